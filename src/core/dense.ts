@@ -1,0 +1,52 @@
+import { GradstreamError } from './errors.js';
+import { glorotUniform, zeros, type Initializer } from './initializers.js';
+import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
+import type { Layer } from './layer.js';
+
+/** Options of {@link dense}. */
+export interface DenseOptions {
+  /** Add a bias `b` of length `units` (default true). */
+  readonly bias?: boolean;
+  /** Initializer of `W` (default {@link glorotUniform}). */
+  readonly init?: Initializer;
+  /** Initializer of `b` (default {@link zeros}). */
+  readonly biasInit?: Initializer;
+}
+
+/**
+ * A fully connected layer `y = x·W (+ b)`, `W` of shape `[inputs, units]` (row major, rows =
+ * inputs), `b` of length `units`.
+ *
+ * @example
+ * import { dense, sequential } from 'gradstream';
+ * const model = sequential([dense(4, 4, { bias: false })]); // the lesson's layer: params "0.W"
+ */
+export function dense(inputs: number, units: number, options: DenseOptions = {}): Layer {
+  for (const [name, v] of [['inputs', inputs], ['units', units]] as const) {
+    if (!Number.isInteger(v) || v < 1) {
+      throw new GradstreamError({ code: 'invalid_shape', path: `dense.${name}`, expected: 'a positive integer', received: String(v) });
+    }
+  }
+  const bias = options.bias ?? true;
+  const initW = options.init ?? glorotUniform;
+  const initB = options.biasInit ?? zeros;
+  return {
+    kind: 'dense',
+    inputs,
+    outputs: units,
+    params: bias ? [{ name: 'W', shape: [inputs, units] }, { name: 'b', shape: [units] }] : [{ name: 'W', shape: [inputs, units] }],
+    init(rng, p) {
+      initW(p[0]!, inputs, units, rng);
+      if (bias) initB(p[1]!, inputs, units, rng);
+    },
+    forward(p, x, y, batch) {
+      matmul(y, x, p[0]!, batch, inputs, units);
+      if (bias) addRowVector(y, p[1]!, batch, units);
+    },
+    backward(p, x, _y, dY, dX, g, batch) {
+      matmulTransA(g[0]!, x, dY, batch, inputs, units);
+      if (bias) sumRows(g[1]!, dY, batch, units);
+      if (dX !== null) matmulTransB(dX, dY, p[0]!, batch, units, inputs);
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { GradstreamError } from '../errors.js';
+
+/** Throws a shape error unless `target` has exactly `rows × cols` values. */
+export function checkTarget(loss: string, target: Readonly<Float64Array>, rows: number, cols: number): void {
+  if (target.length !== rows * cols) {
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${loss}(target)`,
+      expected: `${rows * cols} values (${rows} rows × ${cols} outputs)`,
+      received: String(target.length),
+    });
+  }
+}

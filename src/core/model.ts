@@ -1,0 +1,32 @@
+import type { Params, ParamLayout } from './params.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Buffers of one forward pass for a given batch size, kept for the backward pass. Made by
+ * {@link Model.createCache}, reused every step of that batch size.
+ */
+export interface ForwardCache {
+  readonly batchSize: number;
+  /** `activations[0]` is the input of the last forward pass; `activations[i + 1]` layer i's output. */
+  readonly activations: Float64Array[];
+  /** Scratch for `∂L/∂activations[i]` during backward. */
+  readonly deltas: Float64Array[];
+}
+
+/**
+ * A differentiable model: parameters described by a {@link ParamLayout}, a batched forward pass
+ * and its backward pass. Inputs are `[batch, inputs]` row-major matrices.
+ */
+export interface Model {
+  readonly layout: ParamLayout;
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Fresh parameters drawn from `rng` with each layer's initializer. */
+  init(rng: Rng): Params;
+  /** Preallocates the buffers of a forward + backward pass for `batchSize` rows. */
+  createCache(batchSize: number): ForwardCache;
+  /** Runs the model on `x` (`batchSize × inputs`); returns the output buffer (owned by `cache`). */
+  forward(params: Params, x: Readonly<Float64Array>, cache: ForwardCache): Float64Array;
+  /** Backpropagates `dY = ∂L/∂output` through the last forward pass into `grads` (overwritten). */
+  backward(params: Params, cache: ForwardCache, dY: Readonly<Float64Array>, grads: Params): void;
+}

@@ -1,0 +1,33 @@
+import type { Params } from './params.js';
+
+/**
+ * Optimizer state as plain data (numbers, `Float64Array`s, arrays and records of them), so a
+ * checkpoint can hold it and resuming gives the very same next update. Transformations mutate
+ * their state in place (no allocation per step).
+ */
+export type OptState = number | boolean | null | Float64Array | OptState[] | { [key: string]: OptState };
+
+/** A learning-rate schedule: the learning rate for the update number `step` (0-based). */
+export type Schedule = (step: number) => number;
+
+/** A learning rate: a constant or a {@link Schedule}. */
+export type LearningRate = number | Schedule;
+
+/**
+ * An Optax-style gradient transformation. `update` turns `updates` (on entry: the gradients, or
+ * the previous transformation's output) into the updates to add to the parameters, in place, and
+ * advances `state` in place.
+ */
+export interface GradientTransformation<S extends OptState = OptState> {
+  init(params: Params): S;
+  update(updates: Float64Array, state: S, params: Params): void;
+  /** The learning rate the next `update` will use, for transformations that have one. */
+  learningRate?(state: S): number | undefined;
+}
+
+/** `params += updates`, in place; returns `params`. */
+export function applyUpdates(params: Params, updates: Readonly<Float64Array>): Params {
+  const p = params.data;
+  for (let i = 0; i < p.length; i++) p[i]! += updates[i]!;
+  return params;
+}

@@ -1,0 +1,117 @@
+/**
+ * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32) with a plain,
+ * serializable state, so checkpoints can hold it and resuming replays the same numbers.
+ */
+import { GradstreamError } from './errors.js';
+
+/** The generator's whole state as plain data. */
+export interface RngState {
+  readonly s: readonly [number, number, number, number];
+  /** A cached second normal deviate from Box–Muller, or null. */
+  readonly spare: number | null;
+}
+
+/** A seeded random source. All randomness in gradstream flows through one of these. */
+export interface Rng {
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number;
+  /** A uniform float in [0, 1) with 53 random bits. */
+  next(): number;
+  /** A uniform float in [lo, hi). */
+  uniform(lo: number, hi: number): number;
+  /** A standard normal deviate (Box–Muller). */
+  normal(): number;
+  /** A uniform integer in [0, n). */
+  int(n: number): number;
+  /** Shuffles `arr` in place (Fisher–Yates) and returns it. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(arr: T): T;
+  /** A copy of the state, to store. */
+  getState(): RngState;
+  /** Restores a state from {@link Rng.getState}. */
+  setState(state: RngState): void;
+}
+
+function splitmix32(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** Creates a generator from an integer seed (any safe integer; the same seed, the same numbers). */
+export function createRng(seed: number): Rng {
+  if (!Number.isSafeInteger(seed)) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'seed', expected: 'a safe integer', received: String(seed) });
+  }
+  const sm = splitmix32((seed ^ Math.floor(seed / 0x100000000)) >>> 0);
+  const s = new Uint32Array([sm(), sm(), sm(), sm()]);
+  if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
+  let spare: number | null = null;
+
+  const nextUint32 = (): number => {
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const s2 = s[2]!;
+    const s3 = s[3]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[1] = s1 ^ n2;
+    s[0] = s0 ^ n3;
+    s[2] = n2 ^ t;
+    s[3] = rotl(n3, 11);
+    return result;
+  };
+  const next = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
+
+  return {
+    nextUint32,
+    next,
+    uniform: (lo, hi) => lo + (hi - lo) * next(),
+    normal() {
+      if (spare !== null) {
+        const v = spare;
+        spare = null;
+        return v;
+      }
+      let u = 0;
+      while (u === 0) u = next();
+      const v = next();
+      const r = Math.sqrt(-2 * Math.log(u));
+      spare = r * Math.sin(2 * Math.PI * v);
+      return r * Math.cos(2 * Math.PI * v);
+    },
+    int(n) {
+      if (!Number.isInteger(n) || n < 1 || n > 0x100000000) {
+        throw new GradstreamError({ code: 'invalid_value', path: 'rng.int(n)', expected: 'an integer in [1, 2^32]', received: String(n) });
+      }
+      return Math.floor(next() * n);
+    },
+    shuffle(arr) {
+      for (let i = arr.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        const tmp = arr[i];
+        arr[i] = arr[j];
+        arr[j] = tmp;
+      }
+      return arr;
+    },
+    getState: () => ({ s: [s[0]!, s[1]!, s[2]!, s[3]!], spare }),
+    setState(state) {
+      if (state.s.length !== 4 || state.s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff) || (state.s[0] | state.s[1] | state.s[2] | state.s[3]) === 0) {
+        throw new GradstreamError({ code: 'invalid_state', path: 'rng.s', expected: '4 uint32 words, not all zero', received: JSON.stringify(state.s) });
+      }
+      s.set(state.s);
+      spare = state.spare;
+    },
+  };
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

@@ -1,0 +1,102 @@
+import { GradstreamError } from './errors.js';
+import type { Layer } from './layer.js';
+import type { ForwardCache, Model } from './model.js';
+import { createParams, paramLayout, type Params } from './params.js';
+
+/**
+ * Composes layers into a {@link Model}. Parameters are named `"<layer index>.<name>"`
+ * (`"0.W"`, `"0.b"`, `"2.W"`, …), in layer order.
+ *
+ * @example
+ * import { createRng, dense, sequential } from 'gradstream';
+ * const model = sequential([dense(4, 4, { bias: false })]);
+ * const params = model.init(createRng(42));
+ */
+export function sequential(layers: readonly Layer[]): Model {
+  if (layers.length === 0) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
+  }
+  for (let i = 1; i < layers.length; i++) {
+    const prev = layers[i - 1]!;
+    const cur = layers[i]!;
+    if (prev.outputs !== cur.inputs) {
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `layers[${i}]`,
+        expected: `${prev.outputs} inputs (the outputs of ${prev.kind} at layer ${i - 1})`,
+        received: `${cur.kind}(${cur.inputs}→${cur.outputs})`,
+      });
+    }
+  }
+  const entries: [string, readonly number[]][] = [];
+  const first: number[] = []; // index of each layer's first tensor in the layout
+  layers.forEach((layer, i) => {
+    first.push(entries.length);
+    for (const p of layer.params) entries.push([`${i}.${p.name}`, p.shape]);
+  });
+  const layout = paramLayout(entries);
+  const inputs = layers[0]!.inputs;
+  const outputs = layers[layers.length - 1]!.outputs;
+
+  // Per-layer tensor views of a Params object, computed once per Params object.
+  const viewsOf = new WeakMap<Params, Float64Array[][]>();
+  const views = (params: Params): Float64Array[][] => {
+    let v = viewsOf.get(params);
+    if (v === undefined) {
+      if (params.layout.size !== layout.size) {
+        throw new GradstreamError({ code: 'invalid_shape', path: 'params', expected: `${layout.size} parameters (${layout.names.join(', ')})`, received: String(params.layout.size) });
+      }
+      v = layers.map((layer, i) => params.tensors.slice(first[i], first[i]! + layer.params.length) as Float64Array[]);
+      viewsOf.set(params, v);
+    }
+    return v;
+  };
+
+  return {
+    layout,
+    inputs,
+    outputs,
+    init(rng) {
+      const params = createParams(layout);
+      const v = views(params);
+      layers.forEach((layer, i) => layer.init(rng, v[i]!));
+      return params;
+    },
+    createCache(batchSize) {
+      if (!Number.isInteger(batchSize) || batchSize < 1) {
+        throw new GradstreamError({ code: 'invalid_shape', path: 'batchSize', expected: 'a positive integer', received: String(batchSize) });
+      }
+      const activations = [new Float64Array(0), ...layers.map((l) => new Float64Array(batchSize * l.outputs))];
+      const deltas = layers.map((l) => new Float64Array(batchSize * l.inputs));
+      return { batchSize, activations, deltas };
+    },
+    forward(params, x, cache) {
+      const batch = cache.batchSize;
+      if (x.length !== batch * inputs) {
+        const features = x.length / batch;
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: 'input',
+          expected: `${batch} rows of ${inputs} features (${layers[0]!.kind}(${inputs}→${layers[0]!.outputs}) at layer 0)`,
+          received: Number.isInteger(features) ? `${features} features` : `${x.length} numbers`,
+        });
+      }
+      const v = views(params);
+      const acts = cache.activations;
+      acts[0] = x as Float64Array;
+      for (let i = 0; i < layers.length; i++) layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, batch);
+      return acts[layers.length]!;
+    },
+    backward(params, cache, dY, grads) {
+      const v = views(params);
+      const g = views(grads);
+      const acts = cache.activations;
+      let delta: Readonly<Float64Array> = dY;
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const dX = i > 0 ? cache.deltas[i]! : null;
+        layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, cache.batchSize);
+        if (dX !== null) delta = dX;
+      }
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import { GradstreamError } from '../core/errors.js';
+import type { StepRecord } from '../streams/stepRecord.js';
+
+/**
+ * Samples the records: passes those whose `step` is a multiple of `n`, and always the final one
+ * (the one with a `stopReason`). Completes and errors with its source.
+ *
+ * @example
+ * import { every } from 'gradstream';
+ * const sampled = every(100); // steps 0, 100, 200, … and the last
+ */
+export function every<R extends StepRecord>(n: number): MonoTypeOperatorFunction<R> {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'every(n)', expected: 'an integer ≥ 1', received: String(n) });
+  }
+  return filter((r) => r.step % n === 0 || r.stopReason !== undefined);
+}

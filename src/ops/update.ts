@@ -1,0 +1,58 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { GradstreamError } from '../core/errors.js';
+import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
+import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
+
+/**
+ * The optimizer step. For each record it sets `lr` (the learning rate of this update) and
+ * `optState` (initialized on the first record unless resuming), emits the record — still
+ * holding the weights of its step — and then, unless the record is final (`stopReason`) or the
+ * subscriber has gone (downstream `take`, early stopping), applies the update in place:
+ * `params += transform(grads)`, advancing `optState` and `step`. The loop driver then feeds the
+ * same record, with the new weights, to the next step.
+ *
+ * Emits every record; completes and errors with its source; errors when the optimizer throws.
+ *
+ * @example
+ * import { pipe } from 'rxjs';
+ * import { dense, forward, gradient, loss, mse, sequential, sgd, update } from 'gradstream';
+ * const model = sequential([dense(4, 4, { bias: false })]);
+ * const l = mse();
+ * const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })));
+ */
+export function update<R extends StepRecord & WithGrads, S extends OptState>(optimizer: GradientTransformation<S>): OperatorFunction<R, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      let updates = new Float64Array(0);
+      return source.subscribe({
+        next(r) {
+          let state: S;
+          try {
+            if (r.optState === undefined) r.optState = optimizer.init(r.params);
+            state = r.optState as S;
+            r.lr = optimizer.learningRate?.(state) ?? Number.NaN;
+          } catch (e: unknown) {
+            subscriber.error(e);
+            return;
+          }
+          subscriber.next(r);
+          if (subscriber.closed || r.stopReason !== undefined) return;
+          try {
+            const grads = r.grads.data;
+            if (grads.length !== r.params.data.length) {
+              throw new GradstreamError({ code: 'invalid_shape', path: 'grads', expected: `${r.params.data.length} values (the params' layout)`, received: String(grads.length) });
+            }
+            if (updates.length !== grads.length) updates = new Float64Array(grads.length);
+            updates.set(grads);
+            optimizer.update(updates, state, r.params);
+            applyUpdates(r.params, updates);
+            r.step += 1;
+          } catch (e: unknown) {
+            subscriber.error(e);
+          }
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+}

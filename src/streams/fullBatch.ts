@@ -1,0 +1,63 @@
+import { GradstreamError } from '../core/errors.js';
+import type { BatchSource } from './batchSource.js';
+import type { Batch } from './stepRecord.js';
+
+/**
+ * The whole data set as one batch, every step (full-batch gradient descent, as in the lesson).
+ * Each step is one epoch. `x` holds `rows × inputs` values and `y` `rows × outputs`, row major;
+ * nested rows are accepted.
+ *
+ * @example
+ * import { fullBatch } from 'gradstream';
+ * const data = fullBatch([[1, 2, 3, 4]], [[2, 3, 4, 5]]);
+ */
+export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows?: number): BatchSource {
+  const batch = toBatch(x, y, rows);
+  return {
+    open(at) {
+      let epoch = at === undefined ? -1 : at.epoch - 1;
+      return {
+        next() {
+          epoch += 1;
+          return batch;
+        },
+        cursor: () => ({ epoch, batchIndex: 0 }),
+      };
+    },
+  };
+}
+
+function toBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows: number | undefined): Batch {
+  const size = rows ?? (x instanceof Float64Array ? 1 : x.length);
+  const xs = flattenRows(x, 'x', size);
+  const ys = flattenRows(y, 'y', size);
+  return { x: xs, y: ys, size };
+}
+
+function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: string, size: number): Float64Array {
+  if (m instanceof Float64Array) {
+    if (m.length % size !== 0 || m.length === 0) {
+      throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `a positive multiple of ${size} values (${size} rows)`, received: String(m.length) });
+    }
+    return m;
+  }
+  if (m.length !== size || size === 0) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `${size} rows (at least one)`, received: String(m.length) });
+  }
+  const cols = m[0]!.length;
+  const out = new Float64Array(size * cols);
+  for (let r = 0; r < size; r++) {
+    const row = m[r]!;
+    if (row.length !== cols) {
+      throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}]`, expected: `${cols} numbers`, received: String(row.length) });
+    }
+    for (let c = 0; c < cols; c++) {
+      const v = row[c];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}][${c}]`, expected: 'a finite number', received: String(v) });
+      }
+      out[r * cols + c] = v;
+    }
+  }
+  return out;
+}

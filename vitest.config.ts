@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/cli/main.ts'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { lines: 90, statements: 90, functions: 90, branches: 80 },
+    },
+  },
+});
