@@ -1,3 +1,4 @@
+import type { HyperParam } from './hyperParam.js';
 import type { Params } from './params.js';
 
 /**
@@ -10,8 +11,14 @@ export type OptState = number | boolean | null | Float64Array | OptState[] | { [
 /** A learning-rate schedule: the learning rate for the update number `step` (0-based). */
 export type Schedule = (step: number) => number;
 
-/** A learning rate: a constant or a {@link Schedule}. */
-export type LearningRate = number | Schedule;
+/**
+ * A learning rate: a constant, a {@link Schedule} of the update count, or a live
+ * {@link HyperParam} cell (its value when the update is made).
+ */
+export type LearningRate = number | Schedule | HyperParam;
+
+/** A hyperparameter that may change while training: a constant or a live {@link HyperParam} cell. */
+export type Hyper = number | HyperParam;
 
 /**
  * An Optax-style gradient transformation. `update` turns `updates` (on entry: the gradients, or

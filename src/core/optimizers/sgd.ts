@@ -1,20 +1,35 @@
-import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
-import { chain } from './chain.js';
+import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
+import { checkBoolean, checkHyper } from './checkOption.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
+import { traceMomentum } from './traceMomentum.js';
+import { withClipping, type ClipOptions } from './withClipping.js';
 
-/** Options of {@link sgd}. */
-export interface SgdOptions {
-  /** Learning rate or schedule (default 0.01, as in Keras). */
+/** Options of {@link sgd}; the defaults are Keras's. */
+export interface SgdOptions extends ClipOptions {
+  /** Learning rate, schedule or `hyperParam` cell (default 0.01). */
   readonly lr?: LearningRate;
+  /** Momentum in [0, 1] (default 0: plain gradient descent); a cell is read at every update. */
+  readonly momentum?: Hyper;
+  /** Nesterov momentum (default false). */
+  readonly nesterov?: boolean;
 }
 
 /**
- * Plain stochastic gradient descent: `params ← params − lr · grads`.
+ * Stochastic gradient descent, `chain(traceMomentum, scaleByLearningRate)`: with momentum 0,
+ * `params ← params − lr · g`; otherwise TensorFlow.js's momentum rule `a ← momentum · a + g`,
+ * `params ← params − lr · a` (Nesterov: `params ← params − lr · (g + momentum · a)`).
+ * Defaults: `lr` 0.01, `momentum` 0, `nesterov` false (Keras `SGD`). With a constant `lr` this is
+ * Keras's rule too; with a changing one the whole velocity is scaled by the current `lr`, as in
+ * TensorFlow.js and Optax.
  *
  * @example
  * import { sgd } from 'gradstream';
- * const opt = sgd({ lr: 0.01 });
+ * const opt = sgd({ lr: 0.01, momentum: 0.9, nesterov: true });
  */
-export function sgd(options: SgdOptions = {}): GradientTransformation<OptState[]> {
-  return chain(scaleByLearningRate(options.lr ?? 0.01));
+export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformation<OptState[]> {
+  const momentum = checkHyper(`${name}.momentum`, options.momentum ?? 0, '[0, 1]');
+  const nesterov = checkBoolean(`${name}.nesterov`, options.nesterov ?? false);
+  const lr = scaleByLearningRate(options.lr ?? 0.01, name);
+  if (momentum === 0) return withClipping(name, options, lr);
+  return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);
 }

@@ -1,0 +1,89 @@
+import { GradstreamError, describeValue } from '../errors.js';
+import { isHyperParam } from '../hyperParam.js';
+import type { Hyper, LearningRate } from '../optimizer.js';
+
+/**
+ * The ranges a hyperparameter can be checked against, written as they read in error messages.
+ * `'finite'`: any finite number.
+ */
+export type OptionRange = 'finite' | '≥ 0' | '> 0' | '[0, 1)' | '[0, 1]';
+
+const EXPECTED: Readonly<Record<OptionRange, string>> = {
+  finite: 'a finite number',
+  '≥ 0': 'a finite number ≥ 0',
+  '> 0': 'a finite number > 0',
+  '[0, 1)': 'a number in [0, 1)',
+  '[0, 1]': 'a number in [0, 1]',
+};
+
+function inRange(v: number, range: OptionRange): boolean {
+  switch (range) {
+    case 'finite':
+      return Number.isFinite(v);
+    case '≥ 0':
+      return v >= 0 && v < Infinity;
+    case '> 0':
+      return v > 0 && v < Infinity;
+    case '[0, 1)':
+      return v >= 0 && v < 1;
+    case '[0, 1]':
+      return v >= 0 && v <= 1;
+  }
+}
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new GradstreamError({ code: 'invalid_config', path, expected, received: describeValue(value) });
+}
+
+/**
+ * The shared validation of optimizer and schedule options: returns `value` if it is a number in
+ * `range`, else throws a {@link GradstreamError} (`invalid_config`) naming `path`, e.g.
+ * `adam.beta1: expected a number in [0, 1), received 1.5`.
+ */
+export function checkNumber(path: string, value: unknown, range: OptionRange): number {
+  if (typeof value !== 'number' || !inRange(value, range)) fail(path, EXPECTED[range], value);
+  return value;
+}
+
+/** Returns `value` if it is an integer ≥ `min`, else throws naming `path`. */
+export function checkInteger(path: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(path, `an integer ≥ ${min}`, value);
+  return value;
+}
+
+/** Returns `value` if it is a boolean, else throws naming `path`. */
+export function checkBoolean(path: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') fail(path, 'a boolean', value);
+  return value;
+}
+
+/**
+ * Checks a {@link Hyper} (a number or a live cell) at construction: a number, or the cell's
+ * current value, must be in `range`.
+ */
+export function checkHyper(path: string, value: unknown, range: OptionRange): Hyper {
+  if (isHyperParam(value)) {
+    checkNumber(path, value.value, range);
+    return value;
+  }
+  if (typeof value !== 'number') fail(path, `${EXPECTED[range]} or a hyperParam cell`, value);
+  return checkNumber(path, value, range);
+}
+
+/** Checks a {@link LearningRate} at construction: a number ≥ 0, a schedule, or a cell holding a number ≥ 0. */
+export function checkRate(path: string, value: unknown): LearningRate {
+  if (typeof value === 'function') return value as LearningRate;
+  if (typeof value !== 'number' && !isHyperParam(value)) fail(path, 'a finite number ≥ 0, a schedule or a hyperParam cell', value);
+  return checkHyper(path, value, '≥ 0');
+}
+
+/** The value of a {@link Hyper} now, checked against `range` (cells may have been set to anything). */
+export function hyperValue(path: string, h: Hyper, range: OptionRange): number {
+  return typeof h === 'number' ? h : checkNumber(path, h.value, range);
+}
+
+/** The learning rate for update number `step`, checked (≥ 0 and finite). */
+export function rateAt(path: string, lr: LearningRate, step: number): number {
+  if (typeof lr === 'number') return lr;
+  return checkNumber(path, typeof lr === 'function' ? lr(step) : lr.value, '≥ 0');
+}

@@ -1,0 +1,47 @@
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { GradstreamError, describeValue } from '../core/errors.js';
+import type { HyperParam } from '../core/hyperParam.js';
+
+/**
+ * Drives a live hyperparameter from an Observable: while the training pipeline is subscribed,
+ * every value `value$` emits is written to `cell`, so the next update uses it (the value in force
+ * at a step is the latest emitted before that step's record reaches `update`). Records pass
+ * through unchanged. `value$` is subscribed before the source, so a `BehaviorSubject`'s current
+ * value applies from the first step; it is unsubscribed with the pipeline.
+ *
+ * Emits every record; completes with its source (not with `value$`, whose last value stays in
+ * force); errors with its source, with `value$`, or with a `GradstreamError` (`invalid_value`,
+ * path `hyperParam`) when `value$` emits something other than a finite number. Ranges (e.g. a
+ * learning rate ≥ 0) are checked by the transformation that reads the cell, at the update.
+ *
+ * @example
+ * import { BehaviorSubject, pipe } from 'rxjs';
+ * import { adam, bindHyperParam, dense, forward, gradient, hyperParam, loss, mse, sequential, update } from 'gradstream';
+ * const model = sequential([dense(4, 4, { bias: false })]);
+ * const l = mse();
+ * const lr = hyperParam(0.01);
+ * const lr$ = new BehaviorSubject(0.01); // e.g. fed by a slider
+ * const step = pipe(bindHyperParam(lr, lr$), forward(model), loss(l), gradient(model, l), update(adam({ lr })));
+ * lr$.next(0.001); // takes effect at the next step
+ */
+export function bindHyperParam<T>(cell: HyperParam, value$: Observable<number>): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const values = value$.subscribe({
+        next(v) {
+          if (typeof v !== 'number' || !Number.isFinite(v)) {
+            subscriber.error(new GradstreamError({ code: 'invalid_value', path: 'hyperParam', expected: 'a finite number', received: describeValue(v) }));
+            return;
+          }
+          cell.value = v;
+        },
+        error: (e: unknown) => subscriber.error(e),
+      });
+      if (subscriber.closed) return values;
+      const records = source.subscribe(subscriber);
+      return () => {
+        values.unsubscribe();
+        records.unsubscribe();
+      };
+    });
+}
