@@ -1,7 +1,8 @@
 import { GradstreamError } from './errors.js';
-import { glorotUniform, zeros, type Initializer } from './initializers.js';
+import { fromValues, glorotUniform, zeros, type Initializer } from './initializers.js';
 import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
 import type { Layer } from './layer.js';
+import type { Rng } from './rng.js';
 
 /** Options of {@link dense}. */
 export interface DenseOptions {
@@ -11,15 +12,28 @@ export interface DenseOptions {
   readonly init?: Initializer;
   /** Initializer of `b` (default {@link zeros}). */
   readonly biasInit?: Initializer;
+  /**
+   * Explicit initial weights (overrides `init` / `biasInit`): `W` as `inputs` rows of `units`
+   * numbers (or flat, row major), `b` as `units` numbers.
+   */
+  readonly weights?: {
+    readonly W: ArrayLike<number> | readonly (readonly number[])[];
+    readonly b?: ArrayLike<number>;
+  };
 }
 
 /**
  * A fully connected layer `y = x·W (+ b)`, `W` of shape `[inputs, units]` (row major, rows =
  * inputs), `b` of length `units`.
  *
+ * Forward: one `matmul` (plus a bias row); backward: `dW = xᵀ·dY`, `db = Σ_rows dY`,
+ * `dX = dY·Wᵀ` (skipped for the first layer of a model).
+ *
  * @example
- * import { dense, sequential } from 'gradstream';
+ * import { dense, heNormal, sequential } from 'gradstream';
  * const model = sequential([dense(4, 4, { bias: false })]); // the lesson's layer: params "0.W"
+ * const hidden = dense(784, 128, { init: heNormal });
+ * const fixed = dense(2, 1, { weights: { W: [[0.5], [-0.25]], b: [0.1] } });
  */
 export function dense(inputs: number, units: number, options: DenseOptions = {}): Layer {
   for (const [name, v] of [['inputs', inputs], ['units', units]] as const) {
@@ -28,8 +42,14 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
     }
   }
   const bias = options.bias ?? true;
-  const initW = options.init ?? glorotUniform;
-  const initB = options.biasInit ?? zeros;
+  const w = options.weights;
+  const initW = w !== undefined ? fromValues(w.W, 'dense.weights.W') : (options.init ?? glorotUniform);
+  const initB = w?.b !== undefined ? fromValues(w.b, 'dense.weights.b') : (options.biasInit ?? zeros);
+  if (w !== undefined) {
+    // Check the sizes now rather than at init time.
+    initW(new Float64Array(inputs * units), inputs, units, NO_RNG);
+    if (bias) initB(new Float64Array(units), inputs, units, NO_RNG);
+  }
   return {
     kind: 'dense',
     inputs,
@@ -50,3 +70,5 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
     },
   };
 }
+
+const NO_RNG = null as unknown as Rng; // fromValues never draws

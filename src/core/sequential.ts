@@ -1,32 +1,48 @@
 import { GradstreamError } from './errors.js';
 import type { Layer } from './layer.js';
-import type { ForwardCache, Model } from './model.js';
+import { isActivationLayer } from './layers/activation.js';
+import type { Model } from './model.js';
 import { createParams, paramLayout, type Params } from './params.js';
 
 /**
  * Composes layers into a {@link Model}. Parameters are named `"<layer index>.<name>"`
- * (`"0.W"`, `"0.b"`, `"2.W"`, …), in layer order.
+ * (`"0.W"`, `"0.b"`, `"2.W"`, …), in layer order. Activations made without a size (`relu()`)
+ * take the size of the layer before them. Each batch is one `[batch, inputs]` matrix; the
+ * forward pass runs every layer over the whole batch, the backward pass runs them in reverse
+ * (skipping `∂L/∂input` of the first layer), all in buffers made once per batch size by
+ * `createCache`.
+ *
+ * Errors with a `GradstreamError` (`invalid_shape`) when layer sizes do not chain, and at
+ * `forward` when the input does not have the first layer's number of features.
  *
  * @example
  * import { createRng, dense, sequential } from 'gradstream';
  * const model = sequential([dense(4, 4, { bias: false })]);
  * const params = model.init(createRng(42));
  */
-export function sequential(layers: readonly Layer[]): Model {
-  if (layers.length === 0) {
+export function sequential(layersIn: readonly Layer[]): SequentialModel {
+  if (layersIn.length === 0) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
   }
-  for (let i = 1; i < layers.length; i++) {
-    const prev = layers[i - 1]!;
-    const cur = layers[i]!;
-    if (prev.outputs !== cur.inputs) {
+  const layers: Layer[] = [];
+  for (let i = 0; i < layersIn.length; i++) {
+    let cur = layersIn[i]!;
+    const prev = layers[i - 1];
+    if (cur.inputs === 0 && isActivationLayer(cur)) {
+      if (prev === undefined) {
+        throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `a layer with a size first (e.g. dense), or ${cur.kind}(n)`, received: `${cur.kind} without a size` });
+      }
+      cur = cur.withSize(prev.outputs);
+    }
+    if (prev !== undefined && prev.outputs !== cur.inputs) {
       throw new GradstreamError({
         code: 'invalid_shape',
         path: `layers[${i}]`,
-        expected: `${prev.outputs} inputs (the outputs of ${prev.kind} at layer ${i - 1})`,
-        received: `${cur.kind}(${cur.inputs}→${cur.outputs})`,
+        expected: `${prev.outputs} inputs (the outputs of ${describeLayer(prev)} at layer ${i - 1})`,
+        received: describeLayer(cur),
       });
     }
+    layers.push(cur);
   }
   const entries: [string, readonly number[]][] = [];
   const first: number[] = []; // index of each layer's first tensor in the layout
@@ -53,6 +69,7 @@ export function sequential(layers: readonly Layer[]): Model {
   };
 
   return {
+    layers: Object.freeze(layers),
     layout,
     inputs,
     outputs,
@@ -67,7 +84,7 @@ export function sequential(layers: readonly Layer[]): Model {
         throw new GradstreamError({ code: 'invalid_shape', path: 'batchSize', expected: 'a positive integer', received: String(batchSize) });
       }
       const activations = [new Float64Array(0), ...layers.map((l) => new Float64Array(batchSize * l.outputs))];
-      const deltas = layers.map((l) => new Float64Array(batchSize * l.inputs));
+      const deltas = layers.map((l, i) => new Float64Array(i === 0 ? 0 : batchSize * l.inputs));
       return { batchSize, activations, deltas };
     },
     forward(params, x, cache) {
@@ -76,9 +93,9 @@ export function sequential(layers: readonly Layer[]): Model {
         const features = x.length / batch;
         throw new GradstreamError({
           code: 'invalid_shape',
-          path: 'input',
-          expected: `${batch} rows of ${inputs} features (${layers[0]!.kind}(${inputs}→${layers[0]!.outputs}) at layer 0)`,
-          received: Number.isInteger(features) ? `${features} features` : `${x.length} numbers`,
+          path: `layers[0] (${describeLayer(layers[0]!)})`,
+          expected: `input rows of ${inputs} features (${batch} rows: ${batch * inputs} numbers)`,
+          received: Number.isInteger(features) ? `input with ${features} features` : `${x.length} numbers for ${batch} rows`,
         });
       }
       const v = views(params);
@@ -99,4 +116,14 @@ export function sequential(layers: readonly Layer[]): Model {
       }
     },
   };
+}
+
+/** A {@link Model} made by {@link sequential}: also lists its layers (sizes resolved). */
+export interface SequentialModel extends Model {
+  readonly layers: readonly Layer[];
+}
+
+/** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */
+export function describeLayer(layer: Layer): string {
+  return layer.inputs === layer.outputs && layer.params.length === 0 ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
 }

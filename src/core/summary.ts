@@ -1,0 +1,40 @@
+import type { Layer } from './layer.js';
+import type { Model } from './model.js';
+import { describeLayer } from './sequential.js';
+
+/**
+ * A text table of a model: one line per layer (index, layer, output shape, parameter count and
+ * the parameter names), then the total. Models without a `layers` list (not made by
+ * `sequential`) show their input and output sizes only.
+ *
+ * @example
+ * import { dense, relu, sequential, summary } from 'gradstream';
+ * console.log(summary(sequential([dense(784, 128), relu(), dense(128, 10)])));
+ * // #  layer             output        params  names
+ * // 0  dense(784→128)    [batch, 128]  100480  0.W [784, 128], 0.b [128]
+ * // …
+ * // total: 101770 parameters; input [batch, 784] → output [batch, 10]
+ */
+export function summary(model: Model & { readonly layers?: readonly Layer[] }): string {
+  const header = ['#', 'layer', 'output', 'params', 'names'];
+  const lines: string[][] = [header];
+  const { names, shapes, sizes } = model.layout;
+  if (model.layers !== undefined) {
+    model.layers.forEach((layer, i) => {
+      const prefix = `${i}.`;
+      let count = 0;
+      const own: string[] = [];
+      for (let k = 0; k < names.length; k++) {
+        if (names[k]!.startsWith(prefix)) {
+          count += sizes[k]!;
+          own.push(`${names[k]!} [${shapes[k]!.join(', ')}]`);
+        }
+      }
+      lines.push([String(i), describeLayer(layer), `[batch, ${layer.outputs}]`, String(count), own.join(', ')]);
+    });
+  }
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
+  const text = lines.map((l) => l.map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  text.push(`total: ${model.layout.size} parameters; input [batch, ${model.inputs}] → output [batch, ${model.outputs}]`);
+  return text.join('\n');
+}

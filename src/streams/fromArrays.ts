@@ -1,0 +1,152 @@
+import { GradstreamError } from '../core/errors.js';
+import { createRng, type Rng } from '../core/rng.js';
+import type { BatchReader, BatchSource, DataCursor } from './batchSource.js';
+import type { Batch } from './stepRecord.js';
+import { rowCount, toMatrix, type MatrixInput } from './toMatrix.js';
+
+/** Options of {@link fromArrays}. */
+export interface FromArraysOptions {
+  /** Rows per batch (default 32, as Keras; at most the number of rows). */
+  readonly batchSize?: number;
+  /** Passes over the data (default `Infinity`); after the last one the loop stops with `'dataEnd'`. */
+  readonly epochs?: number;
+  /** Reshuffle the rows every epoch (default false). Needs `seed` or `rng`. */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffles: epoch `e`'s order is a function of `(seed, e)` only. */
+  readonly seed?: number;
+  /** Alternatively, a generator: one number is drawn from it, now, as the seed. */
+  readonly rng?: Rng;
+  /** Drop the last batch of an epoch when it is partial (default false: it is a smaller batch). */
+  readonly dropRemainder?: boolean;
+  /** The number of rows, needed when `x` and `y` are both flat lists. */
+  readonly rows?: number;
+}
+
+/**
+ * Mini-batches from in-memory arrays: `x` holds the inputs (`rows × inputs`) and `y` the targets
+ * (`rows × outputs`, or one class label per row), as nested rows or flat row-major lists. Each
+ * epoch walks the rows in order — or in a fresh permutation when `shuffle` is on — in batches of
+ * `batchSize` rows; the last batch of an epoch may be smaller.
+ *
+ * Deterministic and resumable: epoch `e`'s permutation is derived from the seed and `e` alone, so
+ * `open({ epoch, batchIndex })` (a resumed run) reproduces exactly the batches of an uninterrupted
+ * one. The data is copied once; batch buffers are made once per `open` and refilled every step (a
+ * batch is valid until the next one is read). The reader returns `null` after `epochs` epochs.
+ *
+ * Errors with a `GradstreamError` (`invalid_dataset`, `invalid_config`) on ragged or non-finite
+ * data, mismatched row counts or bad options.
+ *
+ * @example
+ * import { fromArrays } from 'gradstream';
+ * const data = fromArrays([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { batchSize: 2, epochs: 100, shuffle: true, seed: 7 });
+ */
+export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOptions = {}): BatchSource {
+  const rows = rowCount(x, y, options.rows, 'fromArrays');
+  const X = toMatrix(x, rows, 'x');
+  const Y = toMatrix(y, rows, 'y');
+  const xs = X.data.slice();
+  const ys = Y.data.slice();
+  const inCols = X.cols;
+  const outCols = Y.cols;
+  const batchSize = Math.min(options.batchSize ?? 32, rows);
+  const epochs = options.epochs ?? Infinity;
+  const shuffle = options.shuffle ?? false;
+  const dropRemainder = options.dropRemainder ?? false;
+  if (!(Number.isInteger(options.batchSize ?? 32) && (options.batchSize ?? 32) >= 1)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.batchSize', expected: 'an integer ≥ 1', received: String(options.batchSize) });
+  }
+  if (!(epochs === Infinity || (Number.isInteger(epochs) && epochs >= 1))) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.epochs', expected: 'an integer ≥ 1 or Infinity', received: String(epochs) });
+  }
+  let seed = 0;
+  if (shuffle) {
+    if (options.seed !== undefined) {
+      if (!Number.isSafeInteger(options.seed)) {
+        throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.seed', expected: 'a safe integer', received: String(options.seed) });
+      }
+      seed = options.seed;
+    } else if (options.rng !== undefined) {
+      seed = options.rng.nextUint32();
+    } else {
+      throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.shuffle', expected: 'a seed or an rng to shuffle with', received: 'neither' });
+    }
+  }
+  const full = Math.floor(rows / batchSize);
+  const rest = rows - full * batchSize;
+  const perEpoch = full + (rest > 0 && !dropRemainder ? 1 : 0);
+
+  return {
+    open(at?: DataCursor): BatchReader {
+      let epoch = 0;
+      let index = 0;
+      if (at !== undefined) {
+        if (!(Number.isInteger(at.epoch) && at.epoch >= 0 && Number.isInteger(at.batchIndex) && at.batchIndex >= 0 && at.batchIndex < perEpoch)) {
+          throw new GradstreamError({ code: 'invalid_state', path: 'cursor', expected: `an epoch ≥ 0 and a batchIndex in [0, ${perEpoch})`, received: JSON.stringify(at) });
+        }
+        epoch = at.epoch;
+        index = at.batchIndex;
+      }
+      let lastEpoch = epoch;
+      let lastIndex = index - 1;
+      const order = shuffle ? new Uint32Array(rows) : null;
+      let orderEpoch = -1;
+      // Preallocated buffers: a full batch, and views of them for the partial one.
+      const bx = new Float64Array(batchSize * inCols);
+      const by = new Float64Array(batchSize * outCols);
+      const fullBatch: Batch = { x: bx, y: by, size: batchSize };
+      const partial: Batch = { x: bx.subarray(0, rest * inCols), y: by.subarray(0, rest * outCols), size: rest };
+      // Without shuffling, batches are views of the data: made once here.
+      const views: Batch[] = [];
+      if (!shuffle) {
+        for (let b = 0; b < perEpoch; b++) {
+          const size = Math.min(batchSize, rows - b * batchSize);
+          const r0 = b * batchSize;
+          views.push({ x: xs.subarray(r0 * inCols, (r0 + size) * inCols), y: ys.subarray(r0 * outCols, (r0 + size) * outCols), size });
+        }
+      }
+      return {
+        next() {
+          if (index >= perEpoch) {
+            epoch += 1;
+            index = 0;
+          }
+          if (epoch >= epochs) return null;
+          lastEpoch = epoch;
+          lastIndex = index;
+          const b = index;
+          index += 1;
+          if (order === null) return views[b]!;
+          if (orderEpoch !== epoch) {
+            permutation(order, seed, epoch);
+            orderEpoch = epoch;
+          }
+          const r0 = b * batchSize;
+          const size = Math.min(batchSize, rows - r0);
+          for (let k = 0; k < size; k++) {
+            const src = order[r0 + k]!;
+            bx.set(xs.subarray(src * inCols, (src + 1) * inCols), k * inCols);
+            by.set(ys.subarray(src * outCols, (src + 1) * outCols), k * outCols);
+          }
+          return size === batchSize ? fullBatch : partial;
+        },
+        cursor: () => ({ epoch: lastEpoch, batchIndex: lastIndex }),
+      };
+    },
+  };
+}
+
+/** Fills `order` with the permutation of epoch `epoch` for `seed` (Fisher–Yates on 0…n−1). */
+function permutation(order: Uint32Array, seed: number, epoch: number): void {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const rng = createRng(mix(seed, epoch));
+  rng.shuffle(order);
+}
+
+/** A 32-bit hash of (seed, epoch), so each epoch's generator is independent of the others. */
+function mix(seed: number, epoch: number): number {
+  let h = (seed ^ Math.floor(seed / 0x100000000)) >>> 0;
+  h = Math.imul(h ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (epoch >>> 0) ^ (h >>> 15), 0xc2b2ae35) >>> 0;
+  h = Math.imul(h ^ Math.floor(epoch / 0x100000000) ^ (h >>> 13), 0x27d4eb2f) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
