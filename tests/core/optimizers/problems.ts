@@ -48,8 +48,10 @@ export function vectorParams(values: readonly number[]): Params {
   return createParams(paramLayout([['0.w', [values.length]]]), Float64Array.from(values));
 }
 
+export type GradFn = { grad(out: Float64Array, w: Float64Array): unknown };
+
 /** A stepper: `step()` computes the gradient at the current params and applies one update. */
-export function stepper(opt: GradientTransformation<OptState[]> | GradientTransformation, problem: Pick<Problem, 'grad'>, start: readonly number[]) {
+export function stepper(opt: GradientTransformation<OptState[]> | GradientTransformation, problem: GradFn, start: readonly number[]) {
   const params = vectorParams(start);
   const state = (opt as GradientTransformation).init(params);
   const updates = new Float64Array(start.length);
@@ -67,7 +69,7 @@ export function stepper(opt: GradientTransformation<OptState[]> | GradientTransf
 }
 
 /** The parameters after each of `steps` updates (copies). */
-export function trajectory(opt: GradientTransformation<OptState[]>, problem: Pick<Problem, 'grad'>, start: readonly number[], steps: number): Float64Array[] {
+export function trajectory(opt: GradientTransformation<OptState[]>, problem: GradFn, start: readonly number[], steps: number): Float64Array[] {
   const s = stepper(opt, problem, start);
   const out: Float64Array[] = [];
   for (let k = 0; k < steps; k++) out.push(s.step().slice());
