@@ -1,20 +1,42 @@
 import { expect } from 'vitest';
 
 /**
- * Numerical derivative of `f` with respect to `v[i]` by the 4-point central difference
- * `(8(f(+h) − f(−h)) − (f(+2h) − f(−2h))) / 12h` (error O(h⁴)); `v[i]` is restored afterwards.
+ * Numerical derivative of `f` with respect to `v[i]` by Ridders' method (central differences
+ * extrapolated to step 0 over a shrinking sequence of steps, keeping the estimate with the smallest
+ * error estimate; Numerical Recipes' `dfridr`). The first step is `h · max(0.1, |v[i]|)`; `v[i]`
+ * is restored afterwards.
  */
-export function numericDerivative(f: () => number, v: Float64Array, i: number, h = 1e-3): number {
+export function numericDerivative(f: () => number, v: Float64Array, i: number, h = 1e-2): number {
   const x0 = v[i]!;
-  const step = h * Math.max(1, Math.abs(x0));
+  const CON = 1.4;
+  const CON2 = CON * CON;
+  const NTAB = 10;
   const at = (d: number): number => {
     v[i] = x0 + d;
     return f();
   };
-  const d1 = at(step) - at(-step);
-  const d2 = at(2 * step) - at(-2 * step);
+  let hh = h * Math.max(0.1, Math.abs(x0));
+  const a: number[][] = Array.from({ length: NTAB }, () => new Array<number>(NTAB).fill(0));
+  a[0]![0] = (at(hh) - at(-hh)) / (2 * hh);
+  let err = Infinity;
+  let ans = a[0]![0]!;
+  for (let k = 1; k < NTAB; k++) {
+    hh /= CON;
+    a[0]![k] = (at(hh) - at(-hh)) / (2 * hh);
+    let fac = CON2;
+    for (let j = 1; j <= k; j++) {
+      a[j]![k] = (a[j - 1]![k]! * fac - a[j - 1]![k - 1]!) / (fac - 1);
+      fac *= CON2;
+      const errt = Math.max(Math.abs(a[j]![k]! - a[j - 1]![k]!), Math.abs(a[j]![k]! - a[j - 1]![k - 1]!));
+      if (errt <= err) {
+        err = errt;
+        ans = a[j]![k]!;
+      }
+    }
+    if (Math.abs(a[k]![k]! - a[k - 1]![k - 1]!) >= 2 * err) break;
+  }
   v[i] = x0;
-  return (8 * d1 - d2) / (12 * step);
+  return ans;
 }
 
 /**
