@@ -4,10 +4,12 @@ import type { HyperParam } from '../core/hyperParam.js';
 
 /**
  * Drives a live hyperparameter from an Observable: while the training pipeline is subscribed,
- * every value `value$` emits is written to `cell`, so the next update uses it (the value in force
- * at a step is the latest emitted before that step's record reaches `update`). Records pass
- * through unchanged. `value$` is subscribed before the source, so a `BehaviorSubject`'s current
- * value applies from the first step; it is unsubscribed with the pipeline.
+ * the latest value `value$` has emitted is written to `cell` when the next record passes, so a
+ * step's update uses the value in force when that step began — even when a sink emits on `value$`
+ * synchronously in the middle of a step — and the record's `lr` is the rate its update used. Place
+ * it before `update` (first in the pipeline is simplest). Records pass through unchanged. `value$`
+ * is subscribed before the source, so a `BehaviorSubject`'s current value applies from the first
+ * step; it is unsubscribed with the pipeline.
  *
  * Emits every record; completes with its source (not with `value$`, whose last value stays in
  * force); errors with its source, with `value$`, or with a `GradstreamError` (`invalid_value`,
@@ -27,18 +29,35 @@ import type { HyperParam } from '../core/hyperParam.js';
 export function bindHyperParam<T>(cell: HyperParam, value$: Observable<number>): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
+      let pending = false;
+      let latest = 0;
       const values = value$.subscribe({
         next(v) {
           if (typeof v !== 'number' || !Number.isFinite(v)) {
             subscriber.error(new GradstreamError({ code: 'invalid_value', path: 'hyperParam', expected: 'a finite number', received: describeValue(v) }));
             return;
           }
-          cell.value = v;
+          latest = v;
+          pending = true;
         },
         error: (e: unknown) => subscriber.error(e),
       });
+      if (pending) {
+        cell.value = latest;
+        pending = false;
+      }
       if (subscriber.closed) return values;
-      const records = source.subscribe(subscriber);
+      const records = source.subscribe({
+        next(r) {
+          if (pending) {
+            cell.value = latest;
+            pending = false;
+          }
+          subscriber.next(r);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
       return () => {
         values.unsubscribe();
         records.unsubscribe();
