@@ -105,7 +105,7 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
 
     /** Runs one step; returns false once the loop is over. */
     const stepOnce = (): boolean => {
-      if (finished || !input.observed) return false;
+      if (finished || outer.closed || !input.observed) return false;
       let reason: StopReason | undefined;
       if (signal?.aborted === true) reason = 'aborted';
       else if (record.step >= maxSteps) reason = 'maxSteps';
