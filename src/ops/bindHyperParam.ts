@@ -1,6 +1,7 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { HyperParam } from '../core/hyperParam.js';
+import type { StepRecord } from '../streams/stepRecord.js';
 
 /**
  * Drives a live hyperparameter from an Observable: while the training pipeline is subscribed,
@@ -26,7 +27,7 @@ import type { HyperParam } from '../core/hyperParam.js';
  * const step = pipe(bindHyperParam(lr, lr$), forward(model), loss(l), gradient(model, l), update(adam({ lr })));
  * lr$.next(0.001); // takes effect at the next step
  */
-export function bindHyperParam<T>(cell: HyperParam, value$: Observable<number>): MonoTypeOperatorFunction<T> {
+export function bindHyperParam<T = StepRecord>(cell: HyperParam, value$: Observable<number>): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
       let pending = false;
