@@ -56,7 +56,14 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
 
   // Per-layer tensor views of a Params object, computed once per Params object.
   const viewsOf = new WeakMap<Params, Float64Array[][]>();
+  // The last two lookups (params and grads alternate each step), to skip the WeakMap on the hot path.
+  let memoA: Params | null = null;
+  let memoAViews: Float64Array[][] = [];
+  let memoB: Params | null = null;
+  let memoBViews: Float64Array[][] = [];
   const views = (params: Params): Float64Array[][] => {
+    if (params === memoA) return memoAViews;
+    if (params === memoB) return memoBViews;
     let v = viewsOf.get(params);
     if (v === undefined) {
       if (params.layout.size !== layout.size) {
@@ -65,6 +72,10 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
       v = layers.map((layer, i) => params.tensors.slice(first[i], first[i]! + layer.params.length) as Float64Array[]);
       viewsOf.set(params, v);
     }
+    memoB = memoA;
+    memoBViews = memoAViews;
+    memoA = params;
+    memoAViews = v;
     return v;
   };
 

@@ -8,7 +8,8 @@ import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
  * `optState` (initialized on the first record unless resuming), emits the record — still
  * holding the weights of its step — and then, unless the record is final (`stopReason`) or the
  * subscriber has gone (downstream `take`, early stopping), applies the update in place:
- * `params += transform(grads)`, advancing `optState` and `step`. The loop driver then feeds the
+ * `params += transform(grads)` (transforming the `grads` buffer in place), advancing `optState`
+ * and `step`. The loop driver then feeds the
  * same record, with the new weights, to the next step.
  *
  * Emits every record; completes and errors with its source; errors when the optimizer throws.
@@ -23,7 +24,6 @@ import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 export function update<R extends StepRecord & WithGrads, S extends OptState>(optimizer: GradientTransformation<S>): OperatorFunction<R, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      let updates = new Float64Array(0);
       return source.subscribe({
         next(r) {
           let state: S;
@@ -38,12 +38,12 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
           subscriber.next(r);
           if (subscriber.closed || r.stopReason !== undefined) return;
           try {
-            const grads = r.grads.data;
-            if (grads.length !== r.params.data.length) {
-              throw new GradstreamError({ code: 'invalid_shape', path: 'grads', expected: `${r.params.data.length} values (the params' layout)`, received: String(grads.length) });
+            // The gradients are transformed into the updates in place: the buffer is rewritten by
+            // the next `gradient` anyway, and sinks have seen the gradients during the emission.
+            const updates = r.grads.data;
+            if (updates.length !== r.params.data.length) {
+              throw new GradstreamError({ code: 'invalid_shape', path: 'grads', expected: `${r.params.data.length} values (the params' layout)`, received: String(updates.length) });
             }
-            if (updates.length !== grads.length) updates = new Float64Array(grads.length);
-            updates.set(grads);
             optimizer.update(updates, state, r.params);
             applyUpdates(r.params, updates);
             r.step += 1;

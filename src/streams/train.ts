@@ -1,4 +1,4 @@
-import { Observable, Subject, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import type { OptState } from '../core/optimizer.js';
 import { cloneParams, type Params } from '../core/params.js';
@@ -76,7 +76,15 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
     const clock = options.clock ?? (typeof mode === 'object' ? () => mode.now() : () => performance.now());
     const signal = options.signal;
     const reader = options.data.open(options.cursor);
-    const input = new Subject<StepRecord>();
+    // The records' source: a minimal multicast (a Subject wraps every `next` in a closure).
+    const feeds: Subscriber<StepRecord>[] = [];
+    const input = new Observable<StepRecord>((feed) => {
+      feeds.push(feed);
+      return () => {
+        const i = feeds.indexOf(feed);
+        if (i >= 0) feeds.splice(i, 1);
+      };
+    });
     let finished = false;
     let cancelScheduled: (() => void) | null = null;
     let lastBatch: Batch | null = null;
@@ -88,7 +96,13 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       params: cloneParams(options.params),
       optState: options.optState === undefined ? undefined : structuredClone(options.optState),
       batch: EMPTY_BATCH,
+      // every field present from the start, so the record keeps one hidden class
+      output: undefined,
+      cache: undefined,
+      loss: Number.NaN,
+      grads: undefined,
       lr: Number.NaN,
+      stopReason: undefined,
     };
 
     const inner = options.pipeline(input).subscribe({
@@ -103,16 +117,20 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       },
     });
 
+    const completeFeeds = (): void => {
+      for (const feed of feeds.slice()) feed.complete();
+    };
+
     /** Runs one step; returns false once the loop is over. */
     const stepOnce = (): boolean => {
-      if (finished || outer.closed || !input.observed) return false;
+      if (finished || outer.closed || feeds.length === 0) return false;
       let reason: StopReason | undefined;
       if (signal?.aborted === true) reason = 'aborted';
       else if (record.step >= maxSteps) reason = 'maxSteps';
       let batch = reader.next();
       if (batch === null) {
         if (lastBatch === null) {
-          input.complete();
+          completeFeeds();
           return false;
         }
         batch = lastBatch;
@@ -125,9 +143,9 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       lastBatch = batch;
       record.batch = batch;
       if (reason !== undefined) record.stopReason = reason;
-      input.next(record);
+      for (let i = 0; i < feeds.length; i++) feeds[i]!.next(record);
       if (reason !== undefined) {
-        input.complete();
+        completeFeeds();
         return false;
       }
       return true;
