@@ -18,15 +18,61 @@ export { addRowVector, axpy, matmul, matmulTransA, matmulTransB, sumRows } from 
 // --- models and layers
 export { dense } from './core/dense.js';
 export type { DenseOptions } from './core/dense.js';
-export { sequential } from './core/sequential.js';
+export { describeLayer, sequential } from './core/sequential.js';
+export type { SequentialModel } from './core/sequential.js';
 export type { Layer, LayerParamSpec } from './core/layer.js';
 export type { ForwardCache, Model } from './core/model.js';
-export { glorotUniform, zeros } from './core/initializers.js';
+export {
+  TRUNCATED_NORMAL_STDDEV,
+  fromValues,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  heUniform,
+  lecunNormal,
+  lecunUniform,
+  ones,
+  truncatedNormal,
+  zeros,
+} from './core/initializers.js';
 export type { Initializer } from './core/initializers.js';
+export { activationLayer, isActivationLayer } from './core/layers/activation.js';
+export type { ActivationKernels, ActivationLayer } from './core/layers/activation.js';
+export { relu } from './core/layers/relu.js';
+export { leakyRelu } from './core/layers/leakyRelu.js';
+export { elu } from './core/layers/elu.js';
+export { sigmoid } from './core/layers/sigmoid.js';
+export { tanh } from './core/layers/tanh.js';
+export { softplus } from './core/layers/softplus.js';
+export { identity } from './core/layers/identity.js';
+export { softmax, softmaxRows } from './core/layers/softmax.js';
+export { summary } from './core/summary.js';
+export { predict } from './core/predict.js';
 
 // --- losses
 export { mse } from './core/losses/mse.js';
+export { mae } from './core/losses/mae.js';
+export { huber } from './core/losses/huber.js';
+export { binaryCrossEntropy } from './core/losses/binaryCrossEntropy.js';
+export type { BinaryCrossEntropyOptions } from './core/losses/binaryCrossEntropy.js';
+export { softmaxCrossEntropy } from './core/losses/softmaxCrossEntropy.js';
+export type { SoftmaxCrossEntropyOptions } from './core/losses/softmaxCrossEntropy.js';
 export type { Loss } from './core/loss.js';
+
+// --- metrics
+export { accuracy } from './core/metrics/accuracy.js';
+export type { AccuracyOptions } from './core/metrics/accuracy.js';
+export { meanAbsoluteError } from './core/metrics/meanAbsoluteError.js';
+export { rmse } from './core/metrics/rmse.js';
+export { r2 } from './core/metrics/r2.js';
+export type { MetricFn } from './core/metrics/metricFn.js';
+export { metric } from './ops/metric.js';
+export type { WithMetrics } from './ops/metric.js';
+export { fromArrays } from './streams/fromArrays.js';
+export type { FromArraysOptions } from './streams/fromArrays.js';
+export { splitArrays } from './streams/splitArrays.js';
+export type { ArraysPart, SplitArraysOptions } from './streams/splitArrays.js';
+export type { Matrix, MatrixInput } from './streams/toMatrix.js';
 
 // --- optimizers
 export { applyUpdates } from './core/optimizer.js';
@@ -36,6 +82,54 @@ export { scaleByLearningRate } from './core/optimizers/scaleByLearningRate.js';
 export type { ScaleByLearningRateState } from './core/optimizers/scaleByLearningRate.js';
 export { sgd } from './core/optimizers/sgd.js';
 export type { SgdOptions } from './core/optimizers/sgd.js';
+export type { Hyper } from './core/optimizer.js';
+export { hyperParam, isHyperParam } from './core/hyperParam.js';
+export type { HyperParam } from './core/hyperParam.js';
+export { scale } from './core/optimizers/scale.js';
+export type { ScaleState } from './core/optimizers/scale.js';
+export { traceMomentum } from './core/optimizers/traceMomentum.js';
+export type { TraceMomentumOptions, TraceMomentumState } from './core/optimizers/traceMomentum.js';
+export { scaleByAdam } from './core/optimizers/scaleByAdam.js';
+export type { ScaleByAdamOptions, ScaleByAdamState } from './core/optimizers/scaleByAdam.js';
+export { scaleByRms } from './core/optimizers/scaleByRms.js';
+export type { ScaleByRmsOptions, ScaleByRmsState } from './core/optimizers/scaleByRms.js';
+export { scaleByRss } from './core/optimizers/scaleByRss.js';
+export type { ScaleByRssOptions, ScaleByRssState } from './core/optimizers/scaleByRss.js';
+export { addDecayedWeights } from './core/optimizers/addDecayedWeights.js';
+export type { AddDecayedWeightsState } from './core/optimizers/addDecayedWeights.js';
+export { clipByGlobalNorm } from './core/optimizers/clipByGlobalNorm.js';
+export type { ClipByGlobalNormState } from './core/optimizers/clipByGlobalNorm.js';
+export { clipByValue } from './core/optimizers/clipByValue.js';
+export type { ClipByValueState } from './core/optimizers/clipByValue.js';
+export type { ClipOptions } from './core/optimizers/withClipping.js';
+export { momentum } from './core/optimizers/momentum.js';
+export type { MomentumOptions } from './core/optimizers/momentum.js';
+export { nesterov } from './core/optimizers/nesterov.js';
+export type { NesterovOptions } from './core/optimizers/nesterov.js';
+export { adagrad } from './core/optimizers/adagrad.js';
+export type { AdagradOptions } from './core/optimizers/adagrad.js';
+export { rmsprop } from './core/optimizers/rmsprop.js';
+export type { RmspropOptions } from './core/optimizers/rmsprop.js';
+export { adam } from './core/optimizers/adam.js';
+export type { AdamOptions } from './core/optimizers/adam.js';
+export { adamw } from './core/optimizers/adamw.js';
+export type { AdamwOptions } from './core/optimizers/adamw.js';
+export { amsgrad } from './core/optimizers/amsgrad.js';
+export type { AmsgradOptions } from './core/optimizers/amsgrad.js';
+export { constant } from './core/schedules/constant.js';
+export { exponentialDecay } from './core/schedules/exponentialDecay.js';
+export type { ExponentialDecayOptions } from './core/schedules/exponentialDecay.js';
+export { stepDecay } from './core/schedules/stepDecay.js';
+export type { StepDecayOptions } from './core/schedules/stepDecay.js';
+export { piecewiseConstant } from './core/schedules/piecewiseConstant.js';
+export type { PiecewiseConstantOptions } from './core/schedules/piecewiseConstant.js';
+export { cosineDecay } from './core/schedules/cosineDecay.js';
+export type { CosineDecayOptions } from './core/schedules/cosineDecay.js';
+export { bindHyperParam } from './ops/bindHyperParam.js';
+export { reduceOnPlateau } from './ops/reduceOnPlateau.js';
+export type { ReduceOnPlateauOptions } from './ops/reduceOnPlateau.js';
+export { OptimizerConfig, ScheduleConfig } from './schemas/optimizerConfig.js';
+export { optimizerFromConfig } from './schemas/optimizerFromConfig.js';
 
 // --- streams: the loop driver and data
 export { train } from './streams/train.js';

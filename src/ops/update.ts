@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
+import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /**
  * The optimizer step. For each record it sets `lr` (the learning rate of this update) and
@@ -24,7 +25,7 @@ import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 export function update<R extends StepRecord & WithGrads, S extends OptState>(optimizer: GradientTransformation<S>): OperatorFunction<R, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      return source.subscribe({
+      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           let state: S;
           try {

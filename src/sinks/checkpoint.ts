@@ -4,6 +4,7 @@ import type { Rng } from '../core/rng.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { encodeCheckpoint } from './checkpointCodec.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
+import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 
 /** Options of {@link checkpoint}. */
 export interface CheckpointOptions {
@@ -75,7 +76,7 @@ export function checkpoint<R extends StepRecord>(options: CheckpointOptions): Ch
         );
       };
 
-      const sub = source.subscribe({
+      const sub = source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           if (r.stopReason !== undefined || (every !== undefined && r.step % every === 0)) {
             try {

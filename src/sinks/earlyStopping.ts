@@ -1,6 +1,7 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import type { StepRecord, StopReason, WithLoss } from '../streams/stepRecord.js';
+import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 
 /** Options of {@link earlyStopping}; give at least one criterion. */
 export interface EarlyStoppingOptions {
@@ -44,7 +45,7 @@ export function earlyStopping<R extends StepRecord & WithLoss>(options: EarlySto
     new Observable<R>((subscriber) => {
       let best = Infinity;
       let wait = 0;
-      return source.subscribe({
+      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           const l = r.loss;
           let reason: StopReason | undefined;
