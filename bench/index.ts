@@ -3,10 +3,11 @@
  * contenders compute the same numbers before timing them.
  */
 import { benchSeed } from './seed.js';
+import { benchW3 } from './w3.js';
 
 const workloads: readonly (() => Promise<void> | void)[] = [
   benchSeed,
-  // further workloads are appended here (W3: the MLP, in ./w3.ts)
+  benchW3,
 ];
 
 for (const run of workloads) await run();

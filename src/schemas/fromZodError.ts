@@ -28,7 +28,7 @@ export function fromZodError(code: GradstreamErrorCode, root: string, error: z.Z
       expected = issue.expected;
       break;
     case 'invalid_value':
-      expected = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      expected = issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       break;
     case 'unrecognized_keys':
       expected = 'no other keys';
