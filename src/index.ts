@@ -66,13 +66,6 @@ export { meanAbsoluteError } from './core/metrics/meanAbsoluteError.js';
 export { rmse } from './core/metrics/rmse.js';
 export { r2 } from './core/metrics/r2.js';
 export type { MetricFn } from './core/metrics/metricFn.js';
-export { metric } from './ops/metric.js';
-export type { WithMetrics } from './ops/metric.js';
-export { fromArrays } from './streams/fromArrays.js';
-export type { FromArraysOptions } from './streams/fromArrays.js';
-export { splitArrays } from './streams/splitArrays.js';
-export type { ArraysPart, SplitArraysOptions } from './streams/splitArrays.js';
-export type { Matrix, MatrixInput } from './streams/toMatrix.js';
 
 // --- optimizers
 export { applyUpdates } from './core/optimizer.js';
@@ -135,6 +128,11 @@ export { optimizerFromConfig } from './schemas/optimizerFromConfig.js';
 export { train } from './streams/train.js';
 export type { LoopScheduling, TrainOptions } from './streams/train.js';
 export { fullBatch } from './streams/fullBatch.js';
+export { fromArrays } from './streams/fromArrays.js';
+export type { FromArraysOptions } from './streams/fromArrays.js';
+export { splitArrays } from './streams/splitArrays.js';
+export type { ArraysPart, SplitArraysOptions } from './streams/splitArrays.js';
+export type { Matrix, MatrixInput } from './streams/toMatrix.js';
 export type { BatchReader, BatchSource, DataCursor } from './streams/batchSource.js';
 export type { Batch, StepRecord, StopReason, WithGrads, WithLoss, WithOutput } from './streams/stepRecord.js';
 
@@ -144,6 +142,8 @@ export { loss } from './ops/loss.js';
 export { gradient } from './ops/gradient.js';
 export { update } from './ops/update.js';
 export { every } from './ops/every.js';
+export { metric } from './ops/metric.js';
+export type { WithMetrics } from './ops/metric.js';
 
 // --- sinks
 export { earlyStopping } from './sinks/earlyStopping.js';
