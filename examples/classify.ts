@@ -17,6 +17,7 @@ import {
   gradient,
   loss,
   metric,
+  moons,
   predict,
   relu,
   sequential,
@@ -25,26 +26,11 @@ import {
   summary,
   train,
   update,
-  type Rng,
 } from '../src/index.js';
 
-/** Two half circles with Gaussian noise; label 0 or 1 (one integer per row). */
-function moons(n: number, noise: number, rng: Rng): { x: number[][]; y: number[] } {
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    const t = Math.PI * rng.next();
-    const px = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
-    const py = label === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
-    x.push([px + noise * rng.normal(), py + noise * rng.normal()]);
-    y.push(label);
-  }
-  return { x, y };
-}
 
 const EPOCHS = 60;
-const { x, y } = moons(1000, 0.15, createRng(42));
+const { x, y } = moons(1000, { noise: 0.15, rng: createRng(42) });
 const { train: tr, validation } = splitArrays(x, y, { validation: 0.25, seed: 1 });
 const model = sequential([dense(2, 16), relu(), dense(16, 16), relu(), dense(16, 2)]); // logits
 const ce = softmaxCrossEntropy(); // integer labels, logits: the stable fused path

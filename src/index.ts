@@ -133,6 +133,8 @@ export type { FromArraysOptions } from './streams/fromArrays.js';
 export { splitArrays } from './streams/splitArrays.js';
 export type { ArraysPart, SplitArraysOptions } from './streams/splitArrays.js';
 export type { Matrix, MatrixInput } from './streams/toMatrix.js';
+export { moons } from './core/datasets/moons.js';
+export type { MoonsOptions } from './core/datasets/moons.js';
 export type { BatchReader, BatchSource, DataCursor } from './streams/batchSource.js';
 export type { Batch, StepRecord, StopReason, WithGrads, WithLoss, WithOutput } from './streams/stepRecord.js';
 

@@ -27,7 +27,7 @@ import {
   type Model,
   type Params,
   type BatchSource,
-  type Rng,
+  moons,
 } from '../../src/index.js';
 
 /** Trains through the real loop (sync scheduler); returns the last record. */
@@ -43,20 +43,6 @@ async function fit(model: Model, l: Loss, data: BatchSource, opt: GradientTransf
   );
 }
 
-/** Two interleaving half circles with Gaussian noise (scikit-learn's make_moons), seeded. */
-function moons(n: number, noise: number, rng: Rng): { x: number[][]; y: number[] } {
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    const t = Math.PI * rng.next();
-    const px = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
-    const py = label === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
-    x.push([px + noise * rng.normal(), py + noise * rng.normal()]);
-    y.push(label);
-  }
-  return { x, y };
-}
 
 describe('learning through the train loop', () => {
   it('XOR with a 2-8-1 MLP reaches 100 % accuracy', async () => {
@@ -73,7 +59,7 @@ describe('learning through the train loop', () => {
 
   it('two moons (seeded, noisy) with a small MLP in shuffled mini-batches: ≥ 95 % on held-out data', async () => {
     const rng = createRng(7);
-    const { x, y } = moons(600, 0.15, rng);
+    const { x, y } = moons(600, { noise: 0.15, rng });
     const { train: tr, validation } = splitArrays(x, y, { validation: 0.25, seed: 1 });
     const model = sequential([dense(2, 16), relu(), dense(16, 16), relu(), dense(16, 2)]);
     const data = fromArrays(tr.x, tr.y, { rows: tr.rows, batchSize: 32, epochs: 60, shuffle: true, seed: 3 });
