@@ -26,6 +26,14 @@ export function matmul(out: Float64Array, a: Readonly<Float64Array>, b: Readonly
   noAlias(out, a, b, 'matmul');
   const r4 = rows - (rows % 4);
   const c4 = cols - (cols % 4);
+  // Small shapes (a single input row, the seed lesson) skip the blocked code entirely.
+  if (r4 > 0 && c4 > 0) matmulBlocked(out, a, b, r4, inner, cols, c4);
+  matmulEdges(out, a, b, rows, inner, cols, r4, c4);
+  return out;
+}
+
+/** The 4×4 register-blocked part of {@link matmul}: rows `[0, r4)`, columns `[0, c4)`. */
+function matmulBlocked(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, r4: number, inner: number, cols: number, c4: number): void {
   for (let i = 0; i < r4; i += 4) {
     const a0 = i * inner;
     const a1 = a0 + inner;
@@ -55,7 +63,10 @@ export function matmul(out: Float64Array, a: Readonly<Float64Array>, b: Readonly
       out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33;
     }
   }
-  // Edges: the right columns of the blocked rows, then the bottom rows.
+}
+
+/** The rest of {@link matmul}: the right columns of the blocked rows, then the bottom rows. */
+function matmulEdges(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number, r4: number, c4: number): void {
   for (let i = 0; i < rows; i++) {
     const ai = i * inner;
     for (let j = i < r4 ? c4 : 0; j < cols; j++) {
@@ -64,7 +75,6 @@ export function matmul(out: Float64Array, a: Readonly<Float64Array>, b: Readonly
       out[i * cols + j] = s;
     }
   }
-  return out;
 }
 
 /**

@@ -85,7 +85,6 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
         if (i >= 0) feeds.splice(i, 1);
       };
     });
-    let finished = false;
     let cancelScheduled: (() => void) | null = null;
     let lastBatch: Batch | null = null;
 
@@ -105,17 +104,9 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       stopReason: undefined,
     };
 
-    const inner = options.pipeline(input).subscribe({
-      next: (r) => outer.next(r),
-      error: (e: unknown) => {
-        finished = true;
-        outer.error(e);
-      },
-      complete: () => {
-        finished = true;
-        outer.complete();
-      },
-    });
+    // The pipeline delivers straight to the subscriber (no wrapper per emission); once it completes
+    // or errors, `outer.closed` ends the loop.
+    const inner = options.pipeline(input).subscribe(outer);
 
     const completeFeeds = (): void => {
       for (const feed of feeds.slice()) feed.complete();
@@ -123,7 +114,7 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
 
     /** Runs one step; returns false once the loop is over. */
     const stepOnce = (): boolean => {
-      if (finished || outer.closed || feeds.length === 0) return false;
+      if (outer.closed || feeds.length === 0) return false;
       let reason: StopReason | undefined;
       if (signal?.aborted === true) reason = 'aborted';
       else if (record.step >= maxSteps) reason = 'maxSteps';
@@ -164,7 +155,6 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
           }
         }
       } catch (e: unknown) {
-        finished = true;
         outer.error(e);
       }
     };
@@ -182,7 +172,6 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       try {
         while (stepOnce());
       } catch (e: unknown) {
-        finished = true;
         outer.error(e);
       }
     } else {
@@ -190,7 +179,6 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
     }
 
     return () => {
-      finished = true;
       cancelScheduled?.();
       inner.unsubscribe();
     };
