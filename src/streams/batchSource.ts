@@ -10,7 +10,10 @@ export interface DataCursor {
 export interface BatchReader {
   /** The batch for the next step, or `null` when the data is exhausted. */
   next(): Batch | null;
-  /** The position of the batch last returned by `next`. */
+  /**
+   * The position of the batch last returned by `next`. Readers may return the same object every
+   * time (no allocation per step): read it before the next `next()`, copy it to keep it.
+   */
   cursor(): DataCursor;
 }
 

@@ -97,6 +97,7 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOp
       const partial: Batch = { x: bx.subarray(0, rest * inCols), y: by.subarray(0, rest * outCols), size: rest };
       // Without shuffling, batches are views of the data: made once here.
       const views: Batch[] = [];
+      const cursor = { epoch: 0, batchIndex: 0 };
       if (!shuffle) {
         for (let b = 0; b < perEpoch; b++) {
           const size = Math.min(batchSize, rows - b * batchSize);
@@ -124,12 +125,16 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOp
           const size = Math.min(batchSize, rows - r0);
           for (let k = 0; k < size; k++) {
             const src = order[r0 + k]!;
-            bx.set(xs.subarray(src * inCols, (src + 1) * inCols), k * inCols);
-            by.set(ys.subarray(src * outCols, (src + 1) * outCols), k * outCols);
+            copyRow(bx, k * inCols, xs, src * inCols, inCols);
+            copyRow(by, k * outCols, ys, src * outCols, outCols);
           }
           return size === batchSize ? fullBatch : partial;
         },
-        cursor: () => ({ epoch: lastEpoch, batchIndex: lastIndex }),
+        cursor: () => {
+          cursor.epoch = lastEpoch;
+          cursor.batchIndex = lastIndex;
+          return cursor;
+        },
       };
     },
   };
@@ -149,4 +154,9 @@ function mix(seed: number, epoch: number): number {
   h = Math.imul(h ^ (epoch >>> 0) ^ (h >>> 15), 0xc2b2ae35) >>> 0;
   h = Math.imul(h ^ Math.floor(epoch / 0x100000000) ^ (h >>> 13), 0x27d4eb2f) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** `out[o … o+n) = src[s … s+n)` without making a view (no allocation). */
+function copyRow(out: Float64Array, o: number, src: Readonly<Float64Array>, s: number, n: number): void {
+  for (let i = 0; i < n; i++) out[o + i] = src[s + i]!;
 }

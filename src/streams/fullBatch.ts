@@ -15,13 +15,13 @@ export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: r
   const batch = toBatch(x, y, rows);
   return {
     open(at) {
-      let epoch = at === undefined ? -1 : at.epoch - 1;
+      const cursor = { epoch: at === undefined ? -1 : at.epoch - 1, batchIndex: 0 };
       return {
         next() {
-          epoch += 1;
+          cursor.epoch += 1;
           return batch;
         },
-        cursor: () => ({ epoch, batchIndex: 0 }),
+        cursor: () => cursor,
       };
     },
   };
