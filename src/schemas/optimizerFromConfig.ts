@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { GradstreamError, describeValue } from '../core/errors.js';
+import { GradstreamError } from '../core/errors.js';
 import type { GradientTransformation, LearningRate, OptState } from '../core/optimizer.js';
 import { adagrad } from '../core/optimizers/adagrad.js';
 import { adam } from '../core/optimizers/adam.js';
@@ -14,7 +13,7 @@ import { cosineDecay } from '../core/schedules/cosineDecay.js';
 import { exponentialDecay } from '../core/schedules/exponentialDecay.js';
 import { piecewiseConstant } from '../core/schedules/piecewiseConstant.js';
 import { stepDecay } from '../core/schedules/stepDecay.js';
-import { formatPath, fromZodError } from './fromZodError.js';
+import { fromZodError } from './fromZodError.js';
 import { OptimizerConfig, type ScheduleConfig } from './optimizerConfig.js';
 
 function schedule(c: ScheduleConfig): LearningRate {
@@ -54,39 +53,6 @@ function build(c: OptimizerConfig): GradientTransformation<OptState[]> {
   }
 }
 
-interface Issue {
-  code: string;
-  path: PropertyKey[];
-  options?: unknown[];
-  errors?: Issue[][];
-  input?: unknown;
-}
-
-/**
- * Unions need more than `fromZodError` says about them: for an unknown discriminator it names the
- * choices; for `lr` (a number or a schedule) it reports the issue of the branch that fits the input.
- */
-function fromUnionError(root: string, error: z.ZodError): GradstreamError {
-  let issue = error.issues[0] as Issue;
-  let prefix: PropertyKey[] = [];
-  while (issue.code === 'invalid_union' && issue.errors !== undefined && issue.errors.length > 0) {
-    const branch = issue.errors.find((e) => e[0] !== undefined && !(e[0].code === 'invalid_type' && e[0].path.length === 0)) ?? issue.errors[0]!;
-    prefix = [...prefix, ...issue.path];
-    issue = branch[0]!;
-  }
-  if (issue.code === 'invalid_union' && Array.isArray(issue.options)) {
-    const input = issue.input as Record<string, unknown> | undefined;
-    return new GradstreamError({
-      code: 'invalid_config',
-      path: formatPath(root, [...prefix, ...issue.path]),
-      expected: `one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`,
-      received: describeValue(input?.type),
-    });
-  }
-  const single = { issues: [{ ...issue, path: [...prefix, ...issue.path] }] } as unknown as z.ZodError;
-  return fromZodError('invalid_config', root, single);
-}
-
 /**
  * Builds the optimizer a config describes (see {@link OptimizerConfig}), e.g.
  * `optimizerFromConfig({ type: 'adam', lr: 0.001 })`. Errors with a `GradstreamError`
@@ -101,7 +67,7 @@ function fromUnionError(root: string, error: z.ZodError): GradstreamError {
  */
 export function optimizerFromConfig(config: unknown, root = 'optimizer'): GradientTransformation<OptState[]> {
   const parsed = OptimizerConfig.safeParse(config, { reportInput: true });
-  if (!parsed.success) throw fromUnionError(root, parsed.error);
+  if (!parsed.success) throw fromZodError('invalid_config', root, parsed.error);
   const c = parsed.data;
   try {
     return build(c);
