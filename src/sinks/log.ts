@@ -13,8 +13,8 @@ export interface LogOptions {
 }
 
 /**
- * A console logger: writes `step N  loss L  S steps/s` for the sampled records, and the stop
- * reason on the final one. Passes every record through unchanged; completes and errors with its
+ * A console logger: writes `step N  loss L  [metric M …]  S steps/s` for the sampled records
+ * (metrics from the `metric` operator), and the stop reason on the final one. Passes every record through unchanged; completes and errors with its
  * source; errors if `write` throws.
  *
  * @example
@@ -48,6 +48,8 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
 /** The text of one log line. */
 export function formatLogLine(r: StepRecord, stepsPerSecond: number): string {
   let line = `step ${r.step}  loss ${r.loss === undefined ? '-' : String(r.loss)}`;
+  const metrics = (r as { metrics?: Readonly<Record<string, number>> }).metrics;
+  if (metrics !== undefined) for (const [name, v] of Object.entries(metrics)) line += `  ${name} ${v.toPrecision(4)}`;
   if (Number.isFinite(stepsPerSecond)) line += `  ${formatRate(stepsPerSecond)} steps/s`;
   if (r.stopReason !== undefined) line += `  stop: ${r.stopReason}`;
   return line;

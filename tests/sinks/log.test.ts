@@ -41,6 +41,11 @@ describe('log', () => {
     expect(formatLogLine({ ...seedRecord(3), loss: undefined }, 12.345)).toBe('step 3  loss -  12.3 steps/s');
   });
 
+  it('shows metrics added by the metric operator', () => {
+    const r = Object.assign(seedRecord(2), { loss: 0.5, metrics: { accuracy: 0.96875, rmse: 0.123456 } });
+    expect(formatLogLine(r, 1000)).toBe('step 2  loss 0.5  accuracy 0.9688  rmse 0.1235  1000 steps/s');
+  });
+
   it('rejects a bad `every`', () => {
     expect(() => log({ every: 0 })).toThrow('log.every: expected an integer ≥ 1, received 0');
     expect(() => every(1.5)).toThrow('every(n): expected an integer ≥ 1, received 1.5');
