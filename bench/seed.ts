@@ -5,6 +5,7 @@
  */
 import { lastValueFrom, pipe } from 'rxjs';
 import { dense, forward, fullBatch, gradient, loss, mse, paramsFrom, sequential, sgd, train, update } from '../src/index.js';
+import { bestOf, printTable } from './harness.js';
 
 const X = [1, 2, 3, 4];
 const T = [2, 3, 4, 5];
@@ -52,33 +53,20 @@ export async function reactiveSeedLoop(steps: number): Promise<number> {
   return last.loss;
 }
 
-async function timeIt(fn: () => unknown | Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-
-async function best(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  let b = Infinity;
-  for (let i = 0; i < runs; i++) b = Math.min(b, await timeIt(fn));
-  return b;
-}
-
 export async function benchSeed(): Promise<void> {
   const steps = 2_000_000;
   const check = 1000;
   const a = plainSeedLoop(check);
   const b = await reactiveSeedLoop(check);
   if (Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a))) throw new Error(`W1: plain loss ${a} ≠ reactive loss ${b}`);
-  // warm up both, then take the best of 5
-  plainSeedLoop(steps);
-  await reactiveSeedLoop(steps);
-  const plainMs = await best(5, () => plainSeedLoop(steps));
-  const reactiveMs = await best(5, () => reactiveSeedLoop(steps));
+  // one untimed warm-up run each, then the best of 5
+  const plainMs = await bestOf(5, () => void plainSeedLoop(steps));
+  const reactiveMs = await bestOf(5, async () => void (await reactiveSeedLoop(steps)));
   const ns = (ms: number) => (ms * 1e6) / steps;
-  const rate = (ms: number) => Math.round(steps / (ms / 1000)).toLocaleString('en-US');
-  console.log(`W1 seed lesson (4×4 linear, MSE, SGD), ${steps.toLocaleString('en-US')} steps, best of 5, losses agree (${a})`);
-  console.log(`  plain loop     ${ns(plainMs).toFixed(1).padStart(7)} ns/step  ${rate(plainMs).padStart(12)} steps/s`);
-  console.log(`  reactive loop  ${ns(reactiveMs).toFixed(1).padStart(7)} ns/step  ${rate(reactiveMs).padStart(12)} steps/s`);
-  console.log(`  reactive / plain steps/s ratio: ${(plainMs / reactiveMs).toFixed(3)}  (target ≥ 0.25); operator chain adds ${(ns(reactiveMs) - ns(plainMs)).toFixed(1)} ns/step`);
+  const rate = (ms: number) => steps / (ms / 1000);
+  printTable(`W1: seed lesson (4×4 linear, MSE, SGD), ${steps.toLocaleString('en-US')} steps, best of 5; final losses agree (${a})`, ['contender', 'ns/step', 'steps/s'], [
+    ['plain hand-written loop', ns(plainMs), rate(plainMs)],
+    ['reactive loop (train + 4 operators, sync)', ns(reactiveMs), rate(reactiveMs)],
+  ]);
+  console.log(`ratio: reactive/plain steps/s ${(plainMs / reactiveMs).toFixed(3)} (target ≥ 0.25); the operator chain adds ${(ns(reactiveMs) - ns(plainMs)).toFixed(1)} ns/step`);
 }
