@@ -10,9 +10,12 @@ import { GradstreamError } from './errors.js';
  * partially overlapping views of one buffer are the caller's responsibility (documented).
  */
 function noAlias(out: Float64Array, a: Float64Array, b: Float64Array, kernel: string): void {
-  if (out === a || out === b) {
-    throw new GradstreamError({ code: 'invalid_value', path: `${kernel}(out, …)`, expected: 'an out buffer distinct from the inputs', received: 'an aliased buffer' });
-  }
+  if (out === a || out === b) throwAliased(kernel);
+}
+
+// Cold paths live in their own functions: hot functions stay small enough for V8 to inline.
+function throwAliased(kernel: string): never {
+  throw new GradstreamError({ code: 'invalid_value', path: `${kernel}(out, …)`, expected: 'an out buffer distinct from the inputs', received: 'an aliased buffer' });
 }
 
 /**

@@ -100,15 +100,7 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     },
     forward(params, x, cache) {
       const batch = cache.batchSize;
-      if (x.length !== batch * inputs) {
-        const features = x.length / batch;
-        throw new GradstreamError({
-          code: 'invalid_shape',
-          path: `layers[0] (${describeLayer(layers[0]!)})`,
-          expected: `input rows of ${inputs} features (${batch} rows: ${batch * inputs} numbers)`,
-          received: Number.isInteger(features) ? `input with ${features} features` : `${x.length} numbers for ${batch} rows`,
-        });
-      }
+      if (x.length !== batch * inputs) throwInputShape(layers[0]!, inputs, batch, x.length);
       const v = views(params);
       const acts = cache.activations;
       acts[0] = x as Float64Array;
@@ -137,4 +129,15 @@ export interface SequentialModel extends Model {
 /** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */
 export function describeLayer(layer: Layer): string {
   return layer.inputs === layer.outputs && layer.params.length === 0 ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
+}
+
+// Kept out of `forward` so that the hot path stays small enough to inline.
+function throwInputShape(first: Layer, inputs: number, batch: number, received: number): never {
+  const features = received / batch;
+  throw new GradstreamError({
+    code: 'invalid_shape',
+    path: `layers[0] (${describeLayer(first)})`,
+    expected: `input rows of ${inputs} features (${batch} rows: ${batch * inputs} numbers)`,
+    received: Number.isInteger(features) ? `input with ${features} features` : `${received} numbers for ${batch} rows`,
+  });
 }

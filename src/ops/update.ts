@@ -42,9 +42,7 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
             // The gradients are transformed into the updates in place: the buffer is rewritten by
             // the next `gradient` anyway, and sinks have seen the gradients during the emission.
             const updates = r.grads.data;
-            if (updates.length !== r.params.data.length) {
-              throw new GradstreamError({ code: 'invalid_shape', path: 'grads', expected: `${r.params.data.length} values (the params' layout)`, received: String(updates.length) });
-            }
+            if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
             optimizer.update(updates, state, r.params);
             applyUpdates(r.params, updates);
             r.step += 1;
@@ -56,4 +54,9 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
         complete: () => subscriber.complete(),
       });
     });
+}
+
+// Kept out of `next` so that the hot path stays small enough to inline.
+function throwGradsShape(expected: number, received: number): never {
+  throw new GradstreamError({ code: 'invalid_shape', path: 'grads', expected: `${expected} values (the params' layout)`, received: String(received) });
 }
