@@ -18,14 +18,16 @@ export function forward<R extends StepRecord>(model: Model): OperatorFunction<R,
   return (source) =>
     defer(() => {
       const caches = new Map<number, ForwardCache>();
+      let last: ForwardCache | null = null; // the cache of the previous step: the usual hit
       return source.pipe(
         map((r) => {
           const size = r.batch.size;
-          let cache = caches.get(size);
+          let cache = last !== null && last.batchSize === size ? last : caches.get(size);
           if (cache === undefined) {
             cache = model.createCache(size);
             caches.set(size, cache);
           }
+          last = cache;
           const rec = r as R & WithOutput;
           rec.output = model.forward(r.params, r.batch.x, cache);
           rec.cache = cache;
