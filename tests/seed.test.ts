@@ -1,7 +1,7 @@
 /** Every number of ../shared/seed-example.md for plain gradient descent. */
-import { lastValueFrom, map, pipe, toArray } from 'rxjs';
+import { lastValueFrom, map, pipe, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createParams, earlyStopping, param, sgd, train } from '../src/index.js';
+import { createParams, earlyStopping, forward, gradient, loss, param, sgd, train, update, type StepRecord } from '../src/index.js';
 import { expectClose } from './helpers/expectClose.js';
 import { seedData, seedLoss, seedModel, seedParams, seedStep, seedT } from './helpers/seed.js';
 
@@ -61,6 +61,17 @@ describe('the seed lesson', () => {
     const trained = seedModel.forward(createParams(seedModel.layout, Float64Array.from(finalW)), x, seedModel.createCache(1));
     expect(p).not.toEqual(trained);
     expect(Math.abs(seedLoss.value(trained, target, 1, 4) - finalLoss)).toBeLessThan(1e-12);
+  });
+
+  it('stops the same way with early stopping placed before the gradient (final update skipped)', async () => {
+    const early = pipe(forward(seedModel), loss(seedLoss), earlyStopping({ lossBelow: 2.96 }), gradient(seedModel, seedLoss), update(sgd({ lr: 0.01 })));
+    let final: StepRecord | undefined;
+    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: early, scheduler: 'sync' }).pipe(tap((r) => (final = r))));
+    // read after completion: had `update` applied the final step, these weights would be step 7's
+    expect(final!.step).toBe(6);
+    expect(final!.loss).toBe(2.381266365508548);
+    const trained = seedModel.forward(final!.params, x, seedModel.createCache(1));
+    expect(seedLoss.value(trained, target, 1, 4)).toBe(2.381266365508548);
   });
 
   it('reaches a loss below 1e-9 after 73 updates', async () => {
