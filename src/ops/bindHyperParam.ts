@@ -2,6 +2,7 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { HyperParam } from '../core/hyperParam.js';
 import type { StepRecord } from '../streams/stepRecord.js';
+import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /**
  * Drives a live hyperparameter from an Observable: while the training pipeline is subscribed,
@@ -43,12 +44,13 @@ export function bindHyperParam<T = StepRecord>(cell: HyperParam, value$: Observa
         },
         error: (e: unknown) => subscriber.error(e),
       });
+      subscriber.add(values);
       if (pending) {
         cell.value = latest;
         pending = false;
       }
       if (subscriber.closed) return values;
-      const records = source.subscribe({
+      const records = source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           if (pending) {
             cell.value = latest;
@@ -59,9 +61,6 @@ export function bindHyperParam<T = StepRecord>(cell: HyperParam, value$: Observa
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
-      return () => {
-        values.unsubscribe();
-        records.unsubscribe();
-      };
+      return records;
     });
 }

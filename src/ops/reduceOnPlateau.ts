@@ -2,6 +2,7 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import type { HyperParam } from '../core/hyperParam.js';
 import { checkInteger, checkNumber } from '../core/optimizers/checkOption.js';
 import type { StepRecord, WithLoss } from '../streams/stepRecord.js';
+import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /** Options of {@link reduceOnPlateau}; the defaults are Keras's `ReduceLROnPlateau` (in steps). */
 export interface ReduceOnPlateauOptions {
@@ -47,7 +48,7 @@ export function reduceOnPlateau<R extends StepRecord & WithLoss>(lr: HyperParam,
       let best = Infinity;
       let wait = 0;
       let cooling = 0;
-      return source.subscribe({
+      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           if (cooling > 0) {
             cooling -= 1;

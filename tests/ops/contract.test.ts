@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY, Observable, lastValueFrom, map, of, pipe, take, throwError, toArray, type OperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { checkpoint, earlyStopping, every, forward, gradient, log, loss, snapshot, sgd, update, type GradientTransformation, type Loss, type StepRecord } from '../../src/node.js';
+import { BehaviorSubject } from 'rxjs';
+import { accuracy, bindHyperParam, checkpoint, earlyStopping, every, forward, gradient, hyperParam, log, loss, metric, reduceOnPlateau, snapshot, sgd, update, type GradientTransformation, type Loss, type StepRecord } from '../../src/node.js';
 import { evaluate, seedRecord } from '../helpers/records.js';
 import { seedLoss, seedModel } from '../helpers/seed.js';
 
@@ -33,6 +34,9 @@ const cases: Case[] = [
   { name: 'earlyStopping', op: () => pipe(evaluate, earlyStopping({ lossBelow: 0 })), failing: () => pipe(evaluate, loss(throwingLoss), earlyStopping({ lossBelow: 0 })), message: 'user loss' },
   { name: 'log', op: () => pipe(evaluate, log({ write: () => undefined })), failing: () => pipe(evaluate, log({ write: () => { throw new Error('user writer'); } })), message: 'user writer' },
   { name: 'snapshot', op: () => snapshot(), failing: () => pipe(map((r: StepRecord) => ({ ...r, params: null })), snapshot() as never), message: 'null' },
+  { name: 'bindHyperParam', op: () => bindHyperParam(hyperParam(0.1), new BehaviorSubject(0.2)), failing: () => bindHyperParam(hyperParam(0.1), new BehaviorSubject(Number.NaN)), message: 'hyperParam: expected a finite number, received NaN' },
+  { name: 'reduceOnPlateau', op: () => pipe(evaluate, reduceOnPlateau(hyperParam(0.1))), failing: () => pipe(evaluate, loss(throwingLoss), reduceOnPlateau(hyperParam(0.1))), message: 'user loss' },
+  { name: 'metric', op: () => pipe(evaluate, metric('accuracy', accuracy)), failing: () => pipe(evaluate, metric('bad', () => { throw new Error('user metric'); })), message: 'user metric' },
   { name: 'checkpoint', op: () => pipe(evaluate, checkpoint({ path: join(dir, 'c.json'), every: 1 })), failing: () => pipe(evaluate, checkpoint({ path: join(dir, 'c.json'), every: 1, rng: { getState: () => { throw new Error('user rng'); } } as never })), message: 'user rng' },
 ];
 
