@@ -1,7 +1,7 @@
 import { GradstreamError } from './errors.js';
 import type { Layer } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
-import type { Model } from './model.js';
+import type { ForwardCache, Model } from './model.js';
 import { createParams, paramLayout, type Params } from './params.js';
 
 /**
@@ -56,14 +56,7 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
 
   // Per-layer tensor views of a Params object, computed once per Params object.
   const viewsOf = new WeakMap<Params, Float64Array[][]>();
-  // The last two lookups (params and grads alternate each step), to skip the WeakMap on the hot path.
-  let memoA: Params | null = null;
-  let memoAViews: Float64Array[][] = [];
-  let memoB: Params | null = null;
-  let memoBViews: Float64Array[][] = [];
   const views = (params: Params): Float64Array[][] => {
-    if (params === memoA) return memoAViews;
-    if (params === memoB) return memoBViews;
     let v = viewsOf.get(params);
     if (v === undefined) {
       if (params.layout.size !== layout.size) {
@@ -72,10 +65,6 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
       v = layers.map((layer, i) => params.tensors.slice(first[i], first[i]! + layer.params.length) as Float64Array[]);
       viewsOf.set(params, v);
     }
-    memoB = memoA;
-    memoBViews = memoAViews;
-    memoA = params;
-    memoAViews = v;
     return v;
   };
 
@@ -96,20 +85,35 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
       }
       const activations = [new Float64Array(0), ...layers.map((l) => new Float64Array(batchSize * l.outputs))];
       const deltas = layers.map((l, i) => new Float64Array(i === 0 ? 0 : batchSize * l.inputs));
-      return { batchSize, activations, deltas };
+      const cache: BoundCache = { batchSize, activations, deltas, params: null, paramViews: [], grads: null, gradViews: [] };
+      return cache;
     },
     forward(params, x, cache) {
       const batch = cache.batchSize;
       if (x.length !== batch * inputs) throwInputShape(layers[0]!, inputs, batch, x.length);
-      const v = views(params);
+      const c = cache as BoundCache;
+      let v = c.paramViews;
+      if (c.params !== params) {
+        v = c.paramViews = views(params);
+        c.params = params;
+      }
       const acts = cache.activations;
       acts[0] = x as Float64Array;
       for (let i = 0; i < layers.length; i++) layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, batch);
       return acts[layers.length]!;
     },
     backward(params, cache, dY, grads) {
-      const v = views(params);
-      const g = views(grads);
+      const c = cache as BoundCache;
+      let v = c.paramViews;
+      if (c.params !== params) {
+        v = c.paramViews = views(params);
+        c.params = params;
+      }
+      let g = c.gradViews;
+      if (c.grads !== grads) {
+        g = c.gradViews = views(grads);
+        c.grads = grads;
+      }
       const acts = cache.activations;
       let delta: Readonly<Float64Array> = dY;
       for (let i = layers.length - 1; i >= 0; i--) {
@@ -119,6 +123,17 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
       }
     },
   };
+}
+
+/**
+ * The caches `sequential` makes also remember the per-layer tensor views of the last params and
+ * grads they were used with: one identity check per step instead of a lookup.
+ */
+interface BoundCache extends ForwardCache {
+  params: Params | null;
+  paramViews: Float64Array[][];
+  grads: Params | null;
+  gradViews: Float64Array[][];
 }
 
 /** A {@link Model} made by {@link sequential}: also lists its layers (sizes resolved). */
