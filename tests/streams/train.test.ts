@@ -122,6 +122,30 @@ describe('train (the loop driver)', () => {
     expect(stepsTotal).toBeGreaterThan(stepsAtTimer); // …and went on after the timer fired
   });
 
+  it('reads the clock only every few steps once it knows how many fit in a slice', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    let steps = 0;
+    let reads = 0;
+    let completed = false;
+    let lastRead = -1;
+    const clock = () => {
+      reads += 1;
+      lastRead = steps;
+      return steps * 0.01; // 0.01 ms per step: 800 steps in an 8 ms slice
+    };
+    scheduler.run(({ flush }) => {
+      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(sgd({ lr: 1e-6 })), tap(() => (steps += 1))), maxSteps: 4000, scheduler, sliceSteps: 1e9, sliceMs: 8, clock }).subscribe({
+        complete: () => (completed = true),
+      });
+      flush();
+    });
+    expect(steps).toBe(4001);
+    expect(lastRead).toBeGreaterThan(3000);
+    // first slice: every step (800 reads); later slices: every 50th step (~17 reads each)
+    expect(reads).toBeLessThan(800 + 5 * 20 + 10);
+    expect(completed).toBe(true);
+  });
+
   it('starts asynchronously in time-sliced mode', () => {
     let n = 0;
     const sub = train({ params: seedParams(), data: seedData(), pipeline: seedStep() }).subscribe(() => (n += 1));
