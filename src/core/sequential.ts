@@ -67,6 +67,14 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     }
     return v;
   };
+  /** The views of `params`, bound to the cache until other params come. */
+  const paramViews = (c: BoundCache, params: Params): Float64Array[][] => {
+    if (c.params !== params) {
+      c.paramViews = views(params);
+      c.params = params;
+    }
+    return c.paramViews;
+  };
 
   return {
     layers: Object.freeze(layers),
@@ -91,12 +99,7 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     forward(params, x, cache) {
       const batch = cache.batchSize;
       if (x.length !== batch * inputs) throwInputShape(layers[0]!, inputs, batch, x.length);
-      const c = cache as BoundCache;
-      let v = c.paramViews;
-      if (c.params !== params) {
-        v = c.paramViews = views(params);
-        c.params = params;
-      }
+      const v = paramViews(cache as BoundCache, params);
       const acts = cache.activations;
       acts[0] = x as Float64Array;
       for (let i = 0; i < layers.length; i++) layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, batch);
@@ -104,11 +107,7 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     },
     backward(params, cache, dY, grads) {
       const c = cache as BoundCache;
-      let v = c.paramViews;
-      if (c.params !== params) {
-        v = c.paramViews = views(params);
-        c.params = params;
-      }
+      const v = paramViews(c, params);
       let g = c.gradViews;
       if (c.grads !== grads) {
         g = c.gradViews = views(grads);
