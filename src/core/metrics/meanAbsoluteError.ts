@@ -1,4 +1,8 @@
+import { mae } from '../losses/mae.js';
 import { checkMetricTarget } from './checkMetricTarget.js';
+
+/** The loss whose value this metric is (stateless). */
+const MAE = mae();
 
 /**
  * Mean absolute error over every element, `mean(|pred − target|)` (the `mae` metric; the loss of
@@ -10,8 +14,5 @@ import { checkMetricTarget } from './checkMetricTarget.js';
  */
 export function meanAbsoluteError(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number): number {
   checkMetricTarget('meanAbsoluteError', target, rows, cols);
-  const n = rows * cols;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.abs(pred[i]! - target[i]!);
-  return s / n;
+  return MAE.value(pred, target, rows, cols);
 }

@@ -1,4 +1,8 @@
+import { mse } from '../losses/mse.js';
 import { checkMetricTarget } from './checkMetricTarget.js';
+
+/** The loss whose value this metric is (stateless). */
+const MSE = mse();
 
 /**
  * Root mean squared error over every element, `sqrt(mean((pred − target)²))`.
@@ -9,11 +13,5 @@ import { checkMetricTarget } from './checkMetricTarget.js';
  */
 export function rmse(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number): number {
   checkMetricTarget('rmse', target, rows, cols);
-  const n = rows * cols;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const d = pred[i]! - target[i]!;
-    s += d * d;
-  }
-  return Math.sqrt(s / n);
+  return Math.sqrt(MSE.value(pred, target, rows, cols));
 }
