@@ -1,16 +1,20 @@
 import { GradstreamError } from '../errors.js';
 
-/** Throws a shape error unless `target` has exactly `rows × cols` values. */
-export function checkTarget(loss: string, target: Readonly<Float64Array>, rows: number, cols: number): void {
-  if (target.length !== rows * cols) throwTargetShape(loss, target, rows, cols);
+/**
+ * Throws a shape error unless `target` has exactly `rows × cols` values (or, with `labels`, one
+ * class label per row). Shared by the losses and the metrics; `name` starts the error path.
+ */
+export function checkTarget(name: string, target: Readonly<Float64Array>, rows: number, cols: number, labels = false): void {
+  if (target.length !== rows * cols && !(labels && target.length === rows)) throwTargetShape(name, target, rows, cols, labels);
 }
 
 // Kept out of checkTarget so that the hot check stays small enough to inline.
-function throwTargetShape(loss: string, target: Readonly<Float64Array>, rows: number, cols: number): never {
+function throwTargetShape(name: string, target: Readonly<Float64Array>, rows: number, cols: number, labels: boolean): never {
+  const values = `${rows * cols} values (${rows} rows × ${cols} outputs)`;
   throw new GradstreamError({
     code: 'invalid_shape',
-    path: `${loss}(target)`,
-    expected: `${rows * cols} values (${rows} rows × ${cols} outputs)`,
+    path: `${name}(target)`,
+    expected: labels ? `${rows} class labels or ${values}` : values,
     received: String(target.length),
   });
 }

@@ -1,4 +1,4 @@
-import { checkMetricTarget } from './checkMetricTarget.js';
+import { checkTarget } from '../losses/checkTarget.js';
 
 /** Options of {@link accuracy}. */
 export interface AccuracyOptions {
@@ -21,7 +21,7 @@ export interface AccuracyOptions {
  * accuracy(new Float64Array([0.1, 0.9, 0.8, 0.2]), new Float64Array([1, 1]), 2, 2); // 0.5
  */
 export function accuracy(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number, options: AccuracyOptions = {}): number {
-  checkMetricTarget('accuracy', target, rows, cols, true);
+  checkTarget('accuracy', target, rows, cols, true);
   if (rows === 0) return Number.NaN;
   let right = 0;
   if (cols === 1) {

@@ -1,5 +1,5 @@
 import { mae } from '../losses/mae.js';
-import { checkMetricTarget } from './checkMetricTarget.js';
+import { checkTarget } from '../losses/checkTarget.js';
 
 /** The loss whose value this metric is (stateless). */
 const MAE = mae();
@@ -13,6 +13,6 @@ const MAE = mae();
  * meanAbsoluteError(new Float64Array([1, -2]), new Float64Array([0, 0]), 2, 1); // 1.5
  */
 export function meanAbsoluteError(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number): number {
-  checkMetricTarget('meanAbsoluteError', target, rows, cols);
+  checkTarget('meanAbsoluteError', target, rows, cols);
   return MAE.value(pred, target, rows, cols);
 }

@@ -1,4 +1,4 @@
-import { checkMetricTarget } from './checkMetricTarget.js';
+import { checkTarget } from '../losses/checkTarget.js';
 
 /**
  * Coefficient of determination, `1 − Σ(t − p)² / Σ(t − mean t)²` per output column, averaged
@@ -10,7 +10,7 @@ import { checkMetricTarget } from './checkMetricTarget.js';
  * r2(new Float64Array([1, 2, 3]), new Float64Array([1, 2, 3]), 3, 1); // 1
  */
 export function r2(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number): number {
-  checkMetricTarget('r2', target, rows, cols);
+  checkTarget('r2', target, rows, cols);
   let total = 0;
   for (let c = 0; c < cols; c++) {
     let mean = 0;

@@ -1,5 +1,5 @@
 import { mse } from '../losses/mse.js';
-import { checkMetricTarget } from './checkMetricTarget.js';
+import { checkTarget } from '../losses/checkTarget.js';
 
 /** The loss whose value this metric is (stateless). */
 const MSE = mse();
@@ -12,6 +12,6 @@ const MSE = mse();
  * rmse(new Float64Array([3, -4]), new Float64Array([0, 0]), 2, 1); // sqrt(12.5)
  */
 export function rmse(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number): number {
-  checkMetricTarget('rmse', target, rows, cols);
+  checkTarget('rmse', target, rows, cols);
   return Math.sqrt(MSE.value(pred, target, rows, cols));
 }
