@@ -1,6 +1,7 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import type { StepRecord } from '../streams/stepRecord.js';
+import { isSampled } from './isSampled.js';
 
 /**
  * Samples the records: passes those whose `step` is a multiple of `n`, and always the final one
@@ -14,5 +15,5 @@ export function every<R extends StepRecord>(n: number): MonoTypeOperatorFunction
   if (!Number.isInteger(n) || n < 1) {
     throw new GradstreamError({ code: 'invalid_config', path: 'every(n)', expected: 'an integer ≥ 1', received: String(n) });
   }
-  return filter((r) => r.step % n === 0 || r.stopReason !== undefined);
+  return filter((r) => isSampled(r, n));
 }

@@ -1,10 +1,11 @@
-import { Observable, Subject, type MonoTypeOperatorFunction, type Observable as Obs } from 'rxjs';
+import { Observable, Subject, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { encodeCheckpoint } from './checkpointCodec.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
+import { isSampled } from '../ops/isSampled.js';
 
 /** Options of {@link checkpoint}. */
 export interface CheckpointOptions {
@@ -26,7 +27,7 @@ export interface CheckpointWritten {
 /** The checkpoint operator, with the stream of files it writes. */
 export type CheckpointOperator<R> = MonoTypeOperatorFunction<R> & {
   /** Emits after each completed write (every subscription of the operator). */
-  readonly written$: Obs<CheckpointWritten>;
+  readonly written$: Observable<CheckpointWritten>;
 };
 
 /**
@@ -48,7 +49,7 @@ export function checkpoint<R extends StepRecord>(options: CheckpointOptions): Ch
     throw new GradstreamError({ code: 'invalid_config', path: 'checkpoint.every', expected: 'an integer ≥ 1', received: String(every) });
   }
   const written = new Subject<CheckpointWritten>();
-  const operator = (source: Obs<R>): Obs<R> =>
+  const operator = (source: Observable<R>): Observable<R> =>
     new Observable<R>((subscriber) => {
       let pending: { text: string; info: CheckpointWritten } | null = null;
       let writing = false;
@@ -78,7 +79,7 @@ export function checkpoint<R extends StepRecord>(options: CheckpointOptions): Ch
 
       const sub = source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
-          if (r.stopReason !== undefined || (every !== undefined && r.step % every === 0)) {
+          if (isSampled(r, every ?? Number.NaN)) { // without `every`: the final record only
             try {
               const text = JSON.stringify(encodeCheckpoint(r, options.rng?.getState()));
               pending = { text, info: { path: options.path, step: r.step, loss: r.loss } };

@@ -1,6 +1,7 @@
 import { defer, tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import type { StepRecord } from '../streams/stepRecord.js';
+import { isSampled } from '../ops/isSampled.js';
 
 /** Options of {@link log}. */
 export interface LogOptions {
@@ -34,7 +35,7 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
       let lastTime = 0;
       return source.pipe(
         tap((r) => {
-          if (r.step % every !== 0 && r.stopReason === undefined) return;
+          if (!isSampled(r, every)) return;
           const now = clock();
           const rate = r.step > lastStep && now > lastTime ? ((r.step - lastStep) * 1000) / (now - lastTime) : Number.NaN;
           lastStep = r.step;

@@ -26,12 +26,16 @@ describe('checkpoint', () => {
   it('writes the final record atomically; the file reads back exactly', async () => {
     const path = join(fresh(), 'nested', 'seed.json');
     let finalW: number[] = [];
+    const save = checkpoint({ path });
+    const steps: number[] = [];
+    save.written$.subscribe((w) => steps.push(w.step));
     await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 }), checkpoint({ path })), scheduler: 'sync' }).pipe(
+      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 }), save), scheduler: 'sync' }).pipe(
         map((r) => (finalW = Array.from(r.params.data))),
       ),
     );
     // the stream completed only after the write landed
+    expect(steps).toEqual([6]); // without `every`, only the final record is written
     const ckpt = await readCheckpoint(path, seedModel.layout);
     expect(ckpt.step).toBe(6);
     expect(ckpt.loss).toBe(2.381266365508548);
