@@ -1,5 +1,5 @@
 /** Hand-made step records of the seed problem, for operator tests. */
-import { map, type Observable, type OperatorFunction } from 'rxjs';
+import type { Observable, OperatorFunction } from 'rxjs';
 import { forward, gradient, loss, type StepRecord, type WithGrads, type WithLoss, type WithOutput } from '../../src/index.js';
 import { seedLoss, seedModel, seedParams, seedX, seedT } from './seed.js';
 
@@ -20,4 +20,4 @@ export type Full = StepRecord & WithOutput & WithLoss & WithGrads;
 
 /** forward → loss → gradient on each record (an operator to put in front of the one under test). */
 export const evaluate: OperatorFunction<StepRecord, Full> = (s: Observable<StepRecord>) =>
-  s.pipe(forward(seedModel), loss(seedLoss), gradient(seedModel, seedLoss), map((r) => r));
+  s.pipe(forward(seedModel), loss(seedLoss), gradient(seedModel, seedLoss));
