@@ -4,17 +4,39 @@ import type { Batch } from './stepRecord.js';
 export interface DataCursor {
   readonly epoch: number;
   readonly batchIndex: number;
+  /** True when the batch last returned is the last one of its epoch (in-memory and file sources). */
+  readonly epochEnd?: boolean;
 }
+
+/**
+ * What {@link BatchReader.next} returns when an asynchronous source has no batch *yet*: the loop
+ * driver then waits on {@link BatchReader.whenReady} without spinning and asks again.
+ */
+export const NOT_READY: unique symbol = Symbol('gradstream.notReady');
+/** The type of {@link NOT_READY}. */
+export type NotReady = typeof NOT_READY;
 
 /** Reads batches for one training run (one subscription). */
 export interface BatchReader {
-  /** The batch for the next step, or `null` when the data is exhausted. */
-  next(): Batch | null;
+  /**
+   * The batch for the next step; `null` when the data is exhausted; {@link NOT_READY} when an
+   * asynchronous source has nothing yet (then `whenReady` must be given).
+   */
+  next(): Batch | null | NotReady;
   /**
    * The position of the batch last returned by `next`. Readers may return the same object every
    * time (no allocation per step): read it before the next `next()`, copy it to keep it.
    */
   cursor(): DataCursor;
+  /**
+   * Resolves when `next()` may return something other than `NOT_READY` (a batch, the end, or it
+   * rejects with the source's error). Called by the driver only after `next()` returned `NOT_READY`.
+   */
+  whenReady?(): Promise<void>;
+  /** Samples the source dropped so far by its overflow policy (copied onto each record). */
+  dropped?(): number;
+  /** Releases what the reader holds (file handles, subscriptions); called once when the run ends. */
+  close?(): void;
 }
 
 /**

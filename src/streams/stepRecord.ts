@@ -1,6 +1,7 @@
 import type { ForwardCache } from '../core/model.js';
 import type { OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
+import type { Rng } from '../core/rng.js';
 
 /** One mini-batch: `size` rows of inputs `x` and targets `y`, row major. */
 export interface Batch {
@@ -10,7 +11,16 @@ export interface Batch {
 }
 
 /** Why training stopped; carried by the final record. */
-export type StopReason = 'threshold' | 'plateau' | 'diverged' | 'maxSteps' | 'aborted' | 'dataEnd';
+export type StopReason =
+  | 'threshold'
+  | 'plateau'
+  | 'diverged'
+  | 'maxSteps'
+  | 'maxEpochs'
+  | 'timeout'
+  | 'aborted'
+  | 'stopped'
+  | 'dataEnd';
 
 /**
  * The record that flows once per training step. Each operator fills its field:
@@ -25,6 +35,8 @@ export interface StepRecord {
   step: number;
   epoch: number;
   batchIndex: number;
+  /** True on the last step of an epoch (sources that know their epochs). */
+  epochEnd: boolean;
   params: Params;
   optState: OptState | undefined;
   batch: Batch;
@@ -36,6 +48,17 @@ export interface StepRecord {
   lr: number;
   /** Set on the final record only. */
   stopReason?: StopReason;
+  /** The run's seeded generator (`train({ rng })`): dropout masks and anything random in a step. */
+  rng: Rng | undefined;
+  /** Samples an asynchronous source dropped so far by its overflow policy. */
+  dropped: number;
+  /**
+   * Makes the loop wait for `work` before the next step (a sink that must not miss a step — a
+   * checkpoint, a JSON Lines log, a broker acknowledgement). In every scheduling mode, sync
+   * included: a sync run then continues asynchronously. A rejection errors the run with its reason.
+   * Bound to the run: copies of the record share it.
+   */
+  readonly hold: (work: PromiseLike<unknown>) => void;
 }
 
 /** A record after `forward`. */
@@ -44,3 +67,31 @@ export type WithOutput = { output: Float64Array; cache: ForwardCache };
 export type WithLoss = { loss: number };
 /** A record after `gradient`. */
 export type WithGrads = { grads: Params };
+
+const noHold = (): void => {};
+
+/**
+ * A step record outside a training run (operator tests, evaluation): every field present, `step`,
+ * `epoch` and `batchIndex` 0 unless given, and a `hold` that waits for nothing.
+ */
+export function createStepRecord(params: Params, batch: Batch, fields: Partial<Omit<StepRecord, 'params' | 'batch'>> = {}): StepRecord {
+  return {
+    step: 0,
+    epoch: 0,
+    batchIndex: 0,
+    epochEnd: false,
+    optState: undefined,
+    output: undefined,
+    cache: undefined,
+    loss: Number.NaN,
+    grads: undefined,
+    lr: Number.NaN,
+    stopReason: undefined,
+    rng: undefined,
+    dropped: 0,
+    hold: noHold,
+    ...fields,
+    params,
+    batch,
+  };
+}

@@ -102,6 +102,10 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       grads: undefined,
       lr: Number.NaN,
       stopReason: undefined,
+      epochEnd: false,
+      rng: undefined,
+      dropped: 0,
+      hold: () => {},
     };
 
     // The pipeline delivers straight to the subscriber (no wrapper per emission); once it completes
@@ -118,7 +122,7 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
       let reason: StopReason | undefined;
       if (signal?.aborted === true) reason = 'aborted';
       else if (record.step >= maxSteps) reason = 'maxSteps';
-      let batch = reader.next();
+      let batch = reader.next() as Batch | null;
       if (batch === null) {
         if (lastBatch === null) {
           completeFeeds();

@@ -1,6 +1,6 @@
 import { lastValueFrom, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, dense, forward, gradient, loss, mse, sequential, type StepRecord } from '../../src/index.js';
+import { createRng, createStepRecord, dense, forward, gradient, loss, mse, sequential, type StepRecord } from '../../src/index.js';
 
 /** L(params) for the record's batch, computed without the operators. */
 function lossAt(model: ReturnType<typeof sequential>, r: StepRecord): number {
@@ -17,15 +17,7 @@ describe('gradient (the operator)', () => {
       const rows = 1 + rng.int(5);
       const model = sequential([dense(inputs, units, { bias: trial % 2 === 0 })]);
       const l = mse();
-      const r: StepRecord = {
-        step: 0,
-        epoch: 0,
-        batchIndex: 0,
-        params: model.init(rng),
-        optState: undefined,
-        batch: { x: Float64Array.from({ length: rows * inputs }, () => rng.uniform(-2, 2)), y: Float64Array.from({ length: rows * units }, () => rng.uniform(-2, 2)), size: rows },
-        lr: Number.NaN,
-      };
+      const r: StepRecord = createStepRecord(model.init(rng), { x: Float64Array.from({ length: rows * inputs }, () => rng.uniform(-2, 2)), y: Float64Array.from({ length: rows * units }, () => rng.uniform(-2, 2)), size: rows });
       const out = await lastValueFrom(of(r).pipe(forward(model), loss(l), gradient(model, l)));
       const analytic = Array.from(out.grads.data);
       const h = 1e-5;

@@ -10,6 +10,7 @@ import {
   adamw,
   amsgrad,
   cloneParams,
+  createStepRecord,
   decodeCheckpoint,
   encodeCheckpoint,
   momentum,
@@ -104,5 +105,5 @@ describe.each(table)('$name', (row) => {
 });
 
 function record(params: StepRecord['params'], optState: OptState): StepRecord {
-  return { step: 7, epoch: 7, batchIndex: 0, params, optState, batch: { x: new Float64Array(0), y: new Float64Array(0), size: 0 }, lr: 0.01 };
+  return createStepRecord(params, { x: new Float64Array(0), y: new Float64Array(0), size: 0 }, { step: 7, epoch: 7, optState, lr: 0.01 });
 }
