@@ -136,7 +136,7 @@ export type { Matrix, MatrixInput } from './streams/toMatrix.js';
 export { moons } from './core/datasets/moons.js';
 export type { MoonsOptions } from './core/datasets/moons.js';
 export { NOT_READY } from './streams/batchSource.js';
-export type { BatchReader, BatchSource, DataCursor, NotReady } from './streams/batchSource.js';
+export type { BatchReader, BatchSource, DataCursor, NotReady, SyncBatchReader, SyncBatchSource } from './streams/batchSource.js';
 export { createStepRecord } from './streams/stepRecord.js';
 export type { Batch, StepRecord, StopReason, WithGrads, WithLoss, WithOutput } from './streams/stepRecord.js';
 

@@ -55,7 +55,7 @@ export const CheckpointFile = z
     batchIndex: z.number().int().min(0),
     loss: JsonFloat.nullable(),
     lr: JsonFloat.nullable(),
-    stopReason: z.enum(['threshold', 'plateau', 'diverged', 'maxSteps', 'aborted', 'dataEnd']).nullable(),
+    stopReason: z.enum(['threshold', 'plateau', 'diverged', 'maxSteps', 'maxEpochs', 'timeout', 'aborted', 'stopped', 'dataEnd']).nullable(),
     params: z.record(z.string(), TensorJson),
     optState: OptStateJson.nullable(),
     rng: RngStateJson.nullable().optional(),

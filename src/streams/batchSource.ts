@@ -46,3 +46,13 @@ export interface BatchReader {
 export interface BatchSource {
   open(at?: DataCursor): BatchReader;
 }
+
+/** A reader that always has its next batch at hand (in-memory data): never {@link NOT_READY}. */
+export interface SyncBatchReader extends BatchReader {
+  next(): Batch | null;
+}
+
+/** A source whose readers are synchronous ({@link fromArrays}, {@link fullBatch}). */
+export interface SyncBatchSource extends BatchSource {
+  open(at?: DataCursor): SyncBatchReader;
+}

@@ -1,6 +1,6 @@
 import { GradstreamError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
-import type { BatchReader, BatchSource, DataCursor } from './batchSource.js';
+import type { DataCursor, SyncBatchReader, SyncBatchSource } from './batchSource.js';
 import type { Batch } from './stepRecord.js';
 import { rowCount, toMatrix, type MatrixInput } from './toMatrix.js';
 
@@ -40,7 +40,7 @@ export interface FromArraysOptions {
  * import { fromArrays } from 'gradstream';
  * const data = fromArrays([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { batchSize: 2, epochs: 100, shuffle: true, seed: 7 });
  */
-export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOptions = {}): BatchSource {
+export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOptions = {}): SyncBatchSource {
   const rows = rowCount(x, y, options.rows, 'fromArrays');
   const X = toMatrix(x, rows, 'x');
   const Y = toMatrix(y, rows, 'y');
@@ -76,7 +76,7 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOp
   const perEpoch = full + (rest > 0 && !dropRemainder ? 1 : 0);
 
   return {
-    open(at?: DataCursor): BatchReader {
+    open(at?: DataCursor): SyncBatchReader {
       let epoch = 0;
       let index = 0;
       if (at !== undefined) {
@@ -97,7 +97,7 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOp
       const partial: Batch = { x: bx.subarray(0, rest * inCols), y: by.subarray(0, rest * outCols), size: rest };
       // Without shuffling, batches are views of the data: made once here.
       const views: Batch[] = [];
-      const cursor = { epoch: 0, batchIndex: 0 };
+      const cursor = { epoch: 0, batchIndex: 0, epochEnd: false };
       if (!shuffle) {
         for (let b = 0; b < perEpoch; b++) {
           const size = Math.min(batchSize, rows - b * batchSize);
@@ -133,6 +133,7 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOp
         cursor: () => {
           cursor.epoch = lastEpoch;
           cursor.batchIndex = lastIndex;
+          cursor.epochEnd = lastIndex === perEpoch - 1;
           return cursor;
         },
       };

@@ -1,5 +1,5 @@
 import { GradstreamError } from '../core/errors.js';
-import type { BatchSource } from './batchSource.js';
+import type { SyncBatchSource } from './batchSource.js';
 import type { Batch } from './stepRecord.js';
 
 /**
@@ -11,7 +11,7 @@ import type { Batch } from './stepRecord.js';
  * import { fullBatch } from 'gradstream';
  * const data = fullBatch([[1, 2, 3, 4]], [[2, 3, 4, 5]]);
  */
-export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows?: number): BatchSource {
+export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows?: number): SyncBatchSource {
   const batch = toBatch(x, y, rows);
   return {
     open(at) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   createRng,
+  createStepRecord,
   dense,
   forward,
   fullBatch,
@@ -24,17 +25,11 @@ type Rec = StepRecord & WithOutput;
 /** A hand-made record: two rows, one output. */
 function rec(output: number[], y: number[], step = 0): Rec {
   const model = sequential([dense(1, 1)]);
-  return {
+  return createStepRecord(model.init(createRng(1)), { x: new Float64Array(output.length), y: Float64Array.from(y), size: output.length }, {
     step,
-    epoch: 0,
-    batchIndex: 0,
-    params: model.init(createRng(1)),
-    optState: undefined,
-    batch: { x: new Float64Array(output.length), y: Float64Array.from(y), size: output.length },
     output: Float64Array.from(output),
     cache: model.createCache(output.length),
-    lr: Number.NaN,
-  };
+  }) as Rec;
 }
 
 describe('metric', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, createRng, fromArrays, splitArrays, type Batch, type BatchReader } from '../../src/index.js';
+import { GradstreamError, createRng, fromArrays, splitArrays, type Batch, type SyncBatchReader } from '../../src/index.js';
 
 const X = Array.from({ length: 10 }, (_, r) => [r, 10 + r]);
 const Y = Array.from({ length: 10 }, (_, r) => r % 3);
 
 /** Reads `n` batches as plain copies `[epoch, batchIndex, size, first x of each row]`. */
-function read(reader: BatchReader, n: number): (string | null)[] {
+function read(reader: SyncBatchReader, n: number): (string | null)[] {
   const out: (string | null)[] = [];
   for (let i = 0; i < n; i++) {
     const b: Batch | null = reader.next();
@@ -29,7 +29,7 @@ function read(reader: BatchReader, n: number): (string | null)[] {
 describe('fromArrays', () => {
   it('walks the rows in order in batches, the last one partial, for a number of epochs', () => {
     const reader = fromArrays(X, Y, { batchSize: 4, epochs: 2 }).open();
-    expect(reader.cursor()).toEqual({ epoch: 0, batchIndex: -1 });
+    expect(reader.cursor()).toEqual({ epoch: 0, batchIndex: -1, epochEnd: false });
     expect(read(reader, 7)).toEqual(['0/0:0,1,2,3', '0/1:4,5,6,7', '0/2:8,9', '1/0:0,1,2,3', '1/1:4,5,6,7', '1/2:8,9', null]);
     expect(reader.next()).toBeNull();
   });
