@@ -97,7 +97,8 @@ export function param(params: Params, name: string): Float64Array {
 
 /**
  * Fills parameters from plain values by name: nested row arrays (`[[…], […]]`), flat arrays or
- * typed arrays. Every layout name must be present with the right number of values.
+ * typed arrays. Every layout name must be present with the right number of values, each a finite
+ * number (a `GradstreamError` names the tensor and index otherwise).
  */
 export function paramsFrom(layout: ParamLayout, values: Readonly<Record<string, ArrayLike<number> | readonly (readonly number[])[]>>): Params {
   const params = createParams(layout);
@@ -138,8 +139,8 @@ function flatten(raw: ArrayLike<number> | readonly (readonly number[])[], shape:
     throw new GradstreamError({ code: 'invalid_shape', path, expected: `${size} numbers (shape [${shape.join(', ')}])`, received: describeValue(flat) });
   }
   for (let k = 0; k < flat.length; k++) {
-    if (typeof flat[k] !== 'number' || Number.isNaN(flat[k])) {
-      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${k}]`, expected: 'a number', received: describeValue(flat[k]) });
+    if (typeof flat[k] !== 'number' || !Number.isFinite(flat[k])) {
+      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${k}]`, expected: 'a finite number', received: describeValue(flat[k]) });
     }
   }
   return flat;

@@ -1,4 +1,4 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { SyncBatchSource } from './batchSource.js';
 import type { Batch } from './stepRecord.js';
 
@@ -39,6 +39,11 @@ function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: str
     if (m.length % size !== 0 || m.length === 0) {
       throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `a positive multiple of ${size} values (${size} rows)`, received: String(m.length) });
     }
+    for (let i = 0; i < m.length; i++) {
+      if (!Number.isFinite(m[i])) {
+        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${i}]`, expected: 'a finite number', received: describeValue(m[i]) });
+      }
+    }
     return m;
   }
   if (m.length !== size || size === 0) {
@@ -54,7 +59,7 @@ function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: str
     for (let c = 0; c < cols; c++) {
       const v = row[c];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}][${c}]`, expected: 'a finite number', received: String(v) });
+        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}][${c}]`, expected: 'a finite number', received: describeValue(v) });
       }
       out[r * cols + c] = v;
     }

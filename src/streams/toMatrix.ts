@@ -45,13 +45,19 @@ export function toMatrix(m: MatrixInput, rows: number, name: string): Matrix {
   if (m.length === 0 || m.length % rows !== 0) {
     throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `a positive multiple of ${rows} values (${rows} rows)`, received: String(m.length) });
   }
-  const data = m instanceof Float64Array ? m : Float64Array.from(m);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${i}]`, expected: 'a finite number', received: describeValue(data[i]) });
-    }
+  // Checked before any conversion: `Float64Array.from` would coerce null → 0, "3" → 3, true → 1.
+  for (let i = 0; i < m.length; i++) {
+    const v: unknown = m[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throwNotFinite(name, i, m.length / rows, v);
   }
+  const data = m instanceof Float64Array ? m : Float64Array.from(m);
   return { data, rows, cols: data.length / rows };
+}
+
+/** A non-finite or non-numeric value at flat index `i` (row `i / cols`, column `i % cols`). */
+function throwNotFinite(name: string, i: number, cols: number, v: unknown): never {
+  const where = cols === 1 ? `${name}[${i}]` : `${name}[${i}] (row ${Math.floor(i / cols)}, column ${i % cols})`;
+  throw new GradstreamError({ code: 'invalid_dataset', path: where, expected: 'a finite number', received: describeValue(v) });
 }
 
 /** The number of rows of a data set: from `rows`, else from whichever input is nested. */

@@ -37,7 +37,9 @@ describe('params', () => {
     expect(() => paramsFrom(layout, { '0.W': [[1, 2, 3]], '0.b': [1, 2, 3] })).toThrow('params["0.W"]: expected 6 numbers (shape [2, 3]), received an array of length 3');
     expect(() => paramsFrom(layout, { '0.W': [[1, 2, 3], [4, 5]], '0.b': [1, 2, 3] })).toThrow('params["0.W"][1]: expected 3 numbers, received 2');
     expect(() => paramsFrom(layout, { '0.b': [1, 2, 3] })).toThrow('params["0.W"]: expected shape [2, 3], received nothing');
-    expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, Number.NaN], '0.b': [1, 2, 3] })).toThrow('params["0.W"][5]: expected a number, received NaN');
+    expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, Number.NaN], '0.b': [1, 2, 3] })).toThrow('params["0.W"][5]: expected a finite number, received NaN');
+    expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, 6], '0.b': [1, Number.POSITIVE_INFINITY, 3] })).toThrow('params["0.b"][1]: expected a finite number, received Infinity');
+    expect(() => paramsFrom(layout, { '0.W': [[1, 2, 3], [4, 5, Number.NEGATIVE_INFINITY]], '0.b': [1, 2, 3] })).toThrow('params["0.W"][5]: expected a finite number, received -Infinity');
     expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, 6], '0.b': [1, 2, 3], extra: [1] })).toThrow('params["extra"]');
   });
 

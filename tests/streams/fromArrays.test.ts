@@ -100,6 +100,13 @@ describe('fromArrays', () => {
     expect(() => fromArrays([[1], [2]], [[0], [1], [2]])).toThrow(/y: expected 2 rows/);
     expect(() => fromArrays(new Float64Array(4), [0, 1, 2, 3])).toThrow(/fromArrays.rows/);
     expect(() => fromArrays(new Float64Array([1, Number.POSITIVE_INFINITY]), [0, 1], { rows: 2 })).toThrow(/x\[1\]/);
+    // Flat lists are checked before conversion: no null → 0, "3" → 3, true → 1 (issue 7, item 6).
+    const flat = (v: unknown): number[] => [1, 2, v, 4] as number[];
+    expect(() => fromArrays(flat(null), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received null');
+    expect(() => fromArrays(flat('3'), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received "3"');
+    expect(() => fromArrays(flat(true), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received boolean');
+    expect(() => fromArrays([[1], [2]], [0, undefined] as number[])).toThrow('y[1]: expected a finite number, received undefined');
+    expect(() => fromArrays([[1], [2]], [[0], [Number.NEGATIVE_INFINITY]])).toThrow('y[1][0]: expected a finite number, received -Infinity');
     expect(() => fromArrays(X, Y, { batchSize: 0 })).toThrow(/batchSize/);
     expect(() => fromArrays(X, Y, { epochs: 1.5 })).toThrow(/epochs/);
     expect(() => fromArrays(X, Y, { shuffle: true })).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: fromArrays.shuffle: expected a seed or an rng to shuffle with, received neither]`);

@@ -23,6 +23,9 @@ describe('fullBatch', () => {
     expect(() => fullBatch([[1, 2], [3]], [[1], [2]])).toThrow('x[1]: expected 2 numbers, received 1');
     expect(() => fullBatch([[1, 2]], [[1], [2]])).toThrow('y: expected 1 rows (at least one), received 2');
     expect(() => fullBatch([[1, Number.NaN]], [[1]])).toThrow('x[0][1]: expected a finite number, received NaN');
+    expect(() => fullBatch(new Float64Array([1, Number.NaN]), new Float64Array([3]), 1)).toThrow('x[1]: expected a finite number, received NaN');
+    expect(() => fullBatch(new Float64Array([1, 2]), new Float64Array([Number.POSITIVE_INFINITY]), 1)).toThrow('y[0]: expected a finite number, received Infinity');
+    expect(() => fullBatch([[1, null as unknown as number]], [[1]])).toThrow('x[0][1]: expected a finite number, received null');
     expect(() => fullBatch(new Float64Array(3), new Float64Array(2), 2)).toThrow('x: expected a positive multiple of 2 values (2 rows), received 3');
     expect(() => fullBatch([], [])).toThrow('x: expected 0 rows (at least one), received 0');
   });
