@@ -23,12 +23,14 @@ export type { SequentialModel } from './core/sequential.js';
 export type { Layer, LayerParamSpec } from './core/layer.js';
 export type { ForwardCache, Model } from './core/model.js';
 export {
+  INITIALIZERS,
   TRUNCATED_NORMAL_STDDEV,
   fromValues,
   glorotNormal,
   glorotUniform,
   heNormal,
   heUniform,
+  initializerName,
   lecunNormal,
   lecunUniform,
   ones,
@@ -161,3 +163,8 @@ export type { Checkpoint } from './sinks/checkpointCodec.js';
 
 // --- schemas
 export { CheckpointFile } from './schemas/checkpoint.js';
+export { ActivationLayerConfig, DenseLayerConfig, InitializerName, LayerConfig, ModelConfig } from './schemas/modelConfig.js';
+export { modelFromConfig } from './schemas/modelFromConfig.js';
+export type { ModelFromConfig } from './schemas/modelFromConfig.js';
+export { LossConfig, LossName, LossObjectConfig } from './schemas/lossConfig.js';
+export { lossFromConfig } from './schemas/lossFromConfig.js';

@@ -1,5 +1,6 @@
 import { GradstreamError } from './errors.js';
-import { fromValues, glorotUniform, zeros, type Initializer } from './initializers.js';
+import type { DenseLayerConfig } from '../schemas/modelConfig.js';
+import { fromValues, glorotUniform, initializerName, zeros, type Initializer } from './initializers.js';
 import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
 import type { Layer } from './layer.js';
 import type { Rng } from './rng.js';
@@ -48,7 +49,7 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
   if (w !== undefined) {
     // Check the sizes now rather than at init time.
     initW(new Float64Array(inputs * units), inputs, units, NO_RNG);
-    if (bias) initB(new Float64Array(units), inputs, units, NO_RNG);
+    if (bias && w.b !== undefined) initB(new Float64Array(units), inputs, units, NO_RNG);
   }
   return {
     kind: 'dense',
@@ -67,6 +68,15 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
       matmulTransA(g[0]!, x, dY, batch, inputs, units);
       if (bias) sumRows(g[1]!, dY, batch, units);
       if (dX !== null) matmulTransB(dX, dY, p[0]!, batch, units, inputs);
+    },
+    toConfig() {
+      const c: { -readonly [K in keyof DenseLayerConfig]: DenseLayerConfig[K] } = { type: 'dense', inputs, units };
+      if (!bias) c.bias = false;
+      const wName = options.init === undefined ? undefined : initializerName(options.init);
+      if (wName !== undefined && wName !== 'glorotUniform') c.init = wName;
+      const bName = options.biasInit === undefined ? undefined : initializerName(options.biasInit);
+      if (bias && bName !== undefined && bName !== 'zeros') c.biasInit = bName;
+      return c;
     },
   };
 }

@@ -5,6 +5,7 @@
  * standard deviation is divided by 0.87962566103423978 (the stddev of a unit normal truncated at
  * ±2) so the variance is the one the formula asks for.
  */
+import type { InitializerName } from '../schemas/modelConfig.js';
 import { GradstreamError, describeValue } from './errors.js';
 import type { Rng } from './rng.js';
 
@@ -94,4 +95,22 @@ export function fromValues(values: ArrayLike<number> | readonly (readonly number
     }
     out.set(flat);
   };
+}
+
+/** The built-in initializers by name (the names a config file uses). */
+export const INITIALIZERS: Readonly<Record<InitializerName, Initializer>> = Object.freeze({
+  zeros,
+  ones,
+  glorotUniform,
+  glorotNormal,
+  heUniform,
+  heNormal,
+  lecunUniform,
+  lecunNormal,
+});
+
+/** The name of a built-in initializer, or undefined for any other function. */
+export function initializerName(init: Initializer): InitializerName | undefined {
+  for (const [name, fn] of Object.entries(INITIALIZERS)) if (fn === init) return name as InitializerName;
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import type { LayerConfig } from '../schemas/modelConfig.js';
 import type { Rng } from './rng.js';
 
 /** One parameter tensor of a layer, named locally (`"W"`, `"b"`); the model prefixes the layer index. */
@@ -34,4 +35,9 @@ export interface Layer {
     grads: readonly Float64Array[],
     batch: number,
   ): void;
+  /**
+   * The layer as config data (its kind and options, never its weights), from which
+   * `modelFromConfig` rebuilds it. Built-in layers have it; a custom layer may not.
+   */
+  toConfig?(): LayerConfig;
 }

@@ -1,3 +1,4 @@
+import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
 import { GradstreamError } from './errors.js';
 import type { Layer } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
@@ -78,6 +79,17 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
 
   return {
     layers: Object.freeze(layers),
+    toConfig() {
+      const specs: LayerConfig[] = [];
+      for (let i = 0; i < layers.length; i++) {
+        const layer = layers[i]!;
+        if (layer.toConfig === undefined) {
+          throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: 'a layer that can be saved as config (a built-in layer, or one with toConfig)', received: `${describeLayer(layer)} without toConfig` });
+        }
+        specs.push(layer.toConfig());
+      }
+      return { layers: specs };
+    },
     layout,
     inputs,
     outputs,
@@ -138,6 +150,12 @@ interface BoundCache extends ForwardCache {
 /** A {@link Model} made by {@link sequential}: also lists its layers (sizes resolved). */
 export interface SequentialModel extends Model {
   readonly layers: readonly Layer[];
+  /**
+   * The model as config data: each layer's kind and options, without weights (a checkpoint
+   * stores those). `modelFromConfig(model.toConfig())` rebuilds a model of the same layout.
+   * Errors with a `GradstreamError` (`invalid_config`) when a layer has no `toConfig` (custom).
+   */
+  toConfig(): ModelConfig;
 }
 
 /** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */

@@ -1,4 +1,5 @@
 import { GradstreamError } from '../errors.js';
+import type { ActivationLayerConfig } from '../../schemas/modelConfig.js';
 import type { Layer } from '../layer.js';
 
 /**
@@ -26,9 +27,11 @@ export interface ActivationKernels {
 
 /**
  * Builds an {@link ActivationLayer} of kind `kind` from its two kernels. An undefined `size`
- * means "the size of the previous layer", resolved by `sequential`.
+ * means "the size of the previous layer", resolved by `sequential`. `config` (the built-in
+ * activations pass theirs) gives the layer a `toConfig`; without it the layer cannot be saved as
+ * config data.
  */
-export function activationLayer(kind: string, size: number | undefined, kernels: ActivationKernels): ActivationLayer {
+export function activationLayer(kind: string, size: number | undefined, kernels: ActivationKernels, config?: ActivationLayerConfig): ActivationLayer {
   const n = size ?? 0;
   if (size !== undefined && !(Number.isInteger(size) && size >= 1)) {
     throw new GradstreamError({ code: 'invalid_shape', path: `${kind}(size)`, expected: 'a positive integer (or nothing: the size of the previous layer)', received: String(size) });
@@ -50,6 +53,7 @@ export function activationLayer(kind: string, size: number | undefined, kernels:
       if (n === 0) unsized();
       if (dX !== null) kernels.backward(x, y, dY, dX, batch * n, n);
     },
-    withSize: (m) => activationLayer(kind, m, kernels),
+    withSize: (m) => activationLayer(kind, m, kernels, config),
+    ...(config === undefined ? {} : { toConfig: () => ({ ...config }) }),
   };
 }

@@ -23,5 +23,5 @@ export function elu(alpha = 1, size?: number): ActivationLayer {
     backward(x, y, dY, dX, n) {
       for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : (y[i]! + alpha) * dY[i]!;
     },
-  });
+  }, { type: 'elu', alpha });
 }

@@ -15,5 +15,5 @@ export function identity(size?: number): ActivationLayer {
     backward(_x, _y, dY, dX, n) {
       dX.set(dY.subarray(0, n));
     },
-  });
+  }, { type: 'identity' });
 }

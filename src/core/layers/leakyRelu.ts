@@ -22,5 +22,5 @@ export function leakyRelu(alpha = 0.3, size?: number): ActivationLayer {
     backward(x, _y, dY, dX, n) {
       for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : alpha * dY[i]!;
     },
-  });
+  }, { type: 'leakyRelu', alpha });
 }

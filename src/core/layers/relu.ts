@@ -19,5 +19,5 @@ export function relu(size?: number): ActivationLayer {
     backward(x, _y, dY, dX, n) {
       for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : 0;
     },
-  });
+  }, { type: 'relu' });
 }

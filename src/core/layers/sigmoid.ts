@@ -26,5 +26,5 @@ export function sigmoid(size?: number): ActivationLayer {
         dX[i] = dY[i]! * s * (1 - s);
       }
     },
-  });
+  }, { type: 'sigmoid' });
 }

@@ -52,5 +52,5 @@ export function softmax(size?: number): ActivationLayer {
         for (let c = 0; c < cols; c++) dX[o + c] = y[o + c]! * (dY[o + c]! - dot);
       }
     },
-  });
+  }, { type: 'softmax' });
 }

@@ -19,5 +19,5 @@ export function softplus(size?: number): ActivationLayer {
     backward(x, _y, dY, dX, n) {
       for (let i = 0; i < n; i++) dX[i] = dY[i]! * sigmoidOf(x[i]!);
     },
-  });
+  }, { type: 'softplus' });
 }

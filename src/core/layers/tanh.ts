@@ -18,5 +18,5 @@ export function tanh(size?: number): ActivationLayer {
         dX[i] = dY[i]! * (1 - t * t);
       }
     },
-  });
+  }, { type: 'tanh' });
 }

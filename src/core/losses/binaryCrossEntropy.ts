@@ -33,6 +33,7 @@ export function binaryCrossEntropy(options: BinaryCrossEntropyOptions = {}): Los
   if (fromLogits) {
     return {
       name,
+      toConfig: () => ({ type: 'binaryCrossEntropy', fromLogits }),
       value(pred, target, rows, cols) {
         checkTarget(name, target, rows, cols);
         const n = rows * cols;
@@ -55,6 +56,7 @@ export function binaryCrossEntropy(options: BinaryCrossEntropyOptions = {}): Los
   const hi = 1 - EPSILON;
   return {
     name,
+    toConfig: () => ({ type: 'binaryCrossEntropy', fromLogits }),
     value(pred, target, rows, cols) {
       checkTarget(name, target, rows, cols);
       const n = rows * cols;

@@ -18,6 +18,7 @@ export function huber(delta = 1): Loss {
   const half = 0.5 * delta;
   return {
     name: 'huber',
+    toConfig: () => ({ type: 'huber', delta }),
     value(pred, target, rows, cols) {
       checkTarget('huber', target, rows, cols);
       const n = rows * cols;

@@ -12,6 +12,7 @@ import { checkTarget } from './checkTarget.js';
 export function mae(): Loss {
   return {
     name: 'mae',
+    toConfig: () => ({ type: 'mae' }),
     value(pred, target, rows, cols) {
       checkTarget('mae', target, rows, cols);
       const n = rows * cols;

@@ -12,6 +12,7 @@ import { checkTarget } from './checkTarget.js';
 export function mse(): Loss {
   return {
     name: 'mse',
+    toConfig: () => ({ type: 'mse' }),
     value(pred, target, rows, cols) {
       checkTarget('mse', target, rows, cols);
       const n = rows * cols;

@@ -40,6 +40,7 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
   const name = 'softmaxCrossEntropy';
   return {
     name,
+    toConfig: () => ({ type: 'softmaxCrossEntropy', fromLogits }),
     value(pred, target, rows, cols) {
       const sparse = isSparse(name, target, rows, cols);
       let s = 0;

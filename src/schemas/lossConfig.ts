@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** A loss in object form, by `type`, with the options of the factory of that name. */
+export const LossObjectConfig = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('mse') }),
+  z.strictObject({ type: z.literal('mae') }),
+  z.strictObject({ type: z.literal('huber'), delta: z.number().optional() }),
+  z.strictObject({ type: z.literal('binaryCrossEntropy'), fromLogits: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('softmaxCrossEntropy'), fromLogits: z.boolean().optional() }),
+]);
+export type LossObjectConfig = z.infer<typeof LossObjectConfig>;
+
+/** The loss names a config may give as a plain string (each loss with its defaults). */
+export const LossName = z.enum(['mse', 'mae', 'huber', 'binaryCrossEntropy', 'softmaxCrossEntropy']);
+export type LossName = z.infer<typeof LossName>;
+
+/**
+ * A loss in a config file: a name with the defaults (`"mse"`, `"softmaxCrossEntropy"`) or an
+ * object with options (`{"type":"huber","delta":1}`, `{"type":"binaryCrossEntropy","fromLogits":true}`).
+ */
+export const LossConfig = z.union([LossName, LossObjectConfig]);
+export type LossConfig = z.infer<typeof LossConfig>;

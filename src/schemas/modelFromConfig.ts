@@ -1,0 +1,132 @@
+import { dense } from '../core/dense.js';
+import { GradstreamError } from '../core/errors.js';
+import { INITIALIZERS } from '../core/initializers.js';
+import type { Layer } from '../core/layer.js';
+import { elu } from '../core/layers/elu.js';
+import { identity } from '../core/layers/identity.js';
+import { leakyRelu } from '../core/layers/leakyRelu.js';
+import { relu } from '../core/layers/relu.js';
+import { sigmoid } from '../core/layers/sigmoid.js';
+import { softmax } from '../core/layers/softmax.js';
+import { softplus } from '../core/layers/softplus.js';
+import { tanh } from '../core/layers/tanh.js';
+import type { Params } from '../core/params.js';
+import { createRng } from '../core/rng.js';
+import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
+import { fromZodError } from './fromZodError.js';
+import { ModelConfig, type DenseLayerConfig, type LayerConfig } from './modelConfig.js';
+
+/** What {@link modelFromConfig} builds. */
+export interface ModelFromConfig {
+  readonly model: SequentialModel;
+  /**
+   * The initial parameters when the config fixes them all (every dense layer has `weights`;
+   * biases default to zeros): no generator needed. Otherwise undefined: call `model.init(rng)`
+   * (layers with `weights` still start from them).
+   */
+  readonly params?: Params;
+}
+
+/**
+ * Builds the sequential model a config describes (see {@link ModelConfig}): dense layers with
+ * explicit `weights` or a named `init`, and every activation of the library. `model.toConfig()`
+ * gives a config back (without weights), so a checkpoint can store the model and this function
+ * rebuild it.
+ *
+ * Errors with a `GradstreamError` (`invalid_config`) naming the field under `root`: an unknown
+ * layer type or key, a wrong type, weights of the wrong shape
+ * (`model.layers[0].weights[1]: expected 4 numbers (units), received 3`), or layers that do not
+ * chain (`model.layers[2].inputs: expected 8 (the width of layer 1, relu(8)), received 4`).
+ *
+ * @example
+ * import { modelFromConfig } from 'gradstream';
+ * const { model, params } = modelFromConfig({
+ *   layers: [{ type: 'dense', inputs: 2, units: 1, weights: [[0.5], [-0.25]], biases: [0.1] }],
+ * });
+ * // params holds "0.W" = [0.5, -0.25] and "0.b" = [0.1]
+ */
+export function modelFromConfig(config: unknown, root = 'model'): ModelFromConfig {
+  const parsed = ModelConfig.safeParse(config, { reportInput: true });
+  if (!parsed.success) throw fromZodError('invalid_config', root, parsed.error);
+  const specs = parsed.data.layers;
+  const layers: Layer[] = [];
+  let width = 0; // the outputs of the layer before (0 before the first)
+  let fixed = true; // every parameter comes from the config
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const path = `${root}.layers[${i}]`;
+    let layer: Layer;
+    if (spec.type === 'dense') {
+      layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
+      if (!isFixed(spec)) fixed = false;
+    } else {
+      if (i === 0) {
+        throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
+      }
+      layer = activationFrom(spec, width);
+    }
+    layers.push(layer);
+    width = layer.outputs;
+  }
+  const model = sequential(layers);
+  // Fixed tensors draw nothing: any generator gives the same parameters.
+  return fixed ? { model, params: model.init(createRng(0)) } : { model };
+}
+
+function denseFrom(spec: DenseLayerConfig, prevWidth: number | undefined, path: string, prevName: string): Layer {
+  const inputs = spec.inputs ?? prevWidth;
+  if (inputs === undefined) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: 'the number of input features (required on the first layer)', received: 'nothing' });
+  }
+  if (prevWidth !== undefined && inputs !== prevWidth) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `${prevWidth} (the width of ${prevName})`, received: String(inputs) });
+  }
+  const { units } = spec;
+  const bias = spec.bias ?? true;
+  if (spec.weights !== undefined) checkMatrix(spec.weights, inputs, units, `${path}.weights`);
+  if (spec.biases !== undefined) {
+    if (!bias) throw new GradstreamError({ code: 'invalid_config', path: `${path}.biases`, expected: 'no biases ("bias" is false)', received: `${spec.biases.length} numbers` });
+    if (spec.biases.length !== units) throw new GradstreamError({ code: 'invalid_config', path: `${path}.biases`, expected: `${units} numbers (units)`, received: String(spec.biases.length) });
+  }
+  const W = spec.weights;
+  return dense(inputs, units, {
+    bias,
+    init: INITIALIZERS[spec.init ?? 'glorotUniform'],
+    biasInit: INITIALIZERS[spec.biasInit ?? 'zeros'],
+    ...(W === undefined ? {} : { weights: spec.biases === undefined ? { W } : { W, b: spec.biases } }),
+  });
+}
+
+/** Whether a dense layer's tensors are all fixed by its config (explicit, zeros or ones). */
+function isFixed(spec: DenseLayerConfig): boolean {
+  if (spec.weights === undefined) return false;
+  return spec.bias === false || spec.biases !== undefined || spec.biasInit === undefined || spec.biasInit === 'zeros' || spec.biasInit === 'ones';
+}
+
+function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units: number, path: string): void {
+  if (rows.length !== inputs) throw new GradstreamError({ code: 'invalid_config', path, expected: `${inputs} rows (inputs) of ${units} numbers (units)`, received: `${rows.length} rows` });
+  for (let r = 0; r < rows.length; r++) {
+    if (rows[r]!.length !== units) throw new GradstreamError({ code: 'invalid_config', path: `${path}[${r}]`, expected: `${units} numbers (units)`, received: String(rows[r]!.length) });
+  }
+}
+
+function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig>, width: number): Layer {
+  switch (spec.type) {
+    case 'relu':
+      return relu(width);
+    case 'leakyRelu':
+      return leakyRelu(spec.alpha, width);
+    case 'elu':
+      return elu(spec.alpha, width);
+    case 'sigmoid':
+      return sigmoid(width);
+    case 'tanh':
+      return tanh(width);
+    case 'softplus':
+      return softplus(width);
+    case 'identity':
+      return identity(width);
+    case 'softmax':
+      return softmax(width);
+  }
+}
