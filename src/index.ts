@@ -78,8 +78,8 @@ export type { ScaleByLearningRateState } from './core/optimizers/scaleByLearning
 export { sgd } from './core/optimizers/sgd.js';
 export type { SgdOptions } from './core/optimizers/sgd.js';
 export type { Hyper } from './core/optimizer.js';
-export { hyperParam, isHyperParam } from './core/hyperParam.js';
-export type { HyperParam } from './core/hyperParam.js';
+export { hyperParam, isHyperParam, setHyperParam } from './core/hyperParam.js';
+export type { HyperParam, HyperParamOptions } from './core/hyperParam.js';
 export { scale } from './core/optimizers/scale.js';
 export type { ScaleState } from './core/optimizers/scale.js';
 export { traceMomentum } from './core/optimizers/traceMomentum.js';
@@ -141,6 +141,23 @@ export { NOT_READY } from './streams/batchSource.js';
 export type { BatchReader, BatchSource, DataCursor, NotReady, SyncBatchReader, SyncBatchSource } from './streams/batchSource.js';
 export { createStepRecord } from './streams/stepRecord.js';
 export type { Batch, StepRecord, StopReason, WithGrads, WithLoss, WithOutput } from './streams/stepRecord.js';
+
+// --- live training: the Training handle
+export { fit } from './live/fit.js';
+export type { FitOptions } from './live/fit.js';
+export type { FitSink } from './live/localEngine.js';
+export type {
+  CheckpointInfo,
+  EpochView,
+  PauseSource,
+  StepView,
+  StepsIteratorOptions,
+  Training,
+  TrainingEvent,
+  TrainingResult,
+  TrainingSnapshot,
+  TrainingStatus,
+} from './live/training.js';
 
 // --- operators
 export { forward } from './ops/forward.js';

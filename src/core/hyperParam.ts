@@ -1,31 +1,95 @@
-import { GradstreamError } from './errors.js';
+import { GradstreamError, describeValue } from './errors.js';
 
 /**
  * A live hyperparameter: a tiny mutable cell read by a transformation at every update. An app
  * (or an operator such as `bindHyperParam` or `reduceOnPlateau`) writes `value`; the next update
- * uses it. Plain data, no RxJS.
+ * uses it. Plain data, no RxJS. `min` / `max` (inclusive) bound what {@link setHyperParam} accepts
+ * from outside (a slider, a query string).
  */
 export interface HyperParam {
   value: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** Options of {@link hyperParam}: the range {@link setHyperParam} accepts (inclusive). */
+export interface HyperParamOptions {
+  readonly min?: number;
+  readonly max?: number;
 }
 
 /**
- * A cell holding `initial` (a finite number).
+ * A cell holding `initial` (a finite number), optionally bounded by `min` / `max`.
  *
  * @example
  * import { adam, hyperParam } from 'gradstream';
- * const lr = hyperParam(0.01);
+ * const lr = hyperParam(0.01, { min: 0 });
  * const opt = adam({ lr });
  * lr.value = 0.001; // the next update uses 0.001
  */
-export function hyperParam(initial: number): HyperParam {
-  if (typeof initial !== 'number' || !Number.isFinite(initial)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'hyperParam', expected: 'a finite number', received: String(initial) });
+export function hyperParam(initial: number, options: HyperParamOptions = {}): HyperParam {
+  const { min, max } = options;
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) {
+      throw new GradstreamError({ code: 'invalid_config', path: `hyperParam.${name}`, expected: 'a number', received: describeValue(v) });
+    }
   }
-  return { value: initial };
+  if (min !== undefined && max !== undefined && min > max) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'hyperParam.max', expected: `a number ≥ min (${min})`, received: String(max) });
+  }
+  const cell: { value: number; min?: number; max?: number } = { value: checkValue(initial, min, max, 'hyperParam') };
+  if (min !== undefined) cell.min = min;
+  if (max !== undefined) cell.max = max;
+  return cell;
 }
 
 /** True for a {@link HyperParam} cell (an object with a numeric `value`). */
 export function isHyperParam(x: unknown): x is HyperParam {
   return typeof x === 'object' && x !== null && typeof (x as { value?: unknown }).value === 'number';
+}
+
+/**
+ * Writes a value that comes from outside (a UI slider, an HTTP query string, a message) into
+ * `cell`, or refuses it: a finite number — or a string that is entirely one, such as `"0.01"` —
+ * within the cell's `min` / `max` (or `fallbackMin` when the cell has no `min`) is written; anything
+ * else (`"abc"`, `NaN`, `-1` below the range, `null`) leaves the cell at its last good value.
+ *
+ * Returns `undefined` when the value was written, else the `GradstreamError` (`invalid_value`,
+ * at `path`) describing the refusal — it never throws, so a bad input cannot end a training run.
+ *
+ * @example
+ * import { hyperParam, setHyperParam } from 'gradstream';
+ * const lr = hyperParam(0.01, { min: 0 });
+ * setHyperParam(lr, '0.001'); // undefined: lr.value === 0.001
+ * setHyperParam(lr, 'abc');   // GradstreamError "lr: expected a finite number, received \"abc\""; lr.value stays 0.001
+ */
+export function setHyperParam(cell: HyperParam, value: unknown, path = 'hyperParam', fallbackMin?: number): GradstreamError | undefined {
+  let v: number;
+  if (typeof value === 'number') v = value;
+  else if (typeof value === 'string' && value.trim() !== '') v = Number(value);
+  else v = Number.NaN;
+  if (!Number.isFinite(v)) {
+    return new GradstreamError({ code: 'invalid_value', path, expected: 'a finite number', received: describeValue(value) });
+  }
+  const min = cell.min ?? fallbackMin;
+  const max = cell.max;
+  if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
+    return new GradstreamError({ code: 'invalid_value', path, expected: `a number in ${rangeText(min, max)}`, received: describeValue(value) });
+  }
+  cell.value = v;
+  return undefined;
+}
+
+function checkValue(v: number, min: number | undefined, max: number | undefined, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a finite number', received: describeValue(v) });
+  }
+  if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
+    throw new GradstreamError({ code: 'invalid_config', path, expected: `a number in ${rangeText(min, max)}`, received: String(v) });
+  }
+  return v;
+}
+
+function rangeText(min: number | undefined, max: number | undefined): string {
+  return `[${min ?? '-Infinity'}, ${max ?? 'Infinity'}]`;
 }

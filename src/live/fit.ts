@@ -1,0 +1,106 @@
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { GradstreamError } from '../core/errors.js';
+import type { HyperParam } from '../core/hyperParam.js';
+import type { Loss } from '../core/loss.js';
+import type { Model } from '../core/model.js';
+import type { GradientTransformation, OptState } from '../core/optimizer.js';
+import type { Params } from '../core/params.js';
+import type { Rng } from '../core/rng.js';
+import type { BatchSource, DataCursor } from '../streams/batchSource.js';
+import type { StepRecord } from '../streams/stepRecord.js';
+import type { LoopScheduling } from '../streams/train.js';
+import { localEngine, type FitSink } from './localEngine.js';
+import type { Training } from './training.js';
+import { createTraining } from './trainingHandle.js';
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  readonly model: Model;
+  readonly loss: Loss;
+  readonly optimizer: GradientTransformation<OptState[]> | GradientTransformation;
+  /** The mini-batches (`fromArrays`, `fullBatch`, an asynchronous source). */
+  readonly data: BatchSource;
+  /** Initial weights (copied); by default `model.init(rng)`. */
+  readonly params?: Params;
+  /** The run's generator: initial weights when `params` is not given, and `record.rng`. */
+  readonly rng?: Rng;
+  /** Operators before `forward` (e.g. `bindHyperParam`). */
+  readonly before?: readonly MonoTypeOperatorFunction<StepRecord>[];
+  /**
+   * Operators after `update`, in order: `log`, `earlyStopping`, `checkpoint`, … A sink with a
+   * `written$` stream (`checkpoint`) feeds `checkpoints$`.
+   */
+  readonly sinks?: readonly FitSink[];
+  /** Live hyperparameter cells (the ones given to the optimizer), set by name with `training.set`. */
+  readonly hyperParams?: Readonly<Record<string, HyperParam>>;
+  /** `'sliced'` (default), `'sync'` or an RxJS scheduler; see `train`. */
+  readonly scheduler?: LoopScheduling;
+  readonly maxSteps?: number;
+  readonly sliceMs?: number;
+  readonly sliceSteps?: number;
+  /** Aborting ends the run at the next step boundary (`stopReason: 'aborted'`). */
+  readonly signal?: AbortSignal;
+  /** Milliseconds clock (slicing, `time`, steps/s). */
+  readonly clock?: () => number;
+  /** Resuming: updates already applied, optimizer state and data cursor (see `train`). */
+  readonly step?: number;
+  readonly optState?: OptState;
+  readonly cursor?: DataCursor;
+}
+
+/**
+ * Trains `model` on `data` and returns a {@link Training} handle: multicast streams of the run
+ * (`steps$`, `loss$`, `valLoss$`, `epochs$`, `checkpoints$`, `events$`), `getSnapshot()`, and
+ * controls (`start`, `pause`, `resume`, `stop`, `set` for live hyperparameters, `steps()` as an
+ * async iterator). One step is `before → forward → loss → gradient → update → sinks`, run by
+ * `train` in this thread.
+ *
+ * The run starts on `start()` or in a microtask after the first subscription (see
+ * {@link Training}). Throws a `GradstreamError` when neither `params` nor `rng` is given.
+ *
+ * @example
+ * import { adam, createRng, dense, earlyStopping, fit, fromArrays, hyperParam, moons, relu, sequential, softmaxCrossEntropy } from 'gradstream';
+ * const { x, y } = moons(512, { noise: 0.1, rng: createRng(1) });
+ * const lr = hyperParam(0.01, { min: 0 });
+ * const training = fit({
+ *   model: sequential([dense(2, 16), relu(), dense(16, 2)]),
+ *   loss: softmaxCrossEntropy(),
+ *   optimizer: adam({ lr }),
+ *   data: fromArrays(x, y, { batchSize: 32, epochs: 50, shuffle: true, seed: 2 }),
+ *   rng: createRng(3),
+ *   hyperParams: { lr },
+ *   sinks: [earlyStopping({ lossBelow: 0.05 })],
+ * });
+ * training.loss$.subscribe((l) => console.log(l));
+ * training.set('lr', '0.005'); // from a query string; "abc" would be refused, not fatal
+ * const result = await training.done();
+ */
+export function fit(options: FitOptions): Training {
+  const { model, rng } = options;
+  if (options.params === undefined && rng === undefined) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fit', expected: '`params` or `rng` (to draw the initial weights)', received: 'neither' });
+  }
+  const params = options.params ?? model.init(rng!);
+  const hyperParams = options.hyperParams ?? {};
+  const engine = localEngine({
+    model,
+    loss: options.loss,
+    optimizer: options.optimizer,
+    data: options.data,
+    params,
+    before: options.before ?? [],
+    sinks: options.sinks ?? [],
+    hyperParams,
+    scheduler: options.scheduler ?? 'sliced',
+    ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+    ...(options.sliceMs === undefined ? {} : { sliceMs: options.sliceMs }),
+    ...(options.sliceSteps === undefined ? {} : { sliceSteps: options.sliceSteps }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(rng === undefined ? {} : { rng }),
+    ...(options.step === undefined ? {} : { step: options.step }),
+    ...(options.optState === undefined ? {} : { optState: options.optState }),
+    ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+  });
+  return createTraining(engine, { step: options.step ?? 0, hyperParams, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+}
