@@ -56,3 +56,13 @@ export function describeValue(value: unknown): string {
   if (ArrayBuffer.isView(value) && 'length' in value) return `a ${value.constructor.name} of length ${String(value.length)}`;
   return typeof value;
 }
+
+/** Like {@link describeValue}, but says the type where the description hides it (`"10" (a string)`). */
+export function describeTyped(value: unknown): string {
+  const d = describeValue(value);
+  if (typeof value === 'string') return `${d} (a string)`;
+  if (typeof value === 'boolean') return `${String(value)} (a boolean)`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value)) return 'an object';
+  return d;
+}

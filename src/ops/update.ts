@@ -1,8 +1,9 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeTyped } from '../core/errors.js';
 import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
+import { checkOptState } from './checkOptState.js';
 
 /**
  * The optimizer step. For each record it sets `lr` (the learning rate of this update) and
@@ -13,6 +14,10 @@ import { untilUnsubscribed } from './untilUnsubscribed.js';
  * and `step`. The loop driver then feeds the
  * same record, with the new weights, to the next step.
  *
+ * A record whose loss is not finite becomes the final one (`stopReason: 'diverged'`) unless
+ * `stopOnDivergence` is false. A resumed optimizer state is checked against the optimizer and the
+ * params on the first record (structure and buffer lengths), naming what differs.
+ *
  * Emits every record; completes and errors with its source; errors when the optimizer throws.
  *
  * @example
@@ -22,15 +27,27 @@ import { untilUnsubscribed } from './untilUnsubscribed.js';
  * const l = mse();
  * const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })));
  */
-export function update<R extends StepRecord & WithGrads, S extends OptState>(optimizer: GradientTransformation<S>): OperatorFunction<R, R> {
+export function update<R extends StepRecord & WithGrads, S extends OptState>(optimizer: GradientTransformation<S>, options: UpdateOptions = {}): OperatorFunction<R, R> {
+  const stopOnDivergence = options.stopOnDivergence ?? true;
+  if (typeof stopOnDivergence !== 'boolean') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'update.stopOnDivergence', expected: 'a boolean', received: describeTyped(stopOnDivergence) });
+  }
+  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.init !== 'function' || typeof optimizer.update !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'update.optimizer', expected: 'a GradientTransformation { init, update } (sgd(), adam(), chain(…))', received: describeTyped(optimizer) });
+  }
   return (source) =>
     new Observable<R>((subscriber) => {
+      let checked = false;
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           let state: S;
           try {
             if (r.optState === undefined) r.optState = optimizer.init(r.params);
+            else if (!checked) checkOptState(optimizer, r.params, r.optState);
+            checked = true;
             state = r.optState as S;
+            // A loss that is not finite ends the run here: sinks see the final record, no update is made.
+            if (stopOnDivergence && r.stopReason === undefined && r.loss !== undefined && !Number.isFinite(r.loss)) r.stopReason = 'diverged';
             r.lr = optimizer.learningRate?.(state) ?? Number.NaN;
           } catch (e: unknown) {
             subscriber.error(e);
@@ -54,6 +71,15 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
         complete: () => subscriber.complete(),
       });
     });
+}
+
+/** Options of {@link update}. */
+export interface UpdateOptions {
+  /**
+   * End the run (`stopReason: 'diverged'`, no update applied) on the first record whose loss is
+   * NaN or ±Infinity (default true). Turn off only to study a divergence.
+   */
+  readonly stopOnDivergence?: boolean;
 }
 
 // Kept out of `next` so that the hot path stays small enough to inline.

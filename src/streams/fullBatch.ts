@@ -15,7 +15,7 @@ export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: r
   const batch = toBatch(x, y, rows);
   return {
     open(at) {
-      const cursor = { epoch: at === undefined ? -1 : at.epoch - 1, batchIndex: 0 };
+      const cursor = { epoch: at === undefined ? -1 : at.epoch - 1, batchIndex: 0, epochEnd: true };
       return {
         next() {
           cursor.epoch += 1;

@@ -1,9 +1,11 @@
-import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { Observable, Subscriber, type Observer, type OperatorFunction, type SchedulerLike, type Subscription, type Unsubscribable } from 'rxjs';
+import { GradstreamError, describeTyped } from '../core/errors.js';
 import type { OptState } from '../core/optimizer.js';
 import { cloneParams, type Params } from '../core/params.js';
-import type { BatchSource, DataCursor } from './batchSource.js';
+import type { Rng } from '../core/rng.js';
+import { NOT_READY, type BatchReader, type BatchSource, type DataCursor } from './batchSource.js';
 import type { Batch, StepRecord, StopReason } from './stepRecord.js';
+import { checkTrainOptions } from './checkTrainOptions.js';
 import { yieldToEventLoop } from './yieldToEventLoop.js';
 
 /** How the loop runs: all at once, in time slices between event-loop turns, or on a scheduler. */
@@ -13,7 +15,7 @@ export type LoopScheduling = 'sync' | 'sliced' | SchedulerLike;
 export interface TrainOptions<R> {
   /** Initial weights. The run trains its own copy; these are never modified. */
   readonly params: Params;
-  /** The mini-batches, one per step. */
+  /** The mini-batches, one per step (in-memory, or asynchronous: the loop waits for data). */
   readonly data: BatchSource;
   /** What one step does, e.g. `pipe(forward(m), loss(l), gradient(m, l), update(opt), …sinks)`. */
   readonly pipeline: OperatorFunction<StepRecord, R>;
@@ -26,8 +28,9 @@ export interface TrainOptions<R> {
   /** Stop on the record of step `maxSteps`, without updating it (`stopReason: 'maxSteps'`). */
   readonly maxSteps?: number;
   /**
-   * `'sync'` runs every step inside `subscribe` (fastest; blocks). `'sliced'` (the default) runs
-   * steps for `sliceMs` at a time, then yields to the event loop. A `SchedulerLike` runs each
+   * `'sync'` runs every step inside `subscribe` (fastest; blocks) — until the loop must wait for
+   * data or a sink's `hold`, after which it continues asynchronously. `'sliced'` (the default)
+   * runs steps for `sliceMs` at a time, then yields to the event loop. A `SchedulerLike` runs each
    * slice (by default one step) as an action on that scheduler.
    */
   readonly scheduler?: LoopScheduling;
@@ -39,15 +42,35 @@ export interface TrainOptions<R> {
   readonly signal?: AbortSignal;
   /** Milliseconds clock for slicing (default the scheduler's `now`, else `performance.now`). */
   readonly clock?: () => number;
+  /**
+   * The run's seeded generator, put on every record (`record.rng`): dropout masks and anything
+   * random inside a step draw from it, and checkpoints save its state. Used as given (not copied).
+   */
+  readonly rng?: Rng;
+  /**
+   * While the latest value is `true` the loop stops at the next step boundary, reads no data and
+   * runs no step; it continues when a `false` arrives. Nothing is dropped.
+   */
+  readonly pause?: Observable<boolean>;
+  /** When this emits, the loop ends at the next step boundary with a final record (`stopReason: 'stopped'`). */
+  readonly stop?: Observable<unknown>;
 }
 
 /**
  * The loop driver: feeds the step record into `pipeline` once per step and loops the weights
  * that `update` wrote back into it, without recursion (stack-safe for any number of steps).
  *
+ * The driver counts the steps: a step whose record does not come back updated (no `update` in the
+ * pipeline, a `filter` before it, a copied record) errors the run at once with a
+ * `GradstreamError` naming the likely cause, instead of spinning. It waits without spinning when
+ * an asynchronous source has no batch yet (`NOT_READY`) and when a sink holds the loop
+ * (`record.hold(promise)`), while paused, and until every hold has settled before it completes.
+ *
  * Emits what the pipeline emits. Completes when the pipeline completes (early stopping, `take`),
- * after the final record of `maxSteps`, an abort or the end of the data; errors when the pipeline
- * or the data errors. Unsubscribing stops it at the next step boundary.
+ * after the final record of `maxSteps`, an abort, a stop or the end of the data; errors when the
+ * pipeline, the data or a hold errors. Unsubscribing stops it at the next step boundary. A
+ * subscriber whose own `next` throws stops the run at once; the error is reported once, the RxJS
+ * way (`config.onUnhandledError`, else thrown asynchronously).
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -62,149 +85,391 @@ export interface TrainOptions<R> {
  * }).subscribe((r) => console.log(r.step, r.loss));
  */
 export function train<R>(options: TrainOptions<R>): Observable<R> {
+  checkTrainOptions(options);
+  return new Run<R>((outer) => runLoop(options, outer));
+}
+
+/** The phases of a run's loop. */
+const enum Phase {
+  /** Stepping (inside a slice). */
+  Running,
+  /** Waiting for data, a hold, or a resume; `wake` continues. */
+  Waiting,
+  /** No more steps: waiting for the pipeline to end and the holds to settle. */
+  Stopping,
+  /** Finished: nothing runs any more. */
+  Done,
+}
+
+function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void {
   const mode = options.scheduler ?? 'sliced';
   const maxSteps = options.maxSteps ?? Infinity;
-  const startStep = options.step ?? 0;
-  checkCount('maxSteps', maxSteps);
-  checkCount('step', startStep);
   const sliceMs = options.sliceMs ?? 8;
   const sliceSteps = options.sliceSteps ?? (typeof mode === 'object' ? 1 : Infinity);
-  if (!(sliceMs > 0)) throw new GradstreamError({ code: 'invalid_config', path: 'sliceMs', expected: 'a number > 0', received: String(sliceMs) });
-  if (!(sliceSteps >= 1)) throw new GradstreamError({ code: 'invalid_config', path: 'sliceSteps', expected: 'a number ≥ 1', received: String(sliceSteps) });
+  const clock = options.clock ?? (typeof mode === 'object' ? () => mode.now() : () => performance.now());
+  const signal = options.signal;
+  const reader: BatchReader = options.data.open(options.cursor);
 
-  return new Observable<R>((outer) => {
-    const clock = options.clock ?? (typeof mode === 'object' ? () => mode.now() : () => performance.now());
-    const signal = options.signal;
-    const reader = options.data.open(options.cursor);
-    // The records' source: a minimal multicast (a Subject wraps every `next` in a closure).
-    const feeds: Subscriber<StepRecord>[] = [];
-    const input = new Observable<StepRecord>((feed) => {
-      feeds.push(feed);
-      return () => {
-        const i = feeds.indexOf(feed);
-        if (i >= 0) feeds.splice(i, 1);
-      };
-    });
-    let cancelScheduled: (() => void) | null = null;
-    let lastBatch: Batch | null = null;
-
-    const record: StepRecord = {
-      step: startStep,
-      epoch: 0,
-      batchIndex: 0,
-      params: cloneParams(options.params),
-      optState: options.optState === undefined ? undefined : structuredClone(options.optState),
-      batch: EMPTY_BATCH,
-      // every field present from the start, so the record keeps one hidden class
-      output: undefined,
-      cache: undefined,
-      loss: Number.NaN,
-      grads: undefined,
-      lr: Number.NaN,
-      stopReason: undefined,
-      epochEnd: false,
-      rng: undefined,
-      dropped: 0,
-      hold: () => {},
+  // The records' source: a minimal multicast (a Subject wraps every `next` in a closure).
+  const feeds: Subscriber<StepRecord>[] = [];
+  const input = new Observable<StepRecord>((feed) => {
+    feeds.push(feed);
+    return () => {
+      const i = feeds.indexOf(feed);
+      if (i >= 0) feeds.splice(i, 1);
     };
+  });
 
-    // The pipeline delivers straight to the subscriber (no wrapper per emission); once it completes
-    // or errors, `outer.closed` ends the loop.
-    const inner = options.pipeline(input).subscribe(outer);
+  let phase = Phase.Running;
+  /** Holds not yet settled (a sink's write, an asynchronous operator). */
+  const holds = new Set<PromiseLike<unknown>>();
+  let holdError: { error: unknown } | null = null;
+  let waitingForHolds = false;
+  let lastBatch: Batch | null = null;
+  let paused = false;
+  let stopRequested = false;
+  /** How the run ends, once known: the pipeline's own end or the first error. */
+  let ending: { error: unknown } | 'complete' | null = null;
+  /** The pipeline has completed or errored (its end reached `endWith`). */
+  let pipelineEnded = false;
+  let cancelScheduled: (() => void) | null = null;
+  const subs: Unsubscribable[] = [];
 
-    const completeFeeds = (): void => {
-      for (const feed of feeds.slice()) feed.complete();
-    };
-
-    /** Runs one step; returns false once the loop is over. */
-    const stepOnce = (): boolean => {
-      if (outer.closed || feeds.length === 0) return false;
-      let reason: StopReason | undefined;
-      if (signal?.aborted === true) reason = 'aborted';
-      else if (record.step >= maxSteps) reason = 'maxSteps';
-      let batch = reader.next() as Batch | null;
-      if (batch === null) {
-        if (lastBatch === null) {
-          completeFeeds();
-          return false;
-        }
-        batch = lastBatch;
-        reason ??= 'dataEnd';
-      } else {
-        const c = reader.cursor();
-        record.epoch = c.epoch;
-        record.batchIndex = c.batchIndex;
+  const record: StepRecord = {
+    step: options.step ?? 0,
+    epoch: 0,
+    batchIndex: 0,
+    epochEnd: false,
+    params: cloneParams(options.params),
+    optState: options.optState === undefined ? undefined : structuredClone(options.optState),
+    batch: EMPTY_BATCH,
+    // every field present from the start, so the record keeps one hidden class
+    output: undefined,
+    cache: undefined,
+    loss: Number.NaN,
+    grads: undefined,
+    lr: Number.NaN,
+    stopReason: undefined,
+    rng: options.rng,
+    dropped: 0,
+    hold: (work: PromiseLike<unknown>) => {
+      if (work === null || typeof work !== 'object' || typeof (work as { then?: unknown }).then !== 'function') {
+        throw new GradstreamError({ code: 'invalid_value', path: 'record.hold', expected: 'a promise', received: describeTyped(work) });
       }
-      lastBatch = batch;
-      record.batch = batch;
-      if (reason !== undefined) record.stopReason = reason;
-      for (let i = 0; i < feeds.length; i++) feeds[i]!.next(record);
-      if (reason !== undefined) {
-        completeFeeds();
+      holds.add(work);
+      work.then(
+        () => holds.delete(work),
+        (e: unknown) => {
+          holds.delete(work);
+          holdError ??= { error: e };
+        },
+      );
+    },
+  };
+
+  /** Calls `then` once every hold (including holds added meanwhile) has settled. */
+  const drainHolds = (then: () => void): void => {
+    if (holds.size === 0) {
+      then();
+      return;
+    }
+    Promise.allSettled([...holds]).then(() => drainHolds(then));
+  };
+
+  /** Ends the run (once): releases the reader and completes or errors the subscriber. */
+  const finish = (): void => {
+    if (phase === Phase.Done) return;
+    phase = Phase.Done;
+    cancelScheduled?.();
+    cancelScheduled = null;
+    let end = ending === 'complete' || ending === null ? holdError : ending;
+    try {
+      reader.close?.();
+    } catch (e: unknown) {
+      end ??= { error: e };
+    }
+    if (end !== null) outer.error(end.error);
+    else outer.complete();
+  };
+
+  /** Finishes once the pipeline has ended and every hold has settled. */
+  const settleThenFinish = (): void => {
+    if (phase === Phase.Done) return;
+    if (outer.closed) {
+      phase = Phase.Done;
+      return;
+    }
+    phase = Phase.Stopping;
+    if (!pipelineEnded) return; // `endWith` calls back when the pipeline ends
+    drainHolds(finish);
+  };
+
+  /** Stops stepping: the run ends as `error` (or normally), after the pipeline has finished its work. */
+  const stopLoop = (error?: unknown, hasError = false): void => {
+    if (hasError) ending ??= { error };
+    completeFeeds();
+    settleThenFinish();
+  };
+
+  // The pipeline delivers to the subscriber; its end waits for the holds of the last step.
+  const endWith = (end: { error: unknown } | 'complete'): void => {
+    pipelineEnded = true;
+    ending ??= end;
+    if (phase === Phase.Running) return; // the step in flight stops the loop (see `afterStep`)
+    settleThenFinish();
+  };
+  const inner = options.pipeline(input).subscribe({
+    next: (v) => outer.next(v),
+    error: (e: unknown) => endWith({ error: e }),
+    complete: () => endWith('complete'),
+  });
+
+  const completeFeeds = (): void => {
+    for (const feed of feeds.slice()) feed.complete();
+  };
+
+  /** Runs one step. Returns `true` to go on, `false` once the loop stops or waits. */
+  const stepOnce = (): boolean => {
+    if (outer.closed || pipelineEnded || feeds.length === 0) {
+      stopLoop();
+      return false;
+    }
+    let reason: StopReason | undefined;
+    if (signal?.aborted === true) reason = 'aborted';
+    else if (stopRequested) reason = 'stopped';
+    else if (record.step >= maxSteps) reason = 'maxSteps';
+    else if (paused) {
+      phase = Phase.Waiting;
+      return false;
+    }
+    let next = reader.next();
+    if (next === NOT_READY) {
+      if (reason === undefined) {
+        waitForData();
         return false;
       }
-      return true;
-    };
+      if (lastBatch === null) {
+        stopLoop(); // stopping before any step: nothing to report
+        return false;
+      }
+      next = lastBatch; // a final record while the source is idle: evaluated on the last batch
+    } else if (next === null) {
+      if (lastBatch === null) {
+        stopLoop();
+        return false;
+      }
+      next = lastBatch;
+      reason ??= 'dataEnd';
+    } else {
+      const c = reader.cursor();
+      record.epoch = c.epoch;
+      record.batchIndex = c.batchIndex;
+      record.epochEnd = c.epochEnd === true;
+      if (reader.dropped !== undefined) record.dropped = reader.dropped();
+    }
+    lastBatch = next;
+    record.batch = next;
+    if (reason !== undefined) record.stopReason = reason;
+    const before = record.step;
+    for (let i = 0; i < feeds.length; i++) feeds[i]!.next(record);
+    return afterStep(before);
+  };
 
-    // Reading the clock costs about as much as a small step, so a slice reads it every `stride`
-    // steps: 1/16 of the steps the previous slice managed (a slice overshoots by at most ~1/16).
-    let stride = 1;
-    const runSlice = (): void => {
-      cancelScheduled = null;
-      try {
-        const start = clock();
-        let n = 0;
-        let check = stride;
-        while (stepOnce()) {
-          n += 1;
-          if (n >= sliceSteps) {
+  /** After a step's feed: stop, wait for its holds, or check that its update was applied. */
+  const afterStep = (before: number): boolean => {
+    if (record.stopReason !== undefined || pipelineEnded || outer.closed || holdError !== null) {
+      stopLoop();
+      return false;
+    }
+    if (holds.size > 0) {
+      phase = Phase.Waiting;
+      waitingForHolds = true;
+      drainHolds(() => {
+        waitingForHolds = false;
+        if (phase !== Phase.Waiting) return;
+        if (afterStep(before)) wake();
+      });
+      return false;
+    }
+    if (record.step === before) {
+      stopLoop(noUpdateError(before), true);
+      return false;
+    }
+    return true;
+  };
+
+  const waitForData = (): void => {
+    phase = Phase.Waiting;
+    const ready = reader.whenReady?.();
+    if (ready === undefined) {
+      stopLoop(new GradstreamError({ code: 'invalid_state', path: 'data', expected: 'a reader that returns NOT_READY to implement whenReady()', received: 'no whenReady' }), true);
+      return;
+    }
+    ready.then(
+      () => wake(),
+      (e: unknown) => {
+        if (phase === Phase.Waiting) stopLoop(e, true);
+      },
+    );
+  };
+
+  // Reading the clock costs about as much as a small step, so a slice reads it every `stride`
+  // steps: 1/16 of the steps the previous slice managed (a slice overshoots by at most ~1/16).
+  let stride = 1;
+  let sliceStart = 0;
+  let sliceCount = 0;
+  const runSlice = (fresh: boolean): void => {
+    cancelScheduled = null;
+    phase = Phase.Running;
+    try {
+      if (fresh) {
+        sliceStart = clock();
+        sliceCount = 0;
+      }
+      let check = sliceCount + stride;
+      while (stepOnce()) {
+        sliceCount += 1;
+        if (sliceCount >= sliceSteps) {
+          schedule();
+          return;
+        }
+        if (sliceCount >= check) {
+          if (clock() - sliceStart >= sliceMs) {
+            stride = Math.max(1, Math.floor(sliceCount / 16));
             schedule();
             return;
           }
-          if (n >= check) {
-            if (clock() - start >= sliceMs) {
-              stride = Math.max(1, Math.floor(n / 16));
-              schedule();
-              return;
-            }
-            check = n + stride;
-          }
+          check = sliceCount + stride;
         }
-      } catch (e: unknown) {
-        outer.error(e);
       }
-    };
-
-    const schedule = (): void => {
-      if (typeof mode === 'object') {
-        const sub = mode.schedule(runSlice);
-        cancelScheduled = () => sub.unsubscribe();
-      } else {
-        cancelScheduled = yieldToEventLoop(runSlice);
-      }
-    };
-
-    if (mode === 'sync') {
-      try {
-        while (stepOnce());
-      } catch (e: unknown) {
-        outer.error(e);
-      }
-    } else {
-      schedule();
+    } catch (e: unknown) {
+      fail(e);
     }
+  };
 
-    return () => {
-      cancelScheduled?.();
-      inner.unsubscribe();
-    };
-  });
+  const runSync = (): void => {
+    phase = Phase.Running;
+    try {
+      while (stepOnce());
+    } catch (e: unknown) {
+      fail(e);
+    }
+  };
+
+  const fail = (e: unknown): void => stopLoop(e, true);
+
+  const schedule = (): void => {
+    phase = Phase.Waiting;
+    if (typeof mode === 'object') {
+      const sub = mode.schedule(() => runSlice(true));
+      cancelScheduled = () => sub.unsubscribe();
+    } else {
+      cancelScheduled = yieldToEventLoop(() => runSlice(true));
+    }
+  };
+
+  /** Continues a waiting loop (data arrived, a hold settled, resumed, aborted, stopped). */
+  const wake = (): void => {
+    if (phase !== Phase.Waiting || cancelScheduled !== null || waitingForHolds) return;
+    if (mode === 'sync') runSync();
+    else if (typeof mode === 'object' || clock() - sliceStart >= sliceMs) schedule();
+    else runSlice(false);
+  };
+
+  if (options.pause !== undefined) {
+    subs.push(
+      options.pause.subscribe({
+        next: (p) => {
+          paused = p;
+          if (!p) wake();
+        },
+        error: (e: unknown) => fail(e),
+      }),
+    );
+  }
+  if (options.stop !== undefined) {
+    subs.push(
+      options.stop.subscribe(() => {
+        stopRequested = true;
+        wake();
+      }),
+    );
+  }
+  const onAbort = (): void => wake();
+  signal?.addEventListener('abort', onAbort);
+
+  if (phase === Phase.Running) {
+    if (mode === 'sync') runSync();
+    else schedule();
+  }
+
+  return () => {
+    phase = Phase.Done;
+    cancelScheduled?.();
+    cancelScheduled = null;
+    signal?.removeEventListener('abort', onAbort);
+    for (const s of subs) s.unsubscribe();
+    inner.unsubscribe();
+    try {
+      reader.close?.();
+    } catch {
+      // the run is over; a reader that fails to close has nobody left to tell
+    }
+  };
 }
 
 const EMPTY_BATCH: Batch = Object.freeze({ x: new Float64Array(0), y: new Float64Array(0), size: 0 });
 
-function checkCount(name: string, v: number): void {
-  if (!(v === Infinity || (Number.isInteger(v) && v >= 0))) {
-    throw new GradstreamError({ code: 'invalid_config', path: name, expected: 'an integer ≥ 0', received: String(v) });
+function noUpdateError(step: number): GradstreamError {
+  return new GradstreamError({
+    code: 'invalid_state',
+    path: 'pipeline',
+    expected: 'every step to reach `update`, which applies it to the record the loop fed',
+    received:
+      `step ${step} came back without an update — the pipeline has no \`update\` operator, ` +
+      'an operator before `update` dropped the record (filter, take, sampling), replaced it with a copy ' +
+      '(`map((r) => ({ ...r }))`: mutate the record in place, keep copies with `snapshot()`), or delayed it ' +
+      '(an asynchronous operator must `record.hold(promise)` until it has passed the record on)',
+  });
+}
+
+/**
+ * The Observable `train` returns: a subscriber whose own `next` throws stops the run at once
+ * (the error is then reported once by RxJS, as for any consumer), also through `pipe`.
+ */
+class Run<T> extends Observable<T> {
+  // `lift` is how every RxJS operator builds its Observable: piping a run keeps the guard.
+  override lift<U>(operator?: Parameters<Observable<T>['lift']>[0]): Observable<U> {
+    const observable = new Run<U>();
+    observable.source = this;
+    observable.operator = operator as never;
+    return observable;
+  }
+
+  override subscribe(
+    observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null,
+    error?: ((e: unknown) => void) | null,
+    complete?: (() => void) | null,
+  ): Subscription {
+    if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext);
+    const observer: Partial<Observer<T>> =
+      typeof observerOrNext === 'function'
+        ? { next: observerOrNext, ...(error == null ? {} : { error }), ...(complete == null ? {} : { complete }) }
+        : (observerOrNext ?? {});
+    const next = observer.next;
+    if (next === undefined) return super.subscribe(observer);
+    const subscriber: Subscriber<T> = Subscriber.create<T>(
+      (value) => {
+        try {
+          next.call(observer, value as T);
+        } catch (e: unknown) {
+          subscriber.unsubscribe();
+          throw e;
+        }
+      },
+      observer.error === undefined ? undefined : (e: unknown) => observer.error!.call(observer, e),
+      observer.complete === undefined ? undefined : () => observer.complete!.call(observer),
+    );
+    return super.subscribe(subscriber);
   }
 }

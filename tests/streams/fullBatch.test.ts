@@ -8,15 +8,15 @@ describe('fullBatch', () => {
     expect(b.size).toBe(2);
     expect(Array.from(b.x)).toEqual([1, 2, 3, 4]);
     expect(Array.from(b.y)).toEqual([5, 6]);
-    expect(reader.cursor()).toEqual({ epoch: 0, batchIndex: 0 });
+    expect(reader.cursor()).toEqual({ epoch: 0, batchIndex: 0, epochEnd: true });
     expect(reader.next()).toBe(b);
-    expect(reader.cursor()).toEqual({ epoch: 1, batchIndex: 0 });
+    expect(reader.cursor()).toEqual({ epoch: 1, batchIndex: 0, epochEnd: true });
   });
 
   it('starts at a cursor when resuming', () => {
     const reader = fullBatch(new Float64Array([1, 2]), new Float64Array([3]), 1).open({ epoch: 7, batchIndex: 0 });
     reader.next();
-    expect(reader.cursor()).toEqual({ epoch: 7, batchIndex: 0 });
+    expect(reader.cursor()).toEqual({ epoch: 7, batchIndex: 0, epochEnd: true });
   });
 
   it('names the bad field', () => {
