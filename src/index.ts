@@ -78,8 +78,8 @@ export type { ScaleByLearningRateState } from './core/optimizers/scaleByLearning
 export { sgd } from './core/optimizers/sgd.js';
 export type { SgdOptions } from './core/optimizers/sgd.js';
 export type { Hyper } from './core/optimizer.js';
-export { hyperParam, isHyperParam } from './core/hyperParam.js';
-export type { HyperParam } from './core/hyperParam.js';
+export { hyperParam, isHyperParam, setHyperParam } from './core/hyperParam.js';
+export type { HyperParam, HyperParamOptions } from './core/hyperParam.js';
 export { scale } from './core/optimizers/scale.js';
 export type { ScaleState } from './core/optimizers/scale.js';
 export { traceMomentum } from './core/optimizers/traceMomentum.js';
@@ -148,6 +148,23 @@ export type { FromObservableOptions } from './streams/fromObservable.js';
 export { fromAsyncIterable } from './streams/fromAsyncIterable.js';
 export type { FromAsyncIterableOptions } from './streams/fromAsyncIterable.js';
 export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueue.js';
+
+// --- live training: the Training handle
+export { fit } from './live/fit.js';
+export type { FitOptions } from './live/fit.js';
+export type { FitSink } from './live/localEngine.js';
+export type {
+  CheckpointInfo,
+  EpochView,
+  PauseSource,
+  StepView,
+  StepsIteratorOptions,
+  Training,
+  TrainingEvent,
+  TrainingResult,
+  TrainingSnapshot,
+  TrainingStatus,
+} from './live/training.js';
 
 // --- operators
 export { forward } from './ops/forward.js';
