@@ -14,6 +14,8 @@ export type { Rng, RngState } from './core/rng.js';
 
 // --- kernels
 export { addRowVector, axpy, matmul, matmulTransA, matmulTransB, sumRows } from './core/kernels.js';
+export { matmulF32, matmulTransAF32, matmulTransBF32, type Precision } from './core/kernelsF32.js';
+export { initKernels } from './core/wasm/wasmKernels.js';
 
 // --- models and layers
 export { dense } from './core/dense.js';

@@ -1,0 +1,182 @@
+/**
+ * The WebAssembly SIMD kernels (asm/kernels.ts, embedded as base64 in ./kernelsWasm.ts): loading,
+ * scratch memory, and the one general matrix product the kernels in ../kernels.ts and
+ * ../kernelsF32.ts dispatch to for shapes large enough to pay for copying the operands.
+ *
+ * The compiled instance is cached per JavaScript realm (one per worker): this is the library's one
+ * piece of module-level state, a cache of an immutable module plus its scratch memory, which no
+ * caller can observe except through speed. It is created lazily (synchronously: the module is
+ * ~3 KB, under every browser's main-thread limit for synchronous compilation), or ahead of time
+ * by {@link initKernels}. Where WebAssembly or its SIMD proposal is missing, everything stays on
+ * the JavaScript kernels.
+ */
+import { kernelsWasm } from './kernelsWasm.js';
+
+/** The module's exports (see asm/kernels.ts). Offsets and sizes are in bytes. */
+interface KernelExports {
+  readonly memory: WasmMemory;
+  heapBase(): number;
+  workBytes(m: number, n: number, double: number): number;
+  gemm64(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
+  gemm32(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The part of the global `WebAssembly` object used here (the project's `lib` has no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  compile(bytes: Uint8Array): Promise<object>;
+}
+
+/** A loaded instance with its scratch memory views (re-created when memory grows). */
+export interface WasmKernels {
+  readonly exports: KernelExports;
+  /** First free byte, 16-aligned: results are written here, operands and scratch after. */
+  readonly base: number;
+  f64: Float64Array;
+  f32: Float32Array;
+  /** Views of the result area `[base, base + n·8)` by `n`, so reading a result allocates nothing. */
+  readonly out64: Map<number, Float64Array>;
+  readonly out32: Map<number, Float32Array>;
+}
+
+/** How to read op(X) from a row-major array: `'n'` as stored, `'t'` transposed. */
+export type Trans = 'n' | 't';
+
+const cache: { kernels: WasmKernels | null | undefined } = { kernels: undefined };
+
+function api(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+function decode(b64: string): Uint8Array {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(wasm: WasmApi, module: object): WasmKernels {
+  const exports = new wasm.Instance(module, {}).exports as KernelExports;
+  const base = exports.heapBase();
+  return { exports, base, f64: new Float64Array(exports.memory.buffer), f32: new Float32Array(exports.memory.buffer), out64: new Map(), out32: new Map() };
+}
+
+/**
+ * The cached kernels instance, compiled synchronously on first use; `null` where WebAssembly SIMD
+ * is unavailable (callers then use the JavaScript kernels).
+ */
+export function wasmKernels(): WasmKernels | null {
+  const k = cache.kernels;
+  if (k !== undefined) return k;
+  return loadSync();
+}
+
+function loadSync(): WasmKernels | null {
+  const wasm = api();
+  try {
+    cache.kernels = wasm === undefined ? null : instantiate(wasm, new wasm.Module(decode(kernelsWasm)));
+  } catch {
+    cache.kernels = null; // no SIMD support, or synchronous compilation refused
+  }
+  return cache.kernels;
+}
+
+/**
+ * Compiles the WebAssembly SIMD kernels ahead of time (asynchronously, as browsers prefer) and
+ * resolves whether they are in use. Optional: the kernels otherwise compile synchronously on the
+ * first large matrix product, and everything falls back to JavaScript where WebAssembly SIMD is
+ * missing.
+ *
+ * @returns a promise of `true` when the WebAssembly kernels are in use, `false` when the
+ *   JavaScript kernels are (never rejects).
+ * @example
+ * import { initKernels } from 'gradstream';
+ * const simd = await initKernels(); // true on Node ≥ 16.4 and current browsers
+ */
+export async function initKernels(): Promise<boolean> {
+  if (cache.kernels !== undefined) return cache.kernels !== null;
+  const wasm = api();
+  try {
+    if (wasm === undefined) throw new Error('no WebAssembly');
+    const module = await wasm.compile(decode(kernelsWasm));
+    cache.kernels ??= instantiate(wasm, module);
+  } catch {
+    cache.kernels ??= null;
+  }
+  return cache.kernels !== null;
+}
+
+/** Grows the memory to at least `bytes` (rarely: by half again) and re-creates the views. */
+function reserve(k: WasmKernels, bytes: number): void {
+  const have = k.exports.memory.buffer.byteLength;
+  if (bytes <= have) return;
+  const want = Math.max(bytes, have + (have >> 1));
+  k.exports.memory.grow(Math.ceil((want - have) / 65536));
+  k.f64 = new Float64Array(k.exports.memory.buffer);
+  k.f32 = new Float32Array(k.exports.memory.buffer);
+  k.out64.clear();
+  k.out32.clear();
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * `out[m×n] = op(a)·op(b)` in float64 on the WebAssembly kernels, `op(a)` of shape `m×k` and
+ * `op(b)` of shape `k×n`. Copies `a` and `b` into the module's memory and the result back.
+ * Returns false (and does nothing) when the kernels are unavailable or an operand is shorter than
+ * its shape; the caller then computes with JavaScript.
+ */
+export function gemmWasm64(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
+  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
+  if (w === null) return false;
+  const na = m * k;
+  const nb = k * n;
+  const nc = m * n;
+  if (a.length < na || b.length < nb || out.length < nc) return false;
+  const aOff = w.base + align16(nc * 8);
+  const bOff = aOff + align16(na * 8);
+  const work = bOff + align16(nb * 8);
+  reserve(w, work + w.exports.workBytes(m, n, 1));
+  const f64 = w.f64;
+  f64.set(a.length === na ? a : a.subarray(0, na), aOff >> 3);
+  f64.set(b.length === nb ? b : b.subarray(0, nb), bOff >> 3);
+  w.exports.gemm64(w.base, aOff, ta === 'n' ? k : 1, ta === 'n' ? 1 : m, bOff, tb === 'n' ? n : 1, tb === 'n' ? 1 : k, m, k, n, work);
+  let view = w.out64.get(nc);
+  if (view === undefined) {
+    view = new Float64Array(w.exports.memory.buffer, w.base, nc);
+    w.out64.set(nc, view);
+  }
+  out.set(view);
+  return true;
+}
+
+/** {@link gemmWasm64} in float32 (`f32x4` lanes). */
+export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
+  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
+  if (w === null) return false;
+  const na = m * k;
+  const nb = k * n;
+  const nc = m * n;
+  if (a.length < na || b.length < nb || out.length < nc) return false;
+  const aOff = w.base + align16(nc * 4);
+  const bOff = aOff + align16(na * 4);
+  const work = bOff + align16(nb * 4);
+  reserve(w, work + w.exports.workBytes(m, n, 0));
+  const f32 = w.f32;
+  f32.set(a.length === na ? a : a.subarray(0, na), aOff >> 2);
+  f32.set(b.length === nb ? b : b.subarray(0, nb), bOff >> 2);
+  w.exports.gemm32(w.base, aOff, ta === 'n' ? k : 1, ta === 'n' ? 1 : m, bOff, tb === 'n' ? n : 1, tb === 'n' ? 1 : k, m, k, n, work);
+  let view = w.out32.get(nc);
+  if (view === undefined) {
+    view = new Float32Array(w.exports.memory.buffer, w.base, nc);
+    w.out32.set(nc, view);
+  }
+  out.set(view);
+  return true;
+}

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GradstreamError, createRng, matmulF32, matmulTransAF32, matmulTransBF32 } from '../../src/index.js';
+import { matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
+
+const rand = (n: number, seed: number): Float32Array => {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+};
+const f64 = (x: Float32Array): Float64Array => Float64Array.from(x);
+const abs = (x: Float32Array): Float64Array => Float64Array.from(x, Math.abs);
+
+/** float32 round-off: |f32 − f64 reference| ≤ 1e-6 · (Σ|terms|) · √inner, per entry. */
+function expectF32(actual: Float32Array, ref: Float64Array, terms: Float64Array, inner: number): void {
+  for (let i = 0; i < ref.length; i++) {
+    const tol = 1e-6 * Math.sqrt(inner) * terms[i]! + 1e-30;
+    if (!(Math.abs(actual[i]! - ref[i]!) <= tol)) expect.fail(`index ${i}: expected ${ref[i]}, received ${actual[i]}`);
+  }
+}
+
+const size = fc.oneof(fc.integer({ min: 1, max: 19 }), fc.constantFrom(96, 97, 511, 512, 513));
+const shapes = fc.record({ rows: size, inner: size, cols: fc.integer({ min: 1, max: 37 }), seed: fc.integer({ min: 0, max: 1e9 }) }).filter((s) => s.rows * s.inner * s.cols <= 3e5);
+
+describe('float32 kernels agree with float64 to float32 round-off', () => {
+  it('matmulF32', () => {
+    fc.assert(
+      fc.property(shapes, ({ rows, inner, cols, seed }) => {
+        const a = rand(rows * inner, seed);
+        const b = rand(inner * cols, seed + 1);
+        const out = new Float32Array(rows * cols).fill(Number.NaN);
+        expect(matmulF32(out, a, b, rows, inner, cols)).toBe(out);
+        expectF32(out, matmulJs(new Float64Array(rows * cols), f64(a), f64(b), rows, inner, cols), matmulJs(new Float64Array(rows * cols), abs(a), abs(b), rows, inner, cols), inner);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('matmulTransAF32', () => {
+    fc.assert(
+      fc.property(shapes, ({ rows, inner, cols, seed }) => {
+        const a = rand(rows * inner, seed);
+        const b = rand(rows * cols, seed + 1);
+        const out = new Float32Array(inner * cols).fill(Number.NaN);
+        expect(matmulTransAF32(out, a, b, rows, inner, cols)).toBe(out);
+        expectF32(out, matmulTransAJs(new Float64Array(inner * cols), f64(a), f64(b), rows, inner, cols), matmulTransAJs(new Float64Array(inner * cols), abs(a), abs(b), rows, inner, cols), rows);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('matmulTransBF32', () => {
+    fc.assert(
+      fc.property(shapes, ({ rows, inner, cols, seed }) => {
+        const a = rand(rows * cols, seed);
+        const b = rand(inner * cols, seed + 1);
+        const out = new Float32Array(rows * inner).fill(Number.NaN);
+        expect(matmulTransBF32(out, a, b, rows, cols, inner)).toBe(out);
+        expectF32(out, matmulTransBJs(new Float64Array(rows * inner), f64(a), f64(b), rows, cols, inner), matmulTransBJs(new Float64Array(rows * inner), abs(a), abs(b), rows, cols, inner), cols);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('the documented examples', () => {
+    expect(Array.from(matmulF32(new Float32Array(4), Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 0, 0, 1), 2, 2, 2))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(matmulTransAF32(new Float32Array(2), Float32Array.of(1, 2), Float32Array.of(3), 1, 2, 1))).toEqual([3, 6]);
+    expect(Array.from(matmulTransBF32(new Float32Array(2), Float32Array.of(3), Float32Array.of(1, 2), 1, 1, 2))).toEqual([3, 6]);
+  });
+
+  it('refuse an out buffer that is one of the inputs', () => {
+    const a = new Float32Array(4);
+    expect(() => matmulF32(a, a, new Float32Array(4), 2, 2, 2)).toThrow(GradstreamError);
+    expect(() => matmulTransAF32(a, new Float32Array(4), a, 2, 2, 2)).toThrow(/matmulTransAF32/);
+    expect(() => matmulTransBF32(a, a, new Float32Array(4), 2, 2, 2)).toThrow(/an out buffer distinct/);
+  });
+});

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRng, initKernels, matmul, matmulTransA, matmulTransB } from '../../src/index.js';
+import { WASM_MIN_MACS, matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
+import { gemmWasm64, wasmKernels } from '../../src/core/wasm/wasmKernels.js';
+
+const rand = (n: number, seed: number): Float64Array => {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
+};
+
+/**
+ * The tolerance of the contract: float64 round-off, |wasm − js| ≤ 1e-12 · Σ|terms| per entry.
+ * Both kernels sum in the same order without FMA, so today they agree bit for bit; the test
+ * asserts both (the exact check documents the current build, the bound the promise).
+ */
+function expectRoundOff(actual: Float64Array, expected: Float64Array, absTerms: Float64Array): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i]! - expected[i]!);
+    if (!(err <= 1e-12 * Math.max(absTerms[i]!, 1e-300))) expect.fail(`index ${i}: expected ${expected[i]}, received ${actual[i]}`);
+  }
+  expect(Array.from(actual)).toEqual(Array.from(expected));
+}
+
+const abs = (x: Float64Array): Float64Array => x.map(Math.abs);
+
+// Odd sizes, sizes around the 4×4 tile, the 256-deep K blocks and the 96-row M blocks.
+const size = fc.oneof(fc.integer({ min: 1, max: 19 }), fc.constantFrom(95, 96, 97, 255, 256, 257, 300));
+const shapes = fc.record({ rows: size, inner: size, cols: fc.integer({ min: 1, max: 37 }), seed: fc.integer({ min: 0, max: 1e9 }) }).filter((s) => s.rows * s.inner * s.cols <= 3e5);
+
+describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
+  it('are available in Node', async () => {
+    expect(await initKernels()).toBe(true);
+    expect(wasmKernels()).not.toBeNull();
+  });
+
+  it('matmul on random shapes, odd sizes included', () => {
+    fc.assert(
+      fc.property(shapes, ({ rows, inner, cols, seed }) => {
+        const a = rand(rows * inner, seed);
+        const b = rand(inner * cols, seed + 1);
+        const out = new Float64Array(rows * cols).fill(Number.NaN);
+        const ref = matmulJs(new Float64Array(rows * cols), a, b, rows, inner, cols);
+        expect(matmul(out, a, b, rows, inner, cols)).toBe(out);
+        expectRoundOff(out, ref, matmulJs(new Float64Array(rows * cols), abs(a), abs(b), rows, inner, cols));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('matmulTransA on random shapes', () => {
+    fc.assert(
+      fc.property(shapes, ({ rows, inner, cols, seed }) => {
+        const a = rand(rows * inner, seed);
+        const b = rand(rows * cols, seed + 1);
+        const out = new Float64Array(inner * cols).fill(Number.NaN);
+        const ref = matmulTransAJs(new Float64Array(inner * cols), a, b, rows, inner, cols);
+        expect(matmulTransA(out, a, b, rows, inner, cols)).toBe(out);
+        expectRoundOff(out, ref, matmulTransAJs(new Float64Array(inner * cols), abs(a), abs(b), rows, inner, cols));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('matmulTransB on random shapes', () => {
+    fc.assert(
+      fc.property(shapes, ({ rows, inner, cols, seed }) => {
+        const a = rand(rows * cols, seed);
+        const b = rand(inner * cols, seed + 1);
+        const out = new Float64Array(rows * inner).fill(Number.NaN);
+        const ref = matmulTransBJs(new Float64Array(rows * inner), a, b, rows, cols, inner);
+        expect(matmulTransB(out, a, b, rows, cols, inner)).toBe(out);
+        expectRoundOff(out, ref, matmulTransBJs(new Float64Array(rows * inner), abs(a), abs(b), rows, cols, inner));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the MLP (W3) shapes, after the memory grew for a larger product', () => {
+    const big = rand(300 * 600, 1);
+    matmul(new Float64Array(300 * 300), big, rand(600 * 300, 2), 300, 600, 300);
+    const x = rand(64 * 784, 3);
+    const w = rand(784 * 128, 4);
+    const h = matmul(new Float64Array(64 * 128), x, w, 64, 784, 128);
+    expect(Array.from(h)).toEqual(Array.from(matmulJs(new Float64Array(64 * 128), x, w, 64, 784, 128)));
+    const dW = matmulTransA(new Float64Array(784 * 128), x, h, 64, 784, 128);
+    expect(Array.from(dW)).toEqual(Array.from(matmulTransAJs(new Float64Array(784 * 128), x, h, 64, 784, 128)));
+    const dX = matmulTransB(new Float64Array(64 * 784), h, w, 64, 128, 784);
+    expect(Array.from(dX)).toEqual(Array.from(matmulTransBJs(new Float64Array(64 * 784), h, w, 64, 128, 784)));
+  });
+
+  it('reads only the shape from longer operands (views into a larger buffer)', () => {
+    const a = rand(40 * 9 + 5, 5);
+    const b = rand(9 * 11 + 3, 6);
+    const out = new Float64Array(40 * 11 + 2).fill(7);
+    matmul(out, a, b, 40, 9, 11);
+    const ref = matmulJs(new Float64Array(40 * 11), a.subarray(0, 360), b.subarray(0, 99), 40, 9, 11);
+    expect(Array.from(out.subarray(0, 440))).toEqual(Array.from(ref));
+    expect(Array.from(out.subarray(440))).toEqual([7, 7]);
+  });
+
+  it('an empty inner dimension gives zeros; short operands are refused to the JavaScript path', () => {
+    const out = new Float64Array(20 * 30).fill(1);
+    expect(gemmWasm64(out, new Float64Array(0), new Float64Array(0), 20, 0, 30, 'n', 'n')).toBe(true);
+    expect(out.every((v) => v === 0)).toBe(true);
+    expect(gemmWasm64(out, new Float64Array(5), new Float64Array(600), 20, 1, 30, 'n', 'n')).toBe(false);
+  });
+
+  it('dispatch by shape: the seed lesson (1×4·4×4) stays below the threshold', () => {
+    expect(1 * 4 * 4).toBeLessThan(WASM_MIN_MACS);
+    expect(64 * 128 * 10).toBeGreaterThanOrEqual(WASM_MIN_MACS);
+  });
+});
