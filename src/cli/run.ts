@@ -1,60 +1,74 @@
-import { GradstreamError } from '../core/errors.js';
-import { readCheckpoint } from '../sinks/readCheckpoint.js';
+import { EXIT, describeFailure } from './cliError.js';
+import type { CliIO } from './cliIO.js';
+import { infoCommand } from './commands/info.js';
+import { plotCommand } from './commands/plot.js';
+import { schemaCommand } from './commands/schema.js';
+import { trainCommand } from './commands/train.js';
 
-/** Where the CLI writes; injected so it can be tested. */
-export interface CliIO {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly version: string;
+export type { CliIO } from './cliIO.js';
+
+interface RedisCommands {
+  runWorker(argv: string[]): Promise<number>;
+  runUpdater(argv: string[]): Promise<number>;
 }
 
-const USAGE = `usage: gradstream <command>
+/** The Redis commands, imported on first use (the Redis client is an optional peer dependency). */
+async function redisCommands(): Promise<RedisCommands> {
+  const specifier = './redisCommands.js';
+  return (await import(specifier)) as RedisCommands;
+}
+
+interface Command {
+  readonly summary: string;
+  readonly run: (argv: readonly string[], io: CliIO) => number | Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  train: { summary: 'train CONFIG [--json] [--resume CKPT] …   train from a JSON/YAML config', run: trainCommand },
+  plot: { summary: 'plot LOG.jsonl --out FILE.svg            draw a loss curve as SVG', run: plotCommand },
+  schema: { summary: 'schema                                   print the JSON Schema of configs', run: schemaCommand },
+  info: { summary: 'info CHECKPOINT.json                     validate and describe a checkpoint', run: infoCommand },
+  // Redis adapters: loaded only when asked for, so the Redis client never loads otherwise.
+  worker: { summary: 'worker …                                 Redis Streams data-parallel worker', run: async (argv) => (await redisCommands()).runWorker([...argv]) },
+  updater: { summary: 'updater …                                Redis Streams parameter updater', run: async (argv) => (await redisCommands()).runUpdater([...argv]) },
+};
+
+export const USAGE = `usage: gradstream <command> [options]
 
 commands:
-  info <checkpoint.json>   validate a checkpoint file and print what it holds
-  --version                print the version
-  --help                   print this help`;
+${Object.values(COMMANDS).map((c) => `  ${c.summary}`).join('\n')}
+
+  --help, -h       this help ("gradstream <command> --help" for a command's options)
+  --version, -v    print the version
+
+exit codes: 0 done, 1 runtime failure, 2 bad usage or input, 130 interrupted (Ctrl-C)`;
 
 /**
- * The `gradstream` command. Returns the exit code: 0 done, 1 failed (bad file, bad content),
- * 2 bad usage.
+ * The `gradstream` command: dispatches to a subcommand and turns its failure into a message and
+ * an exit code — 0 done, 1 runtime failure, 2 bad usage or bad input (one message naming the
+ * file, the field and what was expected; no stack trace), 130 interrupted.
  */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = args;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === 'help' && rest[0] !== undefined && COMMANDS[rest[0]] !== undefined) return runCli([rest[0], '--help'], io);
     (command === undefined ? io.err : io.out)(USAGE);
-    return command === undefined ? 2 : 0;
+    return command === undefined ? EXIT.badInput : EXIT.ok;
   }
-  if (command === '--version' || command === '-v') {
+  if (command === '--version' || command === '-v' || command === 'version') {
     io.out(io.version);
-    return 0;
+    return EXIT.ok;
   }
-  if (command === 'info') {
-    if (rest.length !== 1) {
-      io.err('usage: gradstream info <checkpoint.json>');
-      return 2;
-    }
-    return info(rest[0]!, io);
+  const c = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (c === undefined) {
+    io.err(`gradstream: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    return EXIT.badInput;
   }
-  io.err(`gradstream: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-  return 2;
-}
-
-async function info(path: string, io: CliIO): Promise<number> {
   try {
-    const c = await readCheckpoint(path);
-    const { names, shapes } = c.params.layout;
-    io.out(`checkpoint ${path}`);
-    io.out(`  step        ${c.step} (epoch ${c.cursor.epoch}, batch ${c.cursor.batchIndex})`);
-    io.out(`  loss        ${c.loss ?? '-'}`);
-    io.out(`  lr          ${Number.isNaN(c.lr) ? '-' : c.lr}`);
-    io.out(`  stopped     ${c.stopReason ?? '-'}`);
-    io.out(`  parameters  ${c.params.layout.size}: ${names.map((n, i) => `${n} [${shapes[i]!.join(', ')}]`).join(', ')}`);
-    io.out(`  optimizer   ${c.optState === undefined ? 'no state' : 'state saved'}`);
-    io.out(`  rng         ${c.rng === undefined ? 'not saved' : 'saved'}`);
-    return 0;
+    return await c.run(rest, io);
   } catch (e: unknown) {
-    io.err(`gradstream: ${e instanceof GradstreamError || e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    const { code, lines } = describeFailure(e, command);
+    for (const l of lines) io.err(l);
+    return code;
   }
 }

@@ -1,36 +1,47 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { encodeCheckpoint } from '../../src/index.js';
 import { seedRecord } from '../helpers/records.js';
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), version: '9.9.9' });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli, tempDir } from './cliHarness.js';
 
 describe('gradstream CLI', () => {
   it('prints help and version', async () => {
-    expect(await cli('--version')).toEqual({ code: 0, out: '9.9.9', err: '' });
-    const help = await cli('--help');
+    expect(await cli(['--version'])).toEqual({ code: 0, out: '9.9.9', err: '' });
+    const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toContain('info <checkpoint.json>');
-    expect((await cli()).code).toBe(2);
-    const unknown = await cli('fly');
+    for (const c of ['train CONFIG', 'plot LOG.jsonl', 'schema', 'info CHECKPOINT.json', 'worker', 'updater', 'exit codes']) expect(help.out).toContain(c);
+    expect((await cli([])).code).toBe(2);
+    const unknown = await cli(['fly']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('unknown command "fly"');
-    expect((await cli('info')).code).toBe(2);
+    const helpTrain = await cli(['help', 'train']);
+    expect(helpTrain.out).toContain('usage: gradstream train CONFIG');
+  });
+
+  it('has --help on every command', async () => {
+    for (const [command, first] of [['train', 'usage: gradstream train CONFIG'], ['plot', 'usage: gradstream plot LOG.jsonl'], ['schema', 'usage: gradstream schema'], ['info', 'usage: gradstream info CHECKPOINT.json']] as const) {
+      const r = await cli([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n')[0]!.startsWith(first)).toBe(true);
+      expect((await cli([command, '-h'])).out).toBe(r.out);
+    }
+  });
+
+  it('reports usage errors with exit code 2 and a hint', async () => {
+    expect(await cli(['info'])).toEqual({ code: 2, out: '', err: 'gradstream info: expected CHECKPOINT.json, received nothing\nrun "gradstream info --help" for usage' });
+    expect(await cli(['info', 'a', 'b'])).toEqual({ code: 2, out: '', err: 'gradstream info: unexpected argument "b" (expected CHECKPOINT.json)\nrun "gradstream info --help" for usage' });
+    expect((await cli(['train', 'x.json', '--fast'])).err).toBe(`gradstream train: Unknown option '--fast'\nrun "gradstream train --help" for usage`);
+    expect((await cli(['train', 'x.json', '--max-steps'])).err).toBe(`gradstream train: Option '--max-steps <value>' argument missing\nrun "gradstream train --help" for usage`);
+    expect((await cli(['train', 'x.json', '--max-steps', '1.5'])).err).toBe('gradstream train: --max-steps: expected an integer ≥ 0, received "1.5"\nrun "gradstream train --help" for usage');
+    expect((await cli(['train', 'x.json', '--serve', '70000'])).err).toBe('gradstream train: --serve: expected an integer in [0, 65535], received "70000"\nrun "gradstream train --help" for usage');
+    expect((await cli(['schema', 'extra'])).code).toBe(2);
   });
 
   it('describes a checkpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gradstream-cli-'));
-    const path = join(dir, 'c.json');
+    const path = join(tempDir(), 'c.json');
     writeFileSync(path, JSON.stringify(encodeCheckpoint(Object.assign(seedRecord(6), { loss: 2.5, stopReason: 'threshold' as const }))));
-    const r = await cli('info', path);
+    const r = await cli(['info', path]);
     expect(r.code).toBe(0);
     expect(r.out.split('\n').slice(1)).toEqual([
       '  step        6 (epoch 6, batch 0)',
@@ -43,12 +54,18 @@ describe('gradstream CLI', () => {
     ]);
   });
 
-  it('fails with the field on a bad checkpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gradstream-cli-'));
+  it('fails with exit code 2 naming the file and field on a bad checkpoint', async () => {
+    const dir = tempDir();
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ format: 'gradstream-checkpoint' }));
-    const r = await cli('info', path);
-    expect(r.code).toBe(1);
-    expect(r.err).toBe(`gradstream: ${path}: checkpoint.version: expected 1, received undefined`);
+    const bad = await cli(['info', path]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(new RegExp(`^gradstream info: ${path}: checkpoint\\.version: expected 1.*, received undefined$`));
+    const none = await cli(['info', join(dir, 'none.json')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(new RegExp(`^gradstream info: ${dir}/none\\.json: .*no such file`));
+    const folder = await cli(['info', dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.err).toMatch(new RegExp(`^gradstream info: ${dir}: .*`));
   });
 });

@@ -1,0 +1,258 @@
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { join, resolve } from 'node:path';
+import { cloneParams, type Params } from '../../core/params.js';
+import { createRng } from '../../core/rng.js';
+import { fit } from '../../live/fit.js';
+import type { FitSink } from '../../live/localEngine.js';
+import { untilUnsubscribed } from '../../ops/untilUnsubscribed.js';
+import { checkpoint } from '../../sinks/checkpoint.js';
+import { earlyStopping } from '../../sinks/earlyStopping.js';
+import { readCheckpoint } from '../../sinks/readCheckpoint.js';
+import { fromArrays } from '../../streams/fromArrays.js';
+import type { StepRecord, StopReason } from '../../streams/stepRecord.js';
+import { CliError, EXIT, inputError } from '../cliError.js';
+import type { CliIO } from '../cliIO.js';
+import { endLine, stepLine } from '../jsonLines.js';
+import { loadTrainConfig } from '../loadTrainConfig.js';
+import { LossHistory } from '../lossHistory.js';
+import { intOption, parseCommandArgs, stringOption } from '../parseCommandArgs.js';
+import { prepareRun, type PreparedRun } from '../prepareRun.js';
+import { tableEvaluator } from '../tableEvaluator.js';
+import { terminalCurve } from '../terminalCurve.js';
+import { validationLoss, type WithValLoss } from '../validationLoss.js';
+
+export const TRAIN_HELP = `usage: gradstream train CONFIG [options]
+
+Trains the model a config file describes (JSON or YAML; see "gradstream schema").
+
+options:
+  --json                 JSON Lines on stdout only: {"type":"step",…} per logged step,
+                         then {"type":"end","reason":…,"step":…,"loss":…,"params":{…}}
+  --max-steps N          stop on the record of step N (overrides training.maxSteps)
+  --seed N               seed of initialization, shuffling and the split (overrides training.seed)
+  --checkpoint-dir DIR   write DIR/last.json (and checkpoint.* files) (overrides checkpoint.dir)
+  --resume CKPT          continue from a checkpoint of this config, exactly
+  --serve PORT           serve the live dashboard on 127.0.0.1:PORT while training
+  --quiet                no progress and no curve: one summary line
+  -h, --help             this help
+
+Ctrl-C stops cleanly at the next step (final checkpoint written) and exits with 130.
+exit codes: 0 done, 1 runtime failure, 2 bad input (config, data, checkpoint), 130 interrupted`;
+
+/** What the run ended on. */
+interface Final {
+  reason: StopReason | 'completed';
+  step: number;
+  epoch: number;
+  loss: number | undefined;
+  params: Params;
+}
+
+/** The run's output sink: step lines or log lines, the summary history, and the final record. */
+function outputSink(every: number, write: ((r: WithValLoss) => void) | undefined, history: LossHistory, onFinal: (r: StepRecord) => void): MonoTypeOperatorFunction<StepRecord> {
+  return (source) =>
+    new Observable<StepRecord>((subscriber) =>
+      source.pipe(untilUnsubscribed(subscriber)).subscribe({
+        next(r) {
+          try {
+            history.add(r.step, r.loss ?? Number.NaN);
+            if (write !== undefined && (r.step % every === 0 || r.stopReason !== undefined)) write(r);
+            if (r.stopReason !== undefined) onFinal(r);
+          } catch (e: unknown) {
+            subscriber.error(e);
+            return;
+          }
+          subscriber.next(r);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond)) return '-';
+  return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M` : perSecond >= 1e4 ? `${(perSecond / 1e3).toFixed(1)} k` : String(Math.round(perSecond));
+}
+
+/**
+ * `gradstream train CONFIG [--json] [--max-steps N] [--seed N] [--checkpoint-dir DIR]
+ * [--resume CKPT] [--serve PORT] [--quiet]`: trains from a config file. Returns the exit code.
+ */
+export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs(
+    'train',
+    argv,
+    {
+      json: { type: 'boolean' },
+      'max-steps': { type: 'string' },
+      seed: { type: 'string' },
+      'checkpoint-dir': { type: 'string' },
+      resume: { type: 'string' },
+      serve: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    { min: 1, max: 1, names: 'CONFIG (a JSON or YAML training config)' },
+  );
+  if (args.values.help === true) {
+    io.out(TRAIN_HELP);
+    return EXIT.ok;
+  }
+  const file = args.positionals[0]!;
+  const json = args.values.json === true;
+  const quiet = args.values.quiet === true;
+  const maxStepsFlag = intOption('train', 'max-steps', args.values['max-steps'], 0);
+  const seedFlag = intOption('train', 'seed', args.values.seed, 0);
+  const port = intOption('train', 'serve', args.values.serve, 0, 65535);
+  const checkpointDirFlag = stringOption(args.values['checkpoint-dir']);
+  const resumeFrom = stringOption(args.values.resume);
+
+  const { config } = await loadTrainConfig(file);
+  let run: PreparedRun;
+  try {
+    run = await prepareRun(config, seedFlag);
+  } catch (e: unknown) {
+    throw inputError(file, e);
+  }
+  const training = config.training ?? {};
+  const stop = config.stop ?? {};
+  const logEvery = config.log?.every ?? 1;
+  const maxSteps = maxStepsFlag ?? training.maxSteps;
+  if ((training.workers ?? 1) > 1) throw new CliError(`${file}: training.workers: more than 1 worker is not wired into the command yet`);
+  if (stop.monitor === 'valLoss') {
+    if (run.validation === undefined) throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
+    throw new CliError(`${file}: stop.monitor: "valLoss" is not wired into the command yet`);
+  }
+  if (stop.timeout !== undefined) throw new CliError(`${file}: stop.timeout: not wired into the command yet`);
+  if (port !== undefined) throw new CliError('--serve: not wired into the command yet');
+
+  // resume: the checkpoint must match this config's model
+  let resume: Awaited<ReturnType<typeof readCheckpoint>> | undefined;
+  if (resumeFrom !== undefined) {
+    try {
+      resume = await readCheckpoint(resumeFrom, run.model.layout);
+    } catch (e: unknown) {
+      throw inputError(resumeFrom, e);
+    }
+  }
+
+  const data = fromArrays(run.train.x, run.train.y, {
+    rows: run.train.rows,
+    batchSize: training.batchSize ?? run.train.rows,
+    ...(training.epochs === undefined ? {} : { epochs: training.epochs }),
+    shuffle: training.shuffle ?? true,
+    seed: run.seed,
+  });
+
+  const history = new LossHistory();
+  const checkpointDir = checkpointDirFlag !== undefined ? resolve(checkpointDirFlag) : config.checkpoint?.dir;
+  const sinks: FitSink[] = [];
+  const evalValidation = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation);
+  if (evalValidation !== undefined) sinks.push(validationLoss(evalValidation, config.validation?.every ?? logEvery) as FitSink);
+  sinks.push(
+    earlyStopping({
+      ...(stop.lossBelow === undefined ? {} : { lossBelow: stop.lossBelow }),
+      ...(stop.patience === undefined ? {} : { patience: stop.patience }),
+      ...(stop.minDelta === undefined ? {} : { minDelta: stop.minDelta }),
+      ...(stop.divergence === undefined ? {} : { lossAbove: stop.divergence }),
+    }) as FitSink,
+  );
+  let lastCheckpoint: string | undefined;
+  if (checkpointDir !== undefined) {
+    const every = config.checkpoint?.everySteps;
+    const save = checkpoint<StepRecord>({ path: join(checkpointDir, 'last.json'), ...(every === undefined ? {} : { every }) });
+    save.written$.subscribe((w) => {
+      lastCheckpoint = w.path;
+    });
+    sinks.push(save);
+  }
+  let final: Final | undefined;
+  const write = json
+    ? (r: WithValLoss) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, valLoss: r.valLoss, metrics: (r as { metrics?: Record<string, number> }).metrics }))
+    : quiet
+      ? undefined
+      : (r: WithValLoss) =>
+          io.out(`step ${r.step}  epoch ${r.epoch}  loss ${String(r.loss)}${r.valLoss === undefined ? '' : `  val ${String(r.valLoss)}`}${r.stopReason === undefined ? '' : `  stop: ${r.stopReason}`}`);
+  sinks.push(
+    outputSink(logEvery, write, history, (r) => {
+      final = { reason: r.stopReason!, step: r.step, epoch: r.epoch, loss: r.loss, params: cloneParams(r.params) };
+    }),
+  );
+
+  const started = performance.now();
+  const firstStep = resume?.step ?? 0;
+  const handle = fit({
+    model: run.model,
+    loss: run.loss,
+    optimizer: run.optimizer,
+    data,
+    params: resume?.params ?? run.params,
+    rng: createRng(run.seed),
+    sinks,
+    scheduler: training.mode ?? 'sliced',
+    ...(maxSteps === undefined ? {} : { maxSteps }),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    ...(resume === undefined ? {} : { step: resume.step, cursor: resume.cursor, ...(resume.optState === undefined ? {} : { optState: resume.optState }) }),
+  });
+  const result = await handle.start().done();
+  const elapsed = performance.now() - started;
+  const end: Final = final ?? { reason: result.stopReason ?? 'completed', step: result.step, epoch: Number.NaN, loss: result.loss, params: result.params };
+
+  // the final weights on the whole training part (and the validation part)
+  const evalTrain = run.classifier ? tableEvaluator(run.model, run.loss, run.train, { threshold: run.threshold }) : undefined;
+  const trainScore = evalTrain?.(end.params);
+  const valScore = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, run.classifier ? { threshold: run.threshold } : undefined)(end.params);
+  const metrics = run.classifier ? { accuracy: trainScore!.accuracy!, ...(valScore === undefined ? {} : { valAccuracy: valScore.accuracy! }) } : undefined;
+
+  if (json) {
+    io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, valLoss: valScore?.loss, metrics }));
+  } else {
+    const updates = end.step - firstStep;
+    const line = `${end.reason}: step ${end.step}, loss ${String(end.loss)}${valScore === undefined ? '' : `, val loss ${String(valScore.loss)}`}${metrics === undefined ? '' : `, accuracy ${metrics.accuracy.toFixed(4)}${metrics.valAccuracy === undefined ? '' : ` (val ${metrics.valAccuracy.toFixed(4)})`}`}`;
+    if (quiet) io.out(line);
+    else {
+      io.out('');
+      io.out(`stopped: ${end.reason}${describeReason(end.reason, stop.lossBelow)}`);
+      io.out(`steps:   ${updates} updates${firstStep > 0 ? ` (resumed at step ${firstStep}, now step ${end.step})` : ` (final record: step ${end.step})`}`);
+      io.out(`loss:    ${String(end.loss)}${valScore === undefined ? '' : `   val loss: ${String(valScore.loss)}`}`);
+      if (metrics !== undefined) io.out(`accuracy: ${metrics.accuracy.toFixed(4)}${metrics.valAccuracy === undefined ? '' : `   val accuracy: ${metrics.valAccuracy.toFixed(4)}`}`);
+      io.out(`time:    ${formatSeconds(elapsed)} (${formatRate((updates * 1000) / elapsed)} steps/s)`);
+      if (lastCheckpoint !== undefined) io.out(`checkpoint: ${lastCheckpoint}`);
+      const { steps, losses } = history.points();
+      const curve = terminalCurve(steps, losses);
+      if (curve.length > 0) {
+        io.out('');
+        for (const l of curve) io.out(`  ${l}`);
+      }
+    }
+  }
+  if (end.reason === 'aborted') {
+    if (!json) io.err(`interrupted: stopped cleanly at step ${end.step}${lastCheckpoint === undefined ? '' : ` (checkpoint ${lastCheckpoint})`}`);
+    return EXIT.interrupted;
+  }
+  return EXIT.ok;
+}
+
+function describeReason(reason: string, lossBelow: number | undefined): string {
+  switch (reason) {
+    case 'threshold':
+      return ` (loss below ${String(lossBelow)})`;
+    case 'plateau':
+      return ' (no improvement within stop.patience)';
+    case 'diverged':
+      return ' (the loss became non-finite or exceeded stop.divergence)';
+    case 'maxSteps':
+      return ' (step limit reached)';
+    case 'dataEnd':
+    case 'maxEpochs':
+      return ' (all epochs done)';
+    case 'aborted':
+      return ' (interrupted)';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { GradstreamError } from '../core/errors.js';
+import { fromZodError } from '../schemas/fromZodError.js';
+import { CsvDataConfig, InlineDataConfig, JsonlDataConfig, TrainConfig, ValidationConfig } from '../schemas/trainConfig.js';
+import { CliError, inputError } from './cliError.js';
+
+/** A validated config with its paths made absolute (relative ones resolve against the file's folder). */
+export interface LoadedConfig {
+  /** The config file as given on the command line. */
+  readonly file: string;
+  readonly config: TrainConfig;
+}
+
+/**
+ * Reads a JSON or YAML document (by extension: `.yaml`/`.yml` are YAML, anything else JSON, then
+ * YAML if it is not JSON). Syntax errors name the file, line and column.
+ */
+export async function readDocument(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e: unknown) {
+    throw inputError(file, e);
+  }
+  const ext = extname(file).toLowerCase();
+  if (ext === '.yaml' || ext === '.yml') return parseYamlText(file, text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e: unknown) {
+    if (ext === '.json') throw new CliError(`${file}: expected JSON, received invalid JSON (${jsonErrorPlace(text, e)})`);
+    return parseYamlText(file, text);
+  }
+}
+
+function parseYamlText(file: string, text: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch (e: unknown) {
+    if (e instanceof YAMLParseError) {
+      const at = e.linePos?.[0];
+      throw new CliError(`${file}: expected YAML, received invalid YAML${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`} (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})`);
+    }
+    throw e;
+  }
+}
+
+/** "line L, column C: message" for a JSON.parse error (Node reports a character position). */
+function jsonErrorPlace(text: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const m = /at position (\d+)/.exec(message);
+  if (m === null) return message;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return `line ${line}, column ${col}: ${message.replace(/ in JSON at position \d+.*$/, '')}`;
+}
+
+/**
+ * Reads, validates and resolves a training config. Errors (exit 2) name the file, the field path
+ * and what was expected: `run.json: training.batchSize: expected an integer ≥ 1, received 0`.
+ */
+export async function loadTrainConfig(file: string): Promise<LoadedConfig> {
+  const doc = await readDocument(file);
+  const config = parseTrainConfig(doc, file);
+  return { file, config: resolvePaths(config, dirname(resolve(file))) };
+}
+
+/** Validates a parsed document as a {@link TrainConfig}; errors name `file` and the field. */
+export function parseTrainConfig(doc: unknown, file: string): TrainConfig {
+  const parsed = TrainConfig.safeParse(doc, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw inputError(file, betterUnionError(doc, parsed.error) ?? fromZodError('invalid_config', '', parsed.error));
+}
+
+/**
+ * `data` and `validation` are unions told apart by their keys (`csv`, `jsonl`, `split`, `inputs`):
+ * report the issue of the branch the keys choose, not the first branch's.
+ */
+function betterUnionError(doc: unknown, error: z.ZodError): GradstreamError | undefined {
+  const issue = error.issues[0]!;
+  if (issue.code !== 'invalid_union' || issue.path.length !== 1) return undefined;
+  const key = issue.path[0];
+  const value = (doc as Record<string, unknown>)[key as string];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const has = (k: string) => k in value;
+  let schema: z.ZodType | undefined;
+  if (key === 'data') schema = has('csv') ? CsvDataConfig : has('jsonl') ? JsonlDataConfig : has('inputs') || has('targets') ? InlineDataConfig : undefined;
+  else if (key === 'validation') schema = ValidationConfig.options.find((o) => Object.keys(o.shape).some((k) => k !== 'every' && k !== 'delimiter' && has(k)));
+  if (schema === undefined) {
+    const expected = key === 'data' ? 'an object with "inputs" and "targets", "csv" or "jsonl"' : 'an object with "split", "csv", "jsonl" or "inputs"';
+    return new GradstreamError({ code: 'invalid_config', path: String(key), expected, received: `keys ${Object.keys(value).map((k) => JSON.stringify(k)).join(', ') || 'none'}` });
+  }
+  const again = schema.safeParse(value, { reportInput: true });
+  return again.success ? undefined : fromZodError('invalid_config', String(key), again.error);
+}
+
+function resolvePaths(c: TrainConfig, dir: string): TrainConfig {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
+  const data = 'csv' in c.data ? { ...c.data, csv: abs(c.data.csv) } : 'jsonl' in c.data ? { ...c.data, jsonl: abs(c.data.jsonl) } : c.data;
+  const v = c.validation;
+  const validation = v === undefined ? undefined : 'csv' in v ? { ...v, csv: abs(v.csv) } : 'jsonl' in v ? { ...v, jsonl: abs(v.jsonl) } : v;
+  return {
+    ...c,
+    data,
+    ...(validation === undefined ? {} : { validation }),
+    ...(c.checkpoint === undefined ? {} : { checkpoint: { ...c.checkpoint, dir: abs(c.checkpoint.dir) } }),
+    ...(c.log?.path === undefined ? {} : { log: { ...c.log, path: abs(c.log.path) } }),
+  };
+}

@@ -1,0 +1,238 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { GradstreamError } from '../core/errors.js';
+import { createRng } from '../core/rng.js';
+import type { RedisClientLike } from '../redis/redisClient.js';
+import { runRedisUpdater } from '../redis/redisUpdater.js';
+import { runRedisWorker } from '../redis/redisWorker.js';
+import { fromZodError } from '../schemas/fromZodError.js';
+import { lossFromConfig } from '../schemas/lossFromConfig.js';
+import { modelFromConfig } from '../schemas/modelFromConfig.js';
+import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
+import { RedisRunConfig } from '../schemas/redisRunConfig.js';
+
+const WORKER_USAGE = `usage: gradstream worker CONFIG --redis URL [--consumer NAME] [--json]
+
+Reads samples from the config's redis.stream through its consumer group, computes gradients
+against the newest model version and publishes them for the updater.
+
+options:
+  --redis URL        the Redis server, e.g. redis://127.0.0.1:6379
+  --consumer NAME    this worker's name in the group (default HOST-PID); a restarted worker
+                     given the same name re-reads its pending entries first
+  --json             one JSON line per contribution on stdout`;
+
+const UPDATER_USAGE = `usage: gradstream updater CONFIG --redis URL [--checkpoint FILE] [--json]
+
+Applies the optimizer to the workers' gradients in synchronous rounds, publishes each new model
+version, checkpoints, then acknowledges the samples. Resumes from its checkpoint when it exists.
+
+options:
+  --redis URL        the Redis server, e.g. redis://127.0.0.1:6379
+  --checkpoint FILE  the updater checkpoint (default: redis.checkpoint, else PREFIX-updater.json)
+  --json             one JSON line per round on stdout`;
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_BAD_INPUT = 2;
+
+class UsageError extends Error {}
+
+interface Loaded {
+  readonly config: RedisRunConfig;
+  readonly dir: string;
+}
+
+async function loadConfig(path: string): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e: unknown) {
+    throw new UsageError(`${path}: cannot read the config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let json: unknown;
+  try {
+    json = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (e: unknown) {
+    throw new UsageError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message})`);
+  }
+  const parsed = RedisRunConfig.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new UsageError(`${path}: ${fromZodError('invalid_config', 'config', parsed.error).message}`);
+  return { config: parsed.data, dir: dirname(resolve(path)) };
+}
+
+function parse(argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean' }>): { values: Record<string, string | boolean | undefined>; config: string | undefined } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: { redis: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...extra }, allowPositionals: true, strict: true });
+    if (values.help === true) return { values, config: undefined };
+    if (positionals.length !== 1) throw new UsageError(`expected one CONFIG file, received ${positionals.length}`);
+    if (typeof values.redis !== 'string') throw new UsageError('--redis URL is required');
+    return { values, config: positionals[0] };
+  } catch (e: unknown) {
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message.split('. ')[0]!);
+  }
+}
+
+/** Connects a node-redis client that gives up after ~10 s without its server (then commands fail). */
+async function connect(url: string): Promise<RedisClientLike> {
+  const { createClient } = await import('redis');
+  const client = createClient({
+    url,
+    socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => (retries >= 10 ? new Error(`no Redis server at ${url} after ${retries} attempts`) : Math.min(100 * 2 ** retries, 2000)) },
+  });
+  client.on('error', () => {}); // reported by the failing command instead
+  await client.connect();
+  return client;
+}
+
+function onSignals(controller: AbortController): { code: () => number | undefined; dispose: () => void } {
+  let code: number | undefined;
+  const int = (): void => {
+    code = 130;
+    controller.abort();
+  };
+  const term = (): void => {
+    code = 143;
+    controller.abort();
+  };
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  return {
+    code: () => code,
+    dispose: () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    },
+  };
+}
+
+async function run(usage: string, argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean' }>, body: (l: Loaded, values: Record<string, string | boolean | undefined>, client: RedisClientLike, signal: AbortSignal) => Promise<void>): Promise<number> {
+  let loaded: Loaded;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const p = parse(argv, extra);
+    values = p.values;
+    if (p.config === undefined) {
+      console.log(usage);
+      return EXIT_OK;
+    }
+    loaded = await loadConfig(p.config);
+  } catch (e: unknown) {
+    console.error(`gradstream: ${(e as Error).message}`);
+    if (e instanceof UsageError && !(e.message.includes(': '))) console.error(usage);
+    return EXIT_BAD_INPUT;
+  }
+  const controller = new AbortController();
+  const signals = onSignals(controller);
+  let client: RedisClientLike | undefined;
+  try {
+    client = await connect(values.redis as string);
+    await body(loaded, values, client, controller.signal);
+    return signals.code() ?? EXIT_OK;
+  } catch (e: unknown) {
+    if (e instanceof UsageError || (e instanceof GradstreamError && e.code === 'invalid_config') || (e instanceof GradstreamError && e.code === 'invalid_checkpoint')) {
+      console.error(`gradstream: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    console.error(`gradstream: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_FAILURE;
+  } finally {
+    signals.dispose();
+    if (client !== undefined) {
+      try {
+        await Promise.race([client.close(), new Promise((r) => setTimeout(r, 1000))]);
+      } catch {
+        client.destroy();
+      }
+      client.destroy();
+    }
+  }
+}
+
+function build(loaded: Loaded) {
+  const { config } = loaded;
+  const { model, params } = modelFromConfig(config.model, 'model');
+  const loss = lossFromConfig(config.loss, 'loss');
+  const optimizer = optimizerFromConfig(config.optimizer, 'optimizer');
+  const seed = config.seed ?? config.training?.seed ?? 0;
+  return { model, loss, optimizer, params: params ?? model.init(createRng(seed)) };
+}
+
+/**
+ * `gradstream worker CONFIG --redis URL [--consumer NAME] [--json]`: a data-parallel worker
+ * (`runRedisWorker`) until SIGINT/SIGTERM. Returns the exit code: 0 (130/143 after a signal),
+ * 2 bad usage or config, 1 a runtime failure (e.g. the Redis server went away).
+ */
+export function runWorker(argv: string[]): Promise<number> {
+  return run(WORKER_USAGE, argv, { consumer: { type: 'string' } }, async (loaded, values, client, signal) => {
+    const { model, loss } = build(loaded);
+    const r = loaded.config.redis;
+    const consumer = typeof values.consumer === 'string' ? values.consumer : `${hostname()}-${process.pid}`;
+    const json = values.json === true;
+    if (!json) console.log(`worker ${consumer}: stream ${r.stream}, group ${r.group ?? 'gradstream'}, run ${r.prefix ?? 'gradstream'}`);
+    const result = await runRedisWorker(client, {
+      model,
+      loss,
+      stream: r.stream,
+      group: r.group ?? 'gradstream',
+      consumer,
+      prefix: r.prefix ?? 'gradstream',
+      batchSize: r.batchSize,
+      blockMs: r.blockMs,
+      claimIdleMs: r.claimIdleMs,
+      timeoutMs: r.timeoutMs,
+      deadLetterStream: r.deadLetterStream,
+      signal,
+      onContribution: json ? (c) => console.log(JSON.stringify({ type: 'contribution', consumer, ...c })) : undefined,
+    });
+    if (json) console.log(JSON.stringify({ type: 'end', consumer, ...result }));
+    else console.log(`worker ${consumer}: ${result.contributions} contributions, ${result.samples} samples, ${result.deadLettered} dead-lettered`);
+  });
+}
+
+/**
+ * `gradstream updater CONFIG --redis URL [--checkpoint FILE] [--json]`: the updater
+ * (`runRedisUpdater`) until `redis.maxVersions`/`redis.maxSamples` or SIGINT/SIGTERM. Returns
+ * the exit code: 0 (130/143 after a signal), 2 bad usage, config or checkpoint, 1 a runtime
+ * failure (e.g. the Redis server went away; the last checkpoint stays intact).
+ */
+export function runUpdater(argv: string[]): Promise<number> {
+  return run(UPDATER_USAGE, argv, { checkpoint: { type: 'string' } }, async (loaded, values, client, signal) => {
+    const { model, optimizer, params } = build(loaded);
+    const r = loaded.config.redis;
+    const prefix = r.prefix ?? 'gradstream';
+    const checkpointPath = typeof values.checkpoint === 'string' ? resolve(values.checkpoint) : resolve(loaded.dir, r.checkpoint ?? `${prefix}-updater.json`);
+    const json = values.json === true;
+    let lastPrint = 0;
+    const result = await runRedisUpdater(client, {
+      model,
+      optimizer,
+      params,
+      stream: r.stream,
+      group: r.group ?? 'gradstream',
+      prefix,
+      checkpointPath,
+      workers: r.workers,
+      roundTimeoutMs: r.roundTimeoutMs,
+      maxVersions: r.maxVersions,
+      maxSamples: r.maxSamples,
+      blockMs: r.blockMs,
+      timeoutMs: r.timeoutMs,
+      signal,
+      onRound: (round) => {
+        const { params: _params, ...fields } = round;
+        if (json) console.log(JSON.stringify({ type: 'round', ...fields }));
+        else if (Date.now() - lastPrint >= 1000) {
+          lastPrint = Date.now();
+          console.log(`version ${round.version}  loss ${round.loss.toPrecision(6)}  samples ${round.samples}  stale ${round.stale}  duplicates ${round.duplicates}`);
+        }
+      },
+    });
+    const end = { version: result.version, samples: result.samples, stale: result.stale, duplicates: result.duplicates, checkpoint: checkpointPath };
+    if (json) console.log(JSON.stringify({ type: 'end', ...end }));
+    else console.log(`updater: version ${end.version}, ${end.samples} samples applied, ${end.stale} stale and ${end.duplicates} duplicate contributions discarded; checkpoint ${checkpointPath}`);
+  });
+}

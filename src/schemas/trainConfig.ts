@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { LossConfig } from './lossConfig.js';
+import { ModelConfig } from './modelConfig.js';
+import { OptimizerConfig } from './optimizerConfig.js';
+
+const count = z.number().int().min(1);
+const finite = z.number().finite();
+const columns = z.array(z.string().min(1)).min(1);
+
+/** How inputs are scaled, fitted on the training part only: `"standardize"` (z-scores) or `"minMax"` (to [0, 1]). */
+export const ScaleName = z.enum(['none', 'standardize', 'minMax']);
+export type ScaleName = z.infer<typeof ScaleName>;
+
+/** Data written in the config itself: `inputs` rows and `targets` rows (one class label per row for classifiers). */
+export const InlineDataConfig = z.strictObject({
+  inputs: z.array(z.array(finite).min(1)).min(1),
+  targets: z.array(z.array(finite).min(1)).min(1),
+  scale: ScaleName.optional(),
+});
+export type InlineDataConfig = z.infer<typeof InlineDataConfig>;
+
+/** Exactly one of `targets` (regression) and `label` (classification). */
+function oneTarget(v: { targets?: string[] | undefined; label?: string | undefined }, ctx: z.RefinementCtx): void {
+  if ((v.targets === undefined) === (v.label === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: v.targets === undefined ? ['targets'] : ['label'],
+      message: 'either "targets" (columns) or "label" (a class column), not both',
+      params: { expected: 'either "targets" (columns) or "label" (a class column), not both', received: v.targets === undefined ? 'neither' : 'both' },
+    });
+  }
+}
+
+const fileColumns = {
+  features: columns.describe('Input columns, by header name.'),
+  targets: columns.optional().describe('Regression targets, by header name.'),
+  label: z.string().min(1).optional().describe('The class column of a classifier (integer labels, or names mapped to 0, 1, … in order of appearance).'),
+  scale: ScaleName.optional(),
+};
+
+/** A CSV file with a header row; `csv` is relative to the config file's folder. Give `targets` or `label`. */
+export const CsvDataConfig = z.strictObject({
+  csv: z.string().min(1),
+  ...fileColumns,
+  delimiter: z.string().length(1).optional(),
+}).superRefine(oneTarget);
+export type CsvDataConfig = z.infer<typeof CsvDataConfig>;
+
+/** A JSON Lines file, one object per line; `jsonl` is relative to the config file's folder. Give `targets` or `label`. */
+export const JsonlDataConfig = z.strictObject({
+  jsonl: z.string().min(1),
+  ...fileColumns,
+}).superRefine(oneTarget);
+export type JsonlDataConfig = z.infer<typeof JsonlDataConfig>;
+
+/** The training data: inline rows, a CSV file or a JSON Lines file. */
+export const DataConfig = z.union([InlineDataConfig, CsvDataConfig, JsonlDataConfig]);
+export type DataConfig = z.infer<typeof DataConfig>;
+
+/** Held-out data: a seeded fraction of `data` (`{"split":0.2}`), or a file/inline set with the same columns. */
+export const ValidationConfig = z.union([
+  z.strictObject({ split: z.number().gt(0).lt(1), every: count.optional() }),
+  z.strictObject({ csv: z.string().min(1), delimiter: z.string().length(1).optional(), every: count.optional() }),
+  z.strictObject({ jsonl: z.string().min(1), every: count.optional() }),
+  z.strictObject({ inputs: InlineDataConfig.shape.inputs, targets: InlineDataConfig.shape.targets, every: count.optional() }),
+]);
+export type ValidationConfig = z.infer<typeof ValidationConfig>;
+
+/** The loop: batches, epochs, limits, shuffling, the seed of every random draw, and scheduling. */
+export const TrainingConfig = z.strictObject({
+  batchSize: count.optional().describe('Rows per step (default: every training row, one full batch).'),
+  epochs: count.optional().describe('Passes over the data (default: unlimited; stop by `stop` or `maxSteps`).'),
+  maxSteps: z.number().int().min(0).optional().describe('End on the record of this step, un-updated.'),
+  shuffle: z.boolean().optional().describe('Reshuffle the rows each epoch (default true), from `seed`.'),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('The seed of initialization, shuffling and the validation split (default 0).'),
+  mode: z.enum(['sync', 'sliced']).optional().describe('`"sliced"` (default: yields to the event loop, so Ctrl-C and `--serve` stay live) or `"sync"` (fastest).'),
+  workers: count.optional().describe('Data-parallel worker threads (default 1: the main thread).'),
+});
+export type TrainingConfig = z.infer<typeof TrainingConfig>;
+
+/** When training ends early. A NaN or infinite loss always ends it (`"diverged"`). */
+export const StopConfig = z.strictObject({
+  lossBelow: finite.optional().describe('Stop (`"threshold"`) on the first record whose monitored value is below this.'),
+  patience: count.optional().describe('Stop (`"plateau"`) after this many checks without an improvement of more than `minDelta`.'),
+  minDelta: z.number().min(0).optional(),
+  monitor: z.enum(['loss', 'valLoss']).optional().describe('What `lossBelow` and `patience` watch (default `"loss"`; `"valLoss"` needs `validation`).'),
+  divergence: finite.optional().describe('Stop (`"diverged"`) once the loss exceeds this.'),
+  timeout: z.number().gt(0).optional().describe('Stop (`"timeout"`) after this many seconds of training.'),
+});
+export type StopConfig = z.infer<typeof StopConfig>;
+
+/** Checkpoint files in a folder: `last.json`, `best.json`, `step-<step>.json` every `everySteps` steps. */
+export const CheckpointConfig = z.strictObject({
+  dir: z.string().min(1),
+  everySteps: count.optional(),
+  keepLast: count.optional().describe('Keep only the newest n `step-*.json` files.'),
+  keepBest: z.boolean().optional().describe('Write `best.json` (default true).'),
+});
+export type CheckpointConfig = z.infer<typeof CheckpointConfig>;
+
+/** Logging: every n-th step (and the final one); `format` of the console lines; `path` a JSON Lines file. */
+export const LogConfig = z.strictObject({
+  every: count.optional(),
+  format: z.enum(['text', 'jsonl']).optional(),
+  path: z.string().min(1).optional(),
+});
+export type LogConfig = z.infer<typeof LogConfig>;
+
+/**
+ * A training run in one file (JSON or YAML), as `gradstream train CONFIG` reads it: the model, the
+ * loss, the optimizer, the data and how the loop runs, stops, saves and logs. Relative paths are
+ * relative to the config file's folder. `$schema` may point editors at `gradstream schema`.
+ */
+export const TrainConfig = z.strictObject({
+  $schema: z.string().optional(),
+  model: ModelConfig,
+  loss: LossConfig,
+  optimizer: OptimizerConfig,
+  data: DataConfig,
+  validation: ValidationConfig.optional(),
+  training: TrainingConfig.optional(),
+  stop: StopConfig.optional(),
+  checkpoint: CheckpointConfig.optional(),
+  log: LogConfig.optional(),
+});
+export type TrainConfig = z.infer<typeof TrainConfig>;
