@@ -125,6 +125,8 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   const holds = new Set<PromiseLike<unknown>>();
   let holdError: { error: unknown } | null = null;
   let waitingForHolds = false;
+  /** Something other than a plain step happened (a hold, the pipeline's end): `afterStep` looks. */
+  let interrupted = false;
   let lastBatch: Batch | null = null;
   let paused = false;
   let stopRequested = false;
@@ -157,11 +159,13 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
         throw new GradstreamError({ code: 'invalid_value', path: 'record.hold', expected: 'a promise', received: describeTyped(work) });
       }
       holds.add(work);
+      interrupted = true;
       work.then(
         () => holds.delete(work),
         (e: unknown) => {
           holds.delete(work);
           holdError ??= { error: e };
+          interrupted = true;
         },
       );
     },
@@ -214,15 +218,12 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   // The pipeline delivers to the subscriber; its end waits for the holds of the last step.
   const endWith = (end: { error: unknown } | 'complete'): void => {
     pipelineEnded = true;
+    interrupted = true;
     ending ??= end;
     if (phase === Phase.Running) return; // the step in flight stops the loop (see `afterStep`)
     settleThenFinish();
   };
-  const inner = options.pipeline(input).subscribe({
-    next: (v) => outer.next(v),
-    error: (e: unknown) => endWith({ error: e }),
-    complete: () => endWith('complete'),
-  });
+  const inner = options.pipeline(input).subscribe(new PipelineEnd(outer, endWith));
 
   const completeFeeds = (): void => {
     for (const feed of feeds.slice()) feed.complete();
@@ -272,6 +273,8 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
     if (reason !== undefined) record.stopReason = reason;
     const before = record.step;
     for (let i = 0; i < feeds.length; i++) feeds[i]!.next(record);
+    // the usual step: updated, not final, nothing held
+    if (!interrupted && record.step !== before && record.stopReason === undefined && !outer.closed) return true;
     return afterStep(before);
   };
 
@@ -281,6 +284,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
       stopLoop();
       return false;
     }
+    interrupted = false;
     if (holds.size > 0) {
       phase = Phase.Waiting;
       waitingForHolds = true;
@@ -419,6 +423,26 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
 }
 
 const EMPTY_BATCH: Batch = Object.freeze({ x: new Float64Array(0), y: new Float64Array(0), size: 0 });
+
+/** Passes the pipeline's records straight to the run's subscriber and reports the pipeline's end. */
+class PipelineEnd<R> extends Subscriber<R> {
+  constructor(
+    destination: Subscriber<R>,
+    private readonly onEnd: (end: { error: unknown } | 'complete') => void,
+  ) {
+    super(destination);
+  }
+
+  protected override _error(error: unknown): void {
+    this.unsubscribe();
+    this.onEnd({ error });
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+    this.onEnd('complete');
+  }
+}
 
 function noUpdateError(step: number): GradstreamError {
   return new GradstreamError({
