@@ -1,0 +1,42 @@
+// Entry of the supervisor thread under Node. It starts the replica threads and watches them: the
+// main thread blocks in `Atomics.wait` during a step and cannot receive a worker's 'exit' or 'error'
+// event, so the supervisor — whose event loop stays free — turns them into the run's failure.
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { spawnNodeWorker } from './spawnNodeWorker.js';
+import { errorToData, writeFailure } from './failure.js';
+import { Cmd, Ctl, type BatchBuffersMessage, type ReplicaInit } from './protocol.js';
+
+/** What the supervisor is started with. */
+export interface SupervisorData {
+  readonly init: Omit<ReplicaInit, 'index'>;
+  readonly replicaUrl: string;
+  /** Load the replica module through tsx (TypeScript sources). */
+  readonly fromSource: boolean;
+}
+
+/** Messages from the main thread. */
+export type SupervisorMessage = BatchBuffersMessage | { readonly type: 'kill'; readonly index: number };
+
+const data = workerData as SupervisorData;
+const control = new Int32Array(data.init.control);
+const errors = new Uint8Array(data.init.errors);
+const fail = (e: unknown, worker?: number): void => void writeFailure(control, errors, errorToData(e, worker));
+process.on('uncaughtException', (e) => fail(e));
+
+const replicas: Worker[] = [];
+for (let index = 0; index < data.init.workers; index++) {
+  const w = spawnNodeWorker(Worker, new URL(data.replicaUrl), data.fromSource, { ...data.init, index });
+  Atomics.add(control, Ctl.ALIVE, 1);
+  w.on('error', (e) => fail(e, index));
+  w.on('exit', (code) => {
+    Atomics.sub(control, Ctl.ALIVE, 1);
+    if (Atomics.load(control, Ctl.CMD) !== Cmd.STOP) {
+      fail(new Error(`gradstream: worker ${index} of ${data.init.workers} exited during training (exit code ${code})`), index);
+    }
+  });
+  replicas.push(w);
+}
+parentPort!.on('message', (m: SupervisorMessage) => {
+  if (m.type === 'kill') void replicas[m.index]?.terminate();
+  else for (const w of replicas) w.postMessage(m);
+});

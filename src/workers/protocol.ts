@@ -1,0 +1,138 @@
+/**
+ * The shared-memory protocol between the main thread (which runs the loop) and the replica
+ * threads (which compute shard gradients). No message is sent per step: the main thread writes
+ * the weights and the batch into shared buffers, bumps `SEQ` and waits on `DONE`; each replica
+ * wakes on `SEQ`, computes its shard, meets the others at a barrier (`ARRIVE`), sums its slice of
+ * the gradient slots in worker order, and counts itself into `DONE`.
+ *
+ * Browser-safe: no Node built-ins.
+ */
+
+/** Indices of the `Int32Array` control words. */
+export const Ctl = {
+  /** Step sequence number: the main thread increments it (and notifies) to start a step. */
+  SEQ: 0,
+  /** The command of the current sequence number: {@link Cmd}. */
+  CMD: 1,
+  /** Replicas done with the current step (the main thread waits on it). */
+  DONE: 2,
+  /** Replicas at the reduction barrier this step. */
+  ARRIVE: 3,
+  /** 0 while healthy; 1 while the first failure is being written; 2 once its text is readable. */
+  FAILED: 4,
+  /** Replicas that have built their model and wait for steps. */
+  READY: 5,
+  /** Rows of the current batch. */
+  ROWS: 6,
+  /** Target values per row of the current batch. */
+  YCOLS: 7,
+  /** Generation of the batch buffers; a replica that knows an older one waits for the message. */
+  BATCH_GEN: 8,
+  /** Byte length of the failure text (JSON) in the error area. */
+  ERROR_LENGTH: 9,
+  /** Replica threads alive (started minus exited), kept by the Node supervisor. */
+  ALIVE: 10,
+} as const;
+
+/** Number of control words. */
+export const CONTROL_WORDS = 16;
+/** Bytes for the first failure's text (JSON of {@link ErrorData}); longer texts are cut. */
+export const ERROR_BYTES = 16 * 1024;
+
+/** Commands of {@link Ctl.CMD}. */
+export const Cmd = { STEP: 1, STOP: 2 } as const;
+
+/** Float64 elements rounded up to a cache line (8 doubles), so replicas never share a line. */
+export function padded(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/**
+ * The fixed shared buffer (made once per run), in float64 elements: the weights, the reduced
+ * gradient, then one gradient slot per replica (none when there is a single replica: it writes the
+ * reduced gradient directly).
+ */
+export interface FixedLayout {
+  readonly params: number;
+  readonly grads: number;
+  readonly slots: readonly number[];
+  /** Per replica, 8 doubles: {@link Stat} (timings the replica adds up, for benchmarks). */
+  readonly stats: number;
+  readonly length: number;
+}
+
+/** Per-replica timing fields (milliseconds, summed over steps) in the stats area. */
+export const Stat = { COMPUTE: 0, REDUCE: 1, STEPS: 2 } as const;
+
+/** Offsets of {@link FixedLayout} for `size` parameters and `workers` replicas. */
+export function fixedLayout(size: number, workers: number): FixedLayout {
+  const p = padded(size);
+  const slots: number[] = [];
+  if (workers > 1) for (let i = 0; i < workers; i++) slots.push((2 + i) * p);
+  const stats = (2 + slots.length) * p;
+  return { params: 0, grads: p, slots, stats, length: stats + 8 * workers };
+}
+
+/** The batch buffers (remade when a batch is larger than the capacity), in float64 elements. */
+export interface BatchLayout {
+  readonly capacity: number;
+  readonly ycols: number;
+  readonly x: number;
+  readonly y: number;
+  readonly out: number;
+  readonly length: number;
+}
+
+/** Offsets of {@link BatchLayout} for `capacity` rows. */
+export function batchLayout(capacity: number, inputs: number, ycols: number, outputs: number): BatchLayout {
+  const x = 0;
+  const y = padded(capacity * inputs);
+  const out = y + padded(capacity * ycols);
+  return { capacity, ycols, x, y, out, length: out + padded(capacity * outputs) };
+}
+
+/** Rows `[lo, hi)` of replica `i` of `workers` for a batch of `rows` rows: contiguous, sizes differ by ≤ 1. */
+export function shardStart(i: number, workers: number, rows: number): number {
+  return Math.floor((i * rows) / workers);
+}
+
+/** How a replica thread builds its model and loss. */
+export type ReplicaSpec =
+  | { readonly kind: 'config'; readonly model: unknown; readonly loss: unknown }
+  | { readonly kind: 'module'; readonly module: string; readonly export: string };
+
+/** What a replica thread is started with. */
+export interface ReplicaInit {
+  readonly index: number;
+  readonly workers: number;
+  readonly spec: ReplicaSpec;
+  readonly control: SharedArrayBuffer;
+  readonly errors: SharedArrayBuffer;
+  readonly fixed: SharedArrayBuffer;
+  /** Parameter count, inputs and outputs the main thread's model has (checked by the replica). */
+  readonly size: number;
+  readonly inputs: number;
+  readonly outputs: number;
+}
+
+/** New batch buffers, sent (by message, rarely) when a batch outgrows the previous ones. */
+export interface BatchBuffersMessage {
+  readonly type: 'batch';
+  readonly gen: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly capacity: number;
+  readonly ycols: number;
+}
+
+/** An error as plain data, so that it crosses threads and is rebuilt with its fields. */
+export interface ErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+  readonly path?: string;
+  readonly expected?: string;
+  readonly received?: string;
+  /** The replica that failed, when known. */
+  readonly worker?: number;
+}

@@ -1,0 +1,185 @@
+import { GradstreamError } from '../core/errors.js';
+import type { Model } from '../core/model.js';
+import { createParams, type Params } from '../core/params.js';
+import type { Batch } from '../streams/stepRecord.js';
+import { readFailure } from './failure.js';
+import { batchLayout, type BatchLayout, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, type ReplicaSpec, Stat } from './protocol.js';
+import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
+
+/** Options of {@link startReplicaPool}. */
+export interface ReplicaPoolOptions {
+  readonly workers: number;
+  readonly spec: ReplicaSpec;
+  /** The main thread's model: its layout, inputs and outputs (replicas must match). */
+  readonly model: Model;
+  readonly start: StartThreads;
+  /** How long the first step waits for the replicas to load (default 60 000 ms). */
+  readonly startTimeoutMs?: number;
+  readonly hooks?: ThreadHooks;
+}
+
+/** Timings of a pool since it started (milliseconds, summed over steps). */
+export interface ReplicaPoolStats {
+  readonly steps: number;
+  /** Main thread: copying weights and batch into shared memory. */
+  readonly copyMs: number;
+  /** Main thread: from starting a step to every replica done (compute, reduction, wake-ups). */
+  readonly waitMs: number;
+  /** Per replica: forward + loss gradient + backward of its shard. */
+  readonly computeMs: readonly number[];
+  /** Per replica: the barrier and its slice of the reduction. */
+  readonly reduceMs: readonly number[];
+}
+
+/** The main thread's handle on the replica threads of one run. */
+export interface ReplicaPool {
+  /**
+   * One data-parallel step on `params` and `batch` (blocks until every replica is done): returns
+   * the batch's output (a view of shared memory, valid until the next step); the gradient is in
+   * {@link ReplicaPool.grads}. Throws the first replica failure.
+   */
+  step(params: Params, batch: Batch): Float64Array;
+  /** The reduced gradient (shared memory, rewritten every step). */
+  readonly grads: Params;
+  /** Ends replica `index` abruptly (tests). */
+  kill(index: number): void;
+  stats(): ReplicaPoolStats;
+  /** Stops and ends every thread; idempotent. */
+  close(): void;
+}
+
+/**
+ * Starts `workers` replica threads for one run and returns the handle that drives them through
+ * shared memory. Threads load asynchronously; the first step waits for them.
+ */
+export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
+  const { workers, model } = options;
+  const size = model.layout.size;
+  const inputs = model.inputs;
+  const outputs = model.outputs;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
+  const control = new Int32Array(controlBuffer);
+  const errors = new Uint8Array(errorBuffer);
+  const fl = fixedLayout(size, workers);
+  const fixedBuffer = new SharedArrayBuffer(fl.length * 8);
+  const fixed = new Float64Array(fixedBuffer);
+  const sharedParams = fixed.subarray(fl.params, fl.params + size);
+  const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
+
+  const threads: ReplicaThreads = options.start({ workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, size, inputs, outputs }, options.hooks);
+
+  let ready = false;
+  let closed = false;
+  let gen = 0;
+  let bl: BatchLayout | null = null;
+  let batchData: Float64Array = new Float64Array(0);
+  let outViews = new Map<number, Float64Array>();
+  let copyMs = 0;
+  let waitMs = 0;
+  let steps = 0;
+
+  const fail = (): never => {
+    throw readFailure(control, errors) ?? new Error('gradstream: a worker failed');
+  };
+
+  const waitReady = (): void => {
+    const deadline = performance.now() + startTimeoutMs;
+    for (;;) {
+      if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+      const n = Atomics.load(control, Ctl.READY);
+      if (n >= workers) break;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${workers} worker threads ready within ${startTimeoutMs} ms`, received: `${n} ready` });
+      }
+      Atomics.wait(control, Ctl.READY, n, Math.min(left, 1000));
+    }
+    if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+    ready = true;
+  };
+
+  /** New batch buffers when the batch outgrows them (or its targets change width). */
+  const fit = (rows: number, ycols: number): void => {
+    if (bl !== null && rows <= bl.capacity && ycols === bl.ycols) return;
+    const capacity = Math.max(rows, bl?.capacity ?? 0);
+    bl = batchLayout(capacity, inputs, ycols, outputs);
+    const buffer = new SharedArrayBuffer(bl.length * 8);
+    batchData = new Float64Array(buffer);
+    outViews = new Map();
+    gen += 1;
+    threads.post({ type: 'batch', gen, buffer, capacity, ycols });
+    Atomics.store(control, Ctl.BATCH_GEN, gen);
+  };
+
+  return {
+    grads,
+    step(params, batch) {
+      if (closed) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'a running pool', received: 'a closed one' });
+      if (!ready) waitReady();
+      const t0 = performance.now();
+      const rows = batch.size;
+      const ycols = batch.y.length / rows;
+      if (!Number.isInteger(ycols) || batch.x.length !== rows * inputs) throwBatchShape(batch, inputs);
+      fit(rows, ycols);
+      const l = bl!;
+      sharedParams.set(params.data);
+      batchData.set(batch.x, l.x);
+      batchData.set(batch.y, l.y);
+      Atomics.store(control, Ctl.ROWS, rows);
+      Atomics.store(control, Ctl.YCOLS, ycols);
+      Atomics.store(control, Ctl.DONE, 0);
+      Atomics.store(control, Ctl.ARRIVE, 0);
+      Atomics.store(control, Ctl.CMD, Cmd.STEP);
+      const t1 = performance.now();
+      Atomics.add(control, Ctl.SEQ, 1);
+      Atomics.notify(control, Ctl.SEQ);
+      for (;;) {
+        if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+        const d = Atomics.load(control, Ctl.DONE);
+        if (d >= workers) break;
+        Atomics.wait(control, Ctl.DONE, d, 1000);
+      }
+      if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+      copyMs += t1 - t0;
+      waitMs += performance.now() - t1;
+      steps += 1;
+      let out = outViews.get(rows);
+      if (out === undefined) {
+        out = batchData.subarray(l.out, l.out + rows * outputs);
+        outViews.set(rows, out);
+      }
+      return out;
+    },
+    kill(index) {
+      threads.kill(index);
+    },
+    stats() {
+      const computeMs: number[] = [];
+      const reduceMs: number[] = [];
+      for (let i = 0; i < workers; i++) {
+        computeMs.push(fixed[fl.stats + 8 * i + Stat.COMPUTE]!);
+        reduceMs.push(fixed[fl.stats + 8 * i + Stat.REDUCE]!);
+      }
+      return { steps, copyMs, waitMs, computeMs, reduceMs };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      Atomics.store(control, Ctl.CMD, Cmd.STOP);
+      Atomics.add(control, Ctl.SEQ, 1);
+      Atomics.notify(control, Ctl.SEQ);
+      threads.terminate();
+    },
+  };
+}
+
+function throwBatchShape(batch: Batch, inputs: number): never {
+  throw new GradstreamError({
+    code: 'invalid_shape',
+    path: 'batch',
+    expected: `${batch.size} rows of ${inputs} inputs and whole rows of targets`,
+    received: `${batch.x.length} inputs and ${batch.y.length} targets`,
+  });
+}

@@ -1,0 +1,19 @@
+import type { BatchBuffersMessage, ReplicaInit } from './protocol.js';
+
+/** The threads of one run, as the main thread drives them (besides the shared memory). */
+export interface ReplicaThreads {
+  /** Delivers new batch buffers to every replica. */
+  post(message: BatchBuffersMessage): void;
+  /** Ends replica `index` abruptly (tests: a crashed worker). */
+  kill(index: number): void;
+  /** Ends every thread; idempotent. */
+  terminate(): void;
+}
+
+/** Test hooks: `onStart` receives the platform's thread object (Node: the supervisor `Worker`). */
+export interface ThreadHooks {
+  readonly onStart?: (thread: { on(event: 'exit', listener: (code: number) => void): unknown }) => void;
+}
+
+/** Starts the replica threads of one run. */
+export type StartThreads = (init: Omit<ReplicaInit, 'index'>, hooks?: ThreadHooks) => ReplicaThreads;
