@@ -32,8 +32,10 @@ function schedule(c: ScheduleConfig): LearningRate {
 }
 
 function build(c: OptimizerConfig): GradientTransformation<OptState[]> {
-  const o = { ...c, lr: c.lr === undefined || typeof c.lr === 'number' ? c.lr : schedule(c.lr) };
-  switch (o.type) {
+  const { type, ...rest } = c;
+  const o = { ...rest, lr: c.lr === undefined || typeof c.lr === 'number' ? c.lr : schedule(c.lr) };
+  if (c.lr === undefined) delete o.lr;
+  switch (type) {
     case 'sgd':
       return sgd(o);
     case 'momentum':

@@ -1,3 +1,4 @@
+import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { scaleByRss } from './scaleByRss.js';
@@ -23,6 +24,7 @@ export interface AdagradOptions extends ClipOptions {
  * const opt = adagrad({ lr: 0.1 });
  */
 export function adagrad(options: AdagradOptions = {}): GradientTransformation<OptState[]> {
+  checkKnownOptions('adagrad', options, ['lr', 'initialAccumulatorValue', 'epsilon']);
   const name = 'adagrad';
   return withClipping(name, options, scaleByRss(options, name), scaleByLearningRate(options.lr ?? 0.001, name));
 }

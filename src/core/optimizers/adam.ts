@@ -1,3 +1,4 @@
+import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
 import { scaleByAdam } from './scaleByAdam.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
@@ -28,5 +29,6 @@ export interface AdamOptions extends ClipOptions {
  * const opt = adam({ lr: 0.1, epsilon: 1e-7 });
  */
 export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransformation<OptState[]> {
+  checkKnownOptions(name, options, ['lr', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
   return withClipping(name, options, scaleByAdam(options, name), scaleByLearningRate(options.lr ?? 0.001, name));
 }

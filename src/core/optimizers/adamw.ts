@@ -1,3 +1,4 @@
+import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { scaleByAdam } from './scaleByAdam.js';
@@ -32,6 +33,7 @@ export interface AdamwOptions extends ClipOptions {
  * const opt = adamw({ lr: 0.001, weightDecay: 0.01 });
  */
 export function adamw(options: AdamwOptions = {}): GradientTransformation<OptState[]> {
+  checkKnownOptions('adamw', options, ['lr', 'weightDecay', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
   const name = 'adamw';
   return withClipping(
     name,

@@ -1,3 +1,4 @@
+import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
 import { adam } from './adam.js';
 import type { ClipOptions } from './withClipping.js';
@@ -24,5 +25,6 @@ export interface AmsgradOptions extends ClipOptions {
  * const opt = amsgrad({ lr: 0.01 });
  */
 export function amsgrad(options: AmsgradOptions = {}): GradientTransformation<OptState[]> {
+  checkKnownOptions('amsgrad', options, ['lr', 'beta1', 'beta2', 'epsilon']);
   return adam({ ...options, amsgrad: true }, 'amsgrad');
 }

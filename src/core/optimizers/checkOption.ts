@@ -1,4 +1,4 @@
-import { GradstreamError, describeValue } from '../errors.js';
+import { GradstreamError, describeTyped, describeValue } from '../errors.js';
 import { isHyperParam } from '../hyperParam.js';
 import type { Hyper, LearningRate } from '../optimizer.js';
 
@@ -86,4 +86,24 @@ export function hyperValue(path: string, h: Hyper, range: OptionRange): number {
 export function rateAt(path: string, lr: LearningRate, step: number): number {
   if (typeof lr === 'number') return lr;
   return checkNumber(path, typeof lr === 'function' ? lr(step) : lr.value, '≥ 0');
+}
+
+const CLIP_KEYS = ['clipNorm', 'clipValue'] as const;
+
+/**
+ * Checks a named optimizer's options object: an object (or nothing) whose keys are all known —
+ * a misspelt option (`adam({ betta1: 0.5 })`) is an error, not a silent default. Throws a
+ * `GradstreamError` naming the option and the known ones.
+ */
+export function checkKnownOptions(name: string, options: unknown, keys: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new GradstreamError({ code: 'invalid_config', path: name, expected: 'an options object', received: describeTyped(options) });
+  }
+  const known = [...keys, ...CLIP_KEYS];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new GradstreamError({ code: 'invalid_config', path: `${name}.${key}`, expected: `a known option (${known.join(', ')})`, received: 'an unknown option' });
+    }
+  }
 }

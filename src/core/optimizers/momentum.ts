@@ -1,3 +1,4 @@
+import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
 import { sgd } from './sgd.js';
 import type { ClipOptions } from './withClipping.js';
@@ -22,5 +23,6 @@ export interface MomentumOptions extends ClipOptions {
  * const opt = momentum({ lr: 0.01, momentum: 0.9 });
  */
 export function momentum(options: MomentumOptions = {}): GradientTransformation<OptState[]> {
+  checkKnownOptions('momentum', options, ['lr', 'momentum', 'nesterov']);
   return sgd({ ...options, momentum: options.momentum ?? 0.9 }, 'momentum');
 }

@@ -1,3 +1,4 @@
+import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
 import { sgd } from './sgd.js';
 import type { ClipOptions } from './withClipping.js';
@@ -20,5 +21,6 @@ export interface NesterovOptions extends ClipOptions {
  * const opt = nesterov({ lr: 0.01, momentum: 0.9 });
  */
 export function nesterov(options: NesterovOptions = {}): GradientTransformation<OptState[]> {
+  checkKnownOptions('nesterov', options, ['lr', 'momentum']);
   return sgd({ ...options, momentum: options.momentum ?? 0.9, nesterov: true }, 'nesterov');
 }

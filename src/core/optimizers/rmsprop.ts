@@ -1,5 +1,5 @@
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
-import { checkHyper } from './checkOption.js';
+import { checkHyper, checkKnownOptions } from './checkOption.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { scaleByRms } from './scaleByRms.js';
 import { traceMomentum } from './traceMomentum.js';
@@ -30,6 +30,7 @@ export interface RmspropOptions extends ClipOptions {
  * const opt = rmsprop({ lr: 0.01, rho: 0.9, momentum: 0.9, centered: true });
  */
 export function rmsprop(options: RmspropOptions = {}): GradientTransformation<OptState[]> {
+  checkKnownOptions('rmsprop', options, ['lr', 'rho', 'momentum', 'epsilon', 'centered']);
   const name = 'rmsprop';
   const momentum = checkHyper(`${name}.momentum`, options.momentum ?? 0, '[0, 1]');
   const rms = scaleByRms(options, name);

@@ -1,5 +1,5 @@
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
-import { checkBoolean, checkHyper } from './checkOption.js';
+import { checkBoolean, checkHyper, checkKnownOptions } from './checkOption.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { traceMomentum } from './traceMomentum.js';
 import { withClipping, type ClipOptions } from './withClipping.js';
@@ -27,6 +27,7 @@ export interface SgdOptions extends ClipOptions {
  * const opt = sgd({ lr: 0.01, momentum: 0.9, nesterov: true });
  */
 export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformation<OptState[]> {
+  checkKnownOptions(name, options, ['lr', 'momentum', 'nesterov']);
   const momentum = checkHyper(`${name}.momentum`, options.momentum ?? 0, '[0, 1]');
   const nesterov = checkBoolean(`${name}.nesterov`, options.nesterov ?? false);
   const lr = scaleByLearningRate(options.lr ?? 0.01, name);
