@@ -177,6 +177,16 @@ export { every } from './ops/every.js';
 export { metric } from './ops/metric.js';
 export type { WithMetrics } from './ops/metric.js';
 
+// --- online learning: prequential evaluation and drift
+export { prequential } from './ops/prequential.js';
+export type { PrequentialOptions, PrequentialValue, WithPrequential } from './ops/prequential.js';
+export { driftDetector } from './ops/driftDetector.js';
+export type { DriftDetectorOperator, DriftDetectorOptions, DriftEvent, WithDrift } from './ops/driftDetector.js';
+export { createAdwin } from './core/drift/adwin.js';
+export type { Adwin, AdwinOptions } from './core/drift/adwin.js';
+export { createPageHinkley } from './core/drift/pageHinkley.js';
+export type { PageHinkley, PageHinkleyOptions } from './core/drift/pageHinkley.js';
+
 // --- sinks
 export { earlyStopping } from './sinks/earlyStopping.js';
 export type { EarlyStoppingOptions } from './sinks/earlyStopping.js';

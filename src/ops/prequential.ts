@@ -1,0 +1,133 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { GradstreamError, describeValue } from '../core/errors.js';
+import type { Loss } from '../core/loss.js';
+import type { MetricFn } from '../core/metrics/metricFn.js';
+import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
+import { untilUnsubscribed } from './untilUnsubscribed.js';
+
+/** The prequential values of one metric (see {@link prequential}). */
+export interface PrequentialValue {
+  /** The mean over every sample scored so far (each scored before the model learned from it). */
+  running: number;
+  /** The mean over the last `window` samples (whole batches; exact for one-sample batches). */
+  windowed: number;
+  /** The value on this record's batch alone. */
+  last: number;
+}
+
+/** A record after {@link prequential}: `prequential[name]` per metric, and the samples scored so far. */
+export type WithPrequential = { prequential: Record<string, PrequentialValue>; prequentialSamples: number };
+
+/** Options of {@link prequential}. */
+export interface PrequentialOptions {
+  /** Samples in the windowed value (default 100). */
+  readonly window?: number;
+}
+
+/**
+ * Prequential (test-then-train) evaluation, as River's `progressive_val_score`: each record's
+ * batch is scored with the weights of its step — before `update` learns from it — so every sample
+ * is a fresh test sample when it is scored. Sets `record.prequential[name]` to the running mean
+ * over all samples scored so far, the mean over the last `window` samples, and the value on the
+ * batch alone (objects made once, updated in place); `prequentialSamples` counts the samples.
+ * Metrics that are means over samples (losses, MAE, accuracy) weight batches by their size and
+ * are exact; others (RMSE, R²) are averaged per batch.
+ *
+ * Place it after `forward` (before or after `update`: the output is the step's, not updated). A
+ * final record (`stopReason` set) with the same data cursor as the record before — the driver
+ * re-evaluating the last batch at the end of the data — is not scored twice.
+ *
+ * Emits every record; completes and errors with its source; errors with what a metric throws.
+ *
+ * @example
+ * import { pipe } from 'rxjs';
+ * import { dense, forward, gradient, loss, meanAbsoluteError, mse, prequential, sequential, sgd, update } from 'gradstream';
+ * const model = sequential([dense(1, 1)]);
+ * const l = mse();
+ * const step = pipe(forward(model), loss(l), prequential({ mae: meanAbsoluteError }, { window: 50 }), gradient(model, l), update(sgd({ lr: 0.05 })));
+ * // each record: r.prequential.mae.running, r.prequential.mae.windowed
+ */
+export function prequential<R extends StepRecord & WithOutput>(metrics: Readonly<Record<string, MetricFn | Loss>>, options: PrequentialOptions = {}): OperatorFunction<R, R & WithPrequential> {
+  const window = options.window ?? 100;
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'prequential.window', expected: 'an integer ≥ 1', received: describeValue(window) });
+  }
+  const names = Object.keys(metrics);
+  if (names.length === 0) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'prequential', expected: 'at least one metric, e.g. { mae: meanAbsoluteError }', received: 'none' });
+  }
+  const fns: MetricFn[] = names.map((name) => {
+    const fn = metrics[name];
+    if (typeof fn === 'function') return fn;
+    if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
+    throw new GradstreamError({ code: 'invalid_config', path: `prequential.${name}`, expected: 'a metric function or a loss', received: describeValue(fn) });
+  });
+  const m = names.length;
+
+  return (source) =>
+    new Observable<R & WithPrequential>((subscriber) => {
+      const values: Record<string, PrequentialValue> = {};
+      for (const name of names) values[name] = { running: Number.NaN, windowed: Number.NaN, last: Number.NaN };
+      const sums = new Float64Array(m); // Σ value·size over all samples
+      const windowSums = new Float64Array(m);
+      // The window: a ring of the last batches (value·size per metric, and size), ≤ `window` samples.
+      const ringValues = new Float64Array(window * m);
+      const ringSizes = new Float64Array(window);
+      let ringHead = 0;
+      let ringCount = 0;
+      let windowSamples = 0;
+      let samples = 0;
+      let lastEpoch = -1;
+      let lastIndex = -1;
+      let lastStep = -1;
+
+      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
+        next(r) {
+          const rec = r as R & WithPrequential;
+          rec.prequential = values;
+          const fresh = r.epoch !== lastEpoch || r.batchIndex !== lastIndex || (r.stopReason === undefined && r.step !== lastStep);
+          if (fresh) {
+            lastEpoch = r.epoch;
+            lastIndex = r.batchIndex;
+            lastStep = r.step;
+            const rows = r.batch.size;
+            const cols = r.output.length / rows;
+            // Evict the oldest batches that no longer fit (always keep the newest).
+            while (ringCount > 0 && windowSamples + rows > window) {
+              const s = ringSizes[ringHead]!;
+              for (let k = 0; k < m; k++) windowSums[k] = windowSums[k]! - ringValues[ringHead * m + k]!;
+              windowSamples -= s;
+              ringHead = (ringHead + 1) % window;
+              ringCount -= 1;
+            }
+            const slot = (ringHead + ringCount) % window;
+            ringCount += 1;
+            ringSizes[slot] = rows;
+            windowSamples += rows;
+            samples += rows;
+            for (let k = 0; k < m; k++) {
+              let v: number;
+              try {
+                v = fns[k]!(r.output, r.batch.y, rows, cols);
+              } catch (e: unknown) {
+                subscriber.error(e);
+                return;
+              }
+              const w = v * rows;
+              ringValues[slot * m + k] = w;
+              sums[k] = sums[k]! + w;
+              windowSums[k] = windowSums[k]! + w;
+              const out = values[names[k]!]!;
+              out.last = v;
+              out.running = sums[k]! / samples;
+              out.windowed = windowSums[k]! / windowSamples;
+            }
+          }
+          rec.prequentialSamples = samples;
+          subscriber.next(rec);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
