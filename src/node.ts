@@ -6,3 +6,9 @@ export { checkpoint } from './sinks/checkpoint.js';
 export type { CheckpointOperator, CheckpointOptions, CheckpointWritten } from './sinks/checkpoint.js';
 export { readCheckpoint } from './sinks/readCheckpoint.js';
 export { writeFileAtomic } from './sinks/writeFileAtomic.js';
+
+// --- live training: dashboard server and EventEmitter adapter
+export { serveLive } from './live/serveLive.js';
+export type { LiveServer, ServeLiveOptions } from './live/serveLive.js';
+export { toEventEmitter } from './live/toEventEmitter.js';
+export type { TrainingEmitter } from './live/toEventEmitter.js';

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, pipe, type MonoTypeOperatorFunction, type Observable as Obs, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, ReplaySubject, pipe, type MonoTypeOperatorFunction, type Observable as Obs, type Subscription } from 'rxjs';
 import type { HyperParam } from '../core/hyperParam.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
@@ -43,13 +43,13 @@ export interface LocalEngineOptions {
 
 /**
  * Runs `fit`'s loop in this thread with `train`: `before` → forward → loss → gradient → update →
- * `sinks`, between a head operator (pending hyperparameter values, the `'stopped'` mark) and a
- * tail operator (reports each record, completes after the final one).
+ * `sinks`, between a head operator (writes pending hyperparameter values) and a tail operator (reports each record, completes after the final one).
  */
 export function localEngine(o: LocalEngineOptions): TrainingEngine {
   const pause$ = new BehaviorSubject<boolean>(false);
   const pending: { cell: HyperParam; value: number }[] = [];
   let stopRequested = false;
+  const stop$ = new ReplaySubject<true>(1);
   let subscription: Subscription | undefined;
   let lastRecord: StepRecord | undefined;
   const s = createStepState(o.step ?? 0);
@@ -61,7 +61,6 @@ export function localEngine(o: LocalEngineOptions): TrainingEngine {
         next(r) {
           for (let i = 0; i < pending.length; i++) pending[i]!.cell.value = pending[i]!.value;
           if (pending.length > 0) pending.length = 0;
-          if (stopRequested && r.stopReason === undefined) r.stopReason = 'stopped';
           subscriber.next(r);
         },
         error: (e: unknown) => subscriber.error(e),
@@ -115,12 +114,13 @@ export function localEngine(o: LocalEngineOptions): TrainingEngine {
         (src: Obs<StepRecord>) => o.sinks.reduce((acc, op) => op(acc), src),
         tail(callbacks),
       );
-      const trainOptions: TrainOptions<StepRecord> & { pause?: Obs<boolean>; rng?: Rng } = {
+      const trainOptions: TrainOptions<StepRecord> = {
         params: o.params,
         data: o.data,
         pipeline,
         scheduler: o.scheduler,
         pause: pause$,
+        stop: stop$,
         ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
         ...(o.sliceMs === undefined ? {} : { sliceMs: o.sliceMs }),
         ...(o.sliceSteps === undefined ? {} : { sliceSteps: o.sliceSteps }),
@@ -151,7 +151,9 @@ export function localEngine(o: LocalEngineOptions): TrainingEngine {
       if (pause$.value !== paused) pause$.next(paused);
     },
     stop() {
+      if (stopRequested) return;
       stopRequested = true;
+      stop$.next(true);
     },
     setHyperParam(name, value) {
       const cell = o.hyperParams[name];

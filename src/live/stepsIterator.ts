@@ -51,8 +51,9 @@ export function stepsIterator(training: Training, options: StepsIteratorOptions 
       head = 0;
     }
     if (release !== undefined && size() <= highWaterMark >> 1) {
-      release();
+      const r = release;
       release = undefined;
+      r(); // a sliced run may continue synchronously, right here
     }
     return v;
   };

@@ -39,7 +39,8 @@ describe('fit', () => {
     t.events$.subscribe((e) => events.push(e.type));
     t.start();
     expect(t.getSnapshot().status).toBe('done');
-    expect(events).toEqual(['started', 'stopped']);
+    expect(events.filter((e) => e !== 'epochEnd')).toEqual(['started', 'stopped']);
+    expect(events.filter((e) => e === 'epochEnd')).toHaveLength(6); // fullBatch: one batch per epoch, the final record's epoch reported once
     const late = await lastValueFrom(t.loss$.pipe(toArray()));
     expect(late).toHaveLength(1);
     expect((await t.done()).stopReason).toBe('maxSteps');
