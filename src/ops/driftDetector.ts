@@ -29,7 +29,7 @@ export interface DriftEvent {
 /** A record after {@link driftDetector}: `drift` is true on the record where a change was detected. */
 export type WithDrift = { drift: boolean };
 
-/** The drift operator, with the stream of detections. */
+/** The drift operator (records pass through with `drift` added), with the stream of detections. */
 export type DriftDetectorOperator<R> = OperatorFunction<R, R & WithDrift> & {
   /** Emits a {@link DriftEvent} for every detection (every subscription of the operator). */
   readonly drift$: Observable<DriftEvent>;
@@ -44,6 +44,9 @@ export type DriftDetectorOperator<R> = OperatorFunction<R, R & WithDrift> & {
  * {@link DriftEvent} on `drift$`; the detector then starts afresh (Page-Hinkley) or keeps the
  * window after the change (ADWIN). A policy reacts by subscribing to `drift$` — raise the learning
  * rate through a `hyperParam`, or reset the optimizer state.
+ *
+ * Made outside a `pipe`, give the record type it will see (`driftDetector<MyRecord>(…)`) so the
+ * fields added before it stay typed after it.
  *
  * Emits every record; completes and errors with its source; errors with what `monitor` throws.
  * The final record of a run that re-evaluates the last batch (same data cursor) is not fed again.
