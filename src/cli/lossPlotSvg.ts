@@ -138,7 +138,7 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
   // x: steps
   const x0 = log.step[0]!;
   const x1 = log.step[log.length - 1]!;
-  const xt = linearTicks(x0, x1 > x0 ? x1 : x0 + 1, Math.max(3, Math.round(pw / 110)), (v, s) => formatNumber(v, Math.max(s, 1)));
+  const xt = linearTicks(x0, x1 > x0 ? x1 : x0 + 1, Math.max(3, Math.round(pw / 110)), (v, s, maxAbs) => formatNumber(v, Math.max(s, 1), maxAbs));
   const xmin = x1 > x0 ? x0 : xt.min;
   const xmax = x1 > x0 ? x1 : xt.max;
   const sx = (v: number): number => m.left + ((v - xmin) / (xmax - xmin)) * pw;
@@ -209,7 +209,7 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
     const x = sx(v);
     out.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${m.top}" y2="${m.top + ph}" stroke="${COLORS.grid}"/>`);
     out.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${m.top + ph}" y2="${m.top + ph + 5}" stroke="${COLORS.axis}"/>`);
-    out.push(`<text x="${px(x)}" y="${m.top + ph + 20}" text-anchor="middle">${esc(formatNumber(v, Math.max(1, (xt.values[1] ?? v + 1) - (xt.values[0] ?? v))))}</text>`);
+    out.push(`<text x="${px(x)}" y="${m.top + ph + 20}" text-anchor="middle">${esc(xt.labels[xt.values.indexOf(v)]!)}</text>`);
   }
   if (lrTicks !== undefined) {
     for (let i = 0; i < lrTicks.values.length; i++) {

@@ -18,7 +18,7 @@ function niceStep(x: number): number {
  * About `count` evenly spaced round ticks covering `[lo, hi]`, with the domain widened to the
  * outer ticks. A degenerate range is widened around its value.
  */
-export function linearTicks(lo: number, hi: number, count: number, format: (v: number, step: number) => string = formatNumber): Ticks {
+export function linearTicks(lo: number, hi: number, count: number, format: (v: number, step: number, maxAbs: number) => string = formatNumber): Ticks {
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= pad;
@@ -29,7 +29,8 @@ export function linearTicks(lo: number, hi: number, count: number, format: (v: n
   const last = Math.ceil(hi / step - 1e-9);
   const values: number[] = [];
   for (let k = first; k <= last; k++) values.push(Number((k * step).toPrecision(12)));
-  return { values, labels: values.map((v) => format(v, step)), min: values[0]!, max: values[values.length - 1]! };
+  const maxAbs = Math.max(Math.abs(values[0]!), Math.abs(values[values.length - 1]!));
+  return { values, labels: values.map((v) => format(v, step, maxAbs)), min: values[0]!, max: values[values.length - 1]! };
 }
 
 /**
@@ -58,12 +59,15 @@ function formatLogTick(v: number): string {
   return formatNumber(v, v);
 }
 
-/** A tick label: as many decimals as the step needs; thousands as k, millions as M. */
-export function formatNumber(v: number, step: number): string {
+/**
+ * A tick label: as many decimals as the step needs; on an axis reaching `maxAbs` ≥ 10,000 (with
+ * steps of at least 1,000) every label is in k, from 1,000,000 in M.
+ */
+export function formatNumber(v: number, step: number, maxAbs = Math.abs(v)): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e6 && Math.abs(step) >= 1e5) return `${trim((v / 1e6).toFixed(Math.max(0, 6 - decimalsFor(step, 0))))}M`;
-  if (a >= 1e4 && Math.abs(step) >= 1e3) return `${trim((v / 1e3).toFixed(Math.max(0, 3 - decimalsFor(step, 0))))}k`;
+  if (maxAbs >= 1e6 && Math.abs(step) >= 1e5) return `${trim((v / 1e6).toFixed(6))}M`;
+  if (maxAbs >= 1e4 && Math.abs(step) >= 1e3) return `${trim((v / 1e3).toFixed(3))}k`;
   if (a < 1e-4) return v.toExponential(1).replace('.0e', 'e').replace('e-0', 'e-');
   return trim(v.toFixed(decimalsFor(step, 0)));
 }

@@ -1,9 +1,11 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
 import { fit } from '../../live/fit.js';
 import type { FitSink } from '../../live/localEngine.js';
+import { serveLive, type LiveServer } from '../../live/serveLive.js';
+import type { TrainingResult } from '../../live/training.js';
 import { untilUnsubscribed } from '../../ops/untilUnsubscribed.js';
 import { checkpoint } from '../../sinks/checkpoint.js';
 import { earlyStopping } from '../../sinks/earlyStopping.js';
@@ -128,7 +130,6 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     throw new CliError(`${file}: stop.monitor: "valLoss" is not wired into the command yet`);
   }
   if (stop.timeout !== undefined) throw new CliError(`${file}: stop.timeout: not wired into the command yet`);
-  if (port !== undefined) throw new CliError('--serve: not wired into the command yet');
 
   // resume: the checkpoint must match this config's model
   let resume: Awaited<ReturnType<typeof readCheckpoint>> | undefined;
@@ -140,11 +141,13 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     }
   }
 
+  const batchSize = Math.min(training.batchSize ?? run.train.rows, run.train.rows);
   const data = fromArrays(run.train.x, run.train.y, {
     rows: run.train.rows,
-    batchSize: training.batchSize ?? run.train.rows,
+    batchSize,
     ...(training.epochs === undefined ? {} : { epochs: training.epochs }),
-    shuffle: training.shuffle ?? true,
+    // a full batch holds every row whatever the order: shuffling it would only cost time
+    shuffle: (training.shuffle ?? true) && batchSize < run.train.rows,
     seed: run.seed,
   });
 
@@ -198,7 +201,22 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     ...(io.signal === undefined ? {} : { signal: io.signal }),
     ...(resume === undefined ? {} : { step: resume.step, cursor: resume.cursor, ...(resume.optState === undefined ? {} : { optState: resume.optState }) }),
   });
-  const result = await handle.start().done();
+  let live: LiveServer | undefined;
+  if (port !== undefined) {
+    try {
+      live = await serveLive(handle, { port, handleSigint: false, title: `gradstream: ${basename(file)}` });
+    } catch (e: unknown) {
+      const code = (e as { code?: string }).code;
+      throw new CliError(`--serve ${port}: cannot listen on 127.0.0.1:${port} (${code === 'EADDRINUSE' ? 'port in use' : (code ?? String(e))})`, EXIT.failure);
+    }
+    (json ? io.err : io.out)(`dashboard: ${live.url}`);
+  }
+  let result: TrainingResult;
+  try {
+    result = await handle.start().done();
+  } finally {
+    await live?.close();
+  }
   const elapsed = performance.now() - started;
   const end: Final = final ?? { reason: result.stopReason ?? 'completed', step: result.step, epoch: Number.NaN, loss: result.loss, params: result.params };
 
