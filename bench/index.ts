@@ -1,13 +1,57 @@
 /**
- * `npm run bench`: every workload, printed as a table with ratios. Each workload checks that its
- * contenders compute the same numbers before timing them.
+ * `npm run bench`: workloads W1, W2, W3, each checked for agreement between its contenders before
+ * timing; then heap flatness over 1,000,000 W1 steps and event-loop delay under the sliced loop.
+ * Prints tables, or with `--json` one JSON object on stdout (progress on stderr). See
+ * bench/README.md.
  */
-import { benchSeed } from './seed.js';
+import { cpus } from 'node:os';
+import { initKernels } from '../src/index.js';
+import { benchEventLoop } from './eventLoop.js';
+import { formatNumber, printTable, say, type WorkloadResult } from './harness.js';
+import { benchMemory } from './memory.js';
+import { benchW1 } from './w1.js';
+import { benchW2 } from './w2.js';
 import { benchW3 } from './w3.js';
 
-const workloads: readonly (() => Promise<void> | void)[] = [
-  benchSeed,
-  benchW3,
-];
+const json = process.argv.includes('--json');
+const simd = await initKernels();
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, wasmSimdKernels: simd };
+say(`gradstream bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}`);
 
-for (const run of workloads) await run();
+const workloads: WorkloadResult[] = [];
+workloads.push(await benchW1(7));
+workloads.push(await benchW2(7));
+workloads.push(await benchW3(5));
+say('\nmemory: 1,000,000 W1 steps of the reactive sync loop …');
+const memory = await benchMemory();
+say('event loop: W3 with the sliced loop …');
+const eventLoop = await benchEventLoop(3);
+
+const report = {
+  machine,
+  workloads: Object.fromEntries(
+    workloads.map((w) => {
+      const plain = w.results.find((r) => r.name === 'plain')!.rate;
+      const peer = Math.max(...w.results.filter((r) => r.peer).map((r) => r.rate));
+      return [w.id, Object.fromEntries(w.results.map((r) => [r.name, { rate: r.rate, unit: 'steps/s', ratioToPlain: r.rate / plain, gflops: r.gflops, ratioToFastestPeer: r.rate / peer }]))];
+    }),
+  ),
+  memory,
+  eventLoop,
+};
+
+for (const w of workloads) {
+  const rows = Object.entries(report.workloads[w.id]!).map(([name, r]) => [name, r.rate, w.results.find((m) => m.name === name)!.ms, r.gflops, r.ratioToPlain, r.ratioToFastestPeer]);
+  printTable(`${w.title} — median of interleaved rounds`, ['contender', 'steps/s', 'ms/run', 'GFLOP/s', '× plain', '× fastest peer'], rows);
+}
+say(`\nmemory (W1, reactive sync, ${memory.steps.toLocaleString('en-US')} steps): heap ${formatNumber(memory.heapStartBytes / 1024)} → ${formatNumber(memory.heapEndBytes / 1024)} KiB (${memory.growthBytesPerStep.toFixed(4)} B/step), ${memory.gcMinor} scavenges, ${memory.gcMajor} unforced full GCs: ${memory.flat ? 'flat' : 'NOT flat'}`);
+say(`event loop (W3, reactive sliced): delay p50 ${eventLoop.p50Ms.toFixed(1)} ms, p99 ${eventLoop.p99Ms.toFixed(1)} ms, max ${eventLoop.maxMs.toFixed(1)} ms; sliced/sync throughput ${eventLoop.slicedToSync.toFixed(3)}`);
+
+const w1 = report.workloads['W1']!;
+const w3 = report.workloads['W3']!;
+say(
+  `\ntargets: W3 reactive sync ${formatNumber(w3['reactive sync']!.gflops)} GFLOP/s (≥ 10) and ${formatNumber(w3['reactive sync']!.rate / w3['tfjs-wasm']!.rate)}× tfjs-wasm (≥ 2.5); ` +
+    `float32 loop ${formatNumber(w3['plain float32']!.gflops)} GFLOP/s (≥ 20); W1 reactive/plain ${formatNumber(w1['reactive sync']!.ratioToPlain)} (≥ 0.5); ` +
+    `W3 sliced/sync ${formatNumber(w3['reactive sliced']!.rate / w3['reactive sync']!.rate)} (≥ 0.9) with p99 ${eventLoop.p99Ms.toFixed(1)} ms (< 20)`,
+);
+if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
