@@ -22,7 +22,8 @@ export { dense } from './core/dense.js';
 export type { DenseOptions } from './core/dense.js';
 export { describeLayer, sequential } from './core/sequential.js';
 export type { SequentialModel } from './core/sequential.js';
-export type { Layer, LayerParamSpec } from './core/layer.js';
+export { INFERENCE } from './core/layer.js';
+export type { ForwardMode, Layer, LayerContext, LayerParamSpec } from './core/layer.js';
 export type { ForwardCache, Model } from './core/model.js';
 export {
   INITIALIZERS,
@@ -50,6 +51,14 @@ export { tanh } from './core/layers/tanh.js';
 export { softplus } from './core/layers/softplus.js';
 export { identity } from './core/layers/identity.js';
 export { softmax, softmaxRows } from './core/layers/softmax.js';
+export { dropout } from './core/layers/dropout.js';
+export { batchNorm } from './core/layers/batchNorm.js';
+export type { BatchNormOptions } from './core/layers/batchNorm.js';
+export { l1 } from './core/regularizers/l1.js';
+export { l2 } from './core/regularizers/l2.js';
+export { l1l2 } from './core/regularizers/l1l2.js';
+export type { L1L2Options } from './core/regularizers/l1l2.js';
+export type { Regularizer } from './core/regularizers/regularizer.js';
 export { summary } from './core/summary.js';
 export { predict } from './core/predict.js';
 
@@ -171,6 +180,7 @@ export type {
 // --- operators
 export { forward } from './ops/forward.js';
 export { loss } from './ops/loss.js';
+export type { WithPenalty } from './ops/loss.js';
 export { gradient } from './ops/gradient.js';
 export { update } from './ops/update.js';
 export { every } from './ops/every.js';
@@ -199,7 +209,16 @@ export type { Checkpoint } from './sinks/checkpointCodec.js';
 
 // --- schemas
 export { CheckpointFile } from './schemas/checkpoint.js';
-export { ActivationLayerConfig, DenseLayerConfig, InitializerName, LayerConfig, ModelConfig } from './schemas/modelConfig.js';
+export {
+  ActivationLayerConfig,
+  BatchNormLayerConfig,
+  DenseLayerConfig,
+  DropoutLayerConfig,
+  InitializerName,
+  KernelRegularizerConfig,
+  LayerConfig,
+  ModelConfig,
+} from './schemas/modelConfig.js';
 export { modelFromConfig } from './schemas/modelFromConfig.js';
 export type { ModelFromConfig } from './schemas/modelFromConfig.js';
 export { LossConfig, LossName, LossObjectConfig } from './schemas/lossConfig.js';

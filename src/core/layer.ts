@@ -5,12 +5,55 @@ import type { Rng } from './rng.js';
 export interface LayerParamSpec {
   readonly name: string;
   readonly shape: readonly number[];
+  /**
+   * False for model state that lives with the parameters but is not trained (batch
+   * normalization's moving statistics): optimizers never change it, checkpoints keep it.
+   * Default true.
+   */
+  readonly trainable?: boolean;
+}
+
+/**
+ * How a model runs: training (dropout drops, batch normalization uses and records batch
+ * statistics) or inference (the default: `predict`, validation, evaluation).
+ */
+export interface ForwardMode {
+  readonly training: boolean;
+  /**
+   * The run's seeded generator (`train({ rng })`, on every step record). Dropout needs it in
+   * training; it reads its state and never advances it (see `dropout`).
+   */
+  readonly rng?: Rng | undefined;
+  /** The training step (`record.step`): dropout masks and the moving statistics key on it. */
+  readonly step?: number | undefined;
+}
+
+/** Inference mode, the default of `Model.forward`. */
+export const INFERENCE: ForwardMode = Object.freeze({ training: false });
+
+/**
+ * What a layer's forward and backward passes know beyond their tensors. The model makes one per
+ * layer per cache (so per batch size) and sets the mode fields before each forward pass; the
+ * backward pass sees the values of the forward pass before it.
+ */
+export interface LayerContext {
+  /** The layer's index in its model. */
+  readonly index: number;
+  training: boolean;
+  rng: Rng | undefined;
+  /** The training step, or -1 when not known. */
+  step: number;
+  /** A 32-bit key read from `rng`'s state (0 without one): counter-based randomness keys on it. */
+  key: number;
+  /** The layer's buffers from {@link Layer.createScratch} for this batch size (empty without). */
+  readonly scratch: readonly Float64Array[];
 }
 
 /**
  * A layer maps a `[batch, inputs]` matrix to a `[batch, outputs]` matrix. Forward and backward
  * write into buffers the caller preallocated; `params` / `grads` are the layer's own tensor views
- * in the order of {@link Layer.params}.
+ * in the order of {@link Layer.params}. Layers that behave differently in training (dropout,
+ * batch normalization) read `ctx`; without `ctx` a pass is an inference pass.
  */
 export interface Layer {
   /** A short name for summaries, e.g. `dense` or `relu`. */
@@ -21,10 +64,11 @@ export interface Layer {
   /** Fills the layer's parameter views with initial values drawn from `rng`. */
   init(rng: Rng, params: readonly Float64Array[]): void;
   /** `y = f(x)` for `batch` rows. */
-  forward(params: readonly Float64Array[], x: Readonly<Float64Array>, y: Float64Array, batch: number): void;
+  forward(params: readonly Float64Array[], x: Readonly<Float64Array>, y: Float64Array, batch: number, ctx?: LayerContext): void;
   /**
-   * Given `dY = ∂L/∂y`, writes `∂L/∂params` into `grads` (overwriting) and, when `dX` is not null,
-   * `∂L/∂x` into `dX`. `x` and `y` are the forward pass's input and output.
+   * Given `dY = ∂L/∂y`, writes `∂L/∂params` into `grads` (overwriting; 0 for non-trainable
+   * tensors) and, when `dX` is not null, `∂L/∂x` into `dX`. `x` and `y` are the forward pass's
+   * input and output; `ctx` is the forward pass's.
    */
   backward(
     params: readonly Float64Array[],
@@ -34,7 +78,15 @@ export interface Layer {
     dX: Float64Array | null,
     grads: readonly Float64Array[],
     batch: number,
+    ctx?: LayerContext,
   ): void;
+  /** Buffers the layer keeps between its forward and backward passes, for `batch` rows. */
+  createScratch?(batch: number): Float64Array[];
+  /**
+   * A penalty on the layer's weights (e.g. `kernelRegularizer`) added to the training loss; its
+   * gradient is added by `backward`.
+   */
+  penalty?(params: readonly Float64Array[]): number;
   /**
    * The layer as config data (its kind and options, never its weights), from which
    * `modelFromConfig` rebuilds it. Built-in layers have it; a custom layer may not.

@@ -1,3 +1,4 @@
+import type { ForwardMode } from './layer.js';
 import type { Params, ParamLayout } from './params.js';
 import type { Rng } from './rng.js';
 
@@ -25,8 +26,21 @@ export interface Model {
   init(rng: Rng): Params;
   /** Preallocates the buffers of a forward + backward pass for `batchSize` rows. */
   createCache(batchSize: number): ForwardCache;
-  /** Runs the model on `x` (`batchSize × inputs`); returns the output buffer (owned by `cache`). */
-  forward(params: Params, x: Readonly<Float64Array>, cache: ForwardCache): Float64Array;
-  /** Backpropagates `dY = ∂L/∂output` through the last forward pass into `grads` (overwritten). */
+  /**
+   * Runs the model on `x` (`batchSize × inputs`); returns the output buffer (owned by `cache`).
+   * `mode` defaults to inference; the `forward` operator trains (`{ training: true, rng, step }`):
+   * dropout drops, batch normalization normalizes with the batch's statistics and folds them
+   * into its moving statistics (non-trainable tensors of `params`, updated in place).
+   */
+  forward(params: Params, x: Readonly<Float64Array>, cache: ForwardCache, mode?: ForwardMode): Float64Array;
+  /**
+   * Backpropagates `dY = ∂L/∂output` through the last forward pass (in that pass's mode) into
+   * `grads` (overwritten; penalties' gradients included; 0 for non-trainable tensors).
+   */
   backward(params: Params, cache: ForwardCache, dY: Readonly<Float64Array>, grads: Params): void;
+  /**
+   * The weight penalty of `params` (kernel regularizers), added to the data loss by the `loss`
+   * operator. Absent when no layer has one.
+   */
+  penalty?(params: Params): number;
 }

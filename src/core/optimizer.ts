@@ -32,9 +32,18 @@ export interface GradientTransformation<S extends OptState = OptState> {
   learningRate?(state: S): number | undefined;
 }
 
-/** `params += updates`, in place; returns `params`. */
+/**
+ * `params += updates`, in place, for the trainable tensors only: non-trainable ones (model state
+ * such as batch normalization's moving statistics, `layout.trainable[i] === false`) are left as
+ * they are, whatever the optimizer computed for them (weight decay included). Returns `params`.
+ */
 export function applyUpdates(params: Params, updates: Readonly<Float64Array>): Params {
   const p = params.data;
-  for (let i = 0; i < p.length; i++) p[i]! += updates[i]!;
+  const { trainable, offsets, sizes } = params.layout;
+  for (let t = 0; t < trainable.length; t++) {
+    if (!trainable[t]) continue;
+    const end = offsets[t]! + sizes[t]!;
+    for (let i = offsets[t]!; i < end; i++) p[i]! += updates[i]!;
+  }
   return params;
 }

@@ -13,6 +13,11 @@ export interface ParamLayout {
   readonly sizes: readonly number[];
   /** Total number of parameters. */
   readonly size: number;
+  /**
+   * Whether each tensor is trained (true, the default) or is model state kept with the
+   * parameters (false: batch normalization's moving statistics), which no optimizer changes.
+   */
+  readonly trainable: readonly boolean[];
 }
 
 /**
@@ -31,14 +36,19 @@ export interface TensorData {
   readonly data: ArrayLike<number>;
 }
 
-/** Builds a layout from `[name, shape]` pairs, in order. Names must be unique. */
-export function paramLayout(entries: readonly (readonly [string, readonly number[]])[]): ParamLayout {
+/**
+ * Builds a layout from `[name, shape]` pairs (or `[name, shape, trainable]`; trainable by
+ * default), in order. Names must be unique.
+ */
+export function paramLayout(entries: readonly (readonly [string, readonly number[]] | readonly [string, readonly number[], boolean])[]): ParamLayout {
   const names: string[] = [];
   const shapes: (readonly number[])[] = [];
   const offsets: number[] = [];
   const sizes: number[] = [];
+  const trainable: boolean[] = [];
   let size = 0;
-  for (const [name, shape] of entries) {
+  for (const entry of entries) {
+    const [name, shape] = entry;
     if (names.includes(name)) {
       throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}]`, expected: 'a unique parameter name', received: 'a duplicate' });
     }
@@ -53,9 +63,10 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
     shapes.push(Object.freeze([...shape]));
     offsets.push(size);
     sizes.push(n);
+    trainable.push(entry[2] ?? true);
     size += n;
   }
-  return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size });
+  return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size, trainable: Object.freeze(trainable) });
 }
 
 /** Allocates zero-filled parameters (or wraps `data`, which must have `layout.size` elements). */

@@ -1,11 +1,13 @@
 import { GradstreamError } from './errors.js';
+import { INFERENCE } from './layer.js';
 import type { Model } from './model.js';
 import type { Params } from './params.js';
 
 /**
  * Runs `model` on `rows` input rows (`x`: `rows × inputs`, row major; nested rows accepted) and
- * returns a fresh `rows × outputs` array of outputs. Allocates its buffers per call: for
- * evaluation, not for the training loop.
+ * returns a fresh `rows × outputs` array of outputs, in inference mode (dropout off, batch
+ * normalization with its moving statistics). Allocates its buffers per call: for evaluation, not
+ * for the training loop.
  *
  * @example
  * import { createRng, dense, predict, sequential } from 'gradstream';
@@ -32,5 +34,5 @@ export function predict(model: Model, params: Params, x: Readonly<Float64Array> 
     throw new GradstreamError({ code: 'invalid_shape', path: 'predict(x)', expected: `rows of ${model.inputs} features`, received: `${flat.length} numbers` });
   }
   const cache = model.createCache(n);
-  return model.forward(params, flat, cache).slice();
+  return model.forward(params, flat, cache, INFERENCE).slice();
 }

@@ -115,3 +115,23 @@ export function createRng(seed: number): Rng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/**
+ * A 32-bit key of `rng`'s current state, read without advancing it: counter-based randomness
+ * (dropout masks) derives its numbers from this key and a counter, so the same state (a
+ * checkpoint's) gives the same numbers.
+ */
+export function rngKey(rng: Rng): number {
+  const { s } = rng.getState();
+  let h = 0x2545f491;
+  for (let i = 0; i < 4; i++) h = mix32((h ^ s[i]!) >>> 0);
+  return h;
+}
+
+/** A 32-bit finalizer (splitmix32's): an avalanche mix of `x`, as an unsigned integer. */
+export function mix32(x: number): number {
+  let z = (x + 0x9e3779b9) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}

@@ -1,9 +1,10 @@
 import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
 import { GradstreamError } from './errors.js';
-import type { Layer } from './layer.js';
+import { INFERENCE, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
 import type { ForwardCache, Model } from './model.js';
 import { createParams, paramLayout, type Params } from './params.js';
+import { rngKey, type Rng } from './rng.js';
 
 /**
  * Composes layers into a {@link Model}. Parameters are named `"<layer index>.<name>"`
@@ -45,11 +46,11 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     }
     layers.push(cur);
   }
-  const entries: [string, readonly number[]][] = [];
+  const entries: [string, readonly number[], boolean][] = [];
   const first: number[] = []; // index of each layer's first tensor in the layout
   layers.forEach((layer, i) => {
     first.push(entries.length);
-    for (const p of layer.params) entries.push([`${i}.${p.name}`, p.shape]);
+    for (const p of layer.params) entries.push([`${i}.${p.name}`, p.shape, p.trainable ?? true]);
   });
   const layout = paramLayout(entries);
   const inputs = layers[0]!.inputs;
@@ -77,8 +78,20 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     return c.paramViews;
   };
 
+  const penalized = layers.some((l) => l.penalty !== undefined);
+  const penalty = (params: Params): number => {
+    const v = views(params);
+    let s = 0;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      if (layer.penalty !== undefined) s += layer.penalty(v[i]!);
+    }
+    return s;
+  };
+
   return {
     layers: Object.freeze(layers),
+    ...(penalized ? { penalty } : {}),
     toConfig() {
       const specs: LayerConfig[] = [];
       for (let i = 0; i < layers.length; i++) {
@@ -105,16 +118,33 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
       }
       const activations = [new Float64Array(0), ...layers.map((l) => new Float64Array(batchSize * l.outputs))];
       const deltas = layers.map((l, i) => new Float64Array(i === 0 ? 0 : batchSize * l.inputs));
-      const cache: BoundCache = { batchSize, activations, deltas, params: null, paramViews: [], grads: null, gradViews: [] };
+      const contexts: LayerContext[] = layers.map((l, index) => ({ index, training: false, rng: undefined, step: -1, key: 0, scratch: l.createScratch?.(batchSize) ?? [] }));
+      const cache: BoundCache = { batchSize, activations, deltas, params: null, paramViews: [], grads: null, gradViews: [], contexts, keyRng: undefined, key: 0 };
       return cache;
     },
-    forward(params, x, cache) {
+    forward(params, x, cache, mode = INFERENCE) {
+      const c = cache as BoundCache;
       const batch = cache.batchSize;
       if (x.length !== batch * inputs) throwInputShape(layers[0]!, inputs, batch, x.length);
-      const v = paramViews(cache as BoundCache, params);
+      const v = paramViews(c, params);
       const acts = cache.activations;
+      const rng = mode.rng;
+      if (rng !== c.keyRng) {
+        c.key = rng === undefined ? 0 : rngKey(rng);
+        c.keyRng = rng;
+      }
+      const training = mode.training;
+      const step = mode.step ?? -1;
+      const ctxs = c.contexts;
       acts[0] = x as Float64Array;
-      for (let i = 0; i < layers.length; i++) layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, batch);
+      for (let i = 0; i < layers.length; i++) {
+        const ctx = ctxs[i]!;
+        ctx.training = training;
+        ctx.rng = rng;
+        ctx.step = step;
+        ctx.key = c.key;
+        layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, batch, ctx);
+      }
       return acts[layers.length]!;
     },
     backward(params, cache, dY, grads) {
@@ -129,7 +159,7 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
       let delta: Readonly<Float64Array> = dY;
       for (let i = layers.length - 1; i >= 0; i--) {
         const dX = i > 0 ? cache.deltas[i]! : null;
-        layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, cache.batchSize);
+        layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, cache.batchSize, c.contexts[i]);
         if (dX !== null) delta = dX;
       }
     },
@@ -145,6 +175,11 @@ interface BoundCache extends ForwardCache {
   paramViews: Float64Array[][];
   grads: Params | null;
   gradViews: Float64Array[][];
+  /** One context per layer, set by each forward pass. */
+  contexts: LayerContext[];
+  /** The generator `key` was read from. */
+  keyRng: Rng | undefined;
+  key: number;
 }
 
 /** A {@link Model} made by {@link sequential}: also lists its layers (sizes resolved). */
@@ -160,7 +195,7 @@ export interface SequentialModel extends Model {
 
 /** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */
 export function describeLayer(layer: Layer): string {
-  return layer.inputs === layer.outputs && layer.params.length === 0 ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
+  return layer.inputs === layer.outputs && (layer.params.length === 0 || isActivationLayer(layer)) ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
 }
 
 // Kept out of `forward` so that the hot path stays small enough to inline.

@@ -1,12 +1,20 @@
 import { defer, map, type OperatorFunction } from 'rxjs';
+import type { Rng } from '../core/rng.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
+import type { WithPenalty } from './loss.js';
 
 /**
- * Runs the model on each record's batch: sets `output` (`[batch, outputs]`) and `cache` (the
- * activations the backward pass needs). Buffers are made once per batch size per subscription.
+ * Runs the model on each record's batch **in training mode**: sets `output` (`[batch, outputs]`)
+ * and `cache` (the activations the backward pass needs). Dropout drops (its masks come from the
+ * record's `rng`, the run's generator, and its `step`), batch normalization uses the batch's
+ * statistics and updates its moving statistics. When the model has a weight penalty
+ * (`kernelRegularizer`) it also sets `penalty`, which `loss` adds to the data loss. Buffers are
+ * made once per batch size per subscription.
+ *
  * Emits every record; completes and errors with its source; errors with a `GradstreamError` on a
- * shape mismatch.
+ * shape mismatch, or when the model has dropout and the record no `rng` (pass
+ * `train({ rng: createRng(seed) })`).
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -19,6 +27,8 @@ export function forward<R extends StepRecord>(model: Model): OperatorFunction<R,
     defer(() => {
       const caches = new Map<number, ForwardCache>();
       let last: ForwardCache | null = null; // the cache of the previous step: the usual hit
+      const mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
+      const penalized = model.penalty !== undefined;
       return source.pipe(
         map((r) => {
           const size = r.batch.size;
@@ -28,9 +38,12 @@ export function forward<R extends StepRecord>(model: Model): OperatorFunction<R,
             caches.set(size, cache);
           }
           last = cache;
-          const rec = r as R & WithOutput;
-          rec.output = model.forward(r.params, r.batch.x, cache);
+          mode.rng = r.rng;
+          mode.step = r.step;
+          const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`
+          rec.output = model.forward(r.params, r.batch.x, cache, mode);
           rec.cache = cache;
+          if (penalized) rec.penalty = model.penalty!(r.params);
           return rec;
         }),
       );

@@ -3,9 +3,17 @@ import type { Loss } from '../core/loss.js';
 import type { StepRecord, WithLoss, WithOutput } from '../streams/stepRecord.js';
 
 /**
+ * The parts of the loss of a model with a weight penalty (`kernelRegularizer`): `forward` sets
+ * `penalty`, `loss` sets `dataLoss` and makes `loss` their sum.
+ */
+export type WithPenalty = { penalty: number; dataLoss: number };
+
+/**
  * Sets each record's `loss`: the loss function's value of `output` against the batch targets
- * `batch.y`. Emits every record; completes and errors with its source; errors with a
- * `GradstreamError` when the targets do not fit the output.
+ * `batch.y` — plus, when the model has a weight penalty (`forward` then set `record.penalty`), the
+ * penalty; the record then also holds the two apart, `dataLoss` and `penalty`. Emits every record;
+ * completes and errors with its source; errors with a `GradstreamError` when the targets do not
+ * fit the output.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -13,11 +21,18 @@ import type { StepRecord, WithLoss, WithOutput } from '../streams/stepRecord.js'
  * const model = sequential([dense(4, 4, { bias: false })]);
  * const step = pipe(forward(model), loss(mse()));
  */
-export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorFunction<R, R & WithLoss> {
+export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorFunction<R, R & WithLoss & Partial<WithPenalty>> {
   return map((r) => {
     const rows = r.batch.size;
-    const rec = r as R & WithLoss;
-    rec.loss = lossFn.value(r.output, r.batch.y, rows, r.output.length / rows);
+    const rec = r as R & WithLoss & Partial<WithPenalty>;
+    const value = lossFn.value(r.output, r.batch.y, rows, r.output.length / rows);
+    const penalty = rec.penalty;
+    if (penalty === undefined) {
+      rec.loss = value;
+    } else {
+      rec.dataLoss = value;
+      rec.loss = value + penalty;
+    }
     return rec;
   });
 }

@@ -8,6 +8,15 @@ export const InitializerName = z.enum(['zeros', 'ones', 'glorotUniform', 'glorot
 export type InitializerName = z.infer<typeof InitializerName>;
 
 /**
+ * A weight penalty on a dense layer's kernel: `{"l2":1e-4}` (`l2`), `{"l1":1e-5}` (`l1`), or both
+ * (`l1l2`). Values are finite and ≥ 0.
+ */
+export const KernelRegularizerConfig = z
+  .strictObject({ l1: finite.min(0).optional(), l2: finite.min(0).optional() })
+  .refine((r) => r.l1 !== undefined || r.l2 !== undefined, { message: 'at least one of "l1", "l2"', params: { expected: 'at least one of "l1", "l2"', received: 'neither' } });
+export type KernelRegularizerConfig = z.infer<typeof KernelRegularizerConfig>;
+
+/**
  * A fully connected layer (see `dense`). `inputs` may be left out after the first layer (it is
  * the width of the layer before); when given it must match. `weights` are `inputs` rows of
  * `units` numbers and win over `init`; `biases` (`units` numbers) win over `biasInit` (zeros by
@@ -22,6 +31,7 @@ export const DenseLayerConfig = z.strictObject({
   biasInit: InitializerName.optional(),
   weights: z.array(z.array(finite)).optional(),
   biases: z.array(finite).optional(),
+  kernelRegularizer: KernelRegularizerConfig.optional(),
 });
 export type DenseLayerConfig = z.infer<typeof DenseLayerConfig>;
 
@@ -41,8 +51,16 @@ export const ActivationLayerConfig = z.discriminatedUnion('type', [
 ]);
 export type ActivationLayerConfig = z.infer<typeof ActivationLayerConfig>;
 
+/** Inverted dropout (see `dropout`): drops a fraction `rate` in [0, 1) of its inputs in training. */
+export const DropoutLayerConfig = z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1) });
+export type DropoutLayerConfig = z.infer<typeof DropoutLayerConfig>;
+
+/** Batch normalization (see `batchNorm`), with Keras' defaults `momentum` 0.99, `epsilon` 1e-3. */
+export const BatchNormLayerConfig = z.strictObject({ type: z.literal('batchNorm'), momentum: z.number().min(0).max(1).optional(), epsilon: z.number().positive().optional() });
+export type BatchNormLayerConfig = z.infer<typeof BatchNormLayerConfig>;
+
 /** One layer of a {@link ModelConfig}, by `type`. */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options]);
+export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig]);
 export type LayerConfig = z.infer<typeof LayerConfig>;
 
 /**

@@ -2,6 +2,8 @@ import { dense } from '../core/dense.js';
 import { GradstreamError } from '../core/errors.js';
 import { INITIALIZERS } from '../core/initializers.js';
 import type { Layer } from '../core/layer.js';
+import { batchNorm } from '../core/layers/batchNorm.js';
+import { dropout } from '../core/layers/dropout.js';
 import { elu } from '../core/layers/elu.js';
 import { identity } from '../core/layers/identity.js';
 import { leakyRelu } from '../core/layers/leakyRelu.js';
@@ -11,10 +13,14 @@ import { softmax } from '../core/layers/softmax.js';
 import { softplus } from '../core/layers/softplus.js';
 import { tanh } from '../core/layers/tanh.js';
 import type { Params } from '../core/params.js';
+import { l1 } from '../core/regularizers/l1.js';
+import { l1l2 } from '../core/regularizers/l1l2.js';
+import { l2 } from '../core/regularizers/l2.js';
+import type { Regularizer } from '../core/regularizers/regularizer.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
 import { fromZodError } from './fromZodError.js';
-import { ModelConfig, type DenseLayerConfig, type LayerConfig } from './modelConfig.js';
+import { ModelConfig, type DenseLayerConfig, type KernelRegularizerConfig, type LayerConfig } from './modelConfig.js';
 
 /** What {@link modelFromConfig} builds. */
 export interface ModelFromConfig {
@@ -29,7 +35,8 @@ export interface ModelFromConfig {
 
 /**
  * Builds the sequential model a config describes (see {@link ModelConfig}): dense layers with
- * explicit `weights` or a named `init`, and every activation of the library. `model.toConfig()`
+ * explicit `weights` or a named `init` and an optional `kernelRegularizer`, every activation of
+ * the library, `dropout` and `batchNorm`. `model.toConfig()`
  * gives a config back (without weights), so a checkpoint can store the model and this function
  * rebuild it.
  *
@@ -94,7 +101,13 @@ function denseFrom(spec: DenseLayerConfig, prevWidth: number | undefined, path: 
     init: INITIALIZERS[spec.init ?? 'glorotUniform'],
     biasInit: INITIALIZERS[spec.biasInit ?? 'zeros'],
     ...(W === undefined ? {} : { weights: spec.biases === undefined ? { W } : { W, b: spec.biases } }),
+    ...(spec.kernelRegularizer === undefined ? {} : { kernelRegularizer: regularizerFrom(spec.kernelRegularizer) }),
   });
+}
+
+function regularizerFrom(c: KernelRegularizerConfig): Regularizer {
+  if (c.l1 !== undefined && c.l2 !== undefined) return l1l2({ l1: c.l1, l2: c.l2 });
+  return c.l1 !== undefined ? l1(c.l1) : l2(c.l2);
 }
 
 /** Whether a dense layer's tensors are all fixed by its config (explicit, zeros or ones). */
@@ -128,5 +141,9 @@ function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig>, width: num
       return identity(width);
     case 'softmax':
       return softmax(width);
+    case 'dropout':
+      return dropout(spec.rate, width);
+    case 'batchNorm':
+      return batchNorm(spec, width);
   }
 }

@@ -132,3 +132,46 @@ describe('modelFromConfig', () => {
     expect(() => modelFromConfig({ layers: [{ type: 'dense', units: 1 }] }, 'config.model')).toThrow('config.model.layers[0].inputs');
   });
 });
+
+describe('modelFromConfig: regularization layers', () => {
+  it('builds dropout, batchNorm and kernel regularizers, and round-trips them', () => {
+    const config = {
+      layers: [
+        { type: 'dense', inputs: 2, units: 8, kernelRegularizer: { l2: 1e-4 } },
+        { type: 'batchNorm' },
+        { type: 'relu' },
+        { type: 'dropout', rate: 0.2 },
+        { type: 'dense', units: 1, kernelRegularizer: { l1: 1e-5, l2: 1e-3 } },
+      ],
+    };
+    const { model } = modelFromConfig(config);
+    expect(model.layers.map((l) => l.kind)).toEqual(['dense', 'batchNorm', 'relu', 'dropout', 'dense']);
+    expect(model.layout.names).toEqual(['0.W', '0.b', '1.gamma', '1.beta', '1.movingMean', '1.movingVariance', '1.statsStep', '4.W', '4.b']);
+    expect(model.penalty).toBeDefined();
+    const back = model.toConfig();
+    expect(back.layers[0]).toEqual({ type: 'dense', inputs: 2, units: 8, kernelRegularizer: { l2: 1e-4 } });
+    expect(back.layers[1]).toEqual({ type: 'batchNorm', momentum: 0.99, epsilon: 0.001 });
+    expect(back.layers[3]).toEqual({ type: 'dropout', rate: 0.2 });
+    expect(back.layers[4]).toEqual({ type: 'dense', inputs: 8, units: 1, kernelRegularizer: { l1: 1e-5, l2: 1e-3 } });
+    expect(modelFromConfig(back).model.toConfig()).toEqual(back);
+    expect(modelFromConfig({ layers: [{ type: 'dense', inputs: 1, units: 1, kernelRegularizer: { l1: 0.1 } }] }).model.toConfig().layers[0]).toEqual({ type: 'dense', inputs: 1, units: 1, kernelRegularizer: { l1: 0.1 } });
+    const bn = modelFromConfig({ layers: [{ type: 'dense', inputs: 1, units: 2, weights: [[1, 2]] }, { type: 'batchNorm', momentum: 0.9, epsilon: 1e-5 }] });
+    expect(bn.model.toConfig().layers[1]).toEqual({ type: 'batchNorm', momentum: 0.9, epsilon: 1e-5 });
+    expect(Array.from(param(bn.params!, '1.movingVariance'))).toEqual([1, 1]);
+  });
+
+  it.each([
+    [{ type: 'dropout', rate: 1 }, 'model.layers[1].rate: expected'],
+    [{ type: 'dropout' }, 'model.layers[1].rate: expected number, received undefined'],
+    [{ type: 'batchNorm', momentum: 2 }, 'model.layers[1].momentum: expected'],
+    [{ type: 'batchNorm', center: false }, 'model.layers[1]: expected no other keys, received "center"'],
+  ])('rejects %j', (layer, message) => {
+    expect(() => modelFromConfig({ layers: [{ type: 'dense', inputs: 2, units: 2 }, layer] })).toThrow(message);
+  });
+
+  it('rejects an empty or negative kernel regularizer', () => {
+    expect(() => modelFromConfig({ layers: [{ type: 'dense', inputs: 2, units: 2, kernelRegularizer: {} }] })).toThrow('model.layers[0].kernelRegularizer: expected at least one of "l1", "l2", received neither');
+    expect(() => modelFromConfig({ layers: [{ type: 'dense', inputs: 2, units: 2, kernelRegularizer: { l2: -1 } }] })).toThrow('model.layers[0].kernelRegularizer.l2: expected');
+    expect(() => modelFromConfig({ layers: [{ type: 'dense', inputs: 2, units: 2, kernelRegularizer: { l3: 1 } }] })).toThrow('model.layers[0].kernelRegularizer: expected no other keys, received "l3"');
+  });
+});
