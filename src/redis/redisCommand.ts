@@ -1,0 +1,26 @@
+import { GradstreamError } from '../core/errors.js';
+import type { RedisClientLike } from './redisClient.js';
+
+/**
+ * Sends one command and waits at most `timeoutMs` for its reply. A client that lost its server
+ * either rejects (its error is passed on) or queues the command until it reconnects; then the
+ * timeout turns the silence into a `GradstreamError` (`invalid_state`, path `redis <command>`)
+ * instead of a run that hangs.
+ */
+export function redisCommand(client: RedisClientLike, args: readonly string[], timeoutMs: number): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new GradstreamError({ code: 'invalid_state', path: `redis ${args[0] ?? ''}`, expected: `a reply from the Redis server within ${timeoutMs} ms`, received: 'none (is the server reachable?)' }));
+    }, timeoutMs);
+    client.sendCommand(args).then(
+      (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,14 @@
+/** The Redis keys of one distributed run, all under `prefix`. */
+export interface RedisRunKeys {
+  /** Workers' contributions (XADD by workers, XREAD by the updater). */
+  readonly grads: string;
+  /** Model versions: `version`, `samples`, `loss`, `params` (base64 float64) — workers read the newest. */
+  readonly versions: string;
+  /** A hash: version → the contributions (consumer, entry IDs) applied to make the next version. */
+  readonly rounds: string;
+}
+
+/** The keys {@link runRedisWorker} and {@link runRedisUpdater} share, e.g. `run:grads`. */
+export function redisRunKeys(prefix: string): RedisRunKeys {
+  return { grads: `${prefix}:grads`, versions: `${prefix}:versions`, rounds: `${prefix}:rounds` };
+}

@@ -1,0 +1,243 @@
+import { GradstreamError } from '../core/errors.js';
+import type { Model } from '../core/model.js';
+import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
+import { cloneParams, type Params } from '../core/params.js';
+import { combineContributions, type Contribution } from './combineContributions.js';
+import { compareStreamIds } from './compareStreamIds.js';
+import { decodeF64, encodeF64 } from './f64Base64.js';
+import type { RedisClientLike } from './redisClient.js';
+import { redisCommand } from './redisCommand.js';
+import { redisRunKeys } from './redisKeys.js';
+import { readReplyEntries, type StreamEntry } from './streamEntries.js';
+import { readUpdaterCheckpoint, writeUpdaterCheckpoint, type UpdaterState } from './updaterCheckpoint.js';
+
+/** Options of {@link runRedisUpdater}. */
+export interface RedisUpdaterOptions<S extends OptState = OptState> {
+  /** The model (its parameter layout) and the optimizer that applies each round's gradient. */
+  readonly model: Model;
+  readonly optimizer: GradientTransformation<S>;
+  /** The weights of version 0 (used when there is no checkpoint yet). */
+  readonly params: Params;
+  /** The data stream and the workers' consumer group (the updater acknowledges applied entries). */
+  readonly stream: string;
+  readonly group: string;
+  /** The run's key prefix, shared with the workers. */
+  readonly prefix: string;
+  /** The updater's checkpoint file, written atomically after every round; resumed from when present. */
+  readonly checkpointPath: string;
+  /** Contributions (from distinct workers) that close a round (default 1). */
+  readonly workers?: number;
+  /** A round with at least one contribution closes this long after its first one, in ms (default 5000). */
+  readonly roundTimeoutMs?: number;
+  /** Stop once this many versions exist / samples are applied (default: run until aborted). */
+  readonly maxVersions?: number;
+  readonly maxSamples?: number;
+  /** Longest blocking read, in ms (default 1000). */
+  readonly blockMs?: number;
+  /** Longest wait for a reply (beyond `blockMs`) before the updater errors, in ms (default 10000). */
+  readonly timeoutMs?: number;
+  /** Versions kept in `<prefix>:versions` (XADD MAXLEN ~; default 16). */
+  readonly versionsMaxLen?: number;
+  readonly signal?: AbortSignal;
+  /** Called after each round is checkpointed, published and acknowledged. */
+  readonly onRound?: (round: RedisRound) => void;
+}
+
+/** One applied round, as {@link RedisUpdaterOptions.onRound} reports it. */
+export interface RedisRound {
+  /** The version the round made (the contributions were computed against `version - 1`). */
+  readonly version: number;
+  /** The round's mean loss (of version `version - 1` on its samples) and learning rate. */
+  readonly loss: number;
+  readonly lr: number;
+  readonly roundSamples: number;
+  readonly contributions: number;
+  /** Totals so far. */
+  readonly samples: number;
+  readonly stale: number;
+  readonly duplicates: number;
+  /** The weights of `version` (valid until the next round). */
+  readonly params: Params;
+}
+
+/** What the updater leaves when it stops. */
+export interface RedisUpdaterResult {
+  readonly version: number;
+  readonly samples: number;
+  readonly stale: number;
+  readonly duplicates: number;
+  readonly params: Params;
+  readonly optState: OptState;
+}
+
+function positive(path: string, v: number, allowInfinity = false): void {
+  if (!((allowInfinity && v === Infinity) || (Number.isInteger(v) && v >= 1))) {
+    throw new GradstreamError({ code: 'invalid_config', path: `updater.${path}`, expected: `an integer ≥ 1${allowInfinity ? ' or Infinity' : ''}`, received: String(v) });
+  }
+}
+
+/** A contribution from a contributions-stream entry, or null when the entry is not one. */
+function contributionOf(e: StreamEntry, size: number): Contribution | null {
+  const f = e.fields;
+  const version = Number(f.version);
+  const count = Number(f.count);
+  if (!(Number.isInteger(version) && Number.isInteger(count) && count >= 1) || f.consumer === undefined || f.grad === undefined || f.ids === undefined) return null;
+  const ids = f.ids.split(',');
+  if (ids.length !== count) return null;
+  try {
+    return { consumer: f.consumer, version, count, loss: Number(f.loss), ids, grad: decodeF64(f.grad, new Float64Array(size), 'grad') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The updater of distributed data-parallel training over Redis: synchronous rounds. For version
+ * `v` it collects the workers' contributions for `v` from `<prefix>:grads` until `workers`
+ * distinct workers contributed (or `roundTimeoutMs` after the first), averages their gradients
+ * weighted by sample counts, applies `optimizer`, and then, in this order: records the round in
+ * `<prefix>:rounds` (version → consumers and entry IDs), checkpoints params, optimizer state,
+ * version, the contributions-stream position and the last applied entry ID of every consumer
+ * (atomically), publishes version `v + 1` to `<prefix>:versions`, and acknowledges the round's
+ * entries in the workers' group.
+ *
+ * Exactly-once effect: a contribution for another version is stale (discarded, counted); one that
+ * repeats a worker of the round or an entry already in the round, or in the round before (applied
+ * but perhaps not yet acknowledged when a process died), is a duplicate (discarded, counted). Its
+ * other entries stay pending and come back to a worker after the group's claim idle time. After a
+ * crash the updater resumes from its checkpoint: it acknowledges that round again, re-publishes
+ * the version and re-reads the contributions that came after its checkpoint. Without a checkpoint
+ * it starts a new run (deleting the run's `<prefix>:*` streams).
+ *
+ * Resolves when `maxVersions`/`maxSamples` is reached or `signal` aborts; rejects with the
+ * client's error, a `GradstreamError` when the server does not answer within `timeoutMs`, or a
+ * failed checkpoint write (the previous checkpoint file stays intact).
+ *
+ * @example
+ * import { createClient } from 'redis';
+ * import { createRng, dense, sequential, sgd } from 'gradstream';
+ * import { runRedisUpdater } from 'gradstream/node';
+ * const client = await createClient({ url: 'redis://127.0.0.1:6379' }).connect();
+ * const model = sequential([dense(1, 1)]);
+ * await runRedisUpdater(client, { model, optimizer: sgd({ lr: 0.1 }), params: model.init(createRng(1)), stream: 'points', group: 'workers', prefix: 'line', checkpointPath: 'updater.json', workers: 2 });
+ */
+export async function runRedisUpdater<S extends OptState>(client: RedisClientLike, options: RedisUpdaterOptions<S>): Promise<RedisUpdaterResult> {
+  const { model, optimizer, stream, group, signal } = options;
+  const workers = options.workers ?? 1;
+  const roundTimeoutMs = options.roundTimeoutMs ?? 5000;
+  const maxVersions = options.maxVersions ?? Infinity;
+  const maxSamples = options.maxSamples ?? Infinity;
+  const blockMs = options.blockMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const versionsMaxLen = options.versionsMaxLen ?? 16;
+  positive('workers', workers);
+  positive('roundTimeoutMs', roundTimeoutMs);
+  positive('maxVersions', maxVersions, true);
+  positive('maxSamples', maxSamples, true);
+  positive('blockMs', blockMs);
+  positive('versionsMaxLen', versionsMaxLen);
+  const keys = redisRunKeys(options.prefix);
+  const size = model.layout.size;
+  const cmd = (args: string[]): Promise<unknown> => redisCommand(client, args, timeoutMs);
+
+  let state: UpdaterState;
+  const resumed = await readUpdaterCheckpoint(options.checkpointPath, model.layout);
+  if (resumed !== undefined) {
+    state = resumed;
+  } else {
+    await cmd(['DEL', keys.grads, keys.versions, keys.rounds]);
+    const params = cloneParams(options.params);
+    state = { version: 0, params, optState: optimizer.init(params), samples: 0, gradsCursor: '0-0', applied: {}, lastRound: [], stale: 0, duplicates: 0, loss: Number.NaN, lr: Number.NaN };
+  }
+  const optState = state.optState as S;
+  const params = state.params;
+  const updates = new Float64Array(size);
+
+  const ack = async (ids: readonly string[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 1000) await cmd(['XACK', stream, group, ...ids.slice(i, i + 1000)]);
+  };
+  const publish = (): Promise<unknown> =>
+    cmd(['XADD', keys.versions, 'MAXLEN', '~', String(versionsMaxLen), '*', 'version', String(state.version), 'samples', String(state.samples), 'loss', String(state.loss), 'lr', String(state.lr), 'params', encodeF64(params.data)]);
+  const done = (): boolean => signal?.aborted === true || state.version >= maxVersions || state.samples >= maxSamples;
+
+  const blocking = client.duplicate();
+  blocking.on('error', () => {}); // a lost connection surfaces as a failed or timed-out command
+  const stop = (): void => blocking.destroy();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await blocking.connect();
+    await ack(state.lastRound);
+    await cmd(['XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM']).catch((e: unknown) => {
+      if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) throw e;
+    });
+    await publish();
+    while (!done()) {
+      // Collect the round of version `state.version`.
+      const round: Contribution[] = [];
+      const inRound = new Set<string>(state.lastRound);
+      const consumers = new Set<string>();
+      let firstAt = 0;
+      let closed = false;
+      while (!closed && signal?.aborted !== true) {
+        const wait = round.length === 0 ? blockMs : Math.max(1, roundTimeoutMs - (Date.now() - firstAt));
+        const reply = await redisCommand(blocking, ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', keys.grads, state.gradsCursor], wait + timeoutMs);
+        for (const e of readReplyEntries(reply)) {
+          state.gradsCursor = e.id;
+          const c = contributionOf(e, size);
+          if (c === null || c.version !== state.version) {
+            state.stale += 1;
+            continue;
+          }
+          if (consumers.has(c.consumer) || c.ids.some((id) => inRound.has(id))) {
+            state.duplicates += 1;
+            continue;
+          }
+          for (const id of c.ids) inRound.add(id);
+          consumers.add(c.consumer);
+          if (round.length === 0) firstAt = Date.now();
+          round.push(c);
+          if (consumers.size >= workers) {
+            closed = true;
+            break;
+          }
+        }
+        if (round.length > 0 && Date.now() - firstAt >= roundTimeoutMs) closed = true;
+      }
+      if (!closed) break;
+      // Apply it.
+      const lossValue = combineContributions(updates, round);
+      const lr = optimizer.learningRate?.(optState) ?? Number.NaN;
+      optimizer.update(updates, optState, params);
+      applyUpdates(params, updates);
+      const ids: string[] = [];
+      let roundSamples = 0;
+      for (const c of round) {
+        for (const id of c.ids) {
+          ids.push(id);
+          const last = state.applied[c.consumer];
+          if (last === undefined || compareStreamIds(id, last) > 0) state.applied[c.consumer] = id;
+        }
+        roundSamples += c.count;
+      }
+      const made = state.version;
+      state.version += 1;
+      state.samples += roundSamples;
+      state.lastRound = ids;
+      state.loss = lossValue;
+      state.lr = lr;
+      // Record, checkpoint, publish, acknowledge — in this order (see the README).
+      await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
+      await writeUpdaterCheckpoint(options.checkpointPath, state);
+      await publish();
+      await ack(ids);
+      options.onRound?.({ version: state.version, loss: lossValue, lr, roundSamples, contributions: round.length, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params });
+    }
+  } catch (e: unknown) {
+    if (signal?.aborted !== true) throw e;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    stop();
+  }
+  return { version: state.version, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params, optState };
+}
+

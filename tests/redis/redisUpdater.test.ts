@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyUpdates } from '../../src/core/optimizer.js';
+import { dense } from '../../src/core/dense.js';
+import { mse } from '../../src/core/losses/mse.js';
+import { sgd } from '../../src/core/optimizers/sgd.js';
+import { adam } from '../../src/core/optimizers/adam.js';
+import { createParams, paramsFrom } from '../../src/core/params.js';
+import { sequential } from '../../src/core/sequential.js';
+import { readRedisRounds } from '../../src/redis/readRedisRounds.js';
+import { runRedisUpdater, type RedisRound } from '../../src/redis/redisUpdater.js';
+import { runRedisWorker } from '../../src/redis/redisWorker.js';
+import { shardGradient } from '../../src/redis/shardGradient.js';
+import { connectClient, lineSample, produce, type Client } from './helpers.js';
+import { startRedis, type RedisServer } from './redisServer.js';
+
+let server: RedisServer;
+let client: Client;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startRedis();
+  client = await connectClient(server.url);
+  dir = await mkdtemp(join(tmpdir(), 'gradstream-redis-'));
+});
+afterAll(async () => {
+  await client.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const model = sequential([dense(1, 1)]);
+const start = () => paramsFrom(model.layout, { '0.W': [[0]], '0.b': [0] });
+
+describe('runRedisUpdater + runRedisWorker', () => {
+  it('learns a hidden line online from a stream (two workers, synchronous rounds)', async () => {
+    const stream = 'line:points';
+    const rounds: RedisRound[] = [];
+    const controller = new AbortController();
+    const workers = ['w1', 'w2'].map(async (consumer) => {
+      const c = await connectClient(server.url);
+      try {
+        return await runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer, prefix: 'line', batchSize: 20, blockMs: 50, signal: controller.signal });
+      } finally {
+        await c.close();
+      }
+    });
+    const updater = runRedisUpdater(client, {
+      model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'line', checkpointPath: join(dir, 'line.json'),
+      workers: 2, roundTimeoutMs: 2000, blockMs: 50, maxSamples: 2000, onRound: (r) => rounds.push({ ...r }),
+    });
+    // the producer adds the points while the run goes on
+    for (let i = 0; i < 2000; i += 200) await produce(client, stream, i, i + 200);
+    const result = await updater;
+    controller.abort();
+    const done = await Promise.all(workers);
+    expect(result.samples).toBe(2000);
+    expect(result.version).toBe(50);
+    expect(result.stale + result.duplicates).toBe(0);
+    expect(result.params.data[0]).toBeCloseTo(3, 3);
+    expect(result.params.data[1]).toBeCloseTo(-2, 3);
+    expect(rounds.at(-1)!.loss).toBeLessThan(1e-5);
+    expect(done[0]!.samples + done[1]!.samples).toBe(2000);
+    // every entry acknowledged: nothing pending in the group
+    const pending = (await client.sendCommand(['XPENDING', stream, 'g'])) as unknown[];
+    expect(pending[0]).toBe(0);
+    // the checkpoint holds the final version and every consumer's last applied ID
+    const ckpt = JSON.parse(await readFile(join(dir, 'line.json'), 'utf8')) as { modelVersion: number; samples: number; applied: Record<string, string> };
+    expect(ckpt.modelVersion).toBe(50);
+    expect(ckpt.samples).toBe(2000);
+    expect(Object.keys(ckpt.applied).sort()).toEqual(['w1', 'w2']);
+  });
+
+  it('equals a single-process run that averages the same shard gradients (to round-off)', async () => {
+    const stream = 'eq:points';
+    const ids = await produce(client, stream, 0, 600);
+    const byId = new Map(ids.map((id, i) => [id, lineSample(i)]));
+    const controller = new AbortController();
+    const workers = ['a', 'b', 'c'].map(async (consumer) => {
+      const c = await connectClient(server.url);
+      try {
+        return await runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer, prefix: 'eq', batchSize: 25, blockMs: 50, signal: controller.signal });
+      } finally {
+        await c.close();
+      }
+    });
+    const result = await runRedisUpdater(client, {
+      model, optimizer: adam({ lr: 0.05 }), params: start(), stream, group: 'g', prefix: 'eq', checkpointPath: join(dir, 'eq.json'),
+      workers: 3, roundTimeoutMs: 5000, blockMs: 50, maxSamples: 600,
+    });
+    controller.abort();
+    await Promise.all(workers);
+    const rounds = await readRedisRounds(client, 'eq');
+    expect(rounds).toHaveLength(8);
+    // Single process: per round, the mean gradient over the union of the round's shards.
+    const params = start();
+    const opt = adam({ lr: 0.05 });
+    const state = opt.init(params);
+    const grads = createParams(model.layout);
+    const fn = shardGradient(model, mse());
+    for (const round of rounds) {
+      const all = round.flatMap((c) => c.ids);
+      expect(round).toHaveLength(3);
+      const x = Float64Array.from(all, (id) => byId.get(id)!.x);
+      const y = Float64Array.from(all, (id) => byId.get(id)!.y);
+      fn(params, x, y, all.length, grads);
+      opt.update(grads.data, state, params);
+      applyUpdates(params, grads.data);
+    }
+    for (let i = 0; i < params.data.length; i++) expect(Math.abs(result.params.data[i]! - params.data[i]!)).toBeLessThan(1e-12);
+    // each of the 600 samples in exactly one round
+    expect(new Set(rounds.flat().flatMap((c) => c.ids)).size).toBe(600);
+  });
+});
