@@ -39,12 +39,14 @@ const W = [
   [0.2055, -0.033, -0.2145, 0.1987],
 ];
 
+const THRESHOLD = 2.96; // the lesson's exercise: bring the loss below 2.96
 const model = sequential([dense(4, 4, { bias: false })]);
 const mseLoss = mse();
 const path = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'gradstream-')), 'seed.json');
 const save = checkpoint({ path });
 save.written$.subscribe((w) => console.log(`checkpoint written: ${w.path} (step ${w.step})`));
 
+console.log(`gradient descent (lr 0.01) until the loss is below ${THRESHOLD}`);
 const run$ = train({
   params: paramsFrom(model.layout, { '0.W': W }),
   data: fullBatch(x, target),
@@ -54,7 +56,7 @@ const run$ = train({
     gradient(model, mseLoss),
     update(sgd({ lr: 0.01 })),
     log(),
-    earlyStopping({ lossBelow: 2.96 }),
+    earlyStopping({ lossBelow: THRESHOLD }),
     save,
   ),
 });
@@ -63,7 +65,8 @@ run$.subscribe({
   complete: () => {
     void readCheckpoint(path, model.layout).then((ckpt) => {
       const fmt = (row: readonly number[]) => row.map((v) => v.toFixed(4).padStart(8)).join(' ');
-      console.log(`\nstopped after ${ckpt.step} updates (${ckpt.stopReason ?? 'completed'}), loss ${ckpt.loss}`);
+      const why = ckpt.stopReason === 'threshold' ? `threshold: loss below ${THRESHOLD}` : (ckpt.stopReason ?? 'completed');
+      console.log(`\nstopped after ${ckpt.step} updates (${why}), loss ${ckpt.loss}`);
       console.log('final W (rows = inputs):');
       for (const row of toRows(param(ckpt.params, '0.W'), 4)) console.log(`  ${fmt(row)}`);
       const cache = model.createCache(1);

@@ -156,14 +156,17 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const sinks: FitSink[] = [];
   const evalValidation = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation);
   if (evalValidation !== undefined) sinks.push(validationLoss(evalValidation, config.validation?.every ?? logEvery) as FitSink);
-  sinks.push(
-    earlyStopping({
-      ...(stop.lossBelow === undefined ? {} : { lossBelow: stop.lossBelow }),
-      ...(stop.patience === undefined ? {} : { patience: stop.patience }),
-      ...(stop.minDelta === undefined ? {} : { minDelta: stop.minDelta }),
-      ...(stop.divergence === undefined ? {} : { lossAbove: stop.divergence }),
-    }) as FitSink,
-  );
+  // A non-finite loss ends the run as 'diverged' without a criterion (the `update` operator does).
+  if (stop.lossBelow !== undefined || stop.patience !== undefined || stop.divergence !== undefined) {
+    sinks.push(
+      earlyStopping({
+        ...(stop.lossBelow === undefined ? {} : { lossBelow: stop.lossBelow }),
+        ...(stop.patience === undefined ? {} : { patience: stop.patience }),
+        ...(stop.minDelta === undefined ? {} : { minDelta: stop.minDelta }),
+        ...(stop.divergence === undefined ? {} : { lossAbove: stop.divergence }),
+      }) as FitSink,
+    );
+  }
   let lastCheckpoint: string | undefined;
   if (checkpointDir !== undefined) {
     const every = config.checkpoint?.everySteps;
@@ -233,13 +236,14 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     const line = `${end.reason}: step ${end.step}, loss ${String(end.loss)}${valScore === undefined ? '' : `, val loss ${String(valScore.loss)}`}${metrics === undefined ? '' : `, accuracy ${metrics.accuracy.toFixed(4)}${metrics.valAccuracy === undefined ? '' : ` (val ${metrics.valAccuracy.toFixed(4)})`}`}`;
     if (quiet) io.out(line);
     else {
+      const rate = updates > 0 && elapsed > 0 ? `, ${formatRate((updates * 1000) / elapsed)} steps/s` : '';
       io.out('');
-      io.out(`stopped: ${end.reason}${describeReason(end.reason, stop.lossBelow)}`);
-      io.out(`steps:   ${updates} updates${firstStep > 0 ? ` (resumed at step ${firstStep}, now step ${end.step})` : ` (final record: step ${end.step})`}`);
-      io.out(`loss:    ${String(end.loss)}${valScore === undefined ? '' : `   val loss: ${String(valScore.loss)}`}`);
-      if (metrics !== undefined) io.out(`accuracy: ${metrics.accuracy.toFixed(4)}${metrics.valAccuracy === undefined ? '' : `   val accuracy: ${metrics.valAccuracy.toFixed(4)}`}`);
-      io.out(`time:    ${formatSeconds(elapsed)} (${formatRate((updates * 1000) / elapsed)} steps/s)`);
-      if (lastCheckpoint !== undefined) io.out(`checkpoint: ${lastCheckpoint}`);
+      io.out(`stopped   ${end.reason}${describeReason(end.reason, stop.lossBelow)}`);
+      io.out(`step      ${end.step} (${updates} updates${firstStep > 0 ? ` after resuming at step ${firstStep}` : ''} in ${formatSeconds(elapsed)}${rate})`);
+      io.out(`loss      ${String(end.loss)}`);
+      if (valScore !== undefined) io.out(`val loss  ${String(valScore.loss)}`);
+      if (metrics !== undefined) io.out(`accuracy  ${metrics.accuracy.toFixed(4)}${metrics.valAccuracy === undefined ? '' : ` (validation ${metrics.valAccuracy.toFixed(4)})`}`);
+      if (lastCheckpoint !== undefined) io.out(`saved     ${lastCheckpoint}`);
       const { steps, losses } = history.points();
       const curve = terminalCurve(steps, losses);
       if (curve.length > 0) {
