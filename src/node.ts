@@ -12,3 +12,4 @@ export { serveLive } from './live/serveLive.js';
 export type { LiveServer, ServeLiveOptions } from './live/serveLive.js';
 export { toEventEmitter } from './live/toEventEmitter.js';
 export type { TrainingEmitter } from './live/toEventEmitter.js';
+export { nodeWorker } from './live/nodeWorker.js';

@@ -12,6 +12,7 @@ import type { LoopScheduling } from '../streams/train.js';
 import { localEngine, type FitSink } from './localEngine.js';
 import type { Training } from './training.js';
 import { createTraining } from './trainingHandle.js';
+import { fitInWorker, type WorkerFitOptions } from './fitInWorker.js';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -58,6 +59,11 @@ export interface FitOptions {
  * The run starts on `start()` or in a microtask after the first subscription (see
  * {@link Training}). Throws a `GradstreamError` when neither `params` nor `rng` is given.
  *
+ * With `scheduler: 'worker'` ({@link WorkerFitOptions}) the loop runs in a worker thread (Node:
+ * `worker: nodeWorker()` from `gradstream/node`) or a Web Worker, so however long a step takes the
+ * main thread stays free; the model, loss and optimizer are then given as configs (or objects with
+ * `toConfig()`), the data as arrays, and the steps come back in batches every `flushMs`.
+ *
  * @example
  * import { adam, createRng, dense, earlyStopping, fit, fromArrays, hyperParam, moons, relu, sequential, softmaxCrossEntropy } from 'gradstream';
  * const { x, y } = moons(512, { noise: 0.1, rng: createRng(1) });
@@ -75,7 +81,8 @@ export interface FitOptions {
  * training.set('lr', '0.005'); // from a query string; "abc" would be refused, not fatal
  * const result = await training.done();
  */
-export function fit(options: FitOptions): Training {
+export function fit(options: FitOptions | WorkerFitOptions): Training {
+  if (options.scheduler === 'worker') return fitInWorker(options);
   const { model, rng } = options;
   if (options.params === undefined && rng === undefined) {
     throw new GradstreamError({ code: 'invalid_config', path: 'fit', expected: '`params` or `rng` (to draw the initial weights)', received: 'neither' });
