@@ -163,6 +163,10 @@ export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueu
 // --- live training: the Training handle
 export { fit } from './live/fit.js';
 export type { FitOptions } from './live/fit.js';
+export type { WorkerFitOptions } from './live/fitInWorker.js';
+export { webWorker } from './live/webWorker.js';
+export { runFitWorker } from './live/fitWorkerRuntime.js';
+export type { FromWorker, ToWorker, WorkerData, WorkerPort, WorkerRunConfig, WorkerSide, WorkerSpawner } from './live/workerProtocol.js';
 export type { FitSink } from './live/localEngine.js';
 export type {
   CheckpointInfo,
