@@ -283,3 +283,37 @@ export function gemm32(c: usize, a: usize, rsA: i32, csA: i32, b: usize, rsB: i3
   const rowBytes = <usize>N << 2;
   for (let i = 0; i < M; i++) memory.copy(c + <usize>i * rowBytes, cp + <usize>i * ldc, rowBytes);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Adam (float64), in place on n elements: g holds the gradients on entry and the updates on exit;
+// m and v are the moments. The same operations in the same order as scaleByAdam's JavaScript loop
+// (IEEE division and square root are correctly rounded), so the results are bit-identical.
+
+export function adam64(g: usize, m: usize, v: usize, n: i32, b1: f64, b2: f64, c1: f64, c2: f64, eps: f64): void {
+  const B1 = f64x2.splat(b1);
+  const B2 = f64x2.splat(b2);
+  const O1 = f64x2.splat(1 - b1);
+  const O2 = f64x2.splat(1 - b2);
+  const C1 = f64x2.splat(c1);
+  const C2 = f64x2.splat(c2);
+  const E = f64x2.splat(eps);
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
+    const off = <usize>i << 3;
+    const gi = v128.load(g + off);
+    const mi = f64x2.add(f64x2.mul(v128.load(m + off), B1), f64x2.mul(gi, O1));
+    const vi = f64x2.add(f64x2.mul(v128.load(v + off), B2), f64x2.mul(f64x2.mul(gi, gi), O2));
+    v128.store(m + off, mi);
+    v128.store(v + off, vi);
+    v128.store(g + off, f64x2.div(f64x2.div(mi, C1), f64x2.add(f64x2.sqrt(f64x2.div(vi, C2)), E)));
+  }
+  if (n2 < n) {
+    const off = <usize>n2 << 3;
+    const gi = load<f64>(g + off);
+    const mi = load<f64>(m + off) * b1 + gi * (1 - b1);
+    const vi = load<f64>(v + off) * b2 + gi * gi * (1 - b2);
+    store<f64>(m + off, mi);
+    store<f64>(v + off, vi);
+    store<f64>(g + off, mi / c1 / (Math.sqrt(vi / c2) + eps));
+  }
+}

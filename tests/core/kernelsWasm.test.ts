@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng, initKernels, matmul, matmulTransA, matmulTransB } from '../../src/index.js';
 import { WASM_MIN_MACS, matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
-import { gemmWasm64, wasmKernels } from '../../src/core/wasm/wasmKernels.js';
+import { adamWasm64, gemmWasm64, wasmKernels } from '../../src/core/wasm/wasmKernels.js';
+import { scaleByAdam } from '../../src/core/optimizers/scaleByAdam.js';
+import { createParams, paramLayout } from '../../src/core/params.js';
 
 const rand = (n: number, seed: number): Float64Array => {
   const rng = createRng(seed);
@@ -110,5 +112,47 @@ describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
   it('dispatch by shape: the seed lesson (1×4·4×4) stays below the threshold', () => {
     expect(1 * 4 * 4).toBeLessThan(WASM_MIN_MACS);
     expect(64 * 128 * 10).toBeGreaterThanOrEqual(WASM_MIN_MACS);
+  });
+});
+
+/** scaleByAdam's JavaScript loop, the reference. */
+function adamRef(u: Float64Array, mu: Float64Array, nu: Float64Array, t: number): void {
+  const b1 = 0.9, b2 = 0.999, eps = 1e-7;
+  const c1 = 1 - b1 ** t;
+  const c2 = 1 - b2 ** t;
+  for (let i = 0; i < u.length; i++) {
+    const g = u[i]!;
+    const m = mu[i]! * b1 + g * (1 - b1);
+    const v = nu[i]! * b2 + g * g * (1 - b2);
+    mu[i] = m;
+    nu[i] = v;
+    u[i] = m / c1 / (Math.sqrt(v / c2) + eps);
+  }
+}
+
+describe('the WebAssembly Adam kernel', () => {
+  it('scaleByAdam equals its JavaScript loop bit for bit (odd lengths, chunk edges, small vectors)', () => {
+    for (const n of [5, 255, 256, 1023, 1024, 2049, 5001]) {
+      const layout = paramLayout([['w', [n]]]);
+      const params = createParams(layout);
+      const t = scaleByAdam();
+      const state = t.init(params);
+      const mu = new Float64Array(n);
+      const nu = new Float64Array(n);
+      for (let step = 1; step <= 3; step++) {
+        const g = rand(n, 100 * n + step);
+        const ref = g.slice();
+        adamRef(ref, mu, nu, step);
+        t.update(g, state, params);
+        expect(Array.from(g)).toEqual(Array.from(ref));
+        expect(Array.from(state.mu)).toEqual(Array.from(mu));
+        expect(Array.from(state.nu)).toEqual(Array.from(nu));
+      }
+      expect(state.count).toBe(3);
+    }
+  });
+
+  it('refuses moments of another length', () => {
+    expect(adamWasm64(new Float64Array(4), new Float64Array(3), new Float64Array(4), 0.9, 0.999, 0.1, 0.001, 1e-7)).toBe(false);
   });
 });

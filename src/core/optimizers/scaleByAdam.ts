@@ -1,5 +1,9 @@
 import type { GradientTransformation } from '../optimizer.js';
+import { adamWasm64 } from '../wasm/wasmKernels.js';
 import { checkBoolean, checkNumber } from './checkOption.js';
+
+/** From this many parameters on, Adam's update runs on the WebAssembly SIMD kernel. */
+const ADAM_WASM_MIN = 256;
 
 /** Options of {@link scaleByAdam}; the defaults are Keras's and TensorFlow.js's. */
 export interface ScaleByAdamOptions {
@@ -49,6 +53,11 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAda
       const c1 = 1 - b1 ** t;
       const c2 = 1 - b2 ** t;
       const { mu, nu, nuMax } = state;
+      // Long vectors without AMSGrad run on the WebAssembly SIMD kernel (bit-identical results).
+      if (nuMax === null && updates.length >= ADAM_WASM_MIN && adamWasm64(updates, mu, nu, b1, b2, c1, c2, eps)) {
+        state.count = t;
+        return;
+      }
       for (let i = 0; i < updates.length; i++) {
         const g = updates[i]!;
         const m = mu[i]! * b1 + g * (1 - b1);

@@ -19,6 +19,7 @@ interface KernelExports {
   workBytes(m: number, n: number, double: number): number;
   gemm64(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
   gemm32(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
+  adam64(g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
 }
 
 interface WasmMemory {
@@ -43,6 +44,10 @@ export interface WasmKernels {
   /** Views of the result area `[base, base + n·8)` by `n`, so reading a result allocates nothing. */
   readonly out64: Map<number, Float64Array>;
   readonly out32: Map<number, Float32Array>;
+  /** Views of scratch `[offset, offset + n·8)` by `offset · 4096 + n` (n ≤ {@link CHUNK}). */
+  readonly scratch64: Map<number, Float64Array>;
+  /** Chunk views of caller arrays streamed through the module (optimizer state, updates). */
+  readonly chunks: WeakMap<Readonly<Float64Array>, Float64Array[]>;
 }
 
 /** How to read op(X) from a row-major array: `'n'` as stored, `'t'` transposed. */
@@ -64,7 +69,16 @@ function decode(b64: string): Uint8Array {
 function instantiate(wasm: WasmApi, module: object): WasmKernels {
   const exports = new wasm.Instance(module, {}).exports as KernelExports;
   const base = exports.heapBase();
-  return { exports, base, f64: new Float64Array(exports.memory.buffer), f32: new Float32Array(exports.memory.buffer), out64: new Map(), out32: new Map() };
+  return {
+    exports,
+    base,
+    f64: new Float64Array(exports.memory.buffer),
+    f32: new Float32Array(exports.memory.buffer),
+    out64: new Map(),
+    out32: new Map(),
+    scratch64: new Map(),
+    chunks: new WeakMap(),
+  };
 }
 
 /**
@@ -122,6 +136,7 @@ function reserve(k: WasmKernels, bytes: number): void {
   k.f32 = new Float32Array(k.exports.memory.buffer);
   k.out64.clear();
   k.out32.clear();
+  k.scratch64.clear();
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
@@ -178,5 +193,61 @@ export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Read
     w.out32.set(nc, view);
   }
   out.set(view);
+  return true;
+}
+
+/** Elements per chunk when streaming long vectors through the module (3 arrays fit in L1). */
+const CHUNK = 1024;
+
+function chunksOf(w: WasmKernels, a: Readonly<Float64Array>): Float64Array[] {
+  let views = w.chunks.get(a);
+  if (views === undefined) {
+    views = [];
+    for (let i = 0; i < a.length; i += CHUNK) views.push((a as Float64Array).subarray(i, Math.min(i + CHUNK, a.length)));
+    w.chunks.set(a, views);
+  }
+  return views;
+}
+
+function scratchView(w: WasmKernels, offset: number, n: number): Float64Array {
+  const key = offset * 4096 + n;
+  let view = w.scratch64.get(key);
+  if (view === undefined) {
+    view = new Float64Array(w.exports.memory.buffer, offset, n);
+    w.scratch64.set(key, view);
+  }
+  return view;
+}
+
+/**
+ * One Adam step in place on the WebAssembly kernels (`f64x2`), streaming `updates` (gradients in,
+ * updates out), `mu` and `nu` through the module in L1-sized chunks; bit-identical to
+ * scaleByAdam's JavaScript loop. Returns false (and does nothing) when the kernels are
+ * unavailable or the lengths differ.
+ */
+export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number): boolean {
+  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
+  if (w === null || mu.length !== updates.length || nu.length !== updates.length) return false;
+  const g = w.base;
+  const m = g + CHUNK * 8;
+  const v = m + CHUNK * 8;
+  reserve(w, v + CHUNK * 8);
+  const f64 = w.f64;
+  const gs = chunksOf(w, updates);
+  const ms = chunksOf(w, mu);
+  const vs = chunksOf(w, nu);
+  for (let c = 0; c < gs.length; c++) {
+    const gc = gs[c]!;
+    const mc = ms[c]!;
+    const vc = vs[c]!;
+    const n = gc.length;
+    f64.set(gc, g >> 3);
+    f64.set(mc, m >> 3);
+    f64.set(vc, v >> 3);
+    w.exports.adam64(g, m, v, n, b1, b2, c1, c2, eps);
+    gc.set(scratchView(w, g, n));
+    mc.set(scratchView(w, m, n));
+    vc.set(scratchView(w, v, n));
+  }
   return true;
 }
