@@ -18,14 +18,19 @@ const simd = await initKernels();
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, wasmSimdKernels: simd };
 say(`gradstream bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}`);
 
+// `--only W1` (or W2, W3) runs one workload, without the memory and event-loop parts: for quick looks.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const runs: readonly (readonly [string, () => Promise<WorkloadResult>])[] = [
+  ['W1', () => benchW1(7)],
+  ['W2', () => benchW2(7)],
+  ['W3', () => benchW3(5)],
+];
 const workloads: WorkloadResult[] = [];
-workloads.push(await benchW1(7));
-workloads.push(await benchW2(7));
-workloads.push(await benchW3(5));
-say('\nmemory: 1,000,000 W1 steps of the reactive sync loop …');
-const memory = await benchMemory();
-say('event loop: W3 with the sliced loop …');
-const eventLoop = await benchEventLoop(3);
+for (const [id, run] of runs) if (only === undefined || only === id) workloads.push(await run());
+if (only === undefined) say('\nmemory: 1,000,000 W1 steps of the reactive sync loop …');
+const memory = only === undefined ? await benchMemory() : null;
+if (only === undefined) say('event loop: W3 with the sliced loop …');
+const eventLoop = only === undefined ? await benchEventLoop(3) : null;
 
 const report = {
   machine,
@@ -44,14 +49,15 @@ for (const w of workloads) {
   const rows = Object.entries(report.workloads[w.id]!).map(([name, r]) => [name, r.rate, w.results.find((m) => m.name === name)!.ms, r.gflops, r.ratioToPlain, r.ratioToFastestPeer]);
   printTable(`${w.title} — median of interleaved rounds`, ['contender', 'steps/s', 'ms/run', 'GFLOP/s', '× plain', '× fastest peer'], rows);
 }
-say(`\nmemory (W1, reactive sync, ${memory.steps.toLocaleString('en-US')} steps): heap ${formatNumber(memory.heapStartBytes / 1024)} → ${formatNumber(memory.heapEndBytes / 1024)} KiB (${memory.growthBytesPerStep.toFixed(4)} B/step), ${memory.gcMinor} scavenges, ${memory.gcMajor} unforced full GCs: ${memory.flat ? 'flat' : 'NOT flat'}`);
-say(`event loop (W3, reactive sliced): delay p50 ${eventLoop.p50Ms.toFixed(1)} ms, p99 ${eventLoop.p99Ms.toFixed(1)} ms, max ${eventLoop.maxMs.toFixed(1)} ms; sliced/sync throughput ${eventLoop.slicedToSync.toFixed(3)}`);
-
-const w1 = report.workloads['W1']!;
-const w3 = report.workloads['W3']!;
-say(
-  `\ntargets: W3 reactive sync ${formatNumber(w3['reactive sync']!.gflops)} GFLOP/s (≥ 10) and ${formatNumber(w3['reactive sync']!.rate / w3['tfjs-wasm']!.rate)}× tfjs-wasm (≥ 2.5); ` +
-    `float32 loop ${formatNumber(w3['plain float32']!.gflops)} GFLOP/s (≥ 20); W1 reactive/plain ${formatNumber(w1['reactive sync']!.ratioToPlain)} (≥ 0.5); ` +
-    `W3 sliced/sync ${formatNumber(w3['reactive sliced']!.rate / w3['reactive sync']!.rate)} (≥ 0.9) with p99 ${eventLoop.p99Ms.toFixed(1)} ms (< 20)`,
-);
+if (memory !== null && eventLoop !== null) {
+  say(`\nmemory (W1, reactive sync, ${memory.steps.toLocaleString('en-US')} steps): heap ${formatNumber(memory.heapStartBytes / 1024)} → ${formatNumber(memory.heapEndBytes / 1024)} KiB (${memory.growthBytesPerStep.toFixed(4)} B/step), ${memory.gcMinor} scavenges, ${memory.gcMajor} unforced full GCs: ${memory.flat ? 'flat' : 'NOT flat'}`);
+  say(`event loop (W3, reactive sliced): delay p50 ${eventLoop.p50Ms.toFixed(1)} ms, p99 ${eventLoop.p99Ms.toFixed(1)} ms, max ${eventLoop.maxMs.toFixed(1)} ms; sliced/sync throughput ${eventLoop.slicedToSync.toFixed(3)}`);
+  const w1 = report.workloads['W1']!;
+  const w3 = report.workloads['W3']!;
+  say(
+    `\ntargets: W3 reactive sync ${formatNumber(w3['reactive sync']!.gflops)} GFLOP/s (≥ 10) and ${formatNumber(w3['reactive sync']!.rate / w3['tfjs-wasm']!.rate)}× tfjs-wasm (≥ 2.5); ` +
+      `float32 loop ${formatNumber(w3['plain float32']!.gflops)} GFLOP/s (≥ 20); W1 reactive/plain ${formatNumber(w1['reactive sync']!.ratioToPlain)} (≥ 0.5); ` +
+      `W3 sliced/sync ${formatNumber(w3['reactive sliced']!.rate / w3['reactive sync']!.rate)} (≥ 0.9) with p99 ${eventLoop.p99Ms.toFixed(1)} ms (< 20)`,
+  );
+}
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);

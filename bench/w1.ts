@@ -1,12 +1,14 @@
 /**
  * W1 — the seed lesson: one 4×4 linear layer without bias, x = [1, 2, 3, 4], target [2, 3, 4, 5],
  * MSE, SGD lr 0.01, full batch, 200,000 steps. Contenders: the reactive loop (sync and sliced),
- * a plain hand-written loop, the kernels alone (the layer's matmul + matmulTransA per step), and
+ * a plain hand-written loop, a plain loop over the library's model/loss/optimizer calls (no RxJS:
+ * what the generic calls cost), the kernels alone (the layer's matmul + matmulTransA per step), and
  * TensorFlow.js (cpu, wasm; timed on 2,000 steps, reported per step).
  */
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { dense, forward, fullBatch, gradient, loss, matmul, matmulTransA, mse, paramsFrom, sequential, sgd, train, update } from '../src/index.js';
 import { check, interleave, maxRelDiff, say, type WorkloadResult } from './harness.js';
+import { plainLoop, type Setup } from './loops.js';
 import { tfjsPeer } from './tfjsPeer.js';
 
 export const X = [1, 2, 3, 4];
@@ -62,6 +64,17 @@ export async function reactiveW1(steps: number, scheduler: 'sync' | 'sliced', lo
   return last.loss;
 }
 
+/** The plain loop over the library's model, loss, optimizer and data reader (no RxJS). */
+const librarySetup: Setup = {
+  model,
+  lossFn: mseLoss,
+  optimizer: () => sgd({ lr: LR }),
+  init: paramsFrom(model.layout, { '0.W': W0 }),
+  source: () => fullBatch([X], [T]),
+  batch: 1,
+  outCols: 4,
+};
+
 /** The layer's two kernels per step, alone. */
 function kernelsW1(steps: number): void {
   const x = Float64Array.from(X);
@@ -82,6 +95,10 @@ export async function benchW1(rounds: number): Promise<WorkloadResult> {
   await reactiveW1(1000, 'sync', lr);
   const dPlain = maxRelDiff(lr, lp, 1);
   check(lr.length === 1001 && dPlain <= 1e-12, `W1: reactive and plain losses differ by ${dPlain} (${lr.length} records)`);
+  const ll: number[] = [];
+  plainLoop({ ...librarySetup, maxSteps: 1000 }, ll);
+  const dLib = maxRelDiff(ll, lp, 1);
+  check(ll.length === 1001 && dLib <= 1e-12, `W1: the library loop's losses differ by ${dLib}`);
   const sliced = await reactiveW1(1000, 'sliced');
   check(Math.abs(sliced - lp[1000]!) <= 1e-12 * Math.max(1, lp[1000]!), `W1: sliced loop's final loss ${sliced} ≠ ${lp[1000]}`);
   const spec = { layers: [{ W: Float64Array.from(W0), inputs: 4, units: 4 }], loss: 'mse' as const, optimizer: { kind: 'sgd' as const, lr: LR }, x: Float64Array.from(X), y: Float64Array.from(T), rows: 1, batch: 1 };
@@ -98,6 +115,7 @@ export async function benchW1(rounds: number): Promise<WorkloadResult> {
       { name: 'reactive sync', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => reactiveW1(W1_STEPS, 'sync').then(() => undefined) },
       { name: 'reactive sliced', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => reactiveW1(W1_STEPS, 'sliced').then(() => undefined) },
       { name: 'plain', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => void plainW1(W1_STEPS) },
+      { name: 'plain library loop', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => void plainLoop({ ...librarySetup, maxSteps: W1_STEPS }) },
       { name: 'kernels', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => kernelsW1(W1_STEPS) },
       { name: 'tfjs-cpu', steps: PEER_STEPS, flopsPerStep: FLOPS, run: () => cpu.run(PEER_STEPS).then(() => undefined), peer: true },
       { name: 'tfjs-wasm', steps: PEER_STEPS, flopsPerStep: FLOPS, run: () => wasm.run(PEER_STEPS).then(() => undefined), peer: true },
