@@ -1,6 +1,8 @@
 import { EXIT, describeFailure } from './cliError.js';
 import type { CliIO } from './cliIO.js';
+import { evalCommand } from './commands/evaluate.js';
 import { infoCommand } from './commands/info.js';
+import { predictCommand } from './commands/predict.js';
 import { plotCommand } from './commands/plot.js';
 import { schemaCommand } from './commands/schema.js';
 import { trainCommand } from './commands/train.js';
@@ -25,6 +27,8 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   train: { summary: 'train CONFIG [--json] [--resume CKPT] …   train from a JSON/YAML config', run: trainCommand },
+  eval: { summary: 'eval CHECKPOINT DATA [--json]             loss and accuracy of trained weights', run: evalCommand },
+  predict: { summary: 'predict CHECKPOINT DATA [--format F]     predictions (class and probabilities)', run: predictCommand },
   plot: { summary: 'plot LOG.jsonl --out FILE.svg            draw a loss curve as SVG', run: plotCommand },
   schema: { summary: 'schema                                   print the JSON Schema of configs', run: schemaCommand },
   info: { summary: 'info CHECKPOINT.json                     validate and describe a checkpoint', run: infoCommand },

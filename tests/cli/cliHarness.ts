@@ -1,6 +1,6 @@
 /** Runs the `gradstream` command in-process (runCli, for coverage) or as the built binary (a child process). */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../src/cli/run.js';
@@ -70,3 +70,14 @@ export function bin(args: string[], cwd = ROOT): Promise<CliResult> {
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'gradstream-cli-'));
 }
+
+/** Trains `config` (a file in examples/ or an object) into a fresh checkpoint folder. */
+export async function trained(config: string | object): Promise<{ dir: string; file: string; ckpt: string }> {
+  const dir = tempDir();
+  const file = typeof config === 'string' ? join(EXAMPLES, config) : join(dir, 'run.json');
+  if (typeof config !== 'string') writeFileSync(file, JSON.stringify(config));
+  const r = await cli(['train', file, '--quiet', '--checkpoint-dir', join(dir, 'ck')]);
+  if (r.code !== 0) throw new Error(`training failed: ${r.err}`);
+  return { dir, file, ckpt: join(dir, 'ck/last.json') };
+}
+
