@@ -1,6 +1,15 @@
 // gradstream/node — everything in `gradstream`, plus the sinks that need Node's `fs`.
 export * from './index.js';
 
+// --- file sources: CSV and JSON Lines, streamed
+export { fromCsv } from './node/fromCsv.js';
+export type { FromCsvOptions } from './node/fromCsv.js';
+export { fromJsonl } from './node/fromJsonl.js';
+export type { FromJsonlOptions } from './node/fromJsonl.js';
+export type { FileBatchSource } from './node/fileBatchSource.js';
+export type { FileSourceOptions, FileSplit } from './node/fileSource.js';
+export type { ColumnOptions } from './node/columns.js';
+
 // --- file sinks
 export { checkpoint } from './sinks/checkpoint.js';
 export type { CheckpointOperator, CheckpointOptions, CheckpointWritten } from './sinks/checkpoint.js';

@@ -1,0 +1,77 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
+import { GradstreamError } from '../core/errors.js';
+import { END_OF_FILE, type RowStream } from './fileSource.js';
+
+/**
+ * Opens one pass: the file streams through `csv-parse` (quotes, CRLF, BOM), records are pulled
+ * with `read()` while buffered; `line()` is the line where the record last read starts (1-based,
+ * the header being line 1). Line numbers are counted here (`csv-parse`'s `info` snapshots cost
+ * more than the parse): one per record plus the line breaks inside its quoted fields; blank lines
+ * are skipped and counted.
+ */
+export function csvRows(path: string, delimiter: string, header: boolean): RowStream<string[]> {
+  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, from_line: header ? 2 : 1 });
+  let error: unknown;
+  let ended = false;
+  let closed = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  pipeline(createReadStream(path, { highWaterMark: 1 << 16 }), parser, (e) => {
+    if (e !== null && e !== undefined && !closed) error = e;
+    notify();
+  });
+  parser.on('readable', notify);
+  parser.on('end', () => {
+    ended = true;
+    notify();
+  });
+  let nextLine = header ? 2 : 1;
+  let current = 0;
+  return {
+    read() {
+      for (;;) {
+        if (error !== undefined) throw csvError(path, error);
+        const rec = parser.read() as string[] | null;
+        if (rec === null) return ended ? END_OF_FILE : null;
+        current = nextLine;
+        nextLine += 1;
+        for (let i = 0; i < rec.length; i++) {
+          const f = rec[i]!;
+          if (f.length > 0 && f.indexOf('\n') >= 0) nextLine += countBreaks(f);
+        }
+        if (rec.length === 1 && rec[0] === '') continue; // a blank line
+        return rec;
+      }
+    },
+    wait: () =>
+      new Promise<void>((resolve) => {
+        if (error !== undefined || ended || parser.readableLength > 0) resolve();
+        else wake = resolve;
+      }),
+    close() {
+      closed = true;
+      parser.destroy();
+      notify();
+    },
+    line: () => current,
+  };
+}
+
+function countBreaks(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n += 1;
+  return n;
+}
+
+/** csv-parse's errors (unclosed quotes, …) as a `GradstreamError` naming the file and line. */
+export function csvError(path: string, e: unknown): unknown {
+  if (e instanceof GradstreamError || !(e instanceof Error) || !('code' in e) || !String(e.code).startsWith('CSV_')) return e;
+  const line = (e as { lines?: number }).lines;
+  return new GradstreamError({ code: 'invalid_dataset', path: line === undefined ? path : `${path} row ${line}`, expected: 'valid CSV', received: e.message });
+}

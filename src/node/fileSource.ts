@@ -1,0 +1,327 @@
+import { GradstreamError, describeValue } from '../core/errors.js';
+import { createRng, type Rng } from '../core/rng.js';
+import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from '../streams/batchSource.js';
+import { createReadySignal, type ReadyState } from '../streams/readySignal.js';
+import type { Batch } from '../streams/stepRecord.js';
+
+/** A seeded split of a file's rows into a training and a validation part (see {@link FileSourceOptions.split}). */
+export interface FileSplit {
+  /** The fraction of rows held out for validation, in (0, 1). */
+  readonly validation: number;
+  /** Which rows are held out: row `r` goes to validation when a hash of `(seed, r)` falls below `validation`. */
+  readonly seed: number;
+  /** The part this source reads. */
+  readonly part: 'train' | 'validation';
+}
+
+/** Options every file source shares (`fromCsv`, `fromJsonl`). */
+export interface FileSourceOptions {
+  /** Rows per batch (default 32); the last batch of an epoch may be smaller. */
+  readonly batchSize?: number;
+  /** Passes over the file (default `Infinity`); after the last one the loop stops with `'dataEnd'`. */
+  readonly epochs?: number;
+  /** Shuffle the rows of each epoch through a seeded buffer of `shuffleBuffer` rows (default false). Needs `seed`. */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffles: epoch `e`'s order depends on `(seed, e)` only. */
+  readonly seed?: number;
+  /**
+   * Rows held by the shuffle buffer (default 10,000; memory `shuffleBuffer × columns × 8` bytes).
+   * A row leaves the buffer for a random slot's row; a buffer as large as the file is a full shuffle.
+   */
+  readonly shuffleBuffer?: number;
+  /** Read only one part of a seeded split (the same `validation` and `seed` in both sources give disjoint parts). */
+  readonly split?: FileSplit;
+}
+
+/** What {@link RowStream.read} returns at the end of the file. */
+export const END_OF_FILE: unique symbol = Symbol('gradstream.endOfFile');
+
+/** One pass over a file's data records, pulled synchronously while they are buffered. */
+export interface RowStream<Raw> {
+  /** The next record if one is buffered, `null` if none yet, {@link END_OF_FILE} at the end. Throws a read or parse error. */
+  read(): Raw | null | typeof END_OF_FILE;
+  /** Resolves when `read()` may return something other than `null`. */
+  wait(): Promise<void>;
+  /** Closes the file. */
+  close(): void;
+  /** The row number of the record last read, as messages show it (the line in the file). */
+  line(): number;
+}
+
+/** A file format for {@link fileSource}: passes over the raw records, and their decoding. */
+export interface RowFormat<Raw> {
+  /** The file, as the user named it (for messages). */
+  readonly file: string;
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Opens one pass over the file's data records. */
+  rows(): RowStream<Raw>;
+  /** Writes the record's inputs then its targets at `out[o…]`; throws a `GradstreamError` naming `row` and the column. */
+  decode(raw: Raw, row: number, out: Float64Array, o: number): void;
+}
+
+/** Validated options of a file source. */
+interface Settings {
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly shuffleBuffer: number;
+  readonly split: FileSplit | undefined;
+}
+
+/** Checks the options every file source shares; `where` prefixes the error paths (`fromCsv`). */
+export function fileSettings(options: FileSourceOptions, where: string): Settings {
+  const batchSize = options.batchSize ?? 32;
+  const int = (name: string, v: unknown, min: number): void => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new GradstreamError({ code: 'invalid_config', path: `${where}.${name}`, expected: `an integer ≥ ${min}`, received: describeValue(v) });
+    }
+  };
+  int('batchSize', batchSize, 1);
+  const epochs = options.epochs ?? Infinity;
+  if (epochs !== Infinity) int('epochs', epochs, 1);
+  const shuffle = options.shuffle ?? false;
+  if (typeof shuffle !== 'boolean') throw new GradstreamError({ code: 'invalid_config', path: `${where}.shuffle`, expected: 'a boolean', received: describeValue(shuffle) });
+  const shuffleBuffer = options.shuffleBuffer ?? 10_000;
+  int('shuffleBuffer', shuffleBuffer, 1);
+  let seed = 0;
+  if (options.seed !== undefined) {
+    if (!Number.isSafeInteger(options.seed)) throw new GradstreamError({ code: 'invalid_config', path: `${where}.seed`, expected: 'a safe integer', received: describeValue(options.seed) });
+    seed = options.seed;
+  } else if (shuffle) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${where}.shuffle`, expected: 'a seed to shuffle with', received: 'no seed' });
+  }
+  const split = options.split;
+  if (split !== undefined) {
+    if (typeof split.validation !== 'number' || !(split.validation > 0 && split.validation < 1)) {
+      throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.validation`, expected: 'a fraction in (0, 1)', received: describeValue(split.validation) });
+    }
+    if (!Number.isSafeInteger(split.seed)) throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.seed`, expected: 'a safe integer', received: describeValue(split.seed) });
+    if (split.part !== 'train' && split.part !== 'validation') {
+      throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.part`, expected: "'train' or 'validation'", received: describeValue(split.part) });
+    }
+  }
+  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split };
+}
+
+/** Whether data row `row` (0-based) of the file is held out for validation by `split`. */
+export function isHeldOut(split: FileSplit, row: number): boolean {
+  return hash32(split.seed, row) / 0x100000000 < split.validation;
+}
+
+/** A 32-bit hash of (seed, n) (murmur3's finalizer over both). */
+function hash32(seed: number, n: number): number {
+  let h = (seed ^ Math.floor(seed / 0x100000000)) >>> 0;
+  h = Math.imul(h ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (n >>> 0) ^ (h >>> 15), 0xc2b2ae35) >>> 0;
+  h = Math.imul(h ^ Math.floor(n / 0x100000000) ^ (h >>> 13), 0x27d4eb2f) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Mini-batches streamed from a file, one pass per epoch: rows are decoded into preallocated
+ * buffers (a seeded shuffle buffer, a small ring of rows ready for the loop, the batch), read only
+ * as the loop consumes them. The reader is asynchronous: `next()` returns `NOT_READY` while the
+ * file is being read. `cursor().epochEnd` is true on the last batch of each epoch; `open(cursor)`
+ * resumes exactly (the rows before it are read again and skipped).
+ */
+export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): BatchSource {
+  const { batchSize, epochs, shuffle, seed, shuffleBuffer, split } = settings;
+  const inputs = format.inputs;
+  const width = inputs + format.outputs;
+  return {
+    open(at?: DataCursor): BatchReader {
+      let epoch = at?.epoch ?? 0;
+      if (!(Number.isInteger(epoch) && epoch >= 0 && Number.isInteger(at?.batchIndex ?? 0) && (at?.batchIndex ?? 0) >= 0)) {
+        throw new GradstreamError({ code: 'invalid_state', path: 'cursor', expected: 'an epoch ≥ 0 and a batchIndex ≥ 0', received: JSON.stringify(at) });
+      }
+      let skip = (at?.batchIndex ?? 0) * batchSize; // rows to pass over when resuming
+      const cursor = { epoch, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
+      const poolSize = shuffle ? shuffleBuffer : 0;
+      const pool = new Float64Array(poolSize * width);
+      let poolCount = 0;
+      const outCap = 2 * batchSize + 1;
+      const ring = new Float64Array(outCap * width);
+      let head = 0;
+      let count = 0;
+      const bx = new Float64Array(batchSize * inputs);
+      const by = new Float64Array(batchSize * (width - inputs));
+      const full: Batch = { x: bx, y: by, size: batchSize };
+      const partials: (Batch | undefined)[] = [];
+
+      let it: RowStream<Raw> | null = null;
+      let fileEnded = false;
+      let rowsRead = 0; // data rows of the file seen this pass (both parts of a split)
+      let rowsKept = 0; // rows of this source's part this pass
+      let rng: Rng = createRng(0);
+      let pulling = false;
+      let closed = false;
+      let epochDone = false;
+      let failure: unknown;
+      let failed = false;
+
+      const fail = (e: unknown): void => {
+        if (failed) return;
+        failed = true;
+        failure = e;
+        release();
+      };
+      const release = (): void => {
+        const i = it;
+        it = null;
+        i?.close();
+      };
+      const startEpoch = (): void => {
+        it = format.rows();
+        fileEnded = false;
+        rowsRead = 0;
+        rowsKept = 0;
+        poolCount = 0;
+        rng = createRng(epochSeed(seed, epoch));
+      };
+      const slot = (): number => {
+        const s = (head + count) % outCap;
+        count += 1;
+        return s * width;
+      };
+      const movePool = (j: number, to: number): void => {
+        const from = j * width;
+        for (let k = 0; k < width; k++) ring[to + k] = pool[from + k]!;
+      };
+      /** Moves random rows of the shuffle buffer to the ring once the file has ended. */
+      const drainPool = (): void => {
+        while (fileEnded && poolCount > 0 && count < outCap) {
+          const j = rng.int(poolCount);
+          movePool(j, slot());
+          poolCount -= 1;
+          if (j !== poolCount) pool.copyWithin(j * width, poolCount * width, (poolCount + 1) * width);
+        }
+      };
+      const take = (n: number): Batch => {
+        const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
+        const outs = width - inputs;
+        for (let r = 0; r < n; r++) {
+          const o = ((head + r) % outCap) * width;
+          for (let k = 0; k < inputs; k++) bx[r * inputs + k] = ring[o + k]!;
+          for (let k = 0; k < outs; k++) by[r * outs + k] = ring[o + inputs + k]!;
+        }
+        head = (head + n) % outCap;
+        count -= n;
+        return b;
+      };
+      const discard = (): void => {
+        while (skip > 0 && count > 0) {
+          head = (head + 1) % outCap;
+          count -= 1;
+          skip -= 1;
+        }
+      };
+
+      const pump = async (): Promise<void> => {
+        pulling = true;
+        try {
+          while (!closed && !failed && it !== null && !fileEnded && count < outCap) {
+            const source = it;
+            const raw = source.read();
+            if (raw === null) {
+              if (count >= batchSize) signal.notify();
+              await source.wait();
+              if (closed || failed || it !== source) break;
+              continue;
+            }
+            if (raw === END_OF_FILE) {
+              fileEnded = true;
+              if (rowsKept === 0) {
+                throw new GradstreamError({ code: 'invalid_dataset', path: format.file, expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`, received: 'none' });
+              }
+              break;
+            }
+            const row = rowsRead;
+            rowsRead += 1;
+            if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) continue;
+            rowsKept += 1;
+            if (!shuffle) {
+              format.decode(raw, source.line(), ring, slot());
+            } else if (poolCount < poolSize) {
+              format.decode(raw, source.line(), pool, poolCount * width);
+              poolCount += 1;
+            } else {
+              const j = rng.int(poolSize);
+              const to = slot();
+              movePool(j, to);
+              format.decode(raw, source.line(), pool, j * width);
+            }
+          }
+        } catch (e: unknown) {
+          fail(e);
+        }
+        pulling = false;
+        signal.notify();
+      };
+      const demand = (): void => {
+        if (!pulling && !closed && !failed && it !== null && !fileEnded && count < outCap) void pump();
+      };
+
+      /** Rows of this epoch still to come after the ring's. */
+      const more = (): boolean => !fileEnded || poolCount > 0;
+      const state = (): ReadyState => {
+        if (failed) return 'failed';
+        if (fileEnded) return 'ready';
+        return count > batchSize || (count === batchSize && poolCount > 0 && skip === 0) ? 'ready' : 'wait';
+      };
+      const signal = createReadySignal(state, () => failure);
+
+      return {
+        next(): Batch | null | NotReady {
+          if (failed || closed) return NOT_READY;
+          if (it === null) {
+            if (epochDone) {
+              epoch += 1;
+              epochDone = false;
+              cursor.batchIndex = -1; // the new epoch's first batch is batch 0
+            }
+            if (epoch >= epochs) return null;
+            startEpoch();
+          }
+          drainPool();
+          discard();
+          drainPool();
+          if (skip > 0 && fileEnded && poolCount === 0) {
+            fail(new GradstreamError({ code: 'invalid_state', path: 'cursor', expected: `a batchIndex inside epoch ${epoch} of ${format.file}`, received: JSON.stringify(at) }));
+            return NOT_READY;
+          }
+          let out: Batch | NotReady = NOT_READY;
+          if (skip === 0) {
+            if (count >= batchSize && (count > batchSize || more())) out = take(batchSize);
+            else if (fileEnded && poolCount === 0 && count > 0) out = take(count);
+          }
+          if (out !== NOT_READY) {
+            drainPool();
+            cursor.epoch = epoch;
+            cursor.batchIndex += 1;
+            cursor.epochEnd = count === 0 && !more();
+            if (cursor.epochEnd) {
+              epochDone = true;
+              it = null;
+            }
+          }
+          demand();
+          return out;
+        },
+        cursor: () => cursor,
+        whenReady: signal.wait,
+        close() {
+          if (closed) return;
+          closed = true;
+          release();
+        },
+      };
+    },
+  };
+}
+
+/** The shuffle generator's seed of one epoch: independent across epochs, a function of `(seed, epoch)`. */
+function epochSeed(seed: number, epoch: number): number {
+  return hash32(seed ^ 0x5bd1e995, epoch);
+}

@@ -1,0 +1,109 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parse as parseSync } from 'csv-parse/sync';
+import { GradstreamError, describeValue } from '../core/errors.js';
+import { createLabelEncoder, notANumber, parseDecimal, planColumns, unknownClass, type ColumnOptions } from './columns.js';
+import { fileSettings, fileSource, type FileSourceOptions, type RowStream } from './fileSource.js';
+import { csvError, csvRows } from './csvRows.js';
+import { fileInfo, type FileBatchSource } from './fileBatchSource.js';
+
+/** Options of {@link fromCsv}. */
+export interface FromCsvOptions extends FileSourceOptions, ColumnOptions {
+  /** Whether the first line names the columns (default true). Without it, columns are 0-based indices. */
+  readonly header?: boolean;
+  /** The field separator (default `,`). */
+  readonly delimiter?: string;
+}
+
+/**
+ * Mini-batches streamed from a CSV file (RFC 4180: quoted fields, `""` escapes, CRLF or LF line
+ * ends, a BOM), parsed by `csv-parse` as the loop consumes them, so a file larger than memory
+ * trains with flat memory. Inputs are the `features` columns; targets the numeric `targets`
+ * columns, or a categorical `label` column mapped to class indices (`classes()` reports the
+ * mapping, `classIndex(label)` encodes a label at prediction time and refuses an unknown one).
+ *
+ * The header is read and checked when `fromCsv` is called: a missing file, an empty one, unknown
+ * columns or bad options throw a `GradstreamError` at once. A bad row met while training errors
+ * the run with the file, row (the line number, the header being row 1) and column named:
+ * `data.csv row 17, column "age": expected a finite number, received "n/a"`. Epochs, seeded
+ * shuffling through a bounded buffer, seeded train/validation splits and resuming are those of
+ * every file source.
+ *
+ * @example
+ * import { fromCsv } from 'gradstream/node';
+ * const data = fromCsv('iris.csv', { label: 'species', batchSize: 16, epochs: 50, shuffle: true, seed: 1 });
+ * data.classes(); // ['setosa', 'versicolor', 'virginica'] once read
+ */
+export function fromCsv(path: string, options: FromCsvOptions = {} as FromCsvOptions): FileBatchSource {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromCsv.path', expected: 'a file path', received: describeValue(path) });
+  }
+  const settings = fileSettings(options, 'fromCsv');
+  const header = options.header ?? true;
+  const delimiter = options.delimiter ?? ',';
+  if (typeof delimiter !== 'string' || delimiter.length === 0 || /["\r\n]/.test(delimiter)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromCsv.delimiter', expected: 'a non-empty string without quotes or line breaks', received: describeValue(delimiter) });
+  }
+  const first = firstRecords(path, delimiter);
+  if (first.length === 0) throw new GradstreamError({ code: 'invalid_dataset', path, expected: header ? 'a header line and data rows' : 'data rows', received: 'an empty file' });
+  if (header && first.length < 2) throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one data row after the header', received: 'none' });
+  const names = header ? first[0]! : first[0]!.map((_, i) => `column ${i}`);
+  const plan = planColumns(path, names, options, 'fromCsv', !header);
+  const labels = createLabelEncoder(options.classes, 'fromCsv');
+  const columns = names.length;
+  const { features, targets, label } = plan;
+  const inputs = features.length;
+  const outputs = label >= 0 ? 1 : targets.length;
+
+  const decode = (rec: string[], row: number, out: Float64Array, o: number): void => {
+    if (rec.length !== columns) {
+      throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${row}`, expected: `${columns} fields${header ? ' (as the header)' : ' (as the first row)'}`, received: String(rec.length) });
+    }
+    for (let k = 0; k < inputs; k++) {
+      const c = features[k]!;
+      const v = parseDecimal(rec[c]!);
+      if (v !== v) throw notANumber(path, row, names[c]!, rec[c]);
+      out[o + k] = v;
+    }
+    if (label >= 0) {
+      const i = labels.encode(rec[label]!);
+      if (i < 0) throw unknownClass(`${path} row ${row}, column ${JSON.stringify(names[label])}`, labels.classes(), rec[label]);
+      out[o + inputs] = i;
+      return;
+    }
+    for (let k = 0; k < outputs; k++) {
+      const c = targets[k]!;
+      const v = parseDecimal(rec[c]!);
+      if (v !== v) throw notANumber(path, row, names[c]!, rec[c]);
+      out[o + inputs + k] = v;
+    }
+  };
+
+  const rows = (): RowStream<string[]> => csvRows(path, delimiter, header);
+
+  const source = fileSource({ file: path, inputs, outputs, rows, decode }, settings);
+  return fileInfo(source, path, names, plan, labels);
+}
+
+/** The first records of the file (the header and the first row), read synchronously. */
+function firstRecords(path: string, delimiter: string): string[][] {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e: unknown) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromCsv.path', expected: 'a readable file', received: `${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+  }
+  try {
+    const chunk = Buffer.alloc(1 << 16);
+    const n = readSync(fd, chunk, 0, chunk.length, 0);
+    let text = chunk.toString('utf8', 0, n);
+    // Keep whole lines only (unless the whole file fits).
+    if (n === chunk.length) text = text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1));
+    try {
+      return parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to_line: 2 }) as string[][];
+    } catch (e: unknown) {
+      throw csvError(path, e);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
