@@ -272,3 +272,19 @@ describe('gradstream train: bad input', () => {
     expect(err).toEqual(['gradstream train: write EPIPE']);
   });
 });
+
+describe('the README', () => {
+  it("trains its full config example as shown", async () => {
+    const readme = readFileSync(join(EXAMPLES, '../README.md'), 'utf8');
+    const at = readme.indexOf('### The config');
+    const start = readme.indexOf('```json\n', at) + 8;
+    const config = JSON.parse(readme.slice(start, readme.indexOf('```', start))) as Record<string, unknown>;
+    const r = await trainJson(config);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const e = end(r.lines);
+    expect(e.reason).toBe('threshold');
+    expect(e.metrics).toEqual({ accuracy: 1, valAccuracy: 1 });
+    expect(existsSync(join(r.file, '../checkpoints/run1/last.json'))).toBe(true);
+  });
+});
