@@ -107,7 +107,7 @@ function firstObject(path: string): { value: Record<string, unknown>; line: numb
       }
       return { value: value as Record<string, unknown>, line: i + 1 };
     }
-    throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one JSON object line', received: n === 0 ? 'an empty file' : 'no complete line in the first MiB' });
+    throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one JSON object line', received: n === 0 ? 'an empty file' : n < chunk.length ? 'only blank lines' : 'no complete line in the first MiB' });
   } finally {
     closeSync(fd);
   }
