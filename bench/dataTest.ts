@@ -24,7 +24,7 @@ async function generate(): Promise<void> {
     const [a, b, c, d] = [r(), r(), r(), r()];
     buf += `${a.toFixed(5)},${b.toFixed(5)},${c.toFixed(5)},${d.toFixed(5)},${(2 * a - b + 0.5 * c + 3 * d + 1).toFixed(5)}\n`;
     if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
       buf = '';
     }
   }
