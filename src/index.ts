@@ -133,7 +133,7 @@ export { cosineDecay } from './core/schedules/cosineDecay.js';
 export type { CosineDecayOptions } from './core/schedules/cosineDecay.js';
 export { bindHyperParam } from './ops/bindHyperParam.js';
 export { reduceOnPlateau } from './ops/reduceOnPlateau.js';
-export type { ReduceOnPlateauOptions } from './ops/reduceOnPlateau.js';
+export type { ReduceOnPlateauOperator, ReduceOnPlateauOptions } from './ops/reduceOnPlateau.js';
 export { OptimizerConfig, ScheduleConfig } from './schemas/optimizerConfig.js';
 export { optimizerFromConfig } from './schemas/optimizerFromConfig.js';
 
@@ -203,16 +203,35 @@ export type { PageHinkley, PageHinkleyOptions } from './core/drift/pageHinkley.j
 
 // --- sinks
 export { earlyStopping } from './sinks/earlyStopping.js';
-export type { EarlyStoppingOptions } from './sinks/earlyStopping.js';
-export { formatLogLine, log } from './sinks/log.js';
-export type { LogOptions } from './sinks/log.js';
+export type { WithBest } from './sinks/earlyStopping.js';
+export { formatLogLine, formatNumber, log } from './sinks/log.js';
+export { formatDuration, progress } from './sinks/progress.js';
+export { history } from './sinks/history.js';
+export type { History, HistoryOperator } from './sinks/history.js';
 export { snapshot } from './sinks/snapshot.js';
 export type { StepSnapshot } from './sinks/snapshot.js';
-export { decodeCheckpoint, encodeCheckpoint } from './sinks/checkpointCodec.js';
-export type { Checkpoint } from './sinks/checkpointCodec.js';
+export { EarlyStoppingOptions, HistoryOptions, LogOptions, ProgressOptions } from './schemas/sinkOptions.js';
+export type { HasJson, Stateful, WritableLike } from './schemas/sinkOptions.js';
+
+// --- checkpoints (any storage; files: `checkpoint`, `resume`, `loadModel` in gradstream/node)
+export { checkLayout, decodeCheckpoint, encodeCheckpoint } from './sinks/checkpointCodec.js';
+export type { Checkpoint, CheckpointBest, CheckpointExtras } from './sinks/checkpointCodec.js';
+export { checkpointTo } from './sinks/checkpointTo.js';
+export type { CheckpointOperator, CheckpointWritten } from './sinks/checkpointTo.js';
+export { CheckpointToOptions } from './schemas/sinkOptions.js';
+export type { CheckpointStorage } from './sinks/checkpointStorage.js';
+export { memoryStorage } from './sinks/memoryStorage.js';
+export type { MemoryStorage } from './sinks/memoryStorage.js';
+export { webStorage } from './sinks/webStorage.js';
+export type { WebStorageLike } from './sinks/webStorage.js';
+export { loadCheckpoint } from './sinks/loadCheckpoint.js';
+export { resumeFrom } from './sinks/resumeFrom.js';
+export type { ResumeOptions } from './sinks/resumeFrom.js';
+export { modelFromCheckpoint } from './sinks/modelFromCheckpoint.js';
+export type { LoadedModel } from './sinks/modelFromCheckpoint.js';
 
 // --- schemas
-export { CheckpointFile } from './schemas/checkpoint.js';
+export { CheckpointFile, CheckpointFileV1, JsonFloat } from './schemas/checkpoint.js';
 export {
   ActivationLayerConfig,
   BatchNormLayerConfig,

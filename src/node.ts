@@ -12,9 +12,15 @@ export type { ColumnOptions } from './node/columns.js';
 
 // --- file sinks
 export { checkpoint } from './sinks/checkpoint.js';
-export type { CheckpointOperator, CheckpointOptions, CheckpointWritten } from './sinks/checkpoint.js';
+export { CheckpointOptions } from './schemas/sinkOptions.js';
+export { fsStorage } from './sinks/fsStorage.js';
+export type { FsStorageOptions } from './sinks/fsStorage.js';
 export { readCheckpoint } from './sinks/readCheckpoint.js';
+export { resume } from './sinks/resume.js';
+export { loadModel } from './sinks/loadModel.js';
+export { logFile } from './sinks/logFile.js';
 export { writeFileAtomic } from './sinks/writeFileAtomic.js';
+export type { WriteFileAtomicOptions } from './sinks/writeFileAtomic.js';
 
 // --- live training: dashboard server and EventEmitter adapter
 export { serveLive } from './live/serveLive.js';
