@@ -1,56 +1,35 @@
-import { defer, tap, type MonoTypeOperatorFunction } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { LogOptions, badOption, parseOptions } from '../schemas/sinkOptions.js';
 import type { StepRecord } from '../streams/stepRecord.js';
-import { isSampled } from '../ops/isSampled.js';
-
-/** Options of {@link log}. */
-export interface LogOptions {
-  /** Log every n-th step (default 1); the final record is always logged. */
-  readonly every?: number;
-  /** Where lines go (default `console.log`). */
-  readonly write?: (line: string) => void;
-  /** Milliseconds clock for steps/s (default `performance.now`). */
-  readonly clock?: () => number;
-}
+import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
+import { monitorReader } from './monitorReader.js';
 
 /**
- * A console logger: writes `step N  loss L  [metric M …]  S steps/s` for the sampled records
- * (metrics from the `metric` operator), and the stop reason on the final one. Passes every record through unchanged; completes and errors with its
- * source; errors if `write` throws.
- *
- * @example
- * import { log } from 'gradstream';
- * const sink = log({ every: 100 });
+ * A number as log text that parses back to the very same float64: the shortest round-trip
+ * decimal (`String`), `-0` kept as `-0`, and `NaN`, `Infinity`, `-Infinity` spelled out
+ * (`Number(text)` reads all of them back).
  */
-export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOperatorFunction<R> {
-  const every = options.every ?? 1;
-  if (!Number.isInteger(every) || every < 1) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'log.every', expected: 'an integer ≥ 1', received: String(every) });
-  }
-  const write = options.write ?? ((line: string) => console.log(line));
-  const clock = options.clock ?? (() => performance.now());
-  return (source) =>
-    defer(() => {
-      let lastStep = Number.NaN;
-      let lastTime = 0;
-      return source.pipe(
-        tap((r) => {
-          if (!isSampled(r, every)) return;
-          const now = clock();
-          const rate = r.step > lastStep && now > lastTime ? ((r.step - lastStep) * 1000) / (now - lastTime) : Number.NaN;
-          lastStep = r.step;
-          lastTime = now;
-          write(formatLogLine(r, rate));
-        }),
-      );
-    });
+export function formatNumber(v: number): string {
+  return v === 0 && 1 / v < 0 ? '-0' : String(v);
 }
 
-/** The text of one log line. */
+/** A number as a JSON Lines value: a JSON number, or the strings `"NaN"`, `"Infinity"`, `"-Infinity"`; `-0` as the number `-0`. */
+function jsonNumber(v: number): string {
+  return Number.isFinite(v) ? formatNumber(v) : `"${String(v)}"`;
+}
+
+/** A CSV field: quoted when it holds a comma, a quote or a line break. */
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The text of one console line: `step N  epoch E  loss L  valLoss V  <metric> M  lr R  S steps/s  stop: reason`. */
 export function formatLogLine(r: StepRecord, stepsPerSecond: number): string {
-  let line = `step ${r.step}  loss ${r.loss === undefined ? '-' : String(r.loss)}`;
-  const metrics = (r as { metrics?: Readonly<Record<string, number>> }).metrics;
-  if (metrics !== undefined) for (const [name, v] of Object.entries(metrics)) line += `  ${name} ${v.toPrecision(4)}`;
+  let line = `step ${r.step}  epoch ${r.epoch}  loss ${r.loss === undefined ? '-' : String(r.loss)}`;
+  const extra = r as { valLoss?: unknown; metrics?: Readonly<Record<string, number>> };
+  if (typeof extra.valLoss === 'number') line += `  valLoss ${String(extra.valLoss)}`;
+  if (extra.metrics !== undefined) for (const [name, v] of Object.entries(extra.metrics)) line += `  ${name} ${v.toPrecision(4)}`;
+  if (!Number.isNaN(r.lr)) line += `  lr ${String(r.lr)}`;
   if (Number.isFinite(stepsPerSecond)) line += `  ${formatRate(stepsPerSecond)} steps/s`;
   if (r.stopReason !== undefined) line += `  stop: ${r.stopReason}`;
   return line;
@@ -58,4 +37,135 @@ export function formatLogLine(r: StepRecord, stepsPerSecond: number): string {
 
 function formatRate(v: number): string {
   return v >= 100 ? String(Math.round(v)) : v.toPrecision(3);
+}
+
+const STRING_COLUMNS = new Set(['stopReason']);
+
+/** The default columns of a structured log: the record's scalars and the metrics it has. */
+function defaultColumns(r: StepRecord): string[] {
+  const metrics = (r as { metrics?: Readonly<Record<string, number>> }).metrics;
+  return ['step', 'epoch', 'batchIndex', 'loss', 'valLoss', 'lr', ...Object.keys(metrics ?? {}).map((k) => `metrics.${k}`), 'stopReason'];
+}
+
+/**
+ * Logs training: console lines (`format: 'text'`, the default: step, epoch, loss, valLoss,
+ * metrics, lr, steps/s and the stop reason), JSON Lines (`'jsonl'`: one object per logged step)
+ * or CSV (`'csv'`: a header once, then one row per logged step). Lines go to `write` (default
+ * `console.log`) or to a writable stream `to` (Node streams, a file: `logFile` in
+ * `gradstream/node`). Numbers are written so they parse back to the same float64: shortest
+ * round-trip decimals, `-0` kept, non-finite ones as `NaN` / `Infinity` / `-Infinity` (strings in
+ * JSON Lines). A value a record does not have is `null` in JSON Lines and empty in CSV.
+ *
+ * Logs the steps that are multiples of `every` (default 1), at most once per `everyMs` when given,
+ * and always the final record (with `stopReason`) — also when this sink sits before
+ * `earlyStopping`: the stopping step is then logged again, with its reason. Nothing is formatted
+ * on steps that are not logged. With a stream `to`, each line is handed to `record.hold`: the loop
+ * waits until the stream has taken it (lossless, in every scheduling mode).
+ *
+ * Passes every record through unchanged; completes and errors with its source; errors if
+ * `write` throws or the stream reports an error.
+ *
+ * @example
+ * import { log } from 'gradstream';
+ * const console$ = log({ every: 100 });
+ * const csv = log({ format: 'csv', every: 10, write: (line) => lines.push(line) });
+ */
+export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOperatorFunction<R> {
+  const o = parseOptions(LogOptions, options, 'log');
+  if (o.write !== undefined && o.to !== undefined) badOption('log', 'either write or to', 'both');
+  const format = o.format ?? 'text';
+  const every = o.every ?? 1;
+  const everyMs = o.everyMs;
+  const clock = o.clock ?? (() => performance.now());
+  const to = o.to;
+  const write = o.write ?? ((line: string) => console.log(line));
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      let lastStep = Number.NaN;
+      let lastTime = Number.NaN;
+      let columns: string[] | null = null;
+      let readers: ((r: object) => number | undefined)[] = [];
+      let last: R | undefined;
+      let loggedFinal = false;
+
+      const emit = (r: R, line: string): void => {
+        if (to === undefined) {
+          write(line);
+          return;
+        }
+        r.hold(
+          new Promise<void>((resolve, reject) => {
+            to.write(`${line}\n`, (e) => (e == null ? resolve() : reject(e)));
+          }),
+        );
+      };
+
+      const row = (r: R): string => {
+        if (columns === null) {
+          columns = o.columns ?? defaultColumns(r);
+          readers = columns.map((c) => (STRING_COLUMNS.has(c) ? () => undefined : monitorReader(c, 'log.columns')));
+          if (format === 'csv') emit(r, columns.map(csvField).join(','));
+        }
+        const parts: string[] = [];
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i]!;
+          let cell: string;
+          if (STRING_COLUMNS.has(c)) {
+            const s = r.stopReason;
+            cell = s === undefined ? (format === 'csv' ? '' : 'null') : format === 'csv' ? csvField(s) : JSON.stringify(s);
+          } else {
+            const v = readers[i]!(r);
+            cell = v === undefined ? (format === 'csv' ? '' : 'null') : format === 'csv' ? formatNumber(v) : jsonNumber(v);
+          }
+          parts.push(format === 'csv' ? cell : `${JSON.stringify(c)}:${cell}`);
+        }
+        return format === 'csv' ? parts.join(',') : `{${parts.join(',')}}`;
+      };
+
+      const handle = (r: R): void => {
+        let line: string;
+        if (format === 'text') {
+          const now = clock();
+          const rate = r.step > lastStep && now > lastTime ? ((r.step - lastStep) * 1000) / (now - lastTime) : Number.NaN;
+          lastStep = r.step;
+          lastTime = now;
+          line = formatLogLine(r, rate);
+        } else {
+          if (everyMs !== undefined) lastTime = clock();
+          line = row(r);
+        }
+        if (r.stopReason !== undefined) loggedFinal = true;
+        emit(r, line);
+      };
+
+      const sub = source.pipe(untilUnsubscribed(subscriber)).subscribe({
+        next(r) {
+          last = r;
+          let due = r.stopReason !== undefined;
+          if (!due && r.step % every === 0) due = everyMs === undefined || !(clock() - lastTime < everyMs);
+          if (due) {
+            try {
+              handle(r);
+            } catch (e: unknown) {
+              subscriber.error(e);
+              return;
+            }
+          }
+          subscriber.next(r);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        sub.unsubscribe();
+        // Downstream ended the run (earlyStopping after this sink): log the final record now.
+        if (last !== undefined && last.stopReason !== undefined && !loggedFinal) {
+          try {
+            handle(last);
+          } catch (e: unknown) {
+            last.hold(Promise.reject(e));
+          }
+        }
+      };
+    });
 }

@@ -1,30 +1,22 @@
-import { readFile } from 'node:fs/promises';
-import { GradstreamError } from '../core/errors.js';
+import { basename, dirname } from 'node:path';
 import type { ParamLayout } from '../core/params.js';
-import { decodeCheckpoint, type Checkpoint } from './checkpointCodec.js';
+import type { Checkpoint } from './checkpointCodec.js';
+import { fsStorage } from './fsStorage.js';
+import { loadCheckpoint } from './loadCheckpoint.js';
+import { resolveCheckpointPath } from './resolveCheckpointPath.js';
 
 /**
- * Reads and validates a checkpoint file written by `checkpoint`. With `layout`, its parameter
- * names and shapes must match. Rejects with a `GradstreamError` (`invalid_checkpoint`) naming the
- * file and the field on bad content.
+ * Reads and validates a checkpoint file written by `checkpoint` — or, given a checkpoint folder,
+ * its `last.json`. With `layout`, its parameter names and shapes must match. Rejects with a
+ * `GradstreamError` (`invalid_checkpoint`) naming the file and the field: a missing file, bad
+ * JSON, an unknown version, a wrong shape, a weight that is not finite.
  *
  * @example
  * import { readCheckpoint } from 'gradstream/node';
- * const ckpt = await readCheckpoint('checkpoints/seed.json');
+ * const ckpt = await readCheckpoint('checkpoints/run1'); // its last.json
  * // train({ params: ckpt.params, optState: ckpt.optState, step: ckpt.step, cursor: ckpt.cursor, … })
  */
 export async function readCheckpoint(path: string, layout?: ParamLayout): Promise<Checkpoint> {
-  const text = await readFile(path, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path, expected: 'a JSON checkpoint file', received: `invalid JSON (${(e as Error).message})` });
-  }
-  try {
-    return decodeCheckpoint(json, layout);
-  } catch (e: unknown) {
-    if (e instanceof GradstreamError) throw new GradstreamError({ code: e.code, path: `${path}: ${e.path}`, expected: e.expected, received: e.received });
-    throw e;
-  }
+  const file = await resolveCheckpointPath(path);
+  return loadCheckpoint(fsStorage(dirname(file)), basename(file), layout);
 }

@@ -1,16 +1,38 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensureDir } from './ensureDir.js';
+import { withTimeout } from './withTimeout.js';
 
-let sequence = 0;
+/** Options of {@link writeFileAtomic}. */
+export interface WriteFileAtomicOptions {
+  /** Give up with a `GradstreamError` after this many milliseconds (default 30 000). */
+  readonly timeoutMs?: number;
+}
+
+/** The temporary file of a write to `path`: `<path>.<pid>.<random hex>.tmp` (see `isStaleTemp`). */
+export function tempName(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
 
 /**
- * Writes `text` to `path` atomically: into a temporary file beside it, flushed to disk, then
- * renamed over `path`. A failure leaves the previous file untouched and removes the temporary one.
+ * Writes `text` to `path` atomically: into a temporary file beside it (named with this process's
+ * id, so a later writer can tell a dead writer's leftovers), flushed to disk, then renamed over
+ * `path`. A failure leaves the previous file untouched and removes the temporary one. Missing
+ * folders are made. Rejects with a `GradstreamError` when the folder cannot be made or the write
+ * does not finish within `timeoutMs`.
+ *
+ * @example
+ * import { writeFileAtomic } from 'gradstream/node';
+ * await writeFileAtomic('out/result.json', JSON.stringify({ ok: true }));
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  sequence += 1;
-  const tmp = `${path}.${process.pid}.${sequence}.tmp`;
+export function writeFileAtomic(path: string, text: string, options: WriteFileAtomicOptions = {}): Promise<void> {
+  return withTimeout(write(path, text), options.timeoutMs ?? 30_000, 'writing', path);
+}
+
+async function write(path: string, text: string): Promise<void> {
+  await ensureDir(dirname(path));
+  const tmp = tempName(path);
   try {
     const handle = await open(tmp, 'w');
     try {

@@ -1,0 +1,47 @@
+import { GradstreamError } from '../core/errors.js';
+import type { ParamLayout } from '../core/params.js';
+import { decodeCheckpoint, type Checkpoint } from './checkpointCodec.js';
+import type { CheckpointStorage } from './checkpointStorage.js';
+
+/** Puts `where` in front of a checkpoint error's path (`run1/last.json: checkpoint.params…`). */
+export function inFile(where: string, e: unknown): unknown {
+  if (e instanceof GradstreamError && !e.path.startsWith(where)) return new GradstreamError({ code: e.code, path: `${where}: ${e.path}`, expected: e.expected, received: e.received });
+  return e;
+}
+
+/**
+ * Reads and validates checkpoint `name` from a {@link CheckpointStorage} (any version this
+ * library reads). With `layout` (a model's), its parameter names and shapes must match. Rejects
+ * with a `GradstreamError` (`invalid_checkpoint`) naming the place and the field: a missing
+ * checkpoint, text that is not JSON (e.g. truncated), another format version, a wrong shape, a
+ * weight that is not a finite number.
+ *
+ * @example
+ * import { loadCheckpoint, memoryStorage } from 'gradstream';
+ * const store = memoryStorage();
+ * // … after a run with checkpointTo(store):
+ * const c = await loadCheckpoint(store, 'last.json');
+ */
+export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.json', layout?: ParamLayout): Promise<Checkpoint> {
+  const where = storage.describe(name);
+  let text: string | undefined;
+  try {
+    text = await storage.read(name);
+  } catch (e: unknown) {
+    const err = e as { code?: string; message?: string };
+    if (e instanceof GradstreamError) throw e;
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a readable checkpoint file', received: err.code !== undefined ? `${err.code} (${err.message ?? ''})` : String(err.message ?? e) });
+  }
+  if (text === undefined) throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a checkpoint', received: 'nothing there (no such file)' });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e: unknown) {
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a JSON checkpoint file', received: `invalid JSON (${(e as Error).message})` });
+  }
+  try {
+    return decodeCheckpoint(json, layout);
+  } catch (e: unknown) {
+    throw inFile(where, e);
+  }
+}
