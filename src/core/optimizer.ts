@@ -39,7 +39,12 @@ export interface GradientTransformation<S extends OptState = OptState> {
  */
 export function applyUpdates(params: Params, updates: Readonly<Float64Array>): Params {
   const p = params.data;
-  const { trainable, offsets, sizes } = params.layout;
+  const layout = params.layout;
+  if (layout.trainableSize === layout.size) {
+    for (let i = 0; i < p.length; i++) p[i]! += updates[i]!;
+    return params;
+  }
+  const { trainable, offsets, sizes } = layout;
   for (let t = 0; t < trainable.length; t++) {
     if (!trainable[t]) continue;
     const end = offsets[t]! + sizes[t]!;

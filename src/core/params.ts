@@ -18,6 +18,8 @@ export interface ParamLayout {
    * parameters (false: batch normalization's moving statistics), which no optimizer changes.
    */
   readonly trainable: readonly boolean[];
+  /** Number of values in trainable tensors (`size` when every tensor is trainable). */
+  readonly trainableSize: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
   const sizes: number[] = [];
   const trainable: boolean[] = [];
   let size = 0;
+  let trainableSize = 0;
   for (const entry of entries) {
     const [name, shape] = entry;
     if (names.includes(name)) {
@@ -64,9 +67,10 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
     offsets.push(size);
     sizes.push(n);
     trainable.push(entry[2] ?? true);
+    if (entry[2] ?? true) trainableSize += n;
     size += n;
   }
-  return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size, trainable: Object.freeze(trainable) });
+  return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size, trainable: Object.freeze(trainable), trainableSize });
 }
 
 /** Allocates zero-filled parameters (or wraps `data`, which must have `layout.size` elements). */

@@ -4,7 +4,8 @@ import { applyUpdates, createParams, paramLayout } from '../../src/index.js';
 describe('applyUpdates and trainable tensors', () => {
   it('layouts are trainable by default; a third entry marks model state', () => {
     expect(paramLayout([['a', [2]], ['b', [1]]]).trainable).toEqual([true, true]);
-    expect(paramLayout([['a', [2]], ['s', [2], false], ['c', [1], true]]).trainable).toEqual([true, false, true]);
+    const l = paramLayout([['a', [2]], ['s', [2], false], ['c', [1], true]]);
+    expect([l.trainable, l.trainableSize, l.size]).toEqual([[true, false, true], 3, 5]);
   });
 
   it('adds updates to trainable tensors only', () => {
