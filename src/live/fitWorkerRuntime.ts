@@ -1,4 +1,5 @@
 import { GradstreamError } from '../core/errors.js';
+import { initKernels } from '../core/wasm/wasmKernels.js';
 import { createParams } from '../core/params.js';
 import { createRng } from '../core/rng.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
@@ -24,14 +25,18 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
   let pendingStop = false;
   side.onMessage((msg) => {
     if (msg.type === 'start') {
-      try {
-        abort = new AbortController();
-        training = start(msg.config, abort.signal);
-        if (pendingPause) training.pause();
-        if (pendingStop) void training.stop().catch(() => {});
-      } catch (e: unknown) {
-        side.postMessage({ type: 'error', error: serialise(e) });
-      }
+      abort = new AbortController();
+      const signal = abort.signal;
+      // the same matrix kernels as the main thread (WebAssembly SIMD where available)
+      void initKernels().then(() => {
+        try {
+          training = start(msg.config, signal);
+          if (pendingPause) training.pause();
+          if (pendingStop) void training.stop().catch(() => {});
+        } catch (e: unknown) {
+          side.postMessage({ type: 'error', error: serialise(e) });
+        }
+      });
     } else if (msg.type === 'pause') {
       pendingPause = msg.paused;
       if (msg.paused) training?.pause();
