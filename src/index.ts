@@ -201,6 +201,19 @@ export type { Adwin, AdwinOptions } from './core/drift/adwin.js';
 export { createPageHinkley } from './core/drift/pageHinkley.js';
 export type { PageHinkley, PageHinkleyOptions } from './core/drift/pageHinkley.js';
 
+// --- validation and scaling
+export { validation } from './ops/validation.js';
+export type { ValidationOptions, WithValidation } from './ops/validation.js';
+export { readAll } from './streams/readAll.js';
+export { standardize } from './streams/standardize.js';
+export type { ScalerFit } from './streams/standardize.js';
+export { minMax } from './streams/minMax.js';
+export type { Scaler } from './streams/scaler.js';
+export { withScaler } from './streams/withScaler.js';
+export type { ScaledModel } from './streams/withScaler.js';
+export { scalerFromJSON } from './schemas/scalerFromJson.js';
+export { ScalerJson } from './schemas/scalerJson.js';
+
 // --- sinks
 export { earlyStopping } from './sinks/earlyStopping.js';
 export type { WithBest } from './sinks/earlyStopping.js';
