@@ -183,6 +183,7 @@ export function runWorker(argv: string[]): Promise<number> {
       batchSize: r.batchSize,
       blockMs: r.blockMs,
       claimIdleMs: r.claimIdleMs,
+      resendAfterMs: r.resendAfterMs ?? 2 * (r.roundTimeoutMs ?? 5000) + 1000,
       timeoutMs: r.timeoutMs,
       deadLetterStream: r.deadLetterStream,
       signal,

@@ -39,7 +39,7 @@ export interface RedisUpdaterOptions<S extends OptState = OptState> {
   /** Versions kept in `<prefix>:versions` (XADD MAXLEN ~; default 16). */
   readonly versionsMaxLen?: number;
   readonly signal?: AbortSignal;
-  /** Called after each round is checkpointed, published and acknowledged. */
+  /** Called after each round is checkpointed, acknowledged and published. */
   readonly onRound?: (round: RedisRound) => void;
 }
 
@@ -98,8 +98,8 @@ function contributionOf(e: StreamEntry, size: number): Contribution | null {
  * weighted by sample counts, applies `optimizer`, and then, in this order: records the round in
  * `<prefix>:rounds` (version → consumers and entry IDs), checkpoints params, optimizer state,
  * version, the contributions-stream position and the last applied entry ID of every consumer
- * (atomically), publishes version `v + 1` to `<prefix>:versions`, and acknowledges the round's
- * entries in the workers' group.
+ * (atomically), acknowledges the round's entries in the workers' group, and publishes version
+ * `v + 1` to `<prefix>:versions`.
  *
  * Exactly-once effect: a contribution for another version is stale (discarded, counted); one that
  * repeats a worker of the round or an entry already in the round, or in the round before (applied
@@ -225,11 +225,11 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       state.lastRound = ids;
       state.loss = lossValue;
       state.lr = lr;
-      // Record, checkpoint, publish, acknowledge — in this order (see the README).
+      // Record, checkpoint, acknowledge, publish — in this order (see the README).
       await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
       await writeUpdaterCheckpoint(options.checkpointPath, state);
-      await publish();
       await ack(ids);
+      await publish();
       options.onRound?.({ version: state.version, loss: lossValue, lr, roundSamples, contributions: round.length, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params });
     }
   } catch (e: unknown) {

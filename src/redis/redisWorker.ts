@@ -1,6 +1,7 @@
 import { GradstreamError } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
+import type { Rng } from '../core/rng.js';
 import { createParams } from '../core/params.js';
 import { deadLetter } from './deadLetter.js';
 import { decodeF64, encodeF64 } from './f64Base64.js';
@@ -31,8 +32,16 @@ export interface RedisWorkerOptions {
   readonly claimIdleMs?: number;
   /** Longest wait for a reply (beyond `blockMs`) before the worker errors, in ms (default 10000). */
   readonly timeoutMs?: number;
+  /**
+   * Contribute again for the same version after waiting this long for the next one, in ms
+   * (default 10000): the updater may have discarded the contribution (a duplicate after a crash).
+   * Make it longer than the updater's round timeout.
+   */
+  readonly resendAfterMs?: number;
   /** Where malformed entries go (default `<stream>:dead`). */
   readonly deadLetterStream?: string;
+  /** The generator dropout layers read (their masks key on it and the model version). */
+  readonly rng?: Rng;
   /** Stops the worker between reads. */
   readonly signal?: AbortSignal;
   /** Called after each contribution is published. */
@@ -52,7 +61,8 @@ export interface RedisWorkerResult {
  * entries of dead consumers idle for `claimIdleMs`, then new ones), computes their mean gradient
  * with the model's forward and backward passes and publishes it to `<prefix>:grads` with the
  * version, the sample count, the mean loss and the entry IDs — then waits for the next version
- * (one contribution per version: synchronous rounds). It never acknowledges data entries: the
+ * (one contribution per version: synchronous rounds; after `resendAfterMs` without one it
+ * contributes again, in case the updater discarded it). It never acknowledges data entries: the
  * updater does, after its checkpoint covers them. Malformed entries go to the dead-letter stream.
  *
  * Resolves when `signal` aborts; rejects with the client's error or a `GradstreamError` when the
@@ -71,6 +81,7 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
   const blockMs = options.blockMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadStream = options.deadLetterStream ?? `${stream}:dead`;
+  const resendAfterMs = options.resendAfterMs ?? 10_000;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new GradstreamError({ code: 'invalid_config', path: 'worker.batchSize', expected: 'an integer ≥ 1', received: String(batchSize) });
   const keys = redisRunKeys(options.prefix);
   const inputs = model.inputs;
@@ -113,8 +124,12 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
     while (!aborted()) {
       // 1. The model version first (then the data, never the other way round: see the README).
       let fresh = await newest(streamEntries(await redisCommand(client, ['XREVRANGE', keys.versions, '+', '-', 'COUNT', '1'], timeoutMs)));
+      const waitingSince = Date.now();
       while (!fresh && !aborted()) {
-        const reply = await redisCommand(blocking, ['XREAD', 'BLOCK', String(blockMs), 'STREAMS', keys.versions, lastVersionId], blockMs + timeoutMs);
+        const left = resendAfterMs - (Date.now() - waitingSince);
+        if (current >= 0 && left <= 0) break; // no new version for long: contribute again for `current`
+        const wait = current >= 0 ? Math.max(1, Math.min(blockMs, left)) : blockMs;
+        const reply = await redisCommand(blocking, ['XREAD', 'BLOCK', String(wait), 'STREAMS', keys.versions, lastVersionId], wait + timeoutMs);
         fresh = await newest(readReplyEntries(reply));
       }
       if (aborted()) break;
@@ -140,7 +155,7 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
       }
       if (n === 0 || aborted()) continue;
       // 3. Its gradient against version `current`, published.
-      const value = gradientOf(params, x.subarray(0, n * inputs), y.subarray(0, n * outputs), n, grads);
+      const value = gradientOf(params, x.subarray(0, n * inputs), y.subarray(0, n * outputs), n, grads, { training: true, step: current, rng: options.rng });
       await redisCommand(
         client,
         ['XADD', keys.grads, 'MAXLEN', '~', '10000', '*', 'version', String(current), 'consumer', consumer, 'count', String(n), 'loss', String(value), 'ids', ids.join(','), 'grad', encodeF64(grads.data)],

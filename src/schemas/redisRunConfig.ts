@@ -21,6 +21,8 @@ export const RedisSection = z.strictObject({
   roundTimeoutMs: positiveInt.optional(),
   blockMs: positiveInt.optional(),
   claimIdleMs: positiveInt.optional(),
+  /** A worker contributes again after waiting this long for a new version (default 2 × roundTimeoutMs + 1000). */
+  resendAfterMs: positiveInt.optional(),
   timeoutMs: positiveInt.optional(),
   /** Stop the updater after this many versions or samples. */
   maxVersions: positiveInt.optional(),

@@ -2,15 +2,15 @@
 import { createClient } from 'redis';
 import type { RedisClientLike } from '../../src/redis/redisClient.js';
 
-export type Client = ReturnType<typeof createClient>;
-
 /** A connected node-redis client that does not retry forever when the server is gone. */
-export async function connectClient(url: string): Promise<Client> {
+export async function connectClient(url: string) {
   const client = createClient({ url, socket: { reconnectStrategy: (retries: number) => (retries >= 3 ? new Error('gone') : 50) } });
   client.on('error', () => {});
   await client.connect();
   return client;
 }
+
+export type Client = Awaited<ReturnType<typeof connectClient>>;
 
 /** The hidden line of the tests: y = 3x − 2. */
 export const line = (x: number): number => 3 * x - 2;
