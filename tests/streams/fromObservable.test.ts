@@ -1,7 +1,7 @@
-import { Subject } from 'rxjs';
+import { pipe, Subject, tap, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NOT_READY, GradstreamError, fromObservable, type Batch } from '../../src/index.js';
+import { NOT_READY, GradstreamError, dense, forward, fromObservable, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, type Batch, type StepRecord } from '../../src/index.js';
 import type { Sample } from '../../src/streams/sampleQueue.js';
 import { driveReader } from '../helpers/driveReader.js';
 
@@ -224,5 +224,77 @@ describe('fromObservable in virtual time (TestScheduler)', () => {
       }
     });
     expect([seen, waits]).toEqual([['8:7'], 11]);
+  });
+});
+
+describe('fromObservable through the loop driver', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const model = sequential([dense(1, 1, { bias: false })]);
+  const l = mse();
+  const run = (samples$: Subject<Sample>, options: Parameters<typeof fromObservable>[1] = {}, tail: OperatorFunction<StepRecord, StepRecord> = (s) => s) =>
+    train({
+      params: paramsFrom(model.layout, { '0.W': [0] }),
+      data: fromObservable(samples$, options),
+      pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 })), tail),
+    });
+
+  it('trains samples in arrival order, idles with no step and no timer, and ends with dataEnd on completion', async () => {
+    const samples$ = new Subject<Sample>();
+    const seen: string[] = [];
+    let done = false;
+    run(samples$, { batchSize: 2, maxWaitMs: 30 }).subscribe({
+      next: (r) => seen.push(`${r.step}:${Array.from(r.batch.x).join(',')}${r.stopReason === undefined ? '' : `:${r.stopReason}`}`),
+      complete: () => (done = true),
+    });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([seen, vi.getTimerCount()]).toEqual([[], 0]); // a minute idle: no step, nothing scheduled
+    setTimeout(() => samples$.next(s(1)), 3);
+    setTimeout(() => samples$.next(s(2)), 11);
+    setTimeout(() => samples$.next(s(3)), 50); // alone: trains 30 ms later
+    await vi.advanceTimersByTimeAsync(200);
+    expect(seen).toEqual(['0:1,2', '1:3']);
+    expect(vi.getTimerCount()).toBe(0);
+    samples$.complete();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['0:1,2', '1:3', '2:3:dataEnd']);
+    expect(done).toBe(true);
+  });
+
+  it('errors the run with the source error after a sink’s pending write has landed', async () => {
+    const samples$ = new Subject<Sample>();
+    const events: string[] = [];
+    const slowSink: OperatorFunction<StepRecord, StepRecord> = (source) =>
+      source.pipe(
+        tap((r) => {
+          const step = r.step;
+          r.hold(new Promise<void>((res) => setTimeout(() => (events.push(`written ${step}`), res()), 100)));
+        }),
+      );
+    const finished = new Promise<void>((resolve) =>
+      run(samples$, {}, slowSink).subscribe({ error: (e: Error) => (events.push(`error: ${e.message}`), resolve()), complete: resolve }),
+    );
+    samples$.next(s(1));
+    samples$.error(new Error('broker gone'));
+    await vi.advanceTimersByTimeAsync(500);
+    await finished;
+    expect(events).toEqual(['written 0', 'error: broker gone']);
+  });
+
+  it('copies the overflow drops onto the record', async () => {
+    const samples$ = new Subject<Sample>();
+    const dropped: number[] = [];
+    run(samples$, { buffer: { size: 2, overflow: 'dropOldest' } }).subscribe((r) => dropped.push(r.dropped));
+    for (let i = 0; i < 5; i++) samples$.next(s(i)); // pushed synchronously while the loop waits: 3 dropped
+    await vi.advanceTimersByTimeAsync(0);
+    samples$.complete();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dropped).toEqual([3, 3, 3]);
   });
 });
