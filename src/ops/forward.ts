@@ -1,6 +1,8 @@
 import { defer, map, type OperatorFunction } from 'rxjs';
 import type { Rng } from '../core/rng.js';
 import type { ForwardCache, Model } from '../core/model.js';
+import type { ParamLayout } from '../core/params.js';
+import { checkParamsLayout } from './checkParamsLayout.js';
 import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
 import type { WithPenalty } from './loss.js';
 
@@ -13,7 +15,7 @@ import type { WithPenalty } from './loss.js';
  * made once per batch size per subscription.
  *
  * Emits every record; completes and errors with its source; errors with a `GradstreamError` on a
- * shape mismatch, or when the model has dropout and the record no `rng` (pass
+ * shape mismatch (params of another layout than the model's, named on the first record), or when the model has dropout and the record no `rng` (pass
  * `train({ rng: createRng(seed) })`).
  *
  * @example
@@ -29,8 +31,13 @@ export function forward<R extends StepRecord>(model: Model): OperatorFunction<R,
       let last: ForwardCache | null = null; // the cache of the previous step: the usual hit
       const mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
       const penalized = model.penalty !== undefined;
+      let checkedLayout: ParamLayout | null = null; // the params' layout, checked against the model's once
       return source.pipe(
         map((r) => {
+          if (r.params.layout !== checkedLayout) {
+            checkParamsLayout(model.layout, r.params.layout);
+            checkedLayout = r.params.layout;
+          }
           const size = r.batch.size;
           let cache = last !== null && last.batchSize === size ? last : caches.get(size);
           if (cache === undefined) {

@@ -357,3 +357,14 @@ describe('train: options', () => {
     expect(() => update(sgd(), { stopOnDivergence: 'no' as never })).toThrow('update.stopOnDivergence: expected a boolean, received "no" (a string)');
   });
 });
+
+describe('train: params must fit the model', () => {
+  it('refuses params of another layout with the same size, naming the parameter and both shapes', async () => {
+    const { dense: d, sequential: seq, createRng: rng } = await import('../../src/index.js');
+    const other = seq([d(2, 8, { bias: false })]).init(rng(1)); // 16 values, like the lesson's 4×4
+    const run = train({ params: other, data: seedData(), pipeline: seedStep(), scheduler: 'sync' });
+    await expect(lastValueFrom(run)).rejects.toThrow('params["0.W"]: expected shape [4, 4] (the model\'s), received shape [2, 8]');
+    const extra = seq([d(4, 4)]).init(rng(1));
+    await expect(lastValueFrom(train({ params: extra, data: seedData(), pipeline: seedStep(), scheduler: 'sync' }))).rejects.toThrow('params["0.b"]: expected no such parameter');
+  });
+});
