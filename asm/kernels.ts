@@ -317,3 +317,38 @@ export function adam64(g: usize, m: usize, v: usize, n: i32, b1: f64, b2: f64, c
     store<f64>(g + off, mi / c1 / (Math.sqrt(vi / c2) + eps));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Adam (float32), fused with the parameter update, in place on n elements:
+// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − lr · (m/c1) / (√(v/c2) + ε), in f32x4 lanes.
+
+export function adamApply32(p: usize, g: usize, m: usize, v: usize, n: i32, b1: f32, b2: f32, c1: f32, c2: f32, eps: f32, lr: f32): void {
+  const B1 = f32x4.splat(b1);
+  const B2 = f32x4.splat(b2);
+  const O1 = f32x4.splat(1 - b1);
+  const O2 = f32x4.splat(1 - b2);
+  const C1 = f32x4.splat(c1);
+  const C2 = f32x4.splat(c2);
+  const E = f32x4.splat(eps);
+  const LR = f32x4.splat(lr);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const gi = v128.load(g + off);
+    const mi = f32x4.add(f32x4.mul(v128.load(m + off), B1), f32x4.mul(gi, O1));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + off), B2), f32x4.mul(f32x4.mul(gi, gi), O2));
+    v128.store(m + off, mi);
+    v128.store(v + off, vi);
+    const u = f32x4.div(f32x4.div(mi, C1), f32x4.add(f32x4.sqrt(f32x4.div(vi, C2)), E));
+    v128.store(p + off, f32x4.sub(v128.load(p + off), f32x4.mul(LR, u)));
+  }
+  for (let i = n4; i < n; i++) {
+    const off = <usize>i << 2;
+    const gi = load<f32>(g + off);
+    const mi = load<f32>(m + off) * b1 + gi * (1 - b1);
+    const vi = load<f32>(v + off) * b2 + gi * gi * (1 - b2);
+    store<f32>(m + off, mi);
+    store<f32>(v + off, vi);
+    store<f32>(p + off, load<f32>(p + off) - lr * (mi / c1 / (Mathf.sqrt(vi / c2) + eps)));
+  }
+}

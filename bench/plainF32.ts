@@ -3,9 +3,11 @@
  * cross-entropy on class indices; Adam), on the library's float32 kernels (`matmulF32`, …): what
  * the opt-in float32 precision computes per step, measured before it is wired through params,
  * layers, losses and optimizers. Parameters, activations, gradients and Adam moments are
- * `Float32Array`s; scalar arithmetic is JavaScript's (float64, rounded when stored).
+ * `Float32Array`s; Adam runs fused with the update on the `f32x4` kernel (adamApplyWasm32), the
+ * small element-wise parts in JavaScript (float64 arithmetic, rounded when stored).
  */
 import { matmulF32, matmulTransAF32, matmulTransBF32 } from '../src/index.js';
+import { adamApplyWasm32 } from '../src/core/wasm/wasmKernels.js';
 
 export interface F32Layer {
   readonly W: Float64Array;
@@ -107,6 +109,8 @@ export function plainF32(spec: F32Spec, losses?: number[]): number {
     const c2 = 1 - b2 ** t;
     for (let k = 0; k < params.length; k++) {
       const p = params[k]!, g = grads[k]!, m = mu[k]!, v = nu[k]!;
+      // Adam fused with the update on the f32x4 kernel; plain JavaScript where it is unavailable.
+      if (p.length >= 256 && adamApplyWasm32(p, g, m, v, b1, b2, c1, c2, eps, spec.lr)) continue;
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]!;
         const mi = m[i]! * b1 + gi * (1 - b1);

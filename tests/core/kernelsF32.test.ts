@@ -74,3 +74,30 @@ describe('float32 kernels agree with float64 to float32 round-off', () => {
     expect(() => matmulTransBF32(a, a, new Float32Array(4), 2, 2, 2)).toThrow(/an out buffer distinct/);
   });
 });
+
+describe('the float32 Adam kernel (fused with the update)', () => {
+  it('matches the float64 formula to float32 round-off, over chunk edges and odd tails', async () => {
+    const { adamApplyWasm32 } = await import('../../src/core/wasm/wasmKernels.js');
+    for (const n of [3, 257, 4097, 9001]) {
+      const p = rand(n, n);
+      const p64 = Float64Array.from(p);
+      const m = new Float32Array(n);
+      const v = new Float32Array(n);
+      const m64 = new Float64Array(n);
+      const v64 = new Float64Array(n);
+      for (let t = 1; t <= 3; t++) {
+        const g = rand(n, 10 * n + t);
+        const c1 = 1 - 0.9 ** t;
+        const c2 = 1 - 0.999 ** t;
+        expect(adamApplyWasm32(p, g, m, v, 0.9, 0.999, c1, c2, 1e-7, 0.01)).toBe(true);
+        for (let i = 0; i < n; i++) {
+          m64[i] = m64[i]! * 0.9 + g[i]! * 0.1;
+          v64[i] = v64[i]! * 0.999 + g[i]! * g[i]! * 0.001;
+          p64[i]! -= 0.01 * (m64[i]! / c1 / (Math.sqrt(v64[i]! / c2) + 1e-7));
+        }
+      }
+      for (let i = 0; i < n; i++) if (!(Math.abs(p[i]! - p64[i]!) <= 1e-6 * (1 + Math.abs(p64[i]!)))) expect.fail(`n ${n}, index ${i}: ${p[i]} vs ${p64[i]}`);
+    }
+    expect(adamApplyWasm32(new Float32Array(4), new Float32Array(3), new Float32Array(4), new Float32Array(4), 0.9, 0.999, 0.1, 0.001, 1e-7, 0.01)).toBe(false);
+  });
+});

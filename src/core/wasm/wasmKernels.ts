@@ -20,6 +20,7 @@ interface KernelExports {
   gemm64(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
   gemm32(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
   adam64(g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  adamApply32(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): void;
 }
 
 interface WasmMemory {
@@ -44,10 +45,12 @@ export interface WasmKernels {
   /** Views of the result area `[base, base + n·8)` by `n`, so reading a result allocates nothing. */
   readonly out64: Map<number, Float64Array>;
   readonly out32: Map<number, Float32Array>;
-  /** Views of scratch `[offset, offset + n·8)` by `offset · 4096 + n` (n ≤ {@link CHUNK}). */
+  /** Views of scratch `[offset, offset + n·8)` by `offset · 8192 + n` (n ≤ {@link CHUNK}). */
   readonly scratch64: Map<number, Float64Array>;
   /** Chunk views of caller arrays streamed through the module (optimizer state, updates). */
   readonly chunks: WeakMap<Readonly<Float64Array>, Float64Array[]>;
+  readonly scratch32: Map<number, Float32Array>;
+  readonly chunks32: WeakMap<Readonly<Float32Array>, Float32Array[]>;
 }
 
 /** How to read op(X) from a row-major array: `'n'` as stored, `'t'` transposed. */
@@ -78,6 +81,8 @@ function instantiate(wasm: WasmApi, module: object): WasmKernels {
     out32: new Map(),
     scratch64: new Map(),
     chunks: new WeakMap(),
+    scratch32: new Map(),
+    chunks32: new WeakMap(),
   };
 }
 
@@ -137,6 +142,7 @@ function reserve(k: WasmKernels, bytes: number): void {
   k.out64.clear();
   k.out32.clear();
   k.scratch64.clear();
+  k.scratch32.clear();
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
@@ -196,8 +202,8 @@ export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Read
   return true;
 }
 
-/** Elements per chunk when streaming long vectors through the module (3 arrays fit in L1). */
-const CHUNK = 1024;
+/** Elements per chunk when streaming long vectors through the module (the arrays of one chunk stay in L2; fewer, longer copies). */
+const CHUNK = 4096;
 
 function chunksOf(w: WasmKernels, a: Readonly<Float64Array>): Float64Array[] {
   let views = w.chunks.get(a);
@@ -210,7 +216,7 @@ function chunksOf(w: WasmKernels, a: Readonly<Float64Array>): Float64Array[] {
 }
 
 function scratchView(w: WasmKernels, offset: number, n: number): Float64Array {
-  const key = offset * 4096 + n;
+  const key = offset * 8192 + n;
   let view = w.scratch64.get(key);
   if (view === undefined) {
     view = new Float64Array(w.exports.memory.buffer, offset, n);
@@ -221,7 +227,7 @@ function scratchView(w: WasmKernels, offset: number, n: number): Float64Array {
 
 /**
  * One Adam step in place on the WebAssembly kernels (`f64x2`), streaming `updates` (gradients in,
- * updates out), `mu` and `nu` through the module in L1-sized chunks; bit-identical to
+ * updates out), `mu` and `nu` through the module in chunks of 4096; bit-identical to
  * scaleByAdam's JavaScript loop. Returns false (and does nothing) when the kernels are
  * unavailable or the lengths differ.
  */
@@ -248,6 +254,63 @@ export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64A
     gc.set(scratchView(w, g, n));
     mc.set(scratchView(w, m, n));
     vc.set(scratchView(w, v, n));
+  }
+  return true;
+}
+
+function chunksOf32(w: WasmKernels, a: Readonly<Float32Array>): Float32Array[] {
+  let views = w.chunks32.get(a);
+  if (views === undefined) {
+    views = [];
+    for (let i = 0; i < a.length; i += CHUNK) views.push((a as Float32Array).subarray(i, Math.min(i + CHUNK, a.length)));
+    w.chunks32.set(a, views);
+  }
+  return views;
+}
+
+function scratchView32(w: WasmKernels, offset: number, n: number): Float32Array {
+  const key = offset * 8192 + n;
+  let view = w.scratch32.get(key);
+  if (view === undefined) {
+    view = new Float32Array(w.exports.memory.buffer, offset, n);
+    w.scratch32.set(key, view);
+  }
+  return view;
+}
+
+/**
+ * One float32 Adam step fused with the parameter update, in place (`f32x4`):
+ * `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `p ← p − lr·(m/c1)/(√(v/c2) + ε)`, all in float32.
+ * Streams `params`, `grads`, `mu`, `nu` through the module in chunks of 4096. Returns false (and
+ * does nothing) when the kernels are unavailable or the lengths differ.
+ */
+export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Array>, mu: Float32Array, nu: Float32Array, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): boolean {
+  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
+  const n = params.length;
+  if (w === null || grads.length !== n || mu.length !== n || nu.length !== n) return false;
+  const p = w.base;
+  const g = p + CHUNK * 4;
+  const m = g + CHUNK * 4;
+  const v = m + CHUNK * 4;
+  reserve(w, v + CHUNK * 4);
+  const f32 = w.f32;
+  const ps = chunksOf32(w, params);
+  const gs = chunksOf32(w, grads);
+  const ms = chunksOf32(w, mu);
+  const vs = chunksOf32(w, nu);
+  for (let c = 0; c < ps.length; c++) {
+    const pc = ps[c]!;
+    const mc = ms[c]!;
+    const vc = vs[c]!;
+    const len = pc.length;
+    f32.set(pc, p >> 2);
+    f32.set(gs[c]!, g >> 2);
+    f32.set(mc, m >> 2);
+    f32.set(vc, v >> 2);
+    w.exports.adamApply32(p, g, m, v, len, b1, b2, c1, c2, eps, lr);
+    pc.set(scratchView32(w, p, len));
+    mc.set(scratchView32(w, m, len));
+    vc.set(scratchView32(w, v, len));
   }
   return true;
 }
