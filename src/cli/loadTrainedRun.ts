@@ -2,11 +2,13 @@ import type { Params } from '../core/params.js';
 import { readCheckpoint } from '../sinks/readCheckpoint.js';
 import { inputError } from './cliError.js';
 import { loadTrainConfig } from './loadTrainConfig.js';
-import { prepareRun, type PreparedRun } from './prepareRun.js';
+import { prepareRun, type PreparedRun, type Table } from './prepareRun.js';
 
 /** A trained model with its data: the config's model, loss and tables, and the checkpoint's weights. */
 export interface TrainedRun {
   readonly run: PreparedRun;
+  /** The training part of the config's data. */
+  readonly train: Table;
   readonly params: Params;
   /** The checkpoint's step. */
   readonly step: number;
@@ -33,5 +35,11 @@ export async function loadTrainedRun(checkpointFile: string, configFile: string)
   } catch (e: unknown) {
     throw inputError(checkpointFile, e);
   }
-  return { run, params: c.params, step: c.step, inputs: 'inputs' in config.data ? config.data.inputs : undefined };
+  let train: Table;
+  try {
+    train = await run.trainTable();
+  } catch (e: unknown) {
+    throw inputError(configFile, e);
+  }
+  return { run, train, params: c.params, step: c.step, inputs: 'inputs' in config.data ? config.data.inputs : undefined };
 }

@@ -4,12 +4,19 @@ import type { GradientTransformation, OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
 import { createRng } from '../core/rng.js';
 import type { SequentialModel } from '../core/sequential.js';
+import { fromCsv } from '../node/fromCsv.js';
+import { fromJsonl } from '../node/fromJsonl.js';
+import type { FileBatchSource } from '../node/fileBatchSource.js';
+import type { FileSplit } from '../node/fileSource.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
-import type { TrainConfig } from '../schemas/trainConfig.js';
+import type { DataConfig, TrainConfig } from '../schemas/trainConfig.js';
+import type { BatchSource } from '../streams/batchSource.js';
+import { fromArrays } from '../streams/fromArrays.js';
 import { splitArrays } from '../streams/splitArrays.js';
 import { CliError } from './cliError.js';
+import { readTable } from './readTable.js';
 
 /** A data set in memory: `rows` rows of `inputs` features and `targets` target columns, row major. */
 export interface Table {
@@ -20,6 +27,14 @@ export interface Table {
   readonly targets: number;
 }
 
+/** How the training batches are drawn. */
+export interface BatchOptions {
+  /** Rows per batch (default: every row of in-memory data; 32 for files). */
+  readonly batchSize: number | undefined;
+  readonly epochs: number | undefined;
+  readonly shuffle: boolean;
+}
+
 /** Everything a run needs, built from a config. */
 export interface PreparedRun {
   readonly model: SequentialModel;
@@ -27,7 +42,10 @@ export interface PreparedRun {
   readonly optimizer: GradientTransformation<OptState[]>;
   /** The initial parameters (from explicit weights, or initialized from the seed). */
   readonly params: Params;
-  readonly train: Table;
+  /** The training batches. */
+  readonly source: (options: BatchOptions) => BatchSource;
+  /** The training part as one table (in memory already, or one pass over the file). */
+  readonly trainTable: () => Promise<Table>;
   readonly validation: Table | undefined;
   /** Whether the loss is a classification loss (accuracy is reported). */
   readonly classifier: boolean;
@@ -53,37 +71,46 @@ function table(x: readonly (readonly number[])[], y: readonly (readonly number[]
   return { x: X, y: Y, rows: x.length, inputs, targets };
 }
 
-/** Checks a table's widths against the model: inputs, and targets (labels or one column per output). */
-export function checkTable(t: Table, model: SequentialModel, lossType: string, path: string): void {
-  if (t.inputs !== model.inputs) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${t.inputs} features` });
+/** Checks data widths against the model: inputs, and targets (labels or one column per output). */
+export function checkWidths(inputs: number, targets: number, model: SequentialModel, lossType: string, path: string): void {
+  if (inputs !== model.inputs) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${inputs} features` });
   }
-  const labels = lossType === 'softmaxCrossEntropy' && model.outputs > 1 && t.targets === 1;
-  if (!labels && t.targets !== model.outputs) {
+  const labels = lossType === 'softmaxCrossEntropy' && model.outputs > 1 && targets === 1;
+  if (!labels && targets !== model.outputs) {
     const what = lossType === 'softmaxCrossEntropy' ? `one label or ${model.outputs} columns per row` : `${model.outputs} target columns (the model's outputs)`;
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: what, received: `${t.targets} columns` });
+    throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: what, received: `${targets} columns` });
   }
 }
 
-/** The training table and the validation table of a config's `data` and `validation`. */
-async function loadTables(c: TrainConfig, seed: number): Promise<{ train: Table; validation: Table | undefined }> {
-  const d = c.data;
-  if (!('inputs' in d)) throw new CliError(`data: reading ${'csv' in d ? 'CSV' : 'JSON Lines'} files is not wired into the command yet`);
-  const all = table(d.inputs, d.targets, 'data');
-  const v = c.validation;
-  if (v === undefined) return { train: all, validation: undefined };
-  if ('split' in v) {
-    const parts = splitArrays(all.x, all.y, { rows: all.rows, validation: v.split, seed });
-    const part = (p: { x: Float64Array; y: Float64Array; rows: number }): Table => ({ ...p, inputs: all.inputs, targets: all.targets });
-    return { train: part(parts.train), validation: part(parts.validation) };
+type FileData = Exclude<DataConfig, { inputs: unknown }>;
+
+/** Opens a CSV or JSON Lines source with a config's columns; errors name config fields (`data.features`). */
+function fileSource(d: FileData, options: BatchOptions & { seed: number; split?: FileSplit }, path: string): FileBatchSource {
+  const columns = { features: d.features, ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
+  const o = {
+    ...columns,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+    shuffle: options.shuffle,
+    seed: options.seed,
+    ...(options.split === undefined ? {} : { split: options.split }),
+  };
+  const where = 'csv' in d ? 'fromCsv' : 'fromJsonl';
+  try {
+    return 'csv' in d ? fromCsv(d.csv, { ...o, ...(d.delimiter === undefined ? {} : { delimiter: d.delimiter }) }) : fromJsonl(d.jsonl, o);
+  } catch (e: unknown) {
+    if (!(e instanceof GradstreamError) || !e.path.includes(`${where}.`)) throw e;
+    // the reader's option names are the config's fields: `fromCsv.features` → `data.features`
+    const renamed = e.path.replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`).replace(`${where}.`, `${path}.`);
+    throw new GradstreamError({ code: e.code, path: renamed, expected: e.expected, received: e.received });
   }
-  if ('inputs' in v) return { train: all, validation: table(v.inputs, v.targets, 'validation') };
-  throw new CliError(`validation: reading ${'csv' in v ? 'CSV' : 'JSON Lines'} files is not wired into the command yet`);
 }
 
 /**
  * Builds the model, loss, optimizer, initial parameters and data of a config. `seed` overrides
- * `training.seed`. Errors are `GradstreamError`s naming the config field.
+ * `training.seed`. Errors are `GradstreamError`s naming the config field (or the data file, row
+ * and column).
  */
 export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise<PreparedRun> {
   const seed = seedOverride ?? c.training?.seed ?? 0;
@@ -91,11 +118,62 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
   const loss = lossFromConfig(c.loss);
   const optimizer = optimizerFromConfig(c.optimizer);
   const lossType = typeof c.loss === 'string' ? c.loss : c.loss.type;
-  const { train, validation } = await loadTables(c, seed);
-  checkTable(train, model, lossType, 'data');
-  if (validation !== undefined) checkTable(validation, model, lossType, 'validation');
   const classifier = lossType === 'binaryCrossEntropy' || lossType === 'softmaxCrossEntropy';
   const fromLogits = typeof c.loss === 'object' && 'fromLogits' in c.loss ? c.loss.fromLogits : undefined;
   const threshold = lossType === 'binaryCrossEntropy' && fromLogits !== true ? 0.5 : 0;
-  return { model, loss, optimizer, params: fixed ?? model.init(createRng(seed)), train, validation, classifier, threshold, seed };
+  const params = fixed ?? model.init(createRng(seed));
+  const d = c.data;
+  const v = c.validation;
+  let fd: FileData | undefined; // file data, with its classes fixed
+  if (d.scale !== undefined && d.scale !== 'none') throw new CliError(`data.scale: "${d.scale}" is not wired into the command yet`);
+
+  let source: (o: BatchOptions) => BatchSource;
+  let trainTable: () => Promise<Table>;
+  let validation: Table | undefined;
+  if ('inputs' in d) {
+    const all = table(d.inputs, d.targets, 'data');
+    checkWidths(all.inputs, all.targets, model, lossType, 'data');
+    let train = all;
+    if (v !== undefined && 'split' in v) {
+      const parts = splitArrays(all.x, all.y, { rows: all.rows, validation: v.split, seed });
+      train = { ...parts.train, inputs: all.inputs, targets: all.targets };
+      validation = { ...parts.validation, inputs: all.inputs, targets: all.targets };
+    }
+    source = (o) => {
+      const batchSize = Math.min(o.batchSize ?? train.rows, train.rows);
+      // a full batch holds every row whatever the order: shuffling it would only cost time
+      return fromArrays(train.x, train.y, { rows: train.rows, batchSize, ...(o.epochs === undefined ? {} : { epochs: o.epochs }), shuffle: o.shuffle && batchSize < train.rows, seed });
+    };
+    trainTable = () => Promise.resolve(train);
+  } else {
+    let f: FileData = d;
+    if (d.label !== undefined && d.classes === undefined) {
+      // One pass over the whole file fixes the classes (in order of first appearance), so that every
+      // source — training part, validation part, validation file — maps labels to the same indices.
+      const all = fileSource(d, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'data');
+      await readTable(all, all.inputs, all.outputs);
+      f = { ...d, classes: [...all.classes()] };
+    }
+    fd = f;
+    const split: FileSplit | undefined = v !== undefined && 'split' in v ? { validation: v.split, seed, part: 'train' } : undefined;
+    const probe = fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) }, 'data');
+    checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
+    source = (o) => fileSource(f, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data');
+    trainTable = () => readTable(probe, probe.inputs, probe.outputs);
+    if (split !== undefined) {
+      validation = await readTable(fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, split: { ...split, part: 'validation' } }, 'data'), probe.inputs, probe.outputs);
+    }
+  }
+  if (v !== undefined && !('split' in v)) {
+    if ('inputs' in v) validation = table(v.inputs, v.targets, 'validation');
+    else {
+      if (fd === undefined) throw new GradstreamError({ code: 'invalid_config', path: 'validation', expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")', received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file' });
+      const columns = { features: fd.features, ...(fd.targets === undefined ? {} : { targets: fd.targets }), ...(fd.label === undefined ? {} : { label: fd.label }), ...(fd.classes === undefined ? {} : { classes: fd.classes }) };
+      const vd: FileData = 'csv' in v ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) } : { jsonl: v.jsonl, ...columns };
+      const src = fileSource(vd, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'validation');
+      validation = await readTable(src, src.inputs, src.outputs);
+    }
+    checkWidths(validation.inputs, validation.targets, model, lossType, 'validation');
+  }
+  return { model, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed };
 }

@@ -20,64 +20,88 @@ function short(v: number): string {
 
 /**
  * A small loss curve for a terminal, drawn with Braille dots (2×4 per character): the loss against
- * the step, on a log scale when it spans more than two decades, with the highest and lowest loss
- * on the left axis and the first and last step below. Non-finite losses are left out. Returns the
- * lines (none when there is nothing to draw).
+ * the step, on a log scale when it spans more than two decades, with the highest and lowest (mean) loss
+ * on the left axis and the first and last step below; each dot column shows the mean of its losses.
+ * Non-finite losses are left out. Returns the lines (none when there is nothing to draw).
  */
 export function terminalCurve(steps: Float64Array, losses: Float64Array, options: TerminalCurveOptions = {}): string[] {
   const width = options.width ?? 56;
   const height = options.height ?? 8;
-  let lo = Infinity;
-  let hi = -Infinity;
+  let rawLo = Infinity;
+  let rawHi = -Infinity;
   let n = 0;
   for (let i = 0; i < losses.length; i++) {
     const v = losses[i]!;
     if (!Number.isFinite(v)) continue;
     n++;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+    if (v < rawLo) rawLo = v;
+    if (v > rawHi) rawHi = v;
   }
   if (n < 2) return [];
-  const logScale = lo > 0 && hi / lo > 100;
+  const logScale = rawLo > 0 && rawHi / rawLo > 100;
   const f = (v: number): number => (logScale ? Math.log10(v) : v);
-  const flo = f(lo);
-  const fhi = f(hi) > flo ? f(hi) : flo + 1;
   const s0 = steps[0]!;
   const s1 = steps[steps.length - 1]! > s0 ? steps[steps.length - 1]! : s0 + 1;
   const X = width * 2;
   const Y = height * 4;
-  const cells = new Uint8Array(width * height);
-  const set = (x: number, y: number): void => {
-    const cx = x >> 1;
-    const cy = y >> 2;
-    cells[cy * width + cx]! |= DOT[x & 1]![y & 3]!;
-  };
-  let px = -1;
-  let py = -1;
+  // the finite losses in the plotted scale; more points than characters are smoothed by a centred
+  // moving average of one character's worth of points, so noisy mini-batch losses read as a line
+  const xs: number[] = [];
+  const vs: number[] = [];
   for (let i = 0; i < losses.length; i++) {
     const v = losses[i]!;
-    if (!Number.isFinite(v)) {
-      px = -1;
-      continue;
-    }
-    const x = Math.min(X - 1, Math.round(((steps[i]! - s0) / (s1 - s0)) * (X - 1)));
-    const y = Math.min(Y - 1, Math.max(0, Math.round(((fhi - f(v)) / (fhi - flo)) * (Y - 1))));
-    if (px < 0) set(x, y);
+    if (!Number.isFinite(v)) continue;
+    xs.push(Math.min(X - 1, Math.round(((steps[i]! - s0) / (s1 - s0)) * (X - 1))));
+    vs.push(f(v));
+  }
+  const half = vs.length > width ? Math.floor(Math.ceil(vs.length / width) / 2) : 0;
+  // each dot column shows the mean of its (smoothed) points
+  const sum = new Float64Array(X);
+  const count = new Uint32Array(X);
+  let windowSum = 0;
+  let lo = 0;
+  let hi = -1;
+  for (let i = 0; i < vs.length; i++) {
+    while (hi < Math.min(vs.length - 1, i + half)) windowSum += vs[++hi]!;
+    while (lo < i - half) windowSum -= vs[lo++]!;
+    sum[xs[i]!]! += windowSum / (hi - lo + 1);
+    count[xs[i]!]! += 1;
+  }
+  let flo = Infinity;
+  let fhi = -Infinity;
+  for (let x = 0; x < X; x++) {
+    if (count[x] === 0) continue;
+    const m = (sum[x]! /= count[x]!);
+    if (m < flo) flo = m;
+    if (m > fhi) fhi = m;
+  }
+  if (!(fhi > flo)) fhi = flo + 1;
+  const cells = new Uint8Array(width * height);
+  const set = (x: number, y: number): void => {
+    cells[(y >> 2) * width + (x >> 1)]! |= DOT[x & 1]![y & 3]!;
+  };
+  const yOf = (m: number): number => Math.min(Y - 1, Math.max(0, Math.round(((fhi - m) / (fhi - flo)) * (Y - 1))));
+  // a polyline through the columns' points: each column between two points gets the dots from
+  // the line's height at its left edge to its height at its right edge
+  let px = -1;
+  let pm = 0;
+  for (let x = 0; x < X; x++) {
+    if (count[x] === 0) continue;
+    const m = sum[x]!;
+    if (px < 0) set(x, yOf(m));
     else {
-      // join to the previous point: fill the vertical span at each column in between
-      for (let cx = px; cx <= x; cx++) {
-        const t = x === px ? 1 : (cx - px) / (x - px);
-        const yy = Math.round(py + (y - py) * t);
-        const from = Math.min(yy, cx === px ? py : Math.round(py + (y - py) * ((cx - 1 - px) / (x - px))));
-        const to = Math.max(yy, cx === px ? py : Math.round(py + (y - py) * ((cx - 1 - px) / (x - px))));
-        for (let yy2 = from; yy2 <= to; yy2++) set(cx, yy2);
+      for (let c = px + 1; c <= x; c++) {
+        const a = yOf(pm + ((m - pm) * (c - 1 - px)) / (x - px));
+        const b = yOf(pm + ((m - pm) * (c - px)) / (x - px));
+        for (let yy = Math.min(a, b); yy <= Math.max(a, b); yy++) set(c, yy);
       }
     }
     px = x;
-    py = y;
+    pm = m;
   }
-  const top = short(hi);
-  const bottom = short(lo);
+  const back = (v: number): number => (logScale ? 10 ** v : v);
+  const top = short(back(fhi));
+  const bottom = short(back(flo));
   const pad = Math.max(top.length, bottom.length);
   const lines: string[] = [];
   for (let r = 0; r < height; r++) {

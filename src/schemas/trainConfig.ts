@@ -34,7 +34,8 @@ function oneTarget(v: { targets?: string[] | undefined; label?: string | undefin
 const fileColumns = {
   features: columns.describe('Input columns, by header name.'),
   targets: columns.optional().describe('Regression targets, by header name.'),
-  label: z.string().min(1).optional().describe('The class column of a classifier (integer labels, or names mapped to 0, 1, … in order of appearance).'),
+  label: z.string().min(1).optional().describe('The class column of a classifier: its values become class indices 0, 1, … (in order of first appearance in the file, or of `classes`).'),
+  classes: z.array(z.string()).min(1).optional().describe('The classes of `label`, in index order (default: in order of first appearance in the file).'),
   scale: ScaleName.optional(),
 };
 

@@ -10,24 +10,24 @@ describe('terminalCurve', () => {
     expect(lines).toEqual([
       '16.74 ┤⠙⢦⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
       '      │⠀⠀⠙⢦⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
-      '      │⠀⠀⠀⠀⠈⠓⠦⣄⠀⠀⠀⠀⠀⠀',
-      '2.381 ┤⠀⠀⠀⠀⠀⠀⠀⠈⠙⠒⠲⠤⢤⣀',
+      '      │⠀⠀⠀⠀⠈⠓⠦⣄⡀⠀⠀⠀⠀⠀',
+      '2.381 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠉⠓⠲⠤⢤⣀',
       '      └──────────────',
       '       step 0       6',
     ]);
   });
 
-  it('uses a log scale over more than two decades and skips non-finite losses', () => {
+  it('uses a log scale over more than two decades, smooths more points than characters, skips non-finite losses', () => {
     const steps = Float64Array.from({ length: 50 }, (_, i) => i * 10);
     const losses = Float64Array.from(steps, (s) => 10 * Math.exp(-s / 50));
     losses[20] = Number.NaN;
     const lines = terminalCurve(steps, losses, { width: 20, height: 5 });
     expect(lines).toEqual([
-      '     10 ┤⠉⠳⠤⣄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
-      '        │⠀⠀⠀⠀⠉⠓⠦⣄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
-      '        │⠀⠀⠀⠀⠀⠀⠀⠀⠈⠓⠦⣄⡀⠀⠀⠀⠀⠀⠀⠀',
+      '  9.048 ┤⠉⠓⠦⣄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
+      '        │⠀⠀⠀⠀⠉⠓⠦⣄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
+      '        │⠀⠀⠀⠀⠀⠀⠀⠀⠉⠓⠦⣄⡀⠀⠀⠀⠀⠀⠀⠀',
       '        │⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠓⠦⣄⡀⠀⠀⠀',
-      '5.55e-4 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠓⠲⣄',
+      '6.13e-4 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠓⠦⣄',
       '        └────────────────────',
       '         step 0           490  (log scale)',
     ]);

@@ -21,20 +21,20 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
     return EXIT.ok;
   }
   const [checkpointFile, dataFile] = args.positionals as [string, string];
-  const { run, params, step } = await loadTrainedRun(checkpointFile, dataFile);
+  const { run, train: table, params, step } = await loadTrainedRun(checkpointFile, dataFile);
   const classify = run.classifier ? { threshold: run.threshold } : undefined;
-  const train = tableEvaluator(run.model, run.loss, run.train, classify)(params);
+  const train = tableEvaluator(run.model, run.loss, table, classify)(params);
   const val = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, classify)(params);
   const num = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
   if (args.values.json === true) {
-    const o: Record<string, unknown> = { type: 'eval', step, rows: run.train.rows, loss: num(train.loss) };
+    const o: Record<string, unknown> = { type: 'eval', step, rows: table.rows, loss: num(train.loss) };
     if (val !== undefined) Object.assign(o, { valRows: run.validation!.rows, valLoss: num(val.loss) });
     if (classify !== undefined) o.metrics = { accuracy: num(train.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
     io.out(JSON.stringify(o));
     return EXIT.ok;
   }
   io.out(`checkpoint  ${checkpointFile} (step ${step})`);
-  io.out(`data        ${dataFile}: ${run.train.rows} rows${val === undefined ? '' : ` (+ ${run.validation!.rows} validation rows)`}`);
+  io.out(`data        ${dataFile}: ${table.rows} rows${val === undefined ? '' : ` (+ ${run.validation!.rows} validation rows)`}`);
   io.out(`loss        ${String(train.loss)}`);
   if (train.accuracy !== undefined) io.out(`accuracy    ${train.accuracy.toFixed(4)}`);
   if (val !== undefined) {

@@ -10,7 +10,6 @@ import { untilUnsubscribed } from '../../ops/untilUnsubscribed.js';
 import { checkpoint } from '../../sinks/checkpoint.js';
 import { earlyStopping } from '../../sinks/earlyStopping.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
-import { fromArrays } from '../../streams/fromArrays.js';
 import type { StepRecord, StopReason } from '../../streams/stepRecord.js';
 import { CliError, EXIT, inputError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
@@ -141,15 +140,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     }
   }
 
-  const batchSize = Math.min(training.batchSize ?? run.train.rows, run.train.rows);
-  const data = fromArrays(run.train.x, run.train.y, {
-    rows: run.train.rows,
-    batchSize,
-    ...(training.epochs === undefined ? {} : { epochs: training.epochs }),
-    // a full batch holds every row whatever the order: shuffling it would only cost time
-    shuffle: (training.shuffle ?? true) && batchSize < run.train.rows,
-    seed: run.seed,
-  });
+  const data = run.source({ batchSize: training.batchSize, epochs: training.epochs, shuffle: training.shuffle ?? true });
 
   const history = new LossHistory();
   const checkpointDir = checkpointDirFlag !== undefined ? resolve(checkpointDirFlag) : config.checkpoint?.dir;
@@ -224,7 +215,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const end: Final = final ?? { reason: result.stopReason ?? 'completed', step: result.step, epoch: Number.NaN, loss: result.loss, params: result.params };
 
   // the final weights on the whole training part (and the validation part)
-  const evalTrain = run.classifier ? tableEvaluator(run.model, run.loss, run.train, { threshold: run.threshold }) : undefined;
+  const evalTrain = run.classifier ? tableEvaluator(run.model, run.loss, await run.trainTable(), { threshold: run.threshold }) : undefined;
   const trainScore = evalTrain?.(end.params);
   const valScore = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, run.classifier ? { threshold: run.threshold } : undefined)(end.params);
   const metrics = run.classifier ? { accuracy: trainScore!.accuracy!, ...(valScore === undefined ? {} : { valAccuracy: valScore.accuracy! }) } : undefined;

@@ -288,3 +288,58 @@ describe('the README', () => {
     expect(existsSync(join(r.file, '../checkpoints/run1/last.json'))).toBe(true);
   });
 });
+
+describe('gradstream train: CSV and JSON Lines data', () => {
+  /** Two separable classes named "low" and "high", as CSV and JSON Lines, 60 rows. */
+  function files(dir: string): void {
+    const rows: [number, number, string][] = [];
+    for (let i = 0; i < 60; i++) {
+      const high = i % 3 === 0;
+      rows.push([Number(((high ? 1 : -1) + 0.4 * Math.sin(i * 1.3)).toFixed(4)), Number((0.5 * Math.cos(i * 0.7)).toFixed(4)), high ? 'high' : 'low']);
+    }
+    writeFileSync(join(dir, 'points.csv'), `a;b;class\n${rows.map((r) => r.join(';')).join('\n')}\n`);
+    writeFileSync(join(dir, 'points.jsonl'), `${rows.map(([a, b, c]) => JSON.stringify({ a, b, class: c })).join('\n')}\n`);
+    writeFileSync(join(dir, 'held.csv'), `a;b;class\n1.1;0;high\n-0.9;0.2;low\n`);
+  }
+  const model = { layers: [{ type: 'dense', inputs: 2, units: 2, init: 'glorotUniform' }] };
+
+  it('trains a classifier from CSV (label column, seeded split) and from JSON Lines alike', async () => {
+    const dir = tempDir();
+    files(dir);
+    const base = { model, loss: 'softmaxCrossEntropy', optimizer: { type: 'adam', lr: 0.1 }, validation: { split: 0.25 }, training: { batchSize: 8, epochs: 15, seed: 2 }, log: { every: 20 } };
+    const csv = join(dir, 'csv.json');
+    writeFileSync(csv, JSON.stringify({ ...base, data: { csv: 'points.csv', delimiter: ';', features: ['a', 'b'], label: 'class' } }));
+    const jsonl = join(dir, 'jsonl.json');
+    writeFileSync(jsonl, JSON.stringify({ ...base, data: { jsonl: 'points.jsonl', features: ['a', 'b'], label: 'class' } }));
+    const a = await cli(['train', csv, '--json']);
+    const b = await cli(['train', jsonl, '--json']);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    expect(b.out).toBe(a.out); // the same rows, the same run
+    const e = JSON.parse(a.out.split('\n').at(-1)!) as Line;
+    expect(e.reason).toBe('dataEnd');
+    expect(e.metrics).toEqual({ accuracy: 1, valAccuracy: 1 });
+    expect(typeof e.valLoss).toBe('number');
+    // a validation file with the same columns
+    writeFileSync(csv, JSON.stringify({ ...base, validation: { csv: 'held.csv', delimiter: ';' }, data: { csv: 'points.csv', delimiter: ';', features: ['a', 'b'], label: 'class' } }));
+    const v = JSON.parse((await cli(['train', csv, '--json'])).out.split('\n').at(-1)!) as Line;
+    expect(v.metrics).toEqual({ accuracy: 1, valAccuracy: 1 });
+  });
+
+  it('names the file, field, row and column of bad file data (exit 2)', async () => {
+    const dir = tempDir();
+    files(dir);
+    const run = async (data: object) => {
+      const file = join(dir, 'run.json');
+      writeFileSync(file, JSON.stringify({ model, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd', lr: 0.1 }, data, training: { epochs: 1 } }));
+      const r = await cli(['train', file, '--quiet']);
+      expect(r.code).toBe(2);
+      return r.err.replaceAll(dir, 'DIR');
+    };
+    expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a', 'c'], label: 'class' })).toBe('gradstream train: DIR/run.json: DIR/points.csv, data.features: expected one of the file\'s columns "a", "b", "class", received an unknown column "c"');
+    expect(await run({ csv: 'none.csv', features: ['a'], label: 'class' })).toBe('gradstream train: DIR/run.json: data.csv: expected a readable file, received "DIR/none.csv" (ENOENT)');
+    expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a'], label: 'class' })).toBe('gradstream train: DIR/run.json: data.inputs: expected rows of 2 features (model.layers[0].inputs), received 1 features');
+    writeFileSync(join(dir, 'bad.csv'), 'a;b;class\n1;2;high\n1;n/a;low\n');
+    expect(await run({ csv: 'bad.csv', delimiter: ';', features: ['a', 'b'], label: 'class' })).toBe('gradstream train: DIR/run.json: DIR/bad.csv row 3, column "b": expected a finite number, received "n/a"');
+  });
+});
