@@ -28,3 +28,26 @@ export type { LiveServer, ServeLiveOptions } from './live/serveLive.js';
 export { toEventEmitter } from './live/toEventEmitter.js';
 export type { TrainingEmitter } from './live/toEventEmitter.js';
 export { nodeWorker } from './live/nodeWorker.js';
+
+// --- Redis Streams: an online source, a step-record sink, distributed data-parallel training.
+// Users pass their own node-redis client (`redis`, an optional peer dependency); nothing here
+// imports it.
+export type { RedisClientLike } from './redis/redisClient.js';
+export { fromRedisStream, isRedisBatch } from './redis/fromRedisStream.js';
+export type { FromRedisStreamOptions, RedisBatch, RedisStreamSource } from './redis/fromRedisStream.js';
+export { ackOnCheckpoint } from './redis/ackOnCheckpoint.js';
+export { toRedisStream } from './redis/toRedisStream.js';
+export type { ToRedisStreamOptions } from './redis/toRedisStream.js';
+export { runRedisWorker } from './redis/redisWorker.js';
+export type { RedisWorkerOptions, RedisWorkerResult } from './redis/redisWorker.js';
+export { runRedisUpdater } from './redis/redisUpdater.js';
+export type { RedisRound, RedisUpdaterOptions, RedisUpdaterResult } from './redis/redisUpdater.js';
+export { readRedisRounds } from './redis/readRedisRounds.js';
+export type { RoundContribution } from './redis/readRedisRounds.js';
+export { redisRunKeys } from './redis/redisKeys.js';
+export type { RedisRunKeys } from './redis/redisKeys.js';
+export { shardGradient } from './redis/shardGradient.js';
+export type { ShardGradientFn } from './redis/shardGradient.js';
+export { combineContributions } from './redis/combineContributions.js';
+export type { Contribution } from './redis/combineContributions.js';
+export type { StreamEntry } from './redis/streamEntries.js';

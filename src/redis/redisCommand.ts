@@ -3,9 +3,11 @@ import type { RedisClientLike } from './redisClient.js';
 
 /**
  * Sends one command and waits at most `timeoutMs` for its reply. A client that lost its server
- * either rejects (its error is passed on) or queues the command until it reconnects; then the
- * timeout turns the silence into a `GradstreamError` (`invalid_state`, path `redis <command>`)
- * instead of a run that hangs.
+ * either rejects or queues the command until it reconnects; then the timeout turns the silence
+ * into an error instead of a run that hangs. Rejects with a `GradstreamError` (`invalid_state`,
+ * path `redis <COMMAND>`): `redis XREADGROUP: expected a reply from the Redis server within
+ * 1300 ms, received none (is the server reachable?)`, or the client's or server's message as
+ * `received` (`Socket closed unexpectedly`, `NOGROUP …`).
  */
 export function redisCommand(client: RedisClientLike, args: readonly string[], timeoutMs: number): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
@@ -19,7 +21,8 @@ export function redisCommand(client: RedisClientLike, args: readonly string[], t
       },
       (e: unknown) => {
         clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        const message = e instanceof Error ? e.message : String(e);
+        reject(new GradstreamError({ code: 'invalid_state', path: `redis ${args[0] ?? ''}`, expected: 'a reply from the Redis server', received: message === '' ? 'an error' : message }));
       },
     );
   });
