@@ -76,12 +76,12 @@ function parse(argv: readonly string[], extra: Record<string, { type: 'string' |
   }
 }
 
-/** Connects a node-redis client that gives up after ~10 s without its server (then commands fail). */
+/** Connects a node-redis client that gives up after ~3 s without its server (then commands fail). */
 async function connect(url: string): Promise<RedisClientLike> {
   const { createClient } = await import('redis');
   const client = createClient({
     url,
-    socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => (retries >= 10 ? new Error(`no Redis server at ${url} after ${retries} attempts`) : Math.min(100 * 2 ** retries, 2000)) },
+    socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => (retries >= 5 ? new Error(`no Redis server at ${url} after ${retries} attempts`) : Math.min(100 * 2 ** retries, 2000)) },
   });
   client.on('error', () => {}); // reported by the failing command instead
   await client.connect();
@@ -109,8 +109,11 @@ function onSignals(controller: AbortController): { code: () => number | undefine
   };
 }
 
-async function run(usage: string, argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean' }>, body: (l: Loaded, values: Record<string, string | boolean | undefined>, client: RedisClientLike, signal: AbortSignal) => Promise<void>): Promise<number> {
+type Built = ReturnType<typeof build>;
+
+async function run(usage: string, argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean' }>, body: (l: Loaded, built: Built, values: Record<string, string | boolean | undefined>, client: RedisClientLike, signal: AbortSignal) => Promise<void>): Promise<number> {
   let loaded: Loaded;
+  let built: Built;
   let values: Record<string, string | boolean | undefined>;
   try {
     const p = parse(argv, extra);
@@ -120,6 +123,11 @@ async function run(usage: string, argv: readonly string[], extra: Record<string,
       return EXIT_OK;
     }
     loaded = await loadConfig(p.config);
+    try {
+      built = build(loaded);
+    } catch (e: unknown) {
+      throw e instanceof GradstreamError ? new UsageError(`${p.config}: ${e.message}`) : e;
+    }
   } catch (e: unknown) {
     console.error(`gradstream: ${(e as Error).message}`);
     if (e instanceof UsageError && !(e.message.includes(': '))) console.error(usage);
@@ -130,10 +138,10 @@ async function run(usage: string, argv: readonly string[], extra: Record<string,
   let client: RedisClientLike | undefined;
   try {
     client = await connect(values.redis as string);
-    await body(loaded, values, client, controller.signal);
+    await body(loaded, built, values, client, controller.signal);
     return signals.code() ?? EXIT_OK;
   } catch (e: unknown) {
-    if (e instanceof UsageError || (e instanceof GradstreamError && e.code === 'invalid_config') || (e instanceof GradstreamError && e.code === 'invalid_checkpoint')) {
+    if (e instanceof GradstreamError && (e.code === 'invalid_config' || e.code === 'invalid_checkpoint')) {
       console.error(`gradstream: ${e.message}`);
       return EXIT_BAD_INPUT;
     }
@@ -167,8 +175,7 @@ function build(loaded: Loaded) {
  * 2 bad usage or config, 1 a runtime failure (e.g. the Redis server went away).
  */
 export function runWorker(argv: string[]): Promise<number> {
-  return run(WORKER_USAGE, argv, { consumer: { type: 'string' } }, async (loaded, values, client, signal) => {
-    const { model, loss } = build(loaded);
+  return run(WORKER_USAGE, argv, { consumer: { type: 'string' } }, async (loaded, { model, loss }, values, client, signal) => {
     const r = loaded.config.redis;
     const consumer = typeof values.consumer === 'string' ? values.consumer : `${hostname()}-${process.pid}`;
     const json = values.json === true;
@@ -201,8 +208,7 @@ export function runWorker(argv: string[]): Promise<number> {
  * failure (e.g. the Redis server went away; the last checkpoint stays intact).
  */
 export function runUpdater(argv: string[]): Promise<number> {
-  return run(UPDATER_USAGE, argv, { checkpoint: { type: 'string' } }, async (loaded, values, client, signal) => {
-    const { model, optimizer, params } = build(loaded);
+  return run(UPDATER_USAGE, argv, { checkpoint: { type: 'string' } }, async (loaded, { model, optimizer, params }, values, client, signal) => {
     const r = loaded.config.redis;
     const prefix = r.prefix ?? 'gradstream';
     const checkpointPath = typeof values.checkpoint === 'string' ? resolve(values.checkpoint) : resolve(loaded.dir, r.checkpoint ?? `${prefix}-updater.json`);
