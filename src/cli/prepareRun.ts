@@ -3,7 +3,11 @@ import type { Loss } from '../core/loss.js';
 import type { GradientTransformation, OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
 import { createRng } from '../core/rng.js';
-import type { SequentialModel } from '../core/sequential.js';
+import type { Model } from '../core/model.js';
+import { minMax } from '../streams/minMax.js';
+import type { Scaler } from '../streams/scaler.js';
+import { standardize } from '../streams/standardize.js';
+import { withScaler } from '../streams/withScaler.js';
 import { fromCsv } from '../node/fromCsv.js';
 import { fromJsonl } from '../node/fromJsonl.js';
 import type { FileBatchSource } from '../node/fileBatchSource.js';
@@ -15,7 +19,6 @@ import type { DataConfig, TrainConfig } from '../schemas/trainConfig.js';
 import type { BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import { splitArrays } from '../streams/splitArrays.js';
-import { CliError } from './cliError.js';
 import { readTable } from './readTable.js';
 
 /** A data set in memory: `rows` rows of `inputs` features and `targets` target columns, row major. */
@@ -37,7 +40,10 @@ export interface BatchOptions {
 
 /** Everything a run needs, built from a config. */
 export interface PreparedRun {
-  readonly model: SequentialModel;
+  /** The config's model, behind the input scaling when `data.scale` asks for one. */
+  readonly model: Model;
+  /** The input scaling fitted on the training part (`data.scale`), if any. */
+  readonly scaler: Scaler | undefined;
   readonly loss: Loss;
   readonly optimizer: GradientTransformation<OptState[]>;
   /** The initial parameters (from explicit weights, or initialized from the seed). */
@@ -72,7 +78,7 @@ function table(x: readonly (readonly number[])[], y: readonly (readonly number[]
 }
 
 /** Checks data widths against the model: inputs, and targets (labels or one column per output). */
-export function checkWidths(inputs: number, targets: number, model: SequentialModel, lossType: string, path: string): void {
+export function checkWidths(inputs: number, targets: number, model: Model, lossType: string, path: string): void {
   if (inputs !== model.inputs) {
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${inputs} features` });
   }
@@ -114,21 +120,22 @@ function fileSource(d: FileData, options: BatchOptions & { seed: number; split?:
  */
 export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise<PreparedRun> {
   const seed = seedOverride ?? c.training?.seed ?? 0;
-  const { model, params: fixed } = modelFromConfig(c.model);
+  const { model: bare, params: fixed } = modelFromConfig(c.model);
   const loss = lossFromConfig(c.loss);
   const optimizer = optimizerFromConfig(c.optimizer);
   const lossType = typeof c.loss === 'string' ? c.loss : c.loss.type;
   const classifier = lossType === 'binaryCrossEntropy' || lossType === 'softmaxCrossEntropy';
   const fromLogits = typeof c.loss === 'object' && 'fromLogits' in c.loss ? c.loss.fromLogits : undefined;
   const threshold = lossType === 'binaryCrossEntropy' && fromLogits !== true ? 0.5 : 0;
-  const params = fixed ?? model.init(createRng(seed));
+  const params = fixed ?? bare.init(createRng(seed));
+  let model: Model = bare;
   const d = c.data;
   const v = c.validation;
   let fd: FileData | undefined; // file data, with its classes fixed
-  if (d.scale !== undefined && d.scale !== 'none') throw new CliError(`data.scale: "${d.scale}" is not wired into the command yet`);
 
   let source: (o: BatchOptions) => BatchSource;
   let trainTable: () => Promise<Table>;
+  let trainOnce: () => BatchSource; // one unshuffled epoch of the training part
   let validation: Table | undefined;
   if ('inputs' in d) {
     const all = table(d.inputs, d.targets, 'data');
@@ -145,6 +152,7 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
       return fromArrays(train.x, train.y, { rows: train.rows, batchSize, ...(o.epochs === undefined ? {} : { epochs: o.epochs }), shuffle: o.shuffle && batchSize < train.rows, seed });
     };
     trainTable = () => Promise.resolve(train);
+    trainOnce = () => fromArrays(train.x, train.y, { rows: train.rows, batchSize: train.rows, epochs: 1 });
   } else {
     let f: FileData = d;
     if (d.label !== undefined && d.classes === undefined) {
@@ -160,6 +168,7 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
     source = (o) => fileSource(f, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data');
     trainTable = () => readTable(probe, probe.inputs, probe.outputs);
+    trainOnce = () => probe;
     if (split !== undefined) {
       validation = await readTable(fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, split: { ...split, part: 'validation' } }, 'data'), probe.inputs, probe.outputs);
     }
@@ -175,5 +184,12 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     }
     checkWidths(validation.inputs, validation.targets, model, lossType, 'validation');
   }
-  return { model, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed };
+  // input scaling, fitted on the training part only; the model applies it to every input it sees
+  let scaler: Scaler | undefined;
+  if (d.scale !== undefined && d.scale !== 'none') {
+    const fitter = d.scale === 'standardize' ? standardize() : minMax();
+    scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
+    model = withScaler(bare, scaler);
+  }
+  return { model, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed };
 }

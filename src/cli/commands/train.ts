@@ -20,7 +20,13 @@ import { intOption, parseCommandArgs, stringOption } from '../parseCommandArgs.j
 import { prepareRun, type PreparedRun } from '../prepareRun.js';
 import { tableEvaluator } from '../tableEvaluator.js';
 import { terminalCurve } from '../terminalCurve.js';
-import { validationLoss, type WithValLoss } from '../validationLoss.js';
+import { accuracy } from '../../core/metrics/accuracy.js';
+import type { MetricFn } from '../../core/metrics/metricFn.js';
+import { metric } from '../../ops/metric.js';
+import { validation, type WithValidation } from '../../ops/validation.js';
+
+/** A record as the output sees it: maybe metrics (classifiers) and a validation loss. */
+type OutRecord = StepRecord & Partial<WithValidation> & { metrics?: Record<string, number> };
 
 export const TRAIN_HELP = `usage: gradstream train CONFIG [options]
 
@@ -50,7 +56,7 @@ interface Final {
 }
 
 /** The run's output sink: step lines or log lines, the summary history, and the final record. */
-function outputSink(every: number, write: ((r: WithValLoss) => void) | undefined, history: LossHistory, onFinal: (r: StepRecord) => void): MonoTypeOperatorFunction<StepRecord> {
+function outputSink(every: number, write: ((r: OutRecord) => void) | undefined, history: LossHistory, onFinal: (r: StepRecord) => void): MonoTypeOperatorFunction<StepRecord> {
   return (source) =>
     new Observable<StepRecord>((subscriber) =>
       source.pipe(untilUnsubscribed(subscriber)).subscribe({
@@ -69,6 +75,14 @@ function outputSink(every: number, write: ((r: WithValLoss) => void) | undefined
         complete: () => subscriber.complete(),
       }),
     );
+}
+
+/** The metrics of a step line: the batch's (`accuracy`) and the validation part's (`valAccuracy`). */
+function stepMetrics(r: OutRecord): Record<string, number> | undefined {
+  const m: Record<string, number> = {};
+  if (r.metrics !== undefined) for (const [k, v] of Object.entries(r.metrics)) m[k] = v;
+  if (r.valMetrics !== undefined) for (const [k, v] of Object.entries(r.valMetrics)) m[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
+  return Object.keys(m).length === 0 ? undefined : m;
 }
 
 function formatSeconds(ms: number): string {
@@ -145,8 +159,12 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const history = new LossHistory();
   const checkpointDir = checkpointDirFlag !== undefined ? resolve(checkpointDirFlag) : config.checkpoint?.dir;
   const sinks: FitSink[] = [];
-  const evalValidation = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation);
-  if (evalValidation !== undefined) sinks.push(validationLoss(evalValidation, config.validation?.every ?? logEvery) as FitSink);
+  const accuracyFn: MetricFn = (p, t, rows, cols) => accuracy(p, t, rows, cols, { threshold: run.threshold });
+  // classifiers: the accuracy of each step's batch (`metrics.accuracy` on the record)
+  if (run.classifier) sinks.push(metric('accuracy', accuracyFn) as unknown as FitSink);
+  if (run.validation !== undefined) {
+    sinks.push(validation(run.model, run.validation, { loss: run.loss, every: config.validation?.every ?? logEvery, batchSize: Math.max(1, run.validation.rows), ...(run.classifier ? { metrics: { accuracy: accuracyFn } } : {}) }) as unknown as FitSink);
+  }
   // A non-finite loss ends the run as 'diverged' without a criterion (the `update` operator does).
   if (stop.lossBelow !== undefined || stop.patience !== undefined || stop.divergence !== undefined) {
     sinks.push(
@@ -169,11 +187,15 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   }
   let final: Final | undefined;
   const write = json
-    ? (r: WithValLoss) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, valLoss: r.valLoss, metrics: (r as { metrics?: Record<string, number> }).metrics }))
+    ? (r: OutRecord) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, valLoss: r.valLoss, metrics: stepMetrics(r) }))
     : quiet
       ? undefined
-      : (r: WithValLoss) =>
-          io.out(`step ${r.step}  epoch ${r.epoch}  loss ${String(r.loss)}${r.valLoss === undefined ? '' : `  val ${String(r.valLoss)}`}${r.stopReason === undefined ? '' : `  stop: ${r.stopReason}`}`);
+      : (r: OutRecord) =>
+          io.out(
+            `step ${r.step}  epoch ${r.epoch}  loss ${String(r.loss)}${r.valLoss === undefined ? '' : `  val ${String(r.valLoss)}`}` +
+              `${r.metrics?.accuracy === undefined ? '' : `  acc ${r.metrics.accuracy.toFixed(4)}`}${r.valMetrics?.accuracy === undefined ? '' : `  val acc ${r.valMetrics.accuracy.toFixed(4)}`}` +
+              `${r.stopReason === undefined ? '' : `  stop: ${r.stopReason}`}`,
+          );
   sinks.push(
     outputSink(logEvery, write, history, (r) => {
       final = { reason: r.stopReason!, step: r.step, epoch: r.epoch, loss: r.loss, params: cloneParams(r.params) };

@@ -157,6 +157,8 @@ describe('gradstream train: output', () => {
     const steps = r.lines.filter((l) => l.type === 'step');
     expect(steps.every((l) => typeof l.valLoss === 'number')).toBe(true);
     expect(steps.map((l) => l.step).slice(0, 3)).toEqual([0, 10, 20]);
+    // the batch's accuracy and the validation part's, on every logged step
+    expect(Object.keys(steps[1]!.metrics!)).toEqual(['accuracy', 'valAccuracy']);
     const text = await cli(['train', r.file]);
     expect(text.out).toMatch(/\naccuracy {2}1\.0000 \(validation 1\.0000\)\n/);
     expect(text.out).toMatch(/\nval loss {2}0\.\d+\n/);
@@ -341,5 +343,44 @@ describe('gradstream train: CSV and JSON Lines data', () => {
     expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a'], label: 'class' })).toBe('gradstream train: DIR/run.json: data.inputs: expected rows of 2 features (model.layers[0].inputs), received 1 features');
     writeFileSync(join(dir, 'bad.csv'), 'a;b;class\n1;2;high\n1;n/a;low\n');
     expect(await run({ csv: 'bad.csv', delimiter: ';', features: ['a', 'b'], label: 'class' })).toBe('gradstream train: DIR/run.json: DIR/bad.csv row 3, column "b": expected a finite number, received "n/a"');
+  });
+});
+
+describe('gradstream train: input scaling', () => {
+  it('fits standardize or minMax on the training part and trains where raw inputs fail', async () => {
+    // y = (a − 5000) / 1000 + b: raw inputs in the thousands make plain SGD diverge
+    const inputs: number[][] = [];
+    const targets: number[][] = [];
+    for (let i = 0; i < 24; i++) {
+      const a = 4000 + 90 * i;
+      const b = (i % 5) / 5;
+      inputs.push([a, b]);
+      targets.push([(a - 5000) / 1000 + b]);
+    }
+    const config = (scale?: string) => ({
+      model: { layers: [{ type: 'dense', inputs: 2, units: 1, init: 'zeros' }] },
+      loss: 'mse',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      data: { inputs, targets, ...(scale === undefined ? {} : { scale }) },
+      validation: { split: 0.25 },
+      training: { maxSteps: 300, mode: 'sync' },
+      stop: { divergence: 1e6 },
+    });
+    expect(end((await trainJson(config())).lines).reason).toBe('diverged');
+    for (const scale of ['standardize', 'minMax']) {
+      const r = await trainJson(config(scale));
+      const e = end(r.lines);
+      expect({ scale, reason: e.reason }).toEqual({ scale, reason: 'maxSteps' });
+      expect(e.loss).toBeLessThan(1e-3);
+      expect(e.valLoss).toBeLessThan(1e-2);
+      // predict applies the same scaling (refitted on the same training part)
+      const dir = tempDir();
+      const file = join(dir, 'run.json');
+      writeFileSync(file, JSON.stringify(config(scale)));
+      expect((await cli(['train', file, '--quiet', '--checkpoint-dir', join(dir, 'ck')])).code).toBe(0);
+      const p = await cli(['predict', join(dir, 'ck/last.json'), file, '--format', 'jsonl']);
+      const outs = p.out.split('\n').map((l) => (JSON.parse(l) as { outputs: number[] }).outputs[0]!);
+      outs.forEach((o, i) => expect(Math.abs(o - targets[i]![0]!)).toBeLessThan(0.1));
+    }
   });
 });
