@@ -58,7 +58,8 @@ function defaultColumns(r: StepRecord): string[] {
  *
  * Logs the steps that are multiples of `every` (default 1), at most once per `everyMs` when given,
  * and always the final record (with `stopReason`) — also when this sink sits before
- * `earlyStopping`: the stopping step is then logged again, with its reason. Nothing is formatted
+ * `earlyStopping`: the stopping step is then logged again with its reason (in text, a short
+ * `step N  stop: reason` line when the step was just logged). Nothing is formatted
  * on steps that are not logged. With a stream `to`, each line is handed to `record.hold`: the loop
  * waits until the stream has taken it (lossless, in every scheduling mode).
  *
@@ -87,6 +88,7 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
       let readers: ((r: object) => number | undefined)[] = [];
       let last: R | undefined;
       let loggedFinal = false;
+      let lastLogged = Number.NaN;
 
       const emit = (r: R, line: string): void => {
         if (to === undefined) {
@@ -135,6 +137,7 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
           line = row(r);
         }
         if (r.stopReason !== undefined) loggedFinal = true;
+        lastLogged = r.step;
         emit(r, line);
       };
 
@@ -160,8 +163,10 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
         sub.unsubscribe();
         // Downstream ended the run (earlyStopping after this sink): log the final record now.
         if (last !== undefined && last.stopReason !== undefined && !loggedFinal) {
+          loggedFinal = true;
           try {
-            handle(last);
+            if (format === 'text' && lastLogged === last.step) emit(last, `step ${last.step}  stop: ${last.stopReason}`);
+            else handle(last);
           } catch (e: unknown) {
             last.hold(Promise.reject(e));
           }
