@@ -140,24 +140,24 @@ const hidden = Number(params.get('hidden') ?? 32); // ?hidden=256 makes each ste
 text('moons-title', `Two moons: 2 → ${hidden} → ${hidden} → 2 ReLU classifier, softmax cross-entropy, Adam, stop below ${lossBelow}`);
 const { x, y } = moons(1000, { noise: 0.1, rng: createRng(1) });
 
+/** The decision regions on x ∈ [-1.5, 2.5], y ∈ [-1, 1.5] (80 px per unit), and the points. */
 function drawBoundary(model: ReturnType<typeof sequential>, p: Params): void {
-  const canvas = page.document.getElementById('moons-boundary') as { getContext(kind: '2d'): Ctx2d; width: number };
+  const canvas = page.document.getElementById('moons-boundary') as { getContext(kind: '2d'): Ctx2d };
   const ctx = canvas.getContext('2d');
-  const n = 40;
-  const size = canvas.width / n;
+  const cols = 64;
+  const rows = 40;
+  const cell = 5; // px
   const grid: number[][] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) grid.push([-1.5 + (3.5 * (j + 0.5)) / n, 1.5 - (2.5 * (i + 0.5)) / n]);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) grid.push([-1.5 + (4 * (j + 0.5)) / cols, 1.5 - (2.5 * (i + 0.5)) / rows]);
   const out = predict(model, p, grid);
   for (let k = 0; k < grid.length; k++) {
     ctx.fillStyle = out[2 * k]! > out[2 * k + 1]! ? '#dbe9f6' : '#fde0cf';
-    ctx.fillRect((k % n) * size, Math.floor(k / n) * size, size, size);
+    ctx.fillRect((k % cols) * cell, Math.floor(k / cols) * cell, cell, cell);
   }
-  for (let i = 0; i < x.length; i += 2) {
-    const px = ((x[i]![0]! + 1.5) / 3.5) * canvas.width;
-    const py = ((1.5 - x[i]![1]!) / 2.5) * canvas.width;
+  for (let i = 0; i < x.length; i++) {
     ctx.fillStyle = y[i] === 0 ? '#1f77b4' : '#ff7f0e';
     ctx.beginPath();
-    ctx.arc(px, py, 1.8, 0, 2 * Math.PI);
+    ctx.arc((x[i]![0]! + 1.5) * 80, (1.5 - x[i]![1]!) * 80, 1.8, 0, 2 * Math.PI);
     ctx.fill();
   }
 }

@@ -16,7 +16,14 @@ import { STEP_FIELDS, STOP_REASONS, type WorkerError, type WorkerRunConfig, type
  * The worker side of `fit({ scheduler: 'worker' })`: waits for a `start` message, trains with
  * `fit` (sliced, so pause / stop / abort messages are read between slices) and streams the steps
  * back packed in `Float64Array`s every `flushMs`, then the checkpoints, the end or the error.
- * `extraSinks` adds platform sinks (the Node worker adds `checkpoint`).
+ * `extraSinks` adds platform sinks (the Node worker adds `checkpoint`). Use it as the entry of
+ * your own bundled Web Worker, then pass `webWorker(urlOfThatBundle)` to `fit`.
+ *
+ * @example
+ * // fitWorker.ts, bundled on its own and loaded with webWorker(new URL('./fitWorker.js', import.meta.url))
+ * import { runFitWorker } from 'gradstream';
+ * const scope = self as unknown as { postMessage(m: unknown, t?: ArrayBuffer[]): void; onmessage: ((e: { data: never }) => void) | null };
+ * runFitWorker({ postMessage: (m, t) => scope.postMessage(m, t ?? []), onMessage: (f) => (scope.onmessage = (e) => f(e.data)) });
  */
 export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunConfig) => FitSink[] = () => []): void {
   let training: Training | undefined;
