@@ -9,17 +9,6 @@ import { trainCommand } from './commands/train.js';
 
 export type { CliIO } from './cliIO.js';
 
-interface RedisCommands {
-  runWorker(argv: string[]): Promise<number>;
-  runUpdater(argv: string[]): Promise<number>;
-}
-
-/** The Redis commands, imported on first use (the Redis client is an optional peer dependency). */
-async function redisCommands(): Promise<RedisCommands> {
-  const specifier = './redisCommands.js';
-  return (await import(specifier)) as RedisCommands;
-}
-
 interface Command {
   readonly summary: string;
   readonly run: (argv: readonly string[], io: CliIO) => number | Promise<number>;
@@ -33,8 +22,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   schema: { summary: 'schema                                   print the JSON Schema of configs', run: schemaCommand },
   info: { summary: 'info CHECKPOINT.json                     validate and describe a checkpoint', run: infoCommand },
   // Redis adapters: loaded only when asked for, so the Redis client never loads otherwise.
-  worker: { summary: 'worker …                                 Redis Streams data-parallel worker', run: async (argv) => (await redisCommands()).runWorker([...argv]) },
-  updater: { summary: 'updater …                                Redis Streams parameter updater', run: async (argv) => (await redisCommands()).runUpdater([...argv]) },
+  worker: { summary: 'worker …                                 Redis Streams data-parallel worker', run: async (argv) => (await import('./redisCommands.js')).runWorker([...argv]) },
+  updater: { summary: 'updater …                                Redis Streams parameter updater', run: async (argv) => (await import('./redisCommands.js')).runUpdater([...argv]) },
 };
 
 export const USAGE = `usage: gradstream <command> [options]

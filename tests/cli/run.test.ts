@@ -28,6 +28,13 @@ describe('gradstream CLI', () => {
     }
   });
 
+  it('dispatches worker and updater to the Redis commands (loaded on demand)', async () => {
+    const worker = await cli(['worker', '--help']);
+    expect(worker.code).toBe(0);
+    const updater = await cli(['updater']);
+    expect(updater.code).toBe(2);
+  });
+
   it('reports usage errors with exit code 2 and a hint', async () => {
     expect(await cli(['info'])).toEqual({ code: 2, out: '', err: 'gradstream info: expected CHECKPOINT.json, received nothing\nrun "gradstream info --help" for usage' });
     expect(await cli(['info', 'a', 'b'])).toEqual({ code: 2, out: '', err: 'gradstream info: unexpected argument "b" (expected CHECKPOINT.json)\nrun "gradstream info --help" for usage' });
