@@ -4,7 +4,8 @@ import { describeLayer } from './sequential.js';
 
 /**
  * A text table of a model: one line per layer (index, layer, output shape, parameter count and
- * the parameter names), then the total. Models without a `layers` list (not made by
+ * the parameter names), then the total (and how many of them are non-trainable model state, such
+ * as batch normalization's moving statistics). Models without a `layers` list (not made by
  * `sequential`) show their input and output sizes only.
  *
  * @example
@@ -35,6 +36,8 @@ export function summary(model: Model & { readonly layers?: readonly Layer[] }): 
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
   const text = lines.map((l) => l.map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
-  text.push(`total: ${model.layout.size} parameters; input [batch, ${model.inputs}] → output [batch, ${model.outputs}]`);
+  const { size, trainableSize } = model.layout;
+  const frozen = size === trainableSize ? '' : ` (${size - trainableSize} non-trainable: model state)`;
+  text.push(`total: ${size} parameters${frozen}; input [batch, ${model.inputs}] → output [batch, ${model.outputs}]`);
   return text.join('\n');
 }

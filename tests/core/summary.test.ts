@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dense, relu, sequential, softmax, summary, type Model } from '../../src/index.js';
+import { batchNorm, dense, dropout, relu, sequential, softmax, summary, type Model } from '../../src/index.js';
 
 describe('summary', () => {
   it('lists layers, output shapes and parameter counts', () => {
@@ -16,5 +16,18 @@ describe('summary', () => {
   it('describes models without a layer list by their sizes', () => {
     const { layers: _layers, ...bare } = sequential([dense(2, 3)]);
     expect(summary(bare as Model)).toBe('#  layer  output  params  names\ntotal: 9 parameters; input [batch, 2] → output [batch, 3]');
+  });
+});
+
+describe('summary of a model with state', () => {
+  it('counts the non-trainable tensors apart', () => {
+    const text = summary(sequential([dense(2, 4), batchNorm(), dropout(0.5), dense(4, 1)]));
+    expect(text.split('\n').slice(1)).toEqual([
+      '0  dense(2→4)    [batch, 4]  12      0.W [2, 4], 0.b [4]',
+      '1  batchNorm(4)  [batch, 4]  17      1.gamma [4], 1.beta [4], 1.movingMean [4], 1.movingVariance [4], 1.statsStep [1]',
+      '2  dropout(4)    [batch, 4]  0',
+      '3  dense(4→1)    [batch, 1]  5       3.W [4, 1], 3.b [1]',
+      'total: 34 parameters (9 non-trainable: model state); input [batch, 2] → output [batch, 1]',
+    ]);
   });
 });
