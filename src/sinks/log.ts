@@ -63,8 +63,8 @@ function defaultColumns(r: StepRecord): string[] {
  * on steps that are not logged. With a stream `to`, each line is handed to `record.hold`: the loop
  * waits until the stream has taken it (lossless, in every scheduling mode).
  *
- * Passes every record through unchanged; completes and errors with its source; errors if
- * `write` throws or the stream reports an error.
+ * Passes every record through unchanged; completes with its source once the stream has taken
+ * every line; errors with its source, or if `write` throws or the stream reports an error.
  *
  * @example
  * import { log } from 'gradstream';
@@ -89,17 +89,26 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
       let last: R | undefined;
       let loggedFinal = false;
       let lastLogged = Number.NaN;
+      let pending = 0;
+      let sourceDone = false;
 
       const emit = (r: R, line: string): void => {
         if (to === undefined) {
           write(line);
           return;
         }
-        r.hold(
-          new Promise<void>((resolve, reject) => {
-            to.write(`${line}\n`, (e) => (e == null ? resolve() : reject(e)));
-          }),
+        const written = new Promise<void>((resolve, reject) => {
+          to.write(`${line}\n`, (e) => (e == null ? resolve() : reject(e)));
+        });
+        pending += 1;
+        written.then(
+          () => {
+            pending -= 1;
+            if (sourceDone && pending === 0) subscriber.complete();
+          },
+          (e: unknown) => subscriber.error(e),
         );
+        r.hold(written);
       };
 
       const row = (r: R): string => {
@@ -157,7 +166,10 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
           subscriber.next(r);
         },
         error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
+        complete: () => {
+          sourceDone = true;
+          if (pending === 0) subscriber.complete();
+        },
       });
       return () => {
         sub.unsubscribe();

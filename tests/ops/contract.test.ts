@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EMPTY, Observable, lastValueFrom, map, of, pipe, take, throwError, toArray, type OperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BehaviorSubject } from 'rxjs';
-import { accuracy, bindHyperParam, checkpoint, earlyStopping, every, forward, gradient, hyperParam, log, loss, metric, reduceOnPlateau, snapshot, sgd, update, type GradientTransformation, type Loss, type StepRecord } from '../../src/node.js';
+import { accuracy, bindHyperParam, checkpoint, checkpointTo, earlyStopping, every, forward, gradient, history, hyperParam, log, loss, memoryStorage, metric, progress, reduceOnPlateau, snapshot, sgd, update, type GradientTransformation, type Loss, type StepRecord } from '../../src/node.js';
 import { evaluate, seedRecord } from '../helpers/records.js';
 import { seedLoss, seedModel } from '../helpers/seed.js';
 
@@ -38,6 +38,10 @@ const cases: Case[] = [
   { name: 'reduceOnPlateau', op: () => pipe(evaluate, reduceOnPlateau(hyperParam(0.1))), failing: () => pipe(evaluate, loss(throwingLoss), reduceOnPlateau(hyperParam(0.1))), message: 'user loss' },
   { name: 'metric', op: () => pipe(evaluate, metric('accuracy', accuracy)), failing: () => pipe(evaluate, metric('bad', () => { throw new Error('user metric'); })), message: 'user metric' },
   { name: 'checkpoint', op: () => pipe(evaluate, checkpoint({ path: join(dir, 'c.json'), every: 1 })), failing: () => pipe(evaluate, checkpoint({ path: join(dir, 'c.json'), every: 1, rng: { getState: () => { throw new Error('user rng'); } } as never })), message: 'user rng' },
+  { name: 'checkpointTo', op: () => pipe(evaluate, checkpointTo(memoryStorage(), { every: 1 })), failing: () => pipe(evaluate, checkpointTo({ ...memoryStorage(), write: () => Promise.reject(new Error('user storage')) }, { every: 1 })), message: 'user storage' },
+  { name: 'log (jsonl)', op: () => pipe(evaluate, log({ format: 'jsonl', write: () => undefined })), failing: () => pipe(evaluate, log({ format: 'csv', to: { write: (_c: string, cb?: (e?: Error | null) => void) => (cb?.(new Error('user stream')), false) } })), message: 'user stream' },
+  { name: 'progress', op: () => pipe(evaluate, progress({ stream: { write: () => true } })), failing: () => pipe(evaluate, progress({ stream: { write: () => { throw new Error('user stream'); } } })), message: 'user stream' },
+  { name: 'history', op: () => pipe(evaluate, history()), failing: () => pipe(evaluate, loss(throwingLoss), history()), message: 'user loss' },
 ];
 
 describe.each(cases)('$name keeps the operator contract', ({ op, failing, message }) => {

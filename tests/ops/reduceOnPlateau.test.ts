@@ -68,4 +68,31 @@ describe('reduceOnPlateau', () => {
     expect(() => reduceOnPlateau(lr, { minLr: -1 })).toThrow('reduceOnPlateau.minLr: expected a finite number ≥ 0, received -1');
     expect(() => reduceOnPlateau(lr, { minDelta: Number.NaN })).toThrow('reduceOnPlateau.minDelta: expected a finite number ≥ 0, received NaN');
   });
+
+  it('exposes its counters for checkpoints and restores them, replaying the saved step unobserved', async () => {
+    const lr = hyperParam(1);
+    const op = reduceOnPlateau(lr, { patience: 2, factor: 0.5, minDelta: 0 });
+    expect(op.getState()).toEqual({ best: Infinity, wait: 0, cooling: 0, step: -1 });
+    await lastValueFrom(from(records([5, 4, 4])).pipe(op, toArray()));
+    const saved = op.getState();
+    expect(saved).toEqual({ best: 4, wait: 1, cooling: 0, step: 2 });
+    // a straight run of 5 records, and one resumed from the state after step 2 (step 2 replayed)
+    const straight = hyperParam(1);
+    const a = await lastValueFrom(from(records([5, 4, 4, 4, 4])).pipe(reduceOnPlateau(straight, { patience: 2, factor: 0.5, minDelta: 0 }), map(() => straight.value), toArray()));
+    const resumed = reduceOnPlateau(lr, { patience: 2, factor: 0.5, minDelta: 0 });
+    resumed.setState(saved);
+    expect(resumed.getState()).toEqual(saved);
+    const b = await lastValueFrom(from(records([5, 4, 4, 4, 4]).slice(2)).pipe(resumed, map(() => lr.value), toArray()));
+    expect(b).toEqual(a.slice(2));
+    expect(resumed.getState()).toEqual({ best: 4, wait: 1, cooling: 0, step: 4 });
+    // setState while running changes the live counters too
+    const live = reduceOnPlateau(hyperParam(1), { patience: 5 });
+    const src = new Subject<StepRecord & { loss: number }>();
+    src.pipe(live).subscribe();
+    src.next(records([3])[0]!);
+    live.setState({ best: 1, wait: 4, cooling: 0 });
+    expect(live.getState()).toEqual({ best: 1, wait: 4, cooling: 0, step: -1 });
+    expect(() => op.setState({ best: 'x', wait: 0, cooling: 0 } as never)).toThrow('reduceOnPlateau.state: expected { best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }, received {"best":"x","wait":0,"cooling":0}');
+    expect(() => op.setState(null)).toThrow('reduceOnPlateau.state');
+  });
 });
