@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, pipe, tap } from 'rxjs';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NOT_READY, dense, forward, fromCsv, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, type BatchReader } from '../../src/node.js';
 import { driveReader } from '../helpers/driveReader.js';
@@ -117,6 +118,31 @@ describe('fromCsv', () => {
     expect(a[0]).not.toEqual(a[1]);
     expect(await order(5)).toEqual(a);
     expect((await order(6))[0]).not.toEqual(a[0]);
+  });
+
+  it('reads every row once per epoch, whatever the batch size, shuffle buffer or seed (property)', async () => {
+    const files = new Map<number, string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.boolean(),
+        async (rows, batchSize, shuffleBuffer, seed, shuffle) => {
+          if (!files.has(rows)) files.set(rows, numbered(rows));
+          const got = await driveReader(fromCsv(files.get(rows)!, { features: ['x0'], targets: ['x1'], batchSize, epochs: 2, shuffle, seed, shuffleBuffer }).open());
+          for (const epoch of [0, 1]) {
+            const batches = got.filter((d) => d.epoch === epoch);
+            expect([...batches.flatMap((d) => d.x)].sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, i) => i));
+            expect(batches.map((d) => d.batchIndex)).toEqual(batches.map((_, i) => i));
+            expect(batches.map((d) => d.epochEnd)).toEqual(batches.map((_, i) => i === batches.length - 1));
+            expect(batches.slice(0, -1).every((d) => d.x.length === batchSize)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('resumes at a cursor with the batches an uninterrupted run would read', async () => {

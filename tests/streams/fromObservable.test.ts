@@ -1,5 +1,6 @@
 import { pipe, Subject, tap, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NOT_READY, GradstreamError, dense, forward, fromObservable, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, type Batch, type StepRecord } from '../../src/index.js';
 import type { Sample } from '../../src/streams/sampleQueue.js';
@@ -296,5 +297,42 @@ describe('fromObservable through the loop driver', () => {
     samples$.complete();
     await vi.advanceTimersByTimeAsync(0);
     expect(dropped).toEqual([3, 3, 3]);
+  });
+});
+
+describe('fromObservable (property)', () => {
+  it('never loses, duplicates or reorders a sample: read + dropped + waiting = pushed, in arrival order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom('dropOldest' as const, 'dropNewest' as const),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 7 }), fc.constant(0)), { maxLength: 40 }),
+        (batchSize, extra, overflow, ops) => {
+          const size = batchSize + extra;
+          const subject = new Subject<Sample>();
+          const reader = fromObservable(subject, { batchSize, buffer: { size, overflow } }).open();
+          let pushed = 0;
+          const read: number[] = [];
+          for (const op of ops) {
+            if (op === 0) {
+              const b = reader.next();
+              if (b !== NOT_READY && b !== null) {
+                expect(b.size).toBe(batchSize);
+                read.push(...b.x);
+              }
+            } else for (let k = 0; k < op; k++) subject.next(s(pushed++));
+          }
+          subject.complete();
+          for (let b = reader.next(); b !== null; b = reader.next()) {
+            expect(b).not.toBe(NOT_READY);
+            read.push(...(b as Batch).x);
+          }
+          expect(read.length + reader.dropped!()).toBe(pushed);
+          for (let i = 1; i < read.length; i++) expect(read[i]!).toBeGreaterThan(read[i - 1]!);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
