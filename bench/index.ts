@@ -4,7 +4,7 @@
  * Prints tables, or with `--json` one JSON object on stdout (progress on stderr). See
  * bench/README.md.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { initKernels } from '../src/index.js';
 import { benchEventLoop } from './eventLoop.js';
 import { formatNumber, printTable, say, type WorkloadResult } from './harness.js';
@@ -15,8 +15,9 @@ import { benchW3 } from './w3.js';
 
 const json = process.argv.includes('--json');
 const simd = await initKernels();
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, wasmSimdKernels: simd };
-say(`gradstream bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}`);
+const load = (): number => Math.round(loadavg()[0]! * 100) / 100;
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, wasmSimdKernels: simd, loadAverageStart: load(), loadAverageEnd: Number.NaN };
+say(`gradstream bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}, load average ${machine.loadAverageStart}`);
 
 // `--only W1` (or W2, W3) runs one workload, without the memory and event-loop parts: for quick looks.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -32,6 +33,7 @@ const memory = only === undefined ? await benchMemory() : null;
 if (only === undefined) say('event loop: W3 with the sliced loop …');
 const eventLoop = only === undefined ? await benchEventLoop(3) : null;
 
+machine.loadAverageEnd = load();
 const report = {
   machine,
   workloads: Object.fromEntries(
@@ -60,4 +62,5 @@ if (memory !== null && eventLoop !== null) {
       `W3 sliced/sync ${formatNumber(w3['reactive sliced']!.rate / w3['reactive sync']!.rate)} (≥ 0.9) with p99 ${eventLoop.p99Ms.toFixed(1)} ms (< 20)`,
   );
 }
+say(`load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd}: above ${machine.cores} the contenders shared the cores with other processes`);
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
