@@ -1,7 +1,7 @@
 /**
  * W3 — an MLP 784 → 128 (ReLU) → 10, softmax cross-entropy, Adam 1e-3: 8192 seeded samples
  * (uniform inputs, uniform random labels), batch 64, 3 epochs (384 updates), no shuffle. Also
- * timed in float32 (the float32 loop and kernels). TensorFlow.js is timed on the first 64 steps.
+ * timed in float32 (the float32 loop and kernels). TensorFlow.js is timed on the first 24 steps.
  */
 import { createRng, dense, relu, sequential, softmaxCrossEntropy } from '../src/index.js';
 import type { WorkloadResult } from './harness.js';
@@ -35,7 +35,7 @@ export function w3Workload(): MlpWorkload {
     epochs: 3,
     lr: 1e-3,
     init: model.init(createRng(7)),
-    peerSteps: 64,
+    peerSteps: 24,
     float32: true,
   };
 }
