@@ -240,9 +240,16 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((r) => (resolveClosed = r));
   let closing: Promise<void> | undefined;
+  // SIGINT: stop the run (browsers get its end and stop reason), then close; at most 2 s later
   const onSigint = (): void => {
-    void training.stop().catch(() => {});
-    void close();
+    const force = setTimeout(() => void close(), 2000);
+    void training
+      .stop()
+      .catch(() => {})
+      .finally(() => {
+        clearTimeout(force);
+        void close();
+      });
   };
   function close(): Promise<void> {
     if (closing) return closing;

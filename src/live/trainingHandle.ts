@@ -13,7 +13,7 @@ import type {
   TrainingSnapshot,
   TrainingStatus,
 } from './training.js';
-import { createStepState, type StepState, type TrainingEngine } from './trainingEngine.js';
+import { createStepState, type EngineCallbacks, type StepState, type TrainingEngine } from './trainingEngine.js';
 import { stepsIterator } from './stepsIterator.js';
 
 /** Options of {@link createTraining}. */
@@ -113,7 +113,7 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
       status = 'paused';
       engine.setPaused(true);
     }
-    engine.start({
+    const callbacks: EngineCallbacks = {
       step(s) {
         if (s !== state) copyState(state, s);
         if (stepsSubject.observed) stepsSubject.next(viewOf(state, now()));
@@ -159,7 +159,12 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
         eventsSubject.complete();
         settle();
       },
-    });
+    };
+    try {
+      engine.start(callbacks);
+    } catch (e: unknown) {
+      callbacks.error(e); // e.g. options the loop driver refuses: the run fails, done() rejects
+    }
   };
 
   const onSubscribe = (): void => {

@@ -115,6 +115,20 @@ describe('fit', () => {
     expect(t.getSnapshot().hyperParams).toEqual({ lr: 0.02 });
   });
 
+  it('a run the driver refuses fails through done() and events$', async () => {
+    const t = fit({ model: seedModel, loss: seedLoss, optimizer: sgd(), data: fullBatch(seedX, seedT), params: seedParams(), maxSteps: -1 });
+    const events: TrainingEvent[] = [];
+    t.events$.subscribe((e) => events.push(e));
+    const lossErr = new Promise((resolve) => t.loss$.subscribe({ error: resolve }));
+    await expect(t.start().done()).rejects.toThrow('maxSteps');
+    expect(events.map((e) => e.type)).toEqual(['started', 'error']);
+    expect(String(await lossErr)).toContain('maxSteps');
+    expect(t.getSnapshot().status).toBe('error');
+    // late subscribers: loss$ errors at once, events$ completes
+    await expect(lastValueFrom(t.loss$)).rejects.toThrow('maxSteps');
+    expect(await lastValueFrom(t.events$.pipe(toArray()))).toEqual([]);
+  });
+
   it('reports epochs and errors', async () => {
     const { x, y } = moons(64, { noise: 0.1, rng: createRng(1) });
     const t = fit({ model: sequential([dense(2, 8), relu(), dense(8, 2)]), loss: softmaxCrossEntropy(), optimizer: adam({ lr: 0.01 }), data: fromArrays(x, y, { batchSize: 16, epochs: 3 }), rng: createRng(2), scheduler: 'sync' });

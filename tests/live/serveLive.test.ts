@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveLive, type LiveServer } from '../../src/node.js';
 import { lessonRun, sleep } from './helpers.js';
@@ -111,7 +112,7 @@ describe('serveLive', () => {
     const live = await serveLive(t, { updateMs: 10, handleSigint: false, closeAfterEndMs: Infinity });
     servers.push(live);
     const first = readEvents(`${live.url}events`, (ev) => ev.some((e) => e.event === 'end'));
-    await sleep(20);
+    while (live.clients() < 1) await sleep(5);
     t.resume();
     const events = await first;
     expect(events[0]!.event).toBe('init');
@@ -141,8 +142,7 @@ describe('serveLive', () => {
     const stalled = spawn('python3', ['-c', STALLED_CLIENT, String(live.port)], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => stalled.stdout.once('data', () => resolve()));
     const healthy = readEvents(`${live.url}events`, (ev) => ev.some((e) => e.event === 'end'));
-    await sleep(20);
-    expect(live.clients()).toBe(2);
+    while (live.clients() < 2) await sleep(5);
     const t0 = performance.now();
     t.resume();
     const r = await t.done();
@@ -157,12 +157,35 @@ describe('serveLive', () => {
 
   it('closes after the run ends, ending open streams', async () => {
     const t = lessonRun({ maxSteps: 50 });
+    t.pause();
     const live = await serveLive(t, { updateMs: 5, closeAfterEndMs: 10, handleSigint: false });
     const ev = readEvents(`${live.url}events`, () => false);
+    while (live.clients() < 1) await sleep(5);
+    t.resume();
     await live.closed;
     expect((await ev).at(-1)!.event).toBe('end');
     expect(live.server.listening).toBe(false);
   });
+
+  it('on SIGINT stops the run, ends open streams and closes, so the process exits', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/sigintRun.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const url = await new Promise<string>((resolve) =>
+      child.stdout.on('data', (c: string) => {
+        out += c;
+        const m = /dashboard: (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      }),
+    );
+    const stream = readEvents(`${url}events`, () => false);
+    await sleep(100);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toContain('stopped: stopped; server listening: false');
+    expect((await stream).at(-1)!.event).toBe('end');
+  }, 30_000);
 
   it('rejects a bad port', async () => {
     await expect(serveLive(lessonRun(), { port: 70000 })).rejects.toThrow('serveLive.port: expected an integer in [0, 65535], received 70000');
