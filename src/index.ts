@@ -237,6 +237,8 @@ export { memoryStorage } from './sinks/memoryStorage.js';
 export type { MemoryStorage } from './sinks/memoryStorage.js';
 export { webStorage } from './sinks/webStorage.js';
 export type { WebStorageLike } from './sinks/webStorage.js';
+export { indexedDbStorage } from './sinks/indexedDbStorage.js';
+export type { IdbDatabaseLike, IdbFactoryLike, IdbObjectStoreLike, IdbOpenRequestLike, IdbRequestLike, IdbTransactionLike, IndexedDbStorageOptions } from './sinks/indexedDbStorage.js';
 export { loadCheckpoint } from './sinks/loadCheckpoint.js';
 export { resumeFrom } from './sinks/resumeFrom.js';
 export type { ResumeOptions } from './sinks/resumeFrom.js';

@@ -10,6 +10,7 @@ import {
   cosineDecay,
   createRng,
   dense,
+  dropout,
   forward,
   fromArrays,
   gradient,
@@ -132,5 +133,26 @@ describe('resume', () => {
     const noModel = fresh();
     await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpoint({ dir: noModel })), maxSteps: 1, scheduler: 'sync' }));
     await expect(loadModel(noModel)).rejects.toThrow(`${join(noModel, 'last.json')}: checkpoint.model: expected the model config`);
+  });
+
+  it('resumes dropout exactly: its masks come from the saved generator state and the step', async () => {
+    const make = () => {
+      const { x, y } = moons(32, { noise: 0.2, rng: createRng(8) });
+      const model = sequential([dense(2, 16), relu(), dropout(0.3), dense(16, 1)]);
+      const l = binaryCrossEntropy({ fromLogits: true });
+      const losses: number[] = [];
+      const pipeline = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 })), tap((r: StepRecord) => losses.push(r.loss!)));
+      return { model, pipeline, losses, data: () => fromArrays(x, y, { batchSize: 8, shuffle: true, seed: 2 }), params: model.init(createRng(4)) };
+    };
+    const a = make();
+    const endA = await lastValueFrom(train({ params: a.params, data: a.data(), pipeline: a.pipeline, maxSteps: 40, scheduler: 'sync', rng: createRng(21) }));
+    const wA = Array.from(endA.params.data);
+    const dir = fresh();
+    const b = make();
+    await lastValueFrom(train({ params: b.params, data: b.data(), pipeline: pipe(b.pipeline, checkpoint({ dir, every: 7 })), maxSteps: 20, scheduler: 'sync', rng: createRng(21) }));
+    const c = make();
+    const endC = await lastValueFrom(resume(dir, { data: c.data(), pipeline: c.pipeline, model: c.model, maxSteps: 40, scheduler: 'sync' }));
+    expect(c.losses).toEqual(a.losses.slice(20));
+    expect(Array.from(endC.params.data)).toEqual(wA);
   });
 });
