@@ -22,4 +22,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   err: (line) => process.stderr.write(`${line}\n`),
   version: pkg.version,
   signal: interrupt.signal,
+  stderr: process.stderr,
 });

@@ -4,6 +4,7 @@ import type { GradientTransformation, OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
 import { createRng } from '../core/rng.js';
 import type { Model } from '../core/model.js';
+import type { SequentialModel } from '../core/sequential.js';
 import { minMax } from '../streams/minMax.js';
 import type { Scaler } from '../streams/scaler.js';
 import { standardize } from '../streams/standardize.js';
@@ -42,6 +43,8 @@ export interface BatchOptions {
 export interface PreparedRun {
   /** The config's model, behind the input scaling when `data.scale` asks for one. */
   readonly model: Model;
+  /** The config's model itself (saved with checkpoints: `toConfig()`). */
+  readonly bare: SequentialModel;
   /** The input scaling fitted on the training part (`data.scale`), if any. */
   readonly scaler: Scaler | undefined;
   readonly loss: Loss;
@@ -191,5 +194,5 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
     model = withScaler(bare, scaler);
   }
-  return { model, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed };
+  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed };
 }

@@ -21,7 +21,7 @@ function num(v: unknown): number {
 /**
  * Parses a JSON Lines training log: the step lines of `gradstream train --json`
  * (`{"type":"step","step":S,"loss":L,"lr":R,"valLoss":V}`) or of the JSONL log sink (the same
- * fields, `type` optional); other lines (`"type":"end"`, blank lines) are skipped. Steps are
+ * fields, `type` optional, its final line with `stopReason`); other lines (`"type":"end"`, blank lines) are skipped. Steps are
  * sorted (a resumed run may repeat one). Errors (exit 2) name the file and line.
  */
 export function readLossLog(text: string, file: string): LossLog {
@@ -40,6 +40,7 @@ export function readLossLog(text: string, file: string): LossLog {
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received ${Array.isArray(o) ? 'an array' : typeof o}`);
     const r = o as Record<string, unknown>;
     if (r.type === 'end' && typeof r.reason === 'string') reason = r.reason;
+    if (typeof r.stopReason === 'string') reason = r.stopReason; // the log sink's final line
     if (r.type !== undefined && r.type !== 'step') continue;
     if (typeof r.step !== 'number' || !Number.isInteger(r.step) || r.step < 0) throw new CliError(`${file}:${i + 1}: step: expected an integer ≥ 0, received ${JSON.stringify(r.step) ?? 'nothing'}`);
     if (!('loss' in r)) throw new CliError(`${file}:${i + 1}: loss: expected a number, received nothing`);

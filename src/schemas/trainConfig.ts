@@ -90,7 +90,11 @@ export const StopConfig = z.strictObject({
 });
 export type StopConfig = z.infer<typeof StopConfig>;
 
-/** Checkpoint files in a folder: `last.json`, `best.json`, `step-<step>.json` every `everySteps` steps. */
+/**
+ * Checkpoint files in a folder: `last.json` (every `everySteps` steps and the final record),
+ * `best.json` (the best monitored value: the validation loss when there is one), and the newest
+ * `keepLast` `step-<step>.json` files.
+ */
 export const CheckpointConfig = z.strictObject({
   dir: z.string().min(1),
   everySteps: count.optional(),
@@ -99,10 +103,14 @@ export const CheckpointConfig = z.strictObject({
 });
 export type CheckpointConfig = z.infer<typeof CheckpointConfig>;
 
-/** Logging: every n-th step (and the final one); `format` of the console lines; `path` a JSON Lines file. */
+/**
+ * Logging: `every` n-th step (and the final one) — the console lines (given `every`, they replace
+ * the progress bar), the `--json` step lines and the log file; `path` a log file (relative to the
+ * config) in `format` `"jsonl"` (default; what `gradstream plot` reads), `"csv"` or `"text"`.
+ */
 export const LogConfig = z.strictObject({
   every: count.optional(),
-  format: z.enum(['text', 'jsonl']).optional(),
+  format: z.enum(['jsonl', 'csv', 'text']).optional(),
   path: z.string().min(1).optional(),
 });
 export type LogConfig = z.infer<typeof LogConfig>;

@@ -7,7 +7,12 @@ import type { FitSink } from '../../live/localEngine.js';
 import { serveLive, type LiveServer } from '../../live/serveLive.js';
 import type { TrainingResult } from '../../live/training.js';
 import { untilUnsubscribed } from '../../ops/untilUnsubscribed.js';
+import type { JsonValue } from '../../schemas/checkpoint.js';
+import type { WritableLike } from '../../schemas/sinkOptions.js';
 import { checkpoint } from '../../sinks/checkpoint.js';
+import { logFile } from '../../sinks/logFile.js';
+import { progress } from '../../sinks/progress.js';
+import { resolveCheckpointPath } from '../../sinks/resolveCheckpointPath.js';
 import { earlyStopping } from '../../sinks/earlyStopping.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
 import type { StepRecord, StopReason } from '../../streams/stepRecord.js';
@@ -85,6 +90,16 @@ function stepMetrics(r: OutRecord): Record<string, number> | undefined {
   return Object.keys(m).length === 0 ? undefined : m;
 }
 
+/** A stream that writes whole lines through `write` (for the progress sink without a terminal). */
+function lineStream(write: (line: string) => void): WritableLike {
+  return {
+    write(chunk) {
+      for (const line of chunk.split('\n')) if (line !== '') write(line);
+      return true;
+    },
+  };
+}
+
 function formatSeconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
@@ -138,21 +153,21 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const logEvery = config.log?.every ?? 1;
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   if ((training.workers ?? 1) > 1) throw new CliError(`${file}: training.workers: more than 1 worker is not wired into the command yet`);
-  if (stop.monitor === 'valLoss') {
-    if (run.validation === undefined) throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
-    throw new CliError(`${file}: stop.monitor: "valLoss" is not wired into the command yet`);
+  if (stop.monitor === 'valLoss' && run.validation === undefined) {
+    throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
   }
-  if (stop.timeout !== undefined) throw new CliError(`${file}: stop.timeout: not wired into the command yet`);
 
   // resume: the checkpoint must match this config's model
   let resume: Awaited<ReturnType<typeof readCheckpoint>> | undefined;
   if (resumeFrom !== undefined) {
     try {
-      resume = await readCheckpoint(resumeFrom, run.model.layout);
+      resume = await readCheckpoint(await resolveCheckpointPath(resumeFrom), run.model.layout); // a folder means its last.json
     } catch (e: unknown) {
       throw inputError(resumeFrom, e);
     }
   }
+  const rng = createRng(run.seed);
+  if (resume?.rng !== undefined) rng.setState(resume.rng);
 
   const data = run.source({ batchSize: training.batchSize, epochs: training.epochs, shuffle: training.shuffle ?? true });
 
@@ -166,29 +181,50 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     sinks.push(validation(run.model, run.validation, { loss: run.loss, every: config.validation?.every ?? logEvery, batchSize: Math.max(1, run.validation.rows), ...(run.classifier ? { metrics: { accuracy: accuracyFn } } : {}) }) as unknown as FitSink);
   }
   // A non-finite loss ends the run as 'diverged' without a criterion (the `update` operator does).
-  if (stop.lossBelow !== undefined || stop.patience !== undefined || stop.divergence !== undefined) {
+  const monitor = stop.monitor ?? 'loss';
+  if (stop.lossBelow !== undefined || stop.patience !== undefined || stop.divergence !== undefined || stop.timeout !== undefined) {
     sinks.push(
       earlyStopping({
-        ...(stop.lossBelow === undefined ? {} : { lossBelow: stop.lossBelow }),
+        monitor,
+        // `lossBelow` watches the monitored value: the loss (`threshold` reason) or the validation loss
+        ...(stop.lossBelow === undefined ? {} : monitor === 'loss' ? { lossBelow: stop.lossBelow } : { threshold: stop.lossBelow }),
         ...(stop.patience === undefined ? {} : { patience: stop.patience }),
         ...(stop.minDelta === undefined ? {} : { minDelta: stop.minDelta }),
         ...(stop.divergence === undefined ? {} : { lossAbove: stop.divergence }),
+        ...(stop.timeout === undefined ? {} : { timeout: stop.timeout * 1000 }),
       }) as FitSink,
     );
   }
   let lastCheckpoint: string | undefined;
   if (checkpointDir !== undefined) {
-    const every = config.checkpoint?.everySteps;
-    const save = checkpoint<StepRecord>({ path: join(checkpointDir, 'last.json'), ...(every === undefined ? {} : { every }) });
+    const c = config.checkpoint;
+    const save = checkpoint<StepRecord>({
+      dir: checkpointDir,
+      ...(c?.everySteps === undefined ? {} : { every: c.everySteps }),
+      ...(c?.keepLast === undefined ? {} : { keepLast: c.keepLast }),
+      keepBest: c?.keepBest ?? true,
+      // best.json follows the validation loss when there is one
+      monitor: stop.monitor ?? (run.validation === undefined ? 'loss' : 'valLoss'),
+      model: run.bare,
+      ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
+      config: JSON.parse(JSON.stringify(config)) as JsonValue,
+      dataSeed: run.seed,
+    });
     save.written$.subscribe((w) => {
-      lastCheckpoint = w.path;
+      if (w.path.endsWith('last.json')) lastCheckpoint = w.path;
     });
     sinks.push(save);
+  }
+  // a JSON Lines (or CSV, text) log file, lossless
+  if (config.log?.path !== undefined) sinks.push(logFile(config.log.path, { format: config.log.format ?? 'jsonl', every: logEvery }) as FitSink);
+  // without --json: step lines when log.every is given, else a progress bar (stderr)
+  if (!json && !quiet && config.log?.every === undefined) {
+    sinks.push(progress({ ...(maxSteps === undefined ? {} : { total: maxSteps }), stream: io.stderr ?? lineStream(io.err) }) as FitSink);
   }
   let final: Final | undefined;
   const write = json
     ? (r: OutRecord) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, valLoss: r.valLoss, metrics: stepMetrics(r) }))
-    : quiet
+    : quiet || config.log?.every === undefined
       ? undefined
       : (r: OutRecord) =>
           io.out(
@@ -210,7 +246,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     optimizer: run.optimizer,
     data,
     params: resume?.params ?? run.params,
-    rng: createRng(run.seed),
+    rng,
     sinks,
     scheduler: training.mode ?? 'sliced',
     ...(maxSteps === undefined ? {} : { maxSteps }),

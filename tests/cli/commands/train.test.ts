@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, EXAMPLES, tempDir } from '../cliHarness.js';
@@ -382,5 +382,74 @@ describe('gradstream train: input scaling', () => {
       const outs = p.out.split('\n').map((l) => (JSON.parse(l) as { outputs: number[] }).outputs[0]!);
       outs.forEach((o, i) => expect(Math.abs(o - targets[i]![0]!)).toBeLessThan(0.1));
     }
+  });
+});
+
+describe('gradstream train: checkpoint folders, stopping, log files, progress', () => {
+  const moons = (): { inputs: number[][]; targets: number[][] } => {
+    const inputs: number[][] = [];
+    const targets: number[][] = [];
+    for (let i = 0; i < 48; i++) {
+      const c = i % 2;
+      const a = (i / 48) * Math.PI;
+      inputs.push([Math.cos(a) + c, (c === 0 ? 1 : -1) * Math.sin(a) + 0.5 * c]);
+      targets.push([c]);
+    }
+    return { inputs, targets };
+  };
+  const classifier = {
+    model: { layers: [{ type: 'dense', inputs: 2, units: 8, init: 'heUniform' }, { type: 'tanh' }, { type: 'dense', units: 2 }] },
+    loss: 'softmaxCrossEntropy',
+    optimizer: { type: 'adam', lr: 0.05 },
+    data: moons(),
+    validation: { split: 0.25, every: 5 },
+    training: { batchSize: 12, epochs: 400, seed: 4, mode: 'sync' },
+  };
+
+  it('writes last.json, best.json and the newest step files; resumes from the folder', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify({ ...classifier, checkpoint: { dir: 'ck', everySteps: 50, keepLast: 2 }, training: { ...classifier.training, maxSteps: 300 } }));
+    const r = await cli(['train', file, '--json']);
+    expect(r.code).toBe(0);
+    const files = readdirSync(join(dir, 'ck')).sort();
+    expect(files).toEqual(['best.json', 'last.json', 'step-250.json', 'step-300.json']);
+    const last = JSON.parse(readFileSync(join(dir, 'ck/last.json'), 'utf8')) as { step: number; model: unknown; config: { loss: string }; best: { monitor: string } };
+    expect(last.step).toBe(300);
+    expect(last.model).toEqual({ layers: [classifier.model.layers[0], { type: 'tanh' }, { type: 'dense', inputs: 8, units: 2 }] });
+    expect(last.config.loss).toBe('softmaxCrossEntropy');
+    expect(last.best.monitor).toBe('valLoss');
+    // --resume takes the folder (its last.json) and continues to a later maxSteps
+    const more = await cli(['train', file, '--json', '--resume', join(dir, 'ck'), '--max-steps', '320']);
+    expect(more.code).toBe(0);
+    expect(JSON.parse(more.out.split('\n')[0]!)).toMatchObject({ type: 'step', step: 300 });
+    expect(JSON.parse(more.out.split('\n').at(-1)!)).toMatchObject({ type: 'end', reason: 'maxSteps', step: 320 });
+  });
+
+  it('stops on a validation-loss plateau, and on a timeout', async () => {
+    const plateau = await trainJson({ ...classifier, stop: { monitor: 'valLoss', patience: 3, minDelta: 0.01 } });
+    expect(end(plateau.lines).reason).toBe('plateau');
+    const below = await trainJson({ ...classifier, stop: { monitor: 'valLoss', lossBelow: 0.05 } });
+    const e = end(below.lines);
+    expect(e.reason).toBe('threshold');
+    expect(e.valLoss).toBeLessThan(0.05);
+    const timeout = await trainJson({ ...classifier, training: { ...classifier.training, epochs: 1e6, mode: 'sliced' }, stop: { timeout: 0.2 } });
+    expect(end(timeout.lines).reason).toBe('timeout');
+  });
+
+  it('writes a JSON Lines log file that plot reads, and shows progress on stderr without log.every', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify({ ...classifier, training: { ...classifier.training, maxSteps: 40 }, log: { path: 'logs/run.jsonl' } }));
+    const r = await cli(['train', file]);
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('\nstopped   maxSteps (step limit reached)\n')).toBe(true); // no step lines
+    expect(r.err.split('\n').at(-1)).toMatch(/^step 40 +\(100%\)|^40\/40 steps \(100%\) +loss [\d.e-]+ .*stop: maxSteps after 0:0\d$/);
+    const lines = readFileSync(join(dir, 'logs/run.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(41);
+    expect(JSON.parse(lines[40]!)).toMatchObject({ step: 40, stopReason: 'maxSteps' });
+    const plot = await cli(['plot', join(dir, 'logs/run.jsonl'), '--out', join(dir, 'loss.svg')]);
+    expect(plot.code).toBe(0);
+    expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toContain('stopped: maxSteps');
   });
 });
