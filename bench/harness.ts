@@ -21,6 +21,12 @@ export interface Measured {
   /** Steps per second (median of the rounds). */
   readonly rate: number;
   readonly gflops: number;
+  /**
+   * The same from the process's CPU time (user + system, all threads) instead of the wall clock:
+   * on a shared machine it leaves out the time the process waited for a core.
+   */
+  readonly rateCpu: number;
+  readonly gflopsCpu: number;
   /** The median milliseconds of one call, and every round's. */
   readonly ms: number;
   readonly rounds: readonly number[];
@@ -53,17 +59,31 @@ export const median = (xs: readonly number[]): number => {
 export async function interleave(contenders: readonly Contender[], rounds: number, warmup = 1): Promise<Measured[]> {
   for (const c of contenders) for (let i = 0; i < warmup; i++) await c.run();
   const times = contenders.map(() => [] as number[]);
+  const cpu = contenders.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < contenders.length; k++) {
       const i = (k + r) % contenders.length;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await contenders[i]!.run();
       times[i]!.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu[i]!.push((c.user + c.system) / 1000);
     }
   }
   return contenders.map((c, i) => {
     const ms = median(times[i]!);
-    return { name: c.name, rate: (c.steps / ms) * 1000, gflops: (c.flopsPerStep * c.steps) / ms / 1e6, ms, rounds: times[i]!, peer: c.peer ?? false };
+    const cpuMs = median(cpu[i]!);
+    return {
+      name: c.name,
+      rate: (c.steps / ms) * 1000,
+      gflops: (c.flopsPerStep * c.steps) / ms / 1e6,
+      rateCpu: (c.steps / cpuMs) * 1000,
+      gflopsCpu: (c.flopsPerStep * c.steps) / cpuMs / 1e6,
+      ms,
+      rounds: times[i]!,
+      peer: c.peer ?? false,
+    };
   });
 }
 
