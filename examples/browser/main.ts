@@ -140,13 +140,18 @@ const hidden = Number(params.get('hidden') ?? 32); // ?hidden=256 makes each ste
 text('moons-title', `Two moons: 2 → ${hidden} → ${hidden} → 2 ReLU classifier, softmax cross-entropy, Adam, stop below ${lossBelow}`);
 const { x, y } = moons(1000, { noise: 0.1, rng: createRng(1) });
 
-/** The decision regions on x ∈ [-1.5, 2.5], y ∈ [-1, 1.5] (80 px per unit), and the points. */
+/**
+ * The decision regions on x ∈ [-1.5, 2.5], y ∈ [-1, 1.5] (80 px per unit), and the points. The
+ * grid is one forward pass on the main thread: 64 × 40 cells for small networks, 32 × 20 for wide
+ * ones (a 256-wide network costs ~80 MFLOP per 640 cells), so drawing never holds a click up.
+ */
 function drawBoundary(model: ReturnType<typeof sequential>, p: Params): void {
   const canvas = page.document.getElementById('moons-boundary') as { getContext(kind: '2d'): Ctx2d };
   const ctx = canvas.getContext('2d');
-  const cols = 64;
-  const rows = 40;
-  const cell = 5; // px
+  const coarse = hidden > 64;
+  const cols = coarse ? 32 : 64;
+  const rows = coarse ? 20 : 40;
+  const cell = coarse ? 10 : 5; // px
   const grid: number[][] = [];
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) grid.push([-1.5 + (4 * (j + 0.5)) / cols, 1.5 - (2.5 * (i + 0.5)) / rows]);
   const out = predict(model, p, grid);
@@ -200,7 +205,7 @@ el('moons-start').addEventListener('click', () => {
     const snap = training.getSnapshot();
     text('moons-status', snap.status);
     text('moons-rate', fmt(snap.stepsPerSecond));
-    if (frames++ % 15 === 0 && latest !== undefined) drawBoundary(model, latest);
+    if (frames++ % (hidden > 64 ? 60 : 15) === 0 && latest !== undefined) drawBoundary(model, latest);
     if (snap.status !== 'done' && snap.status !== 'error') this.schedule();
   });
   training.events$.subscribe((e) => {
@@ -212,8 +217,8 @@ el('moons-start').addEventListener('click', () => {
       status.unsubscribe();
       text('moons-status', 'done');
       text('moons-stop-reason', r.stopReason ?? '–');
-      drawBoundary(model, r.params);
       buttons(false, false);
+      setTimeout(() => drawBoundary(model, r.params), 0);
     },
     (e: unknown) => text('moons-status', `error: ${String(e)}`),
   );
