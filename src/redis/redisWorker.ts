@@ -24,7 +24,7 @@ export interface RedisWorkerOptions {
   readonly consumer: string;
   /** The run's key prefix (shared with the updater): `<prefix>:grads`, `<prefix>:versions`. */
   readonly prefix: string;
-  /** Samples per contribution (default 32). */
+  /** Most samples per contribution (default 32); fewer when the stream holds fewer right now. */
   readonly batchSize?: number;
   /** Longest a blocking read waits on the server, in ms (default 1000). */
   readonly blockMs?: number;
@@ -137,7 +137,8 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
       let n = 0;
       const ids: string[] = [];
       while (n < batchSize && !aborted()) {
-        const entries = await reader.read(batchSize - n);
+        const wanted = batchSize - n;
+        const entries = await reader.read(wanted);
         if (entries.length === 0) {
           if (n > 0) break;
           continue;
@@ -152,6 +153,7 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
           ids.push(entry.id);
           n += 1;
         }
+        if (entries.length < wanted && n > 0) break; // the stream is drained for now: no waiting for more
       }
       if (n === 0 || aborted()) continue;
       // 3. Its gradient against version `current`, published.

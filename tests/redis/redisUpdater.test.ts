@@ -57,7 +57,7 @@ describe('runRedisUpdater + runRedisWorker', () => {
     controller.abort();
     const done = await Promise.all(workers);
     expect(result.samples).toBe(2000);
-    expect(result.version).toBe(50);
+    expect(result.version).toBeGreaterThanOrEqual(50); // 40 samples a round, fewer when the workers drain the stream
     expect(result.stale + result.duplicates).toBe(0);
     expect(result.params.data[0]).toBeCloseTo(3, 3);
     expect(result.params.data[1]).toBeCloseTo(-2, 3);
@@ -68,7 +68,7 @@ describe('runRedisUpdater + runRedisWorker', () => {
     expect(pending[0]).toBe(0);
     // the checkpoint holds the final version and every consumer's last applied ID
     const ckpt = JSON.parse(await readFile(join(dir, 'line.json'), 'utf8')) as { modelVersion: number; samples: number; applied: Record<string, string> };
-    expect(ckpt.modelVersion).toBe(50);
+    expect(ckpt.modelVersion).toBe(result.version);
     expect(ckpt.samples).toBe(2000);
     expect(Object.keys(ckpt.applied).sort()).toEqual(['w1', 'w2']);
   });
