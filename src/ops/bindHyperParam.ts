@@ -1,6 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
-import type { HyperParam } from '../core/hyperParam.js';
+import { isHyperParam, type HyperParam } from '../core/hyperParam.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
@@ -29,6 +29,12 @@ import { untilUnsubscribed } from './untilUnsubscribed.js';
  * lr$.next(0.001); // takes effect at the next step
  */
 export function bindHyperParam<T = StepRecord>(cell: HyperParam, value$: Observable<number>): MonoTypeOperatorFunction<T> {
+  if (!isHyperParam(cell)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'bindHyperParam(cell)', expected: 'a hyperParam cell', received: describeValue(cell) });
+  }
+  if (typeof value$ !== 'object' || value$ === null || typeof (value$ as { subscribe?: unknown }).subscribe !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'bindHyperParam(value$)', expected: 'an Observable of numbers', received: describeValue(value$) });
+  }
   return (source) =>
     new Observable<T>((subscriber) => {
       let pending = false;

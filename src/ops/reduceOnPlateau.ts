@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
-import type { HyperParam } from '../core/hyperParam.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
+import { isHyperParam, type HyperParam } from '../core/hyperParam.js';
 import type { OptState } from '../core/optimizer.js';
 import { checkInteger, checkNumber } from '../core/optimizers/checkOption.js';
 import type { StepRecord, WithLoss } from '../streams/stepRecord.js';
@@ -70,6 +70,12 @@ export interface ReduceOnPlateauOptions {
  * const step = pipe(forward(model), loss(l), reduceOnPlateau(lr, { patience: 20, factor: 0.5 }), gradient(model, l), update(adam({ lr })));
  */
 export function reduceOnPlateau<R extends StepRecord & WithLoss>(lr: HyperParam, options: ReduceOnPlateauOptions = {}): ReduceOnPlateauOperator<R> {
+  if (!isHyperParam(lr)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'reduceOnPlateau(lr)', expected: 'a hyperParam cell (hyperParam(0.01)), also given to the optimizer', received: describeValue(lr) });
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'reduceOnPlateau(options)', expected: 'an options object', received: describeValue(options) });
+  }
   const factor = checkNumber('reduceOnPlateau.factor', options.factor ?? 0.1, '[0, 1)');
   const patience = checkInteger('reduceOnPlateau.patience', options.patience ?? 10, 1);
   const minDelta = checkNumber('reduceOnPlateau.minDelta', options.minDelta ?? 1e-4, '≥ 0');

@@ -1,5 +1,5 @@
 import { Observable, Subject, type MonoTypeOperatorFunction } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import { isHyperParam } from '../core/hyperParam.js';
 import type { OptState } from '../core/optimizer.js';
 import type { ParamLayout } from '../core/params.js';
@@ -98,7 +98,7 @@ const noop = (): void => {};
 export function checkpointTo<R extends StepRecord>(storage: CheckpointStorage, options: CheckpointToOptions = {}): CheckpointOperator<R> {
   const o = parseOptions(CheckpointToOptions, options, 'checkpoint');
   if (typeof storage !== 'object' || storage === null || typeof storage.write !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'checkpoint.storage', expected: 'a CheckpointStorage (fsStorage, memoryStorage, webStorage, …)', received: String(storage) });
+    throw new GradstreamError({ code: 'invalid_config', path: 'checkpoint.storage', expected: 'a CheckpointStorage (fsStorage, memoryStorage, webStorage, …)', received: describeValue(storage) });
   }
   const every = o.every;
   const everyEpochs = o.everyEpochs;

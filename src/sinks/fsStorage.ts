@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 import { ensureDirSync, notWritable } from './ensureDir.js';
 import { withTimeout } from './withTimeout.js';
@@ -49,10 +49,13 @@ function alive(pid: number): boolean {
  * const save = checkpointTo(fsStorage('checkpoints/run1'), { every: 100 });
  */
 export function fsStorage(dir: string, options: FsStorageOptions = {}): CheckpointStorage {
+  if (typeof options !== 'object' || options === null || (options.timeoutMs !== undefined && !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0))) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fsStorage(options)', expected: '{ timeoutMs?: number > 0, owns?, files? }', received: describeValue(options) });
+  }
   const timeoutMs = options.timeoutMs ?? 30_000;
   const owns = options.owns ?? ((name: string) => name.endsWith('.json'));
   if (typeof dir !== 'string' || dir === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fsStorage(dir)', expected: 'a folder path', received: JSON.stringify(dir) });
+    throw new GradstreamError({ code: 'invalid_config', path: 'fsStorage(dir)', expected: 'a folder path', received: describeValue(dir) });
   }
   const path = (name: string) => join(dir, name);
   return {

@@ -1,4 +1,4 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 
 /** The part of an IndexedDB request {@link indexedDbStorage} uses. */
@@ -63,6 +63,12 @@ export interface IndexedDbStorageOptions {
  * const save = checkpointTo(indexedDbStorage('my-app'), { everyMs: 10_000, keepLast: 2 });
  */
 export function indexedDbStorage(database = 'gradstream', options: IndexedDbStorageOptions = {}): CheckpointStorage {
+  if (typeof database !== 'string' || database === '') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'indexedDbStorage(database)', expected: 'a database name', received: describeValue(database) });
+  }
+  if (typeof options !== 'object' || options === null || (options.store !== undefined && typeof options.store !== 'string')) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'indexedDbStorage(options)', expected: '{ store?: string, factory?: IDBFactory }', received: describeValue(options) });
+  }
   const storeName = options.store ?? 'checkpoints';
   let db: Promise<IdbDatabaseLike> | undefined;
   const where = (name: string) => `indexedDB:${database}/${storeName}/${name}`;

@@ -1,4 +1,4 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
 import { decodeCheckpoint, type Checkpoint } from './checkpointCodec.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
@@ -23,6 +23,10 @@ export function inFile(where: string, e: unknown): unknown {
  * const c = await loadCheckpoint(store, 'last.json');
  */
 export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.json', layout?: ParamLayout): Promise<Checkpoint> {
+  if (typeof storage !== 'object' || storage === null || typeof storage.read !== 'function' || typeof storage.describe !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'loadCheckpoint(storage)', expected: 'a CheckpointStorage', received: describeValue(storage) });
+  }
+  if (typeof name !== 'string') throw new GradstreamError({ code: 'invalid_config', path: 'loadCheckpoint(name)', expected: 'a checkpoint name', received: describeValue(name) });
   const where = storage.describe(name);
   let text: string | undefined;
   try {

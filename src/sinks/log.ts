@@ -80,6 +80,7 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
   const clock = o.clock ?? (() => performance.now());
   const to = o.to;
   const write = o.write ?? ((line: string) => console.log(line));
+  for (const c of o.columns ?? []) if (!STRING_COLUMNS.has(c)) monitorReader(c, 'log.columns');
   return (source) =>
     new Observable<R>((subscriber) => {
       let lastStep = Number.NaN;

@@ -1,7 +1,7 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { LogOptions } from '../schemas/sinkOptions.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { ensureDirSync, notWritable } from './ensureDir.js';
@@ -20,10 +20,10 @@ import { log } from './log.js';
  */
 export function logFile<R extends StepRecord>(path: string, options: Omit<LogOptions, 'to' | 'write'> = {}): MonoTypeOperatorFunction<R> {
   if (typeof path !== 'string' || path === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'logFile(path)', expected: 'a file path', received: JSON.stringify(path) });
+    throw new GradstreamError({ code: 'invalid_config', path: 'logFile(path)', expected: 'a file path', received: describeValue(path) });
   }
   if (typeof options !== 'object' || options === null) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'logFile(options)', expected: 'an options object', received: String(options) });
+    throw new GradstreamError({ code: 'invalid_config', path: 'logFile(options)', expected: 'an options object', received: describeValue(options) });
   }
   log({ ...options, write: () => undefined }); // validates the options now
   return (source) =>

@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
 import type { Checkpoint } from './checkpointCodec.js';
 import { fsStorage } from './fsStorage.js';
@@ -17,6 +18,9 @@ import { resolveCheckpointPath } from './resolveCheckpointPath.js';
  * // train({ params: ckpt.params, optState: ckpt.optState, step: ckpt.step, cursor: ckpt.cursor, … })
  */
 export async function readCheckpoint(path: string, layout?: ParamLayout): Promise<Checkpoint> {
+  if (typeof path !== 'string' || path === '') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'readCheckpoint(path)', expected: 'a checkpoint file or folder path', received: describeValue(path) });
+  }
   const file = await resolveCheckpointPath(path);
   return loadCheckpoint(fsStorage(dirname(file)), basename(file), layout);
 }

@@ -64,6 +64,15 @@ function restoreState(c: Checkpoint, state: Readonly<Record<string, HyperParam |
  * // resumeFrom(c, { data, pipeline, model, state: { lr, plateau }, maxSteps: 200 }).subscribe(…)
  */
 export function resumeFrom<R>(checkpoint: Checkpoint | PromiseLike<Checkpoint>, options: ResumeOptions<R>): Observable<R> {
+  if (typeof options !== 'object' || options === null) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'resume', expected: 'an options object { data, pipeline, … }', received: describeValue(options) });
+  }
+  if (typeof checkpoint !== 'object' || checkpoint === null) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'resume(checkpoint)', expected: 'a checkpoint (loadCheckpoint, readCheckpoint) or a promise of one', received: describeValue(checkpoint) });
+  }
+  if (options.state !== undefined && (typeof options.state !== 'object' || options.state === null)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'resume.state', expected: 'named hyperParam cells and stateful operators', received: describeValue(options.state) });
+  }
   const { data, model, state, rng, ...rest } = options;
   const start = (c: Checkpoint): Observable<R> => {
     if (model !== undefined) checkLayout(c.params.layout, model.layout);

@@ -1,4 +1,4 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 
 /** The part of the Web Storage API (`localStorage`, `sessionStorage`) {@link webStorage} uses. */
@@ -20,6 +20,10 @@ export interface WebStorageLike {
  * const save = checkpointTo(webStorage(localStorage, 'gradstream:run1/'), { everyMs: 5000 });
  */
 export function webStorage(store: WebStorageLike, prefix = 'gradstream:'): CheckpointStorage {
+  if (typeof store !== 'object' || store === null || typeof store.getItem !== 'function' || typeof store.setItem !== 'function' || typeof store.key !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'webStorage(store)', expected: 'a Web Storage (localStorage, sessionStorage)', received: describeValue(store) });
+  }
+  if (typeof prefix !== 'string') throw new GradstreamError({ code: 'invalid_config', path: 'webStorage(prefix)', expected: 'a string', received: describeValue(prefix) });
   const key = (name: string) => prefix + name;
   return {
     describe: (name) => `webStorage:${key(name)}`,
