@@ -28,6 +28,7 @@ import {
   type Params,
   type StepView,
   type Training,
+  webWorker,
 } from '../../src/index.js';
 
 interface El {
@@ -46,7 +47,7 @@ interface Ctx2d {
 interface Page {
   document: { getElementById(id: string): unknown };
   performance: { now(): number };
-  location: { search: string };
+  location: { search: string; href: string };
 }
 const page = globalThis as unknown as Page;
 const el = (id: string): El => page.document.getElementById(id) as El;
@@ -175,15 +176,28 @@ el('moons-start').addEventListener('click', () => {
   const keep = tap((r: { step: number; params: Params }) => {
     if (r.step % 25 === 0) latest = cloneParams(r.params);
   }) as unknown as FitSink;
-  const training = fit({
-    model,
-    loss: softmaxCrossEntropy(),
-    optimizer: adam({ lr: 0.003 }),
-    data: fromArrays(x, y, { batchSize: 32, epochs: 500, shuffle: true, seed: 2 }),
-    rng: createRng(3),
-    sinks: [keep, earlyStopping({ lossBelow })],
-    ...(speed === 'sliced' ? { scheduler: 'sliced' as const } : { scheduler: animationFrameScheduler, sliceSteps: Number(speed) }),
-  });
+  const training =
+    speed === 'worker'
+      ? // the loop in a Web Worker (examples/browser/serve.ts bundles src/live/browserFitWorker.ts as /fitWorker.js)
+        fit({
+          scheduler: 'worker',
+          worker: webWorker(new URL('/fitWorker.js', page.location.href)),
+          model, // a sequential of built-in layers: sent as model.toConfig()
+          loss: 'softmaxCrossEntropy',
+          optimizer: { type: 'adam', lr: 0.003 },
+          data: { x, y, batchSize: 32, epochs: 500, shuffle: true, seed: 2 },
+          seed: 3,
+          earlyStopping: { lossBelow },
+        })
+      : fit({
+          model,
+          loss: softmaxCrossEntropy(),
+          optimizer: adam({ lr: 0.003 }),
+          data: fromArrays(x, y, { batchSize: 32, epochs: 500, shuffle: true, seed: 2 }),
+          rng: createRng(3),
+          sinks: [keep, earlyStopping({ lossBelow })],
+          ...(speed === 'sliced' ? { scheduler: 'sliced' as const } : { scheduler: animationFrameScheduler, sliceSteps: Number(speed) }),
+        });
   state.moons = training;
   state.moonsSteps = [];
   const buttons = (running: boolean, paused: boolean): void => {

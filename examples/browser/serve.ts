@@ -1,7 +1,7 @@
 /**
  * Serves the browser example: bundles examples/browser/main.ts (and through it the library's
- * browser entry, rxjs and uPlot) with esbuild in memory, then serves the page, the bundle and
- * uPlot's style sheet on 127.0.0.1 — nothing else, and nothing from outside.
+ * browser entry, rxjs and uPlot) and the training worker's entry with esbuild in memory, then
+ * serves the page, the two bundles and uPlot's style sheet on 127.0.0.1 — nothing else, and nothing from outside.
  *
  * Run: npm run live:browser   (then open the printed address)
  */
@@ -24,20 +24,25 @@ export interface ExampleServer {
 
 /** Bundles the example and serves it (port 0: a free port). */
 export async function serveBrowserExample(port = 0, host = '127.0.0.1'): Promise<ExampleServer> {
-  const bundle = await build({
-    entryPoints: [join(here, 'main.ts')],
+  const options = {
     bundle: true,
-    format: 'esm',
-    platform: 'browser',
+    format: 'esm' as const,
+    platform: 'browser' as const,
     target: 'es2022',
-    write: false,
-    sourcemap: 'inline',
-    logLevel: 'silent',
-  });
+    write: false as const,
+    sourcemap: 'inline' as const,
+    logLevel: 'silent' as const,
+  };
+  // the page, and the training worker's entry (for the "in a Web Worker" speed)
+  const [bundle, worker] = await Promise.all([
+    build({ ...options, entryPoints: [join(here, 'main.ts')] }),
+    build({ ...options, entryPoints: [join(here, '../../src/live/browserFitWorker.ts')] }),
+  ]);
   const require = createRequire(import.meta.url);
   const files = new Map<string, { type: string; body: Buffer | Uint8Array }>([
     ['/', { type: 'text/html; charset=utf-8', body: readFileSync(join(here, 'index.html')) }],
     ['/main.js', { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0]!.contents }],
+    ['/fitWorker.js', { type: 'text/javascript; charset=utf-8', body: worker.outputFiles[0]!.contents }],
     ['/uPlot.min.css', { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) }],
   ]);
   const server = createServer((req, res) => {

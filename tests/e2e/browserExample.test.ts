@@ -1,6 +1,7 @@
 /**
  * The browser example (examples/browser/) in Chromium: the lesson and the two-moons classifier train
- * in the page with the library's browser entry; clicks are handled within 100 ms while it trains;
+ * in the page with the library's browser entry (and in a Web Worker); clicks are handled within
+ * 100 ms while it trains;
  * pause stops the step counter and resume continues from the same step; stop ends the run.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -65,6 +66,27 @@ describe('browser example (Chromium)', () => {
     expect(Math.max(...delays)).toBeLessThan(2000); // the whole round trip through playwright (its own overhead included, on a busy machine)
     expect(delays.length).toBeGreaterThanOrEqual(3); // clicked all along the run
     console.log(`moons at full speed: ${await page.locator('#moons-step').textContent()} steps; ${delays.length} clicks, in-page delay max ${Math.max(...inPage).toFixed(1)} ms, round trip max ${Math.max(...delays)} ms`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('trains the moons classifier in a Web Worker with the same handle', async () => {
+    const { page, errors } = await open('?hidden=256&lossBelow=0.0001');
+    await page.locator('#moons-speed').selectOption('worker');
+    await page.locator('#moons-start').click();
+    const delays: number[] = [];
+    while ((await page.locator('#moons-stop-reason').textContent()) === '–') {
+      await page.locator('#ping').click();
+      await page.waitForTimeout(20);
+      if (++delays.length > 2000) throw new Error('the run did not end');
+    }
+    expect(await page.locator('#moons-stop-reason').textContent()).toBe('threshold');
+    const steps = await ev<number[]>(page, 'example.moonsSteps');
+    expect(steps[0]).toBe(0);
+    for (let i = 1; i < steps.length; i++) expect(steps[i]).toBe(steps[i - 1]! + 1);
+    const inPage = await ev<number[]>(page, 'example.pingDelays');
+    console.log(`moons in a Web Worker: ${steps.at(-1)} steps; in-page click delays (ms): ${inPage.map((d) => d.toFixed(0)).join(' ')}`);
+    expect(Math.max(...inPage)).toBeLessThan(100);
     expect(errors).toEqual([]);
     await page.close();
   });
