@@ -223,7 +223,11 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
     if (phase === Phase.Running) return; // the step in flight stops the loop (see `afterStep`)
     settleThenFinish();
   };
-  const inner = options.pipeline(input).subscribe(new PipelineEnd(outer, endWith));
+  const piped: unknown = options.pipeline(input);
+  if (piped === null || typeof piped !== 'object' || typeof (piped as { subscribe?: unknown }).subscribe !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'pipeline', expected: 'an operator that returns an Observable, e.g. pipe(forward(m), loss(l), gradient(m, l), update(opt))', received: `a function returning ${describeTyped(piped)}` });
+  }
+  const inner = (piped as Observable<R>).subscribe(new PipelineEnd(outer, endWith));
 
   const completeFeeds = (): void => {
     for (const feed of feeds.slice()) feed.complete();

@@ -368,3 +368,10 @@ describe('train: params must fit the model', () => {
     await expect(lastValueFrom(train({ params: extra, data: seedData(), pipeline: seedStep(), scheduler: 'sync' }))).rejects.toThrow('params["0.b"]: expected no such parameter');
   });
 });
+
+describe('train: the pipeline', () => {
+  it('errors with a GradstreamError when the pipeline does not return an Observable', async () => {
+    const run = train({ params: seedParams(), data: seedData(), pipeline: (() => 3) as never, scheduler: 'sync' });
+    await expect(lastValueFrom(run)).rejects.toThrow('pipeline: expected an operator that returns an Observable');
+  });
+});
