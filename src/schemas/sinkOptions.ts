@@ -166,7 +166,12 @@ export type HistoryOptions = z.infer<typeof HistoryOptions>;
 /** Parses `options` with `schema`, or throws a `GradstreamError` (`invalid_config`) rooted at `root`. */
 export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, root: string): z.infer<S> {
   const parsed = schema.safeParse(options ?? {}, { reportInput: true });
-  if (!parsed.success) throw fromZodError('invalid_config', root, parsed.error);
+  if (!parsed.success) {
+    const e = fromZodError('invalid_config', root, parsed.error);
+    // a number given as text ("3") says so: the quotes alone are easy to miss
+    if (e.received.startsWith('"') && e.expected.startsWith('number')) throw new GradstreamError({ code: e.code, path: e.path, expected: e.expected, received: `${e.received} (a string)` });
+    throw e;
+  }
   return parsed.data as z.infer<S>;
 }
 

@@ -278,7 +278,7 @@ describe('checkpoint', () => {
 
   it('validates its options', () => {
     expect(() => checkpoint({ path: 'x', every: 0 })).toThrow('checkpoint.every: expected number to be >=1, received 0');
-    expect(() => checkpoint({ path: 'x', every: '5' as never })).toThrow('checkpoint.every: expected number, received "5"');
+    expect(() => checkpoint({ path: 'x', every: '5' as never })).toThrow('checkpoint.every: expected number, received "5" (a string)');
     expect(() => checkpoint({ path: 'x', evry: 5 } as never)).toThrow('checkpoint: expected no other keys, received "evry"');
     expect(() => checkpoint({})).toThrow('checkpoint: expected either dir (a folder) or path (a single file), received neither');
     expect(() => checkpoint({ dir: 'a', path: 'b' })).toThrow('received both');

@@ -109,7 +109,7 @@ describe('earlyStopping', () => {
     expect(() => earlyStopping({ patience: 0 })).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: earlyStopping.patience: expected number to be >=1, received 0]`);
     expect(() => earlyStopping({ minDelta: -1, patience: 1 })).toThrow('earlyStopping.minDelta: expected number to be >=0, received -1');
     expect(() => earlyStopping({ lossBelow: Number.NaN })).toThrow('earlyStopping.lossBelow: expected number, received NaN');
-    expect(() => earlyStopping({ lossBelow: '3' as never })).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: earlyStopping.lossBelow: expected number, received "3"]`);
+    expect(() => earlyStopping({ lossBelow: '3' as never })).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: earlyStopping.lossBelow: expected number, received "3" (a string)]`);
     expect(() => earlyStopping({})).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: earlyStopping: expected at least one criterion (lossBelow, threshold, patience, lossAbove, maxEpochs, timeout), received none]`);
     expect(() => earlyStopping({ restoreBest: true })).toThrow('earlyStopping: expected at least one criterion');
     expect(() => earlyStopping({ patiense: 3 } as never)).toThrow('earlyStopping: expected no other keys, received "patiense"');
