@@ -1,6 +1,8 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
+import { lossFromConfig } from '../schemas/lossFromConfig.js';
+import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import type { ReplicaSpec } from './protocol.js';
 
 /** A replica's model and loss, built inside its thread. */
@@ -16,7 +18,7 @@ export interface Replica {
  */
 export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {
   if (spec.kind === 'config') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'workers.replica', expected: 'a module replica (model configs are not available yet)', received: 'a config' });
+    return { model: modelFromConfig(spec.model, 'workers.model').model, loss: lossFromConfig(spec.loss, 'workers.loss') };
   }
   const mod = (await import(spec.module)) as Record<string, unknown>;
   const value = mod[spec.export];

@@ -2,7 +2,6 @@
 // main thread blocks in `Atomics.wait` during a step and cannot receive a worker's 'exit' or 'error'
 // event, so the supervisor — whose event loop stays free — turns them into the run's failure.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { spawnNodeWorker } from './spawnNodeWorker.js';
 import { errorToData, writeFailure } from './failure.js';
 import { Cmd, Ctl, type BatchBuffersMessage, type ReplicaInit } from './protocol.js';
 
@@ -10,8 +9,6 @@ import { Cmd, Ctl, type BatchBuffersMessage, type ReplicaInit } from './protocol
 export interface SupervisorData {
   readonly init: Omit<ReplicaInit, 'index'>;
   readonly replicaUrl: string;
-  /** Load the replica module through tsx (TypeScript sources). */
-  readonly fromSource: boolean;
 }
 
 /** Messages from the main thread. */
@@ -22,10 +19,11 @@ const control = new Int32Array(data.init.control);
 const errors = new Uint8Array(data.init.errors);
 const fail = (e: unknown, worker?: number): void => void writeFailure(control, errors, errorToData(e, worker));
 process.on('uncaughtException', (e) => fail(e));
+setInterval(() => Atomics.add(control, Ctl.HEARTBEAT, 1), 100);
 
 const replicas: Worker[] = [];
 for (let index = 0; index < data.init.workers; index++) {
-  const w = spawnNodeWorker(Worker, new URL(data.replicaUrl), data.fromSource, { ...data.init, index });
+  const w = new Worker(new URL(data.replicaUrl), { workerData: { ...data.init, index }, execArgv: [] });
   Atomics.add(control, Ctl.ALIVE, 1);
   w.on('error', (e) => fail(e, index));
   w.on('exit', (code) => {

@@ -1,5 +1,5 @@
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
-import { spawnNodeWorker, type NodeWorkerConstructor } from './spawnNodeWorker.js';
+import { spawnNodeWorker, workerModule, type NodeWorkerConstructor } from './spawnNodeWorker.js';
 import { errorToData, writeFailure } from './failure.js';
 import type { SupervisorData, SupervisorMessage } from './nodeSupervisor.js';
 
@@ -26,17 +26,17 @@ export function nodeBuiltins(): GetBuiltin | undefined {
  * Starts the replica threads under Node: one supervisor worker, which starts the `workers`
  * replica workers and turns their crashes into the run's failure. All of them are unref'd (they
  * never keep the process alive) and end with `terminate()`. From TypeScript sources (tests), the
- * workers load through `tsx`
- * (a dev dependency).
+ * workers' modules are bundled first (see `workerModule`).
  */
 export const startNodeThreads: StartThreads = (init, hooks?: ThreadHooks): ReplicaThreads => {
   const get = nodeBuiltins();
   if (get === undefined) throw new Error('gradstream: node:worker_threads is not reachable (Node ≥ 20.16 needed)');
   const { Worker } = get('node:worker_threads') as WorkerThreadsModule;
-  const fromSource = import.meta.url.endsWith('.ts');
-  const ext = fromSource ? '.ts' : '.js';
-  const data: SupervisorData = { init, replicaUrl: new URL(`./nodeReplica${ext}`, import.meta.url).href, fromSource };
-  const supervisor = spawnNodeWorker(Worker, new URL(`./nodeSupervisor${ext}`, import.meta.url), fromSource, data);
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  // a replica module in TypeScript (tests) is bundled too
+  const spec = init.spec.kind === 'module' && init.spec.module.endsWith('.ts') ? { ...init.spec, module: workerModule(new URL(init.spec.module), get).href } : init.spec;
+  const data: SupervisorData = { init: { ...init, spec }, replicaUrl: workerModule(new URL(`./nodeReplica${ext}`, import.meta.url), get).href };
+  const supervisor = spawnNodeWorker(Worker, new URL(`./nodeSupervisor${ext}`, import.meta.url), get, data);
   supervisor.unref();
   let ended = false;
   const control = new Int32Array(init.control);
@@ -48,6 +48,7 @@ export const startNodeThreads: StartThreads = (init, hooks?: ThreadHooks): Repli
   });
   hooks?.onStart?.(supervisor);
   return {
+    heartbeat: true,
     post(message) {
       supervisor.postMessage(message satisfies SupervisorMessage);
     },

@@ -32,6 +32,10 @@ export const Ctl = {
   ERROR_LENGTH: 9,
   /** Replica threads alive (started minus exited), kept by the Node supervisor. */
   ALIVE: 10,
+  /** `record.step` of the current step (the forward pass's training mode). */
+  STEP: 11,
+  /** Ticked by the Node supervisor every 100 ms: the main thread notices a supervisor that died. */
+  HEARTBEAT: 12,
 } as const;
 
 /** Number of control words. */

@@ -34,11 +34,11 @@ export interface ReplicaPoolStats {
 /** The main thread's handle on the replica threads of one run. */
 export interface ReplicaPool {
   /**
-   * One data-parallel step on `params` and `batch` (blocks until every replica is done): returns
+   * One data-parallel step on `params` and `batch` (`step`: the record's, for the forward mode) (blocks until every replica is done): returns
    * the batch's output (a view of shared memory, valid until the next step); the gradient is in
    * {@link ReplicaPool.grads}. Throws the first replica failure.
    */
-  step(params: Params, batch: Batch): Float64Array;
+  step(params: Params, batch: Batch, step: number): Float64Array;
   /** The reduced gradient (shared memory, rewritten every step). */
   readonly grads: Params;
   /** Ends replica `index` abruptly (tests). */
@@ -84,6 +84,22 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     throw readFailure(control, errors) ?? new Error('gradstream: a worker failed');
   };
 
+  // the supervisor's heartbeat, checked only when a wait times out
+  const heartbeatTimeoutMs = options.hooks?.heartbeatTimeoutMs ?? 5000;
+  let beat = 0;
+  let beatAt = 0;
+  const checkHeartbeat = (): void => {
+    if (!threads.heartbeat) return;
+    const b = Atomics.load(control, Ctl.HEARTBEAT);
+    const now = performance.now();
+    if (b !== beat || beatAt === 0) {
+      beat = b;
+      beatAt = now;
+    } else if (b > 0 && now - beatAt > heartbeatTimeoutMs) {
+      throw new Error(`gradstream: the worker threads stopped responding (no heartbeat for ${heartbeatTimeoutMs} ms; terminated?)`);
+    }
+  };
+
   const waitReady = (): void => {
     const deadline = performance.now() + startTimeoutMs;
     for (;;) {
@@ -92,9 +108,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       if (n >= workers) break;
       const left = deadline - performance.now();
       if (left <= 0) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${workers} worker threads ready within ${startTimeoutMs} ms`, received: `${n} ready` });
+        throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${workers} worker threads ready within ${startTimeoutMs} ms`, received: `${n} ready (${Atomics.load(control, Ctl.ALIVE)} started)` });
       }
-      Atomics.wait(control, Ctl.READY, n, Math.min(left, 1000));
+      if (Atomics.wait(control, Ctl.READY, n, Math.min(left, 250)) === 'timed-out') checkHeartbeat();
     }
     if (Atomics.load(control, Ctl.FAILED) === 2) fail();
     ready = true;
@@ -115,7 +131,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
 
   return {
     grads,
-    step(params, batch) {
+    step(params, batch, step) {
       if (closed) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'a running pool', received: 'a closed one' });
       if (!ready) waitReady();
       const t0 = performance.now();
@@ -128,6 +144,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       batchData.set(batch.x, l.x);
       batchData.set(batch.y, l.y);
       Atomics.store(control, Ctl.ROWS, rows);
+      Atomics.store(control, Ctl.STEP, step);
       Atomics.store(control, Ctl.YCOLS, ycols);
       Atomics.store(control, Ctl.DONE, 0);
       Atomics.store(control, Ctl.ARRIVE, 0);
@@ -139,7 +156,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
         if (Atomics.load(control, Ctl.FAILED) === 2) fail();
         const d = Atomics.load(control, Ctl.DONE);
         if (d >= workers) break;
-        Atomics.wait(control, Ctl.DONE, d, 1000);
+        if (Atomics.wait(control, Ctl.DONE, d, 250) === 'timed-out') checkHeartbeat();
       }
       if (Atomics.load(control, Ctl.FAILED) === 2) fail();
       copyMs += t1 - t0;

@@ -8,11 +8,15 @@ export interface ReplicaThreads {
   kill(index: number): void;
   /** Ends every thread; idempotent. */
   terminate(): void;
+  /** Whether a supervisor ticks `HEARTBEAT` (Node), so that its death can be noticed while blocked. */
+  readonly heartbeat: boolean;
 }
 
 /** Test hooks: `onStart` receives the platform's thread object (Node: the supervisor `Worker`). */
 export interface ThreadHooks {
-  readonly onStart?: (thread: { on(event: 'exit', listener: (code: number) => void): unknown }) => void;
+  readonly onStart?: (thread: { on(event: 'exit', listener: (code: number) => void): unknown; terminate(): unknown }) => void;
+  /** How long a silent supervisor is tolerated (default 5000 ms). */
+  readonly heartbeatTimeoutMs?: number;
 }
 
 /** Starts the replica threads of one run. */

@@ -47,6 +47,7 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
     const k0 = Math.floor((index * size) / workers);
     const k1 = Math.floor(((index + 1) * size) / workers);
 
+    const mode = { training: true, rng: undefined, step: 0 };
     let gen = 0;
     let buffer: Float64Array = new Float64Array(0);
     let xOff = 0;
@@ -78,9 +79,10 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
       return v;
     };
 
+    // read before announcing readiness: the main thread starts the first step once all are ready
+    let seq = Atomics.load(control, Ctl.SEQ);
     Atomics.add(control, Ctl.READY, 1);
     Atomics.notify(control, Ctl.READY);
-    let seq = Atomics.load(control, Ctl.SEQ);
     for (;;) {
       while (Atomics.load(control, Ctl.SEQ) === seq) Atomics.wait(control, Ctl.SEQ, seq);
       seq = Atomics.load(control, Ctl.SEQ);
@@ -102,15 +104,11 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
       const t0 = performance.now();
 
       if (v.cache !== null) {
-        const out = model.forward(params, v.x, v.cache);
+        mode.step = Atomics.load(control, Ctl.STEP);
+        const out = model.forward(params, v.x, v.cache, mode);
         v.out.set(out);
         const dPred = v.dPred;
         lossFn.grad(dPred, out, v.y, v.rows, outputs);
-        if (v.rows !== rows) {
-          // the shard's mean-loss gradient, weighted by its share of the batch's rows
-          const w = v.rows / rows;
-          for (let k = 0; k < dPred.length; k++) dPred[k] = dPred[k]! * w;
-        }
         model.backward(params, v.cache, dPred, mine);
       } else {
         mine.data.fill(0); // more replicas than rows: an empty shard adds nothing
@@ -129,12 +127,16 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
           }
           if (a < workers) return; // another replica failed; the main thread reports it
         }
-        // fixed order: g = ((s0 + s1) + s2) + … for every element of this replica's slice
+        // fixed order: g = ((w0·s0 + w1·s1) + w2·s2) + … for every element of this replica's
+        // slice, w_j = rows_j / rows (a shard's mean gradient weighted by its share of the batch)
         const g = grads.data;
-        g.set(slots[0]!.subarray(k0, k1), k0);
+        let s = slots[0]!;
+        let w = (shardStart(1, workers, rows) - shardStart(0, workers, rows)) / rows;
+        for (let k = k0; k < k1; k++) g[k] = w * s[k]!;
         for (let j = 1; j < workers; j++) {
-          const s = slots[j]!;
-          for (let k = k0; k < k1; k++) g[k] = g[k]! + s[k]!;
+          s = slots[j]!;
+          w = (shardStart(j + 1, workers, rows) - shardStart(j, workers, rows)) / rows;
+          for (let k = k0; k < k1; k++) g[k] = g[k]! + w * s[k]!;
         }
       }
       stats[Stat.COMPUTE] = stats[Stat.COMPUTE]! + (t1 - t0);
@@ -149,9 +151,25 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
 
 /** The replica's model must be the main thread's: same parameter count, inputs and outputs. */
 function checkReplica(init: ReplicaInit, model: Model): void {
+  checkShardable(model, `workers[${init.index}].model`);
   const mine = `${model.layout.size} parameters, ${model.inputs} inputs, ${model.outputs} outputs`;
   const theirs = `${init.size} parameters, ${init.inputs} inputs, ${init.outputs} outputs`;
   if (mine !== theirs) {
     throw new GradstreamError({ code: 'invalid_config', path: `workers[${init.index}].model`, expected: `the main thread's model (${theirs})`, received: mine });
+  }
+}
+
+/**
+ * Layers whose training pass couples the rows of a batch or needs the run's generator cannot be
+ * split into shards yet: batch normalization (statistics of the whole batch, moving statistics
+ * written into the weights) and dropout (masks drawn from the main thread's generator).
+ */
+export function checkShardable(model: Model, path: string): void {
+  const layers = (model as { layers?: readonly { kind: string }[] }).layers ?? [];
+  for (let i = 0; i < layers.length; i++) {
+    const kind = layers[i]!.kind;
+    if (kind === 'dropout' || kind === 'batchNorm') {
+      throw new GradstreamError({ code: 'invalid_config', path: `${path}.layers[${i}]`, expected: 'layers that treat rows independently (no dropout or batchNorm with workers)', received: kind });
+    }
   }
 }

@@ -1,0 +1,42 @@
+import { errorToData, writeFailure } from './failure.js';
+import type { ReplicaThreads, StartThreads } from './replicaThreads.js';
+
+interface WebWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  onerror: ((event: { message?: string }) => void) | null;
+}
+type WebWorkerConstructor = new (url: URL, options: { type: 'module'; name?: string }) => WebWorker;
+
+/**
+ * Starts the replica threads in a browser: one module Web Worker per replica (the page must be
+ * cross-origin isolated for `SharedArrayBuffer`). A replica's own errors come back through shared
+ * memory; a worker that fails to load is reported when the training thread next runs its event
+ * loop, or by the start timeout.
+ */
+export const startWebThreads: StartThreads = (init): ReplicaThreads => {
+  const W = (globalThis as { Worker?: WebWorkerConstructor }).Worker;
+  if (W === undefined) throw new Error('gradstream: Web Workers are not available here');
+  const control = new Int32Array(init.control);
+  const errors = new Uint8Array(init.errors);
+  const workers: WebWorker[] = [];
+  for (let index = 0; index < init.workers; index++) {
+    const w = new W(new URL('./webReplica.js', import.meta.url), { type: 'module', name: `gradstream replica ${index}` });
+    w.onerror = (event) => void writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} failed: ${event.message ?? 'error'}`), index));
+    w.postMessage({ type: 'init', init: { ...init, index } });
+    workers.push(w);
+  }
+  return {
+    heartbeat: false,
+    post(message) {
+      for (const w of workers) w.postMessage(message);
+    },
+    kill(index) {
+      workers[index]?.terminate();
+      writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} of ${init.workers} was terminated during training`), index));
+    },
+    terminate() {
+      for (const w of workers) w.terminate();
+    },
+  };
+};
