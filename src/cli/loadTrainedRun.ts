@@ -1,45 +1,129 @@
+import type { Loss } from '../core/loss.js';
+import type { Model } from '../core/model.js';
 import type { Params } from '../core/params.js';
+import { lossFromConfig } from '../schemas/lossFromConfig.js';
+import { modelFromConfig } from '../schemas/modelFromConfig.js';
+import { scalerFromJSON } from '../schemas/scalerFromJson.js';
+import { TrainConfig } from '../schemas/trainConfig.js';
+import { fromZodError } from '../schemas/fromZodError.js';
+import { checkLayout } from '../sinks/checkpointCodec.js';
 import { readCheckpoint } from '../sinks/readCheckpoint.js';
-import { inputError } from './cliError.js';
+import { resolveCheckpointPath } from '../sinks/resolveCheckpointPath.js';
+import { withScaler } from '../streams/withScaler.js';
+import { CliError, inputError } from './cliError.js';
 import { loadTrainConfig } from './loadTrainConfig.js';
-import { prepareRun, type PreparedRun, type Table } from './prepareRun.js';
+import { checkWidths, fileSource, prepareRun, type FileData, type PreparedRun, type Table } from './prepareRun.js';
+import { readFeatureRows } from './readFeatureRows.js';
+import { readTable } from './readTable.js';
 
-/** A trained model with its data: the config's model, loss and tables, and the checkpoint's weights. */
+/** A trained model and the data to evaluate or predict on. */
 export interface TrainedRun {
-  readonly run: PreparedRun;
-  /** The training part of the config's data. */
-  readonly train: Table;
+  /** The model (behind its input scaling, when the run had one) and the checkpoint's weights. */
+  readonly model: Model;
   readonly params: Params;
   /** The checkpoint's step. */
   readonly step: number;
-  /** The config's raw rows (every row of `data`, unsplit, unscaled) for predictions. */
-  readonly inputs: readonly (readonly number[])[] | undefined;
+  readonly loss: Loss;
+  readonly classifier: boolean;
+  /** The accuracy threshold of one output column (0 for logits, 0.5 for probabilities). */
+  readonly threshold: number;
+  /** Whether the outputs are logits (softmax or sigmoid gives probabilities). */
+  readonly fromLogits: boolean;
+  /** The names of the classes, in index order, when the label column had names. */
+  readonly classes: readonly string[] | undefined;
+  /** The rows to evaluate on: the config's training part, or the data file. */
+  readonly table: () => Promise<Table>;
+  /** The config's validation part (a config as DATA only). */
+  readonly validation: Table | undefined;
+  /** The inputs to predict on: every row of the config's data, or of the data file. */
+  readonly inputs: () => Promise<{ x: Float64Array; rows: number }>;
+}
+
+/** DATA names a data file (by extension) rather than a config. */
+export function isDataFile(file: string): boolean {
+  return /\.(csv|tsv|jsonl|ndjson)$/i.test(file);
+}
+
+function lossInfo(config: TrainConfig): { classifier: boolean; threshold: number; fromLogits: boolean } {
+  const type = typeof config.loss === 'string' ? config.loss : config.loss.type;
+  const given = typeof config.loss === 'object' && 'fromLogits' in config.loss ? config.loss.fromLogits : undefined;
+  const classifier = type === 'binaryCrossEntropy' || type === 'softmaxCrossEntropy';
+  const fromLogits = given ?? type === 'softmaxCrossEntropy';
+  return { classifier, threshold: type === 'binaryCrossEntropy' && !fromLogits ? 0.5 : 0, fromLogits };
+}
+
+async function readCkpt(file: string, layout?: Parameters<typeof readCheckpoint>[1]): Promise<Awaited<ReturnType<typeof readCheckpoint>>> {
+  try {
+    return await readCheckpoint(await resolveCheckpointPath(file), layout);
+  } catch (e: unknown) {
+    throw inputError(file, e);
+  }
 }
 
 /**
- * Loads a checkpoint and the config describing its run (DATA given as a config file): the model,
- * loss and data come from the config, the weights from the checkpoint, which must match the
- * model. Errors (exit 2) name the file and the field.
+ * Loads a checkpoint and what to run it on. DATA is either the training config (JSON or YAML):
+ * its model, loss, scaling and data, with the checkpoint's weights (which must fit the model); or
+ * a CSV / JSON Lines file with the training columns, read with the config the checkpoint saved
+ * (`gradstream train` saves it, with the model, the scaler and the label's classes). Errors
+ * (exit 2) name the file and the field.
  */
-export async function loadTrainedRun(checkpointFile: string, configFile: string): Promise<TrainedRun> {
-  const { config } = await loadTrainConfig(configFile);
-  let run: PreparedRun;
-  try {
-    run = await prepareRun(config);
-  } catch (e: unknown) {
-    throw inputError(configFile, e);
+export async function loadTrainedRun(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
+  if (!isDataFile(dataFile)) {
+    const { config } = await loadTrainConfig(dataFile);
+    let run: PreparedRun;
+    try {
+      run = await prepareRun(config);
+    } catch (e: unknown) {
+      throw inputError(dataFile, e);
+    }
+    const c = await readCkpt(checkpointFile, run.model.layout);
+    const d = config.data;
+    const inputs = async (): Promise<{ x: Float64Array; rows: number }> => {
+      if ('inputs' in d) return { x: Float64Array.from(d.inputs.flat()), rows: d.inputs.length };
+      return readFeatureRows('csv' in d ? d.csv : d.jsonl, d.features, 'csv' in d ? d.delimiter : undefined);
+    };
+    const table = async (): Promise<Table> => {
+      try {
+        return await run.trainTable();
+      } catch (e: unknown) {
+        throw inputError(dataFile, e);
+      }
+    };
+    return { model: run.model, params: c.params, step: c.step, loss: run.loss, ...lossInfo(config), classes: run.classes, table, validation: run.validation, inputs };
   }
-  let c: Awaited<ReturnType<typeof readCheckpoint>>;
+  // a data file: everything else comes from the checkpoint
+  const c = await readCkpt(checkpointFile);
+  if (c.model === undefined || c.config === undefined) {
+    throw new CliError(`${checkpointFile}: expected a checkpoint of "gradstream train" (with its model and config) to read ${dataFile} with, received one without${c.model === undefined ? ' a model' : ' a config'}; give the training config as DATA instead`);
+  }
+  const parsed = TrainConfig.safeParse(c.config, { reportInput: true });
+  if (!parsed.success) throw inputError(checkpointFile, fromZodError('invalid_checkpoint', 'checkpoint.config', parsed.error));
+  const config = parsed.data;
+  const d = config.data;
+  if ('inputs' in d) throw new CliError(`${checkpointFile}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${dataFile} with, received inline data; give the training config as DATA instead`);
+  let model: Model;
+  let loss: Loss;
   try {
-    c = await readCheckpoint(checkpointFile, run.model.layout);
+    const built = modelFromConfig(c.model, 'checkpoint.model');
+    checkLayout(c.params.layout, built.model.layout);
+    model = c.scaler === undefined ? built.model : withScaler(built.model, scalerFromJSON(c.scaler));
+    loss = lossFromConfig(config.loss, 'checkpoint.config.loss');
   } catch (e: unknown) {
     throw inputError(checkpointFile, e);
   }
-  let train: Table;
-  try {
-    train = await run.trainTable();
-  } catch (e: unknown) {
-    throw inputError(configFile, e);
-  }
-  return { run, train, params: c.params, step: c.step, inputs: 'inputs' in config.data ? config.data.inputs : undefined };
+  const json = /\.(jsonl|ndjson)$/i.test(dataFile);
+  const columns = { features: d.features, ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
+  const fd: FileData = json ? { jsonl: dataFile, ...columns } : { csv: dataFile, ...columns, ...('csv' in d && d.delimiter !== undefined ? { delimiter: d.delimiter } : {}) };
+  const delimiter = 'csv' in fd ? fd.delimiter : undefined;
+  const table = async (): Promise<Table> => {
+    try {
+      const src = fileSource(fd, { batchSize: undefined, epochs: 1, shuffle: false, seed: 0 }, 'data');
+      const lossType = typeof config.loss === 'string' ? config.loss : config.loss.type;
+      checkWidths(src.inputs, src.outputs, model, lossType, 'data');
+      return await readTable(src, src.inputs, src.outputs);
+    } catch (e: unknown) {
+      throw inputError(dataFile, e);
+    }
+  };
+  return { model, params: c.params, step: c.step, loss, ...lossInfo(config), classes: d.classes, table, validation: undefined, inputs: () => readFeatureRows(dataFile, d.features, delimiter) };
 }

@@ -61,6 +61,8 @@ export interface PreparedRun {
   /** The accuracy threshold for one output column (0 for logits, 0.5 for probabilities). */
   readonly threshold: number;
   readonly seed: number;
+  /** The classes of a file's `label` column, in index order (given, or found by one pass). */
+  readonly classes: readonly string[] | undefined;
 }
 
 function table(x: readonly (readonly number[])[], y: readonly (readonly number[])[], path: string): Table {
@@ -92,10 +94,11 @@ export function checkWidths(inputs: number, targets: number, model: Model, lossT
   }
 }
 
-type FileData = Exclude<DataConfig, { inputs: unknown }>;
+/** A config's file data (`csv` or `jsonl`). */
+export type FileData = Exclude<DataConfig, { inputs: unknown }>;
 
 /** Opens a CSV or JSON Lines source with a config's columns; errors name config fields (`data.features`). */
-function fileSource(d: FileData, options: BatchOptions & { seed: number; split?: FileSplit }, path: string): FileBatchSource {
+export function fileSource(d: FileData, options: BatchOptions & { seed: number; split?: FileSplit }, path: string): FileBatchSource {
   const columns = { features: d.features, ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
   const o = {
     ...columns,
@@ -194,5 +197,5 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
     model = withScaler(bare, scaler);
   }
-  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed };
+  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed, classes: fd?.classes };
 }

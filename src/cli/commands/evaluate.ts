@@ -6,8 +6,10 @@ import { tableEvaluator } from '../tableEvaluator.js';
 
 export const EVAL_HELP = `usage: gradstream eval CHECKPOINT DATA [--json]
 
-Loss (and accuracy, for a classifier) of a checkpoint's weights. DATA is the training config
-(JSON or YAML): its model and loss, evaluated on its data (training part, and validation part).
+Loss (and accuracy, for a classifier) of a checkpoint's weights. DATA is either the training
+config (JSON or YAML): its model, loss and scaling on its data (training and validation parts);
+or a CSV / JSON Lines file with the training columns, read with the config, scaler and classes
+the checkpoint saved (a checkpoint written by "gradstream train").
 
 options:
   --json       one JSON object: {"type":"eval","step":S,"rows":N,"loss":L,…}
@@ -21,22 +23,23 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
     return EXIT.ok;
   }
   const [checkpointFile, dataFile] = args.positionals as [string, string];
-  const { run, train: table, params, step } = await loadTrainedRun(checkpointFile, dataFile);
-  const classify = run.classifier ? { threshold: run.threshold } : undefined;
-  const train = tableEvaluator(run.model, run.loss, table, classify)(params);
-  const val = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, classify)(params);
+  const t = await loadTrainedRun(checkpointFile, dataFile);
+  const classify = t.classifier ? { threshold: t.threshold } : undefined;
+  const table = await t.table();
+  const score = tableEvaluator(t.model, t.loss, table, classify)(t.params);
+  const val = t.validation === undefined ? undefined : tableEvaluator(t.model, t.loss, t.validation, classify)(t.params);
   const num = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
   if (args.values.json === true) {
-    const o: Record<string, unknown> = { type: 'eval', step, rows: table.rows, loss: num(train.loss) };
-    if (val !== undefined) Object.assign(o, { valRows: run.validation!.rows, valLoss: num(val.loss) });
-    if (classify !== undefined) o.metrics = { accuracy: num(train.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
+    const o: Record<string, unknown> = { type: 'eval', step: t.step, rows: table.rows, loss: num(score.loss) };
+    if (val !== undefined) Object.assign(o, { valRows: t.validation!.rows, valLoss: num(val.loss) });
+    if (classify !== undefined) o.metrics = { accuracy: num(score.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
     io.out(JSON.stringify(o));
     return EXIT.ok;
   }
-  io.out(`checkpoint  ${checkpointFile} (step ${step})`);
-  io.out(`data        ${dataFile}: ${table.rows} rows${val === undefined ? '' : ` (+ ${run.validation!.rows} validation rows)`}`);
-  io.out(`loss        ${String(train.loss)}`);
-  if (train.accuracy !== undefined) io.out(`accuracy    ${train.accuracy.toFixed(4)}`);
+  io.out(`checkpoint  ${checkpointFile} (step ${t.step})`);
+  io.out(`data        ${dataFile}: ${table.rows} rows${val === undefined ? '' : ` (+ ${t.validation!.rows} validation rows)`}`);
+  io.out(`loss        ${String(score.loss)}`);
+  if (score.accuracy !== undefined) io.out(`accuracy    ${score.accuracy.toFixed(4)}`);
   if (val !== undefined) {
     io.out(`val loss    ${String(val.loss)}`);
     if (val.accuracy !== undefined) io.out(`val acc.    ${val.accuracy.toFixed(4)}`);

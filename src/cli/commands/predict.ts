@@ -1,18 +1,20 @@
 import { predict } from '../../core/predict.js';
-import { CliError, EXIT, usageError } from '../cliError.js';
+import { EXIT, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { loadTrainedRun } from '../loadTrainedRun.js';
 import { parseCommandArgs, stringOption } from '../parseCommandArgs.js';
 
 export const PREDICT_HELP = `usage: gradstream predict CHECKPOINT DATA [--format csv|jsonl]
 
-Predictions of a checkpoint's weights for every input row of DATA, the training config (JSON or
-YAML) whose model the checkpoint holds. Regression: the outputs. Classifiers: the class and the
-probability of each class.
+Predictions of a checkpoint's weights for every input row of DATA: the training config (JSON or
+YAML; the rows of its data), or a CSV / JSON Lines file with the feature columns (read with the
+config and scaler the checkpoint saved; target columns are not needed). Regression: the
+outputs. Classifiers: the class (its name, for a named label column) and each class's
+probability.
 
 options:
   --format csv|jsonl   csv (default): a header row, then one row per input;
-                       jsonl: {"outputs":[…]} or {"class":k,"probabilities":[…]} per input
+                       jsonl: {"outputs":[…]} or {"class":k,"label":…,"probabilities":[…]}
   -h, --help           this help`;
 
 /** Row-wise probabilities of a classifier's outputs: softmax of logits, sigmoid of one logit, or as they are. */
@@ -43,14 +45,11 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   const format = stringOption(args.values.format) ?? 'csv';
   if (format !== 'csv' && format !== 'jsonl') throw usageError('predict', `--format: expected "csv" or "jsonl", received ${JSON.stringify(format)}`);
   const [checkpointFile, dataFile] = args.positionals as [string, string];
-  const { run, params, inputs } = await loadTrainedRun(checkpointFile, dataFile);
-  if (inputs === undefined) throw new CliError(`${dataFile}: data: predicting from CSV or JSON Lines files is not wired into the command yet`);
-  const cols = run.model.outputs;
-  const rows = inputs.length;
-  const out = predict(run.model, params, inputs);
-  const lossType = run.loss.toConfig?.().type;
-  const fromLogits = (run.loss.toConfig?.() as { fromLogits?: boolean } | undefined)?.fromLogits ?? lossType === 'softmaxCrossEntropy';
-  if (!run.classifier) {
+  const t = await loadTrainedRun(checkpointFile, dataFile);
+  const { x, rows } = await t.inputs();
+  const cols = t.model.outputs;
+  const out = rows === 0 ? new Float64Array(0) : predict(t.model, t.params, x, rows);
+  if (!t.classifier) {
     if (format === 'csv') io.out(Array.from({ length: cols }, (_, c) => `output_${c}`).join(','));
     for (let r = 0; r < rows; r++) {
       const values = Array.from(out.subarray(r * cols, (r + 1) * cols));
@@ -58,16 +57,18 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
     }
     return EXIT.ok;
   }
-  const p = probabilities(out, rows, cols, fromLogits);
+  const p = probabilities(out, rows, cols, t.fromLogits);
   const classes = cols === 1 ? 2 : cols;
-  if (format === 'csv') io.out(['class', ...Array.from({ length: classes }, (_, c) => `p_${c}`)].join(','));
+  const names = t.classes !== undefined && t.classes.length === classes ? t.classes : undefined;
+  const csvField = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  if (format === 'csv') io.out(['class', ...Array.from({ length: classes }, (_, c) => `p_${names === undefined ? c : names[c]!}`)].map(csvField).join(','));
   for (let r = 0; r < rows; r++) {
-    let probs: number[];
-    if (cols === 1) probs = [1 - p[r]!, p[r]!];
-    else probs = Array.from(p.subarray(r * cols, (r + 1) * cols));
+    const probs = cols === 1 ? [1 - p[r]!, p[r]!] : Array.from(p.subarray(r * cols, (r + 1) * cols));
     let k = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[k]!) k = c;
-    io.out(format === 'csv' ? [k, ...probs].map(String).join(',') : JSON.stringify({ class: k, probabilities: probs }));
+    const label = names === undefined ? k : names[k]!;
+    if (format === 'csv') io.out([csvField(String(label)), ...probs.map(String)].join(','));
+    else io.out(JSON.stringify(names === undefined ? { class: k, probabilities: probs } : { class: k, label, probabilities: probs }));
   }
   return EXIT.ok;
 }

@@ -1,4 +1,4 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { basename, join, resolve } from 'node:path';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
@@ -195,6 +195,18 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       }) as FitSink,
     );
   }
+  // the final record always carries the validation loss (for best.json and the last step line)
+  if (run.validation !== undefined) {
+    const evaluate = tableEvaluator(run.model, run.loss, run.validation, run.classifier ? { threshold: run.threshold } : undefined);
+    sinks.push(
+      tap((r: OutRecord) => {
+        if (r.stopReason === undefined || r.valLoss !== undefined) return;
+        const score = evaluate(r.params);
+        r.valLoss = score.loss;
+        if (score.accuracy !== undefined) r.valMetrics = { accuracy: score.accuracy };
+      }) as FitSink,
+    );
+  }
   let lastCheckpoint: string | undefined;
   if (checkpointDir !== undefined) {
     const c = config.checkpoint;
@@ -207,7 +219,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       monitor: stop.monitor ?? (run.validation === undefined ? 'loss' : 'valLoss'),
       model: run.bare,
       ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
-      config: JSON.parse(JSON.stringify(config)) as JsonValue,
+      // the config as run (paths absolute, the label's classes fixed): eval and predict read files with it
+      config: JSON.parse(JSON.stringify(run.classes === undefined ? config : { ...config, data: { ...config.data, classes: run.classes } })) as JsonValue,
       dataSeed: run.seed,
     });
     save.written$.subscribe((w) => {

@@ -1,6 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, EXAMPLES, trained } from '../cliHarness.js';
+import { cli, EXAMPLES, tempDir, trained } from '../cliHarness.js';
 
 describe('gradstream predict', () => {
   it('prints the outputs of a regression model as CSV or JSON Lines', async () => {
@@ -44,5 +45,65 @@ describe('gradstream predict', () => {
   it('refuses an unknown format (exit 2)', async () => {
     expect((await cli(['predict', 'a.json', 'b.json', '--format', 'xml'])).err).toBe('gradstream predict: --format: expected "csv" or "jsonl", received "xml"\nrun "gradstream predict --help" for usage');
     expect((await cli(['predict', '-h'])).out).toMatch(/^usage: gradstream predict CHECKPOINT DATA/);
+  });
+});
+
+describe('gradstream predict and eval on a data file', () => {
+  /** Two named classes ("left", "right") split by x1, as CSV and JSON Lines, plus inputs without the label. */
+  function files(dir: string): void {
+    const rows: [number, number, string][] = [];
+    for (let i = 0; i < 40; i++) {
+      const right = i % 2 === 1;
+      rows.push([Number(((right ? 300 : 100) + 40 * Math.sin(i)).toFixed(3)), Number(Math.cos(i * 0.9).toFixed(3)), right ? 'right' : 'left']);
+    }
+    writeFileSync(join(dir, 'train.csv'), `x1,x2,side\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    writeFileSync(join(dir, 'train.jsonl'), `${rows.map(([x1, x2, side]) => JSON.stringify({ x1, x2, side })).join('\n')}\n`);
+    writeFileSync(join(dir, 'new.csv'), 'x2,x1\n0.5,90\n-0.2,310\n');
+  }
+
+  it('reads the file with the config, scaler and classes the checkpoint saved', async () => {
+    const dir = tempDir();
+    files(dir);
+    const config = {
+      model: { layers: [{ type: 'dense', inputs: 2, units: 2 }] },
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'adam', lr: 0.1 },
+      data: { csv: 'train.csv', features: ['x1', 'x2'], label: 'side', scale: 'standardize' },
+      training: { batchSize: 8, epochs: 30, seed: 1, mode: 'sync' },
+      checkpoint: { dir: 'ck' },
+    };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+    expect((await cli(['train', join(dir, 'run.json'), '--quiet'])).code).toBe(0);
+    // the label's classes by name; the columns by header (any order); no label column needed
+    const csv = await cli(['predict', join(dir, 'ck'), join(dir, 'new.csv')]);
+    expect(csv.code).toBe(0);
+    const lines = csv.out.split('\n');
+    expect(lines[0]).toBe('class,p_left,p_right');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['left', 'right']);
+    const jsonl = await cli(['predict', join(dir, 'ck/last.json'), join(dir, 'train.jsonl'), '--format', 'jsonl']);
+    const first = JSON.parse(jsonl.out.split('\n')[0]!) as { class: number; label: string; probabilities: number[] };
+    expect(first).toMatchObject({ class: 0, label: 'left' });
+    // eval on the file: the whole file, scaled as in training
+    const e = await cli(['eval', join(dir, 'ck'), join(dir, 'train.csv'), '--json']);
+    expect(JSON.parse(e.out)).toMatchObject({ type: 'eval', rows: 40, metrics: { accuracy: 1 } });
+    const j = await cli(['eval', join(dir, 'ck'), join(dir, 'train.jsonl'), '--json']);
+    expect(JSON.parse(j.out)).toMatchObject({ rows: 40, metrics: { accuracy: 1 } });
+  });
+
+  it('needs the config when the checkpoint cannot read a file (exit 2)', async () => {
+    const { ckpt, dir } = await trained('seed.json');
+    writeFileSync(join(dir, 'x.csv'), 'a,b\n1,2\n');
+    const r = await cli(['predict', ckpt, join(dir, 'x.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`gradstream predict: ${ckpt}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${join(dir, 'x.csv')} with, received inline data; give the training config as DATA instead`);
+    const dir2 = tempDir();
+    files(dir2);
+    const config = { model: { layers: [{ type: 'dense', inputs: 2, units: 2 }] }, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd', lr: 0.1 }, data: { csv: 'train.csv', features: ['x1', 'x2'], label: 'side' }, training: { maxSteps: 2 }, checkpoint: { dir: 'ck' } };
+    writeFileSync(join(dir2, 'run.json'), JSON.stringify(config));
+    expect((await cli(['train', join(dir2, 'run.json'), '--quiet'])).code).toBe(0);
+    writeFileSync(join(dir2, 'bad.csv'), 'x1,x3\n1,2\n');
+    const bad = await cli(['predict', join(dir2, 'ck'), join(dir2, 'bad.csv')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/bad\.csv, column "x2": expected one of the header's columns "x1", "x3", received no such column$/);
   });
 });
