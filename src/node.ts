@@ -42,6 +42,7 @@ export { runRedisWorker } from './redis/redisWorker.js';
 export type { RedisWorkerOptions, RedisWorkerResult } from './redis/redisWorker.js';
 export { runRedisUpdater } from './redis/redisUpdater.js';
 export type { RedisRound, RedisUpdaterOptions, RedisUpdaterResult } from './redis/redisUpdater.js';
+export { redisUpdaterTraining } from './redis/redisUpdaterTraining.js';
 export { readRedisRounds } from './redis/readRedisRounds.js';
 export type { RoundContribution } from './redis/readRedisRounds.js';
 export { redisRunKeys } from './redis/redisKeys.js';

@@ -2,9 +2,10 @@
  * Distributed data-parallel training over Redis Streams, end to end on this machine: starts a
  * throw-away `redis-server`, the updater and two workers (`gradstream updater|worker CONFIG
  * --redis URL`), then a producer that streams 20,000 points of a hidden plane. The updater stops
- * once every good point is applied (redis.maxSamples); the learned weights are printed.
+ * once every good point is applied (redis.maxSamples); the learned weights are printed. The
+ * updater serves the live dashboard of its rounds (`--serve PORT`; its URL is printed).
  *
- * Run: npx tsx examples/redis/run.ts
+ * Run: npx tsx examples/redis/run.ts [dashboard port, default 8080]
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ writeFileSync(configPath, JSON.stringify(config));
 
 const redis = await startRedisServer();
 console.log(`redis-server at ${redis.url}`);
-const updater = gradstream('updater', ['updater', configPath, '--redis', redis.url]);
+const updater = gradstream('updater', ['updater', configPath, '--redis', redis.url, '--serve', process.argv[2] ?? '8080']);
 const workers = ['w1', 'w2'].map((name) => gradstream(name, ['worker', configPath, '--redis', redis.url, '--consumer', name]));
 await produce(redis.url, 'line:points', 20_000);
 const code = await updater.exited;

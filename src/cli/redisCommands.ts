@@ -6,7 +6,10 @@ import { parse as parseYaml } from 'yaml';
 import { GradstreamError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { RedisClientLike } from '../redis/redisClient.js';
-import { runRedisUpdater } from '../redis/redisUpdater.js';
+import type { OptState } from '../core/optimizer.js';
+import { serveLive } from '../live/serveLive.js';
+import { runRedisUpdater, type RedisUpdaterOptions } from '../redis/redisUpdater.js';
+import { redisUpdaterTraining } from '../redis/redisUpdaterTraining.js';
 import { runRedisWorker } from '../redis/redisWorker.js';
 import { fromZodError } from '../schemas/fromZodError.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
@@ -25,7 +28,7 @@ options:
                      given the same name re-reads its pending entries first
   --json             one JSON line per contribution on stdout`;
 
-const UPDATER_USAGE = `usage: gradstream updater CONFIG --redis URL [--checkpoint FILE] [--json]
+const UPDATER_USAGE = `usage: gradstream updater CONFIG --redis URL [--checkpoint FILE] [--serve PORT] [--json]
 
 Applies the optimizer to the workers' gradients in synchronous rounds, publishes each new model
 version, checkpoints, then acknowledges the samples. Resumes from its checkpoint when it exists.
@@ -33,6 +36,7 @@ version, checkpoints, then acknowledges the samples. Resumes from its checkpoint
 options:
   --redis URL        the Redis server, e.g. redis://127.0.0.1:6379
   --checkpoint FILE  the updater checkpoint (default: redis.checkpoint, else PREFIX-updater.json)
+  --serve PORT       the live dashboard of the rounds on http://127.0.0.1:PORT/ (0: a free port)
   --json             one JSON line per round on stdout`;
 
 const EXIT_OK = 0;
@@ -141,7 +145,7 @@ async function run(usage: string, argv: readonly string[], extra: Record<string,
     await body(loaded, built, values, client, controller.signal);
     return signals.code() ?? EXIT_OK;
   } catch (e: unknown) {
-    if (e instanceof GradstreamError && (e.code === 'invalid_config' || e.code === 'invalid_checkpoint')) {
+    if (e instanceof UsageError || (e instanceof GradstreamError && (e.code === 'invalid_config' || e.code === 'invalid_checkpoint'))) {
       console.error(`gradstream: ${e.message}`);
       return EXIT_BAD_INPUT;
     }
@@ -208,13 +212,19 @@ export function runWorker(argv: string[]): Promise<number> {
  * failure (e.g. the Redis server went away; the last checkpoint stays intact).
  */
 export function runUpdater(argv: string[]): Promise<number> {
-  return run(UPDATER_USAGE, argv, { checkpoint: { type: 'string' } }, async (loaded, { model, optimizer, params }, values, client, signal) => {
+  return run(UPDATER_USAGE, argv, { checkpoint: { type: 'string' }, serve: { type: 'string' } }, async (loaded, { model, optimizer, params }, values, client, signal) => {
     const r = loaded.config.redis;
     const prefix = r.prefix ?? 'gradstream';
     const checkpointPath = typeof values.checkpoint === 'string' ? resolve(values.checkpoint) : resolve(loaded.dir, r.checkpoint ?? `${prefix}-updater.json`);
     const json = values.json === true;
+    let port: number | undefined;
+    if (typeof values.serve === 'string') {
+      port = /^\d+$/.test(values.serve) ? Number(values.serve) : Number.NaN;
+      if (!(port >= 0 && port <= 65535)) throw new UsageError(`--serve: expected a port in [0, 65535], received ${JSON.stringify(values.serve)}`);
+    }
     let lastPrint = 0;
-    const result = await runRedisUpdater(client, {
+    let last = { version: 0, samples: 0, stale: 0, duplicates: 0 };
+    const options: RedisUpdaterOptions<OptState[]> = {
       model,
       optimizer,
       params,
@@ -231,14 +241,26 @@ export function runUpdater(argv: string[]): Promise<number> {
       signal,
       onRound: (round) => {
         const { params: _params, ...fields } = round;
+        last = fields;
         if (json) console.log(JSON.stringify({ type: 'round', ...fields }));
         else if (Date.now() - lastPrint >= 1000) {
           lastPrint = Date.now();
           console.log(`version ${round.version}  loss ${round.loss.toPrecision(6)}  samples ${round.samples}  stale ${round.stale}  duplicates ${round.duplicates}`);
         }
       },
-    });
-    const end = { version: result.version, samples: result.samples, stale: result.stale, duplicates: result.duplicates, checkpoint: checkpointPath };
+    };
+    if (port === undefined) {
+      last = await runRedisUpdater(client, options);
+    } else {
+      const training = redisUpdaterTraining(client, options);
+      const live = await serveLive(training, { port, handleSigint: false, title: `gradstream updater · ${prefix}` });
+      console.error(`dashboard: ${live.url}`);
+      signal.addEventListener('abort', () => void training.stop(), { once: true });
+      const result = await training.start().done();
+      last = { ...last, version: result.step };
+      await live.closed;
+    }
+    const end = { version: last.version, samples: last.samples, stale: last.stale, duplicates: last.duplicates, checkpoint: checkpointPath };
     if (json) console.log(JSON.stringify({ type: 'end', ...end }));
     else console.log(`updater: version ${end.version}, ${end.samples} samples applied, ${end.stale} stale and ${end.duplicates} duplicate contributions discarded; checkpoint ${checkpointPath}`);
   });

@@ -39,6 +39,8 @@ export interface RedisUpdaterOptions<S extends OptState = OptState> {
   /** Versions kept in `<prefix>:versions` (XADD MAXLEN ~; default 16). */
   readonly versionsMaxLen?: number;
   readonly signal?: AbortSignal;
+  /** Awaited before each round is collected (a paused updater holds every worker at its version). */
+  readonly beforeRound?: () => Promise<void> | void;
   /** Called after each round is checkpointed, acknowledged and published. */
   readonly onRound?: (round: RedisRound) => void;
 }
@@ -172,6 +174,8 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
     });
     await publish();
     while (!done()) {
+      await options.beforeRound?.();
+      if (done()) break;
       // Collect the round of version `state.version`.
       const round: Contribution[] = [];
       const inRound = new Set<string>(state.lastRound);

@@ -88,6 +88,30 @@ describe('gradstream worker / updater', () => {
     expect(out.at(-1)).toMatch(/^updater: version 5, 50 samples applied, 0 stale and 0 duplicate contributions discarded; checkpoint /);
   });
 
+  it('--serve PORT serves the live dashboard of the rounds', async () => {
+    capture();
+    const path = join(dir, 'serve.json');
+    await writeFile(path, JSON.stringify({ ...config, redis: { ...config.redis, stream: 'serve:points', prefix: 'serve', maxVersions: 3, checkpoint: 'serve-updater.json' } }));
+    expect(await runUpdater([path, '--redis', server.url, '--serve', 'http'])).toBe(2);
+    expect(err.at(-1)).toBe('gradstream: --serve: expected a port in [0, 65535], received "http"');
+    await produce(client, 'serve:points', 0, 50);
+    const controller = new AbortController();
+    const worker = runRedisWorker(client, { model: modelFromConfig(config.model).model, loss: mse(), stream: 'serve:points', group: 'g', consumer: 'w', prefix: 'serve', batchSize: 10, blockMs: 50, signal: controller.signal });
+    let page = '';
+    const code = runUpdater([path, '--redis', server.url, '--serve', '0', '--json']);
+    for (let i = 0; i < 100 && page === ''; i++) {
+      const line = err.find((l) => l.startsWith('dashboard: '));
+      if (line !== undefined) page = await (await fetch(line.slice('dashboard: '.length))).text();
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await code).toBe(0);
+    controller.abort();
+    await worker;
+    expect(page).toContain('<html');
+    expect(out.map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['round', 'round', 'round', 'end']);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ version: 3, samples: 30 });
+  });
+
   it('exits 1 with a clear message when there is no Redis server', async () => {
     capture();
     const path = join(dir, 'run.json');

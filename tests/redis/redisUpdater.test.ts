@@ -114,3 +114,37 @@ describe('runRedisUpdater + runRedisWorker', () => {
     expect(new Set(rounds.flat().flatMap((c) => c.ids)).size).toBe(600);
   });
 });
+
+describe('redisUpdaterTraining', () => {
+  it('is a live Training handle: steps are versions, pause holds the rounds, stop ends after a round', async () => {
+    const { redisUpdaterTraining } = await import('../../src/redis/redisUpdaterTraining.js');
+    const stream = 'live:points';
+    await produce(client, stream, 0, 400);
+    const controller = new AbortController();
+    const c = await connectClient(server.url);
+    const worker = runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer: 'w', prefix: 'live', batchSize: 10, blockMs: 50, signal: controller.signal });
+    const training = redisUpdaterTraining(client, { model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'live', checkpointPath: join(dir, 'live.json'), blockMs: 50 });
+    const steps: number[] = [];
+    const checkpoints: number[] = [];
+    training.steps$.subscribe((s) => steps.push(s.step));
+    training.checkpoints$.subscribe((k) => checkpoints.push(k.step));
+    training.start();
+    await new Promise((r) => setTimeout(r, 300));
+    training.pause();
+    await new Promise((r) => setTimeout(r, 200));
+    const atPause = steps.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(steps.length).toBeLessThanOrEqual(atPause + 1); // at most the round under way
+    training.resume();
+    await new Promise((r) => setTimeout(r, 200));
+    const result = await training.stop();
+    controller.abort();
+    await worker;
+    await c.close();
+    expect(steps.length).toBeGreaterThan(atPause);
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
+    expect(checkpoints).toEqual(steps);
+    expect(result.stopReason).toBe('stopped');
+    expect(result.step).toBe(steps.at(-1));
+  });
+});
