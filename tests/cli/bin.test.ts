@@ -118,6 +118,29 @@ describe('node bin/gradstream.js', () => {
     console.log(`3,000,000-step sync run through the command: ${seconds.toFixed(2)} s`);
   }, 120_000);
 
+  it('trains data-parallel on worker threads (training.workers) to float64 round-off of one thread', async () => {
+    const dir = tempDir();
+    const config = (workers: number) => ({
+      model: { layers: [{ type: 'dense', inputs: 3, units: 16, init: 'heUniform' }, { type: 'relu' }, { type: 'dense', units: 2 }] },
+      loss: 'mse',
+      optimizer: { type: 'adam', lr: 0.01 },
+      data: {
+        inputs: [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 0], [0.5, 0.5, 0.5], [0.2, 0.8, 0.1], [0.3, 0.3, 0.9], [0.9, 0.1, 0.4]],
+        targets: [[1, 0], [0, 1], [1, 1], [0, 0], [1, 2], [2, 1], [3, 3], [0, 1], [1, 1], [0.5, 0.3], [1, 0.2], [0.1, 0.7]],
+      },
+      training: { batchSize: 6, seed: 3, maxSteps: 100, workers, mode: 'sync' },
+    });
+    const ends: { loss: number; params: Record<string, { values: number[] }> }[] = [];
+    for (const workers of [1, 2]) {
+      writeFileSync(join(dir, `w${workers}.json`), JSON.stringify(config(workers)));
+      const r = await bin(['train', join(dir, `w${workers}.json`), '--json']);
+      expect(r.code).toBe(0);
+      ends.push(JSON.parse(r.out.trimEnd().split('\n').at(-1)!) as (typeof ends)[number]);
+    }
+    expect(Math.abs(ends[1]!.loss - ends[0]!.loss)).toBeLessThan(1e-12);
+    ends[1]!.params['0.W']!.values.forEach((v, i) => expect(Math.abs(v - ends[0]!.params['0.W']!.values[i]!)).toBeLessThan(1e-9));
+  });
+
   it('prints the schema and plots a log', async () => {
     const s = await bin(['schema']);
     expect(s.code).toBe(0);

@@ -5,7 +5,9 @@ import { createRng } from '../../core/rng.js';
 import { fit } from '../../live/fit.js';
 import type { FitSink } from '../../live/localEngine.js';
 import { serveLive, type LiveServer } from '../../live/serveLive.js';
-import type { TrainingResult } from '../../live/training.js';
+import { gradient } from '../../ops/gradient.js';
+import { update } from '../../ops/update.js';
+import { train } from '../../streams/train.js';
 import { untilUnsubscribed } from '../../ops/untilUnsubscribed.js';
 import type { JsonValue } from '../../schemas/checkpoint.js';
 import type { WritableLike } from '../../schemas/sinkOptions.js';
@@ -152,7 +154,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const stop = config.stop ?? {};
   const logEvery = config.log?.every ?? 1;
   const maxSteps = maxStepsFlag ?? training.maxSteps;
-  if ((training.workers ?? 1) > 1) throw new CliError(`${file}: training.workers: more than 1 worker is not wired into the command yet`);
+  const workers = training.workers ?? 1;
+  if (workers > 1 && port !== undefined) throw new CliError(`--serve: expected a single-thread run (the dashboard follows fit()), received training.workers ${workers}`);
+  if (workers > 1 && run.scaler !== undefined) throw new CliError(`${file}: training.workers: expected 1 with data.scale (worker threads rebuild the model from its config, which holds no scaling), received ${workers}`);
   if (stop.monitor === 'valLoss' && run.validation === undefined) {
     throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
   }
@@ -253,34 +257,56 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
 
   const started = performance.now();
   const firstStep = resume?.step ?? 0;
-  const handle = fit({
-    model: run.model,
-    loss: run.loss,
-    optimizer: run.optimizer,
-    data,
-    params: resume?.params ?? run.params,
-    rng,
-    sinks,
-    scheduler: training.mode ?? 'sliced',
-    ...(maxSteps === undefined ? {} : { maxSteps }),
-    ...(io.signal === undefined ? {} : { signal: io.signal }),
-    ...(resume === undefined ? {} : { step: resume.step, cursor: resume.cursor, ...(resume.optState === undefined ? {} : { optState: resume.optState }) }),
-  });
-  let live: LiveServer | undefined;
-  if (port !== undefined) {
-    try {
-      live = await serveLive(handle, { port, handleSigint: false, title: `gradstream: ${basename(file)}` });
-    } catch (e: unknown) {
-      const code = (e as { code?: string }).code;
-      throw new CliError(`--serve ${port}: cannot listen on 127.0.0.1:${port} (${code === 'EADDRINUSE' ? 'port in use' : (code ?? String(e))})`, EXIT.failure);
+  const params = resume?.params ?? run.params;
+  const resumeAt = resume === undefined ? {} : { step: resume.step, cursor: resume.cursor, ...(resume.optState === undefined ? {} : { optState: resume.optState }) };
+  let result: { stopReason: StopReason | undefined; step: number; loss: number; params: Params };
+  if (workers > 1) {
+    // data parallel: gradient(…, { workers }) does forward, loss and backprop on worker threads
+    const pipeline = (records: Observable<StepRecord>): Observable<StepRecord> =>
+      sinks.reduce<Observable<StepRecord>>((acc, sink) => sink(acc), records.pipe(gradient(run.model, run.loss, { workers }), update(run.optimizer)));
+    await new Promise<void>((resolveRun, rejectRun) => {
+      train({
+        params,
+        data,
+        pipeline,
+        rng,
+        scheduler: training.mode ?? 'sliced',
+        ...(maxSteps === undefined ? {} : { maxSteps }),
+        ...(io.signal === undefined ? {} : { signal: io.signal }),
+        ...resumeAt,
+      }).subscribe({ error: rejectRun, complete: resolveRun });
+    });
+    if (final === undefined) throw new Error('the run ended without a final record');
+    result = { stopReason: final.reason === 'completed' ? undefined : final.reason, step: final.step, loss: final.loss ?? Number.NaN, params: final.params };
+  } else {
+    const handle = fit({
+      model: run.model,
+      loss: run.loss,
+      optimizer: run.optimizer,
+      data,
+      params,
+      rng,
+      sinks,
+      scheduler: training.mode ?? 'sliced',
+      ...(maxSteps === undefined ? {} : { maxSteps }),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+      ...resumeAt,
+    });
+    let live: LiveServer | undefined;
+    if (port !== undefined) {
+      try {
+        live = await serveLive(handle, { port, handleSigint: false, title: `gradstream: ${basename(file)}` });
+      } catch (e: unknown) {
+        const code = (e as { code?: string }).code;
+        throw new CliError(`--serve ${port}: cannot listen on 127.0.0.1:${port} (${code === 'EADDRINUSE' ? 'port in use' : (code ?? String(e))})`, EXIT.failure);
+      }
+      (json ? io.err : io.out)(`dashboard: ${live.url}`);
     }
-    (json ? io.err : io.out)(`dashboard: ${live.url}`);
-  }
-  let result: TrainingResult;
-  try {
-    result = await handle.start().done();
-  } finally {
-    await live?.close();
+    try {
+      result = await handle.start().done();
+    } finally {
+      await live?.close();
+    }
   }
   const elapsed = performance.now() - started;
   const end: Final = final ?? { reason: result.stopReason ?? 'completed', step: result.step, epoch: Number.NaN, loss: result.loss, params: result.params };
