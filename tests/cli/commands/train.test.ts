@@ -288,6 +288,8 @@ describe('the README', () => {
     expect(e.reason).toBe('threshold');
     expect(e.metrics).toEqual({ accuracy: 1, valAccuracy: 1 });
     expect(existsSync(join(r.file, '../checkpoints/run1/last.json'))).toBe(true);
+    expect(existsSync(join(r.file, '../checkpoints/run1/best.json'))).toBe(true);
+    expect(readFileSync(join(r.file, '../logs/run1.jsonl'), 'utf8').trimEnd().split('\n').at(-1)).toContain('"stopReason":"threshold"');
   });
 });
 
