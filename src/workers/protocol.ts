@@ -66,7 +66,7 @@ export interface FixedLayout {
 }
 
 /** Per-replica timing fields (milliseconds, summed over steps) in the stats area. */
-export const Stat = { COMPUTE: 0, REDUCE: 1, STEPS: 2 } as const;
+export const Stat = { COMPUTE: 0, BARRIER: 1, REDUCE: 2, STEPS: 3 } as const;
 
 /** Offsets of {@link FixedLayout} for `size` parameters and `workers` replicas. */
 export function fixedLayout(size: number, workers: number): FixedLayout {

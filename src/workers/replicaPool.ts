@@ -27,7 +27,9 @@ export interface ReplicaPoolStats {
   readonly waitMs: number;
   /** Per replica: forward + loss gradient + backward of its shard. */
   readonly computeMs: readonly number[];
-  /** Per replica: the barrier and its slice of the reduction. */
+  /** Per replica: waiting at the barrier for the other replicas' shards. */
+  readonly barrierMs: readonly number[];
+  /** Per replica: summing its slice of the gradient slots. */
   readonly reduceMs: readonly number[];
 }
 
@@ -174,12 +176,14 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     },
     stats() {
       const computeMs: number[] = [];
+      const barrierMs: number[] = [];
       const reduceMs: number[] = [];
       for (let i = 0; i < workers; i++) {
+        barrierMs.push(fixed[fl.stats + 8 * i + Stat.BARRIER]!);
         computeMs.push(fixed[fl.stats + 8 * i + Stat.COMPUTE]!);
         reduceMs.push(fixed[fl.stats + 8 * i + Stat.REDUCE]!);
       }
-      return { steps, copyMs, waitMs, computeMs, reduceMs };
+      return { steps, copyMs, waitMs, computeMs, barrierMs, reduceMs };
     },
     close() {
       if (closed) return;

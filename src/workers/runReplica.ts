@@ -115,6 +115,7 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
       }
 
       const t1 = performance.now();
+      let t2 = t1;
       if (workers > 1) {
         // barrier: every slot is written before anyone sums
         const arrived = Atomics.add(control, Ctl.ARRIVE, 1) + 1;
@@ -127,6 +128,7 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
           }
           if (a < workers) return; // another replica failed; the main thread reports it
         }
+        t2 = performance.now();
         // fixed order: g = ((w0·s0 + w1·s1) + w2·s2) + … for every element of this replica's
         // slice, w_j = rows_j / rows (a shard's mean gradient weighted by its share of the batch)
         const g = grads.data;
@@ -140,7 +142,8 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
         }
       }
       stats[Stat.COMPUTE] = stats[Stat.COMPUTE]! + (t1 - t0);
-      stats[Stat.REDUCE] = stats[Stat.REDUCE]! + (performance.now() - t1);
+      stats[Stat.BARRIER] = stats[Stat.BARRIER]! + (t2 - t1);
+      stats[Stat.REDUCE] = stats[Stat.REDUCE]! + (performance.now() - t2);
       stats[Stat.STEPS] = stats[Stat.STEPS]! + 1;
       if (Atomics.add(control, Ctl.DONE, 1) + 1 === workers) Atomics.notify(control, Ctl.DONE);
     }

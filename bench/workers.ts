@@ -1,0 +1,146 @@
+/**
+ * Data-parallel training on worker threads: W3 (MLP 784 → 128 ReLU → 10, softmax cross-entropy,
+ * Adam 1e-3, 8192 seeded samples, 3 epochs) at batch 64 and 256, on one thread
+ * (`forward, loss, gradient`) and with `gradient(model, loss, { workers: N })`.
+ *
+ *   npm run bench:workers                      # workers 1 and 2, batches 64 and 256, 5 rounds
+ *   npm run bench:workers -- --workers 1,2,4 --batches 256 --rounds 7
+ *
+ * Throughput counts the steps after the first one (the first waits for the threads to load).
+ * Contenders run interleaved, round after round; the table shows medians (the machine may be
+ * shared: expect noise). Then one pool is driven directly to split a step's time: copying the
+ * weights and batch into shared memory, each replica's compute, and the rest — barrier,
+ * reduction and wake-ups.
+ */
+import { lastValueFrom, pipe, tap, type OperatorFunction } from 'rxjs';
+import {
+  adam,
+  createRng,
+  dense,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  relu,
+  sequential,
+  softmaxCrossEntropy,
+  type StepRecord,
+  train,
+  update,
+  type WithGrads,
+  type WithLoss,
+} from '../src/index.js';
+import { startNodeThreads } from '../src/workers/nodeThreads.js';
+import { startReplicaPool } from '../src/workers/replicaPool.js';
+
+const N = 8192;
+const IN = 784;
+const HIDDEN = 128;
+const OUT = 10;
+const EPOCHS = 3;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+const workerCounts = arg('workers', '1,2').split(',').map(Number);
+const batches = arg('batches', '64,256').split(',').map(Number);
+const rounds = Number(arg('rounds', '5'));
+
+const rng = createRng(2024);
+const x = new Float64Array(N * IN);
+for (let i = 0; i < x.length; i++) x[i] = rng.uniform(0, 1);
+const y = new Float64Array(N);
+for (let i = 0; i < N; i++) y[i] = rng.int(OUT);
+const model = sequential([dense(IN, HIDDEN), relu(), dense(HIDDEN, OUT)]);
+const ce = softmaxCrossEntropy();
+const init = model.init(createRng(7));
+
+interface Result {
+  readonly samplesPerSec: number;
+  readonly losses: number[];
+}
+
+async function runOnce(batch: number, workers: number | null): Promise<Result> {
+  const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers });
+  const losses: number[] = [];
+  let t1 = 0;
+  let samples = 0;
+  await lastValueFrom(
+    train({
+      params: init,
+      data: fromArrays(x, y, { rows: N, batchSize: batch, epochs: EPOCHS }),
+      scheduler: 'sync',
+      pipeline: pipe(
+        core,
+        tap((r) => {
+          losses.push(r.loss);
+          if (r.step === 1) t1 = performance.now();
+          if (r.step >= 1 && r.stopReason === undefined) samples += r.batch.size;
+        }),
+        update(adam({ lr: 1e-3 })),
+      ),
+    }),
+  );
+  return { samplesPerSec: samples / ((performance.now() - t1) / 1000), losses };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function maxRelDiff(a: readonly number[], b: readonly number[]): number {
+  let d = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) d = Math.max(d, Math.abs(a[i]! - b[i]!) / Math.max(1e-300, Math.abs(b[i]!)));
+  return d;
+}
+
+console.log(`W3 on worker threads: MLP ${IN}→${HIDDEN} ReLU→${OUT}, softmax CE, Adam 1e-3, ${N} samples × ${EPOCHS} epochs; medians of ${rounds} interleaved rounds`);
+for (const batch of batches) {
+  const contenders: (number | null)[] = [null, ...workerCounts];
+  const speeds = new Map<number | null, number[]>(contenders.map((c) => [c, []]));
+  const losses = new Map<number | null, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const c of contenders) {
+      const r = await runOnce(batch, c);
+      speeds.get(c)!.push(r.samplesPerSec);
+      losses.set(c, r.losses);
+    }
+  }
+  const base = median(speeds.get(null)!);
+  console.log(`\nbatch ${batch} (${Math.ceil(N / batch) * EPOCHS} steps)`);
+  console.log('contender            samples/s   speedup   losses vs one thread (max rel. diff)');
+  for (const c of contenders) {
+    const s = median(speeds.get(c)!);
+    const name = c === null ? 'one thread' : `workers: ${c}`;
+    const diff = c === null ? '' : maxRelDiff(losses.get(c)!, losses.get(null)!).toExponential(1);
+    console.log(`${name.padEnd(20)} ${Math.round(s).toString().padStart(9)}   ${(s / base).toFixed(2).padStart(6)}×   ${diff}`);
+  }
+}
+
+// Where a step's time goes, with one pool driven directly (2 workers, or the largest count given).
+const workers = Math.max(2, ...workerCounts);
+console.log(`\ncost per step with ${workers} workers (pool driven directly, 200 steps after 20 warm-up steps)`);
+console.log('batch   step ms   copy ms   compute ms (slowest replica)   barrier wait ms   reduce ms   sync+reduce ms (step − copy − compute)');
+for (const batch of batches) {
+  const pool = startReplicaPool({ workers, model, spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() }, start: startNodeThreads });
+  const params = init;
+  const bx = x.subarray(0, batch * IN);
+  const by = y.subarray(0, batch);
+  const b = { x: bx, y: by, size: batch };
+  for (let i = 0; i < 20; i++) pool.step(params, b, i);
+  const s0 = pool.stats();
+  const t0 = performance.now();
+  const steps = 200;
+  for (let i = 0; i < steps; i++) pool.step(params, b, i);
+  const wall = (performance.now() - t0) / steps;
+  const s1 = pool.stats();
+  pool.close();
+  const copy = (s1.copyMs - s0.copyMs) / steps;
+  const compute = Math.max(...s1.computeMs.map((v, i) => (v - s0.computeMs[i]!) / steps));
+  const barrier = Math.max(...s1.barrierMs.map((v, i) => (v - s0.barrierMs[i]!) / steps));
+  const reduce = Math.max(...s1.reduceMs.map((v, i) => (v - s0.reduceMs[i]!) / steps));
+  console.log(`${String(batch).padEnd(7)} ${wall.toFixed(3).padStart(7)}   ${copy.toFixed(3).padStart(7)}   ${compute.toFixed(3).padStart(28)}   ${barrier.toFixed(3).padStart(15)}   ${reduce.toFixed(3).padStart(9)}   ${(wall - copy - compute).toFixed(3).padStart(8)}`);
+}

@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createParams, createRng, type Batch } from '../../src/index.js';
+import { startNodeThreads } from '../../src/workers/nodeThreads.js';
+import { startReplicaPool } from '../../src/workers/replicaPool.js';
+import { mlp } from './fixtures/replicas.js';
+
+const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
+
+function batch(rows: number, seed: number): Batch {
+  const rng = createRng(seed);
+  return { x: Float64Array.from({ length: rows * 6 }, () => rng.uniform(-1, 1)), y: Float64Array.from({ length: rows }, (_, i) => i % 3), size: rows };
+}
+
+/** Output and gradient of the whole batch on this thread. */
+function reference(b: Batch, params = mlp().model.init(createRng(1))): { out: number[]; grads: Float64Array } {
+  const { model, loss } = mlp();
+  const cache = model.createCache(b.size);
+  const out = model.forward(params, b.x, cache, { training: true });
+  const d = new Float64Array(out.length);
+  loss.grad(d, out, b.y, b.size, 3);
+  const g = createParams(model.layout);
+  model.backward(params, cache, d, g);
+  return { out: Array.from(out), grads: g.data };
+}
+
+describe('replica pool (Node threads)', () => {
+  it('grows its batch buffers, counts its time, refuses steps once closed, and reports a killed worker', () => {
+    const { model } = mlp();
+    const params = model.init(createRng(1));
+    const pool = startReplicaPool({ workers: 2, model, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    for (const [rows, seed] of [[3, 1], [9, 2], [4, 3], [1, 4]] as const) {
+      const b = batch(rows, seed);
+      const out = pool.step(params, b, 0);
+      const ref = reference(b, params);
+      expect(Array.from(out)).toEqual(ref.out); // rows are computed independently: the same bits
+      for (let k = 0; k < ref.grads.length; k++) expect(Math.abs(pool.grads.data[k]! - ref.grads[k]!)).toBeLessThan(1e-15);
+    }
+    const s = pool.stats();
+    expect(s.steps).toBe(4);
+    expect(s.computeMs).toHaveLength(2);
+    expect(s.waitMs).toBeGreaterThan(0);
+    pool.kill(1);
+    expect(() => pool.step(params, batch(4, 5), 1)).toThrow('gradstream: worker 1 of 2 exited during training (exit code 1)');
+    pool.close();
+    pool.close();
+    expect(() => pool.step(params, batch(4, 5), 1)).toThrow('workers: expected a running pool, received a closed one');
+  });
+
+  it('refuses a replica whose model differs from the main thread', () => {
+    const { model } = mlp();
+    const pool = startReplicaPool({ workers: 1, model, spec: { kind: 'module', module: fixtures, export: 'linear' }, start: startNodeThreads });
+    try {
+      expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow(
+        'workers[0].model: expected the main thread\'s model (83 parameters, 6 inputs, 3 outputs), received 16 parameters, 4 inputs, 4 outputs',
+      );
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('times out clearly when the threads do not start', () => {
+    const { model } = mlp();
+    const never = () => ({ heartbeat: false, post() {}, kill() {}, terminate() {} });
+    const pool = startReplicaPool({ workers: 2, model, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 50 });
+    expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow('workers: expected 2 worker threads ready within 50 ms, received 0 ready (0 started)');
+    pool.close();
+  });
+
+  it('unsubscribing mid-run ends the threads and the process exits by itself', () => {
+    const script = fileURLToPath(new URL('./fixtures/unsubscribeMidRun.ts', import.meta.url));
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^threads ended \(1\) after \d+ steps$/);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+  });
+});
