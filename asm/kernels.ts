@@ -352,3 +352,39 @@ export function adamApply32(p: usize, g: usize, m: usize, v: usize, n: i32, b1: 
     store<f32>(p + off, load<f32>(p + off) - lr * (mi / c1 / (Mathf.sqrt(vi / c2) + eps)));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Adam fused with the learning rate and the parameter update (float64), in place:
+// u = (m/c1) / (√(v/c2) + ε) as adam64, then p ← p + u·k with k = −lr: the same operations as
+// the chain scaleByAdam → scaleByLearningRate → applyUpdates, so bit-identical to it, in one pass.
+
+export function adamApply64(p: usize, g: usize, m: usize, v: usize, n: i32, b1: f64, b2: f64, c1: f64, c2: f64, eps: f64, k: f64): void {
+  const B1 = f64x2.splat(b1);
+  const B2 = f64x2.splat(b2);
+  const O1 = f64x2.splat(1 - b1);
+  const O2 = f64x2.splat(1 - b2);
+  const C1 = f64x2.splat(c1);
+  const C2 = f64x2.splat(c2);
+  const E = f64x2.splat(eps);
+  const K = f64x2.splat(k);
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
+    const off = <usize>i << 3;
+    const gi = v128.load(g + off);
+    const mi = f64x2.add(f64x2.mul(v128.load(m + off), B1), f64x2.mul(gi, O1));
+    const vi = f64x2.add(f64x2.mul(v128.load(v + off), B2), f64x2.mul(f64x2.mul(gi, gi), O2));
+    v128.store(m + off, mi);
+    v128.store(v + off, vi);
+    const u = f64x2.div(f64x2.div(mi, C1), f64x2.add(f64x2.sqrt(f64x2.div(vi, C2)), E));
+    v128.store(p + off, f64x2.add(v128.load(p + off), f64x2.mul(u, K)));
+  }
+  if (n2 < n) {
+    const off = <usize>n2 << 3;
+    const gi = load<f64>(g + off);
+    const mi = load<f64>(m + off) * b1 + gi * (1 - b1);
+    const vi = load<f64>(v + off) * b2 + gi * gi * (1 - b2);
+    store<f64>(m + off, mi);
+    store<f64>(v + off, vi);
+    store<f64>(p + off, load<f64>(p + off) + (mi / c1 / (Math.sqrt(vi / c2) + eps)) * k);
+  }
+}

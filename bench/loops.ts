@@ -19,6 +19,7 @@ import {
   type Params,
   type SyncBatchSource,
 } from '../src/index.js';
+import { adamApplyWasm64 } from '../src/core/wasm/wasmKernels.js';
 
 export interface Setup {
   readonly model: Model;
@@ -87,6 +88,47 @@ export function plainLoop(s: Setup, losses?: number[]): number {
     const next = reader.next();
     if (next === null || typeof next !== 'object') {
       // the data has ended: one more record on the last batch, after the last update
+      const out2 = model.forward(params, current.x, cache);
+      last = lossFn.value(out2, current.y, batch, outCols);
+      losses?.push(last);
+      lossFn.grad(dOut, out2, current.y, batch, outCols);
+      model.backward(params, cache, dOut, grads);
+      break;
+    }
+    current = next;
+  }
+  return last;
+}
+
+/**
+ * {@link plainLoop} with Adam (β₁ 0.9, β₂ 0.999, ε 1e-7, learning rate `lr`) fused with the
+ * learning rate and `params += updates` in one WebAssembly pass (adamApplyWasm64): bit-identical
+ * to the chain, and what an update operator that recognises Adam would gain.
+ */
+export function plainFusedAdamLoop(s: Setup, lr: number, losses?: number[]): number {
+  const { model, lossFn, batch, outCols } = s;
+  const params = cloneParams(s.init);
+  const grads = createParams(model.layout);
+  const p = params.data;
+  const g = grads.data;
+  const mu = new Float64Array(p.length);
+  const nu = new Float64Array(p.length);
+  const cache = model.createCache(batch);
+  const dOut = new Float64Array(batch * outCols);
+  const reader = s.source().open();
+  let last = Number.NaN;
+  let b = reader.next();
+  if (b === null || typeof b !== 'object') throw new Error('plainFusedAdamLoop: empty data');
+  let current = b;
+  for (let t = 1; ; t++) {
+    const out = model.forward(params, current.x, cache);
+    last = lossFn.value(out, current.y, batch, outCols);
+    losses?.push(last);
+    lossFn.grad(dOut, out, current.y, batch, outCols);
+    model.backward(params, cache, dOut, grads);
+    if (!adamApplyWasm64(p, g, mu, nu, 0.9, 0.999, 1 - 0.9 ** t, 1 - 0.999 ** t, 1e-7, -lr)) throw new Error('no WebAssembly kernels');
+    const next = reader.next();
+    if (next === null || typeof next !== 'object') {
       const out2 = model.forward(params, current.x, cache);
       last = lossFn.value(out2, current.y, batch, outCols);
       losses?.push(last);

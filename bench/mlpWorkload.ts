@@ -4,7 +4,7 @@
  */
 import { createRng, fromArrays, matmul, matmulF32, matmulTransA, matmulTransAF32, matmulTransB, matmulTransBF32, adam, type Loss, type Model, type Params } from '../src/index.js';
 import { check, interleave, maxRelDiff, say, type Contender, type WorkloadResult } from './harness.js';
-import { plainLoop, reactiveLoop, type Setup } from './loops.js';
+import { plainFusedAdamLoop, plainLoop, reactiveLoop, type Setup } from './loops.js';
 import { plainF32 } from './plainF32.js';
 import { tfjsPeer, type PeerSpec } from './tfjsPeer.js';
 
@@ -61,8 +61,10 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
   await reactiveLoop(setup, 'sync', lr);
   await reactiveLoop(setup, 'sliced', ls);
   plainLoop(setup, lp);
-  const dPlain = Math.max(maxRelDiff(lr, lp), maxRelDiff(ls, lp));
-  check(lr.length === records && ls.length === records && lp.length === records && dPlain <= 1e-12, `${w.id}: reactive and plain losses differ (records ${lr.length}/${ls.length}/${lp.length} of ${records}, max rel. diff ${dPlain})`);
+  const lf: number[] = [];
+  plainFusedAdamLoop(setup, w.lr, lf);
+  const dPlain = Math.max(maxRelDiff(lr, lp), maxRelDiff(ls, lp), maxRelDiff(lf, lp));
+  check(lr.length === records && ls.length === records && lp.length === records && lf.length === records && dPlain <= 1e-12, `${w.id}: reactive and plain losses differ (records ${lr.length}/${ls.length}/${lp.length} of ${records}, max rel. diff ${dPlain})`);
   const CHECK = 12;
   const cpu = await tfjsPeer('cpu', peerSpec);
   const wasm = await tfjsPeer('wasm', peerSpec);
@@ -73,7 +75,7 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
   const d32 = w.float32 === true ? maxRelDiff(l32.slice(0, CHECK), lp.slice(0, CHECK)) : 0;
   check(dCpu <= 1e-4 && dWasm <= 1e-4 && d32 <= 1e-4, `${w.id}: float32 losses differ from gradstream's float64 (tfjs cpu ${dCpu}, wasm ${dWasm}, float32 loop ${d32} relative)`);
   const checked =
-    `reactive sync/sliced = plain on all ${records} losses (max rel. diff ${dPlain.toExponential(1)}); float32 peers within ${Math.max(dCpu, dWasm, d32).toExponential(1)} relative over ${CHECK} steps ` +
+    `reactive sync/sliced and plain fused adam = plain on all ${records} losses (max rel. diff ${dPlain.toExponential(1)}); float32 peers within ${Math.max(dCpu, dWasm, d32).toExponential(1)} relative over ${CHECK} steps ` +
     `(tfjs cpu ${dCpu.toExponential(1)}, tfjs wasm ${dWasm.toExponential(1)}${w.float32 === true ? `, float32 loop ${d32.toExponential(1)}` : ''})`;
   say(`${w.id} check: ${checked}`);
 
@@ -83,6 +85,7 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
     { name: 'reactive sync', steps: records, flopsPerStep: flops, run: () => reactiveLoop(setup, 'sync').then(() => undefined) },
     { name: 'reactive sliced', steps: records, flopsPerStep: flops, run: () => reactiveLoop(setup, 'sliced').then(() => undefined) },
     { name: 'plain', steps: records, flopsPerStep: flops, run: () => void plainLoop(setup) },
+    { name: 'plain fused adam', steps: records, flopsPerStep: flops, run: () => void plainFusedAdamLoop(setup, w.lr) },
     { name: 'kernels', steps: records, flopsPerStep: flops, run: () => kernels64(w, records) },
   ];
   if (w.float32 === true) {

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng, initKernels, matmul, matmulTransA, matmulTransB } from '../../src/index.js';
 import { WASM_MIN_MACS, matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
-import { adamWasm64, gemmWasm64, wasmKernels } from '../../src/core/wasm/wasmKernels.js';
+import { adamApplyWasm64, adamWasm64, gemmWasm64, wasmKernels } from '../../src/core/wasm/wasmKernels.js';
+import { adam } from '../../src/core/optimizers/adam.js';
+import { applyUpdates } from '../../src/core/optimizer.js';
 import { scaleByAdam } from '../../src/core/optimizers/scaleByAdam.js';
 import { createParams, paramLayout } from '../../src/core/params.js';
 
@@ -150,6 +152,26 @@ describe('the WebAssembly Adam kernel', () => {
       }
       expect(state.count).toBe(3);
     }
+  });
+
+  it('fused with the learning rate and the update, it equals adam() + applyUpdates bit for bit', () => {
+    for (const n of [7, 4096, 4099]) {
+      const layout = paramLayout([['w', [n]]]);
+      const params = createParams(layout, rand(n, n));
+      const fused = params.data.slice();
+      const opt = adam({ lr: 0.003 });
+      const state = opt.init(params);
+      const mu = new Float64Array(n);
+      const nu = new Float64Array(n);
+      for (let t = 1; t <= 3; t++) {
+        const g = rand(n, 7 * n + t);
+        expect(adamApplyWasm64(fused, g, mu, nu, 0.9, 0.999, 1 - 0.9 ** t, 1 - 0.999 ** t, 1e-7, -0.003)).toBe(true);
+        opt.update(g, state, params);
+        applyUpdates(params, g);
+        expect(Array.from(fused)).toEqual(Array.from(params.data));
+      }
+    }
+    expect(adamApplyWasm64(new Float64Array(4), new Float64Array(4), new Float64Array(3), new Float64Array(4), 0.9, 0.999, 0.1, 0.001, 1e-7, -0.01)).toBe(false);
   });
 
   it('refuses moments of another length', () => {

@@ -6,7 +6,7 @@
  * The compiled instance is cached per JavaScript realm (one per worker): this is the library's one
  * piece of module-level state, a cache of an immutable module plus its scratch memory, which no
  * caller can observe except through speed. It is created lazily (synchronously: the module is
- * ~3 KB, under every browser's main-thread limit for synchronous compilation), or ahead of time
+ * ~4 KB, under every browser's main-thread limit for synchronous compilation), or ahead of time
  * by {@link initKernels}. Where WebAssembly or its SIMD proposal is missing, everything stays on
  * the JavaScript kernels.
  */
@@ -20,6 +20,7 @@ interface KernelExports {
   gemm64(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
   gemm32(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
   adam64(g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  adamApply64(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): void;
   adamApply32(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): void;
 }
 
@@ -311,6 +312,45 @@ export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Arr
     pc.set(scratchView32(w, p, len));
     mc.set(scratchView32(w, m, len));
     vc.set(scratchView32(w, v, len));
+  }
+  return true;
+}
+
+/**
+ * Adam, its learning rate and the parameter update in one pass (`f64x2`), in place:
+ * `u = (m/c1)/(√(v/c2) + ε)` with the moments advanced as in {@link adamWasm64}, then
+ * `params += u·k` (`k = −lr`). The same operations as the chain `scaleByAdam` →
+ * `scaleByLearningRate` → `applyUpdates`, so bit-identical to it, reading and writing each array
+ * once instead of three times. `grads` is left unchanged. For an update operator that recognises
+ * Adam (not wired yet: see the bench's `plain fused adam` contender).
+ */
+export function adamApplyWasm64(params: Float64Array, grads: Readonly<Float64Array>, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): boolean {
+  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
+  const n = params.length;
+  if (w === null || grads.length !== n || mu.length !== n || nu.length !== n) return false;
+  const p = w.base;
+  const g = p + CHUNK * 8;
+  const m = g + CHUNK * 8;
+  const v = m + CHUNK * 8;
+  reserve(w, v + CHUNK * 8);
+  const f64 = w.f64;
+  const ps = chunksOf(w, params);
+  const gs = chunksOf(w, grads);
+  const ms = chunksOf(w, mu);
+  const vs = chunksOf(w, nu);
+  for (let c = 0; c < ps.length; c++) {
+    const pc = ps[c]!;
+    const mc = ms[c]!;
+    const vc = vs[c]!;
+    const len = pc.length;
+    f64.set(pc, p >> 3);
+    f64.set(gs[c]!, g >> 3);
+    f64.set(mc, m >> 3);
+    f64.set(vc, v >> 3);
+    w.exports.adamApply64(p, g, m, v, len, b1, b2, c1, c2, eps, k);
+    pc.set(scratchView(w, p, len));
+    mc.set(scratchView(w, m, len));
+    vc.set(scratchView(w, v, len));
   }
   return true;
 }
