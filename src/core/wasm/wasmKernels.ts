@@ -6,7 +6,7 @@
  * The compiled instance is cached per JavaScript realm (one per worker): this is the library's one
  * piece of module-level state, a cache of an immutable module plus its scratch memory, which no
  * caller can observe except through speed. It is created lazily (synchronously: the module is
- * ~4 KB, under every browser's main-thread limit for synchronous compilation), or ahead of time
+ * ~4 KB; Chrome refuses synchronous compilation on the main thread only above 8 MB), or ahead of time
  * by {@link initKernels}. Where WebAssembly or its SIMD proposal is missing, everything stays on
  * the JavaScript kernels.
  */
