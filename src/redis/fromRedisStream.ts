@@ -63,7 +63,8 @@ function checkPositive(name: string, v: number, integer: boolean, allowInfinity:
  * An online-learning data source reading a Redis stream through a consumer group (XREADGROUP),
  * so each entry goes to one consumer of the group. A reader first re-reads its own pending
  * entries (left by a previous run of the same `consumer`), then takes over entries that stayed
- * pending longer than `claimIdleMs` in a dead consumer's list (XAUTOCLAIM), then reads new ones.
+ * pending longer than `claimIdleMs` in another (dead) consumer's list (XPENDING + XCLAIM — never
+ * its own, which wait for a checkpoint), then reads new ones.
  * Blocking reads use a duplicate connection; `client` stays free for other commands.
  *
  * Asynchronous: `next()` returns `NOT_READY` until a full batch is buffered, and `whenReady()`
@@ -134,7 +135,7 @@ export function fromRedisStream(client: RedisClientLike, options: FromRedisStrea
       const ready = (): boolean => count >= batchSize || ended || failure !== null || closed;
 
       const pump = async (): Promise<void> => {
-        reader = await openGroupReader(client, { stream, group, consumer, blockMs, claimIdleMs, timeoutMs, startId: options.startId ?? '0' });
+        reader = await openGroupReader(client, { stream, group, consumer, blockMs, claimIdleMs, timeoutMs, startId: options.startId ?? '0', claimOwn: false });
         if (closed) return;
         let lastDataAt = Date.now();
         while (!closed) {

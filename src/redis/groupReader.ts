@@ -15,6 +15,12 @@ export interface GroupReaderOptions {
   readonly timeoutMs: number;
   /** Where a group created here starts (`'0'`: the whole stream; `'$'`: new entries only). */
   readonly startId: string;
+  /**
+   * Also claim this consumer's own idle entries (default true: XAUTOCLAIM). A reader that holds
+   * delivered entries until a checkpoint acknowledges them sets false: it then claims only other
+   * consumers' entries (XPENDING IDLE + XCLAIM), never re-reading what it already used.
+   */
+  readonly claimOwn?: boolean;
 }
 
 /** Reads a stream through a consumer group (see {@link openGroupReader}). */
@@ -22,7 +28,8 @@ export interface GroupReader {
   /**
    * Up to `count` entries: first this consumer's own pending entries (left by a previous run),
    * then — every `claimIdleMs / 2` — entries that stayed pending longer than `claimIdleMs` in any
-   * consumer's list (XAUTOCLAIM), otherwise new entries (`>`), blocking at most `blockMs`.
+   * consumer's list (or only in others', see `claimOwn`), otherwise new entries (`>`), blocking at
+   * most `blockMs`.
    * Resolves with `[]` when nothing came. Entries deleted while pending are acknowledged and skipped.
    */
   read(count: number): Promise<StreamEntry[]>;
@@ -60,6 +67,30 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
     return gone.length === 0 ? entries : entries.filter((e) => Object.keys(e.fields).length > 0);
   };
 
+  /** XAUTOCLAIM: entries idle longer than claimIdleMs in any consumer's list, this one's included. */
+  const autoClaim = async (n: string): Promise<StreamEntry[]> => {
+    const reply = await redisCommand(client, ['XAUTOCLAIM', o.stream, o.group, o.consumer, String(o.claimIdleMs), claimCursor, 'COUNT', n], o.timeoutMs);
+    const parts = Array.isArray(reply) ? (reply as unknown[]) : [];
+    claimCursor = typeof parts[0] === 'string' ? parts[0] : '0-0';
+    if (claimCursor === '0-0') nextClaimAt = Date.now() + claimEvery;
+    return streamEntries(parts[1]);
+  };
+  /** XPENDING IDLE + XCLAIM: the same, but only other consumers' entries (a page of the PEL per call). */
+  const claimOthers = async (n: string): Promise<StreamEntry[]> => {
+    const start = claimCursor === '0-0' ? '-' : `(${claimCursor}`;
+    const reply = await redisCommand(client, ['XPENDING', o.stream, o.group, 'IDLE', String(o.claimIdleMs), start, '+', n], o.timeoutMs);
+    const rows = Array.isArray(reply) ? (reply as unknown[]) : [];
+    const ids: string[] = [];
+    for (const row of rows) {
+      if (Array.isArray(row) && typeof row[0] === 'string' && row[1] !== o.consumer) ids.push(row[0]);
+    }
+    const last = rows[rows.length - 1];
+    claimCursor = rows.length < Number(n) || !Array.isArray(last) ? '0-0' : String(last[0]);
+    if (claimCursor === '0-0') nextClaimAt = Date.now() + claimEvery;
+    if (ids.length === 0) return [];
+    return streamEntries(await redisCommand(client, ['XCLAIM', o.stream, o.group, o.consumer, String(o.claimIdleMs), ...ids], o.timeoutMs));
+  };
+
   return {
     async read(count) {
       const n = String(Math.max(1, Math.floor(count)));
@@ -75,11 +106,7 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
         if (good.length > 0) return good;
       }
       if (Date.now() >= nextClaimAt) {
-        const reply = await redisCommand(client, ['XAUTOCLAIM', o.stream, o.group, o.consumer, String(o.claimIdleMs), claimCursor, 'COUNT', n], o.timeoutMs);
-        const parts = Array.isArray(reply) ? (reply as unknown[]) : [];
-        claimCursor = typeof parts[0] === 'string' ? parts[0] : '0-0';
-        if (claimCursor === '0-0') nextClaimAt = Date.now() + claimEvery;
-        const good = await usable(streamEntries(parts[1]));
+        const good = await usable(o.claimOwn === false ? await claimOthers(n) : await autoClaim(n));
         if (good.length > 0) {
           claimedCount += good.length;
           return good;

@@ -100,6 +100,18 @@ describe('fromRedisStream', () => {
     expect(await pendingCount(stream, 'g')).toBe(0);
   });
 
+  it('never claims back its own delivered entries while they wait for a checkpoint', async () => {
+    const stream = 'own:points';
+    const first = await produce(client, stream, 0, 4);
+    const reader = fromRedisStream(client, { stream, group: 'g', consumer: 'me', inputs: 1, outputs: 1, batchSize: 4, blockMs: 30, claimIdleMs: 60, readAhead: 1 }).open();
+    expect(((await nextBatch(reader)) as RedisBatch).ids).toEqual(first);
+    await new Promise((r) => setTimeout(r, 250)); // the 4 entries are idle past claimIdleMs, unacknowledged
+    const second = await produce(client, stream, 4, 8);
+    expect(((await nextBatch(reader)) as RedisBatch).ids).toEqual(second);
+    reader.close!();
+    expect(await pendingCount(stream, 'g')).toBe(8);
+  });
+
   it('sends malformed entries to the dead-letter stream with the reason; training data goes on', async () => {
     const stream = 'bad:points';
     const add = (...fields: string[]) => client.sendCommand(['XADD', stream, '*', ...fields]);
