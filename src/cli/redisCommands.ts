@@ -236,6 +236,7 @@ export function runUpdater(argv: string[]): Promise<number> {
       roundTimeoutMs: r.roundTimeoutMs,
       maxVersions: r.maxVersions,
       maxSamples: r.maxSamples,
+      keepRounds: r.keepRounds,
       blockMs: r.blockMs,
       timeoutMs: r.timeoutMs,
       signal,

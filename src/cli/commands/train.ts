@@ -1,4 +1,5 @@
 import { Observable, tap, type MonoTypeOperatorFunction } from 'rxjs';
+import { createServer } from 'node:net';
 import { basename, join, resolve } from 'node:path';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
@@ -18,6 +19,7 @@ import { resolveCheckpointPath } from '../../sinks/resolveCheckpointPath.js';
 import { earlyStopping } from '../../sinks/earlyStopping.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
 import type { StepRecord, StopReason } from '../../streams/stepRecord.js';
+import type { TrainConfig } from '../../schemas/trainConfig.js';
 import { CliError, EXIT, inputError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { endLine, stepLine } from '../jsonLines.js';
@@ -90,6 +92,17 @@ function stepMetrics(r: OutRecord): Record<string, number> | undefined {
   if (r.metrics !== undefined) for (const [k, v] of Object.entries(r.metrics)) m[k] = v;
   if (r.valMetrics !== undefined) for (const [k, v] of Object.entries(r.valMetrics)) m[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
   return Object.keys(m).length === 0 ? undefined : m;
+}
+
+/** Resolves when `port` can be bound on 127.0.0.1 (and frees it); a runtime failure (exit 1) otherwise. */
+function checkPortFree(port: number): Promise<void> {
+  return new Promise((resolvePort, rejectPort) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => {
+      rejectPort(new CliError(`--serve ${port}: cannot listen on 127.0.0.1:${port} (${e.code === 'EADDRINUSE' ? 'port in use' : (e.code ?? String(e))})`, EXIT.failure));
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
+  });
 }
 
 /** A stream that writes whole lines through `write` (for the progress sink without a terminal). */
@@ -255,6 +268,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     }),
   );
 
+  // the dashboard's port is checked before anything runs (serveLive binds it once the run exists)
+  if (port !== undefined && port !== 0) await checkPortFree(port);
   const started = performance.now();
   const firstStep = resume?.step ?? 0;
   const params = resume?.params ?? run.params;
@@ -326,7 +341,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     else {
       const rate = updates > 0 && elapsed > 0 ? `, ${formatRate((updates * 1000) / elapsed)} steps/s` : '';
       io.out('');
-      io.out(`stopped   ${end.reason}${describeReason(end.reason, stop.lossBelow)}`);
+      io.out(`stopped   ${end.reason}${describeReason(end.reason, config.stop)}`);
       io.out(`step      ${end.step} (${updates} updates${firstStep > 0 ? ` after resuming at step ${firstStep}` : ''} in ${formatSeconds(elapsed)}${rate})`);
       io.out(`loss      ${String(end.loss)}`);
       if (valScore !== undefined) io.out(`val loss  ${String(valScore.loss)}`);
@@ -347,16 +362,18 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   return EXIT.ok;
 }
 
-function describeReason(reason: string, lossBelow: number | undefined): string {
+function describeReason(reason: string, stop: TrainConfig['stop']): string {
   switch (reason) {
     case 'threshold':
-      return ` (loss below ${String(lossBelow)})`;
+      return ` (${stop?.monitor === 'valLoss' ? 'validation loss' : 'loss'} below ${String(stop?.lossBelow)})`;
     case 'plateau':
-      return ' (no improvement within stop.patience)';
+      return ` (no ${stop?.monitor === 'valLoss' ? 'validation loss' : 'loss'} improvement within stop.patience)`;
     case 'diverged':
       return ' (the loss became non-finite or exceeded stop.divergence)';
     case 'maxSteps':
       return ' (step limit reached)';
+    case 'timeout':
+      return ` (stop.timeout: ${String(stop?.timeout)} s)`;
     case 'dataEnd':
     case 'maxEpochs':
       return ' (all epochs done)';

@@ -455,3 +455,47 @@ describe('gradstream train: checkpoint folders, stopping, log files, progress', 
     expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toContain('stopped: maxSteps');
   });
 });
+
+describe('gradstream train: interruption and the dashboard', () => {
+  it('says where it stopped on stderr when interrupted in text mode (exit 130)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'long.json');
+    writeFileSync(file, JSON.stringify({ ...seed(), optimizer: { type: 'sgd', lr: 1e-9 }, stop: {}, training: { mode: 'sliced' }, log: { every: 1000 } }));
+    const controller = new AbortController();
+    const { runCli } = await import('../../../src/cli/run.js');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['train', file, '--checkpoint-dir', join(dir, 'ck')], {
+      out: (l) => {
+        out.push(l);
+        if (l.startsWith('step 2000 ')) controller.abort();
+      },
+      err: (l) => err.push(l),
+      version: '0',
+      signal: controller.signal,
+    });
+    expect(code).toBe(130);
+    expect(out).toContain('');
+    expect(out.find((l) => l.startsWith('stopped '))).toBe('stopped   aborted (interrupted)');
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(new RegExp(`^interrupted: stopped cleanly at step \\d+ \\(checkpoint ${join(dir, 'ck/last.json')}\\)$`));
+  });
+
+  it('serves the live dashboard with --serve (port 0: a free one), and reports a port in use (exit 1)', async () => {
+    const r = await cli(['train', join(EXAMPLES, 'seed.json'), '--serve', '0', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/);
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const busy = await cli(['train', join(EXAMPLES, 'seed.json'), '--serve', String(port)]);
+      expect(busy).toEqual({ code: 1, out: '', err: `gradstream train: --serve ${port}: cannot listen on 127.0.0.1:${port} (port in use)` });
+    } finally {
+      blocker.close();
+    }
+    const both = await trainJson({ ...seed(), training: { workers: 2 } }, '--serve', '0');
+    expect(both.err).toBe('gradstream train: --serve: expected a single-thread run (the dashboard follows fit()), received training.workers 2');
+  });
+});
