@@ -11,7 +11,8 @@ export interface RoundContribution {
 /**
  * The rounds a distributed run applied, from `<prefix>:rounds`: `rounds[v]` lists the
  * contributions (consumer, entry IDs, in the order they were combined) that made version `v + 1`.
- * For audits ("was every sample applied exactly once?") and exact replays.
+ * For audits ("was every sample applied exactly once?") and exact replays; with the updater's
+ * `keepRounds`, older versions are holes in the array.
  *
  * @example
  * import { readRedisRounds } from 'gradstream/node';

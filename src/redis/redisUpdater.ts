@@ -38,6 +38,8 @@ export interface RedisUpdaterOptions<S extends OptState = OptState> {
   readonly timeoutMs?: number;
   /** Versions kept in `<prefix>:versions` (XADD MAXLEN ~; default 16). */
   readonly versionsMaxLen?: number;
+  /** Rounds kept in `<prefix>:rounds` (≈ 20 bytes per applied sample; default `Infinity`: all, for audits). */
+  readonly keepRounds?: number;
   readonly signal?: AbortSignal;
   /** Awaited before each round is collected (a paused updater holds every worker at its version). */
   readonly beforeRound?: () => Promise<void> | void;
@@ -132,12 +134,14 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   const blockMs = options.blockMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const versionsMaxLen = options.versionsMaxLen ?? 16;
+  const keepRounds = options.keepRounds ?? Infinity;
   positive('workers', workers);
   positive('roundTimeoutMs', roundTimeoutMs);
   positive('maxVersions', maxVersions, true);
   positive('maxSamples', maxSamples, true);
   positive('blockMs', blockMs);
   positive('versionsMaxLen', versionsMaxLen);
+  positive('keepRounds', keepRounds, true);
   const keys = redisRunKeys(options.prefix);
   const size = model.layout.size;
   const cmd = (args: string[]): Promise<unknown> => redisCommand(client, args, timeoutMs);
@@ -231,6 +235,7 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       state.lr = lr;
       // Record, checkpoint, acknowledge, publish — in this order (see the README).
       await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
+      if (made >= keepRounds) await cmd(['HDEL', keys.rounds, String(made - keepRounds)]);
       await writeUpdaterCheckpoint(options.checkpointPath, state);
       await ack(ids);
       await publish();

@@ -27,6 +27,8 @@ export const RedisSection = z.strictObject({
   /** Stop the updater after this many versions or samples. */
   maxVersions: positiveInt.optional(),
   maxSamples: positiveInt.optional(),
+  /** Rounds kept in `<prefix>:rounds` for audits (default: all). */
+  keepRounds: positiveInt.optional(),
   /** The updater's checkpoint file (default `<prefix>-updater.json`), relative to the config file. */
   checkpoint: name.optional(),
   deadLetterStream: name.optional(),

@@ -123,7 +123,7 @@ describe('redisUpdaterTraining', () => {
     const controller = new AbortController();
     const c = await connectClient(server.url);
     const worker = runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer: 'w', prefix: 'live', batchSize: 10, blockMs: 50, signal: controller.signal });
-    const training = redisUpdaterTraining(client, { model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'live', checkpointPath: join(dir, 'live.json'), blockMs: 50 });
+    const training = redisUpdaterTraining(client, { model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'live', checkpointPath: join(dir, 'live.json'), blockMs: 50, keepRounds: 3 });
     const steps: number[] = [];
     const checkpoints: number[] = [];
     training.steps$.subscribe((s) => steps.push(s.step));
@@ -146,5 +146,9 @@ describe('redisUpdaterTraining', () => {
     expect(checkpoints).toEqual(steps);
     expect(result.stopReason).toBe('stopped');
     expect(result.step).toBe(steps.at(-1));
+    // keepRounds: 3 — only the last three rounds are kept
+    const kept = await readRedisRounds(client, 'live');
+    expect(kept.length).toBe(steps.length);
+    expect(Object.keys(kept).map(Number)).toEqual([steps.length - 3, steps.length - 2, steps.length - 1]);
   });
 });
