@@ -92,13 +92,13 @@ export type StopConfig = z.infer<typeof StopConfig>;
 
 /**
  * Checkpoint files in a folder: `last.json` (every `everySteps` steps and the final record),
- * `best.json` (the best monitored value: the validation loss when there is one), and the newest
- * `keepLast` `step-<step>.json` files.
+ * `best.json` (the best monitored value: the validation loss when there is one), and
+ * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`).
  */
 export const CheckpointConfig = z.strictObject({
   dir: z.string().min(1),
   everySteps: count.optional(),
-  keepLast: count.optional().describe('Keep only the newest n `step-*.json` files.'),
+  keepLast: count.optional().describe('Keep only the newest n `step-*.json` files (default: all).'),
   keepBest: z.boolean().optional().describe('Write `best.json` (default true).'),
 });
 export type CheckpointConfig = z.infer<typeof CheckpointConfig>;

@@ -230,7 +230,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     const save = checkpoint<StepRecord>({
       dir: checkpointDir,
       ...(c?.everySteps === undefined ? {} : { every: c.everySteps }),
-      ...(c?.keepLast === undefined ? {} : { keepLast: c.keepLast }),
+      // step-<step>.json every everySteps steps: all of them, or the newest keepLast
+      ...(c?.everySteps === undefined ? {} : { keepLast: c.keepLast ?? Number.MAX_SAFE_INTEGER }),
       keepBest: c?.keepBest ?? true,
       // best.json follows the validation loss when there is one
       monitor: stop.monitor ?? (run.validation === undefined ? 'loss' : 'valLoss'),

@@ -416,6 +416,10 @@ describe('gradstream train: checkpoint folders, stopping, log files, progress', 
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, 'ck')).sort();
     expect(files).toEqual(['best.json', 'last.json', 'step-250.json', 'step-300.json']);
+    // without keepLast: every step file
+    writeFileSync(file, JSON.stringify({ ...classifier, checkpoint: { dir: 'all', everySteps: 100 }, training: { ...classifier.training, maxSteps: 300 } }));
+    expect((await cli(['train', file, '--quiet'])).code).toBe(0);
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['best.json', 'last.json', 'step-0.json', 'step-100.json', 'step-200.json', 'step-300.json']);
     const last = JSON.parse(readFileSync(join(dir, 'ck/last.json'), 'utf8')) as { step: number; model: unknown; config: { loss: string }; best: { monitor: string } };
     expect(last.step).toBe(300);
     expect(last.model).toEqual({ layers: [classifier.model.layers[0], { type: 'tanh' }, { type: 'dense', inputs: 8, units: 2 }] });
