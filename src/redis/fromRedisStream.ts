@@ -49,7 +49,13 @@ export interface RedisStreamSource extends BatchSource {
   ack(ids: readonly string[]): Promise<void>;
 }
 
-/** True when `batch` came from {@link fromRedisStream} (it carries entry IDs). */
+/**
+ * True when `batch` came from {@link fromRedisStream} (it carries entry IDs).
+ *
+ * @example
+ * import { isRedisBatch } from 'gradstream/node';
+ * // tap((r) => { if (isRedisBatch(r.batch)) console.log(r.step, r.batch.ids) })
+ */
 export function isRedisBatch(batch: Batch): batch is RedisBatch {
   return Array.isArray((batch as Partial<RedisBatch>).ids);
 }

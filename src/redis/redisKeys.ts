@@ -8,7 +8,13 @@ export interface RedisRunKeys {
   readonly rounds: string;
 }
 
-/** The keys {@link runRedisWorker} and {@link runRedisUpdater} share, e.g. `run:grads`. */
+/**
+ * The keys {@link runRedisWorker} and {@link runRedisUpdater} share under a prefix.
+ *
+ * @example
+ * import { redisRunKeys } from 'gradstream/node';
+ * redisRunKeys('line'); // { grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds' }
+ */
 export function redisRunKeys(prefix: string): RedisRunKeys {
   return { grads: `${prefix}:grads`, versions: `${prefix}:versions`, rounds: `${prefix}:rounds` };
 }

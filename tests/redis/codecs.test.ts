@@ -92,3 +92,18 @@ describe('runRedisUpdater options', () => {
     await expect(runRedisUpdater(client, { ...base, maxVersions: -1 })).rejects.toThrow('updater.maxVersions: expected an integer ≥ 1 or Infinity, received -1');
   });
 });
+
+describe('combineContributions', () => {
+  it('weights mean gradients and losses by sample counts, as the doc example says', async () => {
+    const { combineContributions } = await import('../../src/redis/combineContributions.js');
+    const { redisRunKeys } = await import('../../src/redis/redisKeys.js');
+    const out = new Float64Array(1);
+    const loss = combineContributions(out, [
+      { consumer: 'a', version: 0, count: 1, loss: 1, ids: ['1-0'], grad: Float64Array.of(2) },
+      { consumer: 'b', version: 0, count: 3, loss: 3, ids: ['2-0', '3-0', '4-0'], grad: Float64Array.of(6) },
+    ]);
+    expect(loss).toBe(2.5);
+    expect(Array.from(out)).toEqual([5]);
+    expect(redisRunKeys('line')).toEqual({ grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds' });
+  });
+});
