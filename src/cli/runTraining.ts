@@ -1,0 +1,78 @@
+import type { Observable } from 'rxjs';
+import type { OptState } from '../core/optimizer.js';
+import type { Params } from '../core/params.js';
+import type { Rng } from '../core/rng.js';
+import { fit } from '../live/fit.js';
+import type { FitSink } from '../live/localEngine.js';
+import { serveLive, type LiveServer } from '../live/serveLive.js';
+import { gradient } from '../ops/gradient.js';
+import { update } from '../ops/update.js';
+import type { BatchSource, DataCursor } from '../streams/batchSource.js';
+import type { StepRecord, StopReason } from '../streams/stepRecord.js';
+import { train } from '../streams/train.js';
+import { portError } from './checkPortFree.js';
+import type { PreparedRun } from './prepareRun.js';
+
+/** How a run goes: its data, weights, sinks, limits and where it resumes. */
+export interface RunTrainingOptions {
+  readonly run: PreparedRun;
+  readonly data: BatchSource;
+  readonly params: Params;
+  readonly rng: Rng;
+  readonly sinks: readonly FitSink[];
+  readonly scheduler: 'sync' | 'sliced';
+  readonly maxSteps: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** Where a resumed run starts. */
+  readonly resume: { readonly step: number; readonly cursor: DataCursor; readonly optState: OptState | undefined } | undefined;
+  /** Data-parallel worker threads (1: this thread, through `fit`). */
+  readonly workers: number;
+  /** Serve the live dashboard while training (single-thread runs). */
+  readonly serve?: { readonly port: number; readonly title: string; readonly announce: (url: string) => void };
+}
+
+/** How the run ended (from `fit`'s result; data-parallel runs report through their sinks). */
+export interface RunEnd {
+  readonly stopReason: StopReason | undefined;
+  readonly step: number;
+  readonly loss: number;
+  readonly params: Params;
+}
+
+/**
+ * Runs the training loop to its end: `fit` (this thread; with the dashboard when `serve` is
+ * given), or `train` with `gradient(model, loss, { workers })` for data-parallel runs. Rejects
+ * with the run's error.
+ */
+export async function runTraining(o: RunTrainingOptions): Promise<RunEnd | undefined> {
+  const limits = {
+    ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    ...(o.resume === undefined ? {} : { step: o.resume.step, cursor: o.resume.cursor, ...(o.resume.optState === undefined ? {} : { optState: o.resume.optState }) }),
+  };
+  if (o.workers > 1) {
+    // data parallel: gradient(…, { workers }) does forward, loss and backprop on worker threads
+    const { run } = o;
+    const pipeline = (records: Observable<StepRecord>): Observable<StepRecord> =>
+      o.sinks.reduce<Observable<StepRecord>>((acc, sink) => sink(acc), records.pipe(gradient(run.model, run.loss, { workers: o.workers }), update(run.optimizer)));
+    await new Promise<void>((resolve, reject) => {
+      train({ params: o.params, data: o.data, pipeline, rng: o.rng, scheduler: o.scheduler, ...limits }).subscribe({ error: reject, complete: resolve });
+    });
+    return undefined;
+  }
+  const handle = fit({ model: o.run.model, loss: o.run.loss, optimizer: o.run.optimizer, data: o.data, params: o.params, rng: o.rng, sinks: [...o.sinks], scheduler: o.scheduler, ...limits });
+  let live: LiveServer | undefined;
+  if (o.serve !== undefined) {
+    try {
+      live = await serveLive(handle, { port: o.serve.port, handleSigint: false, title: o.serve.title });
+    } catch (e: unknown) {
+      throw portError(o.serve.port, e);
+    }
+    o.serve.announce(live.url);
+  }
+  try {
+    return await handle.start().done();
+  } finally {
+    await live?.close();
+  }
+}
