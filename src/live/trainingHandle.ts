@@ -124,13 +124,13 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
           lastValLoss = v;
           valLossSubject.next(v);
         }
-        if (state.epochEnd && state.epoch !== lastEpoch) {
+        if (state.epochEnd && state.epoch !== lastEpoch && (epochsSubject.observed || eventsSubject.observed)) {
           lastEpoch = state.epoch;
           const e = { epoch: state.epoch, step: state.step, loss: state.loss, valLoss: state.valLoss };
           epochsSubject.next(Object.freeze(e));
           eventsSubject.next({ type: 'epochEnd', ...e });
         }
-        if (state.drift) eventsSubject.next({ type: 'drift', step: state.step, loss: state.loss });
+        if (state.drift && eventsSubject.observed) eventsSubject.next({ type: 'drift', step: state.step, loss: state.loss });
       },
       checkpoint(info) {
         const c = Object.freeze({ path: info.path, step: info.step, loss: info.loss });
