@@ -34,7 +34,7 @@ function rawGet(port: number, path: string): Promise<{ status: number; body: str
 }
 
 /** Reads an SSE stream until `until` returns true for the events so far, or it ends. */
-function readEvents(url: string, until: (events: { event: string; data: string }[]) => boolean): Promise<{ event: string; data: string }[]> {
+function readEvents(url: string, until: (events: { event: string; data: string }[]) => boolean, onEvent?: () => void): Promise<{ event: string; data: string }[]> {
   return new Promise((resolve, reject) => {
     const events: { event: string; data: string }[] = [];
     const req = request(url, (res) => {
@@ -49,6 +49,7 @@ function readEvents(url: string, until: (events: { event: string; data: string }
           const ev = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
           const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
           events.push({ event: ev, data });
+          onEvent?.();
           if (until(events)) {
             req.destroy();
             resolve(events);
@@ -178,8 +179,10 @@ describe('serveLive', () => {
         if (m) resolve(m[1]!);
       }),
     );
-    const stream = readEvents(`${url}events`, () => false);
-    await sleep(100);
+    let connected: () => void = () => {};
+    const firstEvent = new Promise<void>((r) => (connected = r));
+    const stream = readEvents(`${url}events`, () => false, () => connected());
+    await firstEvent; // the browser is connected
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
