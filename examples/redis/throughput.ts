@@ -4,7 +4,10 @@
  * start-up and the last partial rounds left out). The data is in the stream before the run
  * starts, so the producer is not measured.
  *
- * Run: npx tsx examples/redis/throughput.ts [samples=20000] [inputs=64] [hidden=128] [batchSize=256]
+ * The machine's load changes the figures a lot: the runs alternate 1 and 2 workers `repeats`
+ * times and the medians are printed.
+ *
+ * Run: npx tsx examples/redis/throughput.ts [samples=20000] [repeats=3] [inputs=64] [hidden=128] [batchSize=256]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +16,7 @@ import { createClient } from 'redis';
 import { createRng } from '../../src/index.js';
 import { gradstream, startRedisServer } from './cluster.js';
 
-const [samples = 20_000, inputs = 64, hidden = 128, batchSize = 256] = process.argv.slice(2).map(Number);
+const [samples = 20_000, repeats = 3, inputs = 64, hidden = 128, batchSize = 256] = process.argv.slice(2).map(Number);
 
 async function measure(workers: number): Promise<{ seconds: number; applied: number; rounds: number }> {
   const redis = await startRedisServer();
@@ -55,7 +58,13 @@ async function measure(workers: number): Promise<{ seconds: number; applied: num
 }
 
 console.log(`${samples} samples, model ${inputs} → ${hidden} relu → 1, ${batchSize} samples per contribution`);
-for (const workers of [1, 2]) {
-  const { seconds, applied, rounds } = await measure(workers);
-  console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${rounds} rounds; ${applied} samples in ${seconds.toFixed(2)} s → ${Math.round(applied / seconds)} samples/s`);
+const rates: Record<number, number[]> = { 1: [], 2: [] };
+for (let k = 0; k < repeats; k++) {
+  for (const workers of [1, 2]) {
+    const { seconds, applied, rounds } = await measure(workers);
+    rates[workers]!.push(applied / seconds);
+    console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${rounds} rounds; ${applied} samples in ${seconds.toFixed(2)} s → ${Math.round(applied / seconds)} samples/s`);
+  }
 }
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+console.log(`median: 1 worker ${Math.round(median(rates[1]!))} samples/s, 2 workers ${Math.round(median(rates[2]!))} samples/s (×${(median(rates[2]!) / median(rates[1]!)).toFixed(2)})`);
