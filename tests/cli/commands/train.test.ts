@@ -489,6 +489,12 @@ describe('gradstream train: interruption and the dashboard', () => {
     const r = await cli(['train', join(EXAMPLES, 'seed.json'), '--serve', '0', '--quiet']);
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/);
+    // through fit's Training handle (the dashboard's) or the loop itself: the same numbers
+    const config = { ...seed(), optimizer: { type: 'adam', lr: 0.05 }, stop: {}, training: { maxSteps: 50 } };
+    const served = await trainJson(config, '--serve', '0');
+    const plain = await trainJson(config);
+    expect(served.err).toMatch(/^dashboard: http/);
+    expect(served.lines).toEqual(plain.lines);
     const { createServer } = await import('node:net');
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
