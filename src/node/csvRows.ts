@@ -9,10 +9,10 @@ import { END_OF_FILE, type RowStream } from './fileSource.js';
  * with `read()` while buffered; `line()` is the line where the record last read starts (1-based,
  * the header being line 1). Line numbers are counted here (`csv-parse`'s `info` snapshots cost
  * more than the parse): one per record plus the line breaks inside its quoted fields; blank lines
- * are skipped and counted.
+ * are skipped and counted. With a header, the first non-blank record is the header.
  */
 export function csvRows(path: string, delimiter: string, header: boolean): RowStream<string[]> {
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, from_line: header ? 2 : 1 });
+  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false });
   let error: unknown;
   let ended = false;
   let closed = false;
@@ -31,8 +31,9 @@ export function csvRows(path: string, delimiter: string, header: boolean): RowSt
     ended = true;
     notify();
   });
-  let nextLine = header ? 2 : 1;
+  let nextLine = 1;
   let current = 0;
+  let skipHeader = header; // the first non-blank record
   return {
     read() {
       for (;;) {
@@ -46,6 +47,10 @@ export function csvRows(path: string, delimiter: string, header: boolean): RowSt
           if (f.length > 0 && f.indexOf('\n') >= 0) nextLine += countBreaks(f);
         }
         if (rec.length === 1 && rec[0] === '') continue; // a blank line
+        if (skipHeader) {
+          skipHeader = false;
+          continue;
+        }
         return rec;
       }
     },

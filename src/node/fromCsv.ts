@@ -99,7 +99,7 @@ function firstRecords(path: string, delimiter: string): string[][] {
     // Keep whole lines only (unless the whole file fits).
     if (n === chunk.length) text = text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1));
     try {
-      return parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to_line: 2 }) as string[][];
+      return parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to: 2 }) as string[][];
     } catch (e: unknown) {
       throw csvError(path, e);
     }

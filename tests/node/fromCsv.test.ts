@@ -48,6 +48,13 @@ describe('fromCsv', () => {
     ]);
   });
 
+  it('finds the header after blank lines, even one with a quoted line break', async () => {
+    const p = file('\n\n"a\nb",y\n1,2\nx,3\n');
+    const data = fromCsv(p, { targets: ['y'], batchSize: 4, epochs: 1 });
+    expect(data.features).toEqual(['a\nb']);
+    expect(await errorOf(data.open())).toBe(`${p} row 6, column "a\\nb": expected a finite number, received "x"`);
+  });
+
   it('reads files without a header by column index', async () => {
     const data = fromCsv(file('1,2,0\n3,4,1\n'), { header: false, features: [1, 0], targets: [2], batchSize: 2, epochs: 1 });
     expect(data.features).toEqual(['column 1', 'column 0']);
