@@ -141,6 +141,15 @@ describe('node bin/gradstream.js', () => {
     ends[1]!.params['0.W']!.values.forEach((v, i) => expect(Math.abs(v - ends[0]!.params['0.W']!.values[i]!)).toBeLessThan(1e-9));
   });
 
+  it('npm start (examples/seed.ts) states the threshold it stops at', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/seed.ts', join(tempDir(), 'seed.json')], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('gradient descent (lr 0.01) until the loss is below 2.96');
+    expect(lines).toContain('stopped after 6 updates (threshold: loss below 2.96), loss 2.381266365508548');
+  });
+
   it('prints the schema and plots a log', async () => {
     const s = await bin(['schema']);
     expect(s.code).toBe(0);
