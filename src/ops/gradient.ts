@@ -102,26 +102,43 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
       const outputs = model.outputs;
       const penalty = model.penalty === undefined ? null : model.penalty.bind(model);
       subscriber.add(() => pool.close());
+      /** One data-parallel step on the record, then passes it on. */
+      const stepOn = (r: R): void => {
+        const rec = r as R & WithParallelStep & { penalty?: number; dataLoss?: number };
+        try {
+          const out = pool.step(r.params, r.batch, r.step);
+          const rows = r.batch.size;
+          const value = lossFn.value(out, r.batch.y, rows, outputs);
+          rec.output = out;
+          rec.grads = pool.grads;
+          if (penalty === null) rec.loss = value;
+          else {
+            rec.penalty = penalty(r.params);
+            rec.dataLoss = value;
+            rec.loss = value + rec.penalty;
+          }
+        } catch (e: unknown) {
+          subscriber.error(e);
+          return;
+        }
+        subscriber.next(rec);
+      };
       source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
-          const rec = r as R & WithParallelStep & { penalty?: number; dataLoss?: number };
-          try {
-            const out = pool.step(r.params, r.batch, r.step);
-            const rows = r.batch.size;
-            const value = lossFn.value(out, r.batch.y, rows, outputs);
-            rec.output = out;
-            rec.grads = pool.grads;
-            if (penalty === null) rec.loss = value;
-            else {
-              rec.penalty = penalty(r.params);
-              rec.dataLoss = value;
-              rec.loss = value + rec.penalty;
-            }
-          } catch (e: unknown) {
-            subscriber.error(e);
+          if (pool.canStep()) {
+            stepOn(r);
             return;
           }
-          subscriber.next(rec);
+          // Web Workers load through this thread's event loop: the first step waits for them
+          // asynchronously, holding the loop until the record has been passed on.
+          r.hold(
+            pool.whenReady().then(
+              () => {
+                if (!subscriber.closed) stepOn(r);
+              },
+              (e: unknown) => subscriber.error(e),
+            ),
+          );
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),

@@ -48,6 +48,7 @@ export const startNodeThreads: StartThreads = (init, hooks?: ThreadHooks): Repli
   });
   hooks?.onStart?.(supervisor);
   return {
+    blockingStart: true,
     heartbeat: true,
     post(message) {
       supervisor.postMessage(message satisfies SupervisorMessage);

@@ -43,6 +43,10 @@ export interface ReplicaPool {
   step(params: Params, batch: Batch, step: number): Float64Array;
   /** The reduced gradient (shared memory, rewritten every step). */
   readonly grads: Params;
+  /** True once every replica is ready, or when the first step may block until they are. */
+  canStep(): boolean;
+  /** Resolves once every replica is ready (polls; rejects with a failure or the start timeout). */
+  whenReady(): Promise<void>;
   /** Ends replica `index` abruptly (tests). */
   kill(index: number): void;
   stats(): ReplicaPoolStats;
@@ -102,20 +106,26 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     }
   };
 
-  const waitReady = (): void => {
-    const deadline = performance.now() + startTimeoutMs;
-    for (;;) {
-      if (Atomics.load(control, Ctl.FAILED) === 2) fail();
-      const n = Atomics.load(control, Ctl.READY);
-      if (n >= workers) break;
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${workers} worker threads ready within ${startTimeoutMs} ms`, received: `${n} ready (${Atomics.load(control, Ctl.ALIVE)} started)` });
-      }
-      if (Atomics.wait(control, Ctl.READY, n, Math.min(left, 250)) === 'timed-out') checkHeartbeat();
-    }
+  const deadline = performance.now() + startTimeoutMs;
+  /** True once all replicas are ready; throws a failure or the start timeout. */
+  const checkReady = (): boolean => {
     if (Atomics.load(control, Ctl.FAILED) === 2) fail();
-    ready = true;
+    const n = Atomics.load(control, Ctl.READY);
+    if (n >= workers) {
+      ready = true;
+      return true;
+    }
+    if (performance.now() >= deadline) {
+      throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${workers} worker threads ready within ${startTimeoutMs} ms`, received: `${n} ready (${Atomics.load(control, Ctl.ALIVE)} started)` });
+    }
+    return false;
+  };
+
+  const waitReady = (): void => {
+    while (!checkReady()) {
+      const n = Atomics.load(control, Ctl.READY);
+      if (Atomics.wait(control, Ctl.READY, n, Math.max(1, Math.min(deadline - performance.now(), 250))) === 'timed-out') checkHeartbeat();
+    }
   };
 
   /** New batch buffers when the batch outgrows them (or its targets change width). */
@@ -133,6 +143,19 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
 
   return {
     grads,
+    canStep: () => ready || threads.blockingStart,
+    whenReady: () =>
+      new Promise<void>((resolve, reject) => {
+        const poll = (): void => {
+          try {
+            if (checkReady()) resolve();
+            else setTimeout(poll, 5);
+          } catch (e: unknown) {
+            reject(e);
+          }
+        };
+        poll();
+      }),
     step(params, batch, step) {
       if (closed) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'a running pool', received: 'a closed one' });
       if (!ready) waitReady();

@@ -10,6 +10,11 @@ export interface ReplicaThreads {
   terminate(): void;
   /** Whether a supervisor ticks `HEARTBEAT` (Node), so that its death can be noticed while blocked. */
   readonly heartbeat: boolean;
+  /**
+   * Whether the loop's thread may block while the threads start (Node). Web Workers started from
+   * a worker load through their parent's event loop: the first step then waits asynchronously.
+   */
+  readonly blockingStart: boolean;
 }
 
 /** Test hooks: `onStart` receives the platform's thread object (Node: the supervisor `Worker`). */

@@ -27,6 +27,7 @@ export const startWebThreads: StartThreads = (init): ReplicaThreads => {
     workers.push(w);
   }
   return {
+    blockingStart: false,
     heartbeat: false,
     post(message) {
       for (const w of workers) w.postMessage(message);

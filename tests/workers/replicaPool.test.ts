@@ -60,9 +60,28 @@ describe('replica pool (Node threads)', () => {
     }
   });
 
+  it('waits asynchronously for threads that load through this thread (as Web Workers do)', async () => {
+    const { model } = mlp();
+    const start: typeof startNodeThreads = (init, hooks) => ({ ...startNodeThreads(init, hooks), blockingStart: false });
+    const pool = startReplicaPool({ workers: 2, model, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start });
+    try {
+      expect(pool.canStep()).toBe(false);
+      await pool.whenReady();
+      expect(pool.canStep()).toBe(true);
+      const b = batch(5, 7);
+      expect(Array.from(pool.step(model.init(createRng(1)), b, 0))).toEqual(reference(b).out);
+    } finally {
+      pool.close();
+    }
+    const never = () => ({ blockingStart: false, heartbeat: false, post() {}, kill() {}, terminate() {} });
+    const stuck = startReplicaPool({ workers: 1, model, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 30 });
+    await expect(stuck.whenReady()).rejects.toThrow('workers: expected 1 worker threads ready within 30 ms, received 0 ready (0 started)');
+    stuck.close();
+  });
+
   it('times out clearly when the threads do not start', () => {
     const { model } = mlp();
-    const never = () => ({ heartbeat: false, post() {}, kill() {}, terminate() {} });
+    const never = () => ({ blockingStart: true, heartbeat: false, post() {}, kill() {}, terminate() {} });
     const pool = startReplicaPool({ workers: 2, model, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 50 });
     expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow('workers: expected 2 worker threads ready within 50 ms, received 0 ready (0 started)');
     pool.close();
