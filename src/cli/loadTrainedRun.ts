@@ -89,7 +89,16 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
         throw inputError(dataFile, e);
       }
     };
-    return { model: run.model, params: c.params, step: c.step, loss: run.loss, ...lossInfo(config), classes: run.classes, table, validation: run.validation, inputs };
+    // the scaler stored with the weights (the one the run fitted), else the config's, refitted
+    let model = run.model;
+    if (c.scaler !== undefined) {
+      try {
+        model = withScaler(run.bare, scalerFromJSON(c.scaler));
+      } catch (e: unknown) {
+        throw inputError(checkpointFile, e);
+      }
+    }
+    return { model, params: c.params, step: c.step, loss: run.loss, ...lossInfo(config), classes: run.classes, table, validation: run.validation, inputs };
   }
   // a data file: everything else comes from the checkpoint
   const c = await readCkpt(checkpointFile);
