@@ -186,6 +186,7 @@ export { forward } from './ops/forward.js';
 export { loss } from './ops/loss.js';
 export type { WithPenalty } from './ops/loss.js';
 export { gradient } from './ops/gradient.js';
+export type { GradientOptions, WithParallelStep } from './ops/gradient.js';
 export { update } from './ops/update.js';
 export { every } from './ops/every.js';
 export { metric } from './ops/metric.js';
