@@ -121,15 +121,15 @@ export type LogConfig = z.infer<typeof LogConfig>;
  * relative to the config file's folder. `$schema` may point editors at `gradstream schema`.
  */
 export const TrainConfig = z.strictObject({
-  $schema: z.string().optional(),
-  model: ModelConfig,
-  loss: LossConfig,
-  optimizer: OptimizerConfig,
-  data: DataConfig,
-  validation: ValidationConfig.optional(),
-  training: TrainingConfig.optional(),
-  stop: StopConfig.optional(),
-  checkpoint: CheckpointConfig.optional(),
-  log: LogConfig.optional(),
+  $schema: z.string().optional().describe('The JSON Schema of this file (`gradstream schema > gradstream.schema.json`), for editors.'),
+  model: ModelConfig.describe('A sequential model: {"layers":[{"type":"dense","inputs":4,"units":4},{"type":"relu"},…]}.'),
+  loss: LossConfig.describe('"mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", or {"type":…, options}.'),
+  optimizer: OptimizerConfig.describe('{"type":"adam","lr":0.001,…}: a named optimizer and its options; lr may be a schedule.'),
+  data: DataConfig.describe('The training data: inline {"inputs","targets"}, {"csv":PATH,…} or {"jsonl":PATH,…}.'),
+  validation: ValidationConfig.optional().describe('Held-out data: {"split":0.2}, a file with the same columns, or inline rows.'),
+  training: TrainingConfig.optional().describe('Batches, epochs, step limit, shuffling, seed, scheduling, worker threads.'),
+  stop: StopConfig.optional().describe('When to stop early: lossBelow, patience/minDelta, monitor, divergence, timeout.'),
+  checkpoint: CheckpointConfig.optional().describe('Checkpoint folder: last.json, best.json, step-<step>.json.'),
+  log: LogConfig.optional().describe('Logged steps and a log file.'),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
