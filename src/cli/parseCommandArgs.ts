@@ -47,7 +47,7 @@ export function parseCommandArgs(
 function describeParseError(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   // Node's messages carry advice on `--` that does not apply here; keep the first sentence.
-  return message.split('. ')[0]!.replace(/\.$/, '');
+  return message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '');
 }
 
 /** An integer option in `[min, max]`, or undefined when absent; a usage error otherwise. */

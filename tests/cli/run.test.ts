@@ -43,6 +43,7 @@ describe('gradstream CLI', () => {
     expect((await cli(['train', 'x.json', '--max-steps', '1.5'])).err).toBe('gradstream train: --max-steps: expected an integer ≥ 0, received "1.5"\nrun "gradstream train --help" for usage');
     expect((await cli(['train', 'x.json', '--serve', '70000'])).err).toBe('gradstream train: --serve: expected an integer in [0, 65535], received "70000"\nrun "gradstream train --help" for usage');
     expect((await cli(['schema', 'extra'])).code).toBe(2);
+    expect((await cli(['train', 'x.json', '--max-steps', '-1'])).err).toBe(`gradstream train: Option '--max-steps' argument is ambiguous\nrun "gradstream train --help" for usage`);
   });
 
   it('describes a checkpoint', async () => {
