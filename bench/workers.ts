@@ -21,8 +21,10 @@ import {
   fromArrays,
   gradient,
   loss,
+  mse,
   relu,
   sequential,
+  sgd,
   softmaxCrossEntropy,
   type StepRecord,
   train,
@@ -143,4 +145,28 @@ for (const batch of batches) {
   const barrier = Math.max(...s1.barrierMs.map((v, i) => (v - s0.barrierMs[i]!) / steps));
   const reduce = Math.max(...s1.reduceMs.map((v, i) => (v - s0.reduceMs[i]!) / steps));
   console.log(`${String(batch).padEnd(7)} ${wall.toFixed(3).padStart(7)}   ${copy.toFixed(3).padStart(7)}   ${compute.toFixed(3).padStart(28)}   ${barrier.toFixed(3).padStart(15)}   ${reduce.toFixed(3).padStart(9)}   ${(wall - copy - compute).toFixed(3).padStart(8)}`);
+}
+
+// When it does not pay: the seed lesson's 4×4 linear layer (one row, MSE, SGD).
+{
+  const lesson = sequential([dense(4, 4, { bias: false })]);
+  const l = mse();
+  const p0 = lesson.init(createRng(1));
+  const xs = new Float64Array([1, 2, 3, 4]);
+  const ys = new Float64Array([2, 3, 4, 5]);
+  const time = async (workers: number | null): Promise<number> => {
+    const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(lesson), loss(l), gradient(lesson, l)) : gradient(lesson, l, { workers });
+    let t1 = 0;
+    const steps = 20_000;
+    await lastValueFrom(
+      train({ params: p0, data: fromArrays(xs, ys, { rows: 1, batchSize: 1, epochs: steps + 1 }), scheduler: 'sync', maxSteps: steps, pipeline: pipe(core, tap((r) => void (r.step === 1 && (t1 = performance.now()))), update(sgd({ lr: 0.01 }))) }),
+    );
+    return ((performance.now() - t1) / (steps - 1)) * 1e6;
+  };
+  console.log('\nthe lesson (4×4 linear, 1 row, MSE, SGD): ns per step, medians of 3');
+  for (const w of [null, 1, 2]) {
+    const ns: number[] = [];
+    for (let i = 0; i < 3; i++) ns.push(await time(w));
+    console.log(`${(w === null ? 'one thread' : `workers: ${w}`).padEnd(20)} ${Math.round(median(ns)).toString().padStart(9)} ns/step`);
+  }
 }
