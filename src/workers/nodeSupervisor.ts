@@ -3,16 +3,7 @@
 // event, so the supervisor — whose event loop stays free — turns them into the run's failure.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { errorToData, writeFailure } from './failure.js';
-import { Cmd, Ctl, type BatchBuffersMessage, type ReplicaInit } from './protocol.js';
-
-/** What the supervisor is started with. */
-export interface SupervisorData {
-  readonly init: Omit<ReplicaInit, 'index'>;
-  readonly replicaUrl: string;
-}
-
-/** Messages from the main thread. */
-export type SupervisorMessage = BatchBuffersMessage | { readonly type: 'kill'; readonly index: number };
+import { Cmd, Ctl, type SupervisorData, type SupervisorMessage } from './protocol.js';
 
 const data = workerData as SupervisorData;
 const control = new Int32Array(data.init.control);

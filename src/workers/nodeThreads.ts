@@ -1,7 +1,7 @@
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 import { spawnNodeWorker, workerModule, type NodeWorkerConstructor } from './spawnNodeWorker.js';
 import { errorToData, writeFailure } from './failure.js';
-import type { SupervisorData, SupervisorMessage } from './nodeSupervisor.js';
+import type { SupervisorData, SupervisorMessage } from './protocol.js';
 
 /** The parts of `node:worker_threads` used here (reached without a static import, so the browser build stays free of it). */
 interface NodeWorker {

@@ -128,6 +128,16 @@ export interface BatchBuffersMessage {
   readonly ycols: number;
 }
 
+/** What the Node supervisor thread is started with. */
+export interface SupervisorData {
+  readonly init: Omit<ReplicaInit, 'index'>;
+  /** The replica threads' module (plain JavaScript). */
+  readonly replicaUrl: string;
+}
+
+/** Messages from the main thread to the Node supervisor. */
+export type SupervisorMessage = BatchBuffersMessage | { readonly type: 'kill'; readonly index: number };
+
 /** An error as plain data, so that it crosses threads and is rebuilt with its fields. */
 export interface ErrorData {
   readonly name: string;
