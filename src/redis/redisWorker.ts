@@ -113,7 +113,10 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
     if (e === undefined) return false;
     lastVersionId = e.id;
     const version = Number(e.fields.version);
-    if (!(version > lastContributed)) return false;
+    // Newer than the last one used — or older than it: a new run under the same prefix (its
+    // updater started without a checkpoint), which starts from version 0 again.
+    if (!(version > lastContributed) && !(version < current)) return false;
+    if (version < current) lastContributed = -1;
     decodeF64(e.fields.params ?? '', params.data, `${keys.versions} ${e.id}.params`);
     current = version;
     return true;

@@ -115,6 +115,24 @@ describe('runRedisUpdater + runRedisWorker', () => {
   });
 });
 
+describe('a new run under the same prefix', () => {
+  it('workers follow an updater that starts again without a checkpoint (version 0 again)', async () => {
+    const stream = 'again:points';
+    await produce(client, stream, 0, 200);
+    const controller = new AbortController();
+    const c = await connectClient(server.url);
+    const worker = runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer: 'w', prefix: 'again', batchSize: 10, blockMs: 30, resendAfterMs: 60_000, signal: controller.signal });
+    const opts = { model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'again', checkpointPath: join(dir, 'again.json'), blockMs: 30, maxVersions: 4 };
+    const first = await runRedisUpdater(client, opts);
+    await rm(join(dir, 'again.json'));
+    const second = await runRedisUpdater(client, { ...opts, maxVersions: 3 });
+    controller.abort();
+    expect((await worker).contributions).toBeGreaterThanOrEqual(7);
+    await c.close();
+    expect([first.version, first.samples, second.version, second.samples]).toEqual([4, 40, 3, 30]);
+  }, 15_000);
+});
+
 describe('redisUpdaterTraining', () => {
   it('is a live Training handle: steps are versions, pause holds the rounds, stop ends after a round', async () => {
     const { redisUpdaterTraining } = await import('../../src/redis/redisUpdaterTraining.js');
