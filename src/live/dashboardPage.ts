@@ -74,7 +74,7 @@ export const dashboardScript = String.raw`(function () {
   function fmt(v, digits) {
     if (v === null || v === undefined || typeof v !== 'number' || !isFinite(v)) return '–';
     var a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(digits - 1);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(v.toPrecision(digits)).toExponential();
     return Number(v.toPrecision(digits)).toString();
   }
 
@@ -107,6 +107,13 @@ export const dashboardScript = String.raw`(function () {
   }
 
   function xs() { return state.x === 'time' ? d.time : d.step; }
+
+  /** Y tick labels that stay readable on a log scale (1e-5, not 0). */
+  function ticks(u, splits) {
+    var out = new Array(splits.length);
+    for (var i = 0; i < splits.length; i++) out[i] = splits[i] === null ? '' : fmt(splits[i], 3);
+    return out;
+  }
 
   function lossData() {
     var raw = clean(d.loss);
@@ -151,7 +158,7 @@ export const dashboardScript = String.raw`(function () {
     lossPlot = new uPlot({
       width: width(), height: 320, title: 'loss',
       scales: { x: { time: false }, y: yScale },
-      axes: [{ label: xLabel }, { label: 'loss', size: 70 }],
+      axes: [{ label: xLabel }, { label: 'loss', size: 70, values: ticks }],
       series: [
         { label: xLabel },
         { label: 'loss (raw)', stroke: 'rgba(31,119,180,0.3)', width: 1 },
@@ -163,7 +170,7 @@ export const dashboardScript = String.raw`(function () {
     lrPlot = new uPlot({
       width: width(), height: 150, title: 'learning rate',
       scales: { x: { time: false }, y: { distr: state.log ? 3 : 1 } },
-      axes: [{ label: xLabel }, { label: 'lr', size: 70 }],
+      axes: [{ label: xLabel }, { label: 'lr', size: 70, values: ticks }],
       series: [{ label: xLabel }, { label: 'lr', stroke: '#9467bd', width: 2 }],
       plugins: [markersPlugin()]
     }, lrData(), el('lrChart'));

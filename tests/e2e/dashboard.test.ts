@@ -1,97 +1,122 @@
 /**
- * The live dashboard in Chromium, during a training run driven from the command line
- * (tests/e2e/dashboardRun.ts: `fit` + `serveLive`): points arrive, the smoothing slider and the
- * log-scale toggle change the chart, the stop reason appears, and a screenshot of the end is not blank.
+ * The live dashboard in Chromium:
+ * 1. during a command-line run (`gradstream train moons.json --serve 0`): points arrive, the
+ *    smoothing slider and the log-scale toggle change the chart, the validation loss and checkpoint
+ *    markers show, the stop reason appears, and a screenshot of the end is not blank;
+ * 2. during a run scripted with `fit` + `serveLive` (tests/e2e/dashboardRun.ts): a drift marker,
+ *    and the learning rate changed live through `training.set`.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng, moons } from '../../src/index.js';
 import { launchChromium } from './chromium.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
-let run: ChildProcessWithoutNullStreams;
-let output = '';
+const children: ChildProcessWithoutNullStreams[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  if (run !== undefined && run.exitCode === null) run.kill('SIGINT');
+  for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
 });
 
-function startRun(): Promise<string> {
-  run = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/e2e/dashboardRun.ts'), '0.01'], { cwd: root });
-  run.stderr.on('data', (c: Buffer) => process.stderr.write(c));
-  return new Promise((resolveUrl, reject) => {
-    run.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
-      const m = /dashboard: (\S+)/.exec(output);
+/** Starts a process and resolves with the dashboard address it prints, and its output so far. */
+function startProcess(args: string[], cwd: string): { child: ChildProcessWithoutNullStreams; url: Promise<string>; output: () => string } {
+  // tsx's loader by path: the command runs in a scratch folder, where 'tsx' does not resolve
+  const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, ...args], { cwd });
+  children.push(child);
+  let out = '';
+  child.stderr.on('data', (c: Buffer) => process.stderr.write(c));
+  const url = new Promise<string>((resolveUrl, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /dashboard: (\S+)/.exec(out);
       if (m) resolveUrl(m[1]!);
     });
-    run.once('exit', (code) => reject(new Error(`the training run exited (${code}) before serving: ${output}`)));
+    child.once('exit', (code) => reject(new Error(`the training run exited (${code}) before serving: ${out}`)));
   });
+  return { child, url, output: () => out };
 }
 
 /** Evaluates an expression in the page (the project has no DOM types; the page exposes `gradstreamDashboard`). */
 const ev = <T>(page: Page, expr: string): Promise<T> => page.evaluate(expr) as Promise<T>;
-const points = (page: Page): Promise<number> => ev(page, 'gradstreamDashboard.data().step.length');
+
+async function openDashboard(url: string): Promise<{ page: Page; external: string[] }> {
+  // bypassCSP: the page forbids eval, which playwright's string evaluation uses
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, bypassCSP: true });
+  const external: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(url)) external.push(r.url());
+  });
+  await page.goto(url);
+  return { page, external };
+}
+
+const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
+  new Promise((r) => (child.exitCode === null ? child.once('exit', (code) => r(code)) : r(child.exitCode)));
 
 describe('live dashboard (Chromium)', () => {
-  it('shows a run live: points, smoothing, log scale, markers, stop reason, screenshot', async () => {
-    const url = await startRun();
-    // bypassCSP: the page forbids eval, which playwright's string evaluation uses
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, bypassCSP: true });
-    const external: string[] = [];
-    page.on('request', (r) => {
-      if (!r.url().startsWith(url)) external.push(r.url());
-    });
-    await page.goto(url);
-    await page.locator('#status').filter({ hasText: 'idle' }).waitFor({ timeout: 10_000 });
-    run.stdin.write('go\n'); // the browser is connected: train
+  it('follows a command-line run: points, smoothing, log scale, val loss, checkpoints, stop reason, screenshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradstream-e2e-'));
+    const { x, y } = moons(1000, { noise: 0.1, rng: createRng(1) });
+    writeFileSync(
+      join(dir, 'moons.json'),
+      JSON.stringify({
+        model: { layers: [{ type: 'dense', inputs: 2, units: 128 }, { type: 'relu' }, { type: 'dense', units: 128 }, { type: 'relu' }, { type: 'dense', units: 2 }] },
+        loss: 'softmaxCrossEntropy',
+        optimizer: { type: 'adam', lr: 0.003 },
+        data: { inputs: x, targets: y.map((v) => [v]) },
+        validation: { split: 0.2, every: 25 },
+        training: { batchSize: 32, epochs: 1000, seed: 1, mode: 'sliced' },
+        stop: { timeout: 8 },
+        checkpoint: { dir: 'ckpt', everySteps: 200, keepLast: 2 },
+      }),
+    );
+    const run = startProcess([join(root, 'src/cli/main.ts'), 'train', 'moons.json', '--serve', '0', '--quiet'], dir);
+    const url = await run.url;
+    const { page, external } = await openDashboard(url);
+
     // points arrive while training runs
     await page.waitForFunction('gradstreamDashboard.data().step.length > 50', undefined, { timeout: 20_000 });
-    expect(await page.locator('#status').textContent()).toMatch(/running|paused|done/);
+    expect(await page.locator('#status').textContent()).toMatch(/running|done/);
     expect(Number(await page.locator('#step').textContent())).toBeGreaterThan(0);
 
-    // the smoothing slider changes the smoothed line
+    // the smoothing slider changes the smoothed line; at 0 it is the raw loss
     const smoothedAt = (): Promise<(number | null)[]> => ev(page, 'gradstreamDashboard.smoothed().slice(0, 50)');
     await page.locator('#smoothing').fill('0');
     const raw = await smoothedAt();
+    expect(raw).toEqual(await ev<number[]>(page, 'gradstreamDashboard.data().loss.slice(0, 50)'));
     await page.locator('#smoothing').fill('0.95');
-    const smooth = await smoothedAt();
-    expect(smooth).not.toEqual(raw);
+    expect(await smoothedAt()).not.toEqual(raw);
     expect(await page.locator('#smoothingValue').textContent()).toBe('0.95');
-    const rawLoss = await ev<number[]>(page, 'gradstreamDashboard.data().loss.slice(0, 50)');
-    expect(raw).toEqual(rawLoss); // smoothing 0 is the raw loss
 
-    // the log toggle changes the y scale
+    // the log toggle changes the y scale; the x axis switches to wall-clock seconds and back
     const distr = (): Promise<number> => ev(page, 'gradstreamDashboard.lossPlot().scales.y.distr');
     expect(await distr()).toBe(1);
     await page.locator('#logScale').check();
     expect(await distr()).toBe(3);
     await page.locator('#xAxis').selectOption('time');
+    expect(await ev<string>(page, 'gradstreamDashboard.state.x')).toBe('time');
     await page.locator('#xAxis').selectOption('step');
 
-    // the end: the stop reason, the markers (checkpoints every 100 steps, a drift at 120)
-    await page.locator('#stopReason').filter({ hasText: /threshold|maxSteps/ }).waitFor({ timeout: 60_000 });
+    // the end: the stop reason (the config's 8 s timeout), val loss points, checkpoint markers
+    await page.locator('#stopReason').filter({ hasText: 'timeout' }).waitFor({ timeout: 60_000 });
     expect(await page.locator('#status').textContent()).toBe('done');
+    const valPoints = await ev<number>(page, 'gradstreamDashboard.data().valLoss.filter((v) => v !== null).length');
+    expect(valPoints).toBeGreaterThan(0);
     const kinds = await ev<string[]>(page, 'gradstreamDashboard.markers().map((m) => m.kind)');
-    expect(kinds).toContain('drift');
     expect(kinds).toContain('checkpoint');
-    const n = await points(page);
-    expect(n).toBeGreaterThan(100);
-    const lr = await ev<number[]>(page, 'gradstreamDashboard.data().lr');
-    expect(lr[0]).toBeCloseTo(0.003, 12);
-    expect(lr.at(-1)).toBeCloseTo(0.001, 12);
 
     // a screenshot of the end; the chart area is not blank
     await page.waitForTimeout(200);
-    const dir = mkdtempSync(join(tmpdir(), 'gradstream-e2e-'));
     const shot = join(dir, 'dashboard.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`dashboard screenshot: ${shot}`);
@@ -108,7 +133,26 @@ describe('live dashboard (Chromium)', () => {
     expect(ink.coloured / ink.total).toBeGreaterThan(0.005);
     expect(external).toEqual([]); // the page loaded nothing from elsewhere
     await page.close();
-    await new Promise<void>((r) => (run.exitCode === null ? run.once('exit', () => r()) : r()));
-    expect(output).toMatch(/stopped: (threshold|maxSteps)/);
+    expect(await exited(run.child)).toBe(0);
+    expect(run.output()).toMatch(/timeout: step \d+/);
+  });
+
+  it('shows drift markers and a learning rate changed live (fit + serveLive)', async () => {
+    const run = startProcess([join(root, 'tests/e2e/dashboardRun.ts'), '0.01'], root);
+    const url = await run.url;
+    const { page } = await openDashboard(url);
+    await page.locator('#status').filter({ hasText: 'idle' }).waitFor({ timeout: 10_000 });
+    run.child.stdin.write('go\n'); // the browser is connected: train
+    await page.locator('#stopReason').filter({ hasText: /threshold|maxSteps/ }).waitFor({ timeout: 60_000 });
+    const kinds = await ev<string[]>(page, 'gradstreamDashboard.markers().map((m) => m.kind)');
+    expect(kinds).toContain('drift');
+    expect(kinds).toContain('checkpoint');
+    expect(await ev<number>(page, 'gradstreamDashboard.data().step.length')).toBeGreaterThan(100);
+    const lr = await ev<number[]>(page, 'gradstreamDashboard.data().lr');
+    expect(lr[0]).toBeCloseTo(0.003, 12);
+    expect(lr.at(-1)).toBeCloseTo(0.001, 12);
+    await page.close();
+    expect(await exited(run.child)).toBe(0);
+    expect(run.output()).toMatch(/stopped: (threshold|maxSteps)/);
   });
 });
