@@ -45,7 +45,8 @@ export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
  * `worker_threads`, or Web Workers) run the forward pass, the loss gradient and backprop of their
  * shard on their own replica of the model, reading the weights from shared memory, and sum the
  * shards' gradients — each weighted by its share of the rows — in a fixed order into shared
- * memory. The record then holds the batch's `output`, its `loss` (computed on this thread from
+ * memory. The record's `params` move into shared memory on the first step (`update` then writes
+ * the new weights where the replicas read them). The record then holds the batch's `output`, its `loss` (computed on this thread from
  * that output, plus the model's weight penalty) and `grads`, as `forward`, `loss` and `gradient`
  * would have set them; `update` and every sink work unchanged. The result equals the
  * single-thread gradient to float64 round-off (|Δ| ≤ (B + 2)·2⁻⁵³ times the sum of the absolute
@@ -107,6 +108,9 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
         const rec = r as R & WithParallelStep & { penalty?: number; dataLoss?: number };
         try {
           const out = pool.step(r.params, r.batch, r.step);
+          // from now on the record's weights live in shared memory: `update` writes them there
+          // and the replicas read them without a copy
+          rec.params = pool.params;
           const rows = r.batch.size;
           const value = lossFn.value(out, r.batch.y, rows, outputs);
           rec.output = out;

@@ -43,6 +43,11 @@ export interface ReplicaPool {
   step(params: Params, batch: Batch, step: number): Float64Array;
   /** The reduced gradient (shared memory, rewritten every step). */
   readonly grads: Params;
+  /**
+   * The weights in shared memory, which the replicas read. `step` copies other params into them;
+   * a record whose `params` are these (the `gradient` operator puts them on the record) is not copied.
+   */
+  readonly params: Params;
   /** True once every replica is ready, or when the first step may block until they are. */
   canStep(): boolean;
   /** Resolves once every replica is ready (polls; rejects with a failure or the start timeout). */
@@ -71,7 +76,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const fl = fixedLayout(size, workers);
   const fixedBuffer = new SharedArrayBuffer(fl.length * 8);
   const fixed = new Float64Array(fixedBuffer);
-  const sharedParams = fixed.subarray(fl.params, fl.params + size);
+  const sharedParams = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
   const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
 
   const threads: ReplicaThreads = options.start({ workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, size, inputs, outputs }, options.hooks);
@@ -143,6 +148,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
 
   return {
     grads,
+    params: sharedParams,
     canStep: () => ready || threads.blockingStart,
     whenReady: () =>
       new Promise<void>((resolve, reject) => {
@@ -165,7 +171,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       if (!Number.isInteger(ycols) || batch.x.length !== rows * inputs) throwBatchShape(batch, inputs);
       fit(rows, ycols);
       const l = bl!;
-      sharedParams.set(params.data);
+      if (params !== sharedParams) sharedParams.data.set(params.data);
       batchData.set(batch.x, l.x);
       batchData.set(batch.y, l.y);
       Atomics.store(control, Ctl.ROWS, rows);
