@@ -1,3 +1,4 @@
+import { connectDuplicate } from './connectDuplicate.js';
 import type { RedisClientLike } from './redisClient.js';
 import { redisCommand } from './redisCommand.js';
 import { readReplyEntries, streamEntries, type StreamEntry } from './streamEntries.js';
@@ -49,12 +50,7 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
   } catch (e: unknown) {
     if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) throw e;
   }
-  const blocking = client.duplicate();
-  let connectionError: Error | null = null;
-  blocking.on('error', (e) => {
-    connectionError = e;
-  });
-  await blocking.connect();
+  const blocking = await connectDuplicate(client, o.timeoutMs);
   let pendingCursor: string | null = '0';
   let claimCursor = '0-0';
   const claimEvery = Number.isFinite(o.claimIdleMs) ? Math.max(50, o.claimIdleMs / 2) : Infinity;
@@ -112,7 +108,6 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
           return good;
         }
       }
-      if (connectionError !== null) throw connectionError;
       const reply = await redisCommand(blocking, ['XREADGROUP', 'GROUP', o.group, o.consumer, 'COUNT', n, 'BLOCK', String(o.blockMs), 'STREAMS', o.stream, '>'], o.blockMs + o.timeoutMs);
       return readReplyEntries(reply);
     },

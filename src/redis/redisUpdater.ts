@@ -4,6 +4,7 @@ import { applyUpdates, type GradientTransformation, type OptState } from '../cor
 import { cloneParams, type Params } from '../core/params.js';
 import { combineContributions, type Contribution } from './combineContributions.js';
 import { compareStreamIds } from './compareStreamIds.js';
+import { connectDuplicate } from './connectDuplicate.js';
 import { decodeF64, encodeF64 } from './f64Base64.js';
 import type { RedisClientLike } from './redisClient.js';
 import { redisCommand } from './redisCommand.js';
@@ -166,12 +167,10 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
     cmd(['XADD', keys.versions, 'MAXLEN', '~', String(versionsMaxLen), '*', 'version', String(state.version), 'samples', String(state.samples), 'loss', String(state.loss), 'lr', String(state.lr), 'params', encodeF64(params.data)]);
   const done = (): boolean => signal?.aborted === true || state.version >= maxVersions || state.samples >= maxSamples;
 
-  const blocking = client.duplicate();
-  blocking.on('error', () => {}); // a lost connection surfaces as a failed or timed-out command
+  const blocking = await connectDuplicate(client, timeoutMs);
   const stop = (): void => blocking.destroy();
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    await blocking.connect();
     await ack(state.lastRound);
     await cmd(['XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM']).catch((e: unknown) => {
       if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) throw e;

@@ -3,6 +3,7 @@ import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import type { Rng } from '../core/rng.js';
 import { createParams } from '../core/params.js';
+import { connectDuplicate } from './connectDuplicate.js';
 import { deadLetter } from './deadLetter.js';
 import { decodeF64, encodeF64 } from './f64Base64.js';
 import { openGroupReader } from './groupReader.js';
@@ -87,8 +88,13 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
   const inputs = model.inputs;
   const outputs = model.outputs;
   const reader = await openGroupReader(client, { stream, group, consumer, blockMs, claimIdleMs: options.claimIdleMs ?? 30_000, timeoutMs, startId: '0' });
-  const blocking = client.duplicate();
-  blocking.on('error', () => {}); // a lost connection surfaces as a failed or timed-out command
+  let blocking: RedisClientLike;
+  try {
+    blocking = await connectDuplicate(client, timeoutMs);
+  } catch (e: unknown) {
+    reader.close();
+    throw e;
+  }
   const stop = (): void => {
     reader.close();
     blocking.destroy();
@@ -123,7 +129,6 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
   };
 
   try {
-    await blocking.connect();
     while (!aborted()) {
       // 1. The model version first (then the data, never the other way round: see the README).
       let fresh = await newest(streamEntries(await redisCommand(client, ['XREVRANGE', keys.versions, '+', '-', 'COUNT', '1'], timeoutMs)));

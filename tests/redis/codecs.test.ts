@@ -107,3 +107,15 @@ describe('combineContributions', () => {
     expect(redisRunKeys('line')).toEqual({ grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds' });
   });
 });
+
+describe('connectDuplicate', () => {
+  it('gives up after timeoutMs, and names what failed', async () => {
+    const { connectDuplicate } = await import('../../src/redis/connectDuplicate.js');
+    let destroyed = 0;
+    const fake = (connect: () => Promise<unknown>): RedisClientLike =>
+      ({ duplicate: () => ({ connect, destroy: () => void (destroyed += 1), on: () => undefined }) }) as unknown as RedisClientLike;
+    await expect(connectDuplicate(fake(() => new Promise(() => {})), 30)).rejects.toThrow('redis connect: expected a connection to the Redis server within 30 ms, received none (is the server reachable?)');
+    await expect(connectDuplicate(fake(() => Promise.reject(new Error('ECONNREFUSED'))), 1000)).rejects.toThrow('redis connect: expected a connection to the Redis server, received ECONNREFUSED');
+    expect(destroyed).toBe(2);
+  });
+});

@@ -154,6 +154,7 @@ describe('redisUpdaterTraining', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(steps.length).toBeLessThanOrEqual(atPause + 1); // at most the round under way
     training.resume();
+    await produce(client, stream, 400, 500); // more data after the pause
     await new Promise((r) => setTimeout(r, 200));
     const result = await training.stop();
     controller.abort();
