@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng, initKernels, matmul, matmulTransA, matmulTransB } from '../../src/index.js';
 import { WASM_MIN_MACS, matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
-import { adamApplyWasm64, adamWasm64, gemmWasm64, wasmKernels } from '../../src/core/wasm/wasmKernels.js';
+import { adamApplyWasm64, adamWasm64, gemmWasm64, reserve, wasmKernels, type WasmKernels } from '../../src/core/wasm/wasmKernels.js';
 import { adam } from '../../src/core/optimizers/adam.js';
 import { applyUpdates } from '../../src/core/optimizer.js';
 import { scaleByAdam } from '../../src/core/optimizers/scaleByAdam.js';
@@ -109,6 +109,26 @@ describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
     expect(gemmWasm64(out, new Float64Array(0), new Float64Array(0), 20, 0, 30, 'n', 'n')).toBe(true);
     expect(out.every((v) => v === 0)).toBe(true);
     expect(gemmWasm64(out, new Float64Array(5), new Float64Array(600), 20, 1, 30, 'n', 'n')).toBe(false);
+  });
+
+  it('memory that cannot grow refuses the product (the caller computes in JavaScript)', () => {
+    const fake = (grow: (pages: number) => number): WasmKernels => {
+      const memory = { buffer: new ArrayBuffer(65536), grow };
+      return { exports: { memory } as unknown as WasmKernels['exports'], base: 16, f64: new Float64Array(0), f32: new Float32Array(0), out64: new Map(), out32: new Map(), scratch64: new Map(), chunks: new WeakMap(), scratch32: new Map(), chunks32: new WeakMap() };
+    };
+    const refuse = (): number => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    };
+    expect(reserve(fake(refuse), 1 << 20)).toBe(false);
+    expect(reserve(fake(refuse), 100)).toBe(true); // already large enough
+    const asked: number[] = [];
+    const growOnce = fake((pages) => {
+      asked.push(pages);
+      if (asked.length === 1) return refuse();
+      return 1;
+    });
+    expect(reserve(growOnce, 3 * 65536)).toBe(true); // the generous size failed, the exact one did not
+    expect(asked).toEqual([2, 2]);
   });
 
   it('dispatch by shape: the seed lesson (1×4·4×4) stays below the threshold', () => {

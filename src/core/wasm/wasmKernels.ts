@@ -132,18 +132,30 @@ export async function initKernels(): Promise<boolean> {
   return cache.kernels !== null;
 }
 
-/** Grows the memory to at least `bytes` (rarely: by half again) and re-creates the views. */
-function reserve(k: WasmKernels, bytes: number): void {
+/**
+ * Grows the memory to at least `bytes` (rarely: by half again) and re-creates the views; false
+ * when it cannot grow (beyond 4 GiB, or out of memory): the caller then computes in JavaScript.
+ */
+export function reserve(k: WasmKernels, bytes: number): boolean {
   const have = k.exports.memory.buffer.byteLength;
-  if (bytes <= have) return;
+  if (bytes <= have) return true;
   const want = Math.max(bytes, have + (have >> 1));
-  k.exports.memory.grow(Math.ceil((want - have) / 65536));
+  try {
+    k.exports.memory.grow(Math.ceil((want - have) / 65536));
+  } catch {
+    try {
+      k.exports.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return false;
+    }
+  }
   k.f64 = new Float64Array(k.exports.memory.buffer);
   k.f32 = new Float32Array(k.exports.memory.buffer);
   k.out64.clear();
   k.out32.clear();
   k.scratch64.clear();
   k.scratch32.clear();
+  return true;
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
@@ -164,7 +176,7 @@ export function gemmWasm64(out: Float64Array, a: Readonly<Float64Array>, b: Read
   const aOff = w.base + align16(nc * 8);
   const bOff = aOff + align16(na * 8);
   const work = bOff + align16(nb * 8);
-  reserve(w, work + w.exports.workBytes(m, n, 1));
+  if (!reserve(w, work + w.exports.workBytes(m, n, 1))) return false;
   const f64 = w.f64;
   f64.set(a.length === na ? a : a.subarray(0, na), aOff >> 3);
   f64.set(b.length === nb ? b : b.subarray(0, nb), bOff >> 3);
@@ -189,7 +201,7 @@ export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Read
   const aOff = w.base + align16(nc * 4);
   const bOff = aOff + align16(na * 4);
   const work = bOff + align16(nb * 4);
-  reserve(w, work + w.exports.workBytes(m, n, 0));
+  if (!reserve(w, work + w.exports.workBytes(m, n, 0))) return false;
   const f32 = w.f32;
   f32.set(a.length === na ? a : a.subarray(0, na), aOff >> 2);
   f32.set(b.length === nb ? b : b.subarray(0, nb), bOff >> 2);
@@ -238,7 +250,7 @@ export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64A
   const g = w.base;
   const m = g + CHUNK * 8;
   const v = m + CHUNK * 8;
-  reserve(w, v + CHUNK * 8);
+  if (!reserve(w, v + CHUNK * 8)) return false;
   const f64 = w.f64;
   const gs = chunksOf(w, updates);
   const ms = chunksOf(w, mu);
@@ -293,7 +305,7 @@ export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Arr
   const g = p + CHUNK * 4;
   const m = g + CHUNK * 4;
   const v = m + CHUNK * 4;
-  reserve(w, v + CHUNK * 4);
+  if (!reserve(w, v + CHUNK * 4)) return false;
   const f32 = w.f32;
   const ps = chunksOf32(w, params);
   const gs = chunksOf32(w, grads);
@@ -332,7 +344,7 @@ export function adamApplyWasm64(params: Float64Array, grads: Readonly<Float64Arr
   const g = p + CHUNK * 8;
   const m = g + CHUNK * 8;
   const v = m + CHUNK * 8;
-  reserve(w, v + CHUNK * 8);
+  if (!reserve(w, v + CHUNK * 8)) return false;
   const f64 = w.f64;
   const ps = chunksOf(w, params);
   const gs = chunksOf(w, grads);
