@@ -1,5 +1,5 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { isSampled } from './isSampled.js';
 
@@ -12,8 +12,8 @@ import { isSampled } from './isSampled.js';
  * const sampled = every(100); // steps 0, 100, 200, … and the last
  */
 export function every<R extends StepRecord>(n: number): MonoTypeOperatorFunction<R> {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'every(n)', expected: 'an integer ≥ 1', received: String(n) });
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'every(n)', expected: 'an integer ≥ 1', received: describeValue(n) });
   }
   return filter((r) => isSampled(r, n));
 }
