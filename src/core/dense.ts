@@ -1,10 +1,10 @@
-import { GradstreamError } from './errors.js';
+import { GradstreamError, describeTyped } from './errors.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions } from './optimizers/checkOption.js';
 import type { DenseLayerConfig } from '../schemas/modelConfig.js';
 import { fromValues, glorotUniform, initializerName, zeros, type Initializer } from './initializers.js';
 import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
 import type { Layer } from './layer.js';
 import type { Regularizer } from './regularizers/regularizer.js';
-import type { Rng } from './rng.js';
 
 /** Options of {@link dense}. */
 export interface DenseOptions {
@@ -44,21 +44,14 @@ export interface DenseOptions {
  * const penalized = dense(2, 64, { kernelRegularizer: l2(1e-4) }); // import { l2 } too
  */
 export function dense(inputs: number, units: number, options: DenseOptions = {}): Layer {
-  for (const [name, v] of [['inputs', inputs], ['units', units]] as const) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `dense.${name}`, expected: 'a positive integer', received: String(v) });
-    }
-  }
-  const bias = options.bias ?? true;
-  const w = options.weights;
-  const initW = w !== undefined ? fromValues(w.W, 'dense.weights.W') : (options.init ?? glorotUniform);
-  const initB = w?.b !== undefined ? fromValues(w.b, 'dense.weights.b') : (options.biasInit ?? zeros);
-  if (w !== undefined) {
-    // Check the sizes now rather than at init time.
-    initW(new Float64Array(inputs * units), inputs, units, NO_RNG);
-    if (bias && w.b !== undefined) initB(new Float64Array(units), inputs, units, NO_RNG);
-  }
-  const reg = options.kernelRegularizer;
+  checkInteger('dense.inputs', inputs, 1, 'invalid_shape');
+  checkInteger('dense.units', units, 1, 'invalid_shape');
+  checkOptions('dense', options, DENSE_OPTIONS);
+  const bias = checkBoolean('dense.bias', options.bias ?? true);
+  const w = options.weights === undefined ? undefined : checkWeights(options.weights);
+  const initW = w !== undefined ? fromValues(w.W, 'dense.weights.W', inputs * units) : checkInitializer('dense.init', options.init ?? glorotUniform);
+  const initB = w?.b !== undefined ? fromValues(w.b, 'dense.weights.b', units) : checkInitializer('dense.biasInit', options.biasInit ?? zeros);
+  const reg = options.kernelRegularizer === undefined ? undefined : checkRegularizer(options.kernelRegularizer);
   return {
     kind: 'dense',
     inputs,
@@ -92,4 +85,24 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
   };
 }
 
-const NO_RNG = null as unknown as Rng; // fromValues never draws
+const DENSE_OPTIONS = ['bias', 'init', 'biasInit', 'weights', 'kernelRegularizer'];
+
+function checkInitializer(path: string, init: unknown): Initializer {
+  return checkFunction<Initializer>(path, init, 'an initializer (glorotUniform, heNormal, zeros, fromValues(…), …)');
+}
+
+function checkWeights(weights: unknown): NonNullable<DenseOptions['weights']> {
+  const w = checkOptions('dense.weights', weights, ['W', 'b'], true) as NonNullable<DenseOptions['weights']>;
+  if (w.W === undefined) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'dense.weights.W', expected: 'the initial weights (inputs rows of units numbers)', received: 'nothing' });
+  }
+  return w;
+}
+
+function checkRegularizer(reg: unknown): Regularizer {
+  const r = reg as Partial<Regularizer> | null;
+  if (typeof r !== 'object' || r === null || typeof r.value !== 'function' || typeof r.addGrad !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'dense.kernelRegularizer', expected: 'a regularizer (l1(…), l2(…), l1l2(…))', received: describeTyped(reg) });
+  }
+  return r as Regularizer;
+}

@@ -1,4 +1,5 @@
-import { GradstreamError, describeValue } from './errors.js';
+import { GradstreamError, describeTyped, describeValue } from './errors.js';
+import { checkOptions } from './optimizers/checkOption.js';
 
 /**
  * A live hyperparameter: a tiny mutable cell read by a transformation at every update. An app
@@ -28,10 +29,12 @@ export interface HyperParamOptions {
  * lr.value = 0.001; // the next update uses 0.001
  */
 export function hyperParam(initial: number, options: HyperParamOptions = {}): HyperParam {
-  const { min, max } = options;
+  const o = checkOptions('hyperParam', options, ['min', 'max']);
+  const min = o.min as number | undefined;
+  const max = o.max as number | undefined;
   for (const [name, v] of [['min', min], ['max', max]] as const) {
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) {
-      throw new GradstreamError({ code: 'invalid_config', path: `hyperParam.${name}`, expected: 'a number', received: describeValue(v) });
+      throw new GradstreamError({ code: 'invalid_config', path: `hyperParam.${name}`, expected: 'a number', received: describeTyped(v) });
     }
   }
   if (min !== undefined && max !== undefined && min > max) {
@@ -82,7 +85,7 @@ export function setHyperParam(cell: HyperParam, value: unknown, path = 'hyperPar
 
 function checkValue(v: number, min: number | undefined, max: number | undefined, path: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a finite number', received: describeValue(v) });
+    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a finite number', received: describeTyped(v) });
   }
   if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
     throw new GradstreamError({ code: 'invalid_config', path, expected: `a number in ${rangeText(min, max)}`, received: String(v) });

@@ -6,7 +6,7 @@
  * ±2) so the variance is the one the formula asks for.
  */
 import type { InitializerName } from '../schemas/modelConfig.js';
-import { GradstreamError, describeValue } from './errors.js';
+import { GradstreamError, describeTyped } from './errors.js';
 import type { Rng } from './rng.js';
 
 /** Fills `out` for a weight of `fanIn` inputs and `fanOut` outputs. */
@@ -69,32 +69,55 @@ export const lecunNormal: Initializer = (out, fanIn, _fanOut, rng) => {
 };
 
 /**
- * Explicit values: nested rows (`[[…], […]]`, rows = inputs) or a flat row-major list. Errors with
- * a `GradstreamError` naming `path` when the number of values does not fit the tensor.
+ * Explicit values: nested rows (`[[…], […]]`, rows = inputs) or a flat row-major list (an array or
+ * a typed array) of finite numbers. Errors with a `GradstreamError` naming `path` when a value is
+ * not a finite number, and when the number of values does not fit the tensor: at once when `size`
+ * (the tensor's number of values) is given, else when the initializer is applied.
  *
  * @example
  * import { dense, fromValues } from 'gradstream';
  * const layer = dense(2, 1, { init: fromValues([[0.5], [-0.25]]), biasInit: fromValues([0.1]) });
  */
-export function fromValues(values: ArrayLike<number> | readonly (readonly number[])[], path = 'fromValues'): Initializer {
-  const flat: number[] = [];
-  const first = (values as ArrayLike<unknown>)[0];
-  if (Array.isArray(first)) {
-    for (const row of values as readonly (readonly number[])[]) for (const v of row) flat.push(v);
-  } else {
-    for (let i = 0; i < values.length; i++) flat.push((values as ArrayLike<number>)[i]!);
-  }
-  for (let i = 0; i < flat.length; i++) {
-    if (typeof flat[i] !== 'number' || !Number.isFinite(flat[i])) {
-      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${i}]`, expected: 'a finite number', received: describeValue(flat[i]) });
-    }
-  }
+export function fromValues(values: ArrayLike<number> | readonly (readonly number[])[], path = 'fromValues', size?: number): Initializer {
+  const flat = flattenValues(values, path);
+  if (size !== undefined && flat.length !== size) throwCount(path, size, flat.length);
   return (out) => {
-    if (out.length !== flat.length) {
-      throw new GradstreamError({ code: 'invalid_shape', path, expected: `${out.length} values`, received: String(flat.length) });
-    }
+    if (out.length !== flat.length) throwCount(path, out.length, flat.length);
     out.set(flat);
   };
+}
+
+function throwCount(path: string, expected: number, received: number): never {
+  throw new GradstreamError({ code: 'invalid_shape', path, expected: `${expected} values`, received: String(received) });
+}
+
+/** The values of nested rows or of a flat list, checked to be finite numbers. */
+function flattenValues(values: unknown, path: string): number[] {
+  const isList = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+  if (!isList(values)) {
+    throw new GradstreamError({ code: 'invalid_value', path, expected: 'an array of numbers (or of rows of numbers)', received: describeTyped(values) });
+  }
+  const flat: number[] = [];
+  const nested = Array.isArray(values[0]);
+  for (let r = 0; r < values.length; r++) {
+    const row = values[r];
+    if (!nested) {
+      flat.push(finite(row, `${path}[${r}]`));
+      continue;
+    }
+    if (!Array.isArray(row)) {
+      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${r}]`, expected: 'a row of numbers (as row 0)', received: describeTyped(row) });
+    }
+    for (let c = 0; c < row.length; c++) flat.push(finite(row[c], `${path}[${flat.length}]`));
+  }
+  return flat;
+}
+
+function finite(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new GradstreamError({ code: 'invalid_value', path, expected: 'a finite number', received: describeTyped(v) });
+  }
+  return v;
 }
 
 /** The built-in initializers by name (the names a config file uses). */

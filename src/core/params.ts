@@ -1,4 +1,4 @@
-import { GradstreamError, describeValue } from './errors.js';
+import { GradstreamError, describeTyped, describeValue } from './errors.js';
 
 /**
  * The names, shapes and places of a model's parameters inside one flat `Float64Array`.
@@ -50,24 +50,37 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
   const trainable: boolean[] = [];
   let size = 0;
   let trainableSize = 0;
-  for (const entry of entries) {
-    const [name, shape] = entry;
+  if (!Array.isArray(entries)) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'paramLayout(entries)', expected: 'an array of [name, shape] pairs', received: describeTyped(entries) });
+  }
+  for (let e = 0; e < entries.length; e++) {
+    const entry: unknown = entries[e];
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1]) || (entry[2] !== undefined && typeof entry[2] !== 'boolean')) {
+      throw new GradstreamError({ code: 'invalid_shape', path: `paramLayout(entries)[${e}]`, expected: 'a [name, shape] or [name, shape, trainable] entry (a string, an array of dimensions, a boolean)', received: describeTyped(entry) });
+    }
+    const name = entry[0];
+    const shape = entry[1] as readonly unknown[];
+    const isTrainable = (entry[2] as boolean | undefined) ?? true;
     if (names.includes(name)) {
       throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}]`, expected: 'a unique parameter name', received: 'a duplicate' });
     }
     let n = 1;
     for (const d of shape) {
-      if (!Number.isInteger(d) || d < 1) {
-        throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}].shape`, expected: 'positive integer dimensions', received: `[${shape.join(', ')}]` });
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1) {
+        const dims = shape.every((v) => typeof v === 'number') ? `[${shape.join(', ')}]` : `a dimension ${describeTyped(d)}`;
+        throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}].shape`, expected: 'positive integer dimensions', received: dims });
       }
       n *= d;
     }
+    if (!Number.isSafeInteger(size + n)) {
+      throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}].shape`, expected: 'a tensor of at most 2^53 values in all', received: `[${shape.join(', ')}]` });
+    }
     names.push(name);
-    shapes.push(Object.freeze([...shape]));
+    shapes.push(Object.freeze(shape.slice() as number[]));
     offsets.push(size);
     sizes.push(n);
-    trainable.push(entry[2] ?? true);
-    if (entry[2] ?? true) trainableSize += n;
+    trainable.push(isTrainable);
+    if (isTrainable) trainableSize += n;
     size += n;
   }
   return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size, trainable: Object.freeze(trainable), trainableSize });
@@ -116,11 +129,15 @@ export function param(params: Params, name: string): Float64Array {
  * number (a `GradstreamError` names the tensor and index otherwise).
  */
 export function paramsFrom(layout: ParamLayout, values: Readonly<Record<string, ArrayLike<number> | readonly (readonly number[])[]>>): Params {
+  checkLayout(layout);
+  if (typeof values !== 'object' || values === null || Array.isArray(values) || ArrayBuffer.isView(values)) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'params', expected: `an object of tensors by name (${layout.names.map((n) => JSON.stringify(n)).join(', ')})`, received: describeTyped(values) });
+  }
   const params = createParams(layout);
   for (let i = 0; i < layout.names.length; i++) {
     const name = layout.names[i]!;
     const path = `params[${JSON.stringify(name)}]`;
-    const raw = values[name];
+    const raw: unknown = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
     if (raw === undefined) {
       throw new GradstreamError({ code: 'invalid_value', path, expected: `shape [${layout.shapes[i]!.join(', ')}]`, received: 'nothing' });
     }
@@ -131,34 +148,62 @@ export function paramsFrom(layout: ParamLayout, values: Readonly<Record<string, 
   return params;
 }
 
-function flatten(raw: ArrayLike<number> | readonly (readonly number[])[], shape: readonly number[], path: string): ArrayLike<number> {
+/** Throws unless `layout` has the shape of a {@link ParamLayout} (as `paramLayout` and `model.layout` give). */
+function checkLayout(layout: unknown): asserts layout is ParamLayout {
+  const l = layout as Partial<ParamLayout> | null;
+  const ok =
+    typeof l === 'object' &&
+    l !== null &&
+    Array.isArray(l.names) &&
+    Array.isArray(l.shapes) &&
+    Array.isArray(l.offsets) &&
+    Array.isArray(l.sizes) &&
+    l.shapes.length === l.names.length &&
+    l.sizes.length === l.names.length &&
+    l.offsets.length === l.names.length &&
+    typeof l.size === 'number' &&
+    Number.isSafeInteger(l.size) &&
+    l.size >= 0 &&
+    l.shapes.every((s) => Array.isArray(s));
+  if (!ok) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'paramsFrom(layout)', expected: 'a parameter layout (model.layout, or paramLayout([...]))', received: describeTyped(layout) });
+  }
+}
+
+function isList(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+function flatten(raw: unknown, shape: readonly number[], path: string): ArrayLike<number> {
   const size = shape.reduce((a, b) => a * b, 1);
-  const first = (raw as ArrayLike<unknown>)[0];
-  let flat: ArrayLike<number>;
-  if (Array.isArray(first)) {
-    const rows = raw as readonly (readonly number[])[];
+  if (!isList(raw)) {
+    throw new GradstreamError({ code: 'invalid_value', path, expected: `${size} numbers (shape [${shape.join(', ')}]), flat or as rows`, received: describeTyped(raw) });
+  }
+  let flat: ArrayLike<unknown>;
+  if (Array.isArray(raw[0])) {
     const cols = shape[shape.length - 1]!;
-    const out: number[] = [];
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      if (row.length !== cols) {
-        throw new GradstreamError({ code: 'invalid_shape', path: `${path}[${r}]`, expected: `${cols} numbers`, received: String(row.length) });
+    const out: unknown[] = [];
+    for (let r = 0; r < raw.length; r++) {
+      const row = raw[r];
+      if (!Array.isArray(row) || row.length !== cols) {
+        throw new GradstreamError({ code: 'invalid_shape', path: `${path}[${r}]`, expected: `${cols} numbers`, received: Array.isArray(row) ? String(row.length) : describeTyped(row) });
       }
       for (const v of row) out.push(v);
     }
     flat = out;
   } else {
-    flat = raw as ArrayLike<number>;
+    flat = raw;
   }
   if (flat.length !== size) {
     throw new GradstreamError({ code: 'invalid_shape', path, expected: `${size} numbers (shape [${shape.join(', ')}])`, received: describeValue(flat) });
   }
   for (let k = 0; k < flat.length; k++) {
-    if (typeof flat[k] !== 'number' || !Number.isFinite(flat[k])) {
-      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${k}]`, expected: 'a finite number', received: describeValue(flat[k]) });
+    const v = flat[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${k}]`, expected: 'a finite number', received: describeTyped(v) });
     }
   }
-  return flat;
+  return flat as ArrayLike<number>;
 }
 
 /** Plain `{ name: { shape, data } }` copies of every tensor (for logs, checkpoints, tests). */

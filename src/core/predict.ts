@@ -1,7 +1,7 @@
-import { GradstreamError } from './errors.js';
+import { GradstreamError, describeTyped } from './errors.js';
 import { INFERENCE } from './layer.js';
 import type { Model } from './model.js';
-import type { Params } from './params.js';
+import type { ParamLayout, Params } from './params.js';
 
 /**
  * Runs `model` on `rows` input rows (`x`: `rows × inputs`, row major; nested rows accepted) and
@@ -15,24 +15,77 @@ import type { Params } from './params.js';
  * const out = predict(model, model.init(createRng(1)), [[0, 1], [1, 0]]); // 2 outputs
  */
 export function predict(model: Model, params: Params, x: Readonly<Float64Array> | readonly (readonly number[])[], rows?: number): Float64Array {
-  let flat: Readonly<Float64Array>;
+  checkModel(model);
+  checkParams(model, params);
+  const inputs = model.inputs;
+  let flat: Float64Array;
   if (x instanceof Float64Array) {
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throwValue(`predict(x)[${i}]`, x[i]);
     flat = x;
-  } else {
-    const nested = x as readonly (readonly number[])[];
-    const out = new Float64Array(nested.length * model.inputs);
-    nested.forEach((row, r) => {
-      if (row.length !== model.inputs) {
-        throw new GradstreamError({ code: 'invalid_shape', path: `predict(x)[${r}]`, expected: `${model.inputs} features`, received: String(row.length) });
+  } else if (Array.isArray(x)) {
+    flat = new Float64Array(x.length * inputs);
+    for (let r = 0; r < x.length; r++) {
+      const row: unknown = x[r];
+      if (!Array.isArray(row) || row.length !== inputs) {
+        throw new GradstreamError({ code: 'invalid_shape', path: `predict(x)[${r}]`, expected: `${inputs} features`, received: Array.isArray(row) ? String(row.length) : describeTyped(row) });
       }
-      out.set(row, r * model.inputs);
-    });
-    flat = out;
+      for (let c = 0; c < inputs; c++) {
+        const v: unknown = row[c];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throwValue(`predict(x)[${r}][${c}]`, v);
+        flat[r * inputs + c] = v;
+      }
+    }
+  } else {
+    throw new GradstreamError({ code: 'invalid_value', path: 'predict(x)', expected: `rows of ${inputs} numbers (nested arrays or a Float64Array)`, received: describeTyped(x) });
   }
-  const n = rows ?? flat.length / model.inputs;
-  if (!Number.isInteger(n) || n < 1) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'predict(x)', expected: `rows of ${model.inputs} features`, received: `${flat.length} numbers` });
+  const n = rows ?? flat.length / inputs;
+  if (!Number.isInteger(n) || n < 1 || n * inputs !== flat.length) {
+    const what = rows === undefined ? `${flat.length} numbers` : `rows ${describeTyped(rows)} for ${flat.length} numbers`;
+    throw new GradstreamError({ code: 'invalid_shape', path: 'predict(x)', expected: `rows of ${inputs} features`, received: what });
   }
   const cache = model.createCache(n);
   return model.forward(params, flat, cache, INFERENCE).slice();
+}
+
+function throwValue(path: string, v: unknown): never {
+  throw new GradstreamError({ code: 'invalid_value', path, expected: 'a finite number', received: describeTyped(v) });
+}
+
+/** Throws unless `model` has the shape of a {@link Model} (sizes, a layout, createCache and forward). */
+function checkModel(model: unknown): asserts model is Model {
+  const m = model as Partial<Model> | null;
+  const ok =
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.inputs === 'number' &&
+    Number.isSafeInteger(m.inputs) &&
+    m.inputs >= 1 &&
+    typeof m.layout === 'object' &&
+    m.layout !== null &&
+    typeof m.createCache === 'function' &&
+    typeof m.forward === 'function';
+  if (!ok) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'predict(model)', expected: 'a model (sequential([...]) or modelFromConfig(…).model)', received: describeTyped(model) });
+  }
+}
+
+/** Throws unless `params` are parameters of `model`'s layout (the same names and shapes). */
+function checkParams(model: Model, params: unknown): asserts params is Params {
+  const p = params as Partial<Params> | null;
+  if (typeof p !== 'object' || p === null || !(p.data instanceof Float64Array) || typeof p.layout !== 'object' || p.layout === null || !Array.isArray(p.tensors)) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'predict(params)', expected: 'parameters (model.init(rng), paramsFrom(model.layout, …), a checkpoint\'s params)', received: describeTyped(params) });
+  }
+  const want = model.layout;
+  const got = p.layout;
+  if (got !== want && (layoutText(got) !== layoutText(want) || p.data.length !== want.size)) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'predict(params)', expected: `the model's parameters (${layoutText(want)})`, received: layoutText(got) });
+  }
+}
+
+/** `0.W [2, 3], 0.b [3]`: a layout's names and shapes, to compare and to show. */
+function layoutText(layout: Partial<ParamLayout>): string {
+  const { names, shapes } = layout;
+  if (!Array.isArray(names) || !Array.isArray(shapes)) return 'no parameter layout';
+  const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : describeTyped(v));
+  return names.map((n: unknown, i) => `${text(n)} [${Array.isArray(shapes[i]) ? (shapes[i] as unknown[]).map(text).join(', ') : '?'}]`).join(', ');
 }

@@ -2,7 +2,7 @@
  * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32) with a plain,
  * serializable state, so checkpoints can hold it and resuming replays the same numbers.
  */
-import { GradstreamError } from './errors.js';
+import { GradstreamError, describeTyped } from './errors.js';
 
 /** The generator's whole state as plain data. */
 export interface RngState {
@@ -45,7 +45,7 @@ function splitmix32(seed: number): () => number {
 /** Creates a generator from an integer seed (any safe integer; the same seed, the same numbers). */
 export function createRng(seed: number): Rng {
   if (!Number.isSafeInteger(seed)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'seed', expected: 'a safe integer', received: String(seed) });
+    throw new GradstreamError({ code: 'invalid_value', path: 'createRng(seed)', expected: 'a safe integer', received: describeTyped(seed) });
   }
   const sm = splitmix32((seed ^ Math.floor(seed / 0x100000000)) >>> 0);
   const s = new Uint32Array([sm(), sm(), sm(), sm()]);
@@ -88,7 +88,7 @@ export function createRng(seed: number): Rng {
     },
     int(n) {
       if (!Number.isInteger(n) || n < 1 || n > 0x100000000) {
-        throw new GradstreamError({ code: 'invalid_value', path: 'rng.int(n)', expected: 'an integer in [1, 2^32]', received: String(n) });
+        throw new GradstreamError({ code: 'invalid_value', path: 'rng.int(n)', expected: 'an integer in [1, 2^32]', received: describeTyped(n) });
       }
       return Math.floor(next() * n);
     },
@@ -103,11 +103,15 @@ export function createRng(seed: number): Rng {
     },
     getState: () => ({ s: [s[0]!, s[1]!, s[2]!, s[3]!], spare }),
     setState(state) {
-      if (state.s.length !== 4 || state.s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff) || (state.s[0] | state.s[1] | state.s[2] | state.s[3]) === 0) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'rng.s', expected: '4 uint32 words, not all zero', received: JSON.stringify(state.s) });
+      const words: unknown = (state as Partial<RngState> | null)?.s;
+      if (!Array.isArray(words) || words.length !== 4 || words.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) || (words[0] | words[1] | words[2] | words[3]) === 0) {
+        throw new GradstreamError({ code: 'invalid_state', path: 'rng.s', expected: '4 uint32 words, not all zero', received: Array.isArray(words) && words.every((v) => typeof v === 'number') ? JSON.stringify(words) : describeTyped(words) });
       }
-      s.set(state.s);
-      spare = state.spare;
+      if (state.spare != null && (typeof state.spare !== 'number' || !Number.isFinite(state.spare))) {
+        throw new GradstreamError({ code: 'invalid_state', path: 'rng.spare', expected: 'a finite number or null', received: describeTyped(state.spare) });
+      }
+      s.set(words as number[]);
+      spare = state.spare ?? null;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
-import { GradstreamError } from './errors.js';
+import { GradstreamError, describeTyped } from './errors.js';
 import { INFERENCE, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
 import type { ForwardCache, Model } from './model.js';
@@ -23,12 +23,15 @@ import { rngKey, type Rng } from './rng.js';
  * const params = model.init(createRng(42));
  */
 export function sequential(layersIn: readonly Layer[]): SequentialModel {
+  if (!Array.isArray(layersIn)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'sequential(layers)', expected: 'an array of layers, e.g. [dense(4, 8), relu(), dense(8, 1)]', received: describeTyped(layersIn) });
+  }
   if (layersIn.length === 0) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
   }
   const layers: Layer[] = [];
   for (let i = 0; i < layersIn.length; i++) {
-    let cur = layersIn[i]!;
+    let cur = checkLayer(layersIn[i], i);
     const prev = layers[i - 1];
     if (cur.inputs === 0 && isActivationLayer(cur)) {
       if (prev === undefined) {
@@ -114,7 +117,7 @@ export function sequential(layersIn: readonly Layer[]): SequentialModel {
     },
     createCache(batchSize) {
       if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new GradstreamError({ code: 'invalid_shape', path: 'batchSize', expected: 'a positive integer', received: String(batchSize) });
+        throw new GradstreamError({ code: 'invalid_shape', path: 'batchSize', expected: 'a positive integer', received: describeTyped(batchSize) });
       }
       const activations = [new Float64Array(0), ...layers.map((l) => new Float64Array(batchSize * l.outputs))];
       const deltas = layers.map((l, i) => new Float64Array(i === 0 ? 0 : batchSize * l.inputs));
@@ -191,6 +194,29 @@ export interface SequentialModel extends Model {
    * Errors with a `GradstreamError` (`invalid_config`) when a layer has no `toConfig` (custom).
    */
   toConfig(): ModelConfig;
+}
+
+/**
+ * `value` if it has the shape of a {@link Layer} (a kind, integer sizes, a list of parameter specs
+ * and the init / forward / backward functions), else a `GradstreamError` naming `layers[i]`.
+ */
+function checkLayer(value: unknown, i: number): Layer {
+  const l = value as Partial<Layer> | null;
+  const size = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  const ok =
+    typeof l === 'object' &&
+    l !== null &&
+    typeof l.kind === 'string' &&
+    size(l.inputs) &&
+    size(l.outputs) &&
+    Array.isArray(l.params) &&
+    typeof l.init === 'function' &&
+    typeof l.forward === 'function' &&
+    typeof l.backward === 'function';
+  if (!ok) {
+    throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: 'a layer (dense(…), relu(), dropout(…), … or an object implementing Layer)', received: describeTyped(value) });
+  }
+  return l as Layer;
 }
 
 /** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */

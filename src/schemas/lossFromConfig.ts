@@ -17,9 +17,9 @@ function build(c: LossObjectConfig): Loss {
     case 'huber':
       return huber(c.delta);
     case 'binaryCrossEntropy':
-      return binaryCrossEntropy(c);
+      return binaryCrossEntropy(c.fromLogits === undefined ? {} : { fromLogits: c.fromLogits });
     case 'softmaxCrossEntropy':
-      return softmaxCrossEntropy(c);
+      return softmaxCrossEntropy(c.fromLogits === undefined ? {} : { fromLogits: c.fromLogits });
   }
 }
 

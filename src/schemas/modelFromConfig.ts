@@ -144,6 +144,6 @@ function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig>, width: num
     case 'dropout':
       return dropout(spec.rate, width);
     case 'batchNorm':
-      return batchNorm(spec, width);
+      return batchNorm({ ...(spec.momentum === undefined ? {} : { momentum: spec.momentum }), ...(spec.epsilon === undefined ? {} : { epsilon: spec.epsilon }) }, width);
   }
 }

@@ -17,17 +17,26 @@ import { fromZodError } from './fromZodError.js';
 import { OptimizerConfig, type ScheduleConfig } from './optimizerConfig.js';
 
 function schedule(c: ScheduleConfig): LearningRate {
+  // The factories take their options without the config's `type` key.
   switch (c.type) {
     case 'constant':
       return constant(c.lr);
-    case 'exponentialDecay':
-      return exponentialDecay(c);
-    case 'stepDecay':
-      return stepDecay(c);
-    case 'piecewiseConstant':
-      return piecewiseConstant(c);
-    case 'cosineDecay':
-      return cosineDecay(c);
+    case 'exponentialDecay': {
+      const { type: _, ...o } = c;
+      return exponentialDecay(o);
+    }
+    case 'stepDecay': {
+      const { type: _, ...o } = c;
+      return stepDecay(o);
+    }
+    case 'piecewiseConstant': {
+      const { type: _, ...o } = c;
+      return piecewiseConstant(o);
+    }
+    case 'cosineDecay': {
+      const { type: _, ...o } = c;
+      return cosineDecay(o);
+    }
   }
 }
 

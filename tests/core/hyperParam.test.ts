@@ -11,6 +11,10 @@ describe('hyperParam', () => {
     expect(() => hyperParam(2, { max: 1 })).toThrow('hyperParam: expected a number in [-Infinity, 1], received 2');
     expect(() => hyperParam(0, { min: 1, max: 0 })).toThrow('hyperParam.max: expected a number ≥ min (1), received 0');
     expect(() => hyperParam(0, { min: Number.NaN })).toThrow('hyperParam.min: expected a number, received NaN');
+    expect(() => hyperParam('0.1' as never)).toThrow('hyperParam: expected a finite number, received "0.1" (a string)');
+    expect(() => hyperParam(0, null as never)).toThrow('hyperParam: expected an options object ({ min, max }), received null');
+    expect(() => hyperParam(0, { minimum: 0 } as never)).toThrow('hyperParam.minimum: expected a known option (min, max), received an unknown option');
+    expect(() => hyperParam(0, { max: '1' } as never)).toThrow('hyperParam.max: expected a number, received "1" (a string)');
   });
 
   it('setHyperParam writes good outside values and refuses bad ones, keeping the last good value', () => {

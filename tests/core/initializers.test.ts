@@ -76,6 +76,10 @@ describe('initializers (Keras formulas)', () => {
     fromValues(new Float64Array([4, 3, 2, 1]))(out, 2, 2, createRng(1));
     expect(Array.from(out)).toEqual([4, 3, 2, 1]);
     expect(() => fromValues([1, 2])(out, 2, 2, createRng(1))).toThrow(/expected 4 values, received 2/);
+    expect(() => fromValues([1, 2], 'w', 4)).toThrow('w: expected 4 values, received 2');
+    expect(() => fromValues(null as never)).toThrow('fromValues: expected an array of numbers (or of rows of numbers), received null');
+    expect(() => fromValues([1, null] as never)).toThrow('fromValues[1]: expected a finite number, received null');
+    expect(() => fromValues([[1], 2] as never)).toThrow('fromValues[1]: expected a row of numbers (as row 0), received 2');
   });
 
   it('is deterministic for a seed', () => {

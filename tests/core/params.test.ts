@@ -41,6 +41,15 @@ describe('params', () => {
     expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, 6], '0.b': [1, Number.POSITIVE_INFINITY, 3] })).toThrow('params["0.b"][1]: expected a finite number, received Infinity');
     expect(() => paramsFrom(layout, { '0.W': [[1, 2, 3], [4, 5, Number.NEGATIVE_INFINITY]], '0.b': [1, 2, 3] })).toThrow('params["0.W"][5]: expected a finite number, received -Infinity');
     expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, 6], '0.b': [1, 2, 3], extra: [1] })).toThrow('params["extra"]');
+    expect(() => paramsFrom(layout, { '0.W': [1, 2, 3, 4, 5, '6'], '0.b': [1, 2, 3] } as never)).toThrow('params["0.W"][5]: expected a finite number, received "6" (a string)');
+    expect(() => paramsFrom(layout, { '0.W': [[1, 2, 3], null], '0.b': [1, 2, 3] } as never)).toThrow('params["0.W"][1]: expected 3 numbers, received null');
+    expect(() => paramsFrom(layout, { '0.W': 6, '0.b': [1, 2, 3] } as never)).toThrow('params["0.W"]: expected 6 numbers (shape [2, 3]), flat or as rows, received 6');
+    expect(() => paramsFrom(layout, null as never)).toThrow('params: expected an object of tensors by name ("0.W", "0.b"), received null');
+    expect(() => paramsFrom({} as never, {})).toThrow('paramsFrom(layout): expected a parameter layout (model.layout, or paramLayout([...])), received an object');
+    expect(() => paramLayout('a' as never)).toThrow('paramLayout(entries): expected an array of [name, shape] pairs, received "a" (a string)');
+    expect(() => paramLayout([['a', 2]] as never)).toThrow('paramLayout(entries)[0]: expected a [name, shape] or [name, shape, trainable] entry (a string, an array of dimensions, a boolean), received an array of length 2');
+    expect(() => paramLayout([['a', [2, '3']]] as never)).toThrow('params["a"].shape: expected positive integer dimensions, received a dimension "3" (a string)');
+    expect(() => paramLayout([['a', [2 ** 30, 2 ** 30]]])).toThrow('params["a"].shape: expected a tensor of at most 2^53 values in all');
   });
 
   it('structures errors as code, path, expected, received', () => {

@@ -65,7 +65,12 @@ describe('createRng', () => {
   });
 
   it('rejects bad seeds, bounds and states', () => {
-    expect(() => createRng(1.5)).toThrow('seed: expected a safe integer, received 1.5');
+    expect(() => createRng(1.5)).toThrow('createRng(seed): expected a safe integer, received 1.5');
+    expect(() => createRng('7' as never)).toThrow('createRng(seed): expected a safe integer, received "7" (a string)');
+    expect(() => createRng(Object.create(null) as never)).toThrow('createRng(seed): expected a safe integer, received an object');
+    expect(() => createRng(1).setState(null as never)).toThrow('rng.s: expected 4 uint32 words, not all zero, received undefined');
+    expect(() => createRng(1).setState({ s: [1, 2, 3, '4'], spare: null } as never)).toThrow('rng.s: expected 4 uint32 words, not all zero, received an array of length 4');
+    expect(() => createRng(1).setState({ s: [1, 2, 3, 4], spare: Number.NaN })).toThrow('rng.spare: expected a finite number or null, received NaN');
     expect(() => createRng(1).int(0)).toThrow('rng.int(n): expected an integer in [1, 2^32], received 0');
     expect(() => createRng(1).setState({ s: [0, 0, 0, 0], spare: null })).toThrow('rng.s: expected 4 uint32 words, not all zero, received [0,0,0,0]');
   });

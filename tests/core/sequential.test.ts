@@ -126,6 +126,9 @@ describe('sequential', () => {
 
   it('reports shape errors clearly', () => {
     expect(() => sequential([])).toThrow(GradstreamError);
+    expect(() => sequential(undefined as never)).toThrow('sequential(layers): expected an array of layers, e.g. [dense(4, 8), relu(), dense(8, 1)], received undefined');
+    expect(() => sequential([dense(4, 8), 'relu'] as never)).toThrow('layers[1]: expected a layer (dense(…), relu(), dropout(…), … or an object implementing Layer), received "relu" (a string)');
+    expect(() => sequential([null] as never)).toThrow('layers[0]: expected a layer');
     expect(() => sequential([dense(4, 8), dense(4, 2)])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: layers[1]: expected 8 inputs (the outputs of dense(4→8) at layer 0), received dense(4→2)]`);
     expect(() => sequential([dense(4, 8), relu(8), relu(3)])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: layers[2]: expected 8 inputs (the outputs of relu(8) at layer 1), received relu(3)]`);
     expect(() => sequential([relu()])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: layers[0]: expected a layer with a size first (e.g. dense), or relu(n), received relu without a size]`);

@@ -1,4 +1,4 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
 import type { ActivationLayerConfig } from '../../schemas/modelConfig.js';
 import type { Layer } from '../layer.js';
 
@@ -17,6 +17,11 @@ export function isActivationLayer(layer: Layer): layer is ActivationLayer {
   return typeof (layer as Partial<ActivationLayer>).withSize === 'function';
 }
 
+/** Whether `size` is a valid number of features: a safe integer ≥ 1. */
+export function isLayerSize(size: unknown): size is number {
+  return typeof size === 'number' && Number.isSafeInteger(size) && size >= 1;
+}
+
 /** Element counts are passed to the kernels: `n = batch · features`; `cols` = features per row. */
 export interface ActivationKernels {
   /** `y = f(x)` over `n` values (`rows × cols`). */
@@ -33,8 +38,8 @@ export interface ActivationKernels {
  */
 export function activationLayer(kind: string, size: number | undefined, kernels: ActivationKernels, config?: ActivationLayerConfig): ActivationLayer {
   const n = size ?? 0;
-  if (size !== undefined && !(Number.isInteger(size) && size >= 1)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `${kind}(size)`, expected: 'a positive integer (or nothing: the size of the previous layer)', received: String(size) });
+  if (size !== undefined && !isLayerSize(size)) {
+    throw new GradstreamError({ code: 'invalid_shape', path: `${kind}(size)`, expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });
   }
   const unsized = (): never => {
     throw new GradstreamError({ code: 'invalid_shape', path: kind, expected: `a size: ${kind}(n), or a place after a sized layer in sequential([...])`, received: 'no size' });

@@ -1,6 +1,7 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
+import { checkNumber, checkOptions } from '../optimizers/checkOption.js';
 import type { LayerContext, LayerParamSpec } from '../layer.js';
-import type { ActivationLayer } from './activation.js';
+import { isLayerSize, type ActivationLayer } from './activation.js';
 
 /** Options of {@link batchNorm} (Keras' names and defaults). */
 export interface BatchNormOptions {
@@ -36,16 +37,11 @@ export interface BatchNormOptions {
  * const model = sequential([dense(2, 32), batchNorm(), relu(), dense(32, 1)]);
  */
 export function batchNorm(options: BatchNormOptions = {}, size?: number): ActivationLayer {
-  const momentum = options.momentum ?? 0.99;
-  const epsilon = options.epsilon ?? 1e-3;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'batchNorm.momentum', expected: 'a number in [0, 1]', received: String(momentum) });
-  }
-  if (typeof epsilon !== 'number' || !(epsilon > 0 && Number.isFinite(epsilon))) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'batchNorm.epsilon', expected: 'a finite number > 0', received: String(epsilon) });
-  }
-  if (size !== undefined && !(Number.isInteger(size) && size >= 1)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'batchNorm(size)', expected: 'a positive integer (or nothing: the size of the previous layer)', received: String(size) });
+  const o = checkOptions('batchNorm', options, ['momentum', 'epsilon']);
+  const momentum = checkNumber('batchNorm.momentum', o.momentum ?? 0.99, '[0, 1]', 'invalid_value');
+  const epsilon = checkNumber('batchNorm.epsilon', o.epsilon ?? 1e-3, '> 0', 'invalid_value');
+  if (size !== undefined && !isLayerSize(size)) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'batchNorm(size)', expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });
   }
   const n = size ?? 0;
   const unsized = (): never => {

@@ -1,7 +1,7 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
 import type { LayerContext } from '../layer.js';
 import { mix32 } from '../rng.js';
-import type { ActivationLayer } from './activation.js';
+import { isLayerSize, type ActivationLayer } from './activation.js';
 
 const GOLDEN = 0x9e3779b9;
 const TWO32 = 4294967296;
@@ -53,10 +53,10 @@ function throwNoRng(ctx: LayerContext, rate: number): never {
  */
 export function dropout(rate: number, size?: number): ActivationLayer {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'dropout(rate)', expected: 'a number in [0, 1)', received: String(rate) });
+    throw new GradstreamError({ code: 'invalid_value', path: 'dropout(rate)', expected: 'a number in [0, 1)', received: describeTyped(rate) });
   }
-  if (size !== undefined && !(Number.isInteger(size) && size >= 1)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'dropout(size)', expected: 'a positive integer (or nothing: the size of the previous layer)', received: String(size) });
+  if (size !== undefined && !isLayerSize(size)) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'dropout(size)', expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });
   }
   const n = size ?? 0;
   const scale = 1 / (1 - rate);

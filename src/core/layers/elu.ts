@@ -1,4 +1,4 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
 import { activationLayer, type ActivationLayer } from './activation.js';
 
 /**
@@ -10,8 +10,8 @@ import { activationLayer, type ActivationLayer } from './activation.js';
  * const model = sequential([dense(2, 8), elu(), dense(8, 1)]);
  */
 export function elu(alpha = 1, size?: number): ActivationLayer {
-  if (!Number.isFinite(alpha)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'elu(alpha)', expected: 'a finite number', received: String(alpha) });
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'elu(alpha)', expected: 'a finite number', received: describeTyped(alpha) });
   }
   return activationLayer('elu', size, {
     forward(x, y, n) {

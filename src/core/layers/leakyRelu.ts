@@ -1,4 +1,4 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
 import { activationLayer, type ActivationLayer } from './activation.js';
 
 /**
@@ -9,8 +9,8 @@ import { activationLayer, type ActivationLayer } from './activation.js';
  * const model = sequential([dense(2, 8), leakyRelu(0.1), dense(8, 1)]);
  */
 export function leakyRelu(alpha = 0.3, size?: number): ActivationLayer {
-  if (!Number.isFinite(alpha)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'leakyRelu(alpha)', expected: 'a finite number', received: String(alpha) });
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'leakyRelu(alpha)', expected: 'a finite number', received: describeTyped(alpha) });
   }
   return activationLayer('leakyRelu', size, {
     forward(x, y, n) {

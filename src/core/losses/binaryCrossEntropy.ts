@@ -1,4 +1,5 @@
 import type { Loss } from '../loss.js';
+import { checkBoolean, checkOptions } from '../optimizers/checkOption.js';
 import { sigmoidOf } from '../layers/sigmoid.js';
 import { checkTarget } from './checkTarget.js';
 import { EPSILON } from './epsilon.js';
@@ -28,7 +29,7 @@ export interface BinaryCrossEntropyOptions {
  * bce.value(new Float64Array([0]), new Float64Array([1]), 1, 1); // log 2
  */
 export function binaryCrossEntropy(options: BinaryCrossEntropyOptions = {}): Loss {
-  const fromLogits = options.fromLogits ?? false;
+  const fromLogits = checkBoolean('binaryCrossEntropy.fromLogits', checkOptions('binaryCrossEntropy', options, ['fromLogits']).fromLogits ?? false);
   const name = 'binaryCrossEntropy';
   if (fromLogits) {
     return {

@@ -1,4 +1,4 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
 import type { Loss } from '../loss.js';
 import { checkTarget } from './checkTarget.js';
 
@@ -12,8 +12,8 @@ import { checkTarget } from './checkTarget.js';
  * huber(1).value(new Float64Array([0.5, 3]), new Float64Array([0, 0]), 1, 2); // (0.125 + 2.5) / 2
  */
 export function huber(delta = 1): Loss {
-  if (!(delta > 0 && Number.isFinite(delta))) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'huber(delta)', expected: 'a finite number > 0', received: String(delta) });
+  if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta))) {
+    throw new GradstreamError({ code: 'invalid_value', path: 'huber(delta)', expected: 'a finite number > 0', received: describeTyped(delta) });
   }
   const half = 0.5 * delta;
   return {

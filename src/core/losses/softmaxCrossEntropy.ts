@@ -1,5 +1,6 @@
 import { GradstreamError, describeValue } from '../errors.js';
 import type { Loss } from '../loss.js';
+import { checkBoolean, checkOptions } from '../optimizers/checkOption.js';
 import { softmaxRows } from '../layers/softmax.js';
 import { EPSILON } from './epsilon.js';
 
@@ -36,7 +37,7 @@ export interface SoftmaxCrossEntropyOptions {
  * ce.value(new Float64Array([1, 2, 3, 0, 0, 0]), new Float64Array([2, 0]), 2, 3);
  */
 export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): Loss {
-  const fromLogits = options.fromLogits ?? true;
+  const fromLogits = checkBoolean('softmaxCrossEntropy.fromLogits', checkOptions('softmaxCrossEntropy', options, ['fromLogits']).fromLogits ?? true);
   const name = 'softmaxCrossEntropy';
   return {
     name,

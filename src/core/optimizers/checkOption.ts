@@ -1,4 +1,4 @@
-import { GradstreamError, describeTyped, describeValue } from '../errors.js';
+import { GradstreamError, describeTyped, type GradstreamErrorCode } from '../errors.js';
 import { isHyperParam } from '../hyperParam.js';
 import type { Hyper, LearningRate } from '../optimizer.js';
 
@@ -31,8 +31,8 @@ function inRange(v: number, range: OptionRange): boolean {
   }
 }
 
-function fail(path: string, expected: string, value: unknown): never {
-  throw new GradstreamError({ code: 'invalid_config', path, expected, received: describeValue(value) });
+function fail(path: string, expected: string, value: unknown, code: GradstreamErrorCode = 'invalid_config'): never {
+  throw new GradstreamError({ code, path, expected, received: describeTyped(value) });
 }
 
 /**
@@ -40,14 +40,17 @@ function fail(path: string, expected: string, value: unknown): never {
  * `range`, else throws a {@link GradstreamError} (`invalid_config`) naming `path`, e.g.
  * `adam.beta1: expected a number in [0, 1), received 1.5`.
  */
-export function checkNumber(path: string, value: unknown, range: OptionRange): number {
-  if (typeof value !== 'number' || !inRange(value, range)) fail(path, EXPECTED[range], value);
+export function checkNumber(path: string, value: unknown, range: OptionRange, code?: GradstreamErrorCode): number {
+  if (typeof value !== 'number' || !inRange(value, range)) fail(path, EXPECTED[range], value, code);
   return value;
 }
 
-/** Returns `value` if it is an integer ≥ `min`, else throws naming `path`. */
-export function checkInteger(path: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(path, `an integer ≥ ${min}`, value);
+/**
+ * Returns `value` if it is a safe integer ≥ `min`, else throws naming `path`
+ * (`dense.units: expected an integer ≥ 1, received "3" (a string)`).
+ */
+export function checkInteger(path: string, value: unknown, min: number, code?: GradstreamErrorCode): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(path, `an integer ≥ ${min}`, value, code);
   return value;
 }
 
@@ -55,6 +58,35 @@ export function checkInteger(path: string, value: unknown, min: number): number 
 export function checkBoolean(path: string, value: unknown): boolean {
   if (typeof value !== 'boolean') fail(path, 'a boolean', value);
   return value;
+}
+
+/** Returns `value` if it is a function, else throws naming `path` and what the function is (`expected`). */
+export function checkFunction<F>(path: string, value: unknown, expected: string): F {
+  if (typeof value !== 'function') fail(path, expected, value);
+  return value as F;
+}
+
+/** Whether `value` is an object that can hold options: not null, not an array, not a function. */
+export function isOptionsObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/**
+ * Checks the options object of a factory at construction: an object (objects without a prototype
+ * included) whose keys are all in `keys`, or nothing when `required` is false (then `{}` is
+ * returned). Throws a `GradstreamError` naming `name` (`batchNorm: expected an options object,
+ * received null`) or the unknown option (`batchNorm.momentom: expected a known option (momentum,
+ * epsilon), received an unknown option`).
+ */
+export function checkOptions(name: string, options: unknown, keys: readonly string[], required = false): Readonly<Record<string, unknown>> {
+  if (options === undefined && !required) return {};
+  if (!isOptionsObject(options)) fail(name, `an options object${keys.length > 0 ? ` ({ ${keys.join(', ')} })` : ''}`, options);
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) {
+      throw new GradstreamError({ code: 'invalid_config', path: `${name}.${key}`, expected: `a known option (${keys.join(', ')})`, received: 'an unknown option' });
+    }
+  }
+  return options;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { checkOptions } from '../optimizers/checkOption.js';
 import type { Regularizer } from './regularizer.js';
 import { weightPenalty } from './weightPenalty.js';
 
@@ -18,5 +19,6 @@ export interface L1L2Options {
  * const model = sequential([dense(20, 1, { kernelRegularizer: l1l2({ l1: 1e-4, l2: 1e-3 }) })]);
  */
 export function l1l2(options: L1L2Options = {}): Regularizer {
-  return weightPenalty('l1l2', options.l1 ?? 0.01, options.l2 ?? 0.01);
+  const o = checkOptions('l1l2', options, ['l1', 'l2']);
+  return weightPenalty('l1l2', (o.l1 ?? 0.01) as number, (o.l2 ?? 0.01) as number);
 }

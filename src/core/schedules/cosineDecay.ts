@@ -1,5 +1,5 @@
 import type { Schedule } from '../optimizer.js';
-import { checkInteger, checkNumber } from '../optimizers/checkOption.js';
+import { checkInteger, checkNumber, checkOptions } from '../optimizers/checkOption.js';
 
 /** Options of {@link cosineDecay} (Keras `CosineDecay` with warmup). */
 export interface CosineDecayOptions {
@@ -26,6 +26,7 @@ export interface CosineDecayOptions {
  * const opt = adam({ lr: cosineDecay({ lr: 0.001, decaySteps: 10_000, warmupSteps: 500 }) });
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
+  checkOptions('cosineDecay', options, ['lr', 'decaySteps', 'alpha', 'warmupSteps', 'initialLr'], true);
   const lr = checkNumber('cosineDecay.lr', options.lr, '≥ 0');
   const decaySteps = checkInteger('cosineDecay.decaySteps', options.decaySteps, 1);
   const alpha = checkNumber('cosineDecay.alpha', options.alpha ?? 0, '[0, 1]');

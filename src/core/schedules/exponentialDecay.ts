@@ -1,5 +1,5 @@
 import type { Schedule } from '../optimizer.js';
-import { checkBoolean, checkNumber } from '../optimizers/checkOption.js';
+import { checkBoolean, checkNumber, checkOptions } from '../optimizers/checkOption.js';
 
 /** Options of {@link exponentialDecay} (Keras `ExponentialDecay`). */
 export interface ExponentialDecayOptions {
@@ -22,6 +22,7 @@ export interface ExponentialDecayOptions {
  * const opt = sgd({ lr: exponentialDecay({ lr: 0.1, decaySteps: 100, decayRate: 0.5 }) });
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
+  checkOptions('exponentialDecay', options, ['lr', 'decaySteps', 'decayRate', 'staircase'], true);
   const lr = checkNumber('exponentialDecay.lr', options.lr, '≥ 0');
   const decaySteps = checkNumber('exponentialDecay.decaySteps', options.decaySteps, '> 0');
   const decayRate = checkNumber('exponentialDecay.decayRate', options.decayRate, '≥ 0');

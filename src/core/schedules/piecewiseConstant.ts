@@ -1,6 +1,6 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
 import type { Schedule } from '../optimizer.js';
-import { checkNumber } from '../optimizers/checkOption.js';
+import { checkNumber, checkOptions } from '../optimizers/checkOption.js';
 
 /** Options of {@link piecewiseConstant} (Keras `PiecewiseConstantDecay`). */
 export interface PiecewiseConstantOptions {
@@ -19,19 +19,24 @@ export interface PiecewiseConstantOptions {
  * const opt = sgd({ lr: piecewiseConstant({ boundaries: [100, 200], values: [0.1, 0.01, 0.001] }) });
  */
 export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
-  const { boundaries, values } = options;
-  if (!Array.isArray(values) || !Array.isArray(boundaries) || values.length !== boundaries.length + 1) {
+  const o = checkOptions('piecewiseConstant', options, ['boundaries', 'values'], true);
+  const boundaries = o.boundaries as readonly number[];
+  const values = o.values as readonly number[];
+  if (!Array.isArray(boundaries)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'piecewiseConstant.boundaries', expected: 'an array of increasing steps', received: describeTyped(boundaries) });
+  }
+  if (!Array.isArray(values) || values.length !== boundaries.length + 1) {
     throw new GradstreamError({
       code: 'invalid_config',
       path: 'piecewiseConstant.values',
-      expected: `${Array.isArray(boundaries) ? boundaries.length + 1 : 'one more than boundaries'} numbers (one more than boundaries)`,
-      received: Array.isArray(values) ? String(values.length) : typeof values,
+      expected: `${boundaries.length + 1} numbers (one more than boundaries)`,
+      received: Array.isArray(values) ? String(values.length) : describeTyped(values),
     });
   }
   for (let i = 0; i < boundaries.length; i++) {
     checkNumber(`piecewiseConstant.boundaries[${i}]`, boundaries[i], 'finite');
     if (i > 0 && !(boundaries[i]! > boundaries[i - 1]!)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `piecewiseConstant.boundaries[${i}]`, expected: `a number > ${boundaries[i - 1]}`, received: String(boundaries[i]) });
+      throw new GradstreamError({ code: 'invalid_config', path: `piecewiseConstant.boundaries[${i}]`, expected: `a number > ${boundaries[i - 1]}`, received: describeTyped(boundaries[i]) });
     }
   }
   for (let i = 0; i < values.length; i++) checkNumber(`piecewiseConstant.values[${i}]`, values[i], '≥ 0');

@@ -1,5 +1,5 @@
 import type { Schedule } from '../optimizer.js';
-import { checkInteger, checkNumber } from '../optimizers/checkOption.js';
+import { checkInteger, checkNumber, checkOptions } from '../optimizers/checkOption.js';
 
 /** Options of {@link stepDecay} (PyTorch `StepLR`). */
 export interface StepDecayOptions {
@@ -19,6 +19,7 @@ export interface StepDecayOptions {
  * const opt = sgd({ lr: stepDecay({ lr: 0.1, stepSize: 1000, factor: 0.5 }) });
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
+  checkOptions('stepDecay', options, ['lr', 'stepSize', 'factor'], true);
   const lr = checkNumber('stepDecay.lr', options.lr, '≥ 0');
   const stepSize = checkInteger('stepDecay.stepSize', options.stepSize, 1);
   const factor = checkNumber('stepDecay.factor', options.factor ?? 0.1, '≥ 0');

@@ -122,6 +122,8 @@ describe('dropout', () => {
     expect(() => dropout(1)).toThrow('dropout(rate): expected a number in [0, 1), received 1');
     expect(() => dropout(-0.1)).toThrow('dropout(rate): expected a number in [0, 1)');
     expect(() => dropout(0.5, 0)).toThrow('dropout(size): expected a positive integer');
+    expect(() => dropout('0.5' as never)).toThrow('dropout(rate): expected a number in [0, 1), received "0.5" (a string)');
+    expect(() => dropout(0.5, Object.create(null) as never)).toThrow('dropout(size): expected a positive integer (or nothing: the size of the previous layer), received an object');
     expect(() => dropout(0.5).forward([], new Float64Array(1), new Float64Array(1), 1)).toThrow('dropout: expected a size');
     expect(() => sequential([dropout(0.5)])).toThrow('layers[0]: expected a layer with a size first');
   });

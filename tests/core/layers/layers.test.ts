@@ -139,6 +139,9 @@ describe('activation layers without a size', () => {
     expect(() => relu().withSize(0)).toThrow(GradstreamError);
     expect(() => leakyRelu(Number.NaN)).toThrow(/leakyRelu\(alpha\)/);
     expect(() => elu(Infinity)).toThrow(/elu\(alpha\)/);
+    expect(() => leakyRelu('0.1' as never)).toThrow('leakyRelu(alpha): expected a finite number, received "0.1" (a string)');
+    expect(() => elu(null as never)).toThrow('elu(alpha): expected a finite number, received null');
+    expect(() => relu(Object.create(null) as never)).toThrow('relu(size): expected a positive integer (or nothing: the size of the previous layer), received an object');
   });
 
   it('skip dX when it is not wanted and have nothing to init', () => {

@@ -158,6 +158,11 @@ describe('losses: formulas and errors', () => {
     expect(l.value(new Float64Array([0.5, 3]), new Float64Array([0, 0]), 1, 2)).toBe((0.125 + 2.5) / 2);
     expect(() => huber(0)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: huber(delta): expected a finite number > 0, received 0]`);
     expect(huber().value(new Float64Array([2]), new Float64Array([0]), 1, 1)).toBe(1.5);
+    expect(() => huber('1' as never)).toThrow('huber(delta): expected a finite number > 0, received "1" (a string)');
+    expect(() => binaryCrossEntropy(null as never)).toThrow('binaryCrossEntropy: expected an options object ({ fromLogits }), received null');
+    expect(() => binaryCrossEntropy({ fromLogits: 1 } as never)).toThrow('binaryCrossEntropy.fromLogits: expected a boolean, received 1');
+    expect(() => softmaxCrossEntropy({ logits: true } as never)).toThrow('softmaxCrossEntropy.logits: expected a known option (fromLogits), received an unknown option');
+    expect(() => softmaxCrossEntropy([] as never)).toThrow('softmaxCrossEntropy: expected an options object ({ fromLogits }), received an array of length 0');
   });
 
   it('mae has a zero gradient where prediction equals target', () => {

@@ -23,6 +23,11 @@ describe('weight penalties', () => {
     expect(() => l2(-1)).toThrow('l2(l2): expected a finite number ≥ 0, received -1');
     expect(() => l1(Number.NaN)).toThrow('l1(l1): expected a finite number ≥ 0, received NaN');
     expect(() => l1l2({ l2: Number.POSITIVE_INFINITY })).toThrow('l1l2.l2: expected a finite number ≥ 0, received Infinity');
+    expect(() => l2('0.1' as never)).toThrow('l2(l2): expected a finite number ≥ 0, received "0.1" (a string)');
+    expect(() => l1(null as never)).toThrow('l1(l1): expected a finite number ≥ 0, received null');
+    expect(() => l1l2(null as never)).toThrow('l1l2: expected an options object ({ l1, l2 }), received null');
+    expect(() => l1l2({ L2: 0.1 } as never)).toThrow('l1l2.L2: expected a known option (l1, l2), received an unknown option');
+    expect(() => l1l2(Object.assign(Object.create(null) as object, { l1: {} }) as never)).toThrow('l1l2.l1: expected a finite number ≥ 0, received an object');
   });
 
   it.each([

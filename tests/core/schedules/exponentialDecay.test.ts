@@ -13,5 +13,7 @@ describe('exponentialDecay', () => {
   it('rejects bad options', () => {
     expect(() => exponentialDecay({ lr: 0.1, decaySteps: 0, decayRate: 0.5 })).toThrow('exponentialDecay.decaySteps: expected a finite number > 0, received 0');
     expect(() => exponentialDecay({ lr: 0.1, decaySteps: 1, decayRate: -0.5 })).toThrow('exponentialDecay.decayRate: expected a finite number ≥ 0, received -0.5');
+    expect(() => exponentialDecay(null as never)).toThrow('exponentialDecay: expected an options object ({ lr, decaySteps, decayRate, staircase }), received null');
+    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 1, decayRate: 0.5, staircase: 'yes' } as never)).toThrow('exponentialDecay.staircase: expected a boolean, received "yes" (a string)');
   });
 });
