@@ -1,4 +1,5 @@
 import { map, type OperatorFunction } from 'rxjs';
+import { GradstreamError, describeTyped } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { MetricFn } from '../core/metrics/metricFn.js';
 import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
@@ -13,7 +14,8 @@ export type WithMetrics = { metrics: Record<string, number> };
  * `forward`; after `update` the output still belongs to the record's step.
  *
  * Emits every record; completes and errors with its source; errors with what `fn` throws (e.g. a
- * `GradstreamError` for targets of the wrong shape).
+ * `GradstreamError` for targets of the wrong shape). Throws a `GradstreamError` at once when `name`
+ * is not a non-empty string or `fn` neither a function nor a loss.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -24,6 +26,12 @@ export type WithMetrics = { metrics: Record<string, number> };
  * // each record: r.metrics.accuracy
  */
 export function metric<R extends StepRecord & WithOutput>(name: string, fn: MetricFn | Loss): OperatorFunction<R, R & WithMetrics> {
+  if (typeof name !== 'string' || name === '') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'metric(name)', expected: 'a non-empty string (the key in record.metrics)', received: describeTyped(name) });
+  }
+  if (typeof fn !== 'function' && (typeof fn !== 'object' || fn === null || typeof (fn as Partial<Loss>).value !== 'function')) {
+    throw new GradstreamError({ code: 'invalid_config', path: `metric(${JSON.stringify(name)}).fn`, expected: 'a metric function (accuracy, rmse, r2, …) or a loss (mse(), …)', received: describeTyped(fn) });
+  }
   const f: MetricFn = typeof fn === 'function' ? fn : (p, t, rows, cols) => fn.value(p, t, rows, cols);
   return map((r) => {
     const rec = r as R & Partial<WithMetrics>;

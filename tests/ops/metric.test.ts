@@ -73,6 +73,13 @@ describe('metric', () => {
     await expect(lastValueFrom(of(rec([1], [1])).pipe(metric('x', thrower)))).rejects.toBe(boom);
   });
 
+  it('refuses a name that is not a string and a metric that is neither a function nor a loss', () => {
+    expect(() => metric(undefined as never, accuracy)).toThrow('metric(name): expected a non-empty string (the key in record.metrics), received undefined');
+    expect(() => metric('', accuracy)).toThrow('metric(name): expected a non-empty string');
+    expect(() => metric('acc', undefined as never)).toThrow('metric("acc").fn: expected a metric function (accuracy, rmse, r2, …) or a loss (mse(), …), received undefined');
+    expect(() => metric('acc', { value: 1 } as never)).toThrow('metric("acc").fn: expected a metric function (accuracy, rmse, r2, …) or a loss (mse(), …), received an object');
+  });
+
   it('completes on an empty source', async () => {
     await expect(lastValueFrom(EMPTY.pipe(metric('a', accuracy), toArray()))).resolves.toEqual([]);
   });

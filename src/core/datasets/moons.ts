@@ -1,4 +1,5 @@
-import { GradstreamError } from '../errors.js';
+import { GradstreamError, describeTyped } from '../errors.js';
+import { checkInteger, checkNumber, checkOptions } from '../optimizers/checkOption.js';
 import type { Rng } from '../rng.js';
 
 /** Options of {@link moons}. */
@@ -9,19 +10,28 @@ export interface MoonsOptions {
   readonly rng: Rng;
 }
 
+/** The most points {@link moons} makes in one call (a toy data set, built in memory). */
+const MAX_POINTS = 10_000_000;
+
 /**
  * Two interleaving half circles (scikit-learn's `make_moons`): `n` points in 2-D, alternately of
- * class 0 (upper moon) and 1 (lower moon), with one integer label per row.
+ * class 0 (upper moon) and 1 (lower moon), with one integer label per row. Errors with a
+ * `GradstreamError` naming the option when `n` is not an integer in [1, 10⁷], `noise` not a finite
+ * number ≥ 0 or `rng` not a generator.
  *
  * @example
  * import { createRng, moons } from 'gradstream';
  * const { x, y } = moons(1000, { noise: 0.15, rng: createRng(42) });
  */
 export function moons(n: number, options: MoonsOptions): { x: number[][]; y: number[] } {
-  const noise = options.noise ?? 0;
-  if (!Number.isInteger(n) || n < 1) throw new GradstreamError({ code: 'invalid_config', path: 'moons.n', expected: 'an integer ≥ 1', received: String(n) });
-  if (!(noise >= 0)) throw new GradstreamError({ code: 'invalid_config', path: 'moons.noise', expected: 'a number ≥ 0', received: String(noise) });
-  const { rng } = options;
+  checkInteger('moons.n', n, 1);
+  if (n > MAX_POINTS) throw new GradstreamError({ code: 'invalid_config', path: 'moons.n', expected: `at most ${MAX_POINTS} points`, received: String(n) });
+  const o = checkOptions('moons', options, ['noise', 'rng'], true);
+  const noise = checkNumber('moons.noise', o.noise ?? 0, '≥ 0');
+  const rng = o.rng as Rng;
+  if (typeof rng !== 'object' || rng === null || typeof rng.next !== 'function' || typeof rng.normal !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'moons.rng', expected: 'a seeded generator: createRng(seed)', received: describeTyped(rng) });
+  }
   const x: number[][] = [];
   const y: number[] = [];
   for (let i = 0; i < n; i++) {

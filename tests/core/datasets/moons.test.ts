@@ -19,6 +19,12 @@ describe('moons', () => {
 
   it('rejects bad sizes', () => {
     expect(() => moons(0, { rng: createRng(1) })).toThrow('moons.n: expected an integer ≥ 1, received 0');
-    expect(() => moons(4, { noise: -1, rng: createRng(1) })).toThrow('moons.noise: expected a number ≥ 0, received -1');
+    expect(() => moons(4, { noise: -1, rng: createRng(1) })).toThrow('moons.noise: expected a finite number ≥ 0, received -1');
+    expect(() => moons(4, { noise: Infinity, rng: createRng(1) })).toThrow('moons.noise: expected a finite number ≥ 0, received Infinity');
+    expect(() => moons('4' as never, { rng: createRng(1) })).toThrow('moons.n: expected an integer ≥ 1, received "4" (a string)');
+    expect(() => moons(2 ** 40, { rng: createRng(1) })).toThrow('moons.n: expected at most 10000000 points, received 1099511627776');
+    expect(() => moons(4, undefined as never)).toThrow('moons: expected an options object ({ noise, rng }), received undefined');
+    expect(() => moons(4, {} as never)).toThrow('moons.rng: expected a seeded generator: createRng(seed), received undefined');
+    expect(() => moons(4, { rng: createRng(1), seed: 1 } as never)).toThrow('moons.seed: expected a known option (noise, rng), received an unknown option');
   });
 });
