@@ -60,6 +60,9 @@ export type DriftDetectorOperator<R> = OperatorFunction<R, R & WithDrift> & {
  * // pipe(forward(m), loss(l), drift, gradient(m, l), update(sgd({ lr })))
  */
 export function driftDetector<R extends StepRecord>(options: DriftDetectorOptions<R>): DriftDetectorOperator<R> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'driftDetector', expected: "options with a method, e.g. { method: 'pageHinkley' }", received: describeValue(options) });
+  }
   const method = options.method;
   if (method !== 'pageHinkley' && method !== 'adwin') {
     throw new GradstreamError({ code: 'invalid_config', path: 'driftDetector.method', expected: "'pageHinkley' or 'adwin'", received: describeValue(method) });

@@ -3,6 +3,7 @@ import { GradstreamError, describeValue } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { MetricFn } from '../core/metrics/metricFn.js';
 import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
+import { checkOptions } from '../streams/checkOptions.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /** The prequential values of one metric (see {@link prequential}). */
@@ -47,12 +48,14 @@ export interface PrequentialOptions {
  * const step = pipe(forward(model), loss(l), prequential({ mae: meanAbsoluteError }, { window: 50 }), gradient(model, l), update(sgd({ lr: 0.05 })));
  * // each record: r.prequential.mae.running, r.prequential.mae.windowed
  */
-export function prequential<R extends StepRecord & WithOutput>(metrics: Readonly<Record<string, MetricFn | Loss>>, options: PrequentialOptions = {}): OperatorFunction<R, R & WithPrequential> {
+export function prequential<R extends StepRecord & WithOutput>(metrics: Readonly<Record<string, MetricFn | Loss>>, opts?: PrequentialOptions): OperatorFunction<R, R & WithPrequential> {
+  const options = checkOptions('prequential', opts);
+  checkOptions('prequential(metrics)', metrics);
   const window = options.window ?? 100;
   if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) {
     throw new GradstreamError({ code: 'invalid_config', path: 'prequential.window', expected: 'an integer ≥ 1', received: describeValue(window) });
   }
-  const names = Object.keys(metrics);
+  const names = Object.keys(metrics ?? {});
   if (names.length === 0) {
     throw new GradstreamError({ code: 'invalid_config', path: 'prequential', expected: 'at least one metric, e.g. { mae: meanAbsoluteError }', received: 'none' });
   }

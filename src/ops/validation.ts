@@ -7,6 +7,7 @@ import { NOT_READY, type BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import type { ArraysPart } from '../streams/splitArrays.js';
 import type { StepRecord } from '../streams/stepRecord.js';
+import { checkOptions } from '../streams/checkOptions.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /** Options of {@link validation}. */
@@ -51,6 +52,13 @@ export type WithValidation = { valLoss: number | undefined; valMetrics: Record<s
  * // at each epoch end: r.valLoss, r.valMetrics.accuracy
  */
 export function validation<R extends StepRecord>(model: Model, data: BatchSource | ArraysPart, options: ValidationOptions): OperatorFunction<R, R & WithValidation> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'validation', expected: 'options with a loss, e.g. { loss: mse() }', received: describeValue(options) });
+  }
+  if (typeof (model as Partial<Model> | null)?.forward !== 'function' || typeof model.createCache !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'validation(model)', expected: 'a model', received: describeValue(model) });
+  }
+  checkOptions('validation.metrics', options.metrics);
   const every = options.every ?? 'epoch';
   if (every !== 'epoch' && !(typeof every === 'number' && Number.isInteger(every) && every >= 1)) {
     throw new GradstreamError({ code: 'invalid_config', path: 'validation.every', expected: "'epoch' or an integer ≥ 1", received: describeValue(every) });

@@ -1,7 +1,8 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
 import type { DataCursor, SyncBatchReader, SyncBatchSource } from './batchSource.js';
 import type { Batch } from './stepRecord.js';
+import { checkOptions } from './checkOptions.js';
 import { rowCount, toMatrix, type MatrixInput } from './toMatrix.js';
 
 /** Options of {@link fromArrays}. */
@@ -40,7 +41,8 @@ export interface FromArraysOptions {
  * import { fromArrays } from 'gradstream';
  * const data = fromArrays([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { batchSize: 2, epochs: 100, shuffle: true, seed: 7 });
  */
-export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOptions = {}): SyncBatchSource {
+export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOptions): SyncBatchSource {
+  const options = checkOptions('fromArrays', opts);
   const rows = rowCount(x, y, options.rows, 'fromArrays');
   const X = toMatrix(x, rows, 'x');
   const Y = toMatrix(y, rows, 'y');
@@ -66,6 +68,9 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOp
       }
       seed = options.seed;
     } else if (options.rng !== undefined) {
+      if (typeof (options.rng as Partial<Rng> | null)?.nextUint32 !== 'function') {
+        throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.rng', expected: 'a generator made by createRng', received: describeValue(options.rng) });
+      }
       seed = options.rng.nextUint32();
     } else {
       throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.shuffle', expected: 'a seed or an rng to shuffle with', received: 'neither' });

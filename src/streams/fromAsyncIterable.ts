@@ -1,4 +1,5 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
+import { checkOptions } from './checkOptions.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from './batchSource.js';
 import { createReadySignal, type ReadyState } from './readySignal.js';
 import { checkPositiveInteger, createSampleQueue, type SampleOrBatch } from './sampleQueue.js';
@@ -40,7 +41,8 @@ export interface FromAsyncIterableOptions {
  * }
  * const data = fromAsyncIterable(sensor(), { batchSize: 16, readAhead: 64 });
  */
-export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Iterable<SampleOrBatch>, options: FromAsyncIterableOptions = {}): BatchSource {
+export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Iterable<SampleOrBatch>, opts?: FromAsyncIterableOptions): BatchSource {
+  const options = checkOptions('fromAsyncIterable', opts);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('fromAsyncIterable.batchSize', batchSize);
   const readAhead = options.readAhead ?? batchSize;
@@ -50,9 +52,10 @@ export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Itera
   }
   if (options.inputs !== undefined) checkPositiveInteger('fromAsyncIterable.inputs', options.inputs);
   if (options.outputs !== undefined) checkPositiveInteger('fromAsyncIterable.outputs', options.outputs);
-  const isAsync = typeof (iterable as Partial<AsyncIterable<SampleOrBatch>>)[Symbol.asyncIterator] === 'function';
-  if (!isAsync && typeof (iterable as Partial<Iterable<SampleOrBatch>>)[Symbol.iterator] !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromAsyncIterable', expected: 'an async iterable or an iterable', received: typeof iterable });
+  const it = iterable as Partial<AsyncIterable<SampleOrBatch> & Iterable<SampleOrBatch>> | null | undefined;
+  const isAsync = typeof it?.[Symbol.asyncIterator] === 'function';
+  if (!isAsync && (typeof it?.[Symbol.iterator] !== 'function' || typeof iterable === 'string')) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromAsyncIterable', expected: 'an async iterable or an iterable', received: describeValue(iterable) });
   }
 
   return {

@@ -1,6 +1,7 @@
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from './batchSource.js';
+import { checkOptions } from './checkOptions.js';
 import { createReadySignal, type ReadyState } from './readySignal.js';
 import { checkPositiveInteger, createSampleQueue, type OverflowPolicy, type SampleOrBatch } from './sampleQueue.js';
 import type { Batch } from './stepRecord.js';
@@ -54,25 +55,33 @@ export interface FromObservableOptions {
  * const data = fromObservable(samples$, { batchSize: 8, maxWaitMs: 50, buffer: { size: 1000, overflow: 'dropOldest' } });
  * samples$.next({ x: [0.5], y: [2.5] }); // from a socket, a sensor, a queue…
  */
-export function fromObservable(samples$: Observable<SampleOrBatch>, options: FromObservableOptions = {}): BatchSource {
+export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromObservableOptions): BatchSource {
+  if (typeof (samples$ as Partial<Observable<SampleOrBatch>> | null)?.subscribe !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable', expected: 'an Observable of samples', received: describeValue(samples$) });
+  }
+  const options = checkOptions('fromObservable', opts);
+  const buffer = checkOptions('fromObservable.buffer', options.buffer);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('fromObservable.batchSize', batchSize);
   const maxWaitMs = options.maxWaitMs ?? Infinity;
   if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0)) {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.maxWaitMs', expected: 'a number ≥ 0 (or Infinity)', received: describeValue(maxWaitMs) });
   }
-  const size = options.buffer?.size ?? Math.max(1024, batchSize);
+  const size = buffer.size ?? Math.max(1024, batchSize);
   checkPositiveInteger('fromObservable.buffer.size', size);
   if (size < batchSize) {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.buffer.size', expected: `at least batchSize (${batchSize})`, received: String(size) });
   }
-  const overflow = options.buffer?.overflow ?? 'error';
+  const overflow = buffer.overflow ?? 'error';
   if (overflow !== 'error' && overflow !== 'dropOldest' && overflow !== 'dropNewest') {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.buffer.overflow', expected: "'error', 'dropOldest' or 'dropNewest'", received: describeValue(overflow) });
   }
   if (options.inputs !== undefined) checkPositiveInteger('fromObservable.inputs', options.inputs);
   if (options.outputs !== undefined) checkPositiveInteger('fromObservable.outputs', options.outputs);
   const scheduler = options.scheduler ?? asyncScheduler;
+  if (typeof (scheduler as Partial<SchedulerLike> | null)?.schedule !== 'function' || typeof scheduler.now !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.scheduler', expected: 'an RxJS scheduler', received: describeValue(scheduler) });
+  }
 
   return {
     open(at?: DataCursor): BatchReader {

@@ -1,6 +1,7 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { SyncBatchSource } from './batchSource.js';
 import type { Batch } from './stepRecord.js';
+import { checkMatrix } from './toMatrix.js';
 
 /**
  * The whole data set as one batch, every step (full-batch gradient descent, as in the lesson).
@@ -28,6 +29,11 @@ export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: r
 }
 
 function toBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows: number | undefined): Batch {
+  checkMatrix(x, 'x');
+  checkMatrix(y, 'y');
+  if (rows !== undefined && !(typeof rows === 'number' && Number.isInteger(rows) && rows >= 1)) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: 'fullBatch.rows', expected: 'an integer ≥ 1', received: describeValue(rows) });
+  }
   const size = rows ?? (x instanceof Float64Array ? 1 : x.length);
   const xs = flattenRows(x, 'x', size);
   const ys = flattenRows(y, 'y', size);
@@ -49,12 +55,16 @@ function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: str
   if (m.length !== size || size === 0) {
     throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `${size} rows (at least one)`, received: String(m.length) });
   }
-  const cols = m[0]!.length;
+  const first: unknown = m[0];
+  if (!Array.isArray(first) || first.length === 0) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[0]`, expected: 'a non-empty row of numbers', received: describeValue(first) });
+  }
+  const cols = first.length;
   const out = new Float64Array(size * cols);
   for (let r = 0; r < size; r++) {
-    const row = m[r]!;
-    if (row.length !== cols) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}]`, expected: `${cols} numbers`, received: String(row.length) });
+    const row: unknown = m[r];
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}]`, expected: `${cols} numbers`, received: Array.isArray(row) ? String(row.length) : describeValue(row) });
     }
     for (let c = 0; c < cols; c++) {
       const v = row[c];

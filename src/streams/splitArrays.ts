@@ -1,5 +1,6 @@
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
+import { checkOptions } from './checkOptions.js';
 import { rowCount, toMatrix, type MatrixInput } from './toMatrix.js';
 
 /** One part of a split data set: `rows` rows of inputs `x` and targets `y`, row major. */
@@ -29,14 +30,15 @@ export interface SplitArraysOptions {
  * const { train, validation } = splitArrays([[0], [1], [2], [3], [4]], [0, 1, 0, 1, 0], { validation: 0.2, seed: 1 });
  * const data = fromArrays(train.x, train.y, { rows: train.rows, batchSize: 2 });
  */
-export function splitArrays(x: MatrixInput, y: MatrixInput, options: SplitArraysOptions = {}): { train: ArraysPart; validation: ArraysPart } {
+export function splitArrays(x: MatrixInput, y: MatrixInput, opts?: SplitArraysOptions): { train: ArraysPart; validation: ArraysPart } {
+  const options = checkOptions('splitArrays', opts);
   const rows = rowCount(x, y, options.rows, 'splitArrays');
   const X = toMatrix(x, rows, 'x');
   const Y = toMatrix(y, rows, 'y');
   const fraction = options.validation ?? 0.2;
   const held = Math.round(rows * fraction);
-  if (!(fraction > 0 && fraction < 1) || held < 1 || held >= rows) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'splitArrays.validation', expected: `a fraction in (0, 1) leaving at least one row on each side of ${rows}`, received: String(fraction) });
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1) || held < 1 || held >= rows) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'splitArrays.validation', expected: `a fraction in (0, 1) leaving at least one row on each side of ${rows}`, received: describeValue(fraction) });
   }
   const order = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;

@@ -21,11 +21,13 @@ export function isNested(m: MatrixInput): m is readonly (readonly number[])[] {
  * `rows` numbers is one column: labels). `name` prefixes error paths (`x[3][1]`).
  */
 export function toMatrix(m: MatrixInput, rows: number, name: string): Matrix {
+  checkMatrix(m, name);
   if (isNested(m)) {
     if (m.length !== rows) {
       throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `${rows} rows`, received: String(m.length) });
     }
     const cols = m[0]!.length;
+    if (cols === 0) throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[0]`, expected: 'at least one number per row', received: 'an empty row' });
     const data = new Float64Array(rows * cols);
     for (let r = 0; r < rows; r++) {
       const row = m[r]!;
@@ -60,15 +62,24 @@ function throwNotFinite(name: string, i: number, cols: number, v: unknown): neve
   throw new GradstreamError({ code: 'invalid_dataset', path: where, expected: 'a finite number', received: describeValue(v) });
 }
 
+/** Refuses anything that is not rows of numbers (nested arrays, a flat list or a Float64Array). */
+export function checkMatrix(m: unknown, name: string): asserts m is MatrixInput {
+  if (!(m instanceof Float64Array) && !Array.isArray(m)) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: 'rows of numbers (nested arrays, a flat list or a Float64Array)', received: describeValue(m) });
+  }
+}
+
 /** The number of rows of a data set: from `rows`, else from whichever input is nested. */
 export function rowCount(x: MatrixInput, y: MatrixInput, rows: number | undefined, where: string): number {
+  checkMatrix(x, 'x');
+  checkMatrix(y, 'y');
   const n = rows ?? (isNested(x) ? x.length : isNested(y) ? y.length : undefined);
   if (n === undefined || !Number.isInteger(n) || n < 1) {
     throw new GradstreamError({
       code: 'invalid_dataset',
       path: `${where}.rows`,
       expected: 'a positive integer (give `rows` when x and y are both flat)',
-      received: String(n),
+      received: describeValue(n),
     });
   }
   return n;

@@ -62,6 +62,7 @@ describe('driftDetector', () => {
     const sub = subject.pipe(driftDetector({ method: 'adwin' })).subscribe();
     sub.unsubscribe();
     expect(subject.observed).toBe(false);
+    expect(() => driftDetector(undefined as never)).toThrow("driftDetector: expected options with a method, e.g. { method: 'pageHinkley' }, received undefined");
     expect(() => driftDetector({ method: 'cusum' as 'adwin' })).toThrow(`driftDetector.method: expected 'pageHinkley' or 'adwin', received "cusum"`);
     expect(() => driftDetector({ method: 'pageHinkley', threshold: -1 })).toThrow('driftDetector.threshold');
     expect(() => driftDetector({ method: 'adwin', delta: 2 })).toThrow('driftDetector.delta');

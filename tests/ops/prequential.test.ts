@@ -107,5 +107,8 @@ describe('prequential', () => {
     expect(() => prequential({ mse: l }, { window: 0 })).toThrow('prequential.window: expected an integer ≥ 1, received 0');
     expect(() => prequential({})).toThrow('prequential: expected at least one metric, e.g. { mae: meanAbsoluteError }, received none');
     expect(() => prequential({ x: 3 as unknown as typeof bad })).toThrow(GradstreamError);
+    expect(() => prequential(undefined as never)).toThrow('prequential: expected at least one metric, e.g. { mae: meanAbsoluteError }, received none');
+    expect(() => prequential(3 as never)).toThrow('prequential(metrics): expected an options object, received 3');
+    expect(() => prequential({ mse: l }, null as never)).toThrow('prequential: expected an options object, received null');
   });
 });

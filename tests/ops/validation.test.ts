@@ -122,6 +122,9 @@ describe('validation', () => {
     const narrow = { x: new Float64Array([1, 2, 3]), y: new Float64Array([1, 2, 3]), rows: 3 };
     await expect(firstValueFrom(of(rec).pipe(validation(model, narrow, { loss: l })))).rejects.toThrow("validation.data.x: expected 2 inputs per row (the model's), received 1");
     await expect(firstValueFrom(throwError(() => new Error('up')).pipe(validation(model, narrow, { loss: l })))).rejects.toThrow('up');
+    expect(() => validation(model, narrow, null as never)).toThrow('validation: expected options with a loss, e.g. { loss: mse() }, received null');
+    expect(() => validation({} as never, narrow, { loss: l })).toThrow('validation(model): expected a model, received object');
+    expect(() => validation(model, narrow, { loss: l, metrics: 4 as never })).toThrow('validation.metrics: expected an options object, received 4');
     expect(() => validation(model, narrow, { loss: l, every: 0 })).toThrow(`validation.every: expected 'epoch' or an integer ≥ 1, received 0`);
     expect(() => validation(model, narrow, { loss: undefined as unknown as typeof l })).toThrow('validation.loss: expected a loss (e.g. mse()), received undefined');
     expect(() => validation(model, narrow, { loss: l, metrics: { bad: 3 as unknown as typeof accuracy } })).toThrow('validation.metrics.bad: expected a metric function or a loss, received 3');

@@ -100,6 +100,13 @@ describe('fromArrays', () => {
     expect(() => fromArrays([[1], [2]], [[0], [1], [2]])).toThrow(/y: expected 2 rows/);
     expect(() => fromArrays(new Float64Array(4), [0, 1, 2, 3])).toThrow(/fromArrays.rows/);
     expect(() => fromArrays(new Float64Array([1, Number.POSITIVE_INFINITY]), [0, 1], { rows: 2 })).toThrow(/x\[1\]/);
+    // Malformed arguments are refused, not crashed on
+    expect(() => fromArrays(undefined as never, [0])).toThrow('x: expected rows of numbers (nested arrays, a flat list or a Float64Array), received undefined');
+    expect(() => fromArrays([[1]], 'abc' as never)).toThrow('y: expected rows of numbers (nested arrays, a flat list or a Float64Array), received "abc"');
+    expect(() => fromArrays([[1]], [0], null as never)).toThrow('fromArrays: expected an options object, received null');
+    expect(() => fromArrays([[]], [0])).toThrow('x[0]: expected at least one number per row, received an empty row');
+    expect(() => fromArrays(X, Y, { shuffle: true, rng: {} as never })).toThrow('fromArrays.rng: expected a generator made by createRng, received object');
+    expect(() => fromArrays([1, 2], [3, 4], { rows: '2' as never })).toThrow('fromArrays.rows: expected a positive integer (give `rows` when x and y are both flat), received "2"');
     // Flat lists are checked before conversion: no null → 0, "3" → 3, true → 1 (issue 7, item 6).
     const flat = (v: unknown): number[] => [1, 2, v, 4] as number[];
     expect(() => fromArrays(flat(null), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received null');

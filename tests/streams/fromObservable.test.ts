@@ -185,6 +185,10 @@ describe('fromObservable', () => {
     expect(() => fromObservable(subject, { buffer: { overflow: 'drop' as 'error' } })).toThrow(`fromObservable.buffer.overflow: expected 'error', 'dropOldest' or 'dropNewest', received "drop"`);
     expect(() => fromObservable(subject, { inputs: 1.5 })).toThrow('fromObservable.inputs');
     expect(() => fromObservable(subject, { outputs: 0 })).toThrow('fromObservable.outputs');
+    expect(() => fromObservable(3 as never)).toThrow('fromObservable: expected an Observable of samples, received 3');
+    expect(() => fromObservable(subject, [] as never)).toThrow('fromObservable: expected an options object, received an array of length 0');
+    expect(() => fromObservable(subject, { buffer: 5 as never })).toThrow('fromObservable.buffer: expected an options object, received 5');
+    expect(() => fromObservable(subject, { scheduler: {} as never })).toThrow('fromObservable.scheduler: expected an RxJS scheduler, received object');
   });
 });
 
