@@ -79,6 +79,12 @@ export const lecunNormal: Initializer = (out, fanIn, _fanOut, rng) => {
  * const layer = dense(2, 1, { init: fromValues([[0.5], [-0.25]]), biasInit: fromValues([0.1]) });
  */
 export function fromValues(values: ArrayLike<number> | readonly (readonly number[])[], path = 'fromValues', size?: number): Initializer {
+  if (typeof path !== 'string') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromValues(path)', expected: 'a string (where errors say the values came from)', received: describeTyped(path) });
+  }
+  if (size !== undefined && !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'fromValues(size)', expected: 'an integer ≥ 0 (the number of values), or nothing', received: describeTyped(size) });
+  }
   const flat = flattenValues(values, path);
   if (size !== undefined && flat.length !== size) throwCount(path, size, flat.length);
   return (out) => {

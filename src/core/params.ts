@@ -129,7 +129,7 @@ export function param(params: Params, name: string): Float64Array {
  * number (a `GradstreamError` names the tensor and index otherwise).
  */
 export function paramsFrom(layout: ParamLayout, values: Readonly<Record<string, ArrayLike<number> | readonly (readonly number[])[]>>): Params {
-  checkLayout(layout);
+  checkParamLayout('paramsFrom(layout)', layout);
   if (typeof values !== 'object' || values === null || Array.isArray(values) || ArrayBuffer.isView(values)) {
     throw new GradstreamError({ code: 'invalid_value', path: 'params', expected: `an object of tensors by name (${layout.names.map((n) => JSON.stringify(n)).join(', ')})`, received: describeTyped(values) });
   }
@@ -148,8 +148,12 @@ export function paramsFrom(layout: ParamLayout, values: Readonly<Record<string, 
   return params;
 }
 
-/** Throws unless `layout` has the shape of a {@link ParamLayout} (as `paramLayout` and `model.layout` give). */
-function checkLayout(layout: unknown): asserts layout is ParamLayout {
+/**
+ * Throws a `GradstreamError` naming `path` unless `layout` has the shape of a {@link ParamLayout}
+ * (as `paramLayout` and `model.layout` give): names, shapes, offsets and sizes of one length, and
+ * a size.
+ */
+export function checkParamLayout(path: string, layout: unknown): asserts layout is ParamLayout {
   const l = layout as Partial<ParamLayout> | null;
   const ok =
     typeof l === 'object' &&
@@ -164,9 +168,10 @@ function checkLayout(layout: unknown): asserts layout is ParamLayout {
     typeof l.size === 'number' &&
     Number.isSafeInteger(l.size) &&
     l.size >= 0 &&
+    typeof l.trainableSize === 'number' &&
     l.shapes.every((s) => Array.isArray(s));
   if (!ok) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'paramsFrom(layout)', expected: 'a parameter layout (model.layout, or paramLayout([...]))', received: describeTyped(layout) });
+    throw new GradstreamError({ code: 'invalid_value', path, expected: 'a parameter layout (model.layout, or paramLayout([...]))', received: describeTyped(layout) });
   }
 }
 

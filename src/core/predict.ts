@@ -1,4 +1,5 @@
 import { GradstreamError, describeTyped } from './errors.js';
+import { checkModel } from './checkModel.js';
 import { INFERENCE } from './layer.js';
 import type { Model } from './model.js';
 import type { ParamLayout, Params } from './params.js';
@@ -15,7 +16,7 @@ import type { ParamLayout, Params } from './params.js';
  * const out = predict(model, model.init(createRng(1)), [[0, 1], [1, 0]]); // 2 outputs
  */
 export function predict(model: Model, params: Params, x: Readonly<Float64Array> | readonly (readonly number[])[], rows?: number): Float64Array {
-  checkModel(model);
+  checkModel('predict(model)', model);
   checkParams(model, params);
   const inputs = model.inputs;
   let flat: Float64Array;
@@ -49,24 +50,6 @@ export function predict(model: Model, params: Params, x: Readonly<Float64Array> 
 
 function throwValue(path: string, v: unknown): never {
   throw new GradstreamError({ code: 'invalid_value', path, expected: 'a finite number', received: describeTyped(v) });
-}
-
-/** Throws unless `model` has the shape of a {@link Model} (sizes, a layout, createCache and forward). */
-function checkModel(model: unknown): asserts model is Model {
-  const m = model as Partial<Model> | null;
-  const ok =
-    typeof m === 'object' &&
-    m !== null &&
-    typeof m.inputs === 'number' &&
-    Number.isSafeInteger(m.inputs) &&
-    m.inputs >= 1 &&
-    typeof m.layout === 'object' &&
-    m.layout !== null &&
-    typeof m.createCache === 'function' &&
-    typeof m.forward === 'function';
-  if (!ok) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'predict(model)', expected: 'a model (sequential([...]) or modelFromConfig(…).model)', received: describeTyped(model) });
-  }
 }
 
 /** Throws unless `params` are parameters of `model`'s layout (the same names and shapes). */

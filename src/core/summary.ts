@@ -1,3 +1,5 @@
+import { checkModel } from './checkModel.js';
+import { GradstreamError, describeTyped } from './errors.js';
 import type { Layer } from './layer.js';
 import type { Model } from './model.js';
 import { describeLayer } from './sequential.js';
@@ -6,7 +8,8 @@ import { describeLayer } from './sequential.js';
  * A text table of a model: one line per layer (index, layer, output shape, parameter count and
  * the parameter names), then the total (and how many of them are non-trainable model state, such
  * as batch normalization's moving statistics). Models without a `layers` list (not made by
- * `sequential`) show their input and output sizes only.
+ * `sequential`) show their input and output sizes only. Throws a `GradstreamError` when `model` is
+ * not a model.
  *
  * @example
  * import { dense, relu, sequential, summary } from 'gradstream';
@@ -17,6 +20,10 @@ import { describeLayer } from './sequential.js';
  * // total: 101770 parameters; input [batch, 784] → output [batch, 10]
  */
 export function summary(model: Model & { readonly layers?: readonly Layer[] }): string {
+  checkModel('summary(model)', model);
+  if (model.layers !== undefined && !Array.isArray(model.layers)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'summary(model).layers', expected: 'an array of layers (or nothing)', received: describeTyped(model.layers) });
+  }
   const header = ['#', 'layer', 'output', 'params', 'names'];
   const lines: string[][] = [header];
   const { names, shapes, sizes } = model.layout;

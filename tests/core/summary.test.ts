@@ -17,6 +17,12 @@ describe('summary', () => {
     const { layers: _layers, ...bare } = sequential([dense(2, 3)]);
     expect(summary(bare as Model)).toBe('#  layer  output  params  names\ntotal: 9 parameters; input [batch, 2] → output [batch, 3]');
   });
+
+  it('refuses what is not a model', () => {
+    expect(() => summary(undefined as never)).toThrow('summary(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
+    expect(() => summary({ ...sequential([dense(2, 3)]), layout: null } as never)).toThrow('summary(model).layout: expected a parameter layout (model.layout, or paramLayout([...])), received null');
+    expect(() => summary({ ...sequential([dense(2, 3)]), layers: 'dense' } as never)).toThrow('summary(model).layers: expected an array of layers (or nothing), received "dense" (a string)');
+  });
 });
 
 describe('summary of a model with state', () => {

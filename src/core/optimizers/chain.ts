@@ -1,7 +1,9 @@
+import { GradstreamError, describeTyped } from '../errors.js';
 import type { GradientTransformation, OptState } from '../optimizer.js';
 
 /**
- * Applies transformations in order; the state is the array of their states.
+ * Applies transformations in order; the state is the array of their states. Throws a
+ * `GradstreamError` when an argument is not a transformation.
  *
  * @example
  * import { chain, scaleByLearningRate } from 'gradstream';
@@ -9,6 +11,12 @@ import type { GradientTransformation, OptState } from '../optimizer.js';
  */
 export function chain(...transforms: readonly GradientTransformation[]): GradientTransformation<OptState[]> {
   const ts = transforms;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i] as Partial<GradientTransformation> | null | undefined;
+    if (typeof t !== 'object' || t === null || typeof t.init !== 'function' || typeof t.update !== 'function') {
+      throw new GradstreamError({ code: 'invalid_config', path: `chain(transforms)[${i}]`, expected: 'a gradient transformation { init, update } (scaleByAdam(), clipByGlobalNorm(1), sgd(), …)', received: describeTyped(t) });
+    }
+  }
   return {
     init: (params) => ts.map((t) => t.init(params)),
     update(updates, state, params) {

@@ -162,4 +162,9 @@ describe('chain', () => {
     expectClose(u, [0.05, -0.025], 1e-15);
     expect(chain(clipByValue(1)).learningRate!([{}])).toBeUndefined();
   });
+
+  it('refuses an argument that is not a transformation', () => {
+    expect(() => chain(clipByValue(1), undefined as never)).toThrow('chain(transforms)[1]: expected a gradient transformation { init, update } (scaleByAdam(), clipByGlobalNorm(1), sgd(), …), received undefined');
+    expect(() => chain({ init: () => ({}) } as never)).toThrow('chain(transforms)[0]: expected a gradient transformation');
+  });
 });
