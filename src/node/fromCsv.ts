@@ -3,6 +3,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { createLabelEncoder, notANumber, parseDecimal, planColumns, unknownClass, type ColumnOptions } from './columns.js';
 import { fileSettings, fileSource, type FileSourceOptions, type RowStream } from './fileSource.js';
+import { checkOptions } from '../streams/checkOptions.js';
 import { csvError, csvRows } from './csvRows.js';
 import { fileInfo, type FileBatchSource } from './fileBatchSource.js';
 
@@ -33,7 +34,8 @@ export interface FromCsvOptions extends FileSourceOptions, ColumnOptions {
  * const data = fromCsv('iris.csv', { label: 'species', batchSize: 16, epochs: 50, shuffle: true, seed: 1 });
  * data.classes(); // ['setosa', 'versicolor', 'virginica'] once read
  */
-export function fromCsv(path: string, options: FromCsvOptions = {} as FromCsvOptions): FileBatchSource {
+export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
+  const options = checkOptions('fromCsv', opts);
   if (typeof path !== 'string' || path.length === 0) {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromCsv.path', expected: 'a file path', received: describeValue(path) });
   }

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GradstreamError, describeValue } from '../core/errors.js';
+import { checkOptions } from '../streams/checkOptions.js';
 import { createLabelEncoder, notANumber, planColumns, unknownClass, type ColumnOptions } from './columns.js';
 import { fileInfo, type FileBatchSource } from './fileBatchSource.js';
 import { fileSettings, fileSource, type FileSourceOptions, type RowStream } from './fileSource.js';
@@ -29,7 +30,8 @@ export interface FromJsonlOptions extends FileSourceOptions, ColumnOptions {
  * import { fromJsonl } from 'gradstream/node';
  * const data = fromJsonl('events.jsonl', { features: ['x1', 'x2'], targets: ['y'], batchSize: 64, epochs: 3 });
  */
-export function fromJsonl(path: string, options: FromJsonlOptions = {} as FromJsonlOptions): FileBatchSource {
+export function fromJsonl(path: string, opts?: FromJsonlOptions): FileBatchSource {
+  const options = checkOptions('fromJsonl', opts);
   if (typeof path !== 'string' || path.length === 0) {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromJsonl.path', expected: 'a file path', received: describeValue(path) });
   }

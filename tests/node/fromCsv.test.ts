@@ -98,6 +98,7 @@ describe('fromCsv', () => {
     expect(() => fromCsv(ok, { features: ['agee'], targets: ['y'] })).toThrow(`${ok}, fromCsv.features: expected one of the file's columns "age", "income", "y", received an unknown column "agee"`);
     expect(() => fromCsv(ok, { targets: ['z'] })).toThrow('received an unknown column "z"');
     expect(() => fromCsv(ok, { header: false, targets: [7] })).toThrow(`${ok}, fromCsv.targets: expected a column index in [0, 3), received 7`);
+    expect(() => fromCsv(ok, null as never)).toThrow('fromCsv: expected an options object, received null');
     expect(() => fromCsv(ok, {})).toThrow('fromCsv.targets: expected targets (numeric columns) or label (a categorical column), received neither');
     expect(() => fromCsv(ok, { targets: ['y'], label: 'y' })).toThrow('fromCsv.label: expected either targets or label, received both');
     expect(() => fromCsv(ok, { features: ['age', 'y'], targets: ['y'] })).toThrow('fromCsv.features: expected each column used once (as a feature, a target or the label), received column "y" twice');

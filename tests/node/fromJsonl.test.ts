@@ -64,6 +64,7 @@ describe('fromJsonl', () => {
     const notObject = file('42\n');
     expect(() => fromJsonl(notObject, { targets: ['y'] })).toThrow(`${notObject} row 1: expected a JSON object, received "42"`);
     expect(() => fromJsonl(join(dir, 'nope.jsonl'), { targets: ['y'] })).toThrow(/fromJsonl.path: expected a readable file/);
+    expect(() => fromJsonl(ok, 7 as never)).toThrow('fromJsonl: expected an options object, received 7');
     expect(() => fromJsonl('', { targets: ['y'] })).toThrow('fromJsonl.path: expected a file path, received ""');
   });
 });
