@@ -112,7 +112,7 @@ describe('gradient with workers', () => {
   beforeAll(async () => {
     single = await run(null);
     two = await run(2);
-  });
+  }, 60_000); // threads start in each run: slow on a busy machine
 
   it('covers batches of 16 and the last partial batch of 2 rows', () => {
     expect(single.sizes).toEqual([16, 16, 16, 2, 16, 16, 16, 2, 16, 16]);
