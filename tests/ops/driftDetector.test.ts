@@ -3,12 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { createStepRecord, driftDetector, paramsFrom, dense, sequential, type DriftEvent, type StepRecord } from '../../src/index.js';
 import { noisy } from '../helpers/noisy.js';
 
+import { keepsOperatorContract } from '../helpers/operatorContract.js';
+
 const model = sequential([dense(1, 1, { bias: false })]);
 const batch = { x: new Float64Array([1]), y: new Float64Array([1]), size: 1 };
 /** Records of successive steps whose loss is `values[i]`. */
 function records(values: readonly number[]): StepRecord[] {
   return values.map((loss, i) => createStepRecord(paramsFrom(model.layout, { '0.W': [0] }), batch, { step: i, batchIndex: i, loss }));
 }
+
+describe('driftDetector keeps the operator contract', () => {
+  keepsOperatorContract(
+    () => driftDetector({ method: 'adwin', monitor: (r) => r.step }),
+    () =>
+      driftDetector({
+        method: 'pageHinkley',
+        monitor: () => {
+          throw new Error('user monitor');
+        },
+      }),
+    'user monitor',
+  );
+});
 
 describe('driftDetector', () => {
   it('marks the record of a detection and emits it on drift$ (Page-Hinkley on the loss)', async () => {

@@ -21,9 +21,28 @@ import {
   type StepRecord,
 } from '../../src/index.js';
 
+import { keepsOperatorContract } from '../helpers/operatorContract.js';
+import { evaluate } from '../helpers/records.js';
+
 const model = sequential([dense(1, 1, { bias: false })]);
 const l = mse();
 const w0 = (): ReturnType<typeof paramsFrom> => paramsFrom(model.layout, { '0.W': [0] });
+
+describe('prequential keeps the operator contract', () => {
+  keepsOperatorContract(
+    () => pipe(evaluate, prequential({ mse: mse() })),
+    () =>
+      pipe(
+        evaluate,
+        prequential({
+          bad: () => {
+            throw new Error('user metric');
+          },
+        }),
+      ),
+    'user metric',
+  );
+});
 
 describe('prequential', () => {
   it('scores each batch with the weights before its update (a hand-computed test-then-train sequence)', async () => {

@@ -26,6 +26,27 @@ import {
   type Params,
 } from '../../src/index.js';
 
+import { keepsOperatorContract } from '../helpers/operatorContract.js';
+import { seedModel, seedLoss } from '../helpers/seed.js';
+
+describe('validation keeps the operator contract', () => {
+  const held = { x: new Float64Array([1, 2, 3, 4]), y: new Float64Array([2, 3, 4, 5]), rows: 1 };
+  keepsOperatorContract(
+    () => validation(seedModel, held, { loss: seedLoss, every: 1 }),
+    () =>
+      validation(seedModel, held, {
+        loss: seedLoss,
+        every: 1,
+        metrics: {
+          bad: () => {
+            throw new Error('user metric');
+          },
+        },
+      }),
+    'user metric',
+  );
+});
+
 const X = Array.from({ length: 30 }, (_, i) => [i / 30, ((i * 7) % 30) / 30]);
 const Y = X.map(([a, b]) => [2 * a! - b! + 0.5]);
 
