@@ -1,5 +1,7 @@
 import { defer, map, Observable, pipe, type OperatorFunction } from 'rxjs';
-import { GradstreamError } from '../core/errors.js';
+import { checkLoss } from '../core/checkLoss.js';
+import { checkModel } from '../core/checkModel.js';
+import { GradstreamError, describeTyped } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import { createParams, type Params } from '../core/params.js';
@@ -56,6 +58,7 @@ export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
  * threads are unavailable (no `SharedArrayBuffer`, or a browser's main thread) it warns once and
  * computes on this thread.
  *
+ * Throws a `GradstreamError` at once when `model` is not a model or `lossFn` not a loss.
  * Errors with a `GradstreamError` when `workers` is not an integer ≥ 1, when the model or loss
  * has no config and no `replica` is given, or when the model has dropout or batch normalization.
  *
@@ -70,10 +73,15 @@ export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
 export function gradient<R extends StepRecord & WithOutput>(model: Model, lossFn: Loss): OperatorFunction<R, R & WithGrads>;
 export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, options: GradientOptions): OperatorFunction<R, R & WithParallelStep>;
 export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, options?: GradientOptions): OperatorFunction<R, R & WithParallelStep> {
+  checkModel('gradient(model)', model);
+  checkLoss('gradient(lossFn)', lossFn);
   if (options === undefined) return backprop(model, lossFn) as unknown as OperatorFunction<R, R & WithParallelStep>;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'gradient(options)', expected: 'an options object ({ workers, replica, logger, startTimeoutMs })', received: describeTyped(options) });
+  }
   const workers = options.workers;
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'gradient.workers', expected: 'an integer ≥ 1', received: String(workers) });
+    throw new GradstreamError({ code: 'invalid_config', path: 'gradient.workers', expected: 'an integer ≥ 1', received: describeTyped(workers) });
   }
   checkShardable(model, 'gradient.model');
   const spec = replicaSpec(model, lossFn, options);
@@ -181,5 +189,12 @@ function replicaSpec(model: Model, lossFn: Loss, options: GradientOptions): Repl
   if (typeof toConfig !== 'function' || lossFn.toConfig === undefined) {
     throw new GradstreamError({ code: 'invalid_config', path: 'gradient.replica', expected: 'a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }', received: typeof toConfig !== 'function' ? 'a model without toConfig' : 'a loss without toConfig' });
   }
-  return { kind: 'config', model: toConfig.call(model), loss: lossFn.toConfig() };
+  let config: unknown;
+  try {
+    config = toConfig.call(model);
+  } catch (e: unknown) {
+    if (!(e instanceof GradstreamError)) throw e;
+    throw new GradstreamError({ code: 'invalid_config', path: 'gradient.replica', expected: 'a model whose layers all have a config, or options.replica { module, export }', received: `a model that cannot be saved as config (${e.message})` });
+  }
+  return { kind: 'config', model: config, loss: lossFn.toConfig() };
 }
