@@ -34,4 +34,12 @@ describe('gradient (the operator)', () => {
       }
     }
   });
+
+  it('refuses what is not a model, a loss or an options object, at once', () => {
+    const model = sequential([dense(2, 1)]);
+    expect(() => gradient(undefined as never, mse())).toThrow('gradient(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
+    expect(() => gradient(model, 'mse' as never)).toThrow('gradient(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)');
+    expect(() => gradient(model, mse(), null as never)).toThrow('gradient(options): expected an options object ({ workers, replica, logger, startTimeoutMs }), received null');
+    expect(() => gradient(model, mse(), { workers: '2' } as never)).toThrow('gradient.workers: expected an integer ≥ 1, received "2" (a string)');
+  });
 });
