@@ -7,6 +7,8 @@ interface WebWorker {
   onerror: ((event: { message?: string }) => void) | null;
 }
 type WebWorkerConstructor = new (url: URL, options: { type: 'module'; name?: string }) => WebWorker;
+// The browser's global (absent from this project's type libraries).
+declare const Worker: WebWorkerConstructor;
 
 /**
  * Starts the replica threads in a browser: one module Web Worker per replica (the page must be
@@ -15,13 +17,14 @@ type WebWorkerConstructor = new (url: URL, options: { type: 'module'; name?: str
  * loop, or by the start timeout.
  */
 export const startWebThreads: StartThreads = (init): ReplicaThreads => {
-  const W = (globalThis as { Worker?: WebWorkerConstructor }).Worker;
-  if (W === undefined) throw new Error('gradstream: Web Workers are not available here');
+  if (typeof (globalThis as { Worker?: unknown }).Worker !== 'function') throw new Error('gradstream: Web Workers are not available here');
   const control = new Int32Array(init.control);
   const errors = new Uint8Array(init.errors);
   const workers: WebWorker[] = [];
   for (let index = 0; index < init.workers; index++) {
-    const w = new W(new URL('./webReplica.js', import.meta.url), { type: 'module', name: `gradstream replica ${index}` });
+    // written literally as `new Worker(new URL(…, import.meta.url))` so that bundlers (Vite, webpack,
+    // esbuild with a plugin) find the replica's entry and emit it beside the bundle
+    const w = new Worker(new URL('./webReplica.js', import.meta.url), { type: 'module', name: `gradstream replica ${index}` });
     w.onerror = (event) => void writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} failed: ${event.message ?? 'error'}`), index));
     w.postMessage({ type: 'init', init: { ...init, index } });
     workers.push(w);
