@@ -196,7 +196,7 @@ el('moons-start').addEventListener('click', () => {
           data: fromArrays(x, y, { batchSize: 32, epochs: 500, shuffle: true, seed: 2 }),
           rng: createRng(3),
           sinks: [keep, earlyStopping({ lossBelow })],
-          ...(speed === 'sliced' ? { scheduler: 'sliced' as const } : { scheduler: animationFrameScheduler, sliceSteps: Number(speed) }),
+          ...(speed === 'sliced' ? { scheduler: 'sliced' as const, sliceMs: 4 } : { scheduler: animationFrameScheduler, sliceSteps: Number(speed) }),
         });
   state.moons = training;
   state.moonsSteps = [];

@@ -48,7 +48,7 @@ describe('browser example (Chromium)', () => {
   it('trains the moons classifier to the threshold while clicks are handled within 100 ms', async () => {
     // a heavier network and a lower threshold: a few seconds of training at full speed
     const { page, errors } = await open('?hidden=256&lossBelow=0.0001');
-    await page.locator('#moons-speed').selectOption('sliced'); // full speed, 8 ms slices
+    await page.locator('#moons-speed').selectOption('sliced'); // full speed, 4 ms slices
     await page.locator('#moons-start').click();
     const delays: number[] = [];
     while ((await page.locator('#moons-stop-reason').textContent()) === '–') {
