@@ -33,6 +33,7 @@ export interface FromAsyncIterableOptions {
  * sample on a bad one. When the run ends early the iterator's `return()` is called (a generator's
  * `finally` runs, `events.on` removes its listener). A plain iterable is read synchronously (the
  * loop never waits). Batches are buffers made once and refilled.
+ * The cursor counts batches (`epoch` 0); resuming does not replay an iterable.
  *
  * @example
  * import { fromAsyncIterable } from 'gradstream';
