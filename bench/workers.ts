@@ -127,8 +127,21 @@ const workers = Math.max(2, ...workerCounts);
 console.log(`\ncost per step with ${workers} workers (pool driven directly, 200 steps after 20 warm-up steps)`);
 console.log('batch   step ms   copy ms   compute ms (slowest replica)   barrier wait ms   reduce ms   sync+reduce ms (step − copy − compute)');
 for (const batch of batches) {
-  const pool = startReplicaPool({ workers, model, spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() }, start: startNodeThreads });
   const params = init;
+  // the same gradient step on this thread (forward, loss gradient, backward; no optimizer)
+  const cache = model.createCache(batch);
+  const dPred = new Float64Array(batch * OUT);
+  const g1 = model.init(createRng(1));
+  const oneStep = (): void => {
+    const out = model.forward(params, x.subarray(0, batch * IN), cache, { training: true });
+    ce.grad(dPred, out, y.subarray(0, batch), batch, OUT);
+    model.backward(params, cache, dPred, g1);
+  };
+  for (let i = 0; i < 20; i++) oneStep();
+  const ts = performance.now();
+  for (let i = 0; i < 200; i++) oneStep();
+  const single = (performance.now() - ts) / 200;
+  const pool = startReplicaPool({ workers, model, spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() }, start: startNodeThreads });
   const bx = x.subarray(0, batch * IN);
   const by = y.subarray(0, batch);
   const b = { x: bx, y: by, size: batch };
@@ -145,6 +158,10 @@ for (const batch of batches) {
   const barrier = Math.max(...s1.barrierMs.map((v, i) => (v - s0.barrierMs[i]!) / steps));
   const reduce = Math.max(...s1.reduceMs.map((v, i) => (v - s0.reduceMs[i]!) / steps));
   console.log(`${String(batch).padEnd(7)} ${wall.toFixed(3).padStart(7)}   ${copy.toFixed(3).padStart(7)}   ${compute.toFixed(3).padStart(28)}   ${barrier.toFixed(3).padStart(15)}   ${reduce.toFixed(3).padStart(9)}   ${(wall - copy - compute).toFixed(3).padStart(8)}`);
+  console.log(
+    `        one thread, same gradient step: ${single.toFixed(3)} ms → measured speedup ${(single / wall).toFixed(2)}×; ` +
+      `without barrier waits (idle-machine estimate: slowest shard + copies + reduction) ${(single / (compute + copy + reduce)).toFixed(2)}×`,
+  );
 }
 
 // When it does not pay: the seed lesson's 4×4 linear layer (one row, MSE, SGD).
