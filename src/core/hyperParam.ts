@@ -58,7 +58,8 @@ export function isHyperParam(x: unknown): x is HyperParam {
  * else (`"abc"`, `NaN`, `-1` below the range, `null`) leaves the cell at its last good value.
  *
  * Returns `undefined` when the value was written, else the `GradstreamError` (`invalid_value`,
- * at `path`) describing the refusal — it never throws, so a bad input cannot end a training run.
+ * at `path`) describing the refusal — it never throws for a bad value, so a bad input cannot end a
+ * training run (only a `cell`, `path` or `fallbackMin` of the wrong type, a programming error, throws).
  *
  * @example
  * import { hyperParam, setHyperParam } from 'gradstream';
@@ -67,6 +68,15 @@ export function isHyperParam(x: unknown): x is HyperParam {
  * setHyperParam(lr, 'abc');   // GradstreamError "lr: expected a finite number, received \"abc\""; lr.value stays 0.001
  */
 export function setHyperParam(cell: HyperParam, value: unknown, path = 'hyperParam', fallbackMin?: number): GradstreamError | undefined {
+  if (!isHyperParam(cell)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'setHyperParam(cell)', expected: 'a hyperParam cell (hyperParam(0.01))', received: describeTyped(cell) });
+  }
+  if (typeof path !== 'string') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'setHyperParam(path)', expected: 'a string (where the value came from)', received: describeTyped(path) });
+  }
+  if (fallbackMin !== undefined && (typeof fallbackMin !== 'number' || Number.isNaN(fallbackMin))) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'setHyperParam(fallbackMin)', expected: 'a number or nothing', received: describeTyped(fallbackMin) });
+  }
   let v: number;
   if (typeof value === 'number') v = value;
   else if (typeof value === 'string' && value.trim() !== '') v = Number(value);

@@ -86,8 +86,20 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
   return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size, trainable: Object.freeze(trainable), trainableSize });
 }
 
-/** Allocates zero-filled parameters (or wraps `data`, which must have `layout.size` elements). */
-export function createParams(layout: ParamLayout, data: Float64Array = new Float64Array(layout.size)): Params {
+/**
+ * Allocates zero-filled parameters (or wraps `data`, a `Float64Array` of `layout.size` elements).
+ * Throws a `GradstreamError` when `layout` is not a layout or `data` does not fit it.
+ */
+export function createParams(layout: ParamLayout, data?: Float64Array): Params {
+  checkParamLayout('createParams(layout)', layout);
+  if (data !== undefined && !(data instanceof Float64Array)) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'params.data', expected: `a Float64Array of ${layout.size} numbers`, received: describeTyped(data) });
+  }
+  return wrapParams(layout, data ?? new Float64Array(layout.size));
+}
+
+/** {@link createParams} for a layout known to be one (no check of the layout). */
+function wrapParams(layout: ParamLayout, data: Float64Array): Params {
   if (data.length !== layout.size) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'params.data', expected: `${layout.size} numbers`, received: String(data.length) });
   }
@@ -97,7 +109,7 @@ export function createParams(layout: ParamLayout, data: Float64Array = new Float
 
 /** A deep copy: same layout, fresh buffer. */
 export function cloneParams(params: Params): Params {
-  return createParams(params.layout, params.data.slice());
+  return wrapParams(params.layout, params.data.slice());
 }
 
 /** Copies `src` into `out` (same layout size) and returns `out`. */

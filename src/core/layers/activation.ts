@@ -37,6 +37,15 @@ export interface ActivationKernels {
  * config data.
  */
 export function activationLayer(kind: string, size: number | undefined, kernels: ActivationKernels, config?: ActivationLayerConfig): ActivationLayer {
+  if (typeof kind !== 'string' || kind === '') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'activationLayer(kind)', expected: 'a non-empty name (e.g. "swish")', received: describeTyped(kind) });
+  }
+  if (typeof kernels !== 'object' || kernels === null || typeof kernels.forward !== 'function' || typeof kernels.backward !== 'function') {
+    throw new GradstreamError({ code: 'invalid_config', path: `activationLayer(${JSON.stringify(kind)}).kernels`, expected: 'an object with forward and backward functions', received: describeTyped(kernels) });
+  }
+  if (config !== undefined && (typeof config !== 'object' || config === null || typeof config.type !== 'string')) {
+    throw new GradstreamError({ code: 'invalid_config', path: `activationLayer(${JSON.stringify(kind)}).config`, expected: 'a layer config ({ type: … }) or nothing', received: describeTyped(config) });
+  }
   const n = size ?? 0;
   if (size !== undefined && !isLayerSize(size)) {
     throw new GradstreamError({ code: 'invalid_shape', path: `${kind}(size)`, expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   GradstreamError,
+  activationLayer,
   createRng,
   dense,
   elu,
@@ -141,6 +142,10 @@ describe('activation layers without a size', () => {
     expect(() => elu(Infinity)).toThrow(/elu\(alpha\)/);
     expect(() => leakyRelu('0.1' as never)).toThrow('leakyRelu(alpha): expected a finite number, received "0.1" (a string)');
     expect(() => elu(null as never)).toThrow('elu(alpha): expected a finite number, received null');
+    const kernels = { forward() {}, backward() {} };
+    expect(() => activationLayer(3 as never, 2, kernels)).toThrow('activationLayer(kind): expected a non-empty name (e.g. "swish"), received 3');
+    expect(() => activationLayer('swish', 2, { forward() {} } as never)).toThrow('activationLayer("swish").kernels: expected an object with forward and backward functions, received an object');
+    expect(() => activationLayer('swish', 2, kernels, 'swish' as never)).toThrow('activationLayer("swish").config: expected a layer config ({ type: … }) or nothing, received "swish" (a string)');
     expect(() => relu(Object.create(null) as never)).toThrow('relu(size): expected a positive integer (or nothing: the size of the previous layer), received an object');
   });
 
