@@ -30,6 +30,12 @@ export interface GradientTransformation<S extends OptState = OptState> {
   update(updates: Float64Array, state: S, params: Params): void;
   /** The learning rate the next `update` will use, for transformations that have one. */
   learningRate?(state: S): number | undefined;
+  /**
+   * Optional fast path: computes the update and adds it to `params` in one pass (what `update`
+   * then `applyUpdates` would do, bit for bit), advancing `state`. Returns false, having changed
+   * nothing, when it cannot (then the caller runs `update` and `applyUpdates`).
+   */
+  fusedApply?(grads: Float64Array, state: S, params: Params): boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { defer, map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { stepStage } from './stepStage.js';
 import type { Rng } from '../core/rng.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import type { ParamLayout } from '../core/params.js';
@@ -25,34 +26,33 @@ import type { WithPenalty } from './loss.js';
  * const step = pipe(forward(model));
  */
 export function forward<R extends StepRecord>(model: Model): OperatorFunction<R, R & WithOutput> {
-  return (source) =>
-    defer(() => {
-      const caches = new Map<number, ForwardCache>();
-      let last: ForwardCache | null = null; // the cache of the previous step: the usual hit
-      const mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
-      const penalized = model.penalty !== undefined;
-      let checkedLayout: ParamLayout | null = null; // the params' layout, checked against the model's once
-      return source.pipe(
-        map((r) => {
-          if (r.params.layout !== checkedLayout) {
-            checkParamsLayout(model.layout, r.params.layout);
-            checkedLayout = r.params.layout;
-          }
-          const size = r.batch.size;
-          let cache = last !== null && last.batchSize === size ? last : caches.get(size);
-          if (cache === undefined) {
-            cache = model.createCache(size);
-            caches.set(size, cache);
-          }
-          last = cache;
-          mode.rng = r.rng;
-          mode.step = r.step;
-          const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`
-          rec.output = model.forward(r.params, r.batch.x, cache, mode);
-          rec.cache = cache;
-          if (penalized) rec.penalty = model.penalty!(r.params);
-          return rec;
-        }),
-      );
-    });
+  return stepStage<R, R & WithOutput>(() => {
+    const caches = new Map<number, ForwardCache>();
+    let last: ForwardCache | null = null; // the cache of the previous step: the usual hit
+    const mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
+    const penalized = model.penalty !== undefined;
+    let checkedLayout: ParamLayout | null = null; // the params' layout, checked against the model's once
+    return {
+      next: (r) => {
+        if (r.params.layout !== checkedLayout) {
+          checkParamsLayout(model.layout, r.params.layout);
+          checkedLayout = r.params.layout;
+        }
+        const size = r.batch.size;
+        let cache = last !== null && last.batchSize === size ? last : caches.get(size);
+        if (cache === undefined) {
+          cache = model.createCache(size);
+          caches.set(size, cache);
+        }
+        last = cache;
+        mode.rng = r.rng;
+        mode.step = r.step;
+        const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`
+        rec.output = model.forward(r.params, r.batch.x, cache, mode);
+        rec.cache = cache;
+        if (penalized) rec.penalty = model.penalty!(r.params);
+        return rec;
+      },
+    };
+  });
 }

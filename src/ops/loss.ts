@@ -1,4 +1,5 @@
-import { map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { stepStage } from './stepStage.js';
 import type { Loss } from '../core/loss.js';
 import type { StepRecord, WithLoss, WithOutput } from '../streams/stepRecord.js';
 
@@ -22,7 +23,7 @@ export type WithPenalty = { penalty: number; dataLoss: number };
  * const step = pipe(forward(model), loss(mse()));
  */
 export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorFunction<R, R & WithLoss & Partial<WithPenalty>> {
-  return map((r) => {
+  return stepStage<R, R & WithLoss & Partial<WithPenalty>>(() => ({ next: (r) => {
     const rows = r.batch.size;
     const rec = r as R & WithLoss & Partial<WithPenalty>;
     const value = lossFn.value(r.output, r.batch.y, rows, r.output.length / rows);
@@ -34,5 +35,5 @@ export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorF
       rec.loss = value + penalty;
     }
     return rec;
-  });
+  } }));
 }

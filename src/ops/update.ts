@@ -1,8 +1,8 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { GradstreamError, describeTyped } from '../core/errors.js';
 import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
-import { untilUnsubscribed } from './untilUnsubscribed.js';
+import { stepStage } from './stepStage.js';
 import { checkOptState } from './checkOptState.js';
 
 /**
@@ -35,42 +35,34 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
   if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.init !== 'function' || typeof optimizer.update !== 'function') {
     throw new GradstreamError({ code: 'invalid_config', path: 'update.optimizer', expected: 'a GradientTransformation { init, update } (sgd(), adam(), chain(…))', received: describeTyped(optimizer) });
   }
-  return (source) =>
-    new Observable<R>((subscriber) => {
-      let checked = false;
-      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
-        next(r) {
-          let state: S;
-          try {
-            if (r.optState === undefined) r.optState = optimizer.init(r.params);
-            else if (!checked) checkOptState(optimizer, r.params, r.optState);
-            checked = true;
-            state = r.optState as S;
-            // A loss that is not finite ends the run here: sinks see the final record, no update is made.
-            if (stopOnDivergence && r.stopReason === undefined && r.loss !== undefined && !Number.isFinite(r.loss)) r.stopReason = 'diverged';
-            r.lr = optimizer.learningRate?.(state) ?? Number.NaN;
-          } catch (e: unknown) {
-            subscriber.error(e);
-            return;
-          }
-          subscriber.next(r);
-          if (subscriber.closed || r.stopReason !== undefined) return;
-          try {
-            // The gradients are transformed into the updates in place: the buffer is rewritten by
-            // the next `gradient` anyway, and sinks have seen the gradients during the emission.
-            const updates = r.grads.data;
-            if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
-            optimizer.update(updates, state, r.params);
-            applyUpdates(r.params, updates);
-            r.step += 1;
-          } catch (e: unknown) {
-            subscriber.error(e);
-          }
-        },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return stepStage<R, R>(() => {
+    let checked = false;
+    return {
+      next(r) {
+        if (r.optState === undefined) r.optState = optimizer.init(r.params);
+        else if (!checked) checkOptState(optimizer, r.params, r.optState);
+        checked = true;
+        // A loss that is not finite ends the run here: sinks see the final record, no update is made.
+        if (stopOnDivergence && r.stopReason === undefined && r.loss !== undefined && !Number.isFinite(r.loss)) r.stopReason = 'diverged';
+        r.lr = optimizer.learningRate?.(r.optState as S) ?? Number.NaN;
+        return r;
+      },
+      // After every sink has seen the record: apply its update, unless it is final or downstream has gone.
+      after(r, closed) {
+        if (closed || r.stopReason !== undefined) return;
+        // The gradients are transformed into the updates in place: the buffer is rewritten by
+        // the next `gradient` anyway, and sinks have seen the gradients during the emission.
+        const updates = r.grads.data;
+        if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
+        const state = r.optState as S;
+        if (optimizer.fusedApply?.(updates, state, r.params) !== true) {
+          optimizer.update(updates, state, r.params);
+          applyUpdates(r.params, updates);
+        }
+        r.step += 1;
+      },
+    };
+  });
 }
 
 /** Options of {@link update}. */
