@@ -1,4 +1,5 @@
-import { defer, map, Observable, pipe, type OperatorFunction } from 'rxjs';
+import { defer, Observable, pipe, type OperatorFunction } from 'rxjs';
+import { stepStage } from './stepStage.js';
 import { checkLoss } from '../core/checkLoss.js';
 import { checkModel } from '../core/checkModel.js';
 import { GradstreamError, describeTyped } from '../core/errors.js';
@@ -160,23 +161,22 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
 
 /** The single-thread backpropagation (after `forward` and `loss`). */
 function backprop<R extends StepRecord & WithOutput>(model: Model, lossFn: Loss): OperatorFunction<R, R & WithGrads> {
-  return (source) =>
-    defer(() => {
-      const grads: Params = createParams(model.layout);
-      let dPred = new Float64Array(0);
-      return source.pipe(
-        map((r) => {
-          const out = r.output;
-          if (dPred.length !== out.length) dPred = new Float64Array(out.length);
-          const rows = r.batch.size;
-          lossFn.grad(dPred, out, r.batch.y, rows, out.length / rows);
-          model.backward(r.params, r.cache, dPred, grads);
-          const rec = r as R & WithGrads;
-          rec.grads = grads;
-          return rec;
-        }),
-      );
-    });
+  return stepStage<R, R & WithGrads>(() => {
+    const grads: Params = createParams(model.layout);
+    let dPred = new Float64Array(0);
+    return {
+      next: (r) => {
+        const out = r.output;
+        if (dPred.length !== out.length) dPred = new Float64Array(out.length);
+        const rows = r.batch.size;
+        lossFn.grad(dPred, out, r.batch.y, rows, out.length / rows);
+        model.backward(r.params, r.cache, dPred, grads);
+        const rec = r as R & WithGrads;
+        rec.grads = grads;
+        return rec;
+      },
+    };
+  });
 }
 
 /** How the threads rebuild the model and loss: the given module, or the two configs. */

@@ -1,7 +1,7 @@
 import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
-import { scaleByAdam } from './scaleByAdam.js';
-import { scaleByLearningRate } from './scaleByLearningRate.js';
+import { scaleByAdam, type ScaleByAdamState } from './scaleByAdam.js';
+import { scaleByLearningRate, type ScaleByLearningRateState } from './scaleByLearningRate.js';
 import { withClipping, type ClipOptions } from './withClipping.js';
 
 /** Options of {@link adam}; the defaults are Keras's and TensorFlow.js's. */
@@ -30,5 +30,20 @@ export interface AdamOptions extends ClipOptions {
  */
 export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransformation<OptState[]> {
   checkKnownOptions(name, options, ['lr', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
-  return withClipping(name, options, scaleByAdam(options, name), scaleByLearningRate(options.lr ?? 0.001, name));
+  const moments = scaleByAdam(options, name);
+  const rate = scaleByLearningRate(options.lr ?? 0.001, name);
+  const transform = withClipping(name, options, moments, rate);
+  if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
+  return {
+    ...transform,
+    // One pass over params, grads and moments (WebAssembly), bit-identical to the chain.
+    fusedApply(grads, state, params) {
+      if (params.layout.trainableSize !== params.layout.size) return false;
+      const rateState = state[1] as ScaleByLearningRateState;
+      const lr = rate.learningRate!(rateState)!;
+      if (!moments.applyScaled(grads, state[0] as ScaleByAdamState, params.data, -lr)) return false;
+      rateState.count += 1;
+      return true;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { GradientTransformation } from '../optimizer.js';
-import { adamWasm64 } from '../wasm/wasmKernels.js';
+import { adamApplyWasm64, adamWasm64 } from '../wasm/wasmKernels.js';
 import { checkBoolean, checkNumber } from './checkOption.js';
 
 /** From this many parameters on, Adam's update runs on the WebAssembly SIMD kernel. */
@@ -38,7 +38,17 @@ export interface ScaleByAdamState {
  * import { chain, scaleByAdam, scaleByLearningRate } from 'gradstream';
  * const adam = chain(scaleByAdam({ beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }), scaleByLearningRate(0.001));
  */
-export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAdam'): GradientTransformation<ScaleByAdamState> {
+/** {@link scaleByAdam}'s transformation, with the one-pass form `adam` uses. */
+export interface ScaleByAdamTransformation extends GradientTransformation<ScaleByAdamState> {
+  /**
+   * `params += k · adam(grads)` in one WebAssembly pass, advancing `state` — bit-identical to
+   * `update` then scaling by `k` then `applyUpdates`. Returns false, changing nothing, for AMSGrad,
+   * short vectors or without WebAssembly SIMD.
+   */
+  applyScaled(grads: Readonly<Float64Array>, state: ScaleByAdamState, params: Float64Array, k: number): boolean;
+}
+
+export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAdam'): ScaleByAdamTransformation {
   const b1 = checkNumber(`${name}.beta1`, options.beta1 ?? 0.9, '[0, 1)');
   const b2 = checkNumber(`${name}.beta2`, options.beta2 ?? 0.999, '[0, 1)');
   const eps = checkNumber(`${name}.epsilon`, options.epsilon ?? 1e-7, '> 0');
@@ -47,6 +57,13 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAda
     init: (params) => {
       const n = params.data.length;
       return { count: 0, mu: new Float64Array(n), nu: new Float64Array(n), nuMax: amsgrad ? new Float64Array(n) : null };
+    },
+    applyScaled(grads, state, params, k) {
+      if (state.nuMax !== null || grads.length < ADAM_WASM_MIN) return false;
+      const t = state.count + 1;
+      if (!adamApplyWasm64(params, grads, state.mu, state.nu, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, k)) return false;
+      state.count = t;
+      return true;
     },
     update(updates, state) {
       const t = state.count + 1;

@@ -1,0 +1,62 @@
+import { lastValueFrom, map, pipe, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import {
+  adam,
+  chain,
+  createRng,
+  dense,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  relu,
+  scaleByAdam,
+  scaleByLearningRate,
+  sequential,
+  softmaxCrossEntropy,
+  train,
+  update,
+  type GradientTransformation,
+  type OptState,
+} from '../../src/index.js';
+
+describe('update with a fused optimizer step', () => {
+  const model = sequential([dense(20, 32), relu(), dense(32, 3)]); // 771 parameters: the fused path
+  const ce = softmaxCrossEntropy();
+  const rng = createRng(5);
+  const x = Array.from({ length: 96 }, () => Array.from({ length: 20 }, () => rng.normal()));
+  const y = Array.from({ length: 96 }, (_, i) => i % 3);
+  const run = (opt: GradientTransformation<OptState[]>) =>
+    lastValueFrom(
+      train({
+        params: model.init(createRng(9)),
+        data: fromArrays(x, y, { batchSize: 16, shuffle: true, seed: 3 }),
+        pipeline: pipe(forward(model), loss(ce), gradient(model, ce), update(opt)),
+        maxSteps: 60,
+        scheduler: 'sync',
+      }).pipe(map((r) => [r.loss, Array.from(r.params.data), r.lr] as const), toArray()),
+    );
+
+  it('adam (fused) equals the same chain without the fast path, bit for bit', async () => {
+    const fused = adam({ lr: 0.01 });
+    expect(fused.fusedApply).toBeTypeOf('function');
+    const plain = chain(scaleByAdam({}), scaleByLearningRate(0.01));
+    expect(plain.fusedApply).toBeUndefined();
+    const a = await run(fused);
+    const b = await run(plain);
+    expect(a.map((r) => r[0])).toEqual(b.map((r) => r[0]));
+    expect(a.at(-1)![1]).toEqual(b.at(-1)![1]);
+    expect(a.at(-1)![0]).toBeLessThan(a[0]![0]);
+  });
+
+  it('keeps the chain for clipped, AMSGrad and schedule-driven Adam, with the same results', async () => {
+    expect(adam({ clipNorm: 1 }).fusedApply).toBeUndefined();
+    const schedule = (s: number) => 0.01 / (1 + s);
+    const a = await run(adam({ lr: schedule }));
+    const b = await run(chain(scaleByAdam({}), scaleByLearningRate(schedule)));
+    expect(a.map((r) => [r[0], r[2]])).toEqual(b.map((r) => [r[0], r[2]]));
+    const c = await run(adam({ lr: 0.01, amsgrad: true }));
+    const d = await run(chain(scaleByAdam({ amsgrad: true }), scaleByLearningRate(0.01)));
+    expect(c.at(-1)![1]).toEqual(d.at(-1)![1]);
+  });
+});
