@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { stepStage } from './stepStage.js';
+import { checkModel } from '../core/checkModel.js';
 import type { Rng } from '../core/rng.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import type { ParamLayout } from '../core/params.js';
@@ -17,7 +18,7 @@ import type { WithPenalty } from './loss.js';
  *
  * Emits every record; completes and errors with its source; errors with a `GradstreamError` on a
  * shape mismatch (params of another layout than the model's, named on the first record), or when the model has dropout and the record no `rng` (pass
- * `train({ rng: createRng(seed) })`).
+ * `train({ rng: createRng(seed) })`). Throws a `GradstreamError` at once when `model` is not a model.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -26,6 +27,7 @@ import type { WithPenalty } from './loss.js';
  * const step = pipe(forward(model));
  */
 export function forward<R extends StepRecord>(model: Model): OperatorFunction<R, R & WithOutput> {
+  checkModel('forward(model)', model);
   return stepStage<R, R & WithOutput>(() => {
     const caches = new Map<number, ForwardCache>();
     let last: ForwardCache | null = null; // the cache of the previous step: the usual hit

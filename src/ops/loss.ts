@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { stepStage } from './stepStage.js';
+import { checkLoss } from '../core/checkLoss.js';
 import type { Loss } from '../core/loss.js';
 import type { StepRecord, WithLoss, WithOutput } from '../streams/stepRecord.js';
 
@@ -14,7 +15,7 @@ export type WithPenalty = { penalty: number; dataLoss: number };
  * `batch.y` — plus, when the model has a weight penalty (`forward` then set `record.penalty`), the
  * penalty; the record then also holds the two apart, `dataLoss` and `penalty`. Emits every record;
  * completes and errors with its source; errors with a `GradstreamError` when the targets do not
- * fit the output.
+ * fit the output. Throws a `GradstreamError` at once when `lossFn` is not a loss.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -23,6 +24,7 @@ export type WithPenalty = { penalty: number; dataLoss: number };
  * const step = pipe(forward(model), loss(mse()));
  */
 export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorFunction<R, R & WithLoss & Partial<WithPenalty>> {
+  checkLoss('loss(lossFn)', lossFn);
   return stepStage<R, R & WithLoss & Partial<WithPenalty>>(() => ({ next: (r) => {
     const rows = r.batch.size;
     const rec = r as R & WithLoss & Partial<WithPenalty>;

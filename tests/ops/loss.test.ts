@@ -37,4 +37,11 @@ describe('forward and loss with penalties and training mode', () => {
     await expect(run(undefined, 0)).rejects.toThrow(GradstreamError);
     await expect(run(undefined, 0)).rejects.toThrow('train({ rng: createRng(seed), … })');
   });
+
+  it('forward and loss refuse what is not a model or a loss, at once', () => {
+    expect(() => forward(undefined as never)).toThrow('forward(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
+    expect(() => forward({ ...sequential([dense(2, 1)]), layout: {} } as never)).toThrow('forward(model).layout: expected a parameter layout');
+    expect(() => loss('mse' as never)).toThrow('loss(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)');
+    expect(() => loss({ value: () => 0 } as never)).toThrow('loss(lossFn): expected a loss');
+  });
 });
