@@ -37,7 +37,8 @@ function fail(path: string, expected: string, value: unknown, code: GradstreamEr
 
 /**
  * The shared validation of optimizer and schedule options: returns `value` if it is a number in
- * `range`, else throws a {@link GradstreamError} (`invalid_config`) naming `path`, e.g.
+ * `range`, else throws a {@link GradstreamError} (`code`, by default `invalid_config`) naming
+ * `path`, e.g.
  * `adam.beta1: expected a number in [0, 1), received 1.5`.
  */
 export function checkNumber(path: string, value: unknown, range: OptionRange, code?: GradstreamErrorCode): number {
@@ -74,8 +75,8 @@ export function isOptionsObject(value: unknown): value is Readonly<Record<string
 /**
  * Checks the options object of a factory at construction: an object (objects without a prototype
  * included) whose keys are all in `keys`, or nothing when `required` is false (then `{}` is
- * returned). Throws a `GradstreamError` naming `name` (`batchNorm: expected an options object,
- * received null`) or the unknown option (`batchNorm.momentom: expected a known option (momentum,
+ * returned). Throws a `GradstreamError` naming `name` (`batchNorm: expected an options object
+ * ({ momentum, epsilon }), received null`) or the unknown option (`batchNorm.momentom: expected a known option (momentum,
  * epsilon), received an unknown option`).
  */
 export function checkOptions(name: string, options: unknown, keys: readonly string[], required = false): Readonly<Record<string, unknown>> {
