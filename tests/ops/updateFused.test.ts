@@ -60,3 +60,20 @@ describe('update with a fused optimizer step', () => {
     expect(c.at(-1)![1]).toEqual(d.at(-1)![1]);
   });
 });
+
+describe('sgd with a fused step', () => {
+  it('equals the chain bit for bit, on the lesson too', async () => {
+    const { sgd } = await import('../../src/index.js');
+    const { seedData, seedParams, seedStep } = await import('../helpers/seed.js');
+    const fused = sgd({ lr: 0.01 });
+    expect(fused.fusedApply).toBeTypeOf('function');
+    const go = (opt: GradientTransformation<OptState[]>) =>
+      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt), maxSteps: 73, scheduler: 'sync' }).pipe(map((r) => [r.loss, r.lr]), toArray()));
+    const a = await go(fused);
+    const b = await go(chain(scaleByLearningRate(0.01)));
+    expect(a).toEqual(b);
+    expect(a[6]![0]).toBe(2.381266365508548);
+    expect(sgd({ lr: 0.01, momentum: 0.9 }).fusedApply).toBeUndefined();
+    expect(sgd({ clipValue: 1 }).fusedApply).toBeUndefined();
+  });
+});

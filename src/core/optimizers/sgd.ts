@@ -1,6 +1,6 @@
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
 import { checkBoolean, checkHyper, checkKnownOptions } from './checkOption.js';
-import { scaleByLearningRate } from './scaleByLearningRate.js';
+import { scaleByLearningRate, type ScaleByLearningRateState } from './scaleByLearningRate.js';
 import { traceMomentum } from './traceMomentum.js';
 import { withClipping, type ClipOptions } from './withClipping.js';
 
@@ -31,6 +31,22 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
   const momentum = checkHyper(`${name}.momentum`, options.momentum ?? 0, '[0, 1]');
   const nesterov = checkBoolean(`${name}.nesterov`, options.nesterov ?? false);
   const lr = scaleByLearningRate(options.lr ?? 0.01, name);
-  if (momentum === 0) return withClipping(name, options, lr);
+  if (momentum === 0) {
+    const transform = withClipping(name, options, lr);
+    if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
+    return {
+      ...transform,
+      // `params += −lr · g` in one pass: the same two roundings as scaling then adding.
+      fusedApply(grads, state, params) {
+        if (params.layout.trainableSize !== params.layout.size) return false;
+        const rateState = state[0] as ScaleByLearningRateState;
+        const k = -lr.learningRate!(rateState)!;
+        const p = params.data;
+        for (let i = 0; i < p.length; i++) p[i]! += grads[i]! * k;
+        rateState.count += 1;
+        return true;
+      },
+    };
+  }
   return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);
 }
