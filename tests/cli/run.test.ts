@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../../src/index.js';
 import { seedRecord } from '../helpers/records.js';
-import { cli, tempDir } from './cliHarness.js';
+import { cli, tempDir, trained } from './cliHarness.js';
 
 describe('gradstream CLI', () => {
   it('prints help and version', async () => {
@@ -59,7 +59,20 @@ describe('gradstream CLI', () => {
       '  parameters  16: 0.W [4, 4]',
       '  optimizer   no state',
       '  rng         not saved',
+      '  model       not saved',
+      '  scaler      none',
+      '  config      not saved',
     ]);
+    // a checkpoint of `gradstream train`: its model, scaler, config and best value
+    const { ckpt } = await trained({
+      model: { layers: [{ type: 'dense', inputs: 1, units: 1 }] },
+      loss: 'mse',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      data: { inputs: [[1], [2], [3]], targets: [[2], [4], [6]], scale: 'minMax' },
+      training: { maxSteps: 3 },
+    });
+    const full = await cli(['info', ckpt]);
+    expect(full.out.split('\n').slice(-4)).toEqual(['  model       dense', '  scaler      minMax', '  config      saved', expect.stringMatching(/^ {2}best {8}loss [\d.e-]+ at step 3$/)]);
   });
 
   it('fails with exit code 2 naming the file and field on a bad checkpoint', async () => {

@@ -30,5 +30,11 @@ export async function infoCommand(argv: readonly string[], io: CliIO): Promise<n
   io.out(`  parameters  ${c.params.layout.size}: ${names.map((n, i) => `${n} [${shapes[i]!.join(', ')}]`).join(', ')}`);
   io.out(`  optimizer   ${c.optState === undefined ? 'no state' : 'state saved'}`);
   io.out(`  rng         ${c.rng === undefined ? 'not saved' : 'saved'}`);
+  if (c.version >= 2) {
+    io.out(`  model       ${c.model === undefined ? 'not saved' : c.model.layers.map((l) => l.type).join(' → ')}`);
+    io.out(`  scaler      ${c.scaler === undefined ? 'none' : String((c.scaler as { type?: unknown }).type ?? 'saved')}`);
+    io.out(`  config      ${c.config === undefined ? 'not saved' : 'saved'}`);
+    if (c.best !== undefined) io.out(`  best        ${c.best.monitor} ${c.best.value} at step ${c.best.step}`);
+  }
   return EXIT.ok;
 }
