@@ -1,11 +1,13 @@
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
+import { resolveCheckpointPath } from '../../sinks/resolveCheckpointPath.js';
 import { EXIT, inputError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
 
 export const INFO_HELP = `usage: gradstream info CHECKPOINT.json
 
-Validates a checkpoint file and prints what it holds (step, loss, parameters, state).`;
+Validates a checkpoint file (or a checkpoint folder's last.json) and prints what it holds: step,
+loss, parameters, optimizer state, and the model, scaler and config a training run saved.`;
 
 /** `gradstream info CKPT`: validates a checkpoint and describes it. */
 export async function infoCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -17,7 +19,7 @@ export async function infoCommand(argv: readonly string[], io: CliIO): Promise<n
   const path = args.positionals[0]!;
   let c: Awaited<ReturnType<typeof readCheckpoint>>;
   try {
-    c = await readCheckpoint(path);
+    c = await readCheckpoint(await resolveCheckpointPath(path)); // a folder means its last.json
   } catch (e: unknown) {
     throw inputError(path, e);
   }
