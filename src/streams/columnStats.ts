@@ -1,5 +1,6 @@
 import { GradstreamError } from '../core/errors.js';
-import { NOT_READY, type BatchSource } from './batchSource.js';
+import type { BatchSource } from './batchSource.js';
+import { forEachBatchOfEpoch } from './forEachBatchOfEpoch.js';
 import type { ArraysPart } from './splitArrays.js';
 import { rowCount, toMatrix, type MatrixInput } from './toMatrix.js';
 
@@ -61,27 +62,11 @@ export function statsOf(x: MatrixInput | ArraysPart, rows: number | undefined, w
 
 /** Statistics of the inputs of one epoch of a source (streamed: a file part trains a scaler in flat memory). */
 export async function statsOfSource(source: BatchSource, where: string): Promise<ColumnStats> {
-  const reader = source.open();
-  let acc: ReturnType<typeof accumulator> | null = null;
-  let epoch: number | undefined;
-  try {
-    for (;;) {
-      const b = reader.next();
-      if (b === NOT_READY) {
-        await reader.whenReady!();
-        continue;
-      }
-      if (b === null) break;
-      const c = reader.cursor();
-      if (epoch === undefined) epoch = c.epoch;
-      else if (c.epoch !== epoch) break;
-      acc ??= accumulator(b.x.length / b.size);
-      acc.add(b.x, b.size);
-      if (c.epochEnd === true) break;
-    }
-  } finally {
-    reader.close?.();
-  }
+  let acc = null as ReturnType<typeof accumulator> | null; // set inside the callback
+  await forEachBatchOfEpoch(source, (b) => {
+    acc ??= accumulator(b.x.length / b.size);
+    acc.add(b.x, b.size);
+  });
   if (acc === null) throw new GradstreamError({ code: 'invalid_dataset', path: `${where}.fitSource`, expected: 'at least one row', received: 'none' });
   return acc.done();
 }

@@ -1,5 +1,6 @@
 import { GradstreamError } from '../core/errors.js';
-import { NOT_READY, type BatchSource } from './batchSource.js';
+import type { BatchSource } from './batchSource.js';
+import { forEachBatchOfEpoch } from './forEachBatchOfEpoch.js';
 import type { ArraysPart } from './splitArrays.js';
 
 /**
@@ -16,13 +17,11 @@ import type { ArraysPart } from './splitArrays.js';
  */
 export async function readAll(source: BatchSource, options: { readonly maxRows?: number } = {}): Promise<ArraysPart> {
   const maxRows = options.maxRows ?? Infinity;
-  const reader = source.open();
   let x: Float64Array = new Float64Array(1024);
   let y: Float64Array = new Float64Array(1024);
   let xn = 0;
   let yn = 0;
   let rows = 0;
-  let epoch: number | undefined;
   const append = (buf: Float64Array, n: number, add: Readonly<Float64Array>): Float64Array => {
     if (n + add.length > buf.length) {
       const grown = new Float64Array(Math.max(buf.length * 2, n + add.length));
@@ -32,28 +31,14 @@ export async function readAll(source: BatchSource, options: { readonly maxRows?:
     buf.set(add, n);
     return buf;
   };
-  try {
-    for (;;) {
-      const b = reader.next();
-      if (b === NOT_READY) {
-        await reader.whenReady!();
-        continue;
-      }
-      if (b === null) break;
-      const c = reader.cursor();
-      if (epoch === undefined) epoch = c.epoch;
-      else if (c.epoch !== epoch) break;
-      rows += b.size;
-      if (rows > maxRows) throw new GradstreamError({ code: 'invalid_dataset', path: 'readAll', expected: `at most ${maxRows} rows (maxRows)`, received: `more` });
-      x = append(x, xn, b.x);
-      xn += b.x.length;
-      y = append(y, yn, b.y);
-      yn += b.y.length;
-      if (c.epochEnd === true) break;
-    }
-  } finally {
-    reader.close?.();
-  }
+  await forEachBatchOfEpoch(source, (b) => {
+    rows += b.size;
+    if (rows > maxRows) throw new GradstreamError({ code: 'invalid_dataset', path: 'readAll', expected: `at most ${maxRows} rows (maxRows)`, received: `more` });
+    x = append(x, xn, b.x);
+    xn += b.x.length;
+    y = append(y, yn, b.y);
+    yn += b.y.length;
+  });
   if (rows === 0) throw new GradstreamError({ code: 'invalid_dataset', path: 'readAll', expected: 'at least one row', received: 'none' });
   return { x: x.slice(0, xn), y: y.slice(0, yn), rows };
 }
