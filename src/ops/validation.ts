@@ -18,7 +18,7 @@ export interface ValidationOptions {
   readonly metrics?: Readonly<Record<string, MetricFn | Loss>>;
   /**
    * When to evaluate: `'epoch'` (default) on each record marked `epochEnd` — the last step of an
-   * epoch — or every N steps (steps 0, N, 2N, …).
+   * epoch — or every N steps (steps 0, N, 2N, …); and always on the final record (`stopReason`).
    */
   readonly every?: 'epoch' | number;
   /** Rows per evaluation batch for an {@link ArraysPart} (default 256). */
@@ -131,7 +131,8 @@ export function validation<R extends StepRecord>(model: Model, data: BatchSource
           const rec = r as R & WithValidation;
           rec.valLoss = undefined;
           rec.valMetrics = undefined;
-          const due = every === 'epoch' ? r.epochEnd : r.step % every === 0 && r.step !== lastStep;
+          // due at an epoch's end (or every N steps), and always on the final record: the final weights' score
+          const due = r.stopReason !== undefined || (every === 'epoch' ? r.epochEnd : r.step % every === 0 && r.step !== lastStep);
           if (due) {
             lastStep = r.step;
             try {

@@ -127,7 +127,7 @@ describe('validation', () => {
         scheduler: 'sync',
       }),
     );
-    expect(steps).toEqual([0, 3, 6]);
+    expect(steps).toEqual([0, 3, 6, 7]); // and the final record (maxSteps)
     for (const a of accs) expect(Number.isInteger(a * 9)).toBe(true); // a fraction of the 9 rows: weighted exactly
   });
 
