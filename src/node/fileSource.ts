@@ -58,6 +58,11 @@ export interface RowFormat<Raw> {
   rows(): RowStream<Raw>;
   /** Writes the record's inputs then its targets at `out[o…]`; throws a `GradstreamError` naming `row` and the column. */
   decode(raw: Raw, row: number, out: Float64Array, o: number): void;
+  /**
+   * Sees a record of the other part of a split (not decoded): a label column registers its class
+   * there, so both parts number the classes in the order of the whole file.
+   */
+  skipped?(raw: Raw): void;
 }
 
 /** Validated options of a file source. */
@@ -239,7 +244,10 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             const row = rowsRead;
             rowsRead += 1;
-            if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) continue;
+            if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
+              format.skipped?.(raw);
+              continue;
+            }
             rowsKept += 1;
             if (!shuffle) {
               format.decode(raw, source.line(), ring, slot());

@@ -82,7 +82,9 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
 
   const rows = (): RowStream<string[]> => csvRows(path, delimiter, header);
 
-  const source = fileSource({ file: path, inputs, outputs, rows, decode }, settings);
+  // Rows of the other part of a split still number the classes, in the order of the whole file.
+  const skipped = label < 0 ? undefined : (rec: string[]): void => void (rec.length === columns && labels.encode(rec[label]!));
+  const source = fileSource({ file: path, inputs, outputs, rows, decode, ...(skipped === undefined ? {} : { skipped }) }, settings);
   return fileInfo(source, path, names, plan, labels);
 }
 

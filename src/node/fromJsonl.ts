@@ -79,7 +79,17 @@ export function fromJsonl(path: string, opts?: FromJsonlOptions): FileBatchSourc
     }
   };
   const rows = (): RowStream<string> => jsonlRows(path);
-  return fileInfo(fileSource({ file: path, inputs, outputs, rows, decode }, settings), path, names, plan, labels);
+  // Rows of the other part of a split still number the classes, in the order of the whole file.
+  const skipped = (text: string): void => {
+    if (label === undefined) return;
+    try {
+      const v = (JSON.parse(text) as Record<string, unknown> | null)?.[label];
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') labels.encode(String(v));
+    } catch {
+      // a bad row is reported by the part that reads it
+    }
+  };
+  return fileInfo(fileSource({ file: path, inputs, outputs, rows, decode, skipped }, settings), path, names, plan, labels);
 }
 
 /** The first non-blank line's object, read synchronously. */

@@ -177,6 +177,21 @@ describe('fromCsv', () => {
     expect(await errorOf(fromCsv(tiny, { targets: ['y'], epochs: 1, split: { validation: 0.01, seed: 1, part: 'validation' } }).open())).toBe(`${tiny}: expected at least one row in the validation part of the split, received none`);
   });
 
+  it('numbers the label classes in the order of the whole file in both parts of a split', async () => {
+    const text = ['x,kind', ...Array.from({ length: 60 }, (_, i) => `${i},${['cat', 'dog', 'emu'][(i * 7) % 3]}`)].join('\n');
+    const p = file(text + '\n');
+    const part = (which: 'train' | 'validation') => fromCsv(p, { features: ['x'], label: 'kind', batchSize: 8, epochs: 1, split: { validation: 0.3, seed: 5, part: which } });
+    const train1 = part('train');
+    const val = part('validation');
+    const rows = async (src: typeof train1) => (await driveReader(src.open())).flatMap((d) => d.x.map((x, i) => [x, d.y[i]!] as const));
+    const t = await rows(train1);
+    const v = await rows(val);
+    expect(train1.classes()).toEqual(['cat', 'dog', 'emu']);
+    expect(val.classes()).toEqual(['cat', 'dog', 'emu']);
+    expect(v.length).toBeGreaterThan(5);
+    for (const [x, y] of [...t, ...v]) expect(train1.classes()[y]).toBe(['cat', 'dog', 'emu'][(x * 7) % 3]);
+  });
+
   it('is asynchronous: NOT_READY while reading, and close() releases the file', async () => {
     const reader = fromCsv(numbered(10), { targets: ['x1'], features: ['x0'], batchSize: 2 }).open();
     expect(reader.next()).toBe(NOT_READY);
