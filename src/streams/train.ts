@@ -180,18 +180,27 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
     Promise.allSettled([...holds]).then(() => drainHolds(then));
   };
 
+  let readerClosed = false;
+  /** Stops what is scheduled and closes the reader — once per run, as its contract says; returns what `close` threw. */
+  const release = (): { error: unknown } | null => {
+    cancelScheduled?.();
+    cancelScheduled = null;
+    if (readerClosed) return null;
+    readerClosed = true;
+    try {
+      reader.close?.();
+      return null;
+    } catch (e: unknown) {
+      return { error: e };
+    }
+  };
+
   /** Ends the run (once): releases the reader and completes or errors the subscriber. */
   const finish = (): void => {
     if (phase === Phase.Done) return;
     phase = Phase.Done;
-    cancelScheduled?.();
-    cancelScheduled = null;
-    let end = ending === 'complete' || ending === null ? holdError : ending;
-    try {
-      reader.close?.();
-    } catch (e: unknown) {
-      end ??= { error: e };
-    }
+    const closing = release();
+    const end = (ending === 'complete' || ending === null ? holdError : ending) ?? closing;
     if (end !== null) outer.error(end.error);
     else outer.complete();
   };
@@ -413,16 +422,10 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
 
   return () => {
     phase = Phase.Done;
-    cancelScheduled?.();
-    cancelScheduled = null;
     signal?.removeEventListener('abort', onAbort);
     for (const s of subs) s.unsubscribe();
     inner.unsubscribe();
-    try {
-      reader.close?.();
-    } catch {
-      // the run is over; a reader that fails to close has nobody left to tell
-    }
+    release(); // after unsubscribing, a reader that fails to close has nobody left to tell
   };
 }
 

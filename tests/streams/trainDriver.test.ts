@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, config, filter, lastValueFrom, map, pipe, tap, toArray } from 'rxjs';
+import { BehaviorSubject, Subject, config, filter, lastValueFrom, map, pipe, take, tap, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   GradstreamError,
@@ -373,5 +373,20 @@ describe('train: the pipeline', () => {
   it('errors with a GradstreamError when the pipeline does not return an Observable', async () => {
     const run = train({ params: seedParams(), data: seedData(), pipeline: (() => 3) as never, scheduler: 'sync' });
     await expect(lastValueFrom(run)).rejects.toThrow('pipeline: expected an operator that returns an Observable');
+  });
+});
+
+describe('train: the reader', () => {
+  it('is closed exactly once, whether the run completes or is unsubscribed', async () => {
+    const closes: number[] = [];
+    const counted = (i: number): BatchSource => ({
+      open: () => {
+        const inner = seedData().open();
+        return { next: () => inner.next(), cursor: () => inner.cursor(), close: () => void (closes[i] = (closes[i] ?? 0) + 1) };
+      },
+    });
+    await lastValueFrom(train({ params: seedParams(), data: counted(0), pipeline: seedStep(), maxSteps: 3, scheduler: 'sync' }));
+    train({ params: seedParams(), data: counted(1), pipeline: seedStep(), scheduler: 'sync' }).pipe(take(2)).subscribe();
+    expect(closes.slice(0, 2)).toEqual([1, 1]);
   });
 });
