@@ -3,6 +3,7 @@ import { checkBoolean, checkFunction, checkInteger, checkOptions } from './optim
 import type { DenseLayerConfig } from '../schemas/modelConfig.js';
 import { fromValues, glorotUniform, initializerName, zeros, type Initializer } from './initializers.js';
 import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
+import { denseF32 } from './denseF32.js';
 import type { Layer } from './layer.js';
 import type { Regularizer } from './regularizers/regularizer.js';
 
@@ -80,6 +81,9 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
       if (bias && bName !== undefined && bName !== 'zeros') c.biasInit = bName;
       if (reg !== undefined) c.kernelRegularizer = reg.toConfig();
       return c;
+    },
+    float32() {
+      return denseF32(this, bias, reg);
     },
     ...(reg === undefined ? {} : { penalty: (p: readonly Float64Array[]) => reg.value(p[0]!) }),
   };

@@ -1,3 +1,4 @@
+import type { Precision } from './kernelsF32.js';
 import type { ForwardMode } from './layer.js';
 import type { Params, ParamLayout } from './params.js';
 import type { Rng } from './rng.js';
@@ -20,6 +21,13 @@ export interface ForwardCache {
  */
 export interface Model {
   readonly layout: ParamLayout;
+  /**
+   * The number type of the parameters and every buffer of the passes (`'float64'` when absent):
+   * with `'float32'`, `init` returns `Float32Array` data and views, `forward` returns a
+   * `Float32Array` (the static types still say `Float64Array`), the input `x` stays float64 and
+   * is rounded into the cache's float32 input buffer.
+   */
+  readonly precision?: Precision;
   readonly inputs: number;
   readonly outputs: number;
   /** Fresh parameters drawn from `rng` with each layer's initializer. */

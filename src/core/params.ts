@@ -1,4 +1,5 @@
 import { GradstreamError, describeTyped, describeValue } from './errors.js';
+import type { Precision } from './kernelsF32.js';
 
 /**
  * The names, shapes and places of a model's parameters inside one flat `Float64Array`.
@@ -92,10 +93,48 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
  */
 export function createParams(layout: ParamLayout, data?: Float64Array): Params {
   checkParamLayout('createParams(layout)', layout);
-  if (data !== undefined && !(data instanceof Float64Array)) {
+  if (data !== undefined && !(data instanceof Float64Array) && !((data as unknown) instanceof Float32Array)) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'params.data', expected: `a Float64Array of ${layout.size} numbers`, received: describeTyped(data) });
   }
   return wrapParams(layout, data ?? new Float64Array(layout.size));
+}
+
+/**
+ * Zero-filled parameters of `layout` in `precision` (see `sequential`'s `precision` option):
+ * `data` and the tensor views are `Float32Array`s for `'float32'`. The static type stays
+ * `Params` (whose arrays are typed `Float64Array`) so that existing code compiles unchanged; the
+ * run-time array type is the precision.
+ *
+ * @example
+ * import { createParamsIn, paramLayout } from 'gradstream';
+ * const p = createParamsIn(paramLayout([['w', [2]]]), 'float32'); // p.data instanceof Float32Array
+ */
+export function createParamsIn(layout: ParamLayout, precision: Precision): Params {
+  checkParamLayout('createParamsIn(layout)', layout);
+  if (precision !== 'float64' && precision !== 'float32') throwPrecision('createParamsIn(precision)', precision);
+  return wrapParams(layout, zerosIn(precision, layout.size));
+}
+
+/** The precision of a parameter (or any float) buffer: `'float32'` for a `Float32Array`, else `'float64'`. */
+export function precisionOf(data: Readonly<Float64Array>): Precision {
+  return (data as unknown) instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/**
+ * `n` zeros in `precision`: a `Float32Array` for `'float32'` (typed `Float64Array`, see
+ * {@link createParamsIn}), else a `Float64Array`.
+ */
+export function zerosIn(precision: Precision, n: number): Float64Array<ArrayBuffer> {
+  return precision === 'float32' ? (new Float32Array(n) as unknown as Float64Array<ArrayBuffer>) : new Float64Array(n);
+}
+
+/** `n` zeros of the array type of `like` (the optimizers' state follows the parameters' precision). */
+export function zerosLike(like: Readonly<Float64Array>, n = like.length): Float64Array<ArrayBuffer> {
+  return zerosIn(precisionOf(like), n);
+}
+
+function throwPrecision(path: string, precision: unknown): never {
+  throw new GradstreamError({ code: 'invalid_config', path, expected: "'float64' or 'float32'", received: describeTyped(precision) });
 }
 
 /** {@link createParams} for a layout known to be one (no check of the layout). */

@@ -5,7 +5,7 @@ import { checkModel } from '../core/checkModel.js';
 import { GradstreamError, describeTyped } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
-import { createParams, type Params } from '../core/params.js';
+import { createParamsIn, zerosLike, type Params } from '../core/params.js';
 import type { StepRecord, WithGrads, WithLoss, WithOutput } from '../streams/stepRecord.js';
 import type { ReplicaSpec } from '../workers/protocol.js';
 import { startReplicaPool, type ReplicaPool } from '../workers/replicaPool.js';
@@ -83,6 +83,9 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
   const workers = options.workers;
   if (!Number.isInteger(workers) || workers < 1) {
     throw new GradstreamError({ code: 'invalid_config', path: 'gradient.workers', expected: 'an integer ≥ 1', received: describeTyped(workers) });
+  }
+  if (model.precision === 'float32') {
+    throw new GradstreamError({ code: 'invalid_config', path: 'gradient.workers', expected: "a float64 model (data-parallel workers compute in float64; precision 'float32' trains on one thread)", received: 'a float32 model' });
   }
   checkShardable(model, 'gradient.model');
   const spec = replicaSpec(model, lossFn, options);
@@ -162,12 +165,13 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
 /** The single-thread backpropagation (after `forward` and `loss`). */
 function backprop<R extends StepRecord & WithOutput>(model: Model, lossFn: Loss): OperatorFunction<R, R & WithGrads> {
   return stepStage<R, R & WithGrads>(() => {
-    const grads: Params = createParams(model.layout);
+    // The gradients and ∂L/∂output have the model's precision (Float32Array for float32 models).
+    const grads: Params = createParamsIn(model.layout, model.precision ?? 'float64');
     let dPred = new Float64Array(0);
     return {
       next: (r) => {
         const out = r.output;
-        if (dPred.length !== out.length) dPred = new Float64Array(out.length);
+        if (dPred.length !== out.length) dPred = zerosLike(out);
         const rows = r.batch.size;
         lossFn.grad(dPred, out, r.batch.y, rows, out.length / rows);
         model.backward(r.params, r.cache, dPred, grads);

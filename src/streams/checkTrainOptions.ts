@@ -30,7 +30,8 @@ export function checkTrainOptions(options: TrainOptions<unknown>): void {
   }
   const o = options as unknown as Record<string, unknown>;
   const params = o['params'];
-  if (!isObject(params) || !(params['data'] instanceof Float64Array) || !isObject(params['layout'])) {
+  // Float32Array data: the params of a float32 model (sequential(…, { precision: 'float32' })).
+  if (!isObject(params) || !(params['data'] instanceof Float64Array || params['data'] instanceof Float32Array) || !isObject(params['layout'])) {
     bad('params', 'Params (from model.init(rng), paramsFrom(…) or a checkpoint)', params);
   }
   const data = o['data'];

@@ -68,6 +68,10 @@ export function activationLayer(kind: string, size: number | undefined, kernels:
       if (dX !== null) kernels.backward(x, y, dY, dX, batch * n, n);
     },
     withSize: (m) => activationLayer(kind, m, kernels, config),
+    // Element-wise kernels compute on either array type: the float32 form is the layer itself.
+    float32() {
+      return this;
+    },
     ...(config === undefined ? {} : { toConfig: () => ({ ...config }) }),
   };
 }

@@ -1,5 +1,6 @@
 import type { GradientTransformation } from '../optimizer.js';
-import { adamApplyWasm64, adamWasm64 } from '../wasm/wasmKernels.js';
+import { zerosLike } from '../params.js';
+import { adamApplyWasm32, adamApplyWasm64, adamWasm64 } from '../wasm/wasmKernels.js';
 import { checkBoolean, checkNumber } from './checkOption.js';
 
 /** From this many parameters on, Adam's update runs on the WebAssembly SIMD kernel. */
@@ -53,13 +54,23 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAda
   const b2 = checkNumber(`${name}.beta2`, options.beta2 ?? 0.999, '[0, 1)');
   const eps = checkNumber(`${name}.epsilon`, options.epsilon ?? 1e-7, '> 0');
   const amsgrad = checkBoolean(`${name}.amsgrad`, options.amsgrad ?? false);
+  // float32 parameters: moments and update in float32 arithmetic on the f32x4 kernel.
+  const applyScaled32 = (grads: Readonly<Float64Array>, state: ScaleByAdamState, params: Float64Array, k: number): boolean => {
+    const t = state.count + 1;
+    const f32 = (a: Readonly<Float64Array>): Float32Array => a as unknown as Float32Array;
+    if (!adamApplyWasm32(f32(params), f32(grads), f32(state.mu), f32(state.nu), b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, -k)) return false;
+    state.count = t;
+    return true;
+  };
   return {
     init: (params) => {
+      // The moments have the parameters' precision (Float32Array for a float32 model).
       const n = params.data.length;
-      return { count: 0, mu: new Float64Array(n), nu: new Float64Array(n), nuMax: amsgrad ? new Float64Array(n) : null };
+      return { count: 0, mu: zerosLike(params.data, n), nu: zerosLike(params.data, n), nuMax: amsgrad ? zerosLike(params.data, n) : null };
     },
     applyScaled(grads, state, params, k) {
       if (state.nuMax !== null || grads.length < ADAM_WASM_MIN) return false;
+      if ((params as unknown) instanceof Float32Array) return applyScaled32(grads, state, params, k);
       const t = state.count + 1;
       if (!adamApplyWasm64(params, grads, state.mu, state.nu, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, k)) return false;
       state.count = t;

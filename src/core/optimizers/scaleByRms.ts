@@ -1,5 +1,6 @@
 import type { GradientTransformation } from '../optimizer.js';
 import { checkBoolean, checkNumber } from './checkOption.js';
+import { zerosLike } from '../params.js';
 
 /** Options of {@link scaleByRms}; the defaults are Keras's and TensorFlow.js's. */
 export interface ScaleByRmsOptions {
@@ -39,7 +40,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}, name = 'scaleByRms')
   return {
     init: (params) => {
       const n = params.data.length;
-      return { nu: new Float64Array(n), mu: centered ? new Float64Array(n) : null };
+      return { nu: zerosLike(params.data, n), mu: centered ? zerosLike(params.data, n) : null };
     },
     update(updates, state) {
       const { nu, mu } = state;

@@ -1,5 +1,6 @@
 import type { GradientTransformation } from '../optimizer.js';
 import { checkNumber } from './checkOption.js';
+import { zerosLike } from '../params.js';
 
 /** Options of {@link scaleByRss}; the defaults are Keras's and TensorFlow.js's. */
 export interface ScaleByRssOptions {
@@ -29,7 +30,7 @@ export function scaleByRss(options: ScaleByRssOptions = {}, name = 'scaleByRss')
   const initial = checkNumber(`${name}.initialAccumulatorValue`, options.initialAccumulatorValue ?? 0.1, '≥ 0');
   const eps = checkNumber(`${name}.epsilon`, options.epsilon ?? 1e-7, '> 0');
   return {
-    init: (params) => ({ sumOfSquares: new Float64Array(params.data.length).fill(initial) }),
+    init: (params) => ({ sumOfSquares: zerosLike(params.data).fill(initial) }),
     update(updates, state) {
       const s = state.sumOfSquares;
       for (let i = 0; i < updates.length; i++) {

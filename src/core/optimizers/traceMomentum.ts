@@ -1,5 +1,6 @@
 import type { GradientTransformation, Hyper } from '../optimizer.js';
 import { checkBoolean, checkHyper, hyperValue } from './checkOption.js';
+import { zerosLike } from '../params.js';
 
 /** Options of {@link traceMomentum}. */
 export interface TraceMomentumOptions {
@@ -31,7 +32,7 @@ export function traceMomentum(options: TraceMomentumOptions = {}, name = 'traceM
   const momentum = checkHyper(path, options.momentum ?? 0.9, '[0, 1]');
   const nesterov = checkBoolean(`${name}.nesterov`, options.nesterov ?? false);
   return {
-    init: (params) => ({ trace: new Float64Array(params.data.length) }),
+    init: (params) => ({ trace: zerosLike(params.data) }),
     update(updates, state) {
       const m = hyperValue(path, momentum, '[0, 1]');
       const t = state.trace;
