@@ -34,7 +34,12 @@ export interface TrainOptions<R> {
    * slice (by default one step) as an action on that scheduler.
    */
   readonly scheduler?: LoopScheduling;
-  /** Longest slice in milliseconds (default 8; `'sliced'` and schedulers). */
+  /**
+   * Longest slice in milliseconds (default 8; `'sliced'` and schedulers). In `'sliced'` mode,
+   * after a yield that found other work on the event loop (its continuation came more than
+   * 0.5 ms late: I/O, timers), slices last `sliceMs / 4` for the next 100 ms, so a request
+   * that needs several event-loop turns waits for short slices only.
+   */
   readonly sliceMs?: number;
   /** Most steps per slice (default unlimited for `'sliced'`, 1 for a `SchedulerLike`). */
   readonly sliceSteps?: number;
@@ -88,6 +93,11 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
   checkTrainOptions(options);
   return new Run<R>((outer) => runLoop(options, outer));
 }
+
+/** A yield whose continuation ran later than this (ms) found the event loop busy. */
+const BUSY_GAP_MS = 0.5;
+/** How long (ms) after a busy yield the slices stay short. */
+const BUSY_HOLD_MS = 100;
 
 /** The phases of a run's loop. */
 const enum Phase {
@@ -335,6 +345,12 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   let stride = 1;
   let sliceStart = 0;
   let sliceCount = 0;
+  // Adaptive slices ('sliced' mode): a yield whose continuation came late found other work on the
+  // event loop (I/O, timers); an HTTP request needs a few turns (accept, read, respond), so for
+  // BUSY_HOLD_MS after such a yield the slices last a quarter of `sliceMs`, then full again.
+  let sliceLimit = sliceMs;
+  let yieldedAt = Number.NaN;
+  let busyUntil = -Infinity;
   const runSlice = (fresh: boolean): void => {
     cancelScheduled = null;
     phase = Phase.Running;
@@ -342,6 +358,10 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
       if (fresh) {
         sliceStart = clock();
         sliceCount = 0;
+        if (mode === 'sliced') {
+          if (sliceStart - yieldedAt > BUSY_GAP_MS) busyUntil = sliceStart + BUSY_HOLD_MS;
+          sliceLimit = sliceStart < busyUntil ? sliceMs / 4 : sliceMs;
+        }
       }
       let check = sliceCount + stride;
       while (stepOnce()) {
@@ -351,7 +371,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
           return;
         }
         if (sliceCount >= check) {
-          if (clock() - sliceStart >= sliceMs) {
+          if (clock() - sliceStart >= sliceLimit) {
             stride = Math.max(1, Math.floor(sliceCount / 16));
             schedule();
             return;
@@ -381,6 +401,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
       const sub = mode.schedule(() => runSlice(true));
       cancelScheduled = () => sub.unsubscribe();
     } else {
+      yieldedAt = clock();
       cancelScheduled = yieldToEventLoop(() => runSlice(true));
     }
   };
@@ -389,7 +410,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   const wake = (): void => {
     if (phase !== Phase.Waiting || cancelScheduled !== null || waitingForHolds) return;
     if (mode === 'sync') runSync();
-    else if (typeof mode === 'object' || clock() - sliceStart >= sliceMs) schedule();
+    else if (typeof mode === 'object' || clock() - sliceStart >= sliceLimit) schedule();
     else runSlice(false);
   };
 
