@@ -45,7 +45,9 @@ export function predict(model: Model, params: Params, x: Readonly<Float64Array> 
     throw new GradstreamError({ code: 'invalid_shape', path: 'predict(x)', expected: `rows of ${inputs} features`, received: what });
   }
   const cache = model.createCache(n);
-  return model.forward(params, flat, cache, INFERENCE).slice();
+  const out = model.forward(params, flat, cache, INFERENCE);
+  // A float32 model's outputs are returned as float64 (exactly: every float32 is a float64).
+  return (out as unknown) instanceof Float32Array ? Float64Array.from(out) : out.slice();
 }
 
 function throwValue(path: string, v: unknown): never {
@@ -55,12 +57,12 @@ function throwValue(path: string, v: unknown): never {
 /** Throws unless `params` are parameters of `model`'s layout (the same names and shapes). */
 function checkParams(model: Model, params: unknown): asserts params is Params {
   const p = params as Partial<Params> | null;
-  if (typeof p !== 'object' || p === null || !(p.data instanceof Float64Array) || typeof p.layout !== 'object' || p.layout === null || !Array.isArray(p.tensors)) {
+  if (typeof p !== 'object' || p === null || !(p.data instanceof Float64Array || (p.data as unknown) instanceof Float32Array) || typeof p.layout !== 'object' || p.layout === null || !Array.isArray(p.tensors)) {
     throw new GradstreamError({ code: 'invalid_value', path: 'predict(params)', expected: 'parameters (model.init(rng), paramsFrom(model.layout, …), a checkpoint\'s params)', received: describeTyped(params) });
   }
   const want = model.layout;
   const got = p.layout;
-  if (got !== want && (layoutText(got) !== layoutText(want) || p.data.length !== want.size)) {
+  if (got !== want && (layoutText(got) !== layoutText(want) || (p.data as Float64Array).length !== want.size)) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'predict(params)', expected: `the model's parameters (${layoutText(want)})`, received: layoutText(got) });
   }
 }

@@ -12,8 +12,13 @@ export function checkOptState(optimizer: GradientTransformation<OptState>, param
   compare(optimizer.init(params), state, 'optState');
 }
 
+/** A buffer of optimizer state: a Float64Array, or a Float32Array for a float32 model's optimizer. */
+function isBuffer(v: unknown): v is Float64Array | Float32Array {
+  return v instanceof Float64Array || v instanceof Float32Array;
+}
+
 function describeExpected(v: OptState): string {
-  if (v instanceof Float64Array) return `a Float64Array of ${v.length} values`;
+  if (isBuffer(v)) return `a ${v instanceof Float32Array ? 'Float32Array' : 'Float64Array'} of ${v.length} values`;
   if (Array.isArray(v)) return `an array of ${v.length} states`;
   if (v === null) return 'null';
   if (typeof v === 'object') return `an object with keys ${Object.keys(v).join(', ')}`;
@@ -22,10 +27,10 @@ function describeExpected(v: OptState): string {
 
 function compare(expected: OptState, received: OptState, path: string): void {
   const fail = (): never => {
-    throw new GradstreamError({ code: 'invalid_state', path, expected: describeExpected(expected), received: received instanceof Float64Array || Array.isArray(received) ? describeExpected(received) : describeTyped(received) });
+    throw new GradstreamError({ code: 'invalid_state', path, expected: describeExpected(expected), received: isBuffer(received) || Array.isArray(received) ? describeExpected(received) : describeTyped(received) });
   };
-  if (expected instanceof Float64Array) {
-    if (!(received instanceof Float64Array) || received.length !== expected.length) fail();
+  if (isBuffer(expected)) {
+    if (!isBuffer(received) || received.constructor !== expected.constructor || received.length !== expected.length) fail();
     return;
   }
   if (Array.isArray(expected)) {
@@ -37,7 +42,7 @@ function compare(expected: OptState, received: OptState, path: string): void {
     if (typeof received !== typeof expected || (expected === null) !== (received === null)) fail();
     return;
   }
-  if (received === null || typeof received !== 'object' || Array.isArray(received) || received instanceof Float64Array) fail();
+  if (received === null || typeof received !== 'object' || Array.isArray(received) || isBuffer(received)) fail();
   const r = received as { [key: string]: OptState };
   for (const key of Object.keys(expected)) {
     if (!(key in r)) throw new GradstreamError({ code: 'invalid_state', path: `${path}.${key}`, expected: describeExpected(expected[key]!), received: 'nothing (missing)' });

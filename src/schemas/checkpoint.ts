@@ -44,7 +44,7 @@ export type FiniteTensorJson = z.infer<typeof FiniteTensorJson>;
  * Optimizer (and operator) state in JSON: numbers, booleans, null, `{ "$f64": [...] }` for a
  * `Float64Array`, arrays and records of these; non-finite numbers and `-0` as strings.
  */
-export type OptStateJson = number | boolean | null | string | { $f64: JsonFloat[] } | OptStateJson[] | { [key: string]: OptStateJson };
+export type OptStateJson = number | boolean | null | string | { $f64: JsonFloat[] } | { $f32: JsonFloat[] } | OptStateJson[] | { [key: string]: OptStateJson };
 export const OptStateJson: z.ZodType<OptStateJson> = z.lazy(() =>
   z.union([
     z.number(),
@@ -52,6 +52,7 @@ export const OptStateJson: z.ZodType<OptStateJson> = z.lazy(() =>
     z.null(),
     SpecialFloatJson,
     z.object({ $f64: z.array(JsonFloat) }).strict(),
+    z.object({ $f32: z.array(JsonFloat) }).strict(),
     z.array(OptStateJson),
     z.record(z.string(), OptStateJson),
   ]),
@@ -107,7 +108,8 @@ export type BestJson = z.infer<typeof BestJson>;
  *
  * - `step`, `epoch`, `batchIndex` (the data cursor of that step's batch), `dataSeed` (the data's
  *   shuffle seed when given), `loss`, `lr`, `stopReason`;
- * - `params` (finite weights by name), `optState`, `rng` (the run's generator);
+ * - `params` (finite weights by name), `optState`, `rng` (the run's generator); `precision`
+ *   (`"float32"` when the params are a float32 model's; absent for float64);
  * - `model` (`model.toConfig()`, so `loadModel` rebuilds it), `state` (named operator state: live
  *   `hyperParam` cell values, `reduceOnPlateau`'s counters), `scaler` (a fitted scaler's JSON),
  *   `config` (the user's), `best` (the `best.json` tracking).
@@ -116,6 +118,8 @@ export const CheckpointFile = z
   .object({
     format: z.literal('gradstream-checkpoint'),
     version: z.literal(2),
+    /** `"float32"` for a float32 model's checkpoint (params and optimizer buffers); absent: float64. */
+    precision: z.literal('float32').optional(),
     step: z.number().int().min(0),
     epoch: z.number().int().min(0),
     batchIndex: z.number().int().min(0),

@@ -70,5 +70,7 @@ export type LayerConfig = z.infer<typeof LayerConfig>;
  */
 export const ModelConfig = z.strictObject({
   layers: z.array(LayerConfig).min(1),
+  /** The number type of parameters and passes (see `sequential`): `"float64"` (default) or `"float32"`. */
+  precision: z.enum(['float64', 'float32']).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;

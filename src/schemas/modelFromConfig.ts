@@ -75,7 +75,8 @@ export function modelFromConfig(config: unknown, root = 'model'): ModelFromConfi
     layers.push(layer);
     width = layer.outputs;
   }
-  const model = sequential(layers);
+  const precision = parsed.data.precision;
+  const model = sequential(layers, precision === undefined ? {} : { precision });
   // Fixed tensors draw nothing: any generator gives the same parameters.
   return fixed ? { model, params: model.init(createRng(0)) } : { model };
 }

@@ -1,6 +1,7 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { OptState } from '../core/optimizer.js';
-import { createParams, paramLayout, type ParamLayout, type Params } from '../core/params.js';
+import type { Precision } from '../core/kernelsF32.js';
+import { createParamsIn, paramLayout, precisionOf, type ParamLayout, type Params } from '../core/params.js';
 import type { RngState } from '../core/rng.js';
 import { CheckpointFile, CheckpointFileV1, type BestJson, type JsonFloat, type JsonValue, type OptStateJson } from '../schemas/checkpoint.js';
 import { fromZodError } from '../schemas/fromZodError.js';
@@ -71,9 +72,13 @@ function encodeFloats(a: ArrayLike<number>): JsonFloat[] {
   return out;
 }
 
-/** Plain state (numbers, `Float64Array`s, arrays, records) as JSON, float64-exact. */
+/**
+ * Plain state (numbers, `Float64Array`s, arrays, records) as JSON, float64-exact. A float32
+ * model's optimizer buffers (`Float32Array`s) become `{ "$f32": [...] }`, exact too.
+ */
 export function encodeState(s: OptState): OptStateJson {
   if (s instanceof Float64Array) return { $f64: encodeFloats(s) };
+  if ((s as unknown) instanceof Float32Array) return { $f32: encodeFloats(s as unknown as Float32Array) };
   if (typeof s === 'number') return encodeFloat(s);
   if (s === null || typeof s === 'boolean') return s;
   if (Array.isArray(s)) return s.map(encodeState);
@@ -88,6 +93,7 @@ export function decodeState(j: OptStateJson): OptState {
   if (typeof j === 'string') return decodeFloat(j as JsonFloat);
   if (Array.isArray(j)) return j.map(decodeState);
   if ('$f64' in j && Array.isArray(j.$f64)) return Float64Array.from(j.$f64 as JsonFloat[], decodeFloat);
+  if ('$f32' in j && Array.isArray(j.$f32)) return Float32Array.from(j.$f32 as JsonFloat[], decodeFloat) as unknown as Float64Array;
   const out: { [key: string]: OptState } = {};
   for (const [k, v] of Object.entries(j)) out[k] = decodeState(v as OptStateJson);
   return out;
@@ -121,6 +127,8 @@ export function encodeCheckpoint(r: StepRecord, extras: CheckpointExtras = {}): 
   return {
     format: 'gradstream-checkpoint',
     version: 2,
+    // Only float32 checkpoints say so: float64 files stay as they were.
+    ...(precisionOf(r.params.data) === 'float32' ? { precision: 'float32' as const } : {}),
     step: r.step,
     epoch: r.epoch,
     batchIndex: r.batchIndex,
@@ -204,7 +212,7 @@ export function decodeCheckpoint(json: unknown, layout?: ParamLayout): Checkpoin
   const parsed = CheckpointFile.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_checkpoint', 'checkpoint', parsed.error);
   const c = parsed.data;
-  const params = reviveParams(Object.entries(c.params), layout);
+  const params = reviveParams(Object.entries(c.params), layout, c.precision ?? 'float64');
   const state: Record<string, OptState> = {};
   for (const [k, v] of Object.entries(c.state)) state[k] = decodeState(v);
   return {
@@ -230,10 +238,10 @@ function decodeBest(b: BestJson): CheckpointBest {
   return { monitor: b.monitor, mode: b.mode, value: decodeFloat(b.value), step: b.step };
 }
 
-function reviveParams(entries: readonly (readonly [string, { shape: number[]; data: readonly JsonFloat[] }])[], layout: ParamLayout | undefined): Params {
+function reviveParams(entries: readonly (readonly [string, { shape: number[]; data: readonly JsonFloat[] }])[], layout: ParamLayout | undefined, precision: Precision): Params {
   const order = layout === undefined ? entries.map((_, i) => i) : matchLayout(entries, layout);
   const fileLayout = layout ?? paramLayout(entries.map(([name, t]) => [name, t.shape]));
-  const params = createParams(fileLayout);
+  const params = createParamsIn(fileLayout, precision);
   for (let i = 0; i < order.length; i++) {
     const [name, t] = entries[order[i]!]!;
     const out = params.tensors[i]!;
@@ -260,7 +268,7 @@ function decodeV1(json: object, layout: ParamLayout | undefined): Checkpoint {
     loss: c.loss === null ? undefined : decodeFloat(c.loss),
     lr: c.lr === null ? Number.NaN : decodeFloat(c.lr),
     stopReason: c.stopReason ?? undefined,
-    params: reviveParams(Object.entries(c.params), layout),
+    params: reviveParams(Object.entries(c.params), layout, 'float64'),
     optState: c.optState === null ? undefined : decodeState(c.optState),
     rng: c.rng == null ? undefined : { s: c.rng.s, spare: c.rng.spare },
     model: undefined,

@@ -1,5 +1,5 @@
 import { GradstreamError } from '../core/errors.js';
-import type { Params } from '../core/params.js';
+import { precisionOf, type Params } from '../core/params.js';
 import type { SequentialModel } from '../core/sequential.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import { checkLayout, type Checkpoint } from './checkpointCodec.js';
@@ -28,5 +28,9 @@ export function modelFromCheckpoint(checkpoint: Checkpoint): LoadedModel {
   }
   const { model } = modelFromConfig(checkpoint.model, 'checkpoint.model');
   checkLayout(checkpoint.params.layout, model.layout);
+  const saved = precisionOf(checkpoint.params.data);
+  if (saved !== model.precision) {
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.precision', expected: `${model.precision ?? 'float64'} (checkpoint.model's precision)`, received: `${saved} (the checkpoint's params)` });
+  }
   return { model, params: checkpoint.params, checkpoint };
 }

@@ -1,7 +1,9 @@
 import { defer, from, switchMap, type Observable } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { isHyperParam, type HyperParam } from '../core/hyperParam.js';
+import type { Precision } from '../core/kernelsF32.js';
 import type { Model } from '../core/model.js';
+import { precisionOf } from '../core/params.js';
 import { createRng, type Rng } from '../core/rng.js';
 import type { Stateful } from '../schemas/sinkOptions.js';
 import type { BatchSource } from '../streams/batchSource.js';
@@ -21,6 +23,13 @@ export interface ResumeOptions<R> extends Omit<TrainOptions<R>, 'params' | 'step
   readonly state?: Readonly<Record<string, HyperParam | Stateful>>;
   /** The run's generator; its state is set to the saved one (default: a new one with that state). */
   readonly rng?: Rng;
+}
+
+/** A checkpoint of one precision cannot resume a model of the other: it names the field. */
+function checkPrecision(saved: Precision, model: Precision): void {
+  if (saved !== model) {
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.precision', expected: `${model} (the model's precision)`, received: `${saved} (the checkpoint's params)` });
+  }
 }
 
 /** Restores the named state of `c` into `state`; every saved name must be given, and only those. */
@@ -75,7 +84,10 @@ export function resumeFrom<R>(checkpoint: Checkpoint | PromiseLike<Checkpoint>, 
   }
   const { data, model, state, rng, ...rest } = options;
   const start = (c: Checkpoint): Observable<R> => {
-    if (model !== undefined) checkLayout(c.params.layout, model.layout);
+    if (model !== undefined) {
+      checkLayout(c.params.layout, model.layout);
+      checkPrecision(precisionOf(c.params.data), model.precision ?? 'float64');
+    }
     restoreState(c, state);
     let run = rng;
     if (c.rng !== undefined) {
