@@ -6,6 +6,8 @@ export type { GradstreamErrorCode, GradstreamErrorData } from './core/errors.js'
 
 // --- parameters
 export { cloneParams, copyParams, createParams, param, paramIndex, paramLayout, paramsFrom, paramsToObject, toRows } from './core/params.js';
+// float32 precision: params and buffers of a precision (see sequential's `precision` option)
+export { createParamsIn, precisionOf, zerosLike } from './core/params.js';
 export type { ParamLayout, Params, TensorData } from './core/params.js';
 
 // --- randomness
@@ -21,7 +23,7 @@ export { initKernels } from './core/wasm/wasmKernels.js';
 export { dense } from './core/dense.js';
 export type { DenseOptions } from './core/dense.js';
 export { describeLayer, sequential } from './core/sequential.js';
-export type { SequentialModel } from './core/sequential.js';
+export type { SequentialModel, SequentialOptions } from './core/sequential.js';
 export { INFERENCE } from './core/layer.js';
 export type { ForwardMode, Layer, LayerContext, LayerParamSpec } from './core/layer.js';
 export type { ForwardCache, Model } from './core/model.js';

@@ -115,20 +115,35 @@ export function createParamsIn(layout: ParamLayout, precision: Precision): Param
   return wrapParams(layout, zerosIn(precision, layout.size));
 }
 
-/** The precision of a parameter (or any float) buffer: `'float32'` for a `Float32Array`, else `'float64'`. */
+/**
+ * The precision of a parameter (or any float) buffer: `'float32'` for a `Float32Array`, else
+ * `'float64'`.
+ *
+ * @example
+ * import { createRng, dense, precisionOf, sequential } from 'gradstream';
+ * const model = sequential([dense(2, 1)], { precision: 'float32' });
+ * precisionOf(model.init(createRng(1)).data); // 'float32'
+ */
 export function precisionOf(data: Readonly<Float64Array>): Precision {
   return (data as unknown) instanceof Float32Array ? 'float32' : 'float64';
 }
 
 /**
  * `n` zeros in `precision`: a `Float32Array` for `'float32'` (typed `Float64Array`, see
- * {@link createParamsIn}), else a `Float64Array`.
+ * {@link createParamsIn}), else a `Float64Array`. Internal (caches, gradients).
  */
 export function zerosIn(precision: Precision, n: number): Float64Array<ArrayBuffer> {
   return precision === 'float32' ? (new Float32Array(n) as unknown as Float64Array<ArrayBuffer>) : new Float64Array(n);
 }
 
-/** `n` zeros of the array type of `like` (the optimizers' state follows the parameters' precision). */
+/**
+ * `n` zeros (default `like.length`) of the array type of `like`: a custom optimizer allocates its
+ * state with it so that the state follows the parameters' precision.
+ *
+ * @example
+ * import { zerosLike, type GradientTransformation } from 'gradstream';
+ * const init: GradientTransformation['init'] = (params) => ({ trace: zerosLike(params.data) });
+ */
 export function zerosLike(like: Readonly<Float64Array>, n = like.length): Float64Array<ArrayBuffer> {
   return zerosIn(precisionOf(like), n);
 }
