@@ -160,6 +160,8 @@ export { fromObservable } from './streams/fromObservable.js';
 export type { FromObservableOptions } from './streams/fromObservable.js';
 export { fromAsyncIterable } from './streams/fromAsyncIterable.js';
 export type { FromAsyncIterableOptions } from './streams/fromAsyncIterable.js';
+export { fromEvents } from './streams/fromEvents.js';
+export type { EventEmitterSource, EventTargetSource, FromEventsOptions } from './streams/fromEvents.js';
 export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueue.js';
 
 // --- live training: the Training handle
