@@ -10,6 +10,8 @@ const control = new Int32Array(data.init.control);
 const errors = new Uint8Array(data.init.errors);
 const fail = (e: unknown, worker?: number): void => void writeFailure(control, errors, errorToData(e, worker));
 process.on('uncaughtException', (e) => fail(e));
+// the first beat comes before any replica starts, so a ready pool has always seen one
+Atomics.add(control, Ctl.HEARTBEAT, 1);
 setInterval(() => Atomics.add(control, Ctl.HEARTBEAT, 1), 100);
 
 const replicas: Worker[] = [];

@@ -99,6 +99,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const heartbeatTimeoutMs = options.hooks?.heartbeatTimeoutMs ?? 5000;
   let beat = 0;
   let beatAt = 0;
+  // While the replicas start, a supervisor that has not beaten yet may still be loading (the start
+  // timeout covers it); once they are ready it has beaten at least once (it beats before starting
+  // them), so from then on a count that stops moving — even at 0 — means it is gone.
   const checkHeartbeat = (): void => {
     if (!threads.heartbeat) return;
     const b = Atomics.load(control, Ctl.HEARTBEAT);
@@ -106,7 +109,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     if (b !== beat || beatAt === 0) {
       beat = b;
       beatAt = now;
-    } else if (b > 0 && now - beatAt > heartbeatTimeoutMs) {
+    } else if ((b > 0 || ready) && now - beatAt > heartbeatTimeoutMs) {
       throw new Error(`gradstream: the worker threads stopped responding (no heartbeat for ${heartbeatTimeoutMs} ms; terminated?)`);
     }
   };
