@@ -2,7 +2,7 @@
  * The shared shape of W2 and W3 (a dense network trained with Adam on seeded data): agreement
  * checks, then every contender timed in interleaved rounds.
  */
-import { createRng, fromArrays, matmul, matmulF32, matmulTransA, matmulTransAF32, matmulTransB, matmulTransBF32, adam, type Loss, type Model, type Params } from '../src/index.js';
+import { createParamsIn, createRng, fromArrays, matmul, matmulF32, matmulTransA, matmulTransAF32, matmulTransB, matmulTransBF32, adam, type Loss, type Model, type Params } from '../src/index.js';
 import { check, interleave, maxRelDiff, say, type Contender, type WorkloadResult } from './harness.js';
 import { plainFusedAdamLoop, plainLoop, reactiveLoop, type Setup } from './loops.js';
 import { plainF32 } from './plainF32.js';
@@ -27,6 +27,11 @@ export interface MlpWorkload {
   readonly peerSteps?: number;
   /** Also time the float32 loop and kernels. */
   readonly float32?: boolean;
+  /**
+   * The same model with `precision: 'float32'`: its reactive loop is timed too (`reactive sync
+   * float32`), from `init` rounded to float32 (the float32 loop's starting weights).
+   */
+  readonly model32?: Model;
 }
 
 /** Matrix-product FLOPs of one step: forward, weight gradients, and input gradients but the first layer's. */
@@ -73,10 +78,15 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
   const l32: number[] = [];
   if (w.float32 === true) plainF32({ ...f32Spec, records: CHECK + 1 }, l32); // the final record would reuse a batch
   const d32 = w.float32 === true ? maxRelDiff(l32.slice(0, CHECK), lp.slice(0, CHECK)) : 0;
-  check(dCpu <= 1e-4 && dWasm <= 1e-4 && d32 <= 1e-4, `${w.id}: float32 losses differ from gradstream's float64 (tfjs cpu ${dCpu}, wasm ${dWasm}, float32 loop ${d32} relative)`);
+  // The library's float32 mode: the same loop as `reactive sync` on the float32 model.
+  const setup32: Setup | undefined = w.model32 === undefined ? undefined : { ...setup, model: w.model32, init: toPrecision32(w.model32, w.init) };
+  const lr32: number[] = [];
+  if (setup32 !== undefined) await reactiveLoop(setup32, 'sync', lr32);
+  const dR32 = setup32 === undefined ? 0 : maxRelDiff(lr32.slice(0, CHECK), lp.slice(0, CHECK));
+  check(dCpu <= 1e-4 && dWasm <= 1e-4 && d32 <= 1e-4 && dR32 <= 1e-4 && (setup32 === undefined || lr32.length === records), `${w.id}: float32 losses differ from gradstream's float64 (tfjs cpu ${dCpu}, wasm ${dWasm}, float32 loop ${d32}, reactive float32 ${dR32} relative; ${lr32.length} records)`);
   const checked =
-    `reactive sync/sliced and plain fused adam = plain on all ${records} losses (max rel. diff ${dPlain.toExponential(1)}); float32 peers within ${Math.max(dCpu, dWasm, d32).toExponential(1)} relative over ${CHECK} steps ` +
-    `(tfjs cpu ${dCpu.toExponential(1)}, tfjs wasm ${dWasm.toExponential(1)}${w.float32 === true ? `, float32 loop ${d32.toExponential(1)}` : ''})`;
+    `reactive sync/sliced and plain fused adam = plain on all ${records} losses (max rel. diff ${dPlain.toExponential(1)}); float32 peers within ${Math.max(dCpu, dWasm, d32, dR32).toExponential(1)} relative over ${CHECK} steps ` +
+    `(tfjs cpu ${dCpu.toExponential(1)}, tfjs wasm ${dWasm.toExponential(1)}${w.float32 === true ? `, float32 loop ${d32.toExponential(1)}` : ''}${setup32 === undefined ? '' : `, reactive float32 ${dR32.toExponential(1)}`})`;
   say(`${w.id} check: ${checked}`);
 
   // 2. Timing.
@@ -88,6 +98,9 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
     { name: 'plain fused adam', steps: records, flopsPerStep: flops, run: () => void plainFusedAdamLoop(setup, w.lr) },
     { name: 'kernels', steps: records, flopsPerStep: flops, run: () => kernels64(w, records) },
   ];
+  if (setup32 !== undefined) {
+    contenders.push({ name: 'reactive sync float32', steps: records, flopsPerStep: flops, run: () => reactiveLoop(setup32, 'sync').then(() => undefined) });
+  }
   if (w.float32 === true) {
     contenders.push(
       { name: 'plain float32', steps: records, flopsPerStep: flops, run: () => void plainF32(f32Spec) },
@@ -144,6 +157,13 @@ function kernels32(w: MlpWorkload, x32: Float32Array, records: number): void {
       if (l > 0) matmulTransBF32(dX[l]!, delta, weights[l]!, B, d.units, d.inputs);
     }
   }
+}
+
+/** `init` rounded into a float32 model's params (the float32 loop starts from the same weights). */
+function toPrecision32(model: Model, init: Params): Params {
+  const p = createParamsIn(model.layout, 'float32');
+  p.data.set(init.data);
+  return p;
 }
 
 /** Seeded uniform inputs in [0, 1). */
