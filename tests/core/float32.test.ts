@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -42,6 +44,7 @@ import {
   type Params,
   type StepRecord,
 } from '../../src/index.js';
+import { cli, EXAMPLES, trained } from '../cli/cliHarness.js';
 import { numericDerivative } from './gradcheck.js';
 
 const IN = 48;
@@ -256,5 +259,19 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     const m32 = sequential([dense(2, 1)], { precision: 'float32' });
     expect(err(() => gradient(m32, mse(), { workers: 2 }))).toContain('gradient.workers: expected a float64 model');
     expect(err(() => createParamsIn(m32.layout, 'float16' as 'float32'))).toContain("createParamsIn(precision): expected 'float64' or 'float32'");
+  });
+
+  it('trains from a CLI config with model.precision "float32" (checkpoint, predict and eval with that config)', async () => {
+    const config = JSON.parse(readFileSync(join(EXAMPLES, 'xor.json'), 'utf8')) as { model: { precision?: string } };
+    config.model.precision = 'float32';
+    const { ckpt, file } = await trained(config);
+    expect(readFileSync(ckpt, 'utf8')).toContain('"version":2,"precision":"float32"');
+    const p = await cli(['predict', ckpt, file, '--format', 'jsonl']);
+    expect(p.code).toBe(0);
+    expect(p.out.split('\n').map((l) => (JSON.parse(l) as { class: number }).class)).toEqual([0, 1, 1, 0]);
+    expect((await cli(['eval', ckpt, file])).out).toContain('accuracy    1.0000');
+    // The float64 config's model refuses the float32 weights.
+    const wrong = await cli(['predict', ckpt, join(EXAMPLES, 'xor.json')]);
+    expect([wrong.code, wrong.err]).toEqual([2, 'gradstream predict: params.data: expected a Float64Array (the model\'s precision is float64: model.init(rng) or createParams(layout)), received a Float32Array']);
   });
 });
