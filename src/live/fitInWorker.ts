@@ -1,14 +1,15 @@
 import { GradstreamError } from '../core/errors.js';
+import type { HyperParam } from '../core/hyperParam.js';
 import type { Params } from '../core/params.js';
 import { createRng } from '../core/rng.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
-import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
 import type { earlyStopping } from '../sinks/earlyStopping.js';
 import type { Training } from './training.js';
 import { createTraining } from './trainingHandle.js';
 import { webWorker } from './webWorker.js';
 import { workerEngine } from './workerEngine.js';
+import { workerOptimizer } from './workerOptimizer.js';
 import type { WorkerData, WorkerSpawner } from './workerProtocol.js';
 
 /** Options of `fit` with `scheduler: 'worker'`: everything as plain data, since it crosses to a worker. */
@@ -22,6 +23,14 @@ export interface WorkerFitOptions {
   readonly loss: unknown;
   /** An optimizer config (`OptimizerConfig`, e.g. `{ type: 'adam', lr: 1e-3 }`). */
   readonly optimizer: unknown;
+  /**
+   * Live optimizer options, by name — `lr`, `weightDecay` (adamw), `clipNorm`, `clipValue`: each
+   * cell (on this thread) replaces the option of the same name in `optimizer`, starting from its
+   * value. `training.set(name, value)` checks a value as in a local run (refusals reported on
+   * `events$`); accepted values, and values written to the cells directly, reach the worker's
+   * loop from its next step (a direct write within `flushMs`).
+   */
+  readonly hyperParams?: Readonly<Record<string, HyperParam>>;
   /** The training data and how to batch it (`fromArrays` in the worker). */
   readonly data: WorkerData;
   /** Initial weights; by default drawn from `seed` with the model's initializers. */
@@ -49,7 +58,8 @@ export function fitInWorker(options: WorkerFitOptions): Training {
   const lossConfig = toConfig(options.loss);
   const built = modelFromConfig(modelConfig);
   lossFromConfig(lossConfig); // validate here: errors surface at the call, not in the worker
-  optimizerFromConfig(options.optimizer);
+  const cells = options.hyperParams ?? {};
+  workerOptimizer(options.optimizer, cells);
   const seed = options.seed ?? 0;
   const params = options.params ?? built.params ?? built.model.init(createRng(seed));
   if (params.data.length !== built.model.layout.size) {
@@ -70,11 +80,20 @@ export function fitInWorker(options: WorkerFitOptions): Training {
       ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
       ...(options.earlyStopping === undefined ? {} : { earlyStopping: options.earlyStopping }),
       ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+      ...(Object.keys(cells).length === 0 ? {} : { hyperParams: cellBounds(cells) }),
     },
     built.model.layout,
     options.signal,
+    cells,
   );
-  return createTraining(engine, { step: 0, hyperParams: {}, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+  return createTraining(engine, { step: 0, hyperParams: cells, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+}
+
+/** The cells as plain data for the worker: value and bounds. */
+function cellBounds(cells: Readonly<Record<string, HyperParam>>): Record<string, { value: number; min?: number; max?: number }> {
+  const out: Record<string, { value: number; min?: number; max?: number }> = {};
+  for (const [name, c] of Object.entries(cells)) out[name] = { value: c.value, ...(c.min === undefined ? {} : { min: c.min }), ...(c.max === undefined ? {} : { max: c.max }) };
+  return out;
 }
 
 function toConfig(x: unknown): unknown {

@@ -1,16 +1,17 @@
 import { GradstreamError } from '../core/errors.js';
 import { initKernels } from '../core/wasm/wasmKernels.js';
+import { hyperParam, type HyperParam } from '../core/hyperParam.js';
 import { createParams } from '../core/params.js';
 import { createRng } from '../core/rng.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
-import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
 import { earlyStopping } from '../sinks/earlyStopping.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import { fit } from './fit.js';
 import type { FitSink } from './localEngine.js';
 import type { Training } from './training.js';
 import { STEP_FIELDS, STOP_REASONS, type WorkerError, type WorkerRunConfig, type WorkerSide } from './workerProtocol.js';
+import { workerOptimizer } from './workerOptimizer.js';
 
 /**
  * The worker side of `fit({ scheduler: 'worker' })`: waits for a `start` message, trains with
@@ -30,6 +31,8 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
   let abort: AbortController | undefined;
   let pendingPause = false;
   let pendingStop = false;
+  /** Live hyperparameter values that arrived before the run started. */
+  const pendingHyper: Record<string, number> = {};
   side.onMessage((msg) => {
     if (msg.type === 'start') {
       abort = new AbortController();
@@ -37,7 +40,7 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
       // the same matrix kernels as the main thread (WebAssembly SIMD where available)
       void initKernels().then(() => {
         try {
-          training = start(msg.config, signal);
+          training = start(msg.config, signal, pendingHyper);
           if (pendingPause) training.pause();
           if (pendingStop) void training.stop().catch(() => {});
         } catch (e: unknown) {
@@ -51,11 +54,17 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
     } else if (msg.type === 'stop') {
       pendingStop = true;
       void training?.stop().catch(() => {});
+    } else if (msg.type === 'hyperParam') {
+      if (training === undefined) pendingHyper[msg.name] = msg.value;
+      else training.set(msg.name, msg.value);
     } else abort?.abort();
   });
 
-  function start(config: WorkerRunConfig, signal: AbortSignal): Training {
+  function start(config: WorkerRunConfig, signal: AbortSignal, early: Readonly<Record<string, number>>): Training {
     const { model } = modelFromConfig(config.model);
+    // the live cells, rebuilt here from the main thread's values and bounds
+    const cells: Record<string, HyperParam> = {};
+    for (const [name, c] of Object.entries(config.hyperParams ?? {})) cells[name] = hyperParam(early[name] ?? c.value, { ...(c.min === undefined ? {} : { min: c.min }), ...(c.max === undefined ? {} : { max: c.max }) });
     const { x, y, ...dataOptions } = config.data;
     const sinks: FitSink[] = [];
     if (config.earlyStopping !== undefined) sinks.push(earlyStopping(config.earlyStopping) as FitSink);
@@ -63,7 +72,8 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
     const t = fit({
       model,
       loss: lossFromConfig(config.loss),
-      optimizer: optimizerFromConfig(config.optimizer),
+      optimizer: workerOptimizer(config.optimizer, cells),
+      hyperParams: cells,
       data: fromArrays(x, y, dataOptions),
       params: createParams(model.layout, config.params),
       rng: createRng(config.seed),

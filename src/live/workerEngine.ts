@@ -1,4 +1,5 @@
 import { GradstreamError, type GradstreamErrorCode } from '../core/errors.js';
+import type { HyperParam } from '../core/hyperParam.js';
 import { createParams, type ParamLayout } from '../core/params.js';
 import { createStepState, type TrainingEngine } from './trainingEngine.js';
 import { STEP_FIELDS, STOP_REASONS, type FromWorker, type WorkerError, type WorkerPort, type WorkerRunConfig, type WorkerSpawner } from './workerProtocol.js';
@@ -6,9 +7,26 @@ import { STEP_FIELDS, STOP_REASONS, type FromWorker, type WorkerError, type Work
 /**
  * Runs a `fit` loop in a worker and replays what it reports into the handle: steps (unpacked into
  * one reused state), checkpoints, the end (with the final weights) or the error. Controls become
- * messages; `dispose` terminates the worker.
+ * messages; `dispose` terminates the worker. The live hyperparameters' cells stay on this thread:
+ * a value the handle accepted is written to its cell and sent; a cell written directly is sent
+ * when the next batch of steps arrives (the worker applies both from its next step).
  */
-export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layout: ParamLayout, signal?: AbortSignal): TrainingEngine {
+export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layout: ParamLayout, signal?: AbortSignal, cells: Readonly<Record<string, HyperParam>> = {}): TrainingEngine {
+  const names = Object.keys(cells);
+  /** The value each cell had when last sent (or at start). */
+  const sent: Record<string, number> = {};
+  for (const name of names) sent[name] = cells[name]!.value;
+  const send = (name: string, value: number): void => {
+    sent[name] = value;
+    port?.postMessage({ type: 'hyperParam', name, value });
+  };
+  const sendChanged = (): void => {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const v = cells[name]!.value;
+      if (!Object.is(v, sent[name])) send(name, v);
+    }
+  };
   let port: WorkerPort | undefined;
   let paused = false;
   let stopped = false;
@@ -32,6 +50,7 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
       port.onMessage((msg: FromWorker) => {
         if (finished) return;
         if (msg.type === 'steps') {
+          if (names.length > 0) sendChanged();
           const d = msg.data;
           for (let o = 0; o < d.length; o += STEP_FIELDS) {
             s.step = d[o]!;
@@ -54,7 +73,12 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
           cb.error(revive(msg.error));
         }
       });
-      port.postMessage({ type: 'start', config });
+      // the cells' values now (they may have changed since fit was called)
+      for (const name of names) sent[name] = cells[name]!.value;
+      const hyper = config.hyperParams;
+      const startConfig: WorkerRunConfig =
+        hyper === undefined ? config : { ...config, hyperParams: Object.fromEntries(Object.keys(hyper).map((n) => [n, { ...hyper[n]!, value: sent[n] ?? hyper[n]!.value }])) };
+      port.postMessage({ type: 'start', config: startConfig });
       if (paused) port.postMessage({ type: 'pause', paused: true });
       if (stopped) port.postMessage({ type: 'stop' });
       if (signal !== undefined) {
@@ -70,8 +94,11 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
       stopped = true;
       port?.postMessage({ type: 'stop' });
     },
-    setHyperParam() {
-      // no live hyperparameters in worker runs (the handle has none to accept)
+    setHyperParam(name, value) {
+      const cell = cells[name];
+      if (cell === undefined) return;
+      cell.value = value;
+      send(name, value);
     },
     dispose() {
       signal?.removeEventListener('abort', onAbort);

@@ -25,6 +25,8 @@ export interface WorkerRunConfig {
   readonly checkpoint?: { readonly path: string; readonly every?: number };
   readonly sliceMs: number;
   readonly flushMs: number;
+  /** Live optimizer options (`lr`, …): their values at start and the bounds of the main thread's cells. */
+  readonly hyperParams?: Readonly<Record<string, { readonly value: number; readonly min?: number; readonly max?: number }>>;
 }
 
 /** Messages from the main thread to a worker run. */
@@ -32,7 +34,9 @@ export type ToWorker =
   | { readonly type: 'start'; readonly config: WorkerRunConfig }
   | { readonly type: 'pause'; readonly paused: boolean }
   | { readonly type: 'stop' }
-  | { readonly type: 'abort' };
+  | { readonly type: 'abort' }
+  /** A live hyperparameter's new value (already checked on the main thread), from the next step. */
+  | { readonly type: 'hyperParam'; readonly name: string; readonly value: number };
 
 /** Fields packed per step in a `steps` message. */
 export const STEP_FIELDS = 9;
