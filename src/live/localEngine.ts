@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, ReplaySubject, pipe, type MonoTypeOperatorFunction, type Observable as Obs, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, ReplaySubject, pipe, type MonoTypeOperatorFunction, type OperatorFunction, type Observable as Obs, type Subscription } from 'rxjs';
 import type { HyperParam } from '../core/hyperParam.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
@@ -10,7 +10,7 @@ import { loss } from '../ops/loss.js';
 import { update } from '../ops/update.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 import type { BatchSource, DataCursor } from '../streams/batchSource.js';
-import type { StepRecord } from '../streams/stepRecord.js';
+import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import { train, type LoopScheduling, type TrainOptions } from '../streams/train.js';
 import type { Rng } from '../core/rng.js';
 import type { CheckpointInfo } from './training.js';
@@ -39,6 +39,8 @@ export interface LocalEngineOptions {
   readonly step?: number;
   readonly optState?: OptState;
   readonly cursor?: DataCursor;
+  /** Replaces forward → loss → gradient (the data-parallel `gradient(model, loss, { workers })`). */
+  readonly gradientStep?: OperatorFunction<StepRecord, StepRecord & WithGrads>;
 }
 
 /**
@@ -107,9 +109,7 @@ export function localEngine(o: LocalEngineOptions): TrainingEngine {
       const pipeline = pipe(
         head,
         (src: Obs<StepRecord>) => o.before.reduce((acc, op) => op(acc), src),
-        forward(o.model),
-        loss(o.loss),
-        gradient(o.model, o.loss),
+        o.gradientStep ?? pipe(forward(o.model), loss(o.loss), gradient(o.model, o.loss)),
         update(o.optimizer as GradientTransformation),
         (src: Obs<StepRecord>) => o.sinks.reduce((acc, op) => op(acc), src),
         tail(callbacks),
