@@ -1,3 +1,4 @@
+import { GradstreamError } from './errors.js';
 import type { Layer } from './layer.js';
 import { matmulF32, matmulTransAF32, matmulTransBF32 } from './kernelsF32.js';
 import type { Regularizer } from './regularizers/regularizer.js';
@@ -15,6 +16,8 @@ export function denseF32(layer: Layer, bias: boolean, reg: Regularizer | undefin
   const f32: Layer = {
     ...layer,
     forward(p, x, y, batch) {
+      // A float32 form inside a float64 model (`sequential(float32Model.layers)`) would compute in float32 unseen.
+      if (!((y as unknown) instanceof Float32Array)) throwFloat64(layer);
       const out = y as unknown as Float32Array;
       matmulF32(out, x as unknown as Float32Array, p[0]! as unknown as Float32Array, batch, inputs, units);
       if (bias) addBias32(out, p[1]! as unknown as Float32Array, batch, units);
@@ -31,6 +34,10 @@ export function denseF32(layer: Layer, bias: boolean, reg: Regularizer | undefin
     float32: () => f32,
   };
   return f32;
+}
+
+function throwFloat64(layer: Layer): never {
+  throw new GradstreamError({ code: 'invalid_value', path: `dense(${layer.inputs}→${layer.outputs}).float32()`, expected: "Float32Array buffers (a model made with precision 'float32')", received: 'Float64Array buffers (a float64 model)' });
 }
 
 function addBias32(out: Float32Array, b: Float32Array, rows: number, cols: number): void {

@@ -142,8 +142,8 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     const rows = 8;
     const xb = x.subarray(0, rows * IN);
     const yb = y.subarray(0, rows);
-    const m32 = sequential([dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT), sigmoid()], { precision: 'float32' });
-    const m64 = sequential([dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT), sigmoid()]);
+    const m32 = sequential([dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT, { bias: false }), sigmoid()], { precision: 'float32' });
+    const m64 = sequential([dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT, { bias: false }), sigmoid()]);
     const p32 = m32.init(createRng(3));
     const p64 = createParams(m64.layout, Float64Array.from(p32.data)); // the same (float32) weights, exactly
     const cache32 = m32.createCache(rows);
@@ -178,6 +178,11 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     expect(Array.from(p)).toEqual(Array.from(out));
     expect(model.precision).toBe('float32');
     expect(sequential([dense(3, 2)]).precision).toBe('float64');
+    // The float32 layers of a float32 model make the same model again, and refuse to run in a float64 one.
+    const again = sequential(model.layers, { precision: 'float32' });
+    expect(Array.from(again.forward(params, x, again.createCache(2)))).toEqual(Array.from(out));
+    const mixed = sequential(model.layers);
+    expect(() => mixed.forward(mixed.init(createRng(1)), x, mixed.createCache(2))).toThrow("dense(3→2).float32(): expected Float32Array buffers (a model made with precision 'float32'), received Float64Array buffers (a float64 model)");
   });
 
   it('saves its precision as config (model.toConfig) and modelFromConfig rebuilds a float32 model', () => {
