@@ -88,6 +88,7 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
     },
     setPaused(p) {
       paused = p;
+      if (!p && names.length > 0) sendChanged(); // cells written while paused apply from the first step after
       port?.postMessage({ type: 'pause', paused: p });
     },
     stop() {

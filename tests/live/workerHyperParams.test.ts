@@ -109,6 +109,31 @@ describe("live hyperparameters with scheduler: 'worker'", () => {
     expect(lrs.slice(0, 3)).toEqual([0.02, 0.02, 0.02]);
   });
 
+  it('a cell written while paused is sent before the run resumes', async () => {
+    const made: InProcessWorker[] = [];
+    g.Worker = class extends InProcessWorker {
+      constructor() {
+        super();
+        made.push(this);
+      }
+    };
+    const lr = hyperParam(0.01, { min: 0 });
+    const t = fit({ scheduler: 'worker', worker: webWorker(), model: modelConfig, loss: 'mse', optimizer: { type: 'sgd' }, hyperParams: { lr }, data: { x, y: x, batchSize: 16, epochs: 1e6 }, sliceMs: 1, flushMs: 1 });
+    const lrs: number[] = [];
+    t.steps$.subscribe((s) => lrs.push(s.lr));
+    t.start();
+    while (lrs.length < 3) await sleep(2);
+    t.pause();
+    await sleep(10);
+    lr.value = 0.03;
+    t.resume();
+    const types = made[0]!.received.map((m) => (m.type === 'pause' ? `pause ${m.paused}` : m.type === 'hyperParam' ? `lr ${m.value}` : m.type));
+    expect(types).toEqual(['start', 'pause true', 'lr 0.03', 'pause false']);
+    while (!lrs.includes(0.03)) await sleep(2);
+    await t.stop();
+    expect([...new Set(lrs)]).toEqual([0.01, 0.03]);
+  });
+
   it('refuses, at fit, a cell that drives no live option and a schedule next to live cells', () => {
     g.Worker = InProcessWorker;
     const base = { scheduler: 'worker' as const, worker: webWorker(), model: modelConfig, loss: 'mse', data: { x, y: x } };
