@@ -26,6 +26,7 @@ export function withScaler(model: Model, scaler: Scaler): ScaledModel {
     layout: model.layout,
     inputs: model.inputs,
     outputs: model.outputs,
+    precision: model.precision,
     scaler,
     model,
     init: (rng) => model.init(rng),

@@ -34,9 +34,11 @@ import {
   sgd,
   sigmoid,
   softmaxCrossEntropy,
+  standardize,
   tanh,
   train,
   update,
+  withScaler,
   zerosLike,
   type GradientTransformation,
   type Layer,
@@ -278,5 +280,19 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     // The float64 config's model refuses the float32 weights.
     const wrong = await cli(['predict', ckpt, join(EXAMPLES, 'xor.json')]);
     expect([wrong.code, wrong.err]).toEqual([2, 'gradstream predict: params.data: expected a Float64Array (the model\'s precision is float64: model.init(rng) or createParams(layout)), received a Float32Array']);
+  });
+
+  it('keeps its precision behind withScaler (float32 gradients, trained on raw inputs)', async () => {
+    const xs = Array.from({ length: 40 }, (_, i) => [900 + 5 * i]);
+    const ys = xs.map(([v]) => [v! / 100]);
+    const model = withScaler(sequential([dense(1, 1)], { precision: 'float32' }), standardize().fit(xs));
+    expect(model.precision).toBe('float32');
+    const l = mse();
+    const final = await lastValueFrom(
+      train({ params: model.init(createRng(1)), data: fromArrays(xs, ys, { batchSize: 8, epochs: 200 }), pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 }))), scheduler: 'sync' }),
+    );
+    expect(final.grads.data).toBeInstanceOf(Float32Array);
+    expect(final.loss).toBeLessThan(1e-6);
+    expect(predict(model, final.params, [[1000]])[0]).toBeCloseTo(10, 3);
   });
 });
