@@ -25,7 +25,9 @@ export interface ParamLayout {
 
 /**
  * A model's parameters: one flat buffer (`data`, what optimizers work on) and a view per
- * named tensor (`tensors`, in layout order). Views share memory with `data`.
+ * named tensor (`tensors`, in layout order). Views share memory with `data`. A float32 model's
+ * (`sequential(layers, { precision: 'float32' })`) are `Float32Array`s at run time, still typed
+ * `Float64Array` so that code written for float64 compiles unchanged ({@link precisionOf} tells).
  */
 export interface Params {
   readonly layout: ParamLayout;
@@ -88,7 +90,8 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
 }
 
 /**
- * Allocates zero-filled parameters (or wraps `data`, a `Float64Array` of `layout.size` elements).
+ * Allocates zero-filled float64 parameters (or wraps `data`, a `Float64Array` — or the
+ * `Float32Array` of float32 parameters — of `layout.size` elements).
  * Throws a `GradstreamError` when `layout` is not a layout or `data` does not fit it.
  */
 export function createParams(layout: ParamLayout, data?: Float64Array): Params {
