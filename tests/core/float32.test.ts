@@ -242,6 +242,7 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     await lastValueFrom(train({ params: m32.init(createRng(7)), data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: pipe(step(m32), checkpointTo(store32, { model: m32 })), maxSteps: 2, scheduler: 'sync' }));
     const c32 = await loadCheckpoint(store32);
     await expect(lastValueFrom(resumeFrom(c32, { data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m64), model: m64 }))).rejects.toThrow('checkpoint.precision: expected float64');
+    expect(() => modelFromCheckpoint({ ...c32, model: { layers: c32.model!.layers } })).toThrow("checkpoint.precision: expected float64 (checkpoint.model's precision), received float32 (the checkpoint's params)");
     await expect(lastValueFrom(train({ params: m64.init(createRng(7)), optState: c32.optState, data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m64), maxSteps: 1 }))).rejects.toThrow(
       'optState[0].mu: expected a Float64Array of 1898 values, received a Float32Array of 1898 values',
     );
@@ -263,6 +264,7 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     expect(err(() => sequential([custom], { precision: 'float32' }))).toContain('layers[0]: expected a layer with a float32 form');
     expect(err(() => sequential([dense(2, 1)], { precision: 'float16' as 'float32' }))).toMatchInlineSnapshot(`"sequential.precision: expected 'float64' or 'float32', received "float16" (a string)"`);
     expect(err(() => sequential([dense(2, 1)], { dtype: 'float32' } as object))).toContain('sequential.dtype: expected a known option (precision)');
+    expect(err(() => sequential([dense(2, 1)], 'float32' as unknown as object))).toContain("sequential(options): expected an options object ({ precision: 'float32' })");
     const m32 = sequential([dense(2, 1)], { precision: 'float32' });
     expect(err(() => gradient(m32, mse(), { workers: 2 }))).toContain('gradient.workers: expected a float64 model');
     expect(err(() => createParamsIn(m32.layout, 'float16' as 'float32'))).toContain("createParamsIn(precision): expected 'float64' or 'float32'");
