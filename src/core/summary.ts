@@ -7,7 +7,7 @@ import { describeLayer } from './sequential.js';
 /**
  * A text table of a model: one line per layer (index, layer, output shape, parameter count and
  * the parameter names), then the total (and how many of them are non-trainable model state, such
- * as batch normalization's moving statistics). Models without a `layers` list (not made by
+ * as batch normalization's moving statistics, and `float32` for a float32 model). Models without a `layers` list (not made by
  * `sequential`) show their input and output sizes only. Throws a `GradstreamError` when `model` is
  * not a model.
  *
@@ -45,6 +45,7 @@ export function summary(model: Model & { readonly layers?: readonly Layer[] }): 
   const text = lines.map((l) => l.map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
   const { size, trainableSize } = model.layout;
   const frozen = size === trainableSize ? '' : ` (${size - trainableSize} non-trainable: model state)`;
-  text.push(`total: ${size} parameters${frozen}; input [batch, ${model.inputs}] → output [batch, ${model.outputs}]`);
+  const float32 = model.precision === 'float32' ? ', float32' : '';
+  text.push(`total: ${size} parameters${frozen}${float32}; input [batch, ${model.inputs}] → output [batch, ${model.outputs}]`);
   return text.join('\n');
 }

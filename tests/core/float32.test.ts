@@ -35,6 +35,7 @@ import {
   sigmoid,
   softmaxCrossEntropy,
   standardize,
+  summary,
   tanh,
   train,
   update,
@@ -180,6 +181,7 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     expect(Array.from(p)).toEqual(Array.from(out));
     expect(model.precision).toBe('float32');
     expect(sequential([dense(3, 2)]).precision).toBe('float64');
+    expect(summary(model).split('\n').at(-1)).toBe('total: 8 parameters, float32; input [batch, 3] → output [batch, 2]');
     // The float32 layers of a float32 model make the same model again, and refuse to run in a float64 one.
     const again = sequential(model.layers, { precision: 'float32' });
     expect(Array.from(again.forward(params, x, again.createCache(2)))).toEqual(Array.from(out));
