@@ -76,6 +76,8 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     for (const p of layer.params) entries.push([`${i}.${p.name}`, p.shape, p.trainable ?? true]);
   });
   const layout = paramLayout(entries);
+  /** The layer of a one-layer model (linear and logistic regression, the seed lesson): no loop per pass. */
+  const single = layers.length === 1 ? layers[0]! : null;
   const inputs = layers[0]!.inputs;
   const outputs = layers[layers.length - 1]!.outputs;
 
@@ -164,6 +166,15 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       const ctxs = c.contexts;
       if (c.input === null) acts[0] = x as Float64Array;
       else acts[0] = roundInput(c.input, x);
+      if (single !== null) {
+        const ctx = ctxs[0]!;
+        ctx.training = training;
+        ctx.rng = rng;
+        ctx.step = step;
+        ctx.key = c.key;
+        single.forward(v[0]!, acts[0]!, acts[1]!, batch, ctx);
+        return acts[1]!;
+      }
       for (let i = 0; i < layers.length; i++) {
         const ctx = ctxs[i]!;
         ctx.training = training;
@@ -183,6 +194,10 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
         c.grads = grads;
       }
       const acts = cache.activations;
+      if (single !== null) {
+        single.backward(v[0]!, acts[0]!, acts[1]!, dY, null, g[0]!, cache.batchSize, c.contexts[0]);
+        return;
+      }
       let delta: Readonly<Float64Array> = dY;
       for (let i = layers.length - 1; i >= 0; i--) {
         const dX = i > 0 ? cache.deltas[i]! : null;
