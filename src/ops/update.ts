@@ -37,14 +37,22 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
   }
   return stepStage<R, R>(() => {
     let checked = false;
+    // The optimizer's methods, read once per subscription and called with the optimizer as
+    // `this`: optimizers built by spreading another object (`{ ...chain(…), fusedApply }`) get a
+    // fresh hidden class once an old one is collected, so reading them every step would end up
+    // as megamorphic property loads.
+    const init = optimizer.init;
+    const rate = optimizer.learningRate;
+    const transform = optimizer.update;
+    const fused = optimizer.fusedApply;
     return {
       next(r) {
-        if (r.optState === undefined) r.optState = optimizer.init(r.params);
+        if (r.optState === undefined) r.optState = init.call(optimizer, r.params);
         else if (!checked) checkOptState(optimizer, r.params, r.optState);
         checked = true;
         // A loss that is not finite ends the run here: sinks see the final record, no update is made.
         if (stopOnDivergence && r.stopReason === undefined && r.loss !== undefined && !Number.isFinite(r.loss)) r.stopReason = 'diverged';
-        r.lr = optimizer.learningRate?.(r.optState as S) ?? Number.NaN;
+        r.lr = rate === undefined ? Number.NaN : (rate.call(optimizer, r.optState as S) ?? Number.NaN);
         return r;
       },
       // After every sink has seen the record: apply its update, unless it is final or downstream has gone.
@@ -55,8 +63,8 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
         const updates = r.grads.data;
         if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
         const state = r.optState as S;
-        if (optimizer.fusedApply?.(updates, state, r.params) !== true) {
-          optimizer.update(updates, state, r.params);
+        if (fused === undefined || fused.call(optimizer, updates, state, r.params) !== true) {
+          transform.call(optimizer, updates, state, r.params);
           applyUpdates(r.params, updates);
         }
         r.step += 1;

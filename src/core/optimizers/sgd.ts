@@ -34,13 +34,16 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
   if (momentum === 0) {
     const transform = withClipping(name, options, lr);
     if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
+    // The rate read straight from the one transform's state (not through chain's loop).
+    const rate = lr.learningRate!;
     return {
       ...transform,
+      learningRate: (state) => rate(state[0] as ScaleByLearningRateState),
       // `params += −lr · g` in one pass: the same two roundings as scaling then adding.
       fusedApply(grads, state, params) {
         if (params.layout.trainableSize !== params.layout.size) return false;
         const rateState = state[0] as ScaleByLearningRateState;
-        const k = -lr.learningRate!(rateState)!;
+        const k = -rate(rateState)!;
         const p = params.data;
         for (let i = 0; i < p.length; i++) p[i]! += grads[i]! * k;
         rateState.count += 1;
