@@ -5,6 +5,7 @@ import { checkModel } from '../core/checkModel.js';
 import { GradstreamError, describeTyped } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
+import { PARALLEL_APPLY, type ParallelApply } from '../core/optimizer.js';
 import { createParamsIn, zerosLike, type Params } from '../core/params.js';
 import type { StepRecord, WithGrads, WithLoss, WithOutput } from '../streams/stepRecord.js';
 import type { ReplicaSpec } from '../workers/protocol.js';
@@ -115,10 +116,13 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
       const outputs = model.outputs;
       const penalty = model.penalty === undefined ? null : model.penalty.bind(model);
       subscriber.add(() => pool.close());
+      // `update` runs elementwise optimizers (adam, sgd) on the replicas, each on its slice
+      const parallelApply: ParallelApply = (kernel, g, state, params) => pool.apply(kernel, g, state, params);
       /** One data-parallel step on the record, then passes it on. */
       const stepOn = (r: R): void => {
-        const rec = r as R & WithParallelStep & { penalty?: number; dataLoss?: number };
+        const rec = r as R & WithParallelStep & { penalty?: number; dataLoss?: number; [PARALLEL_APPLY]?: ParallelApply };
         try {
+          if (rec[PARALLEL_APPLY] !== parallelApply) rec[PARALLEL_APPLY] = parallelApply;
           const out = pool.step(r.params, r.batch, r.step);
           // from now on the record's weights live in shared memory: `update` writes them there
           // and the replicas read them without a copy

@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { GradstreamError, describeTyped } from '../core/errors.js';
-import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
+import { applyUpdates, type GradientTransformation, type OptState, PARALLEL_APPLY, type ParallelApply, type SliceKernel } from '../core/optimizer.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import { stepStage } from './stepStage.js';
 import { checkOptState } from './checkOptState.js';
@@ -45,6 +45,7 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
     const rate = optimizer.learningRate;
     const transform = optimizer.update;
     const fused = optimizer.fusedApply;
+    const sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
     return {
       next(r) {
         if (r.optState === undefined) r.optState = init.call(optimizer, r.params);
@@ -63,7 +64,11 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
         const updates = r.grads.data;
         if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
         const state = r.optState as S;
-        if (fused === undefined || fused.call(optimizer, updates, state, r.params) !== true) {
+        // on the worker threads of `gradient(…, { workers })`, each on its slice, when it can
+        const parallel = (r as { [PARALLEL_APPLY]?: ParallelApply })[PARALLEL_APPLY];
+        if (parallel !== undefined && sliceKernel !== undefined && parallel(sliceKernel, updates, state, r.params)) {
+          // applied by the threads
+        } else if (fused === undefined || fused.call(optimizer, updates, state, r.params) !== true) {
           transform.call(optimizer, updates, state, r.params);
           applyUpdates(r.params, updates);
         }

@@ -2,21 +2,21 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildReplica } from './buildReplica.js';
 import { errorToData, writeFailure } from './failure.js';
-import type { BatchBuffersMessage, ReplicaInit } from './protocol.js';
+import type { ReplicaMessage, ReplicaInit } from './protocol.js';
 import { runReplica } from './runReplica.js';
 
 const init = workerData as ReplicaInit;
 const port = parentPort!;
-const queue: BatchBuffersMessage[] = [];
-let waiting: ((m: BatchBuffersMessage) => void) | null = null;
-port.on('message', (m: BatchBuffersMessage) => {
+const queue: ReplicaMessage[] = [];
+let waiting: ((m: ReplicaMessage) => void) | null = null;
+port.on('message', (m: ReplicaMessage) => {
   if (waiting !== null) {
     const w = waiting;
     waiting = null;
     w(m);
   } else queue.push(m);
 });
-const nextMessage = (): Promise<BatchBuffersMessage> =>
+const nextMessage = (): Promise<ReplicaMessage> =>
   queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((resolve) => (waiting = resolve));
 
 try {

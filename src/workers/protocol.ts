@@ -36,6 +36,10 @@ export const Ctl = {
   STEP: 11,
   /** Ticked by the Node supervisor every 100 ms: the main thread notices a supervisor that died. */
   HEARTBEAT: 12,
+  /** The optimizer kernel of an APPLY command: {@link Kernel}. */
+  KERNEL: 13,
+  /** Generation of the optimizer-state buffers; a replica that knows an older one waits for the message. */
+  STATE_GEN: 14,
 } as const;
 
 /** Number of control words. */
@@ -44,7 +48,18 @@ export const CONTROL_WORDS = 16;
 export const ERROR_BYTES = 16 * 1024;
 
 /** Commands of {@link Ctl.CMD}. */
-export const Cmd = { STEP: 1, STOP: 2 } as const;
+export const Cmd = { STEP: 1, STOP: 2, APPLY: 3 } as const;
+
+/** Optimizer kernels a replica applies to its slice of the weights (APPLY), with their scalars. */
+export const Kernel = {
+  /** `p += k·g`; scalars `[k]`. */
+  SGD: 1,
+  /** Adam, its learning rate and `p += u·k` in one pass; scalars `[b1, b2, c1, c2, eps, k]`; state `[mu, nu]`. */
+  ADAM: 2,
+} as const;
+
+/** Scalars of an APPLY command, at most. */
+export const APPLY_SCALARS = 8;
 
 /** Float64 elements rounded up to a cache line (8 doubles), so replicas never share a line. */
 export function padded(n: number): number {
@@ -62,11 +77,13 @@ export interface FixedLayout {
   readonly slots: readonly number[];
   /** Per replica, 8 doubles: {@link Stat} (timings the replica adds up, for benchmarks). */
   readonly stats: number;
+  /** {@link APPLY_SCALARS} doubles: the scalars of the current APPLY command. */
+  readonly scalars: number;
   readonly length: number;
 }
 
 /** Per-replica timing fields (milliseconds, summed over steps) in the stats area. */
-export const Stat = { COMPUTE: 0, BARRIER: 1, REDUCE: 2, STEPS: 3 } as const;
+export const Stat = { COMPUTE: 0, BARRIER: 1, REDUCE: 2, STEPS: 3, APPLY: 4 } as const;
 
 /** Offsets of {@link FixedLayout} for `size` parameters and `workers` replicas. */
 export function fixedLayout(size: number, workers: number): FixedLayout {
@@ -74,7 +91,8 @@ export function fixedLayout(size: number, workers: number): FixedLayout {
   const slots: number[] = [];
   if (workers > 1) for (let i = 0; i < workers; i++) slots.push((2 + i) * p);
   const stats = (2 + slots.length) * p;
-  return { params: 0, grads: p, slots, stats, length: stats + 8 * workers };
+  const scalars = stats + 8 * workers;
+  return { params: 0, grads: p, slots, stats, scalars, length: scalars + APPLY_SCALARS };
 }
 
 /** The batch buffers (remade when a batch is larger than the capacity), in float64 elements. */
@@ -128,6 +146,20 @@ export interface BatchBuffersMessage {
   readonly ycols: number;
 }
 
+/**
+ * New optimizer-state buffers (sent once per run, or when a resumed state is adopted): `arrays`
+ * params-length arrays, each starting at a multiple of `padded(size)`.
+ */
+export interface StateBuffersMessage {
+  readonly type: 'state';
+  readonly gen: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly arrays: number;
+}
+
+/** Messages from the main thread to every replica. */
+export type ReplicaMessage = BatchBuffersMessage | StateBuffersMessage;
+
 /** What the Node supervisor thread is started with. */
 export interface SupervisorData {
   readonly init: Omit<ReplicaInit, 'index'>;
@@ -136,7 +168,7 @@ export interface SupervisorData {
 }
 
 /** Messages from the main thread to the Node supervisor. */
-export type SupervisorMessage = BatchBuffersMessage | { readonly type: 'kill'; readonly index: number };
+export type SupervisorMessage = ReplicaMessage | { readonly type: 'kill'; readonly index: number };
 
 /** An error as plain data, so that it crosses threads and is rebuilt with its fields. */
 export interface ErrorData {

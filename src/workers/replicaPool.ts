@@ -1,9 +1,10 @@
 import { GradstreamError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
+import type { OptState, SliceKernel } from '../core/optimizer.js';
 import { createParams, type Params } from '../core/params.js';
 import type { Batch } from '../streams/stepRecord.js';
 import { readFailure } from './failure.js';
-import { batchLayout, type BatchLayout, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, type ReplicaSpec, Stat } from './protocol.js';
+import { APPLY_SCALARS, batchLayout, type BatchLayout, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, Stat } from './protocol.js';
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 
 /** Options of {@link startReplicaPool}. */
@@ -31,6 +32,10 @@ export interface ReplicaPoolStats {
   readonly barrierMs: readonly number[];
   /** Per replica: summing its slice of the gradient slots. */
   readonly reduceMs: readonly number[];
+  /** Main thread: from starting an optimizer update to every replica done. */
+  readonly applyWaitMs: number;
+  /** Per replica: applying the optimizer update to its slice. */
+  readonly applyMs: readonly number[];
 }
 
 /** The main thread's handle on the replica threads of one run. */
@@ -48,6 +53,13 @@ export interface ReplicaPool {
    * a record whose `params` are these (the `gradient` operator puts them on the record) is not copied.
    */
   readonly params: Params;
+  /**
+   * Applies an optimizer update with the replicas, each on its slice of the weights (blocks until
+   * done): `grads` and `params` must be the pool's shared ones. The state's buffers move into
+   * shared memory on the first call (the state object then holds views of it). Returns false,
+   * having changed nothing, when it cannot run (other buffers, or the kernel declines).
+   */
+  apply(kernel: SliceKernel, grads: Float64Array, state: OptState, params: Params): boolean;
   /** True once every replica is ready, or when the first step may block until they are. */
   canStep(): boolean;
   /** Resolves once every replica is ready (polls; rejects with a failure or the start timeout). */
@@ -89,7 +101,12 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   let outViews = new Map<number, Float64Array>();
   let copyMs = 0;
   let waitMs = 0;
+  let applyWaitMs = 0;
   let steps = 0;
+  // the optimizer state in shared memory (made on the first apply)
+  let stateGen = 0;
+  let stateViews: Float64Array[] = [];
+  const scalars = fixed.subarray(fl.scalars, fl.scalars + APPLY_SCALARS);
 
   const fail = (): never => {
     throw readFailure(control, errors) ?? new Error('gradstream: a worker failed');
@@ -149,9 +166,57 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     Atomics.store(control, Ctl.BATCH_GEN, gen);
   };
 
+  /** Starts the command written in the control words and blocks until every replica is done. */
+  const runCommand = (): void => {
+    Atomics.add(control, Ctl.SEQ, 1);
+    Atomics.notify(control, Ctl.SEQ);
+    for (;;) {
+      if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+      const d = Atomics.load(control, Ctl.DONE);
+      if (d >= workers) break;
+      if (Atomics.wait(control, Ctl.DONE, d, 250) === 'timed-out') checkHeartbeat();
+    }
+    if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+  };
+
+  /** Moves the state's buffers into shared memory (once; again for a state that is not the shared one). */
+  const adoptState = (kernel: SliceKernel, state: OptState): boolean => {
+    const count = kernel.buffers;
+    let same = stateViews.length === count;
+    for (let i = 0; same && i < count; i++) same = kernel.buffer(state, i) === stateViews[i];
+    if (same) return true;
+    for (let i = 0; i < count; i++) if (kernel.buffer(state, i).length !== size) return false;
+    const stride = padded(size);
+    const buffer = new SharedArrayBuffer(Math.max(1, count * stride) * 8);
+    const all = new Float64Array(buffer);
+    stateViews = [];
+    for (let i = 0; i < count; i++) {
+      const view = all.subarray(i * stride, i * stride + size);
+      view.set(kernel.buffer(state, i));
+      kernel.setBuffer(state, i, view);
+      stateViews.push(view);
+    }
+    stateGen += 1;
+    threads.post({ type: 'state', gen: stateGen, buffer, arrays: count });
+    Atomics.store(control, Ctl.STATE_GEN, stateGen);
+    return true;
+  };
+
   return {
     grads,
     params: sharedParams,
+    apply(kernel, g, state, params) {
+      if (closed || !ready || g !== grads.data || params.data !== sharedParams.data) return false;
+      if (!adoptState(kernel, state)) return false;
+      if (!kernel.begin(state, params, scalars)) return false;
+      const t0 = performance.now();
+      Atomics.store(control, Ctl.KERNEL, kernel.kernel === 'adam' ? Kernel.ADAM : Kernel.SGD);
+      Atomics.store(control, Ctl.DONE, 0);
+      Atomics.store(control, Ctl.CMD, Cmd.APPLY);
+      runCommand();
+      applyWaitMs += performance.now() - t0;
+      return true;
+    },
     canStep: () => ready || threads.blockingStart,
     whenReady: () =>
       new Promise<void>((resolve, reject) => {
@@ -184,15 +249,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       Atomics.store(control, Ctl.ARRIVE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.STEP);
       const t1 = performance.now();
-      Atomics.add(control, Ctl.SEQ, 1);
-      Atomics.notify(control, Ctl.SEQ);
-      for (;;) {
-        if (Atomics.load(control, Ctl.FAILED) === 2) fail();
-        const d = Atomics.load(control, Ctl.DONE);
-        if (d >= workers) break;
-        if (Atomics.wait(control, Ctl.DONE, d, 250) === 'timed-out') checkHeartbeat();
-      }
-      if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+      runCommand();
       copyMs += t1 - t0;
       waitMs += performance.now() - t1;
       steps += 1;
@@ -210,12 +267,14 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       const computeMs: number[] = [];
       const barrierMs: number[] = [];
       const reduceMs: number[] = [];
+      const applyMs: number[] = [];
       for (let i = 0; i < workers; i++) {
         barrierMs.push(fixed[fl.stats + 8 * i + Stat.BARRIER]!);
         computeMs.push(fixed[fl.stats + 8 * i + Stat.COMPUTE]!);
         reduceMs.push(fixed[fl.stats + 8 * i + Stat.REDUCE]!);
+        applyMs.push(fixed[fl.stats + 8 * i + Stat.APPLY]!);
       }
-      return { steps, copyMs, waitMs, computeMs, barrierMs, reduceMs };
+      return { steps, copyMs, waitMs, computeMs, barrierMs, reduceMs, applyWaitMs, applyMs };
     },
     close() {
       if (closed) return;

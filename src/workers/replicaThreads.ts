@@ -1,9 +1,9 @@
-import type { BatchBuffersMessage, ReplicaInit } from './protocol.js';
+import type { ReplicaMessage, ReplicaInit } from './protocol.js';
 
 /** The threads of one run, as the main thread drives them (besides the shared memory). */
 export interface ReplicaThreads {
-  /** Delivers new batch buffers to every replica. */
-  post(message: BatchBuffersMessage): void;
+  /** Delivers new batch or optimizer-state buffers to every replica. */
+  post(message: ReplicaMessage): void;
   /** Ends replica `index` abruptly (tests: a crashed worker). */
   kill(index: number): void;
   /** Ends every thread; idempotent. */

@@ -1,17 +1,17 @@
 // Entry of a replica thread in a browser (a module Web Worker started by ./webThreads.ts).
 import { buildReplica } from './buildReplica.js';
 import { errorToData, writeFailure } from './failure.js';
-import type { BatchBuffersMessage, ReplicaInit } from './protocol.js';
+import type { ReplicaMessage, ReplicaInit } from './protocol.js';
 import { runReplica } from './runReplica.js';
 
 interface WorkerScope {
-  onmessage: ((event: { data: { type: 'init'; init: ReplicaInit } | BatchBuffersMessage }) => void) | null;
+  onmessage: ((event: { data: { type: 'init'; init: ReplicaInit } | ReplicaMessage }) => void) | null;
   close(): void;
 }
 const scope = globalThis as unknown as WorkerScope;
-const queue: BatchBuffersMessage[] = [];
-let waiting: ((m: BatchBuffersMessage) => void) | null = null;
-const nextMessage = (): Promise<BatchBuffersMessage> =>
+const queue: ReplicaMessage[] = [];
+let waiting: ((m: ReplicaMessage) => void) | null = null;
+const nextMessage = (): Promise<ReplicaMessage> =>
   queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((resolve) => (waiting = resolve));
 
 scope.onmessage = (event) => {

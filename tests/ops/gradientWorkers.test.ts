@@ -18,7 +18,11 @@ import {
   GradstreamError,
   l2,
   loss,
+  type GradientTransformation,
   type Loss,
+  momentum,
+  sgd,
+  type ScaleByAdamState,
   type Model,
   relu,
   sequential,
@@ -59,7 +63,7 @@ function mlp(penalized = false): { model: Model; ce: Loss } {
 }
 
 /** Trains 9 steps (every batch size, including the partial one) and collects what the records held. */
-async function run(workers: number | null, opts: { penalized?: boolean; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
+async function run(workers: number | null, opts: { penalized?: boolean; opt?: () => GradientTransformation; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
   const { model, ce } = mlp(opts.penalized);
   const init = model.init(createRng(3));
   if (opts.params !== undefined) init.data.set(opts.params);
@@ -87,7 +91,7 @@ async function run(workers: number | null, opts: { penalized?: boolean; source?:
           grads0 ??= r.grads.data.slice();
           last = { ...r, params: { ...r.params, data: r.params.data.slice() }, optState: structuredClone(r.optState) };
         }),
-        update(adam({ lr: 0.05 })),
+        update(opts.opt?.() ?? adam({ lr: 0.05 })),
       ),
     }),
   );
@@ -107,8 +111,8 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('gradient with workers', () => {
-  let single: Run;
-  let two: Run;
+  let single: Run & { last: StepRecord };
+  let two: Run & { last: StepRecord };
   beforeAll(async () => {
     single = await run(null);
     two = await run(2);
@@ -147,6 +151,24 @@ describe('gradient with workers', () => {
     expect(relDiff(w.grads0, s.grads0)).toBeLessThan(1e-14);
     for (let i = 0; i < s.losses.length; i++) expect(Math.abs(w.losses[i]! - s.losses[i]!)).toBeLessThan(1e-12);
     expect(w.last).toHaveProperty('penalty');
+  });
+
+  it('runs adam and sgd on the replicas (state in shared memory), other optimizers on this thread, all equal to one thread', async () => {
+    // adam: its moments moved into shared memory, where each replica updated its slice
+    const moments = (two.last.optState as ScaleByAdamState[])[0]!;
+    expect(moments.mu.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(moments.nu.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const one = await run(1);
+    expect((one.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from((one.last.optState as ScaleByAdamState[])[0]!.mu)).toEqual(Array.from((single.last.optState as ScaleByAdamState[])[0]!.mu));
+    // sgd (a slice kernel), momentum and clipped adam (this thread): equal to one thread
+    const opts: (() => GradientTransformation)[] = [() => sgd({ lr: 0.1 }) as GradientTransformation, () => momentum({ lr: 0.1, momentum: 0.9 }) as GradientTransformation, () => adam({ lr: 0.05, clipNorm: 1 }) as GradientTransformation];
+    for (const opt of opts) {
+      const [s1, w1, w2] = [await run(null, { opt, maxSteps: 5 }), await run(1, { opt, maxSteps: 5 }), await run(2, { opt, maxSteps: 5 })];
+      expect(Array.from(w1.params)).toEqual(Array.from(s1.params));
+      expect(w1.losses).toEqual(s1.losses);
+      expect(relDiff(w2.params, s1.params)).toBeLessThan(1e-12);
+    }
   });
 
   it('resumes exactly from a checkpoint taken with workers', async () => {
@@ -247,7 +269,7 @@ describe('gradient with workers: failures and lifecycle', () => {
 });
 
 describe('gradient with workers: options', () => {
-  it('refuses a bad worker count, a model without config, and dropout', () => {
+  it('refuses a bad worker count, a model without config, dropout and a float32 model', () => {
     const { model, ce } = mlp();
     expect(() => gradient(model, ce, { workers: 0 })).toThrow('gradient.workers: expected an integer ≥ 1, received 0');
     expect(() => gradient(model, ce, { workers: 1.5 })).toThrow(GradstreamError);
@@ -258,6 +280,9 @@ describe('gradient with workers: options', () => {
     expect(() => gradient(custom2, ce, { workers: 2, replica: { module: fixtures, export: 'mlp' } })).not.toThrow();
     expect(() => gradient(sequential([dense(6, 8), dropout(0.5), dense(8, 3)]), ce, { workers: 2 })).toThrow(
       'gradient.model.layers[1]: expected layers that treat rows independently (no dropout or batchNorm with workers), received dropout',
+    );
+    expect(() => gradient(sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' }), ce, { workers: 2 })).toThrow(
+      "gradient.workers: expected a float64 model (data-parallel workers compute in float64; precision 'float32' trains on one thread), received a float32 model",
     );
   });
 

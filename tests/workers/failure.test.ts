@@ -34,7 +34,7 @@ describe('failure channel', () => {
 
 describe('shared layouts', () => {
   it('pads every region to a cache line and gives contiguous shards that cover the batch', () => {
-    expect(fixedLayout(83, 1)).toEqual({ params: 0, grads: 88, slots: [], stats: 176, length: 184 });
+    expect(fixedLayout(83, 1)).toEqual({ params: 0, grads: 88, slots: [], stats: 176, scalars: 184, length: 192 });
     expect(fixedLayout(83, 2).slots).toEqual([176, 264]);
     expect(batchLayout(5, 6, 1, 3)).toEqual({ capacity: 5, ycols: 1, x: 0, y: 32, out: 40, length: 56 });
     const bounds = [0, 1, 2, 3].map((i) => shardStart(i, 3, 16));

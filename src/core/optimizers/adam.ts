@@ -45,5 +45,26 @@ export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransfor
       rateState.count += 1;
       return true;
     },
+    // The same pass, split over the worker threads of `gradient(…, { workers })`.
+    sliceKernel: {
+      kernel: 'adam',
+      buffers: 2,
+      buffer: (state, i) => {
+        const st = state[0] as ScaleByAdamState;
+        return i === 0 ? st.mu : st.nu;
+      },
+      setBuffer: (state, i, shared) => {
+        const st = state[0] as ScaleByAdamState;
+        if (i === 0) st.mu = shared;
+        else st.nu = shared;
+      },
+      begin: (state, params, out) => {
+        if (params.layout.trainableSize !== params.layout.size || !(params.data instanceof Float64Array)) return false;
+        const rateState = state[1] as ScaleByLearningRateState;
+        if (!moments.beginScaled(state[0] as ScaleByAdamState, -rate.learningRate!(rateState)!, out)) return false;
+        rateState.count += 1;
+        return true;
+      },
+    },
   };
 }

@@ -47,6 +47,12 @@ export interface ScaleByAdamTransformation extends GradientTransformation<ScaleB
    * short vectors or without WebAssembly SIMD.
    */
   applyScaled(grads: Readonly<Float64Array>, state: ScaleByAdamState, params: Float64Array, k: number): boolean;
+  /**
+   * The scalars of `applyScaled` for threads that each run it on a slice (`[b1, b2, c1, c2, eps,
+   * k]` into `out`), advancing the count as `applyScaled` does; false (nothing changed) for
+   * AMSGrad.
+   */
+  beginScaled(state: ScaleByAdamState, k: number, out: Float64Array): boolean;
 }
 
 export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAdam'): ScaleByAdamTransformation {
@@ -73,6 +79,18 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAda
       if ((params as unknown) instanceof Float32Array) return applyScaled32(grads, state, params, k);
       const t = state.count + 1;
       if (!adamApplyWasm64(params, grads, state.mu, state.nu, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, k)) return false;
+      state.count = t;
+      return true;
+    },
+    beginScaled(state, k, out) {
+      if (state.nuMax !== null) return false;
+      const t = state.count + 1;
+      out[0] = b1;
+      out[1] = b2;
+      out[2] = 1 - b1 ** t;
+      out[3] = 1 - b2 ** t;
+      out[4] = eps;
+      out[5] = k;
       state.count = t;
       return true;
     },

@@ -49,6 +49,20 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
         rateState.count += 1;
         return true;
       },
+      // The same pass, split over the worker threads of `gradient(…, { workers })`.
+      sliceKernel: {
+        kernel: 'sgd',
+        buffers: 0,
+        buffer: () => new Float64Array(0),
+        setBuffer: () => undefined,
+        begin: (state, params, out) => {
+          if (params.layout.trainableSize !== params.layout.size || !(params.data instanceof Float64Array)) return false;
+          const rateState = state[0] as ScaleByLearningRateState;
+          out[0] = -rate(rateState)!;
+          rateState.count += 1;
+          return true;
+        },
+      },
     };
   }
   return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);
