@@ -16,9 +16,13 @@ import {
   elu,
   forward,
   fromArrays,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
   gradient,
   GradstreamError,
   l2,
+  lecunUniform,
   loadCheckpoint,
   loss,
   memoryStorage,
@@ -168,6 +172,14 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     }
     expect(worst).toBeLessThan(1e-5);
     expect(scale).toBeGreaterThan(1e-3);
+  });
+
+  it('initializes with the float64 model\'s draws, rounded', () => {
+    for (const init of [heNormal, glorotNormal, lecunUniform, glorotUniform]) {
+      const model = (precision: 'float32' | 'float64') => sequential([dense(30, 20, { init }), relu(), dense(20, 3)], { precision });
+      const f64 = model('float64').init(createRng(5));
+      expect(Array.from(model('float32').init(createRng(5)).data)).toEqual(Array.from(Float32Array.from(f64.data)));
+    }
   });
 
   it('rounds the float64 batch into the cache: forward returns a Float32Array, predict a Float64Array of the same values', () => {
