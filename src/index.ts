@@ -84,7 +84,7 @@ export type { MetricFn } from './core/metrics/metricFn.js';
 
 // --- optimizers
 export { applyUpdates } from './core/optimizer.js';
-export type { GradientTransformation, LearningRate, OptState, Schedule } from './core/optimizer.js';
+export type { GradientTransformation, LearningRate, OptState, Schedule, SliceKernel } from './core/optimizer.js';
 export { chain } from './core/optimizers/chain.js';
 export { scaleByLearningRate } from './core/optimizers/scaleByLearningRate.js';
 export type { ScaleByLearningRateState } from './core/optimizers/scaleByLearningRate.js';
