@@ -27,7 +27,7 @@ import { rngKey, type Rng } from './rng.js';
  * typed `Float64Array`); `model.precision` and `params.data instanceof Float32Array` tell.
  *
  * @example
- * import { createRng, dense, sequential } from 'gradstream';
+ * import { createRng, dense, relu, sequential } from 'gradstream';
  * const model = sequential([dense(4, 4, { bias: false })]);
  * const params = model.init(createRng(42));
  * const fast = sequential([dense(784, 128), relu(), dense(128, 10)], { precision: 'float32' });
