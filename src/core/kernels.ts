@@ -92,11 +92,27 @@ function matmulBlocked(out: Float64Array, a: Readonly<Float64Array>, b: Readonly
   }
 }
 
-/** The rest of {@link matmul}: the right columns of the blocked rows, then the bottom rows. */
+/**
+ * The rest of {@link matmul}: the right columns of the blocked rows, then the bottom rows — in
+ * 1×4 register tiles (a single input row, the seed lesson's 1×4·4×4: half the time of four dot
+ * products), their last columns as dot products.
+ */
 function matmulEdges(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number, r4: number, c4: number): void {
+  for (let i = r4; i < rows; i++) {
+    const ai = i * inner;
+    const oi = i * cols;
+    for (let j = 0; j < c4; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0, bp = j; p < inner; p++, bp += cols) {
+        const x = a[ai + p]!;
+        s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
+      }
+      out[oi + j] = s0; out[oi + j + 1] = s1; out[oi + j + 2] = s2; out[oi + j + 3] = s3;
+    }
+  }
   for (let i = 0; i < rows; i++) {
     const ai = i * inner;
-    for (let j = i < r4 ? c4 : 0; j < cols; j++) {
+    for (let j = c4; j < cols; j++) {
       let s = 0;
       for (let p = 0, bp = j; p < inner; p++, bp += cols) s += a[ai + p]! * b[bp]!;
       out[i * cols + j] = s;

@@ -81,6 +81,17 @@ describe('matrix kernels agree with the naive loop (all edge shapes)', () => {
   });
 });
 
+describe('the JavaScript matmul sums in the naive order', () => {
+  it('equals the naive loop bit for bit on small shapes (1×4 register tiles below the 4×4 blocks, the lesson\'s 1×4·4×4)', () => {
+    for (const [rows, inner, cols] of [[1, 4, 4], [1, 3, 9], [3, 5, 8], [6, 2, 7], [2, 1, 4]] as const) {
+      const a = rand(rows * inner, rows * 100 + inner);
+      const b = rand(inner * cols, cols);
+      const out = matmul(new Float64Array(rows * cols), a, b, rows, inner, cols);
+      expect(Array.from(out)).toEqual(Array.from(naive(rows, cols, inner, (i, p) => a[i * inner + p]!, (p, j) => b[p * cols + j]!)));
+    }
+  });
+});
+
 describe('vector kernels', () => {
   it('axpy, addRowVector, sumRows', () => {
     const out = new Float64Array([1, 2, 3]);

@@ -45,7 +45,16 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
         const rateState = state[0] as ScaleByLearningRateState;
         const k = -rate(rateState)!;
         const p = params.data;
-        for (let i = 0; i < p.length; i++) p[i]! += grads[i]! * k;
+        const n = p.length;
+        let i = 0;
+        // four per iteration: a fifth of the loop's checks on small models (the lesson's 16 weights)
+        for (; i + 3 < n; i += 4) {
+          p[i]! += grads[i]! * k;
+          p[i + 1]! += grads[i + 1]! * k;
+          p[i + 2]! += grads[i + 2]! * k;
+          p[i + 3]! += grads[i + 3]! * k;
+        }
+        for (; i < n; i++) p[i]! += grads[i]! * k;
         rateState.count += 1;
         return true;
       },
