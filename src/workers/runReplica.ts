@@ -3,7 +3,7 @@ import type { Loss } from '../core/loss.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import { createParams, type Params } from '../core/params.js';
 import { writeFailure, errorToData } from './failure.js';
-import { adamApplyWasm64 } from '../core/wasm/wasmKernels.js';
+import { adamApplyInPlace } from '../core/optimizers/scaleByAdam.js';
 import { APPLY_SCALARS, batchLayout, Cmd, Ctl, fixedLayout, Kernel, padded, type ReplicaInit, type ReplicaMessage, shardStart, Stat } from './protocol.js';
 
 /** Views of one shard for one batch size. */
@@ -197,25 +197,7 @@ function applySlice(kernel: number, p: Float64Array, g: Float64Array, state: rea
     const k = s[0]!;
     for (let i = 0; i < p.length; i++) p[i]! += g[i]! * k;
   } else if (kernel === Kernel.ADAM) {
-    const mu = state[0]!;
-    const nu = state[1]!;
-    const b1 = s[0]!;
-    const b2 = s[1]!;
-    const c1 = s[2]!;
-    const c2 = s[3]!;
-    const eps = s[4]!;
-    const k = s[5]!;
-    if (p.length > 0 && !adamApplyWasm64(p, g, mu, nu, b1, b2, c1, c2, eps, k)) {
-      // no WebAssembly here: the same operations in JavaScript
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i]!;
-        const m = mu[i]! * b1 + gi * (1 - b1);
-        const v = nu[i]! * b2 + gi * gi * (1 - b2);
-        mu[i] = m;
-        nu[i] = v;
-        p[i] = p[i]! + (m / c1 / (Math.sqrt(v / c2) + eps)) * k;
-      }
-    }
+    adamApplyInPlace(p, g, state[0]!, state[1]!, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
   } else {
     throw new Error(`gradstream: unknown optimizer kernel ${kernel}`);
   }

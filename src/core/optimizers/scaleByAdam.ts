@@ -120,3 +120,20 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAda
     },
   };
 }
+
+/**
+ * Adam, its learning rate and `params += u·k` in one pass, in place, on any slice of the elements
+ * (the WebAssembly kernel, or the same operations in JavaScript where it is unavailable): what
+ * `adam()`'s one-pass update does, for a worker thread's slice.
+ */
+export function adamApplyInPlace(params: Float64Array, grads: Readonly<Float64Array>, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): void {
+  if (params.length === 0 || adamApplyWasm64(params, grads, mu, nu, b1, b2, c1, c2, eps, k)) return;
+  for (let i = 0; i < params.length; i++) {
+    const g = grads[i]!;
+    const m = mu[i]! * b1 + g * (1 - b1);
+    const v = nu[i]! * b2 + g * g * (1 - b2);
+    mu[i] = m;
+    nu[i] = v;
+    params[i] = params[i]! + (m / c1 / (Math.sqrt(v / c2) + eps)) * k;
+  }
+}
