@@ -1,6 +1,6 @@
 import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
 import { GradstreamError, describeTyped } from './errors.js';
-import { INFERENCE, type Layer, type LayerContext } from './layer.js';
+import { INFERENCE, type ForwardMode, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
 import type { ForwardCache, Model } from './model.js';
 import type { Precision } from './kernelsF32.js';
@@ -104,6 +104,27 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     return c.paramViews;
   };
 
+  // The passes of models with several layers (a one-layer model calls its layer directly); kept
+  // out of `forward` and `backward` so that those stay small enough for V8 to inline.
+  const forwardLayers = (c: BoundCache, v: Float64Array[][], mode: ForwardMode): Float64Array => {
+    const acts = c.activations;
+    for (let i = 0; i < layers.length; i++) {
+      const ctx = c.contexts[i]!;
+      if (i > 0) setContext(ctx, mode, c.key);
+      layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, c.batchSize, ctx);
+    }
+    return acts[layers.length]!;
+  };
+  const backwardLayers = (c: BoundCache, v: Float64Array[][], g: Float64Array[][], dY: Readonly<Float64Array>): void => {
+    const acts = c.activations;
+    let delta: Readonly<Float64Array> = dY;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const dX = i > 0 ? c.deltas[i]! : null;
+      layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, c.batchSize, c.contexts[i]);
+      if (dX !== null) delta = dX;
+    }
+  };
+
   const penalized = layers.some((l) => l.penalty !== undefined);
   const penalty = (params: Params): number => {
     const v = views(params);
@@ -157,33 +178,16 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       const v = paramViews(c, params);
       const acts = cache.activations;
       const rng = mode.rng;
-      if (rng !== c.keyRng) {
-        c.key = rng === undefined ? 0 : rngKey(rng);
-        c.keyRng = rng;
-      }
-      const training = mode.training;
-      const step = mode.step ?? -1;
-      const ctxs = c.contexts;
+      if (rng !== c.keyRng) readKey(c, rng);
       if (c.input === null) acts[0] = x as Float64Array;
       else acts[0] = roundInput(c.input, x);
+      const ctx = c.contexts[0]!;
+      setContext(ctx, mode, c.key);
       if (single !== null) {
-        const ctx = ctxs[0]!;
-        ctx.training = training;
-        ctx.rng = rng;
-        ctx.step = step;
-        ctx.key = c.key;
         single.forward(v[0]!, acts[0]!, acts[1]!, batch, ctx);
         return acts[1]!;
       }
-      for (let i = 0; i < layers.length; i++) {
-        const ctx = ctxs[i]!;
-        ctx.training = training;
-        ctx.rng = rng;
-        ctx.step = step;
-        ctx.key = c.key;
-        layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, batch, ctx);
-      }
-      return acts[layers.length]!;
+      return forwardLayers(c, v, mode);
     },
     backward(params, cache, dY, grads) {
       const c = cache as BoundCache;
@@ -198,12 +202,7 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
         single.backward(v[0]!, acts[0]!, acts[1]!, dY, null, g[0]!, cache.batchSize, c.contexts[0]);
         return;
       }
-      let delta: Readonly<Float64Array> = dY;
-      for (let i = layers.length - 1; i >= 0; i--) {
-        const dX = i > 0 ? cache.deltas[i]! : null;
-        layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, cache.batchSize, c.contexts[i]);
-        if (dX !== null) delta = dX;
-      }
+      backwardLayers(c, v, g, dY);
     },
   };
 }
@@ -298,6 +297,20 @@ function checkLayer(value: unknown, i: number): Layer {
 /** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */
 export function describeLayer(layer: Layer): string {
   return layer.inputs === layer.outputs && (layer.params.length === 0 || isActivationLayer(layer)) ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
+}
+
+/** Sets a layer's context for a forward pass in `mode` (step −1 when the mode has none). */
+function setContext(ctx: LayerContext, mode: ForwardMode, key: number): void {
+  ctx.training = mode.training;
+  ctx.rng = mode.rng;
+  ctx.step = mode.step ?? -1;
+  ctx.key = key;
+}
+
+// Kept out of `forward` so that the hot path stays small enough to inline.
+function readKey(c: BoundCache, rng: Rng | undefined): void {
+  c.key = rng === undefined ? 0 : rngKey(rng);
+  c.keyRng = rng;
 }
 
 // Kept out of `forward` so that the hot path stays small enough to inline.

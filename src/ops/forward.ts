@@ -34,19 +34,24 @@ export function forward<R extends StepRecord>(model: Model): OperatorFunction<R,
     const mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
     const penalized = model.penalty !== undefined;
     let checkedLayout: ParamLayout | null = null; // the params' layout, checked against the model's once
+    // New params or a new batch size: out of `next`, which stays small enough for V8 to inline.
+    const prepare = (r: R): ForwardCache => {
+      if (r.params.layout !== checkedLayout) {
+        checkParamsLayout(model.layout, r.params.layout);
+        checkedLayout = r.params.layout;
+      }
+      const size = r.batch.size;
+      let cache = caches.get(size);
+      if (cache === undefined) {
+        cache = model.createCache(size);
+        caches.set(size, cache);
+      }
+      last = cache;
+      return cache;
+    };
     return {
       next: (r) => {
-        if (r.params.layout !== checkedLayout) {
-          checkParamsLayout(model.layout, r.params.layout);
-          checkedLayout = r.params.layout;
-        }
-        const size = r.batch.size;
-        let cache = last !== null && last.batchSize === size ? last : caches.get(size);
-        if (cache === undefined) {
-          cache = model.createCache(size);
-          caches.set(size, cache);
-        }
-        last = cache;
+        const cache = last !== null && last.batchSize === r.batch.size && r.params.layout === checkedLayout ? last : prepare(r);
         mode.rng = r.rng;
         mode.step = r.step;
         const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`

@@ -48,11 +48,13 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
     const sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
     return {
       next(r) {
-        if (r.optState === undefined) r.optState = init.call(optimizer, r.params);
-        else if (!checked) checkOptState(optimizer, r.params, r.optState);
-        checked = true;
+        if (!checked || r.optState === undefined) {
+          if (r.optState === undefined) r.optState = init.call(optimizer, r.params);
+          else checkOptState(optimizer, r.params, r.optState);
+          checked = true;
+        }
         // A loss that is not finite ends the run here: sinks see the final record, no update is made.
-        if (stopOnDivergence && r.stopReason === undefined && r.loss !== undefined && !Number.isFinite(r.loss)) r.stopReason = 'diverged';
+        if (stopOnDivergence && !Number.isFinite(r.loss)) diverged(r);
         r.lr = rate === undefined ? Number.NaN : (rate.call(optimizer, r.optState as S) ?? Number.NaN);
         return r;
       },
@@ -85,6 +87,11 @@ export interface UpdateOptions {
    * NaN or ±Infinity (default true). Turn off only to study a divergence.
    */
   readonly stopOnDivergence?: boolean;
+}
+
+// Kept out of `next` so that the hot path stays small enough to inline.
+function diverged(r: StepRecord): void {
+  if (r.stopReason === undefined && r.loss !== undefined) r.stopReason = 'diverged';
 }
 
 // Kept out of `next` so that the hot path stays small enough to inline.

@@ -252,21 +252,49 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
     for (const feed of feeds.slice()) feed.complete();
   };
 
-  /** Runs one step. Returns `true` to go on, `false` once the loop stops or waits. */
+  const readsDropped = reader.dropped !== undefined;
+
+  /**
+   * Runs one step. Returns `true` to go on, `false` once the loop stops or waits. The usual step
+   * (nothing to stop for, a batch at hand) is this short path, small enough for V8 to inline into
+   * the loop; everything else goes through {@link stepInFull}.
+   */
   const stepOnce = (): boolean => {
-    if (outer.closed || pipelineEnded || feeds.length === 0) {
-      stopLoop();
-      return false;
-    }
+    if (outer.closed || pipelineEnded || feeds.length === 0 || stopRequested || paused || record.step >= maxSteps || signal?.aborted === true) return stepInFull(UNREAD);
+    const next = reader.next();
+    if (next === NOT_READY || next === null) return stepInFull(next);
+    const c = reader.cursor();
+    record.epoch = c.epoch;
+    record.batchIndex = c.batchIndex;
+    record.epochEnd = c.epochEnd === true;
+    if (readsDropped) record.dropped = reader.dropped!();
+    lastBatch = next;
+    record.batch = next;
+    const before = record.step;
+    for (let i = 0; i < feeds.length; i++) feeds[i]!.next(record);
+    // the usual step: updated, not final, nothing held
+    if (!interrupted && record.step !== before && record.stopReason === undefined && !outer.closed) return true;
+    return afterStep(before);
+  };
+
+  /** A step in every case (`read`: what `reader.next()` returned, or UNREAD when not called yet). */
+  const stepInFull = (read: Batch | null | typeof NOT_READY | typeof UNREAD): boolean => {
     let reason: StopReason | undefined;
-    if (signal?.aborted === true) reason = 'aborted';
-    else if (stopRequested) reason = 'stopped';
-    else if (record.step >= maxSteps) reason = 'maxSteps';
-    else if (paused) {
-      phase = Phase.Waiting;
-      return false;
+    // (a batch already read: `stepOnce` found nothing to stop for before reading it)
+    if (read === UNREAD) {
+      if (outer.closed || pipelineEnded || feeds.length === 0) {
+        stopLoop();
+        return false;
+      }
+      if (signal?.aborted === true) reason = 'aborted';
+      else if (stopRequested) reason = 'stopped';
+      else if (record.step >= maxSteps) reason = 'maxSteps';
+      else if (paused) {
+        phase = Phase.Waiting;
+        return false;
+      }
     }
-    let next = reader.next();
+    let next = read === UNREAD ? reader.next() : read;
     if (next === NOT_READY) {
       if (reason === undefined) {
         waitForData();
@@ -289,7 +317,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
       record.epoch = c.epoch;
       record.batchIndex = c.batchIndex;
       record.epochEnd = c.epochEnd === true;
-      if (reader.dropped !== undefined) record.dropped = reader.dropped();
+      if (readsDropped) record.dropped = reader.dropped!();
     }
     lastBatch = next;
     record.batch = next;
@@ -451,6 +479,9 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
 }
 
 const EMPTY_BATCH: Batch = Object.freeze({ x: new Float64Array(0), y: new Float64Array(0), size: 0 });
+
+/** `stepInFull`'s argument when the step has not read its batch yet. */
+const UNREAD: unique symbol = Symbol('unread');
 
 /** Passes the pipeline's records straight to the run's subscriber and reports the pipeline's end. */
 class PipelineEnd<R> extends Subscriber<R> {
