@@ -46,6 +46,12 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
     const transform = optimizer.update;
     const fused = optimizer.fusedApply;
     const sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
+    // The optimizer's own transform, then `params += updates` (no fused pass): out of `after`,
+    // which stays small enough for V8 to inline.
+    const applyTransformed = (updates: Float64Array, state: S, params: R['params']): void => {
+      transform.call(optimizer, updates, state, params);
+      applyUpdates(params, updates);
+    };
     return {
       next(r) {
         if (!checked || r.optState === undefined) {
@@ -71,8 +77,7 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
         if (parallel !== undefined && sliceKernel !== undefined && parallel(sliceKernel, updates, state, r.params)) {
           // applied by the threads
         } else if (fused === undefined || fused.call(optimizer, updates, state, r.params) !== true) {
-          transform.call(optimizer, updates, state, r.params);
-          applyUpdates(r.params, updates);
+          applyTransformed(updates, state, r.params);
         }
         r.step += 1;
       },
