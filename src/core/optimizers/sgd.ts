@@ -34,11 +34,13 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
   if (momentum === 0) {
     const transform = withClipping(name, options, lr);
     if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
-    // The rate read straight from the one transform's state (not through chain's loop).
+    // The rate read straight from the one transform's state (not through chain's loop); a
+    // constant rate is returned as it is (`update` asks for it every step).
     const rate = lr.learningRate!;
+    const constant = options.lr ?? 0.01;
     return {
       ...transform,
-      learningRate: (state) => rate(state[0] as ScaleByLearningRateState),
+      learningRate: typeof constant === 'number' ? () => constant : (state) => rate(state[0] as ScaleByLearningRateState),
       // `params += −lr · g` in one pass: the same two roundings as scaling then adding.
       fusedApply(grads, state, params) {
         if (params.layout.trainableSize !== params.layout.size) return false;
