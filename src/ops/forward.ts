@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import { stepStage } from './stepStage.js';
+import { stepStage, type StepStage } from './stepStage.js';
 import { checkModel } from '../core/checkModel.js';
 import type { Rng } from '../core/rng.js';
 import type { ForwardCache, Model } from '../core/model.js';
@@ -28,38 +28,52 @@ import type { WithPenalty } from './loss.js';
  */
 export function forward<R extends StepRecord>(model: Model): OperatorFunction<R, R & WithOutput> {
   checkModel('forward(model)', model);
-  return stepStage<R, R & WithOutput>(() => {
-    const caches = new Map<number, ForwardCache>();
-    let last: ForwardCache | null = null; // the cache of the previous step: the usual hit
-    const mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
-    const penalized = model.penalty !== undefined;
-    let checkedLayout: ParamLayout | null = null; // the params' layout, checked against the model's once
-    // New params or a new batch size: out of `next`, which stays small enough for V8 to inline.
-    const prepare = (r: R): ForwardCache => {
-      if (r.params.layout !== checkedLayout) {
-        checkParamsLayout(model.layout, r.params.layout);
-        checkedLayout = r.params.layout;
-      }
-      const size = r.batch.size;
-      let cache = caches.get(size);
-      if (cache === undefined) {
-        cache = model.createCache(size);
-        caches.set(size, cache);
-      }
-      last = cache;
-      return cache;
-    };
-    return {
-      next: (r) => {
-        const cache = last !== null && last.batchSize === r.batch.size && r.params.layout === checkedLayout ? last : prepare(r);
-        mode.rng = r.rng;
-        mode.step = r.step;
-        const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`
-        rec.output = model.forward(r.params, r.batch.x, cache, mode);
-        rec.cache = cache;
-        if (penalized) rec.penalty = model.penalty!(r.params);
-        return rec;
-      },
-    };
-  });
+  return stepStage<R, R & WithOutput>(() => new ForwardStage<R>(model));
+}
+
+/**
+ * `forward`'s work for one subscription (a class: its methods are the same functions in every
+ * run, which V8 inlines into the fused step).
+ */
+class ForwardStage<R extends StepRecord> implements StepStage<R, R & WithOutput> {
+  private readonly caches = new Map<number, ForwardCache>();
+  /** The cache of the previous step: the usual hit. */
+  private last: ForwardCache | null = null;
+  private readonly mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
+  private readonly penalized: boolean;
+  /** The params' layout, checked against the model's once. */
+  private checkedLayout: ParamLayout | null = null;
+
+  constructor(private readonly model: Model) {
+    this.penalized = model.penalty !== undefined;
+  }
+
+  next(r: R): R & WithOutput {
+    const last = this.last;
+    const cache = last !== null && last.batchSize === r.batch.size && r.params.layout === this.checkedLayout ? last : this.prepare(r);
+    const mode = this.mode;
+    mode.rng = r.rng;
+    mode.step = r.step;
+    const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`
+    rec.output = this.model.forward(r.params, r.batch.x, cache, mode);
+    rec.cache = cache;
+    if (this.penalized) rec.penalty = this.model.penalty!(r.params);
+    return rec;
+  }
+
+  /** New params or a new batch size: out of `next`, which stays small enough for V8 to inline. */
+  private prepare(r: R): ForwardCache {
+    if (r.params.layout !== this.checkedLayout) {
+      checkParamsLayout(this.model.layout, r.params.layout);
+      this.checkedLayout = r.params.layout;
+    }
+    const size = r.batch.size;
+    let cache = this.caches.get(size);
+    if (cache === undefined) {
+      cache = this.model.createCache(size);
+      this.caches.set(size, cache);
+    }
+    this.last = cache;
+    return cache;
+  }
 }

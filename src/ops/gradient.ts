@@ -1,5 +1,5 @@
 import { defer, Observable, pipe, type OperatorFunction } from 'rxjs';
-import { stepStage } from './stepStage.js';
+import { stepStage, type StepStage } from './stepStage.js';
 import { checkLoss } from '../core/checkLoss.js';
 import { checkModel } from '../core/checkModel.js';
 import { GradstreamError, describeTyped } from '../core/errors.js';
@@ -168,23 +168,33 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
 
 /** The single-thread backpropagation (after `forward` and `loss`). */
 function backprop<R extends StepRecord & WithOutput>(model: Model, lossFn: Loss): OperatorFunction<R, R & WithGrads> {
-  return stepStage<R, R & WithGrads>(() => {
-    // The gradients and ∂L/∂output have the model's precision (Float32Array for float32 models).
-    const grads: Params = createParamsIn(model.layout, model.precision ?? 'float64');
-    let dPred = new Float64Array(0);
-    return {
-      next: (r) => {
-        const out = r.output;
-        if (dPred.length !== out.length) dPred = zerosLike(out);
-        const rows = r.batch.size;
-        lossFn.grad(dPred, out, r.batch.y, rows, out.length / rows);
-        model.backward(r.params, r.cache, dPred, grads);
-        const rec = r as R & WithGrads;
-        rec.grads = grads;
-        return rec;
-      },
-    };
-  });
+  return stepStage<R, R & WithGrads>(() => new BackpropStage<R>(model, lossFn));
+}
+
+/** Backprop's work (a class: the same `next` in every run, which V8 inlines into the fused step). */
+class BackpropStage<R extends StepRecord & WithOutput> implements StepStage<R, R & WithGrads> {
+  /** The gradients (the model's precision: Float32Array for float32 models). */
+  private readonly grads: Params;
+  /** ∂L/∂output, of the output's precision. */
+  private dPred = new Float64Array(0);
+
+  constructor(
+    private readonly model: Model,
+    private readonly lossFn: Loss,
+  ) {
+    this.grads = createParamsIn(model.layout, model.precision ?? 'float64');
+  }
+
+  next(r: R): R & WithGrads {
+    const out = r.output;
+    if (this.dPred.length !== out.length) this.dPred = zerosLike(out);
+    const rows = r.batch.size;
+    this.lossFn.grad(this.dPred, out, r.batch.y, rows, out.length / rows);
+    this.model.backward(r.params, r.cache, this.dPred, this.grads);
+    const rec = r as R & WithGrads;
+    rec.grads = this.grads;
+    return rec;
+  }
 }
 
 /** How the threads rebuild the model and loss: the given module, or the two configs. */

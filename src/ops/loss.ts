@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import { stepStage } from './stepStage.js';
+import { stepStage, type StepStage } from './stepStage.js';
 import { checkLoss } from '../core/checkLoss.js';
 import type { Loss } from '../core/loss.js';
 import type { StepRecord, WithLoss, WithOutput } from '../streams/stepRecord.js';
@@ -25,10 +25,17 @@ export type WithPenalty = { penalty: number; dataLoss: number };
  */
 export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorFunction<R, R & WithLoss & Partial<WithPenalty>> {
   checkLoss('loss(lossFn)', lossFn);
-  return stepStage<R, R & WithLoss & Partial<WithPenalty>>(() => ({ next: (r) => {
+  return stepStage<R, R & WithLoss & Partial<WithPenalty>>(() => new LossStage<R>(lossFn));
+}
+
+/** `loss`'s work (a class: the same `next` in every run, which V8 inlines into the fused step). */
+class LossStage<R extends StepRecord & WithOutput> implements StepStage<R, R & WithLoss & Partial<WithPenalty>> {
+  constructor(private readonly lossFn: Loss) {}
+
+  next(r: R): R & WithLoss & Partial<WithPenalty> {
     const rows = r.batch.size;
     const rec = r as R & WithLoss & Partial<WithPenalty>;
-    const value = lossFn.value(r.output, r.batch.y, rows, r.output.length / rows);
+    const value = this.lossFn.value(r.output, r.batch.y, rows, r.output.length / rows);
     const penalty = rec.penalty;
     if (penalty === undefined) {
       rec.loss = value;
@@ -37,5 +44,5 @@ export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorF
       rec.loss = value + penalty;
     }
     return rec;
-  } }));
+  }
 }

@@ -4,6 +4,9 @@ import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
  * One stage of a training step, made per subscription: `next` works on the record (in place) and
  * returns what goes on; `after`, when given, runs once everything downstream has seen that record
  * (how `update` applies the step after the sinks), with `closed` true when downstream has gone.
+ * Both are called as methods of the stage. The built-in stages are class instances: their methods
+ * are the same functions in every run, which V8 inlines into the fused subscriber (closures made
+ * per subscription each start cold and cannot be inlined into code shared by all runs).
  */
 export interface StepStage<In, Out> {
   readonly next: (record: In) => Out;
@@ -44,35 +47,32 @@ class StageChain<Out> extends Observable<Out> {
  * Runs the stages on each value, passes it on, then runs the `after` hooks (last stage first).
  *
  * Up to four stages (`forward`, `loss`, `gradient`, `update`) and one `after` hook each have a
- * call site of their own (fields `n0`…`n3`, `a0`): every call site sees one function, which V8
+ * call site of their own (fields `s0`…`s3`, `a0`): every call site sees one method, which V8
  * can inline, where a loop over an array of stages would make one megamorphic call site.
  */
 class StageSubscriber<Out> extends Subscriber<unknown> {
-  private readonly n0: Next;
-  private readonly n1: Next;
-  private readonly n2: Next;
-  private readonly n3: Next;
+  private readonly s0: AnyStage;
+  private readonly s1: AnyStage;
+  private readonly s2: AnyStage;
+  private readonly s3: AnyStage;
   /** Stages after the fourth (rare), run in a loop. */
-  private readonly more: readonly Next[];
-  private readonly a0: After | null;
-  /** `after` hooks after the first (last stage first). */
-  private readonly moreAfters: readonly After[];
+  private readonly more: readonly AnyStage[];
+  /** The last stage with an `after` hook, or null. */
+  private readonly a0: AnyStage | null;
+  /** The other stages with an `after` hook (last stage first). */
+  private readonly moreAfters: readonly AnyStage[];
   private readonly out: Subscriber<Out>;
 
   constructor(destination: Subscriber<Out>, stages: readonly AnyStage[]) {
     super(destination);
     this.out = destination;
-    const nexts = stages.map((s) => s.next);
-    this.n0 = nexts[0] ?? identity;
-    this.n1 = nexts[1] ?? identity;
-    this.n2 = nexts[2] ?? identity;
-    this.n3 = nexts[3] ?? identity;
-    this.more = nexts.slice(4);
-    const afters: After[] = [];
-    for (let i = stages.length - 1; i >= 0; i--) {
-      const after = stages[i]!.after;
-      if (after !== undefined) afters.push(after);
-    }
+    this.s0 = stages[0] ?? IDENTITY;
+    this.s1 = stages[1] ?? IDENTITY;
+    this.s2 = stages[2] ?? IDENTITY;
+    this.s3 = stages[3] ?? IDENTITY;
+    this.more = stages.slice(4);
+    const afters: AnyStage[] = [];
+    for (let i = stages.length - 1; i >= 0; i--) if (stages[i]!.after !== undefined) afters.push(stages[i]!);
     this.a0 = afters[0] ?? null;
     this.moreAfters = afters.slice(1);
   }
@@ -85,7 +85,7 @@ class StageSubscriber<Out> extends Subscriber<unknown> {
     }
     let v: unknown;
     try {
-      v = this.n3(this.n2(this.n1(this.n0(value))));
+      v = this.s3.next(this.s2.next(this.s1.next(this.s0.next(value))));
       if (this.more.length > 0) v = runAll(this.more, v);
     } catch (e: unknown) {
       this.error(e);
@@ -95,7 +95,7 @@ class StageSubscriber<Out> extends Subscriber<unknown> {
     const a0 = this.a0;
     if (a0 === null) return;
     try {
-      a0(v, this.closed);
+      a0.after!(v, this.closed);
       if (this.moreAfters.length > 0) runAfters(this.moreAfters, v, this.closed);
     } catch (e: unknown) {
       this.error(e);
@@ -103,17 +103,15 @@ class StageSubscriber<Out> extends Subscriber<unknown> {
   }
 }
 
-type Next = (record: unknown) => unknown;
-type After = (record: unknown, closed: boolean) => void;
+/** The stage of an empty slot: passes the record on. */
+const IDENTITY: AnyStage = { next: (record) => record };
 
-const identity: Next = (record) => record;
-
-function runAll(nexts: readonly Next[], value: unknown): unknown {
+function runAll(stages: readonly AnyStage[], value: unknown): unknown {
   let v = value;
-  for (let i = 0; i < nexts.length; i++) v = nexts[i]!(v);
+  for (let i = 0; i < stages.length; i++) v = stages[i]!.next(v);
   return v;
 }
 
-function runAfters(afters: readonly After[], value: unknown, closed: boolean): void {
-  for (let i = 0; i < afters.length; i++) afters[i]!(value, closed);
+function runAfters(stages: readonly AnyStage[], value: unknown, closed: boolean): void {
+  for (let i = 0; i < stages.length; i++) stages[i]!.after!(value, closed);
 }

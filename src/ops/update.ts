@@ -2,7 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { GradstreamError, describeTyped } from '../core/errors.js';
 import { applyUpdates, type GradientTransformation, type OptState, PARALLEL_APPLY, type ParallelApply, type SliceKernel } from '../core/optimizer.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
-import { stepStage } from './stepStage.js';
+import { stepStage, type StepStage } from './stepStage.js';
 import { checkOptState } from './checkOptState.js';
 
 /**
@@ -35,54 +35,75 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
   if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.init !== 'function' || typeof optimizer.update !== 'function') {
     throw new GradstreamError({ code: 'invalid_config', path: 'update.optimizer', expected: 'a GradientTransformation { init, update } (sgd(), adam(), chain(…))', received: describeTyped(optimizer) });
   }
-  return stepStage<R, R>(() => {
-    let checked = false;
-    // The optimizer's methods, read once per subscription and called with the optimizer as
-    // `this`: optimizers built by spreading another object (`{ ...chain(…), fusedApply }`) get a
-    // fresh hidden class once an old one is collected, so reading them every step would end up
-    // as megamorphic property loads.
-    const init = optimizer.init;
-    const rate = optimizer.learningRate;
-    const transform = optimizer.update;
-    const fused = optimizer.fusedApply;
-    const sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
-    // The optimizer's own transform, then `params += updates` (no fused pass): out of `after`,
-    // which stays small enough for V8 to inline.
-    const applyTransformed = (updates: Float64Array, state: S, params: R['params']): void => {
-      transform.call(optimizer, updates, state, params);
-      applyUpdates(params, updates);
-    };
-    return {
-      next(r) {
-        if (!checked || r.optState === undefined) {
-          if (r.optState === undefined) r.optState = init.call(optimizer, r.params);
-          else checkOptState(optimizer, r.params, r.optState);
-          checked = true;
-        }
-        // A loss that is not finite ends the run here: sinks see the final record, no update is made.
-        if (stopOnDivergence && !Number.isFinite(r.loss)) diverged(r);
-        r.lr = rate === undefined ? Number.NaN : (rate.call(optimizer, r.optState as S) ?? Number.NaN);
-        return r;
-      },
-      // After every sink has seen the record: apply its update, unless it is final or downstream has gone.
-      after(r, closed) {
-        if (closed || r.stopReason !== undefined) return;
-        // The gradients are transformed into the updates in place: the buffer is rewritten by
-        // the next `gradient` anyway, and sinks have seen the gradients during the emission.
-        const updates = r.grads.data;
-        if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
-        const state = r.optState as S;
-        // on the worker threads of `gradient(…, { workers })`, each on its slice, when it can
-        const parallel = (r as { [PARALLEL_APPLY]?: ParallelApply })[PARALLEL_APPLY];
-        if (parallel !== undefined && sliceKernel !== undefined && parallel(sliceKernel, updates, state, r.params)) {
-          // applied by the threads
-        } else if (fused === undefined || fused.call(optimizer, updates, state, r.params) !== true) {
-          applyTransformed(updates, state, r.params);
-        }
-        r.step += 1;
-      },
-    };
-  });
+  return stepStage<R, R>(() => new UpdateStage<R, S>(optimizer, stopOnDivergence));
+}
+
+/**
+ * `update`'s work for one subscription (a class: its methods are the same functions in every run,
+ * which V8 inlines into the fused step).
+ *
+ * The optimizer's methods are read once and called with the optimizer as `this`: optimizers
+ * built by spreading another object (`{ ...chain(…), fusedApply }`) get a fresh hidden class once
+ * an old one is collected, so reading them every step would end up as megamorphic property loads.
+ */
+class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implements StepStage<R, R> {
+  private checked = false;
+  private readonly init: GradientTransformation<S>['init'];
+  private readonly rate: GradientTransformation<S>['learningRate'];
+  private readonly transform: GradientTransformation<S>['update'];
+  private readonly fused: GradientTransformation<S>['fusedApply'];
+  private readonly sliceKernel: SliceKernel | undefined;
+
+  constructor(
+    private readonly optimizer: GradientTransformation<S>,
+    private readonly stopOnDivergence: boolean,
+  ) {
+    this.init = optimizer.init;
+    this.rate = optimizer.learningRate;
+    this.transform = optimizer.update;
+    this.fused = optimizer.fusedApply;
+    this.sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
+  }
+
+  next(r: R): R {
+    if (!this.checked || r.optState === undefined) this.first(r);
+    // A loss that is not finite ends the run here: sinks see the final record, no update is made.
+    if (this.stopOnDivergence && !Number.isFinite(r.loss)) diverged(r);
+    const rate = this.rate;
+    r.lr = rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
+    return r;
+  }
+
+  /** After every sink has seen the record: applies its update, unless it is final or downstream has gone. */
+  after(r: R, closed: boolean): void {
+    if (closed || r.stopReason !== undefined) return;
+    // The gradients are transformed into the updates in place: the buffer is rewritten by
+    // the next `gradient` anyway, and sinks have seen the gradients during the emission.
+    const updates = r.grads.data;
+    if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
+    const state = r.optState as S;
+    // on the worker threads of `gradient(…, { workers })`, each on its slice, when it can
+    const parallel = (r as { [PARALLEL_APPLY]?: ParallelApply })[PARALLEL_APPLY];
+    if (parallel !== undefined && this.sliceKernel !== undefined && parallel(this.sliceKernel, updates, state, r.params)) {
+      // applied by the threads
+    } else if (this.fused === undefined || this.fused.call(this.optimizer, updates, state, r.params) !== true) {
+      this.applyTransformed(updates, state, r);
+    }
+    r.step += 1;
+  }
+
+  /** The optimizer state: initialized on the first record unless resuming, a resumed one checked once. */
+  private first(r: R): void {
+    if (r.optState === undefined) r.optState = this.init.call(this.optimizer, r.params);
+    else checkOptState(this.optimizer, r.params, r.optState);
+    this.checked = true;
+  }
+
+  /** The optimizer's own transform, then `params += updates` (no fused pass): out of `after`. */
+  private applyTransformed(updates: Float64Array, state: S, r: R): void {
+    this.transform.call(this.optimizer, updates, state, r.params);
+    applyUpdates(r.params, updates);
+  }
 }
 
 /** Options of {@link update}. */
