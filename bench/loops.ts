@@ -68,6 +68,8 @@ export function plainLoop(s: Setup, losses?: number[]): number {
   const state = opt.init(params);
   const updates = new Float64Array(params.data.length);
   const cache = model.createCache(batch);
+  // training mode, as `forward` runs the model (the same object shape as its mode)
+  const mode = { training: true, rng: undefined, step: 0 };
   const dOut = new Float64Array(batch * outCols);
   const reader = s.source().open();
   const maxSteps = s.maxSteps ?? Infinity;
@@ -76,7 +78,8 @@ export function plainLoop(s: Setup, losses?: number[]): number {
   if (b === null || typeof b !== 'object') throw new Error('plainLoop: empty data');
   let current = b;
   for (let step = 0; ; step++) {
-    const out = model.forward(params, current.x, cache);
+    mode.step = step;
+    const out = model.forward(params, current.x, cache, mode);
     last = lossFn.value(out, current.y, batch, outCols);
     losses?.push(last);
     lossFn.grad(dOut, out, current.y, batch, outCols);
@@ -88,7 +91,8 @@ export function plainLoop(s: Setup, losses?: number[]): number {
     const next = reader.next();
     if (next === null || typeof next !== 'object') {
       // the data has ended: one more record on the last batch, after the last update
-      const out2 = model.forward(params, current.x, cache);
+      mode.step = step + 1;
+      const out2 = model.forward(params, current.x, cache, mode);
       last = lossFn.value(out2, current.y, batch, outCols);
       losses?.push(last);
       lossFn.grad(dOut, out2, current.y, batch, outCols);
