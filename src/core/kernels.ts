@@ -127,7 +127,29 @@ function matmulEdges(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<F
 export function matmulTransA(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number): Float64Array {
   noAlias(out, a, b, 'matmulTransA');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm64(out, a, b, inner, rows, cols, 't', 'n')) return out;
+  if (rows === 1) return outerProduct(out, a, b, inner, cols);
   return matmulTransAJs(out, a, b, rows, inner, cols);
+}
+
+/**
+ * {@link matmulTransA} of a single row (`dW = xᵀ·dY` for one sample, the seed lesson): the outer
+ * product `out[i, j] = 0 + a[i]·b[j]` — the `0 +` is the naive sum's first addition, so the bits
+ * are the same, −0 included. Small enough for V8 to inline; no tiles.
+ */
+function outerProduct(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, inner: number, cols: number): Float64Array {
+  const c4 = cols - (cols % 4);
+  for (let i = 0, o = 0; i < inner; i++, o += cols) {
+    const x = a[i]!;
+    let j = 0;
+    for (; j < c4; j += 4) {
+      out[o + j] = 0 + x * b[j]!;
+      out[o + j + 1] = 0 + x * b[j + 1]!;
+      out[o + j + 2] = 0 + x * b[j + 2]!;
+      out[o + j + 3] = 0 + x * b[j + 3]!;
+    }
+    for (; j < cols; j++) out[o + j] = 0 + x * b[j]!;
+  }
+  return out;
 }
 
 /** {@link matmulTransA} on the JavaScript kernels only (the fallback and the reference in tests). */

@@ -90,6 +90,18 @@ describe('the JavaScript matmul sums in the naive order', () => {
       expect(Array.from(out)).toEqual(Array.from(naive(rows, cols, inner, (i, p) => a[i * inner + p]!, (p, j) => b[p * cols + j]!)));
     }
   });
+
+  it('matmulTransA of a single row (the outer product) equals the naive loop bit for bit, −0 included', () => {
+    for (const [inner, cols] of [[4, 4], [3, 9], [5, 2], [1, 1]] as const) {
+      const a = rand(inner, inner);
+      const b = rand(cols, cols + 7);
+      b[0] = -0; // the naive sum 0 + x·(−0) is +0
+      const out = matmulTransA(new Float64Array(inner * cols).fill(Number.NaN), a, b, 1, inner, cols);
+      const ref = naive(inner, cols, 1, (i) => a[i]!, (_, j) => b[j]!);
+      expect(Array.from(out)).toEqual(Array.from(ref));
+      expect(Object.is(out[0], 0)).toBe(true);
+    }
+  });
 });
 
 describe('vector kernels', () => {
