@@ -45,7 +45,32 @@ function throwAliased(kernel: string): never {
 export function matmul(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number): Float64Array {
   noAlias(out, a, b, 'matmul');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm64(out, a, b, rows, inner, cols, 'n', 'n')) return out;
+  if (rows === 1) return rowTimesMatrix(out, a, b, inner, cols);
   return matmulJs(out, a, b, rows, inner, cols);
+}
+
+/**
+ * {@link matmul} of a single row (one sample, the seed lesson): 1×4 register tiles, the last
+ * columns as dot products — the same sums in the same order as {@link matmulJs}. Small enough for
+ * V8 to inline.
+ */
+function rowTimesMatrix(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, inner: number, cols: number): Float64Array {
+  const c4 = cols - (cols % 4);
+  let j = 0;
+  for (; j < c4; j += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let p = 0, bp = j; p < inner; p++, bp += cols) {
+      const x = a[p]!;
+      s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
+    }
+    out[j] = s0; out[j + 1] = s1; out[j + 2] = s2; out[j + 3] = s3;
+  }
+  for (; j < cols; j++) {
+    let s = 0;
+    for (let p = 0, bp = j; p < inner; p++, bp += cols) s += a[p]! * b[bp]!;
+    out[j] = s;
+  }
+  return out;
 }
 
 /** {@link matmul} on the JavaScript kernels only (the fallback and the reference in tests). */
