@@ -262,7 +262,8 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   const stepOnce = (): boolean => {
     if (outer.closed || pipelineEnded || feeds.length === 0 || stopRequested || paused || record.step >= maxSteps || signal?.aborted === true) return stepInFull(UNREAD);
     const next = reader.next();
-    if (next === NOT_READY || next === null) return stepInFull(next);
+    // (`typeof`: a cheaper test than comparing an object with the symbol)
+    if (next === null || typeof next === 'symbol') return stepInFull(next);
     const c = reader.cursor();
     record.epoch = c.epoch;
     record.batchIndex = c.batchIndex;
