@@ -263,6 +263,8 @@ function throwPrecision(precision: Precision, data: Readonly<Float64Array>): nev
 /** A {@link Model} made by {@link sequential}: also lists its layers (sizes resolved). */
 export interface SequentialModel extends Model {
   readonly layers: readonly Layer[];
+  /** `'float64'` (the default) or `'float32'` (`sequential(layers, { precision })`). */
+  readonly precision: Precision;
   /**
    * The model as config data: each layer's kind and options, without weights (a checkpoint
    * stores those). `modelFromConfig(model.toConfig())` rebuilds a model of the same layout.
