@@ -301,7 +301,11 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
           }
           let out: Batch | NotReady = NOT_READY;
           if (skip === 0) {
-            if (count >= batchSize && (count > batchSize || more())) out = take(batchSize);
+            // A ring of exactly one batch is the epoch's last one only if no row follows: while the
+            // file has not ended (and no shuffled rows wait in the pool) that is not known yet, so
+            // wait for the next row or the end (taking it then left the epoch's end unmarked and the
+            // reader returning NOT_READY while ready, for ever).
+            if (count > batchSize || (count === batchSize && (fileEnded || poolCount > 0))) out = take(batchSize);
             else if (fileEnded && poolCount === 0 && count > 0) out = take(count);
           }
           if (out !== NOT_READY) {
