@@ -22,6 +22,8 @@ export interface ThreadHooks {
   readonly onStart?: (thread: { on(event: 'exit', listener: (code: number) => void): unknown; terminate(): unknown }) => void;
   /** How long a silent supervisor is tolerated (default 5000 ms). */
   readonly heartbeatTimeoutMs?: number;
+  /** Fewest parameters for which the optimizer's update runs on the threads (default 16 384). */
+  readonly parallelApplyMin?: number;
 }
 
 /** Starts the replica threads of one run. */

@@ -63,11 +63,12 @@ function mlp(penalized = false): { model: Model; ce: Loss } {
 }
 
 /** Trains 9 steps (every batch size, including the partial one) and collects what the records held. */
-async function run(workers: number | null, opts: { penalized?: boolean; opt?: () => GradientTransformation; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
+async function run(workers: number | null, opts: { penalized?: boolean; opt?: () => GradientTransformation; parallelApplyMin?: number; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
   const { model, ce } = mlp(opts.penalized);
   const init = model.init(createRng(3));
   if (opts.params !== undefined) init.data.set(opts.params);
-  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers });
+  // (the optimizer runs on the threads from 0 parameters on, unless the test says otherwise)
+  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers, hooks: { parallelApplyMin: opts.parallelApplyMin ?? 0 } });
   const losses: number[] = [];
   const steps: number[] = [];
   const sizes: number[] = [];
@@ -161,6 +162,9 @@ describe('gradient with workers', () => {
     const one = await run(1);
     expect((one.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Array.from((one.last.optState as ScaleByAdamState[])[0]!.mu)).toEqual(Array.from((single.last.optState as ScaleByAdamState[])[0]!.mu));
+    // a model below the default threshold (16 384 parameters) updates on the loop's thread
+    const small = await run(2, { parallelApplyMin: 16_384, maxSteps: 3 });
+    expect((small.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(ArrayBuffer);
     // sgd (a slice kernel), momentum and clipped adam (this thread): equal to one thread
     const opts: (() => GradientTransformation)[] = [() => sgd({ lr: 0.1 }) as GradientTransformation, () => momentum({ lr: 0.1, momentum: 0.9 }) as GradientTransformation, () => adam({ lr: 0.05, clipNorm: 1 }) as GradientTransformation];
     for (const opt of opts) {
