@@ -13,7 +13,8 @@
  *    (it yields only between steps), so the loop runs in a worker thread (`scheduler: 'worker'`,
  *    `nodeWorker()`); the same figures, next to the sliced loop's.
  *
- * Each configuration runs `ROUNDS` times, interleaved; the median is reported. Prints a table, or
+ * Each configuration runs `ROUNDS` times, interleaved; the median is reported, and the median of
+ * each round's ratio to the same round's sync run (less disturbed by load that drifts between rounds). Prints a table, or
  * with `--json` one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -144,6 +145,8 @@ interface Measured {
   readonly httpMaxMs?: number;
   readonly httpRequests?: number;
   readonly latencies?: readonly number[];
+  /** Median over rounds of this run's steps/s ÷ the same round's sync steps/s (the first run of `rounds`). */
+  readonly toSyncPerRound?: number;
 }
 
 /** Under load: the HTTP client's connections (`false`: no load). */
@@ -190,6 +193,7 @@ async function rounds(label: string, w: Workload, d: { x: Float64Array; y: Float
   }
   return got.map((ms) => ({
     stepsPerSecond: median(ms.map((m) => m.stepsPerSecond)),
+    toSyncPerRound: median(ms.map((m, r) => m.stepsPerSecond / got[0]![r]!.stepsPerSecond)),
     ...(ms[0]!.loopP99Ms === undefined
       ? {}
       : (() => {
@@ -207,7 +211,7 @@ const [w3Sync, w3SlicedAlone, w3Sliced, w3Fresh] = await rounds('W3', W3, d3, [[
 const dBig = makeData(BIG);
 const [bigSync, bigSliced, bigWorker] = await rounds('big', BIG, dBig, [['sync', false], ['sliced', 'keepAlive'], ['worker', 'keepAlive']]);
 
-const row = (name: string, m: Measured, sync: Measured) => [name, m.stepsPerSecond, m.stepsPerSecond / sync.stepsPerSecond, m.loopP99Ms ?? '–', m.httpP99Ms ?? '–', m.httpMaxMs ?? '–'];
+const row = (name: string, m: Measured, sync: Measured) => [name, m.stepsPerSecond, m.stepsPerSecond / sync.stepsPerSecond, m.toSyncPerRound!, m.loopP99Ms ?? '–', m.httpP99Ms ?? '–', m.httpMaxMs ?? '–'];
 const report = {
   node: process.version,
   wasmSimdKernels: simd,
@@ -218,7 +222,7 @@ const report = {
 };
 if (json) console.log(JSON.stringify(report, null, 2));
 else {
-  printTable('Responsiveness while training (medians; event loop p99: median of rounds; HTTP p99 and max: all rounds\' requests; ms)', ['run', 'steps/s', '÷ sync', 'event loop p99', 'HTTP p99', 'HTTP max'], [
+  printTable('Responsiveness while training (medians; event loop p99: median of rounds; HTTP p99 and max: all rounds\' requests; ms)', ['run', 'steps/s', '÷ sync', '÷ sync per round', 'event loop p99', 'HTTP p99', 'HTTP max'], [
     row(`${W3.name}: sync (blocks)`, w3Sync!, w3Sync!),
     row(`${W3.name}: sliced (8 ms), no load`, w3SlicedAlone!, w3Sync!),
     row(`${W3.name}: sliced (8 ms) + HTTP`, w3Sliced!, w3Sync!),
