@@ -89,6 +89,22 @@ describe('fromEvents', () => {
     expect(sensor.listenerCount('reading')).toBe(0);
   });
 
+  it('a Node event with several arguments reaches map as an array; without map the event is the sample', async () => {
+    const sensor = new EventEmitter();
+    const pairs = fromEvents(sensor, 'pair', { map: (args: [number, number]) => ({ x: [args[0]], y: [args[1]] }), endOn: 'end' });
+    const got = await trainOn(pairs, () => {
+      sensor.emit('pair', 0.25, 0.5);
+      sensor.emit('end');
+    });
+    expect(got.xs[0]).toEqual([0.25]);
+    const plain = fromEvents(sensor, 'sample', { endOn: 'end' });
+    const got2 = await trainOn(plain, () => {
+      sensor.emit('sample', { x: [0.75], y: [1.5] });
+      sensor.emit('end');
+    });
+    expect(got2.xs[0]).toEqual([0.75]);
+  });
+
   it('a full buffer drops by its policy, counted on record.dropped', async () => {
     for (const [overflow, kept] of [['dropNewest', [0, 1, 2, 3]], ['dropOldest', [6, 7, 8, 9]]] as const) {
       const sensor = new EventEmitter();
