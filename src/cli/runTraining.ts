@@ -29,7 +29,7 @@ export interface RunTrainingOptions {
   readonly resume: { readonly step: number; readonly cursor: DataCursor; readonly optState: OptState | undefined } | undefined;
   /** Data-parallel worker threads (1: this thread). */
   readonly workers: number;
-  /** Serve the live dashboard while training (single-thread runs; through `fit`'s Training handle). */
+  /** Serve the live dashboard while training (through `fit`'s Training handle; `workers` passes to `fit`). */
   readonly serve?: { readonly port: number; readonly title: string; readonly announce: (url: string) => void };
 }
 
@@ -68,7 +68,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunEnd | undef
     return undefined;
   }
   // with the dashboard: fit's Training handle, which serveLive follows
-  const handle = fit({ model: o.run.model, loss: o.run.loss, optimizer: o.run.optimizer, data: o.data, params: o.params, rng: o.rng, sinks: [...o.sinks], scheduler: o.scheduler, ...limits });
+  const handle = fit({ model: o.run.model, loss: o.run.loss, optimizer: o.run.optimizer, data: o.data, params: o.params, rng: o.rng, sinks: [...o.sinks], scheduler: o.scheduler, ...(o.workers > 1 ? { workers: o.workers } : {}), ...limits });
   let live: LiveServer | undefined;
   if (o.serve !== undefined) {
     try {

@@ -505,7 +505,10 @@ describe('gradstream train: interruption and the dashboard', () => {
     } finally {
       blocker.close();
     }
-    const both = await trainJson({ ...seed(), training: { workers: 2 } }, '--serve', '0');
-    expect(both.err).toBe('gradstream train: --serve: expected a single-thread run (the dashboard follows fit()), received training.workers 2');
+    // data-parallel with the dashboard: fit({ workers }), the same numbers as without it
+    const parallel = { ...seed(), optimizer: { type: 'adam', lr: 0.05 }, stop: {}, training: { maxSteps: 20, workers: 2 } };
+    const both = await trainJson(parallel, '--serve', '0');
+    expect(both.err).toMatch(/^dashboard: http/);
+    expect(both.lines).toEqual((await trainJson(parallel)).lines);
   });
 });
