@@ -85,6 +85,7 @@ const plainFactories: readonly Factory[] = [
   ['minMax', call(G.minMax), 1],
   ['fromObservable', call(G.fromObservable), 2],
   ['fromAsyncIterable', call(G.fromAsyncIterable), 2],
+  ['fromEvents', call(G.fromEvents), 3],
 ];
 
 const optimizerFactories: readonly Factory[] = [
