@@ -112,14 +112,8 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
     return s;
   };
 
-  const pushSample = (sample: Sample, now: number): void => {
-    const index = received;
-    received += 1;
-    if (typeof sample !== 'object' || sample === null) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${where} sample ${index}`, expected: 'a sample { x, y } or a batch { x, y, size }', received: describeValue(sample) });
-    }
-    const wx = width(sample.x, `${where} sample ${index}, x`);
-    const wy = width(sample.y, `${where} sample ${index}, y`);
+  /** The first sample fixes the widths (and the buffers); every sample must have them and finite values. */
+  const checkRows = (x: ArrayLike<number> | number, y: ArrayLike<number> | number, wx: number, wy: number, index: number): void => {
     if (inCols < 0 || outCols < 0) {
       inCols = wx;
       outCols = wy;
@@ -127,8 +121,17 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
     }
     if (wx !== inCols) throwWidth(`${where} sample ${index}, x`, inCols, wx);
     if (wy !== outCols) throwWidth(`${where} sample ${index}, y`, outCols, wy);
-    checkValues(sample.x, `${where} sample ${index}, x`);
-    checkValues(sample.y, `${where} sample ${index}, y`);
+    checkValues(x, `${where} sample ${index}, x`);
+    checkValues(y, `${where} sample ${index}, y`);
+  };
+
+  const pushSample = (sample: Sample, now: number): void => {
+    const index = received;
+    received += 1;
+    if (typeof sample !== 'object' || sample === null) {
+      throw new GradstreamError({ code: 'invalid_dataset', path: `${where} sample ${index}`, expected: 'a sample { x, y } or a batch { x, y, size }', received: describeValue(sample) });
+    }
+    checkRows(sample.x, sample.y, width(sample.x, `${where} sample ${index}, x`), width(sample.y, `${where} sample ${index}, y`), index);
     const s = slot(now);
     if (s < 0) return;
     write(xs, s * inCols, sample.x);
@@ -142,17 +145,7 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
       received += 1;
       throw new GradstreamError({ code: 'invalid_dataset', path: `${where} sample ${index}`, expected: 'a batch whose x and y hold `size` rows each', received: `size ${describeValue(n)}, ${batch.x.length} inputs, ${batch.y.length} targets` });
     }
-    const wx = batch.x.length / n;
-    const wy = batch.y.length / n;
-    if (inCols < 0 || outCols < 0) {
-      inCols = wx;
-      outCols = wy;
-      allocate();
-    }
-    if (wx !== inCols) throwWidth(`${where} sample ${index}, x`, inCols, wx);
-    if (wy !== outCols) throwWidth(`${where} sample ${index}, y`, outCols, wy);
-    checkValues(batch.x, `${where} sample ${index}, x`);
-    checkValues(batch.y, `${where} sample ${index}, y`);
+    checkRows(batch.x, batch.y, batch.x.length / n, batch.y.length / n, index);
     for (let r = 0; r < n; r++) {
       received += 1;
       const s = slot(now);
