@@ -114,7 +114,7 @@ describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
   it('memory that cannot grow refuses the product (the caller computes in JavaScript)', () => {
     const fake = (grow: (pages: number) => number): WasmKernels => {
       const memory = { buffer: new ArrayBuffer(65536), grow };
-      return { exports: { memory } as unknown as WasmKernels['exports'], base: 16, f64: new Float64Array(0), f32: new Float32Array(0), out64: new Map(), out32: new Map(), scratch64: new Map(), chunks: new WeakMap(), scratch32: new Map(), chunks32: new WeakMap() };
+      return { exports: { memory } as unknown as WasmKernels['exports'], base: 16, l64: { heap: new Float64Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() }, l32: { heap: new Float32Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() } };
     };
     const refuse = (): number => {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');

@@ -36,22 +36,25 @@ interface WasmApi {
   compile(bytes: Uint8Array): Promise<object>;
 }
 
+/** A float64 or float32 view of the module's memory, with the views made of it (kept: no allocation per call). */
+export interface LaneViews<A extends Float64Array | Float32Array> {
+  /** The whole memory (re-created when it grows). */
+  heap: A;
+  /** Views of the result area `[base, base + n·bytes)` by `n`, so reading a result allocates nothing. */
+  readonly out: Map<number, A>;
+  /** Views of scratch `[offset, offset + n·bytes)` by `offset · 8192 + n` (n ≤ {@link CHUNK}). */
+  readonly scratch: Map<number, A>;
+  /** Chunk views of caller arrays streamed through the module (optimizer state, updates). */
+  readonly chunks: WeakMap<Readonly<A>, A[]>;
+}
+
 /** A loaded instance with its scratch memory views (re-created when memory grows). */
 export interface WasmKernels {
   readonly exports: KernelExports;
   /** First free byte, 16-aligned: results are written here, operands and scratch after. */
   readonly base: number;
-  f64: Float64Array;
-  f32: Float32Array;
-  /** Views of the result area `[base, base + n·8)` by `n`, so reading a result allocates nothing. */
-  readonly out64: Map<number, Float64Array>;
-  readonly out32: Map<number, Float32Array>;
-  /** Views of scratch `[offset, offset + n·8)` by `offset · 8192 + n` (n ≤ {@link CHUNK}). */
-  readonly scratch64: Map<number, Float64Array>;
-  /** Chunk views of caller arrays streamed through the module (optimizer state, updates). */
-  readonly chunks: WeakMap<Readonly<Float64Array>, Float64Array[]>;
-  readonly scratch32: Map<number, Float32Array>;
-  readonly chunks32: WeakMap<Readonly<Float32Array>, Float32Array[]>;
+  readonly l64: LaneViews<Float64Array>;
+  readonly l32: LaneViews<Float32Array>;
 }
 
 /** How to read op(X) from a row-major array: `'n'` as stored, `'t'` transposed. */
@@ -73,18 +76,8 @@ function decode(b64: string): Uint8Array {
 function instantiate(wasm: WasmApi, module: object): WasmKernels {
   const exports = new wasm.Instance(module, {}).exports as KernelExports;
   const base = exports.heapBase();
-  return {
-    exports,
-    base,
-    f64: new Float64Array(exports.memory.buffer),
-    f32: new Float32Array(exports.memory.buffer),
-    out64: new Map(),
-    out32: new Map(),
-    scratch64: new Map(),
-    chunks: new WeakMap(),
-    scratch32: new Map(),
-    chunks32: new WeakMap(),
-  };
+  const lane = <A extends Float64Array | Float32Array>(heap: A): LaneViews<A> => ({ heap, out: new Map(), scratch: new Map(), chunks: new WeakMap() });
+  return { exports, base, l64: lane(new Float64Array(exports.memory.buffer)), l32: lane(new Float32Array(exports.memory.buffer)) };
 }
 
 /**
@@ -149,16 +142,28 @@ export function reserve(k: WasmKernels, bytes: number): boolean {
       return false;
     }
   }
-  k.f64 = new Float64Array(k.exports.memory.buffer);
-  k.f32 = new Float32Array(k.exports.memory.buffer);
-  k.out64.clear();
-  k.out32.clear();
-  k.scratch64.clear();
-  k.scratch32.clear();
+  k.l64.heap = new Float64Array(k.exports.memory.buffer);
+  k.l32.heap = new Float32Array(k.exports.memory.buffer);
+  for (const l of [k.l64, k.l32]) {
+    l.out.clear();
+    l.scratch.clear();
+  }
   return true;
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
+
+/** What differs between the float64 and float32 kernels. */
+interface Lane<A extends Float64Array | Float32Array> {
+  /** log2 of the element size in bytes. */
+  readonly shift: 3 | 2;
+  views(w: WasmKernels): LaneViews<A>;
+  make(buffer: ArrayBuffer, offset: number, n: number): A;
+  gemm(w: WasmKernels): KernelExports['gemm64'];
+}
+
+const LANE64: Lane<Float64Array> = { shift: 3, views: (w) => w.l64, make: (b, o, n) => new Float64Array(b, o, n), gemm: (w) => w.exports.gemm64 };
+const LANE32: Lane<Float32Array> = { shift: 2, views: (w) => w.l32, make: (b, o, n) => new Float32Array(b, o, n), gemm: (w) => w.exports.gemm32 };
 
 /**
  * `out[m×n] = op(a)·op(b)` in float64 on the WebAssembly kernels, `op(a)` of shape `m×k` and
@@ -167,49 +172,34 @@ const align16 = (n: number): number => (n + 15) & ~15;
  * its shape; the caller then computes with JavaScript.
  */
 export function gemmWasm64(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
-  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
-  if (w === null) return false;
-  const na = m * k;
-  const nb = k * n;
-  const nc = m * n;
-  if (a.length < na || b.length < nb || out.length < nc) return false;
-  const aOff = w.base + align16(nc * 8);
-  const bOff = aOff + align16(na * 8);
-  const work = bOff + align16(nb * 8);
-  if (!reserve(w, work + w.exports.workBytes(m, n, 1))) return false;
-  const f64 = w.f64;
-  f64.set(a.length === na ? a : a.subarray(0, na), aOff >> 3);
-  f64.set(b.length === nb ? b : b.subarray(0, nb), bOff >> 3);
-  w.exports.gemm64(w.base, aOff, ta === 'n' ? k : 1, ta === 'n' ? 1 : m, bOff, tb === 'n' ? n : 1, tb === 'n' ? 1 : k, m, k, n, work);
-  let view = w.out64.get(nc);
-  if (view === undefined) {
-    view = new Float64Array(w.exports.memory.buffer, w.base, nc);
-    w.out64.set(nc, view);
-  }
-  out.set(view);
-  return true;
+  return gemm(LANE64, out, a, b, m, k, n, ta, tb);
 }
 
 /** {@link gemmWasm64} in float32 (`f32x4` lanes). */
 export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
+  return gemm(LANE32, out, a, b, m, k, n, ta, tb);
+}
+
+function gemm<A extends Float64Array | Float32Array>(lane: Lane<A>, out: A, a: Readonly<A>, b: Readonly<A>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
   const w = cache.kernels === undefined ? loadSync() : cache.kernels;
   if (w === null) return false;
   const na = m * k;
   const nb = k * n;
   const nc = m * n;
   if (a.length < na || b.length < nb || out.length < nc) return false;
-  const aOff = w.base + align16(nc * 4);
-  const bOff = aOff + align16(na * 4);
-  const work = bOff + align16(nb * 4);
-  if (!reserve(w, work + w.exports.workBytes(m, n, 0))) return false;
-  const f32 = w.f32;
-  f32.set(a.length === na ? a : a.subarray(0, na), aOff >> 2);
-  f32.set(b.length === nb ? b : b.subarray(0, nb), bOff >> 2);
-  w.exports.gemm32(w.base, aOff, ta === 'n' ? k : 1, ta === 'n' ? 1 : m, bOff, tb === 'n' ? n : 1, tb === 'n' ? 1 : k, m, k, n, work);
-  let view = w.out32.get(nc);
+  const shift = lane.shift;
+  const aOff = w.base + align16(nc << shift);
+  const bOff = aOff + align16(na << shift);
+  const work = bOff + align16(nb << shift);
+  if (!reserve(w, work + w.exports.workBytes(m, n, shift === 3 ? 1 : 0))) return false;
+  const views = lane.views(w);
+  views.heap.set(a.length === na ? a : a.subarray(0, na), aOff >> shift);
+  views.heap.set(b.length === nb ? b : b.subarray(0, nb), bOff >> shift);
+  lane.gemm(w)(w.base, aOff, ta === 'n' ? k : 1, ta === 'n' ? 1 : m, bOff, tb === 'n' ? n : 1, tb === 'n' ? 1 : k, m, k, n, work);
+  let view = views.out.get(nc);
   if (view === undefined) {
-    view = new Float32Array(w.exports.memory.buffer, w.base, nc);
-    w.out32.set(nc, view);
+    view = lane.make(w.exports.memory.buffer, w.base, nc);
+    views.out.set(nc, view);
   }
   out.set(view);
   return true;
@@ -218,22 +208,24 @@ export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Read
 /** Elements per chunk when streaming long vectors through the module (the arrays of one chunk stay in L2; fewer, longer copies). */
 const CHUNK = 4096;
 
-function chunksOf(w: WasmKernels, a: Readonly<Float64Array>): Float64Array[] {
-  let views = w.chunks.get(a);
+function chunksOf<A extends Float64Array | Float32Array>(lane: Lane<A>, w: WasmKernels, a: Readonly<A>): A[] {
+  const cached = lane.views(w).chunks;
+  let views = cached.get(a);
   if (views === undefined) {
     views = [];
-    for (let i = 0; i < a.length; i += CHUNK) views.push((a as Float64Array).subarray(i, Math.min(i + CHUNK, a.length)));
-    w.chunks.set(a, views);
+    for (let i = 0; i < a.length; i += CHUNK) views.push((a as A).subarray(i, Math.min(i + CHUNK, a.length)) as A);
+    cached.set(a, views);
   }
   return views;
 }
 
-function scratchView(w: WasmKernels, offset: number, n: number): Float64Array {
+function scratchView<A extends Float64Array | Float32Array>(lane: Lane<A>, w: WasmKernels, offset: number, n: number): A {
   const key = offset * 8192 + n;
-  let view = w.scratch64.get(key);
+  const cached = lane.views(w).scratch;
+  let view = cached.get(key);
   if (view === undefined) {
-    view = new Float64Array(w.exports.memory.buffer, offset, n);
-    w.scratch64.set(key, view);
+    view = lane.make(w.exports.memory.buffer, offset, n);
+    cached.set(key, view);
   }
   return view;
 }
@@ -251,10 +243,10 @@ export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64A
   const m = g + CHUNK * 8;
   const v = m + CHUNK * 8;
   if (!reserve(w, v + CHUNK * 8)) return false;
-  const f64 = w.f64;
-  const gs = chunksOf(w, updates);
-  const ms = chunksOf(w, mu);
-  const vs = chunksOf(w, nu);
+  const f64 = w.l64.heap;
+  const gs = chunksOf(LANE64, w, updates);
+  const ms = chunksOf(LANE64, w, mu);
+  const vs = chunksOf(LANE64, w, nu);
   for (let c = 0; c < gs.length; c++) {
     const gc = gs[c]!;
     const mc = ms[c]!;
@@ -264,31 +256,11 @@ export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64A
     f64.set(mc, m >> 3);
     f64.set(vc, v >> 3);
     w.exports.adam64(g, m, v, n, b1, b2, c1, c2, eps);
-    gc.set(scratchView(w, g, n));
-    mc.set(scratchView(w, m, n));
-    vc.set(scratchView(w, v, n));
+    gc.set(scratchView(LANE64, w, g, n));
+    mc.set(scratchView(LANE64, w, m, n));
+    vc.set(scratchView(LANE64, w, v, n));
   }
   return true;
-}
-
-function chunksOf32(w: WasmKernels, a: Readonly<Float32Array>): Float32Array[] {
-  let views = w.chunks32.get(a);
-  if (views === undefined) {
-    views = [];
-    for (let i = 0; i < a.length; i += CHUNK) views.push((a as Float32Array).subarray(i, Math.min(i + CHUNK, a.length)));
-    w.chunks32.set(a, views);
-  }
-  return views;
-}
-
-function scratchView32(w: WasmKernels, offset: number, n: number): Float32Array {
-  const key = offset * 8192 + n;
-  let view = w.scratch32.get(key);
-  if (view === undefined) {
-    view = new Float32Array(w.exports.memory.buffer, offset, n);
-    w.scratch32.set(key, view);
-  }
-  return view;
 }
 
 /**
@@ -298,34 +270,7 @@ function scratchView32(w: WasmKernels, offset: number, n: number): Float32Array 
  * does nothing) when the kernels are unavailable or the lengths differ.
  */
 export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Array>, mu: Float32Array, nu: Float32Array, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): boolean {
-  const w = cache.kernels === undefined ? loadSync() : cache.kernels;
-  const n = params.length;
-  if (w === null || grads.length !== n || mu.length !== n || nu.length !== n) return false;
-  const p = w.base;
-  const g = p + CHUNK * 4;
-  const m = g + CHUNK * 4;
-  const v = m + CHUNK * 4;
-  if (!reserve(w, v + CHUNK * 4)) return false;
-  const f32 = w.f32;
-  const ps = chunksOf32(w, params);
-  const gs = chunksOf32(w, grads);
-  const ms = chunksOf32(w, mu);
-  const vs = chunksOf32(w, nu);
-  for (let c = 0; c < ps.length; c++) {
-    const pc = ps[c]!;
-    const mc = ms[c]!;
-    const vc = vs[c]!;
-    const len = pc.length;
-    f32.set(pc, p >> 2);
-    f32.set(gs[c]!, g >> 2);
-    f32.set(mc, m >> 2);
-    f32.set(vc, v >> 2);
-    w.exports.adamApply32(p, g, m, v, len, b1, b2, c1, c2, eps, lr);
-    pc.set(scratchView32(w, p, len));
-    mc.set(scratchView32(w, m, len));
-    vc.set(scratchView32(w, v, len));
-  }
-  return true;
+  return adamApply(LANE32, (w) => w.exports.adamApply32, params, grads, mu, nu, b1, b2, c1, c2, eps, lr);
 }
 
 /**
@@ -336,32 +281,52 @@ export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Arr
  * once instead of three times. `grads` is left unchanged. `adam()`'s `fusedApply` runs on it.
  */
 export function adamApplyWasm64(params: Float64Array, grads: Readonly<Float64Array>, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): boolean {
+  return adamApply(LANE64, (w) => w.exports.adamApply64, params, grads, mu, nu, b1, b2, c1, c2, eps, k);
+}
+
+/** Streams `params`, `grads`, `mu`, `nu` through the module in chunks and runs `kernel` on each (the last scalar as the kernel takes it). */
+function adamApply<A extends Float64Array | Float32Array>(
+  lane: Lane<A>,
+  kernel: (w: WasmKernels) => KernelExports['adamApply64'],
+  params: A,
+  grads: Readonly<A>,
+  mu: A,
+  nu: A,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  last: number,
+): boolean {
   const w = cache.kernels === undefined ? loadSync() : cache.kernels;
   const n = params.length;
   if (w === null || grads.length !== n || mu.length !== n || nu.length !== n) return false;
+  const shift = lane.shift;
   const p = w.base;
-  const g = p + CHUNK * 8;
-  const m = g + CHUNK * 8;
-  const v = m + CHUNK * 8;
-  if (!reserve(w, v + CHUNK * 8)) return false;
-  const f64 = w.f64;
-  const ps = chunksOf(w, params);
-  const gs = chunksOf(w, grads);
-  const ms = chunksOf(w, mu);
-  const vs = chunksOf(w, nu);
+  const g = p + (CHUNK << shift);
+  const m = g + (CHUNK << shift);
+  const v = m + (CHUNK << shift);
+  if (!reserve(w, v + (CHUNK << shift))) return false;
+  const heap = lane.views(w).heap;
+  const run = kernel(w);
+  const ps = chunksOf(lane, w, params);
+  const gs = chunksOf(lane, w, grads);
+  const ms = chunksOf(lane, w, mu);
+  const vs = chunksOf(lane, w, nu);
   for (let c = 0; c < ps.length; c++) {
     const pc = ps[c]!;
     const mc = ms[c]!;
     const vc = vs[c]!;
     const len = pc.length;
-    f64.set(pc, p >> 3);
-    f64.set(gs[c]!, g >> 3);
-    f64.set(mc, m >> 3);
-    f64.set(vc, v >> 3);
-    w.exports.adamApply64(p, g, m, v, len, b1, b2, c1, c2, eps, k);
-    pc.set(scratchView(w, p, len));
-    mc.set(scratchView(w, m, len));
-    vc.set(scratchView(w, v, len));
+    heap.set(pc, p >> shift);
+    heap.set(gs[c]!, g >> shift);
+    heap.set(mc, m >> shift);
+    heap.set(vc, v >> shift);
+    run(p, g, m, v, len, b1, b2, c1, c2, eps, last);
+    pc.set(scratchView(lane, w, p, len));
+    mc.set(scratchView(lane, w, m, len));
+    vc.set(scratchView(lane, w, v, len));
   }
   return true;
 }
