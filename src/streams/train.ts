@@ -4,7 +4,7 @@ import type { OptState } from '../core/optimizer.js';
 import { cloneParams, type Params } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor } from './batchSource.js';
-import type { Batch, StepRecord, StopReason } from './stepRecord.js';
+import { createStepRecord, type Batch, type StepRecord, type StopReason } from './stepRecord.js';
 import { checkTrainOptions } from './checkTrainOptions.js';
 import { yieldToEventLoop } from './yieldToEventLoop.js';
 
@@ -147,23 +147,11 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   let cancelScheduled: (() => void) | null = null;
   const subs: Unsubscribable[] = [];
 
-  const record: StepRecord = {
+  // every field present from the start (createStepRecord), so the record keeps one hidden class
+  const record: StepRecord = createStepRecord(cloneParams(options.params), EMPTY_BATCH, {
     step: options.step ?? 0,
-    epoch: 0,
-    batchIndex: 0,
-    epochEnd: false,
-    params: cloneParams(options.params),
     optState: options.optState === undefined ? undefined : structuredClone(options.optState),
-    batch: EMPTY_BATCH,
-    // every field present from the start, so the record keeps one hidden class
-    output: undefined,
-    cache: undefined,
-    loss: Number.NaN,
-    grads: undefined,
-    lr: Number.NaN,
-    stopReason: undefined,
     rng: options.rng,
-    dropped: 0,
     hold: (work: PromiseLike<unknown>) => {
       if (work === null || typeof work !== 'object' || typeof (work as { then?: unknown }).then !== 'function') {
         throw new GradstreamError({ code: 'invalid_value', path: 'record.hold', expected: 'a promise', received: describeTyped(work) });
@@ -179,7 +167,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
         },
       );
     },
-  };
+  });
 
   /** Calls `then` once every hold (including holds added meanwhile) has settled. */
   const drainHolds = (then: () => void): void => {
