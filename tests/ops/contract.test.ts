@@ -6,11 +6,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMPTY, Observable, lastValueFrom, map, of, pipe, take, throwError, toArray, type OperatorFunction } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { map, of, pipe, type OperatorFunction } from 'rxjs';
+import { describe } from 'vitest';
 import { BehaviorSubject } from 'rxjs';
 import { accuracy, bindHyperParam, checkpoint, checkpointTo, earlyStopping, every, forward, gradient, history, hyperParam, log, loss, memoryStorage, metric, progress, reduceOnPlateau, snapshot, sgd, update, type GradientTransformation, type Loss, type StepRecord } from '../../src/node.js';
-import { evaluate, seedRecord } from '../helpers/records.js';
+import { evaluate } from '../helpers/records.js';
+import { keepsOperatorContract } from '../helpers/operatorContract.js';
 import { seedLoss, seedModel } from '../helpers/seed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gradstream-contract-'));
@@ -44,44 +45,4 @@ const cases: Case[] = [
   { name: 'history', op: () => pipe(evaluate, history()), failing: () => pipe(evaluate, loss(throwingLoss), history()), message: 'user loss' },
 ];
 
-describe.each(cases)('$name keeps the operator contract', ({ op, failing, message }) => {
-  it('emits a value per record', async () => {
-    const out = await lastValueFrom(of(seedRecord(0), seedRecord(1), seedRecord(2)).pipe(op(), toArray()));
-    expect(out).toHaveLength(3);
-  });
-
-  it('passes a source error through', async () => {
-    const boom = new Error('source');
-    await expect(lastValueFrom(throwError(() => boom).pipe(op()))).rejects.toBe(boom);
-  });
-
-  it('sends an error of its own work to subscriber.error', async () => {
-    await expect(lastValueFrom(of(seedRecord(0)).pipe(failing()))).rejects.toThrow(message);
-  });
-
-  it('completes on an empty source without emitting', async () => {
-    await expect(lastValueFrom(EMPTY.pipe(op(), toArray()))).resolves.toEqual([]);
-  });
-
-  it('runs the teardown on early unsubscribe', () => {
-    let tornDown = false;
-    const source = new Observable<StepRecord>(() => () => (tornDown = true));
-    source.pipe(op()).subscribe().unsubscribe();
-    expect(tornDown).toBe(true);
-  });
-
-  it('stops a synchronous source when unsubscribed', () => {
-    let produced = 0;
-    const endless = new Observable<StepRecord>((s) => {
-      for (let i = 0; i < 1000 && !s.closed; i++) {
-        produced += 1;
-        s.next(seedRecord(i));
-      }
-      s.complete();
-    });
-    const seen: unknown[] = [];
-    endless.pipe(op(), take(2)).subscribe((v) => seen.push(v));
-    expect(seen).toHaveLength(2);
-    expect(produced).toBe(2);
-  });
-});
+describe.each(cases)('$name keeps the operator contract', ({ op, failing, message }) => keepsOperatorContract(op, failing, message));
