@@ -4,6 +4,7 @@ import { applyUpdates, type GradientTransformation, type OptState, PARALLEL_APPL
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import { stepStage, type StepStage } from './stepStage.js';
 import { checkOptState } from './checkOptState.js';
+import { constantRateOf } from '../core/optimizers/constantRate.js';
 
 /**
  * The optimizer step. For each record it sets `lr` (the learning rate of this update) and
@@ -50,6 +51,9 @@ class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implemen
   private checked = false;
   private readonly init: GradientTransformation<S>['init'];
   private readonly rate: GradientTransformation<S>['learningRate'];
+  /** Whether the optimizer's rate never changes ({@link constantRateOf}): read once, not asked every step. */
+  private readonly fixed: boolean;
+  private readonly fixedRate: number;
   private readonly transform: GradientTransformation<S>['update'];
   private readonly fused: GradientTransformation<S>['fusedApply'];
   private readonly sliceKernel: SliceKernel | undefined;
@@ -60,6 +64,9 @@ class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implemen
   ) {
     this.init = optimizer.init;
     this.rate = optimizer.learningRate;
+    const fixedRate = constantRateOf(optimizer.learningRate);
+    this.fixed = fixedRate !== undefined;
+    this.fixedRate = fixedRate ?? Number.NaN;
     this.transform = optimizer.update;
     this.fused = optimizer.fusedApply;
     this.sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
@@ -69,8 +76,12 @@ class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implemen
     if (!this.checked || r.optState === undefined) this.first(r);
     // A loss that is not finite ends the run here: sinks see the final record, no update is made.
     if (this.stopOnDivergence && !Number.isFinite(r.loss)) diverged(r);
-    const rate = this.rate;
-    r.lr = rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
+    if (this.fixed) {
+      r.lr = this.fixedRate;
+    } else {
+      const rate = this.rate;
+      r.lr = rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
+    }
     return r;
   }
 

@@ -76,4 +76,18 @@ describe('sgd with a fused step', () => {
     expect(sgd({ lr: 0.01, momentum: 0.9 }).fusedApply).toBeUndefined();
     expect(sgd({ clipValue: 1 }).fusedApply).toBeUndefined();
   });
+
+  it('puts the rate on every record: a constant read once, a schedule or an override asked every step', async () => {
+    const { sgd } = await import('../../src/index.js');
+    const { seedData, seedParams, seedStep } = await import('../helpers/seed.js');
+    const rates = (opt: GradientTransformation<OptState[]>) =>
+      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt), maxSteps: 3, scheduler: 'sync' }).pipe(map((r) => r.lr), toArray()));
+    expect(await rates(sgd({ lr: 0.01 }))).toEqual([0.01, 0.01, 0.01, 0.01]);
+    expect(await rates(sgd({ lr: (step) => 0.1 / (1 + step) }))).toEqual([0.1, 0.05, 0.1 / 3, 0.025]);
+    // a spread that replaces `learningRate` is asked, not the constant it replaced
+    let asked = 0;
+    const replaced = { ...sgd({ lr: 0.01 }), learningRate: () => (asked += 1, 0.5) };
+    expect(await rates(replaced)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(asked).toBe(4);
+  });
 });

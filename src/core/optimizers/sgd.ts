@@ -1,5 +1,6 @@
 import type { GradientTransformation, Hyper, LearningRate, OptState } from '../optimizer.js';
 import { checkBoolean, checkHyper, checkKnownOptions } from './checkOption.js';
+import { constantRate } from './constantRate.js';
 import { scaleByLearningRate, type ScaleByLearningRateState } from './scaleByLearningRate.js';
 import { traceMomentum } from './traceMomentum.js';
 import { withClipping, type ClipOptions } from './withClipping.js';
@@ -35,17 +36,18 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
     const transform = withClipping(name, options, lr);
     if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
     // The rate read straight from the one transform's state (not through chain's loop); a
-    // constant rate is returned as it is (`update` asks for it every step).
+    // constant rate is marked as such (`update` then reads it once instead of every step).
     const rate = lr.learningRate!;
     const constant = options.lr ?? 0.01;
+    const fixed = typeof constant === 'number';
     return {
       ...transform,
-      learningRate: typeof constant === 'number' ? () => constant : (state) => rate(state[0] as ScaleByLearningRateState),
+      learningRate: fixed ? constantRate(constant) : (state) => rate(state[0] as ScaleByLearningRateState),
       // `params += −lr · g` in one pass: the same two roundings as scaling then adding.
       fusedApply(grads, state, params) {
         if (params.layout.trainableSize !== params.layout.size) return false;
         const rateState = state[0] as ScaleByLearningRateState;
-        const k = -rate(rateState)!;
+        const k = fixed ? -constant : -rate(rateState)!;
         const p = params.data;
         const n = p.length;
         let i = 0;
