@@ -127,6 +127,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
     return () => {
       const i = feeds.indexOf(feed);
       if (i >= 0) feeds.splice(i, 1);
+      attention = true;
     };
   });
 
@@ -140,6 +141,12 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   let lastBatch: Batch | null = null;
   let paused = false;
   let stopRequested = false;
+  /**
+   * Set when the loop may have to stop or wait before the next step (the subscriber or the
+   * pipeline gone, a stop, a pause, an abort): the usual step tests this one flag instead of
+   * each condition; {@link stepInFull} looks at them all and clears it when none holds.
+   */
+  let attention = signal?.aborted === true;
   /** How the run ends, once known: the pipeline's own end or the first error. */
   let ending: { error: unknown } | 'complete' | null = null;
   /** The pipeline has completed or errored (its end reached `endWith`). */
@@ -225,6 +232,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
   // The pipeline delivers to the subscriber; its end waits for the holds of the last step.
   const endWith = (end: { error: unknown } | 'complete'): void => {
     pipelineEnded = true;
+    attention = true;
     interrupted = true;
     ending ??= end;
     if (phase === Phase.Running) return; // the step in flight stops the loop (see `afterStep`)
@@ -248,7 +256,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
    * the loop; everything else goes through {@link stepInFull}.
    */
   const stepOnce = (): boolean => {
-    if (outer.closed || pipelineEnded || feeds.length === 0 || stopRequested || paused || record.step >= maxSteps || signal?.aborted === true) return stepInFull(UNREAD);
+    if (attention || record.step >= maxSteps) return stepInFull(UNREAD);
     const next = reader.next();
     // (`typeof`: a cheaper test than comparing an object with the symbol)
     if (next === null || typeof next === 'symbol') return stepInFull(next);
@@ -282,6 +290,8 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
         phase = Phase.Waiting;
         return false;
       }
+      // nothing to stop or wait for (a resume, a feed gone among several): back to the short path
+      if (reason === undefined) attention = false;
     }
     let next = read === UNREAD ? reader.next() : read;
     if (next === NOT_READY) {
@@ -440,6 +450,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
       options.pause.subscribe({
         next: (p) => {
           paused = p;
+          if (p) attention = true;
           if (!p) wake();
         },
         error: (e: unknown) => fail(e),
@@ -450,11 +461,15 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
     subs.push(
       options.stop.subscribe(() => {
         stopRequested = true;
+        attention = true;
         wake();
       }),
     );
   }
-  const onAbort = (): void => wake();
+  const onAbort = (): void => {
+    attention = true;
+    wake();
+  };
   signal?.addEventListener('abort', onAbort);
 
   if (phase === Phase.Running) {
@@ -464,6 +479,7 @@ function runLoop<R>(options: TrainOptions<R>, outer: Subscriber<R>): () => void 
 
   return () => {
     phase = Phase.Done;
+    attention = true;
     signal?.removeEventListener('abort', onAbort);
     for (const s of subs) s.unsubscribe();
     inner.unsubscribe();

@@ -267,6 +267,43 @@ describe('train: pause, stop, rng, epochEnd', () => {
     expect(steps).toEqual(['stopped']);
   });
 
+  it('after a pause and a resume, still stops and aborts at the next step boundary', async () => {
+    const pause = new BehaviorSubject(false);
+    const stop = new Subject<void>();
+    const seen: (string | number)[] = [];
+    const done = lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), tap((r) => { seen.push(r.stopReason ?? r.step); if (r.step === 1) pause.next(true); if (r.step === 4) stop.next(); })),
+        pause,
+        stop,
+        scheduler: 'sync',
+      }),
+    );
+    expect(seen).toEqual([0, 1]);
+    pause.next(false);
+    pause.next(false); // a second resume changes nothing
+    const last = await done;
+    expect(seen).toEqual([0, 1, 2, 3, 4, 'stopped']);
+    expect(last.step).toBe(5);
+
+    const controller = new AbortController();
+    const again = new BehaviorSubject(false);
+    const steps: (string | number)[] = [];
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), tap((r) => { steps.push(r.stopReason ?? r.step); if (r.step === 0) { again.next(true); again.next(false); } if (r.step === 2) controller.abort(); })),
+        pause: again,
+        signal: controller.signal,
+        scheduler: 'sync',
+      }),
+    );
+    expect(steps).toEqual([0, 1, 2, 'aborted']);
+  });
+
   it('puts the run’s generator and the epoch end on the record', async () => {
     const rng = createRng(3);
     const seen = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(), rng, maxSteps: 1, scheduler: 'sync' }).pipe(map((r) => [r.rng === rng, r.epochEnd]), toArray()));
