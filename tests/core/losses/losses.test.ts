@@ -175,6 +175,8 @@ describe('losses: formulas and errors', () => {
       expect(() => l.value(p, new Float64Array(5), 2, 3)).toThrow(GradstreamError);
       expect(() => l.grad(new Float64Array(6), p, new Float64Array(5), 2, 3)).toThrow(GradstreamError);
     }
+    expect(() => mse().value(p, new Float64Array(5), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: mse(target): expected 6 values (2 rows × 3 outputs), received 5]`);
+    expect(() => mse().grad(new Float64Array(6), p, new Float64Array(7), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: mse(target): expected 6 values (2 rows × 3 outputs), received 7]`);
     const ce = softmaxCrossEntropy();
     expect(() => ce.value(p, new Float64Array(4), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: softmaxCrossEntropy(target): expected 2 class labels (one per row) or 6 values (2 rows × 3 classes), received 4]`);
     expect(() => ce.value(p, new Float64Array([0, 3]), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: softmaxCrossEntropy(target)[1]: expected a class label, an integer in [0, 3), received 3]`);
