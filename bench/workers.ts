@@ -147,7 +147,7 @@ for (const batch of batches) {
   const ts = performance.now();
   for (let i = 0; i < 200; i++) oneStep();
   const single = (performance.now() - ts) / 200;
-  const pool = startReplicaPool({ workers, model, spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() }, start: startNodeThreads });
+  const pool = startReplicaPool({ workers, model, loss: ce, spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() }, start: startNodeThreads });
   const bx = x.subarray(0, batch * IN);
   const by = y.subarray(0, batch);
   const b = { x: bx, y: by, size: batch };

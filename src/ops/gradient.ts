@@ -108,7 +108,7 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
     new Observable<R & WithParallelStep>((subscriber) => {
       let pool: ReplicaPool;
       try {
-        pool = startReplicaPool({ workers, spec, model, start, ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }), ...(options.hooks === undefined ? {} : { hooks: options.hooks }) });
+        pool = startReplicaPool({ workers, spec, model, loss: lossFn, start, ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }), ...(options.hooks === undefined ? {} : { hooks: options.hooks }) });
       } catch (e: unknown) {
         subscriber.error(e);
         return;

@@ -14,8 +14,9 @@ process.on('uncaughtException', (e) => fail(e));
 Atomics.add(control, Ctl.HEARTBEAT, 1);
 setInterval(() => Atomics.add(control, Ctl.HEARTBEAT, 1), 100);
 
-const replicas: Worker[] = [];
-for (let index = 0; index < data.init.workers; index++) {
+// replica 0 runs on the loop's thread; these are replicas 1 … N − 1
+const replicas = new Map<number, Worker>();
+for (let index = 1; index < data.init.workers; index++) {
   const w = new Worker(new URL(data.replicaUrl), { workerData: { ...data.init, index }, execArgv: [] });
   Atomics.add(control, Ctl.ALIVE, 1);
   w.on('error', (e) => fail(e, index));
@@ -25,9 +26,9 @@ for (let index = 0; index < data.init.workers; index++) {
       fail(new Error(`gradstream: worker ${index} of ${data.init.workers} exited during training (exit code ${code})`), index);
     }
   });
-  replicas.push(w);
+  replicas.set(index, w);
 }
 parentPort!.on('message', (m: SupervisorMessage) => {
-  if (m.type === 'kill') void replicas[m.index]?.terminate();
-  else for (const w of replicas) w.postMessage(m);
+  if (m.type === 'kill') void replicas.get(m.index)?.terminate();
+  else for (const w of replicas.values()) w.postMessage(m);
 });

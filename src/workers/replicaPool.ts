@@ -1,11 +1,15 @@
 import { GradstreamError } from '../core/errors.js';
+import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import type { OptState, SliceKernel } from '../core/optimizer.js';
 import { createParams, type Params } from '../core/params.js';
 import type { Batch } from '../streams/stepRecord.js';
-import { readFailure } from './failure.js';
-import { APPLY_SCALARS, batchLayout, type BatchLayout, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, Stat } from './protocol.js';
+import { errorToData, readFailure, writeFailure } from './failure.js';
+import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, Stat, type StateBuffersMessage } from './protocol.js';
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
+import { arrive } from './runReplica.js';
+import { ShardRunner } from './shardRunner.js';
+import { SPIN_MS, waitAtLeast } from './spinWait.js';
 
 /**
  * Fewest parameters for which `apply` runs the optimizer on the replicas: Adam costs about 4 ns
@@ -17,8 +21,10 @@ export const PARALLEL_APPLY_MIN = 16_384;
 export interface ReplicaPoolOptions {
   readonly workers: number;
   readonly spec: ReplicaSpec;
-  /** The main thread's model: its layout, inputs and outputs (replicas must match). */
+  /** The main thread's model (replica 0, computed on the loop's thread; the threads' replicas must match it). */
   readonly model: Model;
+  /** The main thread's loss (replica 0's). */
+  readonly loss: Loss;
   readonly start: StartThreads;
   /** How long the first step waits for the replicas to load (default 60 000 ms). */
   readonly startTimeoutMs?: number;
@@ -30,7 +36,7 @@ export interface ReplicaPoolStats {
   readonly steps: number;
   /** Main thread: copying weights and batch into shared memory. */
   readonly copyMs: number;
-  /** Main thread: from starting a step to every replica done (compute, reduction, wake-ups). */
+  /** Main thread: from starting a step to every replica done (its own shard, barrier, reduction, waiting for the threads). */
   readonly waitMs: number;
   /** Per replica: forward + loss gradient + backward of its shard. */
   readonly computeMs: readonly number[];
@@ -78,8 +84,11 @@ export interface ReplicaPool {
 }
 
 /**
- * Starts `workers` replica threads for one run and returns the handle that drives them through
- * shared memory. Threads load asynchronously; the first step waits for them.
+ * Starts a data-parallel pool of `workers` replicas for one run and returns the handle that drives
+ * them through shared memory: replica 0 is computed on the calling (loop's) thread itself — as rank
+ * 0 in PyTorch's DistributedDataParallel — and replicas 1 … N − 1 on `workers − 1` threads, so N
+ * shards keep N threads busy (none when `workers` is 1). Threads load asynchronously; the first
+ * step waits for them.
  */
 export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const { workers, model } = options;
@@ -97,7 +106,10 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const sharedParams = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
   const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
 
-  const threads: ReplicaThreads = options.start({ workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, size, inputs, outputs }, options.hooks);
+  const threads: ReplicaThreads = workers === 1 ? NO_THREADS : options.start({ workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, size, inputs, outputs }, options.hooks);
+  // replica 0, on this thread
+  const runner = new ShardRunner(0, workers, model, options.loss, fixed);
+  const others = workers - 1;
 
   let ready = false;
   let closed = false;
@@ -145,12 +157,12 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const checkReady = (): boolean => {
     if (Atomics.load(control, Ctl.FAILED) === 2) fail();
     const n = Atomics.load(control, Ctl.READY);
-    if (n >= workers) {
+    if (n >= others) {
       ready = true;
       return true;
     }
     if (performance.now() >= deadline) {
-      throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${workers} worker threads ready within ${startTimeoutMs} ms`, received: `${n} ready (${Atomics.load(control, Ctl.ALIVE)} started)` });
+      throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${others} worker thread${others === 1 ? '' : 's'} ready within ${startTimeoutMs} ms`, received: `${n} ready (${Atomics.load(control, Ctl.ALIVE)} started)` });
     }
     return false;
   };
@@ -171,21 +183,34 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     batchData = new Float64Array(buffer);
     outViews = new Map();
     gen += 1;
-    threads.post({ type: 'batch', gen, buffer, capacity, ycols });
+    const message: BatchBuffersMessage = { type: 'batch', gen, buffer, capacity, ycols };
+    runner.take(message);
+    threads.post(message);
     Atomics.store(control, Ctl.BATCH_GEN, gen);
   };
 
-  /** Starts the command written in the control words and blocks until every replica is done. */
-  const runCommand = (): void => {
+  /**
+   * Starts the command written in the control words, does replica 0's part of it on this thread
+   * and blocks until every thread is done. A failure of this thread's part is published to the
+   * threads (so none waits for it at the barrier) and thrown.
+   */
+  const runCommand = (part: () => void): void => {
     Atomics.add(control, Ctl.SEQ, 1);
     Atomics.notify(control, Ctl.SEQ);
-    for (;;) {
-      if (Atomics.load(control, Ctl.FAILED) === 2) fail();
-      const d = Atomics.load(control, Ctl.DONE);
-      if (d >= workers) break;
-      if (Atomics.wait(control, Ctl.DONE, d, 250) === 'timed-out') checkHeartbeat();
+    try {
+      part();
+    } catch (e: unknown) {
+      writeFailure(control, errors, errorToData(e, 0));
+      throw e;
     }
-    if (Atomics.load(control, Ctl.FAILED) === 2) fail();
+    waitAtLeast(control, Ctl.DONE, others, SPIN_MS, 250, checkHeartbeat);
+    if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
+  };
+  const stepPart = (rows: number, ycols: number, step: number) => (): void => {
+    runner.compute(rows, ycols, step);
+    if (workers === 1) return;
+    if (!arrive(control, workers, runner, 250, checkHeartbeat)) fail();
+    runner.reduce(rows);
   };
 
   /** Moves the state's buffers into shared memory (once; again for a state that is not the shared one). */
@@ -206,7 +231,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       stateViews.push(view);
     }
     stateGen += 1;
-    threads.post({ type: 'state', gen: stateGen, buffer, arrays: count });
+    const message: StateBuffersMessage = { type: 'state', gen: stateGen, buffer, arrays: count };
+    runner.take(message);
+    threads.post(message);
     Atomics.store(control, Ctl.STATE_GEN, stateGen);
     return true;
   };
@@ -219,10 +246,11 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       if (!adoptState(kernel, state)) return false;
       if (!kernel.begin(state, params, scalars)) return false;
       const t0 = performance.now();
-      Atomics.store(control, Ctl.KERNEL, kernel.kernel === 'adam' ? Kernel.ADAM : Kernel.SGD);
+      const code = kernel.kernel === 'adam' ? Kernel.ADAM : Kernel.SGD;
+      Atomics.store(control, Ctl.KERNEL, code);
       Atomics.store(control, Ctl.DONE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.APPLY);
-      runCommand();
+      runCommand(() => runner.apply(code));
       applyWaitMs += performance.now() - t0;
       return true;
     },
@@ -258,7 +286,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       Atomics.store(control, Ctl.ARRIVE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.STEP);
       const t1 = performance.now();
-      runCommand();
+      runCommand(stepPart(rows, ycols, step));
       copyMs += t1 - t0;
       waitMs += performance.now() - t1;
       steps += 1;
@@ -295,6 +323,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     },
   };
 }
+
+/** The threads of a pool of one replica: none. */
+const NO_THREADS: ReplicaThreads = { blockingStart: true, heartbeat: false, post() {}, kill() {}, terminate() {} };
 
 function throwBatchShape(batch: Batch, inputs: number): never {
   throw new GradstreamError({

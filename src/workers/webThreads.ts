@@ -20,27 +20,28 @@ export const startWebThreads: StartThreads = (init): ReplicaThreads => {
   if (typeof (globalThis as { Worker?: unknown }).Worker !== 'function') throw new Error('gradstream: Web Workers are not available here');
   const control = new Int32Array(init.control);
   const errors = new Uint8Array(init.errors);
-  const workers: WebWorker[] = [];
-  for (let index = 0; index < init.workers; index++) {
+  // replica 0 runs on the training thread; these are replicas 1 … N − 1
+  const workers = new Map<number, WebWorker>();
+  for (let index = 1; index < init.workers; index++) {
     // written literally as `new Worker(new URL(…, import.meta.url))` so that bundlers (Vite, webpack,
     // esbuild with a plugin) find the replica's entry and emit it beside the bundle
     const w = new Worker(new URL('./webReplica.js', import.meta.url), { type: 'module', name: `gradstream replica ${index}` });
     w.onerror = (event) => void writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} failed: ${event.message ?? 'error'}`), index));
     w.postMessage({ type: 'init', init: { ...init, index } });
-    workers.push(w);
+    workers.set(index, w);
   }
   return {
     blockingStart: false,
     heartbeat: false,
     post(message) {
-      for (const w of workers) w.postMessage(message);
+      for (const w of workers.values()) w.postMessage(message);
     },
     kill(index) {
-      workers[index]?.terminate();
+      workers.get(index)?.terminate();
       writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} of ${init.workers} was terminated during training`), index));
     },
     terminate() {
-      for (const w of workers) w.terminate();
+      for (const w of workers.values()) w.terminate();
     },
   };
 };

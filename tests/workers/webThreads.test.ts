@@ -30,18 +30,18 @@ afterEach(() => {
 });
 
 describe('startWebThreads', () => {
-  const init = () => ({ workers: 2, spec: { kind: 'module' as const, module: 'x.js', export: 'default' }, control: new SharedArrayBuffer(CONTROL_WORDS * 4), errors: new SharedArrayBuffer(ERROR_BYTES), fixed: new SharedArrayBuffer(8), size: 1, inputs: 1, outputs: 1 });
+  const init = () => ({ workers: 3, spec: { kind: 'module' as const, module: 'x.js', export: 'default' }, control: new SharedArrayBuffer(CONTROL_WORDS * 4), errors: new SharedArrayBuffer(ERROR_BYTES), fixed: new SharedArrayBuffer(8), size: 1, inputs: 1, outputs: 1 });
 
-  it('starts one module worker per replica, sends each its init, relays batch buffers and ends them all', () => {
+  it('starts one module worker per replica but the first (the training thread computes it), sends each its init, relays batch buffers and ends them all', () => {
     g.Worker = FakeWorker;
     const i = init();
     const t = startWebThreads(i);
     expect(t.blockingStart).toBe(false);
     expect(FakeWorker.made.map((w) => [w.url.pathname.endsWith('/webReplica.js'), w.options.type, w.options.name])).toEqual([
-      [true, 'module', 'gradstream replica 0'],
       [true, 'module', 'gradstream replica 1'],
+      [true, 'module', 'gradstream replica 2'],
     ]);
-    expect(FakeWorker.made.map((w) => (w.messages[0] as { init: { index: number } }).init.index)).toEqual([0, 1]);
+    expect(FakeWorker.made.map((w) => (w.messages[0] as { init: { index: number } }).init.index)).toEqual([1, 2]);
     const m = { type: 'batch' as const, gen: 1, buffer: new SharedArrayBuffer(8), capacity: 1, ycols: 1 };
     t.post(m);
     expect(FakeWorker.made.every((w) => w.messages[1] === m)).toBe(true);
@@ -53,13 +53,13 @@ describe('startWebThreads', () => {
     g.Worker = FakeWorker;
     const i = init();
     const t = startWebThreads(i);
-    FakeWorker.made[1]!.onerror!({ message: 'SyntaxError: bad module' });
+    FakeWorker.made[0]!.onerror!({ message: 'SyntaxError: bad module' });
     expect(readFailure(new Int32Array(i.control), new Uint8Array(i.errors))?.message).toBe('gradstream: worker 1 failed: SyntaxError: bad module');
     const j = init();
     const u = startWebThreads(j);
-    u.kill(0);
-    expect(FakeWorker.made[2]!.terminated).toBe(true);
-    expect(readFailure(new Int32Array(j.control), new Uint8Array(j.errors))?.message).toBe('gradstream: worker 0 of 2 was terminated during training');
+    u.kill(2);
+    expect(FakeWorker.made[3]!.terminated).toBe(true);
+    expect(readFailure(new Int32Array(j.control), new Uint8Array(j.errors))?.message).toBe('gradstream: worker 2 of 3 was terminated during training');
     t.terminate();
     u.terminate();
   });

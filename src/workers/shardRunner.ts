@@ -1,0 +1,187 @@
+import type { Loss } from '../core/loss.js';
+import type { ForwardCache, Model } from '../core/model.js';
+import { createParams, type Params } from '../core/params.js';
+import { adamApplyInPlace } from '../core/optimizers/scaleByAdam.js';
+import { APPLY_SCALARS, batchLayout, fixedLayout, Kernel, padded, type ReplicaMessage, shardStart, Stat } from './protocol.js';
+
+/** Views of one shard for one batch size. */
+interface ShardViews {
+  readonly rows: number;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly out: Float64Array;
+  readonly dPred: Float64Array;
+  readonly cache: ForwardCache | null;
+}
+
+/**
+ * One participant's share of a data-parallel step, on whichever thread runs it (replica `index`
+ * of `workers`; the loop's thread is replica 0, the worker threads 1 … N − 1): the gradient of its
+ * shard of the batch — rows `[⌊i·B/N⌋, ⌊(i+1)·B/N⌋)` — written to its gradient slot and output rows,
+ * its slice of the fixed-order reduction, and the optimizer update of its slice of the weights.
+ * It adds its timings into its stats area. The synchronisation between the steps (barrier,
+ * counters) is its callers'.
+ */
+export class ShardRunner {
+  /** This participant's timings ({@link Stat}, milliseconds summed over steps). */
+  readonly stats: Float64Array;
+  private readonly params: Params;
+  private readonly grads: Params;
+  private readonly slots: Float64Array[];
+  private readonly mine: Params;
+  /** This participant's slice of the reduction and of the update: elements `[k0, k1)`. */
+  private readonly k0: number;
+  private readonly k1: number;
+  private readonly pSlice: Float64Array;
+  private readonly gSlice: Float64Array;
+  private readonly scalars: Float64Array;
+  private readonly mode = { training: true, rng: undefined, step: 0 };
+  private stateSlices: Float64Array[] = [];
+  private buffer: Float64Array = new Float64Array(0);
+  private xOff = 0;
+  private yOff = 0;
+  private outOff = 0;
+  private shards = new Map<number, ShardViews>();
+  private readonly caches = new Map<number, ForwardCache>();
+  /** Generations of the batch and optimizer-state buffers this participant has adopted. */
+  gen = 0;
+  stateGen = 0;
+
+  constructor(
+    readonly index: number,
+    readonly workers: number,
+    private readonly model: Model,
+    private readonly lossFn: Loss,
+    fixed: Float64Array,
+  ) {
+    const size = model.layout.size;
+    const fl = fixedLayout(size, workers);
+    this.params = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
+    this.grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
+    this.slots = fl.slots.map((o) => fixed.subarray(o, o + size));
+    this.stats = fixed.subarray(fl.stats + 8 * index, fl.stats + 8 * index + 8);
+    this.mine = workers === 1 ? this.grads : createParams(model.layout, this.slots[index]!);
+    this.k0 = Math.floor((index * size) / workers);
+    this.k1 = Math.floor(((index + 1) * size) / workers);
+    this.pSlice = this.params.data.subarray(this.k0, this.k1);
+    this.gSlice = this.grads.data.subarray(this.k0, this.k1);
+    this.scalars = fixed.subarray(fl.scalars, fl.scalars + APPLY_SCALARS);
+  }
+
+  /** Adopts new batch or optimizer-state buffers. */
+  take(m: ReplicaMessage): void {
+    if (m.type === 'state') {
+      this.stateGen = m.gen;
+      const all = new Float64Array(m.buffer);
+      const stride = padded(this.model.layout.size);
+      this.stateSlices = [];
+      for (let a = 0; a < m.arrays; a++) this.stateSlices.push(all.subarray(a * stride + this.k0, a * stride + this.k1));
+      return;
+    }
+    this.gen = m.gen;
+    this.buffer = new Float64Array(m.buffer);
+    const bl = batchLayout(m.capacity, this.model.inputs, m.ycols, this.model.outputs);
+    this.xOff = bl.x;
+    this.yOff = bl.y;
+    this.outOff = bl.out;
+    this.shards = new Map();
+  }
+
+  /** Forward, loss gradient and backward of this participant's shard of a `rows`-row batch (its output rows into the batch buffer). */
+  compute(rows: number, ycols: number, step: number): void {
+    const v = this.shards.get(rows) ?? this.views(rows, ycols);
+    const t0 = performance.now();
+    if (v.cache !== null) {
+      this.mode.step = step;
+      const out = this.model.forward(this.params, v.x, v.cache, this.mode);
+      v.out.set(out);
+      this.lossFn.grad(v.dPred, out, v.y, v.rows, this.model.outputs);
+      this.model.backward(this.params, v.cache, v.dPred, this.mine);
+    } else {
+      this.mine.data.fill(0); // more replicas than rows: an empty shard adds nothing
+    }
+    this.stats[Stat.COMPUTE] = this.stats[Stat.COMPUTE]! + (performance.now() - t0);
+    this.stats[Stat.STEPS] = this.stats[Stat.STEPS]! + 1;
+  }
+
+  /**
+   * Sums this participant's slice of every slot into the gradient, in the fixed order
+   * `g = ((w0·s0 + w1·s1) + w2·s2) + …`, `w_j = rows_j / rows` (a shard's mean gradient weighted by
+   * its share of the batch). Every slot must be written (after the barrier).
+   */
+  reduce(rows: number): void {
+    const workers = this.workers;
+    if (workers === 1) return;
+    const t0 = performance.now();
+    const g = this.grads.data;
+    sumFirstTwo(g, this.slots[0]!, shardWeight(0, workers, rows), this.slots[1]!, shardWeight(1, workers, rows), this.k0, this.k1);
+    for (let j = 2; j < workers; j++) addScaled(g, this.slots[j]!, shardWeight(j, workers, rows), this.k0, this.k1);
+    this.stats[Stat.REDUCE] = this.stats[Stat.REDUCE]! + (performance.now() - t0);
+  }
+
+  /** One optimizer kernel ({@link Kernel}) on this participant's slice of the weights, with the scalars of the APPLY command. */
+  apply(kernel: number): void {
+    const t0 = performance.now();
+    applySlice(kernel, this.pSlice, this.gSlice, this.stateSlices, this.scalars);
+    this.stats[Stat.APPLY] = this.stats[Stat.APPLY]! + (performance.now() - t0);
+  }
+
+  /** Adds a barrier wait to the stats. */
+  waited(ms: number): void {
+    this.stats[Stat.BARRIER] = this.stats[Stat.BARRIER]! + ms;
+  }
+
+  private views(rows: number, ycols: number): ShardViews {
+    const { index, workers } = this;
+    const inputs = this.model.inputs;
+    const outputs = this.model.outputs;
+    const lo = shardStart(index, workers, rows);
+    const n = shardStart(index + 1, workers, rows) - lo;
+    let cache: ForwardCache | null = null;
+    if (n > 0) {
+      cache = this.caches.get(n) ?? this.model.createCache(n);
+      this.caches.set(n, cache);
+    }
+    const b = this.buffer;
+    const v: ShardViews = {
+      rows: n,
+      x: b.subarray(this.xOff + lo * inputs, this.xOff + (lo + n) * inputs),
+      y: b.subarray(this.yOff + lo * ycols, this.yOff + (lo + n) * ycols),
+      out: b.subarray(this.outOff + lo * outputs, this.outOff + (lo + n) * outputs),
+      dPred: new Float64Array(n * outputs),
+      cache,
+    };
+    this.shards.set(rows, v);
+    return v;
+  }
+}
+
+// The reduction's loops, kept as small functions of their arrays (monomorphic, and about twice
+// as fast as the same loops inline with the slot arrays read from a list).
+
+/** Shard `j`'s share of the batch's rows (its mean gradient's weight in the batch's mean). */
+function shardWeight(j: number, workers: number, rows: number): number {
+  return (shardStart(j + 1, workers, rows) - shardStart(j, workers, rows)) / rows;
+}
+
+/** `g[k] = w0·s0[k] + w1·s1[k]` for k in [k0, k1): the same roundings as `g = w0·s0`, then `g += w1·s1`. */
+function sumFirstTwo(g: Float64Array, s0: Float64Array, w0: number, s1: Float64Array, w1: number, k0: number, k1: number): void {
+  for (let k = k0; k < k1; k++) g[k] = w0 * s0[k]! + w1 * s1[k]!;
+}
+
+/** `g[k] = g[k] + w·s[k]` for k in [k0, k1). */
+function addScaled(g: Float64Array, s: Float64Array, w: number, k0: number, k1: number): void {
+  for (let k = k0; k < k1; k++) g[k] = g[k]! + w * s[k]!;
+}
+
+/** One optimizer kernel ({@link Kernel}) on a slice: the same arithmetic as the optimizer's `fusedApply`. */
+function applySlice(kernel: number, p: Float64Array, g: Float64Array, state: readonly Float64Array[], s: Float64Array): void {
+  if (kernel === Kernel.SGD) {
+    const k = s[0]!;
+    for (let i = 0; i < p.length; i++) p[i]! += g[i]! * k;
+  } else if (kernel === Kernel.ADAM) {
+    adamApplyInPlace(p, g, state[0]!, state[1]!, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
+  } else {
+    throw new Error(`gradstream: unknown optimizer kernel ${kernel}`);
+  }
+}

@@ -1,0 +1,45 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { waitAtLeast, waitChange } from '../../src/workers/spinWait.js';
+
+/** A thread that sets `control[word] = value` (and notifies) after `ms`. */
+function setLater(control: Int32Array, word: number, value: number, ms: number): Worker {
+  const code = `const { workerData: d } = require('node:worker_threads');
+const c = new Int32Array(d.buffer);
+setTimeout(() => { Atomics.store(c, d.word, d.value); Atomics.notify(c, d.word); }, d.ms);`;
+  return new Worker(code, { eval: true, workerData: { buffer: control.buffer, word, value, ms } });
+}
+
+describe('spinWait', () => {
+  it('returns at once when the word is already there', () => {
+    const c = new Int32Array(new SharedArrayBuffer(8));
+    c[0] = 5;
+    expect(waitAtLeast(c, 0, 3, 1)).toBe(5);
+    expect(waitChange(c, 0, 4, 1)).toBe(5);
+  });
+
+  it('spins, then sleeps until another thread changes the word', async () => {
+    const c = new Int32Array(new SharedArrayBuffer(8));
+    const a = setLater(c, 0, 7, 30);
+    const t0 = performance.now();
+    expect(waitChange(c, 0, 0, 0.05)).toBe(7);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(5);
+    const b = setLater(c, 1, 2, 30);
+    expect(waitAtLeast(c, 1, 2, 0.05)).toBe(2);
+    await Promise.all([a.terminate(), b.terminate()]);
+  });
+
+  it('calls onSlice every slice while it sleeps, which may give up by throwing', () => {
+    const c = new Int32Array(new SharedArrayBuffer(8));
+    let slices = 0;
+    expect(() =>
+      waitAtLeast(c, 0, 1, 0.05, 5, () => {
+        slices += 1;
+        if (slices === 3) throw new Error('gave up');
+      }),
+    ).toThrow('gave up');
+    expect(slices).toBe(3);
+    // or make the word reach the target itself
+    expect(waitAtLeast(c, 0, 1, 0, 5, () => void Atomics.store(c, 0, 4))).toBe(4);
+  });
+});
