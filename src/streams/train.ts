@@ -503,8 +503,13 @@ class PipelineEnd<R> extends Subscriber<R> {
 
   // `next` itself (not `_next`): one call less per record; a stopped subscriber behaves as RxJS's.
   override next(value: R): void {
-    if (this.isStopped) super.next(value);
+    if (this.isStopped) this.nextWhenStopped(value);
     else this.out.next(value);
+  }
+
+  /** RxJS's `next` of a stopped subscriber (out of `next`, which stays small enough to inline into the step). */
+  private nextWhenStopped(value: R): void {
+    super.next(value);
   }
 
   protected override _error(error: unknown): void {
@@ -581,15 +586,24 @@ class GuardedSubscriber<T> extends Subscriber<T> {
 
   override next(value: T): void {
     if (this.isStopped) {
-      super.next(value);
+      this.nextWhenStopped(value);
       return;
     }
     try {
       this.onNext.call(this.observer, value);
     } catch (e: unknown) {
-      this.unsubscribe();
-      reportConsumerError(e);
+      this.consumerThrew(e);
     }
+  }
+
+  // The rare paths out of `next`, which stays small enough for V8 to inline into the step.
+  private nextWhenStopped(value: T): void {
+    super.next(value);
+  }
+
+  private consumerThrew(e: unknown): void {
+    this.unsubscribe();
+    reportConsumerError(e);
   }
 }
 
