@@ -1,3 +1,5 @@
+import type { WasmMemory } from '../core/wasm/wasmKernels.js';
+
 /**
  * The shared-memory protocol between the main thread (which runs the loop) and the replica
  * threads (which compute shard gradients). No message is sent per step: the main thread writes
@@ -130,7 +132,14 @@ export interface ReplicaInit {
   readonly spec: ReplicaSpec;
   readonly control: SharedArrayBuffer;
   readonly errors: SharedArrayBuffer;
+  /** Holds the fixed layout ({@link FixedLayout}) from byte `fixedOffset` (default 0). */
   readonly fixed: SharedArrayBuffer;
+  readonly fixedOffset?: number;
+  /**
+   * The shared WebAssembly memory whose buffer is `fixed`, when the pool made one: the optimizer
+   * kernels then update the weights in place in it (each thread instantiates the kernels on it).
+   */
+  readonly memory?: WasmMemory;
   /** Parameter count, inputs and outputs the main thread's model has (checked by the replica). */
   readonly size: number;
   readonly inputs: number;
@@ -154,7 +163,11 @@ export interface StateBuffersMessage {
   readonly type: 'state';
   readonly gen: number;
   readonly buffer: SharedArrayBuffer;
+  /** Byte offset of the first array in `buffer`. */
+  readonly byteOffset: number;
   readonly arrays: number;
+  /** Whether `buffer` is the pool's WebAssembly memory (the kernels then run on it in place). */
+  readonly inMemory: boolean;
 }
 
 /** Messages from the main thread to every replica. */

@@ -9,6 +9,7 @@ import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage,
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 import { arrive } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
+import { kernelsOn, sharedKernelMemory } from '../core/wasm/wasmKernels.js';
 import { SPIN_MS, waitAtLeast } from './spinWait.js';
 
 /**
@@ -101,14 +102,23 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const control = new Int32Array(controlBuffer);
   const errors = new Uint8Array(errorBuffer);
   const fl = fixedLayout(size, workers);
-  const fixedBuffer = new SharedArrayBuffer(fl.length * 8);
-  const fixed = new Float64Array(fixedBuffer);
+  // The weights, gradients and optimizer state in a shared WebAssembly memory when there is one
+  // (the kernels then update them in place), else in a SharedArrayBuffer.
+  const stride = padded(size);
+  const stateOffset = FIXED_OFFSET + padded(fl.length) * 8;
+  const memory = sharedKernelMemory(stateOffset + IN_MEMORY_STATE_ARRAYS * stride * 8);
+  const kernels = memory === null ? null : kernelsOn(memory);
+  const inMemory = memory !== null && kernels !== null && kernels.base <= FIXED_OFFSET;
+  const fixedBuffer = inMemory ? (memory.buffer as unknown as SharedArrayBuffer) : new SharedArrayBuffer(fl.length * 8);
+  const fixedOffset = inMemory ? FIXED_OFFSET : 0;
+  const fixed = new Float64Array(fixedBuffer, fixedOffset, fl.length);
   const sharedParams = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
   const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
 
-  const threads: ReplicaThreads = workers === 1 ? NO_THREADS : options.start({ workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, size, inputs, outputs }, options.hooks);
+  const init = { workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), size, inputs, outputs };
+  const threads: ReplicaThreads = workers === 1 ? NO_THREADS : options.start(init, options.hooks);
   // replica 0, on this thread
-  const runner = new ShardRunner(0, workers, model, options.loss, fixed);
+  const runner = new ShardRunner(0, workers, model, options.loss, fixed, inMemory ? kernels : null);
   const others = workers - 1;
 
   let ready = false;
@@ -220,9 +230,11 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     for (let i = 0; same && i < count; i++) same = kernel.buffer(state, i) === stateViews[i];
     if (same) return true;
     for (let i = 0; i < count; i++) if (kernel.buffer(state, i).length !== size) return false;
-    const stride = padded(size);
-    const buffer = new SharedArrayBuffer(Math.max(1, count * stride) * 8);
-    const all = new Float64Array(buffer);
+    // in the kernels' memory when it has room (adam's two moments), else a buffer of their own
+    const placed = inMemory && count <= IN_MEMORY_STATE_ARRAYS;
+    const buffer = placed ? fixedBuffer : new SharedArrayBuffer(Math.max(1, count * stride) * 8);
+    const byteOffset = placed ? stateOffset : 0;
+    const all = new Float64Array(buffer, byteOffset, count * stride);
     stateViews = [];
     for (let i = 0; i < count; i++) {
       const view = all.subarray(i * stride, i * stride + size);
@@ -231,7 +243,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       stateViews.push(view);
     }
     stateGen += 1;
-    const message: StateBuffersMessage = { type: 'state', gen: stateGen, buffer, arrays: count };
+    const message: StateBuffersMessage = { type: 'state', gen: stateGen, buffer, byteOffset, arrays: count, inMemory: placed };
     runner.take(message);
     threads.post(message);
     Atomics.store(control, Ctl.STATE_GEN, stateGen);
@@ -323,6 +335,11 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     },
   };
 }
+
+/** Byte offset of the fixed layout in the kernels' shared memory (above the module's own data). */
+const FIXED_OFFSET = 4096;
+/** Optimizer-state arrays the kernels' memory has room for (adam's two moments). */
+const IN_MEMORY_STATE_ARRAYS = 2;
 
 /** The threads of a pool of one replica: none. */
 const NO_THREADS: ReplicaThreads = { blockingStart: true, heartbeat: false, post() {}, kill() {}, terminate() {} };

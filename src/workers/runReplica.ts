@@ -2,7 +2,8 @@ import { GradstreamError } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import { writeFailure, errorToData } from './failure.js';
-import { Cmd, Ctl, type ReplicaInit, type ReplicaMessage } from './protocol.js';
+import { kernelsOn } from '../core/wasm/wasmKernels.js';
+import { Cmd, Ctl, fixedLayout, type ReplicaInit, type ReplicaMessage } from './protocol.js';
 import { ShardRunner } from './shardRunner.js';
 import { COMMAND_SPIN_MS, SPIN_MS, waitAtLeast, waitChange } from './spinWait.js';
 
@@ -27,7 +28,8 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
   try {
     checkReplica(init, model);
     const workers = init.workers;
-    const runner = new ShardRunner(init.index, workers, model, lossFn, new Float64Array(init.fixed));
+    const fixed = new Float64Array(init.fixed, init.fixedOffset ?? 0, fixedLayout(init.size, workers).length);
+    const runner = new ShardRunner(init.index, workers, model, lossFn, fixed, init.memory === undefined ? null : kernelsOn(init.memory));
     // read before announcing readiness: the main thread starts the first step once all are ready
     let seq = Atomics.load(control, Ctl.SEQ);
     Atomics.add(control, Ctl.READY, 1);

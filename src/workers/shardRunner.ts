@@ -2,6 +2,7 @@ import type { Loss } from '../core/loss.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import { createParams, type Params } from '../core/params.js';
 import { adamApplyInPlace } from '../core/optimizers/scaleByAdam.js';
+import type { SharedKernels } from '../core/wasm/wasmKernels.js';
 import { APPLY_SCALARS, batchLayout, fixedLayout, Kernel, padded, type ReplicaMessage, shardStart, Stat } from './protocol.js';
 
 /** Views of one shard for one batch size. */
@@ -37,6 +38,8 @@ export class ShardRunner {
   private readonly scalars: Float64Array;
   private readonly mode = { training: true, rng: undefined, step: 0 };
   private stateSlices: Float64Array[] = [];
+  /** Whether the weights, gradient and optimizer state are all in the kernels' memory (updates run in place). */
+  private inPlace = false;
   private buffer: Float64Array = new Float64Array(0);
   private xOff = 0;
   private yOff = 0;
@@ -53,6 +56,8 @@ export class ShardRunner {
     private readonly model: Model,
     private readonly lossFn: Loss,
     fixed: Float64Array,
+    /** The kernels on the shared memory that holds `fixed`, or null. */
+    private readonly kernels: SharedKernels | null = null,
   ) {
     const size = model.layout.size;
     const fl = fixedLayout(size, workers);
@@ -72,8 +77,9 @@ export class ShardRunner {
   take(m: ReplicaMessage): void {
     if (m.type === 'state') {
       this.stateGen = m.gen;
-      const all = new Float64Array(m.buffer);
       const stride = padded(this.model.layout.size);
+      const all = new Float64Array(m.buffer, m.byteOffset, m.arrays * stride);
+      this.inPlace = m.inMemory && this.kernels !== null;
       this.stateSlices = [];
       for (let a = 0; a < m.arrays; a++) this.stateSlices.push(all.subarray(a * stride + this.k0, a * stride + this.k1));
       return;
@@ -122,8 +128,17 @@ export class ShardRunner {
   /** One optimizer kernel ({@link Kernel}) on this participant's slice of the weights, with the scalars of the APPLY command. */
   apply(kernel: number): void {
     const t0 = performance.now();
-    applySlice(kernel, this.pSlice, this.gSlice, this.stateSlices, this.scalars);
+    if (kernel === Kernel.ADAM && this.inPlace) this.adamInPlace();
+    else applySlice(kernel, this.pSlice, this.gSlice, this.stateSlices, this.scalars);
     this.stats[Stat.APPLY] = this.stats[Stat.APPLY]! + (performance.now() - t0);
+  }
+
+  /** Adam on this slice by the kernels, in place in their memory (no copies). */
+  private adamInPlace(): void {
+    const s = this.scalars;
+    const p = this.pSlice;
+    if (p.length === 0) return;
+    this.kernels!.exports.adamApply64(p.byteOffset, this.gSlice.byteOffset, this.stateSlices[0]!.byteOffset, this.stateSlices[1]!.byteOffset, p.length, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
   }
 
   /** Adds a barrier wait to the stats. */

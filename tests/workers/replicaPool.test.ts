@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createParams, createRng, type Batch } from '../../src/index.js';
+import { adam, createParams, createRng, type Batch, type SliceKernel } from '../../src/index.js';
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../../src/workers/replicaPool.js';
 import { mlp } from './fixtures/replicas.js';
@@ -55,6 +55,38 @@ describe('replica pool (Node threads)', () => {
     pool.close();
     pool.close();
     expect(() => pool.step(params, batch(4, 5), 1)).toThrow('workers: expected a running pool, received a closed one');
+  });
+
+  it("keeps adam's moments in the kernels' shared memory beside the weights and updates them there, bit for bit as one thread", () => {
+    const { model, loss } = mlp();
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads, hooks: { parallelApplyMin: 0 } });
+    try {
+      const params = model.init(createRng(1));
+      const opt = adam({ lr: 0.01 });
+      const kernel = opt.sliceKernel as SliceKernel;
+      const state = opt.init(params);
+      const one = createParams(model.layout, params.data.slice());
+      const oneState = opt.init(one);
+      for (const seed of [1, 2, 3]) {
+        pool.step(seed === 1 ? params : pool.params, batch(7, seed), seed);
+        const g = Float64Array.from(pool.grads.data);
+        expect(pool.apply(kernel, pool.grads.data, state, pool.params)).toBe(true);
+        // one thread: the fused pass where it runs (large models), else the chain (bit for bit the same)
+        if (!opt.fusedApply!(g, oneState, one)) {
+          opt.update(g, oneState, one);
+          for (let k = 0; k < g.length; k++) one.data[k]! += g[k]!;
+        }
+        expect(Array.from(pool.params.data)).toEqual(Array.from(one.data));
+        // the next step's gradient on one thread from the same weights
+        one.data.set(pool.params.data);
+      }
+      // in the same memory as the weights: the kernels update them in place
+      expect(kernel.buffer(state, 0).buffer).toBe(pool.params.data.buffer);
+      expect(kernel.buffer(state, 1).buffer).toBe(pool.params.data.buffer);
+      expect(pool.stats().applyMs.every((ms) => ms > 0)).toBe(true);
+    } finally {
+      pool.close();
+    }
   });
 
   it('refuses a replica whose model differs from the main thread', () => {

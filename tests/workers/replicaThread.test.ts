@@ -3,7 +3,7 @@ import { readFailure } from '../../src/workers/failure.js';
 import { CONTROL_WORDS, ERROR_BYTES, type ReplicaMessage } from '../../src/workers/protocol.js';
 import { replicaInbox, runReplicaThread } from '../../src/workers/replicaThread.js';
 
-const message = (gen: number): ReplicaMessage => ({ type: 'state', gen, buffer: new SharedArrayBuffer(8), arrays: 1 });
+const message = (gen: number): ReplicaMessage => ({ type: 'state', gen, buffer: new SharedArrayBuffer(8), byteOffset: 0, arrays: 1, inMemory: false });
 
 describe('replica thread', () => {
   it('hands the messages over in order, whether they arrive before or after they are asked for', async () => {

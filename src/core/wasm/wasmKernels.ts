@@ -10,7 +10,7 @@
  * by {@link initKernels}. Where WebAssembly or its SIMD proposal is missing, everything stays on
  * the JavaScript kernels.
  */
-import { kernelsWasm } from './kernelsWasm.js';
+import { kernelsSharedWasm, kernelsWasm } from './kernelsWasm.js';
 
 /** The module's exports (see asm/kernels.ts). Offsets and sizes are in bytes. */
 interface KernelExports {
@@ -24,7 +24,8 @@ interface KernelExports {
   adamApply32(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): void;
 }
 
-interface WasmMemory {
+/** A WebAssembly memory (a shared one's `buffer` is a SharedArrayBuffer). */
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -34,6 +35,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
   compile(bytes: Uint8Array): Promise<object>;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
 }
 
 /** A float64 or float32 view of the module's memory, with the views made of it (kept: no allocation per call). */
@@ -60,7 +62,7 @@ export interface WasmKernels {
 /** How to read op(X) from a row-major array: `'n'` as stored, `'t'` transposed. */
 export type Trans = 'n' | 't';
 
-const cache: { kernels: WasmKernels | null | undefined } = { kernels: undefined };
+const cache: { kernels: WasmKernels | null | undefined; shared: object | null | undefined } = { kernels: undefined, shared: undefined };
 
 function api(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -329,4 +331,52 @@ function adamApply<A extends Float64Array | Float32Array>(
     vc.set(scratchView(lane, w, v, len));
   }
   return true;
+}
+
+/** The kernels on a shared memory: offsets are byte offsets into that memory; `base` is its first free byte. */
+export interface SharedKernels {
+  readonly exports: Pick<KernelExports, 'adamApply64'>;
+  readonly base: number;
+}
+
+/** The shared-memory variant of the module, compiled once per realm; null where it cannot be. */
+function sharedModule(): object | null {
+  if (cache.shared !== undefined) return cache.shared;
+  const wasm = api();
+  try {
+    cache.shared = wasm === undefined ? null : new wasm.Module(decode(kernelsSharedWasm));
+  } catch {
+    cache.shared = null; // no SIMD, threads or synchronous compilation
+  }
+  return cache.shared;
+}
+
+/**
+ * A shared WebAssembly memory of at least `bytes` on which {@link kernelsOn} runs the kernels in
+ * place (the data-parallel pool keeps its weights, gradients and optimizer state there), or null
+ * where there is none (no WebAssembly SIMD or threads, or no shared memory: a page that is not
+ * cross-origin isolated).
+ */
+export function sharedKernelMemory(bytes: number): WasmMemory | null {
+  const wasm = api();
+  if (wasm === undefined || sharedModule() === null) return null;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  try {
+    return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/** The kernels instantiated on a memory from {@link sharedKernelMemory} (one instance per thread), or null. */
+export function kernelsOn(memory: WasmMemory): SharedKernels | null {
+  const wasm = api();
+  const module = sharedModule();
+  if (wasm === undefined || module === null) return null;
+  try {
+    const exports = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
+    return { exports, base: exports.heapBase() };
+  } catch {
+    return null;
+  }
 }
