@@ -388,3 +388,36 @@ export function adamApply64(p: usize, g: usize, m: usize, v: usize, n: i32, b1: 
     store<f64>(p + off, load<f64>(p + off) + (mi / c1 / (Math.sqrt(vi / c2) + eps)) * k);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The data-parallel reduction (float64), on slices of the pool's shared memory: the same products
+// and sums, in the same order, as the JavaScript loops in src/workers/shardRunner.ts.
+
+/** g[k] = w0·s0[k] + w1·s1[k] for k < n. */
+export function sum2_64(g: usize, s0: usize, w0: f64, s1: usize, w1: f64, n: i32): void {
+  const W0 = f64x2.splat(w0);
+  const W1 = f64x2.splat(w1);
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
+    const off = <usize>i << 3;
+    v128.store(g + off, f64x2.add(f64x2.mul(W0, v128.load(s0 + off)), f64x2.mul(W1, v128.load(s1 + off))));
+  }
+  if (n2 < n) {
+    const off = <usize>n2 << 3;
+    store<f64>(g + off, w0 * load<f64>(s0 + off) + w1 * load<f64>(s1 + off));
+  }
+}
+
+/** g[k] = g[k] + w·s[k] for k < n. */
+export function addScaled64(g: usize, s: usize, w: f64, n: i32): void {
+  const W = f64x2.splat(w);
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
+    const off = <usize>i << 3;
+    v128.store(g + off, f64x2.add(v128.load(g + off), f64x2.mul(W, v128.load(s + off))));
+  }
+  if (n2 < n) {
+    const off = <usize>n2 << 3;
+    store<f64>(g + off, load<f64>(g + off) + w * load<f64>(s + off));
+  }
+}

@@ -36,6 +36,9 @@ export class ShardRunner {
   private readonly pSlice: Float64Array;
   private readonly gSlice: Float64Array;
   private readonly scalars: Float64Array;
+  /** Byte offsets of this participant's slice of the gradient and of each slot (in the kernels' memory). */
+  private readonly gAt: number;
+  private readonly slotAt: readonly number[];
   private readonly mode = { training: true, rng: undefined, step: 0 };
   private stateSlices: Float64Array[] = [];
   /** Whether the weights, gradient and optimizer state are all in the kernels' memory (updates run in place). */
@@ -71,6 +74,8 @@ export class ShardRunner {
     this.pSlice = this.params.data.subarray(this.k0, this.k1);
     this.gSlice = this.grads.data.subarray(this.k0, this.k1);
     this.scalars = fixed.subarray(fl.scalars, fl.scalars + APPLY_SCALARS);
+    this.gAt = this.gSlice.byteOffset;
+    this.slotAt = this.slots.map((s) => s.byteOffset + this.k0 * 8);
   }
 
   /** Adopts new batch or optimizer-state buffers. */
@@ -120,8 +125,11 @@ export class ShardRunner {
     if (workers === 1) return;
     const t0 = performance.now();
     const g = this.grads.data;
-    sumFirstTwo(g, this.slots[0]!, shardWeight(0, workers, rows), this.slots[1]!, shardWeight(1, workers, rows), this.k0, this.k1);
-    for (let j = 2; j < workers; j++) addScaled(g, this.slots[j]!, shardWeight(j, workers, rows), this.k0, this.k1);
+    if (this.kernels !== null) this.reduceInPlace(rows);
+    else {
+      sumFirstTwo(g, this.slots[0]!, shardWeight(0, workers, rows), this.slots[1]!, shardWeight(1, workers, rows), this.k0, this.k1);
+      for (let j = 2; j < workers; j++) addScaled(g, this.slots[j]!, shardWeight(j, workers, rows), this.k0, this.k1);
+    }
     this.stats[Stat.REDUCE] = this.stats[Stat.REDUCE]! + (performance.now() - t0);
   }
 
@@ -131,6 +139,17 @@ export class ShardRunner {
     if (kernel === Kernel.ADAM && this.inPlace) this.adamInPlace();
     else applySlice(kernel, this.pSlice, this.gSlice, this.stateSlices, this.scalars);
     this.stats[Stat.APPLY] = this.stats[Stat.APPLY]! + (performance.now() - t0);
+  }
+
+  /** {@link reduce} by the kernels, in place in their memory (SIMD lanes, the same roundings). */
+  private reduceInPlace(rows: number): void {
+    const n = this.k1 - this.k0;
+    if (n === 0) return;
+    const e = this.kernels!.exports;
+    const workers = this.workers;
+    const at = this.slotAt;
+    e.sum2_64(this.gAt, at[0]!, shardWeight(0, workers, rows), at[1]!, shardWeight(1, workers, rows), n);
+    for (let j = 2; j < workers; j++) e.addScaled64(this.gAt, at[j]!, shardWeight(j, workers, rows), n);
   }
 
   /** Adam on this slice by the kernels, in place in their memory (no copies). */

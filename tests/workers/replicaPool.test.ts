@@ -89,6 +89,31 @@ describe('replica pool (Node threads)', () => {
     }
   });
 
+  it('sums the shards in the fixed order on SIMD lanes in shared memory, bit for bit as the scalar sum (2 and 3 workers)', () => {
+    const { model, loss } = mlp();
+    const params = model.init(createRng(5));
+    const b = batch(11, 4);
+    for (const workers of [2, 3]) {
+      const pool = startReplicaPool({ workers, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+      try {
+        pool.step(params, b, 0);
+        // each shard's mean gradient on this thread, then g = ((w0·s0 + w1·s1) + w2·s2) in JavaScript
+        const shards = Array.from({ length: workers }, (_, j) => {
+          const lo = Math.floor((j * 11) / workers);
+          const hi = Math.floor(((j + 1) * 11) / workers);
+          const shard = { x: b.x.subarray(lo * 6, hi * 6), y: b.y.subarray(lo, hi), size: hi - lo };
+          return { w: (hi - lo) / 11, g: reference(shard, params).grads };
+        });
+        const want = shards[0]!.g.map((v, k) => shards[0]!.w * v + shards[1]!.w * shards[1]!.g[k]!);
+        for (let j = 2; j < workers; j++) for (let k = 0; k < want.length; k++) want[k] = want[k]! + shards[j]!.w * shards[j]!.g[k]!;
+        expect(Array.from(pool.grads.data)).toEqual(Array.from(want));
+        expect(pool.params.data.buffer).not.toBeInstanceOf(ArrayBuffer); // the kernels' shared memory
+      } finally {
+        pool.close();
+      }
+    }
+  });
+
   it('refuses a replica whose model differs from the main thread', () => {
     const { model } = mlp();
     const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'linear' }, start: startNodeThreads });

@@ -22,6 +22,8 @@ interface KernelExports {
   adam64(g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
   adamApply64(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): void;
   adamApply32(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): void;
+  sum2_64(g: number, s0: number, w0: number, s1: number, w1: number, n: number): void;
+  addScaled64(g: number, s: number, w: number, n: number): void;
 }
 
 /** A WebAssembly memory (a shared one's `buffer` is a SharedArrayBuffer). */
@@ -335,7 +337,7 @@ function adamApply<A extends Float64Array | Float32Array>(
 
 /** The kernels on a shared memory: offsets are byte offsets into that memory; `base` is its first free byte. */
 export interface SharedKernels {
-  readonly exports: Pick<KernelExports, 'adamApply64'>;
+  readonly exports: Pick<KernelExports, 'adamApply64' | 'sum2_64' | 'addScaled64'>;
   readonly base: number;
 }
 
