@@ -5,7 +5,7 @@ import type { OptState, SliceKernel } from '../core/optimizer.js';
 import { createParams, type Params } from '../core/params.js';
 import type { Batch } from '../streams/stepRecord.js';
 import { errorToData, readFailure, writeFailure } from './failure.js';
-import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, Stat, type StateBuffersMessage } from './protocol.js';
+import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, shardStart, Stat, type StateBuffersMessage } from './protocol.js';
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 import { arrive } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
@@ -204,11 +204,11 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
    * and blocks until every thread is done. A failure of this thread's part is published to the
    * threads (so none waits for it at the barrier) and thrown.
    */
-  const runCommand = (part: () => void): void => {
+  const runCommand = (cmd: number): void => {
     Atomics.add(control, Ctl.SEQ, 1);
     Atomics.notify(control, Ctl.SEQ);
     try {
-      part();
+      part(cmd);
     } catch (e: unknown) {
       writeFailure(control, errors, errorToData(e, 0));
       throw e;
@@ -216,11 +216,33 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     waitAtLeast(control, Ctl.DONE, others, SPIN_MS, 250, checkHeartbeat);
     if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
   };
-  const stepPart = (rows: number, ycols: number, step: number) => (): void => {
-    runner.compute(rows, ycols, step);
+  // This thread's part of the current command (kept in variables: no closure per step).
+  let cmdRows = 0;
+  let cmdYcols = 0;
+  let cmdStep = 0;
+  let cmdKernel = 0;
+  const part = (cmd: number): void => {
+    if (cmd === Cmd.APPLY) {
+      runner.apply(cmdKernel);
+      return;
+    }
+    runner.compute(cmdRows, cmdYcols, cmdStep, rowsView.x0, rowsView.y0);
     if (workers === 1) return;
     if (!arrive(control, workers, runner, 250, checkHeartbeat)) fail();
-    runner.reduce(rows);
+    runner.reduce(cmdRows);
+  };
+  // Views of the batch: replica 0's rows (read where they are) and the rest (copied for the
+  // threads), kept while the batch's arrays and size stay the same (the readers reuse theirs).
+  const none: Float64Array = new Float64Array(0);
+  const rowsView = { x: none, y: none, rows: -1, x0: none, y0: none, xRest: none, yRest: none, rest: 0 };
+  const viewRows = (batch: Batch, rows: number, ycols: number): void => {
+    if (batch.x === rowsView.x && batch.y === rowsView.y && rows === rowsView.rows) return;
+    const lo1 = shardStart(1, workers, rows);
+    Object.assign(rowsView, { x: batch.x, y: batch.y, rows, rest: lo1 });
+    rowsView.x0 = batch.x.subarray(0, lo1 * inputs);
+    rowsView.y0 = batch.y.subarray(0, lo1 * ycols);
+    rowsView.xRest = batch.x.subarray(lo1 * inputs, rows * inputs);
+    rowsView.yRest = batch.y.subarray(lo1 * ycols, rows * ycols);
   };
 
   /** Moves the state's buffers into shared memory (once; again for a state that is not the shared one). */
@@ -262,7 +284,8 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       Atomics.store(control, Ctl.KERNEL, code);
       Atomics.store(control, Ctl.DONE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.APPLY);
-      runCommand(() => runner.apply(code));
+      cmdKernel = code;
+      runCommand(Cmd.APPLY);
       applyWaitMs += performance.now() - t0;
       return true;
     },
@@ -289,8 +312,11 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       fit(rows, ycols);
       const l = bl!;
       if (params !== sharedParams) sharedParams.data.set(params.data);
-      batchData.set(batch.x, l.x);
-      batchData.set(batch.y, l.y);
+      // the threads' rows into shared memory; this thread reads its own where they are
+      viewRows(batch, rows, ycols);
+      const lo1 = rowsView.rest;
+      batchData.set(rowsView.xRest, l.x + lo1 * inputs);
+      batchData.set(rowsView.yRest, l.y + lo1 * ycols);
       Atomics.store(control, Ctl.ROWS, rows);
       Atomics.store(control, Ctl.STEP, step);
       Atomics.store(control, Ctl.YCOLS, ycols);
@@ -298,7 +324,10 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       Atomics.store(control, Ctl.ARRIVE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.STEP);
       const t1 = performance.now();
-      runCommand(stepPart(rows, ycols, step));
+      cmdRows = rows;
+      cmdYcols = ycols;
+      cmdStep = step;
+      runCommand(Cmd.STEP);
       copyMs += t1 - t0;
       waitMs += performance.now() - t1;
       steps += 1;

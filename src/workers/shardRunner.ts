@@ -98,15 +98,19 @@ export class ShardRunner {
     this.shards = new Map();
   }
 
-  /** Forward, loss gradient and backward of this participant's shard of a `rows`-row batch (its output rows into the batch buffer). */
-  compute(rows: number, ycols: number, step: number): void {
+  /**
+   * Forward, loss gradient and backward of this participant's shard of a `rows`-row batch (its
+   * output rows into the batch buffer). Its inputs and targets are read from the batch buffer, or
+   * from `x` and `y` when given (the loop's thread reads its rows where they are).
+   */
+  compute(rows: number, ycols: number, step: number, x?: Float64Array, y?: Float64Array): void {
     const v = this.shards.get(rows) ?? this.views(rows, ycols);
     const t0 = performance.now();
     if (v.cache !== null) {
       this.mode.step = step;
-      const out = this.model.forward(this.params, v.x, v.cache, this.mode);
+      const out = this.model.forward(this.params, x ?? v.x, v.cache, this.mode);
       v.out.set(out);
-      this.lossFn.grad(v.dPred, out, v.y, v.rows, this.model.outputs);
+      this.lossFn.grad(v.dPred, out, y ?? v.y, v.rows, this.model.outputs);
       this.model.backward(this.params, v.cache, v.dPred, this.mine);
     } else {
       this.mine.data.fill(0); // more replicas than rows: an empty shard adds nothing
