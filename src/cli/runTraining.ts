@@ -27,7 +27,7 @@ export interface RunTrainingOptions {
   readonly signal: AbortSignal | undefined;
   /** Where a resumed run starts. */
   readonly resume: { readonly step: number; readonly cursor: DataCursor; readonly optState: OptState | undefined } | undefined;
-  /** Data-parallel worker threads (1: this thread). */
+  /** Data-parallel replicas: this thread and `workers` − 1 worker threads (1: this thread alone). */
   readonly workers: number;
   /** Serve the live dashboard while training (through `fit`'s Training handle; `workers` passes to `fit`). */
   readonly serve?: { readonly port: number; readonly title: string; readonly announce: (url: string) => void };

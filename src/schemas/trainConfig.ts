@@ -75,7 +75,7 @@ export const TrainingConfig = z.strictObject({
   shuffle: z.boolean().optional().describe('Reshuffle the rows each epoch (default true), from `seed`.'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('The seed of initialization, shuffling and the validation split (default 0).'),
   mode: z.enum(['sync', 'sliced']).optional().describe('`"sliced"` (default: yields to the event loop, so Ctrl-C and `--serve` stay live) or `"sync"` (fastest).'),
-  workers: count.optional().describe('Data-parallel worker threads (default 1: the main thread).'),
+  workers: count.optional().describe('Data-parallel replicas: the loop thread and workers − 1 worker threads (default 1: the loop thread alone).'),
 });
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 
