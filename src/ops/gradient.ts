@@ -45,9 +45,9 @@ export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
  * overwritten every step. Emits every record; completes and errors with its source.
  *
  * **Data parallel** with `{ workers: N }`: replaces `forward` and `loss` as well. Each mini-batch
- * is split into N contiguous shards (sizes differ by at most one row); N worker threads (Node
- * `worker_threads`, or Web Workers) run the forward pass, the loss gradient and backprop of their
- * shard on their own replica of the model, reading the weights from shared memory, and sum the
+ * is split into N contiguous shards (sizes differ by at most one row); N replicas — this thread
+ * (replica 0) and N − 1 worker threads (Node `worker_threads`, or Web Workers) — run the forward
+ * pass, the loss gradient and backprop of their shard, reading the weights from shared memory, and sum the
  * shards' gradients — each weighted by its share of the rows — in a fixed order into shared
  * memory. The record's `params` move into shared memory on the first step (`update` then writes
  * the new weights where the replicas read them). The record then holds the batch's `output`, its `loss` (computed on this thread from
