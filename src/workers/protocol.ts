@@ -1,4 +1,4 @@
-import type { WasmMemory } from '../core/wasm/wasmKernels.js';
+import type { KernelModules, WasmMemory } from '../core/wasm/wasmKernels.js';
 
 /**
  * The shared-memory protocol between the main thread (which runs the loop) and the replica
@@ -140,6 +140,8 @@ export interface ReplicaInit {
    * kernels then update the weights in place in it (each thread instantiates the kernels on it).
    */
   readonly memory?: WasmMemory;
+  /** The loop thread's compiled kernels, which the thread adopts (shared optimized code). */
+  readonly modules?: KernelModules;
   /** Parameter count, inputs and outputs the main thread's model has (checked by the replica). */
   readonly size: number;
   readonly inputs: number;

@@ -9,7 +9,7 @@ import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage,
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 import { arrive } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
-import { kernelsOn, sharedKernelMemory } from '../core/wasm/wasmKernels.js';
+import { kernelModules, kernelsOn, sharedKernelMemory } from '../core/wasm/wasmKernels.js';
 import { SPIN_MS, waitAtLeast } from './spinWait.js';
 
 /**
@@ -115,7 +115,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const sharedParams = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
   const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
 
-  const init = { workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), size, inputs, outputs };
+  const init = { workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs };
   const threads: ReplicaThreads = workers === 1 ? NO_THREADS : options.start(init, options.hooks);
   // replica 0, on this thread
   const runner = new ShardRunner(0, workers, model, options.loss, fixed, inMemory ? kernels : null);

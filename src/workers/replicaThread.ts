@@ -1,5 +1,6 @@
 // What a replica thread does on either platform (./nodeReplica.ts, ./webReplica.ts): keep the
 // main thread's buffer messages until the step loop asks for them, build the replica, run it.
+import { adoptKernelModules } from '../core/wasm/wasmKernels.js';
 import { buildReplica } from './buildReplica.js';
 import { errorToData, writeFailure } from './failure.js';
 import type { ReplicaInit, ReplicaMessage } from './protocol.js';
@@ -35,6 +36,7 @@ export function replicaInbox(): ReplicaInbox {
  */
 export async function runReplicaThread(init: ReplicaInit, inbox: ReplicaInbox): Promise<void> {
   try {
+    if (init.modules !== undefined) adoptKernelModules(init.modules);
     const { model, loss } = await buildReplica(init.spec);
     await runReplica(init, model, loss, inbox.next);
   } catch (e: unknown) {

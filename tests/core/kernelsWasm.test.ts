@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRng, initKernels, matmul, matmulTransA, matmulTransB } from '../../src/index.js';
 import { WASM_MIN_MACS, matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
 import { adamApplyWasm64, adamWasm64, gemmWasm64, reserve, wasmKernels, type WasmKernels } from '../../src/core/wasm/wasmKernels.js';
@@ -114,7 +114,7 @@ describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
   it('memory that cannot grow refuses the product (the caller computes in JavaScript)', () => {
     const fake = (grow: (pages: number) => number): WasmKernels => {
       const memory = { buffer: new ArrayBuffer(65536), grow };
-      return { exports: { memory } as unknown as WasmKernels['exports'], base: 16, l64: { heap: new Float64Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() }, l32: { heap: new Float32Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() } };
+      return { module: {}, exports: { memory } as unknown as WasmKernels['exports'], base: 16, l64: { heap: new Float64Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() }, l32: { heap: new Float32Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() } };
     };
     const refuse = (): number => {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
@@ -196,5 +196,35 @@ describe('the WebAssembly Adam kernel', () => {
 
   it('refuses moments of another length', () => {
     expect(adamWasm64(new Float64Array(4), new Float64Array(3), new Float64Array(4), 0.9, 0.999, 0.1, 0.001, 1e-7)).toBe(false);
+  });
+});
+
+describe('compiled modules handed to another realm (worker threads)', () => {
+  it('a fresh realm adopts the given modules instead of compiling its own, and runs the kernels on a shared memory', async () => {
+    const { kernelModules } = await import('../../src/core/wasm/wasmKernels.js');
+    const given = kernelModules();
+    expect(given.kernels).not.toBeNull();
+    expect(given.shared).not.toBeNull();
+    vi.resetModules();
+    const fresh = await import('../../src/core/wasm/wasmKernels.js');
+    fresh.adoptKernelModules(given);
+    expect(fresh.wasmKernels()!.module).toBe(given.kernels);
+    expect(fresh.kernelModules().shared).toBe(given.shared);
+    // already loaded: a second hand-over changes nothing
+    fresh.adoptKernelModules({ kernels: null, shared: null });
+    expect(fresh.wasmKernels()!.module).toBe(given.kernels);
+    // the shared-memory kernels update in place: Adam on 3 values at byte 4096, as the JavaScript formula
+    const memory = fresh.sharedKernelMemory(8192)!;
+    const k = fresh.kernelsOn(memory)!;
+    expect(k.base).toBeLessThanOrEqual(4096);
+    const f = new Float64Array(memory.buffer, 4096, 12);
+    f.set([1, 2, 3, 0.5, -0.25, 2, 0, 0, 0, 0, 0, 0]); // p, g, m, v
+    k.exports.adamApply64(4096, 4096 + 24, 4096 + 48, 4096 + 72, 3, 0.9, 0.999, 0.1, 0.001, 1e-8, -0.01);
+    const g = [0.5, -0.25, 2];
+    for (let i = 0; i < 3; i++) {
+      const m = 0 * 0.9 + g[i]! * (1 - 0.9);
+      const v = 0 * 0.999 + g[i]! * g[i]! * (1 - 0.999);
+      expect(f[i]).toBe(i + 1 + (m / 0.1 / (Math.sqrt(v / 0.001) + 1e-8)) * -0.01);
+    }
   });
 });

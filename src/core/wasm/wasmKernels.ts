@@ -54,6 +54,8 @@ export interface LaneViews<A extends Float64Array | Float32Array> {
 
 /** A loaded instance with its scratch memory views (re-created when memory grows). */
 export interface WasmKernels {
+  /** The compiled module (handed to new threads). */
+  readonly module: object;
   readonly exports: KernelExports;
   /** First free byte, 16-aligned: results are written here, operands and scratch after. */
   readonly base: number;
@@ -81,7 +83,7 @@ function instantiate(wasm: WasmApi, module: object): WasmKernels {
   const exports = new wasm.Instance(module, {}).exports as KernelExports;
   const base = exports.heapBase();
   const lane = <A extends Float64Array | Float32Array>(heap: A): LaneViews<A> => ({ heap, out: new Map(), scratch: new Map(), chunks: new WeakMap() });
-  return { exports, base, l64: lane(new Float64Array(exports.memory.buffer)), l32: lane(new Float32Array(exports.memory.buffer)) };
+  return { module, exports, base, l64: lane(new Float64Array(exports.memory.buffer)), l32: lane(new Float32Array(exports.memory.buffer)) };
 }
 
 /**
@@ -367,6 +369,41 @@ export function sharedKernelMemory(bytes: number): WasmMemory | null {
     return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
   } catch {
     return null;
+  }
+}
+
+/**
+ * The compiled kernels modules of this realm (compiling them if needed; null where unavailable),
+ * to hand to new threads: a module passed to a thread shares its compiled — already optimized —
+ * code, where a thread compiling the same bytes itself would run baseline code for a long while
+ * (measured here: a 32×784·784×128 product at 0.55 ms instead of 0.33 for its first 30 calls).
+ */
+export function kernelModules(): KernelModules {
+  const k = wasmKernels();
+  return { kernels: k === null ? null : k.module, shared: sharedModule() };
+}
+
+/** The compiled modules {@link kernelModules} hands over (`WebAssembly.Module`s). */
+export interface KernelModules {
+  readonly kernels: object | null;
+  readonly shared: object | null;
+}
+
+/**
+ * Adopts the compiled modules of another thread ({@link kernelModules}) as this realm's, unless it
+ * has loaded its own already. Returns nothing; where a module cannot be instantiated here the
+ * kernels load as usual.
+ */
+export function adoptKernelModules(modules: KernelModules): void {
+  const wasm = api();
+  if (wasm === undefined) return;
+  if (cache.shared === undefined && modules.shared !== null) cache.shared = modules.shared;
+  if (cache.kernels === undefined && modules.kernels !== null) {
+    try {
+      cache.kernels = instantiate(wasm, modules.kernels);
+    } catch {
+      // loads from its own bytes on first use
+    }
   }
 }
 
