@@ -1,5 +1,5 @@
 import { GradstreamError } from '../core/errors.js';
-import { initKernels } from '../core/wasm/wasmKernels.js';
+import { adoptKernelModules, initKernels } from '../core/wasm/wasmKernels.js';
 import { hyperParam, type HyperParam } from '../core/hyperParam.js';
 import { createParams } from '../core/params.js';
 import { createRng } from '../core/rng.js';
@@ -37,7 +37,9 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
     if (msg.type === 'start') {
       abort = new AbortController();
       const signal = abort.signal;
-      // the same matrix kernels as the main thread (WebAssembly SIMD where available)
+      // the same matrix kernels as the main thread (WebAssembly SIMD where available), compiled
+      // there: its modules share their optimized code
+      if (msg.modules !== undefined) adoptKernelModules(msg.modules);
       void initKernels().then(() => {
         try {
           training = start(msg.config, signal, pendingHyper);

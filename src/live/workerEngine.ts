@@ -1,6 +1,7 @@
 import { GradstreamError, type GradstreamErrorCode } from '../core/errors.js';
 import type { HyperParam } from '../core/hyperParam.js';
 import { createParams, type ParamLayout } from '../core/params.js';
+import { kernelModules } from '../core/wasm/wasmKernels.js';
 import { createStepState, type TrainingEngine } from './trainingEngine.js';
 import { STEP_FIELDS, STOP_REASONS, type FromWorker, type WorkerError, type WorkerPort, type WorkerRunConfig, type WorkerSpawner } from './workerProtocol.js';
 
@@ -78,7 +79,7 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
       const hyper = config.hyperParams;
       const startConfig: WorkerRunConfig =
         hyper === undefined ? config : { ...config, hyperParams: Object.fromEntries(Object.keys(hyper).map((n) => [n, { ...hyper[n]!, value: sent[n] ?? hyper[n]!.value }])) };
-      port.postMessage({ type: 'start', config: startConfig });
+      port.postMessage({ type: 'start', config: startConfig, modules: kernelModules() });
       if (paused) port.postMessage({ type: 'pause', paused: true });
       if (stopped) port.postMessage({ type: 'stop' });
       if (signal !== undefined) {

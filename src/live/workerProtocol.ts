@@ -1,3 +1,4 @@
+import type { KernelModules } from '../core/wasm/wasmKernels.js';
 import type { earlyStopping } from '../sinks/earlyStopping.js';
 import type { FromArraysOptions } from '../streams/fromArrays.js';
 import type { MatrixInput } from '../streams/toMatrix.js';
@@ -31,7 +32,7 @@ export interface WorkerRunConfig {
 
 /** Messages from the main thread to a worker run. */
 export type ToWorker =
-  | { readonly type: 'start'; readonly config: WorkerRunConfig }
+  | { readonly type: 'start'; readonly config: WorkerRunConfig; /** The main thread's compiled kernels (shared optimized code). */ readonly modules?: KernelModules }
   | { readonly type: 'pause'; readonly paused: boolean }
   | { readonly type: 'stop' }
   | { readonly type: 'abort' }
