@@ -106,7 +106,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   // (the kernels then update them in place), else in a SharedArrayBuffer.
   const stride = padded(size);
   const stateOffset = FIXED_OFFSET + padded(fl.length) * 8;
-  const memory = sharedKernelMemory(stateOffset + IN_MEMORY_STATE_ARRAYS * stride * 8);
+  const memory = options.hooks?.kernelsMemory === false ? null : sharedKernelMemory(stateOffset + IN_MEMORY_STATE_ARRAYS * stride * 8);
   const kernels = memory === null ? null : kernelsOn(memory);
   const inMemory = memory !== null && kernels !== null && kernels.base <= FIXED_OFFSET;
   const fixedBuffer = inMemory ? (memory.buffer as unknown as SharedArrayBuffer) : new SharedArrayBuffer(fl.length * 8);

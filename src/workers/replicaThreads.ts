@@ -24,6 +24,12 @@ export interface ThreadHooks {
   readonly heartbeatTimeoutMs?: number;
   /** Fewest parameters for which the optimizer's update runs on the threads (default 16 384). */
   readonly parallelApplyMin?: number;
+  /**
+   * Whether the pool keeps its weights, gradients and optimizer state in a shared WebAssembly
+   * memory when it can (default true); false: in SharedArrayBuffers, as where shared WebAssembly
+   * memories are unavailable (the kernels then copy their operands).
+   */
+  readonly kernelsMemory?: boolean;
 }
 
 /** Starts the replica threads of one run. */

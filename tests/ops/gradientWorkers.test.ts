@@ -63,12 +63,12 @@ function mlp(penalized = false): { model: Model; ce: Loss } {
 }
 
 /** Trains 9 steps (every batch size, including the partial one) and collects what the records held. */
-async function run(workers: number | null, opts: { penalized?: boolean; opt?: () => GradientTransformation; parallelApplyMin?: number; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
+async function run(workers: number | null, opts: { penalized?: boolean; opt?: () => GradientTransformation; parallelApplyMin?: number; kernelsMemory?: boolean; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
   const { model, ce } = mlp(opts.penalized);
   const init = model.init(createRng(3));
   if (opts.params !== undefined) init.data.set(opts.params);
   // (the optimizer runs on the threads from 0 parameters on, unless the test says otherwise)
-  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers, hooks: { parallelApplyMin: opts.parallelApplyMin ?? 0 } });
+  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers, hooks: { parallelApplyMin: opts.parallelApplyMin ?? 0, ...(opts.kernelsMemory === undefined ? {} : { kernelsMemory: opts.kernelsMemory }) } });
   const losses: number[] = [];
   const steps: number[] = [];
   const sizes: number[] = [];
@@ -162,6 +162,12 @@ describe('gradient with workers', () => {
     const one = await run(1);
     expect((one.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Array.from((one.last.optState as ScaleByAdamState[])[0]!.mu)).toEqual(Array.from((single.last.optState as ScaleByAdamState[])[0]!.mu));
+    // in SharedArrayBuffers instead of the kernels' shared WebAssembly memory (the kernels copy
+    // their operands, the reduction runs in JavaScript): the same bits
+    const buffers = await run(2, { kernelsMemory: false });
+    expect((buffers.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(buffers.losses).toEqual(two.losses);
+    expect(Array.from(buffers.params)).toEqual(Array.from(two.params));
     // a model below the default threshold (16 384 parameters) updates on the loop's thread
     const small = await run(2, { parallelApplyMin: 16_384, maxSteps: 3 });
     expect((small.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(ArrayBuffer);
