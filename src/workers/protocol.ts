@@ -140,6 +140,11 @@ export interface ReplicaInit {
    * kernels then update the weights in place in it (each thread instantiates the kernels on it).
    */
   readonly memory?: WasmMemory;
+  /**
+   * Whether waiting threads spin briefly before they sleep (default true): only while every
+   * replica has a core of its own (more replicas than cores: they sleep at once).
+   */
+  readonly spin?: boolean;
   /** The loop thread's compiled kernels, which the thread adopts (shared optimized code). */
   readonly modules?: KernelModules;
   /** Parameter count, inputs and outputs the main thread's model has (checked by the replica). */

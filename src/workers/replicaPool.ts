@@ -11,6 +11,7 @@ import { arrive } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
 import { kernelModules, kernelsOn, sharedKernelMemory } from '../core/wasm/wasmKernels.js';
 import { SPIN_MS, waitAtLeast } from './spinWait.js';
+import { availableCores } from './threadSupport.js';
 
 /**
  * Fewest parameters for which `apply` runs the optimizer on the replicas: Adam costs about 4 ns
@@ -115,7 +116,10 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const sharedParams = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
   const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
 
-  const init = { workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs };
+  // spinning before sleeping pays only while every replica has a core of its own
+  const spin = workers <= (options.hooks?.cores ?? availableCores());
+  const spinMs = spin ? SPIN_MS : 0;
+  const init = { spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs };
   const threads: ReplicaThreads = workers === 1 ? NO_THREADS : options.start(init, options.hooks);
   // replica 0, on this thread
   const runner = new ShardRunner(0, workers, model, options.loss, fixed, inMemory ? kernels : null);
@@ -213,7 +217,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       writeFailure(control, errors, errorToData(e, 0));
       throw e;
     }
-    waitAtLeast(control, Ctl.DONE, others, SPIN_MS, 250, checkHeartbeat);
+    waitAtLeast(control, Ctl.DONE, others, spinMs, 250, checkHeartbeat);
     if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
   };
   // This thread's part of the current command (kept in variables: no closure per step).
@@ -228,7 +232,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     }
     runner.compute(cmdRows, cmdYcols, cmdStep, rowsView.x0, rowsView.y0);
     if (workers === 1) return;
-    if (!arrive(control, workers, runner, 250, checkHeartbeat)) fail();
+    if (!arrive(control, workers, runner, spinMs, 250, checkHeartbeat)) fail();
     runner.reduce(cmdRows);
   };
   // Views of the batch: replica 0's rows (read where they are) and the rest (copied for the

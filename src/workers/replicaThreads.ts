@@ -30,6 +30,8 @@ export interface ThreadHooks {
    * memories are unavailable (the kernels then copy their operands).
    */
   readonly kernelsMemory?: boolean;
+  /** Hardware threads to assume (default: the machine's); with more replicas than these, waiting threads sleep at once. */
+  readonly cores?: number;
 }
 
 /** Starts the replica threads of one run. */

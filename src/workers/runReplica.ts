@@ -30,12 +30,13 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
     const workers = init.workers;
     const fixed = new Float64Array(init.fixed, init.fixedOffset ?? 0, fixedLayout(init.size, workers).length);
     const runner = new ShardRunner(init.index, workers, model, lossFn, fixed, init.memory === undefined ? null : kernelsOn(init.memory));
+    const spin = init.spin ?? true;
     // read before announcing readiness: the main thread starts the first step once all are ready
     let seq = Atomics.load(control, Ctl.SEQ);
     Atomics.add(control, Ctl.READY, 1);
     Atomics.notify(control, Ctl.READY);
     for (;;) {
-      seq = waitChange(control, Ctl.SEQ, seq, COMMAND_SPIN_MS);
+      seq = waitChange(control, Ctl.SEQ, seq, spin ? COMMAND_SPIN_MS : 0);
       const cmd = Atomics.load(control, Ctl.CMD);
       if (cmd === Cmd.STOP) return;
       const wanted = Atomics.load(control, Ctl.BATCH_GEN);
@@ -47,7 +48,7 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
         const rows = Atomics.load(control, Ctl.ROWS);
         runner.compute(rows, Atomics.load(control, Ctl.YCOLS), Atomics.load(control, Ctl.STEP));
         if (workers > 1) {
-          if (!arrive(control, workers, runner)) return; // another replica failed; the main thread reports it
+          if (!arrive(control, workers, runner, spin ? SPIN_MS : 0)) return; // another replica failed; the main thread reports it
           runner.reduce(rows);
         }
       }
@@ -63,10 +64,10 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
  * The reduction's barrier: counts this replica in and waits until every replica's slot is written.
  * False when a failure was published meanwhile.
  */
-export function arrive(control: Int32Array, workers: number, runner: ShardRunner, sliceMs?: number, onSlice?: () => void): boolean {
+export function arrive(control: Int32Array, workers: number, runner: ShardRunner, spinMs: number, sliceMs?: number, onSlice?: () => void): boolean {
   const t0 = performance.now();
   if (Atomics.add(control, Ctl.ARRIVE, 1) + 1 >= workers) Atomics.notify(control, Ctl.ARRIVE);
-  else waitAtLeast(control, Ctl.ARRIVE, workers, SPIN_MS, sliceMs, onSlice);
+  else waitAtLeast(control, Ctl.ARRIVE, workers, spinMs, sliceMs, onSlice);
   runner.waited(performance.now() - t0);
   return Atomics.load(control, Ctl.FAILED) === 0;
 }

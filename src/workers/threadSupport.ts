@@ -24,6 +24,17 @@ export function threadSupport(): ThreadSupport {
   return { reason: 'no worker threads in this environment' };
 }
 
+/**
+ * Hardware threads this process may use: `navigator.hardwareConcurrency` (browsers, Node ≥ 21),
+ * else Node's `os.availableParallelism()`, else unknown (Infinity).
+ */
+export function availableCores(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (typeof n === 'number' && n > 0) return n;
+  const os = nodeBuiltins()?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? Number.POSITIVE_INFINITY;
+}
+
 function canBlock(): boolean {
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);

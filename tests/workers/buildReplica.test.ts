@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dense, relu, sequential, softmaxCrossEntropy } from '../../src/index.js';
 import { buildReplica } from '../../src/workers/buildReplica.js';
-import { threadSupport } from '../../src/workers/threadSupport.js';
+import { availableParallelism } from 'node:os';
+import { availableCores, threadSupport } from '../../src/workers/threadSupport.js';
 
 const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
 
@@ -30,6 +31,20 @@ describe('threadSupport', () => {
       expect(threadSupport().reason).toMatch(/^SharedArrayBuffer is unavailable \(a page needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)$/);
     } finally {
       g.SharedArrayBuffer = saved;
+    }
+  });
+
+  it("counts the machine's hardware threads (navigator's where there is one, else Node's)", () => {
+    const g = globalThis as { navigator?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(g, 'navigator');
+    try {
+      Object.defineProperty(g, 'navigator', { value: undefined, configurable: true });
+      expect(availableCores()).toBe(availableParallelism());
+      Object.defineProperty(g, 'navigator', { value: { hardwareConcurrency: 12 }, configurable: true });
+      expect(availableCores()).toBe(12);
+    } finally {
+      if (saved === undefined) delete g.navigator;
+      else Object.defineProperty(g, 'navigator', saved);
     }
   });
 });
