@@ -242,7 +242,10 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const viewRows = (batch: Batch, rows: number, ycols: number): void => {
     if (batch.x === rowsView.x && batch.y === rowsView.y && rows === rowsView.rows) return;
     const lo1 = shardStart(1, workers, rows);
-    Object.assign(rowsView, { x: batch.x, y: batch.y, rows, rest: lo1 });
+    rowsView.x = batch.x;
+    rowsView.y = batch.y;
+    rowsView.rows = rows;
+    rowsView.rest = lo1;
     rowsView.x0 = batch.x.subarray(0, lo1 * inputs);
     rowsView.y0 = batch.y.subarray(0, lo1 * ycols);
     rowsView.xRest = batch.x.subarray(lo1 * inputs, rows * inputs);
