@@ -88,6 +88,11 @@ async function runOnce(batch: number, workers: number | null): Promise<Result> {
   return { samplesPerSec: samples / ((performance.now() - t1) / 1000), losses };
 }
 
+/** A full garbage collection when the process runs with --expose-gc (npm run bench:workers does). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -105,21 +110,27 @@ for (const batch of batches) {
   const contenders: (number | null)[] = [null, ...workerCounts];
   const speeds = new Map<number | null, number[]>(contenders.map((c) => [c, []]));
   const losses = new Map<number | null, number[]>();
-  for (let round = 0; round < rounds; round++) {
+  // one untimed round first (V8 and the WebAssembly tiers compile), then the timed rounds, each
+  // contender after a full garbage collection (no contender pays for another's garbage)
+  for (let round = -1; round < rounds; round++) {
     for (const c of contenders) {
+      collectGarbage();
       const r = await runOnce(batch, c);
+      if (round < 0) continue;
       speeds.get(c)!.push(r.samplesPerSec);
       losses.set(c, r.losses);
     }
   }
   const base = median(speeds.get(null)!);
   console.log(`\nbatch ${batch} (${Math.ceil(N / batch) * EPOCHS} steps)`);
-  console.log('contender            samples/s   speedup   losses vs one thread (max rel. diff)');
+  console.log('contender            samples/s   speedup   runs (min–max)      losses vs one thread (max rel. diff)');
   for (const c of contenders) {
-    const s = median(speeds.get(c)!);
+    const all = speeds.get(c)!;
+    const s = median(all);
     const name = c === null ? 'one thread' : `workers: ${c}`;
     const diff = c === null ? '' : maxRelDiff(losses.get(c)!, losses.get(null)!).toExponential(1);
-    console.log(`${name.padEnd(20)} ${Math.round(s).toString().padStart(9)}   ${(s / base).toFixed(2).padStart(6)}×   ${diff}`);
+    const spread = `${Math.round(Math.min(...all))}–${Math.round(Math.max(...all))}`;
+    console.log(`${name.padEnd(20)} ${Math.round(s).toString().padStart(9)}   ${(s / base).toFixed(2).padStart(6)}×   ${spread.padEnd(18)}  ${diff}`);
   }
 }
 
