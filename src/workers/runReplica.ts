@@ -62,12 +62,13 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
   }
 }
 
-/** Forward and backward passes a new thread makes before its first step, and their rows. */
+/** Forward and backward passes a new thread makes before its first step (at most, and for at most 50 ms), and their rows. */
 const WARM_UP_PASSES = 20;
 const WARM_UP_ROWS = 32;
+const WARM_UP_MS = 50;
 
 /**
- * Runs the replica's forward and backward passes a few times on zeros (its own buffers, not the
+ * Runs the replica's forward and backward passes a few times (for 50 ms at most) on zeros (its own buffers, not the
  * shared ones) before it reports ready, so that a new thread compiles its code before the steps
  * instead of during the first ones, where the compiler's threads would take cores from the
  * replicas. Best effort: a model that throws on zeros is left cold (its real steps report their
@@ -80,8 +81,9 @@ export function warmUp(model: Model, passes: number, rows: number): void {
   const x = new Float64Array(rows * model.inputs);
   const dPred = new Float64Array(rows * model.outputs);
   const mode = { training: true, rng: undefined, step: 0 };
+  const until = performance.now() + WARM_UP_MS;
   try {
-    for (let i = 0; i < passes; i++) {
+    for (let i = 0; i < passes && performance.now() < until; i++) {
       model.forward(params, x, cache, mode);
       model.backward(params, cache, dPred, grads);
     }
