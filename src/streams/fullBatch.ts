@@ -15,17 +15,32 @@ import { checkMatrix } from './toMatrix.js';
 export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows?: number): SyncBatchSource {
   const batch = toBatch(x, y, rows);
   return {
-    open(at) {
-      const cursor = { epoch: at === undefined ? -1 : at.epoch - 1, batchIndex: 0, epochEnd: true };
-      return {
-        next() {
-          cursor.epoch += 1;
-          return batch;
-        },
-        cursor: () => cursor,
-      };
-    },
+    open: (at) => new FullBatchReader(batch, at === undefined ? -1 : at.epoch - 1),
   };
+}
+
+/**
+ * A run's reader of {@link fullBatch}: a class, so that `next` and `cursor` are the same
+ * functions in every run (the loop calls them every step; V8 inlines them there).
+ */
+class FullBatchReader {
+  private readonly position: { epoch: number; batchIndex: number; epochEnd: boolean };
+
+  constructor(
+    private readonly batch: Batch,
+    epoch: number,
+  ) {
+    this.position = { epoch, batchIndex: 0, epochEnd: true };
+  }
+
+  next(): Batch {
+    this.position.epoch += 1;
+    return this.batch;
+  }
+
+  cursor(): { epoch: number; batchIndex: number; epochEnd: boolean } {
+    return this.position;
+  }
 }
 
 function toBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows: number | undefined): Batch {
