@@ -1,23 +1,26 @@
 /**
- * Waiting on a control word: first spinning (reading it) for a short while — the other side
- * usually answers within microseconds, and a sleeping thread takes tens of microseconds to wake —
- * then sleeping in `Atomics.wait`. Spinning only pays while every spinning thread has a core to
- * itself; the loop's thread computes a shard too, so a run of N shards has N threads.
+ * Waiting on a control word: first spinning (reading it) for a while, then sleeping in
+ * `Atomics.wait`. The other side usually answers within microseconds, and a thread that sleeps
+ * takes tens of microseconds to wake — and may be woken onto the core of the thread that woke it,
+ * where the two then share one core until the scheduler moves one away: measured here, runs of
+ * W3 whose steps took twice as long as with threads that never slept between steps.
+ *
+ * Spinning pays only while every spinning thread has a core to itself: the pool spins only when it
+ * has no more replicas than the machine has cores (on a machine busy with other work, lockstep
+ * training loses either way).
  */
 
 /**
- * How long a replica thread spins for its next command before it sleeps (milliseconds): between a
- * step's end and the next command the loop's thread emits the record, runs the sinks and reads the
- * next batch — tens of microseconds on a model worth threads.
+ * How long a replica thread spins for its next command before it sleeps (milliseconds): longer
+ * than the loop's thread's work between two commands (emitting the record, the sinks, reading the
+ * next batch) on a model worth threads.
  */
-export const COMMAND_SPIN_MS = 0.25;
+export const COMMAND_SPIN_MS = 2;
 /**
- * How long a thread spins at the barrier or for the threads' end of a command (milliseconds): the
- * shards take the same time, so the others usually arrive within microseconds. Kept short — a
- * spinning thread on a machine with more runnable threads than cores takes a core from the one it
- * waits for.
+ * How long a thread spins at the barrier or for the threads' end of a command (milliseconds):
+ * longer than the usual difference between two shards' times.
  */
-export const SPIN_MS = 0.1;
+export const SPIN_MS = 2;
 
 /**
  * Returns `control[word]` once it is at least `target`: spins for up to `spinMs`, then sleeps, waking
