@@ -7,7 +7,7 @@ import type { Batch } from '../streams/stepRecord.js';
 import { errorToData, readFailure, writeFailure } from './failure.js';
 import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, shardStart, Stat, type StateBuffersMessage } from './protocol.js';
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
-import { arrive } from './runReplica.js';
+import { runPart } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
 import { kernelModules, kernelsOn, sharedKernelMemory } from '../core/wasm/wasmKernels.js';
 import { SPIN_MS, waitAtLeast } from './spinWait.js';
@@ -212,28 +212,14 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     Atomics.add(control, Ctl.SEQ, 1);
     Atomics.notify(control, Ctl.SEQ);
     try {
-      part(cmd);
+      // replica 0's part, its rows read where they are
+      if (!runPart(control, runner, cmd, spinMs, rowsView.x0, rowsView.y0, 250, checkHeartbeat)) fail();
     } catch (e: unknown) {
       writeFailure(control, errors, errorToData(e, 0));
       throw e;
     }
     waitAtLeast(control, Ctl.DONE, others, spinMs, 250, checkHeartbeat);
     if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
-  };
-  // This thread's part of the current command (kept in variables: no closure per step).
-  let cmdRows = 0;
-  let cmdYcols = 0;
-  let cmdStep = 0;
-  let cmdKernel = 0;
-  const part = (cmd: number): void => {
-    if (cmd === Cmd.APPLY) {
-      runner.apply(cmdKernel);
-      return;
-    }
-    runner.compute(cmdRows, cmdYcols, cmdStep, rowsView.x0, rowsView.y0);
-    if (workers === 1) return;
-    if (!arrive(control, workers, runner, spinMs, 250, checkHeartbeat)) fail();
-    runner.reduce(cmdRows);
   };
   // Views of the batch: replica 0's rows (read where they are) and the rest (copied for the
   // threads), kept while the batch's arrays and size stay the same (the readers reuse theirs).
@@ -287,11 +273,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       if (!adoptState(kernel, state)) return false;
       if (!kernel.begin(state, params, scalars)) return false;
       const t0 = performance.now();
-      const code = kernel.kernel === 'adam' ? Kernel.ADAM : Kernel.SGD;
-      Atomics.store(control, Ctl.KERNEL, code);
+      Atomics.store(control, Ctl.KERNEL, kernel.kernel === 'adam' ? Kernel.ADAM : Kernel.SGD);
       Atomics.store(control, Ctl.DONE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.APPLY);
-      cmdKernel = code;
       runCommand(Cmd.APPLY);
       applyWaitMs += performance.now() - t0;
       return true;
@@ -331,9 +315,6 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       Atomics.store(control, Ctl.ARRIVE, 0);
       Atomics.store(control, Ctl.CMD, Cmd.STEP);
       const t1 = performance.now();
-      cmdRows = rows;
-      cmdYcols = ycols;
-      cmdStep = step;
       runCommand(Cmd.STEP);
       copyMs += t1 - t0;
       waitMs += performance.now() - t1;

@@ -44,22 +44,32 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
       const wanted = Atomics.load(control, Ctl.BATCH_GEN);
       const wantedState = Atomics.load(control, Ctl.STATE_GEN);
       while (runner.gen !== wanted || runner.stateGen !== wantedState) runner.take(await nextMessage());
-      if (cmd === Cmd.APPLY) {
-        runner.apply(Atomics.load(control, Ctl.KERNEL));
-      } else {
-        const rows = Atomics.load(control, Ctl.ROWS);
-        runner.compute(rows, Atomics.load(control, Ctl.YCOLS), Atomics.load(control, Ctl.STEP));
-        if (workers > 1) {
-          if (!arrive(control, workers, runner, spin ? SPIN_MS : 0)) return; // another replica failed; the main thread reports it
-          runner.reduce(rows);
-        }
-      }
+      if (!runPart(control, runner, cmd, spin ? SPIN_MS : 0)) return; // another replica failed; the main thread reports it
       Atomics.add(control, Ctl.DONE, 1);
       Atomics.notify(control, Ctl.DONE);
     }
   } catch (e: unknown) {
     writeFailure(control, errors, errorToData(e, init.index));
   }
+}
+
+/**
+ * A replica's part of the command `cmd` (STEP or APPLY) whose arguments are in the control words:
+ * its optimizer slice; or its shard's gradient (from `x` and `y` when given, else from the shared
+ * batch), the barrier, and its slice of the reduction. False when a failure was published while
+ * it waited at the barrier. The loop's thread (replica 0) and the worker threads run the same.
+ */
+export function runPart(control: Int32Array, runner: ShardRunner, cmd: number, spinMs: number, x?: Float64Array, y?: Float64Array, sliceMs?: number, onSlice?: () => void): boolean {
+  if (cmd === Cmd.APPLY) {
+    runner.apply(Atomics.load(control, Ctl.KERNEL));
+    return true;
+  }
+  const rows = Atomics.load(control, Ctl.ROWS);
+  runner.compute(rows, Atomics.load(control, Ctl.YCOLS), Atomics.load(control, Ctl.STEP), x, y);
+  if (runner.workers === 1) return true;
+  if (!arrive(control, runner.workers, runner, spinMs, sliceMs, onSlice)) return false;
+  runner.reduce(rows);
+  return true;
 }
 
 /** Forward and backward passes a new thread makes before its first step (at most, and for at most 50 ms), and their rows. */
@@ -96,7 +106,7 @@ export function warmUp(model: Model, passes: number, rows: number): void {
  * The reduction's barrier: counts this replica in and waits until every replica's slot is written.
  * False when a failure was published meanwhile.
  */
-export function arrive(control: Int32Array, workers: number, runner: ShardRunner, spinMs: number, sliceMs?: number, onSlice?: () => void): boolean {
+function arrive(control: Int32Array, workers: number, runner: ShardRunner, spinMs: number, sliceMs?: number, onSlice?: () => void): boolean {
   const t0 = performance.now();
   if (Atomics.add(control, Ctl.ARRIVE, 1) + 1 >= workers) Atomics.notify(control, Ctl.ARRIVE);
   else waitAtLeast(control, Ctl.ARRIVE, workers, spinMs, sliceMs, onSlice);
