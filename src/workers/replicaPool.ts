@@ -119,8 +119,10 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   // spinning before sleeping pays only while every replica has a core of its own
   const spin = workers <= (options.hooks?.cores ?? availableCores());
   const spinMs = spin ? SPIN_MS : 0;
-  const init = { spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs };
-  const threads: ReplicaThreads = workers === 1 ? NO_THREADS : options.start(init, options.hooks);
+  const threads: ReplicaThreads =
+    workers === 1
+      ? NO_THREADS
+      : options.start({ spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs }, options.hooks);
   // replica 0, on this thread
   const runner = new ShardRunner(0, workers, model, options.loss, fixed, inMemory ? kernels : null);
   const others = workers - 1;
