@@ -33,6 +33,8 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
     const runner = new ShardRunner(init.index, workers, model, lossFn, fixed, init.memory === undefined ? null : kernelsOn(init.memory));
     const spin = init.spin ?? true;
     warmUp(model, WARM_UP_PASSES, WARM_UP_ROWS);
+    warmWaits();
+    runner.warmFirstStep(FIRST_STEP_PASSES, FIRST_STEP_WARM_MS);
     // read before announcing readiness: the main thread starts the first step once all are ready
     let seq = Atomics.load(control, Ctl.SEQ);
     Atomics.add(control, Ctl.READY, 1);
@@ -70,6 +72,30 @@ export function runPart(control: Int32Array, runner: ShardRunner, cmd: number, s
   if (!arrive(control, runner.workers, runner, spinMs, sliceMs, onSlice)) return false;
   runner.reduce(rows);
   return true;
+}
+
+/**
+ * Passes a new thread makes of its first shard (at most, the real one included), and the time it
+ * may add to the first step for them (see `ShardRunner.warmFirstStep`).
+ */
+const FIRST_STEP_PASSES = 8;
+const FIRST_STEP_WARM_MS = 30;
+
+/**
+ * Runs both ways out of the waits once — the value already there, and a sleep that times out —
+ * on a control word of the thread's own, before the thread reports ready: else the compiler, having
+ * optimized a wait on the ways seen so far, throws that code away (and compiles again) the first
+ * time a step takes the other way, on a core the replicas need.
+ */
+export function warmWaits(): void {
+  const own = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 4; i++) {
+    Atomics.store(own, 0, 0);
+    waitAtLeast(own, 0, 1, 0, 0, () => Atomics.store(own, 0, 1)); // spins, sleeps, times out
+    waitAtLeast(own, 0, 1, 0); // there already
+    waitChange(own, 0, 1, 0, 0); // spins, sleeps, times out
+    waitChange(own, 0, 0, 0); // changed already
+  }
 }
 
 /** Forward and backward passes a new thread makes before its first step (at most, and for at most 50 ms), and their rows. */

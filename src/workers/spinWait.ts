@@ -42,8 +42,11 @@ export function waitAtLeast(control: Int32Array, word: number, target: number, s
   }
 }
 
-/** Returns `control[word]` once it differs from `value`: spins for up to `spinMs`, then sleeps. */
-export function waitChange(control: Int32Array, word: number, value: number, spinMs: number): number {
+/**
+ * Returns `control[word]` once it differs from `value`: spins for up to `spinMs`, then sleeps —
+ * for at most `timeoutMs` (then it returns the value as it is, possibly unchanged).
+ */
+export function waitChange(control: Int32Array, word: number, value: number, spinMs: number, timeoutMs = Number.POSITIVE_INFINITY): number {
   let v = Atomics.load(control, word);
   if (v !== value) return v;
   const until = performance.now() + spinMs;
@@ -53,8 +56,8 @@ export function waitChange(control: Int32Array, word: number, value: number, spi
     if ((i & 255) === 0 && performance.now() >= until) break;
   }
   for (;;) {
-    Atomics.wait(control, word, value);
+    const woke = Atomics.wait(control, word, value, timeoutMs);
     v = Atomics.load(control, word);
-    if (v !== value) return v;
+    if (v !== value || woke === 'timed-out') return v;
   }
 }

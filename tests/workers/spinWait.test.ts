@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { warmWaits } from '../../src/workers/runReplica.js';
 import { waitAtLeast, waitChange } from '../../src/workers/spinWait.js';
 
 /** A thread that sets `control[word] = value` (and notifies) after `ms`. */
@@ -41,5 +42,20 @@ describe('spinWait', () => {
     expect(slices).toBe(3);
     // or make the word reach the target itself
     expect(waitAtLeast(c, 0, 1, 0, 5, () => void Atomics.store(c, 0, 4))).toBe(4);
+  });
+});
+
+describe('waitChange with a timeout, and warmWaits', () => {
+  it('returns the word unchanged once the timeout passes', () => {
+    const c = new Int32Array(new SharedArrayBuffer(8));
+    const t0 = performance.now();
+    expect(waitChange(c, 0, 0, 0.05, 20)).toBe(0);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(15);
+  });
+
+  it('takes both ways out of each wait on a word of its own, at once', () => {
+    const t0 = performance.now();
+    warmWaits();
+    expect(performance.now() - t0).toBeLessThan(500);
   });
 });
