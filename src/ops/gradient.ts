@@ -149,8 +149,9 @@ export function gradient<R extends StepRecord>(model: Model, lossFn: Loss, optio
             stepOn(r);
             return;
           }
-          // Web Workers load through this thread's event loop: the first step waits for them
-          // asynchronously, holding the loop until the record has been passed on.
+          // the threads are starting: the first step waits for them asynchronously (Web Workers
+          // load through this thread's event loop; under Node it leaves the thread to the garbage
+          // collector meanwhile), holding the loop until the record has been passed on
           r.hold(
             pool.whenReady().then(
               () => {

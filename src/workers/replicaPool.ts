@@ -285,11 +285,24 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     canStep: () => ready || threads.blockingStart,
     whenReady: () =>
       new Promise<void>((resolve, reject) => {
+        // a pending asynchronous wait does not keep Node's event loop alive (the threads are
+        // unref'd): a timer does, until the wait ends
+        const alive = setInterval(() => undefined, 1000);
         const poll = (): void => {
           try {
-            if (checkReady()) resolve();
-            else setTimeout(poll, 5);
+            if (closed) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'a running pool', received: 'a closed one' });
+            if (checkReady()) {
+              clearInterval(alive);
+              resolve();
+              return;
+            }
+            // woken by the next replica's READY (or a failure) where the platform waits
+            // asynchronously, checking the start timeout at least every 50 ms; else polled
+            const wait = waitAsync?.(control, Ctl.READY, Atomics.load(control, Ctl.READY), 50);
+            if (wait !== undefined && typeof wait.value !== 'string') void wait.value.then(poll);
+            else setTimeout(poll, wait === undefined ? 5 : 0);
           } catch (e: unknown) {
+            clearInterval(alive);
             reject(e);
           }
         };
@@ -354,6 +367,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     },
   };
 }
+
+/** `Atomics.waitAsync` where the platform has it (Node ≥ 16, Chromium): a wait that does not block the thread. */
+const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, index: number, value: number, timeoutMs: number) => { value: Promise<string> | string } }).waitAsync;
 
 /** Byte offset of the fixed layout in the kernels' shared memory (above the module's own data). */
 const FIXED_OFFSET = 4096;

@@ -161,4 +161,22 @@ describe('replica pool (Node threads)', () => {
     expect(r.stdout.trim()).toMatch(/^threads ended \(1\) after \d+ steps$/);
     expect(performance.now() - t0).toBeLessThan(30_000);
   });
+
+  it('unsubscribing while the threads start (the first step waits for them asynchronously) ends them, and the process exits at once', () => {
+    const script = fileURLToPath(new URL('./fixtures/unsubscribeAtStart.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    const [ended, exit] = r.stdout.trim().split('\n');
+    expect(ended).toMatch(/^threads ended \(\d\) after 0 steps$/);
+    // not the 30 s start timeout: the wait ends with the pool
+    expect(Number(/^exit after (\d+) ms$/.exec(exit ?? '')?.[1])).toBeLessThan(5000);
+  });
+
+  it('a closed pool is not waited for', async () => {
+    const { model } = mlp();
+    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    expect(pool.canStep()).toBe(false);
+    pool.close();
+    await expect(pool.whenReady()).rejects.toThrow('workers: expected a running pool, received a closed one');
+  });
 });
