@@ -11,6 +11,8 @@ import type { StepRecord, WithGrads, WithLoss, WithOutput } from '../streams/ste
 import type { ReplicaSpec } from '../workers/protocol.js';
 import { startReplicaPool, type ReplicaPool } from '../workers/replicaPool.js';
 import type { ThreadHooks } from '../workers/replicaThreads.js';
+import { lossFromConfig } from '../schemas/lossFromConfig.js';
+import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import { checkShardable } from '../workers/runReplica.js';
 import { threadSupport } from '../workers/threadSupport.js';
 import { forward } from './forward.js';
@@ -215,5 +217,9 @@ function replicaSpec(model: Model, lossFn: Loss, options: GradientOptions): Repl
     if (!(e instanceof GradstreamError)) throw e;
     throw new GradstreamError({ code: 'invalid_config', path: 'gradient.replica', expected: 'a model whose layers all have a config, or options.replica { module, export }', received: `a model that cannot be saved as config (${e.message})` });
   }
-  return { kind: 'config', model: config, loss: lossFn.toConfig() };
+  // checked here, once, against the schemas: the threads then build from it without parsing it
+  const spec = { kind: 'config', model: config, loss: lossFn.toConfig() } as const;
+  modelFromConfig(spec.model, 'gradient.model.toConfig()');
+  lossFromConfig(spec.loss, 'gradient.loss.toConfig()');
+  return spec;
 }

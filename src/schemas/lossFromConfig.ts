@@ -1,27 +1,8 @@
 import { GradstreamError } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
-import { binaryCrossEntropy } from '../core/losses/binaryCrossEntropy.js';
-import { huber } from '../core/losses/huber.js';
-import { mae } from '../core/losses/mae.js';
-import { mse } from '../core/losses/mse.js';
-import { softmaxCrossEntropy } from '../core/losses/softmaxCrossEntropy.js';
+import { buildLoss } from './buildLoss.js';
 import { fromZodError } from './fromZodError.js';
 import { LossName, LossObjectConfig } from './lossConfig.js';
-
-function build(c: LossObjectConfig): Loss {
-  switch (c.type) {
-    case 'mse':
-      return mse();
-    case 'mae':
-      return mae();
-    case 'huber':
-      return huber(c.delta);
-    case 'binaryCrossEntropy':
-      return binaryCrossEntropy(c.fromLogits === undefined ? {} : { fromLogits: c.fromLogits });
-    case 'softmaxCrossEntropy':
-      return softmaxCrossEntropy(c.fromLogits === undefined ? {} : { fromLogits: c.fromLogits });
-  }
-}
 
 /**
  * Builds the loss a config describes (see `LossConfig`): `"mse"`, or
@@ -41,7 +22,7 @@ export function lossFromConfig(config: unknown, root = 'loss'): Loss {
   if (!parsed.success) throw fromZodError('invalid_config', root, parsed.error);
   const c: LossObjectConfig = typeof parsed.data === 'string' ? { type: parsed.data } : parsed.data;
   try {
-    return build(c);
+    return buildLoss(c);
   } catch (e: unknown) {
     if (!(e instanceof GradstreamError)) throw e;
     // The factories name their options `huber(delta)`: report them as config fields.

@@ -289,6 +289,9 @@ describe('gradient with workers: options', () => {
     expect(() => gradient(model, ce, { workers: 1.5 })).toThrow(GradstreamError);
     const custom: Model = { ...model, toConfig: undefined } as Model;
     expect(() => gradient(custom, ce, { workers: 2 })).toThrow('gradient.replica: expected a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }, received a model without toConfig');
+    // a config the threads could not build is refused here, once, by the schemas
+    const odd: Model = { ...model, toConfig: () => ({ layers: [{ type: 'dense', inputs: 6, units: 'eight' }] }) } as unknown as Model;
+    expect(() => gradient(odd, ce, { workers: 2 })).toThrow(/^gradient\.model\.toConfig\(\)\.layers\[0\]\.units: expected/);
     const custom2 = sequential([dense(6, 8), { ...relu(8), toConfig: undefined }, dense(8, 3)]);
     expect(() => gradient(custom2, ce, { workers: 2 })).toThrow(/^gradient\.replica: expected a model whose layers all have a config, or options\.replica \{ module, export \}, received a model that cannot be saved as config \(layers\[1\]/);
     expect(() => gradient(custom2, ce, { workers: 2, replica: { module: fixtures, export: 'mlp' } })).not.toThrow();

@@ -20,11 +20,11 @@ describe('replica thread', () => {
   it('publishes a replica that cannot be built as the failure, with its index', async () => {
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
     const errors = new SharedArrayBuffer(ERROR_BYTES);
-    const init = { index: 1, workers: 2, spec: { kind: 'config' as const, model: { layers: 'no' }, loss: 'mse' }, control, errors, fixed: new SharedArrayBuffer(8), size: 1, inputs: 1, outputs: 1 };
+    const init = { index: 1, workers: 2, spec: { kind: 'config' as const, model: { layers: [] }, loss: 'mse' }, control, errors, fixed: new SharedArrayBuffer(8), size: 1, inputs: 1, outputs: 1 };
     await runReplicaThread(init, replicaInbox());
     const e = readFailure(new Int32Array(control), new Uint8Array(errors))!;
     expect(e.name).toBe('GradstreamError');
-    expect(e.message).toMatch(/^workers\.model\.layers: expected array/);
+    expect(e.message).toBe('sequential(layers): expected at least one layer, received none');
     expect((e as { worker?: number }).worker).toBe(1);
   });
 });
