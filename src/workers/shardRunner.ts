@@ -127,6 +127,9 @@ export class ShardRunner {
   warmFirstStep(passes: number, budgetMs: number): void {
     this.warmPasses = passes;
     this.warmMs = budgetMs;
+    // and the update's claiming loop: it writes the values back, and the loop's thread writes
+    // the weights only once every thread is ready (this runs before)
+    for (let i = 0; i < CLAIM_WARM_CALLS; i++) claimLines(this.pSlice);
   }
 
   /** Forward, loss gradient and backward of one shard: writes its output rows, `dPred` and its gradient slot (the same values on every pass). */
@@ -250,6 +253,9 @@ export class ShardRunner {
 function claimLines(a: Float64Array): void {
   for (let i = 0; i < a.length; i += 8) a[i] = a[i]!;
 }
+
+/** Calls of {@link claimLines} on its slice before a new thread's first step. */
+const CLAIM_WARM_CALLS = 8;
 
 /** Extra loss-gradient calls per warm-up pass of a new thread's first step. */
 const LOSS_WARM_CALLS = 16;
