@@ -32,8 +32,9 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
     const fixed = new Float64Array(init.fixed, init.fixedOffset ?? 0, fixedLayout(init.size, workers).length);
     const runner = new ShardRunner(init.index, workers, model, lossFn, fixed, init.memory === undefined ? null : kernelsOn(init.memory));
     const spin = init.spin ?? true;
-    warmUp(model, WARM_UP_PASSES, WARM_UP_ROWS);
+    // the waits first: their compilation then runs beside the passes' warm-up
     warmWaits();
+    warmUp(model, WARM_UP_PASSES, WARM_UP_ROWS);
     runner.warmFirstStep(FIRST_STEP_PASSES, FIRST_STEP_WARM_MS);
     // read before announcing readiness: the main thread starts the first step once all are ready
     let seq = Atomics.load(control, Ctl.SEQ);
@@ -81,15 +82,18 @@ export function runPart(control: Int32Array, runner: ShardRunner, cmd: number, s
 const FIRST_STEP_PASSES = 8;
 const FIRST_STEP_WARM_MS = 30;
 
+/** Rounds of {@link warmWaits}: enough for V8 to optimize the waits (about 1 ms). */
+const WAIT_WARM_ROUNDS = 64;
+
 /**
- * Runs both ways out of the waits once — the value already there, and a sleep that times out —
+ * Runs both ways out of the waits, a few dozen times — the value already there, and a sleep that times out —
  * on a control word of the thread's own, before the thread reports ready: else the compiler, having
  * optimized a wait on the ways seen so far, throws that code away (and compiles again) the first
  * time a step takes the other way, on a core the replicas need.
  */
 export function warmWaits(): void {
   const own = new Int32Array(new SharedArrayBuffer(4));
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < WAIT_WARM_ROUNDS; i++) {
     Atomics.store(own, 0, 0);
     waitAtLeast(own, 0, 1, 0, 0, () => Atomics.store(own, 0, 1)); // spins, sleeps, times out
     waitAtLeast(own, 0, 1, 0); // there already
