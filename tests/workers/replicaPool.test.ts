@@ -163,8 +163,8 @@ describe('replica pool (Node threads)', () => {
   });
 
   it('unsubscribing while the threads start (the first step waits for them asynchronously) ends them, and the process exits at once', () => {
-    const script = fileURLToPath(new URL('./fixtures/unsubscribeAtStart.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    const script = fileURLToPath(new URL('./fixtures/unsubscribeMidRun.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--at-start'], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(0);
     const [ended, exit] = r.stdout.trim().split('\n');
     expect(ended).toMatch(/^threads ended \(\d\) after 0 steps$/);
