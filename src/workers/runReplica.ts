@@ -1,7 +1,6 @@
 import { GradstreamError } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
-import { createParams } from '../core/params.js';
 import { writeFailure, errorToData } from './failure.js';
 import { kernelsOn } from '../core/wasm/wasmKernels.js';
 import { Cmd, Ctl, fixedLayout, type ReplicaInit, type ReplicaMessage } from './protocol.js';
@@ -32,9 +31,9 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
     const fixed = new Float64Array(init.fixed, init.fixedOffset ?? 0, fixedLayout(init.size, workers).length);
     const runner = new ShardRunner(init.index, workers, model, lossFn, fixed, init.memory === undefined ? null : kernelsOn(init.memory));
     const spin = init.spin ?? true;
-    // the waits first: their compilation then runs beside the passes' warm-up
+    // V8 compiles the waits (and the update's claiming loop) while the threads start, and the
+    // model's and loss's code during the first step, at the run's shapes
     warmWaits();
-    warmUp(model, WARM_UP_PASSES, WARM_UP_ROWS);
     runner.warmFirstStep(FIRST_STEP_PASSES, FIRST_STEP_WARM_MS);
     // read before announcing readiness: the main thread starts the first step once all are ready
     let seq = Atomics.load(control, Ctl.SEQ);
@@ -99,36 +98,6 @@ export function warmWaits(): void {
     waitAtLeast(own, 0, 1, 0); // there already
     waitChange(own, 0, 1, 0, 0); // spins, sleeps, times out
     waitChange(own, 0, 0, 0); // changed already
-  }
-}
-
-/** Forward and backward passes a new thread makes before its first step (at most, and for at most 50 ms), and their rows. */
-const WARM_UP_PASSES = 20;
-const WARM_UP_ROWS = 32;
-const WARM_UP_MS = 50;
-
-/**
- * Runs the replica's forward and backward passes a few times (for 50 ms at most) on zeros (its own buffers, not the
- * shared ones) before it reports ready, so that a new thread compiles its code before the steps
- * instead of during the first ones, where the compiler's threads would take cores from the
- * replicas. Best effort: a model that throws on zeros is left cold (its real steps report their
- * errors).
- */
-export function warmUp(model: Model, passes: number, rows: number): void {
-  const params = createParams(model.layout);
-  const grads = createParams(model.layout);
-  const cache = model.createCache(rows);
-  const x = new Float64Array(rows * model.inputs);
-  const dPred = new Float64Array(rows * model.outputs);
-  const mode = { training: true, rng: undefined, step: 0 };
-  const until = performance.now() + WARM_UP_MS;
-  try {
-    for (let i = 0; i < passes && performance.now() < until; i++) {
-      model.forward(params, x, cache, mode);
-      model.backward(params, cache, dPred, grads);
-    }
-  } catch {
-    // left cold
   }
 }
 

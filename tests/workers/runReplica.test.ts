@@ -5,10 +5,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createParams, createRng, dense, GradstreamError, type Model, type Params, sequential } from '../../src/index.js';
+import { createParams, createRng, dense, GradstreamError, type Params, sequential } from '../../src/index.js';
 import { readFailure } from '../../src/workers/failure.js';
 import { batchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, type ReplicaInit } from '../../src/workers/protocol.js';
-import { runReplica, warmUp } from '../../src/workers/runReplica.js';
+import { runReplica } from '../../src/workers/runReplica.js';
 import { spawnNodeWorker } from '../../src/workers/spawnNodeWorker.js';
 import { mlp, throwing } from './fixtures/replicas.js';
 
@@ -109,30 +109,5 @@ describe('runReplica', () => {
     const e2 = readFailure(new Int32Array(t.control), new Uint8Array(t.errors));
     expect(e2).toBeInstanceOf(GradstreamError);
     expect(e2?.message).toBe("workers[0].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs), received 21 parameters, 6 inputs, 3 outputs");
-  });
-
-  it('warms a new thread up on buffers of its own, and leaves a model that throws on zeros cold', () => {
-    const { model } = mlp();
-    const calls: string[] = [];
-    const counted: Model = {
-      ...model,
-      forward(params, x, cache, mode) {
-        calls.push(`f${x.length}`);
-        return model.forward(params, x, cache, mode);
-      },
-      backward(params, cache, dY, grads) {
-        calls.push('b');
-        model.backward(params, cache, dY, grads);
-      },
-    };
-    warmUp(counted, 2, 4);
-    expect(calls).toEqual(['f24', 'b', 'f24', 'b']);
-    const refusing: Model = {
-      ...model,
-      forward() {
-        throw new Error('no zeros here');
-      },
-    };
-    expect(() => warmUp(refusing, 3, 4)).not.toThrow();
   });
 });
