@@ -48,12 +48,6 @@ export const startNodeThreads: StartThreads = (init, hooks?: ThreadHooks): Repli
   });
   hooks?.onStart?.(supervisor);
   return {
-    // The first step waits for the threads asynchronously, not blocked: the loop's thread then
-    // finishes the garbage collection the run's first allocations start (V8 finalizes its marking
-    // in a task) while the threads load, instead of during the steps. Measured on W3 at batch 256
-    // (15 interleaved rounds): a 4.5 ms pause and ~400 ms of concurrent marking moved out of the
-    // run; the slowest run 1.65x instead of 1.45x, the median unchanged (1.84x).
-    blockingStart: false,
     heartbeat: true,
     post(message) {
       supervisor.postMessage(message satisfies SupervisorMessage);

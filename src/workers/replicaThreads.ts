@@ -10,13 +10,6 @@ export interface ReplicaThreads {
   terminate(): void;
   /** Whether a supervisor ticks `HEARTBEAT` (Node), so that its death can be noticed while blocked. */
   readonly heartbeat: boolean;
-  /**
-   * Whether the loop's thread may block while the threads start. Neither platform's does: Web
-   * Workers load through their parent's event loop, and under Node the wait leaves the loop's
-   * thread free for the garbage collector's work (see `startNodeThreads`); the first step then
-   * waits asynchronously. True only where there are no threads.
-   */
-  readonly blockingStart: boolean;
 }
 
 /** Test hooks: `onStart` receives the platform's thread object (Node: the supervisor `Worker`). */

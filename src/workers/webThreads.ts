@@ -31,7 +31,6 @@ export const startWebThreads: StartThreads = (init): ReplicaThreads => {
     workers.set(index, w);
   }
   return {
-    blockingStart: false,
     heartbeat: false,
     post(message) {
       for (const w of workers.values()) w.postMessage(message);

@@ -126,10 +126,9 @@ describe('replica pool (Node threads)', () => {
     }
   });
 
-  it('waits asynchronously for threads that load through this thread (as Web Workers do)', async () => {
+  it('waits asynchronously for the threads to load (on either platform), and not at all without threads', async () => {
     const { model } = mlp();
-    const start: typeof startNodeThreads = (init, hooks) => ({ ...startNodeThreads(init, hooks), blockingStart: false });
-    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start });
+    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
     try {
       expect(pool.canStep()).toBe(false);
       await pool.whenReady();
@@ -139,7 +138,11 @@ describe('replica pool (Node threads)', () => {
     } finally {
       pool.close();
     }
-    const never = () => ({ blockingStart: false, heartbeat: false, post() {}, kill() {}, terminate() {} });
+    // without threads (one replica) there is nothing to wait for
+    const alone = startReplicaPool({ workers: 1, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    expect(alone.canStep()).toBe(true);
+    alone.close();
+    const never = () => ({ heartbeat: false, post() {}, kill() {}, terminate() {} });
     const stuck = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 30 });
     await expect(stuck.whenReady()).rejects.toThrow('workers: expected 1 worker thread ready within 30 ms, received 0 ready (0 started)');
     stuck.close();
@@ -147,7 +150,7 @@ describe('replica pool (Node threads)', () => {
 
   it('times out clearly when the threads do not start', () => {
     const { model } = mlp();
-    const never = () => ({ blockingStart: true, heartbeat: false, post() {}, kill() {}, terminate() {} });
+    const never = () => ({ heartbeat: false, post() {}, kill() {}, terminate() {} });
     const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 50 });
     expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow('workers: expected 1 worker thread ready within 50 ms, received 0 ready (0 started)');
     pool.close();

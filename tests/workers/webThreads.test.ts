@@ -36,7 +36,6 @@ describe('startWebThreads', () => {
     g.Worker = FakeWorker;
     const i = init();
     const t = startWebThreads(i);
-    expect(t.blockingStart).toBe(false);
     expect(FakeWorker.made.map((w) => [w.url.pathname.endsWith('/webReplica.js'), w.options.type, w.options.name])).toEqual([
       [true, 'module', 'gradstream replica 1'],
       [true, 'module', 'gradstream replica 2'],
