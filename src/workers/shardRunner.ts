@@ -72,8 +72,9 @@ export class ShardRunner {
     this.slots = fl.slots.map((o) => fixed.subarray(o, o + size));
     this.stats = fixed.subarray(fl.stats + 8 * index, fl.stats + 8 * index + 8);
     this.mine = workers === 1 ? this.grads : createParams(model.layout, this.slots[index]!);
-    this.k0 = Math.floor((index * size) / workers);
-    this.k1 = Math.floor(((index + 1) * size) / workers);
+    // its slice of the parameters: the same split as the batch's rows into shards
+    this.k0 = shardStart(index, workers, size);
+    this.k1 = shardStart(index + 1, workers, size);
     this.pSlice = this.params.data.subarray(this.k0, this.k1);
     this.gSlice = this.grads.data.subarray(this.k0, this.k1);
     this.scalars = fixed.subarray(fl.scalars, fl.scalars + APPLY_SCALARS);
