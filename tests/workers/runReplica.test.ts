@@ -7,9 +7,10 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createParams, createRng, dense, GradstreamError, type Params, sequential } from '../../src/index.js';
 import { readFailure } from '../../src/workers/failure.js';
-import { batchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, type ReplicaInit } from '../../src/workers/protocol.js';
+import { Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, type ReplicaInit } from '../../src/workers/protocol.js';
 import { runReplica } from '../../src/workers/runReplica.js';
 import { spawnNodeWorker } from '../../src/workers/spawnNodeWorker.js';
+import { mlpBatch } from './fixtures/mlpBatch.js';
 import { mlp, throwing } from './fixtures/replicas.js';
 
 /** The main thread's side: waits for `workers` ready, runs one step per entry of `rows`, then STOP. */
@@ -42,13 +43,7 @@ function setup(workers: number, rows: number) {
   const fixed = new SharedArrayBuffer(fl.length * 8);
   const params = model.init(createRng(4));
   new Float64Array(fixed).set(params.data, fl.params);
-  const bl = batchLayout(rows, 6, 1, 3);
-  const buffer = new SharedArrayBuffer(bl.length * 8);
-  const data = new Float64Array(buffer);
-  const rng = createRng(9);
-  for (let i = 0; i < rows * 6; i++) data[bl.x + i] = rng.uniform(-1, 1);
-  for (let i = 0; i < rows; i++) data[bl.y + i] = i % 3;
-  const message: BatchBuffersMessage = { type: 'batch', gen: 1, buffer, capacity: rows, ycols: 1 };
+  const { bl, data, message } = mlpBatch(rows, 9);
   const spec = { kind: 'config', model: (model as ReturnType<typeof sequential>).toConfig(), loss: mlp().loss.toConfig!() } as const;
   const init = (index: number): ReplicaInit => ({ index, workers, spec, control, errors, fixed, size, inputs: 6, outputs: 3 });
   const grads = (): Params => createParams(model.layout, new Float64Array(fixed).slice(fl.grads, fl.grads + size));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Loss, type Model } from '../../src/index.js';
-import { batchLayout, type BatchBuffersMessage, fixedLayout, Stat } from '../../src/workers/protocol.js';
+import { fixedLayout, Stat } from '../../src/workers/protocol.js';
 import { ShardRunner } from '../../src/workers/shardRunner.js';
+import { mlpBatch } from './fixtures/mlpBatch.js';
 import { mlp } from './fixtures/replicas.js';
 
 /** A runner (replica 1 of 2) on its own shared buffers, with a batch of `rows` rows, counting its model's and loss's calls. */
@@ -31,14 +32,9 @@ function runner(rows: number) {
   const fl = fixedLayout(size, 2);
   const fixed = new Float64Array(new SharedArrayBuffer(fl.length * 8));
   fixed.set(model.init(createRng(3)).data, fl.params);
-  const bl = batchLayout(rows, 6, 1, 3);
-  const buffer = new SharedArrayBuffer(bl.length * 8);
-  const data = new Float64Array(buffer);
-  const rng = createRng(5);
-  for (let i = 0; i < rows * 6; i++) data[bl.x + i] = rng.uniform(-1, 1);
-  for (let i = 0; i < rows; i++) data[bl.y + i] = i % 3;
+  const { bl, data, message } = mlpBatch(rows, 5);
   const r = new ShardRunner(1, 2, model, loss, fixed);
-  r.take({ type: 'batch', gen: 1, buffer, capacity: rows, ycols: 1 } satisfies BatchBuffersMessage);
+  r.take(message);
   /** Replica 1's gradient slot. */
   const slot = (): number[] => Array.from(fixed.subarray(fl.slots[1]!, fl.slots[1]! + size));
   return { r, calls, slot, out: () => Array.from(data.subarray(bl.out, bl.out + rows * 3)) };
