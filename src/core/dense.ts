@@ -38,11 +38,11 @@ export interface DenseOptions {
  * regularizer's gradient), `db = Σ_rows dY`, `dX = dY·Wᵀ` (skipped for the first layer of a model).
  *
  * @example
- * import { dense, heNormal, sequential } from 'gradstream';
+ * import { dense, heNormal, l2, sequential } from 'gradstream';
  * const model = sequential([dense(4, 4, { bias: false })]); // the lesson's layer: params "0.W"
  * const hidden = dense(784, 128, { init: heNormal });
  * const fixed = dense(2, 1, { weights: { W: [[0.5], [-0.25]], b: [0.1] } });
- * const penalized = dense(2, 64, { kernelRegularizer: l2(1e-4) }); // import { l2 } too
+ * const penalized = dense(2, 64, { kernelRegularizer: l2(1e-4) });
  */
 export function dense(inputs: number, units: number, options: DenseOptions = {}): Layer {
   checkInteger('dense.inputs', inputs, 1, 'invalid_shape');

@@ -23,7 +23,7 @@ import { workerOptimizer } from './workerOptimizer.js';
  * @example
  * // fitWorker.ts, bundled on its own and loaded with webWorker(new URL('./fitWorker.js', import.meta.url))
  * import { runFitWorker } from 'gradstream';
- * const scope = self as unknown as { postMessage(m: unknown, t?: ArrayBuffer[]): void; onmessage: ((e: { data: never }) => void) | null };
+ * const scope = globalThis as unknown as { postMessage(m: unknown, t?: ArrayBuffer[]): void; onmessage: ((e: { data: never }) => void) | null };
  * runFitWorker({ postMessage: (m, t) => scope.postMessage(m, t ?? []), onMessage: (f) => (scope.onmessage = (e) => f(e.data)) });
  */
 export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunConfig) => FitSink[] = () => []): void {

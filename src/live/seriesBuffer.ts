@@ -25,7 +25,7 @@ export interface SeriesBuffer {
 /**
  * Makes a {@link SeriesBuffer} of at most `capacity` points (≥ 2).
  *
- * @example
+ * For example (internal, not exported):
  * const b = seriesBuffer(4);
  * for (let s = 0; s < 10; s++) b.offer(s, s / 10, 1 / (s + 1), Number.NaN, 0.01);
  * b.columns().step; // [0, 4, 8, 9]: every 4th step, and the latest

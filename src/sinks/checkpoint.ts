@@ -15,7 +15,9 @@ import { fsStorage } from './fsStorage.js';
  * temporary files of dead writers are removed; every file operation gives up after `timeoutMs`.
  *
  * @example
+ * import { dense, sequential } from 'gradstream';
  * import { checkpoint } from 'gradstream/node';
+ * const model = sequential([dense(4, 4, { bias: false })]);
  * const save = checkpoint({ dir: 'checkpoints/run1', every: 100, keepLast: 3, monitor: 'loss', model });
  * save.written$.subscribe((w) => console.log('saved step', w.step));
  */

@@ -69,6 +69,7 @@ function defaultColumns(r: StepRecord): string[] {
  * @example
  * import { log } from 'gradstream';
  * const console$ = log({ every: 100 });
+ * const lines: string[] = [];
  * const csv = log({ format: 'csv', every: 10, write: (line) => lines.push(line) });
  */
 export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOperatorFunction<R> {

@@ -16,7 +16,8 @@ export interface WebStorageLike {
  * (quota exceeded) rejects the write with a `GradstreamError` naming the key.
  *
  * @example
- * import { checkpointTo, webStorage } from 'gradstream';
+ * import { checkpointTo, webStorage, type WebStorageLike } from 'gradstream';
+ * declare const localStorage: WebStorageLike; // a page's window.localStorage
  * const save = checkpointTo(webStorage(localStorage, 'gradstream:run1/'), { everyMs: 5000 });
  */
 export function webStorage(store: WebStorageLike, prefix = 'gradstream:'): CheckpointStorage {

@@ -47,8 +47,10 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
  * on until stopped. Bad arguments throw a `GradstreamError` naming the option.
  *
  * @example
- * import { fit, fromEvents } from 'gradstream';
+ * import { EventEmitter } from 'node:events';
+ * import { adam, createRng, dense, fit, fromEvents, mse, sequential } from 'gradstream';
  * // a Node EventEmitter of sensor readings (in a page: an EventTarget, e.g. a WebSocket's 'message')
+ * const sensor = new EventEmitter();
  * const data = fromEvents(sensor, 'reading', {
  *   map: (r: { t: number; v: number }) => ({ x: [r.t], y: [r.v] }),
  *   batchSize: 8,
@@ -56,7 +58,7 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
  *   buffer: { size: 1000, overflow: 'dropOldest' },
  *   endOn: 'close',
  * });
- * const training = fit({ model, loss, optimizer, data, params });
+ * const training = fit({ model: sequential([dense(1, 1)]), loss: mse(), optimizer: adam(), data, rng: createRng(1) });
  */
 export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmitterSource, eventName: string, opts?: FromEventsOptions<E>): BatchSource {
   const t = target as Partial<EventTargetSource<E> & EventEmitterSource> | null;

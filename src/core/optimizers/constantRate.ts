@@ -10,8 +10,7 @@ export type ConstantRate = (() => number) & { readonly [CONSTANT_RATE]: number }
  * calling the optimizer every step (a call through a closure made per optimizer costs more than
  * the rest of `update`'s bookkeeping on a small model).
  *
- * @example
- * import { constantRate, constantRateOf } from './constantRate.js';
+ * For example (internal, not exported):
  * const learningRate = constantRate(0.01);
  * learningRate(); // 0.01
  * constantRateOf(learningRate); // 0.01

@@ -1,0 +1,68 @@
+/**
+ * The documentation's code cannot go stale: every ```ts block of README.md and docs/*.md is
+ * type-checked against the sources and run, and every `@example` of a doc comment in src/ is
+ * type-checked. `'gradstream'` and `'gradstream/node'` resolve to src/index.ts and src/node.ts.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectDocBlocks, collectExampleBlocks, runnableSource, type CodeBlock } from './codeBlocks.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// Inside the repository (git-ignored), so that rxjs, redis and the rest resolve from node_modules.
+const dir = mkdtempSync(join(root, '.scratch-docs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const docBlocks = collectDocBlocks(root);
+const exampleBlocks = collectExampleBlocks(root);
+
+/** Runs tsc over the blocks; returns its diagnostics with each file name replaced by its origin. */
+async function typeCheck(blocks: readonly CodeBlock[], name: string): Promise<string> {
+  const sub = join(dir, name);
+  const tsconfig = {
+    extends: '../../tsconfig.json',
+    compilerOptions: {
+      noEmit: true,
+      noUnusedLocals: false,
+      paths: { gradstream: ['../../src/index.ts'], 'gradstream/node': ['../../src/node.ts'] },
+    },
+    include: ['*.ts'],
+  };
+  await import('node:fs/promises').then((fs) => fs.mkdir(sub, { recursive: true }));
+  writeFileSync(join(sub, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  for (const b of blocks) writeFileSync(join(sub, b.fileName), `${b.code}\nexport {};\n`);
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  const out = await promisify(execFile)(tsc, ['-p', sub, '--pretty', 'false'], { cwd: root }).then(
+    (r) => r.stdout,
+    (e: { stdout?: string; message: string }) => e.stdout || e.message,
+  );
+  let text = out;
+  for (const b of blocks) text = text.split(`${relative(root, sub)}/${b.fileName}`).join(b.origin);
+  return text.trim();
+}
+
+describe('code in the docs', () => {
+  it('finds blocks to check', () => {
+    expect(docBlocks.length).toBeGreaterThan(0);
+    expect(exampleBlocks.length).toBeGreaterThan(0);
+  });
+
+  it('type-checks every ts block of README.md and docs/*.md', async () => {
+    expect(await typeCheck(docBlocks, 'docs')).toBe('');
+  });
+
+  it("type-checks every @example of src/'s doc comments", async () => {
+    expect(await typeCheck(exampleBlocks, 'examples')).toBe('');
+  });
+
+  describe.each(docBlocks.map((b) => [b.origin, b] as const))('runs %s', (_origin, block) => {
+    it('without an error', async () => {
+      const file = join(dir, `run-${block.fileName}`);
+      writeFileSync(file, runnableSource(block.code, root));
+      await import(pathToFileURL(file).href);
+    });
+  });
+});
