@@ -2,8 +2,9 @@
 //   dist/kernels.wasm                  the module, shipped in the package;
 //   src/core/wasm/kernelsWasm.ts       the same bytes as base64, which the library instantiates
 //                                      (no fetch, no fs: works in Node, workers and browsers).
-// Run by `npm run build` (and so by `npm ci` through `prepare`). `--check` exits 1 when the
-// committed src/core/wasm/kernelsWasm.ts differs from a fresh build.
+// Run by `npm run build:wasm` after a change to asm/kernels.ts (commit the regenerated file);
+// `npm run build` only copies the committed module into dist/. `--check` (run by .ci/run) exits 1
+// when the committed src/core/wasm/kernelsWasm.ts differs from a fresh build.
 import asc from 'assemblyscript/asc';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
