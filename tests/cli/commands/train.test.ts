@@ -275,10 +275,10 @@ describe('gradstream train: bad input', () => {
   });
 });
 
-describe('the README', () => {
+describe('the command guide (docs/cli.md)', () => {
   it("trains its full config example as shown", async () => {
-    const readme = readFileSync(join(EXAMPLES, '../README.md'), 'utf8');
-    const at = readme.indexOf('### The config');
+    const readme = readFileSync(join(EXAMPLES, '../docs/cli.md'), 'utf8');
+    const at = readme.indexOf('## The config');
     const start = readme.indexOf('```json\n', at) + 8;
     const config = JSON.parse(readme.slice(start, readme.indexOf('```', start))) as Record<string, unknown>;
     const r = await trainJson(config);
