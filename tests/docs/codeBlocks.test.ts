@@ -9,6 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decide } from '../helpers/services.js';
+import { startRedis, type RedisServer } from '../redis/redisServer.js';
 import { collectDocBlocks, collectExampleBlocks, runnableSource, type CodeBlock } from './codeBlocks.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,6 +24,15 @@ const pendingApi = !readFileSync(join(root, 'src', 'index.ts'), 'utf8').includes
 const isPending = (b: CodeBlock) => pendingApi && b.origin.startsWith('docs/workers.md:');
 const docBlocks = collectDocBlocks(root).filter((b) => !isPending(b));
 const pendingBlocks = collectDocBlocks(root).filter(isPending);
+
+// The Redis guide's blocks connect to process.env.REDIS_URL: a throw-away redis-server here.
+const needsRedis = (b: CodeBlock) => b.origin.startsWith('docs/redis.md:');
+const redisDecision = decide({ program: 'redis-server', install: 'apt-get install redis-server', files: ['docs/redis.md'] }, process.env);
+if (redisDecision.action === 'skip') console.warn(redisDecision.notice.replace('test file(s)', 'doc file(s)'));
+let redis: RedisServer | undefined;
+afterAll(async () => {
+  await redis?.stop();
+});
 const exampleBlocks = collectExampleBlocks(root);
 
 /** Runs tsc over the blocks; returns its diagnostics with each file name replaced by its origin. */
@@ -39,8 +50,8 @@ async function typeCheck(blocks: readonly CodeBlock[], name: string): Promise<st
   await import('node:fs/promises').then((fs) => fs.mkdir(sub, { recursive: true }));
   writeFileSync(join(sub, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   for (const b of blocks) writeFileSync(join(sub, b.fileName), `${b.code}\nexport {};\n`);
-  const tsc = join(root, 'node_modules', '.bin', 'tsc');
-  const out = await promisify(execFile)(tsc, ['-p', sub, '--pretty', 'false'], { cwd: root }).then(
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const out = await promisify(execFile)(process.execPath, [tsc, '-p', sub, '--pretty', 'false'], { cwd: root }).then(
     (r) => r.stdout,
     (e: { stdout?: string; message: string }) => e.stdout || e.message,
   );
@@ -68,7 +79,12 @@ describe('code in the docs', () => {
   });
 
   describe.each(docBlocks.map((b) => [b.origin, b] as const))('runs %s', (_origin, block) => {
-    it('without an error', async () => {
+    it.skipIf(needsRedis(block) && redisDecision.action === 'skip')('without an error', async () => {
+      if (needsRedis(block)) {
+        if (redisDecision.action === 'fail') throw new Error(redisDecision.message);
+        redis ??= await startRedis();
+        process.env['REDIS_URL'] = redis.url;
+      }
       const file = join(dir, `run-${block.fileName}`);
       writeFileSync(file, runnableSource(block.code, root));
       await import(pathToFileURL(file).href);
