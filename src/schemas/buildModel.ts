@@ -21,7 +21,7 @@ import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
 import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig } from './modelConfig.js';
 
-/** What `modelFromConfig` (and {@link buildModel}) builds. */
+/** What `modelFromConfig` (and `buildModel`) builds. */
 export interface ModelFromConfig {
   readonly model: SequentialModel;
   /**
