@@ -63,6 +63,12 @@ let diagnostics: Promise<string[]> | undefined;
 const checked = () => (diagnostics ??= typeCheck([...docBlocks, ...exampleBlocks]));
 
 describe('code in the docs', () => {
+  it('README.md is a front page: the two commands first, at most 400 lines', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8').split('\n');
+    expect(readme.length).toBeLessThanOrEqual(400);
+    expect(readme.slice(0, 6).join('\n')).toMatch(/npm start[\s\S]*npm test/);
+  });
+
   it('finds blocks to check', () => {
     expect(docBlocks.length).toBeGreaterThan(0);
     expect(exampleBlocks.length).toBeGreaterThan(0);
