@@ -84,7 +84,7 @@ export type { MetricFn } from './core/metrics/metricFn.js';
 
 // --- optimizers
 export { applyUpdates } from './core/optimizer.js';
-export type { GradientTransformation, LearningRate, OptState, Schedule, SliceKernel } from './core/optimizer.js';
+export type { GradientTransformation, LearningRate, OptState, Schedule } from './core/optimizer.js';
 export { chain } from './core/optimizers/chain.js';
 export { scaleByLearningRate } from './core/optimizers/scaleByLearningRate.js';
 export type { ScaleByLearningRateState } from './core/optimizers/scaleByLearningRate.js';
@@ -190,8 +190,12 @@ export { forward } from './ops/forward.js';
 export { loss } from './ops/loss.js';
 export type { WithPenalty } from './ops/loss.js';
 export { gradient } from './ops/gradient.js';
-export type { GradientOptions, WithParallelStep } from './ops/gradient.js';
 export { update } from './ops/update.js';
+export type { UpdateOptions } from './ops/update.js';
+
+// --- data parallelism on worker threads (Node worker_threads or Web Workers)
+export { dataParallel } from './workers/dataParallel.js';
+export type { DataParallelOptions, WithParallelStep } from './workers/dataParallel.js';
 export { every } from './ops/every.js';
 export { metric } from './ops/metric.js';
 export type { WithMetrics } from './ops/metric.js';
