@@ -175,6 +175,9 @@ export type { FromAsyncIterableOptions } from './streams/fromAsyncIterable.js';
 export { fromEvents } from './streams/fromEvents.js';
 export type { EventEmitterSource, EventTargetSource, FromEventsOptions } from './streams/fromEvents.js';
 export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueue.js';
+// windows over an event stream: forecasting samples for sequence models
+export { slidingWindow } from './streams/slidingWindow.js';
+export type { SlidingWindowOptions, WindowSample } from './streams/slidingWindow.js';
 
 // --- live training: the Training handle
 export { fit } from './live/fit.js';
