@@ -89,12 +89,7 @@ function gruLayer(shape: SequenceShape, resetAfter: boolean, precision: Precisio
     }
     return b;
   };
-  const createScratch = (batch: number): Float64Array[] => {
-    const n = (k: number): Float64Array => zerosIn(precision, k);
-    const BU = batch * U;
-    const split = resetAfter ? 0 : 1;
-    return [n(batch * T * G), n((T + 1) * BU), n(T * BU), n(T * BU), n(T * BU), n(T * BU), n(batch * G), n(split * BU), n(batch * T * G), n(T * batch * (resetAfter ? G : 2 * U)), n(split * T * BU), n(BU), n(BU), n(split * 2 * U * U), n(split * U * U), n(split * 2 * U * U), n(split * U * U)];
-  };
+  const createScratch = (batch: number): Float64Array[] => gruScratch(precision, batch, T, U, resetAfter);
   const config: GruLayerConfig = { type: 'gru', units: U, timesteps: T, features: F, ...(returnSequences ? { returnSequences } : {}), ...(resetAfter ? {} : { resetAfter }) };
   return {
     kind: 'gru',
@@ -129,24 +124,38 @@ function gruLayer(shape: SequenceShape, resetAfter: boolean, precision: Precisio
         if (resetAfter) backAfter(gemm, b, p[1]!, dY, t, batch, T, U, returnSequences);
         else backBefore(gemm, b, dY, t, batch, T, U, returnSequences);
       }
-      const BT = batch * T;
-      if (resetAfter) {
-        gemm.mmTA(g[1]!, b.hsPrev, b.dm, BT, U, G); // Σ_t h_{t−1}ᵀ · dm_t
-        columnSums(g[2]!, b.dm, BT, G, G);
-      } else {
-        gemm.mmTA(b.guzr, b.hsPrev, b.dm, BT, U, 2 * U);
-        gemm.mmTA(b.guh, b.mh, b.dmc, BT, U, U);
-        joinColumns(g[1]!, b.guzr, b.guh, U);
-      }
-      gemm.mmTA(g[0]!, x, b.dxw, BT, F, G);
-      columnSums(g[2]!, b.dxw, BT, G, 0);
-      if (dX !== null) gemm.mmTB(dX, b.dxw, p[0]!, BT, G, F);
+      gruWeightGrads(gemm, b, p, x, dX, g, batch * T, F, U, resetAfter);
     },
     toConfig: () => ({ ...config }),
     float32() {
       return precision === 'float32' ? this : gruLayer(shape, resetAfter, 'float32');
     },
   };
+}
+
+/** The buffers of `batch` rows (see {@link GruBuffers}, in its order). */
+function gruScratch(precision: Precision, batch: number, T: number, U: number, resetAfter: boolean): Float64Array[] {
+  const n = (k: number): Float64Array => zerosIn(precision, k);
+  const G = 3 * U;
+  const BU = batch * U;
+  const split = resetAfter ? 0 : 1;
+  return [n(batch * T * G), n((T + 1) * BU), n(T * BU), n(T * BU), n(T * BU), n(T * BU), n(batch * G), n(split * BU), n(batch * T * G), n(T * batch * (resetAfter ? G : 2 * U)), n(split * T * BU), n(BU), n(BU), n(split * 2 * U * U), n(split * U * U), n(split * 2 * U * U), n(split * U * U)];
+}
+
+/** After the steps' backward passes: the gradients of W, U, b (and of the input) from the gates' gradients of all `BT` (batch, step) rows. */
+function gruWeightGrads(gemm: Gemm, b: GruBuffers, p: readonly Float64Array[], x: Readonly<Float64Array>, dX: Float64Array | null, g: readonly Float64Array[], BT: number, F: number, U: number, resetAfter: boolean): void {
+  const G = 3 * U;
+  if (resetAfter) {
+    gemm.mmTA(g[1]!, b.hsPrev, b.dm, BT, U, G); // Σ_t h_{t−1}ᵀ · dm_t
+    columnSums(g[2]!, b.dm, BT, G, G);
+  } else {
+    gemm.mmTA(b.guzr, b.hsPrev, b.dm, BT, U, 2 * U);
+    gemm.mmTA(b.guh, b.mh, b.dmc, BT, U, U);
+    joinColumns(g[1]!, b.guzr, b.guh, U);
+  }
+  gemm.mmTA(g[0]!, x, b.dxw, BT, F, G);
+  columnSums(g[2]!, b.dxw, BT, G, 0);
+  if (dX !== null) gemm.mmTB(dX, b.dxw, p[0]!, BT, G, F);
 }
 
 function gruBuffers(s: readonly Float64Array[], batch: number, T: number, U: number, resetAfter: boolean): GruBuffers {
