@@ -27,8 +27,9 @@ export interface WindowSample {
  * events, the first at event `size − 1`. Memory is bounded: a ring of `size + horizon` events.
  * Each sample's arrays are fresh (samples may be kept).
  *
- * Feed the samples to `fromObservable` (or map events to them in `fromEvents`) and train with
- * `prequential` to score each window before the model learns from it. Completes when the source
+ * Feed the samples to `fromObservable` — events of an `EventEmitter` or `EventTarget` through RxJS
+ * `fromEvent(target, name).pipe(slidingWindow(…))` — and train with `prequential` to score each
+ * window before the model learns from it. Completes when the source
  * completes (the last `horizon` events have no target yet and make no sample); passes the
  * source's error on; errors with a `GradstreamError` naming the event when an event is not a
  * finite number or a list of them, or its width differs from the first event's.

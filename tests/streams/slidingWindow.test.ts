@@ -1,4 +1,5 @@
-import { EMPTY, from, lastValueFrom, map, Observable, of, pipe, Subject, take, throwError, toArray } from 'rxjs';
+import { EventEmitter } from 'node:events';
+import { EMPTY, from, fromEvent, lastValueFrom, map, Observable, of, pipe, Subject, take, takeUntil, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { dense, forward, fromObservable, GradstreamError, gradient, gru, loss, meanAbsoluteError, mse, prequential, sequential, sgd, createRng, slidingWindow, train, update } from '../../src/index.js';
 
@@ -107,5 +108,27 @@ describe('slidingWindow', () => {
     expect(records.at(-1)!.stopReason).toBe('dataEnd');
     expect(records.at(-1)!.prequentialSamples).toBe(34);
     expect(Number.isFinite(records.at(-1)!.prequential.mae.running)).toBe(true);
+  });
+
+  it('windows the events of an EventEmitter (RxJS fromEvent) into a run that ends on its close event', async () => {
+    const sensor = new EventEmitter();
+    const model = sequential([gru(3, { timesteps: 4 }), dense(3, 1)]);
+    const l = mse();
+    const readings$ = fromEvent(sensor, 'reading', (v: unknown) => v as number).pipe(takeUntil(fromEvent(sensor, 'close')));
+    const run = lastValueFrom(
+      train({
+        params: model.init(createRng(2)),
+        data: fromObservable(readings$.pipe(slidingWindow({ size: 4, step: 2 })), { batchSize: 2 }),
+        pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.05 })), map((r) => ({ size: r.batch.size, x: Array.from(r.batch.x.subarray(0, r.batch.size * 4)), stopReason: r.stopReason })), toArray()),
+      }),
+    );
+    for (let i = 0; i < 21; i++) sensor.emit('reading', i / 10);
+    sensor.emit('close');
+    const records = await run;
+    // windows end at events 3, 5, …, 19 (targets 4 … 20): 9 samples, batches of 2, 2, 2, 2, 1
+    expect(records.map((r) => r.size)).toEqual([2, 2, 2, 2, 1, 1]);
+    expect(records[0]!.x).toEqual([0, 0.1, 0.2, 0.3, 0.2, 0.3, 0.4, 0.5]);
+    expect(records.at(-1)!.stopReason).toBe('dataEnd');
+    expect(sensor.listenerCount('reading')).toBe(0);
   });
 });
