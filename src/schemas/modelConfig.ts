@@ -73,7 +73,8 @@ export type EmbeddingLayerConfig = z.infer<typeof EmbeddingLayerConfig>;
  * Given both, they must multiply to the width of the layer before; given one, the other is that
  * width divided by it; given neither, they are the sequence shape of the layer before when it has
  * one (`embedding`: `inputLength × outputDim`; `lstm`/`gru` with `returnSequences`: `timesteps ×
- * units`), else `features` is 1 (one number per step: a window of a scalar series). The first
+ * units`; a `reshape` to `[timesteps, features]`), through activations, dropout or batchNorm in
+ * between, else `features` is 1 (one number per step: a window of a scalar series). The first
  * layer needs `timesteps` (`features` defaults to 1).
  */
 const sequenceFields = {

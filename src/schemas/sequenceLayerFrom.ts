@@ -54,16 +54,33 @@ function inputShape(spec: Exclude<SequenceLayerConfig, { type: 'embedding' }>, l
     if (!fits(spec.features)) throw new GradstreamError({ code: 'invalid_config', path: `${path}.features`, expected: `a divisor of ${width} (${before})`, received: String(spec.features) });
     return { timesteps: width / spec.features, features: spec.features };
   }
-  return sequenceBefore(layers, i) ?? { timesteps: width, features: 1 };
+  const seq = sequenceBefore(layers, i);
+  return seq !== undefined && seq.timesteps * seq.features === width ? seq : { timesteps: width, features: 1 };
 }
 
-/** The sequence shape of the output before layer `i` (through width-keeping layers), if it has one. */
+/** Layers whose output has the shape of their input: a sequence shape passes through them. */
+const SHAPE_KEEPING: ReadonlySet<string> = new Set(['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softplus', 'identity', 'softmax', 'dropout', 'batchNorm']);
+
+/**
+ * The sequence shape of the output before layer `i`, if it has one: an embedding's, a recurrent
+ * layer's with `returnSequences`, a two-dimensional `reshape`'s (`shape: [timesteps, features]`),
+ * through shape-keeping layers in between.
+ */
 function sequenceBefore(layers: readonly Layer[], i: number): { timesteps: number; features: number } | undefined {
   for (let k = i - 1; k >= 0; k--) {
     const s = layers[k]!.toConfig?.();
-    if (s === undefined || s.type === 'dense') return undefined;
+    if (s === undefined) return undefined;
     if (s.type === 'embedding') return { timesteps: s.inputLength ?? 1, features: s.outputDim };
     if (s.type === 'lstm' || s.type === 'gru') return s.returnSequences === true && s.timesteps !== undefined ? { timesteps: s.timesteps, features: s.units } : undefined;
+    const other = s as { readonly type: string; readonly shape?: unknown };
+    if (other.type === 'reshape') return reshapeSequence(other.shape);
+    if (!SHAPE_KEEPING.has(other.type)) return undefined;
   }
   return undefined;
+}
+
+/** `[timesteps, features]` of a reshape to two dimensions, else undefined. */
+function reshapeSequence(shape: unknown): { timesteps: number; features: number } | undefined {
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1)) return undefined;
+  return { timesteps: shape[0] as number, features: shape[1] as number };
 }

@@ -75,6 +75,13 @@ describe('gru', () => {
     const again = modelFromConfig(stacked.toConfig()).model;
     expect(again.layout).toEqual(stacked.layout);
     expect(summary(stacked)).toContain('gru(12→24)');
+    // through dropout and activations, not through dense layers
+    const through = modelFromConfig({ layers: [{ type: 'lstm', units: 5, timesteps: 4, features: 3, returnSequences: true }, { type: 'dropout', rate: 0.2 }, { type: 'tanh' }, { type: 'gru', units: 2 }] }).model;
+    expect(through.layers[3]!.toConfig!()).toEqual({ type: 'gru', units: 2, timesteps: 4, features: 5 });
+    const afterDense = modelFromConfig({ layers: [{ type: 'dense', inputs: 3, units: 8 }, { type: 'gru', units: 2 }] }).model;
+    expect(afterDense.layers[1]!.toConfig!()).toEqual({ type: 'gru', units: 2, timesteps: 8, features: 1 });
+    const byFeatures = modelFromConfig({ layers: [{ type: 'dense', inputs: 3, units: 8 }, { type: 'gru', units: 2, features: 4 }] }).model;
+    expect(byFeatures.layers[1]!.toConfig!()).toEqual({ type: 'gru', units: 2, timesteps: 2, features: 4 });
   });
 
   it('refuses bad shapes with errors naming the field', () => {
