@@ -64,6 +64,18 @@ export type { Regularizer } from './core/regularizers/regularizer.js';
 export { summary } from './core/summary.js';
 export { predict } from './core/predict.js';
 
+// --- sequence layers: embeddings and recurrent layers (input rows of timesteps × features)
+export { embedding } from './core/layers/embedding.js';
+export type { EmbeddingOptions } from './core/layers/embedding.js';
+export { lstm } from './core/layers/lstm.js';
+export type { LstmOptions } from './core/layers/lstm.js';
+export { gru } from './core/layers/gru.js';
+export type { GruOptions } from './core/layers/gru.js';
+export type { SequenceOptions } from './core/layers/sequenceShape.js';
+export { orthogonal } from './core/orthogonal.js';
+export { EmbeddingLayerConfig, GruLayerConfig, LstmLayerConfig } from './schemas/modelConfig.js';
+export type { SequenceLayerConfig } from './schemas/modelConfig.js';
+
 // --- losses
 export { mse } from './core/losses/mse.js';
 export { mae } from './core/losses/mae.js';
@@ -163,6 +175,9 @@ export type { FromAsyncIterableOptions } from './streams/fromAsyncIterable.js';
 export { fromEvents } from './streams/fromEvents.js';
 export type { EventEmitterSource, EventTargetSource, FromEventsOptions } from './streams/fromEvents.js';
 export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueue.js';
+// windows over an event stream: forecasting samples for sequence models
+export { slidingWindow } from './streams/slidingWindow.js';
+export type { SlidingWindowOptions, WindowSample } from './streams/slidingWindow.js';
 
 // --- live training: the Training handle
 export { fit } from './live/fit.js';

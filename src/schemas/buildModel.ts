@@ -19,7 +19,8 @@ import { l2 } from '../core/regularizers/l2.js';
 import type { Regularizer } from '../core/regularizers/regularizer.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
-import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig } from './modelConfig.js';
+import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig, SequenceLayerConfig } from './modelConfig.js';
+import { isSequenceLayerConfig, sequenceLayerFrom } from './sequenceLayerFrom.js';
 
 /** What `modelFromConfig` (and {@link buildModel}) builds. */
 export interface ModelFromConfig {
@@ -50,6 +51,9 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
     if (spec.type === 'dense') {
       layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
       if (!isFixed(spec)) fixed = false;
+    } else if (isSequenceLayerConfig(spec)) {
+      layer = sequenceLayerFrom(specs, layers, i, path);
+      fixed = false;
     } else {
       if (i === 0) {
         throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
@@ -108,7 +112,7 @@ function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units
   }
 }
 
-function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig>, width: number): Layer {
+function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig>, width: number): Layer {
   switch (spec.type) {
     case 'relu':
       return relu(width);

@@ -59,8 +59,44 @@ export type DropoutLayerConfig = z.infer<typeof DropoutLayerConfig>;
 export const BatchNormLayerConfig = z.strictObject({ type: z.literal('batchNorm'), momentum: z.number().min(0).max(1).optional(), epsilon: z.number().positive().optional() });
 export type BatchNormLayerConfig = z.infer<typeof BatchNormLayerConfig>;
 
+// Sequence layers: embedding, lstm, gru
+
+/**
+ * An embedding table (see `embedding`): each input is an integer id in `[0, inputDim)`, each row
+ * `inputLength` ids (default 1), each id becomes `outputDim` numbers.
+ */
+export const EmbeddingLayerConfig = z.strictObject({ type: z.literal('embedding'), inputDim: size, outputDim: size, inputLength: size.optional() });
+export type EmbeddingLayerConfig = z.infer<typeof EmbeddingLayerConfig>;
+
+/**
+ * The shape of a recurrent layer's input rows, `timesteps × features` numbers step after step.
+ * Given both, they must multiply to the width of the layer before; given one, the other is that
+ * width divided by it; given neither, they are the sequence shape of the layer before when it has
+ * one (`embedding`: `inputLength × outputDim`; `lstm`/`gru` with `returnSequences`: `timesteps ×
+ * units`; a `reshape` to `[timesteps, features]`), through activations, dropout or batchNorm in
+ * between, else `features` is 1 (one number per step: a window of a scalar series). The first
+ * layer needs `timesteps` (`features` defaults to 1).
+ */
+const sequenceFields = {
+  units: size,
+  timesteps: size.optional(),
+  features: size.optional(),
+  returnSequences: z.boolean().optional(),
+};
+
+/** A long short-term memory layer (see `lstm`); `unitForgetBias` defaults to true. */
+export const LstmLayerConfig = z.strictObject({ type: z.literal('lstm'), ...sequenceFields, unitForgetBias: z.boolean().optional() });
+export type LstmLayerConfig = z.infer<typeof LstmLayerConfig>;
+
+/** A gated recurrent unit layer (see `gru`); `resetAfter` defaults to true (Keras 2+). */
+export const GruLayerConfig = z.strictObject({ type: z.literal('gru'), ...sequenceFields, resetAfter: z.boolean().optional() });
+export type GruLayerConfig = z.infer<typeof GruLayerConfig>;
+
+/** The sequence layers' configs. */
+export type SequenceLayerConfig = EmbeddingLayerConfig | LstmLayerConfig | GruLayerConfig;
+
 /** One layer of a {@link ModelConfig}, by `type`. */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig]);
+export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig]);
 export type LayerConfig = z.infer<typeof LayerConfig>;
 
 /**
