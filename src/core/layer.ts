@@ -60,6 +60,19 @@ export interface Layer {
   readonly kind: string;
   readonly inputs: number;
   readonly outputs: number;
+  /**
+   * The shape of one input sample when it is more than a row of `inputs` numbers (`[height,
+   * width, channels]` for `conv2d`, row major, channels last); the product is `inputs`.
+   */
+  readonly inputShape?: readonly number[];
+  /** The shape of one output sample (`[8, 8, 1]` after `reshape([8, 8, 1])`); the product is `outputs`. */
+  readonly outputShape?: readonly number[];
+  /**
+   * The same layer for inputs of `shape`, for a layer made without an input shape (`conv2d({
+   * filters: 8, kernelSize: 3 })`, `flatten()`): `sequential` calls it with the output shape of
+   * the layer before. Such a layer has `inputs` 0 until then.
+   */
+  withInputShape?(shape: readonly number[]): Layer;
   readonly params: readonly LayerParamSpec[];
   /** Fills the layer's parameter views with initial values drawn from `rng`. */
   init(rng: Rng, params: readonly Float64Array[]): void;

@@ -2,6 +2,7 @@ import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
 import { GradstreamError, describeTyped } from './errors.js';
 import { INFERENCE, type ForwardMode, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
+import { outputShapeOf } from './layerShape.js';
 import type { ForwardCache, Model } from './model.js';
 import type { Precision } from './kernelsF32.js';
 import { createParamsIn, paramLayout, precisionOf, zerosIn, type Params } from './params.js';
@@ -41,10 +42,13 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
   }
   const layers: Layer[] = [];
+  let shape: readonly number[] | undefined; // the shape of a sample after the layers so far
   for (let i = 0; i < layersIn.length; i++) {
     let cur = checkLayer(layersIn[i], i);
     const prev = layers[i - 1];
-    if (cur.inputs === 0 && isActivationLayer(cur)) {
+    if (cur.inputs === 0 && typeof cur.withInputShape === 'function') {
+      cur = resolveShape(cur, shape, i);
+    } else if (cur.inputs === 0 && isActivationLayer(cur)) {
       if (prev === undefined) {
         throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `a layer with a size first (e.g. dense), or ${cur.kind}(n)`, received: `${cur.kind} without a size` });
       }
@@ -58,7 +62,11 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
         received: describeLayer(cur),
       });
     }
+    if (cur.inputShape !== undefined && shape !== undefined && shape.length > 1 && shape.join() !== cur.inputShape.join()) {
+      throw new GradstreamError({ code: 'invalid_shape', path: `layers[${i}]`, expected: `input shape [${shape.join(', ')}] (the output of ${describeLayer(prev!)} at layer ${i - 1})`, received: describeLayer(cur) });
+    }
     layers.push(cur);
+    shape = outputShapeOf(cur, shape);
   }
   if (precision === 'float32') {
     for (let i = 0; i < layers.length; i++) {
@@ -296,9 +304,21 @@ function checkLayer(value: unknown, i: number): Layer {
   return l as Layer;
 }
 
-/** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */
+/** `dense(4→8)`, `relu(8)`, `conv2d(8×8×1→8×8×16)`: a layer's kind and sizes, for messages and summaries. */
 export function describeLayer(layer: Layer): string {
+  if (layer.inputShape !== undefined || layer.outputShape !== undefined) {
+    return `${layer.kind}(${(layer.inputShape ?? [layer.inputs]).join('×')}→${(layer.outputShape ?? [layer.outputs]).join('×')})`;
+  }
   return layer.inputs === layer.outputs && (layer.params.length === 0 || isActivationLayer(layer)) ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
+}
+
+/** A layer made without an input shape, for the shape after the layers before it (layer `i`). */
+function resolveShape(layer: Layer, shape: readonly number[] | undefined, i: number): Layer {
+  if (shape === undefined) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `an input shape first: ${layer.kind}({ inputShape: [height, width, channels], … }), or a layer before it (e.g. reshape([8, 8, 1]))`, received: `${layer.kind} without an input shape` });
+  }
+  const resolved = layer.withInputShape!(shape);
+  return checkLayer(resolved, i);
 }
 
 /** Sets a layer's context for a forward pass in `mode` (step −1 when the mode has none). */
