@@ -123,11 +123,14 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     }
     return acts[layers.length]!;
   };
+  // Layers before the first one with parameters (a `reshape` in front) need no input gradient.
+  let firstWithParams = layers.findIndex((l) => l.params.length > 0);
+  if (firstWithParams < 0) firstWithParams = 0;
   const backwardLayers = (c: BoundCache, v: Float64Array[][], g: Float64Array[][], dY: Readonly<Float64Array>): void => {
     const acts = c.activations;
     let delta: Readonly<Float64Array> = dY;
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const dX = i > 0 ? c.deltas[i]! : null;
+    for (let i = layers.length - 1; i >= firstWithParams; i--) {
+      const dX = i > firstWithParams ? c.deltas[i]! : null;
       layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, c.batchSize, c.contexts[i]);
       if (dX !== null) delta = dX;
     }
