@@ -23,6 +23,7 @@ import {
   resumeFrom,
   sequential,
   softmaxCrossEntropy,
+  tanh,
   train,
   update,
   type Layer,
@@ -50,7 +51,8 @@ const layers = (): Layer[] => [
 
 describe('convolutional models', () => {
   it('whole-model gradients match finite differences (float64), every parameter', () => {
-    const model = sequential([...layers().slice(0, 7), flatten(), dense(6, 3)]);
+    // tanh instead of relu and small steps: no kink of relu or switch of a max within a step
+    const model = sequential([...layers().slice(0, 7).map((l) => (l.kind === 'relu' ? tanh() : l)), flatten(), dense(6, 3)]);
     const params = model.init(createRng(1));
     const ce = softmaxCrossEntropy();
     const batch = 4;
@@ -63,7 +65,7 @@ describe('convolutional models', () => {
     ce.grad(dY, model.forward(params, x, cache), y, batch, 3);
     model.backward(params, cache, dY, grads);
     for (let i = 0; i < params.data.length; i++) {
-      const num = numericDerivative(f, params.data, i);
+      const num = numericDerivative(f, params.data, i, 1e-4);
       expect(Math.abs(num - grads.data[i]!), `parameter ${i}`).toBeLessThan(1e-7 + 1e-6 * Math.abs(num));
     }
   });
