@@ -58,7 +58,7 @@ const GEMM32 = { mm: matmulF32, mmTA: matmulTransAF32, mmTB: matmulTransBF32, ze
  *   relu(),
  *   maxPool2d({ poolSize: 2 }),
  *   flatten(),
- *   dense(64, 10),
+ *   dense(256, 10),
  *   softmax(),
  * ]);
  */
