@@ -11,7 +11,9 @@ import { rngKey, type Rng } from './rng.js';
 /**
  * Composes layers into a {@link Model}. Parameters are named `"<layer index>.<name>"`
  * (`"0.W"`, `"0.b"`, `"2.W"`, …), in layer order. Activations made without a size (`relu()`)
- * take the size of the layer before them. Each batch is one `[batch, inputs]` matrix; the
+ * take the size of the layer before them; layers made without an input shape (`conv2d({ filters,
+ * kernelSize })`, `maxPool2d()`, `flatten()`) take the sample shape the layer before them gives
+ * (its `outputShape`, kept through activations and dropout). Each batch is one `[batch, inputs]` matrix; the
  * forward pass runs every layer over the whole batch, the backward pass runs them in reverse
  * (skipping `∂L/∂input` of the first layer), all in buffers made once per batch size by
  * `createCache`.
@@ -21,9 +23,10 @@ import { rngKey, type Rng } from './rng.js';
  *
  * `options.precision` (`'float64'`, the default, or `'float32'`): with `'float32'` the
  * parameters, activations, gradients (and the optimizers' state, which follows the parameters)
- * are `Float32Array`s and dense layers run on the `f32x4` kernels (`matmulF32`, …); each batch's
- * float64 inputs are rounded into a float32 buffer of the cache. Every layer must have a float32
- * form (dense and the activations do): batchNorm, dropout or a custom layer without `float32()`
+ * are `Float32Array`s and dense and convolution layers run on the `f32x4` kernels (`matmulF32`,
+ * …); each batch's float64 inputs are rounded into a float32 buffer of the cache. Every layer must
+ * have a float32 form (dense, the activations, conv2d, the pooling layers, flatten and reshape
+ * do): batchNorm, dropout or a custom layer without `float32()`
  * is refused with a `GradstreamError` naming it. The static types do not change (buffers are
  * typed `Float64Array`); `model.precision` and `params.data instanceof Float32Array` tell.
  *

@@ -118,6 +118,6 @@ export type LayerConfig = z.infer<typeof LayerConfig>;
 export const ModelConfig = z.strictObject({
   layers: z.array(LayerConfig).min(1),
   /** The number type of parameters and passes (see `sequential`): `"float64"` (default) or `"float32"`. */
-  precision: z.enum(['float64', 'float32']).optional().describe('The number type of parameters, activations, gradients and optimizer state: "float64" (default) or "float32" (faster, to float32 round-off; dense layers and activations only).'),
+  precision: z.enum(['float64', 'float32']).optional().describe('The number type of parameters, activations, gradients and optimizer state: "float64" (default) or "float32" (faster, to float32 round-off; every layer but dropout and batchNorm).'),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
