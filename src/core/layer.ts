@@ -108,8 +108,9 @@ export interface Layer {
   /**
    * The same layer computing in float32, for `sequential(layers, { precision: 'float32' })`: its
    * `params`, `grads`, `x`, `y`, `dY` and `dX` are then `Float32Array`s at run time (still typed
-   * `Float64Array`). Dense layers and the activations have it; a layer without it (batchNorm,
-   * dropout, a custom layer) computes in float64 only, and a float32 model refuses it.
+   * `Float64Array`). Dense layers, the activations, convolution, pooling, flatten and reshape
+   * have it; a layer without it (batchNorm, dropout, a custom layer) computes in float64 only, and
+   * a float32 model refuses it.
    */
   float32?(): Layer;
 }

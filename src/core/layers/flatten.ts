@@ -1,6 +1,7 @@
 import { checkOptions } from '../optimizers/checkOption.js';
 import type { Layer } from '../layer.js';
 import { shapeSize } from '../layerShape.js';
+import { copyValues as copy } from './copyValues.js';
 import { checkShape } from './convGeometry.js';
 import { deferredLayer } from './deferredLayer.js';
 
@@ -33,10 +34,10 @@ export function flatten(options: FlattenOptions = {}): Layer {
       params: [],
       init() {},
       forward(_p, x, y, batch) {
-        y.set(x.subarray(0, batch * n));
+        copy(y, x, batch * n);
       },
       backward(_p, _x, _y, dY, dX, _g, batch) {
-        if (dX !== null) dX.set(dY.subarray(0, batch * n));
+        if (dX !== null) copy(dX, dY, batch * n);
       },
       toConfig: () => ({ type: 'flatten' }),
       float32: () => layer,

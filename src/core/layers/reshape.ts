@@ -1,6 +1,7 @@
 import { GradstreamError } from '../errors.js';
 import type { Layer } from '../layer.js';
 import { shapeSize } from '../layerShape.js';
+import { copyValues as copy } from './copyValues.js';
 import { checkShape } from './convGeometry.js';
 
 /**
@@ -27,10 +28,10 @@ export function reshape(shape: readonly number[]): Layer {
     params: [],
     init() {},
     forward(_p, x, y, batch) {
-      y.set(x.subarray(0, batch * n));
+      copy(y, x, batch * n);
     },
     backward(_p, _x, _y, dY, dX, _g, batch) {
-      if (dX !== null) dX.set(dY.subarray(0, batch * n));
+      if (dX !== null) copy(dX, dY, batch * n);
     },
     toConfig: () => ({ type: 'reshape', shape: [...outputShape] }),
     float32: () => layer,
