@@ -45,7 +45,8 @@ const GEMM32 = { mm: matmulF32, mmTA: matmulTransAF32, mmTB: matmulTransBF32, ze
  *
  * Forward copies each window into a row (im2col) and multiplies by `W` viewed as a
  * `[kh·kw·channels, filters]` matrix on the matrix kernels (WebAssembly SIMD); backward is
- * `dW = colsᵀ·dY`, `db = Σ dY`, and `dX` the windows of `dY·Wᵀ` summed back (col2im).
+ * `dW = colsᵀ·dY`, `db = Σ dY`, and `dX` the windows of `dY·Wᵀ` summed back (col2im). A 1×1
+ * kernel with strides 1 multiplies the input rows directly.
  *
  * Without `inputShape` it takes the output shape of the layer before it in `sequential` (for
  * example `reshape([8, 8, 1])`).
@@ -95,6 +96,8 @@ function convLayer(s: ConvSpec, k: Gemm): Layer {
   const { g, filters: f, bias } = s;
   const patch = g.kh * g.kw * g.c; // the inner size of the products
   const positions = g.oh * g.ow;
+  // A 1×1 kernel moved by 1 without padding: each input row is its own patch (no copy).
+  const pointwise = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1;
   let own: Float64Array = k.zeros(0); // the patches when a pass has no context (a layer used alone)
   const colsFor = (scratch: readonly Float64Array[] | undefined, batch: number): Float64Array => {
     const c = scratch?.[0];
@@ -113,19 +116,23 @@ function convLayer(s: ConvSpec, k: Gemm): Layer {
       s.initW(p[0]!, patch, g.kh * g.kw * f, rng);
       if (bias) s.initB(p[1]!, patch, g.kh * g.kw * f, rng);
     },
-    createScratch: (batch) => [k.zeros(batch * positions * patch)],
+    createScratch: (batch) => [k.zeros(pointwise ? 0 : batch * positions * patch)],
     forward(p, x, y, batch, ctx) {
-      const cols = colsFor(ctx?.scratch, batch);
-      im2col(cols, x, g, batch);
+      let cols = x as Float64Array;
+      if (!pointwise) im2col((cols = colsFor(ctx?.scratch, batch)), x, g, batch);
       k.mm(y, cols, p[0]!, batch * positions, patch, f);
       if (bias) addRowVector(y, p[1]!, batch * positions, f);
     },
-    backward(p, _x, _y, dY, dX, grads, batch, ctx) {
-      const cols = colsFor(ctx?.scratch, batch);
+    backward(p, x, _y, dY, dX, grads, batch, ctx) {
+      const cols = pointwise ? (x as Float64Array) : colsFor(ctx?.scratch, batch);
       const rows = batch * positions;
       k.mmTA(grads[0]!, cols, dY, rows, patch, f);
       if (bias) sumRows(grads[1]!, dY, rows, f);
       if (dX === null) return;
+      if (pointwise) {
+        k.mmTB(dX, dY, p[0]!, rows, f, patch);
+        return;
+      }
       k.mmTB(cols, dY, p[0]!, rows, f, patch); // the patches are no longer needed: their gradient goes in their place
       col2im(dX, cols, g, batch);
     },
