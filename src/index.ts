@@ -56,6 +56,20 @@ export { softmax, softmaxRows } from './core/layers/softmax.js';
 export { dropout } from './core/layers/dropout.js';
 export { batchNorm } from './core/layers/batchNorm.js';
 export type { BatchNormOptions } from './core/layers/batchNorm.js';
+
+// --- convolution, pooling and shapes (NHWC samples)
+export { conv2d } from './core/layers/conv2d.js';
+export type { Conv2dOptions } from './core/layers/conv2d.js';
+export { maxPool2d } from './core/layers/maxPool2d.js';
+export { avgPool2d } from './core/layers/avgPool2d.js';
+export type { Pool2dOptions } from './core/layers/pool2d.js';
+export type { Padding } from './core/layers/convGeometry.js';
+export { globalAvgPool2d } from './core/layers/globalAvgPool2d.js';
+export type { GlobalAvgPool2dOptions } from './core/layers/globalAvgPool2d.js';
+export { flatten } from './core/layers/flatten.js';
+export type { FlattenOptions } from './core/layers/flatten.js';
+export { reshape } from './core/layers/reshape.js';
+
 export { l1 } from './core/regularizers/l1.js';
 export { l2 } from './core/regularizers/l2.js';
 export { l1l2 } from './core/regularizers/l1l2.js';
@@ -281,6 +295,8 @@ export {
   LayerConfig,
   ModelConfig,
 } from './schemas/modelConfig.js';
+export { Conv2dLayerConfig, FlattenLayerConfig, GlobalAvgPool2dLayerConfig, Pool2dLayerConfig, ReshapeLayerConfig } from './schemas/modelConfig.js';
+export type { ShapeLayerConfig } from './schemas/modelConfig.js';
 export { modelFromConfig } from './schemas/modelFromConfig.js';
 export type { ModelFromConfig } from './schemas/modelFromConfig.js';
 export { LossConfig, LossName, LossObjectConfig } from './schemas/lossConfig.js';
