@@ -64,6 +64,16 @@ export type { Regularizer } from './core/regularizers/regularizer.js';
 export { summary } from './core/summary.js';
 export { predict } from './core/predict.js';
 
+// --- export and import: ONNX and the TensorFlow.js Layers format
+export { toOnnx, ONNX_OPSET } from './core/interop/toOnnx.js';
+export type { ExportOptions } from './core/interop/toOnnx.js';
+export type { ExportScaler } from './core/interop/scalerAffine.js';
+export { toTfjsLayers } from './core/interop/toTfjsLayers.js';
+export type { TfjsExportOptions, TfjsLayersModel } from './core/interop/toTfjsLayers.js';
+export type { TfjsLayerConfigJson, TfjsModelJson, TfjsWeightSpec } from './core/interop/tfjsModelJson.js';
+export { fromTfjsLayers } from './core/interop/fromTfjsLayers.js';
+export type { ImportOptions, ImportedModel } from './core/interop/fromTfjsLayers.js';
+
 // --- losses
 export { mse } from './core/losses/mse.js';
 export { mae } from './core/losses/mae.js';
