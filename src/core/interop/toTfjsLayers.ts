@@ -1,7 +1,7 @@
 import type { Params } from '../params.js';
 import type { SequentialModel } from '../sequential.js';
 import { exportedLayers } from './exportedLayers.js';
-import { foldScaler } from './foldScaler.js';
+import { scalerLayer } from './scalerLayer.js';
 import type { TfjsEmitter } from './layerCodec.js';
 import { scalerAffine } from './scalerAffine.js';
 import type { TfjsLayerConfigJson, TfjsModelJson, TfjsWeightSpec } from './tfjsModelJson.js';
@@ -23,10 +23,9 @@ export interface TfjsLayersModel {
 /**
  * Exports a trained model in the TensorFlow.js Layers format (`model.json` + weights, as
  * `tf.loadLayersModel` reads them): a Keras `Sequential` of `Dense` (linear), `Activation`,
- * `LeakyReLU`, `ELU`, `Dropout` and `BatchNormalization` layers with float32 weights. A scaler is
- * folded into the first dense layer's kernel and bias (or, when the model starts with another
- * layer, put in front as a dense layer with a diagonal kernel), so the export takes raw features
- * as `predict` does. Errors with a `GradstreamError` as `toOnnx` does, and for `elu` with an alpha
+ * `LeakyReLU`, `ELU`, `Dropout` and `BatchNormalization` layers with float32 weights. A scaler becomes
+ * a first `Dense` layer of diagonal kernel `1/std` (or `1/(max − min)`) and bias `−mean/std` (or
+ * `−min/(max − min)`), so the export takes raw features as `predict` does. Errors with a `GradstreamError` as `toOnnx` does, and for `elu` with an alpha
  * other than 1 (which TensorFlow.js does not run).
  *
  * @example
@@ -37,7 +36,7 @@ export interface TfjsLayersModel {
  */
 export function toTfjsLayers(model: SequentialModel, params: Params, options: TfjsExportOptions = {}): TfjsLayersModel {
   let layers = exportedLayers('toTfjsLayers', model, params);
-  if (options.scaler !== undefined) layers = foldScaler(layers, scalerAffine(options.scaler, model.inputs, 'toTfjsLayers(options.scaler)'));
+  if (options.scaler !== undefined) layers = scalerLayer(layers, scalerAffine(options.scaler, model.inputs, 'toTfjsLayers(options.scaler)'));
   const json: TfjsLayerConfigJson[] = [];
   const specs: TfjsWeightSpec[] = [];
   const chunks: Float32Array[] = [];
