@@ -236,8 +236,9 @@ export { formatLogLine, formatNumber, log } from './sinks/log.js';
 export { formatDuration, progress } from './sinks/progress.js';
 export { history } from './sinks/history.js';
 export type { History, HistoryOperator } from './sinks/history.js';
+export type { RecordOperator } from './sinks/recordOperator.js';
 export { snapshot } from './sinks/snapshot.js';
-export type { StepSnapshot } from './sinks/snapshot.js';
+export type { SnapshotOperator, StepSnapshot } from './sinks/snapshot.js';
 export { EarlyStoppingOptions, HistoryOptions, LogOptions, ProgressOptions } from './schemas/sinkOptions.js';
 export type { HasJson, Stateful, WritableLike } from './schemas/sinkOptions.js';
 
