@@ -1,6 +1,6 @@
 import type { Affine } from './scalerAffine.js';
 import { denseCodec } from './denseCodec.js';
-import type { ExportedLayer } from './exportedLayers.js';
+import type { ExportedLayer } from './exportPlan.js';
 
 /**
  * The layers of an export with the input scaling `x′ = (x − shift) · factor` put in front as a

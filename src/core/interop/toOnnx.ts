@@ -1,7 +1,7 @@
+import type { Model } from '../model.js';
 import type { Params } from '../params.js';
-import type { SequentialModel } from '../sequential.js';
 import { encodeOnnxModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './encodeOnnxModel.js';
-import { exportedLayers } from './exportedLayers.js';
+import { exportPlan } from './exportPlan.js';
 import type { OnnxEmitter } from './layerCodec.js';
 import { scalerAffine, type ExportScaler } from './scalerAffine.js';
 
@@ -10,7 +10,8 @@ export interface ExportOptions {
   /**
    * The input scaling the model was trained behind (a checkpoint's `scaler`, or the fitted
    * scaler): it becomes the exported graph's first operation, so the export takes raw features
-   * exactly as `predict` on `withScaler(model, scaler)` does.
+   * exactly as `predict` on `withScaler(model, scaler)` does. A model behind `withScaler` brings
+   * its own.
    */
   readonly scaler?: ExportScaler | undefined;
 }
@@ -19,7 +20,8 @@ export interface ExportOptions {
 export const ONNX_OPSET = 13;
 
 /**
- * Exports a trained model as an ONNX model (a `ModelProto`, opset 13, float32): input `input`
+ * Exports a trained model (made by `sequential` or `modelFromConfig`, possibly behind
+ * `withScaler`) as an ONNX model (a `ModelProto`, opset 13, float32): input `input`
  * `[batch, inputs]`, output `output` `[batch, outputs]`. Dense layers become `Gemm`, activations
  * their operators, dropout `Identity` and batch normalization `BatchNormalization` with its moving
  * statistics (the inference form `predict` runs). A scaler becomes `Sub` and `Mul` nodes in
@@ -34,8 +36,8 @@ export const ONNX_OPSET = 13;
  * const bytes: Uint8Array = toOnnx(model, model.init(createRng(1)));
  * // write `bytes` to model.onnx; onnxruntime runs it
  */
-export function toOnnx(model: SequentialModel, params: Params, options: ExportOptions = {}): Uint8Array {
-  const layers = exportedLayers('toOnnx', model, params);
+export function toOnnx(model: Model, params: Params, options: ExportOptions = {}): Uint8Array {
+  const { model: m, layers, scaler } = exportPlan('toOnnx', model, params, options.scaler);
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   let prefix = 'scaler';
@@ -52,10 +54,10 @@ export function toOnnx(model: SequentialModel, params: Params, options: ExportOp
     },
   };
   let x = 'input';
-  if (options.scaler !== undefined) {
-    const { shift, factor } = scalerAffine(options.scaler, model.inputs, 'toOnnx(options.scaler)');
-    x = emitter.node('Sub', [x, emitter.constant('shift', [model.inputs], shift)]);
-    x = emitter.node('Mul', [x, emitter.constant('factor', [model.inputs], factor)]);
+  if (scaler !== undefined) {
+    const { shift, factor } = scalerAffine(scaler, m.inputs, 'toOnnx(options.scaler)');
+    x = emitter.node('Sub', [x, emitter.constant('shift', [m.inputs], shift)]);
+    x = emitter.node('Mul', [x, emitter.constant('factor', [m.inputs], factor)]);
   }
   layers.forEach((l, i) => {
     prefix = String(i);
@@ -64,5 +66,5 @@ export function toOnnx(model: SequentialModel, params: Params, options: ExportOp
   // The last operator writes the graph's output.
   const last = nodes.length - 1;
   nodes[last] = { ...nodes[last]!, outputs: ['output'] };
-  return encodeOnnxModel({ name: 'gradstream', nodes, initializers, input: { name: 'input', width: model.inputs }, output: { name: 'output', width: model.outputs }, opset: ONNX_OPSET, producerVersion: '0.1.0' });
+  return encodeOnnxModel({ name: 'gradstream', nodes, initializers, input: { name: 'input', width: m.inputs }, output: { name: 'output', width: m.outputs }, opset: ONNX_OPSET, producerVersion: '0.1.0' });
 }

@@ -1,6 +1,6 @@
+import type { Model } from '../model.js';
 import type { Params } from '../params.js';
-import type { SequentialModel } from '../sequential.js';
-import { exportedLayers } from './exportedLayers.js';
+import { exportPlan } from './exportPlan.js';
 import { scalerLayer } from './scalerLayer.js';
 import type { TfjsEmitter } from './layerCodec.js';
 import { scalerAffine } from './scalerAffine.js';
@@ -21,7 +21,7 @@ export interface TfjsLayersModel {
 }
 
 /**
- * Exports a trained model in the TensorFlow.js Layers format (`model.json` + weights, as
+ * Exports a trained model (as `toOnnx` takes it) in the TensorFlow.js Layers format (`model.json` + weights, as
  * `tf.loadLayersModel` reads them): a Keras `Sequential` of `Dense` (linear), `Activation`,
  * `LeakyReLU`, `ELU`, `Dropout` and `BatchNormalization` layers with float32 weights. A scaler becomes
  * a first `Dense` layer of diagonal kernel `1/std` (or `1/(max − min)`) and bias `−mean/std` (or
@@ -34,16 +34,16 @@ export interface TfjsLayersModel {
  * const { modelJson, weightData } = toTfjsLayers(model, model.init(createRng(1)));
  * // write JSON.stringify(modelJson) to model.json and weightData to weights.bin
  */
-export function toTfjsLayers(model: SequentialModel, params: Params, options: TfjsExportOptions = {}): TfjsLayersModel {
-  let layers = exportedLayers('toTfjsLayers', model, params);
-  if (options.scaler !== undefined) layers = scalerLayer(layers, scalerAffine(options.scaler, model.inputs, 'toTfjsLayers(options.scaler)'));
+export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOptions = {}): TfjsLayersModel {
+  const plan = exportPlan('toTfjsLayers', model, params, options.scaler);
+  const layers = plan.scaler === undefined ? plan.layers : scalerLayer(plan.layers, scalerAffine(plan.scaler, plan.model.inputs, 'toTfjsLayers(options.scaler)'));
   const json: TfjsLayerConfigJson[] = [];
   const specs: TfjsWeightSpec[] = [];
   const chunks: Float32Array[] = [];
   const emitter: TfjsEmitter = {
     layer(className, config, weights = []) {
       const name = `${className.toLowerCase()}_${json.length}`;
-      const first = json.length === 0 ? { batch_input_shape: [null, model.inputs], dtype: 'float32' } : {};
+      const first = json.length === 0 ? { batch_input_shape: [null, plan.model.inputs], dtype: 'float32' } : {};
       json.push({ class_name: className, config: { ...config, name, trainable: true, ...first } });
       for (const w of weights) {
         specs.push({ name: `${name}/${w.suffix}`, shape: [...w.shape], dtype: 'float32' });

@@ -67,3 +67,12 @@ describe('toOnnx', () => {
     expect(() => toOnnx(model, model.init(createRng(1)), { scaler: { type: 'standardize', mean: [0, 0], std: [1, 1] } })).toThrow('toOnnx(options.scaler).mean: expected 3 numbers (one per model input), received 2');
   });
 });
+
+describe('toOnnx of a model behind withScaler', () => {
+  it('takes the scaler from the model', async () => {
+    const { model, params } = caseModel(EXPORT_CASES[2]!, 'float64');
+    const { x, scaler } = rawRows(8);
+    const scaled = withScaler(model, scaler);
+    expectSamePredictions(await runOnnx(toOnnx(scaled, params), asFloat32(x)), predict(scaled, params, asFloat32(x)), model.outputs);
+  });
+});

@@ -73,3 +73,12 @@ describe('toTfjsLayers', () => {
     expect(() => toTfjsLayers(m, other)).toThrow(/toTfjsLayers\(params\)/);
   });
 });
+
+describe('toTfjsLayers of a model behind withScaler', () => {
+  it('takes the scaler from the model', async () => {
+    const { model, params } = caseModel(EXPORT_CASES[2]!, 'float64');
+    const { x, scaler } = rawRows(8);
+    const scaled = withScaler(model, scaler);
+    expectSamePredictions(await runTfjs(toTfjsLayers(scaled, params), asFloat32(x)), predict(scaled, params, asFloat32(x)), model.outputs);
+  });
+});
