@@ -100,3 +100,37 @@ describe('fromTfjsLayers', () => {
     expect(() => fromTfjsLayers({ modelTopology: { class_name: 'Functional', config: {} }, weightsManifest: [] }, new ArrayBuffer(0))).toThrow(/modelTopology\.class_name: expected "Sequential"/);
   });
 });
+
+describe('fromTfjsLayers of a Keras model converted by tensorflowjs_converter', () => {
+  it('reads the model_config wrapper, an InputLayer, nested weight names and Keras 3 names', () => {
+    const modelJson = {
+      format: 'layers-model',
+      generatedBy: 'keras v3.4.1',
+      convertedBy: 'TensorFlow.js Converter v4.22.0',
+      modelTopology: {
+        keras_version: '3.4.1',
+        backend: 'tensorflow',
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'sequential',
+            layers: [
+              { class_name: 'InputLayer', config: { batch_shape: [null, 2], dtype: 'float32', name: 'input_layer' } },
+              { class_name: 'Dense', config: { name: 'dense', units: 2, activation: 'linear', use_bias: true } },
+              { class_name: 'LeakyReLU', config: { name: 'leaky', negative_slope: 0.5 } },
+              { class_name: 'Dense', config: { name: 'out', units: 1, activation: 'sigmoid', use_bias: false } },
+            ],
+          },
+        },
+      },
+      weightsManifest: [
+        { paths: ['group1-shard1of1.bin'], weights: [{ name: 'sequential/dense/kernel', shape: [2, 2], dtype: 'float32' }, { name: 'sequential/dense/bias', shape: [2], dtype: 'float32' }, { name: 'sequential/out/kernel', shape: [2, 1], dtype: 'float32' }] },
+      ],
+    };
+    const weights = new Float32Array([1, -1, 2, 0.5, 0.25, -0.5, 1, 2]);
+    const { model, params } = fromTfjsLayers(modelJson, weights);
+    expect(model.toConfig()).toEqual({ layers: [{ type: 'dense', inputs: 2, units: 2 }, { type: 'leakyRelu', alpha: 0.5 }, { type: 'dense', inputs: 2, units: 1, bias: false }, { type: 'sigmoid' }] });
+    // x = [1, 1]: h = [1 + 2 + 0.25, −1 + 0.5 − 0.5] = [3.25, −1] → leaky [3.25, −0.5] → 3.25 − 1 = 2.25 → σ
+    expect(predict(model, params, [[1, 1]])[0]).toBeCloseTo(1 / (1 + Math.exp(-2.25)), 7);
+  });
+});
