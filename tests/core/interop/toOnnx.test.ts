@@ -21,7 +21,7 @@ describe('toOnnx', () => {
     for (const precision of c.precisions) {
       it(`${c.name} (${precision}) runs in onnxruntime as predict does, behind its scaler`, async () => {
         const { model, params } = caseModel(c, precision);
-        const { x: raw, scaler } = rawRows(16);
+        const { x: raw, scaler } = rawRows(64);
         const x = asFloat32(raw);
         const plain = x.map((row) => Array.from(scaler.transform(Float64Array.from(row))));
         expectSamePredictions(await runOnnx(toOnnx(model, params), plain), predict(model, params, plain), model.outputs);

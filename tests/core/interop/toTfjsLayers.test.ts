@@ -26,7 +26,7 @@ describe('toTfjsLayers', () => {
     for (const precision of c.precisions) {
       it(`${c.name} (${precision}) predicts in TensorFlow.js as predict does, behind its scaler`, async () => {
         const { model, params } = caseModel(c, precision);
-        const { x: raw, scaler } = rawRows(16);
+        const { x: raw, scaler } = rawRows(64);
         const x = asFloat32(raw);
         const plain = x.map((row) => Array.from(scaler.transform(Float64Array.from(row))));
         expectSamePredictions(await runTfjs(toTfjsLayers(model, params), plain), predict(model, params, plain), model.outputs);
