@@ -71,6 +71,27 @@ describe('gradstream export', () => {
     expect((await cli(['export', ckpt, '--out', join(dir, 'x.onnx')])).code).toBe(0);
   });
 
+  it('exports a float32 run (inline data, min-max scaled) as predict runs it', async () => {
+    const dir = tempDir();
+    const x = [[10, 0.1], [20, 0.4], [30, 0.2], [40, 0.9], [50, 0.5]];
+    const config = {
+      model: { layers: [{ type: 'dense', inputs: 2, units: 4 }, { type: 'elu' }, { type: 'dense', units: 2 }], precision: 'float32' },
+      loss: 'mse',
+      optimizer: { type: 'sgd', lr: 0.05 },
+      data: { inputs: x, targets: x.map(([a, b]) => [a! / 50, b! * 2]), scale: 'minMax' },
+      training: { batchSize: 5, epochs: 20, mode: 'sync' },
+      checkpoint: { dir: 'ck' },
+    };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+    expect((await cli(['train', join(dir, 'run.json'), '--quiet'])).code).toBe(0);
+    expect((await cli(['export', join(dir, 'ck'), '--out', join(dir, 'm.onnx')])).out).toMatch(/behind its minMax scaler\)$/);
+    const p = await cli(['predict', join(dir, 'ck'), join(dir, 'run.json')]);
+    const want = p.out.split('\n').slice(1).flatMap((l) => l.split(',').map(Number));
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'm.onnx')));
+    const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.flat()), [5, 2]) });
+    expectSamePredictions(out.output!.data as Float32Array, want, 2);
+  });
+
   it('refuses bad input with exit 2, naming the file and the field', async () => {
     const dir = tempDir();
     const missing = await cli(['export', join(dir, 'nope.json'), '--format', 'onnx', '--out', join(dir, 'm.onnx')]);
