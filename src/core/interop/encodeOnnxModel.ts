@@ -27,7 +27,6 @@ export interface OnnxGraph {
   readonly input: { readonly name: string; readonly width: number };
   readonly output: { readonly name: string; readonly width: number };
   readonly opset: number;
-  readonly producerVersion: string;
 }
 
 // Field numbers and enum values from onnx/onnx.proto.
@@ -41,7 +40,6 @@ export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
   return new ProtoWriter()
     .varint(1, IR_VERSION)
     .string(2, 'gradstream')
-    .string(3, graph.producerVersion)
     .message(7, (g) => writeGraph(g, graph))
     .message(8, (o) => o.string(1, '').varint(2, graph.opset))
     .finish();

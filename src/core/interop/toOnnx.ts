@@ -66,5 +66,5 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   // The last operator writes the graph's output.
   const last = nodes.length - 1;
   nodes[last] = { ...nodes[last]!, outputs: ['output'] };
-  return encodeOnnxModel({ name: 'gradstream', nodes, initializers, input: { name: 'input', width: m.inputs }, output: { name: 'output', width: m.outputs }, opset: ONNX_OPSET, producerVersion: '0.1.0' });
+  return encodeOnnxModel({ name: 'gradstream', nodes, initializers, input: { name: 'input', width: m.inputs }, output: { name: 'output', width: m.outputs }, opset: ONNX_OPSET });
 }
