@@ -89,6 +89,15 @@ export type { SequenceOptions } from './core/layers/sequenceShape.js';
 export { orthogonal } from './core/orthogonal.js';
 export { EmbeddingLayerConfig, GruLayerConfig, LstmLayerConfig } from './schemas/modelConfig.js';
 export type { SequenceLayerConfig } from './schemas/modelConfig.js';
+// --- export and import: ONNX and the TensorFlow.js Layers format
+export { toOnnx, ONNX_OPSET } from './core/interop/toOnnx.js';
+export type { ExportOptions } from './core/interop/toOnnx.js';
+export type { ExportScaler } from './core/interop/scalerAffine.js';
+export { toTfjsLayers } from './core/interop/toTfjsLayers.js';
+export type { TfjsExportOptions, TfjsLayersModel } from './core/interop/toTfjsLayers.js';
+export type { TfjsLayerConfigJson, TfjsModelJson, TfjsWeightSpec } from './core/interop/tfjsModelJson.js';
+export { fromTfjsLayers } from './core/interop/fromTfjsLayers.js';
+export type { ImportOptions, ImportedModel } from './core/interop/fromTfjsLayers.js';
 
 // --- losses
 export { mse } from './core/losses/mse.js';
@@ -259,8 +268,9 @@ export { formatLogLine, formatNumber, log } from './sinks/log.js';
 export { formatDuration, progress } from './sinks/progress.js';
 export { history } from './sinks/history.js';
 export type { History, HistoryOperator } from './sinks/history.js';
+export type { RecordOperator } from './sinks/recordOperator.js';
 export { snapshot } from './sinks/snapshot.js';
-export type { StepSnapshot } from './sinks/snapshot.js';
+export type { SnapshotOperator, StepSnapshot } from './sinks/snapshot.js';
 export { EarlyStoppingOptions, HistoryOptions, LogOptions, ProgressOptions } from './schemas/sinkOptions.js';
 export type { HasJson, Stateful, WritableLike } from './schemas/sinkOptions.js';
 
