@@ -16,6 +16,7 @@ import { lastValueFrom, pipe, tap, type OperatorFunction } from 'rxjs';
 import {
   adam,
   createRng,
+  dataParallel,
   dense,
   forward,
   fromArrays,
@@ -25,7 +26,6 @@ import {
   relu,
   sequential,
   sgd,
-  type SliceKernel,
   softmaxCrossEntropy,
   type StepRecord,
   train,
@@ -33,6 +33,9 @@ import {
   type WithGrads,
   type WithLoss,
 } from '../src/index.js';
+import { fusedApply } from '../src/core/optimizers/fused/fusedApply.js';
+import { fusedFormOf } from '../src/core/optimizers/fused/fusedForm.js';
+import { sliceKernelOf } from '../src/core/optimizers/fused/sliceKernel.js';
 import { startNodeThreads } from '../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../src/workers/replicaPool.js';
 
@@ -65,7 +68,8 @@ interface Result {
 }
 
 async function runOnce(batch: number, workers: number | null): Promise<Result> {
-  const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers });
+  const opt = adam({ lr: 1e-3 });
+  const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt)) : dataParallel(model, ce, opt, { workers });
   const losses: number[] = [];
   let t1 = 0;
   let samples = 0;
@@ -81,7 +85,6 @@ async function runOnce(batch: number, workers: number | null): Promise<Result> {
           if (r.step === 1) t1 = performance.now();
           if (r.step >= 1 && r.stopReason === undefined) samples += r.batch.size;
         }),
-        update(adam({ lr: 1e-3 })),
       ),
     }),
   );
@@ -146,13 +149,15 @@ for (const batch of batches) {
   const g1 = model.init(createRng(1));
   // the optimizer too: adam's one-pass update, on this thread / on the replicas' slices
   const opt1 = adam({ lr: 1e-3 });
+  const form = fusedFormOf(opt1)!;
+  const scratch = new Float64Array(8);
   const p1 = model.init(createRng(7));
   const st1 = opt1.init(p1);
   const oneStep = (): void => {
     const out = model.forward(p1, x.subarray(0, batch * IN), cache, { training: true });
     ce.grad(dPred, out, y.subarray(0, batch), batch, OUT);
     model.backward(p1, cache, dPred, g1);
-    opt1.fusedApply!(g1.data, st1, p1);
+    fusedApply(form, g1.data, st1, p1, scratch);
   };
   for (let i = 0; i < 20; i++) oneStep();
   const ts = performance.now();
@@ -164,9 +169,10 @@ for (const batch of batches) {
   const b = { x: bx, y: by, size: batch };
   const opt2 = adam({ lr: 1e-3 });
   const st2 = opt2.init(params);
+  const kernel = sliceKernelOf(fusedFormOf(opt2)!);
   const poolStep = (i: number): void => {
     pool.step(pool.params, b, i);
-    if (!pool.apply(opt2.sliceKernel as SliceKernel, pool.grads.data, st2, pool.params)) throw new Error('bench: the pool declined the update');
+    if (!pool.apply(kernel, pool.grads.data, st2, pool.params)) throw new Error('bench: the pool declined the update');
   };
   pool.step(params, b, 0);
   for (let i = 1; i < 20; i++) poolStep(i);
@@ -198,11 +204,11 @@ for (const batch of batches) {
   const xs = new Float64Array([1, 2, 3, 4]);
   const ys = new Float64Array([2, 3, 4, 5]);
   const time = async (workers: number | null): Promise<number> => {
-    const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(lesson), loss(l), gradient(lesson, l)) : gradient(lesson, l, { workers });
+    const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(lesson), loss(l), gradient(lesson, l), update(sgd({ lr: 0.01 }))) : dataParallel(lesson, l, sgd({ lr: 0.01 }), { workers });
     let t1 = 0;
     const steps = 20_000;
     await lastValueFrom(
-      train({ params: p0, data: fromArrays(xs, ys, { rows: 1, batchSize: 1, epochs: steps + 1 }), scheduler: 'sync', maxSteps: steps, pipeline: pipe(core, tap((r) => void (r.step === 1 && (t1 = performance.now()))), update(sgd({ lr: 0.01 }))) }),
+      train({ params: p0, data: fromArrays(xs, ys, { rows: 1, batchSize: 1, epochs: steps + 1 }), scheduler: 'sync', maxSteps: steps, pipeline: pipe(core, tap((r) => void (r.step === 1 && (t1 = performance.now())))) }),
     );
     return ((performance.now() - t1) / (steps - 1)) * 1e6;
   };

@@ -56,6 +56,20 @@ export { softmax, softmaxRows } from './core/layers/softmax.js';
 export { dropout } from './core/layers/dropout.js';
 export { batchNorm } from './core/layers/batchNorm.js';
 export type { BatchNormOptions } from './core/layers/batchNorm.js';
+
+// --- convolution, pooling and shapes (NHWC samples)
+export { conv2d } from './core/layers/conv2d.js';
+export type { Conv2dOptions } from './core/layers/conv2d.js';
+export { maxPool2d } from './core/layers/maxPool2d.js';
+export { avgPool2d } from './core/layers/avgPool2d.js';
+export type { Pool2dOptions } from './core/layers/pool2d.js';
+export type { Padding } from './core/layers/convGeometry.js';
+export { globalAvgPool2d } from './core/layers/globalAvgPool2d.js';
+export type { GlobalAvgPool2dOptions } from './core/layers/globalAvgPool2d.js';
+export { flatten } from './core/layers/flatten.js';
+export type { FlattenOptions } from './core/layers/flatten.js';
+export { reshape } from './core/layers/reshape.js';
+
 export { l1 } from './core/regularizers/l1.js';
 export { l2 } from './core/regularizers/l2.js';
 export { l1l2 } from './core/regularizers/l1l2.js';
@@ -63,6 +77,27 @@ export type { L1L2Options } from './core/regularizers/l1l2.js';
 export type { Regularizer } from './core/regularizers/regularizer.js';
 export { summary } from './core/summary.js';
 export { predict } from './core/predict.js';
+
+// --- sequence layers: embeddings and recurrent layers (input rows of timesteps × features)
+export { embedding } from './core/layers/embedding.js';
+export type { EmbeddingOptions } from './core/layers/embedding.js';
+export { lstm } from './core/layers/lstm.js';
+export type { LstmOptions } from './core/layers/lstm.js';
+export { gru } from './core/layers/gru.js';
+export type { GruOptions } from './core/layers/gru.js';
+export type { SequenceOptions } from './core/layers/sequenceShape.js';
+export { orthogonal } from './core/orthogonal.js';
+export { EmbeddingLayerConfig, GruLayerConfig, LstmLayerConfig } from './schemas/modelConfig.js';
+export type { SequenceLayerConfig } from './schemas/modelConfig.js';
+// --- export and import: ONNX and the TensorFlow.js Layers format
+export { toOnnx, ONNX_OPSET } from './core/interop/toOnnx.js';
+export type { ExportOptions } from './core/interop/toOnnx.js';
+export type { ExportScaler } from './core/interop/scalerAffine.js';
+export { toTfjsLayers } from './core/interop/toTfjsLayers.js';
+export type { TfjsExportOptions, TfjsLayersModel } from './core/interop/toTfjsLayers.js';
+export type { TfjsLayerConfigJson, TfjsModelJson, TfjsWeightSpec } from './core/interop/tfjsModelJson.js';
+export { fromTfjsLayers } from './core/interop/fromTfjsLayers.js';
+export type { ImportOptions, ImportedModel } from './core/interop/fromTfjsLayers.js';
 
 // --- losses
 export { mse } from './core/losses/mse.js';
@@ -84,7 +119,7 @@ export type { MetricFn } from './core/metrics/metricFn.js';
 
 // --- optimizers
 export { applyUpdates } from './core/optimizer.js';
-export type { GradientTransformation, LearningRate, OptState, Schedule, SliceKernel } from './core/optimizer.js';
+export type { GradientTransformation, LearningRate, OptState, Schedule } from './core/optimizer.js';
 export { chain } from './core/optimizers/chain.js';
 export { scaleByLearningRate } from './core/optimizers/scaleByLearningRate.js';
 export type { ScaleByLearningRateState } from './core/optimizers/scaleByLearningRate.js';
@@ -163,6 +198,9 @@ export type { FromAsyncIterableOptions } from './streams/fromAsyncIterable.js';
 export { fromEvents } from './streams/fromEvents.js';
 export type { EventEmitterSource, EventTargetSource, FromEventsOptions } from './streams/fromEvents.js';
 export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueue.js';
+// windows over an event stream: forecasting samples for sequence models
+export { slidingWindow } from './streams/slidingWindow.js';
+export type { SlidingWindowOptions, WindowSample } from './streams/slidingWindow.js';
 
 // --- live training: the Training handle
 export { fit } from './live/fit.js';
@@ -190,8 +228,12 @@ export { forward } from './ops/forward.js';
 export { loss } from './ops/loss.js';
 export type { WithPenalty } from './ops/loss.js';
 export { gradient } from './ops/gradient.js';
-export type { GradientOptions, WithParallelStep } from './ops/gradient.js';
 export { update } from './ops/update.js';
+export type { UpdateOptions } from './ops/update.js';
+
+// --- data parallelism on worker threads (Node worker_threads or Web Workers)
+export { dataParallel } from './workers/dataParallel.js';
+export type { DataParallelOptions, WithParallelStep } from './workers/dataParallel.js';
 export { every } from './ops/every.js';
 export { metric } from './ops/metric.js';
 export type { WithMetrics } from './ops/metric.js';
@@ -226,8 +268,9 @@ export { formatLogLine, formatNumber, log } from './sinks/log.js';
 export { formatDuration, progress } from './sinks/progress.js';
 export { history } from './sinks/history.js';
 export type { History, HistoryOperator } from './sinks/history.js';
+export type { RecordOperator } from './sinks/recordOperator.js';
 export { snapshot } from './sinks/snapshot.js';
-export type { StepSnapshot } from './sinks/snapshot.js';
+export type { SnapshotOperator, StepSnapshot } from './sinks/snapshot.js';
 export { EarlyStoppingOptions, HistoryOptions, LogOptions, ProgressOptions } from './schemas/sinkOptions.js';
 export type { HasJson, Stateful, WritableLike } from './schemas/sinkOptions.js';
 
@@ -262,6 +305,8 @@ export {
   LayerConfig,
   ModelConfig,
 } from './schemas/modelConfig.js';
+export { Conv2dLayerConfig, FlattenLayerConfig, GlobalAvgPool2dLayerConfig, Pool2dLayerConfig, ReshapeLayerConfig } from './schemas/modelConfig.js';
+export type { ShapeLayerConfig } from './schemas/modelConfig.js';
 export { modelFromConfig } from './schemas/modelFromConfig.js';
 export type { ModelFromConfig } from './schemas/modelFromConfig.js';
 export { LossConfig, LossName, LossObjectConfig } from './schemas/lossConfig.js';

@@ -1,6 +1,8 @@
 import { EXIT, describeFailure } from './cliError.js';
 import type { CliIO } from './cliIO.js';
 import { evalCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/exportModel.js';
+import { importCommand } from './commands/importModel.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { plotCommand } from './commands/plot.js';
@@ -21,6 +23,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plot: { summary: 'plot LOG.jsonl --out FILE.svg            draw a loss curve as SVG', run: plotCommand },
   schema: { summary: 'schema                                   print the JSON Schema of configs', run: schemaCommand },
   info: { summary: 'info CHECKPOINT.json                     validate and describe a checkpoint', run: infoCommand },
+  export: { summary: 'export CHECKPOINT --format F --out PATH  a model as ONNX or TensorFlow.js (F: onnx|tfjs)', run: exportCommand },
+  import: { summary: 'import MODEL.json --out CHECKPOINT       a TensorFlow.js Layers model as a checkpoint', run: importCommand },
   // Redis adapters: loaded only when asked for, so the Redis client never loads otherwise.
   worker: { summary: 'worker …                                 Redis Streams data-parallel worker', run: async (argv) => (await import('./redisCommands.js')).runWorker([...argv]) },
   updater: { summary: 'updater …                                Redis Streams parameter updater', run: async (argv) => (await import('./redisCommands.js')).runUpdater([...argv]) },

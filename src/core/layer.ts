@@ -60,6 +60,19 @@ export interface Layer {
   readonly kind: string;
   readonly inputs: number;
   readonly outputs: number;
+  /**
+   * The shape of one input sample when it is more than a row of `inputs` numbers (`[height,
+   * width, channels]` for `conv2d`, row major, channels last); the product is `inputs`.
+   */
+  readonly inputShape?: readonly number[];
+  /** The shape of one output sample (`[8, 8, 1]` after `reshape([8, 8, 1])`); the product is `outputs`. */
+  readonly outputShape?: readonly number[];
+  /**
+   * The same layer for inputs of `shape`, for a layer made without an input shape (`conv2d({
+   * filters: 8, kernelSize: 3 })`, `flatten()`): `sequential` calls it with the output shape of
+   * the layer before. Such a layer has `inputs` 0 until then.
+   */
+  withInputShape?(shape: readonly number[]): Layer;
   readonly params: readonly LayerParamSpec[];
   /** Fills the layer's parameter views with initial values drawn from `rng`. */
   init(rng: Rng, params: readonly Float64Array[]): void;
@@ -95,8 +108,9 @@ export interface Layer {
   /**
    * The same layer computing in float32, for `sequential(layers, { precision: 'float32' })`: its
    * `params`, `grads`, `x`, `y`, `dY` and `dX` are then `Float32Array`s at run time (still typed
-   * `Float64Array`). Dense layers and the activations have it; a layer without it (batchNorm,
-   * dropout, a custom layer) computes in float64 only, and a float32 model refuses it.
+   * `Float64Array`). Dense layers, the activations, convolution, pooling, flatten and reshape
+   * have it; a layer without it (batchNorm, dropout, a custom layer) computes in float64 only, and
+   * a float32 model refuses it.
    */
   float32?(): Layer;
 }

@@ -30,49 +30,7 @@ export interface GradientTransformation<S extends OptState = OptState> {
   update(updates: Float64Array, state: S, params: Params): void;
   /** The learning rate the next `update` will use, for transformations that have one. */
   learningRate?(state: S): number | undefined;
-  /**
-   * Optional fast path: computes the update and adds it to `params` in one pass (what `update`
-   * then `applyUpdates` would do, bit for bit), advancing `state`. Returns false, having changed
-   * nothing, when it cannot (then the caller runs `update` and `applyUpdates`).
-   */
-  fusedApply?(grads: Float64Array, state: S, params: Params): boolean;
-  /**
-   * Optional: the same one-pass update as an elementwise kernel that worker threads can run on
-   * slices of the weights (data-parallel training, `gradient(…, { workers })`).
-   */
-  readonly sliceKernel?: SliceKernel<S>;
 }
-
-/**
- * An optimizer's update as a named elementwise kernel over `params`, `grads` and `buffers`
- * params-length state buffers, with a few scalars per step: run on any split of the elements it
- * gives the whole-array result bit for bit.
- */
-export interface SliceKernel<S extends OptState = OptState> {
-  /** `'sgd'`: `p += k·g`, scalars `[k]`. `'adam'`: Adam, its rate and `p += u·k` (as `adamApplyWasm64`), scalars `[b1, b2, c1, c2, eps, k]`, buffers `[mu, nu]`. */
-  readonly kernel: 'sgd' | 'adam';
-  /** Number of state buffers the kernel updates. */
-  readonly buffers: number;
-  /** State buffer `i`. */
-  buffer(state: S, i: number): Float64Array;
-  /** Replaces state buffer `i` by `shared` (holding the same values), so that threads update it in place. */
-  setBuffer(state: S, i: number, shared: Float64Array): void;
-  /**
-   * Writes this step's scalars into `out` and advances the state's counters as the kernel's run
-   * will; returns false, having changed nothing, when the kernel cannot run on these params.
-   */
-  begin(state: S, params: Params, out: Float64Array): boolean;
-}
-
-/**
- * Runs an update's {@link SliceKernel} on threads; returns false (nothing changed) when it cannot
- * (the grads or params are not the threads' shared ones). Set on a record by
- * `gradient(…, { workers })` under the {@link PARALLEL_APPLY} key; `update` uses it.
- */
-export type ParallelApply = (kernel: SliceKernel, grads: Float64Array, state: OptState, params: Params) => boolean;
-
-/** The record key of a {@link ParallelApply} (internal to the `gradient` and `update` operators). */
-export const PARALLEL_APPLY: unique symbol = Symbol('gradstream.parallelApply');
 
 /**
  * `params += updates`, in place, for the trainable tensors only: non-trainable ones (model state

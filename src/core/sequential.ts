@@ -2,6 +2,7 @@ import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
 import { GradstreamError, describeTyped } from './errors.js';
 import { INFERENCE, type ForwardMode, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
+import { outputShapeOf } from './layerShape.js';
 import type { ForwardCache, Model } from './model.js';
 import type { Precision } from './kernelsF32.js';
 import { createParamsIn, paramLayout, precisionOf, zerosIn, type Params } from './params.js';
@@ -10,7 +11,9 @@ import { rngKey, type Rng } from './rng.js';
 /**
  * Composes layers into a {@link Model}. Parameters are named `"<layer index>.<name>"`
  * (`"0.W"`, `"0.b"`, `"2.W"`, …), in layer order. Activations made without a size (`relu()`)
- * take the size of the layer before them. Each batch is one `[batch, inputs]` matrix; the
+ * take the size of the layer before them; layers made without an input shape (`conv2d({ filters,
+ * kernelSize })`, `maxPool2d()`, `flatten()`) take the sample shape the layer before them gives
+ * (its `outputShape`, kept through activations and dropout). Each batch is one `[batch, inputs]` matrix; the
  * forward pass runs every layer over the whole batch, the backward pass runs them in reverse
  * (skipping `∂L/∂input` of the first layer), all in buffers made once per batch size by
  * `createCache`.
@@ -20,9 +23,10 @@ import { rngKey, type Rng } from './rng.js';
  *
  * `options.precision` (`'float64'`, the default, or `'float32'`): with `'float32'` the
  * parameters, activations, gradients (and the optimizers' state, which follows the parameters)
- * are `Float32Array`s and dense layers run on the `f32x4` kernels (`matmulF32`, …); each batch's
- * float64 inputs are rounded into a float32 buffer of the cache. Every layer must have a float32
- * form (dense and the activations do): batchNorm, dropout or a custom layer without `float32()`
+ * are `Float32Array`s and dense and convolution layers run on the `f32x4` kernels (`matmulF32`,
+ * …); each batch's float64 inputs are rounded into a float32 buffer of the cache. Every layer must
+ * have a float32 form (dense, the activations, conv2d, the pooling layers, flatten and reshape
+ * do): batchNorm, dropout or a custom layer without `float32()`
  * is refused with a `GradstreamError` naming it. The static types do not change (buffers are
  * typed `Float64Array`); `model.precision` and `params.data instanceof Float32Array` tell.
  *
@@ -41,10 +45,13 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
   }
   const layers: Layer[] = [];
+  let shape: readonly number[] | undefined; // the shape of a sample after the layers so far
   for (let i = 0; i < layersIn.length; i++) {
     let cur = checkLayer(layersIn[i], i);
     const prev = layers[i - 1];
-    if (cur.inputs === 0 && isActivationLayer(cur)) {
+    if (cur.inputs === 0 && typeof cur.withInputShape === 'function') {
+      cur = resolveShape(cur, shape, i);
+    } else if (cur.inputs === 0 && isActivationLayer(cur)) {
       if (prev === undefined) {
         throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `a layer with a size first (e.g. dense), or ${cur.kind}(n)`, received: `${cur.kind} without a size` });
       }
@@ -58,7 +65,11 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
         received: describeLayer(cur),
       });
     }
+    if (cur.inputShape !== undefined && shape !== undefined && shape.length > 1 && shape.join() !== cur.inputShape.join()) {
+      throw new GradstreamError({ code: 'invalid_shape', path: `layers[${i}]`, expected: `input shape [${shape.join(', ')}] (the output of ${describeLayer(prev!)} at layer ${i - 1})`, received: describeLayer(cur) });
+    }
     layers.push(cur);
+    shape = outputShapeOf(cur, shape);
   }
   if (precision === 'float32') {
     for (let i = 0; i < layers.length; i++) {
@@ -115,11 +126,14 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     }
     return acts[layers.length]!;
   };
+  // Layers before the first one with parameters (a `reshape` in front) need no input gradient.
+  let firstWithParams = layers.findIndex((l) => l.params.length > 0);
+  if (firstWithParams < 0) firstWithParams = 0;
   const backwardLayers = (c: BoundCache, v: Float64Array[][], g: Float64Array[][], dY: Readonly<Float64Array>): void => {
     const acts = c.activations;
     let delta: Readonly<Float64Array> = dY;
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const dX = i > 0 ? c.deltas[i]! : null;
+    for (let i = layers.length - 1; i >= firstWithParams; i--) {
+      const dX = i > firstWithParams ? c.deltas[i]! : null;
       layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, c.batchSize, c.contexts[i]);
       if (dX !== null) delta = dX;
     }
@@ -296,9 +310,21 @@ function checkLayer(value: unknown, i: number): Layer {
   return l as Layer;
 }
 
-/** `dense(4→8)`, `relu(8)`: a layer's kind and sizes, for messages and summaries. */
+/** `dense(4→8)`, `relu(8)`, `conv2d(8×8×1→8×8×16)`: a layer's kind and sizes, for messages and summaries. */
 export function describeLayer(layer: Layer): string {
+  if (layer.inputShape !== undefined || layer.outputShape !== undefined) {
+    return `${layer.kind}(${(layer.inputShape ?? [layer.inputs]).join('×')}→${(layer.outputShape ?? [layer.outputs]).join('×')})`;
+  }
   return layer.inputs === layer.outputs && (layer.params.length === 0 || isActivationLayer(layer)) ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
+}
+
+/** A layer made without an input shape, for the shape after the layers before it (layer `i`). */
+function resolveShape(layer: Layer, shape: readonly number[] | undefined, i: number): Layer {
+  if (shape === undefined) {
+    throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `an input shape first: ${layer.kind}({ inputShape: [height, width, channels], … }), or a layer before it (e.g. reshape([8, 8, 1]))`, received: `${layer.kind} without an input shape` });
+  }
+  const resolved = layer.withInputShape!(shape);
+  return checkLayer(resolved, i);
 }
 
 /** Sets a layer's context for a forward pass in `mode` (step −1 when the mode has none). */

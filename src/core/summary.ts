@@ -2,6 +2,7 @@ import { checkModel } from './checkModel.js';
 import { GradstreamError, describeTyped } from './errors.js';
 import type { Layer } from './layer.js';
 import type { Model } from './model.js';
+import { outputShapeOf } from './layerShape.js';
 import { describeLayer } from './sequential.js';
 
 /**
@@ -28,7 +29,9 @@ export function summary(model: Model & { readonly layers?: readonly Layer[] }): 
   const lines: string[][] = [header];
   const { names, shapes, sizes } = model.layout;
   if (model.layers !== undefined) {
+    let shape: readonly number[] | undefined;
     model.layers.forEach((layer, i) => {
+      shape = outputShapeOf(layer, shape);
       const prefix = `${i}.`;
       let count = 0;
       const own: string[] = [];
@@ -38,7 +41,7 @@ export function summary(model: Model & { readonly layers?: readonly Layer[] }): 
           own.push(`${names[k]!} [${shapes[k]!.join(', ')}]`);
         }
       }
-      lines.push([String(i), describeLayer(layer), `[batch, ${layer.outputs}]`, String(count), own.join(', ')]);
+      lines.push([String(i), describeLayer(layer), `[batch, ${shape.join(', ')}]`, String(count), own.join(', ')]);
     });
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));

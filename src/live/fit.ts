@@ -5,7 +5,7 @@ import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import type { GradientTransformation, OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
-import { gradient, type GradientOptions } from '../ops/gradient.js';
+import { dataParallel, type DataParallelOptions } from '../workers/dataParallel.js';
 import type { Rng } from '../core/rng.js';
 import type { BatchSource, DataCursor } from '../streams/batchSource.js';
 import type { StepRecord } from '../streams/stepRecord.js';
@@ -34,11 +34,11 @@ export interface FitOptions {
    */
   readonly sinks?: readonly FitSink[];
   /**
-   * Data-parallel gradient on worker threads: `gradient(model, loss, { workers })` replaces
-   * forward → loss → gradient (a number of threads, or `gradient`'s whole options). Checked here:
-   * errors name `gradient.workers`.
+   * Data-parallel training on worker threads: `dataParallel(model, loss, optimizer, { workers })`
+   * replaces forward → loss → gradient → update (a number of replicas, or `dataParallel`'s whole
+   * options). Checked here: errors name `dataParallel.workers`.
    */
-  readonly workers?: number | GradientOptions;
+  readonly workers?: number | DataParallelOptions;
   /** Live hyperparameter cells (the ones given to the optimizer), set by name with `training.set`. */
   readonly hyperParams?: Readonly<Record<string, HyperParam>>;
   /** `'sliced'` (default), `'sync'` or an RxJS scheduler; see `train`. */
@@ -97,7 +97,7 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
   const params = options.params ?? model.init(rng!);
   const hyperParams = options.hyperParams ?? {};
   const w = options.workers;
-  const parallel = w === undefined ? undefined : gradient<StepRecord>(model, options.loss, typeof w === 'object' && w !== null ? w : ({ workers: w } as GradientOptions));
+  const parallel = w === undefined ? undefined : dataParallel<StepRecord, OptState>(model, options.loss, options.optimizer as GradientTransformation, typeof w === 'object' && w !== null ? w : ({ workers: w } as DataParallelOptions));
   const engine = localEngine({
     model,
     loss: options.loss,
@@ -117,7 +117,7 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
     ...(options.step === undefined ? {} : { step: options.step }),
     ...(options.optState === undefined ? {} : { optState: options.optState }),
     ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-    ...(parallel === undefined ? {} : { gradientStep: parallel }),
+    ...(parallel === undefined ? {} : { parallelStep: parallel }),
   });
   return createTraining(engine, { step: options.step ?? 0, hyperParams, ...(options.clock === undefined ? {} : { clock: options.clock }) });
 }

@@ -39,8 +39,8 @@ export interface LocalEngineOptions {
   readonly step?: number;
   readonly optState?: OptState;
   readonly cursor?: DataCursor;
-  /** Replaces forward → loss → gradient (the data-parallel `gradient(model, loss, { workers })`). */
-  readonly gradientStep?: OperatorFunction<StepRecord, StepRecord & WithGrads>;
+  /** Replaces forward → loss → gradient → update (the data-parallel `dataParallel(model, loss, optimizer, { workers })`). */
+  readonly parallelStep?: OperatorFunction<StepRecord, StepRecord & WithGrads>;
 }
 
 /**
@@ -109,8 +109,7 @@ export function localEngine(o: LocalEngineOptions): TrainingEngine {
       const pipeline = pipe(
         head,
         (src: Obs<StepRecord>) => o.before.reduce((acc, op) => op(acc), src),
-        o.gradientStep ?? pipe(forward(o.model), loss(o.loss), gradient(o.model, o.loss)),
-        update(o.optimizer as GradientTransformation),
+        o.parallelStep ?? pipe(forward(o.model), loss(o.loss), gradient(o.model, o.loss), update(o.optimizer as GradientTransformation)),
         (src: Obs<StepRecord>) => o.sinks.reduce((acc, op) => op(acc), src),
         tail(callbacks),
       );

@@ -1,10 +1,12 @@
 import type { OperatorFunction } from 'rxjs';
 import { GradstreamError, describeTyped } from '../core/errors.js';
-import { applyUpdates, type GradientTransformation, type OptState, PARALLEL_APPLY, type ParallelApply, type SliceKernel } from '../core/optimizer.js';
+import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
+import type { Params } from '../core/params.js';
+import { fusedApply } from '../core/optimizers/fused/fusedApply.js';
+import { fusedFormOf, type FusedForm } from '../core/optimizers/fused/fusedForm.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import { stepStage, type StepStage } from './stepStage.js';
 import { checkOptState } from './checkOptState.js';
-import { constantRateOf } from '../core/optimizers/constantRate.js';
 
 /**
  * The optimizer step. For each record it sets `lr` (the learning rate of this update) and
@@ -44,44 +46,40 @@ export function update<R extends StepRecord & WithGrads, S extends OptState>(opt
  * which V8 inlines into the fused step).
  *
  * The optimizer's methods are read once and called with the optimizer as `this`: optimizers
- * built by spreading another object (`{ ...chain(…), fusedApply }`) get a fresh hidden class once
- * an old one is collected, so reading them every step would end up as megamorphic property loads.
+ * built by spreading another object get a fresh hidden class once an old one is collected, so
+ * reading them every step would end up as megamorphic property loads.
  */
-class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implements StepStage<R, R> {
+export class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implements StepStage<R, R> {
   private checked = false;
   private readonly init: GradientTransformation<S>['init'];
   private readonly rate: GradientTransformation<S>['learningRate'];
-  /** Whether the optimizer's rate never changes ({@link constantRateOf}): read once, not asked every step. */
-  private readonly fixed: boolean;
-  private readonly fixedRate: number;
   private readonly transform: GradientTransformation<S>['update'];
-  private readonly fused: GradientTransformation<S>['fusedApply'];
-  private readonly sliceKernel: SliceKernel | undefined;
+  /** The optimizer's one-pass form (src/core/optimizers/fused), when it has one. */
+  private readonly fused: FusedForm | undefined;
+  /** The one-pass kernel's scalars. */
+  private readonly scratch = new Float64Array(8);
 
+  /**
+   * @param applyElsewhere - tried first for each update (data-parallel training: the worker
+   *   threads each update their slice); returns false, having changed nothing, when it cannot.
+   */
   constructor(
     private readonly optimizer: GradientTransformation<S>,
     private readonly stopOnDivergence: boolean,
+    private readonly applyElsewhere: ApplyElsewhere | null = null,
   ) {
     this.init = optimizer.init;
     this.rate = optimizer.learningRate;
-    const fixedRate = constantRateOf(optimizer.learningRate);
-    this.fixed = fixedRate !== undefined;
-    this.fixedRate = fixedRate ?? Number.NaN;
     this.transform = optimizer.update;
-    this.fused = optimizer.fusedApply;
-    this.sliceKernel = optimizer.sliceKernel as SliceKernel | undefined;
+    this.fused = fusedFormOf(optimizer as GradientTransformation<never>);
   }
 
   next(r: R): R {
     if (!this.checked || r.optState === undefined) this.first(r);
     // A loss that is not finite ends the run here: sinks see the final record, no update is made.
     if (this.stopOnDivergence && !Number.isFinite(r.loss)) diverged(r);
-    if (this.fixed) {
-      r.lr = this.fixedRate;
-    } else {
-      const rate = this.rate;
-      r.lr = rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
-    }
+    const rate = this.rate;
+    r.lr = rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
     return r;
   }
 
@@ -93,11 +91,10 @@ class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implemen
     const updates = r.grads.data;
     if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
     const state = r.optState as S;
-    // on the worker threads of `gradient(…, { workers })`, each on its slice, when it can
-    const parallel = (r as { [PARALLEL_APPLY]?: ParallelApply })[PARALLEL_APPLY];
-    if (parallel !== undefined && this.sliceKernel !== undefined && parallel(this.sliceKernel, updates, state, r.params)) {
+    const fused = this.fused;
+    if (this.applyElsewhere !== null && this.applyElsewhere(updates, state, r.params)) {
       // applied by the threads
-    } else if (this.fused === undefined || this.fused.call(this.optimizer, updates, state, r.params) !== true) {
+    } else if (fused === undefined || !fusedApply(fused, updates, state as OptState[], r.params, this.scratch)) {
       this.applyTransformed(updates, state, r);
     }
     r.step += 1;
@@ -110,12 +107,15 @@ class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> implemen
     this.checked = true;
   }
 
-  /** The optimizer's own transform, then `params += updates` (no fused pass): out of `after`. */
+  /** The optimizer's own transform, then `params += updates` (no one-pass kernel): out of `after`. */
   private applyTransformed(updates: Float64Array, state: S, r: R): void {
     this.transform.call(this.optimizer, updates, state, r.params);
     applyUpdates(r.params, updates);
   }
 }
+
+/** An update made outside the optimizer's own pass (see {@link UpdateStage}); false when it cannot. */
+export type ApplyElsewhere = (updates: Float64Array, state: OptState, params: Params) => boolean;
 
 /** Options of {@link update}. */
 export interface UpdateOptions {

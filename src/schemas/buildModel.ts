@@ -17,9 +17,12 @@ import { l1 } from '../core/regularizers/l1.js';
 import { l1l2 } from '../core/regularizers/l1l2.js';
 import { l2 } from '../core/regularizers/l2.js';
 import type { Regularizer } from '../core/regularizers/regularizer.js';
+import { outputShapeOf } from '../core/layerShape.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
-import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig } from './modelConfig.js';
+import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig, SequenceLayerConfig, ShapeLayerConfig } from './modelConfig.js';
+import { isSequenceLayerConfig, sequenceLayerFrom } from './sequenceLayerFrom.js';
+import { isShapeLayerConfig, shapeLayerFrom } from './shapeLayerFrom.js';
 
 /** What `modelFromConfig` (and `buildModel`) builds. */
 export interface ModelFromConfig {
@@ -42,14 +45,21 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
   const specs = config.layers;
   const layers: Layer[] = [];
   let width = 0; // the outputs of the layer before (0 before the first)
+  let shape: readonly number[] | undefined; // the shape of a sample after the layer before
   let fixed = true; // every parameter comes from the config
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const path = `${root}.layers[${i}]`;
     let layer: Layer;
-    if (spec.type === 'dense') {
+    if (isShapeLayerConfig(spec)) {
+      layer = shapeLayerFrom(spec, shape, path);
+      if (layer.params.length > 0) fixed = false;
+    } else if (spec.type === 'dense') {
       layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
       if (!isFixed(spec)) fixed = false;
+    } else if (isSequenceLayerConfig(spec)) {
+      layer = sequenceLayerFrom(specs, layers, i, path);
+      fixed = false;
     } else {
       if (i === 0) {
         throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
@@ -58,6 +68,7 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
     }
     layers.push(layer);
     width = layer.outputs;
+    shape = outputShapeOf(layer, shape);
   }
   const precision = config.precision;
   const model = sequential(layers, precision === undefined ? {} : { precision });
@@ -108,7 +119,7 @@ function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units
   }
 }
 
-function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig>, width: number): Layer {
+function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig>, width: number): Layer {
   switch (spec.type) {
     case 'relu':
       return relu(width);

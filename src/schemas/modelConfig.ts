@@ -59,8 +59,91 @@ export type DropoutLayerConfig = z.infer<typeof DropoutLayerConfig>;
 export const BatchNormLayerConfig = z.strictObject({ type: z.literal('batchNorm'), momentum: z.number().min(0).max(1).optional(), epsilon: z.number().positive().optional() });
 export type BatchNormLayerConfig = z.infer<typeof BatchNormLayerConfig>;
 
+// Sequence layers: embedding, lstm, gru
+
+/**
+ * An embedding table (see `embedding`): each input is an integer id in `[0, inputDim)`, each row
+ * `inputLength` ids (default 1), each id becomes `outputDim` numbers.
+ */
+export const EmbeddingLayerConfig = z.strictObject({ type: z.literal('embedding'), inputDim: size, outputDim: size, inputLength: size.optional() });
+export type EmbeddingLayerConfig = z.infer<typeof EmbeddingLayerConfig>;
+
+/**
+ * The shape of a recurrent layer's input rows, `timesteps × features` numbers step after step.
+ * Given both, they must multiply to the width of the layer before; given one, the other is that
+ * width divided by it; given neither, they are the sequence shape of the layer before when it has
+ * one (`embedding`: `inputLength × outputDim`; `lstm`/`gru` with `returnSequences`: `timesteps ×
+ * units`; a `reshape` to `[timesteps, features]`), through activations, dropout or batchNorm in
+ * between, else `features` is 1 (one number per step: a window of a scalar series). The first
+ * layer needs `timesteps` (`features` defaults to 1).
+ */
+const sequenceFields = {
+  units: size,
+  timesteps: size.optional(),
+  features: size.optional(),
+  returnSequences: z.boolean().optional(),
+};
+
+/** A long short-term memory layer (see `lstm`); `unitForgetBias` defaults to true. */
+export const LstmLayerConfig = z.strictObject({ type: z.literal('lstm'), ...sequenceFields, unitForgetBias: z.boolean().optional() });
+export type LstmLayerConfig = z.infer<typeof LstmLayerConfig>;
+
+/** A gated recurrent unit layer (see `gru`); `resetAfter` defaults to true (Keras 2+). */
+export const GruLayerConfig = z.strictObject({ type: z.literal('gru'), ...sequenceFields, resetAfter: z.boolean().optional() });
+export type GruLayerConfig = z.infer<typeof GruLayerConfig>;
+
+/** The sequence layers' configs. */
+export type SequenceLayerConfig = EmbeddingLayerConfig | LstmLayerConfig | GruLayerConfig;
+
+// --- convolution and shapes (Keras' names)
+const sizePair = z.union([size, z.tuple([size, size])]);
+const imageShape = z.tuple([size, size, size]).describe('[height, width, channels] of one sample');
+const padding = z.enum(['valid', 'same']);
+
+/**
+ * A 2-D convolution over NHWC samples (see `conv2d`): `{"type":"conv2d","filters":16,
+ * "kernelSize":3,"padding":"same"}`. `inputShape` ([height, width, channels]) may be left out
+ * after the first layer (it is the output shape of the layer before); when given it must match.
+ */
+export const Conv2dLayerConfig = z.strictObject({
+  type: z.literal('conv2d'),
+  inputShape: imageShape.optional(),
+  filters: size,
+  kernelSize: sizePair,
+  strides: sizePair.optional(),
+  padding: padding.optional(),
+  bias: z.boolean().optional(),
+  init: InitializerName.optional(),
+  biasInit: InitializerName.optional(),
+});
+export type Conv2dLayerConfig = z.infer<typeof Conv2dLayerConfig>;
+
+const pool2dFields = { inputShape: imageShape.optional(), poolSize: sizePair.optional(), strides: sizePair.optional(), padding: padding.optional() };
+/** Max or average pooling (see `maxPool2d`, `avgPool2d`): `{"type":"maxPool2d","poolSize":2}`; strides default to the pool size. */
+export const Pool2dLayerConfig = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('maxPool2d'), ...pool2dFields }),
+  z.strictObject({ type: z.literal('avgPool2d'), ...pool2dFields }),
+]);
+export type Pool2dLayerConfig = z.infer<typeof Pool2dLayerConfig>;
+
+/** The mean of each channel (see `globalAvgPool2d`): `[height, width, channels]` → `[channels]`. */
+export const GlobalAvgPool2dLayerConfig = z.strictObject({ type: z.literal('globalAvgPool2d'), inputShape: imageShape.optional() });
+export type GlobalAvgPool2dLayerConfig = z.infer<typeof GlobalAvgPool2dLayerConfig>;
+
+/** Each sample as one row (see `flatten`). */
+export const FlattenLayerConfig = z.strictObject({ type: z.literal('flatten'), inputShape: z.array(size).min(1).optional() });
+export type FlattenLayerConfig = z.infer<typeof FlattenLayerConfig>;
+
+/** Each sample in the shape `shape` (see `reshape`): `{"type":"reshape","shape":[8,8,1]}` reads rows of 64 numbers as 8×8 images. */
+export const ReshapeLayerConfig = z.strictObject({ type: z.literal('reshape'), shape: z.array(size).min(1) });
+export type ReshapeLayerConfig = z.infer<typeof ReshapeLayerConfig>;
+
+/** The layers that know the shape of a sample (convolution, pooling, flatten, reshape). */
+export type ShapeLayerConfig = Conv2dLayerConfig | Pool2dLayerConfig | GlobalAvgPool2dLayerConfig | FlattenLayerConfig | ReshapeLayerConfig;
+const shapeLayerConfigs = [Conv2dLayerConfig, ...Pool2dLayerConfig.options, GlobalAvgPool2dLayerConfig, FlattenLayerConfig, ReshapeLayerConfig] as const;
+
 /** One layer of a {@link ModelConfig}, by `type`. */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig]);
+export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig, ...shapeLayerConfigs]);
 export type LayerConfig = z.infer<typeof LayerConfig>;
 
 /**
@@ -71,6 +154,6 @@ export type LayerConfig = z.infer<typeof LayerConfig>;
 export const ModelConfig = z.strictObject({
   layers: z.array(LayerConfig).min(1),
   /** The number type of parameters and passes (see `sequential`): `"float64"` (default) or `"float32"`. */
-  precision: z.enum(['float64', 'float32']).optional().describe('The number type of parameters, activations, gradients and optimizer state: "float64" (default) or "float32" (faster, to float32 round-off; dense layers and activations only).'),
+  precision: z.enum(['float64', 'float32']).optional().describe('The number type of parameters, activations, gradients and optimizer state: "float64" (default) or "float32" (faster, to float32 round-off; every layer but dropout and batchNorm).'),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;

@@ -21,7 +21,7 @@ import { fsStorage } from './fsStorage.js';
  * const save = checkpoint({ dir: 'checkpoints/run1', every: 100, keepLast: 3, monitor: 'loss', model });
  * save.written$.subscribe((w) => console.log('saved step', w.step));
  */
-export function checkpoint<R extends StepRecord>(options: CheckpointOptions): CheckpointOperator<R> {
+export function checkpoint<R extends StepRecord = StepRecord>(options: CheckpointOptions): CheckpointOperator<R> {
   const o = parseOptions(CheckpointOptions, options, 'checkpoint');
   const { dir, path, timeoutMs, ...rest } = o;
   if ((dir === undefined) === (path === undefined)) {

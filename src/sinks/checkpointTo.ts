@@ -1,4 +1,4 @@
-import { Observable, Subject, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { isHyperParam } from '../core/hyperParam.js';
 import type { OptState } from '../core/optimizer.js';
@@ -11,6 +11,7 @@ import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 import { encodeCheckpoint, encodeFloat, firstNonFinite, type CheckpointBest } from './checkpointCodec.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 import { monitorReader } from './monitorReader.js';
+import type { RecordOperator } from './recordOperator.js';
 
 /** What the checkpoint sink reports for each checkpoint it wrote. */
 export interface CheckpointWritten {
@@ -22,11 +23,14 @@ export interface CheckpointWritten {
   readonly loss: number | undefined;
 }
 
-/** The checkpoint operator, with the stream of checkpoints it writes. */
-export type CheckpointOperator<R> = MonoTypeOperatorFunction<R> & {
+/**
+ * The checkpoint operator (records pass through, their type kept), with the stream of
+ * checkpoints it writes.
+ */
+export interface CheckpointOperator<R extends StepRecord = StepRecord> extends RecordOperator<R> {
   /** Emits after each completed checkpoint (every subscription of the operator). */
   readonly written$: Observable<CheckpointWritten>;
-};
+}
 
 const STEP_FILE = /^step-(\d+)\.json$/;
 
@@ -95,7 +99,7 @@ const noop = (): void => {};
  * const save = checkpointTo(store, { every: 100, keepLast: 3, monitor: 'loss' });
  * save.written$.subscribe((w) => console.log('saved step', w.step));
  */
-export function checkpointTo<R extends StepRecord>(storage: CheckpointStorage, options: CheckpointToOptions = {}): CheckpointOperator<R> {
+export function checkpointTo<R extends StepRecord = StepRecord>(storage: CheckpointStorage, options: CheckpointToOptions = {}): CheckpointOperator<R> {
   const o = parseOptions(CheckpointToOptions, options, 'checkpoint');
   if (typeof storage !== 'object' || storage === null || typeof storage.write !== 'function') {
     throw new GradstreamError({ code: 'invalid_config', path: 'checkpoint.storage', expected: 'a CheckpointStorage (fsStorage, memoryStorage, webStorage, …)', received: describeValue(storage) });
@@ -272,5 +276,5 @@ export function checkpointTo<R extends StepRecord>(storage: CheckpointStorage, o
         }
       };
     });
-  return Object.assign(operator, { written$: written.asObservable() });
+  return Object.assign(operator as RecordOperator<R>, { written$: written.asObservable() });
 }

@@ -3,6 +3,7 @@ import { EarlyStoppingOptions, badOption, parseOptions } from '../schemas/sinkOp
 import type { StepRecord, StopReason } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 import { monitorReader } from './monitorReader.js';
+import type { RecordOperator } from './recordOperator.js';
 
 /** What {@link earlyStopping} with `restoreBest` adds to the final record. */
 export type WithBest = {
@@ -45,7 +46,7 @@ const CRITERIA = ['lossBelow', 'threshold', 'patience', 'lossAbove', 'maxEpochs'
  * import { earlyStopping } from 'gradstream';
  * const stop = earlyStopping({ monitor: 'valLoss', patience: 5, minDelta: 1e-4, restoreBest: true, timeout: 60_000 });
  */
-export function earlyStopping<R extends StepRecord = StepRecord>(options: EarlyStoppingOptions): MonoTypeOperatorFunction<R> {
+export function earlyStopping<R extends StepRecord = StepRecord>(options: EarlyStoppingOptions): RecordOperator<R> {
   const o = parseOptions(EarlyStoppingOptions, options, 'earlyStopping');
   if (!CRITERIA.some((k) => o[k] !== undefined)) {
     badOption('earlyStopping', `at least one criterion (${CRITERIA.join(', ')})`, 'none');
@@ -58,7 +59,7 @@ export function earlyStopping<R extends StepRecord = StepRecord>(options: EarlyS
   const monitor = monitorReader(o.monitor ?? 'loss', 'earlyStopping.monitor');
   const clock = o.clock ?? (() => performance.now());
   const tracks = patience !== undefined || restoreBest;
-  return (source) =>
+  const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
       const start = timeout === undefined ? 0 : clock();
       let best = Number.NaN;
@@ -114,4 +115,5 @@ export function earlyStopping<R extends StepRecord = StepRecord>(options: EarlyS
         complete: () => subscriber.complete(),
       });
     });
+  return operator as RecordOperator<R>;
 }

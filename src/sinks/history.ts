@@ -1,7 +1,8 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable } from 'rxjs';
 import { HistoryOptions, parseOptions } from '../schemas/sinkOptions.js';
 import type { StepRecord, StopReason } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
+import type { RecordOperator } from './recordOperator.js';
 
 /** The curves {@link history} collects: one entry per recorded step, as plain arrays (for plots). */
 export interface History {
@@ -17,11 +18,14 @@ export interface History {
   stopReason: StopReason | undefined;
 }
 
-/** The operator {@link history} returns, with the curves of its latest subscription. */
-export type HistoryOperator<R> = MonoTypeOperatorFunction<R> & {
+/**
+ * The operator {@link history} returns (records pass through, their type kept), with the curves
+ * of its latest subscription.
+ */
+export interface HistoryOperator<R extends StepRecord = StepRecord> extends RecordOperator<R> {
   /** The curves of the latest run (a fresh `History` per subscription). */
   readonly history: History;
-};
+}
 
 function emptyHistory(): History {
   return { step: [], epoch: [], loss: [], valLoss: [], lr: [], metrics: {}, stopReason: undefined };
@@ -40,7 +44,7 @@ function emptyHistory(): History {
  * const h = history();
  * // train({ …, pipeline: pipe(step, h) }) … then plot h.history.step against h.history.loss
  */
-export function history<R extends StepRecord>(options: HistoryOptions = {}): HistoryOperator<R> {
+export function history<R extends StepRecord = StepRecord>(options: HistoryOptions = {}): HistoryOperator<R> {
   const every = parseOptions(HistoryOptions, options, 'history').every ?? 1;
   let current = emptyHistory();
   const operator = (source: Observable<R>): Observable<R> =>
@@ -86,5 +90,5 @@ export function history<R extends StepRecord>(options: HistoryOptions = {}): His
         if (last !== undefined && last.stopReason !== undefined && h.stopReason === undefined) add(last);
       };
     });
-  return Object.defineProperty(operator, 'history', { get: () => current, enumerable: true }) as HistoryOperator<R>;
+  return Object.defineProperty(operator as RecordOperator<R>, 'history', { get: () => current, enumerable: true }) as HistoryOperator<R>;
 }

@@ -3,6 +3,7 @@ import { LogOptions, badOption, parseOptions } from '../schemas/sinkOptions.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 import { monitorReader } from './monitorReader.js';
+import type { RecordOperator } from './recordOperator.js';
 
 /**
  * A number as log text that parses back to the very same float64: the shortest round-trip
@@ -72,7 +73,7 @@ function defaultColumns(r: StepRecord): string[] {
  * const lines: string[] = [];
  * const csv = log({ format: 'csv', every: 10, write: (line) => lines.push(line) });
  */
-export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOperatorFunction<R> {
+export function log<R extends StepRecord = StepRecord>(options: LogOptions = {}): RecordOperator<R> {
   const o = parseOptions(LogOptions, options, 'log');
   if (o.write !== undefined && o.to !== undefined) badOption('log', 'either write or to', 'both');
   const format = o.format ?? 'text';
@@ -82,7 +83,7 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
   const to = o.to;
   const write = o.write ?? ((line: string) => console.log(line));
   for (const c of o.columns ?? []) if (!STRING_COLUMNS.has(c)) monitorReader(c, 'log.columns');
-  return (source) =>
+  const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
       let lastStep = Number.NaN;
       let lastTime = Number.NaN;
@@ -187,4 +188,5 @@ export function log<R extends StepRecord>(options: LogOptions = {}): MonoTypeOpe
         }
       };
     });
+  return operator as RecordOperator<R>;
 }

@@ -6,6 +6,7 @@ import type { LogOptions } from '../schemas/sinkOptions.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { ensureDirSync, notWritable } from './ensureDir.js';
 import { log } from './log.js';
+import type { RecordOperator } from './recordOperator.js';
 
 /**
  * Logs training to a file (Node): {@link log} with a write stream on `path`, which is created (or
@@ -18,7 +19,7 @@ import { log } from './log.js';
  * import { logFile } from 'gradstream/node';
  * const sink = logFile('runs/run1.csv', { format: 'csv', every: 10 });
  */
-export function logFile<R extends StepRecord>(path: string, options: Omit<LogOptions, 'to' | 'write'> = {}): MonoTypeOperatorFunction<R> {
+export function logFile<R extends StepRecord = StepRecord>(path: string, options: Omit<LogOptions, 'to' | 'write'> = {}): RecordOperator<R> {
   if (typeof path !== 'string' || path === '') {
     throw new GradstreamError({ code: 'invalid_config', path: 'logFile(path)', expected: 'a file path', received: describeValue(path) });
   }
@@ -26,7 +27,7 @@ export function logFile<R extends StepRecord>(path: string, options: Omit<LogOpt
     throw new GradstreamError({ code: 'invalid_config', path: 'logFile(options)', expected: 'an options object', received: describeValue(options) });
   }
   log({ ...options, write: () => undefined }); // validates the options now
-  return (source) =>
+  const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
       let fd: number;
       try {
@@ -51,4 +52,5 @@ export function logFile<R extends StepRecord>(path: string, options: Omit<LogOpt
         if (!stream.writableEnded && !stream.destroyed) stream.end();
       };
     });
+  return operator as RecordOperator<R>;
 }

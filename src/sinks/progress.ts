@@ -2,6 +2,7 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { ProgressOptions, parseOptions, type WritableLike } from '../schemas/sinkOptions.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
+import type { RecordOperator } from './recordOperator.js';
 
 /** `1:05`, `2:03:07`: a duration in seconds as clock text. */
 export function formatDuration(seconds: number): string {
@@ -45,13 +46,13 @@ function defaultStream(): WritableLike {
  * import { progress } from 'gradstream';
  * const bar = progress({ total: 10_000 }); // with train({ …, maxSteps: 10_000 })
  */
-export function progress<R extends StepRecord>(options: ProgressOptions = {}): MonoTypeOperatorFunction<R> {
+export function progress<R extends StepRecord = StepRecord>(options: ProgressOptions = {}): RecordOperator<R> {
   const o = parseOptions(ProgressOptions, options, 'progress');
   const total = o.total;
   const epochs = o.unit === 'epochs';
   const width = o.width ?? 30;
   const clock = o.clock ?? (() => performance.now());
-  return (source) =>
+  const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
       const stream = o.stream ?? defaultStream();
       const tty = stream.isTTY === true;
@@ -126,4 +127,5 @@ export function progress<R extends StepRecord>(options: ProgressOptions = {}): M
         }
       };
     });
+  return operator as RecordOperator<R>;
 }

@@ -16,7 +16,7 @@ export function tempName(path: string): string {
 }
 
 /**
- * Writes `text` to `path` atomically: into a temporary file beside it (named with this process's
+ * Writes `text` (or bytes) to `path` atomically: into a temporary file beside it (named with this process's
  * id, so a later writer can tell a dead writer's leftovers), flushed to disk, then renamed over
  * `path`. A failure leaves the previous file untouched and removes the temporary one. Missing
  * folders are made. Rejects with a `GradstreamError` when the folder cannot be made or the write
@@ -26,11 +26,11 @@ export function tempName(path: string): string {
  * import { writeFileAtomic } from 'gradstream/node';
  * await writeFileAtomic('out/result.json', JSON.stringify({ ok: true }));
  */
-export function writeFileAtomic(path: string, text: string, options: WriteFileAtomicOptions = {}): Promise<void> {
+export function writeFileAtomic(path: string, text: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   return withTimeout(write(path, text), options.timeoutMs ?? 30_000, 'writing', path);
 }
 
-async function write(path: string, text: string): Promise<void> {
+async function write(path: string, text: string | Uint8Array): Promise<void> {
   await ensureDir(dirname(path));
   const tmp = tempName(path);
   try {

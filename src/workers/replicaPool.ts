@@ -1,7 +1,8 @@
 import { GradstreamError } from '../core/errors.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
-import type { OptState, SliceKernel } from '../core/optimizer.js';
+import type { OptState } from '../core/optimizer.js';
+import type { SliceKernel } from '../core/optimizers/fused/sliceKernel.js';
 import { createParams, type Params } from '../core/params.js';
 import type { Batch } from '../streams/stepRecord.js';
 import { errorToData, readFailure, writeFailure } from './failure.js';
@@ -64,7 +65,7 @@ export interface ReplicaPool {
   readonly grads: Params;
   /**
    * The weights in shared memory, which the replicas read. `step` copies other params into them;
-   * a record whose `params` are these (the `gradient` operator puts them on the record) is not copied.
+   * a record whose `params` are these (`dataParallel` puts them on the record) is not copied.
    */
   readonly params: Params;
   /**

@@ -1,7 +1,8 @@
 import type { Loss } from '../core/loss.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import { createParams, type Params } from '../core/params.js';
-import { adamApplyInPlace } from '../core/optimizers/scaleByAdam.js';
+import { adamApply } from '../core/optimizers/fused/adamApply.js';
+import { sgdApply } from '../core/optimizers/fused/sgdApply.js';
 import type { SharedKernels } from '../core/wasm/wasmKernels.js';
 import { APPLY_SCALARS, batchLayout, fixedLayout, Kernel, padded, type ReplicaMessage, shardStart, Stat } from './protocol.js';
 
@@ -279,13 +280,12 @@ function addScaled(g: Float64Array, s: Float64Array, w: number, k0: number, k1: 
   for (let k = k0; k < k1; k++) g[k] = g[k]! + w * s[k]!;
 }
 
-/** One optimizer kernel ({@link Kernel}) on a slice: the same arithmetic as the optimizer's `fusedApply`. */
+/** One optimizer kernel ({@link Kernel}) on a slice: the arithmetic of the optimizer's one-pass form (src/core/optimizers/fused). */
 function applySlice(kernel: number, p: Float64Array, g: Float64Array, state: readonly Float64Array[], s: Float64Array): void {
   if (kernel === Kernel.SGD) {
-    const k = s[0]!;
-    for (let i = 0; i < p.length; i++) p[i]! += g[i]! * k;
+    sgdApply(p, g, s[0]!);
   } else if (kernel === Kernel.ADAM) {
-    adamApplyInPlace(p, g, state[0]!, state[1]!, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
+    adamApply(p, g, state[0]!, state[1]!, s);
   } else {
     throw new Error(`gradstream: unknown optimizer kernel ${kernel}`);
   }

@@ -10,7 +10,7 @@ describe('gradstream CLI', () => {
     expect(await cli(['--version'])).toEqual({ code: 0, out: '9.9.9', err: '' });
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of ['train CONFIG', 'plot LOG.jsonl', 'schema', 'info CHECKPOINT.json', 'worker', 'updater', 'exit codes']) expect(help.out).toContain(c);
+    for (const c of ['train CONFIG', 'plot LOG.jsonl', 'schema', 'info CHECKPOINT.json', 'export CHECKPOINT --format F --out PATH', 'import MODEL.json --out CHECKPOINT', 'worker', 'updater', 'exit codes']) expect(help.out).toContain(c);
     expect((await cli([])).code).toBe(2);
     const unknown = await cli(['fly']);
     expect(unknown.code).toBe(2);

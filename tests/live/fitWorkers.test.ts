@@ -32,7 +32,7 @@ describe('fit({ workers })', () => {
     const base = { model, loss: ce, optimizer: adam(), data: fromArrays(x, y), rng: createRng(1) };
     for (const workers of [0, 1.5, '2' as unknown as number]) {
       expect(() => fit({ ...base, workers })).toThrow(GradstreamError);
-      expect(() => fit({ ...base, workers })).toThrow(/gradient\.workers/);
+      expect(() => fit({ ...base, workers })).toThrow(/dataParallel\.workers/);
     }
   });
 });

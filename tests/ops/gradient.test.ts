@@ -1,6 +1,6 @@
 import { lastValueFrom, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, createStepRecord, dense, forward, gradient, loss, mse, sequential, type StepRecord } from '../../src/index.js';
+import { createRng, createStepRecord, dataParallel, dense, forward, gradient, loss, mse, sequential, sgd, type StepRecord } from '../../src/index.js';
 
 /** L(params) for the record's batch, computed without the operators. */
 function lossAt(model: ReturnType<typeof sequential>, r: StepRecord): number {
@@ -39,7 +39,8 @@ describe('gradient (the operator)', () => {
     const model = sequential([dense(2, 1)]);
     expect(() => gradient(undefined as never, mse())).toThrow('gradient(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
     expect(() => gradient(model, 'mse' as never)).toThrow('gradient(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)');
-    expect(() => gradient(model, mse(), null as never)).toThrow('gradient(options): expected an options object ({ workers, replica, logger, startTimeoutMs }), received null');
-    expect(() => gradient(model, mse(), { workers: '2' } as never)).toThrow('gradient.workers: expected an integer ≥ 1, received "2" (a string)');
+    expect(() => dataParallel(model, mse(), sgd(), null as never)).toThrow('dataParallel(options): expected an options object ({ workers, replica, logger, startTimeoutMs }), received null');
+    expect(() => dataParallel(model, mse(), sgd(), { workers: '2' } as never)).toThrow('dataParallel.workers: expected an integer from 1 to 64, received "2" (a string)');
+    expect(() => dataParallel(model, mse(), sgd(), { workers: 65 })).toThrow('dataParallel.workers: expected an integer from 1 to 64, received 65');
   });
 });

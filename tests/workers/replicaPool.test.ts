@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { adam, createParams, createRng, type Batch, type SliceKernel } from '../../src/index.js';
+import { adam, createParams, createRng, type Batch } from '../../src/index.js';
+import { fusedApply } from '../../src/core/optimizers/fused/fusedApply.js';
+import { fusedFormOf } from '../../src/core/optimizers/fused/fusedForm.js';
+import { sliceKernelOf } from '../../src/core/optimizers/fused/sliceKernel.js';
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../../src/workers/replicaPool.js';
 import { mlp } from './fixtures/replicas.js';
@@ -63,7 +66,8 @@ describe('replica pool (Node threads)', () => {
     try {
       const params = model.init(createRng(1));
       const opt = adam({ lr: 0.01 });
-      const kernel = opt.sliceKernel as SliceKernel;
+      const form = fusedFormOf(opt)!;
+      const kernel = sliceKernelOf(form);
       const state = opt.init(params);
       const one = createParams(model.layout, params.data.slice());
       const oneState = opt.init(one);
@@ -72,7 +76,7 @@ describe('replica pool (Node threads)', () => {
         const g = Float64Array.from(pool.grads.data);
         expect(pool.apply(kernel, pool.grads.data, state, pool.params)).toBe(true);
         // one thread: the fused pass where it runs (large models), else the chain (bit for bit the same)
-        if (!opt.fusedApply!(g, oneState, one)) {
+        if (!fusedApply(form, g, oneState, one, new Float64Array(8))) {
           opt.update(g, oneState, one);
           for (let k = 0; k < g.length; k++) one.data[k]! += g[k]!;
         }

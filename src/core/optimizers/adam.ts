@@ -1,6 +1,7 @@
 import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
-import { scaleByAdam, type ScaleByAdamState } from './scaleByAdam.js';
+import { fusable } from './fused/fusedForm.js';
+import { scaleByAdam } from './scaleByAdam.js';
 import { scaleByLearningRate, type ScaleByLearningRateState } from './scaleByLearningRate.js';
 import { withClipping, type ClipOptions } from './withClipping.js';
 
@@ -34,37 +35,6 @@ export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransfor
   const rate = scaleByLearningRate(options.lr ?? 0.001, name);
   const transform = withClipping(name, options, moments, rate);
   if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
-  return {
-    ...transform,
-    // One pass over params, grads and moments (WebAssembly), bit-identical to the chain.
-    fusedApply(grads, state, params) {
-      if (params.layout.trainableSize !== params.layout.size) return false;
-      const rateState = state[1] as ScaleByLearningRateState;
-      const lr = rate.learningRate!(rateState)!;
-      if (!moments.applyScaled(grads, state[0] as ScaleByAdamState, params.data, -lr)) return false;
-      rateState.count += 1;
-      return true;
-    },
-    // The same pass, split over the worker threads of `gradient(…, { workers })`.
-    sliceKernel: {
-      kernel: 'adam',
-      buffers: 2,
-      buffer: (state, i) => {
-        const st = state[0] as ScaleByAdamState;
-        return i === 0 ? st.mu : st.nu;
-      },
-      setBuffer: (state, i, shared) => {
-        const st = state[0] as ScaleByAdamState;
-        if (i === 0) st.mu = shared;
-        else st.nu = shared;
-      },
-      begin: (state, params, out) => {
-        if (params.layout.trainableSize !== params.layout.size || !(params.data instanceof Float64Array)) return false;
-        const rateState = state[1] as ScaleByLearningRateState;
-        if (!moments.beginScaled(state[0] as ScaleByAdamState, -rate.learningRate!(rateState)!, out)) return false;
-        rateState.count += 1;
-        return true;
-      },
-    },
-  };
+  // the one-pass kernel computes the same update (src/core/optimizers/fused)
+  return fusable(transform, { kind: 'adam', rate: (state) => rate.learningRate!(state)!, beta1: options.beta1 ?? 0.9, beta2: options.beta2 ?? 0.999, epsilon: options.epsilon ?? 1e-7 });
 }

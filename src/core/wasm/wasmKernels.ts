@@ -284,7 +284,7 @@ export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Arr
  * `u = (m/c1)/(√(v/c2) + ε)` with the moments advanced as in {@link adamWasm64}, then
  * `params += u·k` (`k = −lr`). The same operations as the chain `scaleByAdam` →
  * `scaleByLearningRate` → `applyUpdates`, so bit-identical to it, reading and writing each array
- * once instead of three times. `grads` is left unchanged. `adam()`'s `fusedApply` runs on it.
+ * once instead of three times. `grads` is left unchanged. Adam's one-pass kernel (src/core/optimizers/fused) runs on it.
  */
 export function adamApplyWasm64(params: Float64Array, grads: Readonly<Float64Array>, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): boolean {
   return adamApply(LANE64, (w) => w.exports.adamApply64, params, grads, mu, nu, b1, b2, c1, c2, eps, k);

@@ -1,12 +1,13 @@
-/** The JavaScript form of adam's one-pass update (used where WebAssembly is unavailable) equals the chain bit for bit. */
+/** The JavaScript form of adam's one-pass kernel (used where WebAssembly is unavailable) equals the chain bit for bit. */
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../../src/core/wasm/wasmKernels.js', async (original) => ({ ...(await original<object>()), adamApplyWasm64: () => false, adamWasm64: () => false }));
+vi.mock('../../../../src/core/wasm/wasmKernels.js', async (original) => ({ ...(await original<object>()), adamApplyWasm64: () => false, adamWasm64: () => false }));
 
-const { adamApplyInPlace, scaleByAdam } = await import('../../../src/core/optimizers/scaleByAdam.js');
-const { createRng, createParams, dense, sequential } = await import('../../../src/index.js');
+const { scaleByAdam } = await import('../../../../src/core/optimizers/scaleByAdam.js');
+const { adamApply, adamScalars } = await import('../../../../src/core/optimizers/fused/adamApply.js');
+const { createRng, createParams, dense, sequential } = await import('../../../../src/index.js');
 
-describe('adamApplyInPlace without WebAssembly', () => {
+describe('adamApply without WebAssembly', () => {
   it('equals scaleByAdam, the learning rate and params += u, on any split of the elements', () => {
     const layout = sequential([dense(7, 5)]).layout;
     const rng = createRng(4);
@@ -26,14 +27,14 @@ describe('adamApplyInPlace without WebAssembly', () => {
       const u = grads[t - 1]!.slice();
       chain.update(u, sc, pc);
       for (let i = 0; i < u.length; i++) pc.data[i]! += u[i]! * -lr;
-      const [c1, c2] = [1 - 0.9 ** t, 1 - 0.999 ** t];
-      const g = grads[t - 1]!;
-      adamApplyInPlace(pf.subarray(0, cut), g.subarray(0, cut), mu.subarray(0, cut), nu.subarray(0, cut), 0.9, 0.999, c1, c2, 1e-7, -lr);
-      adamApplyInPlace(pf.subarray(cut), g.subarray(cut), mu.subarray(cut), nu.subarray(cut), 0.9, 0.999, c1, c2, 1e-7, -lr);
+      const s = adamScalars(new Float64Array(6), 0.9, 0.999, 1e-7, t, -lr);
+      const g = grads[t - 1]!.slice();
+      adamApply(pf.subarray(0, cut), g.subarray(0, cut), mu.subarray(0, cut), nu.subarray(0, cut), s);
+      adamApply(pf.subarray(cut), g.subarray(cut), mu.subarray(cut), nu.subarray(cut), s);
     }
     expect(Array.from(pf)).toEqual(Array.from(pc.data));
     expect(Array.from(mu)).toEqual(Array.from(sc.mu));
     expect(Array.from(nu)).toEqual(Array.from(sc.nu));
-    adamApplyInPlace(new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0), 0.9, 0.999, 1, 1, 1e-7, -lr); // an empty slice: nothing to do
+    adamApply(new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0), adamScalars(new Float64Array(6), 0.9, 0.999, 1e-7, 1, -lr)); // an empty slice: nothing to do
   });
 });

@@ -1,5 +1,5 @@
 /**
- * gradient(model, loss, { workers }): data-parallel steps on worker threads. Each run starts real
+ * dataParallel(model, loss, optimizer, { workers }): data-parallel steps on worker threads. Each run starts real
  * threads (loaded through tsx from the sources: a few seconds each), so the runs are shared by
  * the assertions below.
  */
@@ -7,6 +7,7 @@ import { lastValueFrom, map, pipe, take, tap, toArray } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adam,
+  dataParallel,
   createRng,
   decodeCheckpoint,
   dense,
@@ -33,7 +34,7 @@ import {
 } from '../../src/index.js';
 import type { BatchSource, DataCursor } from '../../src/streams/batchSource.js';
 
-const fixtures = new URL('../workers/fixtures/replicas.ts', import.meta.url).href;
+const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
 
 /** 50 rows of 6 features, 3 classes: batches of 16, 16, 16 and a last partial batch of 2 per epoch. */
 function dataset(): { x: number[][]; y: number[] } {
@@ -68,7 +69,11 @@ async function run(workers: number | null, opts: { penalized?: boolean; opt?: ()
   const init = model.init(createRng(3));
   if (opts.params !== undefined) init.data.set(opts.params);
   // (the optimizer runs on the threads from 0 parameters on, unless the test says otherwise)
-  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce)) : gradient(model, ce, { workers, hooks: { parallelApplyMin: opts.parallelApplyMin ?? 0, ...(opts.kernelsMemory === undefined ? {} : { kernelsMemory: opts.kernelsMemory }) } });
+  const opt = opts.opt?.() ?? adam({ lr: 0.05 });
+  const core =
+    workers === null
+      ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt))
+      : dataParallel(model, ce, opt, { workers, hooks: { parallelApplyMin: opts.parallelApplyMin ?? 0, ...(opts.kernelsMemory === undefined ? {} : { kernelsMemory: opts.kernelsMemory }) } });
   const losses: number[] = [];
   const steps: number[] = [];
   const sizes: number[] = [];
@@ -92,7 +97,6 @@ async function run(workers: number | null, opts: { penalized?: boolean; opt?: ()
           grads0 ??= r.grads.data.slice();
           last = { ...r, params: { ...r.params, data: r.params.data.slice() }, optState: structuredClone(r.optState) };
         }),
-        update(opts.opt?.() ?? adam({ lr: 0.05 })),
       ),
     }),
   );
@@ -111,7 +115,7 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d / m;
 }
 
-describe('gradient with workers', () => {
+describe('dataParallel', () => {
   let single: Run & { last: StepRecord };
   let two: Run & { last: StepRecord };
   beforeAll(async () => {
@@ -194,7 +198,7 @@ describe('gradient with workers', () => {
   });
 });
 
-describe('gradient with workers: failures and lifecycle', () => {
+describe('dataParallel: failures and lifecycle', () => {
   it('errors the run with the error a worker throws', async () => {
     const { model, ce } = mlp();
     const xs = x.map((r, i) => (i === 24 ? [999, ...r.slice(1)] : r)); // row 24: the first of shard 1 of the second batch
@@ -203,7 +207,7 @@ describe('gradient with workers: failures and lifecycle', () => {
       data: fromArrays(xs, y, { batchSize: 16 }),
       scheduler: 'sync',
       maxSteps: 20,
-      pipeline: pipe(gradient(model, ce, { workers: 2, replica: { module: fixtures, export: 'throwing' } }), update(adam())),
+      pipeline: dataParallel(model, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'throwing' } }),
     });
     const seen: number[] = [];
     const err = await lastValueFrom(run$.pipe(tap((r) => seen.push(r.step)))).catch((e: unknown) => e);
@@ -222,7 +226,7 @@ describe('gradient with workers: failures and lifecycle', () => {
         data: fromArrays(xs, y, { batchSize: 16 }),
         scheduler: 'sync',
         maxSteps: 20,
-        pipeline: pipe(gradient(model, ce, { workers: 2, replica: { module: fixtures, export: 'exiting' } }), update(adam())),
+        pipeline: dataParallel(model, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'exiting' } }),
       }),
     ).catch((e: unknown) => e);
     expect((err as Error).message).toBe('gradstream: worker 1 of 2 exited during training (exit code 3)');
@@ -231,7 +235,7 @@ describe('gradient with workers: failures and lifecycle', () => {
   it('errors when a replica cannot be built, with the GradstreamError of the worker', async () => {
     const { model, ce } = mlp();
     const err = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', maxSteps: 20, pipeline: pipe(gradient(model, ce, { workers: 2, replica: { module: fixtures, export: 'notAReplica' } }), update(adam())) }),
+      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', maxSteps: 20, pipeline: dataParallel(model, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'notAReplica' } }) }),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GradstreamError);
     expect((err as Error).message).toMatch(/^workers\.replica \(.*#notAReplica\): expected \{ model, loss \} \(or a function returning it\), received 42$/);
@@ -251,12 +255,11 @@ describe('gradient with workers: failures and lifecycle', () => {
         data: fromArrays(x, y, { batchSize: 16, epochs: 1_000_000 }),
         scheduler: 'sync',
         pipeline: pipe(
-          gradient(model, ce, { workers: 2, hooks }),
+          dataParallel(model, ce, adam(), { workers: 2, hooks }),
           tap((r) => {
             seen.push(r.step);
             if (r.step === 1) void thread!.terminate();
           }),
-          update(adam()),
         ),
       }),
     ).catch((e: unknown) => e);
@@ -270,7 +273,7 @@ describe('gradient with workers: failures and lifecycle', () => {
     const exits: Promise<number>[] = [];
     const hooks = { onStart: (t: { on(e: 'exit', l: (code: number) => void): unknown; terminate(): unknown }) => void exits.push(new Promise<number>((resolve) => t.on('exit', resolve))) };
     const losses = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sliced', pipeline: pipe(gradient(model, ce, { workers: 2, hooks }), update(adam())) }).pipe(
+      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sliced', pipeline: dataParallel(model, ce, adam(), { workers: 2, hooks }) }).pipe(
         take(3),
         map((r) => r.loss),
         toArray(),
@@ -282,24 +285,24 @@ describe('gradient with workers: failures and lifecycle', () => {
   });
 });
 
-describe('gradient with workers: options', () => {
+describe('dataParallel: options', () => {
   it('refuses a bad worker count, a model without config, dropout and a float32 model', () => {
     const { model, ce } = mlp();
-    expect(() => gradient(model, ce, { workers: 0 })).toThrow('gradient.workers: expected an integer ≥ 1, received 0');
-    expect(() => gradient(model, ce, { workers: 1.5 })).toThrow(GradstreamError);
+    expect(() => dataParallel(model, ce, adam(), { workers: 0 })).toThrow('dataParallel.workers: expected an integer from 1 to 64, received 0');
+    expect(() => dataParallel(model, ce, adam(), { workers: 1.5 })).toThrow(GradstreamError);
     const custom: Model = { ...model, toConfig: undefined } as Model;
-    expect(() => gradient(custom, ce, { workers: 2 })).toThrow('gradient.replica: expected a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }, received a model without toConfig');
+    expect(() => dataParallel(custom, ce, adam(), { workers: 2 })).toThrow('dataParallel.replica: expected a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }, received a model without toConfig');
     // a config the threads could not build is refused here, once, by the schemas
     const odd: Model = { ...model, toConfig: () => ({ layers: [{ type: 'dense', inputs: 6, units: 'eight' }] }) } as unknown as Model;
-    expect(() => gradient(odd, ce, { workers: 2 })).toThrow(/^gradient\.model\.toConfig\(\)\.layers\[0\]\.units: expected/);
+    expect(() => dataParallel(odd, ce, adam(), { workers: 2 })).toThrow(/^dataParallel\.model\.toConfig\(\)\.layers\[0\]\.units: expected/);
     const custom2 = sequential([dense(6, 8), { ...relu(8), toConfig: undefined }, dense(8, 3)]);
-    expect(() => gradient(custom2, ce, { workers: 2 })).toThrow(/^gradient\.replica: expected a model whose layers all have a config, or options\.replica \{ module, export \}, received a model that cannot be saved as config \(layers\[1\]/);
-    expect(() => gradient(custom2, ce, { workers: 2, replica: { module: fixtures, export: 'mlp' } })).not.toThrow();
-    expect(() => gradient(sequential([dense(6, 8), dropout(0.5), dense(8, 3)]), ce, { workers: 2 })).toThrow(
-      'gradient.model.layers[1]: expected layers that treat rows independently (no dropout or batchNorm with workers), received dropout',
+    expect(() => dataParallel(custom2, ce, adam(), { workers: 2 })).toThrow(/^dataParallel\.replica: expected a model whose layers all have a config, or options\.replica \{ module, export \}, received a model that cannot be saved as config \(layers\[1\]/);
+    expect(() => dataParallel(custom2, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'mlp' } })).not.toThrow();
+    expect(() => dataParallel(sequential([dense(6, 8), dropout(0.5), dense(8, 3)]), ce, adam(), { workers: 2 })).toThrow(
+      'dataParallel.model.layers[1]: expected layers that treat rows independently (no dropout or batchNorm with workers), received dropout',
     );
-    expect(() => gradient(sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' }), ce, { workers: 2 })).toThrow(
-      "gradient.workers: expected a float64 model (data-parallel workers compute in float64; precision 'float32' trains on one thread), received a float32 model",
+    expect(() => dataParallel(sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' }), ce, adam(), { workers: 2 })).toThrow(
+      "dataParallel.workers: expected a float64 model (data-parallel workers compute in float64; precision 'float32' trains on one thread), received a float32 model",
     );
   });
 
@@ -310,17 +313,17 @@ describe('gradient with workers: options', () => {
     const { model, ce } = mlp();
     let op;
     try {
-      op = gradient(model, ce, { workers: 2, logger: { warn: (m) => warnings.push(m) } });
+      op = dataParallel(model, ce, adam({ lr: 0.05 }), { workers: 2, logger: { warn: (m) => warnings.push(m) } });
     } finally {
       delete g.crossOriginIsolated;
     }
     const single = await run(null, { maxSteps: 3 });
     const go = (): Promise<number[]> =>
-      lastValueFrom(train({ params: model.init(createRng(3)), data: data(), scheduler: 'sync', maxSteps: 3, pipeline: pipe(op, update(adam({ lr: 0.05 }))) }).pipe(map((r) => r.loss), toArray()));
+      lastValueFrom(train({ params: model.init(createRng(3)), data: data(), scheduler: 'sync', maxSteps: 3, pipeline: op }).pipe(map((r) => r.loss), toArray()));
     expect(await go()).toEqual(single.losses);
     await go();
     expect(warnings).toEqual([
-      'gradstream: gradient({ workers: 2 }) runs on one thread: SharedArrayBuffer is unavailable (a page needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+      'gradstream: dataParallel({ workers: 2 }) runs on one thread: SharedArrayBuffer is unavailable (a page needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
     ]);
   });
 });
