@@ -18,12 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(join(root, '.scratch-docs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The workers guide documents `dataParallel`, which lands in src/ separately: its blocks are
-// checked once the main entry exports it.
-const pendingApi = !readFileSync(join(root, 'src', 'index.ts'), 'utf8').includes('dataParallel');
-const isPending = (b: CodeBlock) => pendingApi && b.origin.startsWith('docs/workers.md:');
-const docBlocks = collectDocBlocks(root).filter((b) => !isPending(b));
-const pendingBlocks = collectDocBlocks(root).filter(isPending);
+const docBlocks = collectDocBlocks(root);
 
 // The Redis guide's blocks connect to process.env.REDIS_URL: a throw-away redis-server here.
 const needsRedis = (b: CodeBlock) => b.origin.startsWith('docs/redis.md:');
@@ -80,10 +75,6 @@ describe('code in the docs', () => {
 
   it("type-checks every @example of src/'s doc comments", async () => {
     expect((await checked()).filter((d) => d.startsWith('src/'))).toEqual([]);
-  });
-
-  it.skipIf(pendingBlocks.length === 0)('waits for dataParallel in src/index.ts to check docs/workers.md', () => {
-    expect(pendingBlocks.length).toBeGreaterThan(0);
   });
 
   describe.each(docBlocks.map((b) => [b.origin, b] as const))('runs %s', (_origin, block) => {
