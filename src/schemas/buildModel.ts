@@ -20,6 +20,7 @@ import type { Regularizer } from '../core/regularizers/regularizer.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
 import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig } from './modelConfig.js';
+import { checkExport, moduleExport, withConfig, type ModuleExports, type ModuleRef } from './moduleExports.js';
 
 /** What `modelFromConfig` (and {@link buildModel}) builds. */
 export interface ModelFromConfig {
@@ -38,7 +39,7 @@ export interface ModelFromConfig {
  * that chain, weights of the right shape — with the same errors. Imports no schema library, so a
  * worker thread rebuilding its replica from `model.toConfig()` starts without loading one.
  */
-export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig {
+export function buildModel(config: ModelConfig, root = 'model', modules?: ModuleExports): ModelFromConfig {
   const specs = config.layers;
   const layers: Layer[] = [];
   let width = 0; // the outputs of the layer before (0 before the first)
@@ -50,6 +51,9 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
     if (spec.type === 'dense') {
       layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
       if (!isFixed(spec)) fixed = false;
+    } else if (spec.type === 'module') {
+      layer = moduleLayer(spec, modules, i === 0 ? undefined : width, path);
+      if (layer.params.length > 0) fixed = false;
     } else {
       if (i === 0) {
         throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
@@ -108,7 +112,17 @@ function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units
   }
 }
 
-function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig>, width: number): Layer {
+function moduleLayer(ref: ModuleRef, modules: ModuleExports | undefined, prevWidth: number | undefined, path: string): Layer {
+  const layer = moduleExport(ref, modules, path);
+  checkExport(ref, layer, 'a layer (init, forward, backward), e.g. from defineLayer', ['init', 'forward', 'backward'], path);
+  const l = layer as Layer;
+  if (prevWidth !== undefined && l.inputs !== prevWidth) {
+    throw new GradstreamError({ code: 'invalid_config', path, expected: `a layer of ${prevWidth} inputs (the width of the layer before)`, received: `${describeLayer(l)} of ${l.inputs} inputs` });
+  }
+  return withConfig(l, ref);
+}
+
+function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | ModuleRef>, width: number): Layer {
   switch (spec.type) {
     case 'relu':
       return relu(width);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModuleRefConfig } from './moduleRefConfig.js';
 
 const size = z.number().int().positive();
 const finite = z.number().finite();
@@ -59,8 +60,8 @@ export type DropoutLayerConfig = z.infer<typeof DropoutLayerConfig>;
 export const BatchNormLayerConfig = z.strictObject({ type: z.literal('batchNorm'), momentum: z.number().min(0).max(1).optional(), epsilon: z.number().positive().optional() });
 export type BatchNormLayerConfig = z.infer<typeof BatchNormLayerConfig>;
 
-/** One layer of a {@link ModelConfig}, by `type`. */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig]);
+/** One layer of a {@link ModelConfig}, by `type` (`"module"`: a layer exported by a module file, see `ModuleRefConfig`). */
+export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, ModuleRefConfig]);
 export type LayerConfig = z.infer<typeof LayerConfig>;
 
 /**
