@@ -69,10 +69,10 @@ async function readCkpt(file: string, layout?: Parameters<typeof readCheckpoint>
  */
 export async function loadTrainedRun(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
   if (!isDataFile(dataFile)) {
-    const { config } = await loadTrainConfig(dataFile);
+    const { config, modules } = await loadTrainConfig(dataFile);
     let run: PreparedRun;
     try {
-      run = await prepareRun(config);
+      run = await prepareRun(config, undefined, modules);
     } catch (e: unknown) {
       throw inputError(dataFile, e);
     }

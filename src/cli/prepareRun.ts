@@ -17,6 +17,7 @@ import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
 import type { DataConfig, TrainConfig } from '../schemas/trainConfig.js';
+import type { ModuleExports } from '../schemas/moduleExports.js';
 import type { BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import { splitArrays } from '../streams/splitArrays.js';
@@ -122,12 +123,12 @@ export function fileSource(d: FileData, options: BatchOptions & { seed: number; 
 /**
  * Builds the model, loss, optimizer, initial parameters and data of a config. `seed` overrides
  * `training.seed`. Errors are `GradstreamError`s naming the config field (or the data file, row
- * and column).
+ * and column). `modules` holds the exports of `{"type":"module"}` entries (see `loadTrainConfig`).
  */
-export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise<PreparedRun> {
+export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?: ModuleExports): Promise<PreparedRun> {
   const seed = seedOverride ?? c.training?.seed ?? 0;
-  const { model: bare, params: fixed } = modelFromConfig(c.model);
-  const loss = lossFromConfig(c.loss);
+  const { model: bare, params: fixed } = modelFromConfig(c.model, 'model', modules);
+  const loss = lossFromConfig(c.loss, 'loss', modules);
   const optimizer = optimizerFromConfig(c.optimizer);
   const lossType = typeof c.loss === 'string' ? c.loss : c.loss.type;
   const classifier = lossType === 'binaryCrossEntropy' || lossType === 'softmaxCrossEntropy';

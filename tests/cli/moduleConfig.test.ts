@@ -1,0 +1,51 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, EXAMPLES, ROOT, tempDir } from './cliHarness.js';
+
+const SEED_LOSSES = [16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557, 2.381266365508548];
+const FIXTURE = join(ROOT, 'tests/fixtures/autodiff/customModule.ts');
+const seed = (): Record<string, unknown> => JSON.parse(readFileSync(join(EXAMPLES, 'seed.json'), 'utf8')) as Record<string, unknown>;
+
+/** Writes `config` into a folder of its own and runs `train --json`; `module` is relative to it. */
+async function train(make: (module: string) => Record<string, unknown>, ...flags: string[]) {
+  const dir = join(tempDir(), 'configs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'run.json');
+  writeFileSync(file, JSON.stringify(make(`./${relative(dir, FIXTURE)}`)));
+  const r = await cli(['train', file, '--json', ...flags]);
+  return { ...r, dir, lines: r.code === 0 ? r.out.split('\n').map((l) => JSON.parse(l) as { type: string; loss: number; step: number; reason?: string }) : [] };
+}
+
+describe('gradstream train: a loss and a layer from a module file', () => {
+  it('trains the lesson with a defineLoss MSE and a defineLayer layer named by the config', async () => {
+    const r = await train((module) => ({
+      ...seed(),
+      model: { layers: [{ type: 'module', module, export: 'lessonLayer' }] },
+      loss: { type: 'module', module, export: 'mseByFormula' },
+    }));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const steps = r.lines.filter((l) => l.type === 'step');
+    expect(steps).toHaveLength(7);
+    steps.forEach((l, i) => expect(Math.abs(l.loss - SEED_LOSSES[i]!)).toBeLessThanOrEqual(1e-12 * SEED_LOSSES[i]!));
+    expect(r.lines[r.lines.length - 1]!.reason).toBe('threshold');
+  });
+
+  it('saves the module reference in checkpoints, made absolute', async () => {
+    const r = await train((module) => ({ ...seed(), loss: { type: 'module', module, export: 'mseByFormula' }, model: { layers: [{ type: 'module', module, export: 'lessonLayer' }] }, checkpoint: { dir: './ckpt' } }));
+    expect(r.code).toBe(0);
+    const ckpt = JSON.parse(readFileSync(join(r.dir, 'ckpt', 'last.json'), 'utf8')) as { model: { layers: unknown[] } };
+    expect(ckpt.model.layers).toEqual([{ type: 'module', module: FIXTURE, export: 'lessonLayer' }]);
+  });
+
+  it('names the field when the module or the export is wrong', async () => {
+    const bad = async (loss: Record<string, unknown>) => (await train(() => ({ ...seed(), loss }))).err;
+    expect(await bad({ type: 'module', module: './missing.js' })).toMatch(/run\.json: loss\.module: expected a module that loads, received ".*\/configs\/missing\.js" \(Cannot find module/);
+    const wrongExport = await train((module) => ({ ...seed(), loss: { type: 'module', module, export: 'nope' } }));
+    expect(wrongExport.err).toMatch(/run\.json: loss\.export: expected an export of .*customModule\.ts \("mseByFormula", "lessonLayer", "notALoss"\), received "nope"/);
+    const notLoss = await train((module) => ({ ...seed(), loss: { type: 'module', module, export: 'notALoss' } }));
+    expect(notLoss.err).toMatch(/run\.json: loss: expected a loss \(value, grad\), e\.g\. from defineLoss exported as "notALoss" by .*customModule\.ts, received object/);
+    expect(notLoss.code).toBe(2);
+  });
+});
