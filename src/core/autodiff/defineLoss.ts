@@ -3,6 +3,7 @@ import type { Loss } from '../loss.js';
 import type { LossObjectConfig } from '../../schemas/lossConfig.js';
 import { createGraph } from './graph.js';
 import type { Node, Tensor } from './node.js';
+import { fuseReduction, type FusedReduction } from './fuseReduction.js';
 import { compileTape, type Tape } from './tape.js';
 import type { TensorOps } from './tensorOps.js';
 
@@ -28,6 +29,8 @@ interface Compiled {
   readonly targetLength: number;
   readonly float32: boolean;
   readonly tape: Tape;
+  /** The one-loop form of an element-wise loss (float64), or null: the tape runs. */
+  readonly fused: FusedReduction | null;
   readonly pred: Node;
   readonly target: Node;
 }
@@ -35,7 +38,9 @@ interface Compiled {
 /**
  * Defines a loss by its formula; its gradient comes from reverse-mode automatic differentiation.
  * `fn` runs once per batch shape (and precision) to record the expression, which is compiled
- * into a tape with preallocated buffers and replayed on every call: no allocation per step.
+ * into a tape with preallocated buffers and replayed on every call: no allocation per step. (A
+ * float64 loss of the form `mean(f(pred, target))` or `sum(…)` with `f` element-wise runs as one
+ * generated loop instead, computing the same numbers.)
  * The result works wherever a built-in loss does (`train`, `loss`, `gradient`, `prequential`,
  * validation).
  *
@@ -64,6 +69,7 @@ export function defineLoss(name: string, fn: LossExpression, options: DefineLoss
       const c = get(pred, target, rows, cols);
       c.pred.val = pred as Float64Array;
       c.target.val = target as Float64Array;
+      if (c.fused !== null) return c.fused.value();
       c.tape.forward();
       return c.tape.output.val[0]!;
     },
@@ -72,6 +78,10 @@ export function defineLoss(name: string, fn: LossExpression, options: DefineLoss
       c.pred.val = pred as Float64Array;
       c.pred.grad = out;
       c.target.val = target as Float64Array;
+      if (c.fused !== null) {
+        c.fused.grad(1);
+        return out;
+      }
       c.tape.forward();
       c.tape.zeroGrads();
       c.tape.output.grad![0] = 1;
@@ -97,5 +107,6 @@ function record(where: string, fn: LossExpression, rows: number, cols: number, t
   const o = out as Node;
   if (o.rows !== 1 || o.cols !== 1) throw new GradstreamError({ code: 'invalid_shape', path: `${where}: the expression's result`, expected: 'a scalar [1, 1] (reduce with T.mean or T.sum)', received: `[${o.rows}, ${o.cols}]` });
   if (!o.needsGrad) throw new GradstreamError({ code: 'invalid_value', path: `${where}: the expression's result`, expected: 'a value that depends on pred', received: 'a value without a gradient path to pred' });
-  return { rows, cols, targetLength, float32, tape: compileTape(g.nodes, o, float32, where), pred, target };
+  const tape = compileTape(g.nodes, o, float32, where);
+  return { rows, cols, targetLength, float32, tape, fused: float32 ? null : fuseReduction(g.nodes, o), pred, target };
 }
