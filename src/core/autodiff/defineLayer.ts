@@ -68,19 +68,9 @@ export function defineLayer<P extends string>(def: LayerDefinition<P>): Layer {
   const where = `defineLayer("${d.name}")`;
   const entries = Object.entries(d.params ?? {}) as [string, LayerParamDefinition | readonly number[]][];
   const specs = entries.map(([name, v]) => paramSpec(where, name, v));
-  const compiled: Compiled[] = [];
+  const get = tapeStore(d, where, specs);
   let current: Compiled | undefined;
   let wantDx = true;
-  const get = (batch: number, training: boolean, float32: boolean, dx: boolean): Compiled => {
-    const c = current;
-    if (c !== undefined && c.batch === batch && c.training === training && c.float32 === float32 && c.dx === dx) return c;
-    let found = compiled.find((e) => e.batch === batch && e.training === training && e.float32 === float32 && e.dx === dx);
-    if (found === undefined) {
-      found = record(d, where, specs, batch, training, float32, dx);
-      compiled.push(found);
-    }
-    return found;
-  };
   const run = (c: Compiled, p: readonly Float64Array[], x: Readonly<Float64Array>): void => {
     for (let i = 0; i < c.params.length; i++) c.params[i]!.val = p[i]!;
     c.x.val = x as Float64Array;
@@ -99,7 +89,7 @@ export function defineLayer<P extends string>(def: LayerDefinition<P>): Layer {
       }
     },
     forward(p, x, y, batch, ctx?: LayerContext) {
-      const c = get(batch, ctx?.training ?? false, y instanceof Float32Array, wantDx);
+      const c = get(current, batch, ctx?.training ?? false, y instanceof Float32Array, wantDx);
       run(c, p, x);
       y.set(c.tape.output.val);
     },
@@ -108,7 +98,7 @@ export function defineLayer<P extends string>(def: LayerDefinition<P>): Layer {
       let c = current;
       // the recorded pass must be this layer's last forward pass, with dX computed when asked
       if (c === undefined || c.batch !== batch || c.x.val !== x || (dX !== null && !c.dx)) {
-        c = get(batch, ctx?.training ?? false, dY instanceof Float32Array, dX !== null);
+        c = get(current, batch, ctx?.training ?? false, dY instanceof Float32Array, dX !== null);
         run(c, p, x);
       }
       for (let i = 0; i < c.params.length; i++) c.params[i]!.grad = grads[i]!;
@@ -125,6 +115,20 @@ export function defineLayer<P extends string>(def: LayerDefinition<P>): Layer {
   if (m === undefined) return layer;
   const config: LayerConfig = { type: 'module', module: typeof m === 'string' ? m : m.href, export: d.export ?? d.name };
   return { ...layer, toConfig: () => ({ ...config }) };
+}
+
+/** The tapes of a layer by batch size, mode, precision and whether `∂x` is wanted; `last` is tried first. */
+function tapeStore(d: LayerDefinition, where: string, specs: readonly ParamSpec[]) {
+  const compiled: Compiled[] = [];
+  return (last: Compiled | undefined, batch: number, training: boolean, float32: boolean, dx: boolean): Compiled => {
+    if (last !== undefined && last.batch === batch && last.training === training && last.float32 === float32 && last.dx === dx) return last;
+    let found = compiled.find((e) => e.batch === batch && e.training === training && e.float32 === float32 && e.dx === dx);
+    if (found === undefined) {
+      found = record(d, where, specs, batch, training, float32, dx);
+      compiled.push(found);
+    }
+    return found;
+  };
 }
 
 interface ParamSpec extends LayerParamSpec {

@@ -22,6 +22,21 @@ export function createGraph(where: string): Graph {
     if (typeof x === 'number' && Number.isFinite(x)) return constant(push, x);
     throw new GradstreamError({ code: 'invalid_value', path: `${where}: T.${op}(${arg})`, expected: 'a tensor of this expression (or a finite number)', received: x instanceof Node ? 'a tensor of another expression' : describeValue(x) });
   };
+  const b: Builder = { where, push, node };
+  const ops: TensorOps = { ...elementwiseOps(b), ...structureOps(b) };
+  return { nodes, ops, input: (rows, cols, needsGrad) => push(new Node(Op.input, rows, cols, null, null, null, 0, 0, needsGrad)) };
+}
+
+/** What the operation factories share: the expression's name, `push` and operand checking. */
+interface Builder {
+  readonly where: string;
+  push(n: Node): Node;
+  node(x: unknown, op: string, arg: string): Node;
+}
+
+type ElementwiseOps = Omit<TensorOps, 'sum' | 'mean' | 'logSumExp' | 'softmax' | 'logSoftmax' | 'matmul' | 'transpose' | 'pick' | 'constant'>;
+
+function elementwiseOps({ where, push, node }: Builder): ElementwiseOps {
   const unary = (op: number, name: string) => (x: Operand) => {
     const a = node(x, name, 'x');
     return push(new Node(op, a.rows, a.cols, a, null, null, 0, 0, a.needsGrad));
@@ -32,17 +47,7 @@ export function createGraph(where: string): Graph {
     const [r, c] = broadcast(where, name, a, b);
     return push(new Node(op, r, c, a, b, null, 0, 0, diff && (a.needsGrad || b.needsGrad)));
   };
-  const reduce = (op: number, name: string) => (x: Operand, axis?: 0 | 1) => {
-    const a = node(x, name, 'x');
-    const k = checkAxis(where, name, axis, -1);
-    return push(new Node(op, k === 1 ? a.rows : 1, k === 0 ? a.cols : 1, a, null, null, k, 0, a.needsGrad));
-  };
-  const rowwise = (op: number, name: string) => (x: Operand, axis?: 0 | 1) => {
-    const a = node(x, name, 'x');
-    return push(new Node(op, a.rows, a.cols, a, null, null, checkAxis(where, name, axis, 1), 0, a.needsGrad));
-  };
-  const ops: TensorOps = {
-    constant: (values, shape) => constant(push, values, shape, where),
+  return {
     add: binary(Op.add, 'add'),
     sub: binary(Op.sub, 'sub'),
     mul: binary(Op.mul, 'mul'),
@@ -85,6 +90,21 @@ export function createGraph(where: string): Graph {
       const [r, cc] = broadcast(where, 'where', new Node(Op.constant, r1, c1), c);
       return push(new Node(Op.where, r, cc, a, b, c, 0, 0, a.needsGrad || b.needsGrad));
     },
+  };
+}
+
+function structureOps({ where, push, node }: Builder): Omit<TensorOps, keyof ElementwiseOps> {
+  const reduce = (op: number, name: string) => (x: Operand, axis?: 0 | 1) => {
+    const a = node(x, name, 'x');
+    const k = checkAxis(where, name, axis, -1);
+    return push(new Node(op, k === 1 ? a.rows : 1, k === 0 ? a.cols : 1, a, null, null, k, 0, a.needsGrad));
+  };
+  const rowwise = (op: number, name: string) => (x: Operand, axis?: 0 | 1) => {
+    const a = node(x, name, 'x');
+    return push(new Node(op, a.rows, a.cols, a, null, null, checkAxis(where, name, axis, 1), 0, a.needsGrad));
+  };
+  return {
+    constant: (values, shape) => constant(push, values, shape, where),
     sum: reduce(Op.sum, 'sum'),
     mean: reduce(Op.mean, 'mean'),
     logSumExp: reduce(Op.logSumExp, 'logSumExp'),
@@ -107,7 +127,6 @@ export function createGraph(where: string): Graph {
       return push(new Node(Op.pick, a.rows, 1, a, l, null, 0, 0, a.needsGrad));
     },
   };
-  return { nodes, ops, input: (rows, cols, needsGrad) => push(new Node(Op.input, rows, cols, null, null, null, 0, 0, needsGrad)) };
 }
 
 function constant(push: (n: Node) => Node, values: number | ArrayLike<number>, shape?: readonly [number, number], where = ''): Node {
