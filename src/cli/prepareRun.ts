@@ -88,7 +88,8 @@ export function checkWidths(inputs: number, targets: number, model: Model, lossT
   if (inputs !== model.inputs) {
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${inputs} features` });
   }
-  const labels = lossType === 'softmaxCrossEntropy' && model.outputs > 1 && targets === 1;
+  // a loss from a module (defineLoss) may read one class label per row (T.pick): it checks its target itself
+  const labels = (lossType === 'softmaxCrossEntropy' || lossType === 'module') && model.outputs > 1 && targets === 1;
   if (!labels && targets !== model.outputs) {
     const what = lossType === 'softmaxCrossEntropy' ? `one label or ${model.outputs} columns per row` : `${model.outputs} target columns (the model's outputs)`;
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: what, received: `${targets} columns` });

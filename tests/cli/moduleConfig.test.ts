@@ -39,11 +39,26 @@ describe('gradstream train: a loss and a layer from a module file', () => {
     expect(ckpt.model.layers).toEqual([{ type: 'module', module: FIXTURE, export: 'lessonLayer' }]);
   });
 
+  it('lets a module loss read class labels (one target column for several outputs)', async () => {
+    const r = await train((module) => ({
+      model: { layers: [{ type: 'dense', inputs: 2, units: 3 }] },
+      loss: { type: 'module', module, export: 'ceLabels' },
+      optimizer: { type: 'sgd', lr: 0.5 },
+      data: { inputs: [[1, 0], [0, 1], [-1, -1], [1, 1]], targets: [[0], [1], [2], [0]] },
+      training: { mode: 'sync', maxSteps: 20, seed: 1 },
+      log: { every: 1 },
+    }));
+    expect(r.err).toBe('');
+    const steps = r.lines.filter((l) => l.type === 'step');
+    expect(steps).toHaveLength(21);
+    expect(steps[20]!.loss).toBeLessThan(steps[0]!.loss / 2);
+  });
+
   it('names the field when the module or the export is wrong', async () => {
     const bad = async (loss: Record<string, unknown>) => (await train(() => ({ ...seed(), loss }))).err;
     expect(await bad({ type: 'module', module: './missing.js' })).toMatch(/run\.json: loss\.module: expected a module that loads, received ".*\/configs\/missing\.js" \(Cannot find module/);
     const wrongExport = await train((module) => ({ ...seed(), loss: { type: 'module', module, export: 'nope' } }));
-    expect(wrongExport.err).toMatch(/run\.json: loss\.export: expected an export of .*customModule\.ts \("mseByFormula", "lessonLayer", "notALoss"\), received "nope"/);
+    expect(wrongExport.err).toMatch(/run\.json: loss\.export: expected an export of .*customModule\.ts \("mseByFormula", "lessonLayer", "notALoss", "ceLabels"\), received "nope"/);
     const notLoss = await train((module) => ({ ...seed(), loss: { type: 'module', module, export: 'notALoss' } }));
     expect(notLoss.err).toMatch(/run\.json: loss: expected a loss \(value, grad\), e\.g\. from defineLoss exported as "notALoss" by .*customModule\.ts, received object/);
     expect(notLoss.code).toBe(2);

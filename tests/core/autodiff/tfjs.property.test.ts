@@ -13,7 +13,7 @@ import { evaluator } from './evaluate.js';
 type E = { readonly op: string; readonly args: readonly E[]; readonly k?: number };
 
 const UNARY = ['neg', 'square', 'pow2', 'pow3', 'powHalf', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu', 'softplus', 'cosh', 'clip', 'softmax0', 'softmax1', 'logSoftmax0', 'logSoftmax1', 'matmulMMt'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'whereGreater', 'whereLessEqual', 'whereEqual'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'whereGreater', 'whereLessEqual', 'whereEqual', 'whereGreaterEqual', 'whereLess'];
 const BROADCAST = ['addRow', 'mulScalar', 'subMean1', 'mulSum0', 'addLse', 'addLse1', 'addPick', 'maxRow', 'divScalar'];
 
 const leaf = fc.constantFrom<E>({ op: 'A', args: [] }, { op: 'B', args: [] });
@@ -65,6 +65,8 @@ function ours(e: E, T: TensorOps, v: Record<string, Tensor>): Tensor {
     case 'whereGreater': return T.where(T.greater(a!, b!), T.mul(a!, 2), b!);
     case 'whereLessEqual': return T.where(T.lessEqual(a!, v['r']!), a!, T.neg(b!));
     case 'whereEqual': return T.where(T.equal(a!, b!), a!, T.add(a!, b!));
+    case 'whereGreaterEqual': return T.where(T.greaterEqual(a!, 0.5), T.sqrt(T.add(T.square(b!), 1)), a!);
+    case 'whereLess': return T.where(T.less(v['s']!, a!), b!, T.mul(a!, b!));
     case 'addRow': return T.add(a!, v['r']!);
     case 'mulScalar': return T.mul(a!, v['s']!);
     case 'subMean1': return T.sub(a!, T.mean(a!, 1));
@@ -117,6 +119,8 @@ function theirs(e: E, v: Record<string, tf.Tensor>): tf.Tensor {
     case 'whereGreater': return tf.where(tf.greater(detach(a!), detach(b!)), tf.mul(a!, 2), b!);
     case 'whereLessEqual': return tf.where(tf.lessEqual(detach(a!), detach(tf.broadcastTo(v['r']!, [3, 4]))), a!, tf.neg(b!));
     case 'whereEqual': return tf.where(tf.equal(detach(a!), detach(b!)), a!, tf.add(a!, b!));
+    case 'whereGreaterEqual': return tf.where(tf.greaterEqual(detach(a!), 0.5), tf.sqrt(tf.add(tf.square(b!), 1)), a!);
+    case 'whereLess': return tf.where(tf.less(detach(tf.broadcastTo(v['s']!, [3, 4])), detach(a!)), b!, tf.mul(a!, b!));
     case 'addRow': return tf.add(a!, v['r']!);
     case 'mulScalar': return tf.mul(a!, v['s']!);
     case 'subMean1': return tf.sub(a!, tf.mean(a!, 1, true));
