@@ -3,7 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { moduleKey, type ModuleExports } from '../schemas/moduleExports.js';
 import type { ModuleRefConfig } from '../schemas/moduleRefConfig.js';
-import type { TrainConfig } from '../schemas/trainConfig.js';
+import type { LossConfig } from '../schemas/lossConfig.js';
+import type { ModelConfig } from '../schemas/modelConfig.js';
+
+/** The parts of a config that may name modules. */
+export interface ModuleEntries {
+  readonly model: ModelConfig;
+  readonly loss: LossConfig;
+}
 
 /** A module reference with a relative path made absolute against `dir` (bare package names stay). */
 export function resolveModuleRef(ref: ModuleRefConfig, dir: string): ModuleRefConfig {
@@ -13,7 +20,7 @@ export function resolveModuleRef(ref: ModuleRefConfig, dir: string): ModuleRefCo
 }
 
 /** The config's `{"type":"module"}` entries (the loss, model layers) with their config paths. */
-function moduleRefs(c: TrainConfig): [string, ModuleRefConfig][] {
+function moduleRefs(c: ModuleEntries): [string, ModuleRefConfig][] {
   const refs: [string, ModuleRefConfig][] = [];
   if (typeof c.loss === 'object' && c.loss.type === 'module') refs.push(['loss', c.loss]);
   c.model.layers.forEach((l, i) => {
@@ -27,7 +34,7 @@ function moduleRefs(c: TrainConfig): [string, ModuleRefConfig][] {
  * reads their exports: a loss or layer, or a function (sync or async) returning one. Errors
  * name the config field (`loss.module: expected a module that loads, received …`).
  */
-export async function loadModules(c: TrainConfig): Promise<ModuleExports> {
+export async function loadModules(c: ModuleEntries): Promise<ModuleExports> {
   const out = new Map<string, unknown>();
   for (const [path, ref] of moduleRefs(c)) {
     const key = moduleKey(ref);

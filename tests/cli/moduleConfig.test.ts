@@ -54,6 +54,30 @@ describe('gradstream train: a loss and a layer from a module file', () => {
     expect(steps[20]!.loss).toBeLessThan(steps[0]!.loss / 2);
   });
 
+  it('predicts from a checkpoint whose model has a module layer, with the config or a data file', async () => {
+    const dir = join(tempDir(), 'csv');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'data.csv'), 'a,b,c,d,t1,t2,t3,t4\n1,2,3,4,2,3,4,5\n');
+    const module = `./${relative(dir, FIXTURE)}`;
+    const file = join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify({
+      model: { layers: [{ type: 'module', module, export: 'lessonLayer' }] },
+      loss: { type: 'module', module, export: 'mseByFormula' },
+      optimizer: { type: 'sgd', lr: 0.01 },
+      data: { csv: './data.csv', features: ['a', 'b', 'c', 'd'], targets: ['t1', 't2', 't3', 't4'] },
+      training: { mode: 'sync', maxSteps: 3 },
+      checkpoint: { dir: './ckpt' },
+    }));
+    expect((await cli(['train', file, '--quiet'])).code).toBe(0);
+    const ckpt = join(dir, 'ckpt', 'last.json');
+    const viaConfig = await cli(['predict', ckpt, file]);
+    const viaData = await cli(['predict', ckpt, join(dir, 'data.csv')]);
+    expect(viaConfig.err).toBe('');
+    expect(viaData.err).toBe('');
+    expect(viaData.out).toBe(viaConfig.out);
+    expect(viaData.out.split('\n')).toHaveLength(2);
+  });
+
   it('names the field when the module or the export is wrong', async () => {
     const bad = async (loss: Record<string, unknown>) => (await train(() => ({ ...seed(), loss }))).err;
     expect(await bad({ type: 'module', module: './missing.js' })).toMatch(/run\.json: loss\.module: expected a module that loads, received ".*\/configs\/missing\.js" \(Cannot find module/);
