@@ -97,6 +97,34 @@ describe('defineLayer', () => {
     for (let i = 0; i < g64.data.length; i++) expect(g.data[i]!).toBeCloseTo(g64.data[i]!, 4);
   });
 
+  it('records once per batch size, mode and need of ∂x, then replays', () => {
+    let records = 0;
+    const layer = defineLayer({
+      name: 'counted',
+      inputs: 3,
+      outputs: 2,
+      params: { W: [3, 2] },
+      forward: (x, p, T) => {
+        records++;
+        return T.tanh(T.matmul(x, p.W));
+      },
+    });
+    const model = sequential([layer]);
+    const params = model.init(rng);
+    const grads = model.init(rng);
+    const cache = model.createCache(4);
+    const x = rand(12);
+    const dY = rand(8);
+    for (let step = 0; step < 5; step++) {
+      model.forward(params, x, cache, { training: true });
+      model.backward(params, cache, dY, grads);
+    }
+    // the first pass records with ∂x; the first layer's backward asks for none, so one more
+    expect(records).toBe(2);
+    for (let step = 0; step < 5; step++) model.forward(params, x, cache);
+    expect(records).toBe(3);
+  });
+
   it('names itself in toConfig when told its module; errors name the layer', () => {
     const l = defineLayer({ name: 'd', inputs: 1, outputs: 1, params: { W: [1, 1] }, forward: (x, p, T) => T.matmul(x, p.W), module: 'file:///m.js', export: 'd1' });
     expect(l.toConfig?.()).toEqual({ type: 'module', module: 'file:///m.js', export: 'd1' });
