@@ -13,6 +13,7 @@
  * Prints the medians and the ratios (autodiff / built-in time; wall clock and CPU time).
  */
 import { cpus, loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createRng, defineLayer, defineLoss, dense, fromArrays, mse, relu, sequential, adam, softmaxCrossEntropy } from '../src/index.js';
 import { createGraph } from '../src/core/autodiff/graph.js';
 import type { Node } from '../src/core/autodiff/node.js';
@@ -121,7 +122,54 @@ async function layerBench(): Promise<void> {
   say(`  ratio defineLayer / dense: ${ratio(b!, a!)}`);
 }
 
+/** Garbage collections (scavenges, others) while `run` runs: none means it allocated (next to) nothing. */
+async function collections(run: () => void): Promise<[number, number]> {
+  (globalThis as { gc?: () => void }).gc?.();
+  let minor = 0;
+  let major = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === 1) minor++;
+      else major++;
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  run();
+  await new Promise((r) => setTimeout(r, 50)); // gc entries arrive asynchronously
+  obs.disconnect();
+  return [minor, major];
+}
+
+/** The allocation check: 200,000 calls of each defineLoss form, after one to record. */
+async function allocationCheck(): Promise<void> {
+  const rows = 64;
+  const cols = 10;
+  const p = new Float64Array(rows * cols).fill(0.5);
+  const t = new Float64Array(rows * cols);
+  const labels = new Float64Array(rows);
+  const out = new Float64Array(rows * cols);
+  const forms: [string, Loss, Float64Array][] = [
+    ['mse() (built-in, for reference)', mse(), t],
+    ['element-wise (one loop)', defineLoss('mse', (a, b, T) => T.mean(T.square(T.sub(a, b)))), t],
+    ['cross-entropy (tape)', defineLoss('ce', (a, b, T) => T.neg(T.mean(T.pick(T.logSoftmax(a), b)))), labels],
+  ];
+  for (const [name, l, target] of forms) {
+    l.grad(out, p, target, rows, cols);
+    // value and grad in loops of their own: a loop alternating the two (even of mse()) shows a few
+    // scavenges from V8's on-stack compilation of the loop itself
+    const [vMinor, vMajor] = await collections(() => {
+      for (let i = 0; i < 200_000; i++) l.value(p, target, rows, cols);
+    });
+    const [gMinor, gMajor] = await collections(() => {
+      for (let i = 0; i < 200_000; i++) l.grad(out, p, target, rows, cols);
+    });
+    say(`  ${name}: value ${vMinor} scavenges, ${vMajor} other collections; grad ${gMinor} scavenges, ${gMajor} other (200,000 calls each)`);
+  }
+}
+
 say(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 await lossBench();
+say('\nallocation (garbage collections during the loss steps):');
+await allocationCheck();
 await layerBench();
 say(`load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
