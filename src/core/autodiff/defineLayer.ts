@@ -3,7 +3,7 @@ import { glorotUniform, zeros, type Initializer } from '../initializers.js';
 import type { Layer, LayerContext, LayerParamSpec } from '../layer.js';
 import type { LayerConfig } from '../../schemas/modelConfig.js';
 import { createGraph } from './graph.js';
-import type { Node, Tensor } from './node.js';
+import { Op, type Node, type Tensor } from './node.js';
 import { compileTape, type Tape } from './tape.js';
 import type { TensorOps } from './tensorOps.js';
 
@@ -144,7 +144,8 @@ function record(d: LayerDefinition, where: string, specs: readonly ParamSpec[], 
   for (let i = 0; i < specs.length; i++) p[specs[i]!.name] = params[i]!;
   const out = d.forward(x, p, g.ops, training) as unknown;
   if (!g.nodes.includes(out as Node)) throw new GradstreamError({ code: 'invalid_value', path: `${where}: forward's result`, expected: 'a tensor built with T', received: describeTyped(out) });
-  const o = out as Node;
+  // an input returned as it is gets a node of its own: the output's gradient buffer is the tape's
+  const o = (out as Node).op === Op.input ? (g.ops.add(out as Node, 0) as Node) : (out as Node);
   if (o.rows !== batch || o.cols !== d.outputs) throw new GradstreamError({ code: 'invalid_shape', path: `${where}: forward's result`, expected: `[${batch}, ${d.outputs}] (batch × outputs)`, received: `[${o.rows}, ${o.cols}]` });
   if (!o.needsGrad) o.needsGrad = true;
   const tape = compileTape(g.nodes, o, float32, where);

@@ -67,13 +67,19 @@ describe('defineLayer', () => {
   });
 
   it('records the training and inference modes apart', () => {
-    const halve = defineLayer({ name: 'halve', inputs: 2, outputs: 2, forward: (x, _p, T, training) => (training ? T.mul(x, 0.5) : T.add(x, 0)) });
+    const halve = defineLayer({ name: 'halve', inputs: 2, outputs: 2, forward: (x, _p, T, training) => (training ? T.mul(x, 0.5) : x) });
     const model = sequential([halve]);
     const params = model.init(rng);
     const cache = model.createCache(1);
     const x = new Float64Array([2, 4]);
     expect(Array.from(model.forward(params, x, cache, { training: true }))).toEqual([1, 2]);
     expect(Array.from(model.forward(params, x, cache))).toEqual([2, 4]);
+    // the input itself as the output, first layer (no ∂x) or not
+    const two = sequential([halve, halve]);
+    const c2 = two.createCache(1);
+    two.forward(two.init(rng), x, c2);
+    const g = two.init(rng);
+    expect(() => two.backward(two.init(rng), c2, new Float64Array([1, 1]), g)).not.toThrow();
   });
 
   it('computes dX for a layer after the first, and runs in a float32 model', () => {
