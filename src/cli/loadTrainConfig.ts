@@ -6,12 +6,16 @@ import { GradstreamError } from '../core/errors.js';
 import { fromZodError } from '../schemas/fromZodError.js';
 import { CsvDataConfig, InlineDataConfig, JsonlDataConfig, TrainConfig, ValidationConfig } from '../schemas/trainConfig.js';
 import { CliError, inputError } from './cliError.js';
+import { loadModules, resolveModuleRef } from './loadModules.js';
+import type { ModuleExports } from '../schemas/moduleExports.js';
 
 /** A validated config with its paths made absolute (relative ones resolve against the file's folder). */
 export interface LoadedConfig {
   /** The config file as given on the command line. */
   readonly file: string;
   readonly config: TrainConfig;
+  /** The exports its `{"type":"module"}` loss and layers name, loaded (pass to `prepareRun`). */
+  readonly modules: ModuleExports;
 }
 
 /**
@@ -62,11 +66,19 @@ function jsonErrorPlace(text: string, e: unknown): string {
 /**
  * Reads, validates and resolves a training config. Errors (exit 2) name the file, the field path
  * and what was expected: `run.json: training.batchSize: expected an integer ≥ 1, received 0`.
+ * Module entries (`{"type":"module","module":"./losses.js"}`) resolve against the file's folder
+ * and are imported here.
  */
 export async function loadTrainConfig(file: string): Promise<LoadedConfig> {
   const doc = await readDocument(file);
-  const config = parseTrainConfig(doc, file);
-  return { file, config: resolvePaths(config, dirname(resolve(file))) };
+  const config = resolvePaths(parseTrainConfig(doc, file), dirname(resolve(file)));
+  let modules: ModuleExports;
+  try {
+    modules = await loadModules(config);
+  } catch (e: unknown) {
+    throw inputError(file, e);
+  }
+  return { file, config, modules };
 }
 
 /** Validates a parsed document as a {@link TrainConfig}; errors name `file` and the field. */
@@ -103,8 +115,13 @@ function resolvePaths(c: TrainConfig, dir: string): TrainConfig {
   const data = 'csv' in c.data ? { ...c.data, csv: abs(c.data.csv) } : 'jsonl' in c.data ? { ...c.data, jsonl: abs(c.data.jsonl) } : c.data;
   const v = c.validation;
   const validation = v === undefined ? undefined : 'csv' in v ? { ...v, csv: abs(v.csv) } : 'jsonl' in v ? { ...v, jsonl: abs(v.jsonl) } : v;
+  const loss = typeof c.loss === 'object' && c.loss.type === 'module' ? resolveModuleRef(c.loss, dir) : c.loss;
+  const hasModuleLayer = c.model.layers.some((l) => l.type === 'module');
+  const model = hasModuleLayer ? { ...c.model, layers: c.model.layers.map((l) => (l.type === 'module' ? resolveModuleRef(l, dir) : l)) } : c.model;
   return {
     ...c,
+    model,
+    loss,
     data,
     ...(validation === undefined ? {} : { validation }),
     ...(c.checkpoint === undefined ? {} : { checkpoint: { ...c.checkpoint, dir: abs(c.checkpoint.dir) } }),

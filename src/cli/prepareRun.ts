@@ -17,6 +17,7 @@ import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
 import type { DataConfig, TrainConfig } from '../schemas/trainConfig.js';
+import type { ModuleExports } from '../schemas/moduleExports.js';
 import type { BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import { splitArrays } from '../streams/splitArrays.js';
@@ -87,7 +88,8 @@ export function checkWidths(inputs: number, targets: number, model: Model, lossT
   if (inputs !== model.inputs) {
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${inputs} features` });
   }
-  const labels = lossType === 'softmaxCrossEntropy' && model.outputs > 1 && targets === 1;
+  // a loss from a module (defineLoss) may read one class label per row (T.pick): it checks its target itself
+  const labels = (lossType === 'softmaxCrossEntropy' || lossType === 'module') && model.outputs > 1 && targets === 1;
   if (!labels && targets !== model.outputs) {
     const what = lossType === 'softmaxCrossEntropy' ? `one label or ${model.outputs} columns per row` : `${model.outputs} target columns (the model's outputs)`;
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: what, received: `${targets} columns` });
@@ -122,12 +124,12 @@ export function fileSource(d: FileData, options: BatchOptions & { seed: number; 
 /**
  * Builds the model, loss, optimizer, initial parameters and data of a config. `seed` overrides
  * `training.seed`. Errors are `GradstreamError`s naming the config field (or the data file, row
- * and column).
+ * and column). `modules` holds the exports of `{"type":"module"}` entries (see `loadTrainConfig`).
  */
-export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise<PreparedRun> {
+export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?: ModuleExports): Promise<PreparedRun> {
   const seed = seedOverride ?? c.training?.seed ?? 0;
-  const { model: bare, params: fixed } = modelFromConfig(c.model);
-  const loss = lossFromConfig(c.loss);
+  const { model: bare, params: fixed } = modelFromConfig(c.model, 'model', modules);
+  const loss = lossFromConfig(c.loss, 'loss', modules);
   const optimizer = optimizerFromConfig(c.optimizer);
   const lossType = typeof c.loss === 'string' ? c.loss : c.loss.type;
   const classifier = lossType === 'binaryCrossEntropy' || lossType === 'softmaxCrossEntropy';

@@ -21,6 +21,7 @@ import { outputShapeOf } from '../core/layerShape.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
 import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig, SequenceLayerConfig, ShapeLayerConfig } from './modelConfig.js';
+import { checkExport, moduleExport, withConfig, type ModuleExports, type ModuleRef } from './moduleExports.js';
 import { isSequenceLayerConfig, sequenceLayerFrom } from './sequenceLayerFrom.js';
 import { isShapeLayerConfig, shapeLayerFrom } from './shapeLayerFrom.js';
 
@@ -41,7 +42,7 @@ export interface ModelFromConfig {
  * that chain, weights of the right shape — with the same errors. Imports no schema library, so a
  * worker thread rebuilding its replica from `model.toConfig()` starts without loading one.
  */
-export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig {
+export function buildModel(config: ModelConfig, root = 'model', modules?: ModuleExports): ModelFromConfig {
   const specs = config.layers;
   const layers: Layer[] = [];
   let width = 0; // the outputs of the layer before (0 before the first)
@@ -60,6 +61,9 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
     } else if (isSequenceLayerConfig(spec)) {
       layer = sequenceLayerFrom(specs, layers, i, path);
       fixed = false;
+    } else if (spec.type === 'module') {
+      layer = moduleLayer(spec, modules, i === 0 ? undefined : width, path);
+      if (layer.params.length > 0) fixed = false;
     } else {
       if (i === 0) {
         throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
@@ -119,7 +123,17 @@ function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units
   }
 }
 
-function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig>, width: number): Layer {
+function moduleLayer(ref: ModuleRef, modules: ModuleExports | undefined, prevWidth: number | undefined, path: string): Layer {
+  const layer = moduleExport(ref, modules, path);
+  checkExport(ref, layer, 'a layer (init, forward, backward), e.g. from defineLayer', ['init', 'forward', 'backward'], path);
+  const l = layer as Layer;
+  if (prevWidth !== undefined && l.inputs !== prevWidth) {
+    throw new GradstreamError({ code: 'invalid_config', path, expected: `a layer of ${prevWidth} inputs (the width of the layer before)`, received: `${describeLayer(l)} of ${l.inputs} inputs` });
+  }
+  return withConfig(l, ref);
+}
+
+function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig | ModuleRef>, width: number): Layer {
   switch (spec.type) {
     case 'relu':
       return relu(width);

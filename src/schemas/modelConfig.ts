@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModuleRefConfig } from './moduleRefConfig.js';
 
 const size = z.number().int().positive();
 const finite = z.number().finite();
@@ -142,8 +143,8 @@ export type ReshapeLayerConfig = z.infer<typeof ReshapeLayerConfig>;
 export type ShapeLayerConfig = Conv2dLayerConfig | Pool2dLayerConfig | GlobalAvgPool2dLayerConfig | FlattenLayerConfig | ReshapeLayerConfig;
 const shapeLayerConfigs = [Conv2dLayerConfig, ...Pool2dLayerConfig.options, GlobalAvgPool2dLayerConfig, FlattenLayerConfig, ReshapeLayerConfig] as const;
 
-/** One layer of a {@link ModelConfig}, by `type`. */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig, ...shapeLayerConfigs]);
+/** One layer of a {@link ModelConfig}, by `type` (`"module"`: a layer exported by a module file, see `ModuleRefConfig`). */
+export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig, ...shapeLayerConfigs, ModuleRefConfig]);
 export type LayerConfig = z.infer<typeof LayerConfig>;
 
 /**

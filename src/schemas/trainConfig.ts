@@ -123,7 +123,7 @@ export type LogConfig = z.infer<typeof LogConfig>;
 export const TrainConfig = z.strictObject({
   $schema: z.string().optional().describe('The JSON Schema of this file (`gradstream schema > gradstream.schema.json`), for editors.'),
   model: ModelConfig.describe('A sequential model: {"layers":[{"type":"dense","inputs":4,"units":4},{"type":"relu"},…]}.'),
-  loss: LossConfig.describe('"mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", or {"type":…, options}.'),
+  loss: LossConfig.describe('"mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", or {"type":…, options}, or a loss exported by a module file: {"type":"module","module":"./losses.js","export":"logcosh"}.'),
   optimizer: OptimizerConfig.describe('{"type":"adam","lr":0.001,…}: a named optimizer and its options; lr may be a schedule.'),
   data: DataConfig.describe('The training data: inline {"inputs","targets"}, {"csv":PATH,…} or {"jsonl":PATH,…}.'),
   validation: ValidationConfig.optional().describe('Held-out data: {"split":0.2}, a file with the same columns, or inline rows.'),

@@ -106,10 +106,10 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const checkpointDirFlag = stringOption(args.values['checkpoint-dir']);
   const resumeFrom = stringOption(args.values.resume);
 
-  const { config } = await loadTrainConfig(file);
+  const { config, modules } = await loadTrainConfig(file);
   let run: PreparedRun;
   try {
-    run = await prepareRun(config, seedFlag);
+    run = await prepareRun(config, seedFlag, modules);
   } catch (e: unknown) {
     throw inputError(file, e);
   }
