@@ -163,6 +163,8 @@ export type { FromAsyncIterableOptions } from './streams/fromAsyncIterable.js';
 export { fromEvents } from './streams/fromEvents.js';
 export type { EventEmitterSource, EventTargetSource, FromEventsOptions } from './streams/fromEvents.js';
 export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueue.js';
+// online sources: invalid samples and the dead-letter stream
+export type { InvalidPolicy, OnlineSource, RejectedSample } from './streams/deadLetters.js';
 
 // --- live training: the Training handle
 export { fit } from './live/fit.js';
