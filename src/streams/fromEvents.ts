@@ -51,16 +51,24 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
  * a producer can answer it. Without `endOn` the run goes on until stopped. Bad arguments throw a `GradstreamError` naming the option.
  *
  * @example
- * import { fit, fromEvents } from 'gradstream';
+ * import { EventEmitter } from 'node:events';
+ * import { createRng, dense, fit, fromEvents, mse, sequential, sgd } from 'gradstream';
  * // a Node EventEmitter of sensor readings (in a page: an EventTarget, e.g. a WebSocket's 'message')
+ * const sensor = new EventEmitter();
  * const data = fromEvents(sensor, 'reading', {
  *   map: (r: { t: number; v: number }) => ({ x: [r.t], y: [r.v] }),
  *   batchSize: 8,
  *   maxWaitMs: 100,
  *   buffer: { size: 1000, overflow: 'dropOldest' },
+ *   invalid: 'skip',
  *   endOn: 'close',
  * });
- * const training = fit({ model, loss, optimizer, data, params });
+ * data.rejected$.subscribe((r) => console.warn(`refused: ${r.reason}`));
+ * const model = sequential([dense(1, 1)]);
+ * const training = fit({ model, loss: mse(), optimizer: sgd({ lr: 0.05 }), params: model.init(createRng(1)), data });
+ * training.start();
+ * sensor.emit('reading', { t: 0.5, v: 2.5 });
+ * sensor.emit('close');
  */
 export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmitterSource, eventName: string, opts?: FromEventsOptions<E>): OnlineSource {
   const t = target as Partial<EventTargetSource<E> & EventEmitterSource> | null;
