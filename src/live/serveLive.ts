@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { StopReason } from '../streams/stepRecord.js';
 import { dashboardCss, dashboardHtml, dashboardScript } from './dashboardPage.js';
 import { seriesBuffer } from './seriesBuffer.js';
@@ -116,6 +116,10 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   const closeAfterEndMs = options.closeAfterEndMs ?? 1000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.port', expected: 'an integer in [0, 65535]', received: String(port) });
+  }
+  const allowedHosts: unknown = options.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && h !== '' && !/[\s/@]/.test(h))) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.allowedHosts', expected: 'a list of host names or addresses', received: describeValue(allowedHosts) });
   }
   if (!(updateMs > 0)) throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.updateMs', expected: 'a number > 0', received: String(updateMs) });
 
@@ -278,7 +282,7 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
     res.end(req.method === 'HEAD' ? undefined : a.body);
   };
 
-  const hostAllowed = hostCheck(host, options.allowedHosts ?? []);
+  const hostAllowed = hostCheck(host, allowedHosts as string[]);
   const server = createServer(handle);
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((r) => (resolveClosed = r));

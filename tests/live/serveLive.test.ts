@@ -226,5 +226,7 @@ describe('serveLive', () => {
 
   it('rejects a bad port', async () => {
     await expect(serveLive(lessonRun(), { port: 70000 })).rejects.toThrow('serveLive.port: expected an integer in [0, 65535], received 70000');
+    await expect(serveLive(lessonRun(), { allowedHosts: ['a b'] })).rejects.toThrow('serveLive.allowedHosts: expected a list of host names or addresses, received an array of length 1');
+    await expect(serveLive(lessonRun(), { allowedHosts: 'example.org' as unknown as string[] })).rejects.toThrow('serveLive.allowedHosts: expected a list of host names or addresses, received "example.org"');
   });
 });
