@@ -84,11 +84,11 @@ export async function checkGroupDelivered(cmd: Command, stream: string, group: s
 
 /**
  * Checks the run's epoch on the server (the version of the last round recorded there) against
- * the checkpoint's `version` when the updater starts: at least `version` (one more when the
- * updater stopped between recording a round and checkpointing it). A run recorded before epochs
+ * the checkpoint's `version`, when the updater starts and after it lost its connection: at least
+ * `version` (one more when the updater stopped between recording a round and checkpointing it). A run recorded before epochs
  * existed passes when its last round is recorded.
  */
-export async function checkEpochOnStart(cmd: Command, epochKey: string, roundsKey: string, version: number): Promise<void> {
+export async function checkEpoch(cmd: Command, epochKey: string, roundsKey: string, version: number): Promise<void> {
   if (version === 0) return;
   const epoch = await cmd(['GET', epochKey]);
   if (epoch === null || epoch === undefined) {

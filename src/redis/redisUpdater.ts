@@ -2,7 +2,7 @@ import { GradstreamError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
 import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
 import { cloneParams, type Params } from '../core/params.js';
-import { advanceEpoch, checkBrokerDurability, checkEpochOnStart, checkGroupDelivered } from './brokerGuard.js';
+import { advanceEpoch, checkBrokerDurability, checkEpoch, checkGroupDelivered } from './brokerGuard.js';
 import { combineContributions, type Contribution } from './combineContributions.js';
 import { compareStreamIds } from './compareStreamIds.js';
 import { connectDuplicate } from './connectDuplicate.js';
@@ -141,7 +141,7 @@ function contributionOf(e: StreamEntry, size: number): Contribution | null {
  * `allowNonDurableBroker`), and checks the broker against its checkpoint on start and with every
  * round: the run's epoch (`<prefix>:epoch`, the rounds recorded) must not be behind the
  * checkpoint, and the consumer group must still know it delivered the last applied entry of
- * every consumer. If either is behind — the server restarted from an older snapshot — it stops
+ * every consumer (checked again after a lost connection comes back). If either is behind — the server restarted from an older snapshot — it stops
  * with a `GradstreamError` before checkpointing anything more. A run that makes no progress for
  * `stallWarningMs` (no contributions come, or they are all stale or duplicates) is reported to
  * `onStall`.
@@ -186,7 +186,7 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   const resumed = await readUpdaterCheckpoint(options.checkpointPath, model.layout);
   if (resumed !== undefined) {
     state = resumed;
-    await checkEpochOnStart(cmd, keys.epoch, keys.rounds, state.version);
+    await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
     await checkGroupDelivered(cmd, stream, group, state.applied);
     await cmd(['SET', keys.epoch, String(state.version), 'NX']); // a run recorded before epochs
   } else {
@@ -206,6 +206,9 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   const done = (): boolean => signal?.aborted === true || state.version >= maxVersions || state.samples >= maxSamples;
 
   const blocking = await connectDuplicate(client, timeoutMs);
+  // a lost connection may come back to a server restarted from an older snapshot: check it then
+  let reconnected = false;
+  blocking.on('error', () => (reconnected = true));
   const stop = (): void => blocking.destroy();
   signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -226,6 +229,11 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       let closed = false;
       while (!closed && signal?.aborted !== true) {
         stall.check();
+        if (reconnected) {
+          reconnected = false;
+          await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
+          await checkGroupDelivered(cmd, stream, group, state.applied);
+        }
         const wait = round.length === 0 ? blockMs : Math.max(1, roundTimeoutMs - (Date.now() - firstAt));
         const reply = await redisCommand(blocking, ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', keys.grads, state.gradsCursor], wait + timeoutMs);
         for (const e of readReplyEntries(reply)) {

@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dense, mse, paramsFrom, sequential, sgd } from '../../src/index.js';
 import { runRedisUpdater, type RedisStall, type RedisUpdaterOptions } from '../../src/redis/redisUpdater.js';
@@ -99,6 +100,40 @@ describe('a broker that rolls back', () => {
     // nothing was applied twice: the refusal came before any round
     expect(await c2.sendCommand(['GET', 'rb:epoch'])).toBe('5');
   }, 60_000);
+
+  it('a server that restarts from its snapshot while the updater waits between rounds: detected when the connection comes back', async () => {
+    const server = await startRedis(undefined, { persistence: 'rdb' });
+    servers.push(server);
+    const c = await client(server.url);
+    await produce(c, 'pts', 0, 200);
+    // a client that reconnects, however long the server takes to come back
+    const patient = createClient({ url: server.url, socket: { reconnectStrategy: () => 50 } });
+    patient.on('error', () => {});
+    await patient.connect();
+    const abort = new AbortController();
+    const worker = runRedisWorker(await client(server.url), { model, loss: mse(), stream: 'pts', group: 'g', consumer: 'w', prefix: 'rb', batchSize: 4, blockMs: 50, timeoutMs: 2000, signal: abort.signal }).catch(() => 'gone');
+    let version = 0;
+    const updater = runRedisUpdater(patient, updaterOptions('live', {
+      allowNonDurableBroker: true,
+      maxVersions: 50,
+      onRound: (r) => (version = r.version),
+      beforeRound: async () => {
+        if (version === 3) await c.sendCommand(['SAVE']);
+        if (version !== 8) return;
+        await server.kill();
+        servers.push(await startRedis(server.port, { persistence: 'rdb', dir: server.dir }));
+        await patient.ping(); // back, at version 3
+      },
+    }));
+    try {
+      await expect(updater).rejects.toThrow("redis rb:epoch: expected version 8 (the updater's checkpoint says so), received version 3: the server lost acknowledged writes");
+      expect(version).toBe(8);
+    } finally {
+      abort.abort();
+      await worker;
+      patient.destroy();
+    }
+  }, 30_000);
 
   it('a server restarted empty, or a group that forgot its deliveries, is a rollback too', async () => {
     const server = await startRedis(undefined, { persistence: 'none' });
