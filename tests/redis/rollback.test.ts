@@ -78,6 +78,7 @@ describe('a broker that rolls back', () => {
     await expect(runRedisUpdater(c, updaterOptions('refuse', { maxVersions: 1 }))).rejects.toThrow('received appendonly yes, appendfsync no');
     await produce(c, 'pts', 0, 8);
     expect(await rounds(server.url, updaterOptions('refuse', { maxVersions: 2, allowNonDurableBroker: true }))).toBe(2);
+    await c.sendCommand(['CONFIG', 'SET', 'appendonly', 'no']); // (a server writing its first append-only file does not stop on SIGTERM)
   });
 
   it('RDB: write, SAVE, more rounds, kill -9, restart — the updater detects the rollback and refuses to go on', async () => {
