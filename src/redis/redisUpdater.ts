@@ -53,7 +53,10 @@ export interface RedisUpdaterOptions<S extends OptState = OptState> {
    * start there). A rollback is still detected when it happens, and stops the updater.
    */
   readonly allowNonDurableBroker?: boolean;
-  /** After this long without a round (no contributions, or too few samples left), `onStall` is called, and again each time as long again passes (ms, default 60000). */
+  /**
+   * After this long without a round (no contributions come, or they are all stale or duplicates),
+   * `onStall` is called, and again every `stallWarningMs` while it lasts (ms, default 60000).
+   */
   readonly stallWarningMs?: number;
   /** Called when no round has closed for `stallWarningMs`. */
   readonly onStall?: (stall: RedisStall) => void;
@@ -141,10 +144,10 @@ function contributionOf(e: StreamEntry, size: number): Contribution | null {
  * `allowNonDurableBroker`), and checks the broker against its checkpoint on start and with every
  * round: the run's epoch (`<prefix>:epoch`, the rounds recorded) must not be behind the
  * checkpoint, and the consumer group must still know it delivered the last applied entry of
- * every consumer (checked again after a lost connection comes back). If either is behind — the server restarted from an older snapshot — it stops
- * with a `GradstreamError` before checkpointing anything more. A run that makes no progress for
- * `stallWarningMs` (no contributions come, or they are all stale or duplicates) is reported to
- * `onStall`.
+ * every consumer (both checked again after a lost connection comes back). If either is behind —
+ * the server restarted from an older snapshot — it stops with a `GradstreamError` before
+ * checkpointing anything more. A run that makes no progress for `stallWarningMs` (no
+ * contributions come, or they are all stale or duplicates) is reported to `onStall`.
  *
  * Resolves when `maxVersions`/`maxSamples` is reached or `signal` aborts; rejects with the
  * client's error, a `GradstreamError` when the server does not answer within `timeoutMs`, or a
@@ -300,7 +303,10 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   return { version: state.version, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params, optState };
 }
 
-/** The stall warning: `check` on every read calls `onStall` once `ms` passed since the last `progress` (or the start) without another, and again every `ms`. */
+/**
+ * The stall warning: `check`, called on every read, calls `onStall` once `ms` have passed since
+ * the last `progress` (or the start), and again every `ms` until the next `progress`.
+ */
 function stallWatch(ms: number, onStall: ((s: RedisStall) => void) | undefined, state: UpdaterState): { check(): void; progress(): void } {
   let since = Date.now();
   let next = since + ms;
