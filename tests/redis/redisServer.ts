@@ -1,6 +1,6 @@
 /** Test helper: a throw-away redis-server on 127.0.0.1 and a free port, its files in a temporary directory. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ export interface RedisServer {
   readonly process: ChildProcess;
   /** Where the server keeps its files (append-only file, snapshots). */
   readonly dir: string;
-  /** Stops the server (SIGTERM; SIGKILL 3 s later if it is still there) and waits for it to exit. */
+  /** Stops the server (SIGTERM; SIGKILL 3 s later if it is still there), waits for it to exit and removes the directory it made. */
   stop(): Promise<void>;
   /** Kills the server (SIGKILL: no shutdown save) and waits for it to exit. */
   kill(): Promise<void>;
@@ -78,6 +78,7 @@ export async function startRedis(port?: number, o: { persistence?: Persistence; 
       const force = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(force);
+      if (o.dir === undefined) rmSync(dir, { recursive: true, force: true }); // (a restarted server's files belong to the first)
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
