@@ -209,6 +209,8 @@ export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueu
 // windows over an event stream: forecasting samples for sequence models
 export { slidingWindow } from './streams/slidingWindow.js';
 export type { SlidingWindowOptions, WindowSample } from './streams/slidingWindow.js';
+// online sources: invalid samples and the dead-letter stream
+export type { InvalidPolicy, OnlineSource, RejectedSample } from './streams/deadLetters.js';
 
 // --- live training: the Training handle
 export { fit } from './live/fit.js';

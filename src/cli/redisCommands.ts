@@ -32,6 +32,10 @@ const UPDATER_USAGE = `usage: gradstream updater CONFIG --redis URL [--checkpoin
 
 Applies the optimizer to the workers' gradients in synchronous rounds, publishes each new model
 version, checkpoints, then acknowledges the samples. Resumes from its checkpoint when it exists.
+Refuses a server without a durable append-only file (appendonly yes, appendfsync always or
+everysec) unless redis.allowNonDurableBroker is true, and stops if the server lost rounds it had
+acknowledged (restarted from an older snapshot). Warns on stderr after redis.stallWarningMs
+(default 60000) without a round.
 
 options:
   --redis URL        the Redis server, e.g. redis://127.0.0.1:6379
@@ -239,6 +243,12 @@ export function runUpdater(argv: string[]): Promise<number> {
       keepRounds: r.keepRounds,
       blockMs: r.blockMs,
       timeoutMs: r.timeoutMs,
+      allowNonDurableBroker: r.allowNonDurableBroker,
+      stallWarningMs: r.stallWarningMs,
+      onStall: (s) => {
+        if (json) console.log(JSON.stringify({ type: 'stall', ...s }));
+        console.error(`gradstream: warning: no round for ${(s.idleMs / 1000).toFixed(1)} s at version ${s.version} (${s.samples} samples applied, ${s.discarded} contributions discarded since): are the workers running, and is there data left?`);
+      },
       signal,
       onRound: (round) => {
         const { params: _params, ...fields } = round;
