@@ -107,7 +107,7 @@ function resolvePaths(c: TrainConfig, dir: string): TrainConfig {
     ...c,
     data,
     ...(validation === undefined ? {} : { validation }),
-    ...(c.checkpoint === undefined ? {} : { checkpoint: { ...c.checkpoint, dir: abs(c.checkpoint.dir) } }),
+    ...(c.checkpoint === undefined ? {} : { checkpoint: c.checkpoint.dir === undefined ? c.checkpoint : { ...c.checkpoint, dir: abs(c.checkpoint.dir) } }),
     ...(c.log?.path === undefined ? {} : { log: { ...c.log, path: abs(c.log.path) } }),
   };
 }

@@ -93,10 +93,11 @@ export type StopConfig = z.infer<typeof StopConfig>;
 /**
  * Checkpoint files in a folder: `last.json` (every `everySteps` steps and the final record),
  * `best.json` (the best monitored value: the validation loss when there is one), and
- * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`).
+ * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`). `dir` may
+ * be left out when the command gives the folder (`gradstream train --checkpoint-dir DIR`).
  */
 export const CheckpointConfig = z.strictObject({
-  dir: z.string().min(1),
+  dir: z.string().min(1).optional().describe('The folder (relative to the config file); `--checkpoint-dir` overrides it, and gives it when absent.'),
   everySteps: count.optional(),
   keepLast: count.optional().describe('Keep only the newest n `step-*.json` files (default: all).'),
   keepBest: z.boolean().optional().describe('Write `best.json` (default true).'),

@@ -107,6 +107,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const resumeFrom = stringOption(args.values.resume);
 
   const { config } = await loadTrainConfig(file);
+  if (config.checkpoint !== undefined && config.checkpoint.dir === undefined && checkpointDirFlag === undefined) {
+    throw new CliError(`${file}: checkpoint.dir: expected a folder (or --checkpoint-dir DIR), received none`);
+  }
   let run: PreparedRun;
   try {
     run = await prepareRun(config, seedFlag);
