@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { csvRows } from '../../src/node/csvRows.js';
+import { END_OF_FILE, type RowStream } from '../../src/node/fileSource.js';
+import { jsonlRows } from '../../src/node/jsonlRows.js';
+import { fromCsv, fromJsonl } from '../../src/node.js';
+import { driveReader } from '../helpers/driveReader.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gradstream-hostile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function file(text: string | Buffer, ext = 'jsonl'): string {
+  const p = join(dir, `f${n++}.${ext}`);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Every record of one pass, with its line. */
+async function all<R>(rows: RowStream<R>): Promise<[R, number][]> {
+  const out: [R, number][] = [];
+  try {
+    for (;;) {
+      const r = rows.read();
+      if (r === END_OF_FILE) return out;
+      if (r === null) await rows.wait();
+      else out.push([r, rows.line()]);
+    }
+  } finally {
+    rows.close();
+  }
+}
+
+describe('jsonlRows', () => {
+  it('drops a UTF-8 byte-order mark (fromJsonl reads such a file as train does a CSV with one)', async () => {
+    const p = file('\uFEFF{"x": 1, "y": 2}\n{"x": 3, "y": 4}\n');
+    expect(await all(jsonlRows(p))).toEqual([
+      ['{"x": 1, "y": 2}', 1],
+      ['{"x": 3, "y": 4}', 2],
+    ]);
+    const data = fromJsonl(p, { features: ['x'], targets: ['y'], batchSize: 2, epochs: 1 });
+    expect((await driveReader(data.open())).map((d) => [d.x, d.y])).toEqual([[[1, 3], [2, 4]]]);
+  });
+
+  it('cuts lines that span many chunks, with CRLF and a last line without a break', async () => {
+    const long = `{"x": ${'1'.repeat(300_000)}, "y": 0}`;
+    const p = file(`${long}\r\n\r\n{"x": 2, "y": 1}\r\n${long}`);
+    expect(await all(jsonlRows(p))).toEqual([
+      [long, 1],
+      ['{"x": 2, "y": 1}', 3],
+      [long, 4],
+    ]);
+  });
+
+  it('refuses a line longer than the limit, naming its row', async () => {
+    const p = file(`{"x": 1}\n{"x": ${'2'.repeat(200_000)}}\n`);
+    await expect(all(jsonlRows(p, 100_000))).rejects.toThrow(`${p} row 2: expected a line of at most 100,000 characters, received a longer line`);
+    expect((await all(jsonlRows(p, 300_000))).length).toBe(2);
+  });
+
+  it('reads a first line longer than 1 MiB', () => {
+    const p = file(`{"x": 1, "y": 2, "pad": "${'p'.repeat(1_500_000)}"}\n`);
+    expect(fromJsonl(p, { features: ['x'], targets: ['y'] }).inputs).toBe(1);
+  });
+});
+
+describe('CSV first rows and records', () => {
+  it('reads a 100,000-column header', () => {
+    const names = Array.from({ length: 100_000 }, (_, i) => `c${i}`);
+    const p = file(`${names.join(',')}\n${names.map((_, i) => i).join(',')}\n`, 'csv');
+    const data = fromCsv(p, { targets: ['c0'] });
+    expect([data.inputs, data.outputs]).toEqual([99_999, 1]);
+  });
+
+  it('reads a first data row over 1 MiB', async () => {
+    const p = file(`x,y\n1.${'0'.repeat(1_500_000)},2\n`, 'csv');
+    const data = fromCsv(p, { features: ['x'], targets: ['y'], batchSize: 1, epochs: 1 });
+    expect((await driveReader(data.open())).map((d) => [d.x, d.y])).toEqual([[[1], [2]]]);
+  });
+
+  it('refuses a record longer than the limit, naming its row', async () => {
+    const p = file(`x,y\n1,2\n3,"${'z'.repeat(200_000)}"\n`, 'csv');
+    await expect(all(csvRows(p, ',', true, 100_000))).rejects.toThrow(`${p} row 3: expected a record of at most 100,000 characters, received a longer one`);
+  });
+});
+
+describe('JSON Lines values: one rule set', () => {
+  it('refuses 1e999 (Infinity) while training, naming file, row and column', async () => {
+    const p = file('{"x": 1, "y": 1}\n{"x": 1e999, "y": 1}\n');
+    const reader = fromJsonl(p, { features: ['x'], targets: ['y'], batchSize: 1, epochs: 1 }).open();
+    await expect(driveReader(reader)).rejects.toThrow(`${p} row 2, column "x": expected a finite number, received Infinity`);
+  });
+
+  it('never quotes the text of a line that is not JSON', () => {
+    const p = file('password=hunter2\n');
+    expect(() => fromJsonl(p, { targets: ['y'] })).toThrow(`${p} row 1: expected a JSON object, received invalid JSON (unexpected character)`);
+  });
+});
