@@ -19,6 +19,7 @@ import { l2 } from '../core/regularizers/l2.js';
 import type { Regularizer } from '../core/regularizers/regularizer.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
+import { MAX_MODEL_PARAMS } from './limits.js';
 import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig } from './modelConfig.js';
 
 /** What `modelFromConfig` (and {@link buildModel}) builds. */
@@ -43,6 +44,7 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
   const layers: Layer[] = [];
   let width = 0; // the outputs of the layer before (0 before the first)
   let fixed = true; // every parameter comes from the config
+  let size = 0; // parameters so far
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const path = `${root}.layers[${i}]`;
@@ -50,6 +52,10 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
     if (spec.type === 'dense') {
       layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
       if (!isFixed(spec)) fixed = false;
+      size += layer.inputs * layer.outputs + ((spec.bias ?? true) ? layer.outputs : 0);
+      if (size > MAX_MODEL_PARAMS) {
+        throw new GradstreamError({ code: 'invalid_config', path: `${path}.units`, expected: `a model of at most ${MAX_MODEL_PARAMS.toLocaleString('en-US')} parameters (1 GiB as float64)`, received: `${size.toLocaleString('en-US')} up to this layer` });
+      }
     } else {
       if (i === 0) {
         throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });

@@ -18,8 +18,8 @@ export const MAX_NESTING = 64;
 /** The most units (or inputs) of one dense layer. */
 export const MAX_LAYER_UNITS = 1_000_000;
 
-/** The most weights of one dense layer (`inputs × units`): 2^27, 1 GiB of float64. */
-export const MAX_LAYER_WEIGHTS = 2 ** 27;
+/** The most parameters of a model built from a config (weights and biases): 2^27, 1 GiB as float64. */
+export const MAX_MODEL_PARAMS = 2 ** 27;
 
 /** A size for messages: `64 MiB` for whole MiB, else the number (`1,000 characters`). */
 export function describeLength(n: number, unit = 'characters'): string {
