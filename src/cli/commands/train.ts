@@ -117,6 +117,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   } catch (e: unknown) {
     throw inputError(file, e);
   }
+  for (const w of run.warnings) io.err(`gradstream train: warning: ${file}: ${w}`);
   const training = config.training ?? {};
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   const workers = training.workers ?? 1;
