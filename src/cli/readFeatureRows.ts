@@ -26,14 +26,17 @@ export async function readFeatureRows(file: string, features: readonly string[],
       });
     } else {
       let at: number[] | undefined;
+      let columns = 0;
       await eachRow(csvRows(file, delimiter, false), (rec, row) => {
         if (at === undefined) {
           at = features.map((f) => headerIndex(file, rec, f));
+          columns = rec.length;
           return;
         }
+        if (rec.length !== columns) throw new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}`, expected: `${columns} fields (as the header)`, received: String(rec.length) });
         for (let k = 0; k < at.length; k++) {
-          const text = rec[at[k]!];
-          const v = text === undefined ? Number.NaN : parseDecimal(text);
+          const text = rec[at[k]!]!;
+          const v = parseDecimal(text);
           if (v !== v) throw notANumber(file, row, features[k]!, text);
           values.push(v);
         }

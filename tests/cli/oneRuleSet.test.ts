@@ -48,6 +48,14 @@ describe('every command reads data files with the rules of train', () => {
     }
   });
 
+  it('predict refuses a CSV row whose field count differs from the header\'s, as train does', async () => {
+    const { dir, ck } = await trainedOnFile();
+    const f = join(dir, 'short.csv');
+    writeFileSync(f, 'x1,x2,y\n1,2,3\n\n4,5\n');
+    const p = await cli(['predict', ck, f]);
+    expect([p.code, p.err]).toEqual([2, `gradstream predict: ${f} row 4: expected 3 fields (as the header), received 2`]);
+  });
+
   it('predict reads the training config\'s file data with the same rules, and a BOM', async () => {
     const { dir, ck, run } = await trainedOnFile();
     const ok = await cli(['predict', ck, run]);
