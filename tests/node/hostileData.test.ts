@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { csvRows } from '../../src/node/csvRows.js';
 import { END_OF_FILE, type RowStream } from '../../src/node/fileSource.js';
 import { jsonlRows } from '../../src/node/jsonlRows.js';
+import { lineCutter } from '../../src/node/lineCutter.js';
 import { fromCsv, fromJsonl } from '../../src/node.js';
 import { driveReader } from '../helpers/driveReader.js';
 
@@ -31,6 +32,37 @@ async function all<R>(rows: RowStream<R>): Promise<[R, number][]> {
     rows.close();
   }
 }
+
+describe('lineCutter', () => {
+  /** Every line of `chunks`, fed one by one. */
+  const cut = (chunks: string[], max = 100): [string, number][] => {
+    const c = lineCutter('f.jsonl', max);
+    const out: [string, number][] = [];
+    for (const chunk of chunks) {
+      c.push(chunk);
+      for (let l = c.next(); l !== null; l = c.next()) out.push([l, c.line()]);
+    }
+    const last = c.end();
+    if (last !== null) out.push([last, c.line()]);
+    return out;
+  };
+
+  it('cuts at LF and CRLF wherever the chunks split, dropping a leading BOM only', () => {
+    const text = '\uFEFFab\r\n\ncd\n\uFEFFe\r\nfg';
+    const want: [string, number][] = [['ab', 1], ['', 2], ['cd', 3], ['\uFEFFe', 4], ['fg', 5]];
+    for (let i = 0; i <= text.length; i++) {
+      for (let j = i; j <= text.length; j++) expect(cut([text.slice(0, i), text.slice(i, j), text.slice(j)])).toEqual(want);
+    }
+    expect(cut(['a\n'])).toEqual([['a', 1]]);
+    expect(cut([])).toEqual([]);
+  });
+
+  it('refuses a line longer than the limit, in one chunk or across many', () => {
+    expect(() => cut(['ok\n', 'x'.repeat(11), '\n'], 10)).toThrow('f.jsonl row 2: expected a line of at most 10 characters, received a longer line');
+    expect(() => cut(['ok\n', ...Array.from({ length: 11 }, () => 'x')], 10)).toThrow('f.jsonl row 2: expected a line of at most 10 characters, received a longer line');
+    expect(cut(['x'.repeat(10), '\n'], 10)).toEqual([['x'.repeat(10), 1]]);
+  });
+});
 
 describe('jsonlRows', () => {
   it('drops a UTF-8 byte-order mark (fromJsonl reads such a file as train does a CSV with one)', async () => {
