@@ -54,6 +54,10 @@ describe('hostile configs: exit 2 with the file named', () => {
     const c = await trainText('c.json', '{"model": {"layers": [SECRET]}}');
     expect([c.code, c.err]).toEqual([2, `gradstream train: ${c.file}: expected JSON, received invalid JSON (unexpected character)`]);
     expect(c.err).not.toContain('SECRET');
+    const w = join(tempDir(), 'w.json');
+    writeFileSync(w, 'SECRET=hunter2\n');
+    const r = await cli(['worker', w, '--redis', 'redis://127.0.0.1:1']);
+    expect([r.code, r.err]).toEqual([2, `gradstream: ${w}: invalid JSON (unexpected character)`]);
   });
 
   it('refuses a config path that is a FIFO or a device, without reading it', async () => {
