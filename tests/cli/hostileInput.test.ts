@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, EXAMPLES, tempDir } from './cliHarness.js';
 
 type Json = Record<string, unknown>;
@@ -56,8 +56,14 @@ describe('hostile configs: exit 2 with the file named', () => {
     expect(c.err).not.toContain('SECRET');
     const w = join(tempDir(), 'w.json');
     writeFileSync(w, 'SECRET=hunter2\n');
-    const r = await cli(['worker', w, '--redis', 'redis://127.0.0.1:1']);
-    expect([r.code, r.err]).toEqual([2, `gradstream: ${w}: invalid JSON (unexpected character)`]);
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const r = await cli(['worker', w, '--redis', 'redis://127.0.0.1:1']);
+      expect(r.code).toBe(2);
+      expect(printed.mock.calls.map((c) => String(c[0]))).toEqual([`gradstream: ${w}: invalid JSON (unexpected character)`]);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('refuses a config path that is a FIFO or a device, without reading it', async () => {
