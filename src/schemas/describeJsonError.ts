@@ -7,7 +7,9 @@
 export function describeJsonError(text: string, e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   if (/^Unexpected end of JSON input/.test(message)) return 'unexpected end of input';
-  const m = / in JSON at position (\d+)/.exec(message);
+  // `Unexpected token 'x', "…" is not valid JSON` quotes the text (which may even read "at position")
+  if (message.startsWith('Unexpected token') || message.includes('"')) return 'unexpected character';
+  const m = /(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message);
   if (m === null) return 'unexpected character';
   const pos = Number(m[1]);
   let line = 1;
