@@ -197,8 +197,7 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     if ('inputs' in v) {
       validation = table(v.inputs, v.targets, 'validation');
       if (cap !== undefined && lossType === 'softmaxCrossEntropy' && validation.targets === 1) checkInlineLabels(v.targets, cap, 'validation');
-    }
-    else {
+    } else {
       if (fd === undefined) throw new GradstreamError({ code: 'invalid_config', path: 'validation', expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")', received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file' });
       const columns = { features: fd.features, ...(fd.targets === undefined ? {} : { targets: fd.targets }), ...(fd.label === undefined ? {} : { label: fd.label }), ...(fd.classes === undefined ? {} : { classes: fd.classes }) };
       const vd: FileData = 'csv' in v ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) } : { jsonl: v.jsonl, ...columns };
