@@ -76,12 +76,21 @@ function countBreaks(s: string): number {
   return n;
 }
 
-/** csv-parse's errors (unclosed quotes, …) as a `GradstreamError` naming the file and line. */
+/** Whether `e` is a csv-parse error (its class differs between csv-parse's builds; its codes are `CSV_…` or `INVALID_…`). */
+function isCsvError(e: unknown): e is Error & { code: string; lines?: number } {
+  return e instanceof Error && e.constructor.name === 'CsvError' && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/**
+ * csv-parse's errors (unclosed quotes, a quote inside a field, …) as a `GradstreamError` naming
+ * the file and line; the field's text is left out of the message.
+ */
 export function csvError(path: string, e: unknown, maxRecord = MAX_LINE_LENGTH): unknown {
-  if (e instanceof GradstreamError || !(e instanceof Error) || !('code' in e) || !String(e.code).startsWith('CSV_')) return e;
-  const line = (e as { lines?: number }).lines;
+  if (e instanceof GradstreamError || !isCsvError(e)) return e;
+  const line = e.lines;
+  const where = line === undefined ? path : `${path} row ${line}`;
   if (e.code === 'CSV_MAX_RECORD_SIZE') {
-    return new GradstreamError({ code: 'invalid_dataset', path: line === undefined ? path : `${path} row ${line}`, expected: `a record of at most ${describeLength(maxRecord)}`, received: 'a longer one' });
+    return new GradstreamError({ code: 'invalid_dataset', path: where, expected: `a record of at most ${describeLength(maxRecord)}`, received: 'a longer one' });
   }
-  return new GradstreamError({ code: 'invalid_dataset', path: line === undefined ? path : `${path} row ${line}`, expected: 'valid CSV', received: e.message });
+  return new GradstreamError({ code: 'invalid_dataset', path: where, expected: 'valid CSV', received: e.message.replace(/,? value is [\s\S]*$/, '') });
 }

@@ -6,6 +6,7 @@ import { csvRows } from '../../src/node/csvRows.js';
 import { END_OF_FILE, type RowStream } from '../../src/node/fileSource.js';
 import { jsonlRows } from '../../src/node/jsonlRows.js';
 import { lineCutter } from '../../src/node/lineCutter.js';
+import { GradstreamError } from '../../src/index.js';
 import { fromCsv, fromJsonl } from '../../src/node.js';
 import { driveReader } from '../helpers/driveReader.js';
 
@@ -114,6 +115,18 @@ describe('CSV first rows and records', () => {
   it('refuses a record longer than the limit, naming its row', async () => {
     const p = file(`x,y\n1,2\n3,"${'z'.repeat(200_000)}"\n`, 'csv');
     await expect(all(csvRows(p, ',', true, 100_000))).rejects.toThrow(`${p} row 3: expected a record of at most 100,000 characters, received a longer one`);
+  });
+});
+
+describe('CSV syntax errors', () => {
+  it('are GradstreamErrors naming the file and row, without the field\'s text', async () => {
+    const p = file('a,b,y\n0,0,0\n0,0"secret"0\n', 'csv');
+    const reader = fromCsv(p, { features: ['a', 'b'], targets: ['y'], batchSize: 1, epochs: 1 }).open();
+    const e = await driveReader(reader).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(GradstreamError);
+    expect((e as Error).message).toBe(`${p} row 3: expected valid CSV, received Invalid Opening Quote: a quote is found on field 1 at line 3`);
+    const head = file('a,"b\n', 'csv');
+    expect(() => fromCsv(head, { targets: ['b'] })).toThrow(GradstreamError);
   });
 });
 
