@@ -117,7 +117,7 @@ export function fileSource(d: FileData, options: BatchOptions & { seed: number; 
   } catch (e: unknown) {
     if (!(e instanceof GradstreamError) || !e.path.includes(`${where}.`)) throw e;
     // the reader's option names are the config's fields: `fromCsv.features` → `data.features`
-    const renamed = e.path.replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`).replace(`${where}.`, `${path}.`);
+    const renamed = e.path.replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`).replace(`${where}.batchSize`, 'training.batchSize').replace(`${where}.`, `${path}.`);
     throw new GradstreamError({ code: e.code, path: renamed, expected: e.expected, received: e.received });
   }
 }
@@ -187,6 +187,8 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     const probe = fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) }, 'data');
     checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
     source = (o) => fileSource(f, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data');
+    // the training batches' buffers are checked now (a batch size too large for the columns), not when the run starts
+    fileSource(f, { batchSize: c.training?.batchSize, epochs: 1, shuffle: c.training?.shuffle ?? true, seed }, 'data');
     trainTable = () => readTable(probe, probe.inputs, probe.outputs);
     trainOnce = () => probe;
     if (split !== undefined) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LossConfig } from './lossConfig.js';
 import { ModelConfig } from './modelConfig.js';
 import { OptimizerConfig } from './optimizerConfig.js';
+import { MAX_BATCH_SIZE } from './limits.js';
 
 const count = z.number().int().min(1);
 const finite = z.number().finite();
@@ -69,7 +70,7 @@ export type ValidationConfig = z.infer<typeof ValidationConfig>;
 
 /** The loop: batches, epochs, limits, shuffling, the seed of every random draw, and scheduling. */
 export const TrainingConfig = z.strictObject({
-  batchSize: count.optional().describe('Rows per step (default: every training row, one full batch).'),
+  batchSize: count.max(MAX_BATCH_SIZE, { message: `Too big: expected at most ${MAX_BATCH_SIZE.toLocaleString('en-US')} rows` }).optional().describe('Rows per step (default: every training row, one full batch; at most 16,777,216).'),
   epochs: count.optional().describe('Passes over the data (default: unlimited; stop by `stop` or `maxSteps`).'),
   maxSteps: z.number().int().min(0).optional().describe('End on the record of this step, un-updated.'),
   shuffle: z.boolean().optional().describe('Reshuffle the rows each epoch (default true), from `seed`.'),

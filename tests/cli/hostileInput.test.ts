@@ -46,6 +46,16 @@ describe('hostile configs: exit 2 with the file named', () => {
     expect([b.code, b.err]).toEqual([2, `gradstream train: ${b.file}: model.layers[0].units: expected a model of at most 134,217,728 parameters (1 GiB as float64), received 400,020,000 up to this layer`]);
   });
 
+  it('refuses a batch size whose buffers could not be allocated', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'd.csv'), 'a,b,y\n0,0,0\n0,1,1\n');
+    const config = (batchSize: number) => JSON.stringify({ ...seed(), model: { layers: [{ type: 'dense', inputs: 2, units: 1 }] }, data: { csv: join(dir, 'd.csv'), features: ['a', 'b'], targets: ['y'] }, training: { batchSize, maxSteps: 1 } });
+    const a = await trainText('a.json', config(1e9));
+    expect([a.code, a.err]).toEqual([2, `gradstream train: ${a.file}: training.batchSize: expected at most 16,777,216 rows, received 1000000000`]);
+    const b = await trainText('b.json', config(16_777_216));
+    expect([b.code, b.err]).toEqual([2, `gradstream train: ${b.file}: training.batchSize: expected at most 14,913,080 rows of 3 columns (134,217,728 buffered numbers), received 16777216`]);
+  });
+
   it('never echoes the content of what the path points to', async () => {
     const a = await trainText('a.json', 'SECRET=hunter2\n');
     expect([a.code, a.err]).toEqual([2, `gradstream train: ${a.file}: expected JSON, received invalid JSON (unexpected character)`]);

@@ -118,6 +118,15 @@ describe('CSV first rows and records', () => {
   });
 });
 
+describe('file source buffers', () => {
+  it('refuses a batch size or shuffle buffer over 2^27 buffered numbers', () => {
+    const p = file('a,b,y\n1,2,3\n', 'csv');
+    expect(() => fromCsv(p, { targets: ['y'], batchSize: 2 ** 25 })).toThrow('fromCsv.batchSize: expected at most 14,913,080 rows of 3 columns (134,217,728 buffered numbers), received 33554432');
+    expect(() => fromCsv(p, { targets: ['y'], shuffle: true, seed: 1, shuffleBuffer: 2 ** 26 })).toThrow('fromCsv.shuffleBuffer: expected at most 44,739,242 rows of 3 columns (134,217,728 buffered numbers), received 67108864');
+    expect(fromCsv(p, { targets: ['y'], batchSize: 2 ** 20 }).inputs).toBe(2);
+  });
+});
+
 describe('CSV syntax errors', () => {
   it('are GradstreamErrors naming the file and row, without the field\'s text', async () => {
     const p = file('a,b,y\n0,0,0\n0,0"secret"0\n', 'csv');
