@@ -4,18 +4,22 @@ import type { Params } from '../core/params.js';
 
 /**
  * Checks a resumed optimizer state against the state `optimizer.init(params)` would make: the same
- * structure (arrays, objects and their keys), buffers of the same lengths, and values an optimizer
- * can have made — finite numbers, update counts (`count`) that are integers ≥ 0, second moments
- * and sums of squares (`nu`, `nuMax`, `sumOfSquares`) ≥ 0. Throws a `GradstreamError`
- * (`invalid_state`) naming the first place that differs (`optState[0].mu[3]`) — a state saved with
- * another optimizer or another model's layout, or a corrupt one, would otherwise give NaN losses,
- * a silently different run or a raw TypeError.
+ * structure (arrays, objects and their keys), buffers of the same lengths, and values the built-in
+ * transformations can have made: update counts (`count`) that are integers ≥ 0, finite moments,
+ * traces and sums of squares (`mu`, `nu`, `nuMax`, `trace`, `sumOfSquares`), the second moments
+ * and sums of squares ≥ 0. Other state (a custom transformation's) is checked for its structure
+ * only: it may hold anything. Throws a `GradstreamError` (`invalid_state`) naming the first place
+ * that differs (`optState[0].mu[3]`) — a state saved with another optimizer or another model's
+ * layout, or a corrupt one, would otherwise give NaN losses, a silently different run or a raw
+ * TypeError.
  */
 export function checkOptState(optimizer: GradientTransformation<OptState>, params: Params, state: OptState): void {
   compare(optimizer.init(params), state, 'optState', '');
 }
 
-/** State keys whose values are never negative (second moments, their maximum, sums of squares). */
+/** Buffers of the built-in transformations (moments, traces, sums of squares): finite. */
+const FINITE = new Set(['mu', 'nu', 'nuMax', 'trace', 'sumOfSquares']);
+/** Of these, the ones never negative (second moments, their maximum, sums of squares). */
 const NON_NEGATIVE = new Set(['nu', 'nuMax', 'sumOfSquares']);
 
 /** A buffer of optimizer state: a Float64Array, or a Float32Array for a float32 model's optimizer. */
@@ -37,7 +41,7 @@ function compare(expected: OptState, received: OptState, path: string, key: stri
   };
   if (isBuffer(expected)) {
     if (!isBuffer(received) || received.constructor !== expected.constructor || received.length !== expected.length) fail();
-    checkValues(received as Float64Array, path, NON_NEGATIVE.has(key));
+    if (FINITE.has(key)) checkValues(received as Float64Array, path, NON_NEGATIVE.has(key));
     return;
   }
   if (Array.isArray(expected)) {
@@ -47,7 +51,7 @@ function compare(expected: OptState, received: OptState, path: string, key: stri
   }
   if (expected === null || typeof expected !== 'object') {
     if (typeof received !== typeof expected || (expected === null) !== (received === null)) fail();
-    if (typeof received === 'number') checkNumber(received, path, key);
+    if (typeof received === 'number' && key === 'count') checkCount(received, path);
     return;
   }
   if (received === null || typeof received !== 'object' || Array.isArray(received) || isBuffer(received)) fail();
@@ -58,11 +62,9 @@ function compare(expected: OptState, received: OptState, path: string, key: stri
   }
 }
 
-/** A scalar of the state: finite; an update count (`count`) an integer ≥ 0. */
-function checkNumber(v: number, path: string, key: string): void {
-  if (key === 'count' ? !(Number.isSafeInteger(v) && v >= 0) : !Number.isFinite(v)) {
-    throw new GradstreamError({ code: 'invalid_state', path, expected: key === 'count' ? 'an update count (an integer ≥ 0)' : 'a finite number', received: describeValue(v) });
-  }
+/** An update count: an integer ≥ 0. */
+function checkCount(v: number, path: string): void {
+  if (!(Number.isSafeInteger(v) && v >= 0)) throw new GradstreamError({ code: 'invalid_state', path, expected: 'an update count (an integer ≥ 0)', received: describeValue(v) });
 }
 
 /** A buffer's values: finite (and ≥ 0 where the key says so). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adagrad, adam, createParamsIn, paramLayout, rmsprop, sgd, type OptState } from '../../src/index.js';
+import { adagrad, adam, createParamsIn, paramLayout, rmsprop, sgd, type GradientTransformation, type OptState } from '../../src/index.js';
 import { checkOptState } from '../../src/ops/checkOptState.js';
 
 const layout = paramLayout([['w', [3]]]);
@@ -18,6 +18,13 @@ describe('checkOptState', () => {
         expect(() => checkOptState(opt, p, s)).not.toThrow();
       }
     }
+  });
+
+  it("checks a custom transformation's state for its structure only", () => {
+    const custom: GradientTransformation<OptState> = { init: () => ({ best: Infinity, m: new Float64Array(3) }), update: () => undefined };
+    const s = { best: -Infinity, m: new Float64Array([Number.NaN, 1, -1]) };
+    expect(() => checkOptState(custom, p64, s)).not.toThrow();
+    expect(() => checkOptState(custom, p64, { best: 1 })).toThrow('optState.m: expected a Float64Array of 3 values, received nothing (missing)');
   });
 
   it('refuses a NaN, negative or fractional count, naming it', () => {
