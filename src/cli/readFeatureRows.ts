@@ -3,6 +3,7 @@ import { jsonNumber, jsonRecord, notANumber, parseDecimal } from '../node/column
 import { csvRows } from '../node/csvRows.js';
 import { END_OF_FILE, type RowStream } from '../node/fileSource.js';
 import { jsonlRows } from '../node/jsonlRows.js';
+import { checkRegularFile } from '../sinks/checkRegularFile.js';
 import { inputError } from './cliError.js';
 
 /**
@@ -15,6 +16,7 @@ import { inputError } from './cliError.js';
 export async function readFeatureRows(file: string, features: readonly string[], delimiter = ','): Promise<{ x: Float64Array; rows: number }> {
   const values: number[] = [];
   try {
+    await checkRegularFile(file, Number.MAX_SAFE_INTEGER, 'invalid_dataset', 'a data file');
     if (/\.(jsonl|ndjson)$/i.test(file)) {
       await eachRow(jsonlRows(file), (text, row) => {
         const rec = jsonRecord(file, row, text);

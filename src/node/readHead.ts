@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { GradstreamError } from '../core/errors.js';
 
 /** The start of a file as {@link readHead} read it. */
@@ -14,14 +14,21 @@ export interface FileHead {
 /**
  * Reads the start of a file synchronously, whole lines only: 64 KiB, then twice as much each time
  * until `enough(text)` holds, the file ends, or `max` bytes were read (so a long header costs
- * time linear in its length). An unreadable file is a `GradstreamError` naming `where.path`.
+ * time linear in its length). An unreadable file, or one that is not a regular file (a FIFO, a
+ * device: refused before it is opened), is a `GradstreamError` naming `where.path`.
  */
 export function readHead(path: string, where: string, max: number, enough: (text: string) => boolean): FileHead {
+  const refuse = (why: string): GradstreamError =>
+    new GradstreamError({ code: 'invalid_config', path: `${where}.path`, expected: 'a readable file', received: `${JSON.stringify(path)} (${why})` });
   let fd: number;
   try {
+    // a FIFO would block this thread in open() until a writer comes; a device never ends
+    const s = statSync(path);
+    if (!s.isFile()) throw refuse(s.isDirectory() ? 'a folder' : s.isFIFO() ? 'a FIFO: a data file is read once per epoch' : 'not a regular file');
     fd = openSync(path, 'r');
   } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.path`, expected: 'a readable file', received: `${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+    if (e instanceof GradstreamError) throw e;
+    throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
   }
   try {
     let buf = Buffer.alloc(Math.min(max, 1 << 16));

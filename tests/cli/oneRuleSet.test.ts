@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,16 @@ describe('every command reads data files with the rules of train', () => {
     writeFileSync(f, 'x1,x2,y\n1,2,3\n\n4,5\n');
     const p = await cli(['predict', ck, f]);
     expect([p.code, p.err]).toEqual([2, `gradstream predict: ${f} row 4: expected 3 fields (as the header), received 2`]);
+  });
+
+  it('predict refuses a data path that is a FIFO, at once', async () => {
+    const { dir, ck } = await trainedOnFile();
+    const fifo = join(dir, 'fifo.csv');
+    execFileSync('mkfifo', [fifo]);
+    const p = await cli(['predict', ck, fifo]);
+    expect([p.code, p.err]).toEqual([2, `gradstream predict: ${fifo}: expected a data file (a regular file), received a FIFO (named pipe)`]);
+    const e = await cli(['eval', ck, fifo]);
+    expect(e.code).toBe(2);
   });
 
   it('predict reads the training config\'s file data with the same rules, and a BOM', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +116,17 @@ describe('CSV first rows and records', () => {
   it('refuses a record longer than the limit, naming its row', async () => {
     const p = file(`x,y\n1,2\n3,"${'z'.repeat(200_000)}"\n`, 'csv');
     await expect(all(csvRows(p, ',', true, 100_000))).rejects.toThrow(`${p} row 3: expected a record of at most 100,000 characters, received a longer one`);
+  });
+});
+
+describe('data paths that are not regular files', () => {
+  it('are refused before they are opened (a FIFO would block the thread)', () => {
+    const fifo = join(dir, 'fifo.csv');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => fromCsv(fifo, { targets: ['y'] })).toThrow(`fromCsv.path: expected a readable file, received ${JSON.stringify(fifo)} (a FIFO: a data file is read once per epoch)`);
+    expect(() => fromJsonl(fifo, { targets: ['y'] })).toThrow(`fromJsonl.path: expected a readable file, received ${JSON.stringify(fifo)} (a FIFO: a data file is read once per epoch)`);
+    expect(() => fromJsonl('/dev/zero', { targets: ['y'] })).toThrow('fromJsonl.path: expected a readable file, received "/dev/zero" (not a regular file)');
+    expect(() => fromCsv(dir, { targets: ['y'] })).toThrow(`fromCsv.path: expected a readable file, received ${JSON.stringify(dir)} (a folder)`);
   });
 });
 
