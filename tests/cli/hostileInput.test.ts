@@ -86,6 +86,10 @@ describe('hostile configs: exit 2 with the file named', () => {
     symlinkSync('/dev/zero', zero);
     const b = await cli(['train', zero, '--quiet']);
     expect([b.code, b.err]).toEqual([2, `gradstream train: ${zero}: expected a config file (a regular file), received a character device`]);
+    const p = await cli(['plot', fifo, '--out', join(dir, 'x.svg')]);
+    expect([p.code, p.err]).toEqual([2, `gradstream plot: ${fifo}: expected a log file (a regular file), received a FIFO (named pipe)`]);
+    const i = await cli(['info', zero]);
+    expect([i.code, i.err]).toEqual([2, `gradstream info: ${zero}: expected a checkpoint file (a regular file), received a character device`]);
   });
 });
 
