@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { describeJsonError } from '../schemas/describeJsonError.js';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,9 +64,10 @@ async function loadConfig(path: string): Promise<Loaded> {
   }
   let json: unknown;
   try {
-    json = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    json = /\.ya?ml$/i.test(path) ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
   } catch (e: unknown) {
-    throw new UsageError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message})`);
+    // V8's JSON message quotes the text: say where it breaks instead
+    throw new UsageError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? `YAML (${(e as Error).message.split('\n')[0]!})` : `JSON (${describeJsonError(text, e)})`}`);
   }
   const parsed = RedisRunConfig.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new UsageError(`${path}: ${fromZodError('invalid_config', 'config', parsed.error).message}`);

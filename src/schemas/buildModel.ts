@@ -20,6 +20,7 @@ import type { Regularizer } from '../core/regularizers/regularizer.js';
 import { outputShapeOf } from '../core/layerShape.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
+import { MAX_MODEL_PARAMS } from './limits.js';
 import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig, SequenceLayerConfig, ShapeLayerConfig } from './modelConfig.js';
 import { checkExport, moduleExport, withConfig, type ModuleExports, type ModuleRef } from './moduleExports.js';
 import { isSequenceLayerConfig, sequenceLayerFrom } from './sequenceLayerFrom.js';
@@ -48,6 +49,7 @@ export function buildModel(config: ModelConfig, root = 'model', modules?: Module
   let width = 0; // the outputs of the layer before (0 before the first)
   let shape: readonly number[] | undefined; // the shape of a sample after the layer before
   let fixed = true; // every parameter comes from the config
+  let size = 0; // parameters so far
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const path = `${root}.layers[${i}]`;
@@ -58,6 +60,10 @@ export function buildModel(config: ModelConfig, root = 'model', modules?: Module
     } else if (spec.type === 'dense') {
       layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
       if (!isFixed(spec)) fixed = false;
+      size += layer.inputs * layer.outputs + ((spec.bias ?? true) ? layer.outputs : 0);
+      if (size > MAX_MODEL_PARAMS) {
+        throw new GradstreamError({ code: 'invalid_config', path: `${path}.units`, expected: `a model of at most ${MAX_MODEL_PARAMS.toLocaleString('en-US')} parameters (1 GiB as float64)`, received: `${size.toLocaleString('en-US')} up to this layer` });
+      }
     } else if (isSequenceLayerConfig(spec)) {
       layer = sequenceLayerFrom(specs, layers, i, path);
       fixed = false;

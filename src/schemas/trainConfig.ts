@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LossConfig } from './lossConfig.js';
 import { ModelConfig } from './modelConfig.js';
 import { OptimizerConfig } from './optimizerConfig.js';
+import { MAX_BATCH_SIZE } from './limits.js';
 
 const count = z.number().int().min(1);
 const finite = z.number().finite();
@@ -69,7 +70,7 @@ export type ValidationConfig = z.infer<typeof ValidationConfig>;
 
 /** The loop: batches, epochs, limits, shuffling, the seed of every random draw, and scheduling. */
 export const TrainingConfig = z.strictObject({
-  batchSize: count.optional().describe('Rows per step (default: every training row, one full batch).'),
+  batchSize: count.max(MAX_BATCH_SIZE, { message: `Too big: expected at most ${MAX_BATCH_SIZE.toLocaleString('en-US')} rows` }).optional().describe('Rows per step (default: every training row, one full batch; at most 16,777,216).'),
   epochs: count.optional().describe('Passes over the data (default: unlimited; stop by `stop` or `maxSteps`).'),
   maxSteps: z.number().int().min(0).optional().describe('End on the record of this step, un-updated.'),
   shuffle: z.boolean().optional().describe('Reshuffle the rows each epoch (default true), from `seed`.'),
@@ -93,10 +94,11 @@ export type StopConfig = z.infer<typeof StopConfig>;
 /**
  * Checkpoint files in a folder: `last.json` (every `everySteps` steps and the final record),
  * `best.json` (the best monitored value: the validation loss when there is one), and
- * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`).
+ * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`). `dir` may
+ * be left out when the command gives the folder (`gradstream train --checkpoint-dir DIR`).
  */
 export const CheckpointConfig = z.strictObject({
-  dir: z.string().min(1),
+  dir: z.string().min(1).optional().describe('The folder (relative to the config file); `--checkpoint-dir` overrides it, and gives it when absent.'),
   everySteps: count.optional(),
   keepLast: count.optional().describe('Keep only the newest n `step-*.json` files (default: all).'),
   keepBest: z.boolean().optional().describe('Write `best.json` (default true).'),
