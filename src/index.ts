@@ -109,6 +109,14 @@ export { softmaxCrossEntropy } from './core/losses/softmaxCrossEntropy.js';
 export type { SoftmaxCrossEntropyOptions } from './core/losses/softmaxCrossEntropy.js';
 export type { Loss } from './core/loss.js';
 
+// --- automatic differentiation: losses and layers written as formulas
+export { defineLoss } from './core/autodiff/defineLoss.js';
+export type { DefineLossOptions, LossExpression } from './core/autodiff/defineLoss.js';
+export { defineLayer } from './core/autodiff/defineLayer.js';
+export type { LayerDefinition, LayerParamDefinition } from './core/autodiff/defineLayer.js';
+export type { Tensor } from './core/autodiff/node.js';
+export type { Operand, TensorOps } from './core/autodiff/tensorOps.js';
+
 // --- metrics
 export { accuracy } from './core/metrics/accuracy.js';
 export type { AccuracyOptions } from './core/metrics/accuracy.js';
@@ -201,6 +209,8 @@ export type { OverflowPolicy, Sample, SampleOrBatch } from './streams/sampleQueu
 // windows over an event stream: forecasting samples for sequence models
 export { slidingWindow } from './streams/slidingWindow.js';
 export type { SlidingWindowOptions, WindowSample } from './streams/slidingWindow.js';
+// online sources: invalid samples and the dead-letter stream
+export type { InvalidPolicy, OnlineSource, RejectedSample } from './streams/deadLetters.js';
 
 // --- live training: the Training handle
 export { fit } from './live/fit.js';
@@ -310,4 +320,6 @@ export type { ShapeLayerConfig } from './schemas/modelConfig.js';
 export { modelFromConfig } from './schemas/modelFromConfig.js';
 export type { ModelFromConfig } from './schemas/modelFromConfig.js';
 export { LossConfig, LossName, LossObjectConfig } from './schemas/lossConfig.js';
+export { ModuleRefConfig } from './schemas/moduleRefConfig.js';
+export type { ModuleExports } from './schemas/moduleExports.js';
 export { lossFromConfig } from './schemas/lossFromConfig.js';

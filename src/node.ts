@@ -41,7 +41,7 @@ export type { ToRedisStreamOptions } from './redis/toRedisStream.js';
 export { runRedisWorker } from './redis/redisWorker.js';
 export type { RedisWorkerOptions, RedisWorkerResult } from './redis/redisWorker.js';
 export { runRedisUpdater } from './redis/redisUpdater.js';
-export type { RedisRound, RedisUpdaterOptions, RedisUpdaterResult } from './redis/redisUpdater.js';
+export type { RedisRound, RedisStall, RedisUpdaterOptions, RedisUpdaterResult } from './redis/redisUpdater.js';
 export { redisUpdaterTraining } from './redis/redisUpdaterTraining.js';
 export { readRedisRounds } from './redis/readRedisRounds.js';
 export type { RoundContribution } from './redis/readRedisRounds.js';

@@ -1,6 +1,9 @@
 /** Helpers of the Redis examples: a throw-away redis-server, `gradstream` child processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -17,10 +20,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `redis-server` on 127.0.0.1 and a free port, persistence off; resolves with its URL once it answers. */
+/**
+ * Starts `redis-server` on 127.0.0.1 and a free port with an append-only file in a temporary
+ * directory (the updater refuses a server that could lose acknowledged writes); resolves with its
+ * URL once it answers.
+ */
 export async function startRedisServer(): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dir = mkdtempSync(join(tmpdir(), 'gradstream-redis-'));
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {

@@ -40,13 +40,18 @@ export function usageError(command: string, message: string): CliError {
  */
 export function inputError(file: string, e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (e instanceof GradstreamError) return new CliError(e.path === file || e.path.startsWith(`${file}: `) ? e.message : `${file}: ${e.message}`);
+  if (e instanceof GradstreamError) return new CliError(namesFile(e.path, file) ? e.message : `${file}: ${e.message}`);
   const code = (e as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return new CliError(`${file}: no such file`);
   if (code === 'EISDIR') return new CliError(`${file}: expected a file, received a directory`);
   if (code === 'EACCES' || code === 'EPERM') return new CliError(`${file}: permission denied`);
   if (typeof code === 'string' && code.startsWith('E')) return new CliError(`${file}: cannot read (${code})`);
   throw e;
+}
+
+/** Whether an error path starts with the file (`data.csv`, `data.csv: …`, `data.csv row 3, …`). */
+function namesFile(path: string, file: string): boolean {
+  return path.startsWith(file) && (path.length === file.length || ' :,'.includes(path[file.length]!));
 }
 
 /** Bad-input codes of `GradstreamError` (everything but a broken internal state). */

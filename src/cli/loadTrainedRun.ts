@@ -11,6 +11,7 @@ import { readCheckpoint } from '../sinks/readCheckpoint.js';
 import { resolveCheckpointPath } from '../sinks/resolveCheckpointPath.js';
 import { withScaler } from '../streams/withScaler.js';
 import { CliError, inputError } from './cliError.js';
+import { loadModules } from './loadModules.js';
 import { loadTrainConfig } from './loadTrainConfig.js';
 import { checkWidths, fileSource, prepareRun, type FileData, type PreparedRun, type Table } from './prepareRun.js';
 import { readFeatureRows } from './readFeatureRows.js';
@@ -69,10 +70,10 @@ async function readCkpt(file: string, layout?: Parameters<typeof readCheckpoint>
  */
 export async function loadTrainedRun(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
   if (!isDataFile(dataFile)) {
-    const { config } = await loadTrainConfig(dataFile);
+    const { config, modules } = await loadTrainConfig(dataFile);
     let run: PreparedRun;
     try {
-      run = await prepareRun(config);
+      run = await prepareRun(config, undefined, modules);
     } catch (e: unknown) {
       throw inputError(dataFile, e);
     }
@@ -113,10 +114,12 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
   let model: Model;
   let loss: Loss;
   try {
-    const built = modelFromConfig(c.model, 'checkpoint.model');
+    // module entries were saved with absolute paths: load them as the config did
+    const modules = await loadModules({ model: c.model, loss: config.loss });
+    const built = modelFromConfig(c.model, 'checkpoint.model', modules);
     checkLayout(c.params.layout, built.model.layout);
     model = c.scaler === undefined ? built.model : withScaler(built.model, scalerFromJSON(c.scaler));
-    loss = lossFromConfig(config.loss, 'checkpoint.config.loss');
+    loss = lossFromConfig(config.loss, 'checkpoint.config.loss', modules);
   } catch (e: unknown) {
     throw inputError(checkpointFile, e);
   }

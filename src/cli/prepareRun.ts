@@ -17,10 +17,12 @@ import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
 import type { DataConfig, TrainConfig } from '../schemas/trainConfig.js';
+import type { ModuleExports } from '../schemas/moduleExports.js';
 import type { BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import { splitArrays } from '../streams/splitArrays.js';
 import { readTable } from './readTable.js';
+import { checkInlineLabels, classCapacity, tooManyClasses, unusedOutputs, type ClassCapacity } from './checkClasses.js';
 
 /** A data set in memory: `rows` rows of `inputs` features and `targets` target columns, row major. */
 export interface Table {
@@ -63,6 +65,8 @@ export interface PreparedRun {
   readonly seed: number;
   /** The classes of a file's `label` column, in index order (given, or found by one pass). */
   readonly classes: readonly string[] | undefined;
+  /** What looks wrong but may be meant (a model with more outputs than the data has classes). */
+  readonly warnings: readonly string[];
 }
 
 function table(x: readonly (readonly number[])[], y: readonly (readonly number[])[], path: string): Table {
@@ -87,7 +91,8 @@ export function checkWidths(inputs: number, targets: number, model: Model, lossT
   if (inputs !== model.inputs) {
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${inputs} features` });
   }
-  const labels = lossType === 'softmaxCrossEntropy' && model.outputs > 1 && targets === 1;
+  // a loss from a module (defineLoss) may read one class label per row (T.pick): it checks its target itself
+  const labels = (lossType === 'softmaxCrossEntropy' || lossType === 'module') && model.outputs > 1 && targets === 1;
   if (!labels && targets !== model.outputs) {
     const what = lossType === 'softmaxCrossEntropy' ? `one label or ${model.outputs} columns per row` : `${model.outputs} target columns (the model's outputs)`;
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: what, received: `${targets} columns` });
@@ -114,7 +119,7 @@ export function fileSource(d: FileData, options: BatchOptions & { seed: number; 
   } catch (e: unknown) {
     if (!(e instanceof GradstreamError) || !e.path.includes(`${where}.`)) throw e;
     // the reader's option names are the config's fields: `fromCsv.features` → `data.features`
-    const renamed = e.path.replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`).replace(`${where}.`, `${path}.`);
+    const renamed = e.path.replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`).replace(`${where}.batchSize`, 'training.batchSize').replace(`${where}.`, `${path}.`);
     throw new GradstreamError({ code: e.code, path: renamed, expected: e.expected, received: e.received });
   }
 }
@@ -122,12 +127,12 @@ export function fileSource(d: FileData, options: BatchOptions & { seed: number; 
 /**
  * Builds the model, loss, optimizer, initial parameters and data of a config. `seed` overrides
  * `training.seed`. Errors are `GradstreamError`s naming the config field (or the data file, row
- * and column).
+ * and column). `modules` holds the exports of `{"type":"module"}` entries (see `loadTrainConfig`).
  */
-export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise<PreparedRun> {
+export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?: ModuleExports): Promise<PreparedRun> {
   const seed = seedOverride ?? c.training?.seed ?? 0;
-  const { model: bare, params: fixed } = modelFromConfig(c.model);
-  const loss = lossFromConfig(c.loss);
+  const { model: bare, params: fixed } = modelFromConfig(c.model, 'model', modules);
+  const loss = lossFromConfig(c.loss, 'loss', modules);
   const optimizer = optimizerFromConfig(c.optimizer);
   const lossType = typeof c.loss === 'string' ? c.loss : c.loss.type;
   const classifier = lossType === 'binaryCrossEntropy' || lossType === 'softmaxCrossEntropy';
@@ -138,6 +143,8 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
   const d = c.data;
   const v = c.validation;
   let fd: FileData | undefined; // file data, with its classes fixed
+  const warnings: string[] = [];
+  const cap = classCapacity(c, model.outputs);
 
   let source: (o: BatchOptions) => BatchSource;
   let trainTable: () => Promise<Table>;
@@ -146,6 +153,10 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
   if ('inputs' in d) {
     const all = table(d.inputs, d.targets, 'data');
     checkWidths(all.inputs, all.targets, model, lossType, 'data');
+    if (cap !== undefined && lossType === 'softmaxCrossEntropy' && all.targets === 1) {
+      const w = checkInlineLabels(d.targets, cap, 'data');
+      if (w !== undefined) warnings.push(w);
+    }
     let train = all;
     if (v !== undefined && 'split' in v) {
       const parts = splitArrays(all.x, all.y, { rows: all.rows, validation: v.split, seed });
@@ -169,10 +180,17 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
       f = { ...d, classes: [...all.classes()] };
     }
     fd = f;
+    if (cap !== undefined && f.label !== undefined && f.classes !== undefined) {
+      if (f.classes.length > cap.classes) throw await firstRowPast(f, f.classes, cap, seed);
+      const w = unusedOutputs(f.label, f.classes.length, cap);
+      if (w !== undefined) warnings.push(w);
+    }
     const split: FileSplit | undefined = v !== undefined && 'split' in v ? { validation: v.split, seed, part: 'train' } : undefined;
     const probe = fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) }, 'data');
     checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
     source = (o) => fileSource(f, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data');
+    // the training batches' buffers are checked now (a batch size too large for the columns), not when the run starts
+    fileSource(f, { batchSize: c.training?.batchSize, epochs: 1, shuffle: c.training?.shuffle ?? true, seed }, 'data');
     trainTable = () => readTable(probe, probe.inputs, probe.outputs);
     trainOnce = () => probe;
     if (split !== undefined) {
@@ -180,8 +198,10 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     }
   }
   if (v !== undefined && !('split' in v)) {
-    if ('inputs' in v) validation = table(v.inputs, v.targets, 'validation');
-    else {
+    if ('inputs' in v) {
+      validation = table(v.inputs, v.targets, 'validation');
+      if (cap !== undefined && lossType === 'softmaxCrossEntropy' && validation.targets === 1) checkInlineLabels(v.targets, cap, 'validation');
+    } else {
       if (fd === undefined) throw new GradstreamError({ code: 'invalid_config', path: 'validation', expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")', received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file' });
       const columns = { features: fd.features, ...(fd.targets === undefined ? {} : { targets: fd.targets }), ...(fd.label === undefined ? {} : { label: fd.label }), ...(fd.classes === undefined ? {} : { classes: fd.classes }) };
       const vd: FileData = 'csv' in v ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) } : { jsonl: v.jsonl, ...columns };
@@ -197,5 +217,20 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number): Promise
     scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
     model = withScaler(bare, scaler);
   }
-  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed, classes: fd?.classes };
+  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed, classes: fd?.classes, warnings };
+}
+
+/**
+ * The error for a label column with more classes than the model outputs: one pass with the first
+ * classes fixed finds the first row of another class (file, row and column named).
+ */
+async function firstRowPast(f: FileData, classes: readonly string[], cap: ClassCapacity, seed: number): Promise<GradstreamError> {
+  try {
+    const src = fileSource({ ...f, classes: classes.slice(0, cap.classes) }, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'data');
+    await readTable(src, src.inputs, src.outputs);
+  } catch (e: unknown) {
+    if (e instanceof GradstreamError && e.expected.startsWith('one of the classes')) return tooManyClasses(f, classes, cap, e);
+    throw e;
+  }
+  return tooManyClasses(f, classes, cap, undefined);
 }

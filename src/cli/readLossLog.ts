@@ -1,3 +1,4 @@
+import { describeJsonError } from '../schemas/describeJsonError.js';
 import { CliError } from './cliError.js';
 
 /** A training log as columns: one entry per logged step (NaN where a value is absent). */
@@ -34,8 +35,8 @@ export function readLossLog(text: string, file: string): LossLog {
     let o: unknown;
     try {
       o = JSON.parse(line);
-    } catch {
-      throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received ${JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}…` : line)}`);
+    } catch (e: unknown) {
+      throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received invalid JSON (${describeJsonError(line, e).replace(/^line 1, /, '')})`);
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received ${Array.isArray(o) ? 'an array' : typeof o}`);
     const r = o as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { describeJsonError } from '../schemas/describeJsonError.js';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,10 @@ const UPDATER_USAGE = `usage: gradstream updater CONFIG --redis URL [--checkpoin
 
 Applies the optimizer to the workers' gradients in synchronous rounds, publishes each new model
 version, checkpoints, then acknowledges the samples. Resumes from its checkpoint when it exists.
+Refuses a server without a durable append-only file (appendonly yes, appendfsync always or
+everysec) unless redis.allowNonDurableBroker is true, and stops if the server lost rounds it had
+acknowledged (restarted from an older snapshot). Warns on stderr after redis.stallWarningMs
+(default 60000) without a round.
 
 options:
   --redis URL        the Redis server, e.g. redis://127.0.0.1:6379
@@ -59,9 +64,10 @@ async function loadConfig(path: string): Promise<Loaded> {
   }
   let json: unknown;
   try {
-    json = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    json = /\.ya?ml$/i.test(path) ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
   } catch (e: unknown) {
-    throw new UsageError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message})`);
+    // V8's JSON message quotes the text: say where it breaks instead
+    throw new UsageError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? `YAML (${(e as Error).message.split('\n')[0]!})` : `JSON (${describeJsonError(text, e)})`}`);
   }
   const parsed = RedisRunConfig.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new UsageError(`${path}: ${fromZodError('invalid_config', 'config', parsed.error).message}`);
@@ -239,6 +245,12 @@ export function runUpdater(argv: string[]): Promise<number> {
       keepRounds: r.keepRounds,
       blockMs: r.blockMs,
       timeoutMs: r.timeoutMs,
+      allowNonDurableBroker: r.allowNonDurableBroker,
+      stallWarningMs: r.stallWarningMs,
+      onStall: (s) => {
+        if (json) console.log(JSON.stringify({ type: 'stall', ...s }));
+        console.error(`gradstream: warning: no round for ${(s.idleMs / 1000).toFixed(1)} s at version ${s.version} (${s.samples} samples applied, ${s.discarded} contributions discarded since): are the workers running, and is there data left?`);
+      },
       signal,
       onRound: (round) => {
         const { params: _params, ...fields } = round;

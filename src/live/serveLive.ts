@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { GradstreamError } from '../core/errors.js';
+import { GradstreamError, describeValue } from '../core/errors.js';
 import type { StopReason } from '../streams/stepRecord.js';
 import { dashboardCss, dashboardHtml, dashboardScript } from './dashboardPage.js';
 import { seriesBuffer } from './seriesBuffer.js';
@@ -28,6 +28,13 @@ export interface ServeLiveOptions {
   readonly closeAfterEndMs?: number;
   /** On SIGINT, stop the run and close the server (default true). */
   readonly handleSigint?: boolean;
+  /**
+   * Host names (or addresses) browsers may use besides the bound loopback names, e.g. the name a
+   * reverse proxy forwards or the machine's LAN address when bound to `0.0.0.0`. Matched without
+   * case, with any port. Requests naming any other host in their `Host` header are refused (403):
+   * a page from elsewhere that rebinds its own name to this machine cannot read the dashboard.
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** A running dashboard server. */
@@ -50,6 +57,31 @@ interface Client {
   readonly res: ServerResponse;
 }
 
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Splits a `Host` header into its lower-case name and port (undefined when absent). */
+function splitHost(header: string): { name: string; port: number | undefined } {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(header.trim());
+  if (m === null) return { name: '', port: undefined };
+  return { name: m[1]!.toLowerCase(), port: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+/**
+ * The `Host` check against DNS rebinding: the bound port under a loopback name or the bound
+ * address, or any port under an allowed name.
+ */
+function hostCheck(bound: string, allowed: readonly string[]): (header: string | undefined, port: number) => boolean {
+  const boundName = bound.includes(':') ? `[${bound.toLowerCase()}]` : bound.toLowerCase();
+  const local = new Set([...LOOPBACK_NAMES, boundName]);
+  const extra = new Set(allowed.map((h) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h).toLowerCase()));
+  return (header, port) => {
+    if (header === undefined) return false;
+    const h = splitHost(header);
+    if (extra.has(h.name)) return true;
+    return local.has(h.name) && (h.port ?? 80) === port;
+  };
+}
+
 const PATHS = new Set(['/', '/index.html', '/events', '/assets/dashboard.js', '/assets/dashboard.css', '/assets/uPlot.iife.min.js', '/assets/uPlot.min.css']);
 
 /**
@@ -59,7 +91,10 @@ const PATHS = new Set(['/', '/index.html', '/events', '/assets/dashboard.js', '/
  * that connects late receives the run so far (bounded, decimated); any number may watch.
  *
  * Only the page, its four assets and the stream are served — anything else is a 404, and no
- * request path reaches the file system. Updates are batched every `updateMs`; the training loop
+ * request path reaches the file system. A request whose `Host` header names neither a loopback name
+ * (`localhost`, `127.0.0.1`, `[::1]`) or the bound address with the bound port, nor one of
+ * `allowedHosts`, is refused with 403, which defeats DNS rebinding. `HEAD` answers every route with
+ * its headers alone. Updates are batched every `updateMs`; the training loop
  * only appends to bounded buffers, so a slow or vanished client never slows it: a client that
  * leaves more than `clientBufferBytes` unread is dropped (a browser reconnects and receives the
  * history again). Closes `closeAfterEndMs` after the run ends, or on SIGINT (which also stops the
@@ -81,6 +116,10 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   const closeAfterEndMs = options.closeAfterEndMs ?? 1000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.port', expected: 'an integer in [0, 65535]', received: String(port) });
+  }
+  const allowedHosts: unknown = options.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && h !== '' && !/[\s/@]/.test(h))) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.allowedHosts', expected: 'a list of host names or addresses', received: describeValue(allowedHosts) });
   }
   if (!(updateMs > 0)) throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.updateMs', expected: 'a number > 0', received: String(updateMs) });
 
@@ -199,6 +238,11 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   }
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!hostAllowed(req.headers.host, (server.address() as AddressInfo).port)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      res.end('forbidden host\n');
+      return;
+    }
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q >= 0 ? raw.slice(0, q) : raw;
@@ -208,12 +252,14 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
       return;
     }
     if (path === '/events') {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-content-type-options': 'nosniff',
-      });
+      const headers = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+      if (req.method === 'HEAD') {
+        // the headers alone, and the connection as the client asked for it
+        res.writeHead(200, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...headers, connection: 'keep-alive' });
       const init = JSON.stringify({ points: history.columns(), markers });
       res.write(`retry: 1000\nevent: init\ndata: ${init}\n\nevent: status\ndata: ${statusJson()}\n\n`);
       if (ended) {
@@ -236,6 +282,7 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
     res.end(req.method === 'HEAD' ? undefined : a.body);
   };
 
+  const hostAllowed = hostCheck(host, allowedHosts as string[]);
   const server = createServer(handle);
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((r) => (resolveClosed = r));

@@ -1,4 +1,5 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
+import { describeJsonError } from '../schemas/describeJsonError.js';
 
 /** Which columns of a file are inputs and which are targets (shared by `fromCsv` and `fromJsonl`). */
 export interface ColumnOptions {
@@ -128,4 +129,26 @@ export function parseDecimal(s: string): number {
 /** The message of a value that is not a finite number, on a row and column of a file. */
 export function notANumber(file: string, row: number, column: string, value: unknown): GradstreamError {
   return new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}, column ${JSON.stringify(column)}`, expected: 'a finite number', received: describeValue(value) });
+}
+
+/**
+ * A JSON Lines value as a finite number, or NaN: only JSON numbers count (`"3"`, `null`, `true`
+ * are not numbers here, nor `1e999`, which parses to Infinity).
+ */
+export function jsonNumber(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
+}
+
+/** The object on a JSON Lines row; errors name the file and row and never quote the text. */
+export function jsonRecord(file: string, row: number, text: string): Record<string, unknown> {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e: unknown) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}`, expected: 'a JSON object', received: `invalid JSON (${describeJsonError(text, e).replace(/^line 1, /, '')})` });
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}`, expected: 'a JSON object', received: Array.isArray(obj) ? 'an array' : obj === null ? 'null' : `a ${typeof obj}` });
+  }
+  return obj as Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { GradstreamError } from '../core/errors.js';
+import { MAX_LINE_LENGTH, describeLength } from '../schemas/limits.js';
 import { END_OF_FILE, type RowStream } from './fileSource.js';
 
 /**
@@ -9,10 +10,11 @@ import { END_OF_FILE, type RowStream } from './fileSource.js';
  * with `read()` while buffered; `line()` is the line where the record last read starts (1-based,
  * the header being line 1). Line numbers are counted here (`csv-parse`'s `info` snapshots cost
  * more than the parse): one per record plus the line breaks inside its quoted fields; blank lines
- * are skipped and counted. With a header, the first non-blank record is the header.
+ * are skipped and counted. With a header, the first non-blank record is the header. A record
+ * longer than `maxRecord` characters ({@link MAX_LINE_LENGTH}) is refused with its row named.
  */
-export function csvRows(path: string, delimiter: string, header: boolean): RowStream<string[]> {
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false });
+export function csvRows(path: string, delimiter: string, header: boolean, maxRecord = MAX_LINE_LENGTH): RowStream<string[]> {
+  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: maxRecord });
   let error: unknown;
   let ended = false;
   let closed = false;
@@ -37,7 +39,7 @@ export function csvRows(path: string, delimiter: string, header: boolean): RowSt
   return {
     read() {
       for (;;) {
-        if (error !== undefined) throw csvError(path, error);
+        if (error !== undefined) throw csvError(path, error, maxRecord);
         const rec = parser.read() as string[] | null;
         if (rec === null) return ended ? END_OF_FILE : null;
         current = nextLine;
@@ -74,9 +76,21 @@ function countBreaks(s: string): number {
   return n;
 }
 
-/** csv-parse's errors (unclosed quotes, …) as a `GradstreamError` naming the file and line. */
-export function csvError(path: string, e: unknown): unknown {
-  if (e instanceof GradstreamError || !(e instanceof Error) || !('code' in e) || !String(e.code).startsWith('CSV_')) return e;
-  const line = (e as { lines?: number }).lines;
-  return new GradstreamError({ code: 'invalid_dataset', path: line === undefined ? path : `${path} row ${line}`, expected: 'valid CSV', received: e.message });
+/** Whether `e` is a csv-parse error (its class differs between csv-parse's builds; its codes are `CSV_…` or `INVALID_…`). */
+function isCsvError(e: unknown): e is Error & { code: string; lines?: number } {
+  return e instanceof Error && e.constructor.name === 'CsvError' && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/**
+ * csv-parse's errors (unclosed quotes, a quote inside a field, …) as a `GradstreamError` naming
+ * the file and line; the field's text is left out of the message.
+ */
+export function csvError(path: string, e: unknown, maxRecord = MAX_LINE_LENGTH): unknown {
+  if (e instanceof GradstreamError || !isCsvError(e)) return e;
+  const line = e.lines;
+  const where = line === undefined ? path : `${path} row ${line}`;
+  if (e.code === 'CSV_MAX_RECORD_SIZE') {
+    return new GradstreamError({ code: 'invalid_dataset', path: where, expected: `a record of at most ${describeLength(maxRecord)}`, received: 'a longer one' });
+  }
+  return new GradstreamError({ code: 'invalid_dataset', path: where, expected: 'valid CSV', received: e.message.replace(/,? value is [\s\S]*$/, '') });
 }

@@ -1,4 +1,5 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
+import { MAX_BUFFERED_VALUES } from '../schemas/limits.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from '../streams/batchSource.js';
 import { createReadySignal, type ReadyState } from '../streams/readySignal.js';
@@ -73,6 +74,8 @@ interface Settings {
   readonly seed: number;
   readonly shuffleBuffer: number;
   readonly split: FileSplit | undefined;
+  /** The prefix of error paths (`fromCsv`). */
+  readonly where: string;
 }
 
 /** Checks the options every file source shares; `where` prefixes the error paths (`fromCsv`). */
@@ -107,7 +110,7 @@ export function fileSettings(options: FileSourceOptions, where: string): Setting
       throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.part`, expected: "'train' or 'validation'", received: describeValue(split.part) });
     }
   }
-  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split };
+  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, where };
 }
 
 /** Whether data row `row` (0-based) of the file is held out for validation by `split`. */
@@ -135,6 +138,7 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
   const { batchSize, epochs, shuffle, seed, shuffleBuffer, split } = settings;
   const inputs = format.inputs;
   const width = inputs + format.outputs;
+  checkBuffers(settings, width);
   return {
     open(at?: DataCursor): BatchReader {
       let epoch = at?.epoch ?? 0;
@@ -331,6 +335,19 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       };
     },
   };
+}
+
+/** Refuses buffers of more than {@link MAX_BUFFERED_VALUES} numbers (the batch ring: 3 batches; the shuffle buffer). */
+function checkBuffers(settings: Settings, width: number): void {
+  const { batchSize, shuffle, shuffleBuffer, where } = settings;
+  if ((3 * batchSize + 1) * width > MAX_BUFFERED_VALUES) {
+    const most = Math.max(1, Math.floor((MAX_BUFFERED_VALUES / width - 1) / 3));
+    throw new GradstreamError({ code: 'invalid_config', path: `${where}.batchSize`, expected: `at most ${most.toLocaleString('en-US')} rows of ${width} columns (${MAX_BUFFERED_VALUES.toLocaleString('en-US')} buffered numbers)`, received: String(batchSize) });
+  }
+  if (shuffle && shuffleBuffer * width > MAX_BUFFERED_VALUES) {
+    const most = Math.max(1, Math.floor(MAX_BUFFERED_VALUES / width));
+    throw new GradstreamError({ code: 'invalid_config', path: `${where}.shuffleBuffer`, expected: `at most ${most.toLocaleString('en-US')} rows of ${width} columns (${MAX_BUFFERED_VALUES.toLocaleString('en-US')} buffered numbers)`, received: String(shuffleBuffer) });
+  }
 }
 
 /** The shuffle generator's seed of one epoch: independent across epochs, a function of `(seed, epoch)`. */

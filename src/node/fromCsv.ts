@@ -1,4 +1,3 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parse as parseSync } from 'csv-parse/sync';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { createLabelEncoder, notANumber, parseDecimal, planColumns, unknownClass, type ColumnOptions } from './columns.js';
@@ -6,6 +5,8 @@ import { fileSettings, fileSource, type FileSourceOptions, type RowStream } from
 import { checkOptions } from '../streams/checkOptions.js';
 import { csvError, csvRows } from './csvRows.js';
 import { fileInfo, type FileBatchSource } from './fileBatchSource.js';
+import { readHead } from './readHead.js';
+import { MAX_LINE_LENGTH, describeLength } from '../schemas/limits.js';
 
 /** Options of {@link fromCsv}. */
 export interface FromCsvOptions extends FileSourceOptions, ColumnOptions {
@@ -88,26 +89,28 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
   return fileInfo(source, path, names, plan, labels);
 }
 
-/** The first records of the file (the header and the first row), read synchronously. */
+/**
+ * The first records of the file (the header and the first row), read synchronously: as much of
+ * the file as they take, up to two records of {@link MAX_LINE_LENGTH} characters.
+ */
 function firstRecords(path: string, delimiter: string): string[][] {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromCsv.path', expected: 'a readable file', received: `${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
-  }
-  try {
-    const chunk = Buffer.alloc(1 << 16);
-    const n = readSync(fd, chunk, 0, chunk.length, 0);
-    let text = chunk.toString('utf8', 0, n);
-    // Keep whole lines only (unless the whole file fits).
-    if (n === chunk.length) text = text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1));
+  const parse = (text: string): string[][] => parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to: 2 }) as string[][];
+  const head = readHead(path, 'fromCsv', 2 * MAX_LINE_LENGTH + 4, (text) => {
     try {
-      return parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to: 2 }) as string[][];
-    } catch (e: unknown) {
-      throw csvError(path, e);
+      return parse(text).length >= 2;
+    } catch {
+      return false; // a quoted field cut by the read: read on
     }
-  } finally {
-    closeSync(fd);
+  });
+  let records: string[][];
+  try {
+    records = parse(head.text);
+  } catch (e: unknown) {
+    throw csvError(path, e);
   }
+  if (records.length < 2 && !head.ended) {
+    const row = records.length + 1;
+    throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${row}`, expected: `a record of at most ${describeLength(MAX_LINE_LENGTH)}`, received: 'a longer one' });
+  }
+  return records;
 }

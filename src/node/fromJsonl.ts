@@ -1,10 +1,11 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { checkOptions } from '../streams/checkOptions.js';
-import { createLabelEncoder, notANumber, planColumns, unknownClass, type ColumnOptions } from './columns.js';
+import { createLabelEncoder, jsonNumber, jsonRecord, notANumber, planColumns, unknownClass, type ColumnOptions } from './columns.js';
 import { fileInfo, type FileBatchSource } from './fileBatchSource.js';
 import { fileSettings, fileSource, type FileSourceOptions, type RowStream } from './fileSource.js';
 import { jsonlRows } from './jsonlRows.js';
+import { readHead } from './readHead.js';
+import { MAX_LINE_LENGTH, describeLength } from '../schemas/limits.js';
 
 /** Options of {@link fromJsonl}: columns are the keys of each line's object. */
 export interface FromJsonlOptions extends FileSourceOptions, ColumnOptions {
@@ -18,8 +19,8 @@ export interface FromJsonlOptions extends FileSourceOptions, ColumnOptions {
  * "label": "yes"}`), read as the loop consumes them (flat memory for files larger than memory).
  * Inputs are the `features` keys (default: every key of the first line that is not a target, in
  * its order); targets the numeric `targets` keys, or a categorical `label` key mapped to class
- * indices (`classes()` reports the mapping). Values must be JSON numbers: `"3"` or `null` are
- * refused, as is a missing key.
+ * indices (`classes()` reports the mapping). Values must be finite JSON numbers: `"3"`, `null` or
+ * `1e999` (Infinity) are refused, as is a missing key. A UTF-8 byte-order mark is skipped.
  *
  * The first line is read and checked when `fromJsonl` is called (missing or empty file, unknown
  * keys, bad options throw at once); a bad line met while training errors the run with the file,
@@ -47,19 +48,10 @@ export function fromJsonl(path: string, opts?: FromJsonlOptions): FileBatchSourc
   const outputs = label !== undefined ? 1 : targets.length;
 
   const decode = (text: string, row: number, out: Float64Array, o: number): void => {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch {
-      obj = undefined;
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${row}`, expected: 'a JSON object', received: describeValue(text) });
-    }
-    const rec = obj as Record<string, unknown>;
+    const rec = jsonRecord(path, row, text);
     for (let k = 0; k < inputs; k++) {
-      const v = rec[features[k]!];
-      if (typeof v !== 'number') throw notANumber(path, row, features[k]!, v);
+      const v = jsonNumber(rec[features[k]!]);
+      if (v !== v) throw notANumber(path, row, features[k]!, rec[features[k]!]);
       out[o + k] = v;
     }
     if (label !== undefined) {
@@ -73,8 +65,8 @@ export function fromJsonl(path: string, opts?: FromJsonlOptions): FileBatchSourc
       return;
     }
     for (let k = 0; k < outputs; k++) {
-      const v = rec[targets[k]!];
-      if (typeof v !== 'number') throw notANumber(path, row, targets[k]!, v);
+      const v = jsonNumber(rec[targets[k]!]);
+      if (v !== v) throw notANumber(path, row, targets[k]!, rec[targets[k]!]);
       out[o + inputs + k] = v;
     }
   };
@@ -92,35 +84,18 @@ export function fromJsonl(path: string, opts?: FromJsonlOptions): FileBatchSourc
   return fileInfo(fileSource({ file: path, inputs, outputs, rows, decode, skipped }, settings), path, names, plan, labels);
 }
 
-/** The first non-blank line's object, read synchronously. */
+/** The first non-blank line's object, read synchronously (a byte-order mark dropped). */
 function firstObject(path: string): { value: Record<string, unknown>; line: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromJsonl.path', expected: 'a readable file', received: `${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+  const head = readHead(path, 'fromJsonl', MAX_LINE_LENGTH + 2, (text) => /\S/.test(text));
+  const text = head.text.charCodeAt(0) === 0xfeff ? head.text.slice(1) : head.text;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    return { value: jsonRecord(path, i + 1, line), line: i + 1 };
   }
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    const n = readSync(fd, chunk, 0, chunk.length, 0);
-    const lines = chunk.toString('utf8', 0, n).split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const text = lines[i]!.trim();
-      if (text === '') continue;
-      if (i === lines.length - 1 && n === chunk.length) break; // a line cut by the chunk
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${i + 1}`, expected: 'a JSON object', received: describeValue(text) });
-      }
-      return { value: value as Record<string, unknown>, line: i + 1 };
-    }
-    throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one JSON object line', received: n === 0 ? 'an empty file' : n < chunk.length ? 'only blank lines' : 'no complete line in the first MiB' });
-  } finally {
-    closeSync(fd);
+  if (!head.ended) {
+    throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${lines.length}`, expected: `a line of at most ${describeLength(MAX_LINE_LENGTH)}`, received: 'a longer line' });
   }
+  throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one JSON object line', received: head.bytes === 0 ? 'an empty file' : 'only blank lines' });
 }

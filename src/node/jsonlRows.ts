@@ -1,12 +1,16 @@
 import { createReadStream } from 'node:fs';
+import { MAX_LINE_LENGTH } from '../schemas/limits.js';
 import { END_OF_FILE, type RowStream } from './fileSource.js';
+import { lineCutter } from './lineCutter.js';
 
 /**
  * Opens one pass over a JSON Lines file: the text streams in chunks and is cut into lines (LF or
- * CRLF), pulled with `read()` while buffered; blank lines are skipped and counted. `line()` is the
- * 1-based line of the text last read.
+ * CRLF), pulled with `read()` while buffered; blank lines are skipped and counted, a leading UTF-8
+ * byte-order mark is dropped. `line()` is the 1-based line of the text last read. Time is linear
+ * in the file's length, however long its lines (see `lineCutter`); a line longer than `maxLine`
+ * characters ({@link MAX_LINE_LENGTH}) is refused with its row named.
  */
-export function jsonlRows(path: string): RowStream<string> {
+export function jsonlRows(path: string, maxLine = MAX_LINE_LENGTH): RowStream<string> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
   let error: unknown;
   let ended = false;
@@ -25,35 +29,27 @@ export function jsonlRows(path: string): RowStream<string> {
     error = e;
     notify();
   });
-  let lines: string[] = [];
-  let next = 0;
-  let rest = '';
-  let line = 0;
+  const lines = lineCutter(path, maxLine);
+  let ending = false; // the stream has ended and the last line was taken
   return {
     read() {
       for (;;) {
-        if (next < lines.length) {
-          let text = lines[next]!;
-          next += 1;
-          line += 1;
-          if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+        const text = lines.next();
+        if (text !== null) {
           if (text.trim() === '') continue;
           return text;
         }
         if (error !== undefined) throw error;
         const chunk = stream.read() as string | null;
         if (chunk !== null) {
-          lines = (rest + chunk).split('\n');
-          rest = lines.pop()!;
-          next = 0;
+          lines.push(chunk);
           continue;
         }
         if (!ended) return null;
-        if (rest !== '') {
-          lines = [rest];
-          rest = '';
-          next = 0;
-          continue;
+        if (!ending) {
+          ending = true;
+          const last = lines.end();
+          if (last !== null && last.trim() !== '') return last;
         }
         return END_OF_FILE;
       }
@@ -67,6 +63,6 @@ export function jsonlRows(path: string): RowStream<string> {
       stream.destroy();
       notify();
     },
-    line: () => line,
+    line: () => lines.line(),
   };
 }

@@ -6,6 +6,8 @@ export interface RedisRunKeys {
   readonly versions: string;
   /** A hash: version → the contributions (consumer, entry IDs) applied to make the next version. */
   readonly rounds: string;
+  /** The run's epoch: the number of rounds recorded, which the updater checks against its checkpoint. */
+  readonly epoch: string;
 }
 
 /**
@@ -13,8 +15,8 @@ export interface RedisRunKeys {
  *
  * @example
  * import { redisRunKeys } from 'gradstream/node';
- * redisRunKeys('line'); // { grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds' }
+ * redisRunKeys('line'); // { grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds', epoch: 'line:epoch' }
  */
 export function redisRunKeys(prefix: string): RedisRunKeys {
-  return { grads: `${prefix}:grads`, versions: `${prefix}:versions`, rounds: `${prefix}:rounds` };
+  return { grads: `${prefix}:grads`, versions: `${prefix}:versions`, rounds: `${prefix}:rounds`, epoch: `${prefix}:epoch` };
 }

@@ -2,6 +2,7 @@ import { GradstreamError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
 import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
 import { cloneParams, type Params } from '../core/params.js';
+import { advanceEpoch, checkBrokerDurability, checkEpoch, checkGroupDelivered } from './brokerGuard.js';
 import { combineContributions, type Contribution } from './combineContributions.js';
 import { compareStreamIds } from './compareStreamIds.js';
 import { connectDuplicate } from './connectDuplicate.js';
@@ -46,6 +47,30 @@ export interface RedisUpdaterOptions<S extends OptState = OptState> {
   readonly beforeRound?: () => Promise<void> | void;
   /** Called after each round is checkpointed, acknowledged and published. */
   readonly onRound?: (round: RedisRound) => void;
+  /**
+   * Run on a server whose persistence may lose acknowledged writes in a crash (no append-only
+   * file, or `appendfsync no`), e.g. RDB snapshots only (default false: the updater refuses to
+   * start there). A rollback is still detected when it happens, and stops the updater.
+   */
+  readonly allowNonDurableBroker?: boolean;
+  /**
+   * After this long without a round (no contributions come, or they are all stale or duplicates),
+   * `onStall` is called, and again every `stallWarningMs` while it lasts (ms, default 60000).
+   */
+  readonly stallWarningMs?: number;
+  /** Called when no round has closed for `stallWarningMs`. */
+  readonly onStall?: (stall: RedisStall) => void;
+}
+
+/** A run that makes no progress, as {@link RedisUpdaterOptions.onStall} reports it. */
+export interface RedisStall {
+  /** The version waiting for its round, and the samples applied so far. */
+  readonly version: number;
+  readonly samples: number;
+  /** Milliseconds since the last round closed (or the updater started). */
+  readonly idleMs: number;
+  /** Contributions read since then that were discarded as stale or duplicates. */
+  readonly discarded: number;
 }
 
 /** One applied round, as {@link RedisUpdaterOptions.onRound} reports it. */
@@ -112,7 +137,17 @@ function contributionOf(e: StreamEntry, size: number): Contribution | null {
  * other entries stay pending and come back to a worker after the group's claim idle time. After a
  * crash the updater resumes from its checkpoint: it acknowledges that round again, re-publishes
  * the version and re-reads the contributions that came after its checkpoint. Without a checkpoint
- * it starts a new run (deleting the run's `<prefix>:*` streams).
+ * it starts a new run (deleting the run's `<prefix>:*` keys).
+ *
+ * A broker that rolls back breaks that promise, so the updater refuses to start on a server that
+ * may lose acknowledged writes in a crash (no append-only file, or `appendfsync no`; see
+ * `allowNonDurableBroker`), and checks the broker against its checkpoint on start and with every
+ * round: the run's epoch (`<prefix>:epoch`, the rounds recorded) must not be behind the
+ * checkpoint, and the consumer group must still know it delivered the last applied entry of
+ * every consumer (both checked again after a lost connection comes back). If either is behind —
+ * the server restarted from an older snapshot — it stops with a `GradstreamError` before
+ * checkpointing anything more. A run that makes no progress for `stallWarningMs` (no
+ * contributions come, or they are all stale or duplicates) is reported to `onStall`.
  *
  * Resolves when `maxVersions`/`maxSamples` is reached or `signal` aborts; rejects with the
  * client's error, a `GradstreamError` when the server does not answer within `timeoutMs`, or a
@@ -143,16 +178,22 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   positive('blockMs', blockMs);
   positive('versionsMaxLen', versionsMaxLen);
   positive('keepRounds', keepRounds, true);
+  const stallWarningMs = options.stallWarningMs ?? 60_000;
+  positive('stallWarningMs', stallWarningMs, true);
   const keys = redisRunKeys(options.prefix);
   const size = model.layout.size;
   const cmd = (args: string[]): Promise<unknown> => redisCommand(client, args, timeoutMs);
 
+  if (options.allowNonDurableBroker !== true) await checkBrokerDurability(cmd);
   let state: UpdaterState;
   const resumed = await readUpdaterCheckpoint(options.checkpointPath, model.layout);
   if (resumed !== undefined) {
     state = resumed;
+    await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
+    await checkGroupDelivered(cmd, stream, group, state.applied);
+    await cmd(['SET', keys.epoch, String(state.version), 'NX']); // a run recorded before epochs
   } else {
-    await cmd(['DEL', keys.grads, keys.versions, keys.rounds]);
+    await cmd(['DEL', keys.grads, keys.versions, keys.rounds, keys.epoch]);
     const params = cloneParams(options.params);
     state = { version: 0, params, optState: optimizer.init(params), samples: 0, gradsCursor: '0-0', applied: {}, lastRound: [], stale: 0, duplicates: 0, loss: Number.NaN, lr: Number.NaN };
   }
@@ -168,6 +209,9 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   const done = (): boolean => signal?.aborted === true || state.version >= maxVersions || state.samples >= maxSamples;
 
   const blocking = await connectDuplicate(client, timeoutMs);
+  // a lost connection may come back to a server restarted from an older snapshot: check it then
+  let reconnected = false;
+  blocking.on('error', () => (reconnected = true));
   const stop = (): void => blocking.destroy();
   signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -176,6 +220,7 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) throw e;
     });
     await publish();
+    const stall = stallWatch(stallWarningMs, options.onStall, state);
     while (!done()) {
       await options.beforeRound?.();
       if (done()) break;
@@ -186,6 +231,12 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       let firstAt = 0;
       let closed = false;
       while (!closed && signal?.aborted !== true) {
+        stall.check();
+        if (reconnected) {
+          reconnected = false;
+          await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
+          await checkGroupDelivered(cmd, stream, group, state.applied);
+        }
         const wait = round.length === 0 ? blockMs : Math.max(1, roundTimeoutMs - (Date.now() - firstAt));
         const reply = await redisCommand(blocking, ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', keys.grads, state.gradsCursor], wait + timeoutMs);
         for (const e of readReplyEntries(reply)) {
@@ -235,9 +286,12 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       // Record, checkpoint, acknowledge, publish — in this order (see the README).
       await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
       if (made >= keepRounds) await cmd(['HDEL', keys.rounds, String(made - keepRounds)]);
+      // the broker still holds the run up to here (a rolled-back one fails these): then checkpoint
+      await Promise.all([advanceEpoch(cmd, keys.epoch, made), checkGroupDelivered(cmd, stream, group, state.applied)]);
       await writeUpdaterCheckpoint(options.checkpointPath, state);
       await ack(ids);
       await publish();
+      stall.progress();
       options.onRound?.({ version: state.version, loss: lossValue, lr, roundSamples, contributions: round.length, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params });
     }
   } catch (e: unknown) {
@@ -249,3 +303,25 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   return { version: state.version, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params, optState };
 }
 
+/**
+ * The stall warning: `check`, called on every read, calls `onStall` once `ms` have passed since
+ * the last `progress` (or the start), and again every `ms` until the next `progress`.
+ */
+function stallWatch(ms: number, onStall: ((s: RedisStall) => void) | undefined, state: UpdaterState): { check(): void; progress(): void } {
+  let since = Date.now();
+  let next = since + ms;
+  let discardedBefore = state.stale + state.duplicates;
+  return {
+    check() {
+      const now = Date.now();
+      if (onStall === undefined || now < next) return;
+      next = now + ms;
+      onStall({ version: state.version, samples: state.samples, idleMs: now - since, discarded: state.stale + state.duplicates - discardedBefore });
+    },
+    progress() {
+      since = Date.now();
+      next = since + ms;
+      discardedBefore = state.stale + state.duplicates;
+    },
+  };
+}

@@ -20,7 +20,9 @@ import type { Regularizer } from '../core/regularizers/regularizer.js';
 import { outputShapeOf } from '../core/layerShape.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
+import { MAX_MODEL_PARAMS } from './limits.js';
 import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig, SequenceLayerConfig, ShapeLayerConfig } from './modelConfig.js';
+import { checkExport, moduleExport, withConfig, type ModuleExports, type ModuleRef } from './moduleExports.js';
 import { isSequenceLayerConfig, sequenceLayerFrom } from './sequenceLayerFrom.js';
 import { isShapeLayerConfig, shapeLayerFrom } from './shapeLayerFrom.js';
 
@@ -41,12 +43,13 @@ export interface ModelFromConfig {
  * that chain, weights of the right shape — with the same errors. Imports no schema library, so a
  * worker thread rebuilding its replica from `model.toConfig()` starts without loading one.
  */
-export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig {
+export function buildModel(config: ModelConfig, root = 'model', modules?: ModuleExports): ModelFromConfig {
   const specs = config.layers;
   const layers: Layer[] = [];
   let width = 0; // the outputs of the layer before (0 before the first)
   let shape: readonly number[] | undefined; // the shape of a sample after the layer before
   let fixed = true; // every parameter comes from the config
+  let size = 0; // parameters so far
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const path = `${root}.layers[${i}]`;
@@ -57,9 +60,16 @@ export function buildModel(config: ModelConfig, root = 'model'): ModelFromConfig
     } else if (spec.type === 'dense') {
       layer = denseFrom(spec, i === 0 ? undefined : width, path, i === 0 ? '' : `layer ${i - 1}, ${describeLayer(layers[i - 1]!)}`);
       if (!isFixed(spec)) fixed = false;
+      size += layer.inputs * layer.outputs + ((spec.bias ?? true) ? layer.outputs : 0);
+      if (size > MAX_MODEL_PARAMS) {
+        throw new GradstreamError({ code: 'invalid_config', path: `${path}.units`, expected: `a model of at most ${MAX_MODEL_PARAMS.toLocaleString('en-US')} parameters (1 GiB as float64)`, received: `${size.toLocaleString('en-US')} up to this layer` });
+      }
     } else if (isSequenceLayerConfig(spec)) {
       layer = sequenceLayerFrom(specs, layers, i, path);
       fixed = false;
+    } else if (spec.type === 'module') {
+      layer = moduleLayer(spec, modules, i === 0 ? undefined : width, path);
+      if (layer.params.length > 0) fixed = false;
     } else {
       if (i === 0) {
         throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
@@ -119,7 +129,17 @@ function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units
   }
 }
 
-function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig>, width: number): Layer {
+function moduleLayer(ref: ModuleRef, modules: ModuleExports | undefined, prevWidth: number | undefined, path: string): Layer {
+  const layer = moduleExport(ref, modules, path);
+  checkExport(ref, layer, 'a layer (init, forward, backward), e.g. from defineLayer', ['init', 'forward', 'backward'], path);
+  const l = layer as Layer;
+  if (prevWidth !== undefined && l.inputs !== prevWidth) {
+    throw new GradstreamError({ code: 'invalid_config', path, expected: `a layer of ${prevWidth} inputs (the width of the layer before)`, received: `${describeLayer(l)} of ${l.inputs} inputs` });
+  }
+  return withConfig(l, ref);
+}
+
+function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig | ModuleRef>, width: number): Layer {
   switch (spec.type) {
     case 'relu':
       return relu(width);

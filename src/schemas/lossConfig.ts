@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModuleRefConfig } from './moduleRefConfig.js';
 
 /** A loss in object form, by `type`, with the options of the factory of that name. */
 export const LossObjectConfig = z.discriminatedUnion('type', [
@@ -7,6 +8,7 @@ export const LossObjectConfig = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('huber'), delta: z.number().optional() }),
   z.strictObject({ type: z.literal('binaryCrossEntropy'), fromLogits: z.boolean().optional() }),
   z.strictObject({ type: z.literal('softmaxCrossEntropy'), fromLogits: z.boolean().optional() }),
+  ModuleRefConfig,
 ]);
 export type LossObjectConfig = z.infer<typeof LossObjectConfig>;
 
@@ -16,7 +18,8 @@ export type LossName = z.infer<typeof LossName>;
 
 /**
  * A loss in a config file: a name with the defaults (`"mse"`, `"softmaxCrossEntropy"`) or an
- * object with options (`{"type":"huber","delta":1}`, `{"type":"binaryCrossEntropy","fromLogits":true}`).
+ * object with options (`{"type":"huber","delta":1}`, `{"type":"binaryCrossEntropy","fromLogits":true}`), or a loss exported by a module file
+ * (`{"type":"module","module":"./losses.js","export":"logcosh"}`, see `ModuleRefConfig`).
  */
 export const LossConfig = z.union([LossName, LossObjectConfig]);
 export type LossConfig = z.infer<typeof LossConfig>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { MAX_LAYER_UNITS } from './limits.js';
+import { ModuleRefConfig } from './moduleRefConfig.js';
 
-const size = z.number().int().positive();
+const size = z.number().int().positive().max(MAX_LAYER_UNITS, { message: `Too big: expected at most ${MAX_LAYER_UNITS.toLocaleString('en-US')} (the widest layer gradstream builds)` });
 const finite = z.number().finite();
 
 /** The weight initializers a config may name (the functions of the same names). */
@@ -20,7 +22,8 @@ export type KernelRegularizerConfig = z.infer<typeof KernelRegularizerConfig>;
  * A fully connected layer (see `dense`). `inputs` may be left out after the first layer (it is
  * the width of the layer before); when given it must match. `weights` are `inputs` rows of
  * `units` numbers and win over `init`; `biases` (`units` numbers) win over `biasInit` (zeros by
- * default).
+ * default). `inputs` and `units` are at most 1,000,000 (`MAX_LAYER_UNITS`), and a model at most
+ * 2^27 parameters (`MAX_MODEL_PARAMS`, checked when it is built).
  */
 export const DenseLayerConfig = z.strictObject({
   type: z.literal('dense'),
@@ -142,8 +145,8 @@ export type ReshapeLayerConfig = z.infer<typeof ReshapeLayerConfig>;
 export type ShapeLayerConfig = Conv2dLayerConfig | Pool2dLayerConfig | GlobalAvgPool2dLayerConfig | FlattenLayerConfig | ReshapeLayerConfig;
 const shapeLayerConfigs = [Conv2dLayerConfig, ...Pool2dLayerConfig.options, GlobalAvgPool2dLayerConfig, FlattenLayerConfig, ReshapeLayerConfig] as const;
 
-/** One layer of a {@link ModelConfig}, by `type`. */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig, ...shapeLayerConfigs]);
+/** One layer of a {@link ModelConfig}, by `type` (`"module"`: a layer exported by a module file, see `ModuleRefConfig`). */
+export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig, ...shapeLayerConfigs, ModuleRefConfig]);
 export type LayerConfig = z.infer<typeof LayerConfig>;
 
 /**

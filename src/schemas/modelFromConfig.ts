@@ -1,6 +1,7 @@
 import { fromZodError } from './fromZodError.js';
 import { buildModel, type ModelFromConfig } from './buildModel.js';
 import { ModelConfig } from './modelConfig.js';
+import type { ModuleExports } from './moduleExports.js';
 
 export type { ModelFromConfig } from './buildModel.js';
 
@@ -9,7 +10,7 @@ export type { ModelFromConfig } from './buildModel.js';
  * explicit `weights` or a named `init` and an optional `kernelRegularizer`, every activation of
  * the library, `dropout` and `batchNorm`. `model.toConfig()`
  * gives a config back (without weights), so a checkpoint can store the model and this function
- * rebuild it.
+ * rebuild it. `{"type":"module"}` layers come from `modules`, loaded beforehand.
  *
  * Errors with a `GradstreamError` (`invalid_config`) naming the field under `root`: an unknown
  * layer type or key, a wrong type, weights of the wrong shape
@@ -23,8 +24,8 @@ export type { ModelFromConfig } from './buildModel.js';
  * });
  * // params holds "0.W" = [0.5, -0.25] and "0.b" = [0.1]
  */
-export function modelFromConfig(config: unknown, root = 'model'): ModelFromConfig {
+export function modelFromConfig(config: unknown, root = 'model', modules?: ModuleExports): ModelFromConfig {
   const parsed = ModelConfig.safeParse(config, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_config', root, parsed.error);
-  return buildModel(parsed.data, root);
+  return buildModel(parsed.data, root, modules);
 }

@@ -29,6 +29,10 @@ export const RedisSection = z.strictObject({
   maxSamples: positiveInt.optional(),
   /** Rounds kept in `<prefix>:rounds` for audits (default: all). */
   keepRounds: positiveInt.optional(),
+  /** Let the updater run on a server that may lose acknowledged writes in a crash (RDB snapshots only, `appendfsync no`; default false: refused). */
+  allowNonDurableBroker: z.boolean().optional(),
+  /** The updater warns after this long without a round (default 60000). */
+  stallWarningMs: positiveInt.optional(),
   /** The updater's checkpoint file (default `<prefix>-updater.json`), relative to the config file. */
   checkpoint: name.optional(),
   deadLetterStream: name.optional(),

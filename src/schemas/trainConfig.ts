@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LossConfig } from './lossConfig.js';
 import { ModelConfig } from './modelConfig.js';
 import { OptimizerConfig } from './optimizerConfig.js';
+import { MAX_BATCH_SIZE } from './limits.js';
 
 const count = z.number().int().min(1);
 const finite = z.number().finite();
@@ -69,7 +70,7 @@ export type ValidationConfig = z.infer<typeof ValidationConfig>;
 
 /** The loop: batches, epochs, limits, shuffling, the seed of every random draw, and scheduling. */
 export const TrainingConfig = z.strictObject({
-  batchSize: count.optional().describe('Rows per step (default: every training row, one full batch).'),
+  batchSize: count.max(MAX_BATCH_SIZE, { message: `Too big: expected at most ${MAX_BATCH_SIZE.toLocaleString('en-US')} rows` }).optional().describe('Rows per step (default: every training row, one full batch; at most 16,777,216).'),
   epochs: count.optional().describe('Passes over the data (default: unlimited; stop by `stop` or `maxSteps`).'),
   maxSteps: z.number().int().min(0).optional().describe('End on the record of this step, un-updated.'),
   shuffle: z.boolean().optional().describe('Reshuffle the rows each epoch (default true), from `seed`.'),
@@ -93,10 +94,11 @@ export type StopConfig = z.infer<typeof StopConfig>;
 /**
  * Checkpoint files in a folder: `last.json` (every `everySteps` steps and the final record),
  * `best.json` (the best monitored value: the validation loss when there is one), and
- * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`).
+ * `step-<step>.json` every `everySteps` steps (all of them, or the newest `keepLast`). `dir` may
+ * be left out when the command gives the folder (`gradstream train --checkpoint-dir DIR`).
  */
 export const CheckpointConfig = z.strictObject({
-  dir: z.string().min(1),
+  dir: z.string().min(1).optional().describe('The folder (relative to the config file); `--checkpoint-dir` overrides it, and gives it when absent.'),
   everySteps: count.optional(),
   keepLast: count.optional().describe('Keep only the newest n `step-*.json` files (default: all).'),
   keepBest: z.boolean().optional().describe('Write `best.json` (default true).'),
@@ -123,7 +125,7 @@ export type LogConfig = z.infer<typeof LogConfig>;
 export const TrainConfig = z.strictObject({
   $schema: z.string().optional().describe('The JSON Schema of this file (`gradstream schema > gradstream.schema.json`), for editors.'),
   model: ModelConfig.describe('A sequential model: {"layers":[{"type":"dense","inputs":4,"units":4},{"type":"relu"},…]}.'),
-  loss: LossConfig.describe('"mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", or {"type":…, options}.'),
+  loss: LossConfig.describe('"mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", or {"type":…, options}, or a loss exported by a module file: {"type":"module","module":"./losses.js","export":"logcosh"}.'),
   optimizer: OptimizerConfig.describe('{"type":"adam","lr":0.001,…}: a named optimizer and its options; lr may be a schedule.'),
   data: DataConfig.describe('The training data: inline {"inputs","targets"}, {"csv":PATH,…} or {"jsonl":PATH,…}.'),
   validation: ValidationConfig.optional().describe('Held-out data: {"split":0.2}, a file with the same columns, or inline rows.'),

@@ -1,5 +1,8 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
+import { describeJsonError } from '../schemas/describeJsonError.js';
+import { findDeepNesting } from '../schemas/findDeepNesting.js';
+import { MAX_CHECKPOINT_BYTES, MAX_NESTING, describeLength } from '../schemas/limits.js';
 import { decodeCheckpoint, type Checkpoint } from './checkpointCodec.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 
@@ -13,8 +16,9 @@ export function inFile(where: string, e: unknown): unknown {
  * Reads and validates checkpoint `name` from a {@link CheckpointStorage} (any version this
  * library reads). With `layout` (a model's), its parameter names and shapes must match. Rejects
  * with a `GradstreamError` (`invalid_checkpoint`) naming the place and the field: a missing
- * checkpoint, text that is not JSON (e.g. truncated), another format version, a wrong shape, a
- * weight that is not a finite number.
+ * checkpoint, text that is not JSON (e.g. truncated; the message says where, never quoting the
+ * text), text over 256 MiB, arrays and objects nested more than 64 levels deep, another format
+ * version, a wrong shape, a weight that is not a finite number.
  *
  * @example
  * import { loadCheckpoint, memoryStorage } from 'gradstream';
@@ -37,11 +41,19 @@ export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.js
     throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a readable checkpoint file', received: err.code !== undefined ? `${err.code} (${err.message ?? ''})` : String(err.message ?? e) });
   }
   if (text === undefined) throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a checkpoint', received: 'nothing there (no such file)' });
+  if (text.length > MAX_CHECKPOINT_BYTES) {
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: `a checkpoint of at most ${describeLength(MAX_CHECKPOINT_BYTES, 'characters')}`, received: `${text.length.toLocaleString('en-US')} characters` });
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a JSON checkpoint file', received: `invalid JSON (${(e as Error).message})` });
+    // the engine's message quotes the text: say where it breaks instead
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a JSON checkpoint file', received: `invalid JSON (${describeJsonError(text, e)})` });
+  }
+  const deep = findDeepNesting(json, MAX_NESTING);
+  if (deep !== undefined) {
+    throw new GradstreamError({ code: 'invalid_checkpoint', path: `${where}: checkpoint${deep === '' ? '' : `.${deep}`}`, expected: `at most ${MAX_NESTING} levels of nested arrays and objects`, received: 'deeper nesting' });
   }
   try {
     return decodeCheckpoint(json, layout);

@@ -1,6 +1,7 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
 import { checkOptions } from './checkOptions.js';
-import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from './batchSource.js';
+import { NOT_READY, type DataCursor, type NotReady } from './batchSource.js';
+import { checkInvalidPolicy, createDeadLetters, type CountingReader, type InvalidPolicy, type OnlineSource } from './deadLetters.js';
 import { createReadySignal, type ReadyState } from './readySignal.js';
 import { checkPositiveInteger, createSampleQueue, type SampleOrBatch } from './sampleQueue.js';
 import type { Batch } from './stepRecord.js';
@@ -15,6 +16,12 @@ export interface FromAsyncIterableOptions {
    * the next batch during the step). At least `batchSize`.
    */
   readonly readAhead?: number;
+  /**
+   * An invalid sample (wrong width, a non-finite or non-numeric value): `'error'` (default) errors
+   * the run, `'skip'` leaves it out, counted on `record.rejected`. Both report it on the source's
+   * `rejected$`.
+   */
+  readonly invalid?: InvalidPolicy;
   /** Inputs per sample (default: the width of the first sample). */
   readonly inputs?: number;
   /** Targets per sample (default: the width of the first sample). */
@@ -30,7 +37,9 @@ export interface FromAsyncIterableOptions {
  *
  * The run ends with `stopReason: 'dataEnd'` when the iterable is done; it errors with the
  * iterable's error (after the samples read before it), and with a `GradstreamError` naming the
- * sample on a bad one. When the run ends early the iterator's `return()` is called (a generator's
+ * sample on a bad one — or, with `invalid: 'skip'`, leaves the bad sample out and goes on; either
+ * way the sample and its reason appear on the returned source's `rejected$`. When the run ends
+ * early the iterator's `return()` is called (a generator's
  * `finally` runs, `events.on` removes its listener). A plain iterable is read synchronously (the
  * loop never waits). Batches are buffers made once and refilled.
  * The cursor counts batches (`epoch` 0); resuming does not replay an iterable.
@@ -42,7 +51,7 @@ export interface FromAsyncIterableOptions {
  * }
  * const data = fromAsyncIterable(sensor(), { batchSize: 16, readAhead: 64 });
  */
-export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Iterable<SampleOrBatch>, opts?: FromAsyncIterableOptions): BatchSource {
+export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Iterable<SampleOrBatch>, opts?: FromAsyncIterableOptions): OnlineSource {
   const options = checkOptions('fromAsyncIterable', opts);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('fromAsyncIterable.batchSize', batchSize);
@@ -51,6 +60,7 @@ export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Itera
   if (readAhead < batchSize) {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromAsyncIterable.readAhead', expected: `at least batchSize (${batchSize})`, received: String(readAhead) });
   }
+  const invalid = checkInvalidPolicy('fromAsyncIterable', options.invalid);
   if (options.inputs !== undefined) checkPositiveInteger('fromAsyncIterable.inputs', options.inputs);
   if (options.outputs !== undefined) checkPositiveInteger('fromAsyncIterable.outputs', options.outputs);
   const it = iterable as Partial<AsyncIterable<SampleOrBatch> & Iterable<SampleOrBatch>> | null | undefined;
@@ -59,9 +69,14 @@ export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Itera
     throw new GradstreamError({ code: 'invalid_config', path: 'fromAsyncIterable', expected: 'an async iterable or an iterable', received: describeValue(iterable) });
   }
 
+  const letters = createDeadLetters();
   return {
-    open(at?: DataCursor): BatchReader {
+    rejected$: letters.rejected$,
+    rejected: letters.rejected,
+    open(at?: DataCursor): CountingReader {
       const queue = createSampleQueue({
+        invalid,
+        onReject: letters.report,
         capacity: readAhead,
         batchSize,
         overflow: 'error',
@@ -82,7 +97,7 @@ export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Itera
 
 type Queue = ReturnType<typeof createSampleQueue>;
 
-function openAsync(it: AsyncIterator<SampleOrBatch>, queue: Queue, batchSize: number, readAhead: number, take: (n: number) => Batch, cursor: DataCursor): BatchReader {
+function openAsync(it: AsyncIterator<SampleOrBatch>, queue: Queue, batchSize: number, readAhead: number, take: (n: number) => Batch, cursor: DataCursor): CountingReader {
   let pulling = false;
   let ended = false;
   let failed = false;
@@ -144,6 +159,7 @@ function openAsync(it: AsyncIterator<SampleOrBatch>, queue: Queue, batchSize: nu
     cursor: () => cursor,
     whenReady: signal.wait,
     dropped: () => 0,
+    rejected: queue.rejected,
     close() {
       if (closed) return;
       closed = true;
@@ -152,7 +168,7 @@ function openAsync(it: AsyncIterator<SampleOrBatch>, queue: Queue, batchSize: nu
   };
 }
 
-function openSync(it: Iterator<SampleOrBatch>, queue: Queue, batchSize: number, take: (n: number) => Batch, cursor: DataCursor): BatchReader {
+function openSync(it: Iterator<SampleOrBatch>, queue: Queue, batchSize: number, take: (n: number) => Batch, cursor: DataCursor): CountingReader {
   let ended = false;
   let closed = false;
   return {
@@ -167,6 +183,7 @@ function openSync(it: Iterator<SampleOrBatch>, queue: Queue, batchSize: number, 
       return take(Math.min(n, batchSize));
     },
     cursor: () => cursor,
+    rejected: queue.rejected,
     close() {
       if (closed) return;
       closed = true;

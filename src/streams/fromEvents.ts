@@ -1,7 +1,7 @@
 import { filter, fromEvent, map, merge, takeUntil, type Observable } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
-import type { BatchSource } from './batchSource.js';
 import { checkOptions } from './checkOptions.js';
+import { InvalidSample, type OnlineSource } from './deadLetters.js';
 import { fromObservable, type FromObservableOptions } from './fromObservable.js';
 import type { SampleOrBatch } from './sampleQueue.js';
 
@@ -22,7 +22,9 @@ export interface FromEventsOptions<E> extends FromObservableOptions {
   /**
    * Turns one event into a sample `{ x, y }` (or a batch); `null` or `undefined` skips the event.
    * Default: the event itself (an emitter that emits samples). A Node event emitted with several
-   * arguments arrives as an array of them. A `map` that throws errors the run with its error.
+   * arguments arrives as an array of them. A `map` that throws refuses the event like an invalid
+   * sample: with `invalid: 'error'` (default) the run errors with what it threw; with `'skip'` the
+   * event is left out. Either way the event and the reason appear on `rejected$`.
    */
   readonly map?: (event: E) => SampleOrBatch | null | undefined;
   /** An event of the same target that ends the data (`stopReason: 'dataEnd'` once the waiting samples have trained), e.g. `'end'` or `'close'`. */
@@ -43,12 +45,14 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
  * Each run adds its listeners when it opens the source and removes them when it ends (completes,
  * errors, is stopped or unsubscribed). The run ends with `stopReason: 'dataEnd'` on the `endOn`
  * event, and errors on the `errorOn` event (with its payload), when `map` throws, or on a bad
- * sample or an overflow with policy `'error'` (a `GradstreamError`). Without `endOn` the run goes
- * on until stopped. Bad arguments throw a `GradstreamError` naming the option.
+ * sample or an overflow with policy `'error'` (a `GradstreamError`). With `invalid: 'skip'` a bad
+ * sample or an event `map` throws on is left out instead, counted on `record.rejected`; the
+ * source's `rejected$` reports each refused event with its reason, during the event's dispatch, so
+ * a producer can answer it. Without `endOn` the run goes on until stopped. Bad arguments throw a `GradstreamError` naming the option.
  *
  * @example
  * import { EventEmitter } from 'node:events';
- * import { adam, createRng, dense, fit, fromEvents, mse, sequential } from 'gradstream';
+ * import { createRng, dense, fit, fromEvents, mse, sequential, sgd } from 'gradstream';
  * // a Node EventEmitter of sensor readings (in a page: an EventTarget, e.g. a WebSocket's 'message')
  * const sensor = new EventEmitter();
  * const data = fromEvents(sensor, 'reading', {
@@ -56,11 +60,17 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
  *   batchSize: 8,
  *   maxWaitMs: 100,
  *   buffer: { size: 1000, overflow: 'dropOldest' },
+ *   invalid: 'skip',
  *   endOn: 'close',
  * });
- * const training = fit({ model: sequential([dense(1, 1)]), loss: mse(), optimizer: adam(), data, rng: createRng(1) });
+ * data.rejected$.subscribe((r) => console.warn(`refused: ${r.reason}`));
+ * const model = sequential([dense(1, 1)]);
+ * const training = fit({ model, loss: mse(), optimizer: sgd({ lr: 0.05 }), params: model.init(createRng(1)), data });
+ * training.start();
+ * sensor.emit('reading', { t: 0.5, v: 2.5 });
+ * sensor.emit('close');
  */
-export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmitterSource, eventName: string, opts?: FromEventsOptions<E>): BatchSource {
+export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmitterSource, eventName: string, opts?: FromEventsOptions<E>): OnlineSource {
   const t = target as Partial<EventTargetSource<E> & EventEmitterSource> | null;
   const isTarget = typeof t === 'object' && t !== null && isFunction(t.addEventListener) && isFunction(t.removeEventListener);
   const isEmitter = typeof t === 'object' && t !== null && isFunction(t.addListener) && isFunction(t.removeListener);
@@ -83,9 +93,17 @@ export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmit
   // RxJS fromEvent picks addEventListener or addListener itself; each subscription (each run) adds
   // its listeners and removes them when it ends.
   const on = <T>(name: string): Observable<T> => fromEvent(target as unknown as EventTargetSource<T>, name);
+  const toItem = (e: E): SampleOrBatch | InvalidSample | null | undefined => {
+    if (toSample === undefined) return e as unknown as SampleOrBatch;
+    try {
+      return toSample(e);
+    } catch (error: unknown) {
+      return new InvalidSample(e, error); // refused by the source, under its `invalid` policy
+    }
+  };
   const events$ = on<E>(eventName).pipe(
-    map((e) => (toSample === undefined ? (e as unknown as SampleOrBatch) : toSample(e))),
-    filter((s): s is SampleOrBatch => s !== null && s !== undefined),
+    map(toItem),
+    filter((s): s is SampleOrBatch | InvalidSample => s !== null && s !== undefined),
   );
   const withErrors$ =
     errorOn === undefined
@@ -93,14 +111,15 @@ export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmit
       : merge(
           events$,
           on<unknown>(errorOn).pipe(
-            map((e): SampleOrBatch => {
+            map((e): InvalidSample => {
               throw e;
             }),
           ),
         );
   const samples$ = endOn === undefined ? withErrors$ : withErrors$.pipe(takeUntil(on<unknown>(endOn)));
   try {
-    return fromObservable(samples$, rest);
+    // (an InvalidSample travels as a sample: fromObservable's queue refuses it under its policy)
+    return fromObservable(samples$ as Observable<SampleOrBatch>, rest);
   } catch (e: unknown) {
     // the batching options are fromObservable's: name them as the caller wrote them
     if (e instanceof GradstreamError && e.path.startsWith('fromObservable')) {

@@ -1,7 +1,8 @@
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { GradstreamError, describeValue } from '../core/errors.js';
-import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from './batchSource.js';
+import { NOT_READY, type DataCursor, type NotReady } from './batchSource.js';
 import { checkOptions } from './checkOptions.js';
+import { checkInvalidPolicy, createDeadLetters, type CountingReader, type InvalidPolicy, type OnlineSource } from './deadLetters.js';
 import { createReadySignal, type ReadyState } from './readySignal.js';
 import { checkPositiveInteger, createSampleQueue, type OverflowPolicy, type SampleOrBatch } from './sampleQueue.js';
 import type { Batch } from './stepRecord.js';
@@ -26,6 +27,12 @@ export interface FromObservableOptions {
      */
     readonly overflow?: OverflowPolicy;
   };
+  /**
+   * An invalid sample (wrong width, a non-finite or non-numeric value): `'error'` (default) errors
+   * the run, `'skip'` leaves it out, counted on `record.rejected`. Both report it on the source's
+   * `rejected$`.
+   */
+  readonly invalid?: InvalidPolicy;
   /** Inputs per sample (default: the width of the first sample). */
   readonly inputs?: number;
   /** Targets per sample (default: the width of the first sample). */
@@ -43,19 +50,22 @@ export interface FromObservableOptions {
  *
  * The run ends with `stopReason: 'dataEnd'` when `samples$` completes (after the samples still
  * waiting have trained); it errors with the source's error (after the samples that arrived before
- * it), and with a `GradstreamError` naming the sample on a bad sample (wrong width, a non-finite or
- * non-numeric value) or on an overflow with policy `'error'`. Batches are buffers made once and
- * refilled (valid until the next step). The cursor counts batches (`epoch` 0); resuming does not
- * replay an Observable.
+ * it), and with a `GradstreamError` on an overflow with policy `'error'`. An invalid sample (wrong
+ * width, a non-finite or non-numeric value) errors the run with a `GradstreamError` naming it, or
+ * with `invalid: 'skip'` is left out and counted; either way it appears, with its reason, on the
+ * returned source's `rejected$` before the producer's `next()` returns. Batches are buffers made
+ * once and refilled (valid until the next step). The cursor counts batches (`epoch` 0); resuming
+ * does not replay an Observable.
  *
  * @example
  * import { Subject } from 'rxjs';
  * import { fromObservable } from 'gradstream';
  * const samples$ = new Subject<{ x: number[]; y: number[] }>();
- * const data = fromObservable(samples$, { batchSize: 8, maxWaitMs: 50, buffer: { size: 1000, overflow: 'dropOldest' } });
+ * const data = fromObservable(samples$, { batchSize: 8, maxWaitMs: 50, buffer: { size: 1000, overflow: 'dropOldest' }, invalid: 'skip' });
+ * data.rejected$.subscribe((r) => console.warn(`refused: ${r.reason}`));
  * samples$.next({ x: [0.5], y: [2.5] }); // from a socket, a sensor, a queue…
  */
-export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromObservableOptions): BatchSource {
+export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromObservableOptions): OnlineSource {
   if (typeof (samples$ as Partial<Observable<SampleOrBatch>> | null)?.subscribe !== 'function') {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable', expected: 'an Observable of samples', received: describeValue(samples$) });
   }
@@ -76,6 +86,7 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
   if (overflow !== 'error' && overflow !== 'dropOldest' && overflow !== 'dropNewest') {
     throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.buffer.overflow', expected: "'error', 'dropOldest' or 'dropNewest'", received: describeValue(overflow) });
   }
+  const invalid = checkInvalidPolicy('fromObservable', options.invalid);
   if (options.inputs !== undefined) checkPositiveInteger('fromObservable.inputs', options.inputs);
   if (options.outputs !== undefined) checkPositiveInteger('fromObservable.outputs', options.outputs);
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -83,9 +94,12 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
     throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.scheduler', expected: 'an RxJS scheduler', received: describeValue(scheduler) });
   }
 
+  const letters = createDeadLetters();
   return {
-    open(at?: DataCursor): BatchReader {
-      const queue = createSampleQueue({ capacity: size, batchSize, overflow, inputs: options.inputs, outputs: options.outputs, where: 'fromObservable' });
+    rejected$: letters.rejected$,
+    rejected: letters.rejected,
+    open(at?: DataCursor): CountingReader {
+      const queue = createSampleQueue({ capacity: size, batchSize, overflow, invalid, onReject: letters.report, inputs: options.inputs, outputs: options.outputs, where: 'fromObservable' });
       const cursor = { epoch: at?.epoch ?? 0, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
       let ended = false;
       let failed = false;
@@ -166,6 +180,7 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
         cursor: () => cursor,
         whenReady: signal.wait,
         dropped: queue.dropped,
+        rejected: queue.rejected,
         close() {
           closed = true;
           cancelTimer();

@@ -1,4 +1,5 @@
 import { GradstreamError, describeValue } from '../core/errors.js';
+import { InvalidSample, type InvalidPolicy } from './deadLetters.js';
 import type { Batch } from './stepRecord.js';
 
 /**
@@ -31,6 +32,10 @@ export interface SampleQueueOptions {
   readonly where: string;
   /** How to avoid an overflow error (for its message); by default about `buffer.size` and `overflow`. */
   readonly overflowHint?: string;
+  /** An invalid sample: `'error'` (default) throws, `'skip'` leaves it out; both report it first. */
+  readonly invalid?: InvalidPolicy;
+  /** Called with each invalid sample (or {@link InvalidSample}'s content) and its error. */
+  readonly onReject?: (sample: unknown, error: unknown) => void;
 }
 
 /**
@@ -42,13 +47,17 @@ export interface SampleQueue {
   readonly count: () => number;
   /** Samples dropped by the overflow policy so far. */
   readonly dropped: () => number;
+  /** Invalid samples refused so far (a refused batch counts once). */
+  readonly rejected: () => number;
   /** Arrival time of the oldest waiting sample (as given to `push`), or NaN when empty. */
   readonly headTime: () => number;
   /**
-   * Validates and stores `item` (a sample, or every row of a batch) with arrival time `now`.
-   * Throws a `GradstreamError` on a bad sample, or on overflow with policy `'error'`.
+   * Validates and stores `item` (a sample, or every row of a batch) with arrival time `now`;
+   * returns false when it refused it as invalid (policy `'skip'`). Throws a `GradstreamError` on
+   * an invalid sample with policy `'error'` (an {@link InvalidSample}: its error), or on overflow
+   * with policy `'error'`.
    */
-  readonly push: (item: SampleOrBatch, now: number) => void;
+  readonly push: (item: SampleOrBatch | InvalidSample, now: number) => boolean;
   /** Moves the `n` oldest samples (1 ≤ n ≤ min(count, batchSize)) into a reused batch and returns it. */
   readonly take: (n: number) => Batch;
 }
@@ -71,6 +80,7 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
   let head = 0;
   let count = 0;
   let dropped = 0;
+  let rejected = 0;
   let received = 0; // samples seen, for error messages
   let full: Batch | null = null;
   const partials: (Batch | undefined)[] = [];
@@ -155,13 +165,36 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
     }
   };
 
+  const reject = (sample: unknown, error: unknown): false => {
+    rejected += 1;
+    options.onReject?.(sample, error);
+    if (options.invalid !== 'skip') throw error;
+    return false;
+  };
+
   return {
     count: () => count,
     dropped: () => dropped,
+    rejected: () => rejected,
     headTime: () => (count === 0 ? Number.NaN : times[head]!),
     push(item, now) {
-      if (typeof item === 'object' && item !== null && typeof (item as Batch).size === 'number' && (item as Batch).x instanceof Float64Array) pushBatch(item as Batch, now);
-      else pushSample(item as Sample, now);
+      if (item instanceof InvalidSample) {
+        received += 1;
+        return reject(item.sample, item.error);
+      }
+      const before = received;
+      try {
+        if (typeof item === 'object' && item !== null && typeof (item as Batch).size === 'number' && (item as Batch).x instanceof Float64Array) pushBatch(item as Batch, now);
+        else pushSample(item as Sample, now);
+      } catch (e: unknown) {
+        // a bad sample is refused before anything is stored; an overflow is not the sample's fault
+        if (e instanceof GradstreamError && e.code === 'invalid_dataset') {
+          if (received === before) received += 1; // a refused batch counts as one arrival
+          return reject(item, e);
+        }
+        throw e;
+      }
+      return true;
     },
     take(n) {
       let b: Batch;

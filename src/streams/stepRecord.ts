@@ -53,6 +53,11 @@ export interface StepRecord {
   /** Samples an asynchronous source dropped so far by its overflow policy. */
   dropped: number;
   /**
+   * Invalid samples an asynchronous source refused so far (policy `invalid: 'skip'`), from the
+   * reader's `rejected()`, copied like `dropped`.
+   */
+  rejected: number;
+  /**
    * Makes the loop wait for `work` before the next step (a sink that must not miss a step — a
    * checkpoint, a JSON Lines log, a broker acknowledgement). In every scheduling mode, sync
    * included: a sync run then continues asynchronously. A rejection errors the run with its reason.
@@ -89,6 +94,7 @@ export function createStepRecord(params: Params, batch: Batch, fields: Partial<O
     stopReason: undefined,
     rng: undefined,
     dropped: 0,
+    rejected: 0,
     hold: noHold,
     ...fields,
     params,

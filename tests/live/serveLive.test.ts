@@ -13,7 +13,7 @@ import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(('127.0.0.1', int(sys.argv[1])))
-s.sendall(b'GET /events HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
+s.sendall(b'GET /events HTTP/1.1\\r\\nHost: 127.0.0.1:' + sys.argv[1].encode() + b'\\r\\n\\r\\n')
 print('connected', flush=True)
 time.sleep(60)
 `;
@@ -21,10 +21,12 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-/** A raw HTTP/1.1 GET with the path sent exactly as given (no client-side normalisation). */
-function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
+/** A raw HTTP/1.1 request with the path and Host sent exactly as given (no client-side normalisation). */
+function rawGet(port: number, path: string, o: { host?: string | null; method?: string } = {}): Promise<{ status: number; body: string }> {
+  const host = o.host === undefined ? `127.0.0.1:${port}` : o.host;
+  const hostLine = host === null ? '' : `Host: ${host}\r\n`;
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${o.method ?? 'GET'} ${path} HTTP/1.1\r\n${hostLine}Connection: close\r\n\r\n`));
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (c: string) => (text += c));
@@ -190,7 +192,41 @@ describe('serveLive', () => {
     expect((await stream).at(-1)!.event).toBe('end');
   }, 30_000);
 
+  it('refuses requests whose Host is not this server (DNS rebinding), unless allowed', async () => {
+    const t = lessonRun();
+    t.pause();
+    const live = await serveLive(t, { closeAfterEndMs: Infinity, handleSigint: false, allowedHosts: ['Dash.example.org'] });
+    servers.push(live);
+    const p = live.port;
+    for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST:${p}`, `[::1]:${p}`, 'dash.example.org', `dash.example.org:${p}`]) {
+      expect([host, (await rawGet(p, '/', { host })).status]).toEqual([host, 200]);
+    }
+    const refused = ['evil.example.com', `evil.example.com:${p}`, `127.0.0.1:${p + 1}`, 'localhost', '127.0.0.1', `localhost.evil.com:${p}`, `127.0.0.1.nip.io:${p}`, `x@127.0.0.1:${p}`, ''];
+    for (const host of refused) {
+      for (const path of ['/', '/events', '/assets/dashboard.js', '/nope']) {
+        const r = await rawGet(p, path, { host });
+        expect([host, path, r.status]).toEqual([host, path, 403]);
+        expect(r.body).not.toContain('uPlot');
+      }
+    }
+    expect(live.clients()).toBe(0);
+  });
+
+  it('answers HEAD on every route, the event stream included, without a body', async () => {
+    const t = lessonRun();
+    t.pause();
+    const live = await serveLive(t, { closeAfterEndMs: Infinity, handleSigint: false });
+    servers.push(live);
+    for (const [path, status] of [['/events', 200], ['/', 200], ['/index.html', 200], ['/assets/uPlot.min.css', 200], ['/nope', 404]] as const) {
+      const r = await rawGet(live.port, path, { method: 'HEAD' });
+      expect([path, r.status, r.body]).toEqual([path, status, '']);
+    }
+    expect(live.clients()).toBe(0);
+  });
+
   it('rejects a bad port', async () => {
     await expect(serveLive(lessonRun(), { port: 70000 })).rejects.toThrow('serveLive.port: expected an integer in [0, 65535], received 70000');
+    await expect(serveLive(lessonRun(), { allowedHosts: ['a b'] })).rejects.toThrow('serveLive.allowedHosts: expected a list of host names or addresses, received an array of length 1');
+    await expect(serveLive(lessonRun(), { allowedHosts: 'example.org' as unknown as string[] })).rejects.toThrow('serveLive.allowedHosts: expected a list of host names or addresses, received "example.org"');
   });
 });

@@ -44,8 +44,11 @@ describe('fromJsonl', () => {
       ['{"age": null, "y": 1}', 'row 4, column "age": expected a finite number, received null'],
       ['{"y": 1}', 'row 4, column "age": expected a finite number, received undefined'],
       ['{"age": 1, "y": true}', 'row 4, column "y": expected a finite number, received boolean'],
-      ['{"age": 1, "y": 1', 'row 4: expected a JSON object, received "{\\"age\\": 1, \\"y\\": 1"'],
-      ['[1, 2]', 'row 4: expected a JSON object, received "[1, 2]"'],
+      ['{"age": 1e999, "y": 1}', 'row 4, column "age": expected a finite number, received Infinity'],
+      ['{"age": 1, "y": -1e999}', 'row 4, column "y": expected a finite number, received -Infinity'],
+      ['{"age": 1, "y": 1', "row 4: expected a JSON object, received invalid JSON (column 18: Expected ',' or '}' after property value)"],
+      ['{"secret": tru}', 'row 4: expected a JSON object, received invalid JSON (unexpected character)'],
+      ['[1, 2]', 'row 4: expected a JSON object, received an array'],
     ];
     for (const [bad, message] of cases) {
       const p = file(rows(bad));
@@ -62,7 +65,7 @@ describe('fromJsonl', () => {
     const none = file('');
     expect(() => fromJsonl(none, { targets: ['y'] })).toThrow(`${none}: expected at least one JSON object line, received an empty file`);
     const notObject = file('42\n');
-    expect(() => fromJsonl(notObject, { targets: ['y'] })).toThrow(`${notObject} row 1: expected a JSON object, received "42"`);
+    expect(() => fromJsonl(notObject, { targets: ['y'] })).toThrow(`${notObject} row 1: expected a JSON object, received a number`);
     expect(() => fromJsonl(join(dir, 'nope.jsonl'), { targets: ['y'] })).toThrow(/fromJsonl.path: expected a readable file/);
     expect(() => fromJsonl(ok, 7 as never)).toThrow('fromJsonl: expected an options object, received 7');
     expect(() => fromJsonl('', { targets: ['y'] })).toThrow('fromJsonl.path: expected a file path, received ""');

@@ -104,7 +104,7 @@ describe('combineContributions', () => {
     ]);
     expect(loss).toBe(2.5);
     expect(Array.from(out)).toEqual([5]);
-    expect(redisRunKeys('line')).toEqual({ grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds' });
+    expect(redisRunKeys('line')).toEqual({ grads: 'line:grads', versions: 'line:versions', rounds: 'line:rounds', epoch: 'line:epoch' });
   });
 });
 

@@ -112,6 +112,33 @@ describe('gradstream worker / updater', () => {
     expect(JSON.parse(out.at(-1)!)).toMatchObject({ version: 3, samples: 30 });
   });
 
+  it('refuses a server that may roll back unless redis.allowNonDurableBroker; warns when no round comes', async () => {
+    capture();
+    const rdb = await startRedis(undefined, { persistence: 'rdb' });
+    try {
+      const path = join(dir, 'rdb.json');
+      const redis = { ...config.redis, stream: 'rdb:points', prefix: 'rdb', maxVersions: 1, checkpoint: 'rdb-updater.json', stallWarningMs: 200 };
+      await writeFile(path, JSON.stringify({ ...config, redis }));
+      expect(await runUpdater([path, '--redis', rdb.url])).toBe(1);
+      expect(err.at(-1)).toMatch(/^gradstream: redis persistence: expected appendonly yes with appendfsync always or everysec, .*received appendonly no, appendfsync everysec$/);
+      await writeFile(path, JSON.stringify({ ...config, redis: { ...redis, allowNonDurableBroker: true } }));
+      const controller = new AbortController();
+      const updater = runUpdater([path, '--redis', rdb.url]);
+      // no worker, no data: the updater says so instead of waiting silently
+      for (let i = 0; i < 100 && !err.some((l) => l.includes('warning')); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(err.find((l) => l.includes('warning'))).toMatch(/^gradstream: warning: no round for \d+\.\d s at version 0 \(0 samples applied, 0 contributions discarded since\): are the workers running, and is there data left\?$/);
+      const wclient = await connectClient(rdb.url);
+      await produce(wclient, 'rdb:points', 0, 10);
+      const worker = runRedisWorker(wclient, { model: modelFromConfig(config.model).model, loss: mse(), stream: 'rdb:points', group: 'g', consumer: 'w', prefix: 'rdb', batchSize: 10, blockMs: 50, signal: controller.signal });
+      expect(await updater).toBe(0);
+      controller.abort();
+      await worker;
+      await wclient.close();
+    } finally {
+      await rdb.stop();
+    }
+  });
+
   it('exits 1 with a clear message when there is no Redis server', async () => {
     capture();
     const path = join(dir, 'run.json');

@@ -67,5 +67,6 @@ describe('a Redis server that goes away', () => {
     expect((await readdir(dir)).filter((f) => f !== 'updater.json')).toEqual([]); // no temporary file left
     client.destroy();
     wclient.destroy();
+    await server.stop(); // (gone already: removes its directory)
   });
 });

@@ -45,7 +45,7 @@ describe('lossFromConfig', () => {
 
   it.each([
     ['hinge', 'loss: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", received "hinge"'],
-    [{ type: 'hinge' }, 'loss.type: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", received "hinge"'],
+    [{ type: 'hinge' }, 'loss.type: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", "module", received "hinge"'],
     [{ type: 'huber', delta: -1 }, 'loss.delta: expected a finite number > 0, received -1'],
     [{ type: 'huber', delta: '1' }, 'loss.delta: expected number, received "1"'],
     [{ type: 'mse', reduction: 'sum' }, 'loss: expected no other keys, received "reduction"'],

@@ -6,6 +6,8 @@ import type { CliIO } from '../cliIO.js';
 import { lossPlotSvg } from '../lossPlotSvg.js';
 import { numberOption, parseCommandArgs, stringOption } from '../parseCommandArgs.js';
 import { readLossLog } from '../readLossLog.js';
+import { MAX_CONFIG_BYTES } from '../../schemas/limits.js';
+import { checkRegularFile } from '../../sinks/checkRegularFile.js';
 
 export const PLOT_HELP = `usage: gradstream plot LOG.jsonl --out FILE.svg [options]
 
@@ -39,6 +41,7 @@ export async function plotCommand(argv: readonly string[], io: CliIO): Promise<n
   const title = stringOption(args.values.title);
   let text: string;
   try {
+    await checkRegularFile(file, MAX_CONFIG_BYTES, 'invalid_dataset', 'a log file');
     text = await readFile(file, 'utf8');
   } catch (e: unknown) {
     throw inputError(file, e);

@@ -6,6 +6,7 @@ import { resolveCheckpointPath } from '../../sinks/resolveCheckpointPath.js';
 import type { WritableLike } from '../../schemas/sinkOptions.js';
 import type { StopReason } from '../../streams/stepRecord.js';
 import { checkPortFree } from '../checkPortFree.js';
+import { checkResume, resumeError } from '../checkResume.js';
 import { CliError, EXIT, inputError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { endLine, stepLine } from '../jsonLines.js';
@@ -106,13 +107,17 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const checkpointDirFlag = stringOption(args.values['checkpoint-dir']);
   const resumeFrom = stringOption(args.values.resume);
 
-  const { config } = await loadTrainConfig(file);
+  const { config, modules } = await loadTrainConfig(file);
+  if (config.checkpoint !== undefined && config.checkpoint.dir === undefined && checkpointDirFlag === undefined) {
+    throw new CliError(`${file}: checkpoint.dir: expected a folder (or --checkpoint-dir DIR), received none`);
+  }
   let run: PreparedRun;
   try {
-    run = await prepareRun(config, seedFlag);
+    run = await prepareRun(config, seedFlag, modules);
   } catch (e: unknown) {
     throw inputError(file, e);
   }
+  for (const w of run.warnings) io.err(`gradstream train: warning: ${file}: ${w}`);
   const training = config.training ?? {};
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   const workers = training.workers ?? 1;
@@ -123,12 +128,15 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
 
   // resume: a checkpoint (or a folder's last.json) of this config's model
   let resume: Awaited<ReturnType<typeof readCheckpoint>> | undefined;
+  let resumeFile: string | undefined;
   if (resumeFrom !== undefined) {
     try {
-      resume = await readCheckpoint(await resolveCheckpointPath(resumeFrom), run.model.layout);
+      resumeFile = await resolveCheckpointPath(resumeFrom);
+      resume = await readCheckpoint(resumeFile, run.model.layout);
     } catch (e: unknown) {
-      throw inputError(resumeFrom, e);
+      throw inputError(resumeFile ?? resumeFrom, e);
     }
+    checkResume(resumeFile, resume, run);
   }
   const rng = createRng(run.seed);
   if (resume?.rng !== undefined) rng.setState(resume.rng);
@@ -164,6 +172,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     resume: resume === undefined ? undefined : { step: resume.step, cursor: resume.cursor, optState: resume.optState },
     workers,
     ...(port === undefined ? {} : { serve: { port, title: `gradstream: ${basename(file)}`, announce: (url: string) => (json ? io.err : io.out)(`dashboard: ${url}`) } }),
+  }).catch((e: unknown) => {
+    // a resumed checkpoint's cursor that does not fit the data is bad input naming the file
+    throw resumeFile === undefined ? e : resumeError(resumeFile, e);
   });
   const elapsedMs = performance.now() - started;
   const end: Final | undefined = final ?? (result === undefined ? undefined : { reason: result.stopReason ?? 'completed', step: result.step, loss: result.loss, params: result.params });

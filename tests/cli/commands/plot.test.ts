@@ -37,7 +37,7 @@ describe('readLossLog', () => {
   });
 
   it('names the file and line of a bad line', () => {
-    expect(() => readLossLog('{"step":0,"loss":1}\nnot json', 'run.jsonl')).toThrow('run.jsonl:2: expected a JSON object per line, received "not json"');
+    expect(() => readLossLog('{"step":0,"loss":1}\nnot json', 'run.jsonl')).toThrow('run.jsonl:2: expected a JSON object per line, received invalid JSON (unexpected character)');
     expect(() => readLossLog('[1]', 'run.jsonl')).toThrow('run.jsonl:1: expected a JSON object per line, received an array');
     expect(() => readLossLog('{"step":-1,"loss":1}', 'run.jsonl')).toThrow('run.jsonl:1: step: expected an integer ≥ 0, received -1');
     expect(() => readLossLog('{"step":1}', 'run.jsonl')).toThrow('run.jsonl:1: loss: expected a number, received nothing');
@@ -104,7 +104,7 @@ describe('gradstream plot', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.jsonl'), '{"step":0,"loss":1}\n{oops}\n');
     expect(await cli(['plot', join(dir, 'bad.jsonl')])).toEqual({ code: 2, out: '', err: 'gradstream plot: --out: expected the SVG file to write, received nothing\nrun "gradstream plot --help" for usage' });
-    expect(await cli(['plot', join(dir, 'bad.jsonl'), '--out', join(dir, 'x.svg')])).toEqual({ code: 2, out: '', err: `gradstream plot: ${join(dir, 'bad.jsonl')}:2: expected a JSON object per line, received "{oops}"` });
+    expect(await cli(['plot', join(dir, 'bad.jsonl'), '--out', join(dir, 'x.svg')])).toEqual({ code: 2, out: '', err: `gradstream plot: ${join(dir, 'bad.jsonl')}:2: expected a JSON object per line, received invalid JSON (column 2: Expected property name or '}')` });
     expect((await cli(['plot', join(dir, 'none.jsonl'), '--out', join(dir, 'x.svg')])).err).toBe(`gradstream plot: ${join(dir, 'none.jsonl')}: no such file`);
     expect((await cli(['plot', join(dir, 'bad.jsonl'), '--out', 'x.svg', '--smooth', '1'])).err).toBe('gradstream plot: --smooth: expected a number in [0, 1), received "1"\nrun "gradstream plot --help" for usage');
   });
