@@ -4,7 +4,7 @@
  * type-checked. `'gradstream'` and `'gradstream/node'` resolve to src/index.ts and src/node.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -20,9 +20,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const docBlocks = collectDocBlocks(root);
 
-// The Redis guide's blocks connect to process.env.REDIS_URL: a throw-away redis-server here.
-const needsRedis = (b: CodeBlock) => b.origin.startsWith('docs/redis.md:');
-const redisDecision = decide({ program: 'redis-server', install: 'apt-get install redis-server', files: ['docs/redis.md'] }, process.env);
+// Blocks that use a Redis client connect to process.env.REDIS_URL: a throw-away redis-server here.
+const needsRedis = (b: CodeBlock) => b.code.includes("from 'redis'");
+const redisDocs = [...new Set(docBlocks.filter(needsRedis).map((b) => b.origin.replace(/:\d+$/, '')))];
+const redisDecision = decide({ program: 'redis-server', install: 'apt-get install redis-server', files: redisDocs }, process.env);
 if (redisDecision.action === 'skip') console.warn(redisDecision.notice.replace('test file(s)', 'doc file(s)'));
 let redis: RedisServer | undefined;
 afterAll(async () => {
@@ -57,6 +58,18 @@ async function typeCheck(blocks: readonly CodeBlock[]): Promise<string[]> {
 let diagnostics: Promise<string[]> | undefined;
 const checked = () => (diagnostics ??= typeCheck([...docBlocks, ...exampleBlocks]));
 
+/** The folder blocks run in: the repository's top-level folders, linked. */
+function scratchCwd(): string {
+  const at = join(dir, 'cwd');
+  if (!existsSync(at)) {
+    mkdirSync(at);
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') symlinkSync(join(root, entry.name), join(at, entry.name));
+    }
+  }
+  return at;
+}
+
 describe('code in the docs', () => {
   it('README.md is a front page: the two commands first, at most 400 lines', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8').split('\n');
@@ -86,7 +99,15 @@ describe('code in the docs', () => {
       }
       const file = join(dir, `run-${block.fileName}`);
       writeFileSync(file, runnableSource(block.code, root));
-      await import(pathToFileURL(file).href);
+      // Blocks run in a scratch folder that links the repository's folders (examples/data/… reads
+      // as in a clone), so files written with a relative path stay out of the repository.
+      const cwd = process.cwd();
+      process.chdir(scratchCwd());
+      try {
+        await import(pathToFileURL(file).href);
+      } finally {
+        process.chdir(cwd);
+      }
     });
   });
 });
