@@ -9,7 +9,7 @@ export interface ModuleRef {
 
 /**
  * The exports that `{"type":"module"}` entries of a config name, loaded beforehand (module
- * loading is asynchronous; building is not): keyed by {@link moduleKey}. The `gradstream`
+ * loading is asynchronous; building is not): keyed by `moduleKey`. The `gradstream`
  * command loads them when it reads a config.
  */
 export type ModuleExports = ReadonlyMap<string, unknown>;
