@@ -1,5 +1,5 @@
 /**
- * Online learning from a Redis stream in one process (the README's "In code"): batches read
+ * Online learning from a Redis stream in one process (docs/redis.md, "In code"): batches read
  * through a consumer group, entries acknowledged once a checkpoint covers them, step records and
  * weights published to other streams. Needs a Redis server and a producer
  * (`npx tsx examples/redis/producer.ts redis://127.0.0.1:6379 points 20000` — 2 inputs).
