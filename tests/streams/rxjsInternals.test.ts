@@ -1,13 +1,18 @@
 // Pins the RxJS 7 behaviour that src/streams/rxjsInternals.ts relies on (deprecated members:
 // Subscriber's constructor and `isStopped`, Observable's `lift`/`source`/`operator`,
 // `Subscriber.create`), so that an RxJS upgrade that changes it fails here first.
-import { config, map, Observable, of, Subject, Subscriber } from 'rxjs';
+import { config, map, Observable, of, Subject, Subscriber, type Observer } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GuardedObservable, PipelineEnd, StageSubscriber } from '../../src/streams/rxjsInternals.js';
 
 afterEach(() => {
   config.onUnhandledError = null;
 });
+
+/** A complete observer from a partial one (Subscriber's constructor takes whole observers). */
+function observer<T>(o: Partial<Observer<T>>): Observer<T> {
+  return { next: () => undefined, error: () => undefined, complete: () => undefined, ...o };
+}
 
 /** A subscriber subclass that overrides `next` and reads `isStopped`, as the module's classes do. */
 class Probe<T> extends Subscriber<T> {
@@ -22,7 +27,7 @@ class Probe<T> extends Subscriber<T> {
 describe('RxJS behaviour relied on', () => {
   it('a Subscriber made with a destination forwards complete and error to it, then is stopped and closed', () => {
     const got: string[] = [];
-    const s = new Probe<number>({ next: () => undefined, error: (e) => got.push(`error ${String(e)}`), complete: () => got.push('complete') });
+    const s = new Probe<number>(observer({ error: (e: unknown) => got.push(`error ${String(e)}`), complete: () => got.push('complete') }));
     s.next(1);
     s.complete();
     s.next(2);
@@ -30,14 +35,14 @@ describe('RxJS behaviour relied on', () => {
     expect(s.seen).toEqual([1]);
     expect(s.stoppedAtNext).toEqual([false, true]);
     expect(s.closed).toBe(true);
-    const t = new Probe<number>({ error: (e) => got.push(`error ${String(e)}`) });
+    const t = new Probe<number>(observer({ error: (e: unknown) => got.push(`error ${String(e)}`) }));
     t.error('x');
     expect(got).toEqual(['complete', 'error x']);
     expect(t.closed).toBe(true);
   });
 
   it('a Subscriber passed to subscribe is used as it is (no wrapper): its own next is called', () => {
-    const s = new Probe<number>({});
+    const s = new Probe<number>(observer({}));
     of(1, 2, 3).subscribe(s);
     expect(s.seen).toEqual([1, 2, 3]);
   });
@@ -128,14 +133,14 @@ describe('rxjsInternals', () => {
   it('PipelineEnd: passes values to the run and reports completion and errors once, unsubscribed', () => {
     const ends: unknown[] = [];
     const seen: number[] = [];
-    const run = new Subscriber<number>({ next: (v) => seen.push(v) });
+    const run = new Subscriber<number>(observer<number>({ next: (v) => seen.push(v) }));
     const end = new PipelineEnd<number>(run, (e) => ends.push(e));
     end.next(5);
     end.complete();
     end.next(6);
     expect(seen).toEqual([5]);
     expect(ends).toEqual(['complete']);
-    const end2 = new PipelineEnd<number>(new Subscriber<number>({}), (e) => ends.push(e));
+    const end2 = new PipelineEnd<number>(new Subscriber<number>(observer({})), (e) => ends.push(e));
     end2.error('bad');
     expect(ends).toEqual(['complete', { error: 'bad' }]);
     expect(end2.closed).toBe(true);
