@@ -37,7 +37,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Blanks out comments and the insides of template literals so examples in docs are not read as imports. */
+/** Blanks out comments, so `@example` blocks in doc comments are not read as imports. */
 function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`])\/\/[^\n]*/g, '$1');
 }
