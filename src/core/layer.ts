@@ -1,4 +1,4 @@
-import type { LayerConfig } from '../schemas/modelConfig.js';
+import type { LayerConfig } from './config/modelConfig.js';
 import type { Rng } from './rng.js';
 
 /** One parameter tensor of a layer, named locally (`"W"`, `"b"`); the model prefixes the layer index. */

@@ -1,4 +1,4 @@
-import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
+import type { LayerConfig, ModelConfig } from './config/modelConfig.js';
 import { GradstreamError, describeTyped } from './errors.js';
 import { INFERENCE, type ForwardMode, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
