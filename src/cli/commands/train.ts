@@ -196,7 +196,10 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const end: Final | undefined = final ?? (result === undefined ? undefined : { reason: result.stopReason ?? 'completed', step: result.step, loss: result.loss, params: result.params });
   if (end === undefined) {
     // no step was fed: stopped before the first batch, or a resumed run's data had no batch left
-    if (io.signal?.aborted === true) return EXIT.interrupted;
+    if (io.signal?.aborted === true) {
+      if (!json) io.err('interrupted: stopped before the first step (nothing written)');
+      return EXIT.interrupted;
+    }
     if (resume !== undefined && resumeFile !== undefined) return alreadyEnded(io, json, resumeFile, { reason: 'dataEnd', step: resume.step, loss: resume.loss, params: resume.params });
     throw new Error('the run ended without a final record');
   }
