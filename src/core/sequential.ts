@@ -180,7 +180,7 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       const activations = [new Float64Array(0), ...layers.map((l) => zerosIn(precision, batchSize * l.outputs))];
       const deltas = layers.map((l, i) => zerosIn(precision, i === 0 ? 0 : batchSize * l.inputs));
       const input = precision === 'float32' ? zerosIn(precision, batchSize * inputs) : null;
-      const contexts: LayerContext[] = layers.map((l, index) => ({ index, training: false, rng: undefined, step: -1, key: 0, scratch: l.createScratch?.(batchSize) ?? [] }));
+      const contexts: LayerContext[] = layers.map((l, index) => ({ index, training: false, rng: undefined, step: -1, foldStats: true, key: 0, scratch: l.createScratch?.(batchSize) ?? [] }));
       const cache: BoundCache = { batchSize, activations, deltas, params: null, paramViews: [], grads: null, gradViews: [], contexts, keyRng: undefined, key: 0, input };
       return cache;
     },
@@ -331,6 +331,7 @@ function setContext(ctx: LayerContext, mode: ForwardMode, key: number): void {
   ctx.training = mode.training;
   ctx.rng = mode.rng;
   ctx.step = mode.step ?? -1;
+  ctx.foldStats = mode.foldStats !== false;
   ctx.key = key;
 }
 
