@@ -9,7 +9,8 @@
 import { cpus, loadavg } from 'node:os';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import type * as TF from '@tensorflow/tfjs';
-import { adam, createRng, dense, forward, fromArrays, gradient, gru, initKernels, loss, mse, sequential, train, update, type SequentialModel } from '../src/index.js';
+import { adam, createRng, dense, forward, fromArrays, gradient, gru, loss, mse, sequential, train, update, type SequentialModel } from '../src/index.js';
+import { initKernels } from '../src/kernels.js';
 import { check, formatNumber, interleave, maxRelDiff, printTable, say, type Contender } from './harness.js';
 
 const T = 24;

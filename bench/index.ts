@@ -5,7 +5,7 @@
  * bench/README.md.
  */
 import { cpus, loadavg } from 'node:os';
-import { initKernels } from '../src/index.js';
+import { initKernels } from '../src/kernels.js';
 import { benchEventLoop } from './eventLoop.js';
 import { formatNumber, printTable, say, type WorkloadResult } from './harness.js';
 import { benchMemory } from './memory.js';

@@ -2,7 +2,8 @@
  * The shared shape of W2 and W3 (a dense network trained with Adam on seeded data): agreement
  * checks, then every contender timed in interleaved rounds.
  */
-import { createParamsIn, createRng, fromArrays, matmul, matmulF32, matmulTransA, matmulTransAF32, matmulTransB, matmulTransBF32, adam, type Loss, type Model, type Params } from '../src/index.js';
+import { createParamsIn, createRng, fromArrays, adam, type Loss, type Model, type Params } from '../src/index.js';
+import { matmul, matmulF32, matmulTransA, matmulTransAF32, matmulTransB, matmulTransBF32 } from '../src/kernels.js';
 import { check, interleave, maxRelDiff, say, type Contender, type WorkloadResult } from './harness.js';
 import { plainFusedAdamLoop, plainLoop, reactiveLoop, type Setup } from './loops.js';
 import { plainF32 } from './plainF32.js';

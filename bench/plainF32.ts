@@ -6,7 +6,7 @@
  * `Float32Array`s; Adam runs fused with the update on the `f32x4` kernel (adamApplyWasm32), the
  * small element-wise parts in JavaScript (float64 arithmetic, rounded when stored).
  */
-import { matmulF32, matmulTransAF32, matmulTransBF32 } from '../src/index.js';
+import { matmulF32, matmulTransAF32, matmulTransBF32 } from '../src/kernels.js';
 import { adamApplyWasm32 } from '../src/core/wasm/wasmKernels.js';
 
 export interface F32Layer {

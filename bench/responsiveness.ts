@@ -22,7 +22,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { adam, createRng, dense, fit, fromArrays, initKernels, relu, sequential, softmaxCrossEntropy, type Training } from '../src/index.js';
+import { adam, createRng, dense, fit, fromArrays, relu, sequential, softmaxCrossEntropy, type Training } from '../src/index.js';
+import { initKernels } from '../src/kernels.js';
 import { nodeWorker } from '../src/node.js';
 import { formatNumber, printTable } from './harness.js';
 

@@ -6,7 +6,8 @@
  * TensorFlow.js (cpu, wasm; timed on 2,000 steps, reported per step).
  */
 import { lastValueFrom, pipe, tap } from 'rxjs';
-import { dense, forward, fullBatch, gradient, loss, matmul, matmulTransA, mse, paramsFrom, sequential, sgd, train, update } from '../src/index.js';
+import { dense, forward, fullBatch, gradient, loss, mse, paramsFrom, sequential, sgd, train, update } from '../src/index.js';
+import { matmul, matmulTransA } from '../src/kernels.js';
 import { check, interleave, maxRelDiff, say, type WorkloadResult } from './harness.js';
 import { plainLoop, type Setup } from './loops.js';
 import { tfjsPeer } from './tfjsPeer.js';

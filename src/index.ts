@@ -14,37 +14,19 @@ export type { ParamLayout, Params, TensorData } from './core/params.js';
 export { createRng } from './core/rng.js';
 export type { Rng, RngState } from './core/rng.js';
 
-// --- kernels
-export { addRowVector, axpy, matmul, matmulTransA, matmulTransB, sumRows } from './core/kernels.js';
-export { matmulF32, matmulTransAF32, matmulTransBF32, type Precision } from './core/kernelsF32.js';
-export { initKernels } from './core/wasm/wasmKernels.js';
+// --- number type of parameters and passes (the matrix kernels themselves are in `gradstream/kernels`)
+export type { Precision } from './core/kernelsF32.js';
 
 // --- models and layers
 export { dense } from './core/dense.js';
 export type { DenseOptions } from './core/dense.js';
 export { describeLayer, sequential } from './core/sequential.js';
 export type { SequentialModel, SequentialOptions } from './core/sequential.js';
-export { INFERENCE } from './core/layer.js';
 export type { ForwardMode, Layer, LayerContext, LayerParamSpec } from './core/layer.js';
 export type { ForwardCache, Model } from './core/model.js';
-export {
-  INITIALIZERS,
-  TRUNCATED_NORMAL_STDDEV,
-  fromValues,
-  glorotNormal,
-  glorotUniform,
-  heNormal,
-  heUniform,
-  initializerName,
-  lecunNormal,
-  lecunUniform,
-  ones,
-  truncatedNormal,
-  zeros,
-} from './core/initializers.js';
+export { fromValues, glorotNormal, glorotUniform, heNormal, heUniform, lecunNormal, lecunUniform, ones, truncatedNormal, zeros } from './core/initializers.js';
 export type { Initializer } from './core/initializers.js';
-export { activationLayer, isActivationLayer } from './core/layers/activation.js';
-export type { ActivationKernels, ActivationLayer } from './core/layers/activation.js';
+export type { ActivationLayer } from './core/layers/activation.js';
 export { relu } from './core/layers/relu.js';
 export { leakyRelu } from './core/layers/leakyRelu.js';
 export { elu } from './core/layers/elu.js';
@@ -52,7 +34,7 @@ export { sigmoid } from './core/layers/sigmoid.js';
 export { tanh } from './core/layers/tanh.js';
 export { softplus } from './core/layers/softplus.js';
 export { identity } from './core/layers/identity.js';
-export { softmax, softmaxRows } from './core/layers/softmax.js';
+export { softmax } from './core/layers/softmax.js';
 export { dropout } from './core/layers/dropout.js';
 export { batchNorm } from './core/layers/batchNorm.js';
 export type { BatchNormOptions } from './core/layers/batchNorm.js';
@@ -195,7 +177,6 @@ export { moons } from './core/datasets/moons.js';
 export type { MoonsOptions } from './core/datasets/moons.js';
 export { NOT_READY } from './streams/batchSource.js';
 export type { BatchReader, BatchSource, DataCursor, NotReady, SyncBatchReader, SyncBatchSource } from './streams/batchSource.js';
-export { createStepRecord } from './streams/stepRecord.js';
 export type { Batch, StepRecord, StopReason, WithGrads, WithLoss, WithOutput } from './streams/stepRecord.js';
 
 // --- streams: data that arrives (asynchronous sources)
@@ -274,8 +255,8 @@ export { ScalerJson } from './schemas/scalerJson.js';
 // --- sinks
 export { earlyStopping } from './sinks/earlyStopping.js';
 export type { WithBest } from './sinks/earlyStopping.js';
-export { formatLogLine, formatNumber, log } from './sinks/log.js';
-export { formatDuration, progress } from './sinks/progress.js';
+export { log } from './sinks/log.js';
+export { progress } from './sinks/progress.js';
 export { history } from './sinks/history.js';
 export type { History, HistoryOperator } from './sinks/history.js';
 export type { RecordOperator } from './sinks/recordOperator.js';

@@ -2,6 +2,7 @@ import { GradstreamError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { checkOptState } from '../ops/checkOptState.js';
 import type { Checkpoint } from '../sinks/checkpointCodec.js';
+import type { StopReason } from '../streams/stepRecord.js';
 import { CliError } from './cliError.js';
 import type { PreparedRun } from './prepareRun.js';
 
@@ -27,4 +28,19 @@ export function checkResume(file: string, c: Checkpoint, run: PreparedRun): void
 export function resumeError(file: string, e: unknown): unknown {
   if (e instanceof GradstreamError && /^(cursor|optState|rng)\b/.test(e.path)) return new CliError(`${file}: checkpoint.${e.path}: expected ${e.expected}, received ${e.received}`);
   return e;
+}
+
+/** Stop reasons after which a run does not go on: its data, criterion or numbers are done. */
+const FINISHED: ReadonlySet<StopReason> = new Set<StopReason>(['dataEnd', 'maxEpochs', 'threshold', 'plateau', 'diverged']);
+
+/**
+ * Why a checkpoint's run has nothing left to do, or undefined when it goes on: it reached the
+ * step limit of this run (`maxSteps`), or it ended on the end of its data, a stop criterion or
+ * divergence. Runs stopped from outside (`aborted`, `stopped`, `timeout`) go on, and so does a
+ * run that hit its step limit when the limit is now higher.
+ */
+export function finishedReason(c: Pick<Checkpoint, 'step' | 'stopReason'>, maxSteps: number | undefined): StopReason | undefined {
+  if (maxSteps !== undefined && c.step >= maxSteps) return 'maxSteps';
+  if (c.stopReason !== undefined && FINISHED.has(c.stopReason)) return c.stopReason;
+  return undefined;
 }

@@ -9,6 +9,8 @@ export const EXIT = {
   badInput: 2,
   /** Stopped by SIGINT (Ctrl-C) after a clean stop. */
   interrupted: 130,
+  /** Stopped by SIGTERM (docker, systemd, Kubernetes) after a clean stop. */
+  terminated: 143,
 } as const;
 
 /**

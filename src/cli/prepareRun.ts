@@ -21,17 +21,10 @@ import type { ModuleExports } from '../schemas/moduleExports.js';
 import type { BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import { splitArrays } from '../streams/splitArrays.js';
-import { readTable } from './readTable.js';
+import { readTable, type Table } from './readTable.js';
 import { checkInlineLabels, classCapacity, tooManyClasses, unusedOutputs, type ClassCapacity } from './checkClasses.js';
 
-/** A data set in memory: `rows` rows of `inputs` features and `targets` target columns, row major. */
-export interface Table {
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly rows: number;
-  readonly inputs: number;
-  readonly targets: number;
-}
+export type { Table } from './readTable.js';
 
 /** How the training batches are drawn. */
 export interface BatchOptions {

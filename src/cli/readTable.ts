@@ -1,6 +1,14 @@
 import type { BatchSource } from '../streams/batchSource.js';
 import { forEachBatchOfEpoch } from '../streams/forEachBatchOfEpoch.js';
-import type { Table } from './prepareRun.js';
+
+/** A data set in memory: `rows` rows of `inputs` features and `targets` target columns, row major. */
+export interface Table {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly rows: number;
+  readonly inputs: number;
+  readonly targets: number;
+}
 
 /**
  * Reads one epoch of a source (the command's are one-epoch file sources) into one table,

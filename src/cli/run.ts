@@ -38,7 +38,7 @@ ${Object.values(COMMANDS).map((c) => `  ${c.summary}`).join('\n')}
   --help, -h       this help ("gradstream <command> --help" for a command's options)
   --version, -v    print the version
 
-exit codes: 0 done, 1 runtime failure, 2 bad usage or input, 130 interrupted (Ctrl-C)`;
+exit codes: 0 done, 1 runtime failure, 2 bad usage or input, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM)`;
 
 /**
  * The `gradstream` command: dispatches to a subcommand and turns its failure into a message and

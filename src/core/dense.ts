@@ -1,6 +1,6 @@
 import { GradstreamError, describeTyped } from './errors.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from './optimizers/checkOption.js';
-import type { DenseLayerConfig } from '../schemas/modelConfig.js';
+import type { DenseLayerConfig } from './config/modelConfig.js';
 import { fromValues, glorotUniform, initializerName, zeros, type Initializer } from './initializers.js';
 import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
 import { denseF32 } from './denseF32.js';

@@ -5,7 +5,7 @@
  * standard deviation is divided by 0.87962566103423978 (the stddev of a unit normal truncated at
  * ±2) so the variance is the one the formula asks for.
  */
-import type { InitializerName } from '../schemas/modelConfig.js';
+import type { InitializerName } from './config/modelConfig.js';
 import { GradstreamError, describeTyped } from './errors.js';
 import type { Rng } from './rng.js';
 

@@ -26,7 +26,7 @@ function throwAliased(kernel: string): never {
  * `out[rows×cols] = a[rows×inner] · b[inner×cols]` in float32. `out` must not alias `a` or `b`.
  *
  * @example
- * import { matmulF32 } from 'gradstream';
+ * import { matmulF32 } from 'gradstream/kernels';
  * const out = matmulF32(new Float32Array(4), Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 0, 0, 1), 2, 2, 2);
  * // out = [1, 2, 3, 4]
  */
@@ -47,7 +47,7 @@ export function matmulF32(out: Float32Array, a: Readonly<Float32Array>, b: Reado
  * `out[inner×cols] = a[rows×inner]ᵀ · b[rows×cols]` in float32 (e.g. `dW = xᵀ·dY`). No aliasing.
  *
  * @example
- * import { matmulTransAF32 } from 'gradstream';
+ * import { matmulTransAF32 } from 'gradstream/kernels';
  * const dW = matmulTransAF32(new Float32Array(2), Float32Array.of(1, 2), Float32Array.of(3), 1, 2, 1); // [3, 6]
  */
 export function matmulTransAF32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, rows: number, inner: number, cols: number): Float32Array {
@@ -67,7 +67,7 @@ export function matmulTransAF32(out: Float32Array, a: Readonly<Float32Array>, b:
  * `out[rows×inner] = a[rows×cols] · b[inner×cols]ᵀ` in float32 (e.g. `dX = dY·Wᵀ`). No aliasing.
  *
  * @example
- * import { matmulTransBF32 } from 'gradstream';
+ * import { matmulTransBF32 } from 'gradstream/kernels';
  * const dX = matmulTransBF32(new Float32Array(2), Float32Array.of(3), Float32Array.of(1, 2), 1, 1, 2); // [3, 6]
  */
 export function matmulTransBF32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, rows: number, cols: number, inner: number): Float32Array {

@@ -1,4 +1,4 @@
-import type { LayerConfig } from '../schemas/modelConfig.js';
+import type { LayerConfig } from './config/modelConfig.js';
 import type { Rng } from './rng.js';
 
 /** One parameter tensor of a layer, named locally (`"W"`, `"b"`); the model prefixes the layer index. */
@@ -26,6 +26,12 @@ export interface ForwardMode {
   readonly rng?: Rng | undefined;
   /** The training step (`record.step`): dropout masks and the moving statistics key on it. */
   readonly step?: number | undefined;
+  /**
+   * In training: false for a pass that evaluates without learning, which batch normalization
+   * runs on the batch's statistics without folding them into its moving statistics (the run's
+   * final record, whose update is never applied). Default true.
+   */
+  readonly foldStats?: boolean | undefined;
 }
 
 /** Inference mode, the default of `Model.forward`. */
@@ -43,6 +49,8 @@ export interface LayerContext {
   rng: Rng | undefined;
   /** The training step, or -1 when not known. */
   step: number;
+  /** False when a training pass must not fold its batch into moving statistics ({@link ForwardMode.foldStats}); absent: true. */
+  foldStats?: boolean;
   /** A 32-bit key read from `rng`'s state (0 without one): counter-based randomness keys on it. */
   key: number;
   /** The layer's buffers from {@link Layer.createScratch} for this batch size (empty without). */

@@ -1,4 +1,4 @@
-import type { LossObjectConfig } from '../schemas/lossConfig.js';
+import type { LossObjectConfig } from './config/lossConfig.js';
 
 /**
  * A loss over a batch: `pred` is `[rows, cols]` row major; `target` has the same shape (or, for

@@ -1,4 +1,4 @@
-import type { HyperParam } from './hyperParam.js';
+import type { HyperParam } from './isHyperParam.js';
 import type { Params } from './params.js';
 
 /**

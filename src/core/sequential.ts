@@ -1,4 +1,4 @@
-import type { LayerConfig, ModelConfig } from '../schemas/modelConfig.js';
+import type { LayerConfig, ModelConfig } from './config/modelConfig.js';
 import { GradstreamError, describeTyped } from './errors.js';
 import { INFERENCE, type ForwardMode, type Layer, type LayerContext } from './layer.js';
 import { isActivationLayer } from './layers/activation.js';
@@ -25,8 +25,7 @@ import { rngKey, type Rng } from './rng.js';
  * parameters, activations, gradients (and the optimizers' state, which follows the parameters)
  * are `Float32Array`s and dense and convolution layers run on the `f32x4` kernels (`matmulF32`,
  * …); each batch's float64 inputs are rounded into a float32 buffer of the cache. Every layer must
- * have a float32 form (dense, the activations, conv2d, the pooling layers, flatten and reshape
- * do): batchNorm, dropout or a custom layer without `float32()`
+ * have a float32 form (every built-in layer but dropout and batchNorm does): batchNorm, dropout or a custom layer without `float32()`
  * is refused with a `GradstreamError` naming it. The static types do not change (buffers are
  * typed `Float64Array`); `model.precision` and `params.data instanceof Float32Array` tell.
  *
@@ -75,7 +74,7 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       if (typeof layer.float32 !== 'function') {
-        throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: "a layer with a float32 form for precision 'float32' (dense and the activations)", received: `${describeLayer(layer)}, which computes in float64 only` });
+        throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: "a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm)", received: `${describeLayer(layer)}, which computes in float64 only` });
       }
       layers[i] = layer.float32();
     }
@@ -181,7 +180,7 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       const activations = [new Float64Array(0), ...layers.map((l) => zerosIn(precision, batchSize * l.outputs))];
       const deltas = layers.map((l, i) => zerosIn(precision, i === 0 ? 0 : batchSize * l.inputs));
       const input = precision === 'float32' ? zerosIn(precision, batchSize * inputs) : null;
-      const contexts: LayerContext[] = layers.map((l, index) => ({ index, training: false, rng: undefined, step: -1, key: 0, scratch: l.createScratch?.(batchSize) ?? [] }));
+      const contexts: LayerContext[] = layers.map((l, index) => ({ index, training: false, rng: undefined, step: -1, foldStats: true, key: 0, scratch: l.createScratch?.(batchSize) ?? [] }));
       const cache: BoundCache = { batchSize, activations, deltas, params: null, paramViews: [], grads: null, gradViews: [], contexts, keyRng: undefined, key: 0, input };
       return cache;
     },
@@ -332,6 +331,7 @@ function setContext(ctx: LayerContext, mode: ForwardMode, key: number): void {
   ctx.training = mode.training;
   ctx.rng = mode.rng;
   ctx.step = mode.step ?? -1;
+  ctx.foldStats = mode.foldStats !== false;
   ctx.key = key;
 }
 

@@ -12,7 +12,8 @@ import type { WithPenalty } from './loss.js';
  * Runs the model on each record's batch **in training mode**: sets `output` (`[batch, outputs]`)
  * and `cache` (the activations the backward pass needs). Dropout drops (its masks come from the
  * record's `rng`, the run's generator, and its `step`), batch normalization uses the batch's
- * statistics and updates its moving statistics. When the model has a weight penalty
+ * statistics and updates its moving statistics — except on the final record (`stopReason` set by
+ * the driver), whose update is never applied: it is evaluated without folding. When the model has a weight penalty
  * (`kernelRegularizer`) it also sets `penalty`, which `loss` adds to the data loss. Buffers are
  * made once per batch size per subscription.
  *
@@ -39,7 +40,7 @@ class ForwardStage<R extends StepRecord> implements StepStage<R, R & WithOutput>
   private readonly caches = new Map<number, ForwardCache>();
   /** The cache of the previous step: the usual hit. */
   private last: ForwardCache | null = null;
-  private readonly mode: { training: boolean; rng: Rng | undefined; step: number } = { training: true, rng: undefined, step: 0 };
+  private readonly mode: { training: boolean; rng: Rng | undefined; step: number; foldStats: boolean } = { training: true, rng: undefined, step: 0, foldStats: true };
   private readonly penalized: boolean;
   /** The params' layout, checked against the model's once. */
   private checkedLayout: ParamLayout | null = null;
@@ -54,6 +55,7 @@ class ForwardStage<R extends StepRecord> implements StepStage<R, R & WithOutput>
     const mode = this.mode;
     mode.rng = r.rng;
     mode.step = r.step;
+    mode.foldStats = r.stopReason === undefined;
     const rec = r as R & WithOutput & Partial<WithPenalty>; // penalty: read by `loss`
     rec.output = this.model.forward(r.params, r.batch.x, cache, mode);
     rec.cache = cache;

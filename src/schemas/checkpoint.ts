@@ -109,7 +109,8 @@ export type BestJson = z.infer<typeof BestJson>;
  * The checkpoint file format, version 2: everything a run needs to continue exactly.
  *
  * - `step`, `epoch`, `batchIndex` (the data cursor of that step's batch), `dataSeed` (the data's
- *   shuffle seed when given), `loss`, `lr`, `stopReason`;
+ *   shuffle seed when given), `loss`, `lr`, `stopReason`, `batchTrained` (present and `true`
+ *   when that batch was already trained on: a final record that re-evaluated the last batch);
  * - `params` (finite weights by name), `optState`, `rng` (the run's generator); `precision`
  *   (`"float32"` when the params are a float32 model's; absent for float64);
  * - `model` (`model.toConfig()`, so `loadModel` rebuilds it), `state` (named operator state: live
@@ -129,6 +130,8 @@ export const CheckpointFile = z
     loss: JsonFloat.nullable(),
     lr: JsonFloat.nullable(),
     stopReason: StopReasonJson.nullable(),
+    /** `true` when the batch at the cursor was already trained on (a final record that re-evaluated it): a resume reads on from the next one. Absent: false. */
+    batchTrained: z.literal(true).optional(),
     params: z.record(z.string(), FiniteTensorJson),
     optState: OptStateJson.nullable(),
     rng: RngStateJson.nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as T from '../core/config/moduleRefConfig.js';
 
 /**
  * A loss or layer exported by a module file, for the `gradstream` command:
@@ -10,5 +11,5 @@ export const ModuleRefConfig = z.strictObject({
   type: z.literal('module'),
   module: z.string().min(1),
   export: z.string().min(1).optional(),
-});
-export type ModuleRefConfig = z.infer<typeof ModuleRefConfig>;
+}) satisfies z.ZodType<T.ModuleRefConfig>;
+export type ModuleRefConfig = T.ModuleRefConfig;

@@ -29,6 +29,12 @@ export interface Checkpoint {
   readonly loss: number | undefined;
   readonly lr: number;
   readonly stopReason: StopReason | undefined;
+  /**
+   * True when the batch at `cursor` was already trained on: the checkpoint is of a final record
+   * that re-evaluated the last batch (the end of the data, or a stop while the next batch was
+   * still being read). A resume reads on from the batch after it. Absent: false.
+   */
+  readonly batchTrained?: boolean;
   readonly params: Params;
   readonly optState: OptState | undefined;
   readonly rng: RngState | undefined;
@@ -52,6 +58,23 @@ export interface CheckpointExtras {
   readonly config?: JsonValue | undefined;
   readonly dataSeed?: number | undefined;
   readonly best?: CheckpointBest | undefined;
+  /** The record's batch was already trained on (see {@link Checkpoint.batchTrained}). */
+  readonly batchTrained?: boolean | undefined;
+}
+
+/**
+ * The largest step, epoch and batch index a checkpoint may hold (a uint32): a larger one is not
+ * a run that happened, and would make counts and data cursors meaningless.
+ */
+const MAX_CHECKPOINT_COUNT = 0xffffffff;
+
+/** Refuses a step, epoch or batch index beyond {@link MAX_CHECKPOINT_COUNT}, naming the field. */
+function checkCounts(c: { readonly step: number; readonly epoch: number; readonly batchIndex: number }): void {
+  for (const field of ['step', 'epoch', 'batchIndex'] as const) {
+    if (c[field] > MAX_CHECKPOINT_COUNT) {
+      throw new GradstreamError({ code: 'invalid_checkpoint', path: `checkpoint.${field}`, expected: `an integer from 0 to ${MAX_CHECKPOINT_COUNT}`, received: describeValue(c[field]) });
+    }
+  }
 }
 
 /** A number as JSON: non-finite ones and `-0` as strings, so every float64 round-trips. */
@@ -136,6 +159,7 @@ export function encodeCheckpoint(r: StepRecord, extras: CheckpointExtras = {}): 
     loss: r.loss === undefined ? null : encodeFloat(r.loss),
     lr: encodeFloat(r.lr),
     stopReason: r.stopReason ?? null,
+    ...(extras.batchTrained === true ? { batchTrained: true as const } : {}),
     params,
     optState: r.optState === undefined ? null : encodeState(r.optState),
     rng: rng === undefined ? null : { s: [rng.s[0], rng.s[1], rng.s[2], rng.s[3]], spare: rng.spare },
@@ -212,6 +236,7 @@ export function decodeCheckpoint(json: unknown, layout?: ParamLayout): Checkpoin
   const parsed = CheckpointFile.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_checkpoint', 'checkpoint', parsed.error);
   const c = parsed.data;
+  checkCounts(c);
   const params = reviveParams(Object.entries(c.params), layout, c.precision ?? 'float64');
   const state: Record<string, OptState> = {};
   for (const [k, v] of Object.entries(c.state)) state[k] = decodeState(v);
@@ -223,6 +248,7 @@ export function decodeCheckpoint(json: unknown, layout?: ParamLayout): Checkpoin
     loss: c.loss === null ? undefined : decodeFloat(c.loss),
     lr: c.lr === null ? Number.NaN : decodeFloat(c.lr),
     stopReason: c.stopReason ?? undefined,
+    ...(c.batchTrained === true ? { batchTrained: true } : {}),
     params,
     optState: c.optState === null ? undefined : decodeState(c.optState),
     rng: c.rng === null ? undefined : { s: c.rng.s, spare: c.rng.spare },
@@ -260,6 +286,7 @@ function decodeV1(json: object, layout: ParamLayout | undefined): Checkpoint {
   const parsed = CheckpointFileV1.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_checkpoint', 'checkpoint', parsed.error);
   const c = parsed.data;
+  checkCounts(c);
   return {
     version: 1,
     step: c.step,

@@ -85,7 +85,9 @@ const noop = (): void => {};
  *
  * Lossless in every scheduling mode: each write is handed to `record.hold`, so the loop waits for
  * it before the next step (a `sync` run continues asynchronously), and a failed write errors the
- * run. When subscribed, the storage is checked (`prepare`: a folder that cannot be written is a
+ * run. A final record that re-evaluates a batch already trained on (the end of the data, or a
+ * stop while the next batch was still being read) is saved with `batchTrained`, so that a resume
+ * reads on from the batch after it. When subscribed, the storage is checked (`prepare`: a folder that cannot be written is a
  * `GradstreamError` before the first step) and a checkpoint of another model found there is
  * refused unless `overwrite`. Placed before `earlyStopping` (or anything that ends the run), it
  * still writes the final record: it sees the `stopReason` when the run ends.
@@ -154,6 +156,12 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
       let lastWriteTime = clock();
       let last: R | undefined;
       let finalStep = -1;
+      // The data cursor and step of the last record that was not final: a final record at a
+      // later step with the same cursor re-evaluates a batch already trained on.
+      let seenEpoch = -1;
+      let seenBatch = -1;
+      let seenStep = -1;
+      const batchTrained = (r: R): boolean => r.stopReason !== undefined && r.epoch === seenEpoch && r.batchIndex === seenBatch && r.step > seenStep;
       let sourceDone = false;
       let pending = 0;
 
@@ -217,6 +225,7 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
           scaler: o.scaler === undefined ? undefined : (JSON.parse(JSON.stringify(o.scaler.toJSON())) as JsonValue),
           config: o.config,
           dataSeed: o.dataSeed,
+          batchTrained: batchTrained(r),
         });
         const value = monitor(r);
         const step = r.step;
@@ -239,6 +248,11 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
         next(r) {
           last = r;
           const final = r.stopReason !== undefined;
+          if (!final) {
+            seenEpoch = r.epoch;
+            seenBatch = r.batchIndex;
+            seenStep = r.step;
+          }
           let due = final;
           if (!due) {
             if (every !== undefined && r.step % every === 0) due = true;

@@ -9,6 +9,7 @@ import type { Stateful } from '../schemas/sinkOptions.js';
 import type { BatchSource } from '../streams/batchSource.js';
 import { train, type TrainOptions } from '../streams/train.js';
 import { checkLayout, type Checkpoint } from './checkpointCodec.js';
+import { resumeSource } from './resumeSource.js';
 
 /** Options of {@link resumeFrom} and `resume`: those of `train`, minus what the checkpoint gives. */
 export interface ResumeOptions<R> extends Omit<TrainOptions<R>, 'params' | 'step' | 'optState' | 'cursor' | 'rng' | 'data'> {
@@ -60,7 +61,9 @@ function restoreState(c: Checkpoint, state: Readonly<Record<string, HyperParam |
  * that was never interrupted: the weights, optimizer state, step and data cursor go to `train`,
  * the saved generator state to `rng`, and the saved live state (hyperparameter cells,
  * `reduceOnPlateau`) to the cells and operators named in `state`. `maxSteps` counts from the
- * start of the original run.
+ * start of the original run. A checkpoint whose batch was already trained on (`batchTrained`: a
+ * final record at the end of the data, or a stop while the next batch was being read) reads on
+ * from the batch after it.
  *
  * Returns the run's Observable (the checkpoint is applied when it is subscribed). Errors with a
  * `GradstreamError` when the checkpoint's parameters do not fit `model` (naming the parameter
@@ -94,7 +97,7 @@ export function resumeFrom<R>(checkpoint: Checkpoint | PromiseLike<Checkpoint>, 
       run ??= createRng(1);
       run.setState(c.rng);
     }
-    const source = typeof data === 'function' ? data(c) : data;
+    const source = resumeSource(typeof data === 'function' ? data(c) : data, c);
     return train<R>({ ...rest, data: source, params: c.params, optState: c.optState, step: c.step, cursor: c.cursor, ...(run === undefined ? {} : { rng: run }) });
   };
   return defer(() => (typeof (checkpoint as PromiseLike<Checkpoint>).then === 'function' ? from(checkpoint as PromiseLike<Checkpoint>).pipe(switchMap(start)) : start(checkpoint as Checkpoint)));

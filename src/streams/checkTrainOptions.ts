@@ -1,5 +1,5 @@
 import { GradstreamError, describeTyped } from '../core/errors.js';
-import type { TrainOptions } from './train.js';
+import type { TrainOptions } from './trainOptions.js';
 
 function bad(path: string, expected: string, value: unknown): never {
   throw new GradstreamError({ code: 'invalid_config', path, expected, received: describeTyped(value) });

@@ -1,5 +1,5 @@
 import { GradstreamError } from '../core/errors.js';
-import type { ScalerJson } from '../schemas/scalerJson.js';
+import type { ScalerJson } from '../core/config/scalerJson.js';
 
 /**
  * A fitted input scaling, `x′ = (x − shift) · factor` per input column: made by

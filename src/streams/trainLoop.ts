@@ -6,7 +6,7 @@ import { HoldSet } from './holdSet.js';
 import { PipelineEnd, type PipelineEnding } from './rxjsInternals.js';
 import { SliceClock } from './sliceClock.js';
 import { createStepRecord, type Batch, type StepRecord, type StopReason } from './stepRecord.js';
-import type { LoopScheduling, TrainOptions } from './train.js';
+import type { LoopScheduling, TrainOptions } from './trainOptions.js';
 import { yieldToEventLoop } from './yieldToEventLoop.js';
 
 /** The states of a run's loop. */

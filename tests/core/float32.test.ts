@@ -273,8 +273,8 @@ describe("sequential(layers, { precision: 'float32' })", () => {
       }
       return 'no error';
     };
-    expect(err(() => sequential([dense(2, 4), dropout(0.5), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(`"layers[1]: expected a layer with a float32 form for precision 'float32' (dense and the activations), received dropout(4), which computes in float64 only"`);
-    expect(err(() => sequential([dense(2, 4), batchNorm(), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(`"layers[1]: expected a layer with a float32 form for precision 'float32' (dense and the activations), received batchNorm(4), which computes in float64 only"`);
+    expect(err(() => sequential([dense(2, 4), dropout(0.5), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(`"layers[1]: expected a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm), received dropout(4), which computes in float64 only"`);
+    expect(err(() => sequential([dense(2, 4), batchNorm(), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(`"layers[1]: expected a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm), received batchNorm(4), which computes in float64 only"`);
     const custom: Layer = { kind: 'double', inputs: 2, outputs: 2, params: [], init() {}, forward(_p, x, y) { y.set(x); }, backward() {} };
     expect(err(() => sequential([custom], { precision: 'float32' }))).toContain('layers[0]: expected a layer with a float32 form');
     expect(err(() => sequential([dense(2, 1)], { precision: 'float16' as 'float32' }))).toMatchInlineSnapshot(`"sequential.precision: expected 'float64' or 'float32', received "float16" (a string)"`);

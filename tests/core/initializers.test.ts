@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  TRUNCATED_NORMAL_STDDEV,
   createRng,
   fromValues,
   glorotNormal,
@@ -13,6 +12,7 @@ import {
   zeros,
   type Initializer,
 } from '../../src/index.js';
+import { TRUNCATED_NORMAL_STDDEV } from '../../src/core/initializers.js';
 
 const N = 200_000;
 function stats(init: Initializer, fanIn: number, fanOut: number): { mean: number; std: number; min: number; max: number } {

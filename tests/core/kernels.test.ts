@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, addRowVector, axpy, createRng, matmul, matmulTransA, matmulTransB, sumRows } from '../../src/index.js';
+import { GradstreamError, createRng } from '../../src/index.js';
+import { addRowVector, axpy, matmul, matmulTransA, matmulTransB, sumRows } from '../../src/kernels.js';
 import { expectClose } from '../helpers/expectClose.js';
 
 /** The naive triple loop: out[i, j] = Σ_p A(i, p) · B(p, j). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, createRng, matmulF32, matmulTransAF32, matmulTransBF32 } from '../../src/index.js';
+import { GradstreamError, createRng } from '../../src/index.js';
+import { matmulF32, matmulTransAF32, matmulTransBF32 } from '../../src/kernels.js';
 import { matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
 
 const rand = (n: number, seed: number): Float32Array => {

@@ -12,7 +12,7 @@ describe('without WebAssembly the JavaScript kernels run', () => {
   it('initKernels resolves false and the products still compute', async () => {
     vi.stubGlobal('WebAssembly', undefined);
     vi.resetModules();
-    const { initKernels, matmul, matmulF32, matmulTransAF32, matmulTransBF32 } = await import('../../src/index.js');
+    const { initKernels, matmul, matmulF32, matmulTransAF32, matmulTransBF32 } = await import('../../src/kernels.js');
     const { matmulJs } = await import('../../src/core/kernels.js');
     const { wasmKernels } = await import('../../src/core/wasm/wasmKernels.js');
     expect(wasmKernels()).toBeNull();
@@ -34,7 +34,7 @@ describe('without WebAssembly the JavaScript kernels run', () => {
 
   it('initKernels compiles asynchronously when nothing has loaded yet', async () => {
     vi.resetModules();
-    const { initKernels } = await import('../../src/index.js');
+    const { initKernels } = await import('../../src/kernels.js');
     const { wasmKernels } = await import('../../src/core/wasm/wasmKernels.js');
     expect(await initKernels()).toBe(true);
     expect(await initKernels()).toBe(true);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { createRng, initKernels, matmul, matmulTransA, matmulTransB } from '../../src/index.js';
+import { createRng } from '../../src/index.js';
+import { initKernels, matmul, matmulTransA, matmulTransB } from '../../src/kernels.js';
 import { WASM_MIN_MACS, matmulJs, matmulTransAJs, matmulTransBJs } from '../../src/core/kernels.js';
 import { adamApplyWasm64, adamWasm64, gemmWasm64, reserve, wasmKernels, type WasmKernels } from '../../src/core/wasm/wasmKernels.js';
 import { adam } from '../../src/core/optimizers/adam.js';

@@ -19,6 +19,7 @@ const consumerTs = `
 import { pipe } from 'rxjs';
 import { dense, forward, fullBatch, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, earlyStopping, GradstreamError, type StepRecord } from 'gradstream';
 import { readCheckpoint } from 'gradstream/node';
+import { matmul } from 'gradstream/kernels';
 
 const model = sequential([dense(4, 4, { bias: false })]);
 const l = mse();
@@ -33,19 +34,21 @@ train({
 const ok: boolean = last !== undefined && last.step === 6 && last.loss === 2.381266365508548 && last.stopReason === 'threshold';
 const errorKind: typeof GradstreamError = GradstreamError;
 const reader: typeof readCheckpoint = readCheckpoint;
-console.log(JSON.stringify({ ok, step: last?.step, error: errorKind.name, reader: typeof reader }));
+const product: Float64Array = matmul(new Float64Array(1), Float64Array.of(2, 3), Float64Array.of(4, 5), 1, 2, 1);
+console.log(JSON.stringify({ ok, step: last?.step, error: errorKind.name, reader: typeof reader, product: product[0] }));
 `;
 
 const consumerMjs = `
 import { dense, fullBatch, forward, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, earlyStopping } from 'gradstream';
 import { pipe } from 'rxjs';
 import * as nodeEntry from 'gradstream/node';
+import * as kernels from 'gradstream/kernels';
 const model = sequential([dense(4, 4, { bias: false })]);
 const l = mse();
 const W = [[-0.2416, -0.2497, -0.3932, 0.2935], [-0.0396, 0.1421, -0.4436, 0.1714], [-0.3519, 0.4072, -0.0721, -0.1659], [0.2055, -0.033, -0.2145, 0.1987]];
 let last;
 train({ params: paramsFrom(model.layout, { '0.W': W }), data: fullBatch([[1, 2, 3, 4]], [[2, 3, 4, 5]]), pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })), earlyStopping({ lossBelow: 2.96 })), scheduler: 'sync' }).subscribe((r) => (last = r));
-console.log(JSON.stringify({ step: last.step, loss: last.loss, reason: last.stopReason, node: typeof nodeEntry.checkpoint }));
+console.log(JSON.stringify({ step: last.step, loss: last.loss, reason: last.stopReason, node: typeof nodeEntry.checkpoint, kernels: typeof kernels.matmul }));
 `;
 
 function tsconfig(moduleResolution: 'NodeNext' | 'Bundler'): string {
@@ -93,6 +96,7 @@ describe('the packed package', () => {
     expect(files).toContain('index.js');
     expect(files).toContain('index.d.ts');
     expect(files).toContain('node.d.ts');
+    expect(files).toContain('kernels.d.ts');
     // source maps carry their sources (src/ is not shipped)
     const map = JSON.parse(readFileSync(join(dir, 'consumer', 'node_modules', 'gradstream', 'dist', 'streams', 'train.js.map'), 'utf8')) as { sourcesContent?: string[] };
     expect(map.sourcesContent?.[0]).toContain('export function train');
@@ -112,8 +116,8 @@ describe('the packed package', () => {
   it('runs compiled TypeScript and plain .mjs consumers', () => {
     const project = join(dir, 'consumer');
     const js = run(process.execPath, ['out-NodeNext/consumer.js'], project);
-    expect(JSON.parse(js)).toEqual({ ok: true, step: 6, error: 'GradstreamError', reader: 'function' });
+    expect(JSON.parse(js)).toEqual({ ok: true, step: 6, error: 'GradstreamError', reader: 'function', product: 23 });
     const mjs = run(process.execPath, ['consumer.mjs'], project);
-    expect(JSON.parse(mjs)).toEqual({ step: 6, loss: 2.381266365508548, reason: 'threshold', node: 'function' });
+    expect(JSON.parse(mjs)).toEqual({ step: 6, loss: 2.381266365508548, reason: 'threshold', node: 'function', kernels: 'function' });
   });
 });

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { lastValueFrom, pipe, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import * as G from '../../src/index.js';
+import { activationLayer } from '../../src/core/layers/activation.js';
 import { seedData, seedLoss, seedModel, seedParams, seedStep } from '../helpers/seed.js';
 
 /** Values a careless caller passes: wrong types, non-finite numbers, odd shapes, near-misses. */
@@ -64,7 +65,7 @@ const plainFactories: readonly Factory[] = [
   ['paramLayout', call(G.paramLayout), 1],
   ['paramsFrom', call(G.paramsFrom), 2],
   ['createParams', call(G.createParams), 2],
-  ['activationLayer', call(G.activationLayer), 4],
+  ['activationLayer', call(activationLayer), 4],
   ['setHyperParam', call(G.setHyperParam), 4],
   ['scalerFromJSON', call(G.scalerFromJSON), 1],
   ['hyperParam', call(G.hyperParam), 2],

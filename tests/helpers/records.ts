@@ -1,6 +1,7 @@
 /** Hand-made step records of the seed problem, for operator tests. */
 import type { Observable, OperatorFunction } from 'rxjs';
-import { createStepRecord, forward, gradient, loss, type StepRecord, type WithGrads, type WithLoss, type WithOutput } from '../../src/index.js';
+import { forward, gradient, loss, type StepRecord, type WithGrads, type WithLoss, type WithOutput } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 import { seedLoss, seedModel, seedParams, seedX, seedT } from './seed.js';
 
 /** A fresh record at `step` holding the lesson's weights and batch. */

@@ -1,6 +1,7 @@
 import { firstValueFrom, from, lastValueFrom, map, of, Subject, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createStepRecord, driftDetector, paramsFrom, dense, sequential, type DriftEvent, type StepRecord } from '../../src/index.js';
+import { driftDetector, paramsFrom, dense, sequential, type DriftEvent, type StepRecord } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 import { noisy } from '../helpers/noisy.js';
 
 import { keepsOperatorContract } from '../helpers/operatorContract.js';

@@ -1,6 +1,7 @@
 import { lastValueFrom, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, createStepRecord, dataParallel, dense, forward, gradient, loss, mse, sequential, sgd, type StepRecord } from '../../src/index.js';
+import { createRng, dataParallel, dense, forward, gradient, loss, mse, sequential, sgd, type StepRecord } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 
 /** L(params) for the record's batch, computed without the operators. */
 function lossAt(model: ReturnType<typeof sequential>, r: StepRecord): number {

@@ -1,6 +1,7 @@
 import { lastValueFrom, of, pipe, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, createStepRecord, dense, dropout, forward, GradstreamError, l2, loss, mse, sequential, type StepRecord, type WithPenalty } from '../../src/index.js';
+import { createRng, dense, dropout, forward, GradstreamError, l2, loss, mse, sequential, type StepRecord, type WithPenalty } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 
 const batch = { x: new Float64Array([1, 2, -1, 0.5]), y: new Float64Array([1, 0]), size: 2 };
 

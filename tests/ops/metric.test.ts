@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   createRng,
-  createStepRecord,
   dense,
   forward,
   fullBatch,
@@ -19,6 +18,7 @@ import {
   type StepRecord,
   type WithOutput,
 } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 
 type Rec = StepRecord & WithOutput;
 

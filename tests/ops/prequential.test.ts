@@ -2,7 +2,6 @@ import { firstValueFrom, lastValueFrom, map, of, pipe, Subject, toArray, throwEr
 import { describe, expect, it } from 'vitest';
 import {
   GradstreamError,
-  createStepRecord,
   dense,
   forward,
   fromArrays,
@@ -20,6 +19,7 @@ import {
   type Sample,
   type StepRecord,
 } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 
 import { keepsOperatorContract } from '../helpers/operatorContract.js';
 import { evaluate } from '../helpers/records.js';

@@ -4,7 +4,6 @@ import {
   accuracy,
   cloneParams,
   createRng,
-  createStepRecord,
   dense,
   dropout,
   forward,
@@ -25,6 +24,7 @@ import {
   validation,
   type Params,
 } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 
 import { keepsOperatorContract } from '../helpers/operatorContract.js';
 import { seedModel, seedLoss } from '../helpers/seed.js';

@@ -1,6 +1,7 @@
 import { lastValueFrom, map, of, pipe, take, toArray, throwError } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStepRecord, dense, forward, fullBatch, gradient, loss, metric, mse, paramsFrom, rmse, sequential, sgd, train, update } from '../../src/index.js';
+import { dense, forward, fullBatch, gradient, loss, metric, mse, paramsFrom, rmse, sequential, sgd, train, update } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 import { streamEntries } from '../../src/redis/streamEntries.js';
 import { toRedisStream } from '../../src/redis/toRedisStream.js';
 import { connectClient, type Client } from './helpers.js';

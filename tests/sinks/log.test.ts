@@ -6,7 +6,8 @@ import { parse } from 'csv-parse/sync';
 import { lastValueFrom, of, pipe, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, earlyStopping, every, formatLogLine, formatNumber, log, logFile, metric, rmse, sgd, train, type StepRecord } from '../../src/node.js';
+import { GradstreamError, earlyStopping, every, log, logFile, metric, rmse, sgd, train, type StepRecord } from '../../src/node.js';
+import { formatLogLine, formatNumber } from '../../src/sinks/log.js';
 import { seedRecord } from '../helpers/records.js';
 import { seedData, seedParams, seedStep } from '../helpers/seed.js';
 

@@ -1,6 +1,7 @@
 import { lastValueFrom, of, pipe } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { earlyStopping, formatDuration, progress, train, type StepRecord, type WritableLike } from '../../src/index.js';
+import { earlyStopping, progress, train, type StepRecord, type WritableLike } from '../../src/index.js';
+import { formatDuration } from '../../src/sinks/progress.js';
 import { seedRecord } from '../helpers/records.js';
 import { seedData, seedParams, seedStep } from '../helpers/seed.js';
 

@@ -4,7 +4,6 @@ import {
   accuracy,
   checkpointTo,
   createRng,
-  createStepRecord,
   dense,
   earlyStopping,
   forward,
@@ -26,6 +25,7 @@ import {
   type StepSnapshot,
   type WithLoss,
 } from '../../src/index.js';
+import { createStepRecord } from '../../src/streams/stepRecord.js';
 import { checkpoint, logFile } from '../../src/node.js';
 
 const model = sequential([dense(2, 1)]);

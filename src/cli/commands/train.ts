@@ -3,10 +3,11 @@ import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
 import { resolveCheckpointPath } from '../../sinks/resolveCheckpointPath.js';
+import { resumeSource } from '../../sinks/resumeSource.js';
 import type { WritableLike } from '../../schemas/sinkOptions.js';
 import type { StopReason } from '../../streams/stepRecord.js';
 import { checkPortFree } from '../checkPortFree.js';
-import { checkResume, resumeError } from '../checkResume.js';
+import { checkResume, finishedReason, resumeError } from '../checkResume.js';
 import { CliError, EXIT, inputError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { endLine, stepLine } from '../jsonLines.js';
@@ -35,8 +36,11 @@ options:
   --quiet                no progress and no curve: one summary line
   -h, --help             this help
 
-Ctrl-C stops cleanly at the next step (final checkpoint written) and exits with 130.
-exit codes: 0 done, 1 runtime failure, 2 bad input (config, data, checkpoint), 130 interrupted`;
+Ctrl-C (SIGINT) or SIGTERM stops cleanly at the next step (final checkpoint written) and exits
+with 130 / 143. Resuming a run that has ended (its step limit, the end of its data, a stop
+criterion) takes no step: it says so and exits with 0.
+exit codes: 0 done, 1 runtime failure, 2 bad input (config, data, checkpoint), 130 interrupted,
+143 terminated`;
 
 /** What the run ended on. */
 interface Final {
@@ -72,6 +76,16 @@ function lineStream(write: (line: string) => void): WritableLike {
       return true;
     },
   };
+}
+
+/**
+ * A resumed run with nothing left to do: says so (with `--json`, as the end line) and takes no
+ * step; nothing is written. Exit 0.
+ */
+function alreadyEnded(io: CliIO, json: boolean, file: string, end: Final): number {
+  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, valLoss: undefined, metrics: undefined }));
+  else io.out(`already ended: ${file} is the end of a run (${end.reason} at step ${end.step}); nothing to do`);
+  return EXIT.ok;
 }
 
 /**
@@ -137,6 +151,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       throw inputError(resumeFile ?? resumeFrom, e);
     }
     checkResume(resumeFile, resume, run);
+    const done = finishedReason(resume, maxSteps);
+    if (done !== undefined) return alreadyEnded(io, json, resumeFile, { reason: done, step: resume.step, loss: resume.loss, params: resume.params });
   }
   const rng = createRng(run.seed);
   if (resume?.rng !== undefined) rng.setState(resume.rng);
@@ -162,7 +178,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const started = performance.now();
   const result = await runTraining({
     run,
-    data: run.source({ batchSize: training.batchSize, epochs: training.epochs, shuffle: training.shuffle ?? true }),
+    data: resumeSource(run.source({ batchSize: training.batchSize, epochs: training.epochs, shuffle: training.shuffle ?? true }), resume ?? {}),
     params: resume?.params ?? run.params,
     rng,
     sinks,
@@ -178,7 +194,15 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   });
   const elapsedMs = performance.now() - started;
   const end: Final | undefined = final ?? (result === undefined ? undefined : { reason: result.stopReason ?? 'completed', step: result.step, loss: result.loss, params: result.params });
-  if (end === undefined) throw new Error('the run ended without a final record');
+  if (end === undefined) {
+    // no step was fed: stopped before the first batch, or a resumed run's data had no batch left
+    if (io.signal?.aborted === true) {
+      if (!json) io.err('interrupted: stopped before the first step (nothing written)');
+      return EXIT.interrupted;
+    }
+    if (resume !== undefined && resumeFile !== undefined) return alreadyEnded(io, json, resumeFile, { reason: 'dataEnd', step: resume.step, loss: resume.loss, params: resume.params });
+    throw new Error('the run ended without a final record');
+  }
 
   // the final weights on the whole training part (and the validation part)
   const classify = run.classifier ? { threshold: run.threshold } : undefined;

@@ -1,7 +1,7 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import { glorotUniform, zeros, type Initializer } from '../initializers.js';
 import type { Layer, LayerContext, LayerParamSpec } from '../layer.js';
-import type { LayerConfig } from '../../schemas/modelConfig.js';
+import type { LayerConfig } from '../config/modelConfig.js';
 import { createGraph } from './graph.js';
 import { Op, type Node, type Tensor } from './node.js';
 import { compileTape, type Tape } from './tape.js';

@@ -1,6 +1,6 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import type { Loss } from '../loss.js';
-import type { LossObjectConfig } from '../../schemas/lossConfig.js';
+import type { LossObjectConfig } from '../config/lossConfig.js';
 import { createGraph } from './graph.js';
 import type { Node, Tensor } from './node.js';
 import { fuseReduction, type FusedReduction } from './fuseReduction.js';

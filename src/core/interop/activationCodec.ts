@@ -3,7 +3,7 @@ import { elu } from '../layers/elu.js';
 import { leakyRelu } from '../layers/leakyRelu.js';
 import { softmax } from '../layers/softmax.js';
 import { relu } from '../layers/relu.js';
-import type { ActivationLayerConfig } from '../../schemas/modelConfig.js';
+import type { ActivationLayerConfig } from '../config/modelConfig.js';
 import { kerasActivation } from './kerasActivation.js';
 import type { LayerCodec } from './layerCodec.js';
 

@@ -1,6 +1,6 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import { batchNorm } from '../layers/batchNorm.js';
-import type { BatchNormLayerConfig } from '../../schemas/modelConfig.js';
+import type { BatchNormLayerConfig } from '../config/modelConfig.js';
 import type { LayerCodec } from './layerCodec.js';
 
 /**

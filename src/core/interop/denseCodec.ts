@@ -1,6 +1,6 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import { dense } from '../dense.js';
-import type { DenseLayerConfig } from '../../schemas/modelConfig.js';
+import type { DenseLayerConfig } from '../config/modelConfig.js';
 import { kerasActivation } from './kerasActivation.js';
 import type { ImportedLayer, LayerCodec } from './layerCodec.js';
 

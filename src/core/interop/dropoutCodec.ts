@@ -1,6 +1,6 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import { dropout } from '../layers/dropout.js';
-import type { DropoutLayerConfig } from '../../schemas/modelConfig.js';
+import type { DropoutLayerConfig } from '../config/modelConfig.js';
 import type { LayerCodec } from './layerCodec.js';
 
 /** Dropout: the identity in inference, so ONNX `Identity`; Keras `Dropout` (its rate kept). */

@@ -3,7 +3,7 @@ import type { Model } from '../model.js';
 import type { Params } from '../params.js';
 import { describeLayer, type SequentialModel } from '../sequential.js';
 import type { ExportScaler } from './scalerAffine.js';
-import type { LayerConfig } from '../../schemas/modelConfig.js';
+import type { LayerConfig } from '../config/modelConfig.js';
 import type { LayerCodec } from './layerCodec.js';
 import { LAYER_CODECS } from './layerCodecs.js';
 

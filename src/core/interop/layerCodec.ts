@@ -1,4 +1,4 @@
-import type { LayerConfig } from '../../schemas/modelConfig.js';
+import type { LayerConfig } from '../config/modelConfig.js';
 import type { Layer } from '../layer.js';
 import type { OnnxAttribute } from './encodeOnnxModel.js';
 

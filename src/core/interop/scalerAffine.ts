@@ -1,5 +1,5 @@
 import { GradstreamError, describeTyped } from '../errors.js';
-import type { ScalerJson } from '../../schemas/scalerJson.js';
+import type { ScalerJson } from '../config/scalerJson.js';
 
 /** A fitted input scaling to put in front of an exported model: a scaler, or its `toJSON()`. */
 export type ExportScaler = ScalerJson | { toJSON(): ScalerJson };

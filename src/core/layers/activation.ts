@@ -1,5 +1,5 @@
 import { GradstreamError, describeTyped } from '../errors.js';
-import type { ActivationLayerConfig } from '../../schemas/modelConfig.js';
+import type { ActivationLayerConfig } from '../config/modelConfig.js';
 import type { Layer } from '../layer.js';
 
 /**

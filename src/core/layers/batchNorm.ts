@@ -28,7 +28,9 @@ export interface BatchNormOptions {
  * checkpoints keep them). `statsStep` (not in Keras) is 1 + the step whose batch was last folded
  * in: the training pass of a step folds its batch once, so re-running the step a checkpoint was
  * written at (a resume) does not fold it twice. Without a step (a hand-written loop), every
- * training pass folds.
+ * training pass folds. The run's final record (`stopReason` set: `forward` passes
+ * `foldStats: false`) is evaluated on the batch's statistics but never folded: its update is
+ * not applied, and at the end of the data it re-runs the last batch.
  *
  * Without `size` it takes the width of the layer before it in `sequential`.
  *
@@ -141,7 +143,7 @@ export function batchNorm(options: BatchNormOptions = {}, size?: number): Activa
     const movingMean = p[2]!;
     const movingVar = p[3]!;
     const statsStep = p[4]!;
-    const fold = ctx.step < 0 || statsStep[0] !== ctx.step + 1;
+    const fold = ctx.foldStats !== false && (ctx.step < 0 || statsStep[0] !== ctx.step + 1);
     const len = batch * n;
     for (let j = 0; j < n; j++) {
       let s = 0;

@@ -1,4 +1,4 @@
-import type { Conv2dLayerConfig } from '../../schemas/modelConfig.js';
+import type { Conv2dLayerConfig } from '../config/modelConfig.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../optimizers/checkOption.js';
 import { glorotUniform, initializerName, zeros, type Initializer } from '../initializers.js';
 import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from '../kernels.js';

@@ -1,7 +1,7 @@
 import { GradstreamError } from '../errors.js';
 import type { Layer } from '../layer.js';
 import { checkInteger, checkOptions } from '../optimizers/checkOption.js';
-import type { EmbeddingLayerConfig } from '../../schemas/modelConfig.js';
+import type { EmbeddingLayerConfig } from '../config/modelConfig.js';
 
 /** Options of {@link embedding}. */
 export interface EmbeddingOptions {

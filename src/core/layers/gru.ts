@@ -5,7 +5,7 @@ import type { Layer, LayerContext } from '../layer.js';
 import { checkBoolean } from '../optimizers/checkOption.js';
 import { orthogonal } from '../orthogonal.js';
 import { zerosIn } from '../params.js';
-import type { GruLayerConfig } from '../../schemas/modelConfig.js';
+import type { GruLayerConfig } from '../config/modelConfig.js';
 import { gemmFor, type Gemm } from './gemmFor.js';
 import { columnSums, dOut, projectInputs, sigmoid, writeOutput } from './sequenceKernels.js';
 import { sequenceShape, type SequenceOptions, type SequenceShape } from './sequenceShape.js';

@@ -1,4 +1,4 @@
-import type { Pool2dLayerConfig } from '../../schemas/modelConfig.js';
+import type { Pool2dLayerConfig } from '../config/modelConfig.js';
 import { checkOptions } from '../optimizers/checkOption.js';
 import type { Layer } from '../layer.js';
 import { checkPadding, checkPair, checkShape, convGeometry, type ConvGeometry, type Padding } from './convGeometry.js';

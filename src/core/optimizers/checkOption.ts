@@ -1,5 +1,5 @@
 import { GradstreamError, describeTyped, type GradstreamErrorCode } from '../errors.js';
-import { isHyperParam } from '../hyperParam.js';
+import { isHyperParam } from '../isHyperParam.js';
 import type { Hyper, LearningRate } from '../optimizer.js';
 
 /**

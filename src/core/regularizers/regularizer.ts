@@ -1,4 +1,4 @@
-import type { KernelRegularizerConfig } from '../../schemas/modelConfig.js';
+import type { KernelRegularizerConfig } from '../config/modelConfig.js';
 
 /**
  * A weight penalty (Keras' `kernel_regularizer`): `l1 · Σ|w| + l2 · Σw²` over a tensor, added to

@@ -115,7 +115,7 @@ function loadSync(): WasmKernels | null {
  * @returns a promise of `true` when the WebAssembly kernels are in use, `false` when the
  *   JavaScript kernels are (never rejects).
  * @example
- * import { initKernels } from 'gradstream';
+ * import { initKernels } from 'gradstream/kernels';
  * const simd = await initKernels(); // true on Node ≥ 16.4 and current browsers
  */
 export async function initKernels(): Promise<boolean> {

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, activationLayer, createRng, dense, elu, minMax, predict, sequential, toOnnx, withScaler, type SequentialModel, type Params } from '../../../src/index.js';
+import { GradstreamError, createRng, dense, elu, minMax, predict, sequential, toOnnx, withScaler, type SequentialModel, type Params } from '../../../src/index.js';
+import { activationLayer } from '../../../src/core/layers/activation.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
 
 /** Runs ONNX bytes in onnxruntime on `x` (rows of raw features). */

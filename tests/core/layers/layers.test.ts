@@ -2,12 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   GradstreamError,
-  activationLayer,
   createRng,
   dense,
   elu,
   identity,
-  isActivationLayer,
   leakyRelu,
   relu,
   sigmoid,
@@ -17,6 +15,7 @@ import {
   type Layer,
   type Rng,
 } from '../../../src/index.js';
+import { activationLayer, isActivationLayer } from '../../../src/core/layers/activation.js';
 import { expectGradient } from '../gradcheck.js';
 
 /** Random values away from kinks at 0 (|v| ≥ 0.05). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createParams, createRng, dense, embedding, gru, INFERENCE, lstm, mse, sequential, tanh } from '../../../src/index.js';
+import { createParams, createRng, dense, embedding, gru, lstm, mse, sequential, tanh } from '../../../src/index.js';
+import { INFERENCE } from '../../../src/core/layer.js';
 import { expectGradient } from '../gradcheck.js';
 
 describe('a stacked sequence model (embedding → lstm → tanh → gru → dense)', () => {

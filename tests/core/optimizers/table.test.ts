@@ -10,7 +10,6 @@ import {
   adamw,
   amsgrad,
   cloneParams,
-  createStepRecord,
   decodeCheckpoint,
   encodeCheckpoint,
   momentum,
@@ -21,6 +20,7 @@ import {
   type OptState,
   type StepRecord,
 } from '../../../src/index.js';
+import { createStepRecord } from '../../../src/streams/stepRecord.js';
 import { bowl, rosenbrock, stepper, type Problem } from './problems.js';
 
 interface Row {
