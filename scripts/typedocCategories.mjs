@@ -20,7 +20,11 @@ function sections(file) {
     if (!statement.includes('}')) continue;
     const names = /\{([^}]*)\}/.exec(statement)?.[1] ?? '';
     for (const part of names.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop();
       if (name) out.set(name, section[0].toUpperCase() + section.slice(1));
     }
     statement = '';

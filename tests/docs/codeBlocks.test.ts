@@ -52,7 +52,10 @@ async function typeCheck(blocks: readonly CodeBlock[]): Promise<string[]> {
   let text = out;
   for (const b of blocks) text = text.split(`${relative(root, dir)}/check-${b.fileName}`).join(b.origin);
   // one entry per diagnostic (its continuation lines are indented)
-  return text.split(/\n(?=\S)/).map((d) => d.trim()).filter((d) => d !== '');
+  return text
+    .split(/\n(?=\S)/)
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
 }
 
 let diagnostics: Promise<string[]> | undefined;
@@ -64,7 +67,8 @@ function scratchCwd(): string {
   if (!existsSync(at)) {
     mkdirSync(at);
     for (const entry of readdirSync(root, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') symlinkSync(join(root, entry.name), join(at, entry.name));
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+        symlinkSync(join(root, entry.name), join(at, entry.name));
     }
   }
   return at;

@@ -82,9 +82,7 @@ export function collectDocBlocks(root: string): CodeBlock[] {
 
 /** Every `@example` block of src/. */
 export function collectExampleBlocks(root: string): CodeBlock[] {
-  return sourceFiles(join(root, 'src')).flatMap((f) =>
-    exampleBlocks(readFileSync(f, 'utf8'), relative(root, f)),
-  );
+  return sourceFiles(join(root, 'src')).flatMap((f) => exampleBlocks(readFileSync(f, 'utf8'), relative(root, f)));
 }
 
 /**
@@ -93,8 +91,9 @@ export function collectExampleBlocks(root: string): CodeBlock[] {
  */
 export function runnableSource(code: string, root: string): string {
   return code
-    .replace(/from '(gradstream(?:\/node)?)'/g, (_m, spec: string) =>
-      `from '${join(root, 'src', spec === 'gradstream' ? 'index.ts' : 'node.ts')}'`,
+    .replace(
+      /from '(gradstream(?:\/node)?)'/g,
+      (_m, spec: string) => `from '${join(root, 'src', spec === 'gradstream' ? 'index.ts' : 'node.ts')}'`,
     )
     .concat('\nexport {};\n');
 }

@@ -46,7 +46,10 @@ export function decide(service: Service, env: Readonly<Record<string, string | u
       message: `GRADSTREAM_REQUIRE_SERVICES=1 but ${service.program} is not on the PATH: ${what} cannot run (${service.install})`,
     };
   }
-  return { action: 'skip', notice: `skipped ${what} (${service.files.join(', ')}): ${service.program} is not on the PATH; to run them: ${service.install}` };
+  return {
+    action: 'skip',
+    notice: `skipped ${what} (${service.files.join(', ')}): ${service.program} is not on the PATH; to run them: ${service.install}`,
+  };
 }
 
 /** The Redis suites: the test files under `dir` (e.g. tests/redis) that start a redis-server. */
@@ -62,7 +65,11 @@ export function redisService(root: string, dir: string): Service {
  * The test files to leave out of a run because their program is missing (printing one notice
  * each); throws when a program is missing and required.
  */
-export function missingServiceFiles(services: readonly Service[], env: Readonly<Record<string, string | undefined>>, print: (line: string) => void): string[] {
+export function missingServiceFiles(
+  services: readonly Service[],
+  env: Readonly<Record<string, string | undefined>>,
+  print: (line: string) => void,
+): string[] {
   const out: string[] = [];
   for (const s of services) {
     const d = decide(s, env);
