@@ -34,7 +34,7 @@ function sections(file) {
 
 export function load(app) {
   const root = process.cwd();
-  const byName = new Map([...sections(join(root, 'src', 'index.ts')), ...sections(join(root, 'src', 'node.ts'))]);
+  const byName = new Map(['index.ts', 'node.ts', 'kernels.ts'].flatMap((f) => [...sections(join(root, 'src', f))]));
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (_context, reflection) => {
     const category = byName.get(reflection.name);
     if (category === undefined || reflection.parent?.kindOf?.(2) !== true) return; // module members only

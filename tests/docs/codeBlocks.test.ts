@@ -1,7 +1,8 @@
 /**
  * The documentation's code cannot go stale: every ```ts block of README.md and docs/*.md is
  * type-checked against the sources and run, and every `@example` of a doc comment in src/ is
- * type-checked. `'gradstream'` and `'gradstream/node'` resolve to src/index.ts and src/node.ts.
+ * type-checked. `'gradstream'`, `'gradstream/node'` and `'gradstream/kernels'` resolve to src/index.ts,
+ * src/node.ts and src/kernels.ts.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ async function typeCheck(blocks: readonly CodeBlock[]): Promise<string[]> {
     compilerOptions: {
       noEmit: true,
       noUnusedLocals: false,
-      paths: { gradstream: ['../src/index.ts'], 'gradstream/node': ['../src/node.ts'] },
+      paths: { gradstream: ['../src/index.ts'], 'gradstream/node': ['../src/node.ts'], 'gradstream/kernels': ['../src/kernels.ts'] },
     },
     include: ['check-*.ts'],
   };

@@ -86,14 +86,15 @@ export function collectExampleBlocks(root: string): CodeBlock[] {
 }
 
 /**
- * The block as a module that imports the library from its sources: `'gradstream'` and
- * `'gradstream/node'` become the absolute paths of src/index.ts and src/node.ts.
+ * The block as a module that imports the library from its sources: `'gradstream'`,
+ * `'gradstream/node'` and `'gradstream/kernels'` become the absolute paths of src/index.ts,
+ * src/node.ts and src/kernels.ts.
  */
 export function runnableSource(code: string, root: string): string {
   return code
     .replace(
-      /from '(gradstream(?:\/node)?)'/g,
-      (_m, spec: string) => `from '${join(root, 'src', spec === 'gradstream' ? 'index.ts' : 'node.ts')}'`,
+      /from '(gradstream(?:\/(node|kernels))?)'/g,
+      (_m, _spec: string, sub: string | undefined) => `from '${join(root, 'src', `${sub ?? 'index'}.ts`)}'`,
     )
     .concat('\nexport {};\n');
 }
