@@ -1,4 +1,5 @@
 import type { KernelModules, WasmMemory } from '../core/wasm/wasmKernels.js';
+import type { ScalerJson } from '../schemas/scalerJson.js';
 
 /**
  * The shared-memory protocol between the main thread (which runs the loop) and the replica
@@ -120,9 +121,12 @@ export function shardStart(i: number, workers: number, rows: number): number {
   return Math.floor((i * rows) / workers);
 }
 
-/** How a replica thread builds its model and loss. */
+/**
+ * How a replica thread builds its model and loss: from configs (with the model's input scaling,
+ * when it has one: `withScaler`), or from a module's export.
+ */
 export type ReplicaSpec =
-  | { readonly kind: 'config'; readonly model: unknown; readonly loss: unknown }
+  | { readonly kind: 'config'; readonly model: unknown; readonly loss: unknown; readonly scaler?: ScalerJson }
   | { readonly kind: 'module'; readonly module: string; readonly export: string };
 
 /** What a replica thread is started with. */
