@@ -67,8 +67,14 @@ export const MAX_WORKERS = 64;
  * that throws errors the run with its error, one that dies errors it with its exit code. Where
  * threads are unavailable (no `SharedArrayBuffer`, or a browser's main thread) it warns once and
  * computes on this thread. Throws a `GradstreamError` at once for a bad model, loss, optimizer or
- * `workers`, a model or loss without a config (unless `replica` is given), a float32 model, or a
- * model with dropout or batch normalization.
+ * `workers`, a model or loss without a config (unless `replica` is given), or a model with
+ * dropout or batch normalization.
+ *
+ * A float32 model (`sequential(…, { precision: 'float32' })`) keeps its weights, gradients and
+ * shard gradients in float32 shared memory and computes with its float32 kernels on every replica;
+ * the reduction (same fixed order) rounds each partial sum to float32, and the update runs on this
+ * thread. One worker gives the single-thread float32 run bit for bit; N workers agree with it to
+ * float32 round-off and with themselves on every run.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -131,7 +137,8 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
     private readonly out: Subscriber<R & WithParallelStep>,
   ) {
     this.penalty = model.penalty === undefined ? null : model.penalty.bind(model);
-    this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, applyOnReplicas(pool, optimizer));
+    // float32 models: the update runs on this thread (the replicas' optimizer kernels are float64)
+    this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, model.precision === 'float32' ? null : applyOnReplicas(pool, optimizer));
   }
 
   next(r: R): void {
@@ -202,9 +209,6 @@ function checkOptions(model: Model, options: DataParallelOptions): void {
   const workers = options.workers;
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.workers', expected: `an integer from 1 to ${MAX_WORKERS}`, received: describeTyped(workers) });
-  }
-  if (model.precision === 'float32') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.workers', expected: "a float64 model (data-parallel workers compute in float64; precision 'float32' trains on one thread)", received: 'a float32 model' });
   }
   checkShardable(scaledParts(model)?.model ?? model, 'dataParallel.model');
 }

@@ -88,6 +88,16 @@ export interface FixedLayout {
 /** Per-replica timing fields (milliseconds, summed over steps) in the stats area. */
 export const Stat = { COMPUTE: 0, BARRIER: 1, REDUCE: 2, STEPS: 3, APPLY: 4 } as const;
 
+/**
+ * A view of `size` numbers from element `offset` of the fixed buffer `fixed`, in the model's
+ * precision: float64 elements, or float32 ones in the same bytes (the first half of the region;
+ * typed `Float64Array`, as float32 parameters are).
+ */
+export function regionView(fixed: Float64Array, offset: number, size: number, precision: 'float64' | 'float32' | undefined): Float64Array {
+  if (precision !== 'float32') return fixed.subarray(offset, offset + size);
+  return new Float32Array(fixed.buffer, fixed.byteOffset + offset * 8, size) as unknown as Float64Array;
+}
+
 /** Offsets of {@link FixedLayout} for `size` parameters and `workers` replicas. */
 export function fixedLayout(size: number, workers: number): FixedLayout {
   const p = padded(size);
