@@ -161,10 +161,11 @@ export interface ReplicaInit {
   readonly spin?: boolean;
   /** The loop thread's compiled kernels, which the thread adopts (shared optimized code). */
   readonly modules?: KernelModules;
-  /** Parameter count, inputs and outputs the main thread's model has (checked by the replica). */
+  /** Parameter count, inputs, outputs and precision the main thread's model has (checked by the replica). */
   readonly size: number;
   readonly inputs: number;
   readonly outputs: number;
+  readonly precision?: 'float64' | 'float32';
 }
 
 /** New batch buffers, sent (by message, rarely) when a batch outgrows the previous ones. */

@@ -124,7 +124,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const threads: ReplicaThreads =
     workers === 1
       ? NO_THREADS
-      : options.start({ spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs }, options.hooks);
+      : options.start({ spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs, precision: model.precision ?? 'float64' }, options.hooks);
   // replica 0, on this thread
   const runner = new ShardRunner(0, workers, model, options.loss, fixed, inMemory ? kernels : null);
   const others = workers - 1;

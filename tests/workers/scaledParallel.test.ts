@@ -71,11 +71,11 @@ describe('dataParallel with withScaler', () => {
   }
 });
 
-describe('gradstream train: data.scale with training.workers', () => {
+describe('gradstream train: data.scale with training.workers (float64 and float32)', () => {
   it('trains on worker threads to round-off of one thread', async () => {
     const dir = tempDir();
-    const config = (workers: number) => ({
-      model: { layers: [{ type: 'dense', inputs: 5, units: 8, init: 'heUniform' }, { type: 'relu' }, { type: 'dense', units: 1 }] },
+    const config = (workers: number, precision: 'float64' | 'float32' = 'float64') => ({
+      model: { precision, layers: [{ type: 'dense', inputs: 5, units: 8, init: 'heUniform' }, { type: 'relu' }, { type: 'dense', units: 1 }] },
       loss: 'mse',
       optimizer: { type: 'adam', lr: 0.05 },
       data: { inputs: x, targets: y.map((c) => [c]), scale: 'standardize' },
@@ -92,5 +92,12 @@ describe('gradstream train: data.scale with training.workers', () => {
     }
     expect(Math.abs(ends[1]!.loss - ends[0]!.loss)).toBeLessThan(1e-12);
     ends[1]!.params['0.W']!.values.forEach((v, i) => expect(Math.abs(v - ends[0]!.params['0.W']!.values[i]!)).toBeLessThan(1e-9));
+    // and in float32: 2 workers to float32 round-off of the float64 run
+    const file = join(dir, 'f32.json');
+    writeFileSync(file, JSON.stringify(config(2, 'float32')));
+    const r = await cli(['train', file, '--json']);
+    expect(r.err).toBe('');
+    const f32 = JSON.parse(r.out.trimEnd().split('\n').at(-1)!) as (typeof ends)[number];
+    expect(Math.abs(f32.loss - ends[0]!.loss)).toBeLessThan(1e-4 * ends[0]!.loss);
   }, 60_000);
 });
