@@ -3,7 +3,8 @@ import { createRng, type Rng } from '../core/rng.js';
 import type { DataCursor, SyncBatchReader, SyncBatchSource } from './batchSource.js';
 import type { Batch } from './stepRecord.js';
 import { checkOptions } from './checkOptions.js';
-import { rowCount, toMatrix, type MatrixInput } from './toMatrix.js';
+import { RowStore } from './rowStore.js';
+import { rowCount, type MatrixInput } from './toMatrix.js';
 
 /** Options of {@link fromArrays}. */
 export interface FromArraysOptions {
@@ -31,11 +32,15 @@ export interface FromArraysOptions {
  *
  * Deterministic and resumable: epoch `e`'s permutation is derived from the seed and `e` alone, so
  * `open({ epoch, batchIndex })` (a resumed run) reproduces exactly the batches of an uninterrupted
- * one. The data is copied once; batch buffers are made once per `open` and refilled every step (a
- * batch is valid until the next one is read). The reader returns `null` after `epochs` epochs.
+ * one. The data is copied once: at once, except a large `Float64Array` (256 Ki values or more),
+ * whose rows are checked and copied the first time a batch reads them, so that no step copies
+ * more than its batch and training starts without a pause (do not change such an array before
+ * its first epoch has been read). Batch buffers are made once per `open` and refilled every step
+ * (a batch is valid until the next one is read). The reader returns `null` after `epochs` epochs.
  *
  * Errors with a `GradstreamError` (`invalid_dataset`, `invalid_config`) on ragged or non-finite
- * data, mismatched row counts or bad options.
+ * data, mismatched row counts or bad options; for a large `Float64Array`, a non-finite value is
+ * reported by the read of its batch.
  *
  * @example
  * import { fromArrays } from 'gradstream';
@@ -44,10 +49,10 @@ export interface FromArraysOptions {
 export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOptions): SyncBatchSource {
   const options = checkOptions('fromArrays', opts);
   const rows = rowCount(x, y, options.rows, 'fromArrays');
-  const X = toMatrix(x, rows, 'x');
-  const Y = toMatrix(y, rows, 'y');
-  const xs = X.data.slice();
-  const ys = Y.data.slice();
+  const X = new RowStore(x, rows, 'x');
+  const Y = new RowStore(y, rows, 'y');
+  const xs = X.data;
+  const ys = Y.data;
   const inCols = X.cols;
   const outCols = Y.cols;
   const batchSize = Math.min(options.batchSize ?? 32, rows);
@@ -121,7 +126,13 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOpti
           lastIndex = index;
           const b = index;
           index += 1;
-          if (order === null) return views[b]!;
+          if (order === null) {
+            const view = views[b]!;
+            const r0 = b * batchSize;
+            X.rows(r0, r0 + view.size);
+            Y.rows(r0, r0 + view.size);
+            return view;
+          }
           if (orderEpoch !== epoch) {
             permutation(order, seed, epoch);
             orderEpoch = epoch;
@@ -130,6 +141,8 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOpti
           const size = Math.min(batchSize, rows - r0);
           for (let k = 0; k < size; k++) {
             const src = order[r0 + k]!;
+            X.row(src);
+            Y.row(src);
             copyRow(bx, k * inCols, xs, src * inCols, inCols);
             copyRow(by, k * outCols, ys, src * outCols, outCols);
           }

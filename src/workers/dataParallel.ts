@@ -15,6 +15,7 @@ import { update, UpdateStage, type ApplyElsewhere } from '../ops/update.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
 import type { StepRecord, WithGrads, WithLoss } from '../streams/stepRecord.js';
+import type { ScaledModel } from '../streams/withScaler.js';
 import type { ReplicaSpec } from './protocol.js';
 import { startReplicaPool, type ReplicaPool } from './replicaPool.js';
 import type { ThreadHooks } from './replicaThreads.js';
@@ -29,7 +30,7 @@ export interface DataParallelOptions {
    * How the threads build the model and loss, for models without a config (custom layers): a
    * module URL (`new URL('./model.js', import.meta.url)`) and the name of its export (default
    * `"default"`): `{ model, loss }` or a function returning it. By default the threads rebuild
-   * `model.toConfig()` and `loss.toConfig()`.
+   * `model.toConfig()` and `loss.toConfig()` (and a `withScaler` model's scaling in front).
    */
   readonly replica?: { readonly module: string | URL; readonly export?: string };
   /** Receives the one-time warning when threads are unavailable (default `console`). */
@@ -66,8 +67,14 @@ export const MAX_WORKERS = 64;
  * that throws errors the run with its error, one that dies errors it with its exit code. Where
  * threads are unavailable (no `SharedArrayBuffer`, or a browser's main thread) it warns once and
  * computes on this thread. Throws a `GradstreamError` at once for a bad model, loss, optimizer or
- * `workers`, a model or loss without a config (unless `replica` is given), a float32 model, or a
- * model with dropout or batch normalization.
+ * `workers`, a model or loss without a config (unless `replica` is given), or a model with
+ * dropout or batch normalization.
+ *
+ * A float32 model (`sequential(…, { precision: 'float32' })`) keeps its weights, gradients and
+ * shard gradients in float32 shared memory and computes with its float32 kernels on every replica;
+ * the reduction (same fixed order) rounds each partial sum to float32, and the update runs on this
+ * thread. One worker gives the single-thread float32 run bit for bit; N workers agree with it to
+ * float32 round-off and with themselves on every run.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -130,7 +137,8 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
     private readonly out: Subscriber<R & WithParallelStep>,
   ) {
     this.penalty = model.penalty === undefined ? null : model.penalty.bind(model);
-    this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, applyOnReplicas(pool, optimizer));
+    // float32 models: the update runs on this thread (the replicas' optimizer kernels are float64)
+    this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, model.precision === 'float32' ? null : applyOnReplicas(pool, optimizer));
   }
 
   next(r: R): void {
@@ -202,10 +210,7 @@ function checkOptions(model: Model, options: DataParallelOptions): void {
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.workers', expected: `an integer from 1 to ${MAX_WORKERS}`, received: describeTyped(workers) });
   }
-  if (model.precision === 'float32') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.workers', expected: "a float64 model (data-parallel workers compute in float64; precision 'float32' trains on one thread)", received: 'a float32 model' });
-  }
-  checkShardable(model, 'dataParallel.model');
+  checkShardable(scaledParts(model)?.model ?? model, 'dataParallel.model');
 }
 
 /** How the threads rebuild the model and loss: the given module, or the two configs. */
@@ -214,20 +219,30 @@ function replicaSpec(model: Model, lossFn: Loss, options: DataParallelOptions): 
     const m = options.replica.module;
     return { kind: 'module', module: typeof m === 'string' ? m : m.href, export: options.replica.export ?? 'default' };
   }
-  const toConfig = (model as { toConfig?: () => unknown }).toConfig;
+  // a model with input scaling in front (withScaler): the threads rebuild the inner model and
+  // put the same scaling in front of it
+  const scaled = scaledParts(model);
+  const inner = scaled === null ? model : scaled.model;
+  const toConfig = (inner as { toConfig?: () => unknown }).toConfig;
   if (typeof toConfig !== 'function' || lossFn.toConfig === undefined) {
     throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.replica', expected: 'a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }', received: typeof toConfig !== 'function' ? 'a model without toConfig' : 'a loss without toConfig' });
   }
   let config: unknown;
   try {
-    config = toConfig.call(model);
+    config = toConfig.call(inner);
   } catch (e: unknown) {
     if (!(e instanceof GradstreamError)) throw e;
     throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.replica', expected: 'a model whose layers all have a config, or options.replica { module, export }', received: `a model that cannot be saved as config (${e.message})` });
   }
   // checked here, once, against the schemas: the threads then build from it without parsing it
-  const spec = { kind: 'config', model: config, loss: lossFn.toConfig() } as const;
+  const spec = { kind: 'config', model: config, loss: lossFn.toConfig(), ...(scaled === null ? {} : { scaler: scaled.scaler.toJSON() }) } as const;
   modelFromConfig(spec.model, 'dataParallel.model.toConfig()');
   lossFromConfig(spec.loss, 'dataParallel.loss.toConfig()');
   return spec;
+}
+
+/** The inner model and scaler of a `withScaler` model, else null. */
+function scaledParts(model: Model): ScaledModel | null {
+  const m = model as Partial<ScaledModel>;
+  return m.scaler !== undefined && typeof m.scaler.toJSON === 'function' && m.model !== undefined && typeof m.model.forward === 'function' ? (model as ScaledModel) : null;
 }

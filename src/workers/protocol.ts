@@ -1,4 +1,5 @@
 import type { KernelModules, WasmMemory } from '../core/wasm/wasmKernels.js';
+import type { ScalerJson } from '../schemas/scalerJson.js';
 
 /**
  * The shared-memory protocol between the main thread (which runs the loop) and the replica
@@ -87,6 +88,16 @@ export interface FixedLayout {
 /** Per-replica timing fields (milliseconds, summed over steps) in the stats area. */
 export const Stat = { COMPUTE: 0, BARRIER: 1, REDUCE: 2, STEPS: 3, APPLY: 4 } as const;
 
+/**
+ * A view of `size` numbers from element `offset` of the fixed buffer `fixed`, in the model's
+ * precision: float64 elements, or float32 ones in the same bytes (the first half of the region;
+ * typed `Float64Array`, as float32 parameters are).
+ */
+export function regionView(fixed: Float64Array, offset: number, size: number, precision: 'float64' | 'float32' | undefined): Float64Array {
+  if (precision !== 'float32') return fixed.subarray(offset, offset + size);
+  return new Float32Array(fixed.buffer, fixed.byteOffset + offset * 8, size) as unknown as Float64Array;
+}
+
 /** Offsets of {@link FixedLayout} for `size` parameters and `workers` replicas. */
 export function fixedLayout(size: number, workers: number): FixedLayout {
   const p = padded(size);
@@ -120,9 +131,12 @@ export function shardStart(i: number, workers: number, rows: number): number {
   return Math.floor((i * rows) / workers);
 }
 
-/** How a replica thread builds its model and loss. */
+/**
+ * How a replica thread builds its model and loss: from configs (with the model's input scaling,
+ * when it has one: `withScaler`), or from a module's export.
+ */
 export type ReplicaSpec =
-  | { readonly kind: 'config'; readonly model: unknown; readonly loss: unknown }
+  | { readonly kind: 'config'; readonly model: unknown; readonly loss: unknown; readonly scaler?: ScalerJson }
   | { readonly kind: 'module'; readonly module: string; readonly export: string };
 
 /** What a replica thread is started with. */
@@ -147,10 +161,11 @@ export interface ReplicaInit {
   readonly spin?: boolean;
   /** The loop thread's compiled kernels, which the thread adopts (shared optimized code). */
   readonly modules?: KernelModules;
-  /** Parameter count, inputs and outputs the main thread's model has (checked by the replica). */
+  /** Parameter count, inputs, outputs and precision the main thread's model has (checked by the replica). */
   readonly size: number;
   readonly inputs: number;
   readonly outputs: number;
+  readonly precision?: 'float64' | 'float32';
 }
 
 /** New batch buffers, sent (by message, rarely) when a batch outgrows the previous ones. */

@@ -6,7 +6,7 @@ import type { SliceKernel } from '../core/optimizers/fused/sliceKernel.js';
 import { createParams, type Params } from '../core/params.js';
 import type { Batch } from '../streams/stepRecord.js';
 import { errorToData, readFailure, writeFailure } from './failure.js';
-import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, type ReplicaSpec, shardStart, Stat, type StateBuffersMessage } from './protocol.js';
+import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, Kernel, padded, regionView, type ReplicaSpec, shardStart, Stat, type StateBuffersMessage } from './protocol.js';
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 import { runPart } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
@@ -108,14 +108,15 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   // (the kernels then update them in place), else in a SharedArrayBuffer.
   const stride = padded(size);
   const stateOffset = FIXED_OFFSET + padded(fl.length) * 8;
-  const memory = options.hooks?.kernelsMemory === false ? null : sharedKernelMemory(stateOffset + IN_MEMORY_STATE_ARRAYS * stride * 8);
+  // (float32 models: their own f32 kernels compute; the reduction and update run in JavaScript)
+  const memory = options.hooks?.kernelsMemory === false || model.precision === 'float32' ? null : sharedKernelMemory(stateOffset + IN_MEMORY_STATE_ARRAYS * stride * 8);
   const kernels = memory === null ? null : kernelsOn(memory);
   const inMemory = memory !== null && kernels !== null && kernels.base <= FIXED_OFFSET;
   const fixedBuffer = inMemory ? (memory.buffer as unknown as SharedArrayBuffer) : new SharedArrayBuffer(fl.length * 8);
   const fixedOffset = inMemory ? FIXED_OFFSET : 0;
   const fixed = new Float64Array(fixedBuffer, fixedOffset, fl.length);
-  const sharedParams = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
-  const grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
+  const sharedParams = createParams(model.layout, regionView(fixed, fl.params, size, model.precision));
+  const grads = createParams(model.layout, regionView(fixed, fl.grads, size, model.precision));
 
   // spinning before sleeping pays only while every replica has a core of its own
   const spin = workers <= (options.hooks?.cores ?? availableCores());
@@ -123,7 +124,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const threads: ReplicaThreads =
     workers === 1
       ? NO_THREADS
-      : options.start({ spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs }, options.hooks);
+      : options.start({ spin, workers, spec: options.spec, control: controlBuffer, errors: errorBuffer, fixed: fixedBuffer, fixedOffset, ...(inMemory ? { memory } : {}), modules: kernelModules(), size, inputs, outputs, precision: model.precision ?? 'float64' }, options.hooks);
   // replica 0, on this thread
   const runner = new ShardRunner(0, workers, model, options.loss, fixed, inMemory ? kernels : null);
   const others = workers - 1;

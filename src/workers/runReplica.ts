@@ -113,11 +113,11 @@ function arrive(control: Int32Array, workers: number, runner: ShardRunner, spinM
   return Atomics.load(control, Ctl.FAILED) === 0;
 }
 
-/** The replica's model must be the main thread's: same parameter count, inputs and outputs. */
+/** The replica's model must be the main thread's: same parameter count, inputs, outputs and precision. */
 function checkReplica(init: ReplicaInit, model: Model): void {
   checkShardable(model, `workers[${init.index}].model`);
-  const mine = `${model.layout.size} parameters, ${model.inputs} inputs, ${model.outputs} outputs`;
-  const theirs = `${init.size} parameters, ${init.inputs} inputs, ${init.outputs} outputs`;
+  const mine = `${model.layout.size} parameters, ${model.inputs} inputs, ${model.outputs} outputs${model.precision === 'float32' ? ', float32' : ''}`;
+  const theirs = `${init.size} parameters, ${init.inputs} inputs, ${init.outputs} outputs${init.precision === 'float32' ? ', float32' : ''}`;
   if (mine !== theirs) {
     throw new GradstreamError({ code: 'invalid_config', path: `workers[${init.index}].model`, expected: `the main thread's model (${theirs})`, received: mine });
   }

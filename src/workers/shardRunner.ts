@@ -1,10 +1,10 @@
 import type { Loss } from '../core/loss.js';
 import type { ForwardCache, Model } from '../core/model.js';
-import { createParams, type Params } from '../core/params.js';
+import { createParams, zerosLike, type Params } from '../core/params.js';
 import { adamApply } from '../core/optimizers/fused/adamApply.js';
 import { sgdApply } from '../core/optimizers/fused/sgdApply.js';
 import type { SharedKernels } from '../core/wasm/wasmKernels.js';
-import { APPLY_SCALARS, batchLayout, fixedLayout, Kernel, padded, type ReplicaMessage, shardStart, Stat } from './protocol.js';
+import { APPLY_SCALARS, batchLayout, fixedLayout, Kernel, padded, regionView, type ReplicaMessage, shardStart, Stat } from './protocol.js';
 
 /** Views of one shard for one batch size. */
 interface ShardViews {
@@ -68,9 +68,11 @@ export class ShardRunner {
   ) {
     const size = model.layout.size;
     const fl = fixedLayout(size, workers);
-    this.params = createParams(model.layout, fixed.subarray(fl.params, fl.params + size));
-    this.grads = createParams(model.layout, fixed.subarray(fl.grads, fl.grads + size));
-    this.slots = fl.slots.map((o) => fixed.subarray(o, o + size));
+    // weights, gradient and slots in the model's precision (float32: the f32 kernels' arrays)
+    const precision = model.precision;
+    this.params = createParams(model.layout, regionView(fixed, fl.params, size, precision));
+    this.grads = createParams(model.layout, regionView(fixed, fl.grads, size, precision));
+    this.slots = fl.slots.map((o) => regionView(fixed, o, size, precision));
     this.stats = fixed.subarray(fl.stats + 8 * index, fl.stats + 8 * index + 8);
     this.mine = workers === 1 ? this.grads : createParams(model.layout, this.slots[index]!);
     // its slice of the parameters: the same split as the batch's rows into shards
@@ -80,7 +82,7 @@ export class ShardRunner {
     this.gSlice = this.grads.data.subarray(this.k0, this.k1);
     this.scalars = fixed.subarray(fl.scalars, fl.scalars + APPLY_SCALARS);
     this.gAt = this.gSlice.byteOffset;
-    this.slotAt = this.slots.map((s) => s.byteOffset + this.k0 * 8);
+    this.slotAt = this.slots.map((s) => s.byteOffset + this.k0 * s.BYTES_PER_ELEMENT);
   }
 
   /** Adopts new batch or optimizer-state buffers. */
@@ -169,7 +171,8 @@ export class ShardRunner {
   /**
    * Sums this participant's slice of every slot into the gradient, in the fixed order
    * `g = ((w0·s0 + w1·s1) + w2·s2) + …`, `w_j = rows_j / rows` (a shard's mean gradient weighted by
-   * its share of the batch). Every slot must be written (after the barrier).
+   * its share of the batch). Every slot must be written (after the barrier). Float32 models: each
+   * partial sum is computed in float64 and rounded to float32 when stored (the same on every run).
    */
   reduce(rows: number): void {
     const workers = this.workers;
@@ -234,7 +237,7 @@ export class ShardRunner {
       x: b.subarray(this.xOff + lo * inputs, this.xOff + (lo + n) * inputs),
       y: b.subarray(this.yOff + lo * ycols, this.yOff + (lo + n) * ycols),
       out: b.subarray(this.outOff + lo * outputs, this.outOff + (lo + n) * outputs),
-      dPred: new Float64Array(n * outputs),
+      dPred: zerosLike(this.params.data, n * outputs), // the output's precision, as `gradient`'s
       cache,
     };
     this.shards.set(rows, v);

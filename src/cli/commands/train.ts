@@ -135,7 +135,6 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const training = config.training ?? {};
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   const workers = training.workers ?? 1;
-  if (workers > 1 && run.scaler !== undefined) throw new CliError(`${file}: training.workers: expected 1 with data.scale (worker threads rebuild the model from its config, which holds no scaling), received ${workers}`);
   if (config.stop?.monitor === 'valLoss' && run.validation === undefined) {
     throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
   }

@@ -1,0 +1,115 @@
+/**
+ * dataParallel with a float32 model: float32 shared memory, the f32 kernels on every replica, the
+ * fixed-order reduction rounded to float32.
+ */
+import { lastValueFrom, pipe, tap } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { adam, createRng, dataParallel, dense, forward, fromArrays, gradient, loss, precisionOf, relu, sequential, sgd, softmaxCrossEntropy, train, update, type GradientTransformation } from '../../src/index.js';
+import { startNodeThreads } from '../../src/workers/nodeThreads.js';
+import { startReplicaPool } from '../../src/workers/replicaPool.js';
+
+const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
+
+/** 50 rows of 12 features, 4 classes. */
+function dataset(): { x: number[][]; y: number[] } {
+  const rng = createRng(31);
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const row = Array.from({ length: 12 }, () => rng.uniform(-1, 1));
+    x.push(row);
+    y.push(row[0]! + row[1]! > 0.3 ? 0 : row[2]! > 0 ? 1 : row[3]! > 0 ? 2 : 3);
+  }
+  return { x, y };
+}
+const { x, y } = dataset();
+
+interface Run {
+  readonly losses: number[];
+  readonly grads0: number[];
+  readonly params: number[];
+  readonly precisions: string[];
+}
+
+/** 9 steps (batches of 16 and the partial one of 2) of a float32 MLP, one thread (`workers` null) or data-parallel. */
+async function run(workers: number | null, opt: () => GradientTransformation = () => adam({ lr: 0.02 })): Promise<Run> {
+  const model = sequential([dense(12, 24), relu(), dense(24, 4)], { precision: 'float32' });
+  const ce = softmaxCrossEntropy();
+  const o = opt();
+  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce), update(o)) : dataParallel(model, ce, o, { workers });
+  const losses: number[] = [];
+  const precisions: string[] = [];
+  let grads0: number[] | null = null;
+  let params: number[] = [];
+  await lastValueFrom(
+    train({
+      params: model.init(createRng(6)),
+      data: fromArrays(x, y, { batchSize: 16, epochs: 3, shuffle: true, seed: 8 }),
+      scheduler: 'sync',
+      maxSteps: 9,
+      pipeline: pipe(
+        core,
+        tap((r) => {
+          losses.push(r.loss);
+          grads0 ??= Array.from(r.grads.data);
+          params = Array.from(r.params.data);
+          precisions.push(`${precisionOf(r.params.data)}/${precisionOf(r.grads.data)}`);
+        }),
+      ),
+    }),
+  );
+  return { losses, grads0: grads0!, params, precisions };
+}
+
+/** max |a − b| relative to max |b|. */
+function relDiff(a: readonly number[], b: readonly number[]): number {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    m = Math.max(m, Math.abs(b[i]!));
+  }
+  return d / m;
+}
+
+describe('dataParallel with a float32 model', () => {
+  it('1 worker equals the float32 single-thread run bit for bit; 2 workers agree to float32 round-off', async () => {
+    const single = await run(null);
+    const one = await run(1);
+    const two = await run(2);
+    const again = await run(2);
+    expect(single.losses).toHaveLength(10);
+    expect(one.precisions.every((p) => p === 'float32/float32')).toBe(true);
+    expect(two.precisions.every((p) => p === 'float32/float32')).toBe(true);
+    expect(one.losses).toEqual(single.losses);
+    expect(one.grads0).toEqual(single.grads0);
+    expect(one.params).toEqual(single.params);
+    // 2 workers: the first gradient to a few float32 roundings, the run after 9 Adam steps close
+    expect(relDiff(two.grads0, single.grads0)).toBeLessThan(8 * 2 ** -24);
+    two.losses.forEach((l, i) => expect(Math.abs(l - single.losses[i]!)).toBeLessThan(1e-5 * Math.abs(single.losses[i]!)));
+    expect(relDiff(two.params, single.params)).toBeLessThan(1e-4);
+    // deterministic: the same N gives the same bits on every run
+    expect(again.losses).toEqual(two.losses);
+    expect(again.params).toEqual(two.params);
+  }, 60_000);
+
+  it('with sgd and 3 workers (more shards than cores) agrees to float32 round-off', async () => {
+    const single = await run(null, () => sgd({ lr: 0.1 }));
+    const three = await run(3, () => sgd({ lr: 0.1 }));
+    expect(relDiff(three.grads0, single.grads0)).toBeLessThan(8 * 2 ** -24);
+    expect(relDiff(three.params, single.params)).toBeLessThan(1e-5);
+  }, 60_000);
+});
+
+describe('a replica of another precision', () => {
+  it('is refused: the threads would read float32 memory as float64', () => {
+    const model = sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' });
+    const pool = startReplicaPool({ workers: 2, model, loss: softmaxCrossEntropy(), spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    try {
+      const batch = { x: new Float64Array(12), y: new Float64Array(2), size: 2 };
+      expect(() => pool.step(model.init(createRng(1)), batch, 0)).toThrow("workers[1].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs, float32), received 83 parameters, 6 inputs, 3 outputs");
+    } finally {
+      pool.close();
+    }
+  }, 60_000);
+});
