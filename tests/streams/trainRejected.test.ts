@@ -30,12 +30,12 @@ describe('train: the reader’s rejected count', () => {
   });
 
   it('counts the samples fromObservable refused with invalid: skip', async () => {
-    const events = new Subject<unknown>();
-    const data = fromObservable(events, { batchSize: 1, invalid: 'skip', map: (e) => e as { x: number[]; y: number[] } });
+    const events = new Subject<{ x: number[]; y: number[] }>();
+    const data = fromObservable(events, { batchSize: 1, invalid: 'skip', inputs: 4, outputs: 4 });
     const run = lastValueFrom(train({ params: seedParams(), data, pipeline: pipe(step, map((r) => r.rejected)) }).pipe(toArray()));
-    events.next({ x: seedX[0], y: seedT[0] });
-    events.next({ x: [1], y: seedT[0] });
-    events.next({ x: seedX[0], y: seedT[0] });
+    events.next({ x: seedX[0]!, y: seedT[0]! });
+    events.next({ x: [1], y: seedT[0]! });
+    events.next({ x: seedX[0]!, y: seedT[0]! });
     events.complete();
     const counts = await run;
     expect(counts[counts.length - 1]).toBe(1);
