@@ -1,0 +1,54 @@
+import { GradstreamError } from '../core/errors.js';
+import type { BatchReader, BatchSource, DataCursor } from '../streams/batchSource.js';
+import type { Batch } from '../streams/stepRecord.js';
+import type { RunLogEvent } from './readRunLog.js';
+import { decodeNumbers } from './runLogCodec.js';
+
+/**
+ * The batches of a run log, step after step from `startStep` (the data ends at the first step
+ * the log has no batch for). By value they come from the log; by reference from `data`, opened
+ * where the run started, each batch's cursor checked against the log's (`differ` is told of the
+ * first that differs, and the data ends there).
+ */
+export function replaySource(
+  batches: ReadonlyMap<number, RunLogEvent>,
+  startStep: number,
+  start: DataCursor | undefined,
+  data: BatchSource | undefined,
+  byReference: boolean,
+  differ: (d: { step: number; quantity: string; recorded: string; replayed: string }) => void,
+): BatchSource {
+  if (byReference && data === undefined) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'replay.data', expected: 'the data source of a log of batches by reference', received: 'none' });
+  }
+  return {
+    open(): BatchReader {
+      let step = startStep;
+      let cursor: DataCursor = start ?? { epoch: 0, batchIndex: 0 };
+      const inner = byReference ? data!.open(start) : undefined;
+      return {
+        next(): Batch | null {
+          const e = batches.get(step);
+          if (e === undefined) return null;
+          const at = { epoch: e.epoch as number, batchIndex: e.batchIndex as number };
+          let batch: Batch | null;
+          if (inner === undefined) batch = { x: decodeNumbers(e.x), y: decodeNumbers(e.y), size: e.size as number };
+          else {
+            const read = inner.next();
+            batch = read === null || typeof read === 'symbol' ? null : read;
+            const c = inner.cursor();
+            if (batch === null || c.epoch !== at.epoch || c.batchIndex !== at.batchIndex) {
+              differ({ step, quantity: 'batch', recorded: `epoch ${at.epoch} batch ${at.batchIndex}`, replayed: batch === null ? 'no batch' : `epoch ${c.epoch} batch ${c.batchIndex}` });
+              return null;
+            }
+          }
+          cursor = at;
+          step += 1;
+          return batch;
+        },
+        cursor: () => cursor,
+        close: () => inner?.close?.(),
+      };
+    },
+  };
+}
