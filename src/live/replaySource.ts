@@ -1,5 +1,5 @@
 import { GradstreamError } from '../core/errors.js';
-import type { BatchReader, BatchSource, DataCursor } from '../streams/batchSource.js';
+import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from '../streams/batchSource.js';
 import type { Batch } from '../streams/stepRecord.js';
 import type { RunLogEvent } from './readRunLog.js';
 import { decodeNumbers } from './runLogCodec.js';
@@ -26,8 +26,8 @@ export function replaySource(
       let step = startStep;
       let cursor: DataCursor = start ?? { epoch: 0, batchIndex: 0 };
       const inner = byReference ? data!.open(start) : undefined;
-      return {
-        next(): Batch | null {
+      const reader: BatchReader = {
+        next(): Batch | null | NotReady {
           const e = batches.get(step);
           if (e === undefined) return null;
           const at = { epoch: e.epoch as number, batchIndex: e.batchIndex as number };
@@ -35,7 +35,8 @@ export function replaySource(
           if (inner === undefined) batch = { x: decodeNumbers(e.x), y: decodeNumbers(e.y), size: e.size as number };
           else {
             const read = inner.next();
-            batch = read === null || typeof read === 'symbol' ? null : read;
+            if (read === NOT_READY) return NOT_READY; // a file source reading ahead: asked again when ready
+            batch = read;
             const c = inner.cursor();
             if (batch === null || c.epoch !== at.epoch || c.batchIndex !== at.batchIndex) {
               differ({ step, quantity: 'batch', recorded: `epoch ${at.epoch} batch ${at.batchIndex}`, replayed: batch === null ? 'no batch' : `epoch ${c.epoch} batch ${c.batchIndex}` });
@@ -49,6 +50,8 @@ export function replaySource(
         cursor: () => cursor,
         close: () => inner?.close?.(),
       };
+      if (inner?.whenReady !== undefined) reader.whenReady = () => inner.whenReady!();
+      return reader;
     },
   };
 }
