@@ -1,4 +1,6 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { recordTo } from '../../live/runRecorder.js';
+import { fsStorage } from '../../sinks/fsStorage.js';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
@@ -32,6 +34,8 @@ options:
   --checkpoint-dir DIR   write DIR/last.json (and checkpoint.* files) (overrides checkpoint.dir)
   --resume CKPT          continue from a checkpoint of this config, exactly
   --serve PORT           serve the live dashboard on 127.0.0.1:PORT while training
+  --record LOG           record the run to the event log LOG (JSON Lines): replay it
+                         with "gradstream replay LOG"
   --quiet                no progress and no curve: one summary line
   -h, --help             this help
 
@@ -90,6 +94,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       'checkpoint-dir': { type: 'string' },
       resume: { type: 'string' },
       serve: { type: 'string' },
+      record: { type: 'string' },
       quiet: { type: 'boolean' },
     },
     { min: 1, max: 1, names: 'CONFIG (a JSON or YAML training config)' },
@@ -106,6 +111,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const port = intOption('train', 'serve', args.values.serve, 0, 65535);
   const checkpointDirFlag = stringOption(args.values['checkpoint-dir']);
   const resumeFrom = stringOption(args.values.resume);
+  const recordFile = stringOption(args.values.record);
 
   const { config, modules } = await loadTrainConfig(file);
   if (config.checkpoint !== undefined && config.checkpoint.dir === undefined && checkpointDirFlag === undefined) {
@@ -171,6 +177,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     signal: io.signal,
     resume: resume === undefined ? undefined : { step: resume.step, cursor: resume.cursor, optState: resume.optState },
     workers,
+    ...(recordFile === undefined ? {} : { record: recordTo(fsStorage(dirname(resolve(recordFile)), { owns: (n) => n === basename(recordFile) }), { name: basename(recordFile), optimizer: config.optimizer }) }),
     ...(port === undefined ? {} : { serve: { port, title: `gradstream: ${basename(file)}`, announce: (url: string) => (json ? io.err : io.out)(`dashboard: ${url}`) } }),
   }).catch((e: unknown) => {
     // a resumed checkpoint's cursor that does not fit the data is bad input naming the file

@@ -1,0 +1,40 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, EXAMPLES, tempDir } from '../cliHarness.js';
+
+describe('gradstream train --record LOG, gradstream replay LOG', () => {
+  it('records the lesson and replays it bit for bit; --until; a changed log names its first differing step', async () => {
+    const log = join(tempDir(), 'lesson.jsonl');
+    const t = await cli(['train', join(EXAMPLES, 'seed.json'), '--json', '--record', log]);
+    expect(t.code).toBe(0);
+    const endLine = JSON.parse(t.out.split('\n').at(-1)!) as { step: number; params: Record<string, { values: number[] }> };
+    expect(endLine.step).toBe(6);
+    const r = await cli(['replay', log, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { type: string; identical: boolean; step: number; stopReason: string; checksum: string; recordedChecksum: string };
+    expect(out).toMatchObject({ type: 'replay', identical: true, step: 6, stepsCompared: 7, stopReason: 'threshold' });
+    expect(out.checksum).toBe(out.recordedChecksum);
+    const text = await cli(['replay', log]);
+    expect(text.out).toBe(`identical: 7 steps compared, up to step 6 (recorded stop: threshold); weights ${out.checksum} (recorded ${out.checksum})`);
+    const until = JSON.parse((await cli(['replay', log, '--json', '--until', '3'])).out) as { step: number; identical: boolean };
+    expect(until).toMatchObject({ step: 3, identical: true });
+
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.startsWith('{"type":"step","step":4,'));
+    lines[i] = lines[i]!.replace(/"lr":0\.01/, '"lr":0.02');
+    writeFileSync(log, lines.join('\n'));
+    const changed = await cli(['replay', log]);
+    expect(changed.code).toBe(1);
+    expect(changed.out).toBe('differs at step 4: lr recorded 0.02, replayed 0.01');
+  });
+
+  it('refuses a missing log or a file that is not a run log (exit 2)', async () => {
+    const dir = tempDir();
+    expect((await cli(['replay', join(dir, 'none.jsonl')])).code).toBe(2);
+    writeFileSync(join(dir, 'x.jsonl'), '{"type":"step","step":0}\n');
+    const r = await cli(['replay', join(dir, 'x.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/start event/);
+  });
+});
