@@ -239,6 +239,7 @@ export type { BatchLogging, RecordToOptions, RunRecorder } from './live/runRecor
 export { replay } from './live/replay.js';
 export type { ReplayDifference, ReplayOptions, ReplayResult, StoredRunLog } from './live/replay.js';
 export { readRunLog } from './live/readRunLog.js';
+export { paramsChecksum } from './live/runLogCodec.js';
 export type { RunLog, RunLogEvent } from './live/readRunLog.js';
 
 // --- operators
