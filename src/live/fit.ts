@@ -110,7 +110,7 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
   const rec =
     options.record === undefined
       ? undefined
-      : recordRun(options.record, { model, loss: options.loss, params, rng, step: options.step ?? 0, hyperParams, workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined, maxSteps: options.maxSteps, cursor: options.cursor }, options.data);
+      : recordRun(options.record, { model, loss: options.loss, params, rng, step: options.step ?? 0, hyperParams, workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined, maxSteps: options.maxSteps, cursor: options.cursor, optState: options.optState }, options.data);
   const local = localEngine({
     model,
     loss: options.loss,

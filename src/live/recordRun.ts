@@ -2,7 +2,9 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import type { HyperParam } from '../core/hyperParam.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
+import type { OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
+import { encodeState } from '../sinks/checkpointCodec.js';
 import type { Rng } from '../core/rng.js';
 import type { BatchReader, BatchSource, DataCursor } from '../streams/batchSource.js';
 import type { StepRecord } from '../streams/stepRecord.js';
@@ -20,8 +22,9 @@ export interface RecordedRunInfo {
   readonly hyperParams: Readonly<Record<string, HyperParam>>;
   readonly workers: number | undefined;
   readonly maxSteps: number | undefined;
-  /** Where the data started (a resumed run). */
+  /** Where the data started and the optimizer state it started from (a resumed run). */
   readonly cursor: DataCursor | undefined;
+  readonly optState: OptState | undefined;
 }
 
 /** The pieces `fit` wires in to record a run: its data, an operator before `forward`, a last sink, its engine. */
@@ -52,6 +55,7 @@ export function recordRun(recorder: RunRecorder, run: RecordedRunInfo, data: Bat
     rng: run.rng?.getState() ?? null,
     step: run.step,
     params: encodeParams(run.params),
+    optState: run.optState === undefined ? null : encodeState(run.optState),
     workers: run.workers ?? null,
     maxSteps: run.maxSteps ?? null,
     cursor: run.cursor === undefined ? null : { epoch: run.cursor.epoch, batchIndex: run.cursor.batchIndex },

@@ -8,6 +8,8 @@ import type { Params } from '../core/params.js';
 import { createRng, type Rng, type RngState } from '../core/rng.js';
 import { lossFromConfig } from '../schemas/lossFromConfig.js';
 import { modelFromConfig } from '../schemas/modelFromConfig.js';
+import type { OptStateJson } from '../schemas/checkpoint.js';
+import { decodeState } from '../sinks/checkpointCodec.js';
 import type { CheckpointStorage } from '../sinks/checkpointStorage.js';
 import type { BatchSource, DataCursor } from '../streams/batchSource.js';
 import type { StepRecord, StopReason } from '../streams/stepRecord.js';
@@ -98,6 +100,7 @@ export async function replay(log: string | StoredRunLog, options: ReplayOptions 
     params: plan.params,
     ...(plan.rng === undefined ? {} : { rng: plan.rng }),
     step: plan.startStep,
+    ...(plan.optState === undefined ? {} : { optState: plan.optState }),
     ...(plan.cursor === undefined ? {} : { cursor: plan.cursor }),
     data: replaySource(plan.batches, plan.startStep, plan.cursor, options.data, plan.byReference, compare.differ),
     hyperParams: plan.cells,
@@ -142,6 +145,7 @@ interface ReplayPlan {
   readonly rng: Rng | undefined;
   readonly startStep: number;
   readonly cursor: DataCursor | undefined;
+  readonly optState: OptState | undefined;
   readonly workers: number | undefined;
   readonly byReference: boolean;
   readonly batches: ReadonlyMap<number, RunLogEvent>;
@@ -183,7 +187,8 @@ function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): Rep
   if (options.until !== undefined) lastStep = Math.min(lastStep, options.until);
   const c = start.cursor as DataCursor | null | undefined;
   const workers = options.workers ?? (typeof start.workers === 'number' ? start.workers : undefined);
-  return { model, loss, optimizer, cells, params, rng, startStep, cursor: c ?? undefined, workers, byReference: start.batches === 'reference', batches, sets, steps, end, lastStep };
+  const optState = start.optState === null || start.optState === undefined ? undefined : decodeState(start.optState as OptStateJson);
+  return { model, loss, optimizer, cells, params, rng, startStep, cursor: c ?? undefined, optState, workers, byReference: start.batches === 'reference', batches, sets, steps, end, lastStep };
 }
 
 function missing(what: string, expected: string): never {

@@ -1,17 +1,19 @@
 import type { Params } from '../core/params.js';
+import type { JsonFloat } from '../schemas/checkpoint.js';
+import { decodeFloat, encodeFloat } from '../sinks/checkpointCodec.js';
 
 /** The first line's `format`: a log of another format is refused. */
 export const RUN_LOG_FORMAT = 'gradstream-run/1';
 
-/** A number as JSON: itself when finite, else its name (`"NaN"`, `"Infinity"`), which `decodeNumber` reads back. */
+/** A number as JSON: itself when finite, else (and `-0`) its name (`"NaN"`, `"-0"`), which `decodeNumber` reads back. */
 export function encodeNumber(v: number): number | string {
-  return Number.isFinite(v) ? v : String(v);
+  return encodeFloat(v);
 }
 
 /** Reads {@link encodeNumber}'s output; anything else is NaN. */
 export function decodeNumber(v: unknown): number {
   if (typeof v === 'number') return v;
-  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v);
+  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity' || v === '-0') return decodeFloat(v as JsonFloat);
   return Number.NaN;
 }
 
