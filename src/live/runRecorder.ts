@@ -48,7 +48,8 @@ export interface RunRecorder {
 /**
  * A {@link RunRecorder} writing to `storage` (`fsStorage`, `memoryStorage`, `webStorage`, …):
  * one JSON object per line, appended in order, each flush made of whole lines — a crash leaves at
- * worst a torn last line, which `readRunLog` ignores.
+ * worst a torn last line, which `readRunLog` ignores. A log already stored under that name is
+ * replaced when the run starts. A storage error fails the run (at the next flush it waits for).
  *
  * @example
  * import { adam, createRng, dense, fit, fromArrays, hyperParam, memoryStorage, mse, recordTo, sequential } from 'gradstream';
@@ -84,6 +85,7 @@ export function recordTo(storage: CheckpointStorage, options: RecordToOptions = 
   const appendText = async (text: string): Promise<void> => {
     if (!started) {
       started = true;
+      await storage.prepare?.(); // e.g. makes fsStorage's folder
       await storage.write(name, text); // a fresh log
     } else if (storage.append !== undefined) await storage.append(name, text);
     else await storage.write(name, ((await storage.read(name)) ?? '') + text);

@@ -5,7 +5,7 @@ import { cli, EXAMPLES, tempDir } from '../cliHarness.js';
 
 describe('gradstream train --record LOG, gradstream replay LOG', () => {
   it('records the lesson and replays it bit for bit; --until; a changed log names its first differing step', async () => {
-    const log = join(tempDir(), 'lesson.jsonl');
+    const log = join(tempDir(), 'logs', 'lesson.jsonl'); // a folder made for it
     const t = await cli(['train', join(EXAMPLES, 'seed.json'), '--json', '--record', log]);
     expect(t.code).toBe(0);
     const endLine = JSON.parse(t.out.split('\n').at(-1)!) as { step: number; params: Record<string, { values: number[] }> };
