@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   adam,
   createRng,
@@ -120,15 +120,23 @@ describe('record and replay', () => {
       for (let i = 0; i < n; i++) samples.next({ x: [(from + i) / 10], y: [(3 * (from + i)) / 10 + 1] });
       await sleep(15);
     };
+    /** Waits until the run has taken a step after the current one (a set takes effect at the next step). */
+    const stepped = async (s: number) => {
+      await vi.waitFor(() => expect(training.getSnapshot().step).toBeGreaterThan(s), { timeout: 10_000, interval: 5 });
+    };
     await push(6, 0);
     expect(training.set('lr', 0.1)).toBeUndefined();
+    let at = training.getSnapshot().step;
     await push(5, 6);
+    await stepped(at);
     training.pause();
     await push(4, 11);
     training.resume();
     await push(3, 15);
     expect(training.set('lr', '0.02')).toBeUndefined();
+    at = training.getSnapshot().step;
     await push(6, 18);
+    await stepped(at);
     samples.complete();
     const result = await training.done();
     const events = readRunLog(store.get('run.jsonl')!).events;
