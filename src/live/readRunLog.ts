@@ -16,6 +16,11 @@ export interface RunLog {
  * Reads a run log's text (JSON Lines): every whole event up to the first line that is not one.
  * A last line without its newline (a write cut short by a crash) or a corrupt line ends the log
  * there; `truncated` says which line (1-based) and why.
+ *
+ * @example
+ * import { readRunLog } from 'gradstream';
+ * const { events, truncated } = readRunLog('{"type":"start"}\n{"type":"batch","st');
+ * console.log(events.length, truncated?.reason); // 1 'a torn last line (no newline): written only in part'
  */
 export function readRunLog(text: string): RunLog {
   const events: RunLogEvent[] = [];

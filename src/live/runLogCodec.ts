@@ -41,7 +41,13 @@ export function encodeParams(p: Params): Record<string, (number | string)[]> {
 
 /**
  * A 32-bit FNV-1a checksum of the parameters' float64 bytes, as 8 hex digits: two runs print the
- * same checksum exactly when their weights are identical bit for bit.
+ * same checksum exactly when their weights are identical bit for bit (up to the checksum's 2^-32
+ * chance of a collision).
+ *
+ * @example
+ * import { createRng, dense, paramsChecksum, sequential } from 'gradstream';
+ * const model = sequential([dense(2, 1)]);
+ * console.log(paramsChecksum(model.init(createRng(1))) === paramsChecksum(model.init(createRng(1)))); // true
  */
 export function paramsChecksum(p: Params): string {
   const f = new Float64Array(1);

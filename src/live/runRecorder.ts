@@ -27,7 +27,7 @@ export interface RecordToOptions {
 /**
  * Where `fit({ record })` writes a run's event log (JSON Lines, append-only): made by
  * {@link recordTo}. Lines are written in order; `flush()` resolves once every line given so far
- * is in the storage.
+ * is in the storage. One recorder records one run.
  */
 export interface RunRecorder {
   readonly name: string;
