@@ -128,6 +128,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   const workers = training.workers ?? 1;
   if (workers > 1 && run.scaler !== undefined) throw new CliError(`${file}: training.workers: expected 1 with data.scale (worker threads rebuild the model from its config, which holds no scaling), received ${workers}`);
+  if (recordFile !== undefined && run.scaler !== undefined) throw new CliError(`${file}: data.scale: expected none with --record (the run log holds the model's config, which holds no scaling), received ${JSON.stringify(config.data.scale)}`);
   if (config.stop?.monitor === 'valLoss' && run.validation === undefined) {
     throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
   }

@@ -29,6 +29,21 @@ describe('gradstream train --record LOG, gradstream replay LOG', () => {
     expect(changed.out).toBe('differs at step 4: lr recorded 0.02, replayed 0.01');
   });
 
+  it('records xor (adam, shuffled batches) and replays it; refuses --record with data.scale', async () => {
+    const dir = tempDir();
+    const config = JSON.parse(readFileSync(join(EXAMPLES, 'xor.json'), 'utf8')) as { data: Record<string, unknown>; training: Record<string, unknown> };
+    config.training.epochs = 40;
+    writeFileSync(join(dir, 'xor.json'), JSON.stringify(config));
+    expect((await cli(['train', join(dir, 'xor.json'), '--quiet', '--record', join(dir, 'xor.jsonl')])).code).toBe(0);
+    const r = JSON.parse((await cli(['replay', join(dir, 'xor.jsonl'), '--json'])).out) as { identical: boolean; step: number };
+    expect(r).toMatchObject({ identical: true, step: 40 });
+    config.data.scale = 'standardize';
+    writeFileSync(join(dir, 'scaled.json'), JSON.stringify(config));
+    const refused = await cli(['train', join(dir, 'scaled.json'), '--record', join(dir, 's.jsonl')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/data\.scale: expected none with --record/);
+  });
+
   it('refuses a missing log or a file that is not a run log (exit 2)', async () => {
     const dir = tempDir();
     expect((await cli(['replay', join(dir, 'none.jsonl')])).code).toBe(2);
