@@ -5,7 +5,8 @@
  *   batch 256), and an online stream (1 → 1, `fromObservable`, batch 4); W2 also by reference.
  * - overhead on W3 (784 → 128 ReLU → 10, batch 64, Adam) read from a CSV file (`fromCsv`, the
  *   first 1024 samples of W3's data, 2 epochs = 32 steps): no recording, batches by reference,
- *   batches by value; interleaved rounds, medians of the wall clock and of the CPU time.
+ *   batches by value, the log a file (`fsStorage`); interleaved rounds, medians of the wall clock
+ *   and of the CPU time.
  *
  * Run: npm run bench:record   (about half a minute)
  */
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from } from 'rxjs';
 import { adam, createRng, dense, earlyStopping, fit, fromArrays, fromObservable, fullBatch, memoryStorage, mse, recordTo, relu, sequential, sgd, softmaxCrossEntropy, type BatchSource, type Model, type Loss, type RunRecorder } from '../src/index.js';
-import { fromCsv } from '../src/node.js';
+import { fromCsv, fsStorage } from '../src/node.js';
 import { median, say } from './harness.js';
 import { seededInputs } from './mlpWorkload.js';
 
@@ -64,6 +65,8 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+const STEPS = 32;
+
 async function overhead(rounds: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gradstream-bench-record-'));
   try {
@@ -76,34 +79,42 @@ async function overhead(rounds: number): Promise<void> {
     const features = Array.from({ length: 784 }, (_, i) => `p${i}`);
     const model = sequential([dense(784, 128), relu(), dense(128, 10)]);
     const init = model.init(createRng(7));
-    const run = async (record: RunRecorder | undefined): Promise<{ wall: number; cpu: number }> => {
+    /** Milliseconds (wall, CPU) of a whole run of `maxSteps` steps (0: one step, the start and end events only). */
+    const run = async (record: RunRecorder | undefined, maxSteps: number): Promise<{ wall: number; cpu: number }> => {
       const data = fromCsv(join(dir, 'w3.csv'), { features, targets: ['label'], batchSize: 64, epochs: 2 });
       const t0 = performance.now();
       const c0 = cpuMs();
-      await fit({ model, loss: softmaxCrossEntropy(), optimizer: adam({ lr: 1e-3 }), data, params: init, scheduler: 'sync', ...(record === undefined ? {} : { record }) })
+      await fit({ model, loss: softmaxCrossEntropy(), optimizer: adam({ lr: 1e-3 }), data, params: init, scheduler: 'sync', maxSteps, ...(record === undefined ? {} : { record }) })
         .start()
         .done();
-      return { wall: (performance.now() - t0) / 32, cpu: (cpuMs() - c0) / 32 };
+      return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
     };
     const kinds = ['none', 'reference', 'value'] as const;
-    const times: Record<string, { wall: number[]; cpu: number[] }> = { none: { wall: [], cpu: [] }, reference: { wall: [], cpu: [] }, value: { wall: [], cpu: [] } };
+    const times = new Map<string, { wall: number[]; cpu: number[] }>();
     for (let round = 0; round <= rounds; round++) {
-      for (const k of kinds) {
-        const rec = k === 'none' ? undefined : recordTo(memoryStorage(), { batches: k, optimizer: { type: 'adam', lr: 1e-3 } });
-        const t = await run(rec);
-        if (round > 0) {
-          times[k]!.wall.push(t.wall);
-          times[k]!.cpu.push(t.cpu);
+      for (const steps of [STEPS, 0]) {
+        for (const k of kinds) {
+          const rec = k === 'none' ? undefined : recordTo(fsStorage(dir, { owns: () => false }), { name: `${k}.jsonl`, batches: k, optimizer: { type: 'adam', lr: 1e-3 } });
+          const t = await run(rec, steps);
+          if (round === 0) continue;
+          const key = `${k}/${steps}`;
+          if (!times.has(key)) times.set(key, { wall: [], cpu: [] });
+          times.get(key)!.wall.push(t.wall);
+          times.get(key)!.cpu.push(t.cpu);
         }
       }
     }
-    const base = times.none!;
+    const med = (k: string, steps: number, f: 'wall' | 'cpu'): number => median(times.get(`${k}/${steps}`)![f]);
     for (const k of kinds) {
-      const w = median(times[k]!.wall);
-      const c = median(times[k]!.cpu);
-      const dw = ((w / median(base.wall) - 1) * 100).toFixed(1);
-      const dc = ((c / median(base.cpu) - 1) * 100).toFixed(1);
-      say(`| W3 from CSV, record ${k} | ${w.toFixed(2)} ms | ${c.toFixed(2)} ms | ${k === 'none' ? '—' : `${dw} % (CPU ${dc} %)`} |`);
+      const step = (f: 'wall' | 'cpu'): number => med(k, STEPS, f) / STEPS;
+      if (k === 'none') {
+        say(`| W3 from CSV, no recording | ${step('wall').toFixed(2)} ms | ${step('cpu').toFixed(2)} ms | — | — |`);
+        continue;
+      }
+      // per step: the run's extra time less the extra time of a run of one step (start and end events, weights)
+      const perStep = (f: 'wall' | 'cpu'): string => ((((med(k, STEPS, f) - med('none', STEPS, f)) - (med(k, 0, f) - med('none', 0, f))) / STEPS / (med('none', STEPS, f) / STEPS)) * 100).toFixed(1);
+      const fixed = (f: 'wall' | 'cpu'): string => (med(k, 0, f) - med('none', 0, f)).toFixed(0);
+      say(`| W3 from CSV, batches by ${k} | ${step('wall').toFixed(2)} ms | ${step('cpu').toFixed(2)} ms | ${perStep('wall')} % (CPU ${perStep('cpu')} %) | ${fixed('wall')} ms (CPU ${fixed('cpu')} ms) |`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -113,6 +124,6 @@ async function overhead(rounds: number): Promise<void> {
 const load0 = (await import('node:os')).loadavg()[0]!.toFixed(1);
 say('| log | steps | bytes | bytes per step |\n|---|---:|---:|---:|');
 await sizes();
-say('\n| run | step (wall, median) | step (CPU) | overhead |\n|---|---:|---:|---:|');
+say('\n| run | step (wall, median) | step (CPU) | overhead per step | start and end events, once |\n|---|---:|---:|---:|---:|');
 await overhead(Number(process.argv[2] ?? 5));
 say(`\nload average ${load0} → ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
