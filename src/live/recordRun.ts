@@ -60,6 +60,7 @@ export function recordRun(recorder: RunRecorder, run: RecordedRunInfo, data: Bat
     maxSteps: run.maxSteps ?? null,
     cursor: run.cursor === undefined ? null : { epoch: run.cursor.epoch, batchIndex: run.cursor.batchIndex },
     batches: recorder.batches,
+    source: sourceRef(data),
   });
   recorder.kick();
 
@@ -163,6 +164,13 @@ function recordingEngine(recorder: RunRecorder, inner: TrainingEngine, nextStep:
       inner.dispose();
     },
   };
+}
+
+/** A file source's reference (`fromCsv`, `fromJsonl`: its file and columns), else null. */
+function sourceRef(data: BatchSource): unknown {
+  const d = data as { file?: unknown; features?: unknown; targets?: unknown };
+  if (typeof d.file !== 'string') return null;
+  return { file: d.file, ...(Array.isArray(d.features) ? { features: d.features } : {}), ...(Array.isArray(d.targets) ? { targets: d.targets } : {}) };
 }
 
 function configOf(x: unknown): unknown {

@@ -102,7 +102,7 @@ export async function replay(log: string | StoredRunLog, options: ReplayOptions 
     step: plan.startStep,
     ...(plan.optState === undefined ? {} : { optState: plan.optState }),
     ...(plan.cursor === undefined ? {} : { cursor: plan.cursor }),
-    data: replaySource(plan.batches, plan.startStep, plan.cursor, options.data, plan.byReference, compare.differ),
+    data: replaySource(plan.batches, plan.startStep, plan.cursor, options.data, plan.byReference ? plan.source : false, compare.differ),
     hyperParams: plan.cells,
     before: [applySets(plan.sets, plan.cells)],
     sinks: [compare.sink],
@@ -148,6 +148,8 @@ interface ReplayPlan {
   readonly optState: OptState | undefined;
   readonly workers: number | undefined;
   readonly byReference: boolean;
+  /** The recorded source's reference (a file source's file and columns), or null. */
+  readonly source: unknown;
   readonly batches: ReadonlyMap<number, RunLogEvent>;
   readonly sets: ReadonlyMap<number, RunLogEvent[]>;
   readonly steps: ReadonlyMap<number, RunLogEvent>;
@@ -188,7 +190,7 @@ function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): Rep
   const c = start.cursor as DataCursor | null | undefined;
   const workers = options.workers ?? (typeof start.workers === 'number' ? start.workers : undefined);
   const optState = start.optState === null || start.optState === undefined ? undefined : decodeState(start.optState as OptStateJson);
-  return { model, loss, optimizer, cells, params, rng, startStep, cursor: c ?? undefined, optState, workers, byReference: start.batches === 'reference', batches, sets, steps, end, lastStep };
+  return { model, loss, optimizer, cells, params, rng, startStep, cursor: c ?? undefined, optState, workers, byReference: start.batches === 'reference', source: start.source ?? null, batches, sets, steps, end, lastStep };
 }
 
 function missing(what: string, expected: string): never {

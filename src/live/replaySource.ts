@@ -15,17 +15,20 @@ export function replaySource(
   startStep: number,
   start: DataCursor | undefined,
   data: BatchSource | undefined,
-  byReference: boolean,
+  /** `false` for batches by value; else the recorded source's reference (or null), named when `data` is missing. */
+  byReference: unknown,
   differ: (d: { step: number; quantity: string; recorded: string; replayed: string }) => void,
 ): BatchSource {
-  if (byReference && data === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'replay.data', expected: 'the data source of a log of batches by reference', received: 'none' });
+  if (byReference !== false && data === undefined) {
+    const ref = byReference as { file?: unknown } | null;
+    const expected = typeof ref?.file === 'string' ? `the data source of a log of batches by reference (recorded: file ${JSON.stringify(ref.file)})` : 'the data source of a log of batches by reference';
+    throw new GradstreamError({ code: 'invalid_config', path: 'replay.data', expected, received: 'none' });
   }
   return {
     open(): BatchReader {
       let step = startStep;
       let cursor: DataCursor = start ?? { epoch: 0, batchIndex: 0 };
-      const inner = byReference ? data!.open(start) : undefined;
+      const inner = byReference !== false ? data!.open(start) : undefined;
       const reader: BatchReader = {
         next(): Batch | null | NotReady {
           const e = batches.get(step);

@@ -163,7 +163,7 @@ describe('record and replay', () => {
         .done();
       expect(result.step).toBe(10);
       const log = { storage, name: `${batches}.jsonl` };
-      if (batches === 'reference') await expect(replay(log)).rejects.toThrow(/replay\.data/);
+      if (batches === 'reference') await expect(replay(log)).rejects.toThrow(/replay\.data: expected the data source of a log of batches by reference \(recorded: file ".*d\.csv"\)/);
       const r = await replay(log, batches === 'reference' ? { data: csv() } : {});
       expect(r).toMatchObject({ identical: true, step: 10 });
       expect(Array.from(r.params.data)).toEqual(Array.from(result.params.data));
