@@ -80,6 +80,18 @@ describe('record and replay: stops, dropout, resumed runs, validation, failures'
     await expect(run.done()).rejects.toThrow('disk full');
   });
 
+  it('writes through a storage without append (read, then write the whole text)', async () => {
+    const inner = memoryStorage();
+    const plain: CheckpointStorage = { describe: inner.describe, write: inner.write, read: inner.read, remove: inner.remove, list: inner.list };
+    const model = sequential([dense(2, 2)]);
+    const result = await fit({ model, loss: ce, optimizer: adam({ lr: 0.01 }), data: fromArrays(x, y, { batchSize: 8, epochs: 2 }), rng: createRng(1), scheduler: 'sync', record: recordTo(plain, { optimizer: adamConfig, maxPendingBytes: 1000 }) })
+      .start()
+      .done();
+    const r = await replay({ storage: plain, name: 'run.jsonl' });
+    expect(r).toMatchObject({ identical: true, step: 16, stopReason: 'dataEnd' });
+    expect(Array.from(r.params.data)).toEqual(Array.from(result.params.data));
+  });
+
   it('refuses a bad batches option', () => {
     expect(() => recordTo(memoryStorage(), { batches: 'copy' as 'value' })).toThrow(/recordTo\.batches/);
   });
