@@ -158,6 +158,9 @@ interface ReplayPlan {
 }
 
 function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): ReplayPlan {
+  if (options.until !== undefined && !(Number.isSafeInteger(options.until) && options.until >= 0)) {
+    throw new GradstreamError({ code: 'invalid_config', path: 'replay.until', expected: 'a step (a whole number ≥ 0)', received: describeValue(options.until) });
+  }
   const start = events[0];
   if (start === undefined || start.type !== 'start' || start.format !== RUN_LOG_FORMAT) {
     throw new GradstreamError({ code: 'invalid_config', path: 'replay(log)', expected: `a run log starting with its start event (format ${RUN_LOG_FORMAT})`, received: start === undefined ? 'no whole event' : describeValue(start.type) });

@@ -73,6 +73,8 @@ describe('record and replay', () => {
     const early = await replay(text, { until: 4 });
     expect(early).toMatchObject({ identical: true, step: 4, stepsCompared: 5 });
     expect(early.recordedChecksum).toBeUndefined();
+    expect((await replay(text, { until: 0 })).step).toBe(0);
+    await expect(replay(text, { until: -1 })).rejects.toThrow(/replay\.until/);
     // a log whose step 7 loss differs (as if the code had changed)
     const lines = text.split('\n');
     const i = lines.findIndex((l) => l.startsWith('{"type":"step","step":7,'));
