@@ -61,6 +61,7 @@ export function recordRun(recorder: RunRecorder, run: RecordedRunInfo, data: Bat
     cursor: run.cursor === undefined ? null : { epoch: run.cursor.epoch, batchIndex: run.cursor.batchIndex },
     batches: recorder.batches,
     source: sourceRef(data),
+    about: recorder.about ?? null,
   });
   recorder.kick();
 

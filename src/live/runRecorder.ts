@@ -20,6 +20,11 @@ export interface RecordToOptions {
    * their `toConfig()`.
    */
   readonly optimizer?: unknown;
+  /**
+   * More about the run, written as `about` in the start event (plain JSON data): where it came
+   * from, e.g. the config file a command trained from, so that a by-reference log finds its data.
+   */
+  readonly about?: Readonly<Record<string, unknown>>;
   /** Most bytes waiting to be written before the run waits for the storage (default 1 MiB). */
   readonly maxPendingBytes?: number;
 }
@@ -33,6 +38,7 @@ export interface RunRecorder {
   readonly name: string;
   readonly batches: BatchLogging;
   readonly optimizer: unknown;
+  readonly about: Readonly<Record<string, unknown>> | undefined;
   /** Queues one event (a JSON-serializable object) as one line. */
   write(event: object): void;
   /** Bytes queued and not yet written. */
@@ -105,6 +111,7 @@ export function recordTo(storage: CheckpointStorage, options: RecordToOptions = 
     name,
     batches,
     optimizer: options.optimizer,
+    about: options.about,
     write(event) {
       const line = JSON.stringify(event) + '\n';
       queue.push(line);

@@ -9,7 +9,7 @@ import type { WritableLike } from '../../schemas/sinkOptions.js';
 import type { StopReason } from '../../streams/stepRecord.js';
 import { checkPortFree } from '../checkPortFree.js';
 import { checkResume, resumeError } from '../checkResume.js';
-import { CliError, EXIT, inputError } from '../cliError.js';
+import { CliError, EXIT, inputError, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { endLine, stepLine } from '../jsonLines.js';
 import { loadTrainConfig } from '../loadTrainConfig.js';
@@ -36,6 +36,8 @@ options:
   --serve PORT           serve the live dashboard on 127.0.0.1:PORT while training
   --record LOG           record the run to the event log LOG (JSON Lines): replay it
                          with "gradstream replay LOG"
+  --record-batches HOW   "value" (default: the log alone replays the run) or "reference"
+                         (batch positions only; replay reads the data again from CONFIG)
   --quiet                no progress and no curve: one summary line
   -h, --help             this help
 
@@ -95,6 +97,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       resume: { type: 'string' },
       serve: { type: 'string' },
       record: { type: 'string' },
+      'record-batches': { type: 'string' },
       quiet: { type: 'boolean' },
     },
     { min: 1, max: 1, names: 'CONFIG (a JSON or YAML training config)' },
@@ -112,6 +115,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const checkpointDirFlag = stringOption(args.values['checkpoint-dir']);
   const resumeFrom = stringOption(args.values.resume);
   const recordFile = stringOption(args.values.record);
+  const recordBatches = stringOption(args.values['record-batches']) ?? 'value';
+  if (recordBatches !== 'value' && recordBatches !== 'reference') throw usageError('train', `--record-batches: expected "value" or "reference", received ${JSON.stringify(recordBatches)}`);
 
   const { config, modules } = await loadTrainConfig(file);
   if (config.checkpoint !== undefined && config.checkpoint.dir === undefined && checkpointDirFlag === undefined) {
@@ -178,7 +183,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     signal: io.signal,
     resume: resume === undefined ? undefined : { step: resume.step, cursor: resume.cursor, optState: resume.optState },
     workers,
-    ...(recordFile === undefined ? {} : { record: recordTo(fsStorage(dirname(resolve(recordFile)), { owns: (n) => n === basename(recordFile) }), { name: basename(recordFile), optimizer: config.optimizer }) }),
+    ...(recordFile === undefined ? {} : { record: recordTo(fsStorage(dirname(resolve(recordFile)), { owns: (n) => n === basename(recordFile) }), { name: basename(recordFile), optimizer: config.optimizer, batches: recordBatches, about: { config: resolve(file), seed: run.seed } }) }),
     ...(port === undefined ? {} : { serve: { port, title: `gradstream: ${basename(file)}`, announce: (url: string) => (json ? io.err : io.out)(`dashboard: ${url}`) } }),
   }).catch((e: unknown) => {
     // a resumed checkpoint's cursor that does not fit the data is bad input naming the file

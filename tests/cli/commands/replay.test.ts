@@ -44,6 +44,28 @@ describe('gradstream train --record LOG, gradstream replay LOG', () => {
     expect(refused.err).toMatch(/data\.scale: expected none with --record/);
   });
 
+  it('records batches by reference to a CSV file and replays them from the config the log names', async () => {
+    const dir = tempDir();
+    const rows = ['a,b,t', ...Array.from({ length: 40 }, (_, i) => `${i / 40},${(i % 7) / 7},${(2 * i) / 40 - (i % 7) / 7}`)];
+    writeFileSync(join(dir, 'd.csv'), rows.join('\n') + '\n');
+    const config = { model: { layers: [{ type: 'dense', inputs: 2, units: 1 }] }, loss: 'mse', optimizer: { type: 'sgd', lr: 0.1 }, data: { csv: 'd.csv', features: ['a', 'b'], targets: ['t'] }, training: { batchSize: 8, epochs: 3, seed: 1 } };
+    writeFileSync(join(dir, 'csv.json'), JSON.stringify(config));
+    const log = join(dir, 'csv.jsonl');
+    const t = await cli(['train', join(dir, 'csv.json'), '--quiet', '--record', log, '--record-batches', 'reference']);
+    expect(t.code).toBe(0);
+    const text = readFileSync(log, 'utf8');
+    expect(text).not.toContain('"x":');
+    expect(text).toContain('"batches":"reference"');
+    const r = JSON.parse((await cli(['replay', log, '--json'])).out) as { identical: boolean; step: number };
+    expect(r).toMatchObject({ identical: true, step: 15 });
+    // the same config over changed data: the replay names the first step whose loss moved
+    writeFileSync(join(dir, 'd.csv'), rows.map((l, i) => (i === 3 ? '0.5,0.5,9' : l)).join('\n') + '\n');
+    const changed = await cli(['replay', log]);
+    expect(changed.code).toBe(1);
+    expect(changed.out).toMatch(/^differs at step \d+: loss recorded/);
+    expect((await cli(['train', join(dir, 'csv.json'), '--record', log, '--record-batches', 'pointer'])).code).toBe(2);
+  });
+
   it('refuses a missing log or a file that is not a run log (exit 2)', async () => {
     const dir = tempDir();
     expect((await cli(['replay', join(dir, 'none.jsonl')])).code).toBe(2);
