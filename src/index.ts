@@ -214,6 +214,15 @@ export type {
   TrainingStatus,
 } from './live/training.js';
 
+// --- recording and replaying a run: an append-only event log, re-run bit for bit
+export { recordTo } from './live/runRecorder.js';
+export type { BatchLogging, RecordToOptions, RunRecorder } from './live/runRecorder.js';
+export { replay } from './live/replay.js';
+export type { ReplayDifference, ReplayOptions, ReplayResult, StoredRunLog } from './live/replay.js';
+export { readRunLog } from './live/readRunLog.js';
+export { paramsChecksum } from './live/runLogCodec.js';
+export type { RunLog, RunLogEvent } from './live/readRunLog.js';
+
 // --- operators
 export { forward } from './ops/forward.js';
 export { loss } from './ops/loss.js';

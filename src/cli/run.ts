@@ -6,6 +6,7 @@ import { importCommand } from './commands/importModel.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { plotCommand } from './commands/plot.js';
+import { replayCommand } from './commands/replay.js';
 import { schemaCommand } from './commands/schema.js';
 import { trainCommand } from './commands/train.js';
 
@@ -20,6 +21,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   train: { summary: 'train CONFIG [--json] [--resume CKPT] …   train from a JSON/YAML config', run: trainCommand },
   eval: { summary: 'eval CHECKPOINT DATA [--json]             loss and accuracy of trained weights', run: evalCommand },
   predict: { summary: 'predict CHECKPOINT DATA [--format F]     predictions (class and probabilities)', run: predictCommand },
+  replay: { summary: 'replay LOG [--json] [--until STEP]       re-run a recorded run, check it bit for bit', run: replayCommand },
   plot: { summary: 'plot LOG.jsonl --out FILE.svg            draw a loss curve as SVG', run: plotCommand },
   schema: { summary: 'schema                                   print the JSON Schema of configs', run: schemaCommand },
   info: { summary: 'info CHECKPOINT.json                     validate and describe a checkpoint', run: infoCommand },

@@ -6,6 +6,7 @@ import type { Params } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { fit } from '../live/fit.js';
 import type { FitSink } from '../live/localEngine.js';
+import type { RunRecorder } from '../live/runRecorder.js';
 import { serveLive, type LiveServer } from '../live/serveLive.js';
 import { gradient } from '../ops/gradient.js';
 import { dataParallel } from '../workers/dataParallel.js';
@@ -38,6 +39,8 @@ export interface RunTrainingOptions {
   readonly workers: number;
   /** Serve the live dashboard while training (through `fit`'s Training handle; `workers` passes to `fit`). */
   readonly serve?: { readonly port: number; readonly title: string; readonly announce: (url: string) => void };
+  /** Record the run to an event log (through `fit`, which records). */
+  readonly record?: RunRecorder;
 }
 
 /** How the run ended (from `fit`'s result; other runs report it through their sinks). */
@@ -63,7 +66,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunEnd | undef
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     ...(o.resume === undefined ? {} : { step: o.resume.step, cursor: o.resume.cursor, ...(o.resume.optState === undefined ? {} : { optState: o.resume.optState }) }),
   };
-  if (o.serve === undefined) {
+  if (o.serve === undefined && o.record === undefined) {
     // The loop itself: half the CPU time of going through fit's Training handle (3M lesson steps:
     // 1.1 s against 2.0 s), whose controls the command does not use. With workers,
     // dataParallel does forward, loss, backprop and the update on worker threads.
@@ -77,7 +80,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunEnd | undef
     return undefined;
   }
   // with the dashboard: fit's Training handle, which serveLive follows
-  const handle = fit({ model: o.run.model, loss: o.run.loss, optimizer: o.run.optimizer, data: o.data, params: o.params, rng: o.rng, sinks: [...o.sinks], ...scheduling, ...(o.workers > 1 ? { workers: o.workers } : {}), ...limits });
+  const handle = fit({ model: o.run.model, loss: o.run.loss, optimizer: o.run.optimizer, data: o.data, params: o.params, rng: o.rng, sinks: [...o.sinks], ...scheduling, ...(o.workers > 1 ? { workers: o.workers } : {}), ...(o.record === undefined ? {} : { record: o.record }), ...limits });
   let live: LiveServer | undefined;
   if (o.serve !== undefined) {
     try {

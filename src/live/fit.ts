@@ -14,6 +14,8 @@ import { localEngine, type FitSink } from './localEngine.js';
 import type { Training } from './training.js';
 import { createTraining } from './trainingHandle.js';
 import { fitInWorker, type WorkerFitOptions } from './fitInWorker.js';
+import { recordRun } from './recordRun.js';
+import type { RunRecorder } from './runRecorder.js';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -54,6 +56,13 @@ export interface FitOptions {
   readonly step?: number;
   readonly optState?: OptState;
   readonly cursor?: DataCursor;
+  /**
+   * Records the run to an event log (`recordTo(storage, …)`): the model, loss and optimizer
+   * configs, the initial weights and generator state, each batch with its step, live
+   * hyperparameter changes, pauses and stops with their step, each step's loss and learning rate,
+   * and the end with the final weights. `replay(log)` re-runs it bit for bit.
+   */
+  readonly record?: RunRecorder;
 }
 
 /**
@@ -98,14 +107,18 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
   const hyperParams = options.hyperParams ?? {};
   const w = options.workers;
   const parallel = w === undefined ? undefined : dataParallel<StepRecord, OptState>(model, options.loss, options.optimizer as GradientTransformation, typeof w === 'object' && w !== null ? w : ({ workers: w } as DataParallelOptions));
-  const engine = localEngine({
+  const rec =
+    options.record === undefined
+      ? undefined
+      : recordRun(options.record, { model, loss: options.loss, params, rng, step: options.step ?? 0, hyperParams, workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined, maxSteps: options.maxSteps, cursor: options.cursor, optState: options.optState }, options.data);
+  const local = localEngine({
     model,
     loss: options.loss,
     optimizer: options.optimizer,
-    data: options.data,
+    data: rec?.data ?? options.data,
     params,
-    before: options.before ?? [],
-    sinks: options.sinks ?? [],
+    before: rec === undefined ? (options.before ?? []) : [...(options.before ?? []), rec.before],
+    sinks: rec === undefined ? (options.sinks ?? []) : [...(options.sinks ?? []), rec.sink],
     hyperParams,
     scheduler: options.scheduler ?? 'sliced',
     ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
@@ -119,5 +132,6 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
     ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
     ...(parallel === undefined ? {} : { parallelStep: parallel }),
   });
+  const engine = rec === undefined ? local : rec.engine(local);
   return createTraining(engine, { step: options.step ?? 0, hyperParams, ...(options.clock === undefined ? {} : { clock: options.clock }) });
 }

@@ -14,6 +14,12 @@ export interface CheckpointStorage {
   prepare?(): void | Promise<void>;
   /** Stores `text` under `name` atomically: a reader sees the old text or the new one, never a mix. */
   write(name: string, text: string): Promise<void>;
+  /**
+   * Adds `text` at the end of `name` (made when absent), for append-only logs such as a run's
+   * event log; the text reaches the storage before the promise resolves. Optional: without it,
+   * an appending writer reads the whole text and writes it back.
+   */
+  append?(name: string, text: string): Promise<void>;
   /** The text stored under `name`, or `undefined` when there is none. */
   read(name: string): Promise<string | undefined>;
   /** Removes `name` (nothing happens when it does not exist). */

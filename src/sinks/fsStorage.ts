@@ -1,5 +1,5 @@
 import { closeSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
@@ -92,6 +92,7 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
       }
     },
     write: (name, text) => writeFileAtomic(path(name), text, { timeoutMs }),
+    append: (name, text) => withTimeout(appendFile(path(name), text, { encoding: 'utf8', flush: true }), timeoutMs, 'appending to', path(name)),
     async read(name) {
       try {
         return await withTimeout(readFile(path(name), 'utf8'), timeoutMs, 'reading', path(name));

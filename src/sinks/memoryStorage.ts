@@ -25,6 +25,10 @@ export function memoryStorage(): MemoryStorage {
       texts.set(name, text);
       return Promise.resolve();
     },
+    append(name, text) {
+      texts.set(name, (texts.get(name) ?? '') + text);
+      return Promise.resolve();
+    },
     read: (name) => Promise.resolve(texts.get(name)),
     remove(name) {
       texts.delete(name);

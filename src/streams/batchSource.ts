@@ -35,6 +35,8 @@ export interface BatchReader {
   whenReady?(): Promise<void>;
   /** Samples the source dropped so far by its overflow policy (copied onto each record). */
   dropped?(): number;
+  /** Invalid samples the source refused so far (policy `invalid: 'skip'`; copied onto each record). */
+  rejected?(): number;
   /** Releases what the reader holds (file handles, subscriptions); called once when the run ends. */
   close?(): void;
 }

@@ -39,6 +39,7 @@ export class TrainLoop<R> {
   private readonly maxSteps: number;
   private readonly reader: BatchReader;
   private readonly readsDropped: boolean;
+  private readonly readsRejected: boolean;
   private readonly slices: SliceClock;
   private readonly record: StepRecord;
   private readonly holds: HoldSet;
@@ -77,6 +78,7 @@ export class TrainLoop<R> {
     this.attention = options.signal?.aborted === true;
     this.reader = options.data.open(options.cursor);
     this.readsDropped = this.reader.dropped !== undefined;
+    this.readsRejected = this.reader.rejected !== undefined;
     this.holds = new HoldSet(() => {
       this.interrupted = true;
     });
@@ -218,6 +220,7 @@ export class TrainLoop<R> {
     record.batchIndex = c.batchIndex;
     record.epochEnd = c.epochEnd === true;
     if (this.readsDropped) record.dropped = this.reader.dropped!();
+    if (this.readsRejected) record.rejected = this.reader.rejected!();
     return this.feed(batch, reason);
   }
 

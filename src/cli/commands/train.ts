@@ -1,4 +1,6 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { recordTo } from '../../live/runRecorder.js';
+import { fsStorage } from '../../sinks/fsStorage.js';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
@@ -8,7 +10,7 @@ import type { WritableLike } from '../../schemas/sinkOptions.js';
 import type { StopReason } from '../../streams/stepRecord.js';
 import { checkPortFree } from '../checkPortFree.js';
 import { checkResume, finishedReason, resumeError } from '../checkResume.js';
-import { CliError, EXIT, inputError } from '../cliError.js';
+import { CliError, EXIT, inputError, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { endLine, stepLine } from '../jsonLines.js';
 import { loadTrainConfig } from '../loadTrainConfig.js';
@@ -33,6 +35,10 @@ options:
   --checkpoint-dir DIR   write DIR/last.json (and checkpoint.* files) (overrides checkpoint.dir)
   --resume CKPT          continue from a checkpoint of this config, exactly
   --serve PORT           serve the live dashboard on 127.0.0.1:PORT while training
+  --record LOG           record the run to the event log LOG (JSON Lines): replay it
+                         with "gradstream replay LOG"
+  --record-batches HOW   "value" (default: the log alone replays the run) or "reference"
+                         (batch positions only; replay reads the data again from CONFIG)
   --quiet                no progress and no curve: one summary line
   -h, --help             this help
 
@@ -104,6 +110,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       'checkpoint-dir': { type: 'string' },
       resume: { type: 'string' },
       serve: { type: 'string' },
+      record: { type: 'string' },
+      'record-batches': { type: 'string' },
       quiet: { type: 'boolean' },
     },
     { min: 1, max: 1, names: 'CONFIG (a JSON or YAML training config)' },
@@ -120,6 +128,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const port = intOption('train', 'serve', args.values.serve, 0, 65535);
   const checkpointDirFlag = stringOption(args.values['checkpoint-dir']);
   const resumeFrom = stringOption(args.values.resume);
+  const recordFile = stringOption(args.values.record);
+  const recordBatches = stringOption(args.values['record-batches']) ?? 'value';
+  if (recordBatches !== 'value' && recordBatches !== 'reference') throw usageError('train', `--record-batches: expected "value" or "reference", received ${JSON.stringify(recordBatches)}`);
 
   const { config, modules } = await loadTrainConfig(file);
   if (config.checkpoint !== undefined && config.checkpoint.dir === undefined && checkpointDirFlag === undefined) {
@@ -135,6 +146,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const training = config.training ?? {};
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   const workers = training.workers ?? 1;
+  if (recordFile !== undefined && run.scaler !== undefined) throw new CliError(`${file}: data.scale: expected none with --record (the run log holds the model's config, which holds no scaling), received ${JSON.stringify(config.data.scale)}`);
   if (config.stop?.monitor === 'valLoss' && run.validation === undefined) {
     throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
   }
@@ -186,6 +198,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     signal: io.signal,
     resume: resume === undefined ? undefined : { step: resume.step, cursor: resume.cursor, optState: resume.optState },
     workers,
+    ...(recordFile === undefined ? {} : { record: recordTo(fsStorage(dirname(resolve(recordFile)), { owns: (n) => n === basename(recordFile) }), { name: basename(recordFile), optimizer: config.optimizer, batches: recordBatches, about: { config: resolve(file), seed: run.seed } }) }),
     ...(port === undefined ? {} : { serve: { port, title: `gradstream: ${basename(file)}`, announce: (url: string) => (json ? io.err : io.out)(`dashboard: ${url}`) } }),
   }).catch((e: unknown) => {
     // a resumed checkpoint's cursor that does not fit the data is bad input naming the file
