@@ -36,7 +36,7 @@ describe('public API', () => {
   });
 
   it('gradstream exports these names', () => {
-    expect(main.length).toMatchInlineSnapshot(`367`);
+    expect(main.length).toMatchInlineSnapshot(`380`);
     expect(main).toMatchInlineSnapshot(`
       [
         "AccuracyOptions",
@@ -51,6 +51,7 @@ describe('public API', () => {
         "AmsgradOptions",
         "ArraysPart",
         "Batch",
+        "BatchLogging",
         "BatchNormLayerConfig",
         "BatchNormOptions",
         "BatchReader",
@@ -182,15 +183,22 @@ describe('public API', () => {
         "PrequentialValue",
         "ProgressOptions",
         "RecordOperator",
+        "RecordToOptions",
         "ReduceOnPlateauOperator",
         "ReduceOnPlateauOptions",
         "Regularizer",
         "RejectedSample",
+        "ReplayDifference",
+        "ReplayOptions",
+        "ReplayResult",
         "ReshapeLayerConfig",
         "ResumeOptions",
         "RmspropOptions",
         "Rng",
         "RngState",
+        "RunLog",
+        "RunLogEvent",
+        "RunRecorder",
         "Sample",
         "SampleOrBatch",
         "ScaleByAdamOptions",
@@ -224,6 +232,7 @@ describe('public API', () => {
         "StepView",
         "StepsIteratorOptions",
         "StopReason",
+        "StoredRunLog",
         "SyncBatchReader",
         "SyncBatchSource",
         "Tensor",
@@ -357,6 +366,7 @@ describe('public API', () => {
         "param",
         "paramIndex",
         "paramLayout",
+        "paramsChecksum",
         "paramsFrom",
         "paramsToObject",
         "piecewiseConstant",
@@ -366,8 +376,11 @@ describe('public API', () => {
         "progress",
         "r2",
         "readAll",
+        "readRunLog",
+        "recordTo",
         "reduceOnPlateau",
         "relu",
+        "replay",
         "reshape",
         "resumeFrom",
         "rmse",
