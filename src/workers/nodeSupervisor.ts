@@ -17,7 +17,7 @@ setInterval(() => Atomics.add(control, Ctl.HEARTBEAT, 1), 100);
 // replica 0 runs on the loop's thread; these are replicas 1 … N − 1
 const replicas = new Map<number, Worker>();
 for (let index = 1; index < data.init.workers; index++) {
-  const w = new Worker(new URL(data.replicaUrl), { workerData: { ...data.init, index }, execArgv: [] });
+  const w = new Worker(new URL('./nodeReplica.js', import.meta.url), { workerData: { ...data.init, index }, execArgv: [] });
   Atomics.add(control, Ctl.ALIVE, 1);
   w.on('error', (e) => fail(e, index));
   w.on('exit', (code) => {

@@ -183,8 +183,6 @@ export type ReplicaMessage = BatchBuffersMessage | StateBuffersMessage;
 /** What the Node supervisor thread is started with. */
 export interface SupervisorData {
   readonly init: Omit<ReplicaInit, 'index'>;
-  /** The replica threads' module (plain JavaScript). */
-  readonly replicaUrl: string;
 }
 
 /** Messages from the main thread to the Node supervisor. */

@@ -33,7 +33,7 @@ import {
 } from '../../src/index.js';
 import type { BatchSource, DataCursor } from '../../src/streams/batchSource.js';
 
-const fixtures = new URL('../workers/fixtures/replicas.ts', import.meta.url).href;
+const fixtures = new URL('../workers/fixtures/replicaModules.js', import.meta.url).href;
 
 /** 50 rows of 6 features, 3 classes: batches of 16, 16, 16 and a last partial batch of 2 per epoch. */
 function dataset(): { x: number[][]; y: number[] } {

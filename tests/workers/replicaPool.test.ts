@@ -6,7 +6,7 @@ import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../../src/workers/replicaPool.js';
 import { mlp } from './fixtures/replicas.js';
 
-const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
+const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 function batch(rows: number, seed: number): Batch {
   const rng = createRng(seed);
