@@ -349,6 +349,7 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   /** Checks the batch, copies the weights and the threads' rows into shared memory and writes the STEP command. */
   const prepareStep = (params: Params, batch: Batch, step: number): void => {
     if (busy) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'the previous step to have settled', received: 'a step still running' });
+    if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
     stepT0 = performance.now();
     const rows = batch.size;
     const ycols = batch.y.length / rows;

@@ -37,26 +37,36 @@ export class StallWatch {
     }
   }
 
-  /** The error naming the first replica that has not reached its next point of the command. */
+  /**
+   * The error naming the replica that holds the others up: the first that has not reached the
+   * barrier of a step (the others wait there for it), else the first that has not finished.
+   */
   private stalled(ms: number): GradstreamError {
     const c = this.control;
     const seq = Atomics.load(c, Ctl.SEQ);
     const step = Atomics.load(c, Ctl.CMD) === Cmd.STEP;
-    let index = -1;
-    let what = '';
-    for (let i = 1; i < this.workers && index < 0; i++) {
-      const at = Ctl.PROGRESS + 2 * i;
-      if (step && Atomics.load(c, at + Progress.ARRIVED) !== seq) [index, what] = [i, `its shard of step ${Atomics.load(c, Ctl.STEP)}`];
-      else if (Atomics.load(c, at + Progress.DONE) !== seq) [index, what] = [i, step ? `its slice of the reduction of step ${Atomics.load(c, Ctl.STEP)}` : 'its slice of the optimizer update'];
+    const of = `step ${Atomics.load(c, Ctl.STEP)}`;
+    let index = step ? this.first(Progress.ARRIVED, seq) : -1;
+    let what = `its shard of ${of}`;
+    if (index < 0) {
+      index = this.first(Progress.DONE, seq);
+      what = step ? `its slice of the reduction of ${of}` : 'its slice of the optimizer update';
     }
     const who = index < 0 ? 'a replica' : `replica ${index} of ${this.workers}`;
+    if (index < 0) what = 'its part';
     const e = new GradstreamError({
       code: 'invalid_state',
       path: index < 0 ? 'workers' : `workers[${index}]`,
       expected: `every replica to make progress within ${this.timeoutMs} ms (stallTimeoutMs)`,
-      received: `none for ${Math.round(ms)} ms: ${who} has not finished ${what || 'its part'}`,
+      received: `none for ${Math.round(ms)} ms: ${who} has not finished ${what}`,
     });
     if (index >= 0) (e as GradstreamError & { worker?: number }).worker = index;
     return e;
+  }
+
+  /** The first replica thread (index ≥ 1) whose progress word `word` is not at `seq`, or -1. */
+  private first(word: number, seq: number): number {
+    for (let i = 1; i < this.workers; i++) if (Atomics.load(this.control, Ctl.PROGRESS + 2 * i + word) !== seq) return i;
+    return -1;
   }
 }
