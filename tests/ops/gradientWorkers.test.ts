@@ -228,6 +228,13 @@ describe('gradient with workers: failures and lifecycle', () => {
     expect((err as Error).message).toBe('gradstream: worker 1 of 2 exited during training (exit code 3)');
   });
 
+  it('errors a run with more replicas than 64 before starting a thread, naming the allowed range', async () => {
+    const { model, ce } = mlp();
+    const err = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', maxSteps: 2, pipeline: pipe(gradient(model, ce, { workers: 100_000 }), update(adam())) })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GradstreamError);
+    expect((err as Error).message).toBe('workers: expected an integer from 1 to 64, received 100000');
+  });
+
   it('errors when a replica cannot be built, with the GradstreamError of the worker', async () => {
     const { model, ce } = mlp();
     const err = await lastValueFrom(
