@@ -288,6 +288,21 @@ describe('a replica that hangs', () => {
   });
 });
 
+describe('replica modules', () => {
+  it('refuses a TypeScript replica module: worker threads load JavaScript only', async () => {
+    const { model, loss } = mlp();
+    const ts = new URL('./fixtures/replicas.ts', import.meta.url).href;
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: ts, export: 'mlp' }, start: startNodeThreads });
+    try {
+      const e = await pool.whenReady().then(() => null, (err: unknown) => err);
+      expect((e as Error).message).toMatch(/^workers\.replica \(.*replicas\.ts#mlp\): expected a JavaScript module \(worker threads load no TypeScript: point to the built \.js file\), received Unknown file extension "\.ts"/);
+      expect((e as { worker?: number }).worker).toBe(1);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
 describe('replica pool options', () => {
   it('refuses a replica count outside 1 … 64 and a stall timeout that is not positive', () => {
     const { model, loss } = mlp();
