@@ -107,7 +107,12 @@ export interface ReplicaPool {
  * them through shared memory: replica 0 is computed on the calling (loop's) thread itself — as rank
  * 0 in PyTorch's DistributedDataParallel — and replicas 1 … N − 1 on `workers − 1` threads, so N
  * shards keep N threads busy (none when `workers` is 1). Threads load asynchronously; the first
- * step waits for them.
+ * step waits for them. No wait of the calling thread is unbounded: a replica that makes no
+ * progress for `stallTimeoutMs` fails the step with an error naming it, and `run` leaves the
+ * thread to its event loop while it waits longer than a few milliseconds.
+ *
+ * Throws a `GradstreamError` when `workers` is not an integer from 1 to 64 (`MAX_WORKERS`) or
+ * `stallTimeoutMs` is not a positive number.
  */
 export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   const { workers, model } = options;

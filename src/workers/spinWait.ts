@@ -8,6 +8,10 @@
  * Spinning pays only while every spinning thread has a core to itself: the pool spins only when it
  * has no more replicas than the machine has cores (on a machine busy with other work, lockstep
  * training loses either way).
+ *
+ * The loop's thread never waits without bound: its blocking waits wake at least every few hundred
+ * milliseconds to check that the replicas still make progress, and a wait that lasts beyond a
+ * short one continues asynchronously ({@link waitAtLeastAsync}), leaving the thread to its event loop.
  */
 
 /**
