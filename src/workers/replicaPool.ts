@@ -206,9 +206,10 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     }
   };
   const watch = new StallWatch(control, workers, options.stallTimeoutMs ?? 30_000);
-  /** Called while a command's wait sleeps: gives up on a dead supervisor, a stalled replica, a closed pool. */
+  /** Called while a command's wait sleeps: gives up on a failure, a dead supervisor, a stalled replica, a closed pool. */
   const check = (): void => {
     if (closed) throw closedError();
+    if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
     checkHeartbeat();
     watch.check();
   };
@@ -250,8 +251,13 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     Atomics.store(control, Ctl.BATCH_GEN, gen);
   };
 
-  /** Starts the command written in the control words (the threads wake on `SEQ`). */
+  /**
+   * Starts the command written in the control words (the threads wake on `SEQ`), unless a failure
+   * was published: it is checked after the command's counters were reset, since a failure wakes
+   * the waiters by raising the counters, which the reset would undo.
+   */
   const startCommand = (): void => {
+    if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
     watch.begin();
     Atomics.add(control, Ctl.SEQ, 1);
     Atomics.notify(control, Ctl.SEQ);
@@ -277,8 +283,8 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
    * the rest of either wait is asynchronous. Returns the output, or a promise of it.
    */
   const runStepCommand = (): Float64Array | Promise<Float64Array> => {
-    busy = true;
     startCommand();
+    busy = true;
     try {
       if (startPart(control, runner, Cmd.STEP, rowsView.x0, rowsView.y0)) {
         const t0 = performance.now();
@@ -354,7 +360,6 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   /** Checks the batch, copies the weights and the threads' rows into shared memory and writes the STEP command. */
   const prepareStep = (params: Params, batch: Batch, step: number): void => {
     if (busy) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'the previous step to have settled', received: 'a step still running' });
-    if (Atomics.load(control, Ctl.FAILED) !== 0) fail();
     stepT0 = performance.now();
     const rows = batch.size;
     const ycols = batch.y.length / rows;

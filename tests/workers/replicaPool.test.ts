@@ -58,6 +58,30 @@ describe('replica pool (Node threads)', () => {
     expect(() => pool.step(params, batch(4, 5), 1)).toThrow('workers: expected a running pool, received a closed one');
   });
 
+  it('a failure published between two steps fails the next step at once (its counters reset do not hide it)', async () => {
+    const { model, loss } = mlp();
+    const params = model.init(createRng(1));
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    try {
+      await pool.whenReady();
+      pool.step(params, batch(4, 1), 0);
+      pool.kill(1);
+      // the supervisor reports the exit while this thread is free, between steps
+      await new Promise((r) => setTimeout(r, 1000));
+      let failure: unknown = null;
+      for (let i = 0; i < 1000 && failure === null; i++) {
+        try {
+          pool.step(params, batch(4, 2), 1);
+        } catch (e: unknown) {
+          failure = e;
+        }
+      }
+      expect((failure as Error).message).toBe('gradstream: worker 1 of 2 exited during training (exit code 1)');
+    } finally {
+      pool.close();
+    }
+  });
+
   it("keeps adam's moments in the kernels' shared memory beside the weights and updates them there, bit for bit as one thread", () => {
     const { model, loss } = mlp();
     const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads, hooks: { parallelApplyMin: 0 } });
