@@ -472,6 +472,9 @@ export function startReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       Atomics.store(control, Ctl.CMD, Cmd.STOP);
       Atomics.add(control, Ctl.SEQ, 1);
       Atomics.notify(control, Ctl.SEQ);
+      // a step waiting asynchronously (`run`) wakes, sees the pool closed and settles
+      Atomics.notify(control, Ctl.ARRIVE);
+      Atomics.notify(control, Ctl.DONE);
       threads.terminate();
     },
   };

@@ -274,6 +274,18 @@ describe('a replica that hangs', () => {
     }
   });
 
+  it('closing the pool settles a step that waits asynchronously', async () => {
+    const { model, pool } = hanging(60_000);
+    await pool.whenReady();
+    const params = model.init(createRng(1));
+    const b = batch(6, 1);
+    pool.step(params, b, 0);
+    b.x[3 * 6] = 555;
+    const out = pool.run(params, b, 1) as Promise<Float64Array>;
+    pool.close();
+    await expect(out).rejects.toThrow('workers: expected a running pool, received a closed one');
+  });
+
   it('fails the blocking step() within stallTimeoutMs, naming it', async () => {
     const { model, pool } = hanging(1000);
     try {
