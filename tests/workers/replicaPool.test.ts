@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, Observable, pipe, type OperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { adam, createParams, createRng, fromArrays, sgd, train, update, type Batch, type SliceKernel, type StepRecord, type WithGrads, type WithLoss } from '../../src/index.js';
+import { adam, createParams, createRng, fromArrays, gradient, sgd, train, update, type Batch, type SliceKernel, type StepRecord, type WithGrads, type WithLoss } from '../../src/index.js';
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool, type ReplicaPool } from '../../src/workers/replicaPool.js';
+import { runPoolStep } from '../../src/workers/runPoolStep.js';
 import { mlp } from './fixtures/replicas.js';
 
 const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
@@ -210,9 +211,8 @@ describe('replica pool (Node threads)', () => {
 });
 
 /**
- * A data-parallel step on the pool that never blocks the loop's thread for long: `run`, and when
- * it answers with a promise the record is held until it settles (as the first step waits for the
- * threads to load).
+ * A data-parallel step on the pool that never blocks the loop's thread for long (`runPoolStep`:
+ * `run`, and when it answers with a promise the record is held until it settles).
  */
 function poolStep(pool: ReplicaPool): OperatorFunction<StepRecord, StepRecord & WithGrads & WithLoss> {
   return (source) =>
@@ -226,20 +226,34 @@ function poolStep(pool: ReplicaPool): OperatorFunction<StepRecord, StepRecord & 
         subscriber.next(rec);
       };
       return source.subscribe({
-        next(r) {
-          try {
-            const out = pool.run(r.params, r.batch, r.step);
-            if (out instanceof Float64Array) pass(r, out);
-            else r.hold(out.then((o) => pass(r, o), (e: unknown) => subscriber.error(e)));
-          } catch (e: unknown) {
-            subscriber.error(e);
-          }
-        },
+        next: (r) => runPoolStep(pool, r, (out) => pass(r, out), (e: unknown) => subscriber.error(e)),
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
     });
 }
+
+describe('runPoolStep', () => {
+  it('trains as gradient(…, { workers }) does, bit for bit, holding records only when the replicas take longer', async () => {
+    const { model, loss } = mlp();
+    const rng = createRng(4);
+    const x = Array.from({ length: 48 }, () => Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
+    const y = x.map((_, i) => i % 3);
+    const data = () => fromArrays(x, y, { batchSize: 8, shuffle: false, epochs: 2 });
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    let viaPool: number[];
+    try {
+      await pool.whenReady();
+      const end = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sliced', pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))) }));
+      viaPool = Array.from(end.params.data);
+      expect(end.step).toBe(12);
+    } finally {
+      pool.close();
+    }
+    const end = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', pipeline: pipe(gradient(model, loss, { workers: 2, replica: { module: fixtures, export: 'mlp' } }), update(sgd({ lr: 0.1 }))) }));
+    expect(viaPool).toEqual(Array.from(end.params.data));
+  });
+});
 
 describe('a replica that hangs', () => {
   const hanging = (stallTimeoutMs: number) => {
