@@ -255,6 +255,24 @@ describe('runPoolStep', () => {
   });
 });
 
+describe('a replica that throws', () => {
+  it("fails run() with the replica's error, and the pool stays failed", async () => {
+    const { model, loss } = mlp();
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'throwing' }, start: startNodeThreads });
+    try {
+      await pool.whenReady();
+      const params = model.init(createRng(1));
+      const b = batch(6, 1);
+      b.x[3 * 6] = 999; // replica 1's shard
+      // a sync throw or a rejection, whichever way the step ends
+      await expect(Promise.resolve().then(() => pool.run(params, b, 0))).rejects.toThrow('replica exploded at x = 999');
+      expect(() => pool.run(params, batch(6, 2), 1)).toThrow('replica exploded at x = 999');
+    } finally {
+      pool.close();
+    }
+  });
+});
+
 describe('a replica that hangs', () => {
   const hanging = (stallTimeoutMs: number) => {
     const { model, loss } = mlp();
