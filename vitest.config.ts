@@ -14,6 +14,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**', '**/node_modules/**', ...SLOW_TESTS, ...missing],
     testTimeout: 60_000,
+    // worker threads load the built modules: dist/ is built first when a source is newer
+    globalSetup: ['tests/globalSetup.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

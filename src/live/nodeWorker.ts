@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
+import { builtModule } from './builtModule.js';
 import type { FromWorker, WorkerSpawner } from './workerProtocol.js';
 
 /**
  * The worker spawner for Node: `fit({ scheduler: 'worker', worker: nodeWorker(), … })` runs the
  * loop in a `worker_threads` Worker, so the main thread's event loop stays free however long one
- * step takes. (Running from TypeScript sources, the worker loads them through `tsx`.)
+ * step takes. The worker runs the package's built module `nodeFitWorker.js`.
  *
  * @example
  * import { fit, nodeWorker } from 'gradstream/node';
@@ -12,13 +13,7 @@ import type { FromWorker, WorkerSpawner } from './workerProtocol.js';
  */
 export function nodeWorker(): WorkerSpawner {
   return () => {
-    const here = import.meta.url;
-    const fromSource = here.endsWith('.ts');
-    const url = new URL(fromSource ? './nodeFitWorker.ts' : './nodeFitWorker.js', here);
-    // from TypeScript sources (tests, tsx): register tsx's loader in the worker, then load the entry
-    const w = fromSource
-      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true })
-      : new Worker(url);
+    const w = new Worker(builtModule('./nodeFitWorker.js', import.meta.url), { execArgv: [] });
     let ended = false;
     const errorListeners: ((e: unknown) => void)[] = [];
     w.on('error', (e) => {

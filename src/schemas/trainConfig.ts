@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { MAX_WORKERS } from '../core/maxWorkers.js';
 import { LossConfig } from './lossConfig.js';
 import { ModelConfig } from './modelConfig.js';
 import { OptimizerConfig } from './optimizerConfig.js';
 import { MAX_BATCH_SIZE } from './limits.js';
 
 const count = z.number().int().min(1);
+const WORKERS_RANGE = `an integer from 1 to ${MAX_WORKERS}`;
 const finite = z.number().finite();
 const columns = z.array(z.string().min(1)).min(1);
 
@@ -76,7 +78,7 @@ export const TrainingConfig = z.strictObject({
   shuffle: z.boolean().optional().describe('Reshuffle the rows each epoch (default true), from `seed`.'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('The seed of initialization, shuffling and the validation split (default 0).'),
   mode: z.enum(['sync', 'sliced']).optional().describe('`"sliced"` (default: yields to the event loop, so Ctrl-C and `--serve` stay live) or `"sync"` (fastest).'),
-  workers: count.optional().describe('Data-parallel replicas: the loop thread and workers − 1 worker threads (default 1: the loop thread alone).'),
+  workers: z.number().int().min(1, WORKERS_RANGE).max(MAX_WORKERS, WORKERS_RANGE).optional().describe(`Data-parallel replicas, 1 to ${MAX_WORKERS}: the loop thread and workers − 1 worker threads (default 1: the loop thread alone).`),
 });
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 

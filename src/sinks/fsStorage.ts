@@ -1,9 +1,10 @@
 import { closeSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { appendFile, readFile, readdir, rm } from 'node:fs/promises';
+import { appendFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GradstreamError, describeValue } from '../core/errors.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 import { ensureDirSync, notWritable } from './ensureDir.js';
+import { readRegularFile } from './readRegularFile.js';
 import { withTimeout } from './withTimeout.js';
 import { tempName, writeFileAtomic } from './writeFileAtomic.js';
 
@@ -42,7 +43,8 @@ function alive(pid: number): boolean {
  * `GradstreamError` naming it), and removes temporary files of this storage's targets left by
  * writers that are gone: their process no longer exists, or the file is older than ten minutes
  * (and than twice the timeout), which no live write takes — never a live writer's. So temporaries
- * never pile up, however often writers are killed. Every operation gives up after `timeoutMs`.
+ * never pile up, however often writers are killed. Every operation gives up after `timeoutMs`;
+ * `read` refuses what is not a regular file (a FIFO, a device, a folder) without waiting on it.
  *
  * @example
  * import { checkpointTo, fsStorage } from 'gradstream/node';
@@ -95,7 +97,7 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
     append: (name, text) => withTimeout(appendFile(path(name), text, { encoding: 'utf8', flush: true }), timeoutMs, 'appending to', path(name)),
     async read(name) {
       try {
-        return await withTimeout(readFile(path(name), 'utf8'), timeoutMs, 'reading', path(name));
+        return await withTimeout(readRegularFile(path(name)), timeoutMs, 'reading', path(name));
       } catch (e: unknown) {
         if ((e as { code?: string }).code === 'ENOENT') return undefined;
         throw e;

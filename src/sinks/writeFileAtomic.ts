@@ -34,7 +34,8 @@ async function write(path: string, text: string | Uint8Array): Promise<void> {
   await ensureDir(dirname(path));
   const tmp = tempName(path);
   try {
-    const handle = await open(tmp, 'w');
+    // a new file of its own ('wx': never an existing file, FIFO or device of that name)
+    const handle = await open(tmp, 'wx');
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();

@@ -31,9 +31,16 @@ export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {
     const model = buildModel(spec.model as ModelConfig, 'workers.model').model;
     return { model: spec.scaler === undefined ? model : withScaler(model, scalerOf(spec.scaler)), loss: buildLoss(typeof spec.loss === 'string' ? ({ type: spec.loss } as LossObjectConfig) : (spec.loss as LossObjectConfig)) };
   }
-  const mod = (await import(spec.module)) as Record<string, unknown>;
-  const value = mod[spec.export];
   const path = `workers.replica (${spec.module}#${spec.export})`;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(spec.module)) as Record<string, unknown>;
+  } catch (e: unknown) {
+    // worker threads run no TypeScript loader: a replica module is JavaScript (built, or plain)
+    if ((e as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a JavaScript module (worker threads load no TypeScript: point to the built .js file)', received: (e as Error).message });
+  }
+  const value = mod[spec.export];
   if (value === undefined) {
     throw new GradstreamError({ code: 'invalid_config', path, expected: 'an export of that name', received: 'nothing' });
   }

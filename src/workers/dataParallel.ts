@@ -2,6 +2,7 @@ import { defer, Observable, pipe, type OperatorFunction, type Subscriber } from 
 import { checkLoss } from '../core/checkLoss.js';
 import { checkModel } from '../core/checkModel.js';
 import { GradstreamError, describeTyped } from '../core/errors.js';
+import { MAX_WORKERS } from '../core/maxWorkers.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import type { GradientTransformation, OptState } from '../core/optimizer.js';
@@ -18,6 +19,7 @@ import type { StepRecord, WithGrads, WithLoss } from '../streams/stepRecord.js';
 import type { ScaledModel } from '../streams/withScaler.js';
 import type { ReplicaSpec } from './protocol.js';
 import { startReplicaPool, type ReplicaPool } from './replicaPool.js';
+import { runPoolStep } from './runPoolStep.js';
 import type { ThreadHooks } from './replicaThreads.js';
 import { checkShardable } from './runReplica.js';
 import { threadSupport } from './threadSupport.js';
@@ -37,6 +39,8 @@ export interface DataParallelOptions {
   readonly logger?: { warn(message: string): void };
   /** How long the first step waits for the threads to load (default 60 000 ms). */
   readonly startTimeoutMs?: number;
+  /** A replica that makes no progress for this long fails the run with an error naming it (default 30 000 ms). */
+  readonly stallTimeoutMs?: number;
   /** As `update`'s option: end the run on the first non-finite loss (default true). */
   readonly stopOnDivergence?: boolean;
   /** Test hooks (the platform's thread objects). */
@@ -45,9 +49,6 @@ export interface DataParallelOptions {
 
 /** A record after {@link dataParallel}: the batch's output, loss and gradient, and the update's `lr`. */
 export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
-
-/** The most replicas a pool may have. */
-export const MAX_WORKERS = 64;
 
 /**
  * Data-parallel training: one operator in place of `forward`, `loss`, `gradient` and `update`.
@@ -108,7 +109,7 @@ export function dataParallel<R extends StepRecord, S extends OptState>(model: Mo
     new Observable<R & WithParallelStep>((subscriber) => {
       let pool: ReplicaPool;
       try {
-        pool = startReplicaPool({ workers: options.workers, spec, model, loss: lossFn, start, ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }), ...(options.hooks === undefined ? {} : { hooks: options.hooks }) });
+        pool = startReplicaPool({ workers: options.workers, spec, model, loss: lossFn, start, ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }), ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }), ...(options.hooks === undefined ? {} : { hooks: options.hooks }) });
       } catch (e: unknown) {
         subscriber.error(e);
         return;
@@ -141,29 +142,26 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
     this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, model.precision === 'float32' ? null : applyOnReplicas(pool, optimizer));
   }
 
+  /**
+   * One data-parallel step on the record. The replicas' answer comes at once, or — while the
+   * threads start, or when they take longer than a few milliseconds — the record is held and the
+   * loop's thread serves its event loop meanwhile (timers, I/O, Ctrl-C).
+   */
   next(r: R): void {
-    if (this.pool.canStep()) {
-      this.run(r);
-      return;
-    }
-    // the threads are starting: the first step waits for them asynchronously (Web Workers load
-    // through this thread's event loop; under Node it leaves the thread to the garbage collector
-    // meanwhile), holding the loop until the record has been passed on
-    r.hold(
-      this.pool.whenReady().then(
-        () => {
-          if (!this.out.closed) this.run(r);
-        },
-        (e: unknown) => this.out.error(e),
-      ),
+    runPoolStep(
+      this.pool,
+      r,
+      (out) => {
+        if (!this.out.closed) this.finish(r, out);
+      },
+      (e: unknown) => this.out.error(e),
     );
   }
 
-  /** One data-parallel step on the record; emits it, then applies its update. */
-  private run(r: R): void {
+  /** The record's fields from the replicas' step; emits it, then applies its update. */
+  private finish(r: R, out: Float64Array): void {
     const rec = r as R & WithParallelStep & { penalty?: number; dataLoss?: number };
     try {
-      const out = this.pool.step(r.params, r.batch, r.step);
       // from now on the record's weights live in shared memory: the update writes them there
       // and the replicas read them without a copy
       rec.params = this.pool.params;

@@ -1,6 +1,7 @@
 // Entry of the supervisor thread under Node. It starts the replica threads and watches them: the
-// main thread blocks in `Atomics.wait` during a step and cannot receive a worker's 'exit' or 'error'
-// event, so the supervisor — whose event loop stays free — turns them into the run's failure.
+// main thread may block in `Atomics.wait` during a step and then cannot receive a worker's 'exit'
+// or 'error' event, so the supervisor — whose event loop stays free — turns them into the run's
+// failure. (A replica that hangs without exiting is the main thread's stall timeout's.)
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { errorToData, writeFailure } from './failure.js';
 import { Cmd, Ctl, type SupervisorData, type SupervisorMessage } from './protocol.js';
@@ -17,7 +18,7 @@ setInterval(() => Atomics.add(control, Ctl.HEARTBEAT, 1), 100);
 // replica 0 runs on the loop's thread; these are replicas 1 … N − 1
 const replicas = new Map<number, Worker>();
 for (let index = 1; index < data.init.workers; index++) {
-  const w = new Worker(new URL(data.replicaUrl), { workerData: { ...data.init, index }, execArgv: [] });
+  const w = new Worker(new URL('./nodeReplica.js', import.meta.url), { workerData: { ...data.init, index }, execArgv: [] });
   Atomics.add(control, Ctl.ALIVE, 1);
   w.on('error', (e) => fail(e, index));
   w.on('exit', (code) => {

@@ -1,5 +1,5 @@
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
-import { spawnNodeWorker, workerModule, type NodeWorkerConstructor } from './spawnNodeWorker.js';
+import { builtModule } from '../live/builtModule.js';
 import { errorToData, writeFailure } from './failure.js';
 import type { SupervisorData, SupervisorMessage } from './protocol.js';
 
@@ -12,7 +12,7 @@ interface NodeWorker {
   on(event: 'error', listener: (e: Error) => void): unknown;
 }
 interface WorkerThreadsModule {
-  Worker: NodeWorkerConstructor<NodeWorker>;
+  Worker: new (script: URL, options: { workerData: unknown; execArgv: string[] }) => NodeWorker;
 }
 type GetBuiltin = (id: string) => unknown;
 
@@ -25,18 +25,16 @@ export function nodeBuiltins(): GetBuiltin | undefined {
 /**
  * Starts the replica threads under Node: one supervisor worker, which starts the `workers`
  * replica workers and turns their crashes into the run's failure. All of them are unref'd (they
- * never keep the process alive) and end with `terminate()`. From TypeScript sources (tests), the
- * workers' modules are bundled first (see `workerModule`).
+ * never keep the process alive) and end with `terminate()`. The threads run the package's built
+ * modules (see `builtModule`), and so must a replica module (`spec.module`): JavaScript.
  */
 export const startNodeThreads: StartThreads = (init, hooks?: ThreadHooks): ReplicaThreads => {
   const get = nodeBuiltins();
   if (get === undefined) throw new Error('gradstream: node:worker_threads is not reachable (Node ≥ 20.16 needed)');
   const { Worker } = get('node:worker_threads') as WorkerThreadsModule;
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  // a replica module in TypeScript (tests) is bundled too
-  const spec = init.spec.kind === 'module' && init.spec.module.endsWith('.ts') ? { ...init.spec, module: workerModule(new URL(init.spec.module), get).href } : init.spec;
-  const data: SupervisorData = { init: { ...init, spec }, replicaUrl: workerModule(new URL(`./nodeReplica${ext}`, import.meta.url), get).href };
-  const supervisor = spawnNodeWorker(Worker, new URL(`./nodeSupervisor${ext}`, import.meta.url), get, data);
+  const data: SupervisorData = { init };
+  // no inherited `execArgv`: a module loader of the parent's would run in every thread
+  const supervisor = new Worker(builtModule('./nodeSupervisor.js', import.meta.url), { workerData: data, execArgv: [] });
   supervisor.unref();
   let ended = false;
   const control = new Int32Array(init.control);

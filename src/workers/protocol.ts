@@ -1,3 +1,4 @@
+import { MAX_WORKERS } from '../core/maxWorkers.js';
 import type { KernelModules, WasmMemory } from '../core/wasm/wasmKernels.js';
 import type { ScalerJson } from '../schemas/scalerJson.js';
 
@@ -43,10 +44,19 @@ export const Ctl = {
   KERNEL: 13,
   /** Generation of the optimizer-state buffers; a replica that knows an older one waits for the message. */
   STATE_GEN: 14,
+  /**
+   * The first of two words per replica (`PROGRESS + 2·index` + {@link Progress}): the `SEQ` of the
+   * last command whose barrier it reached, and of the last it finished. The main thread reads
+   * them to name a replica that stalls. They start on a cache line of their own.
+   */
+  PROGRESS: 16,
 } as const;
 
-/** Number of control words. */
-export const CONTROL_WORDS = 16;
+/** The two progress words of a replica, from `Ctl.PROGRESS + 2·index`. */
+export const Progress = { ARRIVED: 0, DONE: 1 } as const;
+
+/** Number of control words (the progress words of up to `MAX_WORKERS` replicas included). */
+export const CONTROL_WORDS = Ctl.PROGRESS + 2 * MAX_WORKERS;
 /** Bytes for the first failure's text (JSON of {@link ErrorData}); longer texts are cut. */
 export const ERROR_BYTES = 16 * 1024;
 
@@ -198,8 +208,6 @@ export type ReplicaMessage = BatchBuffersMessage | StateBuffersMessage;
 /** What the Node supervisor thread is started with. */
 export interface SupervisorData {
   readonly init: Omit<ReplicaInit, 'index'>;
-  /** The replica threads' module (plain JavaScript). */
-  readonly replicaUrl: string;
 }
 
 /** Messages from the main thread to the Node supervisor. */

@@ -3,7 +3,7 @@ import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import { writeFailure, errorToData } from './failure.js';
 import { kernelsOn } from '../core/wasm/wasmKernels.js';
-import { Cmd, Ctl, fixedLayout, type ReplicaInit, type ReplicaMessage } from './protocol.js';
+import { Cmd, Ctl, fixedLayout, Progress, type ReplicaInit, type ReplicaMessage } from './protocol.js';
 import { ShardRunner } from './shardRunner.js';
 import { COMMAND_SPIN_MS, SPIN_MS, waitAtLeast, waitChange } from './spinWait.js';
 
@@ -47,6 +47,7 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
       const wantedState = Atomics.load(control, Ctl.STATE_GEN);
       while (runner.gen !== wanted || runner.stateGen !== wantedState) runner.take(await nextMessage());
       if (!runPart(control, runner, cmd, spin ? SPIN_MS : 0)) return; // another replica failed; the main thread reports it
+      Atomics.store(control, Ctl.PROGRESS + 2 * init.index + Progress.DONE, seq);
       Atomics.add(control, Ctl.DONE, 1);
       Atomics.notify(control, Ctl.DONE);
     }
@@ -59,18 +60,39 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
  * A replica's part of the command `cmd` (STEP or APPLY) whose arguments are in the control words:
  * its optimizer slice; or its shard's gradient (from `x` and `y` when given, else from the shared
  * batch), the barrier, and its slice of the reduction. False when a failure was published while
- * it waited at the barrier. The loop's thread (replica 0) and the worker threads run the same.
+ * it waited at the barrier. The loop's thread (replica 0) and the worker threads run the same;
+ * the loop's thread may instead wait at the barrier asynchronously between {@link startPart} and
+ * {@link finishPart}.
  */
 export function runPart(control: Int32Array, runner: ShardRunner, cmd: number, spinMs: number, x?: Float64Array, y?: Float64Array, sliceMs?: number, onSlice?: () => void): boolean {
+  if (!startPart(control, runner, cmd, x, y)) return true;
+  const t0 = performance.now();
+  waitAtLeast(control, Ctl.ARRIVE, runner.workers, spinMs, sliceMs, onSlice);
+  runner.waited(performance.now() - t0);
+  return finishPart(control, runner);
+}
+
+/**
+ * The part of a command before the reduction's barrier: the optimizer slice (APPLY), or the
+ * shard's gradient (STEP), after which the replica counts itself in at the barrier. True when the
+ * barrier and {@link finishPart} follow (a STEP with more than one replica).
+ */
+export function startPart(control: Int32Array, runner: ShardRunner, cmd: number, x?: Float64Array, y?: Float64Array): boolean {
   if (cmd === Cmd.APPLY) {
     runner.apply(Atomics.load(control, Ctl.KERNEL));
-    return true;
+    return false;
   }
-  const rows = Atomics.load(control, Ctl.ROWS);
-  runner.compute(rows, Atomics.load(control, Ctl.YCOLS), Atomics.load(control, Ctl.STEP), x, y);
-  if (runner.workers === 1) return true;
-  if (!arrive(control, runner.workers, runner, spinMs, sliceMs, onSlice)) return false;
-  runner.reduce(rows);
+  runner.compute(Atomics.load(control, Ctl.ROWS), Atomics.load(control, Ctl.YCOLS), Atomics.load(control, Ctl.STEP), x, y);
+  if (runner.workers === 1) return false;
+  Atomics.store(control, Ctl.PROGRESS + 2 * runner.index + Progress.ARRIVED, Atomics.load(control, Ctl.SEQ));
+  if (Atomics.add(control, Ctl.ARRIVE, 1) + 1 >= runner.workers) Atomics.notify(control, Ctl.ARRIVE);
+  return true;
+}
+
+/** The part of a STEP after the barrier (every replica's slot written): its slice of the reduction. False when a failure was published meanwhile. */
+export function finishPart(control: Int32Array, runner: ShardRunner): boolean {
+  if (Atomics.load(control, Ctl.FAILED) !== 0) return false;
+  runner.reduce(Atomics.load(control, Ctl.ROWS));
   return true;
 }
 
@@ -99,18 +121,6 @@ export function warmWaits(): void {
     waitChange(own, 0, 1, 0, 0); // spins, sleeps, times out
     waitChange(own, 0, 0, 0); // changed already
   }
-}
-
-/**
- * The reduction's barrier: counts this replica in and waits until every replica's slot is written.
- * False when a failure was published meanwhile.
- */
-function arrive(control: Int32Array, workers: number, runner: ShardRunner, spinMs: number, sliceMs?: number, onSlice?: () => void): boolean {
-  const t0 = performance.now();
-  if (Atomics.add(control, Ctl.ARRIVE, 1) + 1 >= workers) Atomics.notify(control, Ctl.ARRIVE);
-  else waitAtLeast(control, Ctl.ARRIVE, workers, spinMs, sliceMs, onSlice);
-  runner.waited(performance.now() - t0);
-  return Atomics.load(control, Ctl.FAILED) === 0;
 }
 
 /** The replica's model must be the main thread's: same parameter count, inputs, outputs and precision. */

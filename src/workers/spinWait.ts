@@ -8,6 +8,10 @@
  * Spinning pays only while every spinning thread has a core to itself: the pool spins only when it
  * has no more replicas than the machine has cores (on a machine busy with other work, lockstep
  * training loses either way).
+ *
+ * The loop's thread never waits without bound: its blocking waits wake at least every few hundred
+ * milliseconds to check that the replicas still make progress, and a wait that lasts beyond a
+ * short one continues asynchronously ({@link waitAtLeastAsync}), leaving the thread to its event loop.
  */
 
 /**
@@ -24,7 +28,8 @@ export const SPIN_MS = 2;
 
 /**
  * Returns `control[word]` once it is at least `target`: spins for up to `spinMs`, then sleeps, waking
- * every `sliceMs` to call `onSlice` (which may throw to give up).
+ * at least every `sliceMs` to call `onSlice` (which may throw to give up: the loop's thread bounds
+ * every wait this way).
  */
 export function waitAtLeast(control: Int32Array, word: number, target: number, spinMs: number, sliceMs = Number.POSITIVE_INFINITY, onSlice?: () => void): number {
   let v = Atomics.load(control, word);
@@ -36,11 +41,71 @@ export function waitAtLeast(control: Int32Array, word: number, target: number, s
     if ((i & 255) === 0 && performance.now() >= until) break;
   }
   for (;;) {
-    if (Atomics.wait(control, word, v, sliceMs) === 'timed-out' && onSlice !== undefined) onSlice();
+    Atomics.wait(control, word, v, sliceMs);
     v = Atomics.load(control, word);
     if (v >= target) return v;
+    onSlice?.();
   }
 }
+
+/**
+ * Whether `control[word]` reaches `target` within a short wait: spinning for up to `spinMs`, then
+ * sleeping until `blockMs` have passed in all. Bounded: the caller then waits asynchronously
+ * ({@link waitAtLeastAsync}).
+ */
+export function reachedWithin(control: Int32Array, word: number, target: number, spinMs: number, blockMs: number): boolean {
+  const t0 = performance.now();
+  let v = Atomics.load(control, word);
+  if (v >= target) return true;
+  for (let i = 1; ; i++) {
+    v = Atomics.load(control, word);
+    if (v >= target) return true;
+    if ((i & 255) === 0 && performance.now() - t0 >= spinMs) break;
+  }
+  for (let left = blockMs - (performance.now() - t0); left > 0; left = blockMs - (performance.now() - t0)) {
+    Atomics.wait(control, word, v, left);
+    v = Atomics.load(control, word);
+    if (v >= target) return true;
+  }
+  return false;
+}
+
+/**
+ * Resolves with `control[word]` once it is at least `target`, without blocking the thread: it
+ * sleeps in `Atomics.waitAsync` where the platform has it (Node ≥ 16, Chromium), else polls with
+ * timers, and calls `onSlice` at least every `sliceMs` (a throw rejects: how the loop's thread
+ * gives up on a replica that stalls). A timer keeps Node's event loop alive meanwhile (a pending
+ * `Atomics.waitAsync` does not).
+ */
+export function waitAtLeastAsync(control: Int32Array, word: number, target: number, sliceMs: number, onSlice: () => void): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const alive = setInterval(() => undefined, 1000);
+    const poll = (): void => {
+      try {
+        const v = Atomics.load(control, word);
+        if (v >= target) {
+          clearInterval(alive);
+          resolve(v);
+          return;
+        }
+        onSlice();
+        const wait = waitAsync?.(control, word, v, sliceMs);
+        if (wait !== undefined && typeof wait.value !== 'string') void wait.value.then(poll);
+        else setTimeout(poll, wait === undefined ? POLL_MS : 0);
+      } catch (e: unknown) {
+        clearInterval(alive);
+        reject(e);
+      }
+    };
+    poll();
+  });
+}
+
+/** How often {@link waitAtLeastAsync} polls where the platform has no `Atomics.waitAsync` (milliseconds). */
+const POLL_MS = 1;
+
+/** `Atomics.waitAsync` where the platform has it: a wait that does not block the thread. */
+export const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, index: number, value: number, timeoutMs: number) => { value: Promise<string> | string } }).waitAsync;
 
 /**
  * Returns `control[word]` once it differs from `value`: spins for up to `spinMs`, then sleeps —

@@ -34,7 +34,7 @@ import {
 } from '../../src/index.js';
 import type { BatchSource, DataCursor } from '../../src/streams/batchSource.js';
 
-const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
+const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 /** 50 rows of 6 features, 3 classes: batches of 16, 16, 16 and a last partial batch of 2 per epoch. */
 function dataset(): { x: number[][]; y: number[] } {
@@ -230,6 +230,11 @@ describe('dataParallel: failures and lifecycle', () => {
       }),
     ).catch((e: unknown) => e);
     expect((err as Error).message).toBe('gradstream: worker 1 of 2 exited during training (exit code 3)');
+  });
+
+  it('refuses more replicas than 64 before starting a thread, naming the allowed range', () => {
+    const { model, ce } = mlp();
+    expect(() => dataParallel(model, ce, adam(), { workers: 100_000 })).toThrow('dataParallel.workers: expected an integer from 1 to 64, received 100000');
   });
 
   it('errors when a replica cannot be built, with the GradstreamError of the worker', async () => {

@@ -1,15 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { lastValueFrom, Observable, pipe, type OperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { adam, createParams, createRng, type Batch } from '../../src/index.js';
+import { adam, createParams, createRng, dataParallel, fromArrays, sgd, train, update, type Batch, type StepRecord, type WithGrads, type WithLoss } from '../../src/index.js';
 import { fusedApply } from '../../src/core/optimizers/fused/fusedApply.js';
 import { fusedFormOf } from '../../src/core/optimizers/fused/fusedForm.js';
 import { sliceKernelOf } from '../../src/core/optimizers/fused/sliceKernel.js';
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
-import { startReplicaPool } from '../../src/workers/replicaPool.js';
+import { startReplicaPool, type ReplicaPool } from '../../src/workers/replicaPool.js';
+import { runPoolStep } from '../../src/workers/runPoolStep.js';
 import { mlp } from './fixtures/replicas.js';
 
-const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
+const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 function batch(rows: number, seed: number): Batch {
   const rng = createRng(seed);
@@ -58,6 +60,30 @@ describe('replica pool (Node threads)', () => {
     pool.close();
     pool.close();
     expect(() => pool.step(params, batch(4, 5), 1)).toThrow('workers: expected a running pool, received a closed one');
+  });
+
+  it('a failure published between two steps fails the next step at once (its counters reset do not hide it)', async () => {
+    const { model, loss } = mlp();
+    const params = model.init(createRng(1));
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    try {
+      await pool.whenReady();
+      pool.step(params, batch(4, 1), 0);
+      pool.kill(1);
+      // the supervisor reports the exit while this thread is free, between steps
+      await new Promise((r) => setTimeout(r, 1000));
+      let failure: unknown = null;
+      for (let i = 0; i < 1000 && failure === null; i++) {
+        try {
+          pool.step(params, batch(4, 2), 1);
+        } catch (e: unknown) {
+          failure = e;
+        }
+      }
+      expect((failure as Error).message).toBe('gradstream: worker 1 of 2 exited during training (exit code 1)');
+    } finally {
+      pool.close();
+    }
   });
 
   it("keeps adam's moments in the kernels' shared memory beside the weights and updates them there, bit for bit as one thread", () => {
@@ -187,3 +213,177 @@ describe('replica pool (Node threads)', () => {
     await expect(pool.whenReady()).rejects.toThrow('workers: expected a running pool, received a closed one');
   });
 });
+
+/**
+ * A data-parallel step on the pool that never blocks the loop's thread for long (`runPoolStep`:
+ * `run`, and when it answers with a promise the record is held until it settles).
+ */
+function poolStep(pool: ReplicaPool): OperatorFunction<StepRecord, StepRecord & WithGrads & WithLoss> {
+  return (source) =>
+    new Observable((subscriber) => {
+      const pass = (r: StepRecord, out: Float64Array): void => {
+        const rec = r as StepRecord & WithGrads & WithLoss & { output: Float64Array };
+        rec.params = pool.params;
+        rec.output = out;
+        rec.grads = pool.grads;
+        rec.loss = 0;
+        subscriber.next(rec);
+      };
+      return source.subscribe({
+        next: (r) => runPoolStep(pool, r, (out) => pass(r, out), (e: unknown) => subscriber.error(e)),
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
+
+describe('runPoolStep', () => {
+  it('trains as dataParallel does, bit for bit, holding records only when the replicas take longer', async () => {
+    const { model, loss } = mlp();
+    const rng = createRng(4);
+    const x = Array.from({ length: 48 }, () => Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
+    const y = x.map((_, i) => i % 3);
+    const data = () => fromArrays(x, y, { batchSize: 8, shuffle: false, epochs: 2 });
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    let viaPool: number[];
+    try {
+      await pool.whenReady();
+      const end = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sliced', pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))) }));
+      viaPool = Array.from(end.params.data);
+      expect(end.step).toBe(12);
+    } finally {
+      pool.close();
+    }
+    const end = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', pipeline: dataParallel(model, loss, sgd({ lr: 0.1 }), { workers: 2, replica: { module: fixtures, export: 'mlp' } }) }));
+    expect(viaPool).toEqual(Array.from(end.params.data));
+  });
+});
+
+describe('a replica that throws', () => {
+  it("fails run() with the replica's error, and the pool stays failed", async () => {
+    const { model, loss } = mlp();
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'throwing' }, start: startNodeThreads });
+    try {
+      await pool.whenReady();
+      const params = model.init(createRng(1));
+      const b = batch(6, 1);
+      b.x[3 * 6] = 999; // replica 1's shard
+      // a sync throw or a rejection, whichever way the step ends
+      await expect(Promise.resolve().then(() => pool.run(params, b, 0))).rejects.toThrow('replica exploded at x = 999');
+      expect(() => pool.run(params, batch(6, 2), 1)).toThrow('replica exploded at x = 999');
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+describe('a replica that hangs', () => {
+  const hanging = (stallTimeoutMs: number) => {
+    const { model, loss } = mlp();
+    return { model, pool: startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'hanging' }, start: startNodeThreads, stallTimeoutMs }) };
+  };
+  const stalled = /^workers\[1\]: expected every replica to make progress within 1000 ms \(stallTimeoutMs\), received none for \d+ ms: replica 1 of 2 has not finished its shard of step 1$/;
+
+  it('fails run() within stallTimeoutMs, naming it, while the thread serves timers meanwhile', async () => {
+    const { model, pool } = hanging(1000);
+    try {
+      await pool.whenReady();
+      const params = model.init(createRng(1));
+      const b = batch(6, 1);
+      expect(Array.from(await pool.run(params, b, 0))).toEqual(reference(b, params).out);
+      b.x[3 * 6] = 555; // the first input of replica 1's shard (rows 3 … 5)
+      let ticks = 0;
+      const timer = setInterval(() => (ticks += 1), 10);
+      const t0 = performance.now();
+      const out = pool.run(params, b, 1);
+      expect(out).toBeInstanceOf(Promise);
+      const error = await (out as Promise<Float64Array>).then(() => null, (e: unknown) => e);
+      clearInterval(timer);
+      expect((error as Error).message).toMatch(stalled);
+      expect((error as { worker?: number }).worker).toBe(1);
+      expect(ticks).toBeGreaterThan(0);
+      expect(performance.now() - t0).toBeLessThan(20_000);
+      // the pool stays failed with that error
+      expect(() => pool.run(params, batch(6, 2), 2)).toThrow(stalled);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('closing the pool settles a step that waits asynchronously', async () => {
+    const { model, pool } = hanging(60_000);
+    await pool.whenReady();
+    const params = model.init(createRng(1));
+    const b = batch(6, 1);
+    pool.step(params, b, 0);
+    b.x[3 * 6] = 555;
+    const out = pool.run(params, b, 1) as Promise<Float64Array>;
+    pool.close();
+    await expect(out).rejects.toThrow('workers: expected a running pool, received a closed one');
+  });
+
+  it('fails the blocking step() within stallTimeoutMs, naming it', async () => {
+    const { model, pool } = hanging(1000);
+    try {
+      await pool.whenReady();
+      const params = model.init(createRng(1));
+      const b = batch(6, 1);
+      pool.step(params, b, 0);
+      b.x[3 * 6] = 555;
+      const t0 = performance.now();
+      expect(() => pool.step(params, b, 1)).toThrow(stalled);
+      expect(performance.now() - t0).toBeLessThan(20_000);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('errors a training run within stallTimeoutMs, naming it, and timers fire meanwhile', async () => {
+    const { model, pool } = hanging(1000);
+    const rng = createRng(3);
+    const x = Array.from({ length: 24 }, () => Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
+    const y = x.map((_, i) => i % 3);
+    x[15]![0] = 555; // step 2 reads rows 12 … 17: replica 1's shard starts at row 15
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 10);
+    const t0 = performance.now();
+    try {
+      const run = train({ params: model.init(createRng(1)), data: fromArrays(x, y, { batchSize: 6, shuffle: false, epochs: 1 }), scheduler: 'sliced', pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))) });
+      const error = await lastValueFrom(run).then(() => null, (e: unknown) => e);
+      expect((error as Error).message).toMatch(/^workers\[1\]: expected every replica to make progress within 1000 ms \(stallTimeoutMs\), received none for \d+ ms: replica 1 of 2 has not finished its shard of step 2$/);
+      expect(ticks).toBeGreaterThan(0);
+      expect(performance.now() - t0).toBeLessThan(20_000);
+    } finally {
+      clearInterval(timer);
+      pool.close();
+    }
+  });
+});
+
+describe('replica modules', () => {
+  it('refuses a TypeScript replica module: worker threads load JavaScript only', async () => {
+    const { model, loss } = mlp();
+    const ts = new URL('./fixtures/replicas.ts', import.meta.url).href;
+    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: ts, export: 'mlp' }, start: startNodeThreads });
+    try {
+      const e = await pool.whenReady().then(() => null, (err: unknown) => err);
+      expect((e as Error).message).toMatch(/^workers\.replica \(.*replicas\.ts#mlp\): expected a JavaScript module \(worker threads load no TypeScript: point to the built \.js file\), received Unknown file extension "\.ts"/);
+      expect((e as { worker?: number }).worker).toBe(1);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+describe('replica pool options', () => {
+  it('refuses a replica count outside 1 … 64 and a stall timeout that is not positive', () => {
+    const { model, loss } = mlp();
+    const start = (workers: number, stallTimeoutMs?: number) => () => startReplicaPool({ workers, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads, ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }) });
+    expect(start(65)).toThrow('workers: expected an integer from 1 to 64, received 65');
+    expect(start(2e9)).toThrow('workers: expected an integer from 1 to 64, received 2000000000');
+    expect(start(0)).toThrow('workers: expected an integer from 1 to 64, received 0');
+    expect(start(1, 0)).toThrow('workers.stallTimeoutMs: expected a number of milliseconds > 0, received 0');
+    start(1, 5)().close();
+  });
+});
+

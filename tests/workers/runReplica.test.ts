@@ -9,7 +9,6 @@ import { createParams, createRng, dense, GradstreamError, type Params, sequentia
 import { readFailure } from '../../src/workers/failure.js';
 import { Cmd, CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, type ReplicaInit } from '../../src/workers/protocol.js';
 import { runReplica } from '../../src/workers/runReplica.js';
-import { spawnNodeWorker } from '../../src/workers/spawnNodeWorker.js';
 import { mlpBatch } from './fixtures/mlpBatch.js';
 import { mlp, throwing } from './fixtures/replicas.js';
 
@@ -74,8 +73,8 @@ describe('runReplica', () => {
   it('two replicas (one on a replica thread): weighted shards summed in order, output rows in place', async () => {
     const s = setup(2, 7);
     s.drive([7]);
-    const get = (id: string): unknown => process.getBuiltinModule(id);
-    const other = spawnNodeWorker(Worker, new URL('../../src/workers/nodeReplica.ts', import.meta.url), get, s.init(1));
+    // the built replica entry (dist/, built by the tests' global setup)
+    const other = new Worker(new URL('../../dist/workers/nodeReplica.js', import.meta.url), { workerData: s.init(1), execArgv: [] });
     threads.push(other);
     other.postMessage(s.message);
     const { model, loss } = mlp();

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { warmWaits } from '../../src/workers/runReplica.js';
-import { waitAtLeast, waitChange } from '../../src/workers/spinWait.js';
+import { reachedWithin, waitAtLeast, waitAtLeastAsync, waitChange } from '../../src/workers/spinWait.js';
 
 /** A thread that sets `control[word] = value` (and notifies) after `ms`. */
 function setLater(control: Int32Array, word: number, value: number, ms: number): Worker {
@@ -57,5 +57,37 @@ describe('waitChange with a timeout, and warmWaits', () => {
     const t0 = performance.now();
     warmWaits();
     expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('reachedWithin: at once when there, after a bounded wait when not, and when another thread gets it there', async () => {
+    const c = new Int32Array(new SharedArrayBuffer(8));
+    c[0] = 2;
+    expect(reachedWithin(c, 0, 2, 1, 10)).toBe(true);
+    expect(reachedWithin(c, 0, 3, 1, 10)).toBe(false); // returns: the caller waits on asynchronously
+    const w = setLater(c, 1, 1, 20);
+    try {
+      let reached = false;
+      for (let i = 0; i < 1000 && !reached; i++) reached = reachedWithin(c, 1, 1, 0, 10);
+      expect(reached).toBe(true);
+    } finally {
+      await w.terminate();
+    }
+  });
+
+  it('waitAtLeastAsync: resolves while the thread serves its event loop, and rejects with what onSlice throws', async () => {
+    const c = new Int32Array(new SharedArrayBuffer(8));
+    let slices = 0;
+    // set by a timer of this very thread: only a wait that leaves the thread free sees it
+    setTimeout(() => {
+      Atomics.store(c, 0, 7);
+      Atomics.notify(c, 0);
+    }, 20);
+    expect(await waitAtLeastAsync(c, 0, 5, 5, () => void (slices += 1))).toBe(7);
+    expect(slices).toBeGreaterThan(0);
+    await expect(
+      waitAtLeastAsync(c, 1, 1, 5, () => {
+        throw new Error('given up');
+      }),
+    ).rejects.toThrow('given up');
   });
 });

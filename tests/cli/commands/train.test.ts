@@ -251,6 +251,18 @@ describe('gradstream train: bad input', () => {
     expect(await bad({ ...seed(), stop: { monitor: 'valLoss' } })).toBe('gradstream train: FILE: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"');
   });
 
+  it('refuses a replica count outside 1 … 64 (exit 2, with the allowed range), before starting any thread', async () => {
+    const bad = async (workers: number) => {
+      const r = await trainJson({ ...seed(), training: { workers } });
+      expect(r.code).toBe(2);
+      expect(r.lines).toEqual([]);
+      return r.err.replace(r.file, 'FILE');
+    };
+    expect(await bad(100_000)).toBe('gradstream train: FILE: training.workers: expected an integer from 1 to 64, received 100000');
+    expect(await bad(2e9)).toBe('gradstream train: FILE: training.workers: expected an integer from 1 to 64, received 2000000000');
+    expect(await bad(0)).toBe('gradstream train: FILE: training.workers: expected an integer from 1 to 64, received 0');
+  });
+
   it('refuses a checkpoint folder that cannot be one (exit 2)', async () => {
     const dir = tempDir();
     const file = join(dir, 'seed.json');
