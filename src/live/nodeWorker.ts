@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { builtModule } from './builtModule.js';
+import { builtModule } from '../workers/builtModule.js';
 import type { FromWorker, WorkerSpawner } from './workerProtocol.js';
 
 /**

@@ -148,6 +148,24 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
    * loop's thread serves its event loop meanwhile (timers, I/O, Ctrl-C).
    */
   next(r: R): void {
+    if (!this.pool.canStep()) {
+      // the threads are starting: the first step waits for them asynchronously (Web Workers load
+      // through this thread's event loop; under Node it leaves the thread to the garbage
+      // collector meanwhile), holding the loop until the record has been passed on
+      r.hold(
+        this.pool.whenReady().then(
+          () => {
+            if (!this.out.closed) this.step(r);
+          },
+          (e: unknown) => this.out.error(e),
+        ),
+      );
+      return;
+    }
+    this.step(r);
+  }
+
+  private step(r: R): void {
     runPoolStep(
       this.pool,
       r,

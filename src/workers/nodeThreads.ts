@@ -1,5 +1,5 @@
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
-import { builtModule } from '../live/builtModule.js';
+import { builtModule } from './builtModule.js';
 import { errorToData, writeFailure } from './failure.js';
 import type { SupervisorData, SupervisorMessage } from './protocol.js';
 

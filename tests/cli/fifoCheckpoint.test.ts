@@ -35,6 +35,6 @@ describe('gradstream train: a checkpoint path that is a FIFO', () => {
     execFileSync('mkfifo', [fifo]);
     const r = await exits(['train', join(EXAMPLES, 'seed.json'), '--resume', fifo, '--quiet'], 25_000);
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe(`gradstream train: ${fifo}: expected a regular file, received a FIFO (named pipe)`);
+    expect(r.err.trim()).toBe(`gradstream train: ${fifo}: expected a checkpoint file (a regular file), received a FIFO (named pipe)`);
   });
 });

@@ -270,7 +270,8 @@ describe('dataParallel: failures and lifecycle', () => {
     ).catch((e: unknown) => e);
     expect(seen.slice(0, 2)).toEqual([0, 1]);
     expect(seen.length).toBeLessThan(1_000_000);
-    expect((err as Error).message).toBe('gradstream: the worker threads stopped responding (no heartbeat for 600 ms; terminated?)');
+    // whichever the loop's thread sees first: the missing heartbeat, or the supervisor's exit
+    expect((err as Error).message).toMatch(/^gradstream: the worker (threads stopped responding \(no heartbeat for 600 ms; terminated\?\)|supervisor exited during training \(exit code 1\))$/);
   });
 
   it('ends its threads when the run is unsubscribed (take) and when it completes', async () => {

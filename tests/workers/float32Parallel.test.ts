@@ -8,7 +8,7 @@ import { adam, createRng, dataParallel, dense, forward, fromArrays, gradient, lo
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../../src/workers/replicaPool.js';
 
-const fixtures = new URL('./fixtures/replicas.ts', import.meta.url).href;
+const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 /** 50 rows of 12 features, 4 classes. */
 function dataset(): { x: number[][]; y: number[] } {
