@@ -28,7 +28,7 @@ function formatRate(perSecond: number): string {
 
 /** Why the run stopped, in words, after the reason. */
 export function describeReason(reason: string, stop: TrainConfig['stop']): string {
-  const watched = stop?.monitor === 'valLoss' ? 'validation loss' : 'loss';
+  const watched = stop?.monitor === 'valLoss' ? 'validation loss' : stop?.monitor === 'epochLoss' ? 'epoch mean loss' : 'loss';
   switch (reason) {
     case 'threshold':
       return ` (${watched} below ${String(stop?.lossBelow)})`;

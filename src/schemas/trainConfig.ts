@@ -83,9 +83,9 @@ export type TrainingConfig = z.infer<typeof TrainingConfig>;
 /** When training ends early. A NaN or infinite loss always ends it (`"diverged"`). */
 export const StopConfig = z.strictObject({
   lossBelow: finite.optional().describe('Stop (`"threshold"`) on the first record whose monitored value is below this.'),
-  patience: count.optional().describe('Stop (`"plateau"`) after this many checks without an improvement of more than `minDelta`.'),
+  patience: count.optional().describe('Stop (`"plateau"`) after this many checks (epochs for `"epochLoss"`) without an improvement of more than `minDelta`.'),
   minDelta: z.number().min(0).optional(),
-  monitor: z.enum(['loss', 'valLoss']).optional().describe('What `lossBelow` and `patience` watch (default `"loss"`; `"valLoss"` needs `validation`).'),
+  monitor: z.enum(['loss', 'epochLoss', 'valLoss']).optional().describe('What `lossBelow` and `patience` watch: `"epochLoss"` (the mean loss of each epoch, weighted by rows; the default for mini-batches: a file, or `training.batchSize`), `"loss"` (each step\'s batch loss; the default for one full batch, where it equals the epoch mean) or `"valLoss"` (needs `validation`).'),
   divergence: finite.optional().describe('Stop (`"diverged"`) once the loss exceeds this.'),
   timeout: z.number().gt(0).optional().describe('Stop (`"timeout"`) after this many seconds of training.'),
 });
