@@ -49,6 +49,12 @@ export interface TrainSinks {
   readonly lastCheckpoint: () => string | undefined;
 }
 
+/** The config as run: a file's classes and feature columns fixed, as found in the file. */
+function savedConfig(config: TrainConfig, run: PreparedRun): TrainConfig {
+  if ('inputs' in config.data) return config;
+  return { ...config, data: { ...config.data, ...(run.classes === undefined ? {} : { classes: [...run.classes] }), ...(run.features === undefined ? {} : { features: [...run.features] }) } };
+}
+
 /**
  * The sinks a config asks for, in pipeline order after `update`: the batch accuracy (classifiers),
  * the epoch means (mini-batches: {@link hasEpochs}), the validation loss (`validation`), `earlyStopping` (`stop`), the final record's validation loss
@@ -106,7 +112,8 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
       model: run.bare,
       ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
       // the config as run (paths absolute, the label's classes fixed): eval and predict read files with it
-      config: JSON.parse(JSON.stringify(run.classes === undefined ? config : { ...config, data: { ...config.data, classes: run.classes } })) as JsonValue,
+      // (and its feature columns named, when the file's were the default)
+      config: JSON.parse(JSON.stringify(savedConfig(config, run))) as JsonValue,
       dataSeed: run.seed,
     });
     save.written$.subscribe((w) => {

@@ -33,7 +33,7 @@ function oneTarget(v: { targets?: string[] | undefined; label?: string | undefin
 }
 
 const fileColumns = {
-  features: columns.describe('Input columns, by header name.'),
+  features: columns.optional().describe('Input columns, by header name (CSV) or key (JSON Lines); default: every column but the `targets` or the `label`, in file order.'),
   targets: columns.optional().describe('Regression targets, by header name.'),
   label: z.string().min(1).optional().describe('The class column of a classifier: its values become class indices 0, 1, … (in order of first appearance in the file, or of `classes`).'),
   classes: z.array(z.string()).min(1).optional().describe('The classes of `label`, in index order (default: in order of first appearance in the file).'),
