@@ -32,7 +32,17 @@ export interface FileSourceOptions {
   readonly shuffleBuffer?: number;
   /** Read only one part of a seeded split (the same `validation` and `seed` in both sources give disjoint parts). */
   readonly split?: FileSplit;
+  /**
+   * The most memory, in bytes, that the decoded rows may take to be kept after the first pass
+   * (rows × columns × 8; default {@link DEFAULT_CACHE_BYTES}, 256 MiB). When they fit, the epochs
+   * after the first replay them from memory and do not read the file again — the same batches, bit
+   * for bit, shuffled or not. Larger files are read again each epoch; `0` always reads the file.
+   */
+  readonly cacheBytes?: number;
 }
+
+/** The default of {@link FileSourceOptions.cacheBytes}: 256 MiB of decoded rows. */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** What {@link RowStream.read} returns at the end of the file. */
 export const END_OF_FILE: unique symbol = Symbol('gradstream.endOfFile');
@@ -74,6 +84,7 @@ interface Settings {
   readonly seed: number;
   readonly shuffleBuffer: number;
   readonly split: FileSplit | undefined;
+  readonly cacheBytes: number;
   /** The prefix of error paths (`fromCsv`). */
   readonly where: string;
 }
@@ -110,7 +121,11 @@ export function fileSettings(options: FileSourceOptions, where: string): Setting
       throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.part`, expected: "'train' or 'validation'", received: describeValue(split.part) });
     }
   }
-  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, where };
+  const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  if (typeof cacheBytes !== 'number' || !Number.isSafeInteger(cacheBytes) || cacheBytes < 0) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${where}.cacheBytes`, expected: 'an integer ≥ 0 (bytes)', received: describeValue(cacheBytes) });
+  }
+  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes, where };
 }
 
 /** Whether data row `row` (0-based) of the file is held out for validation by `split`. */
@@ -132,10 +147,11 @@ function hash32(seed: number, n: number): number {
  * buffers (a seeded shuffle buffer, a small ring of rows ready for the loop, the batch), read only
  * as the loop consumes them. The reader is asynchronous: `next()` returns `NOT_READY` while the
  * file is being read. `cursor().epochEnd` is true on the last batch of each epoch; `open(cursor)`
- * resumes exactly (the rows before it are read again and skipped).
+ * resumes exactly (the rows before it are read again and skipped). When the rows fit in
+ * `cacheBytes`, the first pass keeps them and later epochs replay them from memory (synchronously).
  */
 export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): BatchSource {
-  const { batchSize, epochs, shuffle, seed, shuffleBuffer, split } = settings;
+  const { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes } = settings;
   const inputs = format.inputs;
   const width = inputs + format.outputs;
   checkBuffers(settings, width);
@@ -159,7 +175,13 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const full: Batch = { x: bx, y: by, size: batchSize };
       const partials: (Batch | undefined)[] = [];
 
-      let it: RowStream<Raw> | null = null;
+      let it: RowStream<Raw | number> | null = null;
+      // The decoded rows of this source's part, kept by the first pass while they fit in
+      // cacheBytes; once the pass has ended (`cacheRows` set), later epochs replay them.
+      const caching = epochs - epoch > 1 && cacheBytes >= width * 8;
+      let cache: Float64Array | null = caching ? new Float64Array(Math.min(1024, Math.floor(cacheBytes / (width * 8))) * width) : null;
+      let cacheRows = -1;
+      let replay = false;
       let fileEnded = false;
       let rowsRead = 0; // data rows of the file seen this pass (both parts of a split)
       let rowsKept = 0; // rows of this source's part this pass
@@ -182,12 +204,39 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         i?.close();
       };
       const startEpoch = (): void => {
-        it = format.rows();
+        replay = cacheRows >= 0;
+        it = replay ? cacheStream(cacheRows) : format.rows();
         fileEnded = false;
         rowsRead = 0;
         rowsKept = 0;
         poolCount = 0;
         rng = createRng(epochSeed(seed, epoch));
+      };
+      /** Keeps the row just decoded at `src[o…]` in the cache, dropping the cache once it outgrows `cacheBytes`. */
+      const remember = (src: Float64Array, o: number): void => {
+        if (cache === null || cacheRows >= 0) return;
+        const at = (rowsKept - 1) * width;
+        if (at + width > cache.length) {
+          const rows = Math.min(2 * (cache.length / width), Math.floor(cacheBytes / (width * 8)));
+          if ((rows * width) <= at) {
+            cache = null; // too large to keep: read the file each epoch
+            return;
+          }
+          const grown = new Float64Array(rows * width);
+          grown.set(cache);
+          cache = grown;
+        }
+        for (let k = 0; k < width; k++) cache[at + k] = src[o + k]!;
+      };
+      /** Writes row `raw` — a file record, or a cached row's index when replaying — at `out[o…]`. */
+      const put = (raw: Raw | number, line: number, out: Float64Array, o: number): void => {
+        if (replay) {
+          const from = (raw as number) * width;
+          for (let k = 0; k < width; k++) out[o + k] = cache![from + k]!;
+          return;
+        }
+        format.decode(raw as Raw, line, out, o);
+        remember(out, o);
       };
       const slot = (): number => {
         const s = (head + count) % outCap;
@@ -241,6 +290,7 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             if (raw === END_OF_FILE) {
               fileEnded = true;
+              if (!replay && cache !== null && rowsKept > 0) cacheRows = rowsKept;
               if (rowsKept === 0) {
                 throw new GradstreamError({ code: 'invalid_dataset', path: format.file, expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`, received: 'none' });
               }
@@ -248,21 +298,21 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             const row = rowsRead;
             rowsRead += 1;
-            if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
-              format.skipped?.(raw);
+            if (!replay && split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
+              format.skipped?.(raw as Raw);
               continue;
             }
             rowsKept += 1;
             if (!shuffle) {
-              format.decode(raw, source.line(), ring, slot());
+              put(raw, source.line(), ring, slot());
             } else if (poolCount < poolSize) {
-              format.decode(raw, source.line(), pool, poolCount * width);
+              put(raw, source.line(), pool, poolCount * width);
               poolCount += 1;
             } else {
               const j = rng.int(poolSize);
               const to = slot();
               movePool(j, to);
-              format.decode(raw, source.line(), pool, j * width);
+              put(raw, source.line(), pool, j * width);
             }
           }
         } catch (e: unknown) {
@@ -295,6 +345,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             if (epoch >= epochs) return null;
             startEpoch();
+            // rows in memory: fill the ring now, so the epoch's first batch is ready at once
+            if (replay) demand();
           }
           drainPool();
           discard();
@@ -334,6 +386,17 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         },
       };
     },
+  };
+}
+
+/** One pass over `rows` cached rows: their indices, all available at once. */
+function cacheStream(rows: number): RowStream<number> {
+  let next = 0;
+  return {
+    read: () => (next < rows ? next++ : END_OF_FILE),
+    wait: () => Promise.resolve(),
+    close() {},
+    line: () => next,
   };
 }
 
