@@ -4,6 +4,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from '../streams/batchSource.js';
 import { createReadySignal, type ReadyState } from '../streams/readySignal.js';
 import type { Batch } from '../streams/stepRecord.js';
+import { RowCache } from './rowCache.js';
 
 /** A seeded split of a file's rows into a training and a validation part (see {@link FileSourceOptions.split}). */
 export interface FileSplit {
@@ -175,13 +176,12 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const full: Batch = { x: bx, y: by, size: batchSize };
       const partials: (Batch | undefined)[] = [];
 
-      let it: RowStream<Raw | number> | null = null;
+      let it: RowStream<Raw> | null = null;
       // The decoded rows of this source's part, kept by the first pass while they fit in
       // cacheBytes; once the pass has ended (`cacheRows` set), later epochs replay them.
-      const caching = epochs - epoch > 1 && cacheBytes >= width * 8;
-      let cache: Float64Array | null = caching ? new Float64Array(Math.min(1024, Math.floor(cacheBytes / (width * 8))) * width) : null;
-      let cacheRows = -1;
+      const cache = epochs - epoch > 1 && cacheBytes >= width * 8 ? new RowCache(inputs, width - inputs, cacheBytes) : null;
       let replay = false;
+      let replayAt = 0; // the next cached row to replay
       let fileEnded = false;
       let rowsRead = 0; // data rows of the file seen this pass (both parts of a split)
       let rowsKept = 0; // rows of this source's part this pass
@@ -204,39 +204,19 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         i?.close();
       };
       const startEpoch = (): void => {
-        replay = cacheRows >= 0;
-        it = replay ? cacheStream(cacheRows) : format.rows();
+        replay = cache?.complete === true;
+        replayAt = 0;
+        it = replay ? (REPLAY as RowStream<Raw>) : format.rows();
         fileEnded = false;
         rowsRead = 0;
         rowsKept = 0;
         poolCount = 0;
         rng = createRng(epochSeed(seed, epoch));
       };
-      /** Keeps the row just decoded at `src[o…]` in the cache, dropping the cache once it outgrows `cacheBytes`. */
-      const remember = (src: Float64Array, o: number): void => {
-        if (cache === null || cacheRows >= 0) return;
-        const at = (rowsKept - 1) * width;
-        if (at + width > cache.length) {
-          const rows = Math.min(2 * (cache.length / width), Math.floor(cacheBytes / (width * 8)));
-          if ((rows * width) <= at) {
-            cache = null; // too large to keep: read the file each epoch
-            return;
-          }
-          const grown = new Float64Array(rows * width);
-          grown.set(cache);
-          cache = grown;
-        }
-        for (let k = 0; k < width; k++) cache[at + k] = src[o + k]!;
-      };
-      /** Writes row `raw` — a file record, or a cached row's index when replaying — at `out[o…]`. */
-      const put = (raw: Raw | number, line: number, out: Float64Array, o: number): void => {
-        if (replay) {
-          const from = (raw as number) * width;
-          for (let k = 0; k < width; k++) out[o + k] = cache![from + k]!;
-          return;
-        }
-        format.decode(raw as Raw, line, out, o);
-        remember(out, o);
+      /** Decodes a file record at `out[o…]`, and keeps it while the rows fit. */
+      const put = (raw: Raw, line: number, out: Float64Array, o: number): void => {
+        format.decode(raw, line, out, o);
+        cache?.add(out, o);
       };
       const slot = (): number => {
         const s = (head + count) % outCap;
@@ -259,10 +239,14 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const take = (n: number): Batch => {
         const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
         const outs = width - inputs;
+        let o = head * width;
+        let xi = 0;
+        let yi = 0;
         for (let r = 0; r < n; r++) {
-          const o = ((head + r) % outCap) * width;
-          for (let k = 0; k < inputs; k++) bx[r * inputs + k] = ring[o + k]!;
-          for (let k = 0; k < outs; k++) by[r * outs + k] = ring[o + inputs + k]!;
+          for (let k = 0; k < inputs; k++) bx[xi++] = ring[o + k]!;
+          for (let k = inputs; k < width; k++) by[yi++] = ring[o + k]!;
+          o += width;
+          if (o === ring.length) o = 0;
         }
         head = (head + n) % outCap;
         count -= n;
@@ -290,7 +274,7 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             if (raw === END_OF_FILE) {
               fileEnded = true;
-              if (!replay && cache !== null && rowsKept > 0) cacheRows = rowsKept;
+              cache?.end();
               if (rowsKept === 0) {
                 throw new GradstreamError({ code: 'invalid_dataset', path: format.file, expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`, received: 'none' });
               }
@@ -298,8 +282,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             const row = rowsRead;
             rowsRead += 1;
-            if (!replay && split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
-              format.skipped?.(raw as Raw);
+            if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
+              format.skipped?.(raw);
               continue;
             }
             rowsKept += 1;
@@ -321,7 +305,40 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         pulling = false;
         signal.notify();
       };
+      /**
+       * {@link pump} from memory: the cached rows, in file order, through the same shuffle steps
+       * (so the same batches), synchronously.
+       */
+      const replayRows = (): void => {
+        const c = cache!;
+        const rows = c.rows;
+        while (!closed && !failed && count < outCap && replayAt < rows) {
+          const from = replayAt;
+          replayAt += 1;
+          let out = ring;
+          let o: number;
+          if (!shuffle) {
+            o = slot();
+          } else if (poolCount < poolSize) {
+            out = pool;
+            o = poolCount * width;
+            poolCount += 1;
+          } else {
+            const j = rng.int(poolSize);
+            movePool(j, slot());
+            out = pool;
+            o = j * width;
+          }
+          c.copyRow(from, out, o);
+        }
+        if (replayAt === rows) fileEnded = true;
+        signal.notify();
+      };
       const demand = (): void => {
+        if (replay) {
+          if (shuffle && !closed && !failed && it !== null && !fileEnded && count < outCap) replayRows();
+          return;
+        }
         if (!pulling && !closed && !failed && it !== null && !fileEnded && count < outCap) void pump();
       };
 
@@ -333,6 +350,19 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         return count > batchSize || (count === batchSize && poolCount > 0 && skip === 0) ? 'ready' : 'wait';
       };
       const signal = createReadySignal(state, () => failure);
+
+      /** The next batch of an unshuffled epoch replayed from memory. */
+      const replayBatch = (): Batch => {
+        const views = cache!.batches(batchSize);
+        cursor.epoch = epoch;
+        cursor.batchIndex += 1;
+        cursor.epochEnd = cursor.batchIndex === views.length - 1;
+        if (cursor.epochEnd) {
+          epochDone = true;
+          it = null;
+        }
+        return views[cursor.batchIndex]!;
+      };
 
       return {
         next(): Batch | null | NotReady {
@@ -348,6 +378,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             // rows in memory: fill the ring now, so the epoch's first batch is ready at once
             if (replay) demand();
           }
+          // rows in memory, in file order: the batches are views of them
+          if (replay && !shuffle) return replayBatch();
           drainPool();
           discard();
           drainPool();
@@ -389,16 +421,13 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
   };
 }
 
-/** One pass over `rows` cached rows: their indices, all available at once. */
-function cacheStream(rows: number): RowStream<number> {
-  let next = 0;
-  return {
-    read: () => (next < rows ? next++ : END_OF_FILE),
-    wait: () => Promise.resolve(),
-    close() {},
-    line: () => next,
-  };
-}
+/** The stream of an epoch replayed from memory: its rows are copied by the reader itself. */
+const REPLAY: RowStream<never> = Object.freeze({
+  read: () => END_OF_FILE,
+  wait: () => Promise.resolve(),
+  close() {},
+  line: () => 0,
+});
 
 /** Refuses buffers of more than {@link MAX_BUFFERED_VALUES} numbers (the batch ring: 3 batches; the shuffle buffer). */
 function checkBuffers(settings: Settings, width: number): void {
