@@ -87,6 +87,7 @@ export class RowCache {
 
   private drop(): void {
     this.dropped = true;
+    this.count = 0;
     this.x = new Float64Array(0);
     this.y = new Float64Array(0);
   }
