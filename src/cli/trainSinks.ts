@@ -101,6 +101,7 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
   let lastCheckpoint: string | undefined;
   if (options.checkpointDir !== undefined) {
     const c = config.checkpoint;
+    const bestMonitor = stop.monitor ?? (run.validation === undefined ? stopMonitor(config) : 'valLoss');
     const save = checkpoint<StepRecord>({
       dir: options.checkpointDir,
       ...(c?.everySteps === undefined ? {} : { every: c.everySteps }),
@@ -108,7 +109,9 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
       ...(c?.everySteps === undefined ? {} : { keepLast: c.keepLast ?? Number.MAX_SAFE_INTEGER }),
       keepBest: c?.keepBest ?? true,
       // best.json follows the validation loss when there is one, else the epoch mean loss
-      monitor: stop.monitor ?? (run.validation === undefined ? stopMonitor(config) : 'valLoss'),
+      monitor: bestMonitor,
+      // an epoch mean is on epoch ends only: best.json is checked there, not only on the steps written
+      ...(bestMonitor === 'epochLoss' ? { bestAt: 'epochEnd' as const } : {}),
       model: run.bare,
       ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
       // the config as run (paths absolute, the label's classes fixed): eval and predict read files with it
