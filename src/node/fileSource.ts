@@ -182,6 +182,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const cache = epochs - epoch > 1 && cacheBytes >= width * 8 ? new RowCache(inputs, width - inputs, cacheBytes) : null;
       let replay = false;
       let replayAt = 0; // the next cached row to replay
+      let order: Int32Array | undefined; // a replayed shuffled epoch's rows, in the order drawn
+      let left: Int32Array | undefined; // the rows not drawn yet, while drawing `order`
       let fileEnded = false;
       let rowsRead = 0; // data rows of the file seen this pass (both parts of a split)
       let rowsKept = 0; // rows of this source's part this pass
@@ -336,7 +338,7 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       };
       const demand = (): void => {
         if (replay) {
-          if (shuffle && !closed && !failed && it !== null && !fileEnded && count < outCap) replayRows();
+          if (shuffle && cache!.rows > poolSize && !closed && !failed && it !== null && !fileEnded && count < outCap) replayRows();
           return;
         }
         if (!pulling && !closed && !failed && it !== null && !fileEnded && count < outCap) void pump();
@@ -350,6 +352,39 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         return count > batchSize || (count === batchSize && poolCount > 0 && skip === 0) ? 'ready' : 'wait';
       };
       const signal = createReadySignal(state, () => failure);
+
+      /**
+       * The next batch of a shuffled epoch replayed from memory whose rows all fit in the shuffle
+       * buffer: the buffer would take them all, then give them back in the order of `rng`'s draws
+       * (a draw `j` among the `m` rows left takes row `j` and moves the last one into its place);
+       * that order is drawn here at the epoch's start, and the rows are copied once, into the batch.
+       */
+      const replayShuffled = (): Batch => {
+        const c = cache!;
+        const rows = c.rows;
+        if (cursor.batchIndex === -1) {
+          order ??= new Int32Array(rows);
+          left ??= new Int32Array(rows);
+          for (let r = 0; r < rows; r++) left[r] = r;
+          for (let m = rows, k = 0; m > 0; m--, k++) {
+            const j = rng.int(m);
+            order[k] = left[j]!;
+            left[j] = left[m - 1]!;
+          }
+        }
+        const from = (cursor.batchIndex + 1) * batchSize;
+        const n = Math.min(batchSize, rows - from);
+        const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
+        c.copyBatch(order!, from, n, bx, by);
+        cursor.epoch = epoch;
+        cursor.batchIndex += 1;
+        cursor.epochEnd = from + n === rows;
+        if (cursor.epochEnd) {
+          epochDone = true;
+          it = null;
+        }
+        return b;
+      };
 
       /** The next batch of an unshuffled epoch replayed from memory. */
       const replayBatch = (): Batch => {
@@ -380,6 +415,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
           }
           // rows in memory, in file order: the batches are views of them
           if (replay && !shuffle) return replayBatch();
+          // rows in memory, all in the shuffle buffer: the epoch's order drawn at once
+          if (replay && cache!.rows <= poolSize) return replayShuffled();
           drainPool();
           discard();
           drainPool();

@@ -73,6 +73,18 @@ export class RowCache {
     for (let k = 0; k < outputs; k++) out[o + inputs + k] = this.y[yi + k]!;
   }
 
+  /** Writes rows `order[from…from + n)` into a batch's `x` and `y`, row major. */
+  copyBatch(order: Readonly<Int32Array>, from: number, n: number, x: Float64Array, y: Float64Array): void {
+    const { inputs, outputs } = this;
+    for (let r = 0; r < n; r++) {
+      const row = order[from + r]!;
+      const xi = row * inputs;
+      const yi = row * outputs;
+      for (let k = 0; k < inputs; k++) x[r * inputs + k] = this.x[xi + k]!;
+      for (let k = 0; k < outputs; k++) y[r * outputs + k] = this.y[yi + k]!;
+    }
+  }
+
   /** The batches of an epoch in file order, as views of the rows (made once, reused every epoch). */
   batches(batchSize: number): readonly Batch[] {
     if (this.views !== null) return this.views;
