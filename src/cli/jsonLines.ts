@@ -54,13 +54,16 @@ export interface EndLineFields {
   readonly step: number;
   readonly loss: number | undefined;
   readonly params: Params;
+  /** The mean loss of the last whole epoch (mini-batch runs). */
+  readonly epochLoss?: number | undefined;
   readonly valLoss?: number | undefined;
   readonly metrics?: Readonly<Record<string, number>> | undefined;
 }
 
-/** The final JSON Lines object: `{"type":"end","reason":R,"step":S,"loss":L,"params":{…}}` (+ `valLoss`, `metrics`). */
+/** The final JSON Lines object: `{"type":"end","reason":R,"step":S,"loss":L,"params":{…}}` (+ `epochLoss`, `valLoss`, `metrics`). */
 export function endLine(e: EndLineFields): string {
   const o: Record<string, unknown> = { type: 'end', reason: e.reason, step: e.step, loss: jsonNumber(e.loss) };
+  if (e.epochLoss !== undefined) o.epochLoss = jsonNumber(e.epochLoss);
   if (e.valLoss !== undefined) o.valLoss = jsonNumber(e.valLoss);
   if (e.metrics !== undefined) o.metrics = numbers(e.metrics);
   o.params = paramsJson(e.params);

@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { tap } from 'rxjs';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
@@ -151,6 +152,12 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   });
   const history = new LossHistory();
   let final: Final | undefined;
+  let lastEpochLoss: number | undefined;
+  sinks.push(
+    tap((r: OutRecord) => {
+      if (r.epochLoss !== undefined) lastEpochLoss = r.epochLoss;
+    }) as (typeof sinks)[number],
+  );
   const write = json ? (r: OutRecord) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, epochLoss: r.epochLoss, valLoss: r.valLoss, metrics: stepMetrics(r) })) : stepLines ? (r: OutRecord) => io.out(textStepLine(r)) : undefined;
   sinks.push(
     outputSink<OutRecord>(config.log?.every ?? 1, write, history, (r) => {
@@ -187,7 +194,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const valScore = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, classify)(end.params);
   const metrics = trainScore === undefined ? undefined : { accuracy: trainScore.accuracy!, ...(valScore === undefined ? {} : { valAccuracy: valScore.accuracy! }) };
 
-  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, valLoss: valScore?.loss, metrics }));
+  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, epochLoss: lastEpochLoss, valLoss: valScore?.loss, metrics }));
   else {
     const points = history.points();
     const fields = {
@@ -195,6 +202,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       step: end.step,
       firstStep: resume?.step ?? 0,
       loss: end.loss,
+      epochLoss: lastEpochLoss,
       valLoss: valScore?.loss,
       accuracy: metrics?.accuracy,
       valAccuracy: metrics?.valAccuracy,
