@@ -12,6 +12,7 @@ import {
   adam,
   createRng,
   dense,
+  epochMean,
   forward,
   fromArrays,
   gradient,
@@ -37,11 +38,6 @@ const ce = softmaxCrossEntropy(); // integer labels, logits: the stable fused pa
 console.log(`${tr.rows} training points, ${validation.rows} held out\n`);
 console.log(summary(model), '\n');
 
-// Mean training loss and accuracy over each epoch.
-let sumLoss = 0;
-let sumAcc = 0;
-let batches = 0;
-
 train({
   params: model.init(createRng(2)),
   data: fromArrays(tr.x, tr.y, { rows: tr.rows, batchSize: 32, epochs: EPOCHS, shuffle: true, seed: 3 }),
@@ -51,16 +47,11 @@ train({
     gradient(model, ce),
     update(adam({ lr: 0.01 })),
     metric('accuracy', accuracy),
+    // the mean training loss and accuracy over each epoch's rows, on its last step
+    epochMean(),
     tap((r) => {
-      // A new epoch starts (or the data ended): report the epoch just finished, every 10 epochs.
-      const done = r.stopReason !== undefined ? r.epoch + 1 : r.batchIndex === 0 ? r.epoch : 0;
-      if (done > 0 && batches > 0) {
-        if (done % 10 === 0) console.log(`epoch ${String(done).padStart(2)}  loss ${(sumLoss / batches).toFixed(4)}  accuracy ${((100 * sumAcc) / batches).toFixed(1)} %`);
-        sumLoss = sumAcc = batches = 0;
-      }
-      sumLoss += r.loss;
-      sumAcc += r.metrics.accuracy;
-      batches += 1;
+      if (r.epochLoss === undefined || (r.epoch + 1) % 10 !== 0) return;
+      console.log(`epoch ${String(r.epoch + 1).padStart(2)}  loss ${r.epochLoss.toFixed(4)}  accuracy ${(100 * r.epochMetrics!.accuracy!).toFixed(1)} %`);
     }),
   ),
   scheduler: 'sync',

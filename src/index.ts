@@ -237,6 +237,8 @@ export type { DataParallelOptions, WithParallelStep } from './workers/dataParall
 export { every } from './ops/every.js';
 export { metric } from './ops/metric.js';
 export type { WithMetrics } from './ops/metric.js';
+export { epochMean } from './ops/epochMean.js';
+export type { WithEpochMean } from './ops/epochMean.js';
 
 // --- online learning: prequential evaluation and drift
 export { prequential } from './ops/prequential.js';

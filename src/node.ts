@@ -7,6 +7,7 @@ export type { FromCsvOptions } from './node/fromCsv.js';
 export { fromJsonl } from './node/fromJsonl.js';
 export type { FromJsonlOptions } from './node/fromJsonl.js';
 export type { FileBatchSource } from './node/fileBatchSource.js';
+export { DEFAULT_CACHE_BYTES } from './node/fileSource.js';
 export type { FileSourceOptions, FileSplit } from './node/fileSource.js';
 export type { ColumnOptions } from './node/columns.js';
 

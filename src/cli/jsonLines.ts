@@ -6,6 +6,8 @@ export interface StepLineFields {
   readonly epoch: number;
   readonly loss: number | undefined;
   readonly lr: number;
+  /** The epoch's mean loss, on the last step of an epoch (mini-batch runs). */
+  readonly epochLoss?: number | undefined;
   readonly valLoss?: number | undefined;
   readonly metrics?: Readonly<Record<string, number>> | undefined;
 }
@@ -17,10 +19,11 @@ function jsonNumber(v: number | undefined): number | null {
 
 /**
  * One JSON Lines step object: `{"type":"step","step":S,"epoch":E,"loss":L,"lr":R}`, plus
- * `valLoss` and `metrics` when present. Non-finite numbers are written as null (JSON has no NaN).
+ * `epochLoss`, `valLoss` and `metrics` when present. Non-finite numbers are written as null (JSON has no NaN).
  */
 export function stepLine(r: StepLineFields): string {
   const o: Record<string, unknown> = { type: 'step', step: r.step, epoch: r.epoch, loss: jsonNumber(r.loss), lr: jsonNumber(r.lr) };
+  if (r.epochLoss !== undefined) o.epochLoss = jsonNumber(r.epochLoss);
   if (r.valLoss !== undefined) o.valLoss = jsonNumber(r.valLoss);
   if (r.metrics !== undefined && Object.keys(r.metrics).length > 0) o.metrics = numbers(r.metrics);
   return JSON.stringify(o);
@@ -51,13 +54,16 @@ export interface EndLineFields {
   readonly step: number;
   readonly loss: number | undefined;
   readonly params: Params;
+  /** The mean loss of the last whole epoch (mini-batch runs). */
+  readonly epochLoss?: number | undefined;
   readonly valLoss?: number | undefined;
   readonly metrics?: Readonly<Record<string, number>> | undefined;
 }
 
-/** The final JSON Lines object: `{"type":"end","reason":R,"step":S,"loss":L,"params":{…}}` (+ `valLoss`, `metrics`). */
+/** The final JSON Lines object: `{"type":"end","reason":R,"step":S,"loss":L,"params":{…}}` (+ `epochLoss`, `valLoss`, `metrics`). */
 export function endLine(e: EndLineFields): string {
   const o: Record<string, unknown> = { type: 'end', reason: e.reason, step: e.step, loss: jsonNumber(e.loss) };
+  if (e.epochLoss !== undefined) o.epochLoss = jsonNumber(e.epochLoss);
   if (e.valLoss !== undefined) o.valLoss = jsonNumber(e.valLoss);
   if (e.metrics !== undefined) o.metrics = numbers(e.metrics);
   o.params = paramsJson(e.params);

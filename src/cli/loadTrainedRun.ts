@@ -32,6 +32,8 @@ export interface TrainedRun {
   readonly fromLogits: boolean;
   /** The names of the classes, in index order, when the label column had names. */
   readonly classes: readonly string[] | undefined;
+  /** A regressor's target columns (a file's `targets`), one per output. */
+  readonly targets: readonly string[] | undefined;
   /** The rows to evaluate on: the config's training part, or the data file. */
   readonly table: () => Promise<Table>;
   /** The config's validation part (a config as DATA only). */
@@ -81,7 +83,7 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
     const d = config.data;
     const inputs = async (): Promise<{ x: Float64Array; rows: number }> => {
       if ('inputs' in d) return { x: Float64Array.from(d.inputs.flat()), rows: d.inputs.length };
-      return readFeatureRows('csv' in d ? d.csv : d.jsonl, d.features, 'csv' in d ? d.delimiter : undefined);
+      return readFeatureRows('csv' in d ? d.csv : d.jsonl, run.features ?? [], 'csv' in d ? d.delimiter : undefined);
     };
     const table = async (): Promise<Table> => {
       try {
@@ -99,7 +101,7 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
         throw inputError(checkpointFile, e);
       }
     }
-    return { model, params: c.params, step: c.step, loss: run.loss, ...lossInfo(config), classes: run.classes, table, validation: run.validation, inputs };
+    return { model, params: c.params, step: c.step, loss: run.loss, ...lossInfo(config), classes: run.classes, targets: 'inputs' in d ? undefined : d.targets, table, validation: run.validation, inputs };
   }
   // a data file: everything else comes from the checkpoint
   const c = await readCkpt(checkpointFile);
@@ -123,6 +125,9 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
   } catch (e: unknown) {
     throw inputError(checkpointFile, e);
   }
+  // "gradstream train" saves the feature columns it read (given, or every column but the targets)
+  const features = d.features;
+  if (features === undefined) throw new CliError(`${checkpointFile}: checkpoint.config.data.features: expected the feature columns to read ${dataFile} with, received none; give the training config as DATA instead`);
   const json = /\.(jsonl|ndjson)$/i.test(dataFile);
   const columns = { features: d.features, ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
   const fd: FileData = json ? { jsonl: dataFile, ...columns } : { csv: dataFile, ...columns, ...('csv' in d && d.delimiter !== undefined ? { delimiter: d.delimiter } : {}) };
@@ -137,5 +142,5 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
       throw inputError(dataFile, e);
     }
   };
-  return { model, params: c.params, step: c.step, loss, ...lossInfo(config), classes: d.classes, table, validation: undefined, inputs: () => readFeatureRows(dataFile, d.features, delimiter) };
+  return { model, params: c.params, step: c.step, loss, ...lossInfo(config), classes: d.classes, targets: d.targets, table, validation: undefined, inputs: () => readFeatureRows(dataFile, features, delimiter) };
 }

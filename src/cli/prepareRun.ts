@@ -58,6 +58,8 @@ export interface PreparedRun {
   readonly seed: number;
   /** The classes of a file's `label` column, in index order (given, or found by one pass). */
   readonly classes: readonly string[] | undefined;
+  /** A file's feature columns (given, or every column but the targets or the label). */
+  readonly features: readonly string[] | undefined;
   /** What looks wrong but may be meant (a model with more outputs than the data has classes). */
   readonly warnings: readonly string[];
 }
@@ -97,7 +99,7 @@ export type FileData = Exclude<DataConfig, { inputs: unknown }>;
 
 /** Opens a CSV or JSON Lines source with a config's columns; errors name config fields (`data.features`). */
 export function fileSource(d: FileData, options: BatchOptions & { seed: number; split?: FileSplit }, path: string): FileBatchSource {
-  const columns = { features: d.features, ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
+  const columns = { ...(d.features === undefined ? {} : { features: d.features }), ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
   const o = {
     ...columns,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -172,7 +174,6 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
       await readTable(all, all.inputs, all.outputs);
       f = { ...d, classes: [...all.classes()] };
     }
-    fd = f;
     if (cap !== undefined && f.label !== undefined && f.classes !== undefined) {
       if (f.classes.length > cap.classes) throw await firstRowPast(f, f.classes, cap, seed);
       const w = unusedOutputs(f.label, f.classes.length, cap);
@@ -180,6 +181,10 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
     }
     const split: FileSplit | undefined = v !== undefined && 'split' in v ? { validation: v.split, seed, part: 'train' } : undefined;
     const probe = fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) }, 'data');
+    // the feature columns fixed by name (default: every column but the targets or the label), so that
+    // validation files, checkpoints and predict read the same columns
+    if (f.features === undefined) f = { ...f, features: [...probe.features] };
+    fd = f;
     checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
     source = (o) => fileSource(f, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data');
     // the training batches' buffers are checked now (a batch size too large for the columns), not when the run starts
@@ -210,7 +215,7 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
     scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
     model = withScaler(bare, scaler);
   }
-  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed, classes: fd?.classes, warnings };
+  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed, classes: fd?.classes, features: fd?.features, warnings };
 }
 
 /**

@@ -2,6 +2,7 @@ import { tap } from 'rxjs';
 import { accuracy } from '../core/metrics/accuracy.js';
 import type { MetricFn } from '../core/metrics/metricFn.js';
 import type { FitSink } from '../live/localEngine.js';
+import { epochMean, type WithEpochMean } from '../ops/epochMean.js';
 import { metric } from '../ops/metric.js';
 import { validation, type WithValidation } from '../ops/validation.js';
 import type { JsonValue } from '../schemas/checkpoint.js';
@@ -15,8 +16,22 @@ import type { StepRecord } from '../streams/stepRecord.js';
 import type { PreparedRun } from './prepareRun.js';
 import { tableEvaluator } from './tableEvaluator.js';
 
-/** A record as the command's sinks see it: maybe batch metrics (classifiers) and a validation loss. */
-export type OutRecord = StepRecord & Partial<WithValidation> & { metrics?: Record<string, number> };
+/** A record as the command's sinks see it: maybe batch metrics (classifiers), epoch means and a validation loss. */
+export type OutRecord = StepRecord & Partial<WithValidation> & Partial<WithEpochMean> & { metrics?: Record<string, number> };
+
+/**
+ * Whether a config's batches may be mini-batches (a file, read 32 rows at a time by default, or
+ * `training.batchSize`): the command then computes epoch means, and stops and keeps `best.json` on
+ * them by default. One full batch ends an epoch every step: its loss is the epoch mean.
+ */
+export function hasEpochs(config: TrainConfig): boolean {
+  return config.training?.batchSize !== undefined || !('inputs' in config.data) || config.stop?.monitor === 'epochLoss';
+}
+
+/** What `stop` watches: `stop.monitor`, else the epoch mean loss with mini-batches, else the loss. */
+export function stopMonitor(config: TrainConfig): 'loss' | 'epochLoss' | 'valLoss' {
+  return config.stop?.monitor ?? (hasEpochs(config) ? 'epochLoss' : 'loss');
+}
 
 /** What {@link trainSinks} needs besides the config and the prepared run. */
 export interface TrainSinksOptions {
@@ -34,9 +49,15 @@ export interface TrainSinks {
   readonly lastCheckpoint: () => string | undefined;
 }
 
+/** The config as run: a file's classes and feature columns fixed, as found in the file. */
+function savedConfig(config: TrainConfig, run: PreparedRun): TrainConfig {
+  if ('inputs' in config.data) return config;
+  return { ...config, data: { ...config.data, ...(run.classes === undefined ? {} : { classes: [...run.classes] }), ...(run.features === undefined ? {} : { features: [...run.features] }) } };
+}
+
 /**
  * The sinks a config asks for, in pipeline order after `update`: the batch accuracy (classifiers),
- * the validation loss (`validation`), `earlyStopping` (`stop`), the final record's validation loss
+ * the epoch means (mini-batches: {@link hasEpochs}), the validation loss (`validation`), `earlyStopping` (`stop`), the final record's validation loss
  * (so `best.json` and the last line always have it), the checkpoint folder, the log file and the
  * progress bar. Throws a `GradstreamError` for bad sink options.
  */
@@ -46,12 +67,13 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
   const logEvery = config.log?.every ?? 1;
   const accuracyFn: MetricFn = (p, t, rows, cols) => accuracy(p, t, rows, cols, { threshold: run.threshold });
   if (run.classifier) sinks.push(metric('accuracy', accuracyFn) as unknown as FitSink);
+  if (hasEpochs(config)) sinks.push(epochMean() as unknown as FitSink);
   if (run.validation !== undefined) {
     const metrics = run.classifier ? { metrics: { accuracy: accuracyFn } } : {};
     sinks.push(validation(run.model, run.validation, { loss: run.loss, every: config.validation?.every ?? logEvery, batchSize: Math.max(1, run.validation.rows), ...metrics }) as unknown as FitSink);
   }
   // A non-finite loss ends the run as 'diverged' without a criterion (the `update` operator does).
-  const monitor = stop.monitor ?? 'loss';
+  const monitor = stopMonitor(config);
   if (stop.lossBelow !== undefined || stop.patience !== undefined || stop.divergence !== undefined || stop.timeout !== undefined) {
     sinks.push(
       earlyStopping({
@@ -79,18 +101,22 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
   let lastCheckpoint: string | undefined;
   if (options.checkpointDir !== undefined) {
     const c = config.checkpoint;
+    const bestMonitor = stop.monitor ?? (run.validation === undefined ? stopMonitor(config) : 'valLoss');
     const save = checkpoint<StepRecord>({
       dir: options.checkpointDir,
       ...(c?.everySteps === undefined ? {} : { every: c.everySteps }),
       // step-<step>.json every everySteps steps: all of them, or the newest keepLast
       ...(c?.everySteps === undefined ? {} : { keepLast: c.keepLast ?? Number.MAX_SAFE_INTEGER }),
       keepBest: c?.keepBest ?? true,
-      // best.json follows the validation loss when there is one
-      monitor: stop.monitor ?? (run.validation === undefined ? 'loss' : 'valLoss'),
+      // best.json follows the validation loss when there is one, else the epoch mean loss
+      monitor: bestMonitor,
+      // an epoch mean is on epoch ends only: best.json is checked there, not only on the steps written
+      ...(bestMonitor === 'epochLoss' ? { bestAt: 'epochEnd' as const } : {}),
       model: run.bare,
       ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
       // the config as run (paths absolute, the label's classes fixed): eval and predict read files with it
-      config: JSON.parse(JSON.stringify(run.classes === undefined ? config : { ...config, data: { ...config.data, classes: run.classes } })) as JsonValue,
+      // (and its feature columns named, when the file's were the default)
+      config: JSON.parse(JSON.stringify(savedConfig(config, run))) as JsonValue,
       dataSeed: run.seed,
     });
     save.written$.subscribe((w) => {

@@ -8,6 +8,8 @@ export interface SummaryFields {
   /** The step the run started from (0, or the resumed checkpoint's). */
   readonly firstStep: number;
   readonly loss: number | undefined;
+  /** The mean loss of the last whole epoch (mini-batch runs). */
+  readonly epochLoss?: number | undefined;
   readonly valLoss: number | undefined;
   readonly accuracy: number | undefined;
   readonly valAccuracy: number | undefined;
@@ -28,7 +30,7 @@ function formatRate(perSecond: number): string {
 
 /** Why the run stopped, in words, after the reason. */
 export function describeReason(reason: string, stop: TrainConfig['stop']): string {
-  const watched = stop?.monitor === 'valLoss' ? 'validation loss' : 'loss';
+  const watched = stop?.monitor === 'valLoss' ? 'validation loss' : stop?.monitor === 'epochLoss' ? 'epoch mean loss' : 'loss';
   switch (reason) {
     case 'threshold':
       return ` (${watched} below ${String(stop?.lossBelow)})`;
@@ -53,6 +55,7 @@ export function describeReason(reason: string, stop: TrainConfig['stop']): strin
 /** The one-line summary of `--quiet`: `threshold: step 6, loss 2.38…`. */
 export function summaryLine(s: SummaryFields): string {
   let line = `${s.reason}: step ${s.step}, loss ${String(s.loss)}`;
+  if (s.epochLoss !== undefined) line += `, epoch loss ${String(s.epochLoss)}`;
   if (s.valLoss !== undefined) line += `, val loss ${String(s.valLoss)}`;
   if (s.accuracy !== undefined) line += `, accuracy ${s.accuracy.toFixed(4)}${s.valAccuracy === undefined ? '' : ` (val ${s.valAccuracy.toFixed(4)})`}`;
   return line;
@@ -68,6 +71,7 @@ export function summaryLines(s: SummaryFields, stop: TrainConfig['stop']): strin
     `step      ${s.step} (${updates} updates${s.firstStep > 0 ? ` after resuming at step ${s.firstStep}` : ''} in ${formatSeconds(s.elapsedMs)}${rate})`,
     `loss      ${String(s.loss)}`,
   ];
+  if (s.epochLoss !== undefined) lines.push(`epoch     mean loss ${String(s.epochLoss)} (the last whole epoch)`);
   if (s.valLoss !== undefined) lines.push(`val loss  ${String(s.valLoss)}`);
   if (s.accuracy !== undefined) lines.push(`accuracy  ${s.accuracy.toFixed(4)}${s.valAccuracy === undefined ? '' : ` (validation ${s.valAccuracy.toFixed(4)})`}`);
   if (s.checkpoint !== undefined) lines.push(`saved     ${s.checkpoint}`);

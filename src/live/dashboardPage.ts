@@ -24,6 +24,7 @@ export function dashboardHtml(title: string): string {
     <div><dt>epoch</dt><dd id="epoch">–</dd></div>
     <div><dt>steps/s</dt><dd id="rate">–</dd></div>
     <div><dt>loss</dt><dd id="loss">–</dd></div>
+    <div><dt>epoch loss</dt><dd id="epochLoss">–</dd></div>
     <div><dt>lr</dt><dd id="lr">–</dd></div>
     <div><dt>stop reason</dt><dd id="stopReason">–</dd></div>
   </dl>
@@ -223,6 +224,7 @@ export const dashboardScript = String.raw`(function () {
     el('lr').textContent = fmt(s.lr, 3);
     var last = d.loss.length ? d.loss[d.loss.length - 1] : null;
     el('loss').textContent = fmt(last, 4);
+    el('epochLoss').textContent = s.epochLoss === null || s.epochLoss === undefined ? '–' : fmt(s.epochLoss, 4);
     el('stopReason').textContent = s.stopReason || '–';
   }
 

@@ -82,7 +82,8 @@ export function localEngine(o: LocalEngineOptions): TrainingEngine {
             s.batchIndex = r.batchIndex;
             s.epochEnd = r.epochEnd;
             s.loss = r.loss ?? Number.NaN;
-            const extra = r as StepRecord & { valLoss?: unknown; drift?: unknown };
+            const extra = r as StepRecord & { valLoss?: unknown; epochLoss?: unknown; drift?: unknown };
+            s.epochLoss = typeof extra.epochLoss === 'number' ? extra.epochLoss : undefined;
             s.valLoss = typeof extra.valLoss === 'number' ? extra.valLoss : undefined;
             s.drift = extra.drift === true;
             s.lr = r.lr;

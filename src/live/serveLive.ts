@@ -144,6 +144,7 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   let errorText: string | undefined;
   let step = 0;
   let epoch = 0;
+  let epochLoss: number | undefined; // the latest epoch mean (records with `epochLoss`)
   let lastTime = 0;
   let lr = Number.NaN;
   let rate = 0;
@@ -152,7 +153,7 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   let ended = false;
 
   const statusJson = (): string =>
-    JSON.stringify({ status, step, epoch, stepsPerSecond: rate, lr, time: lastTime, stopReason: stopReason ?? null, error: errorText ?? null });
+    JSON.stringify({ status, step, epoch, epochLoss: epochLoss ?? null, stepsPerSecond: rate, lr, time: lastTime, stopReason: stopReason ?? null, error: errorText ?? null });
 
   const send = (c: Client, chunk: string): void => {
     if (c.res.writableLength > clientBufferBytes) {
@@ -195,6 +196,7 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
       step = v.step;
       epoch = v.epoch;
       lr = v.lr;
+      if (v.epochLoss !== undefined) epochLoss = v.epochLoss;
       lastTime = v.time / 1000;
       const val = v.valLoss ?? Number.NaN;
       history.offer(v.step, lastTime, v.loss, val, v.lr);

@@ -15,6 +15,8 @@ export interface StepView {
   readonly epochEnd: boolean;
   /** The loss of this step's weights on its batch (NaN when the pipeline sets none). */
   readonly loss: number;
+  /** The epoch's mean loss over its rows, on the last step of an epoch (`record.epochLoss`, with `epochMean` among the sinks). */
+  readonly epochLoss: number | undefined;
   /** The validation loss, on records that carry one (`record.valLoss`). */
   readonly valLoss: number | undefined;
   /** The learning rate of the update made from this step. */
@@ -38,7 +40,10 @@ export interface CheckpointInfo {
 export interface EpochView {
   readonly epoch: number;
   readonly step: number;
+  /** The loss of the epoch's last step. */
   readonly loss: number;
+  /** The epoch's mean loss over its rows (with `epochMean` among the sinks). */
+  readonly epochLoss: number | undefined;
   readonly valLoss: number | undefined;
 }
 
@@ -48,7 +53,7 @@ export type PauseSource = 'user' | 'backpressure';
 /** The lifecycle and notable moments of a run, on `events$`. */
 export type TrainingEvent =
   | { readonly type: 'started'; readonly step: number; readonly time: number }
-  | { readonly type: 'epochEnd'; readonly epoch: number; readonly step: number; readonly loss: number; readonly valLoss: number | undefined }
+  | { readonly type: 'epochEnd'; readonly epoch: number; readonly step: number; readonly loss: number; readonly epochLoss: number | undefined; readonly valLoss: number | undefined }
   | { readonly type: 'checkpointWritten'; readonly path: string; readonly step: number; readonly loss: number | undefined }
   | { readonly type: 'drift'; readonly step: number; readonly loss: number }
   | { readonly type: 'paused'; readonly step: number; readonly by: PauseSource }

@@ -8,6 +8,8 @@ export interface StepState {
   batchIndex: number;
   epochEnd: boolean;
   loss: number;
+  /** The epoch's mean loss, on the last step of an epoch when the pipeline has `epochMean`. */
+  epochLoss: number | undefined;
   valLoss: number | undefined;
   lr: number;
   stopReason: StopReason | undefined;
@@ -40,5 +42,5 @@ export interface TrainingEngine {
 
 /** A fresh {@link StepState} before the first step. */
 export function createStepState(step: number): StepState {
-  return { step, epoch: 0, batchIndex: 0, epochEnd: false, loss: Number.NaN, valLoss: undefined, lr: Number.NaN, stopReason: undefined, drift: false };
+  return { step, epoch: 0, batchIndex: 0, epochEnd: false, loss: Number.NaN, epochLoss: undefined, valLoss: undefined, lr: Number.NaN, stopReason: undefined, drift: false };
 }

@@ -126,7 +126,7 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
         }
         if (state.epochEnd && state.epoch !== lastEpoch && (epochsSubject.observed || eventsSubject.observed)) {
           lastEpoch = state.epoch;
-          const e = { epoch: state.epoch, step: state.step, loss: state.loss, valLoss: state.valLoss };
+          const e = { epoch: state.epoch, step: state.step, loss: state.loss, epochLoss: state.epochLoss, valLoss: state.valLoss };
           epochsSubject.next(Object.freeze(e));
           eventsSubject.next({ type: 'epochEnd', ...e });
         }
@@ -316,6 +316,7 @@ function copyState(to: StepState, from: StepState): void {
   to.batchIndex = from.batchIndex;
   to.epochEnd = from.epochEnd;
   to.loss = from.loss;
+  to.epochLoss = from.epochLoss;
   to.valLoss = from.valLoss;
   to.lr = from.lr;
   to.stopReason = from.stopReason;
@@ -329,6 +330,7 @@ function viewOf(s: StepState, time: number): StepView {
     batchIndex: s.batchIndex,
     epochEnd: s.epochEnd,
     loss: s.loss,
+    epochLoss: s.epochLoss,
     valLoss: s.valLoss,
     lr: s.lr,
     time,

@@ -4,6 +4,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from '../streams/batchSource.js';
 import { createReadySignal, type ReadyState } from '../streams/readySignal.js';
 import type { Batch } from '../streams/stepRecord.js';
+import { RowCache } from './rowCache.js';
 
 /** A seeded split of a file's rows into a training and a validation part (see {@link FileSourceOptions.split}). */
 export interface FileSplit {
@@ -32,7 +33,17 @@ export interface FileSourceOptions {
   readonly shuffleBuffer?: number;
   /** Read only one part of a seeded split (the same `validation` and `seed` in both sources give disjoint parts). */
   readonly split?: FileSplit;
+  /**
+   * The most memory, in bytes, that the decoded rows may take to be kept after the first pass
+   * (rows × columns × 8; default {@link DEFAULT_CACHE_BYTES}, 256 MiB). When they fit, the epochs
+   * after the first replay them from memory and do not read the file again — the same batches, bit
+   * for bit, shuffled or not. Larger files are read again each epoch; `0` always reads the file.
+   */
+  readonly cacheBytes?: number;
 }
+
+/** The default of {@link FileSourceOptions.cacheBytes}: 256 MiB of decoded rows. */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** What {@link RowStream.read} returns at the end of the file. */
 export const END_OF_FILE: unique symbol = Symbol('gradstream.endOfFile');
@@ -74,6 +85,7 @@ interface Settings {
   readonly seed: number;
   readonly shuffleBuffer: number;
   readonly split: FileSplit | undefined;
+  readonly cacheBytes: number;
   /** The prefix of error paths (`fromCsv`). */
   readonly where: string;
 }
@@ -110,7 +122,11 @@ export function fileSettings(options: FileSourceOptions, where: string): Setting
       throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.part`, expected: "'train' or 'validation'", received: describeValue(split.part) });
     }
   }
-  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, where };
+  const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  if (typeof cacheBytes !== 'number' || !Number.isSafeInteger(cacheBytes) || cacheBytes < 0) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${where}.cacheBytes`, expected: 'an integer ≥ 0 (bytes)', received: describeValue(cacheBytes) });
+  }
+  return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes, where };
 }
 
 /** Whether data row `row` (0-based) of the file is held out for validation by `split`. */
@@ -132,10 +148,11 @@ function hash32(seed: number, n: number): number {
  * buffers (a seeded shuffle buffer, a small ring of rows ready for the loop, the batch), read only
  * as the loop consumes them. The reader is asynchronous: `next()` returns `NOT_READY` while the
  * file is being read. `cursor().epochEnd` is true on the last batch of each epoch; `open(cursor)`
- * resumes exactly (the rows before it are read again and skipped).
+ * resumes exactly (the rows before it are read again and skipped). When the rows fit in
+ * `cacheBytes`, the first pass keeps them and later epochs replay them from memory (synchronously).
  */
 export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): BatchSource {
-  const { batchSize, epochs, shuffle, seed, shuffleBuffer, split } = settings;
+  const { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes } = settings;
   const inputs = format.inputs;
   const width = inputs + format.outputs;
   checkBuffers(settings, width);
@@ -160,6 +177,13 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const partials: (Batch | undefined)[] = [];
 
       let it: RowStream<Raw> | null = null;
+      // The decoded rows of this source's part, kept by the first pass while they fit in
+      // cacheBytes; once the pass has ended (`cacheRows` set), later epochs replay them.
+      const cache = epochs - epoch > 1 && cacheBytes >= width * 8 ? new RowCache(inputs, width - inputs, cacheBytes) : null;
+      let replay = false;
+      let replayAt = 0; // the next cached row to replay
+      let order: Int32Array | undefined; // a replayed shuffled epoch's rows, in the order drawn
+      let left: Int32Array | undefined; // the rows not drawn yet, while drawing `order`
       let fileEnded = false;
       let rowsRead = 0; // data rows of the file seen this pass (both parts of a split)
       let rowsKept = 0; // rows of this source's part this pass
@@ -182,12 +206,19 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         i?.close();
       };
       const startEpoch = (): void => {
-        it = format.rows();
+        replay = cache?.complete === true;
+        replayAt = 0;
+        it = replay ? (REPLAY as RowStream<Raw>) : format.rows();
         fileEnded = false;
         rowsRead = 0;
         rowsKept = 0;
         poolCount = 0;
         rng = createRng(epochSeed(seed, epoch));
+      };
+      /** Decodes a file record at `out[o…]`, and keeps it while the rows fit. */
+      const put = (raw: Raw, line: number, out: Float64Array, o: number): void => {
+        format.decode(raw, line, out, o);
+        cache?.add(out, o);
       };
       const slot = (): number => {
         const s = (head + count) % outCap;
@@ -210,10 +241,14 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const take = (n: number): Batch => {
         const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
         const outs = width - inputs;
+        let o = head * width;
+        let xi = 0;
+        let yi = 0;
         for (let r = 0; r < n; r++) {
-          const o = ((head + r) % outCap) * width;
-          for (let k = 0; k < inputs; k++) bx[r * inputs + k] = ring[o + k]!;
-          for (let k = 0; k < outs; k++) by[r * outs + k] = ring[o + inputs + k]!;
+          for (let k = 0; k < inputs; k++) bx[xi++] = ring[o + k]!;
+          for (let k = inputs; k < width; k++) by[yi++] = ring[o + k]!;
+          o += width;
+          if (o === ring.length) o = 0;
         }
         head = (head + n) % outCap;
         count -= n;
@@ -241,6 +276,7 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             if (raw === END_OF_FILE) {
               fileEnded = true;
+              cache?.end();
               if (rowsKept === 0) {
                 throw new GradstreamError({ code: 'invalid_dataset', path: format.file, expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`, received: 'none' });
               }
@@ -254,15 +290,15 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             rowsKept += 1;
             if (!shuffle) {
-              format.decode(raw, source.line(), ring, slot());
+              put(raw, source.line(), ring, slot());
             } else if (poolCount < poolSize) {
-              format.decode(raw, source.line(), pool, poolCount * width);
+              put(raw, source.line(), pool, poolCount * width);
               poolCount += 1;
             } else {
               const j = rng.int(poolSize);
               const to = slot();
               movePool(j, to);
-              format.decode(raw, source.line(), pool, j * width);
+              put(raw, source.line(), pool, j * width);
             }
           }
         } catch (e: unknown) {
@@ -271,7 +307,40 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         pulling = false;
         signal.notify();
       };
+      /**
+       * {@link pump} from memory: the cached rows, in file order, through the same shuffle steps
+       * (so the same batches), synchronously.
+       */
+      const replayRows = (): void => {
+        const c = cache!;
+        const rows = c.rows;
+        while (!closed && !failed && count < outCap && replayAt < rows) {
+          const from = replayAt;
+          replayAt += 1;
+          let out = ring;
+          let o: number;
+          if (!shuffle) {
+            o = slot();
+          } else if (poolCount < poolSize) {
+            out = pool;
+            o = poolCount * width;
+            poolCount += 1;
+          } else {
+            const j = rng.int(poolSize);
+            movePool(j, slot());
+            out = pool;
+            o = j * width;
+          }
+          c.copyRow(from, out, o);
+        }
+        if (replayAt === rows) fileEnded = true;
+        signal.notify();
+      };
       const demand = (): void => {
+        if (replay) {
+          if (shuffle && cache!.rows > poolSize && !closed && !failed && it !== null && !fileEnded && count < outCap) replayRows();
+          return;
+        }
         if (!pulling && !closed && !failed && it !== null && !fileEnded && count < outCap) void pump();
       };
 
@@ -284,6 +353,52 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       };
       const signal = createReadySignal(state, () => failure);
 
+      /**
+       * The next batch of a shuffled epoch replayed from memory whose rows all fit in the shuffle
+       * buffer: the buffer would take them all, then give them back in the order of `rng`'s draws
+       * (a draw `j` among the `m` rows left takes row `j` and moves the last one into its place);
+       * that order is drawn here at the epoch's start, and the rows are copied once, into the batch.
+       */
+      const replayShuffled = (): Batch => {
+        const c = cache!;
+        const rows = c.rows;
+        if (cursor.batchIndex === -1) {
+          order ??= new Int32Array(rows);
+          left ??= new Int32Array(rows);
+          for (let r = 0; r < rows; r++) left[r] = r;
+          for (let m = rows, k = 0; m > 0; m--, k++) {
+            const j = rng.int(m);
+            order[k] = left[j]!;
+            left[j] = left[m - 1]!;
+          }
+        }
+        const from = (cursor.batchIndex + 1) * batchSize;
+        const n = Math.min(batchSize, rows - from);
+        const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
+        c.copyBatch(order!, from, n, bx, by);
+        cursor.epoch = epoch;
+        cursor.batchIndex += 1;
+        cursor.epochEnd = from + n === rows;
+        if (cursor.epochEnd) {
+          epochDone = true;
+          it = null;
+        }
+        return b;
+      };
+
+      /** The next batch of an unshuffled epoch replayed from memory. */
+      const replayBatch = (): Batch => {
+        const views = cache!.batches(batchSize);
+        cursor.epoch = epoch;
+        cursor.batchIndex += 1;
+        cursor.epochEnd = cursor.batchIndex === views.length - 1;
+        if (cursor.epochEnd) {
+          epochDone = true;
+          it = null;
+        }
+        return views[cursor.batchIndex]!;
+      };
+
       return {
         next(): Batch | null | NotReady {
           if (failed || closed) return NOT_READY;
@@ -295,7 +410,13 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
             }
             if (epoch >= epochs) return null;
             startEpoch();
+            // rows in memory: fill the ring now, so the epoch's first batch is ready at once
+            if (replay) demand();
           }
+          // rows in memory, in file order: the batches are views of them
+          if (replay && !shuffle) return replayBatch();
+          // rows in memory, all in the shuffle buffer: the epoch's order drawn at once
+          if (replay && cache!.rows <= poolSize) return replayShuffled();
           drainPool();
           discard();
           drainPool();
@@ -336,6 +457,14 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
     },
   };
 }
+
+/** The stream of an epoch replayed from memory: its rows are copied by the reader itself. */
+const REPLAY: RowStream<never> = Object.freeze({
+  read: () => END_OF_FILE,
+  wait: () => Promise.resolve(),
+  close() {},
+  line: () => 0,
+});
 
 /** Refuses buffers of more than {@link MAX_BUFFERED_VALUES} numbers (the batch ring: 3 batches; the shuffle buffer). */
 function checkBuffers(settings: Settings, width: number): void {

@@ -52,6 +52,13 @@ export const CheckpointToOptions = z.strictObject({
   monitor: z.string().optional(),
   /** Whether a lower (`'min'`, the default) or higher (`'max'`) value is better. */
   mode: z.enum(['min', 'max']).optional(),
+  /**
+   * When `best.json` is considered: on the records written (`'written'`, the default), or also at
+   * each epoch's end (`'epochEnd'`, as Keras's `ModelCheckpoint(save_best_only=True)`: a value
+   * computed once per epoch, such as `'epochLoss'`, is seen even when no checkpoint is due then;
+   * only `best.json` is written when it improved).
+   */
+  bestAt: z.enum(['written', 'epochEnd']).optional(),
   /** Write a single file of this name instead of the folder layout (`checkpoint({ path })`). */
   name: z.string().min(1).optional(),
   /** The model (its `toConfig()` is saved, so `loadModel` can rebuild it) or its config. */

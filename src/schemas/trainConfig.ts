@@ -35,7 +35,7 @@ function oneTarget(v: { targets?: string[] | undefined; label?: string | undefin
 }
 
 const fileColumns = {
-  features: columns.describe('Input columns, by header name.'),
+  features: columns.optional().describe('Input columns, by header name (CSV) or key (JSON Lines); default: every column but the `targets` or the `label`, in file order.'),
   targets: columns.optional().describe('Regression targets, by header name.'),
   label: z.string().min(1).optional().describe('The class column of a classifier: its values become class indices 0, 1, … (in order of first appearance in the file, or of `classes`).'),
   classes: z.array(z.string()).min(1).optional().describe('The classes of `label`, in index order (default: in order of first appearance in the file).'),
@@ -85,9 +85,9 @@ export type TrainingConfig = z.infer<typeof TrainingConfig>;
 /** When training ends early. A NaN or infinite loss always ends it (`"diverged"`). */
 export const StopConfig = z.strictObject({
   lossBelow: finite.optional().describe('Stop (`"threshold"`) on the first record whose monitored value is below this.'),
-  patience: count.optional().describe('Stop (`"plateau"`) after this many checks without an improvement of more than `minDelta`.'),
+  patience: count.optional().describe('Stop (`"plateau"`) after this many checks (epochs for `"epochLoss"`) without an improvement of more than `minDelta`.'),
   minDelta: z.number().min(0).optional(),
-  monitor: z.enum(['loss', 'valLoss']).optional().describe('What `lossBelow` and `patience` watch (default `"loss"`; `"valLoss"` needs `validation`).'),
+  monitor: z.enum(['loss', 'epochLoss', 'valLoss']).optional().describe('What `lossBelow` and `patience` watch: `"epochLoss"` (the mean loss of each epoch, weighted by rows; the default for mini-batches: a file, or `training.batchSize`), `"loss"` (each step\'s batch loss; the default for one full batch, where it equals the epoch mean) or `"valLoss"` (needs `validation`).'),
   divergence: finite.optional().describe('Stop (`"diverged"`) once the loss exceeds this.'),
   timeout: z.number().gt(0).optional().describe('Stop (`"timeout"`) after this many seconds of training.'),
 });

@@ -115,6 +115,7 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
   const monitor = monitorReader(monitorName, 'checkpoint.monitor');
   const mode = o.mode ?? 'min';
   const keepBest = o.keepBest ?? o.monitor !== undefined;
+  const bestAtEpochEnd = o.bestAt === 'epochEnd' && keepBest && o.name === undefined;
   const single = o.name;
   const mainName = single ?? 'last.json';
   const written = new Subject<CheckpointWritten>();
@@ -162,10 +163,11 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
       let seenBatch = -1;
       let seenStep = -1;
       const batchTrained = (r: R): boolean => r.stopReason !== undefined && r.epoch === seenEpoch && r.batchIndex === seenBatch && r.step > seenStep;
+      let seenBest = Number.NaN;
       let sourceDone = false;
       let pending = 0;
 
-      const writeOne = async (file: CheckpointFile, step: number, value: number | undefined, layout: ParamLayout, loss: number | undefined): Promise<void> => {
+      const writeOne = async (file: CheckpointFile, step: number, value: number | undefined, layout: ParamLayout, loss: number | undefined, bestOnly: boolean): Promise<void> => {
         if (!layoutChecked) {
           layoutChecked = true;
           const mine = describeLayout(layout);
@@ -180,12 +182,16 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
         }
         const files: string[] = [];
         const improved = keepBest && single === undefined && value !== undefined && !Number.isNaN(value) && (best === undefined || better(value, best.value));
+        if (bestOnly && !improved) return;
         if (improved) best = { monitor: monitorName, mode, value, step };
         if (best !== undefined && single === undefined) file.best = { monitor: best.monitor, mode: best.mode, value: encodeFloat(best.value), step: best.step };
         const text = JSON.stringify(file);
         if (single !== undefined) {
           await storage.write(single, text);
           files.push(storage.describe(single));
+        } else if (bestOnly) {
+          await storage.write('best.json', text);
+          files.push(storage.describe('best.json'));
         } else {
           if (keepLast > 0) {
             const name = `step-${step}.json`;
@@ -207,15 +213,15 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
             for (const s of steps.slice(keepLast)) await storage.remove(`step-${s}.json`);
           }
         }
-        written.next({ path: storage.describe(mainName), files, step, loss });
+        written.next({ path: storage.describe(bestOnly ? 'best.json' : mainName), files, step, loss });
       };
 
       const finishIfIdle = (): void => {
         if (sourceDone && pending === 0) subscriber.complete();
       };
 
-      /** Encodes `r` now and queues its write; hands the write to `r.hold`. */
-      const save = (r: R): void => {
+      /** Encodes `r` now and queues its write (`best.json` alone, if `bestOnly` and improved); hands the write to `r.hold`. */
+      const save = (r: R, bestOnly = false): void => {
         if (firstNonFinite(r.params.data) >= 0) return; // a diverged run: keep the last good checkpoint
         const rng = o.rng ?? r.rng;
         const file = encodeCheckpoint(r, {
@@ -232,7 +238,7 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
         const loss = r.loss;
         const layout = r.params.layout;
         pending += 1;
-        const job = chain.then(() => writeOne(file, step, value, layout, loss));
+        const job = chain.then(() => writeOne(file, step, value, layout, loss, bestOnly));
         chain = job;
         job.then(
           () => {
@@ -268,6 +274,18 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
             }
             if (final) finalStep = r.step;
             if (everyMs !== undefined) lastWriteTime = clock();
+          } else if (bestAtEpochEnd && r.epochEnd) {
+            // this run's best so far, known here, spares encoding records that cannot be better
+            const v = monitor(r);
+            if (v !== undefined && !Number.isNaN(v) && (Number.isNaN(seenBest) || better(v, seenBest))) {
+              seenBest = v;
+              try {
+                save(r, true);
+              } catch (e: unknown) {
+                subscriber.error(e);
+                return;
+              }
+            }
           }
           subscriber.next(r);
         },

@@ -24,10 +24,11 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The text of one console line: `step N  epoch E  loss L  valLoss V  <metric> M  lr R  S steps/s  stop: reason`. */
+/** The text of one console line: `step N  epoch E  loss L  epochLoss P  valLoss V  <metric> M  lr R  S steps/s  stop: reason`. */
 export function formatLogLine(r: StepRecord, stepsPerSecond: number): string {
   let line = `step ${r.step}  epoch ${r.epoch}  loss ${r.loss === undefined ? '-' : String(r.loss)}`;
-  const extra = r as { valLoss?: unknown; metrics?: Readonly<Record<string, number>> };
+  const extra = r as { valLoss?: unknown; epochLoss?: unknown; metrics?: Readonly<Record<string, number>> };
+  if (typeof extra.epochLoss === 'number') line += `  epochLoss ${String(extra.epochLoss)}`;
   if (typeof extra.valLoss === 'number') line += `  valLoss ${String(extra.valLoss)}`;
   if (extra.metrics !== undefined) for (const [name, v] of Object.entries(extra.metrics)) line += `  ${name} ${v.toPrecision(4)}`;
   if (!Number.isNaN(r.lr)) line += `  lr ${String(r.lr)}`;
@@ -42,15 +43,20 @@ function formatRate(v: number): string {
 
 const STRING_COLUMNS = new Set(['stopReason']);
 
-/** The default columns of a structured log: the record's scalars and the metrics it has. */
+/**
+ * The default columns of a structured log: the record's scalars and the metrics it has, and the
+ * epoch means when the pipeline computes them (`epochMean`).
+ */
 function defaultColumns(r: StepRecord): string[] {
-  const metrics = (r as { metrics?: Readonly<Record<string, number>> }).metrics;
-  return ['step', 'epoch', 'batchIndex', 'loss', 'valLoss', 'lr', ...Object.keys(metrics ?? {}).map((k) => `metrics.${k}`), 'stopReason'];
+  const metrics = Object.keys((r as { metrics?: Readonly<Record<string, number>> }).metrics ?? {});
+  const epochs = 'epochLoss' in r ? ['epochLoss', ...metrics.map((k) => `epochMetrics.${k}`)] : [];
+  return ['step', 'epoch', 'batchIndex', 'loss', ...epochs, 'valLoss', 'lr', ...metrics.map((k) => `metrics.${k}`), 'stopReason'];
 }
 
 /**
- * Logs training: console lines (`format: 'text'`, the default: step, epoch, loss, valLoss,
- * metrics, lr, steps/s and the stop reason), JSON Lines (`'jsonl'`: one object per logged step)
+ * Logs training: console lines (`format: 'text'`, the default: step, epoch, loss, the epoch's mean
+ * loss `epochLoss` on epoch ends (with `epochMean`), valLoss, metrics, lr, steps/s and the stop
+ * reason), JSON Lines (`'jsonl'`: one object per logged step)
  * or CSV (`'csv'`: a header once, then one row per logged step). Lines go to `write` (default
  * `console.log`) or to a writable stream `to` (Node streams, a file: `logFile` in
  * `gradstream/node`). Numbers are written so they parse back to the same float64: shortest

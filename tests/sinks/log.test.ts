@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { lastValueFrom, of, pipe, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, earlyStopping, every, log, logFile, metric, rmse, sgd, train, type StepRecord } from '../../src/node.js';
+import { GradstreamError, dense, earlyStopping, epochMean, every, forward, fromArrays, gradient, loss, mse, sequential, update, createRng, log, logFile, metric, rmse, sgd, train, type StepRecord } from '../../src/node.js';
 import { formatLogLine, formatNumber } from '../../src/sinks/log.js';
 import { seedRecord } from '../helpers/records.js';
 import { seedData, seedParams, seedStep } from '../helpers/seed.js';
@@ -108,6 +108,23 @@ describe('log', () => {
     await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), log({ format: 'jsonl', to: slow, columns: ['step', 'loss'] }), tap(() => maxPending.push(pending))), maxSteps: 5, scheduler: 'sync' }));
     expect(chunks.map((c) => (JSON.parse(c) as { step: number }).step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Math.max(...maxPending.slice(1))).toBeLessThanOrEqual(1);
+  });
+
+  it('writes the epoch means (epochMean) as columns, null between epoch ends, and in text lines', async () => {
+    const model = sequential([dense(1, 1, { bias: false })]);
+    const l = mse();
+    const lines: string[] = [];
+    const text: string[] = [];
+    const data = fromArrays([[1], [2], [3]], [[2], [4], [6]], { batchSize: 2, epochs: 2, shuffle: false });
+    const pipeline = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })), metric('rmse', rmse), epochMean(), log({ format: 'jsonl', write: (s) => lines.push(s) }), log({ write: (s) => text.push(s) }));
+    await lastValueFrom(train({ params: model.init(createRng(1)), data, pipeline, scheduler: 'sync' }));
+    const rows = lines.map((s) => JSON.parse(s) as Record<string, number | null>);
+    expect(Object.keys(rows[0]!)).toEqual(['step', 'epoch', 'batchIndex', 'loss', 'epochLoss', 'epochMetrics.rmse', 'valLoss', 'lr', 'metrics.rmse', 'stopReason']);
+    expect(rows.map((r) => r['epochLoss'] === null)).toEqual([true, false, true, false, true]);
+    // batches of 2 and 1 rows: the mean weighs each batch's loss by its rows
+    expect(rows[1]!['epochLoss']).toBeCloseTo((2 * rows[0]!['loss']! + rows[1]!['loss']!) / 3, 14);
+    expect(text[1]).toContain(`epochLoss ${String(rows[1]!['epochLoss'])}`);
+    expect(text[0]).not.toContain('epochLoss');
   });
 
   it('logs to a file with logFile, refusing a path it cannot write before the first step', async () => {

@@ -2,17 +2,26 @@ import { EXIT } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { loadTrainedRun } from '../loadTrainedRun.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
-import { tableEvaluator } from '../tableEvaluator.js';
+import { tableEvaluator, type TableScore } from '../tableEvaluator.js';
+
+/** A regressor's MAE, RMSE and R² lines (`mae         0.12…`), after a `prefix` (`'val '`). */
+function regressionLines(s: TableScore, prefix: string, io: CliIO): void {
+  if (s.mae === undefined) return;
+  io.out(`${`${prefix}mae`.padEnd(12)}${String(s.mae)}`);
+  io.out(`${`${prefix}rmse`.padEnd(12)}${String(s.rmse)}`);
+  io.out(`${`${prefix}r2`.padEnd(12)}${String(s.r2)}`);
+}
 
 export const EVAL_HELP = `usage: gradstream eval CHECKPOINT DATA [--json]
 
-Loss (and accuracy, for a classifier) of a checkpoint's weights. DATA is either the training
+Loss, and accuracy (a classifier) or MAE, RMSE and R² (a regressor), of a checkpoint's weights. DATA is either the training
 config (JSON or YAML): its model, loss and scaling on its data (training and validation parts);
 or a CSV / JSON Lines file with the training columns, read with the config, scaler and classes
 the checkpoint saved (a checkpoint written by "gradstream train").
 
 options:
-  --json       one JSON object: {"type":"eval","step":S,"rows":N,"loss":L,…}
+  --json       one JSON object: {"type":"eval","step":S,"rows":N,"loss":L,"metrics":{…}}
+               (metrics: accuracy, or mae, rmse and r2; valAccuracy or valMae, … with validation)
   -h, --help   this help`;
 
 /** `gradstream eval CKPT DATA [--json]`: evaluates a checkpoint on a config's data. */
@@ -24,7 +33,7 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
   }
   const [checkpointFile, dataFile] = args.positionals as [string, string];
   const t = await loadTrainedRun(checkpointFile, dataFile);
-  const classify = t.classifier ? { threshold: t.threshold } : undefined;
+  const classify = t.classifier ? { threshold: t.threshold } : 'regression';
   const table = await t.table();
   const score = tableEvaluator(t.model, t.loss, table, classify)(t.params);
   const val = t.validation === undefined ? undefined : tableEvaluator(t.model, t.loss, t.validation, classify)(t.params);
@@ -32,7 +41,8 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
   if (args.values.json === true) {
     const o: Record<string, unknown> = { type: 'eval', step: t.step, rows: table.rows, loss: num(score.loss) };
     if (val !== undefined) Object.assign(o, { valRows: t.validation!.rows, valLoss: num(val.loss) });
-    if (classify !== undefined) o.metrics = { accuracy: num(score.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
+    if (classify !== 'regression') o.metrics = { accuracy: num(score.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
+    else o.metrics = { mae: num(score.mae), rmse: num(score.rmse), r2: num(score.r2), ...(val === undefined ? {} : { valMae: num(val.mae), valRmse: num(val.rmse), valR2: num(val.r2) }) };
     io.out(JSON.stringify(o));
     return EXIT.ok;
   }
@@ -40,9 +50,11 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
   io.out(`data        ${dataFile}: ${table.rows} rows${val === undefined ? '' : ` (+ ${t.validation!.rows} validation rows)`}`);
   io.out(`loss        ${String(score.loss)}`);
   if (score.accuracy !== undefined) io.out(`accuracy    ${score.accuracy.toFixed(4)}`);
+  regressionLines(score, '', io);
   if (val !== undefined) {
     io.out(`val loss    ${String(val.loss)}`);
     if (val.accuracy !== undefined) io.out(`val acc.    ${val.accuracy.toFixed(4)}`);
+    regressionLines(val, 'val ', io);
   }
   return EXIT.ok;
 }

@@ -9,13 +9,18 @@ export const PREDICT_HELP = `usage: gradstream predict CHECKPOINT DATA [--format
 Predictions of a checkpoint's weights for every input row of DATA: the training config (JSON or
 YAML; the rows of its data), or a CSV / JSON Lines file with the feature columns (read with the
 config and scaler the checkpoint saved; target columns are not needed). Regression: the
-outputs. Classifiers: the class (its name, for a named label column) and each class's
+outputs, under the target columns' names (output_0, … for inline data). Classifiers: the class (its name, for a named label column) and each class's
 probability.
 
 options:
   --format csv|jsonl   csv (default): a header row, then one row per input;
                        jsonl: {"outputs":[…]} or {"class":k,"label":…,"probabilities":[…]}
   -h, --help           this help`;
+
+/** A CSV field: quoted when it holds a delimiter, a quote or a line break. */
+function csvField(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
 
 /** Row-wise probabilities of a classifier's outputs: softmax of logits, sigmoid of one logit, or as they are. */
 function probabilities(out: Float64Array, rows: number, cols: number, fromLogits: boolean): Float64Array {
@@ -50,7 +55,9 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   const cols = t.model.outputs;
   const out = rows === 0 ? new Float64Array(0) : predict(t.model, t.params, x, rows);
   if (!t.classifier) {
-    if (format === 'csv') io.out(Array.from({ length: cols }, (_, c) => `output_${c}`).join(','));
+    // the target columns' names (file data), else output_0, output_1, …
+    const names = t.targets !== undefined && t.targets.length === cols ? t.targets : Array.from({ length: cols }, (_, c) => `output_${c}`);
+    if (format === 'csv') io.out(names.map(csvField).join(','));
     for (let r = 0; r < rows; r++) {
       const values = Array.from(out.subarray(r * cols, (r + 1) * cols));
       io.out(format === 'csv' ? values.map(String).join(',') : JSON.stringify({ outputs: values }));
@@ -60,7 +67,6 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   const p = probabilities(out, rows, cols, t.fromLogits);
   const classes = cols === 1 ? 2 : cols;
   const names = t.classes !== undefined && t.classes.length === classes ? t.classes : undefined;
-  const csvField = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   if (format === 'csv') io.out(['class', ...Array.from({ length: classes }, (_, c) => `p_${names === undefined ? c : names[c]!}`)].map(csvField).join(','));
   for (let r = 0; r < rows; r++) {
     const probs = cols === 1 ? [1 - p[r]!, p[r]!] : Array.from(p.subarray(r * cols, (r + 1) * cols));

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { recordTo } from '../../live/runRecorder.js';
 import { fsStorage } from '../../sinks/fsStorage.js';
+import { tap } from 'rxjs';
 import { cloneParams, type Params } from '../../core/params.js';
 import { createRng } from '../../core/rng.js';
 import { readCheckpoint } from '../../sinks/readCheckpoint.js';
@@ -21,7 +22,7 @@ import { prepareRun, type PreparedRun } from '../prepareRun.js';
 import { runTraining } from '../runTraining.js';
 import { tableEvaluator } from '../tableEvaluator.js';
 import { summaryLine, summaryLines } from '../trainSummary.js';
-import { trainSinks, type OutRecord } from '../trainSinks.js';
+import { stopMonitor, trainSinks, type OutRecord } from '../trainSinks.js';
 
 export const TRAIN_HELP = `usage: gradstream train CONFIG [options]
 
@@ -64,9 +65,10 @@ function stepMetrics(r: OutRecord): Record<string, number> | undefined {
   return Object.keys(m).length === 0 ? undefined : m;
 }
 
-/** A text step line: `step 6  epoch 6  loss 2.38…  val …  acc …  stop: threshold`. */
+/** A text step line: `step 6  epoch 6  loss 2.38…  epoch loss …  val …  acc …  stop: threshold`. */
 function textStepLine(r: OutRecord): string {
   let line = `step ${r.step}  epoch ${r.epoch}  loss ${String(r.loss)}`;
+  if (r.epochLoss !== undefined) line += `  epoch loss ${String(r.epochLoss)}`;
   if (r.valLoss !== undefined) line += `  val ${String(r.valLoss)}`;
   if (r.metrics?.accuracy !== undefined) line += `  acc ${r.metrics.accuracy.toFixed(4)}`;
   if (r.valMetrics?.accuracy !== undefined) line += `  val acc ${r.valMetrics.accuracy.toFixed(4)}`;
@@ -177,7 +179,13 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   });
   const history = new LossHistory();
   let final: Final | undefined;
-  const write = json ? (r: OutRecord) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, valLoss: r.valLoss, metrics: stepMetrics(r) })) : stepLines ? (r: OutRecord) => io.out(textStepLine(r)) : undefined;
+  let lastEpochLoss: number | undefined;
+  sinks.push(
+    tap((r: OutRecord) => {
+      if (r.epochLoss !== undefined) lastEpochLoss = r.epochLoss;
+    }) as (typeof sinks)[number],
+  );
+  const write = json ? (r: OutRecord) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, epochLoss: r.epochLoss, valLoss: r.valLoss, metrics: stepMetrics(r) })) : stepLines ? (r: OutRecord) => io.out(textStepLine(r)) : undefined;
   sinks.push(
     outputSink<OutRecord>(config.log?.every ?? 1, write, history, (r) => {
       final = { reason: r.stopReason!, step: r.step, loss: r.loss, params: cloneParams(r.params) };
@@ -222,7 +230,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const valScore = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, classify)(end.params);
   const metrics = trainScore === undefined ? undefined : { accuracy: trainScore.accuracy!, ...(valScore === undefined ? {} : { valAccuracy: valScore.accuracy! }) };
 
-  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, valLoss: valScore?.loss, metrics }));
+  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, epochLoss: lastEpochLoss, valLoss: valScore?.loss, metrics }));
   else {
     const points = history.points();
     const fields = {
@@ -230,6 +238,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       step: end.step,
       firstStep: resume?.step ?? 0,
       loss: end.loss,
+      epochLoss: lastEpochLoss,
       valLoss: valScore?.loss,
       accuracy: metrics?.accuracy,
       valAccuracy: metrics?.valAccuracy,
@@ -239,7 +248,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       losses: points.losses,
     };
     if (quiet) io.out(summaryLine(fields));
-    else for (const line of summaryLines(fields, config.stop)) io.out(line);
+    else for (const line of summaryLines(fields, config.stop === undefined ? undefined : { ...config.stop, monitor: stopMonitor(config) })) io.out(line);
   }
   if (end.reason === 'aborted') {
     const saved = lastCheckpoint();

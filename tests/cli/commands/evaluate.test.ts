@@ -5,9 +5,33 @@ import { cli, EXAMPLES, trained } from '../cliHarness.js';
 describe('gradstream eval', () => {
   it('evaluates a checkpoint on its config data', async () => {
     const { ckpt } = await trained('seed.json');
-    expect(await cli(['eval', ckpt, join(EXAMPLES, 'seed.json'), '--json'])).toEqual({ code: 0, out: '{"type":"eval","step":6,"rows":1,"loss":2.381266365508548}', err: '' });
+    const r = await cli(['eval', ckpt, join(EXAMPLES, 'seed.json'), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\{"type":"eval","step":6,"rows":1,"loss":2\.381266365508548,"metrics":\{"mae":/);
+    const o = JSON.parse(r.out) as { metrics: { mae: number; rmse: number; r2: number } };
+    // one row: the RMSE is the square root of the MSE loss; R² of a constant target is 0 unless exact
+    expect(o.metrics.rmse).toBeCloseTo(Math.sqrt(2.381266365508548), 14);
+    expect(o.metrics.r2).toBe(0);
     const text = await cli(['eval', ckpt, join(EXAMPLES, 'seed.json')]);
-    expect(text.out.split('\n')).toEqual([`checkpoint  ${ckpt} (step 6)`, `data        ${join(EXAMPLES, 'seed.json')}: 1 rows`, 'loss        2.381266365508548']);
+    expect(text.out.split('\n').slice(0, 4)).toEqual([`checkpoint  ${ckpt} (step 6)`, `data        ${join(EXAMPLES, 'seed.json')}: 1 rows`, 'loss        2.381266365508548', `mae         ${String(o.metrics.mae)}`]);
+  });
+
+  it('reports MAE, RMSE and R² of a regressor, on the training and validation parts', async () => {
+    // y = 2x on rows with errors 0, 1, 0, 1 (training) and 1, 0 (validation)
+    const config = {
+      model: { layers: [{ type: 'dense', inputs: 1, units: 1, weights: [[2]], biases: [0] }] },
+      loss: 'mse',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      data: { inputs: [[1], [2], [3], [4]], targets: [[2], [5], [6], [9]] },
+      validation: { inputs: [[0], [1]], targets: [[1], [2]] },
+      training: { maxSteps: 0, mode: 'sync' },
+    };
+    const { file, ckpt } = await trained(config);
+    const o = JSON.parse((await cli(['eval', ckpt, file, '--json'])).out) as Record<string, unknown>;
+    // mean of (t − mean t)² terms: 25 (training), 0.5 (validation); R² = 1 − Σ residual² / that
+    expect(o).toEqual({ type: 'eval', step: 0, rows: 4, loss: 0.5, valRows: 2, valLoss: 0.5, metrics: { mae: 0.5, rmse: Math.sqrt(0.5), r2: 1 - 2 / 25, valMae: 0.5, valRmse: Math.sqrt(0.5), valR2: 1 - 1 / 0.5 } });
+    const text = (await cli(['eval', ckpt, file])).out.split('\n');
+    expect(text.slice(2)).toEqual(['loss        0.5', 'mae         0.5', `rmse        ${String(Math.sqrt(0.5))}`, `r2          ${String(1 - 2 / 25)}`, 'val loss    0.5', 'val mae     0.5', `val rmse    ${String(Math.sqrt(0.5))}`, 'val r2      -1']);
   });
 
   it('reports accuracy and the validation part of a classifier', async () => {

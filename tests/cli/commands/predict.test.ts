@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, EXAMPLES, tempDir, trained } from '../cliHarness.js';
@@ -105,5 +105,46 @@ describe('gradstream predict and eval on a data file', () => {
     const bad = await cli(['predict', join(dir2, 'ck'), join(dir2, 'bad.csv')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/bad\.csv, column "x2": expected one of the header's columns "x1", "x3", received no such column$/);
+  });
+});
+
+describe('gradstream predict and eval: a regressor on file data', () => {
+  // y1 = a + b, y2 = a − b, the target columns between the features
+  const csv = 'a,y1,b,y2\n1,3,2,-1\n2,2,0,2\n0,1,1,-1\n3,4,1,2\n';
+  const config = (data: Record<string, unknown>): Record<string, unknown> => ({
+    model: { layers: [{ type: 'dense', inputs: 2, units: 2, weights: [[1, 1], [1, -1]], biases: [0, 0] }] },
+    loss: 'mse',
+    optimizer: { type: 'sgd', lr: 0 },
+    data,
+    training: { maxSteps: 1, mode: 'sync' },
+  });
+
+  it('defaults the features to every column but the targets, and names the outputs after the targets', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'train.csv'), csv);
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(config({ csv: 'train.csv', targets: ['y1', 'y2'] })));
+    const { ckpt } = await trained(config({ csv: join(dir, 'train.csv'), targets: ['y1', 'y2'] }));
+    // the weights are exact: zero loss, and the predictions are the targets
+    const byConfig = await cli(['predict', ckpt, join(dir, 'run.json')]);
+    expect(byConfig.out.split('\n')).toEqual(['y1,y2', '3,-1', '2,2', '1,-1', '4,2']);
+    // a file of features only, read with the columns the checkpoint saved
+    writeFileSync(join(dir, 'new.csv'), 'b,a\n1,1\n');
+    expect((await cli(['predict', ckpt, join(dir, 'new.csv')])).out).toBe('y1,y2\n2,0');
+    expect((await cli(['predict', ckpt, join(dir, 'new.csv'), '--format', 'jsonl'])).out).toBe('{"outputs":[2,0]}');
+    const saved = JSON.parse(readFileSync(ckpt, 'utf8')) as { config: { data: { features: string[] } } };
+    expect(saved.config.data.features).toEqual(['a', 'b']);
+    const e = JSON.parse((await cli(['eval', ckpt, join(dir, 'train.csv'), '--json'])).out) as Record<string, unknown>;
+    expect(e).toEqual({ type: 'eval', step: 1, rows: 4, loss: 0, metrics: { mae: 0, rmse: 0, r2: 1 } });
+  });
+
+  it('defaults the features of JSON Lines data, and of a validation file, alike', async () => {
+    const dir = tempDir();
+    const rows = csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const jsonl = (rs: number[][]): string => rs.map(([a, y1, b, y2]) => JSON.stringify({ y1, a, y2, b })).join('\n') + '\n';
+    writeFileSync(join(dir, 'train.jsonl'), jsonl(rows));
+    writeFileSync(join(dir, 'val.jsonl'), jsonl(rows.slice(0, 2)));
+    const { file, ckpt } = await trained({ ...config({ jsonl: join(dir, 'train.jsonl'), targets: ['y1', 'y2'] }), validation: { jsonl: join(dir, 'val.jsonl') } });
+    expect((await cli(['predict', ckpt, file])).out.split('\n')).toEqual(['y1,y2', '3,-1', '2,2', '1,-1', '4,2']);
+    expect(JSON.parse((await cli(['eval', ckpt, file, '--json'])).out)).toMatchObject({ rows: 4, loss: 0, valRows: 2, valLoss: 0, metrics: { r2: 1, valR2: 1 } });
   });
 });
