@@ -36,7 +36,7 @@ describe('public API', () => {
   });
 
   it('gradstream exports these names', () => {
-    expect(main.length).toMatchInlineSnapshot(`380`);
+    expect(main.length).toMatchInlineSnapshot(`382`);
     expect(main).toMatchInlineSnapshot(`
       [
         "AccuracyOptions",
@@ -258,6 +258,7 @@ describe('public API', () => {
         "WindowSample",
         "WithBest",
         "WithDrift",
+        "WithEpochMean",
         "WithGrads",
         "WithLoss",
         "WithMetrics",
@@ -311,6 +312,7 @@ describe('public API', () => {
         "elu",
         "embedding",
         "encodeCheckpoint",
+        "epochMean",
         "every",
         "exponentialDecay",
         "fit",
@@ -429,6 +431,7 @@ describe('public API', () => {
         "CheckpointOptions",
         "ColumnOptions",
         "Contribution",
+        "DEFAULT_CACHE_BYTES",
         "FileBatchSource",
         "FileSourceOptions",
         "FileSplit",
