@@ -283,7 +283,7 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       state.lastRound = ids;
       state.loss = lossValue;
       state.lr = lr;
-      // Record, checkpoint, acknowledge, publish — in this order (see the README).
+      // Record, checkpoint, acknowledge, publish — in this order (see docs/redis.md).
       await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
       if (made >= keepRounds) await cmd(['HDEL', keys.rounds, String(made - keepRounds)]);
       // the broker still holds the run up to here (a rolled-back one fails these): then checkpoint

@@ -130,7 +130,7 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
 
   try {
     while (!aborted()) {
-      // 1. The model version first (then the data, never the other way round: see the README).
+      // 1. The model version first (then the data, never the other way round: see docs/redis.md).
       let fresh = await newest(streamEntries(await redisCommand(client, ['XREVRANGE', keys.versions, '+', '-', 'COUNT', '1'], timeoutMs)));
       const waitingSince = Date.now();
       while (!fresh && !aborted()) {
