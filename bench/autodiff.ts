@@ -77,11 +77,14 @@ async function lossBench(): Promise<void> {
       l.grad(out, p, t, rows, cols);
     }
   };
-  const [a, b, c] = await interleave([
-    { name: 'mse()', steps: N, flopsPerStep: 0, run: run(builtin) },
-    { name: 'defineLoss MSE', steps: N, flopsPerStep: 0, run: run(mine) },
-    { name: 'tape MSE', steps: N, flopsPerStep: 0, run: run(onTape) },
-  ], ROUNDS);
+  const [a, b, c] = await interleave(
+    [
+      { name: 'mse()', steps: N, flopsPerStep: 0, run: run(builtin) },
+      { name: 'defineLoss MSE', steps: N, flopsPerStep: 0, run: run(mine) },
+      { name: 'tape MSE', steps: N, flopsPerStep: 0, run: run(onTape) },
+    ],
+    ROUNDS,
+  );
   if (sink === 0.5) say('');
   say(`loss + gradient, 64 × 10, ${N} steps per round, median of ${ROUNDS}:`);
   say(`  mse()           ${(1e9 / a!.rate).toFixed(0).padStart(6)} ns/step`);
@@ -92,7 +95,13 @@ async function lossBench(): Promise<void> {
 
 async function layerBench(): Promise<void> {
   const w = w3Workload();
-  const first = defineLayer({ name: 'dense', inputs: 784, outputs: 128, params: { W: [784, 128], b: [128] }, forward: (x, q, T) => T.add(T.matmul(x, q.W), q.b) });
+  const first = defineLayer({
+    name: 'dense',
+    inputs: 784,
+    outputs: 128,
+    params: { W: [784, 128], b: [128] },
+    forward: (x, q, T) => T.add(T.matmul(x, q.W), q.b),
+  });
   const ref = sequential([dense(784, 128), relu(), dense(128, 10)]);
   const mine = sequential([first, relu(), dense(128, 10)]);
   const setup = (model: typeof ref): Setup => ({
@@ -112,10 +121,13 @@ async function layerBench(): Promise<void> {
   check(la.length === lb.length && d <= 1e-12, `defineLayer dense differs from dense (max rel. diff ${d})`);
   say(`\nW3 step, first layer defineLayer vs dense: same losses over ${la.length} records (max rel. diff ${d.toExponential(1)})`);
   const steps = la.length;
-  const [a, b] = await interleave([
-    { name: 'dense', steps, flopsPerStep: 0, run: () => void plainLoop(setup(ref)) },
-    { name: 'defineLayer', steps, flopsPerStep: 0, run: () => void plainLoop(setup(mine)) },
-  ], ROUNDS);
+  const [a, b] = await interleave(
+    [
+      { name: 'dense', steps, flopsPerStep: 0, run: () => void plainLoop(setup(ref)) },
+      { name: 'defineLayer', steps, flopsPerStep: 0, run: () => void plainLoop(setup(mine)) },
+    ],
+    ROUNDS,
+  );
   say(`whole step (forward, loss, gradient, backward, Adam, update), median of ${ROUNDS} rounds of ${steps} steps:`);
   say(`  dense        ${(1e3 / a!.rate).toFixed(3).padStart(7)} ms/step`);
   say(`  defineLayer  ${(1e3 / b!.rate).toFixed(3).padStart(7)} ms/step`);
@@ -163,13 +175,23 @@ async function allocationCheck(): Promise<void> {
     const [gMinor, gMajor] = await collections(() => {
       for (let i = 0; i < 200_000; i++) l.grad(out, p, target, rows, cols);
     });
-    say(`  ${name}: value ${vMinor} scavenges, ${vMajor} other collections; grad ${gMinor} scavenges, ${gMajor} other (200,000 calls each)`);
+    say(
+      `  ${name}: value ${vMinor} scavenges, ${vMajor} other collections; grad ${gMinor} scavenges, ${gMajor} other (200,000 calls each)`,
+    );
   }
 }
 
-say(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+say(
+  `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 await lossBench();
 say('\nallocation (garbage collections during the loss steps):');
 await allocationCheck();
 await layerBench();
-say(`load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+say(
+  `load average at the end ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);

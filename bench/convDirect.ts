@@ -6,7 +6,15 @@
  */
 import type { ConvGeometry } from '../src/core/layers/convGeometry.js';
 
-export function directForward(y: Float64Array, x: Float64Array, W: Float64Array, b: Float64Array, g: ConvGeometry, f: number, batch: number): void {
+export function directForward(
+  y: Float64Array,
+  x: Float64Array,
+  W: Float64Array,
+  b: Float64Array,
+  g: ConvGeometry,
+  f: number,
+  batch: number,
+): void {
   const { h, w, c, kh, kw, sh, sw, oh, ow, top, left } = g;
   let o = 0;
   for (let n = 0; n < batch; n++) {
@@ -33,7 +41,17 @@ export function directForward(y: Float64Array, x: Float64Array, W: Float64Array,
   }
 }
 
-export function directBackward(dW: Float64Array, db: Float64Array, dX: Float64Array | null, x: Float64Array, W: Float64Array, dY: Float64Array, g: ConvGeometry, f: number, batch: number): void {
+export function directBackward(
+  dW: Float64Array,
+  db: Float64Array,
+  dX: Float64Array | null,
+  x: Float64Array,
+  W: Float64Array,
+  dY: Float64Array,
+  g: ConvGeometry,
+  f: number,
+  batch: number,
+): void {
   const { h, w, c, kh, kw, sh, sw, oh, ow, top, left } = g;
   dW.fill(0);
   db.fill(0);

@@ -14,7 +14,28 @@ import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { lastValueFrom, pipe, tap } from 'rxjs';
-import { adam, conv2d, createRng, dense, flatten, forward, fromArrays, gradient, loss, maxPool2d, param, relu, reshape, sequential, softmaxCrossEntropy, train, update, type Layer, type Params, type SequentialModel } from '../src/index.js';
+import {
+  adam,
+  conv2d,
+  createRng,
+  dense,
+  flatten,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  maxPool2d,
+  param,
+  relu,
+  reshape,
+  sequential,
+  softmaxCrossEntropy,
+  train,
+  update,
+  type Layer,
+  type Params,
+  type SequentialModel,
+} from '../src/index.js';
 import { initKernels } from '../src/kernels.js';
 import { convGeometry } from '../src/core/layers/convGeometry.js';
 import { directBackward, directForward } from './convDirect.js';
@@ -30,11 +51,32 @@ const PEER_STEPS = 30; // updates per timed run (TensorFlow.js)
 const ROUNDS = 5;
 
 function digits(): { x: number[][]; y: number[] } {
-  const lines = readFileSync(new URL('../../examples/data/digits.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
-  return { x: lines.map((l) => l.split(',').slice(0, 64).map((v) => Number(v) / 16)), y: lines.map((l) => Number(l.split(',')[64])) };
+  const lines = readFileSync(new URL('../../examples/data/digits.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  return {
+    x: lines.map((l) =>
+      l
+        .split(',')
+        .slice(0, 64)
+        .map((v) => Number(v) / 16),
+    ),
+    y: lines.map((l) => Number(l.split(',')[64])),
+  };
 }
 
-const layers = (): Layer[] => [reshape([8, 8, 1]), conv2d({ filters: 16, kernelSize: 3, padding: 'same' }), relu(), maxPool2d(), conv2d({ filters: 32, kernelSize: 3, padding: 'same' }), relu(), maxPool2d(), flatten(), dense(128, 10)];
+const layers = (): Layer[] => [
+  reshape([8, 8, 1]),
+  conv2d({ filters: 16, kernelSize: 3, padding: 'same' }),
+  relu(),
+  maxPool2d(),
+  conv2d({ filters: 32, kernelSize: 3, padding: 'same' }),
+  relu(),
+  maxPool2d(),
+  flatten(),
+  dense(128, 10),
+];
 
 /** Matrix-product FLOPs of one training step: forward, weight gradients, input gradients after the first layer with weights. */
 function flopsPerSample(model: SequentialModel): number {
@@ -53,7 +95,13 @@ function flopsPerSample(model: SequentialModel): number {
   return flops;
 }
 
-function ours(model: SequentialModel, start: Params, data: { x: number[][]; y: number[] }, steps: number, losses?: number[]): () => Promise<void> {
+function ours(
+  model: SequentialModel,
+  start: Params,
+  data: { x: number[][]; y: number[] },
+  steps: number,
+  losses?: number[],
+): () => Promise<void> {
   const ce = softmaxCrossEntropy();
   const rows = Math.floor(data.y.length / B) * B;
   return async () => {
@@ -63,7 +111,13 @@ function ours(model: SequentialModel, start: Params, data: { x: number[][]; y: n
       train({
         params,
         data: fromArrays(data.x.slice(0, rows), data.y.slice(0, rows), { rows, batchSize: B, epochs: 1000 }),
-        pipeline: pipe(forward(model), loss(ce), gradient(model, ce), update(adam({ lr: 1e-3 })), tap((r) => void losses?.push(r.loss))),
+        pipeline: pipe(
+          forward(model),
+          loss(ce),
+          gradient(model, ce),
+          update(adam({ lr: 1e-3 })),
+          tap((r) => void losses?.push(r.loss)),
+        ),
         maxSteps: steps,
         scheduler: 'sync',
       }),
@@ -85,17 +139,38 @@ function registerWasmConv2dFilterGrad(): void {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const { strides, pad, filterShape, dataFormat, dimRoundingMode } = attrs as unknown as { strides: number | [number, number]; pad: 'same' | 'valid'; filterShape: [number, number, number, number]; dataFormat: string; dimRoundingMode?: string };
-      if (dataFormat !== 'NHWC' || dimRoundingMode !== undefined || typeof pad !== 'string') throw new Error('bench: NHWC, same/valid only');
+      const { strides, pad, filterShape, dataFormat, dimRoundingMode } = attrs as unknown as {
+        strides: number | [number, number];
+        pad: 'same' | 'valid';
+        filterShape: [number, number, number, number];
+        dataFormat: string;
+        dimRoundingMode?: string;
+      };
+      if (dataFormat !== 'NHWC' || dimRoundingMode !== undefined || typeof pad !== 'string')
+        throw new Error('bench: NHWC, same/valid only');
       const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
-      const view = (t: tf.TensorInfo): tf.TensorInfo => ({ dataId: t.dataId, dtype: t.dtype, shape: [t.shape[0]!, 1, ...t.shape.slice(1)] });
-      const dw = conv3d.kernelFunc({ inputs: { x: view(x), dy: view(dy) }, backend, attrs: { strides: [1, 1, sh, sw, 1], pad, filterShape: [1, ...filterShape] } }) as tf.TensorInfo;
+      const view = (t: tf.TensorInfo): tf.TensorInfo => ({
+        dataId: t.dataId,
+        dtype: t.dtype,
+        shape: [t.shape[0]!, 1, ...t.shape.slice(1)],
+      });
+      const dw = conv3d.kernelFunc({
+        inputs: { x: view(x), dy: view(dy) },
+        backend,
+        attrs: { strides: [1, 1, sh, sw, 1], pad, filterShape: [1, ...filterShape] },
+      }) as tf.TensorInfo;
       return { dataId: dw.dataId, dtype: dw.dtype, shape: filterShape };
     },
   });
 }
 
-async function peer(backend: 'wasm' | 'cpu', start: Params, data: { x: number[][]; y: number[] }, steps: number, losses?: number[]): Promise<() => Promise<void>> {
+async function peer(
+  backend: 'wasm' | 'cpu',
+  start: Params,
+  data: { x: number[][]; y: number[] },
+  steps: number,
+  losses?: number[],
+): Promise<() => Promise<void>> {
   registerWasmConv2dFilterGrad();
   const xf = Float32Array.from(data.x.flat());
   const yf = new Float32Array(data.y.length * 10);
@@ -117,7 +192,14 @@ async function peer(backend: 'wasm' | 'cpu', start: Params, data: { x: number[][
         tf.layers.dense({ units: 10 }),
       ],
     });
-    model.setWeights([weights('1.W', [3, 3, 1, 16]), weights('1.b', [16]), weights('4.W', [3, 3, 16, 32]), weights('4.b', [32]), weights('8.W', [128, 10]), weights('8.b', [10])]);
+    model.setWeights([
+      weights('1.W', [3, 3, 1, 16]),
+      weights('1.b', [16]),
+      weights('4.W', [3, 3, 16, 32]),
+      weights('4.b', [32]),
+      weights('8.W', [128, 10]),
+      weights('8.b', [10]),
+    ]);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const opt = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
     for (let s = 0; s < steps; s++) {
@@ -142,7 +224,10 @@ async function peer(backend: 'wasm' | 'cpu', start: Params, data: { x: number[][
 
 /** The convolution layers alone, forward + backward of one batch: im2col (library, float64 and float32) and direct. */
 async function convLayers(data: { x: number[][] }): Promise<void> {
-  const shapes: [string, number[], number][] = [['conv 8×8×1 → 16', [8, 8, 1], 16], ['conv 4×4×16 → 32', [4, 4, 16], 32]];
+  const shapes: [string, number[], number][] = [
+    ['conv 8×8×1 → 16', [8, 8, 1], 16],
+    ['conv 4×4×16 → 32', [4, 4, 16], 32],
+  ];
   for (const [title, shape, f] of shapes) {
     const layer = conv2d({ inputShape: shape, filters: f, kernelSize: 3, padding: 'same' });
     const l32 = layer.float32!();
@@ -150,7 +235,10 @@ async function convLayers(data: { x: number[][] }): Promise<void> {
     const rng = createRng(5);
     const p = [new Float64Array(9 * shape[2]! * f), new Float64Array(f)];
     layer.init(rng, p);
-    const x = Float64Array.from({ length: B * layer.inputs }, (_, i) => data.x[Math.floor(i / layer.inputs) % data.x.length]![i % 64] ?? rng.next());
+    const x = Float64Array.from(
+      { length: B * layer.inputs },
+      (_, i) => data.x[Math.floor(i / layer.inputs) % data.x.length]![i % 64] ?? rng.next(),
+    );
     const dY = Float64Array.from({ length: B * layer.outputs }, () => rng.next() - 0.5);
     const y = new Float64Array(B * layer.outputs);
     const dX = new Float64Array(x.length);
@@ -162,18 +250,56 @@ async function convLayers(data: { x: number[][] }): Promise<void> {
     const reps = 40;
     const flops = 3 * 2 * g.oh * g.ow * 9 * shape[2]! * f * B;
     const cs: Contender[] = [
-      { name: 'im2col + GEMM float64', steps: reps, flopsPerStep: flops, run: () => { for (let r = 0; r < reps; r++) { layer.forward(p, x, y, B, ctx); layer.backward(p, x, y, dY, dX, grads, B, ctx); } } },
-      { name: 'im2col + GEMM float32', steps: reps, flopsPerStep: flops, run: () => { for (let r = 0; r < reps; r++) { l32.forward(p32, x32, y32, B, ctx32); l32.backward(p32, x32, y32, dY32, dX32, g32, B, ctx32); } } },
-      { name: 'direct float64', steps: reps, flopsPerStep: flops, run: () => { for (let r = 0; r < reps; r++) { directForward(y, x, p[0]!, p[1]!, g, f, B); directBackward(grads[0]!, grads[1]!, dX, x, p[0]!, dY, g, f, B); } } },
+      {
+        name: 'im2col + GEMM float64',
+        steps: reps,
+        flopsPerStep: flops,
+        run: () => {
+          for (let r = 0; r < reps; r++) {
+            layer.forward(p, x, y, B, ctx);
+            layer.backward(p, x, y, dY, dX, grads, B, ctx);
+          }
+        },
+      },
+      {
+        name: 'im2col + GEMM float32',
+        steps: reps,
+        flopsPerStep: flops,
+        run: () => {
+          for (let r = 0; r < reps; r++) {
+            l32.forward(p32, x32, y32, B, ctx32);
+            l32.backward(p32, x32, y32, dY32, dX32, g32, B, ctx32);
+          }
+        },
+      },
+      {
+        name: 'direct float64',
+        steps: reps,
+        flopsPerStep: flops,
+        run: () => {
+          for (let r = 0; r < reps; r++) {
+            directForward(y, x, p[0]!, p[1]!, g, f, B);
+            directBackward(grads[0]!, grads[1]!, dX, x, p[0]!, dY, g, f, B);
+          }
+        },
+      },
     ];
     const res = await interleave(cs, ROUNDS);
-    printTable(`${title}, batch ${B}: forward + backward (with dX)`, ['contender', 'µs/batch', 'GFLOP/s', 'GFLOP/s cpu'], res.map((m) => [m.name, 1e6 / m.rate, m.gflops, m.gflopsCpu]));
+    printTable(
+      `${title}, batch ${B}: forward + backward (with dX)`,
+      ['contender', 'µs/batch', 'GFLOP/s', 'GFLOP/s cpu'],
+      res.map((m) => [m.name, 1e6 / m.rate, m.gflops, m.gflopsCpu]),
+    );
   }
 }
 
 async function main(): Promise<void> {
   await initKernels();
-  say(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  say(
+    `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}, load average ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
   const data = digits();
   const m64 = sequential(layers());
   const m32 = sequential(layers(), { precision: 'float32' });
@@ -191,7 +317,9 @@ async function main(): Promise<void> {
   const d32 = maxRelDiff(l32.slice(0, 12), lp);
   const d64 = maxRelDiff(l64.slice(0, 12), lp);
   check(d32 < 1e-4 && d64 < 1e-4, `losses differ from TensorFlow.js: float32 ${d32}, float64 ${d64}`);
-  say(`agreement: first 12 losses vs tfjs-wasm, largest relative difference ${formatNumber(d32)} (float32), ${formatNumber(d64)} (float64)`);
+  say(
+    `agreement: first 12 losses vs tfjs-wasm, largest relative difference ${formatNumber(d32)} (float32), ${formatNumber(d64)} (float64)`,
+  );
   const cs: Contender[] = [
     { name: 'gradstream float32 (reactive sync)', steps: STEPS, flopsPerStep: flops, run: ours(m32, start32, data, STEPS) },
     { name: 'gradstream float64 (reactive sync)', steps: STEPS, flopsPerStep: flops, run: ours(m64, start, data, STEPS) },
@@ -200,9 +328,17 @@ async function main(): Promise<void> {
   const res = await interleave(cs, ROUNDS);
   const tfRate = res.find((m) => m.name === 'tfjs-wasm')!.rate;
   const tfCpu = res.find((m) => m.name === 'tfjs-wasm')!.rateCpu;
-  printTable(`convnet training step, batch ${B} (${formatNumber(flops / B / 1e6)} MFLOP per sample)`, ['contender', 'samples/s', 'GFLOP/s', '× tfjs-wasm', 'samples/s cpu', '× tfjs-wasm cpu'], res.map((m) => [m.name, m.rate * B, m.gflops, m.rate / tfRate, m.rateCpu * B, m.rateCpu / tfCpu]));
+  printTable(
+    `convnet training step, batch ${B} (${formatNumber(flops / B / 1e6)} MFLOP per sample)`,
+    ['contender', 'samples/s', 'GFLOP/s', '× tfjs-wasm', 'samples/s cpu', '× tfjs-wasm cpu'],
+    res.map((m) => [m.name, m.rate * B, m.gflops, m.rate / tfRate, m.rateCpu * B, m.rateCpu / tfCpu]),
+  );
   await convLayers(data);
-  say(`load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  say(
+    `load average at the end ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 await main();

@@ -68,7 +68,13 @@ function killOnce(child: string, dir: string, mode: string, delayMs: number): Pr
 }
 
 /** Kills a checkpointing child `kills` times in scheduling mode `mode`, checking the folder after each kill. */
-export async function crashTest(options: { child: string; mode: string; kills: number; maxDelayMs?: number; seed?: number }): Promise<CrashCounts> {
+export async function crashTest(options: {
+  child: string;
+  mode: string;
+  kills: number;
+  maxDelayMs?: number;
+  seed?: number;
+}): Promise<CrashCounts> {
   const dir = mkdtempSync(join(tmpdir(), `gradstream-crash-${options.mode}-`));
   const rng = createRng(options.seed ?? 1);
   const maxDelay = options.maxDelayMs ?? 40;
@@ -101,5 +107,16 @@ export async function crashTest(options: { child: string; mode: string; kills: n
   }
   fsStorage(dir, { owns: isCheckpointName }).prepare!();
   const tempsLeft = readdirSync(dir).filter((n) => n.endsWith('.tmp')).length;
-  return { mode: options.mode, kills: options.kills, lastPresent, parseFailures, filesChecked, maxTemps, tempsLeft, childErrors, lastStep, errors };
+  return {
+    mode: options.mode,
+    kills: options.kills,
+    lastPresent,
+    parseFailures,
+    filesChecked,
+    maxTemps,
+    tempsLeft,
+    childErrors,
+    lastStep,
+    errors,
+  };
 }

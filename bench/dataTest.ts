@@ -61,7 +61,9 @@ const final = await lastValueFrom(
 );
 const seconds = (performance.now() - t0) / 1000;
 const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
-console.log(`rows: ${ROWS.toLocaleString('en')} (${mb(statSync(path).size)} MB file), steps: ${steps}, stop: ${final.stopReason}, final loss: ${final.loss.toExponential(2)}`);
+console.log(
+  `rows: ${ROWS.toLocaleString('en')} (${mb(statSync(path).size)} MB file), steps: ${steps}, stop: ${final.stopReason}, final loss: ${final.loss.toExponential(2)}`,
+);
 console.log(`time: ${seconds.toFixed(2)} s (${Math.round(ROWS / seconds).toLocaleString('en')} rows/s)`);
 console.log(`heap growth (peak heapUsed − start): ${mb(peakHeap - base.heapUsed)} MB; rss growth: ${mb(peakRss - base.rss)} MB`);
 const ok = peakHeap - base.heapUsed < 50 * 2 ** 20 && final.stopReason === 'dataEnd' && steps === Math.ceil(ROWS / 64) + 1;

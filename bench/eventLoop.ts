@@ -53,5 +53,12 @@ export async function benchEventLoop(rounds: number): Promise<EventLoopResult> {
     max.push(h.max / 1e6);
   }
   // the worst run's figures
-  return { workload: 'W3', contender: 'reactive sliced', p50Ms: Math.max(...p50), p99Ms: Math.max(...p99), maxMs: Math.max(...max), slicedToSync: median(sync) / median(sliced) };
+  return {
+    workload: 'W3',
+    contender: 'reactive sliced',
+    p50Ms: Math.max(...p50),
+    p99Ms: Math.max(...p99),
+    maxMs: Math.max(...max),
+    slicedToSync: median(sync) / median(sliced),
+  };
 }

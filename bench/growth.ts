@@ -19,7 +19,23 @@ import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, pipe, tap } from 'rxjs';
-import { adam, createRng, dataParallel, dense, fit, forward, fromArrays, gradient, loss, relu, sequential, softmaxCrossEntropy, train, update, type Model } from '../src/index.js';
+import {
+  adam,
+  createRng,
+  dataParallel,
+  dense,
+  fit,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  relu,
+  sequential,
+  softmaxCrossEntropy,
+  train,
+  update,
+  type Model,
+} from '../src/index.js';
 import { median, printTable, say } from './harness.js';
 
 const IN = 784;
@@ -64,7 +80,9 @@ async function timeRun(kind: Kind, batch: number, hidden: number, steps: number)
   const model: Model = sequential([dense(IN, hidden), relu(), dense(hidden, OUT)], { precision });
   const ce = softmaxCrossEntropy();
   const opt = adam({ lr: 1e-3 });
-  const core = kind.endsWith('workers') ? dataParallel(model, ce, opt, { workers: 2 }) : pipe(forward(model), loss(ce), gradient(model, ce), update(opt));
+  const core = kind.endsWith('workers')
+    ? dataParallel(model, ce, opt, { workers: 2 })
+    : pipe(forward(model), loss(ce), gradient(model, ce), update(opt));
   let t0 = 0;
   let c0 = process.cpuUsage();
   let wallS = 0;
@@ -109,7 +127,10 @@ function runNumpy(): NumpyResult | string {
   const input = JSON.stringify({ rows: ROWS, seed: 2024, points: points.map((p) => [p.batch, p.hidden, stepsFor(p.batch, p.hidden)]) });
   const r = spawnSync('python3', [script], { input, env, encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.error !== undefined) return `python3 not runnable (${r.error.message})`;
-  if (r.status !== 0) return /No module named .?numpy/.test(r.stderr) ? 'numpy is not installed (pip install numpy)' : `python3 failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`;
+  if (r.status !== 0)
+    return /No module named .?numpy/.test(r.stderr)
+      ? 'numpy is not installed (pip install numpy)'
+      : `python3 failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`;
   return JSON.parse(r.stdout) as NumpyResult;
 }
 
@@ -124,7 +145,13 @@ async function fitStart(): Promise<{ p99: number; max: number; returnedMs: numbe
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const t0 = performance.now();
-  const training = fit({ model, loss: softmaxCrossEntropy(), optimizer: adam({ lr: 1e-3 }), data: fromArrays(wx, wy, { rows: n, batchSize: 64, shuffle: true, seed: 1 }), rng: createRng(1) });
+  const training = fit({
+    model,
+    loss: softmaxCrossEntropy(),
+    optimizer: adam({ lr: 1e-3 }),
+    data: fromArrays(wx, wy, { rows: n, batchSize: 64, shuffle: true, seed: 1 }),
+    rng: createRng(1),
+  });
   training.start();
   const returnedMs = performance.now() - t0;
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -181,4 +208,6 @@ for (const [title, m] of [
 say(numpyNote === '' ? `\n${blas}` : `\nnumpy skipped: ${numpyNote}`);
 
 const start = await fitStart();
-say(`\nfit() on W3 (8192 rows, shuffled, sliced): returned in ${start.returnedMs.toFixed(1)} ms; event-loop delay over the first 300 ms: p99 ${start.p99.toFixed(1)} ms, max ${start.max.toFixed(1)} ms`);
+say(
+  `\nfit() on W3 (8192 rows, shuffled, sliced): returned in ${start.returnedMs.toFixed(1)} ms; event-loop delay over the first 300 ms: p99 ${start.p99.toFixed(1)} ms, max ${start.max.toFixed(1)} ms`,
+);

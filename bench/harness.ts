@@ -93,7 +93,11 @@ export function printTable(title: string, header: readonly string[], rows: reado
   const widths = header.map((_, c) => Math.max(...cells.map((r) => String(r[c] ?? '').length)));
   say(`\n${title}`);
   cells.forEach((r, i) => {
-    say(r.map((c, k) => (i > 0 && typeof rows[i - 1]![k] === 'number' ? String(c).padStart(widths[k]!) : String(c).padEnd(widths[k]!))).join('  '));
+    say(
+      r
+        .map((c, k) => (i > 0 && typeof rows[i - 1]![k] === 'number' ? String(c).padStart(widths[k]!) : String(c).padEnd(widths[k]!)))
+        .join('  '),
+    );
     if (i === 0) say(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }

@@ -6,7 +6,20 @@
  * Run: npx tsx bench/idleCpu.ts
  */
 import { lastValueFrom, pipe, Subject, tap } from 'rxjs';
-import { dense, forward, fromObservable, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, type Sample } from '../src/index.js';
+import {
+  dense,
+  forward,
+  fromObservable,
+  gradient,
+  loss,
+  mse,
+  paramsFrom,
+  sequential,
+  sgd,
+  train,
+  update,
+  type Sample,
+} from '../src/index.js';
 
 const WAIT_MS = 3000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -14,7 +27,8 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 };
-const timers = (): number => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((t) => t === 'Timeout').length;
+const timers = (): number =>
+  (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((t) => t === 'Timeout').length;
 
 let c = process.cpuUsage();
 await sleep(WAIT_MS);
@@ -28,7 +42,13 @@ const done = lastValueFrom(
   train({
     params: paramsFrom(model.layout, { '0.W': [0], '0.b': [0] }),
     data: fromObservable(samples$, { batchSize: 10, maxWaitMs: 50 }),
-    pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 })), tap(() => (steps += 1))),
+    pipeline: pipe(
+      forward(model),
+      loss(l),
+      gradient(model, l),
+      update(sgd({ lr: 0.1 })),
+      tap(() => (steps += 1)),
+    ),
   }),
 );
 await sleep(50); // the loop starts and finds no data

@@ -16,8 +16,17 @@ import { benchW3 } from './w3.js';
 const json = process.argv.includes('--json');
 const simd = await initKernels();
 const load = (): number => Math.round(loadavg()[0]! * 100) / 100;
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, wasmSimdKernels: simd, loadAverageStart: load(), loadAverageEnd: Number.NaN };
-say(`gradstream bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}, load average ${machine.loadAverageStart}`);
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  wasmSimdKernels: simd,
+  loadAverageStart: load(),
+  loadAverageEnd: Number.NaN,
+};
+say(
+  `gradstream bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}, load average ${machine.loadAverageStart}`,
+);
 
 // `--only W1` (or W2, W3) runs one workload, without the memory and event-loop parts: for quick looks.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -68,12 +77,29 @@ const report = {
 };
 
 for (const w of workloads) {
-  const rows = Object.entries(report.workloads[w.id]!).map(([name, r]) => [name, r.rate, r.gflops, r.ratioToPlain, r.ratioToFastestPeer, r.gflopsCpu, r.ratioToPlainCpu, r.ratioToFastestPeerCpu]);
-  printTable(`${w.title} — medians of interleaved rounds; wall clock, then CPU time`, ['contender', 'steps/s', 'GFLOP/s', '× plain', '× fastest peer', 'GFLOP/s cpu', '× plain cpu', '× peer cpu'], rows);
+  const rows = Object.entries(report.workloads[w.id]!).map(([name, r]) => [
+    name,
+    r.rate,
+    r.gflops,
+    r.ratioToPlain,
+    r.ratioToFastestPeer,
+    r.gflopsCpu,
+    r.ratioToPlainCpu,
+    r.ratioToFastestPeerCpu,
+  ]);
+  printTable(
+    `${w.title} — medians of interleaved rounds; wall clock, then CPU time`,
+    ['contender', 'steps/s', 'GFLOP/s', '× plain', '× fastest peer', 'GFLOP/s cpu', '× plain cpu', '× peer cpu'],
+    rows,
+  );
 }
 if (memory !== null && eventLoop !== null) {
-  say(`\nmemory (W1, reactive sync, ${memory.steps.toLocaleString('en-US')} steps): heap ${formatNumber(memory.heapStartBytes / 1024)} → ${formatNumber(memory.heapEndBytes / 1024)} KiB (${memory.growthBytesPerStep.toFixed(4)} B/step), ${memory.gcMinor} scavenges, ${memory.gcMajor} unforced full GCs: ${memory.flat ? 'flat' : 'NOT flat'}`);
-  say(`event loop (W3, reactive sliced): delay p50 ${eventLoop.p50Ms.toFixed(1)} ms, p99 ${eventLoop.p99Ms.toFixed(1)} ms, max ${eventLoop.maxMs.toFixed(1)} ms; sliced/sync throughput ${eventLoop.slicedToSync.toFixed(3)}`);
+  say(
+    `\nmemory (W1, reactive sync, ${memory.steps.toLocaleString('en-US')} steps): heap ${formatNumber(memory.heapStartBytes / 1024)} → ${formatNumber(memory.heapEndBytes / 1024)} KiB (${memory.growthBytesPerStep.toFixed(4)} B/step), ${memory.gcMinor} scavenges, ${memory.gcMajor} unforced full GCs: ${memory.flat ? 'flat' : 'NOT flat'}`,
+  );
+  say(
+    `event loop (W3, reactive sliced): delay p50 ${eventLoop.p50Ms.toFixed(1)} ms, p99 ${eventLoop.p99Ms.toFixed(1)} ms, max ${eventLoop.maxMs.toFixed(1)} ms; sliced/sync throughput ${eventLoop.slicedToSync.toFixed(3)}`,
+  );
   const w1 = report.workloads['W1']!;
   const w3 = report.workloads['W3']!;
   say(
@@ -84,5 +110,7 @@ if (memory !== null && eventLoop !== null) {
       `W3 sliced/sync ${formatNumber(w3['reactive sliced']!.rate / w3['reactive sync']!.rate)} (≥ 0.9) with p99 ${eventLoop.p99Ms.toFixed(1)} ms (< 20)`,
   );
 }
-say(`load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd}: above ${machine.cores} the contenders shared the cores with other processes`);
+say(
+  `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd}: above ${machine.cores} the contenders shared the cores with other processes`,
+);
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);

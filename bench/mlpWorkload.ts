@@ -56,7 +56,15 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
     outCols,
   };
   const layers = w.dims.map((d, i) => ({ ...d, W: w.init.tensors[2 * i]!, b: w.init.tensors[2 * i + 1]! }));
-  const peerSpec: PeerSpec = { layers, loss: w.lossKind, optimizer: { kind: 'adam', lr: w.lr }, x: w.x, y: w.y, rows: w.rows, batch: w.batch };
+  const peerSpec: PeerSpec = {
+    layers,
+    loss: w.lossKind,
+    optimizer: { kind: 'adam', lr: w.lr },
+    x: w.x,
+    y: w.y,
+    rows: w.rows,
+    batch: w.batch,
+  };
   const x32 = Float32Array.from(w.x);
   const f32Spec = { layers, loss: w.lossKind, lr: w.lr, x: x32, y: w.y, rows: w.rows, batch: w.batch, records };
 
@@ -70,7 +78,10 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
   const lf: number[] = [];
   plainFusedAdamLoop(setup, w.lr, lf);
   const dPlain = Math.max(maxRelDiff(lr, lp), maxRelDiff(ls, lp), maxRelDiff(lf, lp));
-  check(lr.length === records && ls.length === records && lp.length === records && lf.length === records && dPlain <= 1e-12, `${w.id}: reactive and plain losses differ (records ${lr.length}/${ls.length}/${lp.length} of ${records}, max rel. diff ${dPlain})`);
+  check(
+    lr.length === records && ls.length === records && lp.length === records && lf.length === records && dPlain <= 1e-12,
+    `${w.id}: reactive and plain losses differ (records ${lr.length}/${ls.length}/${lp.length} of ${records}, max rel. diff ${dPlain})`,
+  );
   const CHECK = 12;
   const cpu = await tfjsPeer('cpu', peerSpec);
   const wasm = await tfjsPeer('wasm', peerSpec);
@@ -80,11 +91,15 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
   if (w.float32 === true) plainF32({ ...f32Spec, records: CHECK + 1 }, l32); // the final record would reuse a batch
   const d32 = w.float32 === true ? maxRelDiff(l32.slice(0, CHECK), lp.slice(0, CHECK)) : 0;
   // The library's float32 mode: the same loop as `reactive sync` on the float32 model.
-  const setup32: Setup | undefined = w.model32 === undefined ? undefined : { ...setup, model: w.model32, init: toPrecision32(w.model32, w.init) };
+  const setup32: Setup | undefined =
+    w.model32 === undefined ? undefined : { ...setup, model: w.model32, init: toPrecision32(w.model32, w.init) };
   const lr32: number[] = [];
   if (setup32 !== undefined) await reactiveLoop(setup32, 'sync', lr32);
   const dR32 = setup32 === undefined ? 0 : maxRelDiff(lr32.slice(0, CHECK), lp.slice(0, CHECK));
-  check(dCpu <= 1e-4 && dWasm <= 1e-4 && d32 <= 1e-4 && dR32 <= 1e-4 && (setup32 === undefined || lr32.length === records), `${w.id}: float32 losses differ from gradstream's float64 (tfjs cpu ${dCpu}, wasm ${dWasm}, float32 loop ${d32}, reactive float32 ${dR32} relative; ${lr32.length} records)`);
+  check(
+    dCpu <= 1e-4 && dWasm <= 1e-4 && d32 <= 1e-4 && dR32 <= 1e-4 && (setup32 === undefined || lr32.length === records),
+    `${w.id}: float32 losses differ from gradstream's float64 (tfjs cpu ${dCpu}, wasm ${dWasm}, float32 loop ${d32}, reactive float32 ${dR32} relative; ${lr32.length} records)`,
+  );
   const checked =
     `reactive sync/sliced and plain fused adam = plain on all ${records} losses (max rel. diff ${dPlain.toExponential(1)}); float32 peers within ${Math.max(dCpu, dWasm, d32, dR32).toExponential(1)} relative over ${CHECK} steps ` +
     `(tfjs cpu ${dCpu.toExponential(1)}, tfjs wasm ${dWasm.toExponential(1)}${w.float32 === true ? `, float32 loop ${d32.toExponential(1)}` : ''}${setup32 === undefined ? '' : `, reactive float32 ${dR32.toExponential(1)}`})`;
@@ -100,7 +115,12 @@ export async function benchMlp(w: MlpWorkload, rounds: number): Promise<Workload
     { name: 'kernels', steps: records, flopsPerStep: flops, run: () => kernels64(w, records) },
   ];
   if (setup32 !== undefined) {
-    contenders.push({ name: 'reactive sync float32', steps: records, flopsPerStep: flops, run: () => reactiveLoop(setup32, 'sync').then(() => undefined) });
+    contenders.push({
+      name: 'reactive sync float32',
+      steps: records,
+      flopsPerStep: flops,
+      run: () => reactiveLoop(setup32, 'sync').then(() => undefined),
+    });
   }
   if (w.float32 === true) {
     contenders.push(
@@ -128,7 +148,8 @@ function kernels64(w: MlpWorkload, records: number): void {
   for (let s = 0; s < records; s++) {
     const b = s % batches;
     const x = w.x.subarray(b * B * inCols, (b + 1) * B * inCols);
-    for (let l = 0; l < w.dims.length; l++) matmul(acts[l]!, l === 0 ? x : acts[l - 1]!, weights[l]!, B, w.dims[l]!.inputs, w.dims[l]!.units);
+    for (let l = 0; l < w.dims.length; l++)
+      matmul(acts[l]!, l === 0 ? x : acts[l - 1]!, weights[l]!, B, w.dims[l]!.inputs, w.dims[l]!.units);
     for (let l = w.dims.length - 1; l >= 0; l--) {
       const d = w.dims[l]!;
       const delta = l === w.dims.length - 1 ? acts[l]! : dX[l + 1]!;
@@ -150,7 +171,8 @@ function kernels32(w: MlpWorkload, x32: Float32Array, records: number): void {
   for (let s = 0; s < records; s++) {
     const b = s % batches;
     const x = x32.subarray(b * B * inCols, (b + 1) * B * inCols);
-    for (let l = 0; l < w.dims.length; l++) matmulF32(acts[l]!, l === 0 ? x : acts[l - 1]!, weights[l]!, B, w.dims[l]!.inputs, w.dims[l]!.units);
+    for (let l = 0; l < w.dims.length; l++)
+      matmulF32(acts[l]!, l === 0 ? x : acts[l - 1]!, weights[l]!, B, w.dims[l]!.inputs, w.dims[l]!.units);
     for (let l = w.dims.length - 1; l >= 0; l--) {
       const d = w.dims[l]!;
       const delta = l === w.dims.length - 1 ? acts[l]! : dX[l + 1]!;

@@ -43,7 +43,9 @@ export function plainF32(spec: F32Spec, losses?: number[]): number {
   const deltas = layers.map((l) => new Float32Array(B * l.units));
   const batches = Math.floor(spec.rows / B);
   const inCols = layers[0]!.inputs;
-  const b1 = 0.9, b2 = 0.999, eps = 1e-7;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-7;
   let last = Number.NaN;
   for (let s = 0; s < spec.records; s++) {
     const bi = (s === spec.records - 1 && s > 0 ? s - 1 : s) % batches; // the final record reuses the last batch
@@ -108,7 +110,10 @@ export function plainF32(spec: F32Spec, losses?: number[]): number {
     const c1 = 1 - b1 ** t;
     const c2 = 1 - b2 ** t;
     for (let k = 0; k < params.length; k++) {
-      const p = params[k]!, g = grads[k]!, m = mu[k]!, v = nu[k]!;
+      const p = params[k]!,
+        g = grads[k]!,
+        m = mu[k]!,
+        v = nu[k]!;
       // Adam fused with the update on the f32x4 kernel; plain JavaScript where it is unavailable.
       if (p.length >= 256 && adamApplyWasm32(p, g, m, v, b1, b2, c1, c2, eps, spec.lr)) continue;
       for (let i = 0; i < p.length; i++) {

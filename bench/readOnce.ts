@@ -28,9 +28,24 @@ for (let r = 0; r < 442; r++) {
 }
 const header = [...Array.from({ length: 10 }, (_, i) => `x${i}`), 'y'];
 writeFileSync(join(dir, 'diabetes.csv'), [header.join(','), ...inputs.map((x, r) => [...x, targets[r]![0]].join(','))].join('\n') + '\n');
-const base = { model: { layers: [{ type: 'dense', inputs: 10, units: 1 }] }, loss: 'mse', optimizer: { type: 'adam', lr: 0.5 }, training: { maxSteps: steps, mode: 'sync', batchSize: 442, shuffle: false } };
-writeFileSync(join(dir, 'csv.json'), JSON.stringify({ ...base, data: { csv: 'diabetes.csv', features: header.slice(0, 10), targets: ['y'], scale: 'standardize' } }));
-writeFileSync(join(dir, 'shuffled.json'), JSON.stringify({ ...base, training: { ...base.training, shuffle: true }, data: { csv: 'diabetes.csv', features: header.slice(0, 10), targets: ['y'], scale: 'standardize' } }));
+const base = {
+  model: { layers: [{ type: 'dense', inputs: 10, units: 1 }] },
+  loss: 'mse',
+  optimizer: { type: 'adam', lr: 0.5 },
+  training: { maxSteps: steps, mode: 'sync', batchSize: 442, shuffle: false },
+};
+writeFileSync(
+  join(dir, 'csv.json'),
+  JSON.stringify({ ...base, data: { csv: 'diabetes.csv', features: header.slice(0, 10), targets: ['y'], scale: 'standardize' } }),
+);
+writeFileSync(
+  join(dir, 'shuffled.json'),
+  JSON.stringify({
+    ...base,
+    training: { ...base.training, shuffle: true },
+    data: { csv: 'diabetes.csv', features: header.slice(0, 10), targets: ['y'], scale: 'standardize' },
+  }),
+);
 writeFileSync(join(dir, 'inline.json'), JSON.stringify({ ...base, data: { inputs, targets, scale: 'standardize' } }));
 
 const times: Record<string, number[]> = { inline: [], csv: [], shuffled: [] };
@@ -50,4 +65,6 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
 const a = median(times.inline!);
 const b = median(times.csv!);
 const c = median(times.shuffled!);
-console.log(`${steps} full-batch steps, 442 rows × 10 features: inline ${a.toFixed(2)} s, CSV ${b.toFixed(2)} s (×${(b / a).toFixed(2)}), CSV shuffled ${c.toFixed(2)} s (×${(c / a).toFixed(2)}); ${ends.csv}`);
+console.log(
+  `${steps} full-batch steps, 442 rows × 10 features: inline ${a.toFixed(2)} s, CSV ${b.toFixed(2)} s (×${(b / a).toFixed(2)}), CSV shuffled ${c.toFixed(2)} s (×${(c / a).toFixed(2)}); ${ends.csv}`,
+);

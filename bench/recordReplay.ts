@@ -14,12 +14,38 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from } from 'rxjs';
-import { adam, createRng, dense, earlyStopping, fit, fromArrays, fromObservable, fullBatch, memoryStorage, mse, recordTo, relu, sequential, sgd, softmaxCrossEntropy, type BatchSource, type Model, type Loss, type RunRecorder } from '../src/index.js';
+import {
+  adam,
+  createRng,
+  dense,
+  earlyStopping,
+  fit,
+  fromArrays,
+  fromObservable,
+  fullBatch,
+  memoryStorage,
+  mse,
+  recordTo,
+  relu,
+  sequential,
+  sgd,
+  softmaxCrossEntropy,
+  type BatchSource,
+  type Model,
+  type Loss,
+  type RunRecorder,
+} from '../src/index.js';
 import { fromCsv, fsStorage } from '../src/node.js';
 import { median, say } from './harness.js';
 import { seededInputs } from './mlpWorkload.js';
 
-async function logBytes(model: Model, loss: Loss, data: BatchSource, batches: 'value' | 'reference', extra: { maxSteps?: number; lossBelow?: number } = {}): Promise<{ steps: number; bytes: number }> {
+async function logBytes(
+  model: Model,
+  loss: Loss,
+  data: BatchSource,
+  batches: 'value' | 'reference',
+  extra: { maxSteps?: number; lossBelow?: number } = {},
+): Promise<{ steps: number; bytes: number }> {
   const store = memoryStorage();
   const r = await fit({
     model,
@@ -40,7 +66,8 @@ async function logBytes(model: Model, loss: Loss, data: BatchSource, batches: 'v
 async function sizes(): Promise<void> {
   const w2x = seededInputs(2025, 4096 * 64);
   const w2y = seededInputs(2026, 4096 * 16);
-  const rows = (a: Float64Array, n: number, w: number): number[][] => Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * w, (i + 1) * w)));
+  const rows = (a: Float64Array, n: number, w: number): number[][] =>
+    Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * w, (i + 1) * w)));
   const X = rows(w2x, 4096, 64);
   const Y = rows(w2y, 4096, 16);
   const rng = createRng(3);
@@ -49,10 +76,23 @@ async function sizes(): Promise<void> {
     return { x: [x], y: [3 * x + 1 + 0.1 * rng.normal()] };
   });
   const cases: [string, () => Promise<{ steps: number; bytes: number }>][] = [
-    ['lesson (4→4, 1 sample), by value', () => logBytes(sequential([dense(4, 4, { bias: false })]), mse(), fullBatch([[1, 2, 3, 4]], [[2, 3, 4, 5]]), 'value', { maxSteps: 1000 })],
-    ['W2 (64→16, batch 256), by value', () => logBytes(sequential([dense(64, 16)]), mse(), fromArrays(X, Y, { batchSize: 256, epochs: 2 }), 'value')],
-    ['W2 (64→16, batch 256), by reference', () => logBytes(sequential([dense(64, 16)]), mse(), fromArrays(X, Y, { batchSize: 256, epochs: 2 }), 'reference')],
-    ['online stream (1→1, batch 4), by value', () => logBytes(sequential([dense(1, 1)]), mse(), fromObservable(from(online), { batchSize: 4, buffer: { size: 4096 } }), 'value')],
+    [
+      'lesson (4→4, 1 sample), by value',
+      () =>
+        logBytes(sequential([dense(4, 4, { bias: false })]), mse(), fullBatch([[1, 2, 3, 4]], [[2, 3, 4, 5]]), 'value', { maxSteps: 1000 }),
+    ],
+    [
+      'W2 (64→16, batch 256), by value',
+      () => logBytes(sequential([dense(64, 16)]), mse(), fromArrays(X, Y, { batchSize: 256, epochs: 2 }), 'value'),
+    ],
+    [
+      'W2 (64→16, batch 256), by reference',
+      () => logBytes(sequential([dense(64, 16)]), mse(), fromArrays(X, Y, { batchSize: 256, epochs: 2 }), 'reference'),
+    ],
+    [
+      'online stream (1→1, batch 4), by value',
+      () => logBytes(sequential([dense(1, 1)]), mse(), fromObservable(from(online), { batchSize: 4, buffer: { size: 4096 } }), 'value'),
+    ],
   ];
   for (const [name, run] of cases) {
     const { steps, bytes } = await run();
@@ -74,7 +114,8 @@ async function overhead(rounds: number): Promise<void> {
     const x = seededInputs(2024, n * 784);
     const lab = createRng(2027);
     const lines = ['label,' + Array.from({ length: 784 }, (_, i) => `p${i}`).join(',')];
-    for (let r = 0; r < n; r++) lines.push(`${lab.int(10)},` + Array.from(x.subarray(r * 784, (r + 1) * 784), (v) => v.toFixed(4)).join(','));
+    for (let r = 0; r < n; r++)
+      lines.push(`${lab.int(10)},` + Array.from(x.subarray(r * 784, (r + 1) * 784), (v) => v.toFixed(4)).join(','));
     writeFileSync(join(dir, 'w3.csv'), lines.join('\n') + '\n');
     const features = Array.from({ length: 784 }, (_, i) => `p${i}`);
     const model = sequential([dense(784, 128), relu(), dense(128, 10)]);
@@ -84,7 +125,16 @@ async function overhead(rounds: number): Promise<void> {
       const data = fromCsv(join(dir, 'w3.csv'), { features, targets: ['label'], batchSize: 64, epochs: 2 });
       const t0 = performance.now();
       const c0 = cpuMs();
-      await fit({ model, loss: softmaxCrossEntropy(), optimizer: adam({ lr: 1e-3 }), data, params: init, scheduler: 'sync', maxSteps, ...(record === undefined ? {} : { record }) })
+      await fit({
+        model,
+        loss: softmaxCrossEntropy(),
+        optimizer: adam({ lr: 1e-3 }),
+        data,
+        params: init,
+        scheduler: 'sync',
+        maxSteps,
+        ...(record === undefined ? {} : { record }),
+      })
         .start()
         .done();
       return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
@@ -94,7 +144,10 @@ async function overhead(rounds: number): Promise<void> {
     for (let round = 0; round <= rounds; round++) {
       for (const steps of [STEPS, 0]) {
         for (const k of kinds) {
-          const rec = k === 'none' ? undefined : recordTo(fsStorage(dir, { owns: () => false }), { name: `${k}.jsonl`, batches: k, optimizer: { type: 'adam', lr: 1e-3 } });
+          const rec =
+            k === 'none'
+              ? undefined
+              : recordTo(fsStorage(dir, { owns: () => false }), { name: `${k}.jsonl`, batches: k, optimizer: { type: 'adam', lr: 1e-3 } });
           const t = await run(rec, steps);
           if (round === 0) continue;
           const key = `${k}/${steps}`;
@@ -112,9 +165,15 @@ async function overhead(rounds: number): Promise<void> {
         continue;
       }
       // per step: the run's extra time less the extra time of a run of one step (start and end events, weights)
-      const perStep = (f: 'wall' | 'cpu'): string => ((((med(k, STEPS, f) - med('none', STEPS, f)) - (med(k, 0, f) - med('none', 0, f))) / STEPS / (med('none', STEPS, f) / STEPS)) * 100).toFixed(1);
+      const perStep = (f: 'wall' | 'cpu'): string =>
+        (
+          ((med(k, STEPS, f) - med('none', STEPS, f) - (med(k, 0, f) - med('none', 0, f))) / STEPS / (med('none', STEPS, f) / STEPS)) *
+          100
+        ).toFixed(1);
       const fixed = (f: 'wall' | 'cpu'): string => (med(k, 0, f) - med('none', 0, f)).toFixed(0);
-      say(`| W3 from CSV, batches by ${k} | ${step('wall').toFixed(2)} ms | ${step('cpu').toFixed(2)} ms | ${perStep('wall')} % (CPU ${perStep('cpu')} %) | ${fixed('wall')} ms (CPU ${fixed('cpu')} ms) |`);
+      say(
+        `| W3 from CSV, batches by ${k} | ${step('wall').toFixed(2)} ms | ${step('cpu').toFixed(2)} ms | ${perStep('wall')} % (CPU ${perStep('cpu')} %) | ${fixed('wall')} ms (CPU ${fixed('cpu')} ms) |`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

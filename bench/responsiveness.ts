@@ -109,14 +109,21 @@ once();
 
 type Connection = 'keepAlive' | 'fresh';
 
-async function startLoad(connection: Connection): Promise<{ server: Server; client: ChildProcess; record: () => void; finish: () => Promise<number[]> }> {
+async function startLoad(
+  connection: Connection,
+): Promise<{ server: Server; client: ChildProcess; record: () => void; finish: () => Promise<number[]> }> {
   const server = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const client = spawn(process.execPath, ['-e', CLIENT, String(port), connection], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   client.stdout!.setEncoding('utf8');
-  await new Promise<void>((r) => client.stdout!.once('data', (c: string) => { out = c.replace('ready\n', ''); r(); }));
+  await new Promise<void>((r) =>
+    client.stdout!.once('data', (c: string) => {
+      out = c.replace('ready\n', '');
+      r();
+    }),
+  );
   client.stdout!.on('data', (c: string) => (out += c));
   // warm up: the client's first requests (its own start-up, the connection) are not measured
   await new Promise<void>((r) => setTimeout(r, 100));
@@ -178,7 +185,15 @@ async function measure(w: Workload, d: { x: Float64Array; y: Float64Array }, mod
   const stepsPerSecond = ((r.step - first) / ms) * 1000;
   if (l === undefined) return { stepsPerSecond };
   const lat = await l.finish();
-  return { stepsPerSecond, loopP99Ms: h.percentile(99) / 1e6, loopMaxMs: h.max / 1e6, httpP99Ms: percentile(lat, 99), httpMaxMs: Math.max(...lat), httpRequests: lat.length, latencies: lat };
+  return {
+    stepsPerSecond,
+    loopP99Ms: h.percentile(99) / 1e6,
+    loopMaxMs: h.max / 1e6,
+    httpP99Ms: percentile(lat, 99),
+    httpMaxMs: Math.max(...lat),
+    httpRequests: lat.length,
+    latencies: lat,
+  };
 }
 
 async function rounds(label: string, w: Workload, d: { x: Float64Array; y: Float64Array }, runs: [Mode, Load][]): Promise<Measured[]> {
@@ -188,7 +203,9 @@ async function rounds(label: string, w: Workload, d: { x: Float64Array; y: Float
     for (let i = 0; i < runs.length; i++) {
       const [mode, load] = runs[i]!;
       const m = await measure(w, d, mode, load);
-      log(`${label} round ${r + 1}: ${mode}${load === false ? '' : ` + HTTP (${load})`}: ${formatNumber(m.stepsPerSecond)} steps/s${m.loopP99Ms === undefined ? '' : `, event loop p99 ${formatNumber(m.loopP99Ms)} ms, HTTP p99 ${formatNumber(m.httpP99Ms!)} ms, max ${formatNumber(m.httpMaxMs!)} ms (${m.httpRequests} requests)`}`);
+      log(
+        `${label} round ${r + 1}: ${mode}${load === false ? '' : ` + HTTP (${load})`}: ${formatNumber(m.stepsPerSecond)} steps/s${m.loopP99Ms === undefined ? '' : `, event loop p99 ${formatNumber(m.loopP99Ms)} ms, HTTP p99 ${formatNumber(m.httpP99Ms!)} ms, max ${formatNumber(m.httpMaxMs!)} ms (${m.httpRequests} requests)`}`,
+      );
       got[i]!.push(m);
     }
   }
@@ -199,38 +216,76 @@ async function rounds(label: string, w: Workload, d: { x: Float64Array; y: Float
       ? {}
       : (() => {
           const all = ms.flatMap((m) => m.latencies!);
-          return { loopP99Ms: median(ms.map((m) => m.loopP99Ms!)), loopMaxMs: median(ms.map((m) => m.loopMaxMs!)), httpP99Ms: percentile(all, 99), httpMaxMs: Math.max(...all), httpRequests: all.length };
+          return {
+            loopP99Ms: median(ms.map((m) => m.loopP99Ms!)),
+            loopMaxMs: median(ms.map((m) => m.loopMaxMs!)),
+            httpP99Ms: percentile(all, 99),
+            httpMaxMs: Math.max(...all),
+            httpRequests: all.length,
+          };
         })()),
   }));
 }
 
 const simd = await initKernels();
 const loadAtStart = loadavg()[0]!;
-log(`responsiveness bench — Node ${process.version}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}, ${ROUNDS} rounds, medians, load average ${loadAtStart.toFixed(2)}`);
+log(
+  `responsiveness bench — Node ${process.version}, WebAssembly SIMD kernels ${simd ? 'on' : 'off'}, ${ROUNDS} rounds, medians, load average ${loadAtStart.toFixed(2)}`,
+);
 const d3 = makeData(W3);
-const [w3Sync, w3SlicedAlone, w3Sliced, w3Fresh] = await rounds('W3', W3, d3, [['sync', false], ['sliced', false], ['sliced', 'keepAlive'], ['sliced', 'fresh']]);
+const [w3Sync, w3SlicedAlone, w3Sliced, w3Fresh] = await rounds('W3', W3, d3, [
+  ['sync', false],
+  ['sliced', false],
+  ['sliced', 'keepAlive'],
+  ['sliced', 'fresh'],
+]);
 const dBig = makeData(BIG);
-const [bigSync, bigSliced, bigWorker] = await rounds('big', BIG, dBig, [['sync', false], ['sliced', 'keepAlive'], ['worker', 'keepAlive']]);
+const [bigSync, bigSliced, bigWorker] = await rounds('big', BIG, dBig, [
+  ['sync', false],
+  ['sliced', 'keepAlive'],
+  ['worker', 'keepAlive'],
+]);
 
-const row = (name: string, m: Measured, sync: Measured) => [name, m.stepsPerSecond, m.stepsPerSecond / sync.stepsPerSecond, m.toSyncPerRound!, m.loopP99Ms ?? '–', m.httpP99Ms ?? '–', m.httpMaxMs ?? '–'];
+const row = (name: string, m: Measured, sync: Measured) => [
+  name,
+  m.stepsPerSecond,
+  m.stepsPerSecond / sync.stepsPerSecond,
+  m.toSyncPerRound!,
+  m.loopP99Ms ?? '–',
+  m.httpP99Ms ?? '–',
+  m.httpMaxMs ?? '–',
+];
 const report = {
   node: process.version,
   wasmSimdKernels: simd,
   rounds: ROUNDS,
   loadAverage: { start: loadAtStart, end: loadavg()[0]! },
-  w3: { sync: w3Sync, slicedNoLoad: w3SlicedAlone, sliced: w3Sliced, slicedFreshConnections: w3Fresh, slicedToSync: w3SlicedAlone!.stepsPerSecond / w3Sync!.stepsPerSecond, slicedUnderLoadToSync: w3Sliced!.stepsPerSecond / w3Sync!.stepsPerSecond },
+  w3: {
+    sync: w3Sync,
+    slicedNoLoad: w3SlicedAlone,
+    sliced: w3Sliced,
+    slicedFreshConnections: w3Fresh,
+    slicedToSync: w3SlicedAlone!.stepsPerSecond / w3Sync!.stepsPerSecond,
+    slicedUnderLoadToSync: w3Sliced!.stepsPerSecond / w3Sync!.stepsPerSecond,
+  },
   big: { sync: bigSync, sliced: bigSliced, worker: bigWorker, workerToSync: bigWorker!.stepsPerSecond / bigSync!.stepsPerSecond },
 };
 if (json) console.log(JSON.stringify(report, null, 2));
 else {
-  printTable('Responsiveness while training (medians; event loop p99: median of rounds; HTTP p99 and max: all rounds\' requests; ms)', ['run', 'steps/s', '÷ sync', '÷ sync per round', 'event loop p99', 'HTTP p99', 'HTTP max'], [
-    row(`${W3.name}: sync (blocks)`, w3Sync!, w3Sync!),
-    row(`${W3.name}: sliced (8 ms), no load`, w3SlicedAlone!, w3Sync!),
-    row(`${W3.name}: sliced (8 ms) + HTTP`, w3Sliced!, w3Sync!),
-    row(`${W3.name}: sliced + HTTP, new connections`, w3Fresh!, w3Sync!),
-    row(`${BIG.name}: sync (blocks)`, bigSync!, bigSync!),
-    row(`${BIG.name}: sliced + HTTP`, bigSliced!, bigSync!),
-    row(`${BIG.name}: worker thread + HTTP`, bigWorker!, bigSync!),
-  ]);
-  console.log(`targets (W3 sliced): event loop p99 < 20 ms, HTTP p99 < 25 ms, sliced/sync ≥ 0.9; load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}`);
+  printTable(
+    "Responsiveness while training (medians; event loop p99: median of rounds; HTTP p99 and max: all rounds' requests; ms)",
+    ['run', 'steps/s', '÷ sync', '÷ sync per round', 'event loop p99', 'HTTP p99', 'HTTP max'],
+    [
+      row(`${W3.name}: sync (blocks)`, w3Sync!, w3Sync!),
+      row(`${W3.name}: sliced (8 ms), no load`, w3SlicedAlone!, w3Sync!),
+      row(`${W3.name}: sliced (8 ms) + HTTP`, w3Sliced!, w3Sync!),
+      row(`${W3.name}: sliced + HTTP, new connections`, w3Fresh!, w3Sync!),
+      row(`${BIG.name}: sync (blocks)`, bigSync!, bigSync!),
+      row(`${BIG.name}: sliced + HTTP`, bigSliced!, bigSync!),
+      row(`${BIG.name}: worker thread + HTTP`, bigWorker!, bigSync!),
+    ],
+  );
+  console.log(
+    `targets (W3 sliced): event loop p99 < 20 ms, HTTP p99 < 25 ms, sliced/sync ≥ 0.9; load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}`,
+  );
 }

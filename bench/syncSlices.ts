@@ -5,7 +5,20 @@
  * Run: `npx tsx bench/syncSlices.ts`.
  */
 import { lastValueFrom, pipe } from 'rxjs';
-import { adam, binaryCrossEntropy, createRng, dense, forward, fromArrays, gradient, loss, sequential, tanh, train, update } from '../src/index.js';
+import {
+  adam,
+  binaryCrossEntropy,
+  createRng,
+  dense,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  sequential,
+  tanh,
+  train,
+  update,
+} from '../src/index.js';
 
 const STEPS = 600_000;
 const model = sequential([dense(2, 8), tanh(), dense(8, 1)]);
@@ -22,7 +35,15 @@ async function run(scheduling: { scheduler: 'sync' } | { scheduler: 'sliced'; sl
   const t = performance.now();
   const c = process.cpuUsage();
   const data = fromArrays(X, Y, { batchSize: 2, shuffle: false, epochs: 1e9 });
-  await lastValueFrom(train({ params: model.init(createRng(1)), data, pipeline: pipe(forward(model), loss(l), gradient(model, l), update(adam({ lr: 0.01 }))), maxSteps: STEPS, ...scheduling }));
+  await lastValueFrom(
+    train({
+      params: model.init(createRng(1)),
+      data,
+      pipeline: pipe(forward(model), loss(l), gradient(model, l), update(adam({ lr: 0.01 }))),
+      maxSteps: STEPS,
+      ...scheduling,
+    }),
+  );
   const used = process.cpuUsage(c);
   return { wall: STEPS / ((performance.now() - t) / 1000), cpu: STEPS / ((used.user + used.system) / 1e6) };
 }

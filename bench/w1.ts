@@ -14,7 +14,9 @@ import { tfjsPeer } from './tfjsPeer.js';
 
 export const X = [1, 2, 3, 4];
 export const T = [2, 3, 4, 5];
-export const W0 = [-0.2416, -0.2497, -0.3932, 0.2935, -0.0396, 0.1421, -0.4436, 0.1714, -0.3519, 0.4072, -0.0721, -0.1659, 0.2055, -0.033, -0.2145, 0.1987];
+export const W0 = [
+  -0.2416, -0.2497, -0.3932, 0.2935, -0.0396, 0.1421, -0.4436, 0.1714, -0.3519, 0.4072, -0.0721, -0.1659, 0.2055, -0.033, -0.2145, 0.1987,
+];
 const LR = 0.01;
 export const W1_STEPS = 200_000;
 const PEER_STEPS = 2_000;
@@ -61,7 +63,13 @@ export async function reactiveW1(steps: number, scheduler: 'sync' | 'sliced', lo
     train({
       params: paramsFrom(model.layout, { '0.W': W0 }),
       data: fullBatch([X], [T]),
-      pipeline: losses === undefined ? core : pipe(core, tap((r) => void losses.push(r.loss))),
+      pipeline:
+        losses === undefined
+          ? core
+          : pipe(
+              core,
+              tap((r) => void losses.push(r.loss)),
+            ),
       maxSteps: steps,
       scheduler,
     }),
@@ -106,7 +114,15 @@ export async function benchW1(rounds: number): Promise<WorkloadResult> {
   check(ll.length === 1001 && dLib <= 1e-12, `W1: the library loop's losses differ by ${dLib}`);
   const sliced = await reactiveW1(1000, 'sliced');
   check(Math.abs(sliced - lp[1000]!) <= 1e-12 * Math.max(1, lp[1000]!), `W1: sliced loop's final loss ${sliced} ≠ ${lp[1000]}`);
-  const spec = { layers: [{ W: Float64Array.from(W0), inputs: 4, units: 4 }], loss: 'mse' as const, optimizer: { kind: 'sgd' as const, lr: LR }, x: Float64Array.from(X), y: Float64Array.from(T), rows: 1, batch: 1 };
+  const spec = {
+    layers: [{ W: Float64Array.from(W0), inputs: 4, units: 4 }],
+    loss: 'mse' as const,
+    optimizer: { kind: 'sgd' as const, lr: LR },
+    x: Float64Array.from(X),
+    y: Float64Array.from(T),
+    rows: 1,
+    batch: 1,
+  };
   const cpu = await tfjsPeer('cpu', spec);
   const wasm = await tfjsPeer('wasm', spec);
   const dCpu = maxRelDiff(await cpu.run(12, true), lp.slice(0, 12));
@@ -120,13 +136,22 @@ export async function benchW1(rounds: number): Promise<WorkloadResult> {
       { name: 'reactive sync', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => reactiveW1(W1_STEPS, 'sync').then(() => undefined) },
       { name: 'reactive sliced', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => reactiveW1(W1_STEPS, 'sliced').then(() => undefined) },
       { name: 'plain', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => void plainW1(W1_STEPS) },
-      { name: 'plain library loop', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => void plainLoop({ ...librarySetup, maxSteps: W1_STEPS }) },
+      {
+        name: 'plain library loop',
+        steps: W1_STEPS,
+        flopsPerStep: FLOPS,
+        run: () => void plainLoop({ ...librarySetup, maxSteps: W1_STEPS }),
+      },
       { name: 'kernels', steps: W1_STEPS, flopsPerStep: FLOPS, run: () => kernelsW1(W1_STEPS) },
       { name: 'tfjs-cpu', steps: PEER_STEPS, flopsPerStep: FLOPS, run: () => cpu.run(PEER_STEPS).then(() => undefined), peer: true },
       { name: 'tfjs-wasm', steps: PEER_STEPS, flopsPerStep: FLOPS, run: () => wasm.run(PEER_STEPS).then(() => undefined), peer: true },
     ],
     rounds,
   );
-  return { id: 'W1', title: `W1 seed lesson: 4×4 linear, MSE, SGD lr ${LR}, ${W1_STEPS.toLocaleString('en-US')} steps (tfjs: ${PEER_STEPS.toLocaleString('en-US')})`, check: checked, results };
+  return {
+    id: 'W1',
+    title: `W1 seed lesson: 4×4 linear, MSE, SGD lr ${LR}, ${W1_STEPS.toLocaleString('en-US')} steps (tfjs: ${PEER_STEPS.toLocaleString('en-US')})`,
+    check: checked,
+    results,
+  };
 }
-

@@ -69,7 +69,8 @@ interface Result {
 
 async function runOnce(batch: number, workers: number | null): Promise<Result> {
   const opt = adam({ lr: 1e-3 });
-  const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt)) : dataParallel(model, ce, opt, { workers });
+  const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> =
+    workers === null ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt)) : dataParallel(model, ce, opt, { workers });
   const losses: number[] = [];
   let t1 = 0;
   let samples = 0;
@@ -108,7 +109,9 @@ function maxRelDiff(a: readonly number[], b: readonly number[]): number {
   return d;
 }
 
-console.log(`W3 on worker threads: MLP ${IN}→${HIDDEN} ReLU→${OUT}, softmax CE, Adam 1e-3, ${N} samples × ${EPOCHS} epochs; medians of ${rounds} interleaved rounds`);
+console.log(
+  `W3 on worker threads: MLP ${IN}→${HIDDEN} ReLU→${OUT}, softmax CE, Adam 1e-3, ${N} samples × ${EPOCHS} epochs; medians of ${rounds} interleaved rounds`,
+);
 for (const batch of batches) {
   const contenders: (number | null)[] = [null, ...workerCounts];
   const speeds = new Map<number | null, number[]>(contenders.map((c) => [c, []]));
@@ -133,14 +136,20 @@ for (const batch of batches) {
     const name = c === null ? 'one thread' : `workers: ${c}`;
     const diff = c === null ? '' : maxRelDiff(losses.get(c)!, losses.get(null)!).toExponential(1);
     const spread = `${Math.round(Math.min(...all))}–${Math.round(Math.max(...all))}`;
-    console.log(`${name.padEnd(20)} ${Math.round(s).toString().padStart(9)}   ${(s / base).toFixed(2).padStart(6)}×   ${spread.padEnd(18)}  ${diff}`);
+    console.log(
+      `${name.padEnd(20)} ${Math.round(s).toString().padStart(9)}   ${(s / base).toFixed(2).padStart(6)}×   ${spread.padEnd(18)}  ${diff}`,
+    );
   }
 }
 
 // Where a step's time goes, with one pool driven directly (2 workers, or the largest count given).
 const workers = Math.max(2, ...workerCounts);
-console.log(`\ncost per step with ${workers} workers (pool driven directly: gradient step, then adam on the replicas; 200 steps after 20 warm-up steps)`);
-console.log('batch   step ms   copy ms   compute ms (slowest replica)   barrier wait ms   reduce ms   adam ms   adam+wake ms   sync+reduce ms (step − copy − compute − adam)');
+console.log(
+  `\ncost per step with ${workers} workers (pool driven directly: gradient step, then adam on the replicas; 200 steps after 20 warm-up steps)`,
+);
+console.log(
+  'batch   step ms   copy ms   compute ms (slowest replica)   barrier wait ms   reduce ms   adam ms   adam+wake ms   sync+reduce ms (step − copy − compute − adam)',
+);
 for (const batch of batches) {
   const params = init;
   // the same gradient step on this thread (forward, loss gradient, backward; no optimizer)
@@ -163,7 +172,13 @@ for (const batch of batches) {
   const ts = performance.now();
   for (let i = 0; i < 200; i++) oneStep();
   const single = (performance.now() - ts) / 200;
-  const pool = startReplicaPool({ workers, model, loss: ce, spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() }, start: startNodeThreads });
+  const pool = startReplicaPool({
+    workers,
+    model,
+    loss: ce,
+    spec: { kind: 'config', model: model.toConfig(), loss: ce.toConfig!() },
+    start: startNodeThreads,
+  });
   const bx = x.subarray(0, batch * IN);
   const by = y.subarray(0, batch);
   const b = { x: bx, y: by, size: batch };
@@ -189,7 +204,9 @@ for (const batch of batches) {
   const reduce = Math.max(...s1.reduceMs.map((v, i) => (v - s0.reduceMs[i]!) / steps));
   const apply = Math.max(...s1.applyMs.map((v, i) => (v - s0.applyMs[i]!) / steps));
   const applyWait = (s1.applyWaitMs - s0.applyWaitMs) / steps;
-  console.log(`${String(batch).padEnd(7)} ${wall.toFixed(3).padStart(7)}   ${copy.toFixed(3).padStart(7)}   ${compute.toFixed(3).padStart(28)}   ${barrier.toFixed(3).padStart(15)}   ${reduce.toFixed(3).padStart(9)}   ${apply.toFixed(3).padStart(8)}   ${applyWait.toFixed(3).padStart(13)}   ${(wall - copy - compute - apply).toFixed(3).padStart(8)}`);
+  console.log(
+    `${String(batch).padEnd(7)} ${wall.toFixed(3).padStart(7)}   ${copy.toFixed(3).padStart(7)}   ${compute.toFixed(3).padStart(28)}   ${barrier.toFixed(3).padStart(15)}   ${reduce.toFixed(3).padStart(9)}   ${apply.toFixed(3).padStart(8)}   ${applyWait.toFixed(3).padStart(13)}   ${(wall - copy - compute - apply).toFixed(3).padStart(8)}`,
+  );
   console.log(
     `        one thread, same step (gradient + adam): ${single.toFixed(3)} ms → measured speedup ${(single / wall).toFixed(2)}×; ` +
       `without barrier waits and wake-ups (slowest shard + copies + reduction + adam slice) ${(single / (compute + copy + reduce + apply)).toFixed(2)}×`,
@@ -204,11 +221,23 @@ for (const batch of batches) {
   const xs = new Float64Array([1, 2, 3, 4]);
   const ys = new Float64Array([2, 3, 4, 5]);
   const time = async (workers: number | null): Promise<number> => {
-    const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> = workers === null ? pipe(forward(lesson), loss(l), gradient(lesson, l), update(sgd({ lr: 0.01 }))) : dataParallel(lesson, l, sgd({ lr: 0.01 }), { workers });
+    const core: OperatorFunction<StepRecord, StepRecord & WithLoss & WithGrads> =
+      workers === null
+        ? pipe(forward(lesson), loss(l), gradient(lesson, l), update(sgd({ lr: 0.01 })))
+        : dataParallel(lesson, l, sgd({ lr: 0.01 }), { workers });
     let t1 = 0;
     const steps = 20_000;
     await lastValueFrom(
-      train({ params: p0, data: fromArrays(xs, ys, { rows: 1, batchSize: 1, epochs: steps + 1 }), scheduler: 'sync', maxSteps: steps, pipeline: pipe(core, tap((r) => void (r.step === 1 && (t1 = performance.now())))) }),
+      train({
+        params: p0,
+        data: fromArrays(xs, ys, { rows: 1, batchSize: 1, epochs: steps + 1 }),
+        scheduler: 'sync',
+        maxSteps: steps,
+        pipeline: pipe(
+          core,
+          tap((r) => void (r.step === 1 && (t1 = performance.now()))),
+        ),
+      }),
     );
     return ((performance.now() - t1) / (steps - 1)) * 1e6;
   };

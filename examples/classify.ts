@@ -29,7 +29,6 @@ import {
   update,
 } from '../src/index.js';
 
-
 const EPOCHS = 60;
 const { x, y } = moons(1000, { noise: 0.15, rng: createRng(42) });
 const { train: tr, validation } = splitArrays(x, y, { validation: 0.25, seed: 1 });
@@ -51,7 +50,9 @@ train({
     epochMean(),
     tap((r) => {
       if (r.epochLoss === undefined || (r.epoch + 1) % 10 !== 0) return;
-      console.log(`epoch ${String(r.epoch + 1).padStart(2)}  loss ${r.epochLoss.toFixed(4)}  accuracy ${(100 * r.epochMetrics!.accuracy!).toFixed(1)} %`);
+      console.log(
+        `epoch ${String(r.epoch + 1).padStart(2)}  loss ${r.epochLoss.toFixed(4)}  accuracy ${(100 * r.epochMetrics!.accuracy!).toFixed(1)} %`,
+      );
     }),
   ),
   scheduler: 'sync',

@@ -60,7 +60,9 @@ async function run(lossFn: Loss, lr: number): Promise<number> {
         gradient(model, lossFn),
         update(sgd({ lr })),
         earlyStopping({ monitor: 'metrics.mse', threshold: THRESHOLD, maxEpochs: 1000 }),
-        tap((r) => console.log(`  step ${String(r.step).padStart(2)}: ${lossFn.name} ${r.loss.toFixed(6)}, MSE ${r.metrics.mse.toFixed(6)}`)),
+        tap((r) =>
+          console.log(`  step ${String(r.step).padStart(2)}: ${lossFn.name} ${r.loss.toFixed(6)}, MSE ${r.metrics.mse.toFixed(6)}`),
+        ),
       ),
       scheduler: 'sync',
     }),

@@ -38,7 +38,12 @@ import {
 /** The digits as rows of 64 pixels scaled to [0, 1] and their labels 0–9. */
 export function loadDigits(path = fileURLToPath(new URL('./data/digits.csv', import.meta.url))): { x: number[][]; y: number[] } {
   const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
-  const x = lines.map((line) => line.split(',').slice(0, 64).map((v) => Number(v) / 16));
+  const x = lines.map((line) =>
+    line
+      .split(',')
+      .slice(0, 64)
+      .map((v) => Number(v) / 16),
+  );
   const y = lines.map((line) => Number(line.split(',')[64]));
   return { x, y };
 }

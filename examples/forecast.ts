@@ -62,7 +62,10 @@ export interface ForecastResult {
  * Trains a GRU prequentially on the windows of `readings$` and scores persistence on the same
  * windows; `onReport` sees the errors every `every` samples.
  */
-export function forecast(readings$: Observable<number>, opts: { window?: number; every?: number; bufferSize?: number; onReport?: (r: ForecastResult) => void } = {}): Promise<ForecastResult> {
+export function forecast(
+  readings$: Observable<number>,
+  opts: { window?: number; every?: number; bufferSize?: number; onReport?: (r: ForecastResult) => void } = {},
+): Promise<ForecastResult> {
   const window = opts.window ?? 500;
   const model = sequential([gru(16, { timesteps: WINDOW }), dense(16, 1)]);
   const l = mse();
@@ -87,7 +90,11 @@ export function forecast(readings$: Observable<number>, opts: { window?: number;
           sum += err;
           n += 1;
           const m = r.prequential.mae;
-          result = { samples: n, gru: { running: m.running, windowed: m.windowed }, persistence: { running: sum / n, windowed: windowSum / Math.min(n, window) } };
+          result = {
+            samples: n,
+            gru: { running: m.running, windowed: m.windowed },
+            persistence: { running: sum / n, windowed: windowSum / Math.min(n, window) },
+          };
           if (opts.onReport !== undefined && n % (opts.every ?? 1000) === 0) opts.onReport(result);
         }),
         gradient(model, l),
@@ -109,10 +116,16 @@ async function main(): Promise<void> {
     mergeMap((k) => range(k * 12, 12)),
     map((t) => series[t]!),
   );
-  console.log(`forecasting the next of ${HOURS} hourly readings from the last ${WINDOW}: GRU(16) trained test-then-train, vs persistence\n`);
+  console.log(
+    `forecasting the next of ${HOURS} hourly readings from the last ${WINDOW}: GRU(16) trained test-then-train, vs persistence\n`,
+  );
   const r = await forecast(readings$, { every: 1000, bufferSize: 4096, onReport: (x) => console.log(line(x)) });
   console.log(`\nend of stream: ${line(r)}`);
-  console.log(r.gru.windowed < r.persistence.windowed ? `the GRU's error is ${(r.gru.windowed / r.persistence.windowed * 100).toFixed(0)} % of persistence's` : 'the GRU does not beat persistence');
+  console.log(
+    r.gru.windowed < r.persistence.windowed
+      ? `the GRU's error is ${((r.gru.windowed / r.persistence.windowed) * 100).toFixed(0)} % of persistence's`
+      : 'the GRU does not beat persistence',
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

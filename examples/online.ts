@@ -64,7 +64,11 @@ const model = sequential([dense(1, 1)]);
 const l = mse();
 const lr = hyperParam(BASE_LR);
 // Watches the loss of each batch before the model learns from it (a prequential loss).
-const drift = driftDetector<StepRecord & WithOutput & WithLoss & WithPrequential>({ method: 'pageHinkley', threshold: 2, minInstances: 50 });
+const drift = driftDetector<StepRecord & WithOutput & WithLoss & WithPrequential>({
+  method: 'pageHinkley',
+  threshold: 2,
+  minInstances: 50,
+});
 
 // The policy: on drift, learn fast for BOOST_STEPS steps, then calm down again.
 let boostUntil = -1;
@@ -90,7 +94,9 @@ train({
       if (boostUntil >= 0 && r.step >= boostUntil) {
         lr.value = BASE_LR;
         boostUntil = -1;
-        console.log(`step ${r.step}: back to lr ${BASE_LR}, loss (last 200) ${r.prequential.mse.windowed.toFixed(4)}, ${coefficients(r.params.data)}`);
+        console.log(
+          `step ${r.step}: back to lr ${BASE_LR}, loss (last 200) ${r.prequential.mse.windowed.toFixed(4)}, ${coefficients(r.params.data)}`,
+        );
       }
     }),
     gradient(model, l),
@@ -102,12 +108,16 @@ train({
     if (now - lastPrint >= 500 || r.stopReason !== undefined) {
       lastPrint = now;
       const m = r.prequential.mse;
-      console.log(`${(now / 1000).toFixed(1)} s  step ${String(r.step).padStart(5)}  loss (last 200) ${m.windowed.toFixed(4)}  ${coefficients(r.params.data)}  lr ${lr.value}${r.dropped > 0 ? `  dropped ${r.dropped}` : ''}`);
+      console.log(
+        `${(now / 1000).toFixed(1)} s  step ${String(r.step).padStart(5)}  loss (last 200) ${m.windowed.toFixed(4)}  ${coefficients(r.params.data)}  lr ${lr.value}${r.dropped > 0 ? `  dropped ${r.dropped}` : ''}`,
+      );
     }
     if (r.stopReason !== undefined) {
       const [a, b] = [r.params.data[0]!, r.params.data[1]!];
       const ok = Math.abs(a - line.a) < 0.1 && Math.abs(b - line.b) < 0.1;
-      console.log(`\n${r.stopReason}: learned y = ${a.toFixed(3)}x + ${b.toFixed(3)} (hidden: y = ${line.a}x + ${line.b}) — ${ok ? 'recovered' : 'NOT recovered'}`);
+      console.log(
+        `\n${r.stopReason}: learned y = ${a.toFixed(3)}x + ${b.toFixed(3)} (hidden: y = ${line.a}x + ${line.b}) — ${ok ? 'recovered' : 'NOT recovered'}`,
+      );
     }
   },
   error: (e: unknown) => console.error('training failed:', e),

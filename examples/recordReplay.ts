@@ -14,7 +14,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Subject } from 'rxjs';
-import { createRng, dense, fit, fromObservable, hyperParam, mse, paramsChecksum, recordTo, replay, sequential, sgd, type ReplayResult } from '../src/index.js';
+import {
+  createRng,
+  dense,
+  fit,
+  fromObservable,
+  hyperParam,
+  mse,
+  paramsChecksum,
+  recordTo,
+  replay,
+  sequential,
+  sgd,
+  type ReplayResult,
+} from '../src/index.js';
 import { fsStorage } from '../src/node.js';
 
 /** What {@link recordReplay} found. */
@@ -43,10 +56,13 @@ function sampleServer(samples: Subject<Sample>): Promise<Server> {
 /** Posts a burst of samples to the endpoint. */
 function post(port: number, burst: Sample[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/samples', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/samples', method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', resolve);
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(burst));
   });
@@ -90,8 +106,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gradstream-record-'));
   try {
     const r = await recordReplay(dir);
-    console.log(`live run:  ${r.steps} steps, fed over HTTP, lr changed twice; log ${r.logBytes} bytes (${(r.logBytes / (r.steps + 1)).toFixed(0)} per step)`);
-    console.log(`replay:    ${r.replay.stepsCompared} steps compared, ${r.replay.identical ? 'identical' : `differs at step ${r.replay.firstDifference!.step} (${r.replay.firstDifference!.quantity})`}`);
+    console.log(
+      `live run:  ${r.steps} steps, fed over HTTP, lr changed twice; log ${r.logBytes} bytes (${(r.logBytes / (r.steps + 1)).toFixed(0)} per step)`,
+    );
+    console.log(
+      `replay:    ${r.replay.stepsCompared} steps compared, ${r.replay.identical ? 'identical' : `differs at step ${r.replay.firstDifference!.step} (${r.replay.firstDifference!.quantity})`}`,
+    );
     console.log(`weights:   live ${r.liveChecksum}, replayed ${r.replay.checksum}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

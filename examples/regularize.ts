@@ -84,5 +84,7 @@ console.log(`${tr.rows} training points, ${va.rows} held out; 2-128-128-2 ReLU M
 console.log('run                     train loss  held-out loss     gap  held-out accuracy');
 for (const v of variants) {
   const r = await run(v);
-  console.log(`${v.name.padEnd(22)}  ${r.train.toFixed(4).padStart(10)}  ${r.val.toFixed(4).padStart(13)}  ${(r.val - r.train).toFixed(4).padStart(6)}  ${(100 * r.acc).toFixed(1).padStart(15)} %`);
+  console.log(
+    `${v.name.padEnd(22)}  ${r.train.toFixed(4).padStart(10)}  ${r.val.toFixed(4).padStart(13)}  ${(r.val - r.train).toFixed(4).padStart(6)}  ${(100 * r.acc).toFixed(1).padStart(15)} %`,
+  );
 }

@@ -49,7 +49,11 @@ train({
     update(adam({ lr: 0.05 })),
     metric('accuracy', (p, t, rows, cols) => accuracy(p, t, rows, cols, { threshold: 0 })), // logits: class 1 when > 0
     every(50),
-    tap((r) => console.log(`step ${String(r.step).padStart(3)}  loss ${r.loss.toFixed(6)}  accuracy ${(100 * r.metrics.accuracy).toFixed(0)} %${r.stopReason ? `  (${r.stopReason})` : ''}`)),
+    tap((r) =>
+      console.log(
+        `step ${String(r.step).padStart(3)}  loss ${r.loss.toFixed(6)}  accuracy ${(100 * r.metrics.accuracy).toFixed(0)} %${r.stopReason ? `  (${r.stopReason})` : ''}`,
+      ),
+    ),
   ),
   scheduler: 'sync',
 }).subscribe({

@@ -21,7 +21,10 @@ mkdirSync(dirname(wasmPath), { recursive: true });
 // threads update them in place).
 const sharedPath = join(root, 'dist', 'kernels-shared.wasm');
 const common = ['asm/kernels.ts', '-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert'];
-for (const args of [[...common, '-o', wasmPath], [...common, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536', '-o', sharedPath]]) {
+for (const args of [
+  [...common, '-o', wasmPath],
+  [...common, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536', '-o', sharedPath],
+]) {
   const { error, stderr } = await asc.main(args, { stdout: process.stdout, stderr: process.stderr, baseDir: root });
   if (error) {
     console.error(String(stderr));
@@ -52,5 +55,7 @@ if (check) {
 } else {
   mkdirSync(dirname(tsPath), { recursive: true });
   writeFileSync(tsPath, ts);
-  console.log(`kernels: ${bytes.length} + ${shared.length} bytes → dist/kernels.wasm, dist/kernels-shared.wasm, src/core/wasm/kernelsWasm.ts`);
+  console.log(
+    `kernels: ${bytes.length} + ${shared.length} bytes → dist/kernels.wasm, dist/kernels-shared.wasm, src/core/wasm/kernelsWasm.ts`,
+  );
 }

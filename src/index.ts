@@ -5,7 +5,17 @@ export { GradstreamError, formatError } from './core/errors.js';
 export type { GradstreamErrorCode, GradstreamErrorData } from './core/errors.js';
 
 // --- parameters
-export { cloneParams, copyParams, createParams, param, paramIndex, paramLayout, paramsFrom, paramsToObject, toRows } from './core/params.js';
+export {
+  cloneParams,
+  copyParams,
+  createParams,
+  param,
+  paramIndex,
+  paramLayout,
+  paramsFrom,
+  paramsToObject,
+  toRows,
+} from './core/params.js';
 // float32 precision: params and buffers of a precision (see sequential's `precision` option)
 export { createParamsIn, precisionOf, zerosLike } from './core/params.js';
 export type { ParamLayout, Params, TensorData } from './core/params.js';
@@ -24,7 +34,18 @@ export { describeLayer, sequential } from './core/sequential.js';
 export type { SequentialModel, SequentialOptions } from './core/sequential.js';
 export type { ForwardMode, Layer, LayerContext, LayerParamSpec } from './core/layer.js';
 export type { ForwardCache, Model } from './core/model.js';
-export { fromValues, glorotNormal, glorotUniform, heNormal, heUniform, lecunNormal, lecunUniform, ones, truncatedNormal, zeros } from './core/initializers.js';
+export {
+  fromValues,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  heUniform,
+  lecunNormal,
+  lecunUniform,
+  ones,
+  truncatedNormal,
+  zeros,
+} from './core/initializers.js';
 export type { Initializer } from './core/initializers.js';
 export type { ActivationLayer } from './core/layers/activation.js';
 export { relu } from './core/layers/relu.js';
@@ -288,7 +309,15 @@ export type { MemoryStorage } from './sinks/memoryStorage.js';
 export { webStorage } from './sinks/webStorage.js';
 export type { WebStorageLike } from './sinks/webStorage.js';
 export { indexedDbStorage } from './sinks/indexedDbStorage.js';
-export type { IdbDatabaseLike, IdbFactoryLike, IdbObjectStoreLike, IdbOpenRequestLike, IdbRequestLike, IdbTransactionLike, IndexedDbStorageOptions } from './sinks/indexedDbStorage.js';
+export type {
+  IdbDatabaseLike,
+  IdbFactoryLike,
+  IdbObjectStoreLike,
+  IdbOpenRequestLike,
+  IdbRequestLike,
+  IdbTransactionLike,
+  IndexedDbStorageOptions,
+} from './sinks/indexedDbStorage.js';
 export { loadCheckpoint } from './sinks/loadCheckpoint.js';
 export { resumeFrom } from './sinks/resumeFrom.js';
 export type { ResumeOptions } from './sinks/resumeFrom.js';
@@ -307,7 +336,13 @@ export {
   LayerConfig,
   ModelConfig,
 } from './schemas/modelConfig.js';
-export { Conv2dLayerConfig, FlattenLayerConfig, GlobalAvgPool2dLayerConfig, Pool2dLayerConfig, ReshapeLayerConfig } from './schemas/modelConfig.js';
+export {
+  Conv2dLayerConfig,
+  FlattenLayerConfig,
+  GlobalAvgPool2dLayerConfig,
+  Pool2dLayerConfig,
+  ReshapeLayerConfig,
+} from './schemas/modelConfig.js';
 export type { ShapeLayerConfig } from './schemas/modelConfig.js';
 export { modelFromConfig } from './schemas/modelFromConfig.js';
 export type { ModelFromConfig } from './schemas/modelFromConfig.js';

@@ -25,7 +25,8 @@ describe('entry points', () => {
   it('gradstream (browser) reaches no node: module, fs or path', () => {
     const offenders: string[] = [];
     for (const [file, specs] of importGraph(join(src, 'index.ts'))) {
-      for (const s of specs) if (s.startsWith('node:') || ['fs', 'path', 'os', 'fs/promises'].includes(s)) offenders.push(`${relative(src, file)} → ${s}`);
+      for (const s of specs)
+        if (s.startsWith('node:') || ['fs', 'path', 'os', 'fs/promises'].includes(s)) offenders.push(`${relative(src, file)} → ${s}`);
     }
     expect(offenders).toEqual([]);
     // the scanner does see Node imports where they are
@@ -36,6 +37,21 @@ describe('entry points', () => {
 
   it('gradstream/node adds the file sinks to everything in gradstream', () => {
     for (const name of Object.keys(browser)) expect(node).toHaveProperty(name);
-    expect(Object.keys(node).filter((k) => !(k in browser)).sort()).toEqual(expect.arrayContaining(['CheckpointOptions', 'checkpoint', 'fsStorage', 'loadModel', 'logFile', 'readCheckpoint', 'resume', 'writeFileAtomic']));
+    expect(
+      Object.keys(node)
+        .filter((k) => !(k in browser))
+        .sort(),
+    ).toEqual(
+      expect.arrayContaining([
+        'CheckpointOptions',
+        'checkpoint',
+        'fsStorage',
+        'loadModel',
+        'logFile',
+        'readCheckpoint',
+        'resume',
+        'writeFileAtomic',
+      ]),
+    );
   });
 });

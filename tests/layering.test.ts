@@ -151,7 +151,8 @@ describe('layering of src/', () => {
       graph.get(from)!.add(to);
     }
     const found = cycles(graph).map((c) => {
-      const inCycle = (e: Edge): boolean => c.includes(folderOf(e.from)!) && c.includes(folderOf(e.to)!) && folderOf(e.from) !== folderOf(e.to);
+      const inCycle = (e: Edge): boolean =>
+        c.includes(folderOf(e.from)!) && c.includes(folderOf(e.to)!) && folderOf(e.from) !== folderOf(e.to);
       const witnesses = all.filter((e) => inCycle(e) && floors[folderOf(e.to)!]! >= floors[folderOf(e.from)!]!);
       return `${c.join(' ↔ ')}: ${witnesses.map(describeEdge).join('; ')}`;
     });

@@ -14,15 +14,23 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 
 /** The names an entry file re-exports: `export { a, type B } from …`, `export type { C } from …`, `export * from …`. */
 function exportedNames(entry: string): string[] {
-  const code = readFileSync(resolve(src, entry), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+  const code = readFileSync(resolve(src, entry), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/[^\n]*/g, '');
   const names = new Set<string>();
   for (const m of code.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s*from\s*'[^']+'/g)) {
     for (const part of m[1]!.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name !== '') names.add(name);
     }
   }
-  for (const m of code.matchAll(/export\s+\*\s+from\s*'\.\/([^']+)\.js'/g)) for (const name of exportedNames(`${m[1]!}.ts`)) names.add(name);
+  for (const m of code.matchAll(/export\s+\*\s+from\s*'\.\/([^']+)\.js'/g))
+    for (const name of exportedNames(`${m[1]!}.ts`)) names.add(name);
   return [...names].sort();
 }
 
@@ -505,6 +513,7 @@ describe('public API', () => {
   });
 
   it('record and kernel internals stay private', () => {
-    for (const name of ['createStepRecord', 'INFERENCE', 'axpy', 'addRowVector', 'matmul', 'softmaxRows', 'INITIALIZERS']) expect(main).not.toContain(name);
+    for (const name of ['createStepRecord', 'INFERENCE', 'axpy', 'addRowVector', 'matmul', 'softmaxRows', 'INITIALIZERS'])
+      expect(main).not.toContain(name);
   });
 });

@@ -23,14 +23,24 @@ describe('the seed lesson', () => {
     const dP = seedLoss.grad(new Float64Array(4), p, target, 1, 4);
     const grads = createParams(seedModel.layout);
     seedModel.backward(params, cache, dP, grads);
-    expectClose(param(grads, '0.W'), [
-      -1.27725, -0.93795, -3.17735, -2.0333, -2.5545, -1.8759, -6.3547, -4.0666, -3.83175, -2.81385, -9.53205, -6.0999, -5.109, -3.7518, -12.7094, -8.1332,
-    ], 1e-12);
+    expectClose(
+      param(grads, '0.W'),
+      [
+        -1.27725, -0.93795, -3.17735, -2.0333, -2.5545, -1.8759, -6.3547, -4.0666, -3.83175, -2.81385, -9.53205, -6.0999, -5.109, -3.7518,
+        -12.7094, -8.1332,
+      ],
+      1e-12,
+    );
   });
 
   it('follows the SGD lr 0.01 trajectory and stops after exactly 6 updates below 2.96', async () => {
     const records = await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 })), scheduler: 'sync' }).pipe(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 })),
+        scheduler: 'sync',
+      }).pipe(
         map((r) => ({ step: r.step, loss: r.loss, stopReason: r.stopReason })),
         toArray(),
       ),
@@ -38,7 +48,10 @@ describe('the seed lesson', () => {
     expect(records.map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expectClose(
       records.map((r) => r.loss),
-      [16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557, 2.381266365508548],
+      [
+        16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557,
+        2.381266365508548,
+      ],
       1e-12,
     );
     expect(records.at(-1)!.stopReason).toBe('threshold');
@@ -49,7 +62,12 @@ describe('the seed lesson', () => {
     let finalLoss = Number.NaN;
     let finalW: number[] = [];
     await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 })), scheduler: 'sync' }).pipe(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 })),
+        scheduler: 'sync',
+      }).pipe(
         map((r) => {
           finalLoss = r.loss;
           finalW = Array.from(r.params.data);
@@ -64,9 +82,17 @@ describe('the seed lesson', () => {
   });
 
   it('stops the same way with early stopping placed before the gradient (final update skipped)', async () => {
-    const early = pipe(forward(seedModel), loss(seedLoss), earlyStopping({ lossBelow: 2.96 }), gradient(seedModel, seedLoss), update(sgd({ lr: 0.01 })));
+    const early = pipe(
+      forward(seedModel),
+      loss(seedLoss),
+      earlyStopping({ lossBelow: 2.96 }),
+      gradient(seedModel, seedLoss),
+      update(sgd({ lr: 0.01 })),
+    );
     let final: StepRecord | undefined;
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: early, scheduler: 'sync' }).pipe(tap((r) => (final = r))));
+    await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: early, scheduler: 'sync' }).pipe(tap((r) => (final = r))),
+    );
     // read after completion: had `update` applied the final step, these weights would be step 7's
     expect(final!.step).toBe(6);
     expect(final!.loss).toBe(2.381266365508548);
@@ -76,7 +102,12 @@ describe('the seed lesson', () => {
 
   it('reaches a loss below 1e-9 after 73 updates', async () => {
     const last = await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 1e-9 })), scheduler: 'sync' }).pipe(map((r) => [r.step, r.loss])),
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 1e-9 })),
+        scheduler: 'sync',
+      }).pipe(map((r) => [r.step, r.loss])),
     );
     expect(last[0]).toBe(73);
     expect(last[1]).toBeLessThan(1e-9);

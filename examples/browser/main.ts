@@ -107,7 +107,12 @@ function lossChart(id: string, title: string): { push(v: StepView): void } {
 }
 
 // --- the lesson
-const W = [[-0.2416, -0.2497, -0.3932, 0.2935], [-0.0396, 0.1421, -0.4436, 0.1714], [-0.3519, 0.4072, -0.0721, -0.1659], [0.2055, -0.033, -0.2145, 0.1987]];
+const W = [
+  [-0.2416, -0.2497, -0.3932, 0.2935],
+  [-0.0396, 0.1421, -0.4436, 0.1714],
+  [-0.3519, 0.4072, -0.0721, -0.1659],
+  [0.2055, -0.033, -0.2145, 0.1987],
+];
 el('lesson-start').addEventListener('click', () => {
   const model = sequential([dense(4, 4, { bias: false })]);
   const chart = lossChart('lesson-chart', 'lesson loss');
@@ -129,7 +134,8 @@ el('lesson-start').addEventListener('click', () => {
   void training.done().then((r) => {
     text('lesson-status', r.stopReason ?? '–');
     const pred = predict(model, r.params, [[1, 2, 3, 4]]);
-    el('lesson-result').textContent = `stopped after ${r.step} updates (${r.stopReason}), loss ${r.loss}\nprediction: ${Array.from(pred, (v) => v.toFixed(4)).join('  ')}\ntarget:     2.0000  3.0000  4.0000  5.0000`;
+    el('lesson-result').textContent =
+      `stopped after ${r.step} updates (${r.stopReason}), loss ${r.loss}\nprediction: ${Array.from(pred, (v) => v.toFixed(4)).join('  ')}\ntarget:     2.0000  3.0000  4.0000  5.0000`;
     el('lesson-start').disabled = false;
   });
 });
@@ -196,7 +202,9 @@ el('moons-start').addEventListener('click', () => {
           data: fromArrays(x, y, { batchSize: 32, epochs: 500, shuffle: true, seed: 2 }),
           rng: createRng(3),
           sinks: [keep, earlyStopping({ lossBelow })],
-          ...(speed === 'sliced' ? { scheduler: 'sliced' as const, sliceMs: 4 } : { scheduler: animationFrameScheduler, sliceSteps: Number(speed) }),
+          ...(speed === 'sliced'
+            ? { scheduler: 'sliced' as const, sliceMs: 4 }
+            : { scheduler: animationFrameScheduler, sliceSteps: Number(speed) }),
         });
   state.moons = training;
   state.moonsSteps = [];

@@ -28,7 +28,9 @@ export function freePort(): Promise<number> {
 export async function startRedisServer(): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gradstream-redis-'));
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -39,7 +41,11 @@ export async function startRedisServer(): Promise<{ url: string; process: ChildP
 }
 
 /** Runs `gradstream ARGS…` (the repository's CLI through tsx) with its output prefixed by `name`. */
-export function gradstream(name: string, args: readonly string[], onLine: (line: string) => void = (l) => console.log(`[${name}] ${l}`)): { process: ChildProcess; exited: Promise<number | null> } {
+export function gradstream(
+  name: string,
+  args: readonly string[],
+  onLine: (line: string) => void = (l) => console.log(`[${name}] ${l}`),
+): { process: ChildProcess; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let rest = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {

@@ -14,19 +14,32 @@ import { ackOnCheckpoint, checkpoint, fromRedisStream, toRedisStream } from '../
 const client = await createClient({ url: process.argv[2] ?? 'redis://127.0.0.1:6379' }).connect();
 const model = sequential([dense(2, 1)]);
 // online learning from a stream: batches of 16 entries read through the group "trainers"
-const data = fromRedisStream(client, { stream: 'points', group: 'trainers', consumer: 'a', inputs: 2, outputs: 1, batchSize: 16, idleEndMs: 5000 });
+const data = fromRedisStream(client, {
+  stream: 'points',
+  group: 'trainers',
+  consumer: 'a',
+  inputs: 2,
+  outputs: 1,
+  batchSize: 16,
+  idleEndMs: 5000,
+});
 const ckpt = checkpoint({ path: 'online.json', every: 50 });
 train({
   params: model.init(createRng(1)),
   data,
   pipeline: pipe(
-    forward(model), loss(mse()), gradient(model, mse()), update(sgd({ lr: 0.1 })),
-    ckpt, ackOnCheckpoint(data, ckpt.written$), // XACK once a checkpoint covers the step
+    forward(model),
+    loss(mse()),
+    gradient(model, mse()),
+    update(sgd({ lr: 0.1 })),
+    ckpt,
+    ackOnCheckpoint(data, ckpt.written$), // XACK once a checkpoint covers the step
     toRedisStream(client, { stream: 'points:steps', maxLen: 10_000, weightsEvery: 100 }),
   ),
 }).subscribe({
   next: (r) => {
-    if (r.step % 100 === 0 || r.stopReason !== undefined) console.log(`step ${r.step}  loss ${r.loss?.toPrecision(4)}${r.stopReason === undefined ? '' : `  (${r.stopReason})`}`);
+    if (r.step % 100 === 0 || r.stopReason !== undefined)
+      console.log(`step ${r.step}  loss ${r.loss?.toPrecision(4)}${r.stopReason === undefined ? '' : `  (${r.stopReason})`}`);
   },
   complete: () => void client.close(),
 });

@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { gradstream, startRedisServer } from './cluster.js';
 import { produce } from './producer.js';
 
-const config = JSON.parse(readFileSync(fileURLToPath(new URL('./line.json', import.meta.url)), 'utf8')) as { redis: Record<string, unknown> };
+const config = JSON.parse(readFileSync(fileURLToPath(new URL('./line.json', import.meta.url)), 'utf8')) as {
+  redis: Record<string, unknown>;
+};
 const dir = mkdtempSync(join(tmpdir(), 'gradstream-redis-example-'));
 const configPath = join(dir, 'line.json');
 config.redis.maxSamples = 20_000 - 40; // 40 of the 20,000 entries are malformed (dead-lettered)
@@ -28,9 +30,14 @@ await produce(redis.url, 'line:points', 20_000);
 const code = await updater.exited;
 for (const w of workers) w.process.kill('SIGTERM');
 await Promise.all(workers.map((w) => w.exited));
-const ckpt = JSON.parse(readFileSync(join(dir, 'line-updater.json'), 'utf8')) as { modelVersion: number; checkpoint: { params: Record<string, { data: number[] }> } };
+const ckpt = JSON.parse(readFileSync(join(dir, 'line-updater.json'), 'utf8')) as {
+  modelVersion: number;
+  checkpoint: { params: Record<string, { data: number[] }> };
+};
 const [w0, w1] = ckpt.checkpoint.params['0.W']!.data as [number, number];
 const b = ckpt.checkpoint.params['0.b']!.data[0]!;
 const term = (v: number, name: string) => `${v < 0 ? '−' : '+'} ${Math.abs(v).toFixed(3)}${name}`;
-console.log(`updater exited ${code}; version ${ckpt.modelVersion}: y = ${w0.toFixed(3)}·x₀ ${term(w1, '·x₁')} ${term(b, '')}   (hidden: y = 1.5·x₀ − 2·x₁ + 0.5)`);
+console.log(
+  `updater exited ${code}; version ${ckpt.modelVersion}: y = ${w0.toFixed(3)}·x₀ ${term(w1, '·x₁')} ${term(b, '')}   (hidden: y = 1.5·x₀ − 2·x₁ + 0.5)`,
+);
 redis.process.kill('SIGTERM');

@@ -33,12 +33,24 @@ async function measure(workers: number): Promise<{ seconds: number; applied: num
   await client.close();
   const dir = mkdtempSync(join(tmpdir(), 'gradstream-throughput-'));
   const config = join(dir, 'bench.json');
-  writeFileSync(config, JSON.stringify({
-    model: { layers: [{ type: 'dense', inputs, units: hidden }, { type: 'relu' }, { type: 'dense', units: 1 }] },
-    loss: 'mse',
-    optimizer: { type: 'adam', lr: 0.001 },
-    redis: { stream: 'bench:points', group: 'g', prefix: 'bench', batchSize, workers, roundTimeoutMs: 5000, maxSamples: samples, checkpoint: 'updater.json' },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      model: { layers: [{ type: 'dense', inputs, units: hidden }, { type: 'relu' }, { type: 'dense', units: 1 }] },
+      loss: 'mse',
+      optimizer: { type: 'adam', lr: 0.001 },
+      redis: {
+        stream: 'bench:points',
+        group: 'g',
+        prefix: 'bench',
+        batchSize,
+        workers,
+        roundTimeoutMs: 5000,
+        maxSamples: samples,
+        checkpoint: 'updater.json',
+      },
+    }),
+  );
   let from = { t: 0, samples: 0 };
   let to = { t: 0, samples: 0 };
   let rounds = 0;
@@ -49,7 +61,9 @@ async function measure(workers: number): Promise<{ seconds: number; applied: num
     if (from.t === 0 && r.samples >= 0.1 * samples) from = { t: performance.now(), samples: r.samples };
     if (to.t === 0 && r.samples >= 0.9 * samples) to = { t: performance.now(), samples: r.samples };
   });
-  const ws = Array.from({ length: workers }, (_, k) => gradstream(`w${k}`, ['worker', config, '--redis', redis.url, '--consumer', `w${k}`]));
+  const ws = Array.from({ length: workers }, (_, k) =>
+    gradstream(`w${k}`, ['worker', config, '--redis', redis.url, '--consumer', `w${k}`]),
+  );
   await updater.exited;
   for (const w of ws) w.process.kill('SIGTERM');
   await Promise.all(ws.map((w) => w.exited));
@@ -63,8 +77,12 @@ for (let k = 0; k < repeats; k++) {
   for (const workers of [1, 2]) {
     const { seconds, applied, rounds } = await measure(workers);
     rates[workers]!.push(applied / seconds);
-    console.log(`${workers} worker${workers > 1 ? 's' : ' '}: ${rounds} rounds; ${applied} samples in ${seconds.toFixed(2)} s → ${Math.round(applied / seconds)} samples/s`);
+    console.log(
+      `${workers} worker${workers > 1 ? 's' : ' '}: ${rounds} rounds; ${applied} samples in ${seconds.toFixed(2)} s → ${Math.round(applied / seconds)} samples/s`,
+    );
   }
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-console.log(`median: 1 worker ${Math.round(median(rates[1]!))} samples/s, 2 workers ${Math.round(median(rates[2]!))} samples/s (×${(median(rates[2]!) / median(rates[1]!)).toFixed(2)})`);
+console.log(
+  `median: 1 worker ${Math.round(median(rates[1]!))} samples/s, 2 workers ${Math.round(median(rates[2]!))} samples/s (×${(median(rates[2]!) / median(rates[1]!)).toFixed(2)})`,
+);

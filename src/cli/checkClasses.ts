@@ -27,17 +27,31 @@ export function classCapacity(c: TrainConfig, outputs: number): ClassCapacity | 
   return undefined;
 }
 
-const quote = (names: readonly string[]): string => names.slice(0, 10).map((n) => JSON.stringify(n)).join(', ') + (names.length > 10 ? ', …' : '');
+const quote = (names: readonly string[]): string =>
+  names
+    .slice(0, 10)
+    .map((n) => JSON.stringify(n))
+    .join(', ') + (names.length > 10 ? ', …' : '');
 
 /**
  * The error for a label column with more classes than the model outputs, at the first row of a
  * class past them when `row` (an unknown-class error of a pass with the first classes fixed) is
  * known, else on the config's `data.label`.
  */
-export function tooManyClasses(d: FileData, classes: readonly string[], cap: ClassCapacity, row: GradstreamError | undefined): GradstreamError {
+export function tooManyClasses(
+  d: FileData,
+  classes: readonly string[],
+  cap: ClassCapacity,
+  row: GradstreamError | undefined,
+): GradstreamError {
   const expected = `one of the ${cap.classes} classes the model outputs (${quote(classes.slice(0, cap.classes))}; ${cap.where} for the ${classes.length} classes of ${JSON.stringify(d.label)})`;
   if (row !== undefined) return new GradstreamError({ code: 'invalid_dataset', path: row.path, expected, received: row.received });
-  return new GradstreamError({ code: 'invalid_config', path: 'data.classes', expected: `at most ${cap.classes} classes (${cap.where})`, received: `${classes.length}: ${quote(classes)}` });
+  return new GradstreamError({
+    code: 'invalid_config',
+    path: 'data.classes',
+    expected: `at most ${cap.classes} classes (${cap.where})`,
+    received: `${classes.length}: ${quote(classes)}`,
+  });
 }
 
 /** The warning for a model with more outputs than the label column has classes. */
@@ -56,7 +70,12 @@ export function checkInlineLabels(targets: readonly (readonly number[])[], cap: 
     const v = targets[r]![0]!;
     if (targets[r]!.length !== 1) return undefined;
     if (!(Number.isInteger(v) && v >= 0 && v < cap.classes)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets[${r}][0]`, expected: `a class index in [0, ${cap.classes}) (${cap.where})`, received: String(v) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.targets[${r}][0]`,
+        expected: `a class index in [0, ${cap.classes}) (${cap.where})`,
+        received: String(v),
+      });
     }
     if (v > max) max = v;
   }

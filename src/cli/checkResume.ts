@@ -26,7 +26,8 @@ export function checkResume(file: string, c: Checkpoint, run: PreparedRun): void
  * (exit 2); any other error as it is.
  */
 export function resumeError(file: string, e: unknown): unknown {
-  if (e instanceof GradstreamError && /^(cursor|optState|rng)\b/.test(e.path)) return new CliError(`${file}: checkpoint.${e.path}: expected ${e.expected}, received ${e.received}`);
+  if (e instanceof GradstreamError && /^(cursor|optState|rng)\b/.test(e.path))
+    return new CliError(`${file}: checkpoint.${e.path}: expected ${e.expected}, received ${e.received}`);
   return e;
 }
 

@@ -44,16 +44,35 @@ export async function loadModules(c: ModuleEntries): Promise<ModuleExports> {
     try {
       mod = (await import(spec)) as Record<string, unknown>;
     } catch (e: unknown) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.module`, expected: 'a module that loads', received: `${JSON.stringify(ref.module)} (${e instanceof Error ? e.message.split('\n')[0]! : String(e)})` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.module`,
+        expected: 'a module that loads',
+        received: `${JSON.stringify(ref.module)} (${e instanceof Error ? e.message.split('\n')[0]! : String(e)})`,
+      });
     }
     const name = ref.export ?? 'default';
     let value = mod[name];
     if (value === undefined) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.export`, expected: `an export of ${ref.module} (${Object.keys(mod).map((k) => JSON.stringify(k)).join(', ') || 'it has none'})`, received: JSON.stringify(name) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.export`,
+        expected: `an export of ${ref.module} (${
+          Object.keys(mod)
+            .map((k) => JSON.stringify(k))
+            .join(', ') || 'it has none'
+        })`,
+        received: JSON.stringify(name),
+      });
     }
     if (typeof value === 'function') value = await (value as () => unknown)();
     if (typeof value !== 'object' || value === null) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.export`, expected: 'a loss or layer (or a function returning one)', received: describeValue(value) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.export`,
+        expected: 'a loss or layer (or a function returning one)',
+        received: describeValue(value),
+      });
     }
     out.set(key, value);
   }

@@ -49,7 +49,10 @@ export async function readDocument(file: string): Promise<unknown> {
     }
   }
   const deep = findDeepNesting(doc, MAX_NESTING);
-  if (deep !== undefined) throw new CliError(`${file}: ${deep === '' ? '' : `${deep}: `}expected at most ${MAX_NESTING} levels of nested arrays and objects, received deeper nesting`);
+  if (deep !== undefined)
+    throw new CliError(
+      `${file}: ${deep === '' ? '' : `${deep}: `}expected at most ${MAX_NESTING} levels of nested arrays and objects, received deeper nesting`,
+    );
   return doc;
 }
 
@@ -65,10 +68,14 @@ function parseYamlText(file: string, text: string): unknown {
     }
     if (e instanceof YAMLParseError) {
       const at = e.linePos?.[0];
-      throw new CliError(`${file}: expected YAML, received invalid YAML${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`} (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})`);
+      throw new CliError(
+        `${file}: expected YAML, received invalid YAML${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`} (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})`,
+      );
     }
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-      throw new CliError(`${file}: expected YAML with at most ${MAX_YAML_ALIASES} alias references, received more (an alias bomb expands a few lines to gigabytes)`);
+      throw new CliError(
+        `${file}: expected YAML with at most ${MAX_YAML_ALIASES} alias references, received more (an alias bomb expands a few lines to gigabytes)`,
+      );
     }
     throw e;
   }
@@ -96,7 +103,9 @@ export async function loadTrainConfig(file: string): Promise<LoadedConfig> {
 export function parseTrainConfig(doc: unknown, file: string): TrainConfig {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     // what the file holds is not shown: the path may point at anything
-    throw new CliError(`${file}: expected a training config (a JSON or YAML object), received ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}`);
+    throw new CliError(
+      `${file}: expected a training config (a JSON or YAML object), received ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}`,
+    );
   }
   const parsed = TrainConfig.safeParse(doc, { reportInput: true });
   if (parsed.success) return parsed.data;
@@ -115,11 +124,23 @@ function betterUnionError(doc: unknown, error: z.ZodError): GradstreamError | un
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const has = (k: string) => k in value;
   let schema: z.ZodType | undefined;
-  if (key === 'data') schema = has('csv') ? CsvDataConfig : has('jsonl') ? JsonlDataConfig : has('inputs') || has('targets') ? InlineDataConfig : undefined;
-  else if (key === 'validation') schema = ValidationConfig.options.find((o) => Object.keys(o.shape).some((k) => k !== 'every' && k !== 'delimiter' && has(k)));
+  if (key === 'data')
+    schema = has('csv') ? CsvDataConfig : has('jsonl') ? JsonlDataConfig : has('inputs') || has('targets') ? InlineDataConfig : undefined;
+  else if (key === 'validation')
+    schema = ValidationConfig.options.find((o) => Object.keys(o.shape).some((k) => k !== 'every' && k !== 'delimiter' && has(k)));
   if (schema === undefined) {
-    const expected = key === 'data' ? 'an object with "inputs" and "targets", "csv" or "jsonl"' : 'an object with "split", "csv", "jsonl" or "inputs"';
-    return new GradstreamError({ code: 'invalid_config', path: String(key), expected, received: `keys ${Object.keys(value).map((k) => JSON.stringify(k)).join(', ') || 'none'}` });
+    const expected =
+      key === 'data' ? 'an object with "inputs" and "targets", "csv" or "jsonl"' : 'an object with "split", "csv", "jsonl" or "inputs"';
+    return new GradstreamError({
+      code: 'invalid_config',
+      path: String(key),
+      expected,
+      received: `keys ${
+        Object.keys(value)
+          .map((k) => JSON.stringify(k))
+          .join(', ') || 'none'
+      }`,
+    });
   }
   const again = schema.safeParse(value, { reportInput: true });
   return again.success ? undefined : fromZodError('invalid_config', String(key), again.error);
@@ -129,17 +150,22 @@ function resolvePaths(c: TrainConfig, dir: string): TrainConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   const data = 'csv' in c.data ? { ...c.data, csv: abs(c.data.csv) } : 'jsonl' in c.data ? { ...c.data, jsonl: abs(c.data.jsonl) } : c.data;
   const v = c.validation;
-  const validation = v === undefined ? undefined : 'csv' in v ? { ...v, csv: abs(v.csv) } : 'jsonl' in v ? { ...v, jsonl: abs(v.jsonl) } : v;
+  const validation =
+    v === undefined ? undefined : 'csv' in v ? { ...v, csv: abs(v.csv) } : 'jsonl' in v ? { ...v, jsonl: abs(v.jsonl) } : v;
   const loss = typeof c.loss === 'object' && c.loss.type === 'module' ? resolveModuleRef(c.loss, dir) : c.loss;
   const hasModuleLayer = c.model.layers.some((l) => l.type === 'module');
-  const model = hasModuleLayer ? { ...c.model, layers: c.model.layers.map((l) => (l.type === 'module' ? resolveModuleRef(l, dir) : l)) } : c.model;
+  const model = hasModuleLayer
+    ? { ...c.model, layers: c.model.layers.map((l) => (l.type === 'module' ? resolveModuleRef(l, dir) : l)) }
+    : c.model;
   return {
     ...c,
     model,
     loss,
     data,
     ...(validation === undefined ? {} : { validation }),
-    ...(c.checkpoint === undefined ? {} : { checkpoint: c.checkpoint.dir === undefined ? c.checkpoint : { ...c.checkpoint, dir: abs(c.checkpoint.dir) } }),
+    ...(c.checkpoint === undefined
+      ? {}
+      : { checkpoint: c.checkpoint.dir === undefined ? c.checkpoint : { ...c.checkpoint, dir: abs(c.checkpoint.dir) } }),
     ...(c.log?.path === undefined ? {} : { log: { ...c.log, path: abs(c.log.path) } }),
   };
 }

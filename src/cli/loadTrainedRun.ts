@@ -101,18 +101,34 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
         throw inputError(checkpointFile, e);
       }
     }
-    return { model, params: c.params, step: c.step, loss: run.loss, ...lossInfo(config), classes: run.classes, targets: 'inputs' in d ? undefined : d.targets, table, validation: run.validation, inputs };
+    return {
+      model,
+      params: c.params,
+      step: c.step,
+      loss: run.loss,
+      ...lossInfo(config),
+      classes: run.classes,
+      targets: 'inputs' in d ? undefined : d.targets,
+      table,
+      validation: run.validation,
+      inputs,
+    };
   }
   // a data file: everything else comes from the checkpoint
   const c = await readCkpt(checkpointFile);
   if (c.model === undefined || c.config === undefined) {
-    throw new CliError(`${checkpointFile}: expected a checkpoint of "gradstream train" (with its model and config) to read ${dataFile} with, received one without${c.model === undefined ? ' a model' : ' a config'}; give the training config as DATA instead`);
+    throw new CliError(
+      `${checkpointFile}: expected a checkpoint of "gradstream train" (with its model and config) to read ${dataFile} with, received one without${c.model === undefined ? ' a model' : ' a config'}; give the training config as DATA instead`,
+    );
   }
   const parsed = TrainConfig.safeParse(c.config, { reportInput: true });
   if (!parsed.success) throw inputError(checkpointFile, fromZodError('invalid_checkpoint', 'checkpoint.config', parsed.error));
   const config = parsed.data;
   const d = config.data;
-  if ('inputs' in d) throw new CliError(`${checkpointFile}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${dataFile} with, received inline data; give the training config as DATA instead`);
+  if ('inputs' in d)
+    throw new CliError(
+      `${checkpointFile}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${dataFile} with, received inline data; give the training config as DATA instead`,
+    );
   let model: Model;
   let loss: Loss;
   try {
@@ -127,10 +143,20 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
   }
   // "gradstream train" saves the feature columns it read (given, or every column but the targets)
   const features = d.features;
-  if (features === undefined) throw new CliError(`${checkpointFile}: checkpoint.config.data.features: expected the feature columns to read ${dataFile} with, received none; give the training config as DATA instead`);
+  if (features === undefined)
+    throw new CliError(
+      `${checkpointFile}: checkpoint.config.data.features: expected the feature columns to read ${dataFile} with, received none; give the training config as DATA instead`,
+    );
   const json = /\.(jsonl|ndjson)$/i.test(dataFile);
-  const columns = { features: d.features, ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
-  const fd: FileData = json ? { jsonl: dataFile, ...columns } : { csv: dataFile, ...columns, ...('csv' in d && d.delimiter !== undefined ? { delimiter: d.delimiter } : {}) };
+  const columns = {
+    features: d.features,
+    ...(d.targets === undefined ? {} : { targets: d.targets }),
+    ...(d.label === undefined ? {} : { label: d.label }),
+    ...(d.classes === undefined ? {} : { classes: d.classes }),
+  };
+  const fd: FileData = json
+    ? { jsonl: dataFile, ...columns }
+    : { csv: dataFile, ...columns, ...('csv' in d && d.delimiter !== undefined ? { delimiter: d.delimiter } : {}) };
   const delimiter = 'csv' in fd ? fd.delimiter : undefined;
   const table = async (): Promise<Table> => {
     try {
@@ -142,5 +168,16 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
       throw inputError(dataFile, e);
     }
   };
-  return { model, params: c.params, step: c.step, loss, ...lossInfo(config), classes: d.classes, targets: d.targets, table, validation: undefined, inputs: () => readFeatureRows(dataFile, features, delimiter) };
+  return {
+    model,
+    params: c.params,
+    step: c.step,
+    loss,
+    ...lossInfo(config),
+    classes: d.classes,
+    targets: d.targets,
+    table,
+    validation: undefined,
+    inputs: () => readFeatureRows(dataFile, features, delimiter),
+  };
 }

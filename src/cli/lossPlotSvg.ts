@@ -138,7 +138,9 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
   // x: steps
   const x0 = log.step[0]!;
   const x1 = log.step[log.length - 1]!;
-  const xt = linearTicks(x0, x1 > x0 ? x1 : x0 + 1, Math.max(3, Math.round(pw / 110)), (v, s, maxAbs) => formatNumber(v, Math.max(s, 1), maxAbs));
+  const xt = linearTicks(x0, x1 > x0 ? x1 : x0 + 1, Math.max(3, Math.round(pw / 110)), (v, s, maxAbs) =>
+    formatNumber(v, Math.max(s, 1), maxAbs),
+  );
   const xmin = x1 > x0 ? x0 : xt.min;
   const xmax = x1 > x0 ? x1 : xt.max;
   const sx = (v: number): number => m.left + ((v - xmin) / (xmax - xmin)) * pw;
@@ -166,13 +168,19 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
   if (hasLr) {
     const r = finiteRange(log.lr, Number.isFinite)!;
     // anchored at 0 when the rate comes close to it, or is constant
-    lrTicks = linearTicks(r[0] > 0 && (r[0] < 0.35 * r[1] || r[0] === r[1]) ? 0 : r[0], r[0] === r[1] ? r[1] * 1.2 : r[1], Math.max(3, Math.round(ph / 70)));
+    lrTicks = linearTicks(
+      r[0] > 0 && (r[0] < 0.35 * r[1] || r[0] === r[1]) ? 0 : r[0],
+      r[0] === r[1] ? r[1] * 1.2 : r[1],
+      Math.max(3, Math.round(ph / 70)),
+    );
     const [lo, hi] = [lrTicks.min, lrTicks.max];
     slr = (v: number) => m.top + ph - ((v - lo) / (hi - lo)) * ph;
   }
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family='${FONT}' role="img" aria-labelledby="title desc">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family='${FONT}' role="img" aria-labelledby="title desc">`,
+  );
   const title = options.title ?? 'Training loss';
   // summary: steps, final and best loss
   let best = Number.NaN;
@@ -191,7 +199,9 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
     `final loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(4) : String(finalLoss)}`,
     Number.isFinite(best) ? `best ${best.toPrecision(4)} at step ${bestStep.toLocaleString('en-US')}` : undefined,
     log.reason === undefined ? undefined : `stopped: ${log.reason}`,
-  ].filter((s): s is string => s !== undefined).join('  ·  ');
+  ]
+    .filter((s): s is string => s !== undefined)
+    .join('  ·  ');
   out.push(`<title id="title">${esc(title)}</title><desc id="desc">${esc(summary)}</desc>`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="${m.left}" y="30" font-size="19" font-weight="600" fill="${COLORS.text}">${esc(title)}</text>`);
@@ -202,7 +212,9 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
   for (let i = 0; i < yt.values.length; i++) {
     const y = sy(yt.values[i]!);
     const major = !logY || Number.isInteger(Math.round(Math.log10(yt.values[i]!) * 1e9) / 1e9);
-    out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${px(y)}" y2="${px(y)}" stroke="${COLORS.grid}" stroke-width="${major ? 1 : 0.6}"/>`);
+    out.push(
+      `<line x1="${m.left}" x2="${m.left + pw}" y1="${px(y)}" y2="${px(y)}" stroke="${COLORS.grid}" stroke-width="${major ? 1 : 0.6}"/>`,
+    );
     out.push(`<text x="${m.left - 8}" y="${px(y + 4)}" text-anchor="end">${esc(yt.labels[i]!)}</text>`);
   }
   for (const v of xTicks) {
@@ -221,10 +233,17 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
   out.push('</g>');
 
   // axes and their labels
-  out.push(`<g stroke="${COLORS.axis}" stroke-width="1.2" fill="none"><path d="M${m.left},${m.top}V${m.top + ph}H${m.left + pw}"/>${hasLr ? `<path d="M${m.left + pw},${m.top}V${m.top + ph}" stroke="${COLORS.lr}"/>` : ''}</g>`);
+  out.push(
+    `<g stroke="${COLORS.axis}" stroke-width="1.2" fill="none"><path d="M${m.left},${m.top}V${m.top + ph}H${m.left + pw}"/>${hasLr ? `<path d="M${m.left + pw},${m.top}V${m.top + ph}" stroke="${COLORS.lr}"/>` : ''}</g>`,
+  );
   out.push(`<text x="${m.left + pw / 2}" y="${H - 14}" font-size="13" text-anchor="middle" fill="${COLORS.text}">step</text>`);
-  out.push(`<text transform="translate(18 ${m.top + ph / 2}) rotate(-90)" font-size="13" text-anchor="middle" fill="${COLORS.text}">loss${logY ? ' (log scale)' : ''}</text>`);
-  if (hasLr) out.push(`<text transform="translate(${W - 14} ${m.top + ph / 2}) rotate(90)" font-size="13" text-anchor="middle" fill="${COLORS.lr}">learning rate</text>`);
+  out.push(
+    `<text transform="translate(18 ${m.top + ph / 2}) rotate(-90)" font-size="13" text-anchor="middle" fill="${COLORS.text}">loss${logY ? ' (log scale)' : ''}</text>`,
+  );
+  if (hasLr)
+    out.push(
+      `<text transform="translate(${W - 14} ${m.top + ph / 2}) rotate(90)" font-size="13" text-anchor="middle" fill="${COLORS.lr}">learning rate</text>`,
+    );
 
   // series, clipped to the plot area
   const drawn: { points: [number, number][]; color: string; width: number; opacity?: number; dash?: string }[] = [];
@@ -244,10 +263,13 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
   out.push(`<clipPath id="plot"><rect x="${m.left - 4}" y="${m.top - 4}" width="${pw + 8}" height="${ph + 8}"/></clipPath>`);
   out.push(`<g clip-path="url(#plot)" fill="none" stroke-linejoin="round" stroke-linecap="round">`);
   for (const d of drawn) {
-    out.push(`<path d="${pathData(d.points)}" stroke="${d.color}" stroke-width="${d.width}"${d.opacity === undefined ? '' : ` stroke-opacity="${d.opacity}"`}${d.dash === undefined ? '' : ` stroke-dasharray="${d.dash}"`}/>`);
+    out.push(
+      `<path d="${pathData(d.points)}" stroke="${d.color}" stroke-width="${d.width}"${d.opacity === undefined ? '' : ` stroke-opacity="${d.opacity}"`}${d.dash === undefined ? '' : ` stroke-dasharray="${d.dash}"`}/>`,
+    );
     // few points: mark each one (a single point would draw nothing at all)
     if (d.opacity === undefined && d.dash === undefined && d.points.length <= 40) {
-      for (const [x, y] of d.points) out.push(`<circle cx="${px(x)}" cy="${px(y)}" r="3" fill="${d.color}" stroke="#ffffff" stroke-width="1"/>`);
+      for (const [x, y] of d.points)
+        out.push(`<circle cx="${px(x)}" cy="${px(y)}" r="3" fill="${d.color}" stroke="#ffffff" stroke-width="1"/>`);
     }
   }
   out.push('</g>');
@@ -274,10 +296,14 @@ export function lossPlotSvg(log: LossLog, options: LossPlotOptions = {}): string
       [lx, ly] = [cx, cy];
     }
   }
-  out.push(`<g font-size="12.5" fill="${COLORS.text}"><rect x="${px(lx)}" y="${px(ly)}" width="${px(lw)}" height="${lh}" rx="5" fill="#ffffff" fill-opacity="0.92" stroke="${COLORS.grid}"/>`);
+  out.push(
+    `<g font-size="12.5" fill="${COLORS.text}"><rect x="${px(lx)}" y="${px(ly)}" width="${px(lw)}" height="${lh}" rx="5" fill="#ffffff" fill-opacity="0.92" stroke="${COLORS.grid}"/>`,
+  );
   entries.forEach(([label, color, dashed], i) => {
     const y = ly + 19 + i * 20;
-    out.push(`<line x1="${px(lx + 10)}" x2="${px(lx + 30)}" y1="${px(y - 4)}" y2="${px(y - 4)}" stroke="${color}" stroke-width="2.4"${dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    out.push(
+      `<line x1="${px(lx + 10)}" x2="${px(lx + 30)}" y1="${px(y - 4)}" y2="${px(y - 4)}" stroke="${color}" stroke-width="2.4"${dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
     out.push(`<text x="${px(lx + 37)}" y="${px(y)}">${esc(label)}</text>`);
   });
   out.push('</g>');

@@ -18,7 +18,12 @@ function niceStep(x: number): number {
  * About `count` evenly spaced round ticks covering `[lo, hi]`, with the domain widened to the
  * outer ticks. A degenerate range is widened around its value.
  */
-export function linearTicks(lo: number, hi: number, count: number, format: (v: number, step: number, maxAbs: number) => string = formatNumber): Ticks {
+export function linearTicks(
+  lo: number,
+  hi: number,
+  count: number,
+  format: (v: number, step: number, maxAbs: number) => string = formatNumber,
+): Ticks {
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= pad;

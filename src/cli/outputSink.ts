@@ -9,7 +9,12 @@ import type { LossHistory } from './lossHistory.js';
  * record to `onFinal`. Passes every record through; completes and errors with its source; errors
  * if `write` or `onFinal` throws.
  */
-export function outputSink<R extends StepRecord>(every: number, write: ((r: R) => void) | undefined, history: LossHistory, onFinal: (r: R) => void): MonoTypeOperatorFunction<R> {
+export function outputSink<R extends StepRecord>(
+  every: number,
+  write: ((r: R) => void) | undefined,
+  history: LossHistory,
+  onFinal: (r: R) => void,
+): MonoTypeOperatorFunction<R> {
   return (source) =>
     new Observable<R>((subscriber) =>
       source.pipe(untilUnsubscribed(subscriber)).subscribe({

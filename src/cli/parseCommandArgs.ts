@@ -39,8 +39,13 @@ export function parseCommandArgs(
   for (const [k, v] of Object.entries(parsed.values)) values[k] = Array.isArray(v) ? v[v.length - 1] : v;
   if (values.help === true) return { values, positionals: parsed.positionals };
   const n = parsed.positionals.length;
-  if (n < positionals.min) throw usageError(command, `expected ${positionals.names}, received ${n === 0 ? 'nothing' : parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}`);
-  if (n > positionals.max) throw usageError(command, `unexpected argument ${JSON.stringify(parsed.positionals[positionals.max])} (expected ${positionals.names})`);
+  if (n < positionals.min)
+    throw usageError(
+      command,
+      `expected ${positionals.names}, received ${n === 0 ? 'nothing' : parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+    );
+  if (n > positionals.max)
+    throw usageError(command, `unexpected argument ${JSON.stringify(parsed.positionals[positionals.max])} (expected ${positionals.names})`);
   return { values, positionals: parsed.positionals };
 }
 
@@ -51,20 +56,36 @@ function describeParseError(e: unknown): string {
 }
 
 /** An integer option in `[min, max]`, or undefined when absent; a usage error otherwise. */
-export function intOption(command: string, name: string, value: string | boolean | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function intOption(
+  command: string,
+  name: string,
+  value: string | boolean | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
   const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw usageError(command, `--${name}: expected an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}, received ${JSON.stringify(value)}`);
+    throw usageError(
+      command,
+      `--${name}: expected an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}, received ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
 
 /** A number option in `[min, max)`, or undefined when absent; a usage error otherwise. */
-export function numberOption(command: string, name: string, value: string | boolean | undefined, min: number, maxExclusive: number): number | undefined {
+export function numberOption(
+  command: string,
+  name: string,
+  value: string | boolean | undefined,
+  min: number,
+  maxExclusive: number,
+): number | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
   const n = value.trim() === '' ? Number.NaN : Number(value);
-  if (!(n >= min && n < maxExclusive)) throw usageError(command, `--${name}: expected a number in [${min}, ${maxExclusive}), received ${JSON.stringify(value)}`);
+  if (!(n >= min && n < maxExclusive))
+    throw usageError(command, `--${name}: expected a number in [${min}, ${maxExclusive}), received ${JSON.stringify(value)}`);
   return n;
 }
 

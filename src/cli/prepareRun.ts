@@ -68,13 +68,30 @@ function table(x: readonly (readonly number[])[], y: readonly (readonly number[]
   const inputs = x[0]!.length;
   const targets = y[0]!.length;
   if (x.length !== y.length) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: `${x.length} rows (one per input row)`, received: `${y.length} rows` });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.targets`,
+      expected: `${x.length} rows (one per input row)`,
+      received: `${y.length} rows`,
+    });
   }
   const X = new Float64Array(x.length * inputs);
   const Y = new Float64Array(y.length * targets);
   for (let r = 0; r < x.length; r++) {
-    if (x[r]!.length !== inputs) throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs[${r}]`, expected: `${inputs} numbers (as row 0)`, received: String(x[r]!.length) });
-    if (y[r]!.length !== targets) throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets[${r}]`, expected: `${targets} numbers (as row 0)`, received: String(y[r]!.length) });
+    if (x[r]!.length !== inputs)
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.inputs[${r}]`,
+        expected: `${inputs} numbers (as row 0)`,
+        received: String(x[r]!.length),
+      });
+    if (y[r]!.length !== targets)
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.targets[${r}]`,
+        expected: `${targets} numbers (as row 0)`,
+        received: String(y[r]!.length),
+      });
     X.set(x[r]!, r * inputs);
     Y.set(y[r]!, r * targets);
   }
@@ -84,12 +101,20 @@ function table(x: readonly (readonly number[])[], y: readonly (readonly number[]
 /** Checks data widths against the model: inputs, and targets (labels or one column per output). */
 export function checkWidths(inputs: number, targets: number, model: Model, lossType: string, path: string): void {
   if (inputs !== model.inputs) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `rows of ${model.inputs} features (model.layers[0].inputs)`, received: `${inputs} features` });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.inputs`,
+      expected: `rows of ${model.inputs} features (model.layers[0].inputs)`,
+      received: `${inputs} features`,
+    });
   }
   // a loss from a module (defineLoss) may read one class label per row (T.pick): it checks its target itself
   const labels = (lossType === 'softmaxCrossEntropy' || lossType === 'module') && model.outputs > 1 && targets === 1;
   if (!labels && targets !== model.outputs) {
-    const what = lossType === 'softmaxCrossEntropy' ? `one label or ${model.outputs} columns per row` : `${model.outputs} target columns (the model's outputs)`;
+    const what =
+      lossType === 'softmaxCrossEntropy'
+        ? `one label or ${model.outputs} columns per row`
+        : `${model.outputs} target columns (the model's outputs)`;
     throw new GradstreamError({ code: 'invalid_config', path: `${path}.targets`, expected: what, received: `${targets} columns` });
   }
 }
@@ -99,7 +124,12 @@ export type FileData = Exclude<DataConfig, { inputs: unknown }>;
 
 /** Opens a CSV or JSON Lines source with a config's columns; errors name config fields (`data.features`). */
 export function fileSource(d: FileData, options: BatchOptions & { seed: number; split?: FileSplit }, path: string): FileBatchSource {
-  const columns = { ...(d.features === undefined ? {} : { features: d.features }), ...(d.targets === undefined ? {} : { targets: d.targets }), ...(d.label === undefined ? {} : { label: d.label }), ...(d.classes === undefined ? {} : { classes: d.classes }) };
+  const columns = {
+    ...(d.features === undefined ? {} : { features: d.features }),
+    ...(d.targets === undefined ? {} : { targets: d.targets }),
+    ...(d.label === undefined ? {} : { label: d.label }),
+    ...(d.classes === undefined ? {} : { classes: d.classes }),
+  };
   const o = {
     ...columns,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -114,7 +144,10 @@ export function fileSource(d: FileData, options: BatchOptions & { seed: number; 
   } catch (e: unknown) {
     if (!(e instanceof GradstreamError) || !e.path.includes(`${where}.`)) throw e;
     // the reader's option names are the config's fields: `fromCsv.features` → `data.features`
-    const renamed = e.path.replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`).replace(`${where}.batchSize`, 'training.batchSize').replace(`${where}.`, `${path}.`);
+    const renamed = e.path
+      .replace(`${where}.path`, `${path}.${'csv' in d ? 'csv' : 'jsonl'}`)
+      .replace(`${where}.batchSize`, 'training.batchSize')
+      .replace(`${where}.`, `${path}.`);
     throw new GradstreamError({ code: e.code, path: renamed, expected: e.expected, received: e.received });
   }
 }
@@ -161,7 +194,13 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
     source = (o) => {
       const batchSize = Math.min(o.batchSize ?? train.rows, train.rows);
       // a full batch holds every row whatever the order: shuffling it would only cost time
-      return fromArrays(train.x, train.y, { rows: train.rows, batchSize, ...(o.epochs === undefined ? {} : { epochs: o.epochs }), shuffle: o.shuffle && batchSize < train.rows, seed });
+      return fromArrays(train.x, train.y, {
+        rows: train.rows,
+        batchSize,
+        ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+        shuffle: o.shuffle && batchSize < train.rows,
+        seed,
+      });
     };
     trainTable = () => Promise.resolve(train);
     trainOnce = () => fromArrays(train.x, train.y, { rows: train.rows, batchSize: train.rows, epochs: 1 });
@@ -180,7 +219,11 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
       if (w !== undefined) warnings.push(w);
     }
     const split: FileSplit | undefined = v !== undefined && 'split' in v ? { validation: v.split, seed, part: 'train' } : undefined;
-    const probe = fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) }, 'data');
+    const probe = fileSource(
+      f,
+      { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) },
+      'data',
+    );
     // the feature columns fixed by name (default: every column but the targets or the label), so that
     // validation files, checkpoints and predict read the same columns
     if (f.features === undefined) f = { ...f, features: [...probe.features] };
@@ -192,17 +235,36 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
     trainTable = () => readTable(probe, probe.inputs, probe.outputs);
     trainOnce = () => probe;
     if (split !== undefined) {
-      validation = await readTable(fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, split: { ...split, part: 'validation' } }, 'data'), probe.inputs, probe.outputs);
+      validation = await readTable(
+        fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, split: { ...split, part: 'validation' } }, 'data'),
+        probe.inputs,
+        probe.outputs,
+      );
     }
   }
   if (v !== undefined && !('split' in v)) {
     if ('inputs' in v) {
       validation = table(v.inputs, v.targets, 'validation');
-      if (cap !== undefined && lossType === 'softmaxCrossEntropy' && validation.targets === 1) checkInlineLabels(v.targets, cap, 'validation');
+      if (cap !== undefined && lossType === 'softmaxCrossEntropy' && validation.targets === 1)
+        checkInlineLabels(v.targets, cap, 'validation');
     } else {
-      if (fd === undefined) throw new GradstreamError({ code: 'invalid_config', path: 'validation', expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")', received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file' });
-      const columns = { features: fd.features, ...(fd.targets === undefined ? {} : { targets: fd.targets }), ...(fd.label === undefined ? {} : { label: fd.label }), ...(fd.classes === undefined ? {} : { classes: fd.classes }) };
-      const vd: FileData = 'csv' in v ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) } : { jsonl: v.jsonl, ...columns };
+      if (fd === undefined)
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: 'validation',
+          expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")',
+          received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file',
+        });
+      const columns = {
+        features: fd.features,
+        ...(fd.targets === undefined ? {} : { targets: fd.targets }),
+        ...(fd.label === undefined ? {} : { label: fd.label }),
+        ...(fd.classes === undefined ? {} : { classes: fd.classes }),
+      };
+      const vd: FileData =
+        'csv' in v
+          ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) }
+          : { jsonl: v.jsonl, ...columns };
       const src = fileSource(vd, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'validation');
       validation = await readTable(src, src.inputs, src.outputs);
     }
@@ -215,7 +277,23 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
     scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
     model = withScaler(bare, scaler);
   }
-  return { model, bare, scaler, loss, optimizer, params, source, trainTable, validation, classifier, threshold, seed, classes: fd?.classes, features: fd?.features, warnings };
+  return {
+    model,
+    bare,
+    scaler,
+    loss,
+    optimizer,
+    params,
+    source,
+    trainTable,
+    validation,
+    classifier,
+    threshold,
+    seed,
+    classes: fd?.classes,
+    features: fd?.features,
+    warnings,
+  };
 }
 
 /**
@@ -224,7 +302,11 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
  */
 async function firstRowPast(f: FileData, classes: readonly string[], cap: ClassCapacity, seed: number): Promise<GradstreamError> {
   try {
-    const src = fileSource({ ...f, classes: classes.slice(0, cap.classes) }, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'data');
+    const src = fileSource(
+      { ...f, classes: classes.slice(0, cap.classes) },
+      { batchSize: undefined, epochs: 1, shuffle: false, seed },
+      'data',
+    );
     await readTable(src, src.inputs, src.outputs);
   } catch (e: unknown) {
     if (e instanceof GradstreamError && e.expected.startsWith('one of the classes')) return tooManyClasses(f, classes, cap, e);

@@ -13,7 +13,11 @@ import { inputError } from './cliError.js';
  * not `0x10`, `Infinity` or empty; a JSON value is a finite JSON number: not `"0"` or `1e999`), so
  * every command accepts and refuses the same files. Errors (exit 2) name the file, row and column.
  */
-export async function readFeatureRows(file: string, features: readonly string[], delimiter = ','): Promise<{ x: Float64Array; rows: number }> {
+export async function readFeatureRows(
+  file: string,
+  features: readonly string[],
+  delimiter = ',',
+): Promise<{ x: Float64Array; rows: number }> {
   const values: number[] = [];
   try {
     await checkRegularFile(file, Number.MAX_SAFE_INTEGER, 'invalid_dataset', 'a data file');
@@ -35,7 +39,13 @@ export async function readFeatureRows(file: string, features: readonly string[],
           columns = rec.length;
           return;
         }
-        if (rec.length !== columns) throw new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}`, expected: `${columns} fields (as the header)`, received: String(rec.length) });
+        if (rec.length !== columns)
+          throw new GradstreamError({
+            code: 'invalid_dataset',
+            path: `${file} row ${row}`,
+            expected: `${columns} fields (as the header)`,
+            received: String(rec.length),
+          });
         for (let k = 0; k < at.length; k++) {
           const text = rec[at[k]!]!;
           const v = parseDecimal(text);
@@ -43,7 +53,13 @@ export async function readFeatureRows(file: string, features: readonly string[],
           values.push(v);
         }
       });
-      if (at === undefined) throw new GradstreamError({ code: 'invalid_dataset', path: file, expected: 'a header line and data rows', received: 'an empty file' });
+      if (at === undefined)
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: file,
+          expected: 'a header line and data rows',
+          received: 'an empty file',
+        });
     }
   } catch (e: unknown) {
     throw e instanceof GradstreamError ? e : inputError(file, e);
@@ -68,6 +84,15 @@ async function eachRow<R>(rows: RowStream<R>, each: (rec: R, row: number) => voi
 function headerIndex(file: string, header: readonly string[], f: string): number {
   const i = header.indexOf(f);
   if (i >= 0) return i;
-  const shown = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? ', …' : '');
-  throw new GradstreamError({ code: 'invalid_dataset', path: `${file}, column ${JSON.stringify(f)}`, expected: `one of the header's columns ${shown}`, received: 'no such column' });
+  const shown =
+    header
+      .slice(0, 20)
+      .map((h) => JSON.stringify(h))
+      .join(', ') + (header.length > 20 ? ', …' : '');
+  throw new GradstreamError({
+    code: 'invalid_dataset',
+    path: `${file}, column ${JSON.stringify(f)}`,
+    expected: `one of the header's columns ${shown}`,
+    received: 'no such column',
+  });
 }

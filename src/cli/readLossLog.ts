@@ -36,21 +36,32 @@ export function readLossLog(text: string, file: string): LossLog {
     try {
       o = JSON.parse(line);
     } catch (e: unknown) {
-      throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received invalid JSON (${describeJsonError(line, e).replace(/^line 1, /, '')})`);
+      throw new CliError(
+        `${file}:${i + 1}: expected a JSON object per line, received invalid JSON (${describeJsonError(line, e).replace(/^line 1, /, '')})`,
+      );
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received ${Array.isArray(o) ? 'an array' : typeof o}`);
+    if (typeof o !== 'object' || o === null || Array.isArray(o))
+      throw new CliError(`${file}:${i + 1}: expected a JSON object per line, received ${Array.isArray(o) ? 'an array' : typeof o}`);
     const r = o as Record<string, unknown>;
     if (r.type === 'end' && typeof r.reason === 'string') reason = r.reason;
     if (typeof r.stopReason === 'string') reason = r.stopReason; // the log sink's final line
     if (r.type !== undefined && r.type !== 'step') continue;
-    if (typeof r.step !== 'number' || !Number.isInteger(r.step) || r.step < 0) throw new CliError(`${file}:${i + 1}: step: expected an integer ≥ 0, received ${JSON.stringify(r.step) ?? 'nothing'}`);
+    if (typeof r.step !== 'number' || !Number.isInteger(r.step) || r.step < 0)
+      throw new CliError(`${file}:${i + 1}: step: expected an integer ≥ 0, received ${JSON.stringify(r.step) ?? 'nothing'}`);
     if (!('loss' in r)) throw new CliError(`${file}:${i + 1}: loss: expected a number, received nothing`);
     rows.push([r.step, num(r.loss), num(r.valLoss), num(r.lr)]);
   }
   if (rows.length === 0) throw new CliError(`${file}: expected at least one step line ({"step":S,"loss":L}), received none`);
   rows.sort((a, b) => a[0] - b[0]);
   const n = rows.length;
-  const log = { step: new Float64Array(n), loss: new Float64Array(n), valLoss: new Float64Array(n), lr: new Float64Array(n), length: n, reason };
+  const log = {
+    step: new Float64Array(n),
+    loss: new Float64Array(n),
+    valLoss: new Float64Array(n),
+    lr: new Float64Array(n),
+    length: n,
+    reason,
+  };
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     log.step[i] = row[0];

@@ -67,16 +67,26 @@ async function loadConfig(path: string): Promise<Loaded> {
     json = /\.ya?ml$/i.test(path) ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
   } catch (e: unknown) {
     // V8's JSON message quotes the text: say where it breaks instead
-    throw new UsageError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? `YAML (${(e as Error).message.split('\n')[0]!})` : `JSON (${describeJsonError(text, e)})`}`);
+    throw new UsageError(
+      `${path}: invalid ${/\.ya?ml$/i.test(path) ? `YAML (${(e as Error).message.split('\n')[0]!})` : `JSON (${describeJsonError(text, e)})`}`,
+    );
   }
   const parsed = RedisRunConfig.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new UsageError(`${path}: ${fromZodError('invalid_config', 'config', parsed.error).message}`);
   return { config: parsed.data, dir: dirname(resolve(path)) };
 }
 
-function parse(argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean' }>): { values: Record<string, string | boolean | undefined>; config: string | undefined } {
+function parse(
+  argv: readonly string[],
+  extra: Record<string, { type: 'string' | 'boolean' }>,
+): { values: Record<string, string | boolean | undefined>; config: string | undefined } {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { redis: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...extra }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { redis: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...extra },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help === true) return { values, config: undefined };
     if (positionals.length !== 1) throw new UsageError(`expected one CONFIG file, received ${positionals.length}`);
     if (typeof values.redis !== 'string') throw new UsageError('--redis URL is required');
@@ -91,7 +101,11 @@ async function connect(url: string): Promise<RedisClientLike> {
   const { createClient } = await import('redis');
   const client = createClient({
     url,
-    socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => (retries >= 5 ? new Error(`no Redis server at ${url} after ${retries} attempts`) : Math.min(100 * 2 ** retries, 2000)) },
+    socket: {
+      connectTimeout: 5000,
+      reconnectStrategy: (retries: number) =>
+        retries >= 5 ? new Error(`no Redis server at ${url} after ${retries} attempts`) : Math.min(100 * 2 ** retries, 2000),
+    },
   });
   client.on('error', () => {}); // reported by the failing command instead
   await client.connect();
@@ -121,7 +135,18 @@ function onSignals(controller: AbortController): { code: () => number | undefine
 
 type Built = ReturnType<typeof build>;
 
-async function run(usage: string, argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean' }>, body: (l: Loaded, built: Built, values: Record<string, string | boolean | undefined>, client: RedisClientLike, signal: AbortSignal) => Promise<void>): Promise<number> {
+async function run(
+  usage: string,
+  argv: readonly string[],
+  extra: Record<string, { type: 'string' | 'boolean' }>,
+  body: (
+    l: Loaded,
+    built: Built,
+    values: Record<string, string | boolean | undefined>,
+    client: RedisClientLike,
+    signal: AbortSignal,
+  ) => Promise<void>,
+): Promise<number> {
   let loaded: Loaded;
   let built: Built;
   let values: Record<string, string | boolean | undefined>;
@@ -140,7 +165,7 @@ async function run(usage: string, argv: readonly string[], extra: Record<string,
     }
   } catch (e: unknown) {
     console.error(`gradstream: ${(e as Error).message}`);
-    if (e instanceof UsageError && !(e.message.includes(': '))) console.error(usage);
+    if (e instanceof UsageError && !e.message.includes(': ')) console.error(usage);
     return EXIT_BAD_INPUT;
   }
   const controller = new AbortController();
@@ -207,7 +232,10 @@ export function runWorker(argv: string[]): Promise<number> {
       onContribution: json ? (c) => console.log(JSON.stringify({ type: 'contribution', consumer, ...c })) : undefined,
     });
     if (json) console.log(JSON.stringify({ type: 'end', consumer, ...result }));
-    else console.log(`worker ${consumer}: ${result.contributions} contributions, ${result.samples} samples, ${result.deadLettered} dead-lettered`);
+    else
+      console.log(
+        `worker ${consumer}: ${result.contributions} contributions, ${result.samples} samples, ${result.deadLettered} dead-lettered`,
+      );
   });
 }
 
@@ -218,63 +246,83 @@ export function runWorker(argv: string[]): Promise<number> {
  * failure (e.g. the Redis server went away; the last checkpoint stays intact).
  */
 export function runUpdater(argv: string[]): Promise<number> {
-  return run(UPDATER_USAGE, argv, { checkpoint: { type: 'string' }, serve: { type: 'string' } }, async (loaded, { model, optimizer, params }, values, client, signal) => {
-    const r = loaded.config.redis;
-    const prefix = r.prefix ?? 'gradstream';
-    const checkpointPath = typeof values.checkpoint === 'string' ? resolve(values.checkpoint) : resolve(loaded.dir, r.checkpoint ?? `${prefix}-updater.json`);
-    const json = values.json === true;
-    let port: number | undefined;
-    if (typeof values.serve === 'string') {
-      port = /^\d+$/.test(values.serve) ? Number(values.serve) : Number.NaN;
-      if (!(port >= 0 && port <= 65535)) throw new UsageError(`--serve: expected a port in [0, 65535], received ${JSON.stringify(values.serve)}`);
-    }
-    let lastPrint = 0;
-    let last = { version: 0, samples: 0, stale: 0, duplicates: 0 };
-    const options: RedisUpdaterOptions<OptState[]> = {
-      model,
-      optimizer,
-      params,
-      stream: r.stream,
-      group: r.group ?? 'gradstream',
-      prefix,
-      checkpointPath,
-      workers: r.workers,
-      roundTimeoutMs: r.roundTimeoutMs,
-      maxVersions: r.maxVersions,
-      maxSamples: r.maxSamples,
-      keepRounds: r.keepRounds,
-      blockMs: r.blockMs,
-      timeoutMs: r.timeoutMs,
-      allowNonDurableBroker: r.allowNonDurableBroker,
-      stallWarningMs: r.stallWarningMs,
-      onStall: (s) => {
-        if (json) console.log(JSON.stringify({ type: 'stall', ...s }));
-        console.error(`gradstream: warning: no round for ${(s.idleMs / 1000).toFixed(1)} s at version ${s.version} (${s.samples} samples applied, ${s.discarded} contributions discarded since): are the workers running, and is there data left?`);
-      },
-      signal,
-      onRound: (round) => {
-        const { params: _params, ...fields } = round;
-        last = fields;
-        if (json) console.log(JSON.stringify({ type: 'round', ...fields }));
-        else if (Date.now() - lastPrint >= 1000) {
-          lastPrint = Date.now();
-          console.log(`version ${round.version}  loss ${round.loss.toPrecision(6)}  samples ${round.samples}  stale ${round.stale}  duplicates ${round.duplicates}`);
-        }
-      },
-    };
-    if (port === undefined) {
-      last = await runRedisUpdater(client, options);
-    } else {
-      const training = redisUpdaterTraining(client, options);
-      const live = await serveLive(training, { port, handleSigint: false, title: `gradstream updater · ${prefix}` });
-      console.error(`dashboard: ${live.url}`);
-      signal.addEventListener('abort', () => void training.stop(), { once: true });
-      const result = await training.start().done();
-      last = { ...last, version: result.step };
-      await live.closed;
-    }
-    const end = { version: last.version, samples: last.samples, stale: last.stale, duplicates: last.duplicates, checkpoint: checkpointPath };
-    if (json) console.log(JSON.stringify({ type: 'end', ...end }));
-    else console.log(`updater: version ${end.version}, ${end.samples} samples applied, ${end.stale} stale and ${end.duplicates} duplicate contributions discarded; checkpoint ${checkpointPath}`);
-  });
+  return run(
+    UPDATER_USAGE,
+    argv,
+    { checkpoint: { type: 'string' }, serve: { type: 'string' } },
+    async (loaded, { model, optimizer, params }, values, client, signal) => {
+      const r = loaded.config.redis;
+      const prefix = r.prefix ?? 'gradstream';
+      const checkpointPath =
+        typeof values.checkpoint === 'string' ? resolve(values.checkpoint) : resolve(loaded.dir, r.checkpoint ?? `${prefix}-updater.json`);
+      const json = values.json === true;
+      let port: number | undefined;
+      if (typeof values.serve === 'string') {
+        port = /^\d+$/.test(values.serve) ? Number(values.serve) : Number.NaN;
+        if (!(port >= 0 && port <= 65535))
+          throw new UsageError(`--serve: expected a port in [0, 65535], received ${JSON.stringify(values.serve)}`);
+      }
+      let lastPrint = 0;
+      let last = { version: 0, samples: 0, stale: 0, duplicates: 0 };
+      const options: RedisUpdaterOptions<OptState[]> = {
+        model,
+        optimizer,
+        params,
+        stream: r.stream,
+        group: r.group ?? 'gradstream',
+        prefix,
+        checkpointPath,
+        workers: r.workers,
+        roundTimeoutMs: r.roundTimeoutMs,
+        maxVersions: r.maxVersions,
+        maxSamples: r.maxSamples,
+        keepRounds: r.keepRounds,
+        blockMs: r.blockMs,
+        timeoutMs: r.timeoutMs,
+        allowNonDurableBroker: r.allowNonDurableBroker,
+        stallWarningMs: r.stallWarningMs,
+        onStall: (s) => {
+          if (json) console.log(JSON.stringify({ type: 'stall', ...s }));
+          console.error(
+            `gradstream: warning: no round for ${(s.idleMs / 1000).toFixed(1)} s at version ${s.version} (${s.samples} samples applied, ${s.discarded} contributions discarded since): are the workers running, and is there data left?`,
+          );
+        },
+        signal,
+        onRound: (round) => {
+          const { params: _params, ...fields } = round;
+          last = fields;
+          if (json) console.log(JSON.stringify({ type: 'round', ...fields }));
+          else if (Date.now() - lastPrint >= 1000) {
+            lastPrint = Date.now();
+            console.log(
+              `version ${round.version}  loss ${round.loss.toPrecision(6)}  samples ${round.samples}  stale ${round.stale}  duplicates ${round.duplicates}`,
+            );
+          }
+        },
+      };
+      if (port === undefined) {
+        last = await runRedisUpdater(client, options);
+      } else {
+        const training = redisUpdaterTraining(client, options);
+        const live = await serveLive(training, { port, handleSigint: false, title: `gradstream updater · ${prefix}` });
+        console.error(`dashboard: ${live.url}`);
+        signal.addEventListener('abort', () => void training.stop(), { once: true });
+        const result = await training.start().done();
+        last = { ...last, version: result.step };
+        await live.closed;
+      }
+      const end = {
+        version: last.version,
+        samples: last.samples,
+        stale: last.stale,
+        duplicates: last.duplicates,
+        checkpoint: checkpointPath,
+      };
+      if (json) console.log(JSON.stringify({ type: 'end', ...end }));
+      else
+        console.log(
+          `updater: version ${end.version}, ${end.samples} samples applied, ${end.stale} stale and ${end.duplicates} duplicate contributions discarded; checkpoint ${checkpointPath}`,
+        );
+    },
+  );
 }

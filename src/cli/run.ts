@@ -28,14 +28,22 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   export: { summary: 'export CHECKPOINT --format F --out PATH  a model as ONNX or TensorFlow.js (F: onnx|tfjs)', run: exportCommand },
   import: { summary: 'import MODEL.json --out CHECKPOINT       a TensorFlow.js Layers model as a checkpoint', run: importCommand },
   // Redis adapters: loaded only when asked for, so the Redis client never loads otherwise.
-  worker: { summary: 'worker …                                 Redis Streams data-parallel worker', run: async (argv) => (await import('./redisCommands.js')).runWorker([...argv]) },
-  updater: { summary: 'updater …                                Redis Streams parameter updater', run: async (argv) => (await import('./redisCommands.js')).runUpdater([...argv]) },
+  worker: {
+    summary: 'worker …                                 Redis Streams data-parallel worker',
+    run: async (argv) => (await import('./redisCommands.js')).runWorker([...argv]),
+  },
+  updater: {
+    summary: 'updater …                                Redis Streams parameter updater',
+    run: async (argv) => (await import('./redisCommands.js')).runUpdater([...argv]),
+  },
 };
 
 export const USAGE = `usage: gradstream <command> [options]
 
 commands:
-${Object.values(COMMANDS).map((c) => `  ${c.summary}`).join('\n')}
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.summary}`)
+  .join('\n')}
 
   --help, -h       this help ("gradstream <command> --help" for a command's options)
   --version, -v    print the version

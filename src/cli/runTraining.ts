@@ -64,7 +64,9 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunEnd | undef
   const limits = {
     ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
     ...(o.signal === undefined ? {} : { signal: o.signal }),
-    ...(o.resume === undefined ? {} : { step: o.resume.step, cursor: o.resume.cursor, ...(o.resume.optState === undefined ? {} : { optState: o.resume.optState }) }),
+    ...(o.resume === undefined
+      ? {}
+      : { step: o.resume.step, cursor: o.resume.cursor, ...(o.resume.optState === undefined ? {} : { optState: o.resume.optState }) }),
   };
   if (o.serve === undefined && o.record === undefined) {
     // The loop itself: half the CPU time of going through fit's Training handle (3M lesson steps:
@@ -72,15 +74,33 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunEnd | undef
     // dataParallel does forward, loss, backprop and the update on worker threads.
     const { run } = o;
     const step: OperatorFunction<StepRecord, StepRecord & WithGrads> =
-      o.workers > 1 ? dataParallel(run.model, run.loss, run.optimizer, { workers: o.workers }) : pipe(forward(run.model), loss(run.loss), gradient(run.model, run.loss), update(run.optimizer));
-    const pipeline = (records: Observable<StepRecord>): Observable<StepRecord> => o.sinks.reduce<Observable<StepRecord>>((acc, sink) => sink(acc), records.pipe(step));
+      o.workers > 1
+        ? dataParallel(run.model, run.loss, run.optimizer, { workers: o.workers })
+        : pipe(forward(run.model), loss(run.loss), gradient(run.model, run.loss), update(run.optimizer));
+    const pipeline = (records: Observable<StepRecord>): Observable<StepRecord> =>
+      o.sinks.reduce<Observable<StepRecord>>((acc, sink) => sink(acc), records.pipe(step));
     await new Promise<void>((resolve, reject) => {
-      train({ params: o.params, data: o.data, pipeline, rng: o.rng, ...scheduling, ...limits }).subscribe({ error: reject, complete: resolve });
+      train({ params: o.params, data: o.data, pipeline, rng: o.rng, ...scheduling, ...limits }).subscribe({
+        error: reject,
+        complete: resolve,
+      });
     });
     return undefined;
   }
   // with the dashboard: fit's Training handle, which serveLive follows
-  const handle = fit({ model: o.run.model, loss: o.run.loss, optimizer: o.run.optimizer, data: o.data, params: o.params, rng: o.rng, sinks: [...o.sinks], ...scheduling, ...(o.workers > 1 ? { workers: o.workers } : {}), ...(o.record === undefined ? {} : { record: o.record }), ...limits });
+  const handle = fit({
+    model: o.run.model,
+    loss: o.run.loss,
+    optimizer: o.run.optimizer,
+    data: o.data,
+    params: o.params,
+    rng: o.rng,
+    sinks: [...o.sinks],
+    ...scheduling,
+    ...(o.workers > 1 ? { workers: o.workers } : {}),
+    ...(o.record === undefined ? {} : { record: o.record }),
+    ...limits,
+  });
   let live: LiveServer | undefined;
   if (o.serve !== undefined) {
     try {

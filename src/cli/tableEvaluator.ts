@@ -22,7 +22,12 @@ export interface TableScore {
  * accuracy; `'regression'` adds MAE, RMSE and R² (over every output column, as scikit-learn's
  * `mean_absolute_error`, `root_mean_squared_error` and `r2_score` with uniform averages).
  */
-export function tableEvaluator(model: Model, loss: Loss, table: Table, classify?: { threshold: number } | 'regression'): (params: Params) => TableScore {
+export function tableEvaluator(
+  model: Model,
+  loss: Loss,
+  table: Table,
+  classify?: { threshold: number } | 'regression',
+): (params: Params) => TableScore {
   const cache = model.createCache(table.rows);
   const cols = model.outputs;
   return (params) => {
@@ -30,7 +35,12 @@ export function tableEvaluator(model: Model, loss: Loss, table: Table, classify?
     const l = loss.value(out, table.y, table.rows, cols);
     if (classify === undefined) return { loss: l };
     if (classify === 'regression') {
-      return { loss: l, mae: meanAbsoluteError(out, table.y, table.rows, cols), rmse: rmse(out, table.y, table.rows, cols), r2: r2(out, table.y, table.rows, cols) };
+      return {
+        loss: l,
+        mae: meanAbsoluteError(out, table.y, table.rows, cols),
+        rmse: rmse(out, table.y, table.rows, cols),
+        r2: r2(out, table.y, table.rows, cols),
+      };
     }
     return { loss: l, accuracy: accuracy(out, table.y, table.rows, cols, { threshold: classify.threshold }) };
   };

@@ -52,7 +52,14 @@ export interface TrainSinks {
 /** The config as run: a file's classes and feature columns fixed, as found in the file. */
 function savedConfig(config: TrainConfig, run: PreparedRun): TrainConfig {
   if ('inputs' in config.data) return config;
-  return { ...config, data: { ...config.data, ...(run.classes === undefined ? {} : { classes: [...run.classes] }), ...(run.features === undefined ? {} : { features: [...run.features] }) } };
+  return {
+    ...config,
+    data: {
+      ...config.data,
+      ...(run.classes === undefined ? {} : { classes: [...run.classes] }),
+      ...(run.features === undefined ? {} : { features: [...run.features] }),
+    },
+  };
 }
 
 /**
@@ -70,7 +77,14 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
   if (hasEpochs(config)) sinks.push(epochMean() as unknown as FitSink);
   if (run.validation !== undefined) {
     const metrics = run.classifier ? { metrics: { accuracy: accuracyFn } } : {};
-    sinks.push(validation(run.model, run.validation, { loss: run.loss, every: config.validation?.every ?? logEvery, batchSize: Math.max(1, run.validation.rows), ...metrics }) as unknown as FitSink);
+    sinks.push(
+      validation(run.model, run.validation, {
+        loss: run.loss,
+        every: config.validation?.every ?? logEvery,
+        batchSize: Math.max(1, run.validation.rows),
+        ...metrics,
+      }) as unknown as FitSink,
+    );
   }
   // A non-finite loss ends the run as 'diverged' without a criterion (the `update` operator does).
   const monitor = stopMonitor(config);
@@ -125,7 +139,9 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
     sinks.push(save);
   }
   // a JSON Lines (or CSV, text) log file, lossless
-  if (config.log?.path !== undefined) sinks.push(logFile(config.log.path, { format: config.log.format ?? 'jsonl', every: logEvery }) as FitSink);
-  if (options.progressTo !== undefined) sinks.push(progress({ ...(options.maxSteps === undefined ? {} : { total: options.maxSteps }), stream: options.progressTo }) as FitSink);
+  if (config.log?.path !== undefined)
+    sinks.push(logFile(config.log.path, { format: config.log.format ?? 'jsonl', every: logEvery }) as FitSink);
+  if (options.progressTo !== undefined)
+    sinks.push(progress({ ...(options.maxSteps === undefined ? {} : { total: options.maxSteps }), stream: options.progressTo }) as FitSink);
   return { sinks, lastCheckpoint: () => lastCheckpoint };
 }

@@ -25,7 +25,11 @@ function formatSeconds(ms: number): string {
 }
 
 function formatRate(perSecond: number): string {
-  return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M` : perSecond >= 1e4 ? `${(perSecond / 1e3).toFixed(1)} k` : String(Math.round(perSecond));
+  return perSecond >= 1e6
+    ? `${(perSecond / 1e6).toFixed(2)} M`
+    : perSecond >= 1e4
+      ? `${(perSecond / 1e3).toFixed(1)} k`
+      : String(Math.round(perSecond));
 }
 
 /** Why the run stopped, in words, after the reason. */
@@ -57,7 +61,8 @@ export function summaryLine(s: SummaryFields): string {
   let line = `${s.reason}: step ${s.step}, loss ${String(s.loss)}`;
   if (s.epochLoss !== undefined) line += `, epoch loss ${String(s.epochLoss)}`;
   if (s.valLoss !== undefined) line += `, val loss ${String(s.valLoss)}`;
-  if (s.accuracy !== undefined) line += `, accuracy ${s.accuracy.toFixed(4)}${s.valAccuracy === undefined ? '' : ` (val ${s.valAccuracy.toFixed(4)})`}`;
+  if (s.accuracy !== undefined)
+    line += `, accuracy ${s.accuracy.toFixed(4)}${s.valAccuracy === undefined ? '' : ` (val ${s.valAccuracy.toFixed(4)})`}`;
   return line;
 }
 
@@ -73,7 +78,8 @@ export function summaryLines(s: SummaryFields, stop: TrainConfig['stop']): strin
   ];
   if (s.epochLoss !== undefined) lines.push(`epoch     mean loss ${String(s.epochLoss)} (the last whole epoch)`);
   if (s.valLoss !== undefined) lines.push(`val loss  ${String(s.valLoss)}`);
-  if (s.accuracy !== undefined) lines.push(`accuracy  ${s.accuracy.toFixed(4)}${s.valAccuracy === undefined ? '' : ` (validation ${s.valAccuracy.toFixed(4)})`}`);
+  if (s.accuracy !== undefined)
+    lines.push(`accuracy  ${s.accuracy.toFixed(4)}${s.valAccuracy === undefined ? '' : ` (validation ${s.valAccuracy.toFixed(4)})`}`);
   if (s.checkpoint !== undefined) lines.push(`saved     ${s.checkpoint}`);
   const curve = terminalCurve(s.steps, s.losses);
   if (curve.length > 0) lines.push('', ...curve.map((l) => `  ${l}`));

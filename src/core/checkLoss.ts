@@ -8,6 +8,11 @@ import type { Loss } from './loss.js';
 export function checkLoss(path: string, loss: unknown): asserts loss is Loss {
   const l = loss as Partial<Loss> | null;
   if (typeof l !== 'object' || l === null || typeof l.value !== 'function' || typeof l.grad !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad)', received: describeTyped(loss) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: 'a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad)',
+      received: describeTyped(loss),
+    });
   }
 }

@@ -20,7 +20,12 @@ export function checkModel(path: string, model: unknown): asserts model is Model
     typeof m.forward === 'function' &&
     typeof m.backward === 'function';
   if (!ok) {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a model (sequential([...]) or modelFromConfig(…).model)', received: describeTyped(model) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: 'a model (sequential([...]) or modelFromConfig(…).model)',
+      received: describeTyped(model),
+    });
   }
   checkParamLayout(`${path}.layout`, m.layout);
 }

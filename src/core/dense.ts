@@ -50,14 +50,21 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
   checkOptions('dense', options, DENSE_OPTIONS);
   const bias = checkBoolean('dense.bias', options.bias ?? true);
   const w = options.weights === undefined ? undefined : checkWeights(options.weights);
-  const initW = w !== undefined ? fromValues(w.W, 'dense.weights.W', inputs * units) : checkInitializer('dense.init', options.init ?? glorotUniform);
-  const initB = w?.b !== undefined ? fromValues(w.b, 'dense.weights.b', units) : checkInitializer('dense.biasInit', options.biasInit ?? zeros);
+  const initW =
+    w !== undefined ? fromValues(w.W, 'dense.weights.W', inputs * units) : checkInitializer('dense.init', options.init ?? glorotUniform);
+  const initB =
+    w?.b !== undefined ? fromValues(w.b, 'dense.weights.b', units) : checkInitializer('dense.biasInit', options.biasInit ?? zeros);
   const reg = options.kernelRegularizer === undefined ? undefined : checkRegularizer(options.kernelRegularizer);
   return {
     kind: 'dense',
     inputs,
     outputs: units,
-    params: bias ? [{ name: 'W', shape: [inputs, units] }, { name: 'b', shape: [units] }] : [{ name: 'W', shape: [inputs, units] }],
+    params: bias
+      ? [
+          { name: 'W', shape: [inputs, units] },
+          { name: 'b', shape: [units] },
+        ]
+      : [{ name: 'W', shape: [inputs, units] }],
     init(rng, p) {
       initW(p[0]!, inputs, units, rng);
       if (bias) initB(p[1]!, inputs, units, rng);
@@ -98,7 +105,12 @@ function checkInitializer(path: string, init: unknown): Initializer {
 function checkWeights(weights: unknown): NonNullable<DenseOptions['weights']> {
   const w = checkOptions('dense.weights', weights, ['W', 'b'], true) as NonNullable<DenseOptions['weights']>;
   if (w.W === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dense.weights.W', expected: 'the initial weights (inputs rows of units numbers)', received: 'nothing' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'dense.weights.W',
+      expected: 'the initial weights (inputs rows of units numbers)',
+      received: 'nothing',
+    });
   }
   return w;
 }
@@ -106,7 +118,12 @@ function checkWeights(weights: unknown): NonNullable<DenseOptions['weights']> {
 function checkRegularizer(reg: unknown): Regularizer {
   const r = reg as Partial<Regularizer> | null;
   if (typeof r !== 'object' || r === null || typeof r.value !== 'function' || typeof r.addGrad !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dense.kernelRegularizer', expected: 'a regularizer (l1(…), l2(…), l1l2(…))', received: describeTyped(reg) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'dense.kernelRegularizer',
+      expected: 'a regularizer (l1(…), l2(…), l1l2(…))',
+      received: describeTyped(reg),
+    });
   }
   return r as Regularizer;
 }

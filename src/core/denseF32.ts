@@ -37,7 +37,12 @@ export function denseF32(layer: Layer, bias: boolean, reg: Regularizer | undefin
 }
 
 function throwFloat64(layer: Layer): never {
-  throw new GradstreamError({ code: 'invalid_value', path: `dense(${layer.inputs}→${layer.outputs}).float32()`, expected: "Float32Array buffers (a model made with precision 'float32')", received: 'Float64Array buffers (a float64 model)' });
+  throw new GradstreamError({
+    code: 'invalid_value',
+    path: `dense(${layer.inputs}→${layer.outputs}).float32()`,
+    expected: "Float32Array buffers (a model made with precision 'float32')",
+    received: 'Float64Array buffers (a float64 model)',
+  });
 }
 
 function addBias32(out: Float32Array, b: Float32Array, rows: number, cols: number): void {

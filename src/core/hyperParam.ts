@@ -23,13 +23,21 @@ export function hyperParam(initial: number, options: HyperParamOptions = {}): Hy
   const o = checkOptions('hyperParam', options, ['min', 'max']);
   const min = o.min as number | undefined;
   const max = o.max as number | undefined;
-  for (const [name, v] of [['min', min], ['max', max]] as const) {
+  for (const [name, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) {
       throw new GradstreamError({ code: 'invalid_config', path: `hyperParam.${name}`, expected: 'a number', received: describeTyped(v) });
     }
   }
   if (min !== undefined && max !== undefined && min > max) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'hyperParam.max', expected: `a number ≥ min (${min})`, received: String(max) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'hyperParam.max',
+      expected: `a number ≥ min (${min})`,
+      received: String(max),
+    });
   }
   const cell: { value: number; min?: number; max?: number } = { value: checkValue(initial, min, max, 'hyperParam') };
   if (min !== undefined) cell.min = min;
@@ -55,13 +63,28 @@ export function hyperParam(initial: number, options: HyperParamOptions = {}): Hy
  */
 export function setHyperParam(cell: HyperParam, value: unknown, path = 'hyperParam', fallbackMin?: number): GradstreamError | undefined {
   if (!isHyperParam(cell)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'setHyperParam(cell)', expected: 'a hyperParam cell (hyperParam(0.01))', received: describeTyped(cell) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'setHyperParam(cell)',
+      expected: 'a hyperParam cell (hyperParam(0.01))',
+      received: describeTyped(cell),
+    });
   }
   if (typeof path !== 'string') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'setHyperParam(path)', expected: 'a string (where the value came from)', received: describeTyped(path) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'setHyperParam(path)',
+      expected: 'a string (where the value came from)',
+      received: describeTyped(path),
+    });
   }
   if (fallbackMin !== undefined && (typeof fallbackMin !== 'number' || Number.isNaN(fallbackMin))) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'setHyperParam(fallbackMin)', expected: 'a number or nothing', received: describeTyped(fallbackMin) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'setHyperParam(fallbackMin)',
+      expected: 'a number or nothing',
+      received: describeTyped(fallbackMin),
+    });
   }
   let v: number;
   if (typeof value === 'number') v = value;
@@ -73,7 +96,12 @@ export function setHyperParam(cell: HyperParam, value: unknown, path = 'hyperPar
   const min = cell.min ?? fallbackMin;
   const max = cell.max;
   if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
-    return new GradstreamError({ code: 'invalid_value', path, expected: `a number in ${rangeText(min, max)}`, received: describeValue(value) });
+    return new GradstreamError({
+      code: 'invalid_value',
+      path,
+      expected: `a number in ${rangeText(min, max)}`,
+      received: describeValue(value),
+    });
   }
   cell.value = v;
   return undefined;

@@ -80,10 +80,20 @@ export const lecunNormal: Initializer = (out, fanIn, _fanOut, rng) => {
  */
 export function fromValues(values: ArrayLike<number> | readonly (readonly number[])[], path = 'fromValues', size?: number): Initializer {
   if (typeof path !== 'string') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromValues(path)', expected: 'a string (where errors say the values came from)', received: describeTyped(path) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromValues(path)',
+      expected: 'a string (where errors say the values came from)',
+      received: describeTyped(path),
+    });
   }
   if (size !== undefined && !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromValues(size)', expected: 'an integer ≥ 0 (the number of values), or nothing', received: describeTyped(size) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromValues(size)',
+      expected: 'an integer ≥ 0 (the number of values), or nothing',
+      received: describeTyped(size),
+    });
   }
   const flat = flattenValues(values, path);
   if (size !== undefined && flat.length !== size) throwCount(path, size, flat.length);
@@ -101,7 +111,12 @@ function throwCount(path: string, expected: number, received: number): never {
 function flattenValues(values: unknown, path: string): number[] {
   const isList = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
   if (!isList(values)) {
-    throw new GradstreamError({ code: 'invalid_value', path, expected: 'an array of numbers (or of rows of numbers)', received: describeTyped(values) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path,
+      expected: 'an array of numbers (or of rows of numbers)',
+      received: describeTyped(values),
+    });
   }
   const flat: number[] = [];
   const nested = Array.isArray(values[0]);
@@ -112,7 +127,12 @@ function flattenValues(values: unknown, path: string): number[] {
       continue;
     }
     if (!Array.isArray(row)) {
-      throw new GradstreamError({ code: 'invalid_value', path: `${path}[${r}]`, expected: 'a row of numbers (as row 0)', received: describeTyped(row) });
+      throw new GradstreamError({
+        code: 'invalid_value',
+        path: `${path}[${r}]`,
+        expected: 'a row of numbers (as row 0)',
+        received: describeTyped(row),
+      });
     }
     for (let c = 0; c < row.length; c++) flat.push(finite(row[c], `${path}[${flat.length}]`));
   }

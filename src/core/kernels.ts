@@ -32,7 +32,12 @@ function noAlias(out: Float64Array, a: Float64Array, b: Float64Array, kernel: st
 
 // Cold paths live in their own functions: hot functions stay small enough for V8 to inline.
 function throwAliased(kernel: string): never {
-  throw new GradstreamError({ code: 'invalid_value', path: `${kernel}(out, …)`, expected: 'an out buffer distinct from the inputs', received: 'an aliased buffer' });
+  throw new GradstreamError({
+    code: 'invalid_value',
+    path: `${kernel}(out, …)`,
+    expected: 'an out buffer distinct from the inputs',
+    received: 'an aliased buffer',
+  });
 }
 
 /**
@@ -42,7 +47,14 @@ function throwAliased(kernel: string): never {
  * (8 loads per 16 multiply-adds); the edges (rows or cols not a multiple of 4) use plain dot
  * products. Every entry is summed in inner-index order, as the naive triple loop does.
  */
-export function matmul(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number): Float64Array {
+export function matmul(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+): Float64Array {
   noAlias(out, a, b, 'matmul');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm64(out, a, b, rows, inner, cols, 'n', 'n')) return out;
   if (rows === 1) return rowTimesMatrix(out, a, b, inner, cols);
@@ -54,16 +66,31 @@ export function matmul(out: Float64Array, a: Readonly<Float64Array>, b: Readonly
  * columns as dot products — the same sums in the same order as {@link matmulJs}. Small enough for
  * V8 to inline.
  */
-function rowTimesMatrix(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, inner: number, cols: number): Float64Array {
+function rowTimesMatrix(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  inner: number,
+  cols: number,
+): Float64Array {
   const c4 = cols - (cols % 4);
   let j = 0;
   for (; j < c4; j += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let p = 0, bp = j; p < inner; p++, bp += cols) {
       const x = a[p]!;
-      s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
+      s0 += x * b[bp]!;
+      s1 += x * b[bp + 1]!;
+      s2 += x * b[bp + 2]!;
+      s3 += x * b[bp + 3]!;
     }
-    out[j] = s0; out[j + 1] = s1; out[j + 2] = s2; out[j + 3] = s3;
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
   }
   for (; j < cols; j++) {
     let s = 0;
@@ -74,7 +101,14 @@ function rowTimesMatrix(out: Float64Array, a: Readonly<Float64Array>, b: Readonl
 }
 
 /** {@link matmul} on the JavaScript kernels only (the fallback and the reference in tests). */
-export function matmulJs(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number): Float64Array {
+export function matmulJs(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+): Float64Array {
   noAlias(out, a, b, 'matmul');
   const r4 = rows - (rows % 4);
   const c4 = cols - (cols % 4);
@@ -85,34 +119,83 @@ export function matmulJs(out: Float64Array, a: Readonly<Float64Array>, b: Readon
 }
 
 /** The 4×4 register-blocked part of {@link matmul}: rows `[0, r4)`, columns `[0, c4)`. */
-function matmulBlocked(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, r4: number, inner: number, cols: number, c4: number): void {
+function matmulBlocked(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  r4: number,
+  inner: number,
+  cols: number,
+  c4: number,
+): void {
   for (let i = 0; i < r4; i += 4) {
     const a0 = i * inner;
     const a1 = a0 + inner;
     const a2 = a1 + inner;
     const a3 = a2 + inner;
     for (let j = 0; j < c4; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let p = 0, bp = j; p < inner; p++, bp += cols) {
-        const b0 = b[bp]!, b1 = b[bp + 1]!, b2 = b[bp + 2]!, b3 = b[bp + 3]!;
+        const b0 = b[bp]!,
+          b1 = b[bp + 1]!,
+          b2 = b[bp + 2]!,
+          b3 = b[bp + 3]!;
         let x = a[a0 + p]!;
-        s00 += x * b0; s01 += x * b1; s02 += x * b2; s03 += x * b3;
+        s00 += x * b0;
+        s01 += x * b1;
+        s02 += x * b2;
+        s03 += x * b3;
         x = a[a1 + p]!;
-        s10 += x * b0; s11 += x * b1; s12 += x * b2; s13 += x * b3;
+        s10 += x * b0;
+        s11 += x * b1;
+        s12 += x * b2;
+        s13 += x * b3;
         x = a[a2 + p]!;
-        s20 += x * b0; s21 += x * b1; s22 += x * b2; s23 += x * b3;
+        s20 += x * b0;
+        s21 += x * b1;
+        s22 += x * b2;
+        s23 += x * b3;
         x = a[a3 + p]!;
-        s30 += x * b0; s31 += x * b1; s32 += x * b2; s33 += x * b3;
+        s30 += x * b0;
+        s31 += x * b1;
+        s32 += x * b2;
+        s33 += x * b3;
       }
       let o = i * cols + j;
-      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + 2] = s02;
+      out[o + 3] = s03;
       o += cols;
-      out[o] = s10; out[o + 1] = s11; out[o + 2] = s12; out[o + 3] = s13;
+      out[o] = s10;
+      out[o + 1] = s11;
+      out[o + 2] = s12;
+      out[o + 3] = s13;
       o += cols;
-      out[o] = s20; out[o + 1] = s21; out[o + 2] = s22; out[o + 3] = s23;
+      out[o] = s20;
+      out[o + 1] = s21;
+      out[o + 2] = s22;
+      out[o + 3] = s23;
       o += cols;
-      out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33;
+      out[o] = s30;
+      out[o + 1] = s31;
+      out[o + 2] = s32;
+      out[o + 3] = s33;
     }
   }
 }
@@ -122,17 +205,35 @@ function matmulBlocked(out: Float64Array, a: Readonly<Float64Array>, b: Readonly
  * 1×4 register tiles (a single input row, the seed lesson's 1×4·4×4: half the time of four dot
  * products), their last columns as dot products.
  */
-function matmulEdges(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number, r4: number, c4: number): void {
+function matmulEdges(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+  r4: number,
+  c4: number,
+): void {
   for (let i = r4; i < rows; i++) {
     const ai = i * inner;
     const oi = i * cols;
     for (let j = 0; j < c4; j += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = 0, bp = j; p < inner; p++, bp += cols) {
         const x = a[ai + p]!;
-        s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
+        s0 += x * b[bp]!;
+        s1 += x * b[bp + 1]!;
+        s2 += x * b[bp + 2]!;
+        s3 += x * b[bp + 3]!;
       }
-      out[oi + j] = s0; out[oi + j + 1] = s1; out[oi + j + 2] = s2; out[oi + j + 3] = s3;
+      out[oi + j] = s0;
+      out[oi + j + 1] = s1;
+      out[oi + j + 2] = s2;
+      out[oi + j + 3] = s3;
     }
   }
   for (let i = 0; i < rows; i++) {
@@ -149,7 +250,14 @@ function matmulEdges(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<F
  * `out[inner×cols] = a[rows×inner]ᵀ · b[rows×cols]` (e.g. `dW = xᵀ·dY`). No aliasing.
  * Register-blocked like {@link matmul}; sums run over `rows` in order.
  */
-export function matmulTransA(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number): Float64Array {
+export function matmulTransA(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+): Float64Array {
   noAlias(out, a, b, 'matmulTransA');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm64(out, a, b, inner, rows, cols, 't', 'n')) return out;
   if (rows === 1) return outerProduct(out, a, b, inner, cols);
@@ -178,33 +286,81 @@ function outerProduct(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<
 }
 
 /** {@link matmulTransA} on the JavaScript kernels only (the fallback and the reference in tests). */
-export function matmulTransAJs(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, inner: number, cols: number): Float64Array {
+export function matmulTransAJs(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+): Float64Array {
   noAlias(out, a, b, 'matmulTransA');
   const i4 = inner - (inner % 4);
   const c4 = cols - (cols % 4);
   for (let i = 0; i < i4; i += 4) {
     for (let j = 0; j < c4; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let r = 0, ap = i, bp = j; r < rows; r++, ap += inner, bp += cols) {
-        const b0 = b[bp]!, b1 = b[bp + 1]!, b2 = b[bp + 2]!, b3 = b[bp + 3]!;
+        const b0 = b[bp]!,
+          b1 = b[bp + 1]!,
+          b2 = b[bp + 2]!,
+          b3 = b[bp + 3]!;
         let x = a[ap]!;
-        s00 += x * b0; s01 += x * b1; s02 += x * b2; s03 += x * b3;
+        s00 += x * b0;
+        s01 += x * b1;
+        s02 += x * b2;
+        s03 += x * b3;
         x = a[ap + 1]!;
-        s10 += x * b0; s11 += x * b1; s12 += x * b2; s13 += x * b3;
+        s10 += x * b0;
+        s11 += x * b1;
+        s12 += x * b2;
+        s13 += x * b3;
         x = a[ap + 2]!;
-        s20 += x * b0; s21 += x * b1; s22 += x * b2; s23 += x * b3;
+        s20 += x * b0;
+        s21 += x * b1;
+        s22 += x * b2;
+        s23 += x * b3;
         x = a[ap + 3]!;
-        s30 += x * b0; s31 += x * b1; s32 += x * b2; s33 += x * b3;
+        s30 += x * b0;
+        s31 += x * b1;
+        s32 += x * b2;
+        s33 += x * b3;
       }
       let o = i * cols + j;
-      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + 2] = s02;
+      out[o + 3] = s03;
       o += cols;
-      out[o] = s10; out[o + 1] = s11; out[o + 2] = s12; out[o + 3] = s13;
+      out[o] = s10;
+      out[o + 1] = s11;
+      out[o + 2] = s12;
+      out[o + 3] = s13;
       o += cols;
-      out[o] = s20; out[o + 1] = s21; out[o + 2] = s22; out[o + 3] = s23;
+      out[o] = s20;
+      out[o + 1] = s21;
+      out[o + 2] = s22;
+      out[o + 3] = s23;
       o += cols;
-      out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33;
+      out[o] = s30;
+      out[o + 1] = s31;
+      out[o + 2] = s32;
+      out[o + 3] = s33;
     }
   }
   for (let i = 0; i < inner; i++) {
@@ -221,14 +377,28 @@ export function matmulTransAJs(out: Float64Array, a: Readonly<Float64Array>, b: 
  * `out[rows×inner] = a[rows×cols] · b[inner×cols]ᵀ` (e.g. `dX = dY·Wᵀ`). No aliasing.
  * Register-blocked like {@link matmul}; sums run over `cols` in order.
  */
-export function matmulTransB(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, cols: number, inner: number): Float64Array {
+export function matmulTransB(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  cols: number,
+  inner: number,
+): Float64Array {
   noAlias(out, a, b, 'matmulTransB');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm64(out, a, b, rows, cols, inner, 'n', 't')) return out;
   return matmulTransBJs(out, a, b, rows, cols, inner);
 }
 
 /** {@link matmulTransB} on the JavaScript kernels only (the fallback and the reference in tests). */
-export function matmulTransBJs(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, cols: number, inner: number): Float64Array {
+export function matmulTransBJs(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  cols: number,
+  inner: number,
+): Float64Array {
   noAlias(out, a, b, 'matmulTransB');
   const r4 = rows - (rows % 4);
   const n4 = inner - (inner % 4);
@@ -242,27 +412,68 @@ export function matmulTransBJs(out: Float64Array, a: Readonly<Float64Array>, b: 
       const b1 = b0 + cols;
       const b2 = b1 + cols;
       const b3 = b2 + cols;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let p = 0; p < cols; p++) {
-        const y0 = b[b0 + p]!, y1 = b[b1 + p]!, y2 = b[b2 + p]!, y3 = b[b3 + p]!;
+        const y0 = b[b0 + p]!,
+          y1 = b[b1 + p]!,
+          y2 = b[b2 + p]!,
+          y3 = b[b3 + p]!;
         let x = a[a0 + p]!;
-        s00 += x * y0; s01 += x * y1; s02 += x * y2; s03 += x * y3;
+        s00 += x * y0;
+        s01 += x * y1;
+        s02 += x * y2;
+        s03 += x * y3;
         x = a[a1 + p]!;
-        s10 += x * y0; s11 += x * y1; s12 += x * y2; s13 += x * y3;
+        s10 += x * y0;
+        s11 += x * y1;
+        s12 += x * y2;
+        s13 += x * y3;
         x = a[a2 + p]!;
-        s20 += x * y0; s21 += x * y1; s22 += x * y2; s23 += x * y3;
+        s20 += x * y0;
+        s21 += x * y1;
+        s22 += x * y2;
+        s23 += x * y3;
         x = a[a3 + p]!;
-        s30 += x * y0; s31 += x * y1; s32 += x * y2; s33 += x * y3;
+        s30 += x * y0;
+        s31 += x * y1;
+        s32 += x * y2;
+        s33 += x * y3;
       }
       let o = i * inner + j;
-      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + 2] = s02;
+      out[o + 3] = s03;
       o += inner;
-      out[o] = s10; out[o + 1] = s11; out[o + 2] = s12; out[o + 3] = s13;
+      out[o] = s10;
+      out[o + 1] = s11;
+      out[o + 2] = s12;
+      out[o + 3] = s13;
       o += inner;
-      out[o] = s20; out[o + 1] = s21; out[o + 2] = s22; out[o + 3] = s23;
+      out[o] = s20;
+      out[o + 1] = s21;
+      out[o + 2] = s22;
+      out[o + 3] = s23;
       o += inner;
-      out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33;
+      out[o] = s30;
+      out[o + 1] = s31;
+      out[o + 2] = s32;
+      out[o + 3] = s33;
     }
   }
   for (let i = 0; i < rows; i++) {

@@ -19,7 +19,12 @@ function noAlias32(out: Float32Array, a: Float32Array, b: Float32Array, kernel: 
 }
 
 function throwAliased(kernel: string): never {
-  throw new GradstreamError({ code: 'invalid_value', path: `${kernel}(out, …)`, expected: 'an out buffer distinct from the inputs', received: 'an aliased buffer' });
+  throw new GradstreamError({
+    code: 'invalid_value',
+    path: `${kernel}(out, …)`,
+    expected: 'an out buffer distinct from the inputs',
+    received: 'an aliased buffer',
+  });
 }
 
 /**
@@ -30,7 +35,14 @@ function throwAliased(kernel: string): never {
  * const out = matmulF32(new Float32Array(4), Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 0, 0, 1), 2, 2, 2);
  * // out = [1, 2, 3, 4]
  */
-export function matmulF32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, rows: number, inner: number, cols: number): Float32Array {
+export function matmulF32(
+  out: Float32Array,
+  a: Readonly<Float32Array>,
+  b: Readonly<Float32Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+): Float32Array {
   noAlias32(out, a, b, 'matmulF32');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm32(out, a, b, rows, inner, cols, 'n', 'n')) return out;
   for (let i = 0; i < rows; i++) {
@@ -50,7 +62,14 @@ export function matmulF32(out: Float32Array, a: Readonly<Float32Array>, b: Reado
  * import { matmulTransAF32 } from 'gradstream/kernels';
  * const dW = matmulTransAF32(new Float32Array(2), Float32Array.of(1, 2), Float32Array.of(3), 1, 2, 1); // [3, 6]
  */
-export function matmulTransAF32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, rows: number, inner: number, cols: number): Float32Array {
+export function matmulTransAF32(
+  out: Float32Array,
+  a: Readonly<Float32Array>,
+  b: Readonly<Float32Array>,
+  rows: number,
+  inner: number,
+  cols: number,
+): Float32Array {
   noAlias32(out, a, b, 'matmulTransAF32');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm32(out, a, b, inner, rows, cols, 't', 'n')) return out;
   for (let i = 0; i < inner; i++) {
@@ -70,7 +89,14 @@ export function matmulTransAF32(out: Float32Array, a: Readonly<Float32Array>, b:
  * import { matmulTransBF32 } from 'gradstream/kernels';
  * const dX = matmulTransBF32(new Float32Array(2), Float32Array.of(3), Float32Array.of(1, 2), 1, 1, 2); // [3, 6]
  */
-export function matmulTransBF32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, rows: number, cols: number, inner: number): Float32Array {
+export function matmulTransBF32(
+  out: Float32Array,
+  a: Readonly<Float32Array>,
+  b: Readonly<Float32Array>,
+  rows: number,
+  cols: number,
+  inner: number,
+): Float32Array {
   noAlias32(out, a, b, 'matmulTransBF32');
   if (rows * inner * cols >= WASM_MIN_MACS && gemmWasm32(out, a, b, rows, cols, inner, 'n', 't')) return out;
   for (let i = 0; i < rows; i++) {

@@ -8,7 +8,14 @@ import type { Layer } from './layer.js';
  */
 export function outputShapeOf(layer: Layer, before: readonly number[] | undefined): readonly number[] {
   if (layer.outputShape !== undefined) return layer.outputShape;
-  if (before !== undefined && before.length > 1 && layer.params.length === 0 && layer.inputs === layer.outputs && shapeSize(before) === layer.outputs) return before;
+  if (
+    before !== undefined &&
+    before.length > 1 &&
+    layer.params.length === 0 &&
+    layer.inputs === layer.outputs &&
+    shapeSize(before) === layer.outputs
+  )
+    return before;
   return [layer.outputs];
 }
 

@@ -45,7 +45,9 @@ export interface TensorData {
  * Builds a layout from `[name, shape]` pairs (or `[name, shape, trainable]`; trainable by
  * default), in order. Names must be unique.
  */
-export function paramLayout(entries: readonly (readonly [string, readonly number[]] | readonly [string, readonly number[], boolean])[]): ParamLayout {
+export function paramLayout(
+  entries: readonly (readonly [string, readonly number[]] | readonly [string, readonly number[], boolean])[],
+): ParamLayout {
   const names: string[] = [];
   const shapes: (readonly number[])[] = [];
   const offsets: number[] = [];
@@ -54,29 +56,59 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
   let size = 0;
   let trainableSize = 0;
   if (!Array.isArray(entries)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'paramLayout(entries)', expected: 'an array of [name, shape] pairs', received: describeTyped(entries) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'paramLayout(entries)',
+      expected: 'an array of [name, shape] pairs',
+      received: describeTyped(entries),
+    });
   }
   for (let e = 0; e < entries.length; e++) {
     const entry: unknown = entries[e];
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1]) || (entry[2] !== undefined && typeof entry[2] !== 'boolean')) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `paramLayout(entries)[${e}]`, expected: 'a [name, shape] or [name, shape, trainable] entry (a string, an array of dimensions, a boolean)', received: describeTyped(entry) });
+    if (
+      !Array.isArray(entry) ||
+      typeof entry[0] !== 'string' ||
+      !Array.isArray(entry[1]) ||
+      (entry[2] !== undefined && typeof entry[2] !== 'boolean')
+    ) {
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `paramLayout(entries)[${e}]`,
+        expected: 'a [name, shape] or [name, shape, trainable] entry (a string, an array of dimensions, a boolean)',
+        received: describeTyped(entry),
+      });
     }
     const name = entry[0];
     const shape = entry[1] as readonly unknown[];
     const isTrainable = (entry[2] as boolean | undefined) ?? true;
     if (names.includes(name)) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}]`, expected: 'a unique parameter name', received: 'a duplicate' });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `params[${JSON.stringify(name)}]`,
+        expected: 'a unique parameter name',
+        received: 'a duplicate',
+      });
     }
     let n = 1;
     for (const d of shape) {
       if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1) {
         const dims = shape.every((v) => typeof v === 'number') ? `[${shape.join(', ')}]` : `a dimension ${describeTyped(d)}`;
-        throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}].shape`, expected: 'positive integer dimensions', received: dims });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: `params[${JSON.stringify(name)}].shape`,
+          expected: 'positive integer dimensions',
+          received: dims,
+        });
       }
       n *= d;
     }
     if (!Number.isSafeInteger(size + n)) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(name)}].shape`, expected: 'a tensor of at most 2^53 values in all', received: `[${shape.join(', ')}]` });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `params[${JSON.stringify(name)}].shape`,
+        expected: 'a tensor of at most 2^53 values in all',
+        received: `[${shape.join(', ')}]`,
+      });
     }
     names.push(name);
     shapes.push(Object.freeze(shape.slice() as number[]));
@@ -86,7 +118,15 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
     if (isTrainable) trainableSize += n;
     size += n;
   }
-  return Object.freeze({ names: Object.freeze(names), shapes: Object.freeze(shapes), offsets: Object.freeze(offsets), sizes: Object.freeze(sizes), size, trainable: Object.freeze(trainable), trainableSize });
+  return Object.freeze({
+    names: Object.freeze(names),
+    shapes: Object.freeze(shapes),
+    offsets: Object.freeze(offsets),
+    sizes: Object.freeze(sizes),
+    size,
+    trainable: Object.freeze(trainable),
+    trainableSize,
+  });
 }
 
 /**
@@ -97,7 +137,12 @@ export function paramLayout(entries: readonly (readonly [string, readonly number
 export function createParams(layout: ParamLayout, data?: Float64Array): Params {
   checkParamLayout('createParams(layout)', layout);
   if (data !== undefined && !(data instanceof Float64Array) && !((data as unknown) instanceof Float32Array)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'params.data', expected: `a Float64Array of ${layout.size} numbers`, received: describeTyped(data) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'params.data',
+      expected: `a Float64Array of ${layout.size} numbers`,
+      received: describeTyped(data),
+    });
   }
   return wrapParams(layout, data ?? new Float64Array(layout.size));
 }
@@ -158,7 +203,12 @@ function throwPrecision(path: string, precision: unknown): never {
 /** {@link createParams} for a layout known to be one (no check of the layout). */
 function wrapParams(layout: ParamLayout, data: Float64Array): Params {
   if (data.length !== layout.size) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'params.data', expected: `${layout.size} numbers`, received: String(data.length) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'params.data',
+      expected: `${layout.size} numbers`,
+      received: String(data.length),
+    });
   }
   const tensors = layout.names.map((_, i) => data.subarray(layout.offsets[i], layout.offsets[i]! + layout.sizes[i]!));
   return Object.freeze({ layout, data, tensors: Object.freeze(tensors) });
@@ -172,7 +222,12 @@ export function cloneParams(params: Params): Params {
 /** Copies `src` into `out` (same layout size) and returns `out`. */
 export function copyParams(out: Params, src: Params): Params {
   if (out.data.length !== src.data.length) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'params', expected: `${out.data.length} numbers`, received: String(src.data.length) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'params',
+      expected: `${out.data.length} numbers`,
+      received: String(src.data.length),
+    });
   }
   out.data.set(src.data);
   return out;
@@ -182,7 +237,12 @@ export function copyParams(out: Params, src: Params): Params {
 export function paramIndex(layout: ParamLayout, name: string): number {
   const i = layout.names.indexOf(name);
   if (i < 0) {
-    throw new GradstreamError({ code: 'invalid_value', path: `params[${JSON.stringify(name)}]`, expected: `one of ${layout.names.map((n) => JSON.stringify(n)).join(', ')}`, received: 'an unknown name' });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: `params[${JSON.stringify(name)}]`,
+      expected: `one of ${layout.names.map((n) => JSON.stringify(n)).join(', ')}`,
+      received: 'an unknown name',
+    });
   }
   return i;
 }
@@ -197,10 +257,18 @@ export function param(params: Params, name: string): Float64Array {
  * typed arrays. Every layout name must be present with the right number of values, each a finite
  * number (a `GradstreamError` names the tensor and index otherwise).
  */
-export function paramsFrom(layout: ParamLayout, values: Readonly<Record<string, ArrayLike<number> | readonly (readonly number[])[]>>): Params {
+export function paramsFrom(
+  layout: ParamLayout,
+  values: Readonly<Record<string, ArrayLike<number> | readonly (readonly number[])[]>>,
+): Params {
   checkParamLayout('paramsFrom(layout)', layout);
   if (typeof values !== 'object' || values === null || Array.isArray(values) || ArrayBuffer.isView(values)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'params', expected: `an object of tensors by name (${layout.names.map((n) => JSON.stringify(n)).join(', ')})`, received: describeTyped(values) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'params',
+      expected: `an object of tensors by name (${layout.names.map((n) => JSON.stringify(n)).join(', ')})`,
+      received: describeTyped(values),
+    });
   }
   const params = createParams(layout);
   for (let i = 0; i < layout.names.length; i++) {
@@ -240,7 +308,12 @@ export function checkParamLayout(path: string, layout: unknown): asserts layout 
     typeof l.trainableSize === 'number' &&
     l.shapes.every((s) => Array.isArray(s));
   if (!ok) {
-    throw new GradstreamError({ code: 'invalid_value', path, expected: 'a parameter layout (model.layout, or paramLayout([...]))', received: describeTyped(layout) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path,
+      expected: 'a parameter layout (model.layout, or paramLayout([...]))',
+      received: describeTyped(layout),
+    });
   }
 }
 
@@ -251,7 +324,12 @@ function isList(v: unknown): v is ArrayLike<unknown> {
 function flatten(raw: unknown, shape: readonly number[], path: string): ArrayLike<number> {
   const size = shape.reduce((a, b) => a * b, 1);
   if (!isList(raw)) {
-    throw new GradstreamError({ code: 'invalid_value', path, expected: `${size} numbers (shape [${shape.join(', ')}]), flat or as rows`, received: describeTyped(raw) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path,
+      expected: `${size} numbers (shape [${shape.join(', ')}]), flat or as rows`,
+      received: describeTyped(raw),
+    });
   }
   let flat: ArrayLike<unknown>;
   if (Array.isArray(raw[0])) {
@@ -260,7 +338,12 @@ function flatten(raw: unknown, shape: readonly number[], path: string): ArrayLik
     for (let r = 0; r < raw.length; r++) {
       const row = raw[r];
       if (!Array.isArray(row) || row.length !== cols) {
-        throw new GradstreamError({ code: 'invalid_shape', path: `${path}[${r}]`, expected: `${cols} numbers`, received: Array.isArray(row) ? String(row.length) : describeTyped(row) });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: `${path}[${r}]`,
+          expected: `${cols} numbers`,
+          received: Array.isArray(row) ? String(row.length) : describeTyped(row),
+        });
       }
       for (const v of row) out.push(v);
     }
@@ -269,7 +352,12 @@ function flatten(raw: unknown, shape: readonly number[], path: string): ArrayLik
     flat = raw;
   }
   if (flat.length !== size) {
-    throw new GradstreamError({ code: 'invalid_shape', path, expected: `${size} numbers (shape [${shape.join(', ')}])`, received: describeValue(flat) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path,
+      expected: `${size} numbers (shape [${shape.join(', ')}])`,
+      received: describeValue(flat),
+    });
   }
   for (let k = 0; k < flat.length; k++) {
     const v = flat[k];

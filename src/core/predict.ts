@@ -15,7 +15,12 @@ import type { ParamLayout, Params } from './params.js';
  * const model = sequential([dense(2, 1)]);
  * const out = predict(model, model.init(createRng(1)), [[0, 1], [1, 0]]); // 2 outputs
  */
-export function predict(model: Model, params: Params, x: Readonly<Float64Array> | readonly (readonly number[])[], rows?: number): Float64Array {
+export function predict(
+  model: Model,
+  params: Params,
+  x: Readonly<Float64Array> | readonly (readonly number[])[],
+  rows?: number,
+): Float64Array {
   checkModel('predict(model)', model);
   checkParams(model, params);
   const inputs = model.inputs;
@@ -28,7 +33,12 @@ export function predict(model: Model, params: Params, x: Readonly<Float64Array> 
     for (let r = 0; r < x.length; r++) {
       const row: unknown = x[r];
       if (!Array.isArray(row) || row.length !== inputs) {
-        throw new GradstreamError({ code: 'invalid_shape', path: `predict(x)[${r}]`, expected: `${inputs} features`, received: Array.isArray(row) ? String(row.length) : describeTyped(row) });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: `predict(x)[${r}]`,
+          expected: `${inputs} features`,
+          received: Array.isArray(row) ? String(row.length) : describeTyped(row),
+        });
       }
       for (let c = 0; c < inputs; c++) {
         const v: unknown = row[c];
@@ -37,7 +47,12 @@ export function predict(model: Model, params: Params, x: Readonly<Float64Array> 
       }
     }
   } else {
-    throw new GradstreamError({ code: 'invalid_value', path: 'predict(x)', expected: `rows of ${inputs} numbers (nested arrays or a Float64Array)`, received: describeTyped(x) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'predict(x)',
+      expected: `rows of ${inputs} numbers (nested arrays or a Float64Array)`,
+      received: describeTyped(x),
+    });
   }
   const n = rows ?? flat.length / inputs;
   if (!Number.isInteger(n) || n < 1 || n * inputs !== flat.length) {
@@ -57,13 +72,30 @@ function throwValue(path: string, v: unknown): never {
 /** Throws unless `params` are parameters of `model`'s layout (the same names and shapes). */
 function checkParams(model: Model, params: unknown): asserts params is Params {
   const p = params as Partial<Params> | null;
-  if (typeof p !== 'object' || p === null || !(p.data instanceof Float64Array || (p.data as unknown) instanceof Float32Array) || typeof p.layout !== 'object' || p.layout === null || !Array.isArray(p.tensors)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'predict(params)', expected: 'parameters (model.init(rng), paramsFrom(model.layout, …), a checkpoint\'s params)', received: describeTyped(params) });
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    !(p.data instanceof Float64Array || (p.data as unknown) instanceof Float32Array) ||
+    typeof p.layout !== 'object' ||
+    p.layout === null ||
+    !Array.isArray(p.tensors)
+  ) {
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'predict(params)',
+      expected: "parameters (model.init(rng), paramsFrom(model.layout, …), a checkpoint's params)",
+      received: describeTyped(params),
+    });
   }
   const want = model.layout;
   const got = p.layout;
   if (got !== want && (layoutText(got) !== layoutText(want) || (p.data as Float64Array).length !== want.size)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'predict(params)', expected: `the model's parameters (${layoutText(want)})`, received: layoutText(got) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'predict(params)',
+      expected: `the model's parameters (${layoutText(want)})`,
+      received: layoutText(got),
+    });
   }
 }
 
@@ -72,5 +104,7 @@ function layoutText(layout: Partial<ParamLayout>): string {
   const { names, shapes } = layout;
   if (!Array.isArray(names) || !Array.isArray(shapes)) return 'no parameter layout';
   const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : describeTyped(v));
-  return names.map((n: unknown, i) => `${text(n)} [${Array.isArray(shapes[i]) ? (shapes[i] as unknown[]).map(text).join(', ') : '?'}]`).join(', ');
+  return names
+    .map((n: unknown, i) => `${text(n)} [${Array.isArray(shapes[i]) ? (shapes[i] as unknown[]).map(text).join(', ') : '?'}]`)
+    .join(', ');
 }

@@ -45,7 +45,12 @@ function splitmix32(seed: number): () => number {
 /** Creates a generator from an integer seed (any safe integer; the same seed, the same numbers). */
 export function createRng(seed: number): Rng {
   if (!Number.isSafeInteger(seed)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'createRng(seed)', expected: 'a safe integer', received: describeTyped(seed) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'createRng(seed)',
+      expected: 'a safe integer',
+      received: describeTyped(seed),
+    });
   }
   const sm = splitmix32((seed ^ Math.floor(seed / 0x100000000)) >>> 0);
   const s = new Uint32Array([sm(), sm(), sm(), sm()]);
@@ -88,7 +93,12 @@ export function createRng(seed: number): Rng {
     },
     int(n) {
       if (!Number.isInteger(n) || n < 1 || n > 0x100000000) {
-        throw new GradstreamError({ code: 'invalid_value', path: 'rng.int(n)', expected: 'an integer in [1, 2^32]', received: describeTyped(n) });
+        throw new GradstreamError({
+          code: 'invalid_value',
+          path: 'rng.int(n)',
+          expected: 'an integer in [1, 2^32]',
+          received: describeTyped(n),
+        });
       }
       return Math.floor(next() * n);
     },
@@ -104,11 +114,26 @@ export function createRng(seed: number): Rng {
     getState: () => ({ s: [s[0]!, s[1]!, s[2]!, s[3]!], spare }),
     setState(state) {
       const words: unknown = (state as Partial<RngState> | null)?.s;
-      if (!Array.isArray(words) || words.length !== 4 || words.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) || (words[0] | words[1] | words[2] | words[3]) === 0) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'rng.s', expected: '4 uint32 words, not all zero', received: Array.isArray(words) && words.every((v) => typeof v === 'number') ? JSON.stringify(words) : describeTyped(words) });
+      if (
+        !Array.isArray(words) ||
+        words.length !== 4 ||
+        words.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) ||
+        (words[0] | words[1] | words[2] | words[3]) === 0
+      ) {
+        throw new GradstreamError({
+          code: 'invalid_state',
+          path: 'rng.s',
+          expected: '4 uint32 words, not all zero',
+          received: Array.isArray(words) && words.every((v) => typeof v === 'number') ? JSON.stringify(words) : describeTyped(words),
+        });
       }
       if (state.spare != null && (typeof state.spare !== 'number' || !Number.isFinite(state.spare))) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'rng.spare', expected: 'a finite number or null', received: describeTyped(state.spare) });
+        throw new GradstreamError({
+          code: 'invalid_state',
+          path: 'rng.spare',
+          expected: 'a finite number or null',
+          received: describeTyped(state.spare),
+        });
       }
       s.set(words as number[]);
       spare = state.spare ?? null;

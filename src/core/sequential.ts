@@ -38,7 +38,12 @@ import { rngKey, type Rng } from './rng.js';
 export function sequential(layersIn: readonly Layer[], options: SequentialOptions = {}): SequentialModel {
   const precision = checkPrecision(options);
   if (!Array.isArray(layersIn)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'sequential(layers)', expected: 'an array of layers, e.g. [dense(4, 8), relu(), dense(8, 1)]', received: describeTyped(layersIn) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'sequential(layers)',
+      expected: 'an array of layers, e.g. [dense(4, 8), relu(), dense(8, 1)]',
+      received: describeTyped(layersIn),
+    });
   }
   if (layersIn.length === 0) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
@@ -52,7 +57,12 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       cur = resolveShape(cur, shape, i);
     } else if (cur.inputs === 0 && isActivationLayer(cur)) {
       if (prev === undefined) {
-        throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `a layer with a size first (e.g. dense), or ${cur.kind}(n)`, received: `${cur.kind} without a size` });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: 'layers[0]',
+          expected: `a layer with a size first (e.g. dense), or ${cur.kind}(n)`,
+          received: `${cur.kind} without a size`,
+        });
       }
       cur = cur.withSize(prev.outputs);
     }
@@ -65,7 +75,12 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       });
     }
     if (cur.inputShape !== undefined && shape !== undefined && shape.length > 1 && shape.join() !== cur.inputShape.join()) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `layers[${i}]`, expected: `input shape [${shape.join(', ')}] (the output of ${describeLayer(prev!)} at layer ${i - 1})`, received: describeLayer(cur) });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `layers[${i}]`,
+        expected: `input shape [${shape.join(', ')}] (the output of ${describeLayer(prev!)} at layer ${i - 1})`,
+        received: describeLayer(cur),
+      });
     }
     layers.push(cur);
     shape = outputShapeOf(cur, shape);
@@ -74,7 +89,12 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       if (typeof layer.float32 !== 'function') {
-        throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: "a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm)", received: `${describeLayer(layer)}, which computes in float64 only` });
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: `layers[${i}]`,
+          expected: "a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm)",
+          received: `${describeLayer(layer)}, which computes in float64 only`,
+        });
       }
       layers[i] = layer.float32();
     }
@@ -97,7 +117,12 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     let v = viewsOf.get(params);
     if (v === undefined) {
       if (params.layout.size !== layout.size) {
-        throw new GradstreamError({ code: 'invalid_shape', path: 'params', expected: `${layout.size} parameters (${layout.names.join(', ')})`, received: String(params.layout.size) });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: 'params',
+          expected: `${layout.size} parameters (${layout.names.join(', ')})`,
+          received: String(params.layout.size),
+        });
       }
       if (precisionOf(params.data) !== precision) throwPrecision(precision, params.data);
       v = layers.map((layer, i) => params.tensors.slice(first[i], first[i]! + layer.params.length) as Float64Array[]);
@@ -157,7 +182,12 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       for (let i = 0; i < layers.length; i++) {
         const layer = layers[i]!;
         if (layer.toConfig === undefined) {
-          throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: 'a layer that can be saved as config (a built-in layer, or one with toConfig)', received: `${describeLayer(layer)} without toConfig` });
+          throw new GradstreamError({
+            code: 'invalid_config',
+            path: `layers[${i}]`,
+            expected: 'a layer that can be saved as config (a built-in layer, or one with toConfig)',
+            received: `${describeLayer(layer)} without toConfig`,
+          });
         }
         specs.push(layer.toConfig());
       }
@@ -175,13 +205,38 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
     },
     createCache(batchSize) {
       if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new GradstreamError({ code: 'invalid_shape', path: 'batchSize', expected: 'a positive integer', received: describeTyped(batchSize) });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: 'batchSize',
+          expected: 'a positive integer',
+          received: describeTyped(batchSize),
+        });
       }
       const activations = [new Float64Array(0), ...layers.map((l) => zerosIn(precision, batchSize * l.outputs))];
       const deltas = layers.map((l, i) => zerosIn(precision, i === 0 ? 0 : batchSize * l.inputs));
       const input = precision === 'float32' ? zerosIn(precision, batchSize * inputs) : null;
-      const contexts: LayerContext[] = layers.map((l, index) => ({ index, training: false, rng: undefined, step: -1, foldStats: true, key: 0, scratch: l.createScratch?.(batchSize) ?? [] }));
-      const cache: BoundCache = { batchSize, activations, deltas, params: null, paramViews: [], grads: null, gradViews: [], contexts, keyRng: undefined, key: 0, input };
+      const contexts: LayerContext[] = layers.map((l, index) => ({
+        index,
+        training: false,
+        rng: undefined,
+        step: -1,
+        foldStats: true,
+        key: 0,
+        scratch: l.createScratch?.(batchSize) ?? [],
+      }));
+      const cache: BoundCache = {
+        batchSize,
+        activations,
+        deltas,
+        params: null,
+        paramViews: [],
+        grads: null,
+        gradViews: [],
+        contexts,
+        keyRng: undefined,
+        key: 0,
+        input,
+      };
       return cache;
     },
     forward(params, x, cache, mode = INFERENCE) {
@@ -250,14 +305,30 @@ export interface SequentialOptions {
 
 function checkPrecision(options: unknown): Precision {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'sequential(options)', expected: "an options object ({ precision: 'float32' })", received: describeTyped(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'sequential(options)',
+      expected: "an options object ({ precision: 'float32' })",
+      received: describeTyped(options),
+    });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'precision') throw new GradstreamError({ code: 'invalid_config', path: `sequential.${key}`, expected: 'a known option (precision)', received: 'an unknown option' });
+    if (key !== 'precision')
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `sequential.${key}`,
+        expected: 'a known option (precision)',
+        received: 'an unknown option',
+      });
   }
   const p = (options as SequentialOptions).precision ?? 'float64';
   if (p !== 'float64' && p !== 'float32') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'sequential.precision', expected: "'float64' or 'float32'", received: describeTyped(p) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'sequential.precision',
+      expected: "'float64' or 'float32'",
+      received: describeTyped(p),
+    });
   }
   return p;
 }
@@ -270,7 +341,12 @@ function roundInput(buffer: Float64Array, x: Readonly<Float64Array>): Float64Arr
 
 function throwPrecision(precision: Precision, data: Readonly<Float64Array>): never {
   const made = precision === 'float32' ? "model.init(rng) or createParamsIn(layout, 'float32')" : 'model.init(rng) or createParams(layout)';
-  throw new GradstreamError({ code: 'invalid_value', path: 'params.data', expected: `a ${precision === 'float32' ? 'Float32Array' : 'Float64Array'} (the model's precision is ${precision}: ${made})`, received: `a ${precisionOf(data) === 'float32' ? 'Float32Array' : 'Float64Array'}` });
+  throw new GradstreamError({
+    code: 'invalid_value',
+    path: 'params.data',
+    expected: `a ${precision === 'float32' ? 'Float32Array' : 'Float64Array'} (the model's precision is ${precision}: ${made})`,
+    received: `a ${precisionOf(data) === 'float32' ? 'Float32Array' : 'Float64Array'}`,
+  });
 }
 
 /** A {@link Model} made by {@link sequential}: also lists its layers (sizes resolved). */
@@ -304,7 +380,12 @@ function checkLayer(value: unknown, i: number): Layer {
     typeof l.forward === 'function' &&
     typeof l.backward === 'function';
   if (!ok) {
-    throw new GradstreamError({ code: 'invalid_config', path: `layers[${i}]`, expected: 'a layer (dense(…), relu(), dropout(…), … or an object implementing Layer)', received: describeTyped(value) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `layers[${i}]`,
+      expected: 'a layer (dense(…), relu(), dropout(…), … or an object implementing Layer)',
+      received: describeTyped(value),
+    });
   }
   return l as Layer;
 }
@@ -314,13 +395,20 @@ export function describeLayer(layer: Layer): string {
   if (layer.inputShape !== undefined || layer.outputShape !== undefined) {
     return `${layer.kind}(${(layer.inputShape ?? [layer.inputs]).join('×')}→${(layer.outputShape ?? [layer.outputs]).join('×')})`;
   }
-  return layer.inputs === layer.outputs && (layer.params.length === 0 || isActivationLayer(layer)) ? `${layer.kind}(${layer.inputs})` : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
+  return layer.inputs === layer.outputs && (layer.params.length === 0 || isActivationLayer(layer))
+    ? `${layer.kind}(${layer.inputs})`
+    : `${layer.kind}(${layer.inputs}→${layer.outputs})`;
 }
 
 /** A layer made without an input shape, for the shape after the layers before it (layer `i`). */
 function resolveShape(layer: Layer, shape: readonly number[] | undefined, i: number): Layer {
   if (shape === undefined) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'layers[0]', expected: `an input shape first: ${layer.kind}({ inputShape: [height, width, channels], … }), or a layer before it (e.g. reshape([8, 8, 1]))`, received: `${layer.kind} without an input shape` });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'layers[0]',
+      expected: `an input shape first: ${layer.kind}({ inputShape: [height, width, channels], … }), or a layer before it (e.g. reshape([8, 8, 1]))`,
+      received: `${layer.kind} without an input shape`,
+    });
   }
   const resolved = layer.withInputShape!(shape);
   return checkLayer(resolved, i);

@@ -23,7 +23,12 @@ import { describeLayer } from './sequential.js';
 export function summary(model: Model & { readonly layers?: readonly Layer[] }): string {
   checkModel('summary(model)', model);
   if (model.layers !== undefined && !Array.isArray(model.layers)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'summary(model).layers', expected: 'an array of layers (or nothing)', received: describeTyped(model.layers) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'summary(model).layers',
+      expected: 'an array of layers (or nothing)',
+      received: describeTyped(model.layers),
+    });
   }
   const header = ['#', 'layer', 'output', 'params', 'names'];
   const lines: string[][] = [header];
@@ -45,7 +50,12 @@ export function summary(model: Model & { readonly layers?: readonly Layer[] }): 
     });
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
-  const text = lines.map((l) => l.map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  const text = lines.map((l) =>
+    l
+      .map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   const { size, trainableSize } = model.layout;
   const frozen = size === trainableSize ? '' : ` (${size - trainableSize} non-trainable: model state)`;
   const float32 = model.precision === 'float32' ? ', float32' : '';

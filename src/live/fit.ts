@@ -101,16 +101,44 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
   if (options.scheduler === 'worker') return fitInWorker(options);
   const { model, rng } = options;
   if (options.params === undefined && rng === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fit', expected: '`params` or `rng` (to draw the initial weights)', received: 'neither' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fit',
+      expected: '`params` or `rng` (to draw the initial weights)',
+      received: 'neither',
+    });
   }
   const params = options.params ?? model.init(rng!);
   const hyperParams = options.hyperParams ?? {};
   const w = options.workers;
-  const parallel = w === undefined ? undefined : dataParallel<StepRecord, OptState>(model, options.loss, options.optimizer as GradientTransformation, typeof w === 'object' && w !== null ? w : ({ workers: w } as DataParallelOptions));
+  const parallel =
+    w === undefined
+      ? undefined
+      : dataParallel<StepRecord, OptState>(
+          model,
+          options.loss,
+          options.optimizer as GradientTransformation,
+          typeof w === 'object' && w !== null ? w : ({ workers: w } as DataParallelOptions),
+        );
   const rec =
     options.record === undefined
       ? undefined
-      : recordRun(options.record, { model, loss: options.loss, params, rng, step: options.step ?? 0, hyperParams, workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined, maxSteps: options.maxSteps, cursor: options.cursor, optState: options.optState }, options.data);
+      : recordRun(
+          options.record,
+          {
+            model,
+            loss: options.loss,
+            params,
+            rng,
+            step: options.step ?? 0,
+            hyperParams,
+            workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined,
+            maxSteps: options.maxSteps,
+            cursor: options.cursor,
+            optState: options.optState,
+          },
+          options.data,
+        );
   const local = localEngine({
     model,
     loss: options.loss,

@@ -63,7 +63,12 @@ export function fitInWorker(options: WorkerFitOptions): Training {
   const seed = options.seed ?? 0;
   const params = options.params ?? built.params ?? built.model.init(createRng(seed));
   if (params.data.length !== built.model.layout.size) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'params', expected: `${built.model.layout.size} numbers (the model's layout)`, received: String(params.data.length) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'params',
+      expected: `${built.model.layout.size} numbers (the model's layout)`,
+      received: String(params.data.length),
+    });
   }
   const spawn = options.worker ?? webWorker();
   const engine = workerEngine(
@@ -92,10 +97,13 @@ export function fitInWorker(options: WorkerFitOptions): Training {
 /** The cells as plain data for the worker: value and bounds. */
 function cellBounds(cells: Readonly<Record<string, HyperParam>>): Record<string, { value: number; min?: number; max?: number }> {
   const out: Record<string, { value: number; min?: number; max?: number }> = {};
-  for (const [name, c] of Object.entries(cells)) out[name] = { value: c.value, ...(c.min === undefined ? {} : { min: c.min }), ...(c.max === undefined ? {} : { max: c.max }) };
+  for (const [name, c] of Object.entries(cells))
+    out[name] = { value: c.value, ...(c.min === undefined ? {} : { min: c.min }), ...(c.max === undefined ? {} : { max: c.max }) };
   return out;
 }
 
 function toConfig(x: unknown): unknown {
-  return typeof x === 'object' && x !== null && typeof (x as { toConfig?: unknown }).toConfig === 'function' ? (x as { toConfig(): unknown }).toConfig() : x;
+  return typeof x === 'object' && x !== null && typeof (x as { toConfig?: unknown }).toConfig === 'function'
+    ? (x as { toConfig(): unknown }).toConfig()
+    : x;
 }

@@ -66,7 +66,11 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
     const { model } = modelFromConfig(config.model);
     // the live cells, rebuilt here from the main thread's values and bounds
     const cells: Record<string, HyperParam> = {};
-    for (const [name, c] of Object.entries(config.hyperParams ?? {})) cells[name] = hyperParam(early[name] ?? c.value, { ...(c.min === undefined ? {} : { min: c.min }), ...(c.max === undefined ? {} : { max: c.max }) });
+    for (const [name, c] of Object.entries(config.hyperParams ?? {}))
+      cells[name] = hyperParam(early[name] ?? c.value, {
+        ...(c.min === undefined ? {} : { min: c.min }),
+        ...(c.max === undefined ? {} : { max: c.max }),
+      });
     const { x, y, ...dataOptions } = config.data;
     const sinks: FitSink[] = [];
     if (config.earlyStopping !== undefined) sinks.push(earlyStopping(config.earlyStopping) as FitSink);
@@ -136,7 +140,8 @@ export function runFitWorker(side: WorkerSide, extraSinks: (config: WorkerRunCon
 }
 
 function serialise(e: unknown): WorkerError {
-  if (e instanceof GradstreamError) return { name: e.name, message: e.message, code: e.code, path: e.path, expected: e.expected, received: e.received };
+  if (e instanceof GradstreamError)
+    return { name: e.name, message: e.message, code: e.code, path: e.path, expected: e.expected, received: e.received };
   if (e instanceof Error) return { name: e.name, message: e.message };
   return { name: 'Error', message: String(e) };
 }

@@ -1,4 +1,13 @@
-import { BehaviorSubject, Observable, ReplaySubject, pipe, type MonoTypeOperatorFunction, type OperatorFunction, type Observable as Obs, type Subscription } from 'rxjs';
+import {
+  BehaviorSubject,
+  Observable,
+  ReplaySubject,
+  pipe,
+  type MonoTypeOperatorFunction,
+  type OperatorFunction,
+  type Observable as Obs,
+  type Subscription,
+} from 'rxjs';
 import type { HyperParam } from '../core/hyperParam.js';
 import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';

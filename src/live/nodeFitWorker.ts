@@ -12,5 +12,13 @@ runFitWorker(
     postMessage: (m, transfer) => port.postMessage(m, transfer),
     onMessage: (f) => port.on('message', (m: ToWorker) => f(m)),
   },
-  (config) => (config.checkpoint === undefined ? [] : [checkpoint<StepRecord>({ path: config.checkpoint.path, ...(config.checkpoint.every === undefined ? {} : { every: config.checkpoint.every }) }) as FitSink]),
+  (config) =>
+    config.checkpoint === undefined
+      ? []
+      : [
+          checkpoint<StepRecord>({
+            path: config.checkpoint.path,
+            ...(config.checkpoint.every === undefined ? {} : { every: config.checkpoint.every }),
+          }) as FitSink,
+        ],
 );

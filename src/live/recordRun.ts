@@ -87,7 +87,16 @@ function recordingSource(recorder: RunRecorder, data: BatchSource, counter: { ne
           if (b === null || typeof b === 'symbol') return b;
           const c = inner.cursor();
           const step = counter.next++;
-          if (byValue) recorder.write({ type: 'batch', step, epoch: c.epoch, batchIndex: c.batchIndex, size: b.size, x: encodeNumbers(b.x), y: encodeNumbers(b.y) });
+          if (byValue)
+            recorder.write({
+              type: 'batch',
+              step,
+              epoch: c.epoch,
+              batchIndex: c.batchIndex,
+              size: b.size,
+              x: encodeNumbers(b.x),
+              y: encodeNumbers(b.y),
+            });
           else recorder.write({ type: 'batch', step, epoch: c.epoch, batchIndex: c.batchIndex });
           return b;
         },
@@ -104,7 +113,12 @@ function recordingSource(recorder: RunRecorder, data: BatchSource, counter: { ne
 }
 
 /** Before `forward`: writes each live hyperparameter whose value changed, at the step it takes effect. */
-function watchHyperParams(recorder: RunRecorder, cells: Readonly<Record<string, HyperParam>>, names: readonly string[], last: number[]): MonoTypeOperatorFunction<StepRecord> {
+function watchHyperParams(
+  recorder: RunRecorder,
+  cells: Readonly<Record<string, HyperParam>>,
+  names: readonly string[],
+  last: number[],
+): MonoTypeOperatorFunction<StepRecord> {
   return (source) =>
     new Observable<StepRecord>((subscriber) =>
       source.subscribe({
@@ -132,7 +146,8 @@ function recordSteps(recorder: RunRecorder): MonoTypeOperatorFunction<StepRecord
         next(r) {
           const valLoss = (r as StepRecord & { valLoss?: unknown }).valLoss;
           const loss = encodeNumber(r.loss ?? Number.NaN);
-          if (typeof valLoss === 'number') recorder.write({ type: 'step', step: r.step, loss, lr: encodeNumber(r.lr), valLoss: encodeNumber(valLoss) });
+          if (typeof valLoss === 'number')
+            recorder.write({ type: 'step', step: r.step, loss, lr: encodeNumber(r.lr), valLoss: encodeNumber(valLoss) });
           else recorder.write({ type: 'step', step: r.step, loss, lr: encodeNumber(r.lr) });
           if (r.stopReason !== undefined) {
             recorder.write({ type: 'end', step: r.step, stopReason: r.stopReason, params: encodeParams(r.params) });
@@ -171,7 +186,11 @@ function recordingEngine(recorder: RunRecorder, inner: TrainingEngine, nextStep:
 function sourceRef(data: BatchSource): unknown {
   const d = data as { file?: unknown; features?: unknown; targets?: unknown };
   if (typeof d.file !== 'string') return null;
-  return { file: d.file, ...(Array.isArray(d.features) ? { features: d.features } : {}), ...(Array.isArray(d.targets) ? { targets: d.targets } : {}) };
+  return {
+    file: d.file,
+    ...(Array.isArray(d.features) ? { features: d.features } : {}),
+    ...(Array.isArray(d.targets) ? { targets: d.targets } : {}),
+  };
 }
 
 function configOf(x: unknown): unknown {

@@ -131,7 +131,13 @@ export async function replay(log: string | StoredRunLog, options: ReplayOptions 
 
 async function readStored(log: StoredRunLog): Promise<string> {
   const text = await log.storage.read(log.name);
-  if (text === undefined) throw new GradstreamError({ code: 'invalid_config', path: 'replay(log)', expected: 'a stored run log', received: `nothing at ${log.storage.describe(log.name)}` });
+  if (text === undefined)
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'replay(log)',
+      expected: 'a stored run log',
+      received: `nothing at ${log.storage.describe(log.name)}`,
+    });
   return text;
 }
 
@@ -159,17 +165,34 @@ interface ReplayPlan {
 
 function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): ReplayPlan {
   if (options.until !== undefined && !(Number.isSafeInteger(options.until) && options.until >= 0)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'replay.until', expected: 'a step (a whole number ≥ 0)', received: describeValue(options.until) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'replay.until',
+      expected: 'a step (a whole number ≥ 0)',
+      received: describeValue(options.until),
+    });
   }
   const start = events[0];
   if (start === undefined || start.type !== 'start' || start.format !== RUN_LOG_FORMAT) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'replay(log)', expected: `a run log starting with its start event (format ${RUN_LOG_FORMAT})`, received: start === undefined ? 'no whole event' : describeValue(start.type) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'replay(log)',
+      expected: `a run log starting with its start event (format ${RUN_LOG_FORMAT})`,
+      received: start === undefined ? 'no whole event' : describeValue(start.type),
+    });
   }
-  const model = options.model ?? (start.model === null ? missing('model', 'a model config (model.toConfig())') : modelFromConfig(start.model, 'log.model').model);
-  const loss = options.loss ?? (start.loss === null ? missing('loss', 'a loss config (loss.toConfig())') : lossFromConfig(start.loss, 'log.loss'));
+  const model =
+    options.model ??
+    (start.model === null ? missing('model', 'a model config (model.toConfig())') : modelFromConfig(start.model, 'log.model').model);
+  const loss =
+    options.loss ?? (start.loss === null ? missing('loss', 'a loss config (loss.toConfig())') : lossFromConfig(start.loss, 'log.loss'));
   const cells: Record<string, HyperParam> = {};
   for (const [name, v] of Object.entries((start.hyperParams ?? {}) as Record<string, unknown>)) cells[name] = hyperParam(decodeNumber(v));
-  const optimizer = options.optimizer?.(cells) ?? (start.optimizer === null || start.optimizer === undefined ? missing('optimizer', 'an optimizer config (recordTo(…, { optimizer }))') : workerOptimizer(start.optimizer, cells));
+  const optimizer =
+    options.optimizer?.(cells) ??
+    (start.optimizer === null || start.optimizer === undefined
+      ? missing('optimizer', 'an optimizer config (recordTo(…, { optimizer }))')
+      : workerOptimizer(start.optimizer, cells));
   const params = decodeParams(start.params, model.init(createRng(0)));
   let rng: Rng | undefined;
   if (start.rng !== null && start.rng !== undefined) {
@@ -193,11 +216,34 @@ function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): Rep
   const c = start.cursor as DataCursor | null | undefined;
   const workers = options.workers ?? (typeof start.workers === 'number' ? start.workers : undefined);
   const optState = start.optState === null || start.optState === undefined ? undefined : decodeState(start.optState as OptStateJson);
-  return { model, loss, optimizer, cells, params, rng, startStep, cursor: c ?? undefined, optState, workers, byReference: start.batches === 'reference', source: start.source ?? null, batches, sets, steps, end, lastStep };
+  return {
+    model,
+    loss,
+    optimizer,
+    cells,
+    params,
+    rng,
+    startStep,
+    cursor: c ?? undefined,
+    optState,
+    workers,
+    byReference: start.batches === 'reference',
+    source: start.source ?? null,
+    batches,
+    sets,
+    steps,
+    end,
+    lastStep,
+  };
 }
 
 function missing(what: string, expected: string): never {
-  throw new GradstreamError({ code: 'invalid_config', path: `replay.${what}`, expected: `${expected} in the log, or options.${what}`, received: 'neither' });
+  throw new GradstreamError({
+    code: 'invalid_config',
+    path: `replay.${what}`,
+    expected: `${expected} in the log, or options.${what}`,
+    received: 'neither',
+  });
 }
 
 /** Writes `params` (by name, from the log) into a copy-shaped `into`; returns it. */
@@ -206,7 +252,12 @@ function decodeParams(logged: unknown, into: Params): Params {
   for (let i = 0; i < into.layout.names.length; i++) {
     const values = byName[into.layout.names[i]!];
     if (!Array.isArray(values) || values.length !== into.tensors[i]!.length) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `log.params[${JSON.stringify(into.layout.names[i])}]`, expected: `${into.tensors[i]!.length} numbers`, received: describeValue(values) });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `log.params[${JSON.stringify(into.layout.names[i])}]`,
+        expected: `${into.tensors[i]!.length} numbers`,
+        received: describeValue(values),
+      });
     }
     decodeNumbers(values, into.tensors[i]!);
   }
@@ -220,7 +271,8 @@ function applySets(sets: ReadonlyMap<number, RunLogEvent[]>, cells: Record<strin
       source.subscribe({
         next(r) {
           const list = sets.get(r.step);
-          if (list !== undefined) for (const e of list) if (cells[e.name as string] !== undefined) cells[e.name as string]!.value = decodeNumber(e.value);
+          if (list !== undefined)
+            for (const e of list) if (cells[e.name as string] !== undefined) cells[e.name as string]!.value = decodeNumber(e.value);
           subscriber.next(r);
         },
         error: (e: unknown) => subscriber.error(e),
@@ -263,7 +315,8 @@ function compareSteps(plan: ReplayPlan) {
       const got = params.tensors[t]!;
       for (let i = 0; i < got.length; i++) {
         const want = decodeNumber(values[i]);
-        if (!Object.is(want, got[i])) return differ({ step: end.step!, quantity: `params.${name}[${i}]`, recorded: want, replayed: got[i]! });
+        if (!Object.is(want, got[i]))
+          return differ({ step: end.step!, quantity: `params.${name}[${i}]`, recorded: want, replayed: got[i]! });
       }
     }
   };

@@ -21,7 +21,10 @@ export function replaySource(
 ): BatchSource {
   if (byReference !== false && data === undefined) {
     const ref = byReference as { file?: unknown } | null;
-    const expected = typeof ref?.file === 'string' ? `the data source of a log of batches by reference (recorded: file ${JSON.stringify(ref.file)})` : 'the data source of a log of batches by reference';
+    const expected =
+      typeof ref?.file === 'string'
+        ? `the data source of a log of batches by reference (recorded: file ${JSON.stringify(ref.file)})`
+        : 'the data source of a log of batches by reference';
     throw new GradstreamError({ code: 'invalid_config', path: 'replay.data', expected, received: 'none' });
   }
   return {
@@ -42,7 +45,12 @@ export function replaySource(
             batch = read;
             const c = inner.cursor();
             if (batch === null || c.epoch !== at.epoch || c.batchIndex !== at.batchIndex) {
-              differ({ step, quantity: 'batch', recorded: `epoch ${at.epoch} batch ${at.batchIndex}`, replayed: batch === null ? 'no batch' : `epoch ${c.epoch} batch ${c.batchIndex}` });
+              differ({
+                step,
+                quantity: 'batch',
+                recorded: `epoch ${at.epoch} batch ${at.batchIndex}`,
+                replayed: batch === null ? 'no batch' : `epoch ${c.epoch} batch ${c.batchIndex}`,
+              });
               return null;
             }
           }

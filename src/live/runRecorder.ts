@@ -132,19 +132,39 @@ export function recordTo(storage: CheckpointStorage, options: RecordToOptions = 
 /** `recordTo`'s arguments, checked, with their defaults. */
 function checkRecordTo(storage: CheckpointStorage, options: RecordToOptions): { name: string; batches: BatchLogging; maxPending: number } {
   if (typeof storage !== 'object' || storage === null || typeof storage.write !== 'function' || typeof storage.read !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'recordTo(storage)', expected: 'a storage (fsStorage, memoryStorage, webStorage, indexedDbStorage)', received: describeValue(storage) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'recordTo(storage)',
+      expected: 'a storage (fsStorage, memoryStorage, webStorage, indexedDbStorage)',
+      received: describeValue(storage),
+    });
   }
   const name = options.name ?? 'run.jsonl';
   if (typeof name !== 'string' || name === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'recordTo.name', expected: 'a name (e.g. "run.jsonl")', received: describeValue(name) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'recordTo.name',
+      expected: 'a name (e.g. "run.jsonl")',
+      received: describeValue(name),
+    });
   }
   const batches = options.batches ?? 'value';
   if (batches !== 'value' && batches !== 'reference') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'recordTo.batches', expected: "'value' or 'reference'", received: describeValue(batches) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'recordTo.batches',
+      expected: "'value' or 'reference'",
+      received: describeValue(batches),
+    });
   }
   const maxPending = options.maxPendingBytes ?? 1 << 20;
   if (typeof maxPending !== 'number' || !(maxPending > 0)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'recordTo.maxPendingBytes', expected: 'a number > 0', received: describeValue(maxPending) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'recordTo.maxPendingBytes',
+      expected: 'a number > 0',
+      received: describeValue(maxPending),
+    });
   }
   return { name, batches, maxPending };
 }

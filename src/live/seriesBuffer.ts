@@ -46,7 +46,8 @@ export function seriesBuffer(capacity: number): SeriesBuffer {
       if (!keep) return false;
       if (cols.step.length >= cap) {
         const next = empty();
-        for (let i = 0; i < cols.step.length; i += 2) push(next, cols.step[i]!, cols.time[i]!, cols.loss[i]!, cols.valLoss[i]!, cols.lr[i]!);
+        for (let i = 0; i < cols.step.length; i += 2)
+          push(next, cols.step[i]!, cols.time[i]!, cols.loss[i]!, cols.valLoss[i]!, cols.lr[i]!);
         cols = next;
         stride *= 2;
         // keep on the new stride's grid
@@ -56,7 +57,13 @@ export function seriesBuffer(capacity: number): SeriesBuffer {
       return true;
     },
     columns() {
-      const out = { step: cols.step.slice(), time: cols.time.slice(), loss: cols.loss.slice(), valLoss: cols.valLoss.slice(), lr: cols.lr.slice() };
+      const out = {
+        step: cols.step.slice(),
+        time: cols.time.slice(),
+        loss: cols.loss.slice(),
+        valLoss: cols.valLoss.slice(),
+        lr: cols.lr.slice(),
+      };
       if (!lastKept && last !== null) push(out, ...last);
       return out;
     },
@@ -77,7 +84,14 @@ function empty(): { step: number[]; time: number[]; loss: number[]; valLoss: num
   return { step: [], time: [], loss: [], valLoss: [], lr: [] };
 }
 
-function push(c: { step: number[]; time: number[]; loss: number[]; valLoss: number[]; lr: number[] }, step: number, time: number, loss: number, valLoss: number, lr: number): void {
+function push(
+  c: { step: number[]; time: number[]; loss: number[]; valLoss: number[]; lr: number[] },
+  step: number,
+  time: number,
+  loss: number,
+  valLoss: number,
+  lr: number,
+): void {
   c.step.push(step);
   c.time.push(time);
   c.loss.push(loss);

@@ -82,7 +82,15 @@ function hostCheck(bound: string, allowed: readonly string[]): (header: string |
   };
 }
 
-const PATHS = new Set(['/', '/index.html', '/events', '/assets/dashboard.js', '/assets/dashboard.css', '/assets/uPlot.iife.min.js', '/assets/uPlot.min.css']);
+const PATHS = new Set([
+  '/',
+  '/index.html',
+  '/events',
+  '/assets/dashboard.js',
+  '/assets/dashboard.css',
+  '/assets/uPlot.iife.min.js',
+  '/assets/uPlot.min.css',
+]);
 
 /**
  * Serves a live dashboard of `training` over HTTP: one HTML page (uPlot, bundled locally — the page
@@ -115,20 +123,34 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   const clientBufferBytes = options.clientBufferBytes ?? 1 << 20;
   const closeAfterEndMs = options.closeAfterEndMs ?? 1000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.port', expected: 'an integer in [0, 65535]', received: String(port) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'serveLive.port',
+      expected: 'an integer in [0, 65535]',
+      received: String(port),
+    });
   }
   const allowedHosts: unknown = options.allowedHosts ?? [];
   if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && h !== '' && !/[\s/@]/.test(h))) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.allowedHosts', expected: 'a list of host names or addresses', received: describeValue(allowedHosts) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'serveLive.allowedHosts',
+      expected: 'a list of host names or addresses',
+      received: describeValue(allowedHosts),
+    });
   }
-  if (!(updateMs > 0)) throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.updateMs', expected: 'a number > 0', received: String(updateMs) });
+  if (!(updateMs > 0))
+    throw new GradstreamError({ code: 'invalid_config', path: 'serveLive.updateMs', expected: 'a number > 0', received: String(updateMs) });
 
   const require = createRequire(import.meta.url);
   const assets = new Map<string, { type: string; body: Buffer }>([
     ['/', { type: 'text/html; charset=utf-8', body: Buffer.from(dashboardHtml(options.title ?? 'gradstream')) }],
     ['/assets/dashboard.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(dashboardScript) }],
     ['/assets/dashboard.css', { type: 'text/css; charset=utf-8', body: Buffer.from(dashboardCss) }],
-    ['/assets/uPlot.iife.min.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) }],
+    [
+      '/assets/uPlot.iife.min.js',
+      { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
+    ],
     ['/assets/uPlot.min.css', { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) }],
   ]);
   assets.set('/index.html', assets.get('/')!);
@@ -153,7 +175,17 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
   let ended = false;
 
   const statusJson = (): string =>
-    JSON.stringify({ status, step, epoch, epochLoss: epochLoss ?? null, stepsPerSecond: rate, lr, time: lastTime, stopReason: stopReason ?? null, error: errorText ?? null });
+    JSON.stringify({
+      status,
+      step,
+      epoch,
+      epochLoss: epochLoss ?? null,
+      stepsPerSecond: rate,
+      lr,
+      time: lastTime,
+      stopReason: stopReason ?? null,
+      error: errorText ?? null,
+    });
 
   const send = (c: Client, chunk: string): void => {
     if (c.res.writableLength > clientBufferBytes) {
@@ -254,7 +286,11 @@ export async function serveLive(training: Training, options: ServeLiveOptions = 
       return;
     }
     if (path === '/events') {
-      const headers = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+      const headers = {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      };
       if (req.method === 'HEAD') {
         // the headers alone, and the connection as the client asked for it
         res.writeHead(200, headers);

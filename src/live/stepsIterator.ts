@@ -14,10 +14,20 @@ export function stepsIterator(training: Training, options: StepsIteratorOptions 
   const strategy = options.strategy ?? 'latest';
   const highWaterMark = options.highWaterMark ?? 1024;
   if (strategy !== 'latest' && strategy !== 'all') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'steps.strategy', expected: '"latest" or "all"', received: String(strategy) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'steps.strategy',
+      expected: '"latest" or "all"',
+      received: String(strategy),
+    });
   }
   if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'steps.highWaterMark', expected: 'an integer ≥ 1', received: String(highWaterMark) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'steps.highWaterMark',
+      expected: 'an integer ≥ 1',
+      received: String(highWaterMark),
+    });
   }
   const queue: StepView[] = [];
   let head = 0;

@@ -53,7 +53,14 @@ export type PauseSource = 'user' | 'backpressure';
 /** The lifecycle and notable moments of a run, on `events$`. */
 export type TrainingEvent =
   | { readonly type: 'started'; readonly step: number; readonly time: number }
-  | { readonly type: 'epochEnd'; readonly epoch: number; readonly step: number; readonly loss: number; readonly epochLoss: number | undefined; readonly valLoss: number | undefined }
+  | {
+      readonly type: 'epochEnd';
+      readonly epoch: number;
+      readonly step: number;
+      readonly loss: number;
+      readonly epochLoss: number | undefined;
+      readonly valLoss: number | undefined;
+    }
   | { readonly type: 'checkpointWritten'; readonly path: string; readonly step: number; readonly loss: number | undefined }
   | { readonly type: 'drift'; readonly step: number; readonly loss: number }
   | { readonly type: 'paused'; readonly step: number; readonly by: PauseSource }

@@ -42,5 +42,16 @@ export interface TrainingEngine {
 
 /** A fresh {@link StepState} before the first step. */
 export function createStepState(step: number): StepState {
-  return { step, epoch: 0, batchIndex: 0, epochEnd: false, loss: Number.NaN, epochLoss: undefined, valLoss: undefined, lr: Number.NaN, stopReason: undefined, drift: false };
+  return {
+    step,
+    epoch: 0,
+    batchIndex: 0,
+    epochEnd: false,
+    loss: Number.NaN,
+    epochLoss: undefined,
+    valLoss: undefined,
+    lr: Number.NaN,
+    stopReason: undefined,
+    drift: false,
+  };
 }

@@ -43,7 +43,13 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
   const epochsSubject = new Subject<EpochView>();
   const checkpointsSubject = new Subject<CheckpointInfo>();
   const eventsSubject = new Subject<TrainingEvent>();
-  const dataSubjects: Subject<unknown>[] = [stepsSubject, lossSubject, valLossSubject, epochsSubject, checkpointsSubject] as Subject<unknown>[];
+  const dataSubjects: Subject<unknown>[] = [
+    stepsSubject,
+    lossSubject,
+    valLossSubject,
+    epochsSubject,
+    checkpointsSubject,
+  ] as Subject<unknown>[];
 
   const state: StepState = createStepState(options.step);
   const startStep = options.step;
@@ -272,7 +278,11 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
         error = new GradstreamError({
           code: 'invalid_value',
           path: 'hyperParams',
-          expected: `one of ${Object.keys(cells).map((k) => JSON.stringify(k)).join(', ') || '(no live hyperparameters)'}`,
+          expected: `one of ${
+            Object.keys(cells)
+              .map((k) => JSON.stringify(k))
+              .join(', ') || '(no live hyperparameters)'
+          }`,
           received: JSON.stringify(name),
         });
       } else {
@@ -300,7 +310,8 @@ export function createTraining(engine: TrainingEngine, options: TrainingHandleOp
         if (released) return;
         released = true;
         holds -= 1;
-        if (holds === 0 && started && status !== 'done' && status !== 'error') eventsSubject.next({ type: 'resumed', step: state.step, by });
+        if (holds === 0 && started && status !== 'done' && status !== 'error')
+          eventsSubject.next({ type: 'resumed', step: state.step, by });
         applyPause();
       };
     },

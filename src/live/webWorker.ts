@@ -22,7 +22,12 @@ type WorkerConstructor = new (url: URL | string, options: { type: 'module' }) =>
 export function webWorker(url?: URL | string): WorkerSpawner {
   const W = (globalThis as { Worker?: WorkerConstructor }).Worker;
   if (W === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'worker', expected: 'a Web Worker (browsers), or nodeWorker() from gradstream/node', received: 'no Worker in this environment' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'worker',
+      expected: 'a Web Worker (browsers), or nodeWorker() from gradstream/node',
+      received: 'no Worker in this environment',
+    });
   }
   return () => {
     const w = new W(url ?? new URL('./browserFitWorker.js', import.meta.url), { type: 'module' });

@@ -3,7 +3,15 @@ import type { HyperParam } from '../core/hyperParam.js';
 import { createParams, type ParamLayout } from '../core/params.js';
 import { kernelModules } from '../core/wasm/wasmKernels.js';
 import { createStepState, type TrainingEngine } from './trainingEngine.js';
-import { STEP_FIELDS, STOP_REASONS, type FromWorker, type WorkerError, type WorkerPort, type WorkerRunConfig, type WorkerSpawner } from './workerProtocol.js';
+import {
+  STEP_FIELDS,
+  STOP_REASONS,
+  type FromWorker,
+  type WorkerError,
+  type WorkerPort,
+  type WorkerRunConfig,
+  type WorkerSpawner,
+} from './workerProtocol.js';
 
 /**
  * Runs a `fit` loop in a worker and replays what it reports into the handle: steps (unpacked into
@@ -12,7 +20,13 @@ import { STEP_FIELDS, STOP_REASONS, type FromWorker, type WorkerError, type Work
  * a value the handle accepted is written to its cell and sent; a cell written directly is sent
  * when the next batch of steps arrives (the worker applies both from its next step).
  */
-export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layout: ParamLayout, signal?: AbortSignal, cells: Readonly<Record<string, HyperParam>> = {}): TrainingEngine {
+export function workerEngine(
+  spawn: WorkerSpawner,
+  config: WorkerRunConfig,
+  layout: ParamLayout,
+  signal?: AbortSignal,
+  cells: Readonly<Record<string, HyperParam>> = {},
+): TrainingEngine {
   const names = Object.keys(cells);
   /** The value each cell had when last sent (or at start). */
   const sent: Record<string, number> = {};
@@ -78,7 +92,12 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
       for (const name of names) sent[name] = cells[name]!.value;
       const hyper = config.hyperParams;
       const startConfig: WorkerRunConfig =
-        hyper === undefined ? config : { ...config, hyperParams: Object.fromEntries(Object.keys(hyper).map((n) => [n, { ...hyper[n]!, value: sent[n] ?? hyper[n]!.value }])) };
+        hyper === undefined
+          ? config
+          : {
+              ...config,
+              hyperParams: Object.fromEntries(Object.keys(hyper).map((n) => [n, { ...hyper[n]!, value: sent[n] ?? hyper[n]!.value }])),
+            };
       port.postMessage({ type: 'start', config: startConfig, modules: kernelModules() });
       if (paused) port.postMessage({ type: 'pause', paused: true });
       if (stopped) port.postMessage({ type: 'stop' });
@@ -112,7 +131,12 @@ export function workerEngine(spawn: WorkerSpawner, config: WorkerRunConfig, layo
 
 function revive(e: WorkerError): Error {
   if (e.code !== undefined) {
-    return new GradstreamError({ code: e.code as GradstreamErrorCode, path: e.path ?? '', expected: e.expected ?? '', received: e.received ?? '' });
+    return new GradstreamError({
+      code: e.code as GradstreamErrorCode,
+      path: e.path ?? '',
+      expected: e.expected ?? '',
+      received: e.received ?? '',
+    });
   }
   const err = new Error(e.message);
   err.name = e.name;

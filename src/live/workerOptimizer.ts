@@ -15,7 +15,16 @@ import { optimizerFromConfig } from '../schemas/optimizerFromConfig.js';
 export const LIVE_OPTIMIZER_OPTIONS: readonly string[] = ['lr', 'weightDecay', 'clipNorm', 'clipValue'];
 
 type Factory = (options: Record<string, unknown>) => GradientTransformation<OptState[]>;
-const FACTORIES: Readonly<Record<string, Factory>> = { sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, amsgrad } as unknown as Record<string, Factory>;
+const FACTORIES: Readonly<Record<string, Factory>> = {
+  sgd,
+  momentum,
+  nesterov,
+  adagrad,
+  rmsprop,
+  adam,
+  adamw,
+  amsgrad,
+} as unknown as Record<string, Factory>;
 
 /**
  * The optimizer of a worker run whose options named in `cells` are live: each cell replaces the
@@ -29,15 +38,30 @@ export function workerOptimizer(config: unknown, cells: Readonly<Record<string, 
   if (names.length === 0) return optimizerFromConfig(config);
   for (const name of names) {
     if (!LIVE_OPTIMIZER_OPTIONS.includes(name)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `hyperParams.${name}`, expected: `a live optimizer option in a worker run (${LIVE_OPTIMIZER_OPTIONS.join(', ')})`, received: JSON.stringify(name) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `hyperParams.${name}`,
+        expected: `a live optimizer option in a worker run (${LIVE_OPTIMIZER_OPTIONS.join(', ')})`,
+        received: JSON.stringify(name),
+      });
     }
     if (!isHyperParam(cells[name])) {
-      throw new GradstreamError({ code: 'invalid_config', path: `hyperParams.${name}`, expected: 'a hyperParam cell (hyperParam(0.01))', received: describeValue(cells[name]) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `hyperParams.${name}`,
+        expected: 'a hyperParam cell (hyperParam(0.01))',
+        received: describeValue(cells[name]),
+      });
     }
   }
   const withValues: Record<string, unknown> = { ...(config as Record<string, unknown>) };
   if (typeof withValues.lr === 'object' && withValues.lr !== null) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'optimizer.lr', expected: 'a number (a schedule cannot be combined with live hyperparameters in a worker run)', received: 'a schedule' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'optimizer.lr',
+      expected: 'a number (a schedule cannot be combined with live hyperparameters in a worker run)',
+      received: 'a schedule',
+    });
   }
   for (const name of names) withValues[name] = cells[name]!.value;
   optimizerFromConfig(withValues); // the config's errors, named as usual

@@ -32,7 +32,11 @@ export interface WorkerRunConfig {
 
 /** Messages from the main thread to a worker run. */
 export type ToWorker =
-  | { readonly type: 'start'; readonly config: WorkerRunConfig; /** The main thread's compiled kernels (shared optimized code). */ readonly modules?: KernelModules }
+  | {
+      readonly type: 'start';
+      readonly config: WorkerRunConfig /** The main thread's compiled kernels (shared optimized code). */;
+      readonly modules?: KernelModules;
+    }
   | { readonly type: 'pause'; readonly paused: boolean }
   | { readonly type: 'stop' }
   | { readonly type: 'abort' }
@@ -43,7 +47,17 @@ export type ToWorker =
 export const STEP_FIELDS = 9;
 
 /** Stop reasons by code (index) in packed steps; -1 is none. */
-export const STOP_REASONS: readonly StopReason[] = ['threshold', 'plateau', 'diverged', 'maxSteps', 'maxEpochs', 'timeout', 'aborted', 'stopped', 'dataEnd'];
+export const STOP_REASONS: readonly StopReason[] = [
+  'threshold',
+  'plateau',
+  'diverged',
+  'maxSteps',
+  'maxEpochs',
+  'timeout',
+  'aborted',
+  'stopped',
+  'dataEnd',
+];
 
 /** A serialised error (a `GradstreamError`'s fields when it is one). */
 export interface WorkerError {
@@ -59,7 +73,13 @@ export interface WorkerError {
 export type FromWorker =
   | { readonly type: 'steps'; readonly data: Float64Array }
   | { readonly type: 'checkpoint'; readonly info: CheckpointInfo }
-  | { readonly type: 'end'; readonly stopReason: StopReason | undefined; readonly step: number; readonly loss: number; readonly params: Float64Array }
+  | {
+      readonly type: 'end';
+      readonly stopReason: StopReason | undefined;
+      readonly step: number;
+      readonly loss: number;
+      readonly params: Float64Array;
+    }
   | { readonly type: 'error'; readonly error: WorkerError };
 
 /** The main thread's end of a worker: what a {@link WorkerSpawner} returns. */

@@ -43,11 +43,21 @@ export function createLabelEncoder(classes: readonly string[] | undefined, where
   const list: string[] = [];
   if (classes !== undefined) {
     if (!Array.isArray(classes) || classes.length < 1) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${where}.classes`, expected: 'a non-empty list of class names', received: describeValue(classes) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.classes`,
+        expected: 'a non-empty list of class names',
+        received: describeValue(classes),
+      });
     }
     for (const c of classes) {
       if (typeof c !== 'string' || map.has(c)) {
-        throw new GradstreamError({ code: 'invalid_config', path: `${where}.classes`, expected: 'distinct strings', received: describeValue(c) });
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: `${where}.classes`,
+          expected: 'distinct strings',
+          received: describeValue(c),
+        });
       }
       map.set(c, list.length);
       list.push(c);
@@ -70,7 +80,11 @@ export function createLabelEncoder(classes: readonly string[] | undefined, where
 
 /** The message of a label outside fixed classes. */
 export function unknownClass(path: string, classes: readonly string[], label: unknown): GradstreamError {
-  const shown = classes.slice(0, 10).map((c) => JSON.stringify(c)).join(', ') + (classes.length > 10 ? ', …' : '');
+  const shown =
+    classes
+      .slice(0, 10)
+      .map((c) => JSON.stringify(c))
+      .join(', ') + (classes.length > 10 ? ', …' : '');
   return new GradstreamError({ code: 'invalid_dataset', path, expected: `one of the classes ${shown}`, received: describeValue(label) });
 }
 
@@ -82,22 +96,47 @@ export function planColumns(file: string, names: readonly string[], options: Col
   const resolve = (c: string | number, option: string): number => {
     if (typeof c === 'number') {
       if (Number.isInteger(c) && c >= 0 && c < names.length) return c;
-      throw new GradstreamError({ code: 'invalid_config', path: `${file}, ${where}.${option}`, expected: `a column index in [0, ${names.length})`, received: describeValue(c) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${file}, ${where}.${option}`,
+        expected: `a column index in [0, ${names.length})`,
+        received: describeValue(c),
+      });
     }
     const i = typeof c === 'string' ? names.indexOf(c) : -1;
     if (i < 0) {
-      const shown = names.slice(0, 20).map((n) => JSON.stringify(n)).join(', ') + (names.length > 20 ? ', …' : '');
+      const shown =
+        names
+          .slice(0, 20)
+          .map((n) => JSON.stringify(n))
+          .join(', ') + (names.length > 20 ? ', …' : '');
       const expected = byIndex ? `a column index (the file has no header; ${names.length} columns)` : `one of the file's columns ${shown}`;
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${file}, ${where}.${option}`, expected, received: `an unknown column ${describeValue(c)}` });
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: `${file}, ${where}.${option}`,
+        expected,
+        received: `an unknown column ${describeValue(c)}`,
+      });
     }
     return i;
   };
   const list = (v: unknown, option: string): number[] => {
-    if (!Array.isArray(v)) throw new GradstreamError({ code: 'invalid_config', path: `${where}.${option}`, expected: 'a list of columns', received: describeValue(v) });
+    if (!Array.isArray(v))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.${option}`,
+        expected: 'a list of columns',
+        received: describeValue(v),
+      });
     return v.map((c: string | number) => resolve(c, option));
   };
   if (options.targets === undefined && options.label === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.targets`, expected: 'targets (numeric columns) or label (a categorical column)', received: 'neither' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.targets`,
+      expected: 'targets (numeric columns) or label (a categorical column)',
+      received: 'neither',
+    });
   }
   if (options.targets !== undefined && options.label !== undefined) {
     throw new GradstreamError({ code: 'invalid_config', path: `${where}.label`, expected: 'either targets or label', received: 'both' });
@@ -109,12 +148,29 @@ export function planColumns(file: string, names: readonly string[], options: Col
   const seen = new Set<number>();
   for (const i of [...features, ...targets, ...(label >= 0 ? [label] : [])]) {
     if (seen.has(i)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${where}.features`, expected: 'each column used once (as a feature, a target or the label)', received: `column ${JSON.stringify(names[i])} twice` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.features`,
+        expected: 'each column used once (as a feature, a target or the label)',
+        received: `column ${JSON.stringify(names[i])} twice`,
+      });
     }
     seen.add(i);
   }
-  if (features.length === 0) throw new GradstreamError({ code: 'invalid_config', path: `${where}.features`, expected: 'at least one input column', received: 'none' });
-  if (targets.length === 0 && label < 0) throw new GradstreamError({ code: 'invalid_config', path: `${where}.targets`, expected: 'at least one target column', received: 'none' });
+  if (features.length === 0)
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.features`,
+      expected: 'at least one input column',
+      received: 'none',
+    });
+  if (targets.length === 0 && label < 0)
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.targets`,
+      expected: 'at least one target column',
+      received: 'none',
+    });
   return { features, targets, label, names };
 }
 
@@ -128,7 +184,12 @@ export function parseDecimal(s: string): number {
 
 /** The message of a value that is not a finite number, on a row and column of a file. */
 export function notANumber(file: string, row: number, column: string, value: unknown): GradstreamError {
-  return new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}, column ${JSON.stringify(column)}`, expected: 'a finite number', received: describeValue(value) });
+  return new GradstreamError({
+    code: 'invalid_dataset',
+    path: `${file} row ${row}, column ${JSON.stringify(column)}`,
+    expected: 'a finite number',
+    received: describeValue(value),
+  });
 }
 
 /**
@@ -145,10 +206,20 @@ export function jsonRecord(file: string, row: number, text: string): Record<stri
   try {
     obj = JSON.parse(text);
   } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}`, expected: 'a JSON object', received: `invalid JSON (${describeJsonError(text, e).replace(/^line 1, /, '')})` });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: `${file} row ${row}`,
+      expected: 'a JSON object',
+      received: `invalid JSON (${describeJsonError(text, e).replace(/^line 1, /, '')})`,
+    });
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${row}`, expected: 'a JSON object', received: Array.isArray(obj) ? 'an array' : obj === null ? 'null' : `a ${typeof obj}` });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: `${file} row ${row}`,
+      expected: 'a JSON object',
+      received: Array.isArray(obj) ? 'an array' : obj === null ? 'null' : `a ${typeof obj}`,
+    });
   }
   return obj as Record<string, unknown>;
 }

@@ -90,7 +90,17 @@ export function csvError(path: string, e: unknown, maxRecord = MAX_LINE_LENGTH):
   const line = e.lines;
   const where = line === undefined ? path : `${path} row ${line}`;
   if (e.code === 'CSV_MAX_RECORD_SIZE') {
-    return new GradstreamError({ code: 'invalid_dataset', path: where, expected: `a record of at most ${describeLength(maxRecord)}`, received: 'a longer one' });
+    return new GradstreamError({
+      code: 'invalid_dataset',
+      path: where,
+      expected: `a record of at most ${describeLength(maxRecord)}`,
+      received: 'a longer one',
+    });
   }
-  return new GradstreamError({ code: 'invalid_dataset', path: where, expected: 'valid CSV', received: e.message.replace(/,? value is [\s\S]*$/, '') });
+  return new GradstreamError({
+    code: 'invalid_dataset',
+    path: where,
+    expected: 'valid CSV',
+    received: e.message.replace(/,? value is [\s\S]*$/, ''),
+  });
 }

@@ -24,7 +24,13 @@ export interface FileBatchSource extends BatchSource {
 }
 
 /** Adds the column information to a file's batch source. */
-export function fileInfo(source: BatchSource, file: string, names: readonly string[], plan: ColumnPlan, labels: LabelEncoder): FileBatchSource {
+export function fileInfo(
+  source: BatchSource,
+  file: string,
+  names: readonly string[],
+  plan: ColumnPlan,
+  labels: LabelEncoder,
+): FileBatchSource {
   const hasLabel = plan.label >= 0;
   return {
     open: (at) => source.open(at),
@@ -36,7 +42,12 @@ export function fileInfo(source: BatchSource, file: string, names: readonly stri
     classes: () => (hasLabel ? labels.classes().slice() : []),
     classIndex(label) {
       if (!hasLabel) {
-        throw new GradstreamError({ code: 'invalid_state', path: `${file}.classIndex`, expected: 'a source with a label column', received: 'numeric targets' });
+        throw new GradstreamError({
+          code: 'invalid_state',
+          path: `${file}.classIndex`,
+          expected: 'a source with a label column',
+          received: 'numeric targets',
+        });
       }
       const i = labels.classes().indexOf(label);
       if (i < 0) throw unknownClass(`${file}, column ${JSON.stringify(names[plan.label])}`, labels.classes(), label);

@@ -95,36 +95,79 @@ export function fileSettings(options: FileSourceOptions, where: string): Setting
   const batchSize = options.batchSize ?? 32;
   const int = (name: string, v: unknown, min: number): void => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${where}.${name}`, expected: `an integer ≥ ${min}`, received: describeValue(v) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.${name}`,
+        expected: `an integer ≥ ${min}`,
+        received: describeValue(v),
+      });
     }
   };
   int('batchSize', batchSize, 1);
   const epochs = options.epochs ?? Infinity;
   if (epochs !== Infinity) int('epochs', epochs, 1);
   const shuffle = options.shuffle ?? false;
-  if (typeof shuffle !== 'boolean') throw new GradstreamError({ code: 'invalid_config', path: `${where}.shuffle`, expected: 'a boolean', received: describeValue(shuffle) });
+  if (typeof shuffle !== 'boolean')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.shuffle`,
+      expected: 'a boolean',
+      received: describeValue(shuffle),
+    });
   const shuffleBuffer = options.shuffleBuffer ?? 10_000;
   int('shuffleBuffer', shuffleBuffer, 1);
   let seed = 0;
   if (options.seed !== undefined) {
-    if (!Number.isSafeInteger(options.seed)) throw new GradstreamError({ code: 'invalid_config', path: `${where}.seed`, expected: 'a safe integer', received: describeValue(options.seed) });
+    if (!Number.isSafeInteger(options.seed))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.seed`,
+        expected: 'a safe integer',
+        received: describeValue(options.seed),
+      });
     seed = options.seed;
   } else if (shuffle) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.shuffle`, expected: 'a seed to shuffle with', received: 'no seed' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.shuffle`,
+      expected: 'a seed to shuffle with',
+      received: 'no seed',
+    });
   }
   const split = options.split;
   if (split !== undefined) {
     if (typeof split.validation !== 'number' || !(split.validation > 0 && split.validation < 1)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.validation`, expected: 'a fraction in (0, 1)', received: describeValue(split.validation) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.split.validation`,
+        expected: 'a fraction in (0, 1)',
+        received: describeValue(split.validation),
+      });
     }
-    if (!Number.isSafeInteger(split.seed)) throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.seed`, expected: 'a safe integer', received: describeValue(split.seed) });
+    if (!Number.isSafeInteger(split.seed))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.split.seed`,
+        expected: 'a safe integer',
+        received: describeValue(split.seed),
+      });
     if (split.part !== 'train' && split.part !== 'validation') {
-      throw new GradstreamError({ code: 'invalid_config', path: `${where}.split.part`, expected: "'train' or 'validation'", received: describeValue(split.part) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.split.part`,
+        expected: "'train' or 'validation'",
+        received: describeValue(split.part),
+      });
     }
   }
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   if (typeof cacheBytes !== 'number' || !Number.isSafeInteger(cacheBytes) || cacheBytes < 0) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.cacheBytes`, expected: 'an integer ≥ 0 (bytes)', received: describeValue(cacheBytes) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.cacheBytes`,
+      expected: 'an integer ≥ 0 (bytes)',
+      received: describeValue(cacheBytes),
+    });
   }
   return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes, where };
 }
@@ -160,7 +203,12 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
     open(at?: DataCursor): BatchReader {
       let epoch = at?.epoch ?? 0;
       if (!(Number.isInteger(epoch) && epoch >= 0 && Number.isInteger(at?.batchIndex ?? 0) && (at?.batchIndex ?? 0) >= 0)) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'cursor', expected: 'an epoch ≥ 0 and a batchIndex ≥ 0', received: JSON.stringify(at) });
+        throw new GradstreamError({
+          code: 'invalid_state',
+          path: 'cursor',
+          expected: 'an epoch ≥ 0 and a batchIndex ≥ 0',
+          received: JSON.stringify(at),
+        });
       }
       let skip = (at?.batchIndex ?? 0) * batchSize; // rows to pass over when resuming
       const cursor = { epoch, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
@@ -239,7 +287,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         }
       };
       const take = (n: number): Batch => {
-        const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
+        const b =
+          n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
         const outs = width - inputs;
         let o = head * width;
         let xi = 0;
@@ -278,7 +327,12 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
               fileEnded = true;
               cache?.end();
               if (rowsKept === 0) {
-                throw new GradstreamError({ code: 'invalid_dataset', path: format.file, expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`, received: 'none' });
+                throw new GradstreamError({
+                  code: 'invalid_dataset',
+                  path: format.file,
+                  expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`,
+                  received: 'none',
+                });
               }
               break;
             }
@@ -374,7 +428,8 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
         }
         const from = (cursor.batchIndex + 1) * batchSize;
         const n = Math.min(batchSize, rows - from);
-        const b = n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
+        const b =
+          n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
         c.copyBatch(order!, from, n, bx, by);
         cursor.epoch = epoch;
         cursor.batchIndex += 1;
@@ -421,7 +476,14 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
           discard();
           drainPool();
           if (skip > 0 && fileEnded && poolCount === 0) {
-            fail(new GradstreamError({ code: 'invalid_state', path: 'cursor', expected: `a batchIndex inside epoch ${epoch} of ${format.file}`, received: JSON.stringify(at) }));
+            fail(
+              new GradstreamError({
+                code: 'invalid_state',
+                path: 'cursor',
+                expected: `a batchIndex inside epoch ${epoch} of ${format.file}`,
+                received: JSON.stringify(at),
+              }),
+            );
             return NOT_READY;
           }
           let out: Batch | NotReady = NOT_READY;
@@ -471,11 +533,21 @@ function checkBuffers(settings: Settings, width: number): void {
   const { batchSize, shuffle, shuffleBuffer, where } = settings;
   if ((3 * batchSize + 1) * width > MAX_BUFFERED_VALUES) {
     const most = Math.max(1, Math.floor((MAX_BUFFERED_VALUES / width - 1) / 3));
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.batchSize`, expected: `at most ${most.toLocaleString('en-US')} rows of ${width} columns (${MAX_BUFFERED_VALUES.toLocaleString('en-US')} buffered numbers)`, received: String(batchSize) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.batchSize`,
+      expected: `at most ${most.toLocaleString('en-US')} rows of ${width} columns (${MAX_BUFFERED_VALUES.toLocaleString('en-US')} buffered numbers)`,
+      received: String(batchSize),
+    });
   }
   if (shuffle && shuffleBuffer * width > MAX_BUFFERED_VALUES) {
     const most = Math.max(1, Math.floor(MAX_BUFFERED_VALUES / width));
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.shuffleBuffer`, expected: `at most ${most.toLocaleString('en-US')} rows of ${width} columns (${MAX_BUFFERED_VALUES.toLocaleString('en-US')} buffered numbers)`, received: String(shuffleBuffer) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.shuffleBuffer`,
+      expected: `at most ${most.toLocaleString('en-US')} rows of ${width} columns (${MAX_BUFFERED_VALUES.toLocaleString('en-US')} buffered numbers)`,
+      received: String(shuffleBuffer),
+    });
   }
 }
 

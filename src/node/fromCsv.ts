@@ -44,11 +44,23 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
   const header = options.header ?? true;
   const delimiter = options.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length === 0 || /["\r\n]/.test(delimiter)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromCsv.delimiter', expected: 'a non-empty string without quotes or line breaks', received: describeValue(delimiter) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromCsv.delimiter',
+      expected: 'a non-empty string without quotes or line breaks',
+      received: describeValue(delimiter),
+    });
   }
   const first = firstRecords(path, delimiter);
-  if (first.length === 0) throw new GradstreamError({ code: 'invalid_dataset', path, expected: header ? 'a header line and data rows' : 'data rows', received: 'an empty file' });
-  if (header && first.length < 2) throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one data row after the header', received: 'none' });
+  if (first.length === 0)
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path,
+      expected: header ? 'a header line and data rows' : 'data rows',
+      received: 'an empty file',
+    });
+  if (header && first.length < 2)
+    throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one data row after the header', received: 'none' });
   const names = header ? first[0]! : first[0]!.map((_, i) => `column ${i}`);
   const plan = planColumns(path, names, options, 'fromCsv', !header);
   const labels = createLabelEncoder(options.classes, 'fromCsv');
@@ -59,7 +71,12 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
 
   const decode = (rec: string[], row: number, out: Float64Array, o: number): void => {
     if (rec.length !== columns) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${row}`, expected: `${columns} fields${header ? ' (as the header)' : ' (as the first row)'}`, received: String(rec.length) });
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: `${path} row ${row}`,
+        expected: `${columns} fields${header ? ' (as the header)' : ' (as the first row)'}`,
+        received: String(rec.length),
+      });
     }
     for (let k = 0; k < inputs; k++) {
       const c = features[k]!;
@@ -94,7 +111,8 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
  * the file as they take, up to two records of {@link MAX_LINE_LENGTH} characters.
  */
 function firstRecords(path: string, delimiter: string): string[][] {
-  const parse = (text: string): string[][] => parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to: 2 }) as string[][];
+  const parse = (text: string): string[][] =>
+    parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to: 2 }) as string[][];
   const head = readHead(path, 'fromCsv', 2 * MAX_LINE_LENGTH + 4, (text) => {
     try {
       return parse(text).length >= 2;
@@ -110,7 +128,12 @@ function firstRecords(path: string, delimiter: string): string[][] {
   }
   if (records.length < 2 && !head.ended) {
     const row = records.length + 1;
-    throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${row}`, expected: `a record of at most ${describeLength(MAX_LINE_LENGTH)}`, received: 'a longer one' });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: `${path} row ${row}`,
+      expected: `a record of at most ${describeLength(MAX_LINE_LENGTH)}`,
+      received: 'a longer one',
+    });
   }
   return records;
 }

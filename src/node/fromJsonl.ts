@@ -57,7 +57,12 @@ export function fromJsonl(path: string, opts?: FromJsonlOptions): FileBatchSourc
     if (label !== undefined) {
       const v = rec[label];
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${row}, column ${JSON.stringify(label)}`, expected: 'a class label (a string, number or boolean)', received: describeValue(v) });
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: `${path} row ${row}, column ${JSON.stringify(label)}`,
+          expected: 'a class label (a string, number or boolean)',
+          received: describeValue(v),
+        });
       }
       const i = labels.encode(String(v));
       if (i < 0) throw unknownClass(`${path} row ${row}, column ${JSON.stringify(label)}`, labels.classes(), v);
@@ -95,7 +100,17 @@ function firstObject(path: string): { value: Record<string, unknown>; line: numb
     return { value: jsonRecord(path, i + 1, line), line: i + 1 };
   }
   if (!head.ended) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: `${path} row ${lines.length}`, expected: `a line of at most ${describeLength(MAX_LINE_LENGTH)}`, received: 'a longer line' });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: `${path} row ${lines.length}`,
+      expected: `a line of at most ${describeLength(MAX_LINE_LENGTH)}`,
+      received: 'a longer line',
+    });
   }
-  throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'at least one JSON object line', received: head.bytes === 0 ? 'an empty file' : 'only blank lines' });
+  throw new GradstreamError({
+    code: 'invalid_dataset',
+    path,
+    expected: 'at least one JSON object line',
+    received: head.bytes === 0 ? 'an empty file' : 'only blank lines',
+  });
 }

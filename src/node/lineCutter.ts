@@ -27,7 +27,12 @@ export function lineCutter(file: string, maxLine: number): LineCutter {
   let first = true;
   let line = 0;
   const tooLong = (): GradstreamError =>
-    new GradstreamError({ code: 'invalid_dataset', path: `${file} row ${line + 1}`, expected: `a line of at most ${describeLength(maxLine)}`, received: 'a longer line' });
+    new GradstreamError({
+      code: 'invalid_dataset',
+      path: `${file} row ${line + 1}`,
+      expected: `a line of at most ${describeLength(maxLine)}`,
+      received: 'a longer line',
+    });
   const finish = (tail: string): string => {
     if (pending + tail.length > maxLine) throw tooLong();
     let text = tail;

@@ -19,12 +19,18 @@ export interface FileHead {
  */
 export function readHead(path: string, where: string, max: number, enough: (text: string) => boolean): FileHead {
   const refuse = (why: string): GradstreamError =>
-    new GradstreamError({ code: 'invalid_config', path: `${where}.path`, expected: 'a readable file', received: `${JSON.stringify(path)} (${why})` });
+    new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.path`,
+      expected: 'a readable file',
+      received: `${JSON.stringify(path)} (${why})`,
+    });
   let fd: number;
   try {
     // a FIFO would block this thread in open() until a writer comes; a device never ends
     const s = statSync(path);
-    if (!s.isFile()) throw refuse(s.isDirectory() ? 'a folder' : s.isFIFO() ? 'a FIFO: a data file is read once per epoch' : 'not a regular file');
+    if (!s.isFile())
+      throw refuse(s.isDirectory() ? 'a folder' : s.isFIFO() ? 'a FIFO: a data file is read once per epoch' : 'not a regular file');
     fd = openSync(path, 'r');
   } catch (e: unknown) {
     if (e instanceof GradstreamError) throw e;

@@ -91,7 +91,11 @@ export class RowCache {
     const views: Batch[] = [];
     for (let r = 0; r < this.count; r += batchSize) {
       const size = Math.min(batchSize, this.count - r);
-      views.push({ x: this.x.subarray(r * this.inputs, (r + size) * this.inputs), y: this.y.subarray(r * this.outputs, (r + size) * this.outputs), size });
+      views.push({
+        x: this.x.subarray(r * this.inputs, (r + size) * this.inputs),
+        y: this.y.subarray(r * this.outputs, (r + size) * this.outputs),
+        size,
+      });
     }
     this.views = views;
     return views;

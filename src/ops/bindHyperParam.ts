@@ -30,10 +30,20 @@ import { untilUnsubscribed } from './untilUnsubscribed.js';
  */
 export function bindHyperParam<T = StepRecord>(cell: HyperParam, value$: Observable<number>): MonoTypeOperatorFunction<T> {
   if (!isHyperParam(cell)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'bindHyperParam(cell)', expected: 'a hyperParam cell', received: describeValue(cell) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'bindHyperParam(cell)',
+      expected: 'a hyperParam cell',
+      received: describeValue(cell),
+    });
   }
   if (typeof value$ !== 'object' || value$ === null || typeof (value$ as { subscribe?: unknown }).subscribe !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'bindHyperParam(value$)', expected: 'an Observable of numbers', received: describeValue(value$) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'bindHyperParam(value$)',
+      expected: 'an Observable of numbers',
+      received: describeValue(value$),
+    });
   }
   return (source) =>
     new Observable<T>((subscriber) => {
@@ -42,7 +52,9 @@ export function bindHyperParam<T = StepRecord>(cell: HyperParam, value$: Observa
       const values = value$.subscribe({
         next(v) {
           if (typeof v !== 'number' || !Number.isFinite(v)) {
-            subscriber.error(new GradstreamError({ code: 'invalid_value', path: 'hyperParam', expected: 'a finite number', received: describeValue(v) }));
+            subscriber.error(
+              new GradstreamError({ code: 'invalid_value', path: 'hyperParam', expected: 'a finite number', received: describeValue(v) }),
+            );
             return;
           }
           latest = v;

@@ -37,7 +37,12 @@ function describeExpected(v: OptState): string {
 
 function compare(expected: OptState, received: OptState, path: string, key: string): void {
   const fail = (): never => {
-    throw new GradstreamError({ code: 'invalid_state', path, expected: describeExpected(expected), received: isBuffer(received) || Array.isArray(received) ? describeExpected(received) : describeTyped(received) });
+    throw new GradstreamError({
+      code: 'invalid_state',
+      path,
+      expected: describeExpected(expected),
+      received: isBuffer(received) || Array.isArray(received) ? describeExpected(received) : describeTyped(received),
+    });
   };
   if (isBuffer(expected)) {
     if (!isBuffer(received) || received.constructor !== expected.constructor || received.length !== expected.length) fail();
@@ -57,14 +62,21 @@ function compare(expected: OptState, received: OptState, path: string, key: stri
   if (received === null || typeof received !== 'object' || Array.isArray(received) || isBuffer(received)) fail();
   const r = received as { [key: string]: OptState };
   for (const k of Object.keys(expected)) {
-    if (!(k in r)) throw new GradstreamError({ code: 'invalid_state', path: `${path}.${k}`, expected: describeExpected(expected[k]!), received: 'nothing (missing)' });
+    if (!(k in r))
+      throw new GradstreamError({
+        code: 'invalid_state',
+        path: `${path}.${k}`,
+        expected: describeExpected(expected[k]!),
+        received: 'nothing (missing)',
+      });
     compare(expected[k]!, r[k]!, `${path}.${k}`, k);
   }
 }
 
 /** An update count: an integer ≥ 0. */
 function checkCount(v: number, path: string): void {
-  if (!(Number.isSafeInteger(v) && v >= 0)) throw new GradstreamError({ code: 'invalid_state', path, expected: 'an update count (an integer ≥ 0)', received: describeValue(v) });
+  if (!(Number.isSafeInteger(v) && v >= 0))
+    throw new GradstreamError({ code: 'invalid_state', path, expected: 'an update count (an integer ≥ 0)', received: describeValue(v) });
 }
 
 /** A buffer's values: finite (and ≥ 0 where the key says so). */
@@ -72,7 +84,12 @@ function checkValues(a: Float64Array | Float32Array, path: string, nonNegative: 
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
     if (!Number.isFinite(v) || (nonNegative && v < 0)) {
-      throw new GradstreamError({ code: 'invalid_state', path: `${path}[${i}]`, expected: nonNegative ? 'a finite number ≥ 0' : 'a finite number', received: describeValue(v) });
+      throw new GradstreamError({
+        code: 'invalid_state',
+        path: `${path}[${i}]`,
+        expected: nonNegative ? 'a finite number ≥ 0' : 'a finite number',
+        received: describeValue(v),
+      });
     }
   }
 }

@@ -16,13 +16,28 @@ export function checkParamsLayout(model: ParamLayout, params: ParamLayout): void
     const want = model.names[i];
     const got = params.names[i];
     if (want === undefined) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(got)}]`, expected: `no such parameter (the model has ${model.names.join(', ')})`, received: `shape ${shapeText(params.shapes[i]!)}` });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `params[${JSON.stringify(got)}]`,
+        expected: `no such parameter (the model has ${model.names.join(', ')})`,
+        received: `shape ${shapeText(params.shapes[i]!)}`,
+      });
     }
     if (got !== want) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(want)}]`, expected: `shape ${shapeText(model.shapes[i]!)} (the model's parameter ${i + 1})`, received: got === undefined ? 'no such parameter' : `a parameter named ${JSON.stringify(got)}` });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `params[${JSON.stringify(want)}]`,
+        expected: `shape ${shapeText(model.shapes[i]!)} (the model's parameter ${i + 1})`,
+        received: got === undefined ? 'no such parameter' : `a parameter named ${JSON.stringify(got)}`,
+      });
     }
     if (shapeText(model.shapes[i]!) !== shapeText(params.shapes[i]!)) {
-      throw new GradstreamError({ code: 'invalid_shape', path: `params[${JSON.stringify(want)}]`, expected: `shape ${shapeText(model.shapes[i]!)} (the model's)`, received: `shape ${shapeText(params.shapes[i]!)}` });
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `params[${JSON.stringify(want)}]`,
+        expected: `shape ${shapeText(model.shapes[i]!)} (the model's)`,
+        received: `shape ${shapeText(params.shapes[i]!)}`,
+      });
     }
   }
 }

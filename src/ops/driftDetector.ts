@@ -11,7 +11,10 @@ export interface ChangeDetector {
 }
 
 /** Options of {@link driftDetector}: the method and its parameters, and the value to watch. */
-export type DriftDetectorOptions<R> = (({ readonly method: 'pageHinkley' } & PageHinkleyOptions) | ({ readonly method: 'adwin' } & AdwinOptions)) & {
+export type DriftDetectorOptions<R> = (
+  | ({ readonly method: 'pageHinkley' } & PageHinkleyOptions)
+  | ({ readonly method: 'adwin' } & AdwinOptions)
+) & {
   /** The monitored value of a record (default: its `loss`). Non-finite values are skipped. */
   readonly monitor?: (r: R) => number;
 };
@@ -61,18 +64,33 @@ export type DriftDetectorOperator<R> = OperatorFunction<R, R & WithDrift> & {
  */
 export function driftDetector<R extends StepRecord>(options: DriftDetectorOptions<R>): DriftDetectorOperator<R> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'driftDetector', expected: "options with a method, e.g. { method: 'pageHinkley' }", received: describeValue(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector',
+      expected: "options with a method, e.g. { method: 'pageHinkley' }",
+      received: describeValue(options),
+    });
   }
   const method = options.method;
   if (method !== 'pageHinkley' && method !== 'adwin') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'driftDetector.method', expected: "'pageHinkley' or 'adwin'", received: describeValue(method) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector.method',
+      expected: "'pageHinkley' or 'adwin'",
+      received: describeValue(method),
+    });
   }
   // Built once here so that bad options throw at construction.
   const make = (): ChangeDetector => (method === 'pageHinkley' ? createPageHinkley(options) : createAdwin(options));
   make();
   const monitor = options.monitor ?? ((r: R) => r.loss ?? Number.NaN);
   if (typeof monitor !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'driftDetector.monitor', expected: 'a function of the record', received: describeValue(monitor) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector.monitor',
+      expected: 'a function of the record',
+      received: describeValue(monitor),
+    });
   }
   const drift$ = new Subject<DriftEvent>();
   const operator = (source: Observable<R>): Observable<R & WithDrift> =>

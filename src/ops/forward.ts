@@ -40,7 +40,12 @@ class ForwardStage<R extends StepRecord> implements StepStage<R, R & WithOutput>
   private readonly caches = new Map<number, ForwardCache>();
   /** The cache of the previous step: the usual hit. */
   private last: ForwardCache | null = null;
-  private readonly mode: { training: boolean; rng: Rng | undefined; step: number; foldStats: boolean } = { training: true, rng: undefined, step: 0, foldStats: true };
+  private readonly mode: { training: boolean; rng: Rng | undefined; step: number; foldStats: boolean } = {
+    training: true,
+    rng: undefined,
+    step: 0,
+    foldStats: true,
+  };
   private readonly penalized: boolean;
   /** The params' layout, checked against the model's once. */
   private checkedLayout: ParamLayout | null = null;

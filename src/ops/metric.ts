@@ -27,10 +27,20 @@ export type WithMetrics = { metrics: Record<string, number> };
  */
 export function metric<R extends StepRecord & WithOutput>(name: string, fn: MetricFn | Loss): OperatorFunction<R, R & WithMetrics> {
   if (typeof name !== 'string' || name === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'metric(name)', expected: 'a non-empty string (the key in record.metrics)', received: describeTyped(name) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'metric(name)',
+      expected: 'a non-empty string (the key in record.metrics)',
+      received: describeTyped(name),
+    });
   }
   if (typeof fn !== 'function' && (typeof fn !== 'object' || fn === null || typeof (fn as Partial<Loss>).value !== 'function')) {
-    throw new GradstreamError({ code: 'invalid_config', path: `metric(${JSON.stringify(name)}).fn`, expected: 'a metric function (accuracy, rmse, r2, …) or a loss (mse(), …)', received: describeTyped(fn) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `metric(${JSON.stringify(name)}).fn`,
+      expected: 'a metric function (accuracy, rmse, r2, …) or a loss (mse(), …)',
+      received: describeTyped(fn),
+    });
   }
   const f: MetricFn = typeof fn === 'function' ? fn : (p, t, rows, cols) => fn.value(p, t, rows, cols);
   return map((r) => {

@@ -48,22 +48,40 @@ export interface PrequentialOptions {
  * const step = pipe(forward(model), loss(l), prequential({ mae: meanAbsoluteError }, { window: 50 }), gradient(model, l), update(sgd({ lr: 0.05 })));
  * // each record: r.prequential.mae.running, r.prequential.mae.windowed
  */
-export function prequential<R extends StepRecord & WithOutput>(metrics: Readonly<Record<string, MetricFn | Loss>>, opts?: PrequentialOptions): OperatorFunction<R, R & WithPrequential> {
+export function prequential<R extends StepRecord & WithOutput>(
+  metrics: Readonly<Record<string, MetricFn | Loss>>,
+  opts?: PrequentialOptions,
+): OperatorFunction<R, R & WithPrequential> {
   const options = checkOptions('prequential', opts);
   checkOptions('prequential(metrics)', metrics);
   const window = options.window ?? 100;
   if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'prequential.window', expected: 'an integer ≥ 1', received: describeValue(window) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'prequential.window',
+      expected: 'an integer ≥ 1',
+      received: describeValue(window),
+    });
   }
   const names = Object.keys(metrics ?? {});
   if (names.length === 0) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'prequential', expected: 'at least one metric, e.g. { mae: meanAbsoluteError }', received: 'none' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'prequential',
+      expected: 'at least one metric, e.g. { mae: meanAbsoluteError }',
+      received: 'none',
+    });
   }
   const fns: MetricFn[] = names.map((name) => {
     const fn = metrics[name];
     if (typeof fn === 'function') return fn;
     if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
-    throw new GradstreamError({ code: 'invalid_config', path: `prequential.${name}`, expected: 'a metric function or a loss', received: describeValue(fn) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `prequential.${name}`,
+      expected: 'a metric function or a loss',
+      received: describeValue(fn),
+    });
   });
   const m = names.length;
 

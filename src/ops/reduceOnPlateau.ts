@@ -69,12 +69,25 @@ export interface ReduceOnPlateauOptions {
  * const lr = hyperParam(0.01);
  * const step = pipe(forward(model), loss(l), reduceOnPlateau(lr, { patience: 20, factor: 0.5 }), gradient(model, l), update(adam({ lr })));
  */
-export function reduceOnPlateau<R extends StepRecord & WithLoss>(lr: HyperParam, options: ReduceOnPlateauOptions = {}): ReduceOnPlateauOperator<R> {
+export function reduceOnPlateau<R extends StepRecord & WithLoss>(
+  lr: HyperParam,
+  options: ReduceOnPlateauOptions = {},
+): ReduceOnPlateauOperator<R> {
   if (!isHyperParam(lr)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'reduceOnPlateau(lr)', expected: 'a hyperParam cell (hyperParam(0.01)), also given to the optimizer', received: describeValue(lr) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'reduceOnPlateau(lr)',
+      expected: 'a hyperParam cell (hyperParam(0.01)), also given to the optimizer',
+      received: describeValue(lr),
+    });
   }
   if (typeof options !== 'object' || options === null) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'reduceOnPlateau(options)', expected: 'an options object', received: describeValue(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'reduceOnPlateau(options)',
+      expected: 'an options object',
+      received: describeValue(options),
+    });
   }
   const factor = checkNumber('reduceOnPlateau.factor', options.factor ?? 0.1, '[0, 1)');
   const patience = checkInteger('reduceOnPlateau.patience', options.patience ?? 10, 1);
@@ -121,11 +134,24 @@ export function reduceOnPlateau<R extends StepRecord & WithLoss>(lr: HyperParam,
     },
     setState(state: OptState): void {
       const s = state as Partial<Record<keyof PlateauCounters, unknown>> | null;
-      const ok = typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.best === 'number' && !Number.isNaN(s.best)
-        && Number.isInteger(s.wait) && (s.wait as number) >= 0 && Number.isInteger(s.cooling) && (s.cooling as number) >= 0
-        && (s.step === undefined || (Number.isInteger(s.step) && (s.step as number) >= -1));
+      const ok =
+        typeof s === 'object' &&
+        s !== null &&
+        !Array.isArray(s) &&
+        typeof s.best === 'number' &&
+        !Number.isNaN(s.best) &&
+        Number.isInteger(s.wait) &&
+        (s.wait as number) >= 0 &&
+        Number.isInteger(s.cooling) &&
+        (s.cooling as number) >= 0 &&
+        (s.step === undefined || (Number.isInteger(s.step) && (s.step as number) >= -1));
       if (!ok) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'reduceOnPlateau.state', expected: '{ best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }', received: JSON.stringify(state) ?? String(state) });
+        throw new GradstreamError({
+          code: 'invalid_state',
+          path: 'reduceOnPlateau.state',
+          expected: '{ best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }',
+          received: JSON.stringify(state) ?? String(state),
+        });
       }
       const step = (s.step as number | undefined) ?? -1;
       const next = { best: s.best as number, wait: s.wait as number, cooling: s.cooling as number, step, skipThrough: step };

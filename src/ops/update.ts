@@ -30,13 +30,31 @@ import { checkOptState } from './checkOptState.js';
  * const l = mse();
  * const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })));
  */
-export function update<R extends StepRecord & WithGrads, S extends OptState>(optimizer: GradientTransformation<S>, options: UpdateOptions = {}): OperatorFunction<R, R> {
+export function update<R extends StepRecord & WithGrads, S extends OptState>(
+  optimizer: GradientTransformation<S>,
+  options: UpdateOptions = {},
+): OperatorFunction<R, R> {
   const stopOnDivergence = options.stopOnDivergence ?? true;
   if (typeof stopOnDivergence !== 'boolean') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'update.stopOnDivergence', expected: 'a boolean', received: describeTyped(stopOnDivergence) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'update.stopOnDivergence',
+      expected: 'a boolean',
+      received: describeTyped(stopOnDivergence),
+    });
   }
-  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.init !== 'function' || typeof optimizer.update !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'update.optimizer', expected: 'a GradientTransformation { init, update } (sgd(), adam(), chain(…))', received: describeTyped(optimizer) });
+  if (
+    optimizer === null ||
+    typeof optimizer !== 'object' ||
+    typeof optimizer.init !== 'function' ||
+    typeof optimizer.update !== 'function'
+  ) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'update.optimizer',
+      expected: 'a GradientTransformation { init, update } (sgd(), adam(), chain(…))',
+      received: describeTyped(optimizer),
+    });
   }
   return stepStage<R, R>(() => new UpdateStage<R, S>(optimizer, stopOnDivergence));
 }
@@ -133,5 +151,10 @@ function diverged(r: StepRecord): void {
 
 // Kept out of `next` so that the hot path stays small enough to inline.
 function throwGradsShape(expected: number, received: number): never {
-  throw new GradstreamError({ code: 'invalid_shape', path: 'grads', expected: `${expected} values (the params' layout)`, received: String(received) });
+  throw new GradstreamError({
+    code: 'invalid_shape',
+    path: 'grads',
+    expected: `${expected} values (the params' layout)`,
+    received: String(received),
+  });
 }

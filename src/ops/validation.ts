@@ -51,9 +51,18 @@ export type WithValidation = { valLoss: number | undefined; valMetrics: Record<s
  * const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd()), validation(model, held, { loss: l, metrics: { accuracy } }));
  * // at each epoch end: r.valLoss, r.valMetrics.accuracy
  */
-export function validation<R extends StepRecord>(model: Model, data: BatchSource | ArraysPart, options: ValidationOptions): OperatorFunction<R, R & WithValidation> {
+export function validation<R extends StepRecord>(
+  model: Model,
+  data: BatchSource | ArraysPart,
+  options: ValidationOptions,
+): OperatorFunction<R, R & WithValidation> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'validation', expected: 'options with a loss, e.g. { loss: mse() }', received: describeValue(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'validation',
+      expected: 'options with a loss, e.g. { loss: mse() }',
+      received: describeValue(options),
+    });
   }
   if (typeof (model as Partial<Model> | null)?.forward !== 'function' || typeof model.createCache !== 'function') {
     throw new GradstreamError({ code: 'invalid_config', path: 'validation(model)', expected: 'a model', received: describeValue(model) });
@@ -61,22 +70,44 @@ export function validation<R extends StepRecord>(model: Model, data: BatchSource
   checkOptions('validation.metrics', options.metrics);
   const every = options.every ?? 'epoch';
   if (every !== 'epoch' && !(typeof every === 'number' && Number.isInteger(every) && every >= 1)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'validation.every', expected: "'epoch' or an integer ≥ 1", received: describeValue(every) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'validation.every',
+      expected: "'epoch' or an integer ≥ 1",
+      received: describeValue(every),
+    });
   }
   const lossFn = options.loss;
   if (typeof lossFn !== 'object' || lossFn === null || typeof lossFn.value !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'validation.loss', expected: 'a loss (e.g. mse())', received: describeValue(lossFn) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'validation.loss',
+      expected: 'a loss (e.g. mse())',
+      received: describeValue(lossFn),
+    });
   }
   const names = Object.keys(options.metrics ?? {});
   const fns: MetricFn[] = names.map((name) => {
     const fn = options.metrics![name];
     if (typeof fn === 'function') return fn;
     if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
-    throw new GradstreamError({ code: 'invalid_config', path: `validation.metrics.${name}`, expected: 'a metric function or a loss', received: describeValue(fn) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `validation.metrics.${name}`,
+      expected: 'a metric function or a loss',
+      received: describeValue(fn),
+    });
   });
-  const source: BatchSource = isArraysPart(data) ? fromArrays(data.x, data.y, { rows: data.rows, batchSize: options.batchSize ?? 256 }) : data;
+  const source: BatchSource = isArraysPart(data)
+    ? fromArrays(data.x, data.y, { rows: data.rows, batchSize: options.batchSize ?? 256 })
+    : data;
   if (typeof source?.open !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'validation.data', expected: 'an ArraysPart { x, y, rows } or a batch source', received: describeValue(data) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'validation.data',
+      expected: 'an ArraysPart { x, y, rows } or a batch source',
+      received: describeValue(data),
+    });
   }
 
   return (upstream) =>
@@ -96,14 +127,24 @@ export function validation<R extends StepRecord>(model: Model, data: BatchSource
           for (;;) {
             const b = reader.next();
             if (b === NOT_READY) {
-              throw new GradstreamError({ code: 'invalid_config', path: 'validation.data', expected: 'data in memory (load a file part with readAll first)', received: 'an asynchronous source' });
+              throw new GradstreamError({
+                code: 'invalid_config',
+                path: 'validation.data',
+                expected: 'data in memory (load a file part with readAll first)',
+                received: 'an asynchronous source',
+              });
             }
             if (b === null) break;
             const c = reader.cursor();
             if (epoch === undefined) epoch = c.epoch;
             else if (c.epoch !== epoch) break;
             if (b.x.length !== b.size * model.inputs) {
-              throw new GradstreamError({ code: 'invalid_shape', path: 'validation.data.x', expected: `${model.inputs} inputs per row (the model's)`, received: String(b.x.length / b.size) });
+              throw new GradstreamError({
+                code: 'invalid_shape',
+                path: 'validation.data.x',
+                expected: `${model.inputs} inputs per row (the model's)`,
+                received: String(b.x.length / b.size),
+              });
             }
             let cache = caches.get(b.size);
             if (cache === undefined) {
@@ -120,7 +161,8 @@ export function validation<R extends StepRecord>(model: Model, data: BatchSource
         } finally {
           reader.close?.();
         }
-        if (rows === 0) throw new GradstreamError({ code: 'invalid_dataset', path: 'validation.data', expected: 'at least one row', received: 'none' });
+        if (rows === 0)
+          throw new GradstreamError({ code: 'invalid_dataset', path: 'validation.data', expected: 'at least one row', received: 'none' });
         r.valLoss = total / rows;
         for (let k = 0; k < names.length; k++) valMetrics[names[k]!] = sums[k]! / rows;
         r.valMetrics = valMetrics;

@@ -20,7 +20,10 @@ import { isRedisBatch, type RedisStreamSource } from './fromRedisStream.js';
  * // const ckpt = checkpoint({ path: 'ckpt.json', every: 50 });
  * // pipeline: pipe(forward(m), loss(l), gradient(m, l), update(opt), ckpt, ackOnCheckpoint(data, ckpt.written$))
  */
-export function ackOnCheckpoint<R extends StepRecord>(source: RedisStreamSource, written$: Observable<{ readonly step: number }>): MonoTypeOperatorFunction<R> {
+export function ackOnCheckpoint<R extends StepRecord>(
+  source: RedisStreamSource,
+  written$: Observable<{ readonly step: number }>,
+): MonoTypeOperatorFunction<R> {
   return (records) =>
     new Observable<R>((subscriber) => {
       const steps: number[] = [];

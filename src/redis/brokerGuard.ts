@@ -29,7 +29,8 @@ export async function checkBrokerDurability(cmd: Command): Promise<void> {
     throw new GradstreamError({
       code: 'invalid_state',
       path: 'redis CONFIG GET appendonly',
-      expected: "the server's persistence settings (or the updater's allowNonDurableBroker option, at the risk of applying samples twice after a server crash)",
+      expected:
+        "the server's persistence settings (or the updater's allowNonDurableBroker option, at the risk of applying samples twice after a server crash)",
       received: why,
     });
   }
@@ -39,7 +40,8 @@ export async function checkBrokerDurability(cmd: Command): Promise<void> {
     throw new GradstreamError({
       code: 'invalid_state',
       path: 'redis persistence',
-      expected: "appendonly yes with appendfsync always or everysec, which keeps what the server acknowledged across a crash (or the updater's allowNonDurableBroker option, at the risk of applying samples twice or never after one)",
+      expected:
+        "appendonly yes with appendfsync always or everysec, which keeps what the server acknowledged across a crash (or the updater's allowNonDurableBroker option, at the risk of applying samples twice or never after one)",
       received: `appendonly ${aof ?? 'unknown'}, appendfsync ${fsync ?? 'unknown'}`,
     });
   }
@@ -66,17 +68,25 @@ function rolledBack(what: string, expected: string, received: string): Gradstrea
  * least the largest of `applied` (the last applied entry of every consumer). A broker that rolled
  * back delivers those entries again as new ones.
  */
-export async function checkGroupDelivered(cmd: Command, stream: string, group: string, applied: Readonly<Record<string, string>>): Promise<void> {
+export async function checkGroupDelivered(
+  cmd: Command,
+  stream: string,
+  group: string,
+  applied: Readonly<Record<string, string>>,
+): Promise<void> {
   const max = maxApplied(applied);
   if (max === undefined) return;
   let groups: unknown;
   try {
     groups = await cmd(['XINFO', 'GROUPS', stream]);
   } catch (e: unknown) {
-    if (e instanceof GradstreamError && /no such key/i.test(e.received)) throw rolledBack(`stream ${stream}`, `the stream with group ${group}`, 'no such stream');
+    if (e instanceof GradstreamError && /no such key/i.test(e.received))
+      throw rolledBack(`stream ${stream}`, `the stream with group ${group}`, 'no such stream');
     throw e;
   }
-  const info = (Array.isArray(groups) ? groups : []).map((g) => new Map(pairsOf(g).map(([k, v]) => [k, String(v)]))).find((g) => g.get('name') === group);
+  const info = (Array.isArray(groups) ? groups : [])
+    .map((g) => new Map(pairsOf(g).map(([k, v]) => [k, String(v)])))
+    .find((g) => g.get('name') === group);
   if (info === undefined) throw rolledBack(`group ${group}`, `the consumer group ${group} of ${stream}`, 'no such group');
   const last = info.get('last-delivered-id') ?? '0-0';
   if (compareStreamIds(last, max) < 0) throw rolledBack(`group ${group}`, `entries up to ${max} delivered`, `last-delivered-id ${last}`);
@@ -105,5 +115,6 @@ export async function checkEpoch(cmd: Command, epochKey: string, roundsKey: stri
 export async function advanceEpoch(cmd: Command, epochKey: string, made: number): Promise<void> {
   const previous = await cmd(['SET', epochKey, String(made + 1), 'GET']);
   const was = previous === null || previous === undefined ? Number.NaN : Number(previous);
-  if (made > 0 && !(was >= made)) throw rolledBack(epochKey, `version ${made}`, previous === null ? 'no epoch' : `version ${String(previous)}`);
+  if (made > 0 && !(was >= made))
+    throw rolledBack(epochKey, `version ${made}`, previous === null ? 'no epoch' : `version ${String(previous)}`);
 }

@@ -12,14 +12,32 @@ export async function connectDuplicate(client: RedisClientLike, timeoutMs: numbe
   dup.on('error', () => {});
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GradstreamError({ code: 'invalid_state', path: 'redis connect', expected: `a connection to the Redis server within ${timeoutMs} ms`, received: 'none (is the server reachable?)' })), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new GradstreamError({
+            code: 'invalid_state',
+            path: 'redis connect',
+            expected: `a connection to the Redis server within ${timeoutMs} ms`,
+            received: 'none (is the server reachable?)',
+          }),
+        ),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([dup.connect(), timeout]);
     return dup;
   } catch (e: unknown) {
     dup.destroy();
-    throw e instanceof GradstreamError ? e : new GradstreamError({ code: 'invalid_state', path: 'redis connect', expected: 'a connection to the Redis server', received: e instanceof Error ? e.message : String(e) });
+    throw e instanceof GradstreamError
+      ? e
+      : new GradstreamError({
+          code: 'invalid_state',
+          path: 'redis connect',
+          expected: 'a connection to the Redis server',
+          received: e instanceof Error ? e.message : String(e),
+        });
   } finally {
     clearTimeout(timer);
   }

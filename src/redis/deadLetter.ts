@@ -7,11 +7,35 @@ import type { StreamEntry } from './streamEntries.js';
  * `stream`), `stream`, `group`, `consumer`, `reason` and `entry` (its fields as JSON) — then
  * acknowledges it in `group`, so it is never delivered again and never stops training.
  */
-export async function deadLetter(client: RedisClientLike, target: { stream: string; group: string; consumer: string; deadStream: string; maxLen: number; timeoutMs: number }, entry: StreamEntry, reason: string): Promise<void> {
+export async function deadLetter(
+  client: RedisClientLike,
+  target: { stream: string; group: string; consumer: string; deadStream: string; maxLen: number; timeoutMs: number },
+  entry: StreamEntry,
+  reason: string,
+): Promise<void> {
   const { stream, group, consumer, deadStream, maxLen, timeoutMs } = target;
   await redisCommand(
     client,
-    ['XADD', deadStream, 'MAXLEN', '~', String(maxLen), '*', 'id', entry.id, 'stream', stream, 'group', group, 'consumer', consumer, 'reason', reason, 'entry', JSON.stringify(entry.fields)],
+    [
+      'XADD',
+      deadStream,
+      'MAXLEN',
+      '~',
+      String(maxLen),
+      '*',
+      'id',
+      entry.id,
+      'stream',
+      stream,
+      'group',
+      group,
+      'consumer',
+      consumer,
+      'reason',
+      reason,
+      'entry',
+      JSON.stringify(entry.fields),
+    ],
     timeoutMs,
   );
   await redisCommand(client, ['XACK', stream, group, entry.id], timeoutMs);

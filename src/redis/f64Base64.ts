@@ -10,7 +10,12 @@ export function encodeF64(values: Readonly<Float64Array>): string {
 export function decodeF64(text: string, out: Float64Array, path: string): Float64Array {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== out.byteLength) {
-    throw new GradstreamError({ code: 'invalid_value', path, expected: `${out.length} float64 values (base64)`, received: `${bytes.length} bytes` });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path,
+      expected: `${out.length} float64 values (base64)`,
+      received: `${bytes.length} bytes`,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);

@@ -62,7 +62,13 @@ export function isRedisBatch(batch: Batch): batch is RedisBatch {
 
 function checkPositive(name: string, v: number, integer: boolean, allowInfinity: boolean): void {
   const ok = (allowInfinity && v === Infinity) || (Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)));
-  if (!ok) throw new GradstreamError({ code: 'invalid_config', path: `fromRedisStream.${name}`, expected: `${integer ? 'an integer' : 'a number'} > 0${allowInfinity ? ' or Infinity' : ''}`, received: String(v) });
+  if (!ok)
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `fromRedisStream.${name}`,
+      expected: `${integer ? 'an integer' : 'a number'} > 0${allowInfinity ? ' or Infinity' : ''}`,
+      received: String(v),
+    });
 }
 
 /**
@@ -99,8 +105,18 @@ export function fromRedisStream(client: RedisClientLike, options: FromRedisStrea
   const readAhead = options.readAhead ?? 4;
   const idleEndMs = options.idleEndMs ?? Infinity;
   const deadStream = options.deadLetterStream ?? `${stream}:dead`;
-  for (const [name, v] of [['stream', stream], ['group', group], ['consumer', consumer]] as const) {
-    if (typeof v !== 'string' || v === '') throw new GradstreamError({ code: 'invalid_config', path: `fromRedisStream.${name}`, expected: 'a non-empty string', received: JSON.stringify(v) ?? 'undefined' });
+  for (const [name, v] of [
+    ['stream', stream],
+    ['group', group],
+    ['consumer', consumer],
+  ] as const) {
+    if (typeof v !== 'string' || v === '')
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `fromRedisStream.${name}`,
+        expected: 'a non-empty string',
+        received: JSON.stringify(v) ?? 'undefined',
+      });
   }
   checkPositive('inputs', inputs, true, false);
   checkPositive('outputs', outputs, true, false);
@@ -125,7 +141,12 @@ export function fromRedisStream(client: RedisClientLike, options: FromRedisStrea
       const ringIds: string[] = new Array<string>(capacity).fill('');
       let head = 0;
       let count = 0;
-      const batch = { x: new Float64Array(batchSize * inputs), y: new Float64Array(batchSize * outputs), size: batchSize, ids: [] as string[] };
+      const batch = {
+        x: new Float64Array(batchSize * inputs),
+        y: new Float64Array(batchSize * outputs),
+        size: batchSize,
+        ids: [] as string[],
+      };
       const cursor = { epoch: 0, batchIndex: -1, epochEnd: false };
       let closed = false;
       let ended = false;
@@ -141,7 +162,16 @@ export function fromRedisStream(client: RedisClientLike, options: FromRedisStrea
       const ready = (): boolean => count >= batchSize || ended || failure !== null || closed;
 
       const pump = async (): Promise<void> => {
-        reader = await openGroupReader(client, { stream, group, consumer, blockMs, claimIdleMs, timeoutMs, startId: options.startId ?? '0', claimOwn: false });
+        reader = await openGroupReader(client, {
+          stream,
+          group,
+          consumer,
+          blockMs,
+          claimIdleMs,
+          timeoutMs,
+          startId: options.startId ?? '0',
+          claimOwn: false,
+        });
         if (closed) return;
         let lastDataAt = Date.now();
         while (!closed) {

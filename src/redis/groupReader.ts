@@ -65,7 +65,11 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
 
   /** XAUTOCLAIM: entries idle longer than claimIdleMs in any consumer's list, this one's included. */
   const autoClaim = async (n: string): Promise<StreamEntry[]> => {
-    const reply = await redisCommand(client, ['XAUTOCLAIM', o.stream, o.group, o.consumer, String(o.claimIdleMs), claimCursor, 'COUNT', n], o.timeoutMs);
+    const reply = await redisCommand(
+      client,
+      ['XAUTOCLAIM', o.stream, o.group, o.consumer, String(o.claimIdleMs), claimCursor, 'COUNT', n],
+      o.timeoutMs,
+    );
     const parts = Array.isArray(reply) ? (reply as unknown[]) : [];
     claimCursor = typeof parts[0] === 'string' ? parts[0] : '0-0';
     if (claimCursor === '0-0') nextClaimAt = Date.now() + claimEvery;
@@ -91,7 +95,11 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
     async read(count) {
       const n = String(Math.max(1, Math.floor(count)));
       while (pendingCursor !== null) {
-        const reply = await redisCommand(client, ['XREADGROUP', 'GROUP', o.group, o.consumer, 'COUNT', n, 'STREAMS', o.stream, pendingCursor], o.timeoutMs);
+        const reply = await redisCommand(
+          client,
+          ['XREADGROUP', 'GROUP', o.group, o.consumer, 'COUNT', n, 'STREAMS', o.stream, pendingCursor],
+          o.timeoutMs,
+        );
         const entries = readReplyEntries(reply);
         if (entries.length === 0) {
           pendingCursor = null;
@@ -108,7 +116,11 @@ export async function openGroupReader(client: RedisClientLike, o: GroupReaderOpt
           return good;
         }
       }
-      const reply = await redisCommand(blocking, ['XREADGROUP', 'GROUP', o.group, o.consumer, 'COUNT', n, 'BLOCK', String(o.blockMs), 'STREAMS', o.stream, '>'], o.blockMs + o.timeoutMs);
+      const reply = await redisCommand(
+        blocking,
+        ['XREADGROUP', 'GROUP', o.group, o.consumer, 'COUNT', n, 'BLOCK', String(o.blockMs), 'STREAMS', o.stream, '>'],
+        o.blockMs + o.timeoutMs,
+      );
       return readReplyEntries(reply);
     },
     claimed: () => claimedCount,

@@ -4,7 +4,15 @@
  * a JSON array of numbers, or one number. Returns `null` when the sample is good, else the reason
  * it is not (what a dead-letter entry carries), e.g. `y: expected 1 number, received 2`.
  */
-export function parseSample(fields: Readonly<Record<string, string>>, x: Float64Array, xo: number, inputs: number, y: Float64Array, yo: number, outputs: number): string | null {
+export function parseSample(
+  fields: Readonly<Record<string, string>>,
+  x: Float64Array,
+  xo: number,
+  inputs: number,
+  y: Float64Array,
+  yo: number,
+  outputs: number,
+): string | null {
   return readNumbers(fields, 'x', x, xo, inputs) ?? readNumbers(fields, 'y', y, yo, outputs);
 }
 
@@ -18,10 +26,12 @@ function readNumbers(fields: Readonly<Record<string, string>>, name: string, out
     return `${name}: expected JSON, received ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
   }
   const list: unknown[] = typeof value === 'number' ? [value] : Array.isArray(value) ? value : [];
-  if (list.length !== n) return `${name}: expected ${n} number${n === 1 ? '' : 's'}, received ${Array.isArray(value) ? `${list.length}` : typeof value}`;
+  if (list.length !== n)
+    return `${name}: expected ${n} number${n === 1 ? '' : 's'}, received ${Array.isArray(value) ? `${list.length}` : typeof value}`;
   for (let i = 0; i < n; i++) {
     const v = list[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `${name}[${i}]: expected a finite number, received ${JSON.stringify(v) ?? 'undefined'}`;
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return `${name}[${i}]: expected a finite number, received ${JSON.stringify(v) ?? 'undefined'}`;
     out[o + i] = v;
   }
   return null;

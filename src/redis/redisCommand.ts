@@ -12,7 +12,14 @@ import type { RedisClientLike } from './redisClient.js';
 export function redisCommand(client: RedisClientLike, args: readonly string[], timeoutMs: number): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new GradstreamError({ code: 'invalid_state', path: `redis ${args[0] ?? ''}`, expected: `a reply from the Redis server within ${timeoutMs} ms`, received: 'none (is the server reachable?)' }));
+      reject(
+        new GradstreamError({
+          code: 'invalid_state',
+          path: `redis ${args[0] ?? ''}`,
+          expected: `a reply from the Redis server within ${timeoutMs} ms`,
+          received: 'none (is the server reachable?)',
+        }),
+      );
     }, timeoutMs);
     client.sendCommand(args).then(
       (reply) => {
@@ -22,7 +29,14 @@ export function redisCommand(client: RedisClientLike, args: readonly string[], t
       (e: unknown) => {
         clearTimeout(timer);
         const message = e instanceof Error ? e.message : String(e);
-        reject(new GradstreamError({ code: 'invalid_state', path: `redis ${args[0] ?? ''}`, expected: 'a reply from the Redis server', received: message === '' ? 'an error' : message }));
+        reject(
+          new GradstreamError({
+            code: 'invalid_state',
+            path: `redis ${args[0] ?? ''}`,
+            expected: 'a reply from the Redis server',
+            received: message === '' ? 'an error' : message,
+          }),
+        );
       },
     );
   });

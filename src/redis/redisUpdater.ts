@@ -102,7 +102,12 @@ export interface RedisUpdaterResult {
 
 function positive(path: string, v: number, allowInfinity = false): void {
   if (!((allowInfinity && v === Infinity) || (Number.isInteger(v) && v >= 1))) {
-    throw new GradstreamError({ code: 'invalid_config', path: `updater.${path}`, expected: `an integer ≥ 1${allowInfinity ? ' or Infinity' : ''}`, received: String(v) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `updater.${path}`,
+      expected: `an integer ≥ 1${allowInfinity ? ' or Infinity' : ''}`,
+      received: String(v),
+    });
   }
 }
 
@@ -111,7 +116,13 @@ function contributionOf(e: StreamEntry, size: number): Contribution | null {
   const f = e.fields;
   const version = Number(f.version);
   const count = Number(f.count);
-  if (!(Number.isInteger(version) && Number.isInteger(count) && count >= 1) || f.consumer === undefined || f.grad === undefined || f.ids === undefined) return null;
+  if (
+    !(Number.isInteger(version) && Number.isInteger(count) && count >= 1) ||
+    f.consumer === undefined ||
+    f.grad === undefined ||
+    f.ids === undefined
+  )
+    return null;
   const ids = f.ids.split(',');
   if (ids.length !== count) return null;
   try {
@@ -161,7 +172,10 @@ function contributionOf(e: StreamEntry, size: number): Contribution | null {
  * const model = sequential([dense(1, 1)]);
  * await runRedisUpdater(client, { model, optimizer: sgd({ lr: 0.1 }), params: model.init(createRng(1)), stream: 'points', group: 'workers', prefix: 'line', checkpointPath: 'updater.json', workers: 2 });
  */
-export async function runRedisUpdater<S extends OptState>(client: RedisClientLike, options: RedisUpdaterOptions<S>): Promise<RedisUpdaterResult> {
+export async function runRedisUpdater<S extends OptState>(
+  client: RedisClientLike,
+  options: RedisUpdaterOptions<S>,
+): Promise<RedisUpdaterResult> {
   const { model, optimizer, stream, group, signal } = options;
   const workers = options.workers ?? 1;
   const roundTimeoutMs = options.roundTimeoutMs ?? 5000;
@@ -195,7 +209,19 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
   } else {
     await cmd(['DEL', keys.grads, keys.versions, keys.rounds, keys.epoch]);
     const params = cloneParams(options.params);
-    state = { version: 0, params, optState: optimizer.init(params), samples: 0, gradsCursor: '0-0', applied: {}, lastRound: [], stale: 0, duplicates: 0, loss: Number.NaN, lr: Number.NaN };
+    state = {
+      version: 0,
+      params,
+      optState: optimizer.init(params),
+      samples: 0,
+      gradsCursor: '0-0',
+      applied: {},
+      lastRound: [],
+      stale: 0,
+      duplicates: 0,
+      loss: Number.NaN,
+      lr: Number.NaN,
+    };
   }
   const optState = state.optState as S;
   const params = state.params;
@@ -205,7 +231,24 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
     for (let i = 0; i < ids.length; i += 1000) await cmd(['XACK', stream, group, ...ids.slice(i, i + 1000)]);
   };
   const publish = (): Promise<unknown> =>
-    cmd(['XADD', keys.versions, 'MAXLEN', '~', String(versionsMaxLen), '*', 'version', String(state.version), 'samples', String(state.samples), 'loss', String(state.loss), 'lr', String(state.lr), 'params', encodeF64(params.data)]);
+    cmd([
+      'XADD',
+      keys.versions,
+      'MAXLEN',
+      '~',
+      String(versionsMaxLen),
+      '*',
+      'version',
+      String(state.version),
+      'samples',
+      String(state.samples),
+      'loss',
+      String(state.loss),
+      'lr',
+      String(state.lr),
+      'params',
+      encodeF64(params.data),
+    ]);
   const done = (): boolean => signal?.aborted === true || state.version >= maxVersions || state.samples >= maxSamples;
 
   const blocking = await connectDuplicate(client, timeoutMs);
@@ -238,7 +281,11 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
           await checkGroupDelivered(cmd, stream, group, state.applied);
         }
         const wait = round.length === 0 ? blockMs : Math.max(1, roundTimeoutMs - (Date.now() - firstAt));
-        const reply = await redisCommand(blocking, ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', keys.grads, state.gradsCursor], wait + timeoutMs);
+        const reply = await redisCommand(
+          blocking,
+          ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', keys.grads, state.gradsCursor],
+          wait + timeoutMs,
+        );
         for (const e of readReplyEntries(reply)) {
           state.gradsCursor = e.id;
           const c = contributionOf(e, size);
@@ -292,7 +339,17 @@ export async function runRedisUpdater<S extends OptState>(client: RedisClientLik
       await ack(ids);
       await publish();
       stall.progress();
-      options.onRound?.({ version: state.version, loss: lossValue, lr, roundSamples, contributions: round.length, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params });
+      options.onRound?.({
+        version: state.version,
+        loss: lossValue,
+        lr,
+        roundSamples,
+        contributions: round.length,
+        samples: state.samples,
+        stale: state.stale,
+        duplicates: state.duplicates,
+        params,
+      });
     }
   } catch (e: unknown) {
     if (signal?.aborted !== true) throw e;
@@ -316,7 +373,12 @@ function stallWatch(ms: number, onStall: ((s: RedisStall) => void) | undefined, 
       const now = Date.now();
       if (onStall === undefined || now < next) return;
       next = now + ms;
-      onStall({ version: state.version, samples: state.samples, idleMs: now - since, discarded: state.stale + state.duplicates - discardedBefore });
+      onStall({
+        version: state.version,
+        samples: state.samples,
+        idleMs: now - since,
+        discarded: state.stale + state.duplicates - discardedBefore,
+      });
     },
     progress() {
       since = Date.now();

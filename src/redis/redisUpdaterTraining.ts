@@ -49,7 +49,12 @@ export function redisUpdaterTraining<S extends OptState>(client: RedisClientLike
         },
       }).then(
         (result) => {
-          const stopReason = result.version >= (options.maxVersions ?? Infinity) ? 'maxSteps' : result.samples >= (options.maxSamples ?? Infinity) ? 'dataEnd' : 'stopped';
+          const stopReason =
+            result.version >= (options.maxVersions ?? Infinity)
+              ? 'maxSteps'
+              : result.samples >= (options.maxSamples ?? Infinity)
+                ? 'dataEnd'
+                : 'stopped';
           callbacks.end({ stopReason, step: result.version, loss, params: cloneParams(result.params) });
         },
         (e: unknown) => callbacks.error(e),

@@ -83,11 +83,25 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadStream = options.deadLetterStream ?? `${stream}:dead`;
   const resendAfterMs = options.resendAfterMs ?? 10_000;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new GradstreamError({ code: 'invalid_config', path: 'worker.batchSize', expected: 'an integer ≥ 1', received: String(batchSize) });
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'worker.batchSize',
+      expected: 'an integer ≥ 1',
+      received: String(batchSize),
+    });
   const keys = redisRunKeys(options.prefix);
   const inputs = model.inputs;
   const outputs = model.outputs;
-  const reader = await openGroupReader(client, { stream, group, consumer, blockMs, claimIdleMs: options.claimIdleMs ?? 30_000, timeoutMs, startId: '0' });
+  const reader = await openGroupReader(client, {
+    stream,
+    group,
+    consumer,
+    blockMs,
+    claimIdleMs: options.claimIdleMs ?? 30_000,
+    timeoutMs,
+    startId: '0',
+  });
   let blocking: RedisClientLike;
   try {
     blocking = await connectDuplicate(client, timeoutMs);
@@ -137,7 +151,11 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
         const left = resendAfterMs - (Date.now() - waitingSince);
         if (current >= 0 && left <= 0) break; // no new version for long: contribute again for `current`
         const wait = current >= 0 ? Math.max(1, Math.min(blockMs, left)) : blockMs;
-        const reply = await redisCommand(blocking, ['XREAD', 'BLOCK', String(wait), 'STREAMS', keys.versions, lastVersionId], wait + timeoutMs);
+        const reply = await redisCommand(
+          blocking,
+          ['XREAD', 'BLOCK', String(wait), 'STREAMS', keys.versions, lastVersionId],
+          wait + timeoutMs,
+        );
         fresh = await newest(readReplyEntries(reply));
       }
       if (aborted()) break;
@@ -165,10 +183,33 @@ export async function runRedisWorker(client: RedisClientLike, options: RedisWork
       }
       if (n === 0 || aborted()) continue;
       // 3. Its gradient against version `current`, published.
-      const value = gradientOf(params, x.subarray(0, n * inputs), y.subarray(0, n * outputs), n, grads, { training: true, step: current, rng: options.rng });
+      const value = gradientOf(params, x.subarray(0, n * inputs), y.subarray(0, n * outputs), n, grads, {
+        training: true,
+        step: current,
+        rng: options.rng,
+      });
       await redisCommand(
         client,
-        ['XADD', keys.grads, 'MAXLEN', '~', '10000', '*', 'version', String(current), 'consumer', consumer, 'count', String(n), 'loss', String(value), 'ids', ids.join(','), 'grad', encodeF64(grads.data)],
+        [
+          'XADD',
+          keys.grads,
+          'MAXLEN',
+          '~',
+          '10000',
+          '*',
+          'version',
+          String(current),
+          'consumer',
+          consumer,
+          'count',
+          String(n),
+          'loss',
+          String(value),
+          'ids',
+          ids.join(','),
+          'grad',
+          encodeF64(grads.data),
+        ],
         timeoutMs,
       );
       lastContributed = current;

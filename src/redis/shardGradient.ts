@@ -6,7 +6,14 @@ import type { Params } from '../core/params.js';
 const TRAINING: ForwardMode = Object.freeze({ training: true });
 
 /** Computes one shard's mean gradient: see {@link shardGradient}. */
-export type ShardGradientFn = (params: Params, x: Readonly<Float64Array>, y: Readonly<Float64Array>, rows: number, grads: Params, mode?: ForwardMode) => number;
+export type ShardGradientFn = (
+  params: Params,
+  x: Readonly<Float64Array>,
+  y: Readonly<Float64Array>,
+  rows: number,
+  grads: Params,
+  mode?: ForwardMode,
+) => number;
 
 /**
  * The gradient of a worker's shard: `fn(params, x, y, rows, grads, mode)` runs the model forward

@@ -51,11 +51,21 @@ export function toRedisStream<R extends StepRecord>(client: RedisClientLike, opt
   const maxInFlight = options.maxInFlight ?? 64;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const modelStream = options.modelStream ?? `${options.stream}:model`;
-  for (const [name, v] of [['maxLen', maxLen], ['every', every], ['maxInFlight', maxInFlight]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw new GradstreamError({ code: 'invalid_config', path: `toRedisStream.${name}`, expected: 'an integer ≥ 1', received: String(v) });
+  for (const [name, v] of [
+    ['maxLen', maxLen],
+    ['every', every],
+    ['maxInFlight', maxInFlight],
+  ] as const) {
+    if (!(Number.isInteger(v) && v >= 1))
+      throw new GradstreamError({ code: 'invalid_config', path: `toRedisStream.${name}`, expected: 'an integer ≥ 1', received: String(v) });
   }
   if (!(weightsEvery === Infinity || (Number.isInteger(weightsEvery) && weightsEvery >= 1))) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'toRedisStream.weightsEvery', expected: 'an integer ≥ 1', received: String(weightsEvery) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'toRedisStream.weightsEvery',
+      expected: 'an integer ≥ 1',
+      received: String(weightsEvery),
+    });
   }
   const trim = ['MAXLEN', '~', String(maxLen)];
   return (records) =>
@@ -81,14 +91,41 @@ export function toRedisStream<R extends StepRecord>(client: RedisClientLike, opt
           if (failed) return;
           if (isSampled(r, every)) {
             const metrics = (r as Partial<{ metrics: Record<string, number> }>).metrics;
-            const fields = ['type', r.stopReason === undefined ? 'step' : 'end', 'step', String(r.step), 'epoch', String(r.epoch), 'loss', num(r.loss), 'lr', num(r.lr), 'dropped', String(r.dropped)];
+            const fields = [
+              'type',
+              r.stopReason === undefined ? 'step' : 'end',
+              'step',
+              String(r.step),
+              'epoch',
+              String(r.epoch),
+              'loss',
+              num(r.loss),
+              'lr',
+              num(r.lr),
+              'dropped',
+              String(r.dropped),
+            ];
             if (metrics !== undefined) fields.push('metrics', JSON.stringify(metrics));
             if (r.epochEnd) fields.push('epochEnd', '1');
             if (r.stopReason !== undefined) fields.push('stopReason', r.stopReason);
             send(['XADD', options.stream, ...trim, '*', ...fields], r);
           }
           if (weightsEvery !== Infinity && isSampled(r, weightsEvery)) {
-            send(['XADD', modelStream, ...trim, '*', 'step', String(r.step), 'loss', num(r.loss), 'params', JSON.stringify(paramsToObject(r.params))], r);
+            send(
+              [
+                'XADD',
+                modelStream,
+                ...trim,
+                '*',
+                'step',
+                String(r.step),
+                'loss',
+                num(r.loss),
+                'params',
+                JSON.stringify(paramsToObject(r.params)),
+              ],
+              r,
+            );
           }
           subscriber.next(r);
         },

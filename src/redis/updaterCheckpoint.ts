@@ -33,7 +33,9 @@ const NO_BATCH = { x: new Float64Array(0), y: new Float64Array(0), size: 0 };
 
 /** Writes the updater's state atomically (temporary file, flush, rename) as JSON. */
 export function writeUpdaterCheckpoint(path: string, s: UpdaterState): Promise<void> {
-  const checkpoint = encodeCheckpoint(createStepRecord(s.params, NO_BATCH, { step: s.version, optState: s.optState, loss: s.loss, lr: s.lr }));
+  const checkpoint = encodeCheckpoint(
+    createStepRecord(s.params, NO_BATCH, { step: s.version, optState: s.optState, loss: s.loss, lr: s.lr }),
+  );
   const file: RedisUpdaterCheckpoint = {
     format: 'gradstream-redis-updater',
     version: 1,
@@ -66,7 +68,12 @@ export async function readUpdaterCheckpoint(path: string, layout: ParamLayout): 
   try {
     json = JSON.parse(text);
   } catch (e: unknown) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path, expected: 'a JSON updater checkpoint', received: `invalid JSON (${(e as Error).message})` });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path,
+      expected: 'a JSON updater checkpoint',
+      received: `invalid JSON (${(e as Error).message})`,
+    });
   }
   const parsed = RedisUpdaterCheckpoint.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_checkpoint', `${path}: checkpoint`, parsed.error);
@@ -75,10 +82,17 @@ export async function readUpdaterCheckpoint(path: string, layout: ParamLayout): 
   try {
     inner = decodeCheckpoint(c.checkpoint, layout);
   } catch (e: unknown) {
-    if (e instanceof GradstreamError) throw new GradstreamError({ code: e.code, path: `${path}: ${e.path}`, expected: e.expected, received: e.received });
+    if (e instanceof GradstreamError)
+      throw new GradstreamError({ code: e.code, path: `${path}: ${e.path}`, expected: e.expected, received: e.received });
     throw e;
   }
-  if (inner.optState === undefined) throw new GradstreamError({ code: 'invalid_checkpoint', path: `${path}: checkpoint.checkpoint.optState`, expected: 'the optimizer state', received: 'null' });
+  if (inner.optState === undefined)
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: `${path}: checkpoint.checkpoint.optState`,
+      expected: 'the optimizer state',
+      received: 'null',
+    });
   return {
     version: c.modelVersion,
     params: inner.params,

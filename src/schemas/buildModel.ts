@@ -21,7 +21,14 @@ import { outputShapeOf } from '../core/layerShape.js';
 import { createRng } from '../core/rng.js';
 import { describeLayer, sequential, type SequentialModel } from '../core/sequential.js';
 import { MAX_MODEL_PARAMS } from './limits.js';
-import type { DenseLayerConfig, KernelRegularizerConfig, LayerConfig, ModelConfig, SequenceLayerConfig, ShapeLayerConfig } from './modelConfig.js';
+import type {
+  DenseLayerConfig,
+  KernelRegularizerConfig,
+  LayerConfig,
+  ModelConfig,
+  SequenceLayerConfig,
+  ShapeLayerConfig,
+} from './modelConfig.js';
 import { checkExport, moduleExport, withConfig, type ModuleExports, type ModuleRef } from './moduleExports.js';
 import { isSequenceLayerConfig, sequenceLayerFrom } from './sequenceLayerFrom.js';
 import { isShapeLayerConfig, shapeLayerFrom } from './shapeLayerFrom.js';
@@ -62,7 +69,12 @@ export function buildModel(config: ModelConfig, root = 'model', modules?: Module
       if (!isFixed(spec)) fixed = false;
       size += layer.inputs * layer.outputs + ((spec.bias ?? true) ? layer.outputs : 0);
       if (size > MAX_MODEL_PARAMS) {
-        throw new GradstreamError({ code: 'invalid_config', path: `${path}.units`, expected: `a model of at most ${MAX_MODEL_PARAMS.toLocaleString('en-US')} parameters (1 GiB as float64)`, received: `${size.toLocaleString('en-US')} up to this layer` });
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: `${path}.units`,
+          expected: `a model of at most ${MAX_MODEL_PARAMS.toLocaleString('en-US')} parameters (1 GiB as float64)`,
+          received: `${size.toLocaleString('en-US')} up to this layer`,
+        });
       }
     } else if (isSequenceLayerConfig(spec)) {
       layer = sequenceLayerFrom(specs, layers, i, path);
@@ -72,7 +84,12 @@ export function buildModel(config: ModelConfig, root = 'model', modules?: Module
       if (layer.params.length > 0) fixed = false;
     } else {
       if (i === 0) {
-        throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'a layer with a width first (e.g. "dense" with "inputs")', received: JSON.stringify(spec.type) });
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: `${path}.type`,
+          expected: 'a layer with a width first (e.g. "dense" with "inputs")',
+          received: JSON.stringify(spec.type),
+        });
       }
       layer = activationFrom(spec, width);
     }
@@ -89,17 +106,39 @@ export function buildModel(config: ModelConfig, root = 'model', modules?: Module
 function denseFrom(spec: DenseLayerConfig, prevWidth: number | undefined, path: string, prevName: string): Layer {
   const inputs = spec.inputs ?? prevWidth;
   if (inputs === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: 'the number of input features (required on the first layer)', received: 'nothing' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.inputs`,
+      expected: 'the number of input features (required on the first layer)',
+      received: 'nothing',
+    });
   }
   if (prevWidth !== undefined && inputs !== prevWidth) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputs`, expected: `${prevWidth} (the width of ${prevName})`, received: String(inputs) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.inputs`,
+      expected: `${prevWidth} (the width of ${prevName})`,
+      received: String(inputs),
+    });
   }
   const { units } = spec;
   const bias = spec.bias ?? true;
   if (spec.weights !== undefined) checkMatrix(spec.weights, inputs, units, `${path}.weights`);
   if (spec.biases !== undefined) {
-    if (!bias) throw new GradstreamError({ code: 'invalid_config', path: `${path}.biases`, expected: 'no biases ("bias" is false)', received: `${spec.biases.length} numbers` });
-    if (spec.biases.length !== units) throw new GradstreamError({ code: 'invalid_config', path: `${path}.biases`, expected: `${units} numbers (units)`, received: String(spec.biases.length) });
+    if (!bias)
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.biases`,
+        expected: 'no biases ("bias" is false)',
+        received: `${spec.biases.length} numbers`,
+      });
+    if (spec.biases.length !== units)
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.biases`,
+        expected: `${units} numbers (units)`,
+        received: String(spec.biases.length),
+      });
   }
   const W = spec.weights;
   return dense(inputs, units, {
@@ -119,13 +158,27 @@ function regularizerFrom(c: KernelRegularizerConfig): Regularizer {
 /** Whether a dense layer's tensors are all fixed by its config (explicit, zeros or ones). */
 function isFixed(spec: DenseLayerConfig): boolean {
   if (spec.weights === undefined) return false;
-  return spec.bias === false || spec.biases !== undefined || spec.biasInit === undefined || spec.biasInit === 'zeros' || spec.biasInit === 'ones';
+  return (
+    spec.bias === false || spec.biases !== undefined || spec.biasInit === undefined || spec.biasInit === 'zeros' || spec.biasInit === 'ones'
+  );
 }
 
 function checkMatrix(rows: readonly (readonly number[])[], inputs: number, units: number, path: string): void {
-  if (rows.length !== inputs) throw new GradstreamError({ code: 'invalid_config', path, expected: `${inputs} rows (inputs) of ${units} numbers (units)`, received: `${rows.length} rows` });
+  if (rows.length !== inputs)
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `${inputs} rows (inputs) of ${units} numbers (units)`,
+      received: `${rows.length} rows`,
+    });
   for (let r = 0; r < rows.length; r++) {
-    if (rows[r]!.length !== units) throw new GradstreamError({ code: 'invalid_config', path: `${path}[${r}]`, expected: `${units} numbers (units)`, received: String(rows[r]!.length) });
+    if (rows[r]!.length !== units)
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}[${r}]`,
+        expected: `${units} numbers (units)`,
+        received: String(rows[r]!.length),
+      });
   }
 }
 
@@ -134,12 +187,20 @@ function moduleLayer(ref: ModuleRef, modules: ModuleExports | undefined, prevWid
   checkExport(ref, layer, 'a layer (init, forward, backward), e.g. from defineLayer', ['init', 'forward', 'backward'], path);
   const l = layer as Layer;
   if (prevWidth !== undefined && l.inputs !== prevWidth) {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: `a layer of ${prevWidth} inputs (the width of the layer before)`, received: `${describeLayer(l)} of ${l.inputs} inputs` });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `a layer of ${prevWidth} inputs (the width of the layer before)`,
+      received: `${describeLayer(l)} of ${l.inputs} inputs`,
+    });
   }
   return withConfig(l, ref);
 }
 
-function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig | ModuleRef>, width: number): Layer {
+function activationFrom(
+  spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLayerConfig | ShapeLayerConfig | ModuleRef>,
+  width: number,
+): Layer {
   switch (spec.type) {
     case 'relu':
       return relu(width);
@@ -160,6 +221,12 @@ function activationFrom(spec: Exclude<LayerConfig, DenseLayerConfig | SequenceLa
     case 'dropout':
       return dropout(spec.rate, width);
     case 'batchNorm':
-      return batchNorm({ ...(spec.momentum === undefined ? {} : { momentum: spec.momentum }), ...(spec.epsilon === undefined ? {} : { epsilon: spec.epsilon }) }, width);
+      return batchNorm(
+        {
+          ...(spec.momentum === undefined ? {} : { momentum: spec.momentum }),
+          ...(spec.epsilon === undefined ? {} : { epsilon: spec.epsilon }),
+        },
+        width,
+      );
   }
 }

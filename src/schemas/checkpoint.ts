@@ -27,7 +27,12 @@ function tensor<T extends z.ZodType>(value: T) {
     .superRefine((t, ctx) => {
       const size = t.shape.reduce((a, b) => a * b, 1);
       if (t.data.length !== size) {
-        ctx.addIssue({ code: 'custom', path: ['data'], message: 'wrong length', params: { expected: `${size} numbers (shape [${t.shape.join(', ')}])`, received: String(t.data.length) } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data'],
+          message: 'wrong length',
+          params: { expected: `${size} numbers (shape [${t.shape.join(', ')}])`, received: String(t.data.length) },
+        });
       }
     });
 }
@@ -44,7 +49,15 @@ export type FiniteTensorJson = z.infer<typeof FiniteTensorJson>;
  * Optimizer (and operator) state in JSON: numbers, booleans, null, `{ "$f64": [...] }` for a
  * `Float64Array`, arrays and records of these; non-finite numbers and `-0` as strings.
  */
-export type OptStateJson = number | boolean | null | string | { $f64: JsonFloat[] } | { $f32: JsonFloat[] } | OptStateJson[] | { [key: string]: OptStateJson };
+export type OptStateJson =
+  | number
+  | boolean
+  | null
+  | string
+  | { $f64: JsonFloat[] }
+  | { $f32: JsonFloat[] }
+  | OptStateJson[]
+  | { [key: string]: OptStateJson };
 export const OptStateJson: z.ZodType<OptStateJson> = z.lazy(() =>
   z.union([
     z.number(),
@@ -63,14 +76,29 @@ const word = z.number().int().min(0).max(0xffffffff);
 /** A seeded generator's state (`RngState`): four uint32 words, not all zero (xoshiro128 would only ever draw 0). */
 export const RngStateJson = z
   .object({
-    s: z.tuple([word, word, word, word]).refine((s) => s.some((w) => w !== 0), { message: 'not all zero', params: { expected: '4 uint32 words, not all zero', received: '[0, 0, 0, 0]' } }),
+    s: z
+      .tuple([word, word, word, word])
+      .refine((s) => s.some((w) => w !== 0), {
+        message: 'not all zero',
+        params: { expected: '4 uint32 words, not all zero', received: '[0, 0, 0, 0]' },
+      }),
     spare: z.number().nullable(),
   })
   .strict();
 export type RngStateJson = z.infer<typeof RngStateJson>;
 
 /** Why training stopped, as checkpoints store it. */
-export const StopReasonJson = z.enum(['threshold', 'plateau', 'diverged', 'maxSteps', 'maxEpochs', 'timeout', 'aborted', 'stopped', 'dataEnd']);
+export const StopReasonJson = z.enum([
+  'threshold',
+  'plateau',
+  'diverged',
+  'maxSteps',
+  'maxEpochs',
+  'timeout',
+  'aborted',
+  'stopped',
+  'dataEnd',
+]);
 
 /** The checkpoint file format, version 1 (still read; written by gradstream 0.1). */
 export const CheckpointFileV1 = z
@@ -92,7 +120,9 @@ export type CheckpointFileV1 = z.infer<typeof CheckpointFileV1>;
 
 /** Any JSON value (user config, a fitted scaler's state). */
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]));
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
 
 /** The checkpoint sink's best-so-far tracking (for `best.json` across resumed runs). */
 export const BestJson = z

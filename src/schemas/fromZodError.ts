@@ -30,7 +30,8 @@ function innermost(first: z.core.$ZodIssue): z.core.$ZodIssue {
   let issue = first as unknown as UnionIssue;
   let prefix: PropertyKey[] = [];
   while (issue.code === 'invalid_union' && issue.errors !== undefined && issue.errors.length > 0) {
-    const branch = issue.errors.find((e) => e[0] !== undefined && !(e[0].code === 'invalid_type' && e[0].path.length === 0)) ?? issue.errors[0]!;
+    const branch =
+      issue.errors.find((e) => e[0] !== undefined && !(e[0].code === 'invalid_type' && e[0].path.length === 0)) ?? issue.errors[0]!;
     prefix = [...prefix, ...issue.path];
     issue = branch[0]!;
   }
@@ -54,7 +55,8 @@ export function fromZodError(code: GradstreamErrorCode, root: string, error: z.Z
       expected = issue.expected;
       break;
     case 'invalid_value':
-      expected = issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      expected =
+        issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       break;
     case 'invalid_union': {
       const u = issue as unknown as UnionIssue;

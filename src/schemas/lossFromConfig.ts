@@ -28,6 +28,11 @@ export function lossFromConfig(config: unknown, root = 'loss', modules?: ModuleE
     if (!(e instanceof GradstreamError)) throw e;
     // The factories name their options `huber(delta)`: report them as config fields.
     const m = /^\w+\((\w+)\)$/.exec(e.path);
-    throw new GradstreamError({ code: 'invalid_config', path: m === null ? root : `${root}.${m[1]!}`, expected: e.expected, received: e.received });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: m === null ? root : `${root}.${m[1]!}`,
+      expected: e.expected,
+      received: e.received,
+    });
   }
 }

@@ -3,11 +3,26 @@ import type * as T from '../core/config/modelConfig.js';
 import { MAX_LAYER_UNITS } from './limits.js';
 import { ModuleRefConfig } from './moduleRefConfig.js';
 
-const size = z.number().int().positive().max(MAX_LAYER_UNITS, { message: `Too big: expected at most ${MAX_LAYER_UNITS.toLocaleString('en-US')} (the widest layer gradstream builds)` });
+const size = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_LAYER_UNITS, {
+    message: `Too big: expected at most ${MAX_LAYER_UNITS.toLocaleString('en-US')} (the widest layer gradstream builds)`,
+  });
 const finite = z.number().finite();
 
 /** The weight initializers a config may name (the functions of the same names). */
-export const InitializerName = z.enum(['zeros', 'ones', 'glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'lecunUniform', 'lecunNormal']) satisfies z.ZodType<T.InitializerName>;
+export const InitializerName = z.enum([
+  'zeros',
+  'ones',
+  'glorotUniform',
+  'glorotNormal',
+  'heUniform',
+  'heNormal',
+  'lecunUniform',
+  'lecunNormal',
+]) satisfies z.ZodType<T.InitializerName>;
 export type InitializerName = T.InitializerName;
 
 /**
@@ -16,7 +31,10 @@ export type InitializerName = T.InitializerName;
  */
 export const KernelRegularizerConfig = z
   .strictObject({ l1: finite.min(0).optional(), l2: finite.min(0).optional() })
-  .refine((r) => r.l1 !== undefined || r.l2 !== undefined, { message: 'at least one of "l1", "l2"', params: { expected: 'at least one of "l1", "l2"', received: 'neither' } }) satisfies z.ZodType<T.KernelRegularizerConfig>;
+  .refine((r) => r.l1 !== undefined || r.l2 !== undefined, {
+    message: 'at least one of "l1", "l2"',
+    params: { expected: 'at least one of "l1", "l2"', received: 'neither' },
+  }) satisfies z.ZodType<T.KernelRegularizerConfig>;
 export type KernelRegularizerConfig = T.KernelRegularizerConfig;
 
 /**
@@ -56,11 +74,18 @@ export const ActivationLayerConfig = z.discriminatedUnion('type', [
 export type ActivationLayerConfig = T.ActivationLayerConfig;
 
 /** Inverted dropout (see `dropout`): drops a fraction `rate` in [0, 1) of its inputs in training. */
-export const DropoutLayerConfig = z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1) }) satisfies z.ZodType<T.DropoutLayerConfig>;
+export const DropoutLayerConfig = z.strictObject({
+  type: z.literal('dropout'),
+  rate: z.number().min(0).lt(1),
+}) satisfies z.ZodType<T.DropoutLayerConfig>;
 export type DropoutLayerConfig = T.DropoutLayerConfig;
 
 /** Batch normalization (see `batchNorm`), with Keras' defaults `momentum` 0.99, `epsilon` 1e-3. */
-export const BatchNormLayerConfig = z.strictObject({ type: z.literal('batchNorm'), momentum: z.number().min(0).max(1).optional(), epsilon: z.number().positive().optional() }) satisfies z.ZodType<T.BatchNormLayerConfig>;
+export const BatchNormLayerConfig = z.strictObject({
+  type: z.literal('batchNorm'),
+  momentum: z.number().min(0).max(1).optional(),
+  epsilon: z.number().positive().optional(),
+}) satisfies z.ZodType<T.BatchNormLayerConfig>;
 export type BatchNormLayerConfig = T.BatchNormLayerConfig;
 
 // Sequence layers: embedding, lstm, gru
@@ -69,7 +94,12 @@ export type BatchNormLayerConfig = T.BatchNormLayerConfig;
  * An embedding table (see `embedding`): each input is an integer id in `[0, inputDim)`, each row
  * `inputLength` ids (default 1), each id becomes `outputDim` numbers.
  */
-export const EmbeddingLayerConfig = z.strictObject({ type: z.literal('embedding'), inputDim: size, outputDim: size, inputLength: size.optional() }) satisfies z.ZodType<T.EmbeddingLayerConfig>;
+export const EmbeddingLayerConfig = z.strictObject({
+  type: z.literal('embedding'),
+  inputDim: size,
+  outputDim: size,
+  inputLength: size.optional(),
+}) satisfies z.ZodType<T.EmbeddingLayerConfig>;
 export type EmbeddingLayerConfig = T.EmbeddingLayerConfig;
 
 /**
@@ -89,11 +119,19 @@ const sequenceFields = {
 };
 
 /** A long short-term memory layer (see `lstm`); `unitForgetBias` defaults to true. */
-export const LstmLayerConfig = z.strictObject({ type: z.literal('lstm'), ...sequenceFields, unitForgetBias: z.boolean().optional() }) satisfies z.ZodType<T.LstmLayerConfig>;
+export const LstmLayerConfig = z.strictObject({
+  type: z.literal('lstm'),
+  ...sequenceFields,
+  unitForgetBias: z.boolean().optional(),
+}) satisfies z.ZodType<T.LstmLayerConfig>;
 export type LstmLayerConfig = T.LstmLayerConfig;
 
 /** A gated recurrent unit layer (see `gru`); `resetAfter` defaults to true (Keras 2+). */
-export const GruLayerConfig = z.strictObject({ type: z.literal('gru'), ...sequenceFields, resetAfter: z.boolean().optional() }) satisfies z.ZodType<T.GruLayerConfig>;
+export const GruLayerConfig = z.strictObject({
+  type: z.literal('gru'),
+  ...sequenceFields,
+  resetAfter: z.boolean().optional(),
+}) satisfies z.ZodType<T.GruLayerConfig>;
 export type GruLayerConfig = T.GruLayerConfig;
 
 /** The sequence layers' configs. */
@@ -122,7 +160,12 @@ export const Conv2dLayerConfig = z.strictObject({
 }) satisfies z.ZodType<T.Conv2dLayerConfig>;
 export type Conv2dLayerConfig = T.Conv2dLayerConfig;
 
-const pool2dFields = { inputShape: imageShape.optional(), poolSize: sizePair.optional(), strides: sizePair.optional(), padding: padding.optional() };
+const pool2dFields = {
+  inputShape: imageShape.optional(),
+  poolSize: sizePair.optional(),
+  strides: sizePair.optional(),
+  padding: padding.optional(),
+};
 /** Max or average pooling (see `maxPool2d`, `avgPool2d`): `{"type":"maxPool2d","poolSize":2}`; strides default to the pool size. */
 export const Pool2dLayerConfig = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('maxPool2d'), ...pool2dFields }),
@@ -131,23 +174,48 @@ export const Pool2dLayerConfig = z.discriminatedUnion('type', [
 export type Pool2dLayerConfig = T.Pool2dLayerConfig;
 
 /** The mean of each channel (see `globalAvgPool2d`): `[height, width, channels]` → `[channels]`. */
-export const GlobalAvgPool2dLayerConfig = z.strictObject({ type: z.literal('globalAvgPool2d'), inputShape: imageShape.optional() }) satisfies z.ZodType<T.GlobalAvgPool2dLayerConfig>;
+export const GlobalAvgPool2dLayerConfig = z.strictObject({
+  type: z.literal('globalAvgPool2d'),
+  inputShape: imageShape.optional(),
+}) satisfies z.ZodType<T.GlobalAvgPool2dLayerConfig>;
 export type GlobalAvgPool2dLayerConfig = T.GlobalAvgPool2dLayerConfig;
 
 /** Each sample as one row (see `flatten`). */
-export const FlattenLayerConfig = z.strictObject({ type: z.literal('flatten'), inputShape: z.array(size).min(1).optional() }) satisfies z.ZodType<T.FlattenLayerConfig>;
+export const FlattenLayerConfig = z.strictObject({
+  type: z.literal('flatten'),
+  inputShape: z.array(size).min(1).optional(),
+}) satisfies z.ZodType<T.FlattenLayerConfig>;
 export type FlattenLayerConfig = T.FlattenLayerConfig;
 
 /** Each sample in the shape `shape` (see `reshape`): `{"type":"reshape","shape":[8,8,1]}` reads rows of 64 numbers as 8×8 images. */
-export const ReshapeLayerConfig = z.strictObject({ type: z.literal('reshape'), shape: z.array(size).min(1) }) satisfies z.ZodType<T.ReshapeLayerConfig>;
+export const ReshapeLayerConfig = z.strictObject({
+  type: z.literal('reshape'),
+  shape: z.array(size).min(1),
+}) satisfies z.ZodType<T.ReshapeLayerConfig>;
 export type ReshapeLayerConfig = T.ReshapeLayerConfig;
 
 /** The layers that know the shape of a sample (convolution, pooling, flatten, reshape). */
 export type ShapeLayerConfig = T.ShapeLayerConfig;
-const shapeLayerConfigs = [Conv2dLayerConfig, ...Pool2dLayerConfig.options, GlobalAvgPool2dLayerConfig, FlattenLayerConfig, ReshapeLayerConfig] as const;
+const shapeLayerConfigs = [
+  Conv2dLayerConfig,
+  ...Pool2dLayerConfig.options,
+  GlobalAvgPool2dLayerConfig,
+  FlattenLayerConfig,
+  ReshapeLayerConfig,
+] as const;
 
 /** One layer of a {@link ModelConfig}, by `type` (`"module"`: a layer exported by a module file, see `ModuleRefConfig`). */
-export const LayerConfig = z.discriminatedUnion('type', [DenseLayerConfig, ...ActivationLayerConfig.options, DropoutLayerConfig, BatchNormLayerConfig, EmbeddingLayerConfig, LstmLayerConfig, GruLayerConfig, ...shapeLayerConfigs, ModuleRefConfig]) satisfies z.ZodType<T.LayerConfig>;
+export const LayerConfig = z.discriminatedUnion('type', [
+  DenseLayerConfig,
+  ...ActivationLayerConfig.options,
+  DropoutLayerConfig,
+  BatchNormLayerConfig,
+  EmbeddingLayerConfig,
+  LstmLayerConfig,
+  GruLayerConfig,
+  ...shapeLayerConfigs,
+  ModuleRefConfig,
+]) satisfies z.ZodType<T.LayerConfig>;
 export type LayerConfig = T.LayerConfig;
 
 /**
@@ -158,6 +226,11 @@ export type LayerConfig = T.LayerConfig;
 export const ModelConfig = z.strictObject({
   layers: z.array(LayerConfig).min(1),
   /** The number type of parameters and passes (see `sequential`): `"float64"` (default) or `"float32"`. */
-  precision: z.enum(['float64', 'float32']).optional().describe('The number type of parameters, activations, gradients and optimizer state: "float64" (default) or "float32" (faster, to float32 round-off; every layer but dropout and batchNorm).'),
+  precision: z
+    .enum(['float64', 'float32'])
+    .optional()
+    .describe(
+      'The number type of parameters, activations, gradients and optimizer state: "float64" (default) or "float32" (faster, to float32 round-off; every layer but dropout and batchNorm).',
+    ),
 }) satisfies z.ZodType<T.ModelConfig>;
 export type ModelConfig = T.ModelConfig;

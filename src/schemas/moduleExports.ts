@@ -23,7 +23,12 @@ export function moduleKey(ref: ModuleRef): string {
 export function moduleExport(ref: ModuleRef, modules: ModuleExports | undefined, path: string): unknown {
   const key = moduleKey(ref);
   if (modules === undefined || !modules.has(key)) {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: `the export "${ref.export ?? 'default'}" of ${ref.module} loaded first (the gradstream command loads module entries with the config)`, received: 'a module reference that was not loaded' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `the export "${ref.export ?? 'default'}" of ${ref.module} loaded first (the gradstream command loads module entries with the config)`,
+      received: 'a module reference that was not loaded',
+    });
   }
   return modules.get(key);
 }
@@ -32,7 +37,12 @@ export function moduleExport(ref: ModuleRef, modules: ModuleExports | undefined,
 export function checkExport(ref: ModuleRef, value: unknown, what: string, methods: readonly string[], path: string): void {
   const v = value as Record<string, unknown> | null;
   if (typeof v === 'object' && v !== null && methods.every((m) => typeof v[m] === 'function')) return;
-  throw new GradstreamError({ code: 'invalid_config', path, expected: `${what} exported as "${ref.export ?? 'default'}" by ${ref.module}`, received: describeValue(value) });
+  throw new GradstreamError({
+    code: 'invalid_config',
+    path,
+    expected: `${what} exported as "${ref.export ?? 'default'}" by ${ref.module}`,
+    received: describeValue(value),
+  });
 }
 
 /**

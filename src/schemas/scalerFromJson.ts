@@ -19,7 +19,12 @@ export function scalerFromJSON(json: unknown): Scaler {
   const s = parsed.data;
   const [a, b, names] = s.type === 'standardize' ? [s.mean, s.std, ['mean', 'std']] : [s.min, s.max, ['min', 'max']];
   if (a.length !== b.length) {
-    throw new GradstreamError({ code: 'invalid_config', path: `scaler.${names[1]}`, expected: `${a.length} numbers (as ${names[0]})`, received: String(b.length) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `scaler.${names[1]}`,
+      expected: `${a.length} numbers (as ${names[0]})`,
+      received: String(b.length),
+    });
   }
   return s.type === 'standardize' ? standardizeFrom(s.mean, s.std) : minMaxFrom(s.min, s.max);
 }

@@ -20,20 +20,36 @@ export function sequenceLayerFrom(specs: readonly LayerConfig[], layers: readonl
   const spec = specs[i] as SequenceLayerConfig;
   if (spec.type === 'embedding') {
     if (i > 0) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.type`, expected: 'an embedding as the first layer (its inputs are ids)', received: `"embedding" after ${describeLayer(layers[i - 1]!)}` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.type`,
+        expected: 'an embedding as the first layer (its inputs are ids)',
+        received: `"embedding" after ${describeLayer(layers[i - 1]!)}`,
+      });
     }
     return embedding(spec.inputDim, spec.outputDim, spec.inputLength === undefined ? {} : { inputLength: spec.inputLength });
   }
   const { timesteps, features } = inputShape(spec, layers, i, path);
   const shape = { timesteps, features, ...(spec.returnSequences === undefined ? {} : { returnSequences: spec.returnSequences }) };
-  if (spec.type === 'lstm') return lstm(spec.units, { ...shape, ...(spec.unitForgetBias === undefined ? {} : { unitForgetBias: spec.unitForgetBias }) });
+  if (spec.type === 'lstm')
+    return lstm(spec.units, { ...shape, ...(spec.unitForgetBias === undefined ? {} : { unitForgetBias: spec.unitForgetBias }) });
   return gru(spec.units, { ...shape, ...(spec.resetAfter === undefined ? {} : { resetAfter: spec.resetAfter }) });
 }
 
-function inputShape(spec: Exclude<SequenceLayerConfig, { type: 'embedding' }>, layers: readonly Layer[], i: number, path: string): { timesteps: number; features: number } {
+function inputShape(
+  spec: Exclude<SequenceLayerConfig, { type: 'embedding' }>,
+  layers: readonly Layer[],
+  i: number,
+  path: string,
+): { timesteps: number; features: number } {
   if (i === 0) {
     if (spec.timesteps === undefined) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.timesteps`, expected: 'the number of steps per input row (required on the first layer)', received: 'nothing' });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.timesteps`,
+        expected: 'the number of steps per input row (required on the first layer)',
+        received: 'nothing',
+      });
     }
     return { timesteps: spec.timesteps, features: spec.features ?? 1 };
   }
@@ -42,16 +58,33 @@ function inputShape(spec: Exclude<SequenceLayerConfig, { type: 'embedding' }>, l
   const fits = (n: number): boolean => width % n === 0;
   if (spec.timesteps !== undefined && spec.features !== undefined) {
     if (spec.timesteps * spec.features !== width) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.timesteps`, expected: `timesteps × features = ${width} (${before})`, received: `${spec.timesteps} × ${spec.features}` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.timesteps`,
+        expected: `timesteps × features = ${width} (${before})`,
+        received: `${spec.timesteps} × ${spec.features}`,
+      });
     }
     return { timesteps: spec.timesteps, features: spec.features };
   }
   if (spec.timesteps !== undefined) {
-    if (!fits(spec.timesteps)) throw new GradstreamError({ code: 'invalid_config', path: `${path}.timesteps`, expected: `a divisor of ${width} (${before})`, received: String(spec.timesteps) });
+    if (!fits(spec.timesteps))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.timesteps`,
+        expected: `a divisor of ${width} (${before})`,
+        received: String(spec.timesteps),
+      });
     return { timesteps: spec.timesteps, features: width / spec.timesteps };
   }
   if (spec.features !== undefined) {
-    if (!fits(spec.features)) throw new GradstreamError({ code: 'invalid_config', path: `${path}.features`, expected: `a divisor of ${width} (${before})`, received: String(spec.features) });
+    if (!fits(spec.features))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.features`,
+        expected: `a divisor of ${width} (${before})`,
+        received: String(spec.features),
+      });
     return { timesteps: width / spec.features, features: spec.features };
   }
   const seq = sequenceBefore(layers, i);
@@ -59,7 +92,18 @@ function inputShape(spec: Exclude<SequenceLayerConfig, { type: 'embedding' }>, l
 }
 
 /** Layers whose output has the shape of their input: a sequence shape passes through them. */
-const SHAPE_KEEPING: ReadonlySet<string> = new Set(['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softplus', 'identity', 'softmax', 'dropout', 'batchNorm']);
+const SHAPE_KEEPING: ReadonlySet<string> = new Set([
+  'relu',
+  'leakyRelu',
+  'elu',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'identity',
+  'softmax',
+  'dropout',
+  'batchNorm',
+]);
 
 /**
  * The sequence shape of the output before layer `i`, if it has one: an embedding's, a recurrent
@@ -71,7 +115,8 @@ function sequenceBefore(layers: readonly Layer[], i: number): { timesteps: numbe
     const s = layers[k]!.toConfig?.();
     if (s === undefined) return undefined;
     if (s.type === 'embedding') return { timesteps: s.inputLength ?? 1, features: s.outputDim };
-    if (s.type === 'lstm' || s.type === 'gru') return s.returnSequences === true && s.timesteps !== undefined ? { timesteps: s.timesteps, features: s.units } : undefined;
+    if (s.type === 'lstm' || s.type === 'gru')
+      return s.returnSequences === true && s.timesteps !== undefined ? { timesteps: s.timesteps, features: s.units } : undefined;
     const other = s as { readonly type: string; readonly shape?: unknown };
     if (other.type === 'reshape') return reshapeSequence(other.shape);
     if (!SHAPE_KEEPING.has(other.type)) return undefined;

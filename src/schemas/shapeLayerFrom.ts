@@ -25,10 +25,20 @@ export function shapeLayerFrom(spec: ShapeLayerConfig, shape: readonly number[] 
   if (spec.type === 'reshape') return at(path, () => reshape(spec.shape));
   const own = spec.inputShape;
   if (own === undefined && shape === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputShape`, expected: 'the shape of one input sample, [height, width, channels] (required on the first layer)', received: 'nothing' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.inputShape`,
+      expected: 'the shape of one input sample, [height, width, channels] (required on the first layer)',
+      received: 'nothing',
+    });
   }
   if (own !== undefined && shape !== undefined && own.join() !== shape.join()) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.inputShape`, expected: `[${shape.join(', ')}] (the output shape of the layer before)`, received: `[${own.join(', ')}]` });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.inputShape`,
+      expected: `[${shape.join(', ')}] (the output shape of the layer before)`,
+      received: `[${own.join(', ')}]`,
+    });
   }
   const inputShape = own ?? shape!;
   return at(path, () => build(spec, inputShape));
@@ -49,7 +59,12 @@ function build(spec: Exclude<ShapeLayerConfig, { type: 'reshape' }>, inputShape:
       });
     case 'maxPool2d':
     case 'avgPool2d': {
-      const options = { inputShape, ...(spec.poolSize === undefined ? {} : { poolSize: spec.poolSize }), ...(spec.strides === undefined ? {} : { strides: spec.strides }), ...(spec.padding === undefined ? {} : { padding: spec.padding }) };
+      const options = {
+        inputShape,
+        ...(spec.poolSize === undefined ? {} : { poolSize: spec.poolSize }),
+        ...(spec.strides === undefined ? {} : { strides: spec.strides }),
+        ...(spec.padding === undefined ? {} : { padding: spec.padding }),
+      };
       return spec.type === 'maxPool2d' ? maxPool2d(options) : avgPool2d(options);
     }
     case 'globalAvgPool2d':
@@ -64,7 +79,8 @@ function at(path: string, make: () => Layer): Layer {
   try {
     return make();
   } catch (e) {
-    if (e instanceof GradstreamError) throw new GradstreamError({ code: 'invalid_config', path: `${path} (${e.path})`, expected: e.expected, received: e.received });
+    if (e instanceof GradstreamError)
+      throw new GradstreamError({ code: 'invalid_config', path: `${path} (${e.path})`, expected: e.expected, received: e.received });
     throw e;
   }
 }

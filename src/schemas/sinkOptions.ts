@@ -30,7 +30,10 @@ export interface HasJson {
 }
 
 const stateEntry = z.custom<HyperParam | Stateful>(
-  (v) => (typeof v === 'object' || typeof v === 'function') && v !== null && (typeof (v as { getState?: unknown }).getState === 'function' || typeof (v as { value?: unknown }).value === 'number'),
+  (v) =>
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    (typeof (v as { getState?: unknown }).getState === 'function' || typeof (v as { value?: unknown }).value === 'number'),
   { params: { expected: 'a hyperParam cell or an operator with getState/setState (e.g. reduceOnPlateau)' } },
 );
 
@@ -62,17 +65,29 @@ export const CheckpointToOptions = z.strictObject({
   /** Write a single file of this name instead of the folder layout (`checkpoint({ path })`). */
   name: z.string().min(1).optional(),
   /** The model (its `toConfig()` is saved, so `loadModel` can rebuild it) or its config. */
-  model: z.custom<{ toConfig(): ModelConfig } | ModelConfig>((v) => typeof v === 'object' && v !== null, { params: { expected: 'a model (with toConfig) or a model config' } }).optional(),
+  model: z
+    .custom<{ toConfig(): ModelConfig } | ModelConfig>((v) => typeof v === 'object' && v !== null, {
+      params: { expected: 'a model (with toConfig) or a model config' },
+    })
+    .optional(),
   /** Named live state to save: `hyperParam` cells and stateful operators (`reduceOnPlateau`). */
   state: z.record(z.string(), stateEntry).optional(),
   /** A fitted scaler (anything with `toJSON()`), saved with the weights. */
-  scaler: z.custom<HasJson>((v) => typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function', { params: { expected: 'an object with toJSON()' } }).optional(),
+  scaler: z
+    .custom<HasJson>((v) => typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function', {
+      params: { expected: 'an object with toJSON()' },
+    })
+    .optional(),
   /** The user's config (JSON), saved as is. */
   config: JsonValue.optional(),
   /** The data's shuffle seed, saved in the cursor. */
   dataSeed: z.number().int().optional(),
   /** A generator to save instead of the run's (`record.rng`). */
-  rng: z.custom<Rng>((v) => typeof v === 'object' && v !== null && typeof (v as { getState?: unknown }).getState === 'function', { params: { expected: 'an Rng' } }).optional(),
+  rng: z
+    .custom<Rng>((v) => typeof v === 'object' && v !== null && typeof (v as { getState?: unknown }).getState === 'function', {
+      params: { expected: 'an Rng' },
+    })
+    .optional(),
   /** Replace a checkpoint of another model found in the storage (default false: refuse). */
   overwrite: z.boolean().optional(),
 });
@@ -125,7 +140,10 @@ export interface WritableLike {
   readonly columns?: number;
 }
 
-const writable = z.custom<WritableLike>((v) => typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function', { params: { expected: 'a writable stream (an object with write)' } });
+const writable = z.custom<WritableLike>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function',
+  { params: { expected: 'a writable stream (an object with write)' } },
+);
 
 /** Options of `log`. */
 export const LogOptions = z.strictObject({
@@ -176,7 +194,8 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, r
   if (!parsed.success) {
     const e = fromZodError('invalid_config', root, parsed.error);
     // a number given as text ("3") says so: the quotes alone are easy to miss
-    if (e.received.startsWith('"') && e.expected.startsWith('number')) throw new GradstreamError({ code: e.code, path: e.path, expected: e.expected, received: `${e.received} (a string)` });
+    if (e.received.startsWith('"') && e.expected.startsWith('number'))
+      throw new GradstreamError({ code: e.code, path: e.path, expected: e.expected, received: `${e.received} (a string)` });
     throw e;
   }
   return parsed.data as z.infer<S>;

@@ -28,6 +28,11 @@ export async function checkRegularFile(path: string, maxBytes: number, code: Gra
   if (s.isDirectory()) return; // the reader's message says so
   if (!s.isFile()) throw new GradstreamError({ code, path, expected: `${what} (a regular file)`, received: kind(s) });
   if (s.size > maxBytes) {
-    throw new GradstreamError({ code, path, expected: `${what} of at most ${describeLength(maxBytes, 'bytes')}`, received: `${s.size.toLocaleString('en-US')} bytes` });
+    throw new GradstreamError({
+      code,
+      path,
+      expected: `${what} of at most ${describeLength(maxBytes, 'bytes')}`,
+      received: `${s.size.toLocaleString('en-US')} bytes`,
+    });
   }
 }

@@ -3,7 +3,14 @@ import type { OptState } from '../core/optimizer.js';
 import type { Precision } from '../core/kernelsF32.js';
 import { createParamsIn, paramLayout, precisionOf, type ParamLayout, type Params } from '../core/params.js';
 import type { RngState } from '../core/rng.js';
-import { CheckpointFile, CheckpointFileV1, type BestJson, type JsonFloat, type JsonValue, type OptStateJson } from '../schemas/checkpoint.js';
+import {
+  CheckpointFile,
+  CheckpointFileV1,
+  type BestJson,
+  type JsonFloat,
+  type JsonValue,
+  type OptStateJson,
+} from '../schemas/checkpoint.js';
 import { fromZodError } from '../schemas/fromZodError.js';
 import type { ModelConfig } from '../schemas/modelConfig.js';
 import type { DataCursor } from '../streams/batchSource.js';
@@ -72,7 +79,12 @@ const MAX_CHECKPOINT_COUNT = 0xffffffff;
 function checkCounts(c: { readonly step: number; readonly epoch: number; readonly batchIndex: number }): void {
   for (const field of ['step', 'epoch', 'batchIndex'] as const) {
     if (c[field] > MAX_CHECKPOINT_COUNT) {
-      throw new GradstreamError({ code: 'invalid_checkpoint', path: `checkpoint.${field}`, expected: `an integer from 0 to ${MAX_CHECKPOINT_COUNT}`, received: describeValue(c[field]) });
+      throw new GradstreamError({
+        code: 'invalid_checkpoint',
+        path: `checkpoint.${field}`,
+        expected: `an integer from 0 to ${MAX_CHECKPOINT_COUNT}`,
+        received: describeValue(c[field]),
+      });
     }
   }
 }
@@ -140,7 +152,13 @@ export function encodeCheckpoint(r: StepRecord, extras: CheckpointExtras = {}): 
   for (let i = 0; i < names.length; i++) {
     const t = r.params.tensors[i]!;
     const bad = firstNonFinite(t);
-    if (bad >= 0) throw new GradstreamError({ code: 'invalid_value', path: `params[${JSON.stringify(names[i])}][${bad}]`, expected: 'a finite weight', received: describeValue(t[bad]) });
+    if (bad >= 0)
+      throw new GradstreamError({
+        code: 'invalid_value',
+        path: `params[${JSON.stringify(names[i])}][${bad}]`,
+        expected: 'a finite weight',
+        received: describeValue(t[bad]),
+      });
     params[names[i]!] = { shape: [...shapes[i]!], data: encodeFloats(t) as CheckpointFile['params'][string]['data'] };
   }
   const state: Record<string, OptStateJson> = {};
@@ -185,17 +203,32 @@ function matchLayout(entries: readonly (readonly [string, { shape: readonly numb
     const j = names.indexOf(name);
     const path = `checkpoint.params[${JSON.stringify(name)}]`;
     if (j < 0) {
-      throw new GradstreamError({ code: 'invalid_checkpoint', path, expected: `shape ${describeShape(layout.shapes[i]!)} (the model's)`, received: `no such parameter (the file has ${names.join(', ') || 'none'})` });
+      throw new GradstreamError({
+        code: 'invalid_checkpoint',
+        path,
+        expected: `shape ${describeShape(layout.shapes[i]!)} (the model's)`,
+        received: `no such parameter (the file has ${names.join(', ') || 'none'})`,
+      });
     }
     const shape = entries[j]![1].shape;
     if (describeShape(shape) !== describeShape(layout.shapes[i]!)) {
-      throw new GradstreamError({ code: 'invalid_checkpoint', path: `${path}.shape`, expected: `${describeShape(layout.shapes[i]!)} (the model's)`, received: describeShape(shape) });
+      throw new GradstreamError({
+        code: 'invalid_checkpoint',
+        path: `${path}.shape`,
+        expected: `${describeShape(layout.shapes[i]!)} (the model's)`,
+        received: describeShape(shape),
+      });
     }
     order.push(j);
   }
   for (const [name, t] of entries) {
     if (!layout.names.includes(name)) {
-      throw new GradstreamError({ code: 'invalid_checkpoint', path: `checkpoint.params[${JSON.stringify(name)}]`, expected: `no such parameter (the model has ${layout.names.join(', ')})`, received: `shape ${describeShape(t.shape)}` });
+      throw new GradstreamError({
+        code: 'invalid_checkpoint',
+        path: `checkpoint.params[${JSON.stringify(name)}]`,
+        expected: `no such parameter (the model has ${layout.names.join(', ')})`,
+        received: `shape ${describeShape(t.shape)}`,
+      });
     }
   }
   return order;
@@ -207,10 +240,18 @@ function matchLayout(entries: readonly (readonly [string, { shape: readonly numb
  * naming the first parameter that differs and both shapes.
  */
 export function checkLayout(actual: ParamLayout, expected: ParamLayout): void {
-  const order = matchLayout(actual.names.map((n, i) => [n, { shape: actual.shapes[i]! }] as const), expected);
+  const order = matchLayout(
+    actual.names.map((n, i) => [n, { shape: actual.shapes[i]! }] as const),
+    expected,
+  );
   for (let i = 0; i < order.length; i++) {
     if (order[i] !== i) {
-      throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.params', expected: `the order ${expected.names.join(', ')} (the model's)`, received: actual.names.join(', ') });
+      throw new GradstreamError({
+        code: 'invalid_checkpoint',
+        path: 'checkpoint.params',
+        expected: `the order ${expected.names.join(', ')} (the model's)`,
+        received: actual.names.join(', '),
+      });
     }
   }
 }
@@ -226,12 +267,22 @@ export function checkLayout(actual: ParamLayout, expected: ParamLayout): void {
  */
 export function decodeCheckpoint(json: unknown, layout?: ParamLayout): Checkpoint {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint', expected: 'a checkpoint object', received: describeValue(json) });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: 'checkpoint',
+      expected: 'a checkpoint object',
+      received: describeValue(json),
+    });
   }
   const version = (json as { version?: unknown }).version;
   if (version === 1) return decodeV1(json, layout);
   if (version !== 2) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.version', expected: '1 or 2 (the versions this gradstream reads)', received: describeValue(version) });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: 'checkpoint.version',
+      expected: '1 or 2 (the versions this gradstream reads)',
+      received: describeValue(version),
+    });
   }
   const parsed = CheckpointFile.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_checkpoint', 'checkpoint', parsed.error);
@@ -264,7 +315,11 @@ function decodeBest(b: BestJson): CheckpointBest {
   return { monitor: b.monitor, mode: b.mode, value: decodeFloat(b.value), step: b.step };
 }
 
-function reviveParams(entries: readonly (readonly [string, { shape: number[]; data: readonly JsonFloat[] }])[], layout: ParamLayout | undefined, precision: Precision): Params {
+function reviveParams(
+  entries: readonly (readonly [string, { shape: number[]; data: readonly JsonFloat[] }])[],
+  layout: ParamLayout | undefined,
+  precision: Precision,
+): Params {
   const order = layout === undefined ? entries.map((_, i) => i) : matchLayout(entries, layout);
   const fileLayout = layout ?? paramLayout(entries.map(([name, t]) => [name, t.shape]));
   const params = createParamsIn(fileLayout, precision);
@@ -274,7 +329,12 @@ function reviveParams(entries: readonly (readonly [string, { shape: number[]; da
     for (let k = 0; k < t.data.length; k++) {
       const v = decodeFloat(t.data[k]!);
       if (!Number.isFinite(v)) {
-        throw new GradstreamError({ code: 'invalid_checkpoint', path: `checkpoint.params[${JSON.stringify(name)}].data[${k}]`, expected: 'a finite number (weights must be finite)', received: describeValue(t.data[k]) });
+        throw new GradstreamError({
+          code: 'invalid_checkpoint',
+          path: `checkpoint.params[${JSON.stringify(name)}].data[${k}]`,
+          expected: 'a finite number (weights must be finite)',
+          received: describeValue(t.data[k]),
+        });
       }
       out[k] = v;
     }

@@ -101,10 +101,18 @@ const noop = (): void => {};
  * const save = checkpointTo(store, { every: 100, keepLast: 3, monitor: 'loss' });
  * save.written$.subscribe((w) => console.log('saved step', w.step));
  */
-export function checkpointTo<R extends StepRecord = StepRecord>(storage: CheckpointStorage, options: CheckpointToOptions = {}): CheckpointOperator<R> {
+export function checkpointTo<R extends StepRecord = StepRecord>(
+  storage: CheckpointStorage,
+  options: CheckpointToOptions = {},
+): CheckpointOperator<R> {
   const o = parseOptions(CheckpointToOptions, options, 'checkpoint');
   if (typeof storage !== 'object' || storage === null || typeof storage.write !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'checkpoint.storage', expected: 'a CheckpointStorage (fsStorage, memoryStorage, webStorage, …)', received: describeValue(storage) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'checkpoint.storage',
+      expected: 'a CheckpointStorage (fsStorage, memoryStorage, webStorage, …)',
+      received: describeValue(storage),
+    });
   }
   const every = o.every;
   const everyEpochs = o.everyEpochs;
@@ -123,7 +131,9 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
   const modelConfig = (): ModelConfig | undefined => {
     const m = o.model;
     if (m === undefined) return undefined;
-    return typeof (m as { toConfig?: unknown }).toConfig === 'function' ? (m as { toConfig(): ModelConfig }).toConfig() : (m as ModelConfig);
+    return typeof (m as { toConfig?: unknown }).toConfig === 'function'
+      ? (m as { toConfig(): ModelConfig }).toConfig()
+      : (m as ModelConfig);
   };
   const better = (a: number, b: number): boolean => (mode === 'min' ? a < b : a > b);
 
@@ -142,12 +152,16 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
       let layoutChecked = o.overwrite === true;
       // Writes run one after the other; the first one waits for what is already stored.
       let chain: Promise<unknown> = (async () => {
-        const [bestText, mainText] = await Promise.all([keepBest && single === undefined ? storage.read('best.json') : undefined, storage.read(mainName)]);
+        const [bestText, mainText] = await Promise.all([
+          keepBest && single === undefined ? storage.read('best.json') : undefined,
+          storage.read(mainName),
+        ]);
         if (mainText !== undefined) existingLayout = layoutOfText(mainText);
         if (bestText !== undefined) {
           try {
             const b = (JSON.parse(bestText) as Partial<CheckpointFile>).best;
-            if (b != null && b.monitor === monitorName && b.mode === mode) best = { monitor: b.monitor, mode: b.mode, value: typeof b.value === 'number' ? b.value : Number(b.value), step: b.step };
+            if (b != null && b.monitor === monitorName && b.mode === mode)
+              best = { monitor: b.monitor, mode: b.mode, value: typeof b.value === 'number' ? b.value : Number(b.value), step: b.step };
           } catch {
             // an unreadable best.json is replaced by the next best
           }
@@ -162,12 +176,20 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
       let seenEpoch = -1;
       let seenBatch = -1;
       let seenStep = -1;
-      const batchTrained = (r: R): boolean => r.stopReason !== undefined && r.epoch === seenEpoch && r.batchIndex === seenBatch && r.step > seenStep;
+      const batchTrained = (r: R): boolean =>
+        r.stopReason !== undefined && r.epoch === seenEpoch && r.batchIndex === seenBatch && r.step > seenStep;
       let seenBest = Number.NaN;
       let sourceDone = false;
       let pending = 0;
 
-      const writeOne = async (file: CheckpointFile, step: number, value: number | undefined, layout: ParamLayout, loss: number | undefined, bestOnly: boolean): Promise<void> => {
+      const writeOne = async (
+        file: CheckpointFile,
+        step: number,
+        value: number | undefined,
+        layout: ParamLayout,
+        loss: number | undefined,
+        bestOnly: boolean,
+      ): Promise<void> => {
         if (!layoutChecked) {
           layoutChecked = true;
           const mine = describeLayout(layout);
@@ -181,10 +203,16 @@ export function checkpointTo<R extends StepRecord = StepRecord>(storage: Checkpo
           }
         }
         const files: string[] = [];
-        const improved = keepBest && single === undefined && value !== undefined && !Number.isNaN(value) && (best === undefined || better(value, best.value));
+        const improved =
+          keepBest &&
+          single === undefined &&
+          value !== undefined &&
+          !Number.isNaN(value) &&
+          (best === undefined || better(value, best.value));
         if (bestOnly && !improved) return;
         if (improved) best = { monitor: monitorName, mode, value, step };
-        if (best !== undefined && single === undefined) file.best = { monitor: best.monitor, mode: best.mode, value: encodeFloat(best.value), step: best.step };
+        if (best !== undefined && single === undefined)
+          file.best = { monitor: best.monitor, mode: best.mode, value: encodeFloat(best.value), step: best.step };
         const text = JSON.stringify(file);
         if (single !== undefined) {
           await storage.write(single, text);

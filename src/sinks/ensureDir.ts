@@ -9,8 +9,14 @@ import { GradstreamError } from '../core/errors.js';
  */
 export function notWritable(dir: string, reason: unknown): GradstreamError {
   const e = reason as { code?: string; message?: string };
-  const received = typeof reason === 'string' ? reason : e.code !== undefined ? `${e.code} (${e.message ?? ''})` : String(e.message ?? reason);
-  return new GradstreamError({ code: 'invalid_config', path: dir, expected: 'a writable folder (existing, or one that can be made)', received });
+  const received =
+    typeof reason === 'string' ? reason : e.code !== undefined ? `${e.code} (${e.message ?? ''})` : String(e.message ?? reason);
+  return new GradstreamError({
+    code: 'invalid_config',
+    path: dir,
+    expected: 'a writable folder (existing, or one that can be made)',
+    received,
+  });
 }
 
 /**

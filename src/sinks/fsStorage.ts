@@ -51,8 +51,17 @@ function alive(pid: number): boolean {
  * const save = checkpointTo(fsStorage('checkpoints/run1'), { every: 100 });
  */
 export function fsStorage(dir: string, options: FsStorageOptions = {}): CheckpointStorage {
-  if (typeof options !== 'object' || options === null || (options.timeoutMs !== undefined && !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0))) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fsStorage(options)', expected: '{ timeoutMs?: number > 0, owns?, files? }', received: describeValue(options) });
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    (options.timeoutMs !== undefined && !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0))
+  ) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fsStorage(options)',
+      expected: '{ timeoutMs?: number > 0, owns?, files? }',
+      received: describeValue(options),
+    });
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
   const owns = options.owns ?? ((name: string) => name.endsWith('.json'));
@@ -94,7 +103,8 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
       }
     },
     write: (name, text) => writeFileAtomic(path(name), text, { timeoutMs }),
-    append: (name, text) => withTimeout(appendFile(path(name), text, { encoding: 'utf8', flush: true }), timeoutMs, 'appending to', path(name)),
+    append: (name, text) =>
+      withTimeout(appendFile(path(name), text, { encoding: 'utf8', flush: true }), timeoutMs, 'appending to', path(name)),
     async read(name) {
       try {
         return await withTimeout(readRegularFile(path(name)), timeoutMs, 'reading', path(name));

@@ -64,22 +64,44 @@ export interface IndexedDbStorageOptions {
  */
 export function indexedDbStorage(database = 'gradstream', options: IndexedDbStorageOptions = {}): CheckpointStorage {
   if (typeof database !== 'string' || database === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'indexedDbStorage(database)', expected: 'a database name', received: describeValue(database) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'indexedDbStorage(database)',
+      expected: 'a database name',
+      received: describeValue(database),
+    });
   }
   if (typeof options !== 'object' || options === null || (options.store !== undefined && typeof options.store !== 'string')) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'indexedDbStorage(options)', expected: '{ store?: string, factory?: IDBFactory }', received: describeValue(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'indexedDbStorage(options)',
+      expected: '{ store?: string, factory?: IDBFactory }',
+      received: describeValue(options),
+    });
   }
   const storeName = options.store ?? 'checkpoints';
   let db: Promise<IdbDatabaseLike> | undefined;
   const where = (name: string) => `indexedDB:${database}/${storeName}/${name}`;
   const fail = (name: string, e: unknown) =>
-    new GradstreamError({ code: 'invalid_state', path: where(name), expected: 'IndexedDB to store the checkpoint', received: String((e as { message?: string } | null)?.message ?? e) });
+    new GradstreamError({
+      code: 'invalid_state',
+      path: where(name),
+      expected: 'IndexedDB to store the checkpoint',
+      received: String((e as { message?: string } | null)?.message ?? e),
+    });
 
   const open = (): Promise<IdbDatabaseLike> => {
     db ??= new Promise<IdbDatabaseLike>((resolve, reject) => {
       const factory = options.factory ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
       if (factory === undefined) {
-        reject(new GradstreamError({ code: 'invalid_config', path: `indexedDB:${database}`, expected: 'IndexedDB (a browser, or options.factory)', received: 'none in this environment' }));
+        reject(
+          new GradstreamError({
+            code: 'invalid_config',
+            path: `indexedDB:${database}`,
+            expected: 'IndexedDB (a browser, or options.factory)',
+            received: 'none in this environment',
+          }),
+        );
         return;
       }
       const req = factory.open(database, 1);

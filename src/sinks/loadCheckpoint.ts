@@ -8,7 +8,8 @@ import type { CheckpointStorage } from './checkpointStorage.js';
 
 /** Puts `where` in front of a checkpoint error's path (`run1/last.json: checkpoint.params…`). */
 export function inFile(where: string, e: unknown): unknown {
-  if (e instanceof GradstreamError && !e.path.startsWith(where)) return new GradstreamError({ code: e.code, path: `${where}: ${e.path}`, expected: e.expected, received: e.received });
+  if (e instanceof GradstreamError && !e.path.startsWith(where))
+    return new GradstreamError({ code: e.code, path: `${where}: ${e.path}`, expected: e.expected, received: e.received });
   return e;
 }
 
@@ -28,9 +29,20 @@ export function inFile(where: string, e: unknown): unknown {
  */
 export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.json', layout?: ParamLayout): Promise<Checkpoint> {
   if (typeof storage !== 'object' || storage === null || typeof storage.read !== 'function' || typeof storage.describe !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'loadCheckpoint(storage)', expected: 'a CheckpointStorage', received: describeValue(storage) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'loadCheckpoint(storage)',
+      expected: 'a CheckpointStorage',
+      received: describeValue(storage),
+    });
   }
-  if (typeof name !== 'string') throw new GradstreamError({ code: 'invalid_config', path: 'loadCheckpoint(name)', expected: 'a checkpoint name', received: describeValue(name) });
+  if (typeof name !== 'string')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'loadCheckpoint(name)',
+      expected: 'a checkpoint name',
+      received: describeValue(name),
+    });
   const where = storage.describe(name);
   let text: string | undefined;
   try {
@@ -38,22 +50,48 @@ export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.js
   } catch (e: unknown) {
     const err = e as { code?: string; message?: string };
     if (e instanceof GradstreamError) throw e;
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a readable checkpoint file', received: err.code !== undefined ? `${err.code} (${err.message ?? ''})` : String(err.message ?? e) });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: where,
+      expected: 'a readable checkpoint file',
+      received: err.code !== undefined ? `${err.code} (${err.message ?? ''})` : String(err.message ?? e),
+    });
   }
-  if (text === undefined) throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a checkpoint', received: 'nothing there (no such file)' });
+  if (text === undefined)
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: where,
+      expected: 'a checkpoint',
+      received: 'nothing there (no such file)',
+    });
   if (text.length > MAX_CHECKPOINT_BYTES) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: `a checkpoint of at most ${describeLength(MAX_CHECKPOINT_BYTES, 'characters')}`, received: `${text.length.toLocaleString('en-US')} characters` });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: where,
+      expected: `a checkpoint of at most ${describeLength(MAX_CHECKPOINT_BYTES, 'characters')}`,
+      received: `${text.length.toLocaleString('en-US')} characters`,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e: unknown) {
     // the engine's message quotes the text: say where it breaks instead
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: where, expected: 'a JSON checkpoint file', received: `invalid JSON (${describeJsonError(text, e)})` });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: where,
+      expected: 'a JSON checkpoint file',
+      received: `invalid JSON (${describeJsonError(text, e)})`,
+    });
   }
   const deep = findDeepNesting(json, MAX_NESTING);
   if (deep !== undefined) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: `${where}: checkpoint${deep === '' ? '' : `.${deep}`}`, expected: `at most ${MAX_NESTING} levels of nested arrays and objects`, received: 'deeper nesting' });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: `${where}: checkpoint${deep === '' ? '' : `.${deep}`}`,
+      expected: `at most ${MAX_NESTING} levels of nested arrays and objects`,
+      received: 'deeper nesting',
+    });
   }
   try {
     return decodeCheckpoint(json, layout);

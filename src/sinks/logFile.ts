@@ -19,12 +19,20 @@ import type { RecordOperator } from './recordOperator.js';
  * import { logFile } from 'gradstream/node';
  * const sink = logFile('runs/run1.csv', { format: 'csv', every: 10 });
  */
-export function logFile<R extends StepRecord = StepRecord>(path: string, options: Omit<LogOptions, 'to' | 'write'> = {}): RecordOperator<R> {
+export function logFile<R extends StepRecord = StepRecord>(
+  path: string,
+  options: Omit<LogOptions, 'to' | 'write'> = {},
+): RecordOperator<R> {
   if (typeof path !== 'string' || path === '') {
     throw new GradstreamError({ code: 'invalid_config', path: 'logFile(path)', expected: 'a file path', received: describeValue(path) });
   }
   if (typeof options !== 'object' || options === null) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'logFile(options)', expected: 'an options object', received: describeValue(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'logFile(options)',
+      expected: 'an options object',
+      received: describeValue(options),
+    });
   }
   log({ ...options, write: () => undefined }); // validates the options now
   const operator: MonoTypeOperatorFunction<R> = (source) =>

@@ -24,13 +24,23 @@ export interface LoadedModel {
  */
 export function modelFromCheckpoint(checkpoint: Checkpoint): LoadedModel {
   if (checkpoint.model === undefined) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.model', expected: 'the model config (write checkpoints with checkpoint({ model }))', received: 'none' });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: 'checkpoint.model',
+      expected: 'the model config (write checkpoints with checkpoint({ model }))',
+      received: 'none',
+    });
   }
   const { model } = modelFromConfig(checkpoint.model, 'checkpoint.model');
   checkLayout(checkpoint.params.layout, model.layout);
   const saved = precisionOf(checkpoint.params.data);
   if (saved !== model.precision) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.precision', expected: `${model.precision ?? 'float64'} (checkpoint.model's precision)`, received: `${saved} (the checkpoint's params)` });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: 'checkpoint.precision',
+      expected: `${model.precision ?? 'float64'} (checkpoint.model's precision)`,
+      received: `${saved} (the checkpoint's params)`,
+    });
   }
   return { model, params: checkpoint.params, checkpoint };
 }

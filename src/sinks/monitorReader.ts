@@ -7,7 +7,12 @@ import { GradstreamError, describeValue } from '../core/errors.js';
  */
 export function monitorReader(path: string, where: string): (r: object) => number | undefined {
   if (typeof path !== 'string' || !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(path)) {
-    throw new GradstreamError({ code: 'invalid_config', path: where, expected: "a record field such as 'loss', 'valLoss' or 'metrics.accuracy'", received: describeValue(path) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: where,
+      expected: "a record field such as 'loss', 'valLoss' or 'metrics.accuracy'",
+      received: describeValue(path),
+    });
   }
   const keys = path.split('.');
   return (r) => {

@@ -120,7 +120,8 @@ export function progress<R extends StepRecord = StepRecord>(options: ProgressOpt
         sub.unsubscribe();
         if (finished || last === undefined) return;
         try {
-          if (last.stopReason !== undefined) draw(last, clock()); // ended by earlyStopping after this sink
+          if (last.stopReason !== undefined)
+            draw(last, clock()); // ended by earlyStopping after this sink
           else if (tty && drawn) stream.write('\n');
         } catch {
           // the run is over; nothing to report to

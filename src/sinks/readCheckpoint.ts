@@ -23,7 +23,12 @@ import { resolveCheckpointPath } from './resolveCheckpointPath.js';
  */
 export async function readCheckpoint(path: string, layout?: ParamLayout): Promise<Checkpoint> {
   if (typeof path !== 'string' || path === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'readCheckpoint(path)', expected: 'a checkpoint file or folder path', received: describeValue(path) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'readCheckpoint(path)',
+      expected: 'a checkpoint file or folder path',
+      received: describeValue(path),
+    });
   }
   const file = await resolveCheckpointPath(path);
   await checkRegularFile(file, MAX_CHECKPOINT_BYTES, 'invalid_checkpoint', 'a checkpoint file');

@@ -29,7 +29,12 @@ export interface ResumeOptions<R> extends Omit<TrainOptions<R>, 'params' | 'step
 /** A checkpoint of one precision cannot resume a model of the other: it names the field. */
 function checkPrecision(saved: Precision, model: Precision): void {
   if (saved !== model) {
-    throw new GradstreamError({ code: 'invalid_checkpoint', path: 'checkpoint.precision', expected: `${model} (the model's precision)`, received: `${saved} (the checkpoint's params)` });
+    throw new GradstreamError({
+      code: 'invalid_checkpoint',
+      path: 'checkpoint.precision',
+      expected: `${model} (the model's precision)`,
+      received: `${saved} (the checkpoint's params)`,
+    });
   }
 }
 
@@ -38,18 +43,33 @@ function restoreState(c: Checkpoint, state: Readonly<Record<string, HyperParam |
   const given = state ?? {};
   for (const name of Object.keys(c.state)) {
     if (!(name in given)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `resume.state.${name}`, expected: `the cell or operator saved as "${name}" (the checkpoint holds its state)`, received: 'nothing' });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `resume.state.${name}`,
+        expected: `the cell or operator saved as "${name}" (the checkpoint holds its state)`,
+        received: 'nothing',
+      });
     }
   }
   for (const [name, target] of Object.entries(given)) {
     if (!(name in c.state)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `resume.state.${name}`, expected: `a name the checkpoint saved (${Object.keys(c.state).join(', ') || 'none'})`, received: `"${name}"` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `resume.state.${name}`,
+        expected: `a name the checkpoint saved (${Object.keys(c.state).join(', ') || 'none'})`,
+        received: `"${name}"`,
+      });
     }
     const saved = c.state[name]!;
     if (typeof (target as Partial<Stateful>).setState === 'function') (target as Stateful).setState(saved);
     else if (isHyperParam(target)) {
       if (typeof saved !== 'number' || !Number.isFinite(saved)) {
-        throw new GradstreamError({ code: 'invalid_checkpoint', path: `checkpoint.state.${name}`, expected: 'a finite number (a hyperParam value)', received: describeValue(saved) });
+        throw new GradstreamError({
+          code: 'invalid_checkpoint',
+          path: `checkpoint.state.${name}`,
+          expected: 'a finite number (a hyperParam value)',
+          received: describeValue(saved),
+        });
       }
       target.value = saved;
     }
@@ -77,13 +97,28 @@ function restoreState(c: Checkpoint, state: Readonly<Record<string, HyperParam |
  */
 export function resumeFrom<R>(checkpoint: Checkpoint | PromiseLike<Checkpoint>, options: ResumeOptions<R>): Observable<R> {
   if (typeof options !== 'object' || options === null) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'resume', expected: 'an options object { data, pipeline, … }', received: describeValue(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'resume',
+      expected: 'an options object { data, pipeline, … }',
+      received: describeValue(options),
+    });
   }
   if (typeof checkpoint !== 'object' || checkpoint === null) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'resume(checkpoint)', expected: 'a checkpoint (loadCheckpoint, readCheckpoint) or a promise of one', received: describeValue(checkpoint) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'resume(checkpoint)',
+      expected: 'a checkpoint (loadCheckpoint, readCheckpoint) or a promise of one',
+      received: describeValue(checkpoint),
+    });
   }
   if (options.state !== undefined && (typeof options.state !== 'object' || options.state === null)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'resume.state', expected: 'named hyperParam cells and stateful operators', received: describeValue(options.state) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'resume.state',
+      expected: 'named hyperParam cells and stateful operators',
+      received: describeValue(options.state),
+    });
   }
   const { data, model, state, rng, ...rest } = options;
   const start = (c: Checkpoint): Observable<R> => {
@@ -98,7 +133,19 @@ export function resumeFrom<R>(checkpoint: Checkpoint | PromiseLike<Checkpoint>, 
       run.setState(c.rng);
     }
     const source = resumeSource(typeof data === 'function' ? data(c) : data, c);
-    return train<R>({ ...rest, data: source, params: c.params, optState: c.optState, step: c.step, cursor: c.cursor, ...(run === undefined ? {} : { rng: run }) });
+    return train<R>({
+      ...rest,
+      data: source,
+      params: c.params,
+      optState: c.optState,
+      step: c.step,
+      cursor: c.cursor,
+      ...(run === undefined ? {} : { rng: run }),
+    });
   };
-  return defer(() => (typeof (checkpoint as PromiseLike<Checkpoint>).then === 'function' ? from(checkpoint as PromiseLike<Checkpoint>).pipe(switchMap(start)) : start(checkpoint as Checkpoint)));
+  return defer(() =>
+    typeof (checkpoint as PromiseLike<Checkpoint>).then === 'function'
+      ? from(checkpoint as PromiseLike<Checkpoint>).pipe(switchMap(start))
+      : start(checkpoint as Checkpoint),
+  );
 }

@@ -21,10 +21,27 @@ export interface WebStorageLike {
  * const save = checkpointTo(webStorage(localStorage, 'gradstream:run1/'), { everyMs: 5000 });
  */
 export function webStorage(store: WebStorageLike, prefix = 'gradstream:'): CheckpointStorage {
-  if (typeof store !== 'object' || store === null || typeof store.getItem !== 'function' || typeof store.setItem !== 'function' || typeof store.key !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'webStorage(store)', expected: 'a Web Storage (localStorage, sessionStorage)', received: describeValue(store) });
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof store.getItem !== 'function' ||
+    typeof store.setItem !== 'function' ||
+    typeof store.key !== 'function'
+  ) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'webStorage(store)',
+      expected: 'a Web Storage (localStorage, sessionStorage)',
+      received: describeValue(store),
+    });
   }
-  if (typeof prefix !== 'string') throw new GradstreamError({ code: 'invalid_config', path: 'webStorage(prefix)', expected: 'a string', received: describeValue(prefix) });
+  if (typeof prefix !== 'string')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'webStorage(prefix)',
+      expected: 'a string',
+      received: describeValue(prefix),
+    });
   const key = (name: string) => prefix + name;
   return {
     describe: (name) => `webStorage:${key(name)}`,
@@ -33,7 +50,14 @@ export function webStorage(store: WebStorageLike, prefix = 'gradstream:'): Check
         store.setItem(key(name), text);
         return Promise.resolve();
       } catch (e: unknown) {
-        return Promise.reject(new GradstreamError({ code: 'invalid_state', path: `webStorage:${key(name)}`, expected: 'room to store the checkpoint', received: (e as Error).message ?? String(e) }));
+        return Promise.reject(
+          new GradstreamError({
+            code: 'invalid_state',
+            path: `webStorage:${key(name)}`,
+            expected: 'room to store the checkpoint',
+            received: (e as Error).message ?? String(e),
+          }),
+        );
       }
     },
     read: (name) => Promise.resolve(store.getItem(key(name)) ?? undefined),

@@ -10,7 +10,14 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string, targe
   if (ms === Infinity) return work;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new GradstreamError({ code: 'invalid_state', path: target, expected: `${what} to finish within ${ms} ms`, received: 'no answer (the storage hangs)' }));
+      reject(
+        new GradstreamError({
+          code: 'invalid_state',
+          path: target,
+          expected: `${what} to finish within ${ms} ms`,
+          received: 'no answer (the storage hangs)',
+        }),
+      );
     }, ms);
     (timer as { unref?: () => void }).unref?.();
     work.then(

@@ -15,7 +15,21 @@ function checkCount(path: string, v: unknown): void {
 }
 
 const KNOWN = new Set([
-  'params', 'data', 'pipeline', 'step', 'optState', 'cursor', 'maxSteps', 'scheduler', 'sliceMs', 'sliceSteps', 'signal', 'clock', 'rng', 'pause', 'stop',
+  'params',
+  'data',
+  'pipeline',
+  'step',
+  'optState',
+  'cursor',
+  'maxSteps',
+  'scheduler',
+  'sliceMs',
+  'sliceSteps',
+  'signal',
+  'clock',
+  'rng',
+  'pause',
+  'stop',
 ]);
 
 /**
@@ -31,12 +45,17 @@ export function checkTrainOptions(options: TrainOptions<unknown>): void {
   const o = options as unknown as Record<string, unknown>;
   const params = o['params'];
   // Float32Array data: the params of a float32 model (sequential(…, { precision: 'float32' })).
-  if (!isObject(params) || !(params['data'] instanceof Float64Array || params['data'] instanceof Float32Array) || !isObject(params['layout'])) {
+  if (
+    !isObject(params) ||
+    !(params['data'] instanceof Float64Array || params['data'] instanceof Float32Array) ||
+    !isObject(params['layout'])
+  ) {
     bad('params', 'Params (from model.init(rng), paramsFrom(…) or a checkpoint)', params);
   }
   const data = o['data'];
   if (!isObject(data) || typeof data['open'] !== 'function') bad('data', 'a BatchSource (fullBatch, fromArrays, fromObservable, …)', data);
-  if (typeof o['pipeline'] !== 'function') bad('pipeline', 'an operator, e.g. pipe(forward(m), loss(l), gradient(m, l), update(opt))', o['pipeline']);
+  if (typeof o['pipeline'] !== 'function')
+    bad('pipeline', 'an operator, e.g. pipe(forward(m), loss(l), gradient(m, l), update(opt))', o['pipeline']);
   checkCount('maxSteps', o['maxSteps']);
   checkCount('step', o['step']);
   const scheduler = o['scheduler'];
@@ -54,12 +73,16 @@ export function checkTrainOptions(options: TrainOptions<unknown>): void {
     bad('cursor', '{ epoch, batchIndex } (integers)', cursor);
   }
   const signal = o['signal'];
-  if (signal !== undefined && !(isObject(signal) && typeof signal['aborted'] === 'boolean' && typeof signal['addEventListener'] === 'function')) {
+  if (
+    signal !== undefined &&
+    !(isObject(signal) && typeof signal['aborted'] === 'boolean' && typeof signal['addEventListener'] === 'function')
+  ) {
     bad('signal', 'an AbortSignal', signal);
   }
   if (o['clock'] !== undefined && typeof o['clock'] !== 'function') bad('clock', 'a function returning milliseconds', o['clock']);
   const rng = o['rng'];
-  if (rng !== undefined && !(isObject(rng) && typeof rng['next'] === 'function' && typeof rng['getState'] === 'function')) bad('rng', 'an Rng (createRng(seed))', rng);
+  if (rng !== undefined && !(isObject(rng) && typeof rng['next'] === 'function' && typeof rng['getState'] === 'function'))
+    bad('rng', 'an Rng (createRng(seed))', rng);
   for (const name of ['pause', 'stop'] as const) {
     const v = o[name];
     if (v !== undefined && !(isObject(v) && typeof v['subscribe'] === 'function')) bad(name, 'an Observable', v);

@@ -67,6 +67,7 @@ export async function statsOfSource(source: BatchSource, where: string): Promise
     acc ??= accumulator(b.x.length / b.size);
     acc.add(b.x, b.size);
   });
-  if (acc === null) throw new GradstreamError({ code: 'invalid_dataset', path: `${where}.fitSource`, expected: 'at least one row', received: 'none' });
+  if (acc === null)
+    throw new GradstreamError({ code: 'invalid_dataset', path: `${where}.fitSource`, expected: 'at least one row', received: 'none' });
   return acc.done();
 }

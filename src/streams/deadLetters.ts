@@ -73,6 +73,12 @@ export function createDeadLetters(): DeadLetters {
 /** Checks the `invalid` option of `where`. */
 export function checkInvalidPolicy(where: string, v: unknown): InvalidPolicy {
   if (v === undefined) return 'error';
-  if (v !== 'error' && v !== 'skip') throw new GradstreamError({ code: 'invalid_config', path: `${where}.invalid`, expected: "'error' or 'skip'", received: describeValue(v) });
+  if (v !== 'error' && v !== 'skip')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.invalid`,
+      expected: "'error' or 'skip'",
+      received: describeValue(v),
+    });
   return v;
 }

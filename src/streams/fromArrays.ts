@@ -60,25 +60,50 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOpti
   const shuffle = options.shuffle ?? false;
   const dropRemainder = options.dropRemainder ?? false;
   if (!(Number.isInteger(options.batchSize ?? 32) && (options.batchSize ?? 32) >= 1)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.batchSize', expected: 'an integer ≥ 1', received: String(options.batchSize) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromArrays.batchSize',
+      expected: 'an integer ≥ 1',
+      received: String(options.batchSize),
+    });
   }
   if (!(epochs === Infinity || (Number.isInteger(epochs) && epochs >= 1))) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.epochs', expected: 'an integer ≥ 1 or Infinity', received: String(epochs) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromArrays.epochs',
+      expected: 'an integer ≥ 1 or Infinity',
+      received: String(epochs),
+    });
   }
   let seed = 0;
   if (shuffle) {
     if (options.seed !== undefined) {
       if (!Number.isSafeInteger(options.seed)) {
-        throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.seed', expected: 'a safe integer', received: String(options.seed) });
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: 'fromArrays.seed',
+          expected: 'a safe integer',
+          received: String(options.seed),
+        });
       }
       seed = options.seed;
     } else if (options.rng !== undefined) {
       if (typeof (options.rng as Partial<Rng> | null)?.nextUint32 !== 'function') {
-        throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.rng', expected: 'a generator made by createRng', received: describeValue(options.rng) });
+        throw new GradstreamError({
+          code: 'invalid_config',
+          path: 'fromArrays.rng',
+          expected: 'a generator made by createRng',
+          received: describeValue(options.rng),
+        });
       }
       seed = options.rng.nextUint32();
     } else {
-      throw new GradstreamError({ code: 'invalid_config', path: 'fromArrays.shuffle', expected: 'a seed or an rng to shuffle with', received: 'neither' });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: 'fromArrays.shuffle',
+        expected: 'a seed or an rng to shuffle with',
+        received: 'neither',
+      });
     }
   }
   const full = Math.floor(rows / batchSize);
@@ -90,8 +115,21 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOpti
       let epoch = 0;
       let index = 0;
       if (at !== undefined) {
-        if (!(Number.isInteger(at.epoch) && at.epoch >= 0 && Number.isInteger(at.batchIndex) && at.batchIndex >= 0 && at.batchIndex < perEpoch)) {
-          throw new GradstreamError({ code: 'invalid_state', path: 'cursor', expected: `an epoch ≥ 0 and a batchIndex in [0, ${perEpoch})`, received: JSON.stringify(at) });
+        if (
+          !(
+            Number.isInteger(at.epoch) &&
+            at.epoch >= 0 &&
+            Number.isInteger(at.batchIndex) &&
+            at.batchIndex >= 0 &&
+            at.batchIndex < perEpoch
+          )
+        ) {
+          throw new GradstreamError({
+            code: 'invalid_state',
+            path: 'cursor',
+            expected: `an epoch ≥ 0 and a batchIndex in [0, ${perEpoch})`,
+            received: JSON.stringify(at),
+          });
         }
         epoch = at.epoch;
         index = at.batchIndex;

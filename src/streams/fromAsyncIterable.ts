@@ -51,14 +51,22 @@ export interface FromAsyncIterableOptions {
  * }
  * const data = fromAsyncIterable(sensor(), { batchSize: 16, readAhead: 64 });
  */
-export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Iterable<SampleOrBatch>, opts?: FromAsyncIterableOptions): OnlineSource {
+export function fromAsyncIterable(
+  iterable: AsyncIterable<SampleOrBatch> | Iterable<SampleOrBatch>,
+  opts?: FromAsyncIterableOptions,
+): OnlineSource {
   const options = checkOptions('fromAsyncIterable', opts);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('fromAsyncIterable.batchSize', batchSize);
   const readAhead = options.readAhead ?? batchSize;
   checkPositiveInteger('fromAsyncIterable.readAhead', readAhead);
   if (readAhead < batchSize) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromAsyncIterable.readAhead', expected: `at least batchSize (${batchSize})`, received: String(readAhead) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromAsyncIterable.readAhead',
+      expected: `at least batchSize (${batchSize})`,
+      received: String(readAhead),
+    });
   }
   const invalid = checkInvalidPolicy('fromAsyncIterable', options.invalid);
   if (options.inputs !== undefined) checkPositiveInteger('fromAsyncIterable.inputs', options.inputs);
@@ -66,7 +74,12 @@ export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Itera
   const it = iterable as Partial<AsyncIterable<SampleOrBatch> & Iterable<SampleOrBatch>> | null | undefined;
   const isAsync = typeof it?.[Symbol.asyncIterator] === 'function';
   if (!isAsync && (typeof it?.[Symbol.iterator] !== 'function' || typeof iterable === 'string')) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromAsyncIterable', expected: 'an async iterable or an iterable', received: describeValue(iterable) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromAsyncIterable',
+      expected: 'an async iterable or an iterable',
+      received: describeValue(iterable),
+    });
   }
 
   const letters = createDeadLetters();
@@ -90,14 +103,23 @@ export function fromAsyncIterable(iterable: AsyncIterable<SampleOrBatch> | Itera
         cursor.batchIndex += 1;
         return queue.take(n);
       };
-      return isAsync ? openAsync((iterable as AsyncIterable<SampleOrBatch>)[Symbol.asyncIterator](), queue, batchSize, readAhead, take, cursor) : openSync((iterable as Iterable<SampleOrBatch>)[Symbol.iterator](), queue, batchSize, take, cursor);
+      return isAsync
+        ? openAsync((iterable as AsyncIterable<SampleOrBatch>)[Symbol.asyncIterator](), queue, batchSize, readAhead, take, cursor)
+        : openSync((iterable as Iterable<SampleOrBatch>)[Symbol.iterator](), queue, batchSize, take, cursor);
     },
   };
 }
 
 type Queue = ReturnType<typeof createSampleQueue>;
 
-function openAsync(it: AsyncIterator<SampleOrBatch>, queue: Queue, batchSize: number, readAhead: number, take: (n: number) => Batch, cursor: DataCursor): CountingReader {
+function openAsync(
+  it: AsyncIterator<SampleOrBatch>,
+  queue: Queue,
+  batchSize: number,
+  readAhead: number,
+  take: (n: number) => Batch,
+  cursor: DataCursor,
+): CountingReader {
   let pulling = false;
   let ended = false;
   let failed = false;
@@ -168,7 +190,13 @@ function openAsync(it: AsyncIterator<SampleOrBatch>, queue: Queue, batchSize: nu
   };
 }
 
-function openSync(it: Iterator<SampleOrBatch>, queue: Queue, batchSize: number, take: (n: number) => Batch, cursor: DataCursor): CountingReader {
+function openSync(
+  it: Iterator<SampleOrBatch>,
+  queue: Queue,
+  batchSize: number,
+  take: (n: number) => Batch,
+  cursor: DataCursor,
+): CountingReader {
   let ended = false;
   let closed = false;
   return {

@@ -70,23 +70,50 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
  * sensor.emit('reading', { t: 0.5, v: 2.5 });
  * sensor.emit('close');
  */
-export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmitterSource, eventName: string, opts?: FromEventsOptions<E>): OnlineSource {
+export function fromEvents<E = unknown>(
+  target: EventTargetSource<E> | EventEmitterSource,
+  eventName: string,
+  opts?: FromEventsOptions<E>,
+): OnlineSource {
   const t = target as Partial<EventTargetSource<E> & EventEmitterSource> | null;
   const isTarget = typeof t === 'object' && t !== null && isFunction(t.addEventListener) && isFunction(t.removeEventListener);
   const isEmitter = typeof t === 'object' && t !== null && isFunction(t.addListener) && isFunction(t.removeListener);
   if (!isTarget && !isEmitter) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromEvents.target', expected: 'an EventTarget (addEventListener) or an EventEmitter (addListener)', received: describeValue(target) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromEvents.target',
+      expected: 'an EventTarget (addEventListener) or an EventEmitter (addListener)',
+      received: describeValue(target),
+    });
   }
   if (typeof eventName !== 'string' || eventName === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromEvents.eventName', expected: 'an event name', received: describeValue(eventName) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromEvents.eventName',
+      expected: 'an event name',
+      received: describeValue(eventName),
+    });
   }
   const { map: toSample, endOn, errorOn, ...rest } = checkOptions('fromEvents', opts);
   if (toSample !== undefined && typeof toSample !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromEvents.map', expected: 'a function from an event to a sample', received: describeValue(toSample) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromEvents.map',
+      expected: 'a function from an event to a sample',
+      received: describeValue(toSample),
+    });
   }
-  for (const [name, value] of [['endOn', endOn], ['errorOn', errorOn]] as const) {
+  for (const [name, value] of [
+    ['endOn', endOn],
+    ['errorOn', errorOn],
+  ] as const) {
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw new GradstreamError({ code: 'invalid_config', path: `fromEvents.${name}`, expected: 'an event name', received: describeValue(value) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `fromEvents.${name}`,
+        expected: 'an event name',
+        received: describeValue(value),
+      });
     }
   }
 
@@ -123,7 +150,12 @@ export function fromEvents<E = unknown>(target: EventTargetSource<E> | EventEmit
   } catch (e: unknown) {
     // the batching options are fromObservable's: name them as the caller wrote them
     if (e instanceof GradstreamError && e.path.startsWith('fromObservable')) {
-      throw new GradstreamError({ code: e.code, path: `fromEvents${e.path.slice('fromObservable'.length)}`, expected: e.expected, received: e.received });
+      throw new GradstreamError({
+        code: e.code,
+        path: `fromEvents${e.path.slice('fromObservable'.length)}`,
+        expected: e.expected,
+        received: e.received,
+      });
     }
     throw e;
   }

@@ -67,7 +67,12 @@ export interface FromObservableOptions {
  */
 export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromObservableOptions): OnlineSource {
   if (typeof (samples$ as Partial<Observable<SampleOrBatch>> | null)?.subscribe !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable', expected: 'an Observable of samples', received: describeValue(samples$) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable',
+      expected: 'an Observable of samples',
+      received: describeValue(samples$),
+    });
   }
   const options = checkOptions('fromObservable', opts);
   const buffer = checkOptions('fromObservable.buffer', options.buffer);
@@ -75,23 +80,43 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
   checkPositiveInteger('fromObservable.batchSize', batchSize);
   const maxWaitMs = options.maxWaitMs ?? Infinity;
   if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.maxWaitMs', expected: 'a number ≥ 0 (or Infinity)', received: describeValue(maxWaitMs) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable.maxWaitMs',
+      expected: 'a number ≥ 0 (or Infinity)',
+      received: describeValue(maxWaitMs),
+    });
   }
   const size = buffer.size ?? Math.max(1024, batchSize);
   checkPositiveInteger('fromObservable.buffer.size', size);
   if (size < batchSize) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.buffer.size', expected: `at least batchSize (${batchSize})`, received: String(size) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable.buffer.size',
+      expected: `at least batchSize (${batchSize})`,
+      received: String(size),
+    });
   }
   const overflow = buffer.overflow ?? 'error';
   if (overflow !== 'error' && overflow !== 'dropOldest' && overflow !== 'dropNewest') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.buffer.overflow', expected: "'error', 'dropOldest' or 'dropNewest'", received: describeValue(overflow) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable.buffer.overflow',
+      expected: "'error', 'dropOldest' or 'dropNewest'",
+      received: describeValue(overflow),
+    });
   }
   const invalid = checkInvalidPolicy('fromObservable', options.invalid);
   if (options.inputs !== undefined) checkPositiveInteger('fromObservable.inputs', options.inputs);
   if (options.outputs !== undefined) checkPositiveInteger('fromObservable.outputs', options.outputs);
   const scheduler = options.scheduler ?? asyncScheduler;
   if (typeof (scheduler as Partial<SchedulerLike> | null)?.schedule !== 'function' || typeof scheduler.now !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'fromObservable.scheduler', expected: 'an RxJS scheduler', received: describeValue(scheduler) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable.scheduler',
+      expected: 'an RxJS scheduler',
+      received: describeValue(scheduler),
+    });
   }
 
   const letters = createDeadLetters();
@@ -99,7 +124,16 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
     rejected$: letters.rejected$,
     rejected: letters.rejected,
     open(at?: DataCursor): CountingReader {
-      const queue = createSampleQueue({ capacity: size, batchSize, overflow, invalid, onReject: letters.report, inputs: options.inputs, outputs: options.outputs, where: 'fromObservable' });
+      const queue = createSampleQueue({
+        capacity: size,
+        batchSize,
+        overflow,
+        invalid,
+        onReject: letters.report,
+        inputs: options.inputs,
+        outputs: options.outputs,
+        where: 'fromObservable',
+      });
       const cursor = { epoch: at?.epoch ?? 0, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
       let ended = false;
       let failed = false;

@@ -12,7 +12,11 @@ import { checkMatrix } from './toMatrix.js';
  * import { fullBatch } from 'gradstream';
  * const data = fullBatch([[1, 2, 3, 4]], [[2, 3, 4, 5]]);
  */
-export function fullBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows?: number): SyncBatchSource {
+export function fullBatch(
+  x: readonly (readonly number[])[] | Float64Array,
+  y: readonly (readonly number[])[] | Float64Array,
+  rows?: number,
+): SyncBatchSource {
   const batch = toBatch(x, y, rows);
   return {
     open: (at) => new FullBatchReader(batch, at === undefined ? -1 : at.epoch - 1),
@@ -43,11 +47,20 @@ class FullBatchReader {
   }
 }
 
-function toBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (readonly number[])[] | Float64Array, rows: number | undefined): Batch {
+function toBatch(
+  x: readonly (readonly number[])[] | Float64Array,
+  y: readonly (readonly number[])[] | Float64Array,
+  rows: number | undefined,
+): Batch {
   checkMatrix(x, 'x');
   checkMatrix(y, 'y');
   if (rows !== undefined && !(typeof rows === 'number' && Number.isInteger(rows) && rows >= 1)) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: 'fullBatch.rows', expected: 'an integer ≥ 1', received: describeValue(rows) });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: 'fullBatch.rows',
+      expected: 'an integer ≥ 1',
+      received: describeValue(rows),
+    });
   }
   const size = rows ?? (x instanceof Float64Array ? 1 : x.length);
   const xs = flattenRows(x, 'x', size);
@@ -58,11 +71,21 @@ function toBatch(x: readonly (readonly number[])[] | Float64Array, y: readonly (
 function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: string, size: number): Float64Array {
   if (m instanceof Float64Array) {
     if (m.length % size !== 0 || m.length === 0) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `a positive multiple of ${size} values (${size} rows)`, received: String(m.length) });
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: name,
+        expected: `a positive multiple of ${size} values (${size} rows)`,
+        received: String(m.length),
+      });
     }
     for (let i = 0; i < m.length; i++) {
       if (!Number.isFinite(m[i])) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${i}]`, expected: 'a finite number', received: describeValue(m[i]) });
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: `${name}[${i}]`,
+          expected: 'a finite number',
+          received: describeValue(m[i]),
+        });
       }
     }
     return m;
@@ -72,19 +95,34 @@ function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: str
   }
   const first: unknown = m[0];
   if (!Array.isArray(first) || first.length === 0) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[0]`, expected: 'a non-empty row of numbers', received: describeValue(first) });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: `${name}[0]`,
+      expected: 'a non-empty row of numbers',
+      received: describeValue(first),
+    });
   }
   const cols = first.length;
   const out = new Float64Array(size * cols);
   for (let r = 0; r < size; r++) {
     const row: unknown = m[r];
     if (!Array.isArray(row) || row.length !== cols) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}]`, expected: `${cols} numbers`, received: Array.isArray(row) ? String(row.length) : describeValue(row) });
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: `${name}[${r}]`,
+        expected: `${cols} numbers`,
+        received: Array.isArray(row) ? String(row.length) : describeValue(row),
+      });
     }
     for (let c = 0; c < cols; c++) {
       const v = row[c];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}][${c}]`, expected: 'a finite number', received: describeValue(v) });
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: `${name}[${r}][${c}]`,
+          expected: 'a finite number',
+          received: describeValue(v),
+        });
       }
       out[r * cols + c] = v;
     }

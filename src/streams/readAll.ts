@@ -33,7 +33,13 @@ export async function readAll(source: BatchSource, options: { readonly maxRows?:
   };
   await forEachBatchOfEpoch(source, (b) => {
     rows += b.size;
-    if (rows > maxRows) throw new GradstreamError({ code: 'invalid_dataset', path: 'readAll', expected: `at most ${maxRows} rows (maxRows)`, received: `more` });
+    if (rows > maxRows)
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: 'readAll',
+        expected: `at most ${maxRows} rows (maxRows)`,
+        received: `more`,
+      });
     x = append(x, xn, b.x);
     xn += b.x.length;
     y = append(y, yn, b.y);

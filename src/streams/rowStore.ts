@@ -29,7 +29,12 @@ export class RowStore {
   ) {
     if (m instanceof Float64Array && m.length >= LAZY_COPY_MIN_VALUES) {
       if (m.length % count !== 0) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `a positive multiple of ${count} values (${count} rows)`, received: String(m.length) });
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: name,
+          expected: `a positive multiple of ${count} values (${count} rows)`,
+          received: String(m.length),
+        });
       }
       this.source = m;
       this.cols = m.length / count;

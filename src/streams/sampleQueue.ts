@@ -139,7 +139,12 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
     const index = received;
     received += 1;
     if (typeof sample !== 'object' || sample === null) {
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${where} sample ${index}`, expected: 'a sample { x, y } or a batch { x, y, size }', received: describeValue(sample) });
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: `${where} sample ${index}`,
+        expected: 'a sample { x, y } or a batch { x, y, size }',
+        received: describeValue(sample),
+      });
     }
     checkRows(sample.x, sample.y, width(sample.x, `${where} sample ${index}, x`), width(sample.y, `${where} sample ${index}, y`), index);
     const s = slot(now);
@@ -153,7 +158,12 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
     const n = batch.size;
     if (!Number.isInteger(n) || n < 1 || batch.x.length % n !== 0 || batch.y.length % n !== 0) {
       received += 1;
-      throw new GradstreamError({ code: 'invalid_dataset', path: `${where} sample ${index}`, expected: 'a batch whose x and y hold `size` rows each', received: `size ${describeValue(n)}, ${batch.x.length} inputs, ${batch.y.length} targets` });
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: `${where} sample ${index}`,
+        expected: 'a batch whose x and y hold `size` rows each',
+        received: `size ${describeValue(n)}, ${batch.x.length} inputs, ${batch.y.length} targets`,
+      });
     }
     checkRows(batch.x, batch.y, batch.x.length / n, batch.y.length / n, index);
     for (let r = 0; r < n; r++) {
@@ -184,7 +194,13 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
       }
       const before = received;
       try {
-        if (typeof item === 'object' && item !== null && typeof (item as Batch).size === 'number' && (item as Batch).x instanceof Float64Array) pushBatch(item as Batch, now);
+        if (
+          typeof item === 'object' &&
+          item !== null &&
+          typeof (item as Batch).size === 'number' &&
+          (item as Batch).x instanceof Float64Array
+        )
+          pushBatch(item as Batch, now);
         else pushSample(item as Sample, now);
       } catch (e: unknown) {
         // a bad sample is refused before anything is stored; an overflow is not the sample's fault
@@ -215,7 +231,12 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
 function width(v: ArrayLike<number> | number, path: string): number {
   if (typeof v === 'number') return 1;
   if (typeof v !== 'object' || v === null || typeof v.length !== 'number' || v.length < 1) {
-    throw new GradstreamError({ code: 'invalid_dataset', path, expected: 'a number or a non-empty list of numbers', received: describeValue(v) });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path,
+      expected: 'a number or a non-empty list of numbers',
+      received: describeValue(v),
+    });
   }
   return v.length;
 }

@@ -28,7 +28,12 @@ export function affineScaler(type: Scaler['type'], shift: Float64Array, factor: 
     inputs,
     transform(x, out = new Float64Array(x.length)) {
       if (x.length % inputs !== 0 || out.length < x.length) {
-        throw new GradstreamError({ code: 'invalid_shape', path: `${type}.transform`, expected: `rows of ${inputs} inputs (and an out buffer as long)`, received: `${x.length} values, out of ${out.length}` });
+        throw new GradstreamError({
+          code: 'invalid_shape',
+          path: `${type}.transform`,
+          expected: `rows of ${inputs} inputs (and an out buffer as long)`,
+          received: `${x.length} values, out of ${out.length}`,
+        });
       }
       for (let i = 0; i < x.length; i += inputs) {
         for (let c = 0; c < inputs; c++) out[i + c] = (x[i + c]! - shift[c]!) * factor[c]!;

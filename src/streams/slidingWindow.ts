@@ -46,7 +46,12 @@ export function slidingWindow(opts: SlidingWindowOptions): OperatorFunction<numb
   const options = checkOptions('slidingWindow', opts);
   for (const key of Object.keys(options)) {
     if (key !== 'size' && key !== 'step' && key !== 'horizon') {
-      throw new GradstreamError({ code: 'invalid_config', path: `slidingWindow.${key}`, expected: 'a known option (size, step, horizon)', received: 'an unknown option' });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `slidingWindow.${key}`,
+        expected: 'a known option (size, step, horizon)',
+        received: 'an unknown option',
+      });
     }
   }
   const size = options.size;
@@ -103,6 +108,11 @@ function widthOf(event: unknown): number {
 }
 
 function badEvent(event: unknown, index: number, width: number): GradstreamError {
-  const expected = index === 0 || width === 0 ? 'a finite number or a non-empty list of finite numbers' : width === 1 ? 'a finite number (as the first event)' : `a list of ${width} finite numbers (as the first event)`;
+  const expected =
+    index === 0 || width === 0
+      ? 'a finite number or a non-empty list of finite numbers'
+      : width === 1
+        ? 'a finite number (as the first event)'
+        : `a list of ${width} finite numbers (as the first event)`;
   return new GradstreamError({ code: 'invalid_value', path: `slidingWindow event ${index}`, expected, received: describeValue(event) });
 }

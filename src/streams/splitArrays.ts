@@ -38,7 +38,12 @@ export function splitArrays(x: MatrixInput, y: MatrixInput, opts?: SplitArraysOp
   const fraction = options.validation ?? 0.2;
   const held = Math.round(rows * fraction);
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1) || held < 1 || held >= rows) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'splitArrays.validation', expected: `a fraction in (0, 1) leaving at least one row on each side of ${rows}`, received: describeValue(fraction) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'splitArrays.validation',
+      expected: `a fraction in (0, 1) leaving at least one row on each side of ${rows}`,
+      received: describeValue(fraction),
+    });
   }
   const order = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;

@@ -11,16 +11,7 @@ export interface Batch {
 }
 
 /** Why training stopped; carried by the final record. */
-export type StopReason =
-  | 'threshold'
-  | 'plateau'
-  | 'diverged'
-  | 'maxSteps'
-  | 'maxEpochs'
-  | 'timeout'
-  | 'aborted'
-  | 'stopped'
-  | 'dataEnd';
+export type StopReason = 'threshold' | 'plateau' | 'diverged' | 'maxSteps' | 'maxEpochs' | 'timeout' | 'aborted' | 'stopped' | 'dataEnd';
 
 /**
  * The record that flows once per training step. Each operator fills its field:

@@ -27,17 +27,33 @@ export function toMatrix(m: MatrixInput, rows: number, name: string): Matrix {
       throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `${rows} rows`, received: String(m.length) });
     }
     const cols = m[0]!.length;
-    if (cols === 0) throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[0]`, expected: 'at least one number per row', received: 'an empty row' });
+    if (cols === 0)
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: `${name}[0]`,
+        expected: 'at least one number per row',
+        received: 'an empty row',
+      });
     const data = new Float64Array(rows * cols);
     for (let r = 0; r < rows; r++) {
       const row = m[r]!;
       if (!Array.isArray(row) || row.length !== cols) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}]`, expected: `${cols} numbers`, received: describeValue(row) });
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: `${name}[${r}]`,
+          expected: `${cols} numbers`,
+          received: describeValue(row),
+        });
       }
       for (let c = 0; c < cols; c++) {
         const v = row[c];
         if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new GradstreamError({ code: 'invalid_dataset', path: `${name}[${r}][${c}]`, expected: 'a finite number', received: describeValue(v) });
+          throw new GradstreamError({
+            code: 'invalid_dataset',
+            path: `${name}[${r}][${c}]`,
+            expected: 'a finite number',
+            received: describeValue(v),
+          });
         }
         data[r * cols + c] = v;
       }
@@ -45,7 +61,12 @@ export function toMatrix(m: MatrixInput, rows: number, name: string): Matrix {
     return { data, rows, cols };
   }
   if (m.length === 0 || m.length % rows !== 0) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `a positive multiple of ${rows} values (${rows} rows)`, received: String(m.length) });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: name,
+      expected: `a positive multiple of ${rows} values (${rows} rows)`,
+      received: String(m.length),
+    });
   }
   // Checked before any conversion: `Float64Array.from` would coerce null → 0, "3" → 3, true → 1.
   for (let i = 0; i < m.length; i++) {
@@ -65,7 +86,12 @@ function throwNotFinite(name: string, i: number, cols: number, v: unknown): neve
 /** Refuses anything that is not rows of numbers (nested arrays, a flat list or a Float64Array). */
 export function checkMatrix(m: unknown, name: string): asserts m is MatrixInput {
   if (!(m instanceof Float64Array) && !Array.isArray(m)) {
-    throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: 'rows of numbers (nested arrays, a flat list or a Float64Array)', received: describeValue(m) });
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: name,
+      expected: 'rows of numbers (nested arrays, a flat list or a Float64Array)',
+      received: describeValue(m),
+    });
   }
 }
 

@@ -38,4 +38,3 @@ export function train<R>(options: TrainOptions<R>): Observable<R> {
   checkTrainOptions(options);
   return new GuardedObservable<R>((outer) => new TrainLoop<R>(options, outer).start());
 }
-

@@ -106,7 +106,12 @@ export class TrainLoop<R> {
     const input = this.inputObservable();
     const piped: unknown = this.options.pipeline(input);
     if (piped === null || typeof piped !== 'object' || typeof (piped as { subscribe?: unknown }).subscribe !== 'function') {
-      throw new GradstreamError({ code: 'invalid_config', path: 'pipeline', expected: 'an operator that returns an Observable, e.g. pipe(forward(m), loss(l), gradient(m, l), update(opt))', received: `a function returning ${describeTyped(piped)}` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: 'pipeline',
+        expected: 'an operator that returns an Observable, e.g. pipe(forward(m), loss(l), gradient(m, l), update(opt))',
+        received: `a function returning ${describeTyped(piped)}`,
+      });
     }
     this.inner = (piped as Observable<R>).subscribe(new PipelineEnd(this.outer, (end) => this.pipelineEnd(end)));
   }
@@ -302,7 +307,15 @@ export class TrainLoop<R> {
     this.state = State.WaitingForData;
     const ready = this.reader.whenReady?.();
     if (ready === undefined) {
-      this.stopLoop(new GradstreamError({ code: 'invalid_state', path: 'data', expected: 'a reader that returns NOT_READY to implement whenReady()', received: 'no whenReady' }), true);
+      this.stopLoop(
+        new GradstreamError({
+          code: 'invalid_state',
+          path: 'data',
+          expected: 'a reader that returns NOT_READY to implement whenReady()',
+          received: 'no whenReady',
+        }),
+        true,
+      );
       return;
     }
     ready.then(

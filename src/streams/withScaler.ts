@@ -19,7 +19,12 @@ export type ScaledModel = Model & { readonly scaler: Scaler; readonly model: Mod
  */
 export function withScaler(model: Model, scaler: Scaler): ScaledModel {
   if (scaler.inputs !== model.inputs) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'withScaler(scaler)', expected: `a scaler of ${model.inputs} inputs (the model's)`, received: String(scaler.inputs) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'withScaler(scaler)',
+      expected: `a scaler of ${model.inputs} inputs (the model's)`,
+      received: String(scaler.inputs),
+    });
   }
   const scaled = new WeakMap<ForwardCache, Float64Array>();
   const wrapped: ScaledModel = {

@@ -29,7 +29,10 @@ export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {
     // the configs come from the main thread's `toConfig()`: valid by construction, so they are
     // not parsed again (the schema library would add ~55 ms to every thread's start)
     const model = buildModel(spec.model as ModelConfig, 'workers.model').model;
-    return { model: spec.scaler === undefined ? model : withScaler(model, scalerOf(spec.scaler)), loss: buildLoss(typeof spec.loss === 'string' ? ({ type: spec.loss } as LossObjectConfig) : (spec.loss as LossObjectConfig)) };
+    return {
+      model: spec.scaler === undefined ? model : withScaler(model, scalerOf(spec.scaler)),
+      loss: buildLoss(typeof spec.loss === 'string' ? ({ type: spec.loss } as LossObjectConfig) : (spec.loss as LossObjectConfig)),
+    };
   }
   const path = `workers.replica (${spec.module}#${spec.export})`;
   let mod: Record<string, unknown>;
@@ -38,7 +41,12 @@ export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {
   } catch (e: unknown) {
     // worker threads run no TypeScript loader: a replica module is JavaScript (built, or plain)
     if ((e as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
-    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a JavaScript module (worker threads load no TypeScript: point to the built .js file)', received: (e as Error).message });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: 'a JavaScript module (worker threads load no TypeScript: point to the built .js file)',
+      received: (e as Error).message,
+    });
   }
   const value = mod[spec.export];
   if (value === undefined) {
@@ -46,7 +54,12 @@ export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {
   }
   const r = (typeof value === 'function' ? await (value as () => unknown)() : value) as Partial<Replica> | null;
   if (r === null || typeof r !== 'object' || typeof r.model?.forward !== 'function' || typeof r.loss?.grad !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: '{ model, loss } (or a function returning it)', received: describeValue(r) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: '{ model, loss } (or a function returning it)',
+      received: describeValue(r),
+    });
   }
   return { model: r.model, loss: r.loss };
 }

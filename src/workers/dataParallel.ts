@@ -86,7 +86,12 @@ export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
  * // one thread: pipe(forward(model), loss(ce), gradient(model, ce), update(adam()))
  * const step = dataParallel(model, ce, adam({ lr: 1e-3 }), { workers: 2 });
  */
-export function dataParallel<R extends StepRecord, S extends OptState>(model: Model, lossFn: Loss, optimizer: GradientTransformation<S>, options: DataParallelOptions): OperatorFunction<R, R & WithParallelStep> {
+export function dataParallel<R extends StepRecord, S extends OptState>(
+  model: Model,
+  lossFn: Loss,
+  optimizer: GradientTransformation<S>,
+  options: DataParallelOptions,
+): OperatorFunction<R, R & WithParallelStep> {
   checkModel('dataParallel(model)', model);
   checkLoss('dataParallel(lossFn)', lossFn);
   checkOptions(model, options);
@@ -99,7 +104,9 @@ export function dataParallel<R extends StepRecord, S extends OptState>(model: Mo
       defer(() => {
         if (!warned) {
           warned = true;
-          (options.logger ?? console).warn(`gradstream: dataParallel({ workers: ${options.workers} }) runs on one thread: ${support.reason}`);
+          (options.logger ?? console).warn(
+            `gradstream: dataParallel({ workers: ${options.workers} }) runs on one thread: ${support.reason}`,
+          );
         }
         return local(source);
       });
@@ -109,7 +116,16 @@ export function dataParallel<R extends StepRecord, S extends OptState>(model: Mo
     new Observable<R & WithParallelStep>((subscriber) => {
       let pool: ReplicaPool;
       try {
-        pool = startReplicaPool({ workers: options.workers, spec, model, loss: lossFn, start, ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }), ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }), ...(options.hooks === undefined ? {} : { hooks: options.hooks }) });
+        pool = startReplicaPool({
+          workers: options.workers,
+          spec,
+          model,
+          loss: lossFn,
+          start,
+          ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+          ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
+          ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+        });
       } catch (e: unknown) {
         subscriber.error(e);
         return;
@@ -139,7 +155,11 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
   ) {
     this.penalty = model.penalty === undefined ? null : model.penalty.bind(model);
     // float32 models: the update runs on this thread (the replicas' optimizer kernels are float64)
-    this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, model.precision === 'float32' ? null : applyOnReplicas(pool, optimizer));
+    this.update = new UpdateStage<R & WithParallelStep, S>(
+      optimizer,
+      options.stopOnDivergence ?? true,
+      model.precision === 'float32' ? null : applyOnReplicas(pool, optimizer),
+    );
   }
 
   /**
@@ -220,11 +240,21 @@ function updateOptions(options: DataParallelOptions): { stopOnDivergence?: boole
 
 function checkOptions(model: Model, options: DataParallelOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel(options)', expected: 'an options object ({ workers, replica, logger, startTimeoutMs })', received: describeTyped(options) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'dataParallel(options)',
+      expected: 'an options object ({ workers, replica, logger, startTimeoutMs })',
+      received: describeTyped(options),
+    });
   }
   const workers = options.workers;
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.workers', expected: `an integer from 1 to ${MAX_WORKERS}`, received: describeTyped(workers) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'dataParallel.workers',
+      expected: `an integer from 1 to ${MAX_WORKERS}`,
+      received: describeTyped(workers),
+    });
   }
   checkShardable(scaledParts(model)?.model ?? model, 'dataParallel.model');
 }
@@ -241,17 +271,32 @@ function replicaSpec(model: Model, lossFn: Loss, options: DataParallelOptions): 
   const inner = scaled === null ? model : scaled.model;
   const toConfig = (inner as { toConfig?: () => unknown }).toConfig;
   if (typeof toConfig !== 'function' || lossFn.toConfig === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.replica', expected: 'a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }', received: typeof toConfig !== 'function' ? 'a model without toConfig' : 'a loss without toConfig' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'dataParallel.replica',
+      expected: 'a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }',
+      received: typeof toConfig !== 'function' ? 'a model without toConfig' : 'a loss without toConfig',
+    });
   }
   let config: unknown;
   try {
     config = toConfig.call(inner);
   } catch (e: unknown) {
     if (!(e instanceof GradstreamError)) throw e;
-    throw new GradstreamError({ code: 'invalid_config', path: 'dataParallel.replica', expected: 'a model whose layers all have a config, or options.replica { module, export }', received: `a model that cannot be saved as config (${e.message})` });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'dataParallel.replica',
+      expected: 'a model whose layers all have a config, or options.replica { module, export }',
+      received: `a model that cannot be saved as config (${e.message})`,
+    });
   }
   // checked here, once, against the schemas: the threads then build from it without parsing it
-  const spec = { kind: 'config', model: config, loss: lossFn.toConfig(), ...(scaled === null ? {} : { scaler: scaled.scaler.toJSON() }) } as const;
+  const spec = {
+    kind: 'config',
+    model: config,
+    loss: lossFn.toConfig(),
+    ...(scaled === null ? {} : { scaler: scaled.scaler.toJSON() }),
+  } as const;
   modelFromConfig(spec.model, 'dataParallel.model.toConfig()');
   lossFromConfig(spec.loss, 'dataParallel.loss.toConfig()');
   return spec;
@@ -260,5 +305,7 @@ function replicaSpec(model: Model, lossFn: Loss, options: DataParallelOptions): 
 /** The inner model and scaler of a `withScaler` model, else null. */
 function scaledParts(model: Model): ScaledModel | null {
   const m = model as Partial<ScaledModel>;
-  return m.scaler !== undefined && typeof m.scaler.toJSON === 'function' && m.model !== undefined && typeof m.model.forward === 'function' ? (model as ScaledModel) : null;
+  return m.scaler !== undefined && typeof m.scaler.toJSON === 'function' && m.model !== undefined && typeof m.model.forward === 'function'
+    ? (model as ScaledModel)
+    : null;
 }

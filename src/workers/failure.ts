@@ -13,7 +13,8 @@ export function writeFailure(control: Int32Array, errors: Uint8Array, data: Erro
   if (Atomics.compareExchange(control, Ctl.FAILED, 0, 1) !== 0) return false;
   const encoder = new TextEncoder();
   let bytes = encoder.encode(JSON.stringify(data));
-  if (bytes.length > ERROR_BYTES) bytes = encoder.encode(JSON.stringify({ ...data, stack: undefined, message: data.message.slice(0, 2000) }));
+  if (bytes.length > ERROR_BYTES)
+    bytes = encoder.encode(JSON.stringify({ ...data, stack: undefined, message: data.message.slice(0, 2000) }));
   const n = Math.min(bytes.length, ERROR_BYTES);
   errors.set(bytes.subarray(0, n), 0);
   Atomics.store(control, Ctl.ERROR_LENGTH, n);
@@ -53,7 +54,12 @@ export function errorToData(e: unknown, worker?: number): ErrorData {
 export function errorFromData(data: ErrorData): Error {
   let e: Error;
   if (data.code !== undefined && data.name === 'GradstreamError') {
-    e = new GradstreamError({ code: data.code as GradstreamErrorCode, path: data.path ?? '', expected: data.expected ?? '', received: data.received ?? '' });
+    e = new GradstreamError({
+      code: data.code as GradstreamErrorCode,
+      path: data.path ?? '',
+      expected: data.expected ?? '',
+      received: data.received ?? '',
+    });
   } else {
     e = new Error(data.message);
     e.name = data.name;

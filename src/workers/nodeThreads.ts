@@ -42,7 +42,8 @@ export const startNodeThreads: StartThreads = (init, hooks?: ThreadHooks): Repli
   // seen when the main thread is not blocked (e.g. a supervisor that could not load)
   supervisor.on('error', (e) => writeFailure(control, errors, errorToData(e)));
   supervisor.on('exit', (code) => {
-    if (!ended) writeFailure(control, errors, errorToData(new Error(`gradstream: the worker supervisor exited during training (exit code ${code})`)));
+    if (!ended)
+      writeFailure(control, errors, errorToData(new Error(`gradstream: the worker supervisor exited during training (exit code ${code})`)));
   });
   hooks?.onStart?.(supervisor);
   return {

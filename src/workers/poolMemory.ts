@@ -45,5 +45,19 @@ export function poolMemory(size: number, workers: number, kernelsMemory: boolean
   const fixedBuffer = inMemory ? (memory.buffer as unknown as SharedArrayBuffer) : new SharedArrayBuffer(fl.length * 8);
   const fixedOffset = inMemory ? FIXED_OFFSET : 0;
   const fixed = new Float64Array(fixedBuffer, fixedOffset, fl.length);
-  return { controlBuffer, errorBuffer, control: new Int32Array(controlBuffer), errors: new Uint8Array(errorBuffer), fl, fixedBuffer, fixedOffset, fixed, memory, kernels, inMemory, stride, stateOffset };
+  return {
+    controlBuffer,
+    errorBuffer,
+    control: new Int32Array(controlBuffer),
+    errors: new Uint8Array(errorBuffer),
+    fl,
+    fixedBuffer,
+    fixedOffset,
+    fixed,
+    memory,
+    kernels,
+    inMemory,
+    stride,
+    stateOffset,
+  };
 }

@@ -7,7 +7,20 @@ import { createParams, type Params } from '../core/params.js';
 import type { Batch } from '../streams/stepRecord.js';
 import { errorToData, readFailure, writeFailure } from './failure.js';
 import { IN_MEMORY_STATE_ARRAYS, poolMemory, type PoolMemory } from './poolMemory.js';
-import { APPLY_SCALARS, batchLayout, type BatchLayout, type BatchBuffersMessage, Cmd, Ctl, Kernel, regionView, type ReplicaSpec, shardStart, Stat, type StateBuffersMessage } from './protocol.js';
+import {
+  APPLY_SCALARS,
+  batchLayout,
+  type BatchLayout,
+  type BatchBuffersMessage,
+  Cmd,
+  Ctl,
+  Kernel,
+  regionView,
+  type ReplicaSpec,
+  shardStart,
+  Stat,
+  type StateBuffersMessage,
+} from './protocol.js';
 import type { ReplicaThreads, StartThreads, ThreadHooks } from './replicaThreads.js';
 import { finishPart, runPart, startPart } from './runReplica.js';
 import { ShardRunner } from './shardRunner.js';
@@ -200,7 +213,21 @@ class Pool implements ReplicaPool {
     // spinning before sleeping pays only while every replica has a core of its own
     const spin = workers <= (options.hooks?.cores ?? availableCores());
     this.spinMs = spin ? SPIN_MS : 0;
-    const init = { spin, workers, spec: options.spec, control: mem.controlBuffer, errors: mem.errorBuffer, fixed: mem.fixedBuffer, fixedOffset: mem.fixedOffset, ...(mem.inMemory ? { memory: mem.memory! } : {}), modules: kernelModules(), size: this.size, inputs: this.inputs, outputs: this.outputs, precision: model.precision ?? 'float64' };
+    const init = {
+      spin,
+      workers,
+      spec: options.spec,
+      control: mem.controlBuffer,
+      errors: mem.errorBuffer,
+      fixed: mem.fixedBuffer,
+      fixedOffset: mem.fixedOffset,
+      ...(mem.inMemory ? { memory: mem.memory! } : {}),
+      modules: kernelModules(),
+      size: this.size,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      precision: model.precision ?? 'float64',
+    };
     this.threads = workers === 1 ? NO_THREADS : options.start(init, options.hooks);
     this.runner = new ShardRunner(0, workers, model, options.loss, mem.fixed, mem.inMemory ? mem.kernels : null);
     this.ready = this.others === 0;
@@ -230,7 +257,15 @@ class Pool implements ReplicaPool {
   }
 
   apply(kernel: SliceKernel, g: Float64Array, state: OptState, params: Params): boolean {
-    if (this.closed || this.busy || !this.ready || this.size < this.parallelApplyMin || g !== this.grads.data || params.data !== this.params.data) return false;
+    if (
+      this.closed ||
+      this.busy ||
+      !this.ready ||
+      this.size < this.parallelApplyMin ||
+      g !== this.grads.data ||
+      params.data !== this.params.data
+    )
+      return false;
     if (!this.adoptState(kernel, state)) return false;
     if (!kernel.begin(state, params, this.scalars)) return false;
     const t0 = performance.now();
@@ -289,7 +324,16 @@ class Pool implements ReplicaPool {
       reduceMs.push(fixed[fl.stats + 8 * i + Stat.REDUCE]!);
       applyMs.push(fixed[fl.stats + 8 * i + Stat.APPLY]!);
     }
-    return { steps: this.steps, copyMs: this.copyMs, waitMs: this.waitMs, computeMs, barrierMs, reduceMs, applyWaitMs: this.applyWaitMs, applyMs };
+    return {
+      steps: this.steps,
+      copyMs: this.copyMs,
+      waitMs: this.waitMs,
+      computeMs,
+      barrierMs,
+      reduceMs,
+      applyWaitMs: this.applyWaitMs,
+      applyMs,
+    };
   }
 
   close(): void {
@@ -353,7 +397,12 @@ class Pool implements ReplicaPool {
     }
     if (performance.now() >= this.deadline) {
       const others = this.others;
-      throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: `${others} worker thread${others === 1 ? '' : 's'} ready within ${this.startTimeoutMs} ms`, received: `${n} ready (${Atomics.load(c, Ctl.ALIVE)} started)` });
+      throw new GradstreamError({
+        code: 'invalid_state',
+        path: 'workers',
+        expected: `${others} worker thread${others === 1 ? '' : 's'} ready within ${this.startTimeoutMs} ms`,
+        received: `${n} ready (${Atomics.load(c, Ctl.ALIVE)} started)`,
+      });
     }
     return false;
   }
@@ -362,7 +411,8 @@ class Pool implements ReplicaPool {
   private waitReady(): void {
     while (!this.checkReady()) {
       const n = Atomics.load(this.control, Ctl.READY);
-      if (Atomics.wait(this.control, Ctl.READY, n, Math.max(1, Math.min(this.deadline - performance.now(), SLICE_MS))) === 'timed-out') this.checkHeartbeat();
+      if (Atomics.wait(this.control, Ctl.READY, n, Math.max(1, Math.min(this.deadline - performance.now(), SLICE_MS))) === 'timed-out')
+        this.checkHeartbeat();
     }
   }
 
@@ -400,7 +450,13 @@ class Pool implements ReplicaPool {
 
   /** Checks the batch, copies the weights and the threads' rows into shared memory and writes the STEP command. */
   private prepareStep(params: Params, batch: Batch, step: number): void {
-    if (this.busy) throw new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'the previous step to have settled', received: 'a step still running' });
+    if (this.busy)
+      throw new GradstreamError({
+        code: 'invalid_state',
+        path: 'workers',
+        expected: 'the previous step to have settled',
+        received: 'a step still running',
+      });
     this.stepT0 = performance.now();
     const rows = batch.size;
     const ycols = batch.y.length / rows;
@@ -532,7 +588,8 @@ class Pool implements ReplicaPool {
 
 const NONE: Float64Array = new Float64Array(0);
 
-const closedError = (): GradstreamError => new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'a running pool', received: 'a closed one' });
+const closedError = (): GradstreamError =>
+  new GradstreamError({ code: 'invalid_state', path: 'workers', expected: 'a running pool', received: 'a closed one' });
 
 /** How often the loop thread's waits wake to check the supervisor, a stall and a closed pool (milliseconds). */
 const SLICE_MS = 250;
@@ -546,11 +603,21 @@ const SYNC_WAIT_MS = 5;
 function checkPoolOptions(options: ReplicaPoolOptions): void {
   const w = options.workers;
   if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'workers', expected: `an integer from 1 to ${MAX_WORKERS}`, received: describeTyped(w) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'workers',
+      expected: `an integer from 1 to ${MAX_WORKERS}`,
+      received: describeTyped(w),
+    });
   }
   const t = options.stallTimeoutMs;
   if (t !== undefined && !(typeof t === 'number' && t > 0)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'workers.stallTimeoutMs', expected: 'a number of milliseconds > 0', received: describeTyped(t) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'workers.stallTimeoutMs',
+      expected: 'a number of milliseconds > 0',
+      received: describeTyped(t),
+    });
   }
 }
 

@@ -64,7 +64,16 @@ export async function runReplica(init: ReplicaInit, model: Model, lossFn: Loss, 
  * the loop's thread may instead wait at the barrier asynchronously between {@link startPart} and
  * {@link finishPart}.
  */
-export function runPart(control: Int32Array, runner: ShardRunner, cmd: number, spinMs: number, x?: Float64Array, y?: Float64Array, sliceMs?: number, onSlice?: () => void): boolean {
+export function runPart(
+  control: Int32Array,
+  runner: ShardRunner,
+  cmd: number,
+  spinMs: number,
+  x?: Float64Array,
+  y?: Float64Array,
+  sliceMs?: number,
+  onSlice?: () => void,
+): boolean {
   if (!startPart(control, runner, cmd, x, y)) return true;
   const t0 = performance.now();
   waitAtLeast(control, Ctl.ARRIVE, runner.workers, spinMs, sliceMs, onSlice);
@@ -129,7 +138,12 @@ function checkReplica(init: ReplicaInit, model: Model): void {
   const mine = `${model.layout.size} parameters, ${model.inputs} inputs, ${model.outputs} outputs${model.precision === 'float32' ? ', float32' : ''}`;
   const theirs = `${init.size} parameters, ${init.inputs} inputs, ${init.outputs} outputs${init.precision === 'float32' ? ', float32' : ''}`;
   if (mine !== theirs) {
-    throw new GradstreamError({ code: 'invalid_config', path: `workers[${init.index}].model`, expected: `the main thread's model (${theirs})`, received: mine });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `workers[${init.index}].model`,
+      expected: `the main thread's model (${theirs})`,
+      received: mine,
+    });
   }
 }
 
@@ -143,7 +157,12 @@ export function checkShardable(model: Model, path: string): void {
   for (let i = 0; i < layers.length; i++) {
     const kind = layers[i]!.kind;
     if (kind === 'dropout' || kind === 'batchNorm') {
-      throw new GradstreamError({ code: 'invalid_config', path: `${path}.layers[${i}]`, expected: 'layers that treat rows independently (no dropout or batchNorm with workers)', received: kind });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}.layers[${i}]`,
+        expected: 'layers that treat rows independently (no dropout or batchNorm with workers)',
+        received: kind,
+      });
     }
   }
 }

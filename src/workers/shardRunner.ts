@@ -212,7 +212,19 @@ export class ShardRunner {
     const p = this.pSlice;
     if (p.length === 0) return;
     claimLines(p);
-    this.kernels!.exports.adamApply64(p.byteOffset, this.gSlice.byteOffset, this.stateSlices[0]!.byteOffset, this.stateSlices[1]!.byteOffset, p.length, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
+    this.kernels!.exports.adamApply64(
+      p.byteOffset,
+      this.gSlice.byteOffset,
+      this.stateSlices[0]!.byteOffset,
+      this.stateSlices[1]!.byteOffset,
+      p.length,
+      s[0]!,
+      s[1]!,
+      s[2]!,
+      s[3]!,
+      s[4]!,
+      s[5]!,
+    );
   }
 
   /** Adds a barrier wait to the stats. */

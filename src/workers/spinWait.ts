@@ -31,7 +31,14 @@ export const SPIN_MS = 2;
  * at least every `sliceMs` to call `onSlice` (which may throw to give up: the loop's thread bounds
  * every wait this way).
  */
-export function waitAtLeast(control: Int32Array, word: number, target: number, spinMs: number, sliceMs = Number.POSITIVE_INFINITY, onSlice?: () => void): number {
+export function waitAtLeast(
+  control: Int32Array,
+  word: number,
+  target: number,
+  spinMs: number,
+  sliceMs = Number.POSITIVE_INFINITY,
+  onSlice?: () => void,
+): number {
   let v = Atomics.load(control, word);
   if (v >= target) return v;
   const until = performance.now() + spinMs;
@@ -105,7 +112,11 @@ export function waitAtLeastAsync(control: Int32Array, word: number, target: numb
 const POLL_MS = 1;
 
 /** `Atomics.waitAsync` where the platform has it: a wait that does not block the thread. */
-export const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, index: number, value: number, timeoutMs: number) => { value: Promise<string> | string } }).waitAsync;
+export const waitAsync = (
+  Atomics as unknown as {
+    waitAsync?: (a: Int32Array, index: number, value: number, timeoutMs: number) => { value: Promise<string> | string };
+  }
+).waitAsync;
 
 /**
  * Returns `control[word]` once it differs from `value`: spins for up to `spinMs`, then sleeps —

@@ -3,7 +3,9 @@ import type { StartThreads } from './replicaThreads.js';
 import { startWebThreads } from './webThreads.js';
 
 /** Replica threads are available (`start`), or why not (`reason`, for the one-time warning). */
-export type ThreadSupport = { readonly start: StartThreads; readonly reason?: undefined } | { readonly start?: undefined; readonly reason: string };
+export type ThreadSupport =
+  | { readonly start: StartThreads; readonly reason?: undefined }
+  | { readonly start?: undefined; readonly reason: string };
 
 /** The headers a page needs for `SharedArrayBuffer` (cross-origin isolation). */
 export const ISOLATION_HEADERS = 'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
@@ -18,7 +20,8 @@ export function threadSupport(): ThreadSupport {
   if (typeof g.SharedArrayBuffer !== 'function' || g.crossOriginIsolated === false) {
     return { reason: `SharedArrayBuffer is unavailable (a page needs the headers ${ISOLATION_HEADERS})` };
   }
-  if (!canBlock()) return { reason: 'this thread may not block in Atomics.wait (a browser main thread): run the training loop in a Web Worker' };
+  if (!canBlock())
+    return { reason: 'this thread may not block in Atomics.wait (a browser main thread): run the training loop in a Web Worker' };
   if (nodeBuiltins() !== undefined) return { start: startNodeThreads };
   if (typeof g.Worker === 'function') return { start: startWebThreads };
   return { reason: 'no worker threads in this environment' };

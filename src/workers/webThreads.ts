@@ -26,7 +26,8 @@ export const startWebThreads: StartThreads = (init): ReplicaThreads => {
     // written literally as `new Worker(new URL(…, import.meta.url))` so that bundlers (Vite, webpack,
     // esbuild with a plugin) find the replica's entry and emit it beside the bundle
     const w = new Worker(new URL('./webReplica.js', import.meta.url), { type: 'module', name: `gradstream replica ${index}` });
-    w.onerror = (event) => void writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} failed: ${event.message ?? 'error'}`), index));
+    w.onerror = (event) =>
+      void writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} failed: ${event.message ?? 'error'}`), index));
     w.postMessage({ type: 'init', init: { ...init, index } });
     workers.set(index, w);
   }
@@ -37,7 +38,11 @@ export const startWebThreads: StartThreads = (init): ReplicaThreads => {
     },
     kill(index) {
       workers.get(index)?.terminate();
-      writeFailure(control, errors, errorToData(new Error(`gradstream: worker ${index} of ${init.workers} was terminated during training`), index));
+      writeFailure(
+        control,
+        errors,
+        errorToData(new Error(`gradstream: worker ${index} of ${init.workers} was terminated during training`), index),
+      );
     },
     terminate() {
       for (const w of workers.values()) w.terminate();

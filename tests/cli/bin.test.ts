@@ -41,7 +41,9 @@ describe('node bin/gradstream.js', () => {
     expect(r).toEqual({ code: 2, out: '', err: `gradstream train: ${file}: optimizer.lr: expected number, received "fast"\n` });
     const usage = await bin(['train']);
     expect(usage.code).toBe(2);
-    expect(usage.err).toBe('gradstream train: expected CONFIG (a JSON or YAML training config), received nothing\nrun "gradstream train --help" for usage\n');
+    expect(usage.err).toBe(
+      'gradstream train: expected CONFIG (a JSON or YAML training config), received nothing\nrun "gradstream train --help" for usage\n',
+    );
     const missing = await bin(['plot', join(dir, 'none.jsonl'), '--out', join(dir, 'x.svg')]);
     expect(missing.code).toBe(2);
     expect(missing.err).not.toMatch(/^\s+at /m);
@@ -57,8 +59,30 @@ describe('node bin/gradstream.js', () => {
         loss: { type: 'huber', delta: 1 },
         optimizer: { type: 'adam', lr: { type: 'cosineDecay', lr: 0.01, decaySteps: 200_000, warmupSteps: 100 } },
         data: {
-          inputs: [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 0], [0.5, 0.5, 0.5], [0.2, 0.8, 0.1]],
-          targets: [[1, 0], [0, 1], [1, 1], [0, 0], [1, 2], [2, 1], [3, 3], [0, 1], [1, 1], [0.5, 0.3]],
+          inputs: [
+            [0, 0, 1],
+            [0, 1, 0],
+            [1, 0, 0],
+            [1, 1, 0],
+            [0, 1, 1],
+            [1, 0, 1],
+            [1, 1, 1],
+            [0, 0, 0],
+            [0.5, 0.5, 0.5],
+            [0.2, 0.8, 0.1],
+          ],
+          targets: [
+            [1, 0],
+            [0, 1],
+            [1, 1],
+            [0, 0],
+            [1, 2],
+            [2, 1],
+            [3, 3],
+            [0, 1],
+            [1, 1],
+            [0.5, 0.3],
+          ],
         },
         training: { batchSize: 3, shuffle: true, seed: 7, maxSteps: 200_000 },
         log: { every: 1000 },
@@ -95,12 +119,27 @@ describe('node bin/gradstream.js', () => {
   it('completes a 3,000,000-step synchronous run of the lesson (lr 1e-9)', async () => {
     const dir = tempDir();
     const file = join(dir, 'long.json');
-    writeFileSync(file, JSON.stringify({ ...seedConfig(), optimizer: { type: 'sgd', lr: 1e-9 }, stop: {}, training: { mode: 'sync', maxSteps: 3_000_000 }, log: { every: 1_000_000 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...seedConfig(),
+        optimizer: { type: 'sgd', lr: 1e-9 },
+        stop: {},
+        training: { mode: 'sync', maxSteps: 3_000_000 },
+        log: { every: 1_000_000 },
+      }),
+    );
     const started = performance.now();
     const r = await bin(['train', file, '--json']);
     const seconds = (performance.now() - started) / 1000;
     expect(r.code).toBe(0);
-    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; step: number; loss: number; reason?: string; params?: Record<string, { values: number[] }> });
+    const lines = r.out
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { type: string; step: number; loss: number; reason?: string; params?: Record<string, { values: number[] }> },
+      );
     expect(lines.map((l) => l.step)).toEqual([0, 1_000_000, 2_000_000, 3_000_000, 3_000_000]);
     const e = lines.at(-1)!;
     expect(e).toMatchObject({ type: 'end', reason: 'maxSteps', step: 3_000_000 });
@@ -130,8 +169,34 @@ describe('node bin/gradstream.js', () => {
       loss: 'mse',
       optimizer: { type: 'adam', lr: 0.01 },
       data: {
-        inputs: [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 0], [0.5, 0.5, 0.5], [0.2, 0.8, 0.1], [0.3, 0.3, 0.9], [0.9, 0.1, 0.4]],
-        targets: [[1, 0], [0, 1], [1, 1], [0, 0], [1, 2], [2, 1], [3, 3], [0, 1], [1, 1], [0.5, 0.3], [1, 0.2], [0.1, 0.7]],
+        inputs: [
+          [0, 0, 1],
+          [0, 1, 0],
+          [1, 0, 0],
+          [1, 1, 0],
+          [0, 1, 1],
+          [1, 0, 1],
+          [1, 1, 1],
+          [0, 0, 0],
+          [0.5, 0.5, 0.5],
+          [0.2, 0.8, 0.1],
+          [0.3, 0.3, 0.9],
+          [0.9, 0.1, 0.4],
+        ],
+        targets: [
+          [1, 0],
+          [0, 1],
+          [1, 1],
+          [0, 0],
+          [1, 2],
+          [2, 1],
+          [3, 3],
+          [0, 1],
+          [1, 1],
+          [0.5, 0.3],
+          [1, 0.2],
+          [0.1, 0.7],
+        ],
       },
       training: { batchSize: 6, seed: 3, maxSteps: 100, workers, mode: 'sync' },
     });
@@ -148,7 +213,10 @@ describe('node bin/gradstream.js', () => {
 
   it('npm start (examples/seed.ts) states the threshold it stops at', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/seed.ts', join(tempDir(), 'seed.json')], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/seed.ts', join(tempDir(), 'seed.json')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('gradient descent (lr 0.01) until the loss is below 2.96');

@@ -19,7 +19,12 @@ export interface CliResult {
 export async function cli(args: string[], signal?: AbortSignal): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), version: '9.9.9', ...(signal === undefined ? {} : { signal }) });
+  const code = await runCli(args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    version: '9.9.9',
+    ...(signal === undefined ? {} : { signal }),
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -48,12 +53,16 @@ export function startBin(args: string[], cwd = ROOT): BinRun {
   child.stderr.setEncoding('utf8');
   child.stdout.on('data', (d: string) => {
     out += d;
-    for (const w of waiters.splice(0)) if (out.includes(w.text)) w.resolve(); else waiters.push(w);
+    for (const w of waiters.splice(0))
+      if (out.includes(w.text)) w.resolve();
+      else waiters.push(w);
   });
   child.stderr.on('data', (d: string) => {
     err += d;
   });
-  const done = new Promise<CliResult>((res) => child.on('close', (code, sig) => res({ code: code ?? (sig === null ? -1 : 128), out, err })));
+  const done = new Promise<CliResult>((res) =>
+    child.on('close', (code, sig) => res({ code: code ?? (sig === null ? -1 : 128), out, err })),
+  );
   return {
     child,
     done,
@@ -80,4 +89,3 @@ export async function trained(config: string | object): Promise<{ dir: string; f
   if (r.code !== 0) throw new Error(`training failed: ${r.err}`);
   return { dir, file, ckpt: join(dir, 'ck/last.json') };
 }
-

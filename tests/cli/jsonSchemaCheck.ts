@@ -11,7 +11,36 @@ export function validateJsonSchema(schema: Schema, value: unknown, root: Schema 
   if (schema === false) return [`${path}: no value allowed`];
   const s = schema;
   const errors: string[] = [];
-  const known = new Set(['$schema', 'title', 'description', 'type', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'anyOf', 'oneOf', 'allOf', 'const', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', '$ref', '$defs', 'default', 'format', 'id']);
+  const known = new Set([
+    '$schema',
+    'title',
+    'description',
+    'type',
+    'properties',
+    'required',
+    'additionalProperties',
+    'items',
+    'prefixItems',
+    'anyOf',
+    'oneOf',
+    'allOf',
+    'const',
+    'enum',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minItems',
+    'maxItems',
+    'minLength',
+    'maxLength',
+    'pattern',
+    '$ref',
+    '$defs',
+    'default',
+    'format',
+    'id',
+  ]);
   for (const k of Object.keys(s)) if (!known.has(k)) errors.push(`${path}: unsupported keyword ${k}`);
   if (typeof s.$ref === 'string') {
     const m = /^#\/\$defs\/(.+)$/.exec(s.$ref);
@@ -20,14 +49,17 @@ export function validateJsonSchema(schema: Schema, value: unknown, root: Schema 
     if (target === undefined) return [`${path}: unknown $ref ${s.$ref}`];
     errors.push(...validateJsonSchema(target, value, root, path));
   }
-  const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+  const typeOf = (v: unknown): string =>
+    v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
     const t = typeOf(value);
-    if (!types.some((x) => x === t || (x === 'number' && t === 'integer'))) return [...errors, `${path}: expected ${types.join('|')}, got ${t}`];
+    if (!types.some((x) => x === t || (x === 'number' && t === 'integer')))
+      return [...errors, `${path}: expected ${types.join('|')}, got ${t}`];
   }
   if ('const' in s && JSON.stringify(s.const) !== JSON.stringify(value)) errors.push(`${path}: expected ${JSON.stringify(s.const)}`);
-  if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) errors.push(`${path}: expected one of ${JSON.stringify(s.enum)}`);
+  if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value)))
+    errors.push(`${path}: expected one of ${JSON.stringify(s.enum)}`);
   if (typeof value === 'number') {
     if (typeof s.minimum === 'number' && value < s.minimum) errors.push(`${path}: below minimum ${s.minimum}`);
     if (typeof s.maximum === 'number' && value > s.maximum) errors.push(`${path}: above maximum ${s.maximum}`);
@@ -55,11 +87,13 @@ export function validateJsonSchema(schema: Schema, value: unknown, root: Schema 
     for (const [k, v] of Object.entries(o)) {
       if (k in props) errors.push(...validateJsonSchema(props[k]!, v, root, `${path}.${k}`));
       else if (s.additionalProperties === false) errors.push(`${path}: unexpected key ${k}`);
-      else if (typeof s.additionalProperties === 'object') errors.push(...validateJsonSchema(s.additionalProperties as Schema, v, root, `${path}.${k}`));
+      else if (typeof s.additionalProperties === 'object')
+        errors.push(...validateJsonSchema(s.additionalProperties as Schema, v, root, `${path}.${k}`));
     }
   }
   if (Array.isArray(s.allOf)) for (const sub of s.allOf as Schema[]) errors.push(...validateJsonSchema(sub, value, root, path));
-  if (Array.isArray(s.anyOf) && !(s.anyOf as Schema[]).some((sub) => validateJsonSchema(sub, value, root, path).length === 0)) errors.push(`${path}: matches none of anyOf`);
+  if (Array.isArray(s.anyOf) && !(s.anyOf as Schema[]).some((sub) => validateJsonSchema(sub, value, root, path).length === 0))
+    errors.push(`${path}: matches none of anyOf`);
   if (Array.isArray(s.oneOf)) {
     const n = (s.oneOf as Schema[]).filter((sub) => validateJsonSchema(sub, value, root, path).length === 0).length;
     if (n !== 1) errors.push(`${path}: matches ${n} of oneOf (expected exactly 1)`);

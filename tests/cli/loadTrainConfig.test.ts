@@ -52,13 +52,25 @@ log: { every: 1 }
   it('resolves relative paths against the config file folder', async () => {
     const dir = tempDir();
     const file = join(dir, 'run.json');
-    writeFileSync(file, JSON.stringify({ ...seed(), data: { csv: 'data/x.csv', features: ['a'], targets: ['b'] }, validation: { csv: '/abs/v.csv' }, checkpoint: { dir: 'ckpt' }, log: { path: 'logs/run.jsonl' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...seed(),
+        data: { csv: 'data/x.csv', features: ['a'], targets: ['b'] },
+        validation: { csv: '/abs/v.csv' },
+        checkpoint: { dir: 'ckpt' },
+        log: { path: 'logs/run.jsonl' },
+      }),
+    );
     const { config } = await loadTrainConfig(file);
     expect(config.data).toEqual({ csv: join(dir, 'data/x.csv'), features: ['a'], targets: ['b'] });
     expect(config.validation).toEqual({ csv: '/abs/v.csv' });
     expect(config.checkpoint).toEqual({ dir: join(dir, 'ckpt') });
     expect(config.log).toEqual({ path: join(dir, 'logs/run.jsonl') });
-    writeFileSync(file, JSON.stringify({ ...seed(), data: { jsonl: 'd.jsonl', features: ['a'], label: 'y' }, validation: { jsonl: 'v.jsonl' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...seed(), data: { jsonl: 'd.jsonl', features: ['a'], label: 'y' }, validation: { jsonl: 'v.jsonl' } }),
+    );
     const j = await loadTrainConfig(file);
     expect(j.config.data).toEqual({ jsonl: join(dir, 'd.jsonl'), features: ['a'], label: 'y' });
     expect(j.config.validation).toEqual({ jsonl: join(dir, 'v.jsonl') });
@@ -66,23 +78,45 @@ log: { every: 1 }
 
   it('names the file, the field and what was expected', async () => {
     expect(await failure({ ...seed(), trainng: {} })).toBe('FILE: expected no other keys, received "trainng"');
-    expect(await failure({ ...seed(), training: { batchSize: 0 } })).toBe('FILE: training.batchSize: expected number to be >=1, received 0');
-    expect(await failure({ ...seed(), training: { mode: 'fast' } })).toBe('FILE: training.mode: expected one of "sync", "sliced", received "fast"');
-    expect(await failure({ ...seed(), loss: 'hinge' })).toBe('FILE: loss: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", received "hinge"');
+    expect(await failure({ ...seed(), training: { batchSize: 0 } })).toBe(
+      'FILE: training.batchSize: expected number to be >=1, received 0',
+    );
+    expect(await failure({ ...seed(), training: { mode: 'fast' } })).toBe(
+      'FILE: training.mode: expected one of "sync", "sliced", received "fast"',
+    );
+    expect(await failure({ ...seed(), loss: 'hinge' })).toBe(
+      'FILE: loss: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", received "hinge"',
+    );
     expect(await failure({ ...seed(), optimizer: { type: 'adam', lr: '0.1' } })).toMatch(/^FILE: optimizer\.lr: expected /);
-    expect(await failure({ ...seed(), model: { layers: [{ type: 'dense', inputs: 4, units: 'four' }] } })).toBe('FILE: model.layers[0].units: expected number, received "four"');
-    expect(await failure({ ...seed(), data: { inputs: [[1, 2, 3, 4]], targets: [[2, 3, 'x', 5]] } })).toBe('FILE: data.targets[0][2]: expected number, received "x"');
+    expect(await failure({ ...seed(), model: { layers: [{ type: 'dense', inputs: 4, units: 'four' }] } })).toBe(
+      'FILE: model.layers[0].units: expected number, received "four"',
+    );
+    expect(await failure({ ...seed(), data: { inputs: [[1, 2, 3, 4]], targets: [[2, 3, 'x', 5]] } })).toBe(
+      'FILE: data.targets[0][2]: expected number, received "x"',
+    );
   });
 
   it('reports data and validation errors of the branch their keys choose', async () => {
-    expect(await failure({ ...seed(), data: { csv: 'x.csv', features: ['a'] } })).toBe('FILE: data.targets: expected either "targets" (columns) or "label" (a class column), not both, received neither');
-    expect(await failure({ ...seed(), data: { csv: 'x.csv', features: ['a'], targets: ['b'], label: 'c' } })).toBe('FILE: data.label: expected either "targets" (columns) or "label" (a class column), not both, received both');
-    expect(await failure({ ...seed(), data: { jsonl: 'x.jsonl', features: 'a', targets: ['b'] } })).toBe('FILE: data.features: expected array, received "a"');
-    expect(await failure({ ...seed(), data: { csv: 'x.csv', features: ['a'], targets: ['b'], sep: ';' } })).toBe('FILE: data: expected no other keys, received "sep"');
-    expect(await failure({ ...seed(), data: { rows: [] } })).toBe('FILE: data: expected an object with "inputs" and "targets", "csv" or "jsonl", received keys "rows"');
+    expect(await failure({ ...seed(), data: { csv: 'x.csv', features: ['a'] } })).toBe(
+      'FILE: data.targets: expected either "targets" (columns) or "label" (a class column), not both, received neither',
+    );
+    expect(await failure({ ...seed(), data: { csv: 'x.csv', features: ['a'], targets: ['b'], label: 'c' } })).toBe(
+      'FILE: data.label: expected either "targets" (columns) or "label" (a class column), not both, received both',
+    );
+    expect(await failure({ ...seed(), data: { jsonl: 'x.jsonl', features: 'a', targets: ['b'] } })).toBe(
+      'FILE: data.features: expected array, received "a"',
+    );
+    expect(await failure({ ...seed(), data: { csv: 'x.csv', features: ['a'], targets: ['b'], sep: ';' } })).toBe(
+      'FILE: data: expected no other keys, received "sep"',
+    );
+    expect(await failure({ ...seed(), data: { rows: [] } })).toBe(
+      'FILE: data: expected an object with "inputs" and "targets", "csv" or "jsonl", received keys "rows"',
+    );
     expect(await failure({ ...seed(), data: { inputs: [[1]] } })).toBe('FILE: data.targets: expected array, received undefined');
     expect(await failure({ ...seed(), validation: { split: 1.5 } })).toBe('FILE: validation.split: expected number to be <1, received 1.5');
-    expect(await failure({ ...seed(), validation: { fraction: 0.2 } })).toBe('FILE: validation: expected an object with "split", "csv", "jsonl" or "inputs", received keys "fraction"');
+    expect(await failure({ ...seed(), validation: { fraction: 0.2 } })).toBe(
+      'FILE: validation: expected an object with "split", "csv", "jsonl" or "inputs", received keys "fraction"',
+    );
   });
 
   it('names the line and column of a syntax error', async () => {

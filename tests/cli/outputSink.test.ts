@@ -5,7 +5,8 @@ import { outputSink } from '../../src/cli/outputSink.js';
 import type { StepRecord } from '../../src/index.js';
 import { seedRecord } from '../helpers/records.js';
 
-const rec = (step: number, loss: number, stop?: StepRecord['stopReason']): StepRecord => Object.assign(seedRecord(step), { loss, ...(stop === undefined ? {} : { stopReason: stop }) });
+const rec = (step: number, loss: number, stop?: StepRecord['stopReason']): StepRecord =>
+  Object.assign(seedRecord(step), { loss, ...(stop === undefined ? {} : { stopReason: stop }) });
 
 describe('outputSink', () => {
   it('writes every n-th and the final record, records every loss, and reports the final record', () => {
@@ -14,7 +15,14 @@ describe('outputSink', () => {
     const finals: number[] = [];
     const out: number[] = [];
     from([rec(0, 5), rec(1, 4), rec(2, 3), rec(3, 2, 'threshold')])
-      .pipe(outputSink(2, (r) => written.push(r.step), history, (r) => finals.push(r.step)))
+      .pipe(
+        outputSink(
+          2,
+          (r) => written.push(r.step),
+          history,
+          (r) => finals.push(r.step),
+        ),
+      )
       .subscribe((r) => out.push(r.step));
     expect(out).toEqual([0, 1, 2, 3]);
     expect(written).toEqual([0, 2, 3]);
@@ -25,13 +33,24 @@ describe('outputSink', () => {
   it('passes errors and completion through; a throwing writer errors the stream', () => {
     const history = new LossHistory();
     let error: unknown;
-    throwError(() => new Error('source')).pipe(outputSink(1, undefined, history, () => {})).subscribe({ error: (e: unknown) => (error = e) });
+    throwError(() => new Error('source'))
+      .pipe(outputSink(1, undefined, history, () => {}))
+      .subscribe({ error: (e: unknown) => (error = e) });
     expect((error as Error).message).toBe('source');
     let completed = false;
     EMPTY.pipe(outputSink(1, undefined, history, () => {})).subscribe({ complete: () => (completed = true) });
     expect(completed).toBe(true);
     from([rec(0, 1)])
-      .pipe(outputSink(1, () => { throw new Error('write'); }, history, () => {}))
+      .pipe(
+        outputSink(
+          1,
+          () => {
+            throw new Error('write');
+          },
+          history,
+          () => {},
+        ),
+      )
       .subscribe({ error: (e: unknown) => (error = e) });
     expect((error as Error).message).toBe('write');
   });

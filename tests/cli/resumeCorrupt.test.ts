@@ -27,7 +27,17 @@ async function resumeEdited(edit: (c: Json & { optState: [Json, Json] }) => void
   const text = JSON.stringify(c);
   writeFileSync(file, text);
   copyFileSync(join(base, 'run.json'), join(dir, 'run.json'));
-  const r = await cli(['train', join(dir, 'run.json'), '--quiet', '--max-steps', '10', '--resume', join(dir, 'ck'), '--checkpoint-dir', join(dir, 'ck')]);
+  const r = await cli([
+    'train',
+    join(dir, 'run.json'),
+    '--quiet',
+    '--max-steps',
+    '10',
+    '--resume',
+    join(dir, 'ck'),
+    '--checkpoint-dir',
+    join(dir, 'ck'),
+  ]);
   if (r.code !== 0) expect(readFileSync(file, 'utf8')).toBe(text); // a refused file is left as it was
   return { code: r.code, err: r.err, file };
 }
@@ -39,16 +49,56 @@ describe('gradstream train --resume refuses corrupt optimizer state (exit 2, fil
   });
 
   const cases: [string, (c: Json & { optState: [Json, Json] }) => void, string][] = [
-    ['a NaN count', (c) => void (c.optState[0].count = 'NaN'), 'checkpoint.optState[0].count: expected an update count (an integer ≥ 0), received NaN'],
-    ['a negative count', (c) => void (c.optState[0].count = -3), 'checkpoint.optState[0].count: expected an update count (an integer ≥ 0), received -3'],
-    ['a fractional count', (c) => void (c.optState[1].count = 2.5), 'checkpoint.optState[1].count: expected an update count (an integer ≥ 0), received 2.5'],
-    ['Infinity in mu', (c) => void ((c.optState[0].mu as { $f64: unknown[] }).$f64[3] = 'Infinity'), 'checkpoint.optState[0].mu[3]: expected a finite number, received Infinity'],
-    ['NaN in nu', (c) => void ((c.optState[0].nu as { $f64: unknown[] }).$f64[0] = 'NaN'), 'checkpoint.optState[0].nu[0]: expected a finite number ≥ 0, received NaN'],
-    ['a negative nu', (c) => void ((c.optState[0].nu as { $f64: unknown[] }).$f64[1] = -0.5), 'checkpoint.optState[0].nu[1]: expected a finite number ≥ 0, received -0.5'],
-    ['mu of the wrong type', (c) => void (c.optState[0].mu = 5), 'checkpoint.optState[0].mu: expected a Float64Array of 33 values, received 5'],
-    ['a short mu', (c) => void ((c.optState[0].mu as { $f64: unknown[] }).$f64.pop()), 'checkpoint.optState[0].mu: expected a Float64Array of 33 values, received a Float64Array of 32 values'],
-    ['a count of the wrong type', (c) => void (c.optState[0].count = true), 'checkpoint.optState[0].count: expected a number, received true (a boolean)'],
-    ['another optimizer', (c) => void (c.optState = [{ trace: { $f64: [] } }] as never), 'checkpoint.optState: expected an array of 2 states, received an array of 1 states'],
+    [
+      'a NaN count',
+      (c) => void (c.optState[0].count = 'NaN'),
+      'checkpoint.optState[0].count: expected an update count (an integer ≥ 0), received NaN',
+    ],
+    [
+      'a negative count',
+      (c) => void (c.optState[0].count = -3),
+      'checkpoint.optState[0].count: expected an update count (an integer ≥ 0), received -3',
+    ],
+    [
+      'a fractional count',
+      (c) => void (c.optState[1].count = 2.5),
+      'checkpoint.optState[1].count: expected an update count (an integer ≥ 0), received 2.5',
+    ],
+    [
+      'Infinity in mu',
+      (c) => void ((c.optState[0].mu as { $f64: unknown[] }).$f64[3] = 'Infinity'),
+      'checkpoint.optState[0].mu[3]: expected a finite number, received Infinity',
+    ],
+    [
+      'NaN in nu',
+      (c) => void ((c.optState[0].nu as { $f64: unknown[] }).$f64[0] = 'NaN'),
+      'checkpoint.optState[0].nu[0]: expected a finite number ≥ 0, received NaN',
+    ],
+    [
+      'a negative nu',
+      (c) => void ((c.optState[0].nu as { $f64: unknown[] }).$f64[1] = -0.5),
+      'checkpoint.optState[0].nu[1]: expected a finite number ≥ 0, received -0.5',
+    ],
+    [
+      'mu of the wrong type',
+      (c) => void (c.optState[0].mu = 5),
+      'checkpoint.optState[0].mu: expected a Float64Array of 33 values, received 5',
+    ],
+    [
+      'a short mu',
+      (c) => void (c.optState[0].mu as { $f64: unknown[] }).$f64.pop(),
+      'checkpoint.optState[0].mu: expected a Float64Array of 33 values, received a Float64Array of 32 values',
+    ],
+    [
+      'a count of the wrong type',
+      (c) => void (c.optState[0].count = true),
+      'checkpoint.optState[0].count: expected a number, received true (a boolean)',
+    ],
+    [
+      'another optimizer',
+      (c) => void (c.optState = [{ trace: { $f64: [] } }] as never),
+      'checkpoint.optState: expected an array of 2 states, received an array of 1 states',
+    ],
   ];
   for (const [what, edit, message] of cases) {
     it(what, async () => {
@@ -75,13 +125,19 @@ describe('gradstream train --resume refuses a bad generator state or cursor (exi
   it('a batchIndex past the epoch (inline data)', async () => {
     const r = await resumeEdited((c) => void (c.batchIndex = 999));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^gradstream train: ${r.file}: checkpoint\\.cursor: expected an epoch ≥ 0 and a batchIndex in \\[0, 1\\), received`));
+    expect(r.err).toMatch(
+      new RegExp(`^gradstream train: ${r.file}: checkpoint\\.cursor: expected an epoch ≥ 0 and a batchIndex in \\[0, 1\\), received`),
+    );
   });
 
   it('a batchIndex past the epoch (CSV data)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'xor.csv'), 'a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n');
-    const config = { ...xor(), data: { csv: 'xor.csv', features: ['a', 'b'], targets: ['y'] }, training: { batchSize: 2, seed: 1, mode: 'sync' } };
+    const config = {
+      ...xor(),
+      data: { csv: 'xor.csv', features: ['a', 'b'], targets: ['y'] },
+      training: { batchSize: 2, seed: 1, mode: 'sync' },
+    };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
     expect((await cli(['train', join(dir, 'run.json'), '--quiet', '--max-steps', '3', '--checkpoint-dir', join(dir, 'ck')])).code).toBe(0);
     const file = join(dir, 'ck/last.json');
@@ -89,9 +145,21 @@ describe('gradstream train --resume refuses a bad generator state or cursor (exi
     c.batchIndex = 50;
     const text = JSON.stringify(c);
     writeFileSync(file, text);
-    const r = await cli(['train', join(dir, 'run.json'), '--quiet', '--max-steps', '6', '--resume', join(dir, 'ck'), '--checkpoint-dir', join(dir, 'ck')]);
+    const r = await cli([
+      'train',
+      join(dir, 'run.json'),
+      '--quiet',
+      '--max-steps',
+      '6',
+      '--resume',
+      join(dir, 'ck'),
+      '--checkpoint-dir',
+      join(dir, 'ck'),
+    ]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^gradstream train: ${file}: checkpoint\\.cursor: expected a batchIndex inside epoch 1 of .*xor\\.csv, received`));
+    expect(r.err).toMatch(
+      new RegExp(`^gradstream train: ${file}: checkpoint\\.cursor: expected a batchIndex inside epoch 1 of .*xor\\.csv, received`),
+    );
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });

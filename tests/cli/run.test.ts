@@ -10,7 +10,18 @@ describe('gradstream CLI', () => {
     expect(await cli(['--version'])).toEqual({ code: 0, out: '9.9.9', err: '' });
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of ['train CONFIG', 'plot LOG.jsonl', 'schema', 'info CHECKPOINT.json', 'export CHECKPOINT --format F --out PATH', 'import MODEL.json --out CHECKPOINT', 'worker', 'updater', 'exit codes']) expect(help.out).toContain(c);
+    for (const c of [
+      'train CONFIG',
+      'plot LOG.jsonl',
+      'schema',
+      'info CHECKPOINT.json',
+      'export CHECKPOINT --format F --out PATH',
+      'import MODEL.json --out CHECKPOINT',
+      'worker',
+      'updater',
+      'exit codes',
+    ])
+      expect(help.out).toContain(c);
     expect((await cli([])).code).toBe(2);
     const unknown = await cli(['fly']);
     expect(unknown.code).toBe(2);
@@ -20,7 +31,12 @@ describe('gradstream CLI', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const [command, first] of [['train', 'usage: gradstream train CONFIG'], ['plot', 'usage: gradstream plot LOG.jsonl'], ['schema', 'usage: gradstream schema'], ['info', 'usage: gradstream info CHECKPOINT.json']] as const) {
+    for (const [command, first] of [
+      ['train', 'usage: gradstream train CONFIG'],
+      ['plot', 'usage: gradstream plot LOG.jsonl'],
+      ['schema', 'usage: gradstream schema'],
+      ['info', 'usage: gradstream info CHECKPOINT.json'],
+    ] as const) {
       const r = await cli([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.out.split('\n')[0]!.startsWith(first)).toBe(true);
@@ -36,14 +52,32 @@ describe('gradstream CLI', () => {
   });
 
   it('reports usage errors with exit code 2 and a hint', async () => {
-    expect(await cli(['info'])).toEqual({ code: 2, out: '', err: 'gradstream info: expected CHECKPOINT.json, received nothing\nrun "gradstream info --help" for usage' });
-    expect(await cli(['info', 'a', 'b'])).toEqual({ code: 2, out: '', err: 'gradstream info: unexpected argument "b" (expected CHECKPOINT.json)\nrun "gradstream info --help" for usage' });
-    expect((await cli(['train', 'x.json', '--fast'])).err).toBe(`gradstream train: Unknown option '--fast'\nrun "gradstream train --help" for usage`);
-    expect((await cli(['train', 'x.json', '--max-steps'])).err).toBe(`gradstream train: Option '--max-steps <value>' argument missing\nrun "gradstream train --help" for usage`);
-    expect((await cli(['train', 'x.json', '--max-steps', '1.5'])).err).toBe('gradstream train: --max-steps: expected an integer ≥ 0, received "1.5"\nrun "gradstream train --help" for usage');
-    expect((await cli(['train', 'x.json', '--serve', '70000'])).err).toBe('gradstream train: --serve: expected an integer in [0, 65535], received "70000"\nrun "gradstream train --help" for usage');
+    expect(await cli(['info'])).toEqual({
+      code: 2,
+      out: '',
+      err: 'gradstream info: expected CHECKPOINT.json, received nothing\nrun "gradstream info --help" for usage',
+    });
+    expect(await cli(['info', 'a', 'b'])).toEqual({
+      code: 2,
+      out: '',
+      err: 'gradstream info: unexpected argument "b" (expected CHECKPOINT.json)\nrun "gradstream info --help" for usage',
+    });
+    expect((await cli(['train', 'x.json', '--fast'])).err).toBe(
+      `gradstream train: Unknown option '--fast'\nrun "gradstream train --help" for usage`,
+    );
+    expect((await cli(['train', 'x.json', '--max-steps'])).err).toBe(
+      `gradstream train: Option '--max-steps <value>' argument missing\nrun "gradstream train --help" for usage`,
+    );
+    expect((await cli(['train', 'x.json', '--max-steps', '1.5'])).err).toBe(
+      'gradstream train: --max-steps: expected an integer ≥ 0, received "1.5"\nrun "gradstream train --help" for usage',
+    );
+    expect((await cli(['train', 'x.json', '--serve', '70000'])).err).toBe(
+      'gradstream train: --serve: expected an integer in [0, 65535], received "70000"\nrun "gradstream train --help" for usage',
+    );
     expect((await cli(['schema', 'extra'])).code).toBe(2);
-    expect((await cli(['train', 'x.json', '--max-steps', '-1'])).err).toBe(`gradstream train: Option '--max-steps' argument is ambiguous\nrun "gradstream train --help" for usage`);
+    expect((await cli(['train', 'x.json', '--max-steps', '-1'])).err).toBe(
+      `gradstream train: Option '--max-steps' argument is ambiguous\nrun "gradstream train --help" for usage`,
+    );
   });
 
   it('describes a checkpoint', async () => {
@@ -72,7 +106,12 @@ describe('gradstream CLI', () => {
       training: { maxSteps: 3 },
     });
     const full = await cli(['info', ckpt]);
-    expect(full.out.split('\n').slice(-4)).toEqual(['  model       dense', '  scaler      minMax', '  config      saved', expect.stringMatching(/^ {2}best {8}loss [\d.e-]+ at step 3$/)]);
+    expect(full.out.split('\n').slice(-4)).toEqual([
+      '  model       dense',
+      '  scaler      minMax',
+      '  config      saved',
+      expect.stringMatching(/^ {2}best {8}loss [\d.e-]+ at step 3$/),
+    ]);
   });
 
   it('fails with exit code 2 naming the file and field on a bad checkpoint', async () => {

@@ -15,7 +15,15 @@ function longRun(training: object): { dir: string; file: string } {
       model: { layers: [{ type: 'dense', inputs: 2, units: 4 }, { type: 'tanh' }, { type: 'dense', units: 1 }] },
       loss: { type: 'binaryCrossEntropy', fromLogits: true },
       optimizer: { type: 'adam', lr: 0.01 },
-      data: { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] },
+      data: {
+        inputs: [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ],
+        targets: [[0], [1], [1], [0]],
+      },
       training: { epochs: 10_000_000, batchSize: 2, seed: 1, ...training },
       log: { every: 500 },
     }),
@@ -33,19 +41,23 @@ describe.each(MODES)('gradstream train (%s) stops on a signal', (_name, training
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s: stops at the next step, writes the final checkpoint and the summary, exits %i', async (signal, code) => {
-    const { dir, file } = longRun(training);
-    const ck = join(dir, 'ck');
-    const run = startBin(['train', file, '--checkpoint-dir', ck]);
-    await run.waitFor('step 500 ');
-    run.child.kill(signal);
-    const r = await run.done;
-    expect(r.code, r.err).toBe(code);
-    const m = /interrupted: stopped cleanly at step (\d+) \(checkpoint (.*last\.json)\)/.exec(r.err);
-    expect(m, r.err).not.toBeNull();
-    expect(r.out).toMatch(/stopped +aborted/);
-    expect(existsSync(m![2]!)).toBe(true);
-    const saved = JSON.parse(readFileSync(join(ck, 'last.json'), 'utf8')) as { step: number; stopReason: string };
-    expect(saved).toMatchObject({ step: Number(m![1]), stopReason: 'aborted' });
-  }, 60_000);
+  ] as const)(
+    '%s: stops at the next step, writes the final checkpoint and the summary, exits %i',
+    async (signal, code) => {
+      const { dir, file } = longRun(training);
+      const ck = join(dir, 'ck');
+      const run = startBin(['train', file, '--checkpoint-dir', ck]);
+      await run.waitFor('step 500 ');
+      run.child.kill(signal);
+      const r = await run.done;
+      expect(r.code, r.err).toBe(code);
+      const m = /interrupted: stopped cleanly at step (\d+) \(checkpoint (.*last\.json)\)/.exec(r.err);
+      expect(m, r.err).not.toBeNull();
+      expect(r.out).toMatch(/stopped +aborted/);
+      expect(existsSync(m![2]!)).toBe(true);
+      const saved = JSON.parse(readFileSync(join(ck, 'last.json'), 'utf8')) as { step: number; stopReason: string };
+      expect(saved).toMatchObject({ step: Number(m![1]), stopReason: 'aborted' });
+    },
+    60_000,
+  );
 });

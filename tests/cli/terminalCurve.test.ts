@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { LossHistory } from '../../src/cli/lossHistory.js';
 import { terminalCurve } from '../../src/cli/terminalCurve.js';
 
-const SEED = [16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557, 2.381266365508548];
+const SEED = [
+  16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557, 2.381266365508548,
+];
 
 describe('terminalCurve', () => {
   it('draws the lesson as Braille dots between the highest and lowest loss', () => {
-    const lines = terminalCurve(Float64Array.from(SEED, (_, i) => i), Float64Array.from(SEED), { width: 14, height: 4 });
+    const lines = terminalCurve(
+      Float64Array.from(SEED, (_, i) => i),
+      Float64Array.from(SEED),
+      { width: 14, height: 4 },
+    );
     expect(lines).toEqual([
       '16.74 ┤⠙⢦⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀',
       '      │⠀⠀⠙⢦⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀',

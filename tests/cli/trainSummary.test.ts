@@ -27,8 +27,13 @@ describe('trainSummary', () => {
   });
 
   it('prints one line, or the summary with the curve', () => {
-    expect(summaryLine({ ...fields, valLoss: 0.5, accuracy: 1, valAccuracy: 0.75 })).toBe('threshold: step 6, loss 2.381266365508548, val loss 0.5, accuracy 1.0000 (val 0.7500)');
-    const lines = summaryLines({ ...fields, firstStep: 2, valLoss: 0.5, accuracy: 1, valAccuracy: 0.75, checkpoint: 'ck/last.json' }, { lossBelow: 2.96 });
+    expect(summaryLine({ ...fields, valLoss: 0.5, accuracy: 1, valAccuracy: 0.75 })).toBe(
+      'threshold: step 6, loss 2.381266365508548, val loss 0.5, accuracy 1.0000 (val 0.7500)',
+    );
+    const lines = summaryLines(
+      { ...fields, firstStep: 2, valLoss: 0.5, accuracy: 1, valAccuracy: 0.75, checkpoint: 'ck/last.json' },
+      { lossBelow: 2.96 },
+    );
     expect(lines.slice(0, 7)).toEqual([
       '',
       'stopped   threshold (loss below 2.96)',
@@ -39,7 +44,11 @@ describe('trainSummary', () => {
       'saved     ck/last.json',
     ]);
     expect(lines[8]).toMatch(/^ {2}16\.74 ┤/);
-    expect(summaryLines({ ...fields, step: 3_000_000, elapsedMs: 20_000 }, {})[2]).toBe('step      3000000 (3000000 updates in 20.0 s, 150.0 k steps/s)');
-    expect(summaryLines({ ...fields, step: 30_000_000, elapsedMs: 20_000 }, {})[2]).toBe('step      30000000 (30000000 updates in 20.0 s, 1.50 M steps/s)');
+    expect(summaryLines({ ...fields, step: 3_000_000, elapsedMs: 20_000 }, {})[2]).toBe(
+      'step      3000000 (3000000 updates in 20.0 s, 150.0 k steps/s)',
+    );
+    expect(summaryLines({ ...fields, step: 30_000_000, elapsedMs: 20_000 }, {})[2]).toBe(
+      'step      30000000 (30000000 updates in 20.0 s, 1.50 M steps/s)',
+    );
   });
 });

@@ -87,7 +87,11 @@ function arrayTypes(state: OptState | undefined, out: string[] = []): string[] {
   return out;
 }
 
-async function run(precision: 'float32' | 'float64', opt: () => GradientTransformation<OptState>, steps = 64): Promise<Trace & { params: Params }> {
+async function run(
+  precision: 'float32' | 'float64',
+  opt: () => GradientTransformation<OptState>,
+  steps = 64,
+): Promise<Trace & { params: Params }> {
   const { x, y } = data();
   const model = sequential(layers(), { precision });
   const params = model.init(createRng(7));
@@ -103,7 +107,13 @@ async function run(precision: 'float32' | 'float64', opt: () => GradientTransfor
         update(opt()),
         tap((r) => {
           trace.losses.push(r.loss);
-          if (trace.records.length < 2) trace.records.push({ params: r.params.data.constructor.name, grads: r.grads.data.constructor.name, output: r.output.constructor.name, state: arrayTypes(r.optState) });
+          if (trace.records.length < 2)
+            trace.records.push({
+              params: r.params.data.constructor.name,
+              grads: r.grads.data.constructor.name,
+              output: r.output.constructor.name,
+              state: arrayTypes(r.optState),
+            });
         }),
       ),
       maxSteps: steps,
@@ -113,15 +123,26 @@ async function run(precision: 'float32' | 'float64', opt: () => GradientTransfor
   return { ...trace, params };
 }
 
-const maxRel = (a: readonly number[], b: readonly number[]): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!) / Math.abs(b[i]!)), 0);
+const maxRel = (a: readonly number[], b: readonly number[]): number =>
+  a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!) / Math.abs(b[i]!)), 0);
 
 describe("sequential(layers, { precision: 'float32' })", () => {
   it('trains in the reactive loop with Float32Array params, outputs, gradients and Adam moments, agreeing with float64 to float32 round-off', async () => {
     const f64 = await run('float64', () => adam({ lr: 1e-3 }));
     const f32 = await run('float32', () => adam({ lr: 1e-3 }));
     expect(f32.losses.length).toBe(65);
-    expect(f32.records[1]).toEqual({ params: 'Float32Array', grads: 'Float32Array', output: 'Float32Array', state: ['Float32Array', 'Float32Array'] });
-    expect(f64.records[1]).toEqual({ params: 'Float64Array', grads: 'Float64Array', output: 'Float64Array', state: ['Float64Array', 'Float64Array'] });
+    expect(f32.records[1]).toEqual({
+      params: 'Float32Array',
+      grads: 'Float32Array',
+      output: 'Float32Array',
+      state: ['Float32Array', 'Float32Array'],
+    });
+    expect(f64.records[1]).toEqual({
+      params: 'Float64Array',
+      grads: 'Float64Array',
+      output: 'Float64Array',
+      state: ['Float64Array', 'Float64Array'],
+    });
     // Tolerance: 1e-5 relative on every loss of the 65 records (measured 3.6e-7; the bench allows its float32 peers 1e-4).
     expect(maxRel(f32.losses, f64.losses)).toBeLessThan(1e-5);
     expect(f32.losses.at(-1)!).toBeLessThan(f32.losses[0]!);
@@ -150,8 +171,18 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     const rows = 8;
     const xb = x.subarray(0, rows * IN);
     const yb = y.subarray(0, rows);
-    const m32 = sequential([dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT, { bias: false }), sigmoid()], { precision: 'float32' });
-    const m64 = sequential([dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT, { bias: false }), sigmoid()]);
+    const m32 = sequential(
+      [dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }), tanh(), dense(HIDDEN, 12), elu(), dense(12, OUT, { bias: false }), sigmoid()],
+      { precision: 'float32' },
+    );
+    const m64 = sequential([
+      dense(IN, HIDDEN, { kernelRegularizer: l2(1e-3) }),
+      tanh(),
+      dense(HIDDEN, 12),
+      elu(),
+      dense(12, OUT, { bias: false }),
+      sigmoid(),
+    ]);
     const p32 = m32.init(createRng(3));
     const p64 = createParams(m64.layout, Float64Array.from(p32.data)); // the same (float32) weights, exactly
     const cache32 = m32.createCache(rows);
@@ -175,7 +206,7 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     expect(scale).toBeGreaterThan(1e-3);
   });
 
-  it('initializes with the float64 model\'s draws, rounded', () => {
+  it("initializes with the float64 model's draws, rounded", () => {
     for (const init of [heNormal, glorotNormal, lecunUniform, glorotUniform]) {
       const model = (precision: 'float32' | 'float64') => sequential([dense(30, 20, { init }), relu(), dense(20, 3)], { precision });
       const f64 = model('float64').init(createRng(5));
@@ -199,12 +230,17 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     const again = sequential(model.layers, { precision: 'float32' });
     expect(Array.from(again.forward(params, x, again.createCache(2)))).toEqual(Array.from(out));
     const mixed = sequential(model.layers);
-    expect(() => mixed.forward(mixed.init(createRng(1)), x, mixed.createCache(2))).toThrow("dense(3→2).float32(): expected Float32Array buffers (a model made with precision 'float32'), received Float64Array buffers (a float64 model)");
+    expect(() => mixed.forward(mixed.init(createRng(1)), x, mixed.createCache(2))).toThrow(
+      "dense(3→2).float32(): expected Float32Array buffers (a model made with precision 'float32'), received Float64Array buffers (a float64 model)",
+    );
   });
 
   it('saves its precision as config (model.toConfig) and modelFromConfig rebuilds a float32 model', () => {
     const model = sequential([dense(4, 3), relu(), dense(3, 1)], { precision: 'float32' });
-    expect(model.toConfig()).toEqual({ layers: [{ type: 'dense', inputs: 4, units: 3 }, { type: 'relu' }, { type: 'dense', inputs: 3, units: 1 }], precision: 'float32' });
+    expect(model.toConfig()).toEqual({
+      layers: [{ type: 'dense', inputs: 4, units: 3 }, { type: 'relu' }, { type: 'dense', inputs: 3, units: 1 }],
+      precision: 'float32',
+    });
     expect(sequential([dense(4, 3)]).toConfig()).toEqual({ layers: [{ type: 'dense', inputs: 4, units: 3 }] });
     const rebuilt = modelFromConfig(model.toConfig()).model;
     expect(rebuilt.precision).toBe('float32');
@@ -215,11 +251,21 @@ describe("sequential(layers, { precision: 'float32' })", () => {
   it('continues bit for bit from a float32 checkpoint (params and Adam moments saved exactly)', async () => {
     const { x, y } = data();
     const model = sequential(layers(), { precision: 'float32' });
-    const pipeline = (extra: (r: StepRecord) => void) => pipe(forward(model), loss(ce), gradient(model, ce), update(adam({ lr: 1e-3 })), tap(extra));
+    const pipeline = (extra: (r: StepRecord) => void) =>
+      pipe(forward(model), loss(ce), gradient(model, ce), update(adam({ lr: 1e-3 })), tap(extra));
     const whole: number[] = [];
     const store = memoryStorage();
     await lastValueFrom(
-      train({ params: model.init(createRng(7)), data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: pipe(pipeline((r) => whole.push(r.loss!)), checkpointTo(store, { every: 10, keepLast: 3, model })), maxSteps: 30, scheduler: 'sync' }),
+      train({
+        params: model.init(createRng(7)),
+        data: fromArrays(x, y, { rows: N, batchSize: BATCH }),
+        pipeline: pipe(
+          pipeline((r) => whole.push(r.loss!)),
+          checkpointTo(store, { every: 10, keepLast: 3, model }),
+        ),
+        maxSteps: 30,
+        scheduler: 'sync',
+      }),
     );
     expect((await store.list()).sort()).toEqual(['last.json', 'step-10.json', 'step-20.json', 'step-30.json']);
     const text = store.get('step-10.json')!;
@@ -233,7 +279,15 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     const at20 = await loadCheckpoint(store, 'step-20.json', model.layout);
     expect(at20.step).toBe(20);
     const resumed: number[] = [];
-    await lastValueFrom(resumeFrom(at20, { data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: pipeline((r) => resumed.push(r.loss!)), model, maxSteps: 30, scheduler: 'sync' }));
+    await lastValueFrom(
+      resumeFrom(at20, {
+        data: fromArrays(x, y, { rows: N, batchSize: BATCH }),
+        pipeline: pipeline((r) => resumed.push(r.loss!)),
+        model,
+        maxSteps: 30,
+        scheduler: 'sync',
+      }),
+    );
     expect(resumed).toEqual(whole.slice(20));
   });
 
@@ -243,24 +297,56 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     const m32 = sequential(layers(), { precision: 'float32' });
     const store = memoryStorage();
     const step = (m: typeof m64) => pipe(forward(m), loss(ce), gradient(m, ce), update(adam()));
-    await lastValueFrom(train({ params: m64.init(createRng(7)), data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: pipe(step(m64), checkpointTo(store, { model: m64 })), maxSteps: 2, scheduler: 'sync' }));
-    const c64 = await loadCheckpoint(store);
-    await expect(lastValueFrom(resumeFrom(c64, { data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m32), model: m32 }))).rejects.toThrow(
-      "checkpoint.precision: expected float32 (the model's precision), received float64 (the checkpoint's params)",
+    await lastValueFrom(
+      train({
+        params: m64.init(createRng(7)),
+        data: fromArrays(x, y, { rows: N, batchSize: BATCH }),
+        pipeline: pipe(step(m64), checkpointTo(store, { model: m64 })),
+        maxSteps: 2,
+        scheduler: 'sync',
+      }),
     );
+    const c64 = await loadCheckpoint(store);
+    await expect(
+      lastValueFrom(resumeFrom(c64, { data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m32), model: m32 })),
+    ).rejects.toThrow("checkpoint.precision: expected float32 (the model's precision), received float64 (the checkpoint's params)");
     // Without resume: float64 params given to a float32 model's loop.
-    await expect(lastValueFrom(train({ params: m64.init(createRng(7)), data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m32), maxSteps: 1 }))).rejects.toThrow(
+    await expect(
+      lastValueFrom(
+        train({ params: m64.init(createRng(7)), data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m32), maxSteps: 1 }),
+      ),
+    ).rejects.toThrow(
       "params.data: expected a Float32Array (the model's precision is float32: model.init(rng) or createParamsIn(layout, 'float32')), received a Float64Array",
     );
     // A float32 optimizer state resumed into float64 params names the buffer.
     const store32 = memoryStorage();
-    await lastValueFrom(train({ params: m32.init(createRng(7)), data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: pipe(step(m32), checkpointTo(store32, { model: m32 })), maxSteps: 2, scheduler: 'sync' }));
-    const c32 = await loadCheckpoint(store32);
-    await expect(lastValueFrom(resumeFrom(c32, { data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m64), model: m64 }))).rejects.toThrow('checkpoint.precision: expected float64');
-    expect(() => modelFromCheckpoint({ ...c32, model: { layers: c32.model!.layers } })).toThrow("checkpoint.precision: expected float64 (checkpoint.model's precision), received float32 (the checkpoint's params)");
-    await expect(lastValueFrom(train({ params: m64.init(createRng(7)), optState: c32.optState, data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m64), maxSteps: 1 }))).rejects.toThrow(
-      'optState[0].mu: expected a Float64Array of 1898 values, received a Float32Array of 1898 values',
+    await lastValueFrom(
+      train({
+        params: m32.init(createRng(7)),
+        data: fromArrays(x, y, { rows: N, batchSize: BATCH }),
+        pipeline: pipe(step(m32), checkpointTo(store32, { model: m32 })),
+        maxSteps: 2,
+        scheduler: 'sync',
+      }),
     );
+    const c32 = await loadCheckpoint(store32);
+    await expect(
+      lastValueFrom(resumeFrom(c32, { data: fromArrays(x, y, { rows: N, batchSize: BATCH }), pipeline: step(m64), model: m64 })),
+    ).rejects.toThrow('checkpoint.precision: expected float64');
+    expect(() => modelFromCheckpoint({ ...c32, model: { layers: c32.model!.layers } })).toThrow(
+      "checkpoint.precision: expected float64 (checkpoint.model's precision), received float32 (the checkpoint's params)",
+    );
+    await expect(
+      lastValueFrom(
+        train({
+          params: m64.init(createRng(7)),
+          optState: c32.optState,
+          data: fromArrays(x, y, { rows: N, batchSize: BATCH }),
+          pipeline: step(m64),
+          maxSteps: 1,
+        }),
+      ),
+    ).rejects.toThrow('optState[0].mu: expected a Float64Array of 1898 values, received a Float32Array of 1898 values');
   });
 
   it('refuses, at construction, layers and options that compute in float64 only', () => {
@@ -273,16 +359,38 @@ describe("sequential(layers, { precision: 'float32' })", () => {
       }
       return 'no error';
     };
-    expect(err(() => sequential([dense(2, 4), dropout(0.5), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(`"layers[1]: expected a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm), received dropout(4), which computes in float64 only"`);
-    expect(err(() => sequential([dense(2, 4), batchNorm(), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(`"layers[1]: expected a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm), received batchNorm(4), which computes in float64 only"`);
-    const custom: Layer = { kind: 'double', inputs: 2, outputs: 2, params: [], init() {}, forward(_p, x, y) { y.set(x); }, backward() {} };
+    expect(err(() => sequential([dense(2, 4), dropout(0.5), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(
+      `"layers[1]: expected a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm), received dropout(4), which computes in float64 only"`,
+    );
+    expect(err(() => sequential([dense(2, 4), batchNorm(), dense(4, 1)], { precision: 'float32' }))).toMatchInlineSnapshot(
+      `"layers[1]: expected a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm), received batchNorm(4), which computes in float64 only"`,
+    );
+    const custom: Layer = {
+      kind: 'double',
+      inputs: 2,
+      outputs: 2,
+      params: [],
+      init() {},
+      forward(_p, x, y) {
+        y.set(x);
+      },
+      backward() {},
+    };
     expect(err(() => sequential([custom], { precision: 'float32' }))).toContain('layers[0]: expected a layer with a float32 form');
-    expect(err(() => sequential([dense(2, 1)], { precision: 'float16' as 'float32' }))).toMatchInlineSnapshot(`"sequential.precision: expected 'float64' or 'float32', received "float16" (a string)"`);
-    expect(err(() => sequential([dense(2, 1)], { dtype: 'float32' } as object))).toContain('sequential.dtype: expected a known option (precision)');
-    expect(err(() => sequential([dense(2, 1)], 'float32' as unknown as object))).toContain("sequential(options): expected an options object ({ precision: 'float32' })");
+    expect(err(() => sequential([dense(2, 1)], { precision: 'float16' as 'float32' }))).toMatchInlineSnapshot(
+      `"sequential.precision: expected 'float64' or 'float32', received "float16" (a string)"`,
+    );
+    expect(err(() => sequential([dense(2, 1)], { dtype: 'float32' } as object))).toContain(
+      'sequential.dtype: expected a known option (precision)',
+    );
+    expect(err(() => sequential([dense(2, 1)], 'float32' as unknown as object))).toContain(
+      "sequential(options): expected an options object ({ precision: 'float32' })",
+    );
     const m32 = sequential([dense(2, 1)], { precision: 'float32' });
     expect(err(() => dataParallel(m32, mse(), sgd(), { workers: 2 }))).toBe('no error'); // float32 trains with workers too (tests/workers/float32Parallel.test.ts)
-    expect(err(() => createParamsIn(m32.layout, 'float16' as 'float32'))).toContain("createParamsIn(precision): expected 'float64' or 'float32'");
+    expect(err(() => createParamsIn(m32.layout, 'float16' as 'float32'))).toContain(
+      "createParamsIn(precision): expected 'float64' or 'float32'",
+    );
   });
 
   it('trains from a CLI config with model.precision "float32" (checkpoint, predict and eval with that config)', async () => {
@@ -296,7 +404,10 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     expect((await cli(['eval', ckpt, file])).out).toContain('accuracy    1.0000');
     // The float64 config's model refuses the float32 weights.
     const wrong = await cli(['predict', ckpt, join(EXAMPLES, 'xor.json')]);
-    expect([wrong.code, wrong.err]).toEqual([2, 'gradstream predict: params.data: expected a Float64Array (the model\'s precision is float64: model.init(rng) or createParams(layout)), received a Float32Array']);
+    expect([wrong.code, wrong.err]).toEqual([
+      2,
+      "gradstream predict: params.data: expected a Float64Array (the model's precision is float64: model.init(rng) or createParams(layout)), received a Float32Array",
+    ]);
   });
 
   it('keeps its precision behind withScaler (float32 gradients, trained on raw inputs)', async () => {
@@ -306,7 +417,12 @@ describe("sequential(layers, { precision: 'float32' })", () => {
     expect(model.precision).toBe('float32');
     const l = mse();
     const final = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: fromArrays(xs, ys, { batchSize: 8, epochs: 200 }), pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 }))), scheduler: 'sync' }),
+      train({
+        params: model.init(createRng(1)),
+        data: fromArrays(xs, ys, { batchSize: 8, epochs: 200 }),
+        pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 }))),
+        scheduler: 'sync',
+      }),
     );
     expect(final.grads.data).toBeInstanceOf(Float32Array);
     expect(final.loss).toBeLessThan(1e-6);

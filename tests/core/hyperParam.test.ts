@@ -13,11 +13,17 @@ describe('hyperParam', () => {
     expect(() => hyperParam(0, { min: Number.NaN })).toThrow('hyperParam.min: expected a number, received NaN');
     expect(() => hyperParam('0.1' as never)).toThrow('hyperParam: expected a finite number, received "0.1" (a string)');
     expect(() => hyperParam(0, null as never)).toThrow('hyperParam: expected an options object ({ min, max }), received null');
-    expect(() => hyperParam(0, { minimum: 0 } as never)).toThrow('hyperParam.minimum: expected a known option (min, max), received an unknown option');
+    expect(() => hyperParam(0, { minimum: 0 } as never)).toThrow(
+      'hyperParam.minimum: expected a known option (min, max), received an unknown option',
+    );
     expect(() => hyperParam(0, { max: '1' } as never)).toThrow('hyperParam.max: expected a number, received "1" (a string)');
     expect(() => setHyperParam(0 as never, 1)).toThrow('setHyperParam(cell): expected a hyperParam cell (hyperParam(0.01)), received 0');
-    expect(() => setHyperParam(hyperParam(1), 1, null as never)).toThrow('setHyperParam(path): expected a string (where the value came from), received null');
-    expect(() => setHyperParam(hyperParam(1), 1, 'lr', '0' as never)).toThrow('setHyperParam(fallbackMin): expected a number or nothing, received "0" (a string)');
+    expect(() => setHyperParam(hyperParam(1), 1, null as never)).toThrow(
+      'setHyperParam(path): expected a string (where the value came from), received null',
+    );
+    expect(() => setHyperParam(hyperParam(1), 1, 'lr', '0' as never)).toThrow(
+      'setHyperParam(fallbackMin): expected a number or nothing, received "0" (a string)',
+    );
   });
 
   it('setHyperParam writes good outside values and refuses bad ones, keeping the last good value', () => {

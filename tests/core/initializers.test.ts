@@ -71,7 +71,10 @@ describe('initializers (Keras formulas)', () => {
     expect(Array.from(out)).toEqual([0, 0, 0, 0]);
     ones(out, 2, 2, createRng(1));
     expect(Array.from(out)).toEqual([1, 1, 1, 1]);
-    fromValues([[1, 2], [3, 4]])(out, 2, 2, createRng(1));
+    fromValues([
+      [1, 2],
+      [3, 4],
+    ])(out, 2, 2, createRng(1));
     expect(Array.from(out)).toEqual([1, 2, 3, 4]);
     fromValues(new Float64Array([4, 3, 2, 1]))(out, 2, 2, createRng(1));
     expect(Array.from(out)).toEqual([4, 3, 2, 1]);
@@ -80,8 +83,12 @@ describe('initializers (Keras formulas)', () => {
     expect(() => fromValues(null as never)).toThrow('fromValues: expected an array of numbers (or of rows of numbers), received null');
     expect(() => fromValues([1, null] as never)).toThrow('fromValues[1]: expected a finite number, received null');
     expect(() => fromValues([[1], 2] as never)).toThrow('fromValues[1]: expected a row of numbers (as row 0), received 2');
-    expect(() => fromValues([1], Object.create(null) as never)).toThrow('fromValues(path): expected a string (where errors say the values came from), received an object');
-    expect(() => fromValues([1], 'w', -1)).toThrow('fromValues(size): expected an integer ≥ 0 (the number of values), or nothing, received -1');
+    expect(() => fromValues([1], Object.create(null) as never)).toThrow(
+      'fromValues(path): expected a string (where errors say the values came from), received an object',
+    );
+    expect(() => fromValues([1], 'w', -1)).toThrow(
+      'fromValues(size): expected an integer ≥ 0 (the number of values), or nothing, received -1',
+    );
   });
 
   it('is deterministic for a seed', () => {

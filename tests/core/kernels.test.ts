@@ -17,7 +17,12 @@ function naive(m: number, n: number, k: number, A: (i: number, p: number) => num
   return out;
 }
 
-const dims = fc.record({ rows: fc.integer({ min: 1, max: 13 }), inner: fc.integer({ min: 1, max: 13 }), cols: fc.integer({ min: 1, max: 13 }), seed: fc.integer({ min: 0, max: 1e9 }) });
+const dims = fc.record({
+  rows: fc.integer({ min: 1, max: 13 }),
+  inner: fc.integer({ min: 1, max: 13 }),
+  cols: fc.integer({ min: 1, max: 13 }),
+  seed: fc.integer({ min: 0, max: 1e9 }),
+});
 const rand = (n: number, seed: number): Float64Array => {
   const rng = createRng(seed);
   return Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
@@ -31,7 +36,17 @@ describe('matrix kernels agree with the naive loop (all edge shapes)', () => {
         const b = rand(inner * cols, seed + 1);
         const out = new Float64Array(rows * cols).fill(Number.NaN);
         expect(matmul(out, a, b, rows, inner, cols)).toBe(out);
-        expectClose(out, naive(rows, cols, inner, (i, p) => a[i * inner + p]!, (p, j) => b[p * cols + j]!), 1e-12);
+        expectClose(
+          out,
+          naive(
+            rows,
+            cols,
+            inner,
+            (i, p) => a[i * inner + p]!,
+            (p, j) => b[p * cols + j]!,
+          ),
+          1e-12,
+        );
       }),
       { numRuns: 200 },
     );
@@ -44,7 +59,17 @@ describe('matrix kernels agree with the naive loop (all edge shapes)', () => {
         const b = rand(rows * cols, seed + 1);
         const out = new Float64Array(inner * cols).fill(Number.NaN);
         matmulTransA(out, a, b, rows, inner, cols);
-        expectClose(out, naive(inner, cols, rows, (i, r) => a[r * inner + i]!, (r, j) => b[r * cols + j]!), 1e-12);
+        expectClose(
+          out,
+          naive(
+            inner,
+            cols,
+            rows,
+            (i, r) => a[r * inner + i]!,
+            (r, j) => b[r * cols + j]!,
+          ),
+          1e-12,
+        );
       }),
       { numRuns: 200 },
     );
@@ -57,7 +82,17 @@ describe('matrix kernels agree with the naive loop (all edge shapes)', () => {
         const b = rand(inner * cols, seed + 1);
         const out = new Float64Array(rows * inner).fill(Number.NaN);
         matmulTransB(out, a, b, rows, cols, inner);
-        expectClose(out, naive(rows, inner, cols, (i, p) => a[i * cols + p]!, (p, j) => b[j * cols + p]!), 1e-12);
+        expectClose(
+          out,
+          naive(
+            rows,
+            inner,
+            cols,
+            (i, p) => a[i * cols + p]!,
+            (p, j) => b[j * cols + p]!,
+          ),
+          1e-12,
+        );
       }),
       { numRuns: 200 },
     );
@@ -67,14 +102,26 @@ describe('matrix kernels agree with the naive loop (all edge shapes)', () => {
     const a = rand(64 * 784, 1);
     const b = rand(784 * 128, 2);
     const out = matmul(new Float64Array(64 * 128), a, b, 64, 784, 128);
-    expectClose(out, naive(64, 128, 784, (i, p) => a[i * 784 + p]!, (p, j) => b[p * 128 + j]!), 1e-12);
+    expectClose(
+      out,
+      naive(
+        64,
+        128,
+        784,
+        (i, p) => a[i * 784 + p]!,
+        (p, j) => b[p * 128 + j]!,
+      ),
+      1e-12,
+    );
   });
 
   it('refuse an out buffer that is one of the inputs', () => {
     const buf = new Float64Array(8);
     const a = buf.subarray(0, 4);
     const other = new Float64Array(4);
-    expect(() => matmul(a, a, other, 2, 2, 2)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: matmul(out, …): expected an out buffer distinct from the inputs, received an aliased buffer]`);
+    expect(() => matmul(a, a, other, 2, 2, 2)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: matmul(out, …): expected an out buffer distinct from the inputs, received an aliased buffer]`,
+    );
     expect(() => matmulTransA(other, other, a, 2, 2, 2)).toThrow(GradstreamError);
     expect(() => matmulTransB(a, a, other, 2, 2, 2)).toThrow(GradstreamError);
     // Disjoint views of one buffer are fine.
@@ -83,22 +130,49 @@ describe('matrix kernels agree with the naive loop (all edge shapes)', () => {
 });
 
 describe('the JavaScript matmul sums in the naive order', () => {
-  it('equals the naive loop bit for bit on small shapes (1×4 register tiles below the 4×4 blocks, the lesson\'s 1×4·4×4)', () => {
-    for (const [rows, inner, cols] of [[1, 4, 4], [1, 3, 9], [3, 5, 8], [6, 2, 7], [2, 1, 4]] as const) {
+  it("equals the naive loop bit for bit on small shapes (1×4 register tiles below the 4×4 blocks, the lesson's 1×4·4×4)", () => {
+    for (const [rows, inner, cols] of [
+      [1, 4, 4],
+      [1, 3, 9],
+      [3, 5, 8],
+      [6, 2, 7],
+      [2, 1, 4],
+    ] as const) {
       const a = rand(rows * inner, rows * 100 + inner);
       const b = rand(inner * cols, cols);
       const out = matmul(new Float64Array(rows * cols), a, b, rows, inner, cols);
-      expect(Array.from(out)).toEqual(Array.from(naive(rows, cols, inner, (i, p) => a[i * inner + p]!, (p, j) => b[p * cols + j]!)));
+      expect(Array.from(out)).toEqual(
+        Array.from(
+          naive(
+            rows,
+            cols,
+            inner,
+            (i, p) => a[i * inner + p]!,
+            (p, j) => b[p * cols + j]!,
+          ),
+        ),
+      );
     }
   });
 
   it('matmulTransA of a single row (the outer product) equals the naive loop bit for bit, −0 included', () => {
-    for (const [inner, cols] of [[4, 4], [3, 9], [5, 2], [1, 1]] as const) {
+    for (const [inner, cols] of [
+      [4, 4],
+      [3, 9],
+      [5, 2],
+      [1, 1],
+    ] as const) {
       const a = rand(inner, inner);
       const b = rand(cols, cols + 7);
       b[0] = -0; // the naive sum 0 + x·(−0) is +0
       const out = matmulTransA(new Float64Array(inner * cols).fill(Number.NaN), a, b, 1, inner, cols);
-      const ref = naive(inner, cols, 1, (i) => a[i]!, (_, j) => b[j]!);
+      const ref = naive(
+        inner,
+        cols,
+        1,
+        (i) => a[i]!,
+        (_, j) => b[j]!,
+      );
       expect(Array.from(out)).toEqual(Array.from(ref));
       expect(Object.is(out[0], 0)).toBe(true);
     }

@@ -20,7 +20,9 @@ function expectF32(actual: Float32Array, ref: Float64Array, terms: Float64Array,
 }
 
 const size = fc.oneof(fc.integer({ min: 1, max: 19 }), fc.constantFrom(96, 97, 511, 512, 513));
-const shapes = fc.record({ rows: size, inner: size, cols: fc.integer({ min: 1, max: 37 }), seed: fc.integer({ min: 0, max: 1e9 }) }).filter((s) => s.rows * s.inner * s.cols <= 3e5);
+const shapes = fc
+  .record({ rows: size, inner: size, cols: fc.integer({ min: 1, max: 37 }), seed: fc.integer({ min: 0, max: 1e9 }) })
+  .filter((s) => s.rows * s.inner * s.cols <= 3e5);
 
 describe('float32 kernels agree with float64 to float32 round-off', () => {
   it('matmulF32', () => {
@@ -30,7 +32,12 @@ describe('float32 kernels agree with float64 to float32 round-off', () => {
         const b = rand(inner * cols, seed + 1);
         const out = new Float32Array(rows * cols).fill(Number.NaN);
         expect(matmulF32(out, a, b, rows, inner, cols)).toBe(out);
-        expectF32(out, matmulJs(new Float64Array(rows * cols), f64(a), f64(b), rows, inner, cols), matmulJs(new Float64Array(rows * cols), abs(a), abs(b), rows, inner, cols), inner);
+        expectF32(
+          out,
+          matmulJs(new Float64Array(rows * cols), f64(a), f64(b), rows, inner, cols),
+          matmulJs(new Float64Array(rows * cols), abs(a), abs(b), rows, inner, cols),
+          inner,
+        );
       }),
       { numRuns: 50 },
     );
@@ -43,7 +50,12 @@ describe('float32 kernels agree with float64 to float32 round-off', () => {
         const b = rand(rows * cols, seed + 1);
         const out = new Float32Array(inner * cols).fill(Number.NaN);
         expect(matmulTransAF32(out, a, b, rows, inner, cols)).toBe(out);
-        expectF32(out, matmulTransAJs(new Float64Array(inner * cols), f64(a), f64(b), rows, inner, cols), matmulTransAJs(new Float64Array(inner * cols), abs(a), abs(b), rows, inner, cols), rows);
+        expectF32(
+          out,
+          matmulTransAJs(new Float64Array(inner * cols), f64(a), f64(b), rows, inner, cols),
+          matmulTransAJs(new Float64Array(inner * cols), abs(a), abs(b), rows, inner, cols),
+          rows,
+        );
       }),
       { numRuns: 50 },
     );
@@ -56,14 +68,21 @@ describe('float32 kernels agree with float64 to float32 round-off', () => {
         const b = rand(inner * cols, seed + 1);
         const out = new Float32Array(rows * inner).fill(Number.NaN);
         expect(matmulTransBF32(out, a, b, rows, cols, inner)).toBe(out);
-        expectF32(out, matmulTransBJs(new Float64Array(rows * inner), f64(a), f64(b), rows, cols, inner), matmulTransBJs(new Float64Array(rows * inner), abs(a), abs(b), rows, cols, inner), cols);
+        expectF32(
+          out,
+          matmulTransBJs(new Float64Array(rows * inner), f64(a), f64(b), rows, cols, inner),
+          matmulTransBJs(new Float64Array(rows * inner), abs(a), abs(b), rows, cols, inner),
+          cols,
+        );
       }),
       { numRuns: 50 },
     );
   });
 
   it('the documented examples', () => {
-    expect(Array.from(matmulF32(new Float32Array(4), Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 0, 0, 1), 2, 2, 2))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(matmulF32(new Float32Array(4), Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 0, 0, 1), 2, 2, 2))).toEqual([
+      1, 2, 3, 4,
+    ]);
     expect(Array.from(matmulTransAF32(new Float32Array(2), Float32Array.of(1, 2), Float32Array.of(3), 1, 2, 1))).toEqual([3, 6]);
     expect(Array.from(matmulTransBF32(new Float32Array(2), Float32Array.of(3), Float32Array.of(1, 2), 1, 1, 2))).toEqual([3, 6]);
   });
@@ -97,8 +116,22 @@ describe('the float32 Adam kernel (fused with the update)', () => {
           p64[i]! -= 0.01 * (m64[i]! / c1 / (Math.sqrt(v64[i]! / c2) + 1e-7));
         }
       }
-      for (let i = 0; i < n; i++) if (!(Math.abs(p[i]! - p64[i]!) <= 1e-6 * (1 + Math.abs(p64[i]!)))) expect.fail(`n ${n}, index ${i}: ${p[i]} vs ${p64[i]}`);
+      for (let i = 0; i < n; i++)
+        if (!(Math.abs(p[i]! - p64[i]!) <= 1e-6 * (1 + Math.abs(p64[i]!)))) expect.fail(`n ${n}, index ${i}: ${p[i]} vs ${p64[i]}`);
     }
-    expect(adamApplyWasm32(new Float32Array(4), new Float32Array(3), new Float32Array(4), new Float32Array(4), 0.9, 0.999, 0.1, 0.001, 1e-7, 0.01)).toBe(false);
+    expect(
+      adamApplyWasm32(
+        new Float32Array(4),
+        new Float32Array(3),
+        new Float32Array(4),
+        new Float32Array(4),
+        0.9,
+        0.999,
+        0.1,
+        0.001,
+        1e-7,
+        0.01,
+      ),
+    ).toBe(false);
   });
 });

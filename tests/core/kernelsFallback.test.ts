@@ -19,7 +19,9 @@ describe('without WebAssembly the JavaScript kernels run', () => {
     expect(await initKernels()).toBe(false);
     const a = rand(30 * 20);
     const b = rand(20 * 10);
-    expect(Array.from(matmul(new Float64Array(300), a, b, 30, 20, 10))).toEqual(Array.from(matmulJs(new Float64Array(300), a, b, 30, 20, 10)));
+    expect(Array.from(matmul(new Float64Array(300), a, b, 30, 20, 10))).toEqual(
+      Array.from(matmulJs(new Float64Array(300), a, b, 30, 20, 10)),
+    );
     const a32 = Float32Array.from(a);
     const b32 = Float32Array.from(b);
     const ref = matmulJs(new Float64Array(300), Float64Array.from(a32), Float64Array.from(b32), 30, 20, 10);
@@ -42,7 +44,13 @@ describe('without WebAssembly the JavaScript kernels run', () => {
   });
 
   it('a module that fails to compile leaves the JavaScript kernels in place', async () => {
-    vi.stubGlobal('WebAssembly', { Module: function () { throw new Error('compile refused'); }, Instance: function () {}, compile: () => Promise.reject(new Error('no')) });
+    vi.stubGlobal('WebAssembly', {
+      Module: function () {
+        throw new Error('compile refused');
+      },
+      Instance: function () {},
+      compile: () => Promise.reject(new Error('no')),
+    });
     vi.resetModules();
     const { wasmKernels, initKernels } = await import('../../src/core/wasm/wasmKernels.js');
     expect(await initKernels()).toBe(false);

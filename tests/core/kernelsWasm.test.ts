@@ -32,7 +32,9 @@ const abs = (x: Float64Array): Float64Array => x.map(Math.abs);
 
 // Odd sizes, sizes around the 4×4 tile, the 256-deep K blocks and the 96-row M blocks.
 const size = fc.oneof(fc.integer({ min: 1, max: 19 }), fc.constantFrom(95, 96, 97, 255, 256, 257, 300));
-const shapes = fc.record({ rows: size, inner: size, cols: fc.integer({ min: 1, max: 37 }), seed: fc.integer({ min: 0, max: 1e9 }) }).filter((s) => s.rows * s.inner * s.cols <= 3e5);
+const shapes = fc
+  .record({ rows: size, inner: size, cols: fc.integer({ min: 1, max: 37 }), seed: fc.integer({ min: 0, max: 1e9 }) })
+  .filter((s) => s.rows * s.inner * s.cols <= 3e5);
 
 describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
   it('are available in Node', async () => {
@@ -115,7 +117,13 @@ describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
   it('memory that cannot grow refuses the product (the caller computes in JavaScript)', () => {
     const fake = (grow: (pages: number) => number): WasmKernels => {
       const memory = { buffer: new ArrayBuffer(65536), grow };
-      return { module: {}, exports: { memory } as unknown as WasmKernels['exports'], base: 16, l64: { heap: new Float64Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() }, l32: { heap: new Float32Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() } };
+      return {
+        module: {},
+        exports: { memory } as unknown as WasmKernels['exports'],
+        base: 16,
+        l64: { heap: new Float64Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() },
+        l32: { heap: new Float32Array(0), out: new Map(), scratch: new Map(), chunks: new WeakMap() },
+      };
     };
     const refuse = (): number => {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
@@ -140,7 +148,9 @@ describe('WebAssembly SIMD kernels equal the JavaScript kernels', () => {
 
 /** scaleByAdam's JavaScript loop, the reference. */
 function adamRef(u: Float64Array, mu: Float64Array, nu: Float64Array, t: number): void {
-  const b1 = 0.9, b2 = 0.999, eps = 1e-7;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-7;
   const c1 = 1 - b1 ** t;
   const c2 = 1 - b2 ** t;
   for (let i = 0; i < u.length; i++) {
@@ -192,7 +202,20 @@ describe('the WebAssembly Adam kernel', () => {
         expect(Array.from(fused)).toEqual(Array.from(params.data));
       }
     }
-    expect(adamApplyWasm64(new Float64Array(4), new Float64Array(4), new Float64Array(3), new Float64Array(4), 0.9, 0.999, 0.1, 0.001, 1e-7, -0.01)).toBe(false);
+    expect(
+      adamApplyWasm64(
+        new Float64Array(4),
+        new Float64Array(4),
+        new Float64Array(3),
+        new Float64Array(4),
+        0.9,
+        0.999,
+        0.1,
+        0.001,
+        1e-7,
+        -0.01,
+      ),
+    ).toBe(false);
   });
 
   it('refuses moments of another length', () => {

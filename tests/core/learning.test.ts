@@ -36,20 +36,36 @@ async function fit(model: Model, l: Loss, data: BatchSource, opt: GradientTransf
     train({
       params: model.init(createRng(seed)),
       data,
-      pipeline: pipe(forward(model), loss(l), gradient(model, l), update(opt), metric('accuracy', (p, t, r, c) => accuracy(p, t, r, c, { threshold: 0 }))),
+      pipeline: pipe(
+        forward(model),
+        loss(l),
+        gradient(model, l),
+        update(opt),
+        metric('accuracy', (p, t, r, c) => accuracy(p, t, r, c, { threshold: 0 })),
+      ),
       scheduler: 'sync',
       ...(maxSteps === undefined ? {} : { maxSteps }),
     }),
   );
 }
 
-
 describe('learning through the train loop', () => {
   it('XOR with a 2-8-1 MLP reaches 100 % accuracy', async () => {
     const model = sequential([dense(2, 8), tanh(), dense(8, 1)]);
-    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const x = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ];
     const y = [[0], [1], [1], [0]];
-    const last = await fit(model, binaryCrossEntropy({ fromLogits: true }), fromArrays(x, y, { batchSize: 4, epochs: 500 }), adam({ lr: 0.05 }), 1);
+    const last = await fit(
+      model,
+      binaryCrossEntropy({ fromLogits: true }),
+      fromArrays(x, y, { batchSize: 4, epochs: 500 }),
+      adam({ lr: 0.05 }),
+      1,
+    );
     expect(last.stopReason).toBe('dataEnd');
     expect(last.metrics.accuracy).toBe(1);
     expect(last.loss).toBeLessThan(0.05);
@@ -81,7 +97,10 @@ describe('learning through the train loop', () => {
       x.push(row);
       y.push([w[0]! * row[0]! + w[1]! * row[1]! + w[2]! * row[2]! + 0.3 + 0.2 * rng.normal()]);
     }
-    const theta = solveNormalEquations(x.map((r) => [...r, 1]), y.map((r) => r[0]!));
+    const theta = solveNormalEquations(
+      x.map((r) => [...r, 1]),
+      y.map((r) => r[0]!),
+    );
     let optimum = 0;
     for (let i = 0; i < n; i++) {
       const r = theta[0]! * x[i]![0]! + theta[1]! * x[i]![1]! + theta[2]! * x[i]![2]! + theta[3]! - y[i]![0]!;
@@ -116,4 +135,3 @@ function solveNormalEquations(A: number[][], y: number[]): number[] {
   }
   return M.map((row, i) => row[k]! / row[i]!);
 }
-

@@ -7,11 +7,12 @@ function gram(m: Float64Array, rows: number, cols: number, byRows: boolean): num
   const len = byRows ? cols : rows;
   const at = (v: number, k: number): number => (byRows ? m[v * cols + k]! : m[k * cols + v]!);
   const out: number[] = [];
-  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
-    let s = 0;
-    for (let k = 0; k < len; k++) s += at(a, k) * at(b, k);
-    out.push(s);
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      let s = 0;
+      for (let k = 0; k < len; k++) s += at(a, k) * at(b, k);
+      out.push(s);
+    }
   return out;
 }
 

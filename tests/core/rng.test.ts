@@ -26,7 +26,7 @@ describe('createRng', () => {
       counts[r.int(3)]! += 1;
     }
     expect(Math.abs(sum / n - 0.5)).toBeLessThan(0.005);
-    expect(Math.abs(sq / n - sum * sum / n / n - 1 / 12)).toBeLessThan(0.002);
+    expect(Math.abs(sq / n - (sum * sum) / n / n - 1 / 12)).toBeLessThan(0.002);
     for (const c of counts) expect(Math.abs(c / n - 1 / 3)).toBeLessThan(0.01);
     const v = r.uniform(-2, 2);
     expect(v >= -2 && v < 2).toBe(true);
@@ -69,9 +69,15 @@ describe('createRng', () => {
     expect(() => createRng('7' as never)).toThrow('createRng(seed): expected a safe integer, received "7" (a string)');
     expect(() => createRng(Object.create(null) as never)).toThrow('createRng(seed): expected a safe integer, received an object');
     expect(() => createRng(1).setState(null as never)).toThrow('rng.s: expected 4 uint32 words, not all zero, received undefined');
-    expect(() => createRng(1).setState({ s: [1, 2, 3, '4'], spare: null } as never)).toThrow('rng.s: expected 4 uint32 words, not all zero, received an array of length 4');
-    expect(() => createRng(1).setState({ s: [1, 2, 3, 4], spare: Number.NaN })).toThrow('rng.spare: expected a finite number or null, received NaN');
+    expect(() => createRng(1).setState({ s: [1, 2, 3, '4'], spare: null } as never)).toThrow(
+      'rng.s: expected 4 uint32 words, not all zero, received an array of length 4',
+    );
+    expect(() => createRng(1).setState({ s: [1, 2, 3, 4], spare: Number.NaN })).toThrow(
+      'rng.spare: expected a finite number or null, received NaN',
+    );
     expect(() => createRng(1).int(0)).toThrow('rng.int(n): expected an integer in [1, 2^32], received 0');
-    expect(() => createRng(1).setState({ s: [0, 0, 0, 0], spare: null })).toThrow('rng.s: expected 4 uint32 words, not all zero, received [0,0,0,0]');
+    expect(() => createRng(1).setState({ s: [0, 0, 0, 0], spare: null })).toThrow(
+      'rng.s: expected 4 uint32 words, not all zero, received [0,0,0,0]',
+    );
   });
 });

@@ -41,7 +41,13 @@ function checkModel(model: Model, lossFn: Loss, batch: number, seed: number, tar
 }
 
 describe('sequential stacks: finite-difference gradient checks through a loss', () => {
-  const arb = fc.record({ a: fc.integer({ min: 1, max: 5 }), b: fc.integer({ min: 1, max: 6 }), c: fc.integer({ min: 2, max: 4 }), batch: fc.integer({ min: 1, max: 5 }), seed: fc.integer({ min: 0, max: 1e9 }) });
+  const arb = fc.record({
+    a: fc.integer({ min: 1, max: 5 }),
+    b: fc.integer({ min: 1, max: 6 }),
+    c: fc.integer({ min: 2, max: 4 }),
+    batch: fc.integer({ min: 1, max: 5 }),
+    seed: fc.integer({ min: 0, max: 1e9 }),
+  });
 
   it('dense → tanh → dense(no bias) → sigmoid → dense, MSE', () => {
     fc.assert(
@@ -115,7 +121,19 @@ describe('sequential', () => {
   });
 
   it('forward matches a hand computation over a batch', () => {
-    const model = sequential([dense(2, 2, { weights: { W: [[1, -1], [2, 0.5]], b: [0.5, -0.5] } }), relu(), dense(2, 1, { weights: { W: [[1], [3]], b: [0] } })]);
+    const model = sequential([
+      dense(2, 2, {
+        weights: {
+          W: [
+            [1, -1],
+            [2, 0.5],
+          ],
+          b: [0.5, -0.5],
+        },
+      }),
+      relu(),
+      dense(2, 1, { weights: { W: [[1], [3]], b: [0] } }),
+    ]);
     const params = model.init(createRng(0));
     const out = model.forward(params, new Float64Array([1, 1, -1, 0, 0, 2]), model.createCache(3));
     // row 1: [1+2+.5, -1+.5-.5] = [3.5, -1] → relu [3.5, 0] → 3.5
@@ -126,12 +144,22 @@ describe('sequential', () => {
 
   it('reports shape errors clearly', () => {
     expect(() => sequential([])).toThrow(GradstreamError);
-    expect(() => sequential(undefined as never)).toThrow('sequential(layers): expected an array of layers, e.g. [dense(4, 8), relu(), dense(8, 1)], received undefined');
-    expect(() => sequential([dense(4, 8), 'relu'] as never)).toThrow('layers[1]: expected a layer (dense(…), relu(), dropout(…), … or an object implementing Layer), received "relu" (a string)');
+    expect(() => sequential(undefined as never)).toThrow(
+      'sequential(layers): expected an array of layers, e.g. [dense(4, 8), relu(), dense(8, 1)], received undefined',
+    );
+    expect(() => sequential([dense(4, 8), 'relu'] as never)).toThrow(
+      'layers[1]: expected a layer (dense(…), relu(), dropout(…), … or an object implementing Layer), received "relu" (a string)',
+    );
     expect(() => sequential([null] as never)).toThrow('layers[0]: expected a layer');
-    expect(() => sequential([dense(4, 8), dense(4, 2)])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: layers[1]: expected 8 inputs (the outputs of dense(4→8) at layer 0), received dense(4→2)]`);
-    expect(() => sequential([dense(4, 8), relu(8), relu(3)])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: layers[2]: expected 8 inputs (the outputs of relu(8) at layer 1), received relu(3)]`);
-    expect(() => sequential([relu()])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: layers[0]: expected a layer with a size first (e.g. dense), or relu(n), received relu without a size]`);
+    expect(() => sequential([dense(4, 8), dense(4, 2)])).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: layers[1]: expected 8 inputs (the outputs of dense(4→8) at layer 0), received dense(4→2)]`,
+    );
+    expect(() => sequential([dense(4, 8), relu(8), relu(3)])).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: layers[2]: expected 8 inputs (the outputs of relu(8) at layer 1), received relu(3)]`,
+    );
+    expect(() => sequential([relu()])).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: layers[0]: expected a layer with a size first (e.g. dense), or relu(n), received relu without a size]`,
+    );
     const model = sequential([dense(4, 8), relu()]);
     const params = model.init(createRng(1));
     let err: unknown;

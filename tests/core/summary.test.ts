@@ -19,9 +19,15 @@ describe('summary', () => {
   });
 
   it('refuses what is not a model', () => {
-    expect(() => summary(undefined as never)).toThrow('summary(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
-    expect(() => summary({ ...sequential([dense(2, 3)]), layout: null } as never)).toThrow('summary(model).layout: expected a parameter layout (model.layout, or paramLayout([...])), received null');
-    expect(() => summary({ ...sequential([dense(2, 3)]), layers: 'dense' } as never)).toThrow('summary(model).layers: expected an array of layers (or nothing), received "dense" (a string)');
+    expect(() => summary(undefined as never)).toThrow(
+      'summary(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined',
+    );
+    expect(() => summary({ ...sequential([dense(2, 3)]), layout: null } as never)).toThrow(
+      'summary(model).layout: expected a parameter layout (model.layout, or paramLayout([...])), received null',
+    );
+    expect(() => summary({ ...sequential([dense(2, 3)]), layers: 'dense' } as never)).toThrow(
+      'summary(model).layers: expected an array of layers (or nothing), received "dense" (a string)',
+    );
   });
 });
 

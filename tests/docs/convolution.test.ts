@@ -36,7 +36,10 @@ describe('docs/convolution.md', () => {
   it('has three code blocks that type-check', () => {
     expect(blocks.length).toBe(3);
     writeFileSync(join(SCRATCH, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'] }));
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', SCRATCH], { cwd: ROOT, encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', SCRATCH], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   });
@@ -56,6 +59,8 @@ describe('docs/convolution.md', () => {
 
   it('the model as config: prints the lines shown', async () => {
     const out = await run(2);
-    expect(out).toBe('total: 5130 parameters, float32; input [batch, 64] → output [batch, 10]\n{"type":"conv2d","inputShape":[8,8,1],"filters":16,"kernelSize":3,"padding":"same"}');
+    expect(out).toBe(
+      'total: 5130 parameters, float32; input [batch, 64] → output [batch, 10]\n{"type":"conv2d","inputShape":[8,8,1],"filters":16,"kernelSize":3,"padding":"same"}',
+    );
   });
 });

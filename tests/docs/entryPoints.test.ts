@@ -23,7 +23,10 @@ describe('docs/entry-points.md', () => {
     const file = join(SCRATCH, 'block0.ts');
     writeFileSync(file, blocks[0]!.replaceAll("from 'gradstream/kernels'", `from '${join(ROOT, 'src/kernels.js')}'`));
     writeFileSync(join(SCRATCH, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'] }));
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', SCRATCH], { cwd: ROOT, encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', SCRATCH], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
     const lines: string[] = [];

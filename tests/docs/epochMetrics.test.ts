@@ -16,7 +16,12 @@ const outputs = [...doc.matchAll(/```text\n([\s\S]*?)```/g)].map((m) => m[1]!.tr
 const files = blocks.map((code, i) => {
   mkdirSync(SCRATCH, { recursive: true });
   const file = join(SCRATCH, `block${i}.ts`);
-  writeFileSync(file, code.replaceAll("from 'gradstream/node'", `from '${join(ROOT, 'src/node.js')}'`).replaceAll("from 'gradstream'", `from '${join(ROOT, 'src/index.js')}'`));
+  writeFileSync(
+    file,
+    code
+      .replaceAll("from 'gradstream/node'", `from '${join(ROOT, 'src/node.js')}'`)
+      .replaceAll("from 'gradstream'", `from '${join(ROOT, 'src/index.js')}'`),
+  );
   return file;
 });
 
@@ -38,7 +43,10 @@ describe('docs/epoch-metrics.md', () => {
   it('has three code blocks that type-check', () => {
     expect(blocks.length).toBe(3);
     writeFileSync(join(SCRATCH, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'] }));
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', SCRATCH], { cwd: ROOT, encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', SCRATCH], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   });

@@ -10,7 +10,9 @@ const GUIDE = join(ROOT, 'docs/export-import.md');
 function blocks(): string[] {
   const text = readFileSync(GUIDE, 'utf8');
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
-    m[1]!.replaceAll("from 'gradstream/node'", `from '${join(ROOT, 'src/node.ts')}'`).replaceAll("from 'gradstream'", `from '${join(ROOT, 'src/index.ts')}'`),
+    m[1]!
+      .replaceAll("from 'gradstream/node'", `from '${join(ROOT, 'src/node.ts')}'`)
+      .replaceAll("from 'gradstream'", `from '${join(ROOT, 'src/index.ts')}'`),
   );
 }
 

@@ -52,7 +52,9 @@ describe('docs/sequences.md', () => {
 
   it('a GRU over windows of a stream beats persistence', async () => {
     const lines = await run(3, (l) => l.length >= 1);
-    const [, windows, gruMae, persistence] = /^(\d+) windows\. MAE: GRU ([\d.]+) \(last 200\), persistence ([\d.]+) \(all\)$/.exec(lines[0]!)!;
+    const [, windows, gruMae, persistence] = /^(\d+) windows\. MAE: GRU ([\d.]+) \(last 200\), persistence ([\d.]+) \(all\)$/.exec(
+      lines[0]!,
+    )!;
     expect(Number(windows)).toBe(1476);
     expect(Number(gruMae)).toBeLessThan(0.8 * Number(persistence));
   });

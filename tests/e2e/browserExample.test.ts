@@ -61,11 +61,13 @@ describe('browser example (Chromium)', () => {
     expect(await page.locator('#moons-stop-reason').textContent()).toBe('threshold');
     const inPage = await ev<number[]>(page, 'example.pingDelays');
     expect(inPage.length).toBe(delays.length);
-    console.log(`in-page click delays (ms): ${inPage.map((d) => d.toFixed(0)).join(" ")}`);
+    console.log(`in-page click delays (ms): ${inPage.map((d) => d.toFixed(0)).join(' ')}`);
     expect(Math.max(...inPage)).toBeLessThan(100); // waited for the main thread (event → handler)
     expect(Math.max(...delays)).toBeLessThan(2000); // the whole round trip through playwright (its own overhead included, on a busy machine)
     expect(delays.length).toBeGreaterThanOrEqual(3); // clicked all along the run
-    console.log(`moons at full speed: ${await page.locator('#moons-step').textContent()} steps; ${delays.length} clicks, in-page delay max ${Math.max(...inPage).toFixed(1)} ms, round trip max ${Math.max(...delays)} ms`);
+    console.log(
+      `moons at full speed: ${await page.locator('#moons-step').textContent()} steps; ${delays.length} clicks, in-page delay max ${Math.max(...inPage).toFixed(1)} ms, round trip max ${Math.max(...delays)} ms`,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

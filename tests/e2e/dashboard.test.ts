@@ -70,7 +70,15 @@ describe('live dashboard (Chromium)', () => {
     writeFileSync(
       join(dir, 'moons.json'),
       JSON.stringify({
-        model: { layers: [{ type: 'dense', inputs: 2, units: 128 }, { type: 'relu' }, { type: 'dense', units: 128 }, { type: 'relu' }, { type: 'dense', units: 2 }] },
+        model: {
+          layers: [
+            { type: 'dense', inputs: 2, units: 128 },
+            { type: 'relu' },
+            { type: 'dense', units: 128 },
+            { type: 'relu' },
+            { type: 'dense', units: 2 },
+          ],
+        },
         loss: 'softmaxCrossEntropy',
         optimizer: { type: 'adam', lr: 0.003 },
         data: { inputs: x, targets: y.map((v) => [v]) },
@@ -143,7 +151,10 @@ describe('live dashboard (Chromium)', () => {
     const { page } = await openDashboard(url);
     await page.locator('#status').filter({ hasText: 'idle' }).waitFor({ timeout: 10_000 });
     run.child.stdin.write('go\n'); // the browser is connected: train
-    await page.locator('#stopReason').filter({ hasText: /threshold|maxSteps/ }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('#stopReason')
+      .filter({ hasText: /threshold|maxSteps/ })
+      .waitFor({ timeout: 60_000 });
     const kinds = await ev<string[]>(page, 'gradstreamDashboard.markers().map((m) => m.kind)');
     expect(kinds).toContain('drift');
     expect(kinds).toContain('checkpoint');

@@ -8,7 +8,23 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adam, checkpoint, createRng, dense, earlyStopping, fit, fromArrays, hyperParam, moons, relu, sequential, serveLive, softmaxCrossEntropy, type FitSink, type StepRecord } from '../../src/node.js';
+import {
+  adam,
+  checkpoint,
+  createRng,
+  dense,
+  earlyStopping,
+  fit,
+  fromArrays,
+  hyperParam,
+  moons,
+  relu,
+  sequential,
+  serveLive,
+  softmaxCrossEntropy,
+  type FitSink,
+  type StepRecord,
+} from '../../src/node.js';
 import { Observable } from 'rxjs';
 
 const { x, y } = moons(1000, { noise: 0.1, rng: createRng(1) });
@@ -35,7 +51,11 @@ const training = fit({
   hyperParams: { lr },
   data: fromArrays(x, y, { batchSize: 32, epochs: 500, shuffle: true, seed: 2 }),
   rng: createRng(3),
-  sinks: [slow, earlyStopping({ lossBelow: Number(process.argv[2] ?? 0.01) }), checkpoint<StepRecord>({ path: join(dir, 'last.json'), every: 100 }) as FitSink],
+  sinks: [
+    slow,
+    earlyStopping({ lossBelow: Number(process.argv[2] ?? 0.01) }),
+    checkpoint<StepRecord>({ path: join(dir, 'last.json'), every: 100 }) as FitSink,
+  ],
   maxSteps: 2500,
 });
 training.pause(); // until the browser is connected

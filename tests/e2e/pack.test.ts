@@ -13,7 +13,8 @@ const root = resolve(import.meta.dirname, '../..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 let dir = '';
 
-const run = (cmd: string, args: string[], cwd: string): string => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (cmd: string, args: string[], cwd: string): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 const consumerTs = `
 import { pipe } from 'rxjs';
@@ -72,7 +73,10 @@ function tsconfig(moduleResolution: 'NodeNext' | 'Bundler'): string {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gradstream-pack-'));
   run('npm', ['run', 'build'], root);
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   const tarball = join(dir, packed[0]!.filename);
   const project = join(dir, 'consumer');
   mkdirSync(project);
@@ -98,7 +102,9 @@ describe('the packed package', () => {
     expect(files).toContain('node.d.ts');
     expect(files).toContain('kernels.d.ts');
     // source maps carry their sources (src/ is not shipped)
-    const map = JSON.parse(readFileSync(join(dir, 'consumer', 'node_modules', 'gradstream', 'dist', 'streams', 'train.js.map'), 'utf8')) as { sourcesContent?: string[] };
+    const map = JSON.parse(
+      readFileSync(join(dir, 'consumer', 'node_modules', 'gradstream', 'dist', 'streams', 'train.js.map'), 'utf8'),
+    ) as { sourcesContent?: string[] };
     expect(map.sourcesContent?.[0]).toContain('export function train');
   });
 

@@ -26,7 +26,17 @@ interface Result {
 
 beforeAll(async () => {
   const bundle = async (path: string): Promise<Uint8Array> =>
-    (await build({ entryPoints: [fileURLToPath(new URL(path, import.meta.url))], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' })).outputFiles[0]!.contents;
+    (
+      await build({
+        entryPoints: [fileURLToPath(new URL(path, import.meta.url))],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        write: false,
+        logLevel: 'silent',
+      })
+    ).outputFiles[0]!.contents;
   const [train, replica] = await Promise.all([bundle('../workers/fixtures/browserTrain.ts'), bundle('../../src/workers/webReplica.ts')]);
   const page = `<!doctype html><script type="module">
     const w = new Worker('/train.js', { type: 'module' });
@@ -35,7 +45,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const [path, query] = (req.url ?? '/').split('?');
     const isolate = query !== 'plain';
-    const headers: Record<string, string> = isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    const headers: Record<string, string> = isolate
+      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+      : {};
     // webThreads.ts starts `new URL('./webReplica.js', import.meta.url)`: beside the training bundle
     const body = path === '/' ? page : path === '/train.js' ? train : path === '/webReplica.js' ? replica : null;
     if (body === null) {

@@ -27,10 +27,19 @@ describe('examples/digits.ts (UCI optical digits, a small convnet)', () => {
     config.training.epochs = 2;
     const { ckpt } = await trained(config);
     const { model, params } = await loadModel(ckpt);
-    expect(model.toConfig().layers.map((l) => l.type)).toEqual(['reshape', 'conv2d', 'relu', 'maxPool2d', 'conv2d', 'relu', 'maxPool2d', 'flatten', 'dense']);
+    expect(model.toConfig().layers.map((l) => l.type)).toEqual([
+      'reshape',
+      'conv2d',
+      'relu',
+      'maxPool2d',
+      'conv2d',
+      'relu',
+      'maxPool2d',
+      'flatten',
+      'dense',
+    ]);
     const { x, y } = loadDigits();
     const raw = x.map((row) => row.map((v) => v * 16)); // the config trains on the pixels as they are ("scale": "none")
     expect(accuracy(predict(model, params, raw), Float64Array.from(y), y.length, 10)).toBeGreaterThan(0.9);
   });
 });
-

@@ -11,12 +11,59 @@ import { seedData, seedLoss, seedModel, seedParams, seedStep } from '../helpers/
 
 /** Values a careless caller passes: wrong types, non-finite numbers, odd shapes, near-misses. */
 const malformed: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(undefined, null, Number.NaN, Infinity, -Infinity, -1, 0, -0, 1.5, 1e308, -1e-300, '3', '', 'abc', true, false, [], {}, [[]], [1, 'a'], [Number.NaN], () => 1, Symbol.for('x'), 10n),
+  fc.constantFrom(
+    undefined,
+    null,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    -1,
+    0,
+    -0,
+    1.5,
+    1e308,
+    -1e-300,
+    '3',
+    '',
+    'abc',
+    true,
+    false,
+    [],
+    {},
+    [[]],
+    [1, 'a'],
+    [Number.NaN],
+    () => 1,
+    Symbol.for('x'),
+    10n,
+  ),
   fc.integer({ min: -5, max: 5 }),
   fc.double(),
   fc.string({ maxLength: 4 }),
   fc.array(fc.oneof(fc.double(), fc.constant(null), fc.string({ maxLength: 2 })), { maxLength: 4 }),
-  fc.dictionary(fc.constantFrom('lr', 'beta1', 'rate', 'units', 'inputs', 'batchSize', 'every', 'patience', 'size', 'delta', 'momentum', 'epsilon', 'lossBelow', 'type', 'bias', 'shuffle', 'seed', 'epochs'), fc.oneof(fc.double(), fc.string({ maxLength: 3 }), fc.constant(null), fc.boolean(), fc.integer({ min: -3, max: 300 }))),
+  fc.dictionary(
+    fc.constantFrom(
+      'lr',
+      'beta1',
+      'rate',
+      'units',
+      'inputs',
+      'batchSize',
+      'every',
+      'patience',
+      'size',
+      'delta',
+      'momentum',
+      'epsilon',
+      'lossBelow',
+      'type',
+      'bias',
+      'shuffle',
+      'seed',
+      'epochs',
+    ),
+    fc.oneof(fc.double(), fc.string({ maxLength: 3 }), fc.constant(null), fc.boolean(), fc.integer({ min: -3, max: 300 })),
+  ),
 );
 
 let tried = 0;
@@ -28,7 +75,9 @@ function attempt(name: string, make: () => unknown): unknown {
     return make();
   } catch (e: unknown) {
     if (!(e instanceof G.GradstreamError)) {
-      throw new Error(`${name} threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)} instead of a GradstreamError`);
+      throw new Error(
+        `${name} threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)} instead of a GradstreamError`,
+      );
     }
     return undefined;
   }
@@ -128,10 +177,13 @@ async function runWith(name: string, pipeline: import('rxjs').OperatorFunction<G
   const losses: [number, string | undefined][] = [];
   try {
     records = await lastValueFrom(
-      G.train({ params: seedParams(), data: seedData(), pipeline: pipe(pipeline, (s) => s), maxSteps: 3, scheduler: 'sync' }).pipe(toArray()),
+      G.train({ params: seedParams(), data: seedData(), pipeline: pipe(pipeline, (s) => s), maxSteps: 3, scheduler: 'sync' }).pipe(
+        toArray(),
+      ),
     );
   } catch (e: unknown) {
-    if (!(e instanceof G.GradstreamError)) throw new Error(`${name}: the run errored with ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+    if (!(e instanceof G.GradstreamError))
+      throw new Error(`${name}: the run errored with ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
   }
   for (const r of records) losses.push([r.loss ?? 0, r.stopReason]);
   for (const [l, reason] of losses) {
@@ -173,14 +225,43 @@ describe('every public factory refuses malformed input with a GradstreamError', 
 
   it('train refuses malformed options', () => {
     fc.assert(
-      fc.property(fc.constantFrom('params', 'data', 'pipeline', 'maxSteps', 'scheduler', 'sliceMs', 'sliceSteps', 'step', 'cursor', 'signal', 'rng', 'pause', 'stop', 'clock', 'optState'), malformed, (key, value) => {
-        const made = attempt('train', () => G.train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 2, scheduler: 'sync', [key]: value } as never));
-        if (made === undefined) return;
-        let err: unknown;
-        // A huge maxSteps is valid and would train for ever in sync mode: 10 records tell enough.
-        (made as import('rxjs').Observable<unknown>).pipe(take(10)).subscribe({ error: (e: unknown) => (err = e) });
-        if (err !== undefined && !(err instanceof G.GradstreamError)) throw new Error(`train({ ${key} }) errored with ${String(err)}`);
-      }),
+      fc.property(
+        fc.constantFrom(
+          'params',
+          'data',
+          'pipeline',
+          'maxSteps',
+          'scheduler',
+          'sliceMs',
+          'sliceSteps',
+          'step',
+          'cursor',
+          'signal',
+          'rng',
+          'pause',
+          'stop',
+          'clock',
+          'optState',
+        ),
+        malformed,
+        (key, value) => {
+          const made = attempt('train', () =>
+            G.train({
+              params: seedParams(),
+              data: seedData(),
+              pipeline: seedStep(),
+              maxSteps: 2,
+              scheduler: 'sync',
+              [key]: value,
+            } as never),
+          );
+          if (made === undefined) return;
+          let err: unknown;
+          // A huge maxSteps is valid and would train for ever in sync mode: 10 records tell enough.
+          (made as import('rxjs').Observable<unknown>).pipe(take(10)).subscribe({ error: (e: unknown) => (err = e) });
+          if (err !== undefined && !(err instanceof G.GradstreamError)) throw new Error(`train({ ${key} }) errored with ${String(err)}`);
+        },
+      ),
       { numRuns: 300, seed: 3 },
     );
   });

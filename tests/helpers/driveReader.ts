@@ -14,7 +14,10 @@ export interface Delivered {
  * Reads `reader` until it returns null (or `limit` batches), waiting on `whenReady` when it is not
  * ready, copying each batch. `onBatch` may return a promise (a slow step). Rejects as the reader does.
  */
-export async function driveReader(reader: BatchReader, options: { limit?: number; clock?: () => number; onBatch?: (d: Delivered) => unknown } = {}): Promise<Delivered[]> {
+export async function driveReader(
+  reader: BatchReader,
+  options: { limit?: number; clock?: () => number; onBatch?: (d: Delivered) => unknown } = {},
+): Promise<Delivered[]> {
   const out: Delivered[] = [];
   const clock = options.clock ?? (() => Date.now());
   const limit = options.limit ?? Infinity;
@@ -27,7 +30,14 @@ export async function driveReader(reader: BatchReader, options: { limit?: number
       }
       if (b === null) break;
       const c = reader.cursor();
-      const d: Delivered = { x: Array.from(b.x), y: Array.from(b.y), at: clock(), batchIndex: c.batchIndex, epoch: c.epoch, epochEnd: c.epochEnd === true };
+      const d: Delivered = {
+        x: Array.from(b.x),
+        y: Array.from(b.y),
+        at: clock(),
+        batchIndex: c.batchIndex,
+        epoch: c.epoch,
+        epochEnd: c.epochEnd === true,
+      };
       out.push(d);
       await options.onBatch?.(d);
     }

@@ -4,7 +4,11 @@ import { expect, it } from 'vitest';
 import type { StepRecord } from '../../src/index.js';
 import { seedRecord } from './records.js';
 
-export function keepsOperatorContract(op: () => OperatorFunction<StepRecord, unknown>, failing: () => OperatorFunction<StepRecord, unknown>, message: string): void {
+export function keepsOperatorContract(
+  op: () => OperatorFunction<StepRecord, unknown>,
+  failing: () => OperatorFunction<StepRecord, unknown>,
+  message: string,
+): void {
   // distinct cursors: each record is a new batch
   const rec = (i: number): StepRecord => Object.assign(seedRecord(i), { batchIndex: i });
 

@@ -6,7 +6,11 @@ import { seedLoss, seedModel, seedParams, seedX, seedT } from './seed.js';
 
 /** A fresh record at `step` holding the lesson's weights and batch. */
 export function seedRecord(step = 0): StepRecord {
-  return createStepRecord(seedParams(), { x: Float64Array.from(seedX[0]!), y: Float64Array.from(seedT[0]!), size: 1 }, { step, epoch: step });
+  return createStepRecord(
+    seedParams(),
+    { x: Float64Array.from(seedX[0]!), y: Float64Array.from(seedT[0]!), size: 1 },
+    { step, epoch: step },
+  );
 }
 
 export type Full = StepRecord & WithOutput & WithLoss & WithGrads;

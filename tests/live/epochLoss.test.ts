@@ -1,6 +1,20 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { adam, createRng, dense, earlyStopping, epochMean, fit, fromArrays, moons, relu, sequential, softmaxCrossEntropy, type StepView, type TrainingEvent } from '../../src/index.js';
+import {
+  adam,
+  createRng,
+  dense,
+  earlyStopping,
+  epochMean,
+  fit,
+  fromArrays,
+  moons,
+  relu,
+  sequential,
+  softmaxCrossEntropy,
+  type StepView,
+  type TrainingEvent,
+} from '../../src/index.js';
 import { dashboardHtml, dashboardScript } from '../../src/live/dashboardPage.js';
 
 describe('fit: epoch means on the Training handle', () => {

@@ -1,6 +1,21 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, earlyStopping, fit, fullBatch, hyperParam, moons, relu, sequential, dense, adam, softmaxCrossEntropy, fromArrays, sgd, GradstreamError } from '../../src/index.js';
+import {
+  createRng,
+  earlyStopping,
+  fit,
+  fullBatch,
+  hyperParam,
+  moons,
+  relu,
+  sequential,
+  dense,
+  adam,
+  softmaxCrossEntropy,
+  fromArrays,
+  sgd,
+  GradstreamError,
+} from '../../src/index.js';
 import type { StepView, TrainingEvent } from '../../src/index.js';
 import { seedLoss, seedModel, seedParams, seedX, seedT } from '../helpers/seed.js';
 
@@ -90,7 +105,10 @@ describe('fit', () => {
 
   it('two runs in one process do not interfere', async () => {
     const alone = await lesson({ maxSteps: 50, scheduler: 'sliced' }).start().done();
-    const [a, b] = await Promise.all([lesson({ maxSteps: 50, scheduler: 'sliced' }).start().done(), lesson({ maxSteps: 50, scheduler: 'sliced' }).start().done()]);
+    const [a, b] = await Promise.all([
+      lesson({ maxSteps: 50, scheduler: 'sliced' }).start().done(),
+      lesson({ maxSteps: 50, scheduler: 'sliced' }).start().done(),
+    ]);
     expect(a.loss).toBe(alone.loss);
     expect(b.loss).toBe(alone.loss);
     expect(Array.from(a.params.data)).toEqual(Array.from(alone.params.data));
@@ -98,7 +116,16 @@ describe('fit', () => {
 
   it('refuses bad live hyperparameter values without ending the run', async () => {
     const lr = hyperParam(0.01);
-    const t = fit({ model: seedModel, loss: seedLoss, optimizer: sgd({ lr }), data: fullBatch(seedX, seedT), params: seedParams(), hyperParams: { lr }, maxSteps: 20, scheduler: 'sync' });
+    const t = fit({
+      model: seedModel,
+      loss: seedLoss,
+      optimizer: sgd({ lr }),
+      data: fullBatch(seedX, seedT),
+      params: seedParams(),
+      hyperParams: { lr },
+      maxSteps: 20,
+      scheduler: 'sync',
+    });
     const events: TrainingEvent[] = [];
     t.events$.subscribe((e) => events.push(e));
     for (const bad of ['abc', -1, Number.NaN, null]) expect(t.set('lr', bad)).toBeInstanceOf(GradstreamError);
@@ -116,7 +143,14 @@ describe('fit', () => {
   });
 
   it('a run the driver refuses fails through done() and events$', async () => {
-    const t = fit({ model: seedModel, loss: seedLoss, optimizer: sgd(), data: fullBatch(seedX, seedT), params: seedParams(), maxSteps: -1 });
+    const t = fit({
+      model: seedModel,
+      loss: seedLoss,
+      optimizer: sgd(),
+      data: fullBatch(seedX, seedT),
+      params: seedParams(),
+      maxSteps: -1,
+    });
     const events: TrainingEvent[] = [];
     t.events$.subscribe((e) => events.push(e));
     const lossErr = new Promise((resolve) => t.loss$.subscribe({ error: resolve }));
@@ -131,11 +165,24 @@ describe('fit', () => {
 
   it('reports epochs and errors', async () => {
     const { x, y } = moons(64, { noise: 0.1, rng: createRng(1) });
-    const t = fit({ model: sequential([dense(2, 8), relu(), dense(8, 2)]), loss: softmaxCrossEntropy(), optimizer: adam({ lr: 0.01 }), data: fromArrays(x, y, { batchSize: 16, epochs: 3 }), rng: createRng(2), scheduler: 'sync' });
+    const t = fit({
+      model: sequential([dense(2, 8), relu(), dense(8, 2)]),
+      loss: softmaxCrossEntropy(),
+      optimizer: adam({ lr: 0.01 }),
+      data: fromArrays(x, y, { batchSize: 16, epochs: 3 }),
+      rng: createRng(2),
+      scheduler: 'sync',
+    });
     const epochs = t.epochs$.pipe(toArray());
     const p = lastValueFrom(epochs);
     expect((await t.done()).stopReason).toBe('dataEnd'); // started by the subscription
-    expect((await p).map((e) => [e.epoch, e.step])).toEqual([[0, 3], [1, 7], [2, 11]]); // once per epoch
-    expect(() => fit({ model: seedModel, loss: seedLoss, optimizer: sgd(), data: fullBatch(seedX, seedT) })).toThrow('fit: expected `params` or `rng`');
+    expect((await p).map((e) => [e.epoch, e.step])).toEqual([
+      [0, 3],
+      [1, 7],
+      [2, 11],
+    ]); // once per epoch
+    expect(() => fit({ model: seedModel, loss: seedLoss, optimizer: sgd(), data: fullBatch(seedX, seedT) })).toThrow(
+      'fit: expected `params` or `rng`',
+    );
   });
 });

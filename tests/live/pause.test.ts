@@ -56,7 +56,14 @@ describe('Training pause / resume', () => {
     const ac = new AbortController();
     const { fit, fullBatch, sgd } = await import('../../src/index.js');
     const { seedLoss, seedModel, seedParams, seedT, seedX } = await import('../helpers/seed.js');
-    const t = fit({ model: seedModel, loss: seedLoss, optimizer: sgd({ lr: 0.001 }), data: fullBatch(seedX, seedT), params: seedParams(), signal: ac.signal }).start();
+    const t = fit({
+      model: seedModel,
+      loss: seedLoss,
+      optimizer: sgd({ lr: 0.001 }),
+      data: fullBatch(seedX, seedT),
+      params: seedParams(),
+      signal: ac.signal,
+    }).start();
     await sleep(5);
     ac.abort();
     expect((await t.done()).stopReason).toBe('aborted');

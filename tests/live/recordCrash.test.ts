@@ -24,7 +24,11 @@ describe('recording: crash safety', () => {
     try {
       writeFileSync(join(dir, 'child.ts'), child(dir));
       // node itself with tsx's loader (not the tsx wrapper, whose child would survive the kill)
-      const p = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(dir, 'child.ts')], { stdio: 'ignore' });
+      const p = spawn(
+        process.execPath,
+        ['--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(dir, 'child.ts')],
+        { stdio: 'ignore' },
+      );
       const exited = new Promise((r) => p.once('exit', r));
       try {
         // wait until the log holds a few hundred steps, then kill the process mid-run

@@ -156,16 +156,27 @@ describe('record and replay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gradstream-replay-'));
     const rows = ['a,b,t', ...Array.from({ length: 40 }, (_, i) => `${i / 40},${(i % 7) / 7},${(2 * i) / 40 - (i % 7) / 7}`)];
     writeFileSync(join(dir, 'd.csv'), rows.join('\n') + '\n');
-    const csv = () => fromCsv(join(dir, 'd.csv'), { features: ['a', 'b'], targets: ['t'], batchSize: 8, epochs: 2, shuffle: true, seed: 2 });
+    const csv = () =>
+      fromCsv(join(dir, 'd.csv'), { features: ['a', 'b'], targets: ['t'], batchSize: 8, epochs: 2, shuffle: true, seed: 2 });
     for (const batches of ['value', 'reference'] as const) {
       const storage = fsStorage(dir);
       const model = sequential([dense(2, 1)]);
-      const result = await fit({ model, loss: mse(), optimizer: sgd({ lr: 0.1 }), data: csv(), rng: createRng(1), record: recordTo(storage, { name: `${batches}.jsonl`, batches, optimizer: { type: 'sgd', lr: 0.1 } }) })
+      const result = await fit({
+        model,
+        loss: mse(),
+        optimizer: sgd({ lr: 0.1 }),
+        data: csv(),
+        rng: createRng(1),
+        record: recordTo(storage, { name: `${batches}.jsonl`, batches, optimizer: { type: 'sgd', lr: 0.1 } }),
+      })
         .start()
         .done();
       expect(result.step).toBe(10);
       const log = { storage, name: `${batches}.jsonl` };
-      if (batches === 'reference') await expect(replay(log)).rejects.toThrow(/replay\.data: expected the data source of a log of batches by reference \(recorded: file ".*d\.csv"\)/);
+      if (batches === 'reference')
+        await expect(replay(log)).rejects.toThrow(
+          /replay\.data: expected the data source of a log of batches by reference \(recorded: file ".*d\.csv"\)/,
+        );
       const r = await replay(log, batches === 'reference' ? { data: csv() } : {});
       expect(r).toMatchObject({ identical: true, step: 10 });
       expect(Array.from(r.params.data)).toEqual(Array.from(result.params.data));

@@ -26,7 +26,9 @@ function rawGet(port: number, path: string, o: { host?: string | null; method?: 
   const host = o.host === undefined ? `127.0.0.1:${port}` : o.host;
   const hostLine = host === null ? '' : `Host: ${host}\r\n`;
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`${o.method ?? 'GET'} ${path} HTTP/1.1\r\n${hostLine}Connection: close\r\n\r\n`));
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(`${o.method ?? 'GET'} ${path} HTTP/1.1\r\n${hostLine}Connection: close\r\n\r\n`),
+    );
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (c: string) => (text += c));
@@ -36,7 +38,11 @@ function rawGet(port: number, path: string, o: { host?: string | null; method?: 
 }
 
 /** Reads an SSE stream until `until` returns true for the events so far, or it ends. */
-function readEvents(url: string, until: (events: { event: string; data: string }[]) => boolean, onEvent?: () => void): Promise<{ event: string; data: string }[]> {
+function readEvents(
+  url: string,
+  until: (events: { event: string; data: string }[]) => boolean,
+  onEvent?: () => void,
+): Promise<{ event: string; data: string }[]> {
   return new Promise((resolve, reject) => {
     const events: { event: string; data: string }[] = [];
     const req = request(url, (res) => {
@@ -77,7 +83,13 @@ describe('serveLive', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('/assets/uPlot.iife.min.js');
     expect(page.body).not.toMatch(/https?:\/\//); // nothing loaded from elsewhere
-    for (const a of ['/assets/uPlot.iife.min.js', '/assets/uPlot.min.css', '/assets/dashboard.js', '/assets/dashboard.css', '/index.html']) {
+    for (const a of [
+      '/assets/uPlot.iife.min.js',
+      '/assets/uPlot.min.css',
+      '/assets/dashboard.js',
+      '/assets/dashboard.css',
+      '/index.html',
+    ]) {
       expect((await rawGet(live.port, a)).status).toBe(200);
     }
     const attempts = [
@@ -137,7 +149,13 @@ describe('serveLive', () => {
   it('a client that stops reading is dropped and never slows 100,000 steps', async () => {
     const t = lessonRun({ maxSteps: 100_000 });
     t.pause();
-    const live = await serveLive(t, { updateMs: 5, clientBufferBytes: 1 << 20, pointsPerUpdate: 100_000, handleSigint: false, closeAfterEndMs: Infinity });
+    const live = await serveLive(t, {
+      updateMs: 5,
+      clientBufferBytes: 1 << 20,
+      pointsPerUpdate: 100_000,
+      handleSigint: false,
+      closeAfterEndMs: Infinity,
+    });
     servers.push(live);
     // the stalled client asks for the stream, then never reads. It is a python3 process with a
     // 4 KiB receive buffer: Node cannot shrink a socket's buffers, and Linux loopback buffers
@@ -171,7 +189,9 @@ describe('serveLive', () => {
   });
 
   it('on SIGINT stops the run, ends open streams and closes, so the process exits', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/sigintRun.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/sigintRun.ts')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     const url = await new Promise<string>((resolve) =>
@@ -183,7 +203,11 @@ describe('serveLive', () => {
     );
     let connected: () => void = () => {};
     const firstEvent = new Promise<void>((r) => (connected = r));
-    const stream = readEvents(`${url}events`, () => false, () => connected());
+    const stream = readEvents(
+      `${url}events`,
+      () => false,
+      () => connected(),
+    );
     await firstEvent; // the browser is connected
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -201,7 +225,17 @@ describe('serveLive', () => {
     for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST:${p}`, `[::1]:${p}`, 'dash.example.org', `dash.example.org:${p}`]) {
       expect([host, (await rawGet(p, '/', { host })).status]).toEqual([host, 200]);
     }
-    const refused = ['evil.example.com', `evil.example.com:${p}`, `127.0.0.1:${p + 1}`, 'localhost', '127.0.0.1', `localhost.evil.com:${p}`, `127.0.0.1.nip.io:${p}`, `x@127.0.0.1:${p}`, ''];
+    const refused = [
+      'evil.example.com',
+      `evil.example.com:${p}`,
+      `127.0.0.1:${p + 1}`,
+      'localhost',
+      '127.0.0.1',
+      `localhost.evil.com:${p}`,
+      `127.0.0.1.nip.io:${p}`,
+      `x@127.0.0.1:${p}`,
+      '',
+    ];
     for (const host of refused) {
       for (const path of ['/', '/events', '/assets/dashboard.js', '/nope']) {
         const r = await rawGet(p, path, { host });
@@ -217,7 +251,13 @@ describe('serveLive', () => {
     t.pause();
     const live = await serveLive(t, { closeAfterEndMs: Infinity, handleSigint: false });
     servers.push(live);
-    for (const [path, status] of [['/events', 200], ['/', 200], ['/index.html', 200], ['/assets/uPlot.min.css', 200], ['/nope', 404]] as const) {
+    for (const [path, status] of [
+      ['/events', 200],
+      ['/', 200],
+      ['/index.html', 200],
+      ['/assets/uPlot.min.css', 200],
+      ['/nope', 404],
+    ] as const) {
       const r = await rawGet(live.port, path, { method: 'HEAD' });
       expect([path, r.status, r.body]).toEqual([path, status, '']);
     }
@@ -225,8 +265,14 @@ describe('serveLive', () => {
   });
 
   it('rejects a bad port', async () => {
-    await expect(serveLive(lessonRun(), { port: 70000 })).rejects.toThrow('serveLive.port: expected an integer in [0, 65535], received 70000');
-    await expect(serveLive(lessonRun(), { allowedHosts: ['a b'] })).rejects.toThrow('serveLive.allowedHosts: expected a list of host names or addresses, received an array of length 1');
-    await expect(serveLive(lessonRun(), { allowedHosts: 'example.org' as unknown as string[] })).rejects.toThrow('serveLive.allowedHosts: expected a list of host names or addresses, received "example.org"');
+    await expect(serveLive(lessonRun(), { port: 70000 })).rejects.toThrow(
+      'serveLive.port: expected an integer in [0, 65535], received 70000',
+    );
+    await expect(serveLive(lessonRun(), { allowedHosts: ['a b'] })).rejects.toThrow(
+      'serveLive.allowedHosts: expected a list of host names or addresses, received an array of length 1',
+    );
+    await expect(serveLive(lessonRun(), { allowedHosts: 'example.org' as unknown as string[] })).rejects.toThrow(
+      'serveLive.allowedHosts: expected a list of host names or addresses, received "example.org"',
+    );
   });
 });

@@ -102,7 +102,9 @@ describe('toEventEmitter', () => {
     const attachAndDetach = (): WeakRef<object>[] =>
       Array.from({ length: 200 }, () => {
         const e = toEventEmitter(t);
-        e.on('step', () => (steps += 1)).on('event', () => {}).on('end', () => {});
+        e.on('step', () => (steps += 1))
+          .on('event', () => {})
+          .on('end', () => {});
         e.pause();
         e.resume();
         e.detach();

@@ -2,7 +2,19 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adam, createParams, createRng, fit, fromArrays, lossFromConfig, modelFromConfig, moons, nodeWorker, type StepView, type TrainingEvent } from '../../src/node.js';
+import {
+  adam,
+  createParams,
+  createRng,
+  fit,
+  fromArrays,
+  lossFromConfig,
+  modelFromConfig,
+  moons,
+  nodeWorker,
+  type StepView,
+  type TrainingEvent,
+} from '../../src/node.js';
 import { sleep } from './helpers.js';
 
 const modelConfig = { layers: [{ type: 'dense', inputs: 2, units: 8 }, { type: 'relu' }, { type: 'dense', units: 2 }] };
@@ -19,7 +31,9 @@ describe("fit({ scheduler: 'worker' }) in a Node worker thread", () => {
       data: fromArrays(x, y, { batchSize: 32, epochs: 3 }),
       params: init,
       scheduler: 'sync',
-    }).start().done();
+    })
+      .start()
+      .done();
     const t = fit({
       scheduler: 'worker',
       worker: nodeWorker(),
@@ -79,12 +93,23 @@ describe("fit({ scheduler: 'worker' }) in a Node worker thread", () => {
   }, 30_000);
 
   it('rejects bad configs at the call', () => {
-    expect(() => fit({ scheduler: 'worker', worker: nodeWorker(), model: modelConfig, loss: 'nope', optimizer: { type: 'sgd' }, data: { x, y } })).toThrow(/loss/);
-    expect(() => fit({ scheduler: 'worker', model: modelConfig, loss: 'mse', optimizer: { type: 'sgd' }, data: { x, y } })).toThrow('worker: expected a Web Worker (browsers), or nodeWorker() from gradstream/node, received no Worker in this environment');
+    expect(() =>
+      fit({ scheduler: 'worker', worker: nodeWorker(), model: modelConfig, loss: 'nope', optimizer: { type: 'sgd' }, data: { x, y } }),
+    ).toThrow(/loss/);
+    expect(() => fit({ scheduler: 'worker', model: modelConfig, loss: 'mse', optimizer: { type: 'sgd' }, data: { x, y } })).toThrow(
+      'worker: expected a Web Worker (browsers), or nodeWorker() from gradstream/node, received no Worker in this environment',
+    );
   });
 
   it('reports an error raised in the worker', async () => {
-    const t = fit({ scheduler: 'worker', worker: nodeWorker(), model: modelConfig, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd' }, data: { x: [[1, 2, 3]], y: [0] } });
+    const t = fit({
+      scheduler: 'worker',
+      worker: nodeWorker(),
+      model: modelConfig,
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'sgd' },
+      data: { x: [[1, 2, 3]], y: [0] },
+    });
     await expect(t.start().done()).rejects.toThrow(/3/);
   }, 30_000);
 });

@@ -1,5 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRng, fit, fromArrays, GradstreamError, hyperParam, lossFromConfig, modelFromConfig, moons, runFitWorker, sgd, webWorker, type FromWorker, type StepView, type ToWorker, type Training, type TrainingEvent } from '../../src/index.js';
+import {
+  createRng,
+  fit,
+  fromArrays,
+  GradstreamError,
+  hyperParam,
+  lossFromConfig,
+  modelFromConfig,
+  moons,
+  runFitWorker,
+  sgd,
+  webWorker,
+  type FromWorker,
+  type StepView,
+  type ToWorker,
+  type Training,
+  type TrainingEvent,
+} from '../../src/index.js';
 import { nodeWorker } from '../../src/node.js';
 import { sleep } from './helpers.js';
 
@@ -61,7 +78,9 @@ async function liveLr(t: Training, lr: { value: number }): Promise<{ rejected: s
   await until(steps, 0.002);
   await t.stop();
   const rejected = events.filter((e) => e.type === 'hyperParamRejected').map((e) => (e as { error: GradstreamError }).error.message);
-  const accepted = events.filter((e) => e.type === 'hyperParam').map((e) => [(e as { name: string }).name, (e as { value: number }).value] as [string, number]);
+  const accepted = events
+    .filter((e) => e.type === 'hyperParam')
+    .map((e) => [(e as { name: string }).name, (e as { value: number }).value] as [string, number]);
   const lrs = steps.filter((s, i) => i === 0 || s.lr !== steps[i - 1]!.lr).map((s) => s.lr);
   expect(steps.map((s) => s.step)).toEqual(steps.map((_, i) => i));
   return { rejected, accepted, lrs };
@@ -84,24 +103,55 @@ describe("live hyperparameters with scheduler: 'worker'", () => {
       }
     };
     const lr = hyperParam(0.01, { min: 0, max: 1 });
-    const t = fit({ scheduler: 'worker', worker: webWorker(), model: modelConfig, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd' }, hyperParams: { lr }, data: { x, y, batchSize: 16, epochs: 1e6 }, seed: 1, sliceMs: 1, flushMs: 1 });
+    const t = fit({
+      scheduler: 'worker',
+      worker: webWorker(),
+      model: modelConfig,
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'sgd' },
+      hyperParams: { lr },
+      data: { x, y, batchSize: 16, epochs: 1e6 },
+      seed: 1,
+      sliceMs: 1,
+      flushMs: 1,
+    });
     const got = await liveLr(t, lr);
     expect(got.lrs).toEqual([0.01, 0.05, 0.002]);
     expect(got.accepted).toEqual([['lr', 0.05]]);
     // the same refusals, word for word, as a local run's handle gives
-    const local = fit({ model: modelFromConfig(modelConfig).model, loss: lossFromConfig('softmaxCrossEntropy'), optimizer: sgd({ lr: hyperParam(0.01, { min: 0, max: 1 }) }), hyperParams: { lr: hyperParam(0.01, { min: 0, max: 1 }) }, data: fromArrays(x, y), rng: createRng(1) });
+    const local = fit({
+      model: modelFromConfig(modelConfig).model,
+      loss: lossFromConfig('softmaxCrossEntropy'),
+      optimizer: sgd({ lr: hyperParam(0.01, { min: 0, max: 1 }) }),
+      hyperParams: { lr: hyperParam(0.01, { min: 0, max: 1 }) },
+      data: fromArrays(x, y),
+      rng: createRng(1),
+    });
     expect(['abc', -1, Number.NaN, 2].map((v) => local.set('lr', v)?.message)).toEqual(REFUSALS);
     expect(got.rejected).toEqual(REFUSALS);
     // only good values crossed to the worker: the start config, then 0.05 and 0.002
     const sent = made[0]!.received;
     expect((sent[0] as Extract<ToWorker, { type: 'start' }>).config.hyperParams).toEqual({ lr: { value: 0.01, min: 0, max: 1 } });
-    expect(sent.filter((m) => m.type === 'hyperParam')).toEqual([{ type: 'hyperParam', name: 'lr', value: 0.05 }, { type: 'hyperParam', name: 'lr', value: 0.002 }]);
+    expect(sent.filter((m) => m.type === 'hyperParam')).toEqual([
+      { type: 'hyperParam', name: 'lr', value: 0.05 },
+      { type: 'hyperParam', name: 'lr', value: 0.002 },
+    ]);
   });
 
   it("a value set before the start is the worker's initial value", async () => {
     g.Worker = InProcessWorker;
     const lr = hyperParam(0.01, { min: 0 });
-    const t = fit({ scheduler: 'worker', worker: webWorker(), model: modelConfig, loss: 'mse', optimizer: { type: 'adamw', lr: 0.5 }, hyperParams: { lr }, data: { x, y: x, batchSize: 16 }, maxSteps: 3, flushMs: 1 });
+    const t = fit({
+      scheduler: 'worker',
+      worker: webWorker(),
+      model: modelConfig,
+      loss: 'mse',
+      optimizer: { type: 'adamw', lr: 0.5 },
+      hyperParams: { lr },
+      data: { x, y: x, batchSize: 16 },
+      maxSteps: 3,
+      flushMs: 1,
+    });
     expect(t.set('lr', 0.02)).toBeUndefined();
     const lrs: number[] = [];
     t.steps$.subscribe((s) => lrs.push(s.lr));
@@ -118,7 +168,17 @@ describe("live hyperparameters with scheduler: 'worker'", () => {
       }
     };
     const lr = hyperParam(0.01, { min: 0 });
-    const t = fit({ scheduler: 'worker', worker: webWorker(), model: modelConfig, loss: 'mse', optimizer: { type: 'sgd' }, hyperParams: { lr }, data: { x, y: x, batchSize: 16, epochs: 1e6 }, sliceMs: 1, flushMs: 1 });
+    const t = fit({
+      scheduler: 'worker',
+      worker: webWorker(),
+      model: modelConfig,
+      loss: 'mse',
+      optimizer: { type: 'sgd' },
+      hyperParams: { lr },
+      data: { x, y: x, batchSize: 16, epochs: 1e6 },
+      sliceMs: 1,
+      flushMs: 1,
+    });
     const lrs: number[] = [];
     t.steps$.subscribe((s) => lrs.push(s.lr));
     t.start();
@@ -127,7 +187,9 @@ describe("live hyperparameters with scheduler: 'worker'", () => {
     await sleep(10);
     lr.value = 0.03;
     t.resume();
-    const types = made[0]!.received.map((m) => (m.type === 'pause' ? `pause ${m.paused}` : m.type === 'hyperParam' ? `lr ${m.value}` : m.type));
+    const types = made[0]!.received.map((m) =>
+      m.type === 'pause' ? `pause ${m.paused}` : m.type === 'hyperParam' ? `lr ${m.value}` : m.type,
+    );
     expect(types).toEqual(['start', 'pause true', 'lr 0.03', 'pause false']);
     while (!lrs.includes(0.03)) await sleep(2);
     await t.stop();
@@ -145,17 +207,37 @@ describe("live hyperparameters with scheduler: 'worker'", () => {
       }
       throw new Error('no error');
     };
-    expect(err(() => fit({ ...base, optimizer: { type: 'adam' }, hyperParams: { beta1: hyperParam(0.9) } })).path).toBe('hyperParams.beta1');
-    expect(err(() => fit({ ...base, optimizer: { type: 'adam' }, hyperParams: { lr: 0.1 as unknown as ReturnType<typeof hyperParam> } })).path).toBe('hyperParams.lr');
-    expect(err(() => fit({ ...base, optimizer: { type: 'adam', lr: { type: 'constant', lr: 0.1 } }, hyperParams: { lr: hyperParam(0.1) } })).path).toBe('optimizer.lr');
+    expect(err(() => fit({ ...base, optimizer: { type: 'adam' }, hyperParams: { beta1: hyperParam(0.9) } })).path).toBe(
+      'hyperParams.beta1',
+    );
+    expect(
+      err(() => fit({ ...base, optimizer: { type: 'adam' }, hyperParams: { lr: 0.1 as unknown as ReturnType<typeof hyperParam> } })).path,
+    ).toBe('hyperParams.lr');
+    expect(
+      err(() => fit({ ...base, optimizer: { type: 'adam', lr: { type: 'constant', lr: 0.1 } }, hyperParams: { lr: hyperParam(0.1) } }))
+        .path,
+    ).toBe('optimizer.lr');
     // adam has no weightDecay: the factory names it
-    expect(err(() => fit({ ...base, optimizer: { type: 'adam' }, hyperParams: { weightDecay: hyperParam(0.1) } }))).toBeInstanceOf(GradstreamError);
+    expect(err(() => fit({ ...base, optimizer: { type: 'adam' }, hyperParams: { weightDecay: hyperParam(0.1) } }))).toBeInstanceOf(
+      GradstreamError,
+    );
     expect(err(() => fit({ ...base, optimizer: { type: 'sgd' }, hyperParams: { lr: hyperParam(-1) } })).path).toBe('optimizer.lr');
   });
 
   it('reaches a Node worker thread', async () => {
     const lr = hyperParam(0.01, { min: 0, max: 1 });
-    const t = fit({ scheduler: 'worker', worker: nodeWorker(), model: modelConfig, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd' }, hyperParams: { lr }, data: { x, y, batchSize: 16, epochs: 1e6 }, seed: 1, sliceMs: 1, flushMs: 1 });
+    const t = fit({
+      scheduler: 'worker',
+      worker: nodeWorker(),
+      model: modelConfig,
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'sgd' },
+      hyperParams: { lr },
+      data: { x, y, batchSize: 16, epochs: 1e6 },
+      seed: 1,
+      sliceMs: 1,
+      flushMs: 1,
+    });
     const got = await liveLr(t, lr);
     expect(got.lrs).toEqual([0.01, 0.05, 0.002]);
     expect(got.rejected).toEqual(REFUSALS);

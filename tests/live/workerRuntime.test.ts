@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRng, fit, GradstreamError, moons, runFitWorker, webWorker, type FromWorker, type ToWorker, type WorkerSpawner } from '../../src/index.js';
+import {
+  createRng,
+  fit,
+  GradstreamError,
+  moons,
+  runFitWorker,
+  webWorker,
+  type FromWorker,
+  type ToWorker,
+  type WorkerSpawner,
+} from '../../src/index.js';
 import { sleep } from './helpers.js';
 
 const modelConfig = { layers: [{ type: 'dense', inputs: 2, units: 8 }, { type: 'relu' }, { type: 'dense', units: 2 }] };
@@ -7,7 +17,10 @@ const { x, y } = moons(64, { noise: 0.1, rng: createRng(1) });
 
 /** A worker in this thread: runFitWorker behind a message channel (structured clone, async). */
 class InProcessWorker {
-  private readonly listeners: { message: ((e: { data: FromWorker }) => void)[]; error: ((e: { message?: string }) => void)[] } = { message: [], error: [] };
+  private readonly listeners: { message: ((e: { data: FromWorker }) => void)[]; error: ((e: { message?: string }) => void)[] } = {
+    message: [],
+    error: [],
+  };
   private readonly toWorker: ((m: ToWorker) => void)[] = [];
   terminated = false;
   constructor() {
@@ -44,7 +57,17 @@ describe('runFitWorker and webWorker (in-process stand-in for a Web Worker)', ()
         made.push(this);
       }
     };
-    const t = fit({ scheduler: 'worker', worker: webWorker(), model: modelConfig, loss: 'softmaxCrossEntropy', optimizer: { type: 'adam', lr: 0.01 }, data: { x, y, batchSize: 16 }, seed: 1, sliceMs: 2, flushMs: 1 });
+    const t = fit({
+      scheduler: 'worker',
+      worker: webWorker(),
+      model: modelConfig,
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'adam', lr: 0.01 },
+      data: { x, y, batchSize: 16 },
+      seed: 1,
+      sliceMs: 2,
+      flushMs: 1,
+    });
     const steps: number[] = [];
     t.steps$.subscribe((s) => steps.push(s.step));
     t.pause(); // before the start: the worker starts paused
@@ -63,7 +86,15 @@ describe('runFitWorker and webWorker (in-process stand-in for a Web Worker)', ()
 
   it('stops before the start, aborts, and reports worker failures', async () => {
     g.Worker = InProcessWorker;
-    const base = { scheduler: 'worker' as const, worker: webWorker(), model: modelConfig, loss: 'mse', optimizer: { type: 'sgd' }, data: { x, y: x, batchSize: 8 }, flushMs: 1 };
+    const base = {
+      scheduler: 'worker' as const,
+      worker: webWorker(),
+      model: modelConfig,
+      loss: 'mse',
+      optimizer: { type: 'sgd' },
+      data: { x, y: x, batchSize: 8 },
+      flushMs: 1,
+    };
     expect((await fit(base).stop()).stopReason).toBe('stopped');
     const ac = new AbortController();
     const t = fit({ ...base, signal: ac.signal }).start();
@@ -72,7 +103,13 @@ describe('runFitWorker and webWorker (in-process stand-in for a Web Worker)', ()
     expect((await t.done()).stopReason).toBe('aborted');
     const aborted = new AbortController();
     aborted.abort();
-    expect((await fit({ ...base, signal: aborted.signal }).start().done()).stopReason).toBe('aborted');
+    expect(
+      (
+        await fit({ ...base, signal: aborted.signal })
+          .start()
+          .done()
+      ).stopReason,
+    ).toBe('aborted');
     // an error raised in the worker comes back as the same GradstreamError
     const bad = fit({ ...base, data: { x: [[1, 2, 3]], y: [[1, 2]] } }).start();
     const e = await bad.done().catch((err: unknown) => err);
@@ -92,7 +129,12 @@ describe('runFitWorker and webWorker (in-process stand-in for a Web Worker)', ()
     const crashed = fit({ ...base, worker: spawn }).start();
     worker!.fail('boom');
     await expect(crashed.done()).rejects.toThrow('boom');
-    const unspawnable = fit({ ...base, worker: () => { throw new Error('no workers today'); } }).start();
+    const unspawnable = fit({
+      ...base,
+      worker: () => {
+        throw new Error('no workers today');
+      },
+    }).start();
     await expect(unspawnable.done()).rejects.toThrow('no workers today');
   });
 });

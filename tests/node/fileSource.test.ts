@@ -12,14 +12,19 @@ let n = 0;
 /** A CSV of `rows` rows (x0, x1, y) with a 3-class label, in a fresh file. */
 function csv(rows: number): string {
   let t = 'x0,x1,y,k\n';
-  for (let i = 0; i < rows; i++) t += `${i},${(i * 7) % 13 / 10},${i * 0.5},${['a', 'b', 'c'][(i * 5) % 3]}\n`;
+  for (let i = 0; i < rows; i++) t += `${i},${((i * 7) % 13) / 10},${i * 0.5},${['a', 'b', 'c'][(i * 5) % 3]}\n`;
   const p = join(dir, `d${n++}.csv`);
   writeFileSync(p, t);
   return p;
 }
 
 /** Reads `epochs` epochs; after the first one, `between` runs once (e.g. spoils the file). */
-async function read(path: string, options: FromCsvOptions, between?: () => void, at?: { epoch: number; batchIndex: number }): Promise<Delivered[]> {
+async function read(
+  path: string,
+  options: FromCsvOptions,
+  between?: () => void,
+  at?: { epoch: number; batchIndex: number },
+): Promise<Delivered[]> {
   let first = true;
   return driveReader(fromCsv(path, options).open(at), {
     onBatch: (d) => {
@@ -33,9 +38,23 @@ async function read(path: string, options: FromCsvOptions, between?: () => void,
 
 const variants: [string, FromCsvOptions][] = [
   ['in order, uneven last batch', { features: ['x0', 'x1'], targets: ['y'], batchSize: 4, epochs: 4 }],
-  ['shuffled through a small buffer', { features: ['x0', 'x1'], targets: ['y'], batchSize: 5, epochs: 4, shuffle: true, seed: 7, shuffleBuffer: 6 }],
+  [
+    'shuffled through a small buffer',
+    { features: ['x0', 'x1'], targets: ['y'], batchSize: 5, epochs: 4, shuffle: true, seed: 7, shuffleBuffer: 6 },
+  ],
   ['fully shuffled, a label column', { features: ['x0', 'x1'], label: 'k', batchSize: 3, epochs: 3, shuffle: true, seed: 3 }],
-  ['the training part of a split, shuffled', { features: ['x0', 'x1'], targets: ['y'], batchSize: 4, epochs: 3, shuffle: true, seed: 1, split: { validation: 0.3, seed: 9, part: 'train' } }],
+  [
+    'the training part of a split, shuffled',
+    {
+      features: ['x0', 'x1'],
+      targets: ['y'],
+      batchSize: 4,
+      epochs: 3,
+      shuffle: true,
+      seed: 1,
+      split: { validation: 0.3, seed: 9, part: 'train' },
+    },
+  ],
   ['full batch', { features: ['x0', 'x1'], targets: ['y'], batchSize: 1000, epochs: 5, shuffle: true, seed: 2 }],
 ];
 
@@ -88,6 +107,8 @@ describe('file sources: rows read once', () => {
 
   it('refuses a bad limit, and documents its default', () => {
     expect(DEFAULT_CACHE_BYTES).toBe(256 * 1024 * 1024);
-    expect(() => fromCsv(csv(2), { targets: ['y'], cacheBytes: -1 })).toThrow('fromCsv.cacheBytes: expected an integer ≥ 0 (bytes), received -1');
+    expect(() => fromCsv(csv(2), { targets: ['y'], cacheBytes: -1 })).toThrow(
+      'fromCsv.cacheBytes: expected an integer ≥ 0 (bytes), received -1',
+    );
   });
 });

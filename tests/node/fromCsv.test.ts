@@ -4,7 +4,21 @@ import { join } from 'node:path';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NOT_READY, dense, forward, fromCsv, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, type BatchReader } from '../../src/node.js';
+import {
+  NOT_READY,
+  dense,
+  forward,
+  fromCsv,
+  gradient,
+  loss,
+  mse,
+  paramsFrom,
+  sequential,
+  sgd,
+  train,
+  update,
+  type BatchReader,
+} from '../../src/node.js';
 import { driveReader } from '../helpers/driveReader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gradstream-csv-'));
@@ -22,7 +36,11 @@ function numbered(rows: number, name?: string): string {
   for (let i = 0; i < rows; i++) t += `${i},${10 + i},${['a', 'b', 'c'][i % 3]}\n`;
   return file(t, name);
 }
-const errorOf = async (reader: BatchReader): Promise<string> => driveReader(reader).then(() => 'no error', (e: Error) => e.message);
+const errorOf = async (reader: BatchReader): Promise<string> =>
+  driveReader(reader).then(
+    () => 'no error',
+    (e: Error) => e.message,
+  );
 
 describe('fromCsv', () => {
   it('maps header names, quoted fields, CRLF, a BOM and labels to class indices', async () => {
@@ -36,7 +54,9 @@ describe('fromCsv', () => {
     ]);
     expect(data.classes()).toEqual(['setosa', 'virginica', 'versicolor']);
     expect(data.classIndex('virginica')).toBe(1);
-    expect(() => data.classIndex('iris')).toThrow(`${p}, column "species": expected one of the classes "setosa", "virginica", "versicolor", received "iris"`);
+    expect(() => data.classIndex('iris')).toThrow(
+      `${p}, column "species": expected one of the classes "setosa", "virginica", "versicolor", received "iris"`,
+    );
   });
 
   it('uses numeric targets, all other columns as features by default, and other delimiters', async () => {
@@ -64,7 +84,10 @@ describe('fromCsv', () => {
   it('keeps class indices fixed by `classes` and refuses an unknown label on its row', async () => {
     const data = fromCsv(file('x,species\n1,b\n2,a\n3,c\n'), { label: 'species', classes: ['a', 'b'], batchSize: 1, epochs: 1 });
     const seen: number[][] = [];
-    const message = await driveReader(data.open(), { onBatch: (d) => void seen.push(d.y) }).then(() => '', (e: Error) => e.message);
+    const message = await driveReader(data.open(), { onBatch: (d) => void seen.push(d.y) }).then(
+      () => '',
+      (e: Error) => e.message,
+    );
     // rows are read ahead: the bad row ends the run before the batch of row 3 (which waited to
     // know whether it was the epoch's last) is delivered
     expect(seen).toEqual([[1]]);
@@ -78,44 +101,72 @@ describe('fromCsv', () => {
     t += '14,"two\nlines",1\n'; // lines 16 and 17
     t += 'n/a,x,1\n'; // line 18
     const p = file(t, 'data.csv');
-    expect(await errorOf(fromCsv(p, { features: ['age'], targets: ['y'], batchSize: 4, epochs: 1 }).open())).toBe(`${p} row 18, column "age": expected a finite number, received "n/a"`);
+    expect(await errorOf(fromCsv(p, { features: ['age'], targets: ['y'], batchSize: 4, epochs: 1 }).open())).toBe(
+      `${p} row 18, column "age": expected a finite number, received "n/a"`,
+    );
     for (const bad of ['', 'Infinity', '0x10', '1,5', 'NaN', ' ']) {
       const q = file(`a,y\n1,1\n"${bad}",2\n`);
-      expect(await errorOf(fromCsv(q, { targets: ['y'], batchSize: 1, epochs: 1 }).open())).toBe(`${q} row 3, column "a": expected a finite number, received ${JSON.stringify(bad)}`);
+      expect(await errorOf(fromCsv(q, { targets: ['y'], batchSize: 1, epochs: 1 }).open())).toBe(
+        `${q} row 3, column "a": expected a finite number, received ${JSON.stringify(bad)}`,
+      );
     }
     const q = file('a,y\n1,1\n2,oops\n');
-    expect(await errorOf(fromCsv(q, { targets: ['y'], epochs: 1 }).open())).toBe(`${q} row 3, column "y": expected a finite number, received "oops"`);
+    expect(await errorOf(fromCsv(q, { targets: ['y'], epochs: 1 }).open())).toBe(
+      `${q} row 3, column "y": expected a finite number, received "oops"`,
+    );
   });
 
   it('refuses ragged rows, broken quotes, empty data and unknown columns', async () => {
     const ragged = file('a,b,y\n1,2,3\n\n4,5\n');
-    expect(await errorOf(fromCsv(ragged, { targets: ['y'], epochs: 1 }).open())).toBe(`${ragged} row 4: expected 3 fields (as the header), received 2`);
+    expect(await errorOf(fromCsv(ragged, { targets: ['y'], epochs: 1 }).open())).toBe(
+      `${ragged} row 4: expected 3 fields (as the header), received 2`,
+    );
     const quotes = file('a,y\n1,2\n"3,4\n');
-    expect(await errorOf(fromCsv(quotes, { targets: ['y'], epochs: 1 }).open())).toMatch(new RegExp(`^${quotes.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} row \\d+: expected valid CSV, received Quote Not Closed`));
+    expect(await errorOf(fromCsv(quotes, { targets: ['y'], epochs: 1 }).open())).toMatch(
+      new RegExp(`^${quotes.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} row \\d+: expected valid CSV, received Quote Not Closed`),
+    );
     const empty = file('');
     expect(() => fromCsv(empty, { targets: ['y'] })).toThrow(`${empty}: expected a header line and data rows, received an empty file`);
     const headerOnly = file('a,y\n');
-    expect(() => fromCsv(headerOnly, { targets: ['y'] })).toThrow(`${headerOnly}: expected at least one data row after the header, received none`);
+    expect(() => fromCsv(headerOnly, { targets: ['y'] })).toThrow(
+      `${headerOnly}: expected at least one data row after the header, received none`,
+    );
     const ok = file('age,income,y\n1,2,3\n');
-    expect(() => fromCsv(ok, { features: ['agee'], targets: ['y'] })).toThrow(`${ok}, fromCsv.features: expected one of the file's columns "age", "income", "y", received an unknown column "agee"`);
+    expect(() => fromCsv(ok, { features: ['agee'], targets: ['y'] })).toThrow(
+      `${ok}, fromCsv.features: expected one of the file's columns "age", "income", "y", received an unknown column "agee"`,
+    );
     expect(() => fromCsv(ok, { targets: ['z'] })).toThrow('received an unknown column "z"');
-    expect(() => fromCsv(ok, { header: false, targets: [7] })).toThrow(`${ok}, fromCsv.targets: expected a column index in [0, 3), received 7`);
+    expect(() => fromCsv(ok, { header: false, targets: [7] })).toThrow(
+      `${ok}, fromCsv.targets: expected a column index in [0, 3), received 7`,
+    );
     expect(() => fromCsv(ok, null as never)).toThrow('fromCsv: expected an options object, received null');
-    expect(() => fromCsv(ok, {})).toThrow('fromCsv.targets: expected targets (numeric columns) or label (a categorical column), received neither');
+    expect(() => fromCsv(ok, {})).toThrow(
+      'fromCsv.targets: expected targets (numeric columns) or label (a categorical column), received neither',
+    );
     expect(() => fromCsv(ok, { targets: ['y'], label: 'y' })).toThrow('fromCsv.label: expected either targets or label, received both');
-    expect(() => fromCsv(ok, { features: ['age', 'y'], targets: ['y'] })).toThrow('fromCsv.features: expected each column used once (as a feature, a target or the label), received column "y" twice');
-    expect(() => fromCsv(join(dir, 'missing.csv'), { targets: ['y'] })).toThrow(/fromCsv.path: expected a readable file, received ".*missing.csv" \(ENOENT\)/);
+    expect(() => fromCsv(ok, { features: ['age', 'y'], targets: ['y'] })).toThrow(
+      'fromCsv.features: expected each column used once (as a feature, a target or the label), received column "y" twice',
+    );
+    expect(() => fromCsv(join(dir, 'missing.csv'), { targets: ['y'] })).toThrow(
+      /fromCsv.path: expected a readable file, received ".*missing.csv" \(ENOENT\)/,
+    );
     expect(() => fromCsv(ok, { targets: ['y'], delimiter: '"' })).toThrow('fromCsv.delimiter');
-    expect(() => fromCsv(ok, { targets: ['y'], shuffle: true })).toThrow('fromCsv.shuffle: expected a seed to shuffle with, received no seed');
+    expect(() => fromCsv(ok, { targets: ['y'], shuffle: true })).toThrow(
+      'fromCsv.shuffle: expected a seed to shuffle with, received no seed',
+    );
     expect(() => fromCsv(ok, { targets: ['y'], batchSize: 0 })).toThrow('fromCsv.batchSize: expected an integer ≥ 1, received 0');
-    expect(() => fromCsv(ok, { targets: ['y'], split: { validation: 1, seed: 1, part: 'train' } })).toThrow('fromCsv.split.validation: expected a fraction in (0, 1), received 1');
+    expect(() => fromCsv(ok, { targets: ['y'], split: { validation: 1, seed: 1, part: 'train' } })).toThrow(
+      'fromCsv.split.validation: expected a fraction in (0, 1), received 1',
+    );
     expect(() => fromCsv(ok, { label: 'y', classes: [] })).toThrow('fromCsv.classes: expected a non-empty list of class names');
   });
 
   it('shuffles through a seeded buffer: every row once per epoch, same seed same order', async () => {
     const p = numbered(100);
     const order = async (seed: number): Promise<number[][]> => {
-      const got = await driveReader(fromCsv(p, { targets: ['x1'], features: ['x0'], batchSize: 7, epochs: 3, shuffle: true, seed, shuffleBuffer: 16 }).open());
+      const got = await driveReader(
+        fromCsv(p, { targets: ['x1'], features: ['x0'], batchSize: 7, epochs: 3, shuffle: true, seed, shuffleBuffer: 16 }).open(),
+      );
       const epochs: number[][] = [[], [], []];
       for (const d of got) epochs[d.epoch]!.push(...d.x);
       expect(got.filter((d) => d.epochEnd).map((d) => d.batchIndex)).toEqual([14, 14, 14]);
@@ -141,7 +192,9 @@ describe('fromCsv', () => {
         fc.boolean(),
         async (rows, batchSize, shuffleBuffer, seed, shuffle) => {
           if (!files.has(rows)) files.set(rows, numbered(rows));
-          const got = await driveReader(fromCsv(files.get(rows)!, { features: ['x0'], targets: ['x1'], batchSize, epochs: 2, shuffle, seed, shuffleBuffer }).open());
+          const got = await driveReader(
+            fromCsv(files.get(rows)!, { features: ['x0'], targets: ['x1'], batchSize, epochs: 2, shuffle, seed, shuffleBuffer }).open(),
+          );
           for (const epoch of [0, 1]) {
             const batches = got.filter((d) => d.epoch === epoch);
             expect([...batches.flatMap((d) => d.x)].sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, i) => i));
@@ -183,14 +236,26 @@ describe('fromCsv', () => {
     const options = { features: ['x0'], targets: ['x1'], batchSize: 4, epochs: 2, shuffle: true, seed: 9, shuffleBuffer: 8 } as const;
     const all = await driveReader(fromCsv(p, options).open());
     const resumed = await driveReader(fromCsv(p, options).open({ epoch: 1, batchIndex: 5 }));
-    expect(resumed.map((d) => [d.x, d.epoch, d.batchIndex])).toEqual(all.filter((d) => d.epoch === 1 && d.batchIndex >= 5).map((d) => [d.x, d.epoch, d.batchIndex]));
+    expect(resumed.map((d) => [d.x, d.epoch, d.batchIndex])).toEqual(
+      all.filter((d) => d.epoch === 1 && d.batchIndex >= 5).map((d) => [d.x, d.epoch, d.batchIndex]),
+    );
     expect(await errorOf(fromCsv(p, options).open({ epoch: 0, batchIndex: 40 }))).toMatch(/cursor: expected a batchIndex inside epoch 0/);
   });
 
   it('splits the rows by a seed into disjoint training and validation parts', async () => {
     const p = numbered(400);
     const part = async (which: 'train' | 'validation'): Promise<number[]> =>
-      (await driveReader(fromCsv(p, { features: ['x0'], targets: ['x1'], batchSize: 32, epochs: 1, split: { validation: 0.25, seed: 3, part: which } }).open())).flatMap((d) => d.x);
+      (
+        await driveReader(
+          fromCsv(p, {
+            features: ['x0'],
+            targets: ['x1'],
+            batchSize: 32,
+            epochs: 1,
+            split: { validation: 0.25, seed: 3, part: which },
+          }).open(),
+        )
+      ).flatMap((d) => d.x);
     const train1 = await part('train');
     const val = await part('validation');
     expect(val.length).toBeGreaterThan(60);
@@ -199,13 +264,16 @@ describe('fromCsv', () => {
     expect([...train1, ...val].sort((x, y) => x - y)).toEqual(Array.from({ length: 400 }, (_, i) => i));
     expect(await part('train')).toEqual(train1);
     const tiny = file('a,y\n1,2\n');
-    expect(await errorOf(fromCsv(tiny, { targets: ['y'], epochs: 1, split: { validation: 0.01, seed: 1, part: 'validation' } }).open())).toBe(`${tiny}: expected at least one row in the validation part of the split, received none`);
+    expect(
+      await errorOf(fromCsv(tiny, { targets: ['y'], epochs: 1, split: { validation: 0.01, seed: 1, part: 'validation' } }).open()),
+    ).toBe(`${tiny}: expected at least one row in the validation part of the split, received none`);
   });
 
   it('numbers the label classes in the order of the whole file in both parts of a split', async () => {
     const text = ['x,kind', ...Array.from({ length: 60 }, (_, i) => `${i},${['cat', 'dog', 'emu'][(i * 7) % 3]}`)].join('\n');
     const p = file(text + '\n');
-    const part = (which: 'train' | 'validation') => fromCsv(p, { features: ['x'], label: 'kind', batchSize: 8, epochs: 1, split: { validation: 0.3, seed: 5, part: which } });
+    const part = (which: 'train' | 'validation') =>
+      fromCsv(p, { features: ['x'], label: 'kind', batchSize: 8, epochs: 1, split: { validation: 0.3, seed: 5, part: which } });
     const train1 = part('train');
     const val = part('validation');
     const rows = async (src: typeof train1) => (await driveReader(src.open())).flatMap((d) => d.x.map((x, i) => [x, d.y[i]!] as const));
@@ -264,7 +332,9 @@ describe('fromCsv', () => {
 
     const broken = file('x0,x1,y\n' + '1,2,1\n'.repeat(300) + '1,,1\n' + '1,2,1\n'.repeat(10), 'broken.csv');
     let trained = 0;
-    await expect(lastValueFrom(run(fromCsv(broken, { targets: ['y'], batchSize: 10, epochs: 1 })).pipe(tap(() => (trained += 1))))).rejects.toThrow(`${broken} row 302, column "x1": expected a finite number, received ""`);
+    await expect(
+      lastValueFrom(run(fromCsv(broken, { targets: ['y'], batchSize: 10, epochs: 1 })).pipe(tap(() => (trained += 1)))),
+    ).rejects.toThrow(`${broken} row 302, column "x1": expected a finite number, received ""`);
     expect(trained).toBeGreaterThanOrEqual(28);
     expect(trained).toBeLessThanOrEqual(30);
   });

@@ -13,11 +13,17 @@ function file(text: string, name = `f${n++}.jsonl`): string {
   writeFileSync(p, text);
   return p;
 }
-const errorOf = async (reader: BatchReader): Promise<string> => driveReader(reader).then(() => 'no error', (e: Error) => e.message);
+const errorOf = async (reader: BatchReader): Promise<string> =>
+  driveReader(reader).then(
+    () => 'no error',
+    (e: Error) => e.message,
+  );
 
 describe('fromJsonl', () => {
   it('maps keys to inputs and targets, labels to class indices; CRLF and blank lines', async () => {
-    const p = file('{"age": 31, "income": 2.5, "churn": "yes", "id": "u1"}\r\n\r\n{"income": 1, "age": 40, "churn": "no", "id": "u2"}\r\n{"age": 22, "income": 0.5, "churn": "yes", "id": "u3"}');
+    const p = file(
+      '{"age": 31, "income": 2.5, "churn": "yes", "id": "u1"}\r\n\r\n{"income": 1, "age": 40, "churn": "no", "id": "u2"}\r\n{"age": 22, "income": 0.5, "churn": "yes", "id": "u3"}',
+    );
     const data = fromJsonl(p, { features: ['age', 'income'], label: 'churn', batchSize: 2, epochs: 1 });
     expect([data.inputs, data.outputs, data.targets]).toEqual([2, 1, ['churn']]);
     const got = await driveReader(data.open());
@@ -29,7 +35,13 @@ describe('fromJsonl', () => {
   });
 
   it('uses every other key of the first line as features by default', async () => {
-    const data = fromJsonl(file('{"a": 1, "b": 2, "y": 3}\n{"b": 5, "a": 4, "y": 6}\n'), { targets: ['y'], batchSize: 4, epochs: 2, shuffle: true, seed: 1 });
+    const data = fromJsonl(file('{"a": 1, "b": 2, "y": 3}\n{"b": 5, "a": 4, "y": 6}\n'), {
+      targets: ['y'],
+      batchSize: 4,
+      epochs: 2,
+      shuffle: true,
+      seed: 1,
+    });
     expect(data.features).toEqual(['a', 'b']);
     const got = await driveReader(data.open());
     expect(got.length).toBe(2);
@@ -55,13 +67,21 @@ describe('fromJsonl', () => {
       expect(await errorOf(fromJsonl(p, { features: ['age'], targets: ['y'], batchSize: 1, epochs: 1 }).open())).toBe(`${p} ${message}`);
     }
     const labelled = file('{"x": 1, "k": "a"}\n{"x": 1, "k": {"deep": 1}}\n{"x": 1, "k": "z"}\n');
-    expect(await errorOf(fromJsonl(labelled, { label: 'k', batchSize: 1, epochs: 1 }).open())).toBe(`${labelled} row 2, column "k": expected a class label (a string, number or boolean), received object`);
+    expect(await errorOf(fromJsonl(labelled, { label: 'k', batchSize: 1, epochs: 1 }).open())).toBe(
+      `${labelled} row 2, column "k": expected a class label (a string, number or boolean), received object`,
+    );
     const fixed = file('{"x": 1, "k": "a"}\n{"x": 1, "k": "z"}\n');
-    expect(await errorOf(fromJsonl(fixed, { label: 'k', classes: ['a', 'b'], batchSize: 1, epochs: 1 }).open())).toBe(`${fixed} row 2, column "k": expected one of the classes "a", "b", received "z"`);
+    expect(await errorOf(fromJsonl(fixed, { label: 'k', classes: ['a', 'b'], batchSize: 1, epochs: 1 }).open())).toBe(
+      `${fixed} row 2, column "k": expected one of the classes "a", "b", received "z"`,
+    );
     const ok = file('{"age": 1, "y": 2}\n');
-    expect(() => fromJsonl(ok, { features: ['agee'], targets: ['y'] })).toThrow(`${ok}, fromJsonl.features: expected one of the file's columns "age", "y", received an unknown column "agee"`);
+    expect(() => fromJsonl(ok, { features: ['agee'], targets: ['y'] })).toThrow(
+      `${ok}, fromJsonl.features: expected one of the file's columns "age", "y", received an unknown column "agee"`,
+    );
     const empty = file('\n\n');
-    expect(() => fromJsonl(empty, { targets: ['y'] })).toThrow(`${empty}: expected at least one JSON object line, received only blank lines`);
+    expect(() => fromJsonl(empty, { targets: ['y'] })).toThrow(
+      `${empty}: expected at least one JSON object line, received only blank lines`,
+    );
     const none = file('');
     expect(() => fromJsonl(none, { targets: ['y'] })).toThrow(`${none}: expected at least one JSON object line, received an empty file`);
     const notObject = file('42\n');

@@ -51,7 +51,13 @@ describe('lineCutter', () => {
 
   it('cuts at LF and CRLF wherever the chunks split, dropping a leading BOM only', () => {
     const text = '\uFEFFab\r\n\ncd\n\uFEFFe\r\nfg';
-    const want: [string, number][] = [['ab', 1], ['', 2], ['cd', 3], ['\uFEFFe', 4], ['fg', 5]];
+    const want: [string, number][] = [
+      ['ab', 1],
+      ['', 2],
+      ['cd', 3],
+      ['\uFEFFe', 4],
+      ['fg', 5],
+    ];
     for (let i = 0; i <= text.length; i++) {
       for (let j = i; j <= text.length; j++) expect(cut([text.slice(0, i), text.slice(i, j), text.slice(j)])).toEqual(want);
     }
@@ -60,8 +66,12 @@ describe('lineCutter', () => {
   });
 
   it('refuses a line longer than the limit, in one chunk or across many', () => {
-    expect(() => cut(['ok\n', 'x'.repeat(11), '\n'], 10)).toThrow('f.jsonl row 2: expected a line of at most 10 characters, received a longer line');
-    expect(() => cut(['ok\n', ...Array.from({ length: 11 }, () => 'x')], 10)).toThrow('f.jsonl row 2: expected a line of at most 10 characters, received a longer line');
+    expect(() => cut(['ok\n', 'x'.repeat(11), '\n'], 10)).toThrow(
+      'f.jsonl row 2: expected a line of at most 10 characters, received a longer line',
+    );
+    expect(() => cut(['ok\n', ...Array.from({ length: 11 }, () => 'x')], 10)).toThrow(
+      'f.jsonl row 2: expected a line of at most 10 characters, received a longer line',
+    );
     expect(cut(['x'.repeat(10), '\n'], 10)).toEqual([['x'.repeat(10), 1]]);
   });
 });
@@ -74,7 +84,12 @@ describe('jsonlRows', () => {
       ['{"x": 3, "y": 4}', 2],
     ]);
     const data = fromJsonl(p, { features: ['x'], targets: ['y'], batchSize: 2, epochs: 1 });
-    expect((await driveReader(data.open())).map((d) => [d.x, d.y])).toEqual([[[1, 3], [2, 4]]]);
+    expect((await driveReader(data.open())).map((d) => [d.x, d.y])).toEqual([
+      [
+        [1, 3],
+        [2, 4],
+      ],
+    ]);
   });
 
   it('cuts lines that span many chunks, with CRLF and a last line without a break', async () => {
@@ -89,7 +104,9 @@ describe('jsonlRows', () => {
 
   it('refuses a line longer than the limit, naming its row', async () => {
     const p = file(`{"x": 1}\n{"x": ${'2'.repeat(200_000)}}\n`);
-    await expect(all(jsonlRows(p, 100_000))).rejects.toThrow(`${p} row 2: expected a line of at most 100,000 characters, received a longer line`);
+    await expect(all(jsonlRows(p, 100_000))).rejects.toThrow(
+      `${p} row 2: expected a line of at most 100,000 characters, received a longer line`,
+    );
     expect((await all(jsonlRows(p, 300_000))).length).toBe(2);
   });
 
@@ -115,7 +132,9 @@ describe('CSV first rows and records', () => {
 
   it('refuses a record longer than the limit, naming its row', async () => {
     const p = file(`x,y\n1,2\n3,"${'z'.repeat(200_000)}"\n`, 'csv');
-    await expect(all(csvRows(p, ',', true, 100_000))).rejects.toThrow(`${p} row 3: expected a record of at most 100,000 characters, received a longer one`);
+    await expect(all(csvRows(p, ',', true, 100_000))).rejects.toThrow(
+      `${p} row 3: expected a record of at most 100,000 characters, received a longer one`,
+    );
   });
 });
 
@@ -123,29 +142,46 @@ describe('data paths that are not regular files', () => {
   it('are refused before they are opened (a FIFO would block the thread)', () => {
     const fifo = join(dir, 'fifo.csv');
     execFileSync('mkfifo', [fifo]);
-    expect(() => fromCsv(fifo, { targets: ['y'] })).toThrow(`fromCsv.path: expected a readable file, received ${JSON.stringify(fifo)} (a FIFO: a data file is read once per epoch)`);
-    expect(() => fromJsonl(fifo, { targets: ['y'] })).toThrow(`fromJsonl.path: expected a readable file, received ${JSON.stringify(fifo)} (a FIFO: a data file is read once per epoch)`);
-    expect(() => fromJsonl('/dev/zero', { targets: ['y'] })).toThrow('fromJsonl.path: expected a readable file, received "/dev/zero" (not a regular file)');
-    expect(() => fromCsv(dir, { targets: ['y'] })).toThrow(`fromCsv.path: expected a readable file, received ${JSON.stringify(dir)} (a folder)`);
+    expect(() => fromCsv(fifo, { targets: ['y'] })).toThrow(
+      `fromCsv.path: expected a readable file, received ${JSON.stringify(fifo)} (a FIFO: a data file is read once per epoch)`,
+    );
+    expect(() => fromJsonl(fifo, { targets: ['y'] })).toThrow(
+      `fromJsonl.path: expected a readable file, received ${JSON.stringify(fifo)} (a FIFO: a data file is read once per epoch)`,
+    );
+    expect(() => fromJsonl('/dev/zero', { targets: ['y'] })).toThrow(
+      'fromJsonl.path: expected a readable file, received "/dev/zero" (not a regular file)',
+    );
+    expect(() => fromCsv(dir, { targets: ['y'] })).toThrow(
+      `fromCsv.path: expected a readable file, received ${JSON.stringify(dir)} (a folder)`,
+    );
   });
 });
 
 describe('file source buffers', () => {
   it('refuses a batch size or shuffle buffer over 2^27 buffered numbers', () => {
     const p = file('a,b,y\n1,2,3\n', 'csv');
-    expect(() => fromCsv(p, { targets: ['y'], batchSize: 2 ** 25 })).toThrow('fromCsv.batchSize: expected at most 14,913,080 rows of 3 columns (134,217,728 buffered numbers), received 33554432');
-    expect(() => fromCsv(p, { targets: ['y'], shuffle: true, seed: 1, shuffleBuffer: 2 ** 26 })).toThrow('fromCsv.shuffleBuffer: expected at most 44,739,242 rows of 3 columns (134,217,728 buffered numbers), received 67108864');
+    expect(() => fromCsv(p, { targets: ['y'], batchSize: 2 ** 25 })).toThrow(
+      'fromCsv.batchSize: expected at most 14,913,080 rows of 3 columns (134,217,728 buffered numbers), received 33554432',
+    );
+    expect(() => fromCsv(p, { targets: ['y'], shuffle: true, seed: 1, shuffleBuffer: 2 ** 26 })).toThrow(
+      'fromCsv.shuffleBuffer: expected at most 44,739,242 rows of 3 columns (134,217,728 buffered numbers), received 67108864',
+    );
     expect(fromCsv(p, { targets: ['y'], batchSize: 2 ** 20 }).inputs).toBe(2);
   });
 });
 
 describe('CSV syntax errors', () => {
-  it('are GradstreamErrors naming the file and row, without the field\'s text', async () => {
+  it("are GradstreamErrors naming the file and row, without the field's text", async () => {
     const p = file('a,b,y\n0,0,0\n0,0"secret"0\n', 'csv');
     const reader = fromCsv(p, { features: ['a', 'b'], targets: ['y'], batchSize: 1, epochs: 1 }).open();
-    const e = await driveReader(reader).then(() => undefined, (err: unknown) => err);
+    const e = await driveReader(reader).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(GradstreamError);
-    expect((e as Error).message).toBe(`${p} row 3: expected valid CSV, received Invalid Opening Quote: a quote is found on field 1 at line 3`);
+    expect((e as Error).message).toBe(
+      `${p} row 3: expected valid CSV, received Invalid Opening Quote: a quote is found on field 1 at line 3`,
+    );
     const head = file('a,"b\n', 'csv');
     expect(() => fromCsv(head, { targets: ['b'] })).toThrow(GradstreamError);
   });
@@ -160,6 +196,8 @@ describe('JSON Lines values: one rule set', () => {
 
   it('never quotes the text of a line that is not JSON', () => {
     const p = file('password=hunter2\n');
-    expect(() => fromJsonl(p, { targets: ['y'] })).toThrow(`${p} row 1: expected a JSON object, received invalid JSON (unexpected character)`);
+    expect(() => fromJsonl(p, { targets: ['y'] })).toThrow(
+      `${p} row 1: expected a JSON object, received invalid JSON (unexpected character)`,
+    );
   });
 });

@@ -12,15 +12,28 @@ describe('bindHyperParam', () => {
         params: seedParams(),
         data: seedData(),
         // the sink changes the rate in the middle of step 2: step 2's update keeps 0.01, step 3 uses 0.002
-        pipeline: pipe(bindHyperParam(lr, lr$), seedStep(sgd({ lr })), tap((r) => r.step === 2 && lr$.next(0.002))),
+        pipeline: pipe(
+          bindHyperParam(lr, lr$),
+          seedStep(sgd({ lr })),
+          tap((r) => r.step === 2 && lr$.next(0.002)),
+        ),
         maxSteps: 6,
         scheduler: 'sync',
-      }).pipe(map((r) => ({ step: r.step, lr: r.lr, loss: r.loss })), toArray()),
+      }).pipe(
+        map((r) => ({ step: r.step, lr: r.lr, loss: r.loss })),
+        toArray(),
+      ),
     );
     expect(live.map((r) => r.lr)).toEqual([0.01, 0.01, 0.01, 0.002, 0.002, 0.002, 0.002]);
     // the very same trajectory as the equivalent schedule
     const scheduled = await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: (s) => (s < 3 ? 0.01 : 0.002) })), maxSteps: 6, scheduler: 'sync' }).pipe(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: seedStep(sgd({ lr: (s) => (s < 3 ? 0.01 : 0.002) })),
+        maxSteps: 6,
+        scheduler: 'sync',
+      }).pipe(
         map((r) => ({ step: r.step, lr: r.lr, loss: r.loss })),
         toArray(),
       ),
@@ -31,7 +44,13 @@ describe('bindHyperParam', () => {
 
   it("applies a BehaviorSubject's current value before the first record", async () => {
     const cell = hyperParam(1);
-    const seen = await lastValueFrom(of(1, 2).pipe(bindHyperParam(cell, new BehaviorSubject(7)), map(() => cell.value), toArray()));
+    const seen = await lastValueFrom(
+      of(1, 2).pipe(
+        bindHyperParam(cell, new BehaviorSubject(7)),
+        map(() => cell.value),
+        toArray(),
+      ),
+    );
     expect(seen).toEqual([7, 7]);
   });
 
@@ -45,8 +64,19 @@ describe('bindHyperParam', () => {
 
   it('passes source errors and value$ errors through', async () => {
     const cell = hyperParam(1);
-    await expect(lastValueFrom(throwError(() => new Error('src')).pipe(bindHyperParam(cell, new Subject<number>())))).rejects.toThrow('src');
-    await expect(lastValueFrom(of(1).pipe(bindHyperParam(cell, throwError(() => new Error('values')))))).rejects.toThrow('values');
+    await expect(lastValueFrom(throwError(() => new Error('src')).pipe(bindHyperParam(cell, new Subject<number>())))).rejects.toThrow(
+      'src',
+    );
+    await expect(
+      lastValueFrom(
+        of(1).pipe(
+          bindHyperParam(
+            cell,
+            throwError(() => new Error('values')),
+          ),
+        ),
+      ),
+    ).rejects.toThrow('values');
   });
 
   it('errors with a GradstreamError when value$ emits a non-finite number', async () => {
@@ -70,7 +100,9 @@ describe('bindHyperParam', () => {
     const cell = hyperParam(1);
     const values = new Subject<number>();
     const seen: number[] = [];
-    const sub = from([1, 2, 3, 4, 5]).pipe(bindHyperParam(cell, values), take(2)).subscribe((v) => seen.push(v));
+    const sub = from([1, 2, 3, 4, 5])
+      .pipe(bindHyperParam(cell, values), take(2))
+      .subscribe((v) => seen.push(v));
     expect(seen).toEqual([1, 2]);
     expect(values.observed).toBe(false);
     sub.unsubscribe();

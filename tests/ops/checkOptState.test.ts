@@ -24,12 +24,19 @@ describe('checkOptState', () => {
     const custom: GradientTransformation<OptState> = { init: () => ({ best: Infinity, m: new Float64Array(3) }), update: () => undefined };
     const s = { best: -Infinity, m: new Float64Array([Number.NaN, 1, -1]) };
     expect(() => checkOptState(custom, p64, s)).not.toThrow();
-    expect(() => checkOptState(custom, p64, { best: 1 })).toThrow('optState.m: expected a Float64Array of 3 values, received nothing (missing)');
+    expect(() => checkOptState(custom, p64, { best: 1 })).toThrow(
+      'optState.m: expected a Float64Array of 3 values, received nothing (missing)',
+    );
   });
 
   it('refuses a NaN, negative or fractional count, naming it', () => {
     const opt = adam({ lr: 0.1 });
-    for (const [count, shown] of [[Number.NaN, 'NaN'], [-1, '-1'], [1.5, '1.5'], [Infinity, 'Infinity']] as const) {
+    for (const [count, shown] of [
+      [Number.NaN, 'NaN'],
+      [-1, '-1'],
+      [1.5, '1.5'],
+      [Infinity, 'Infinity'],
+    ] as const) {
       const s = opt.init(p64) as S[];
       s[0]!.count = count;
       expect(() => checkOptState(opt, p64, s)).toThrow(`optState[0].count: expected an update count (an integer ≥ 0), received ${shown}`);
@@ -52,6 +59,8 @@ describe('checkOptState', () => {
     expect(() => checkOptState(ada, p64, c)).toThrow('optState[0].sumOfSquares[0]: expected a finite number ≥ 0, received -1');
     const m = sgd({ lr: 0.1, momentum: 0.9 });
     const d = m.init(p64) as S[];
-    expect(() => checkOptState(m, p64, JSON.parse(JSON.stringify(d)) as OptState)).toThrow(/^optState\[0\]\.trace: expected a Float64Array of 3 values, received an object/);
+    expect(() => checkOptState(m, p64, JSON.parse(JSON.stringify(d)) as OptState)).toThrow(
+      /^optState\[0\]\.trace: expected a Float64Array of 3 values, received an object/,
+    );
   });
 });

@@ -32,13 +32,22 @@ describe('driftDetector', () => {
     const drift = driftDetector({ method: 'pageHinkley', threshold: 1, delta: 0, alpha: 1, minInstances: 1 });
     const events: DriftEvent[] = [];
     drift.drift$.subscribe((e) => events.push(e));
-    const marks = await lastValueFrom(from(records([0, 0, 0, 1, 1, 1])).pipe(drift, map((r) => r.drift), toArray()));
+    const marks = await lastValueFrom(
+      from(records([0, 0, 0, 1, 1, 1])).pipe(
+        drift,
+        map((r) => r.drift),
+        toArray(),
+      ),
+    );
     expect(marks).toEqual([false, false, false, false, true, false]);
     expect(events).toEqual([{ method: 'pageHinkley', step: 4, epoch: 0, batchIndex: 4, value: 1 }]);
   });
 
   it('watches any monitored value, skips non-finite ones and a repeated final record', async () => {
-    const values = noisy(1, [[300, 0.2], [300, 1.0]]);
+    const values = noisy(1, [
+      [300, 0.2],
+      [300, 1.0],
+    ]);
     const recs = records(values.map(() => 0));
     recs.forEach((r, i) => Object.assign(r, { watched: values[i] }));
     recs[10]!.loss = Number.NaN;
@@ -62,7 +71,14 @@ describe('driftDetector', () => {
 
   it('keeps detector state per subscription', async () => {
     const drift = driftDetector({ method: 'pageHinkley', threshold: 1, delta: 0, alpha: 1, minInstances: 1 });
-    const run = (): Promise<boolean[]> => lastValueFrom(from(records([0, 0, 0, 1, 1])).pipe(drift, map((r) => r.drift), toArray()));
+    const run = (): Promise<boolean[]> =>
+      lastValueFrom(
+        from(records([0, 0, 0, 1, 1])).pipe(
+          drift,
+          map((r) => r.drift),
+          toArray(),
+        ),
+      );
     expect(await run()).toEqual(await run());
   });
 
@@ -79,10 +95,16 @@ describe('driftDetector', () => {
     const sub = subject.pipe(driftDetector({ method: 'adwin' })).subscribe();
     sub.unsubscribe();
     expect(subject.observed).toBe(false);
-    expect(() => driftDetector(undefined as never)).toThrow("driftDetector: expected options with a method, e.g. { method: 'pageHinkley' }, received undefined");
-    expect(() => driftDetector({ method: 'cusum' as 'adwin' })).toThrow(`driftDetector.method: expected 'pageHinkley' or 'adwin', received "cusum"`);
+    expect(() => driftDetector(undefined as never)).toThrow(
+      "driftDetector: expected options with a method, e.g. { method: 'pageHinkley' }, received undefined",
+    );
+    expect(() => driftDetector({ method: 'cusum' as 'adwin' })).toThrow(
+      `driftDetector.method: expected 'pageHinkley' or 'adwin', received "cusum"`,
+    );
     expect(() => driftDetector({ method: 'pageHinkley', threshold: -1 })).toThrow('driftDetector.threshold');
     expect(() => driftDetector({ method: 'adwin', delta: 2 })).toThrow('driftDetector.delta');
-    expect(() => driftDetector({ method: 'adwin', monitor: 3 as unknown as () => number })).toThrow('driftDetector.monitor: expected a function of the record, received 3');
+    expect(() => driftDetector({ method: 'adwin', monitor: 3 as unknown as () => number })).toThrow(
+      'driftDetector.monitor: expected a function of the record, received 3',
+    );
   });
 });

@@ -27,22 +27,39 @@ type Rec = StepRecord & { metrics?: Record<string, number> };
 /** A hand-made record of `size` rows with a loss and an optional metric. */
 function rec(epoch: number, size: number, lossValue: number | undefined, epochEnd: boolean, acc?: number): Rec {
   const model = sequential([dense(1, 1)]);
-  const r: Rec = createStepRecord(model.init(createRng(1)), { x: new Float64Array(size), y: new Float64Array(size), size }, { epoch, epochEnd, loss: lossValue });
+  const r: Rec = createStepRecord(
+    model.init(createRng(1)),
+    { x: new Float64Array(size), y: new Float64Array(size), size },
+    { epoch, epochEnd, loss: lossValue },
+  );
   if (acc !== undefined) r.metrics = { acc };
   return r;
 }
 
 /** Copies what epochMean set, since a record's fields are valid during its emission. */
-const seen = (r: Rec & WithEpochMean): [number | undefined, Record<string, number> | undefined] => [r.epochLoss, r.epochMetrics === undefined ? undefined : { ...r.epochMetrics }];
+const seen = (r: Rec & WithEpochMean): [number | undefined, Record<string, number> | undefined] => [
+  r.epochLoss,
+  r.epochMetrics === undefined ? undefined : { ...r.epochMetrics },
+];
 
 describe('epochMean', () => {
   it('sets the row-weighted means on epochEnd records only, uneven last batch included', async () => {
     // epoch 0: batches of 4, 4, 2 rows; epoch 1: 4, 4, 2 rows
     const out = await lastValueFrom(
-      of(rec(0, 4, 1, false, 0.5), rec(0, 4, 2, false, 0.75), rec(0, 2, 6, true, 1), rec(1, 4, 0.5, false, 1), rec(1, 4, 0.5, false, 1), rec(1, 2, 3, true, 0)).pipe(
+      of(
+        rec(0, 4, 1, false, 0.5),
+        rec(0, 4, 2, false, 0.75),
+        rec(0, 2, 6, true, 1),
+        rec(1, 4, 0.5, false, 1),
+        rec(1, 4, 0.5, false, 1),
+        rec(1, 2, 3, true, 0),
+      ).pipe(
         epochMean(),
         // the record may be reused: read its fields during emission
-        (s) => new Observable<[number | undefined, Record<string, number> | undefined]>((sub) => s.subscribe({ next: (r) => sub.next(seen(r)), complete: () => sub.complete() })),
+        (s) =>
+          new Observable<[number | undefined, Record<string, number> | undefined]>((sub) =>
+            s.subscribe({ next: (r) => sub.next(seen(r)), complete: () => sub.complete() }),
+          ),
         toArray(),
       ),
     );
@@ -59,7 +76,9 @@ describe('epochMean', () => {
   });
 
   it('restarts at a new epoch number without an epochEnd, and leaves epochLoss undefined without losses', async () => {
-    const out = await lastValueFrom(of(rec(0, 3, 5, false), rec(1, 1, 2, false), rec(1, 3, 4, true), rec(2, 2, undefined, true)).pipe(epochMean(), toArray()));
+    const out = await lastValueFrom(
+      of(rec(0, 3, 5, false), rec(1, 1, 2, false), rec(1, 3, 4, true), rec(2, 2, undefined, true)).pipe(epochMean(), toArray()),
+    );
     // the same object is not reused here (four records), so the values are still there
     expect(out.map((r) => r.epochLoss)).toEqual([undefined, undefined, (1 * 2 + 3 * 4) / 4, undefined]);
     expect(out[3]!.epochMetrics).toBeUndefined();
@@ -73,7 +92,24 @@ describe('epochMean', () => {
       train({
         params: model.init(createRng(3)),
         data: fullBatch([[1], [2], [3]], [[2], [4], [6]]),
-        pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.05 })), epochMean(), (s) => new Observable<StepRecord>((sub) => s.subscribe({ next: (r) => { pairs.push([r.loss!, r.epochLoss]); sub.next(r); }, error: (e: unknown) => sub.error(e), complete: () => sub.complete() }))),
+        pipeline: pipe(
+          forward(model),
+          loss(l),
+          gradient(model, l),
+          update(sgd({ lr: 0.05 })),
+          epochMean(),
+          (s) =>
+            new Observable<StepRecord>((sub) =>
+              s.subscribe({
+                next: (r) => {
+                  pairs.push([r.loss!, r.epochLoss]);
+                  sub.next(r);
+                },
+                error: (e: unknown) => sub.error(e),
+                complete: () => sub.complete(),
+              }),
+            ),
+        ),
         scheduler: 'sync',
         maxSteps: 5,
       }).subscribe({ error: reject, complete: resolve }),
@@ -99,7 +135,17 @@ describe('epochMean', () => {
           update(sgd({ lr: 0.01 })),
           metric('mae', mae()),
           epochMean(),
-          (s) => new Observable<StepRecord & WithEpochMean>((sub) => s.subscribe({ next: (r) => { got.push({ step: r.step, loss: r.loss!, size: r.batch.size, epochLoss: r.epochLoss, mae: r.epochMetrics?.mae }); sub.next(r); }, error: (e: unknown) => sub.error(e), complete: () => sub.complete() })),
+          (s) =>
+            new Observable<StepRecord & WithEpochMean>((sub) =>
+              s.subscribe({
+                next: (r) => {
+                  got.push({ step: r.step, loss: r.loss!, size: r.batch.size, epochLoss: r.epochLoss, mae: r.epochMetrics?.mae });
+                  sub.next(r);
+                },
+                error: (e: unknown) => sub.error(e),
+                complete: () => sub.complete(),
+              }),
+            ),
         ),
         scheduler: 'sync',
       }).subscribe({ error: reject, complete: resolve }),
@@ -120,9 +166,22 @@ describe('epochMean', () => {
       train({
         params: model.init(createRng(4)),
         data: fromArrays(x, y, { batchSize: 2, epochs: 3, shuffle: false }),
-        pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })), epochMean(), earlyStopping({ monitor: 'epochLoss', threshold: 1e9 })),
+        pipeline: pipe(
+          forward(model),
+          loss(l),
+          gradient(model, l),
+          update(sgd({ lr: 0.01 })),
+          epochMean(),
+          earlyStopping({ monitor: 'epochLoss', threshold: 1e9 }),
+        ),
         scheduler: 'sync',
-      }).subscribe({ next: (r) => { if (r.stopReason !== undefined) stopped.push({ ...r }); }, error: reject, complete: resolve }),
+      }).subscribe({
+        next: (r) => {
+          if (r.stopReason !== undefined) stopped.push({ ...r });
+        },
+        error: reject,
+        complete: resolve,
+      }),
     );
     expect(stopped.map((r) => [r.step, r.stopReason, r.epochLoss])).toEqual([[2, 'threshold', ends[0]!.epochLoss]]);
   });

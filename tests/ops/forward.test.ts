@@ -38,7 +38,14 @@ describe('forward: a run with dropout and batchNorm resumes bit-identical from a
     let last: StepRecord | undefined;
     // A: 30 uninterrupted steps
     const a = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: source(), pipeline: step(), maxSteps: 30, rng: createRng(SEED), scheduler: 'sync' }).pipe(
+      train({
+        params: model.init(createRng(1)),
+        data: source(),
+        pipeline: step(),
+        maxSteps: 30,
+        rng: createRng(SEED),
+        scheduler: 'sync',
+      }).pipe(
         tap((r) => (last = r)),
         toArray(),
       ),
@@ -66,7 +73,17 @@ describe('forward: a run with dropout and batchNorm resumes bit-identical from a
     const rngC = createRng(0);
     rngC.setState(saved);
     const c = await lastValueFrom(
-      train({ params, data: source(), pipeline: step(), step: ck.step, optState: ck.optState, cursor: ck.cursor, maxSteps: 30, rng: rngC, scheduler: 'sync' }).pipe(
+      train({
+        params,
+        data: source(),
+        pipeline: step(),
+        step: ck.step,
+        optState: ck.optState,
+        cursor: ck.cursor,
+        maxSteps: 30,
+        rng: rngC,
+        scheduler: 'sync',
+      }).pipe(
         tap((r) => (last = r)),
         toArray(),
       ),
@@ -79,9 +96,16 @@ describe('forward: a run with dropout and batchNorm resumes bit-identical from a
 
   it('a different generator gives different dropout masks (and losses)', async () => {
     const run = (seed: number) =>
-      lastValueFrom(train({ params: model.init(createRng(1)), data: source(), pipeline: step(), maxSteps: 3, rng: createRng(seed), scheduler: 'sync' }).pipe(toArray())).then((rs) =>
-        rs.map((r) => r.loss),
-      );
+      lastValueFrom(
+        train({
+          params: model.init(createRng(1)),
+          data: source(),
+          pipeline: step(),
+          maxSteps: 3,
+          rng: createRng(seed),
+          scheduler: 'sync',
+        }).pipe(toArray()),
+      ).then((rs) => rs.map((r) => r.loss));
     const x = await run(SEED);
     expect(await run(SEED)).toEqual(x);
     expect(await run(SEED + 1)).not.toEqual(x);

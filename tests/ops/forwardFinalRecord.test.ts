@@ -1,6 +1,23 @@
 import { lastValueFrom, pipe, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { batchNorm, createRng, dense, forward, fromArrays, fullBatch, gradient, loss, mse, param, sequential, sgd, train, update, type BatchSource, type StepRecord } from '../../src/index.js';
+import {
+  batchNorm,
+  createRng,
+  dense,
+  forward,
+  fromArrays,
+  fullBatch,
+  gradient,
+  loss,
+  mse,
+  param,
+  sequential,
+  sgd,
+  train,
+  update,
+  type BatchSource,
+  type StepRecord,
+} from '../../src/index.js';
 
 // Keras' BatchNormalization(momentum=0.5) after an identity dense layer, lr 0: the moving mean is
 // momentum · moving + (1 − momentum) · batch mean, folded once per training batch.
@@ -10,7 +27,12 @@ const X = [
   [5, 18],
   [7, 30],
 ];
-const Y = [[0, 0], [0, 0], [0, 0], [0, 0]];
+const Y = [
+  [0, 0],
+  [0, 0],
+  [0, 0],
+  [0, 0],
+];
 
 async function movingStats(data: BatchSource, maxSteps?: number): Promise<{ mean: number[]; variance: number[]; records: StepRecord[] }> {
   const model = sequential([dense(2, 2), batchNorm({ momentum: 0.5 })]);
@@ -19,7 +41,13 @@ async function movingStats(data: BatchSource, maxSteps?: number): Promise<{ mean
   param(params, '0.b').fill(0);
   const l = mse();
   const records = await lastValueFrom(
-    train({ params, data, pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0 }))), scheduler: 'sync', ...(maxSteps === undefined ? {} : { maxSteps }) }).pipe(toArray()),
+    train({
+      params,
+      data,
+      pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0 }))),
+      scheduler: 'sync',
+      ...(maxSteps === undefined ? {} : { maxSteps }),
+    }).pipe(toArray()),
   );
   const last = records[records.length - 1]!;
   return { mean: Array.from(param(last.params, '1.movingMean')), variance: Array.from(param(last.params, '1.movingVariance')), records };

@@ -18,7 +18,11 @@ describe('gradient (the operator)', () => {
       const rows = 1 + rng.int(5);
       const model = sequential([dense(inputs, units, { bias: trial % 2 === 0 })]);
       const l = mse();
-      const r: StepRecord = createStepRecord(model.init(rng), { x: Float64Array.from({ length: rows * inputs }, () => rng.uniform(-2, 2)), y: Float64Array.from({ length: rows * units }, () => rng.uniform(-2, 2)), size: rows });
+      const r: StepRecord = createStepRecord(model.init(rng), {
+        x: Float64Array.from({ length: rows * inputs }, () => rng.uniform(-2, 2)),
+        y: Float64Array.from({ length: rows * units }, () => rng.uniform(-2, 2)),
+        size: rows,
+      });
       const out = await lastValueFrom(of(r).pipe(forward(model), loss(l), gradient(model, l)));
       const analytic = Array.from(out.grads.data);
       const h = 1e-5;
@@ -31,17 +35,28 @@ describe('gradient (the operator)', () => {
         r.params.data[i] = w;
         const numeric = (up - down) / (2 * h);
         const rel = Math.abs(numeric - analytic[i]!) / Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic[i]!));
-        if (!(rel < 1e-6)) expect.fail(`trial ${trial} (${rows}×${inputs}→${units}), param ${i}: analytic ${analytic[i]}, numeric ${numeric}, rel ${rel}`);
+        if (!(rel < 1e-6))
+          expect.fail(`trial ${trial} (${rows}×${inputs}→${units}), param ${i}: analytic ${analytic[i]}, numeric ${numeric}, rel ${rel}`);
       }
     }
   });
 
   it('refuses what is not a model, a loss or an options object, at once', () => {
     const model = sequential([dense(2, 1)]);
-    expect(() => gradient(undefined as never, mse())).toThrow('gradient(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
-    expect(() => gradient(model, 'mse' as never)).toThrow('gradient(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)');
-    expect(() => dataParallel(model, mse(), sgd(), null as never)).toThrow('dataParallel(options): expected an options object ({ workers, replica, logger, startTimeoutMs }), received null');
-    expect(() => dataParallel(model, mse(), sgd(), { workers: '2' } as never)).toThrow('dataParallel.workers: expected an integer from 1 to 64, received "2" (a string)');
-    expect(() => dataParallel(model, mse(), sgd(), { workers: 65 })).toThrow('dataParallel.workers: expected an integer from 1 to 64, received 65');
+    expect(() => gradient(undefined as never, mse())).toThrow(
+      'gradient(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined',
+    );
+    expect(() => gradient(model, 'mse' as never)).toThrow(
+      'gradient(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)',
+    );
+    expect(() => dataParallel(model, mse(), sgd(), null as never)).toThrow(
+      'dataParallel(options): expected an options object ({ workers, replica, logger, startTimeoutMs }), received null',
+    );
+    expect(() => dataParallel(model, mse(), sgd(), { workers: '2' } as never)).toThrow(
+      'dataParallel.workers: expected an integer from 1 to 64, received "2" (a string)',
+    );
+    expect(() => dataParallel(model, mse(), sgd(), { workers: 65 })).toThrow(
+      'dataParallel.workers: expected an integer from 1 to 64, received 65',
+    );
   });
 });

@@ -1,6 +1,18 @@
 import { lastValueFrom, of, pipe, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, dense, dropout, forward, GradstreamError, l2, loss, mse, sequential, type StepRecord, type WithPenalty } from '../../src/index.js';
+import {
+  createRng,
+  dense,
+  dropout,
+  forward,
+  GradstreamError,
+  l2,
+  loss,
+  mse,
+  sequential,
+  type StepRecord,
+  type WithPenalty,
+} from '../../src/index.js';
 import { createStepRecord } from '../../src/streams/stepRecord.js';
 
 const batch = { x: new Float64Array([1, 2, -1, 0.5]), y: new Float64Array([1, 0]), size: 2 };
@@ -30,7 +42,9 @@ describe('forward and loss with penalties and training mode', () => {
     const model = sequential([dense(2, 40), dropout(0.5)]);
     const params = model.init(createRng(3));
     const run = (rng: ReturnType<typeof createRng> | undefined, step: number) =>
-      lastValueFrom(of(createStepRecord(params, batch, { rng, step })).pipe(pipe(forward(model)), toArray())).then(([r]) => r!.output!.slice());
+      lastValueFrom(of(createStepRecord(params, batch, { rng, step })).pipe(pipe(forward(model)), toArray())).then(([r]) =>
+        r!.output!.slice(),
+      );
     const a = await run(createRng(1), 0);
     expect(Array.from(a).filter((v) => v === 0).length).toBeGreaterThan(10);
     expect(await run(createRng(1), 0)).toEqual(a);
@@ -40,9 +54,15 @@ describe('forward and loss with penalties and training mode', () => {
   });
 
   it('forward and loss refuse what is not a model or a loss, at once', () => {
-    expect(() => forward(undefined as never)).toThrow('forward(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined');
-    expect(() => forward({ ...sequential([dense(2, 1)]), layout: {} } as never)).toThrow('forward(model).layout: expected a parameter layout');
-    expect(() => loss('mse' as never)).toThrow('loss(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)');
+    expect(() => forward(undefined as never)).toThrow(
+      'forward(model): expected a model (sequential([...]) or modelFromConfig(…).model), received undefined',
+    );
+    expect(() => forward({ ...sequential([dense(2, 1)]), layout: {} } as never)).toThrow(
+      'forward(model).layout: expected a parameter layout',
+    );
+    expect(() => loss('mse' as never)).toThrow(
+      'loss(lossFn): expected a loss (mse(), huber(1), softmaxCrossEntropy(), … or an object with value and grad), received "mse" (a string)',
+    );
     expect(() => loss({ value: () => 0 } as never)).toThrow('loss(lossFn): expected a loss');
   });
 });

@@ -25,11 +25,15 @@ type Rec = StepRecord & WithOutput;
 /** A hand-made record: two rows, one output. */
 function rec(output: number[], y: number[], step = 0): Rec {
   const model = sequential([dense(1, 1)]);
-  return createStepRecord(model.init(createRng(1)), { x: new Float64Array(output.length), y: Float64Array.from(y), size: output.length }, {
-    step,
-    output: Float64Array.from(output),
-    cache: model.createCache(output.length),
-  }) as Rec;
+  return createStepRecord(
+    model.init(createRng(1)),
+    { x: new Float64Array(output.length), y: Float64Array.from(y), size: output.length },
+    {
+      step,
+      output: Float64Array.from(output),
+      cache: model.createCache(output.length),
+    },
+  ) as Rec;
 }
 
 describe('metric', () => {
@@ -74,10 +78,16 @@ describe('metric', () => {
   });
 
   it('refuses a name that is not a string and a metric that is neither a function nor a loss', () => {
-    expect(() => metric(undefined as never, accuracy)).toThrow('metric(name): expected a non-empty string (the key in record.metrics), received undefined');
+    expect(() => metric(undefined as never, accuracy)).toThrow(
+      'metric(name): expected a non-empty string (the key in record.metrics), received undefined',
+    );
     expect(() => metric('', accuracy)).toThrow('metric(name): expected a non-empty string');
-    expect(() => metric('acc', undefined as never)).toThrow('metric("acc").fn: expected a metric function (accuracy, rmse, r2, …) or a loss (mse(), …), received undefined');
-    expect(() => metric('acc', { value: 1 } as never)).toThrow('metric("acc").fn: expected a metric function (accuracy, rmse, r2, …) or a loss (mse(), …), received an object');
+    expect(() => metric('acc', undefined as never)).toThrow(
+      'metric("acc").fn: expected a metric function (accuracy, rmse, r2, …) or a loss (mse(), …), received undefined',
+    );
+    expect(() => metric('acc', { value: 1 } as never)).toThrow(
+      'metric("acc").fn: expected a metric function (accuracy, rmse, r2, …) or a loss (mse(), …), received an object',
+    );
   });
 
   it('completes on an empty source', async () => {

@@ -61,7 +61,15 @@ describe('prequential', () => {
           prequential({ mse: l, mae: meanAbsoluteError }, { window: 2 }),
           gradient(model, l),
           update(sgd({ lr: 0.1 })),
-          map((r) => [r.step, r.prequential.mse.last, r.prequential.mse.running, r.prequential.mse.windowed, r.prequential.mae.running, r.prequentialSamples, r.stopReason ?? '']),
+          map((r) => [
+            r.step,
+            r.prequential.mse.last,
+            r.prequential.mse.running,
+            r.prequential.mse.windowed,
+            r.prequential.mae.running,
+            r.prequentialSamples,
+            r.stopReason ?? '',
+          ]),
           toArray(),
         ),
         scheduler: 'sync',
@@ -76,7 +84,11 @@ describe('prequential', () => {
       [4, 0.589824, (4 + 10.24 + 0.1024 + 0.589824) / 4, (0.1024 + 0.589824) / 2, (2 + 3.2 + 0.32 + 0.768) / 4, 4, 'dataEnd'],
     ];
     expect(rows.length).toBe(expected.length);
-    rows.forEach((row, i) => row.forEach((v, j) => (typeof v === 'number' ? expect(v).toBeCloseTo(expected[i]![j] as number, 12) : expect(v).toBe(expected[i]![j]))));
+    rows.forEach((row, i) =>
+      row.forEach((v, j) =>
+        typeof v === 'number' ? expect(v).toBeCloseTo(expected[i]![j] as number, 12) : expect(v).toBe(expected[i]![j]),
+      ),
+    );
   });
 
   it('weights batches by their size and keeps whole batches in the window', async () => {
@@ -85,7 +97,15 @@ describe('prequential', () => {
       train({
         params: paramsFrom(model.layout, { '0.W': [1] }),
         data: fromArrays([[0], [0], [0], [0], [0]], [[1], [2], [3], [4], [5]], { batchSize: 2, epochs: 1 }),
-        pipeline: pipe(forward(model), loss(l), prequential({ mae: meanAbsoluteError }, { window: 3 }), gradient(model, l), update(sgd({ lr: 0 })), map((r) => [r.prequential.mae.running, r.prequential.mae.windowed]), toArray()),
+        pipeline: pipe(
+          forward(model),
+          loss(l),
+          prequential({ mae: meanAbsoluteError }, { window: 3 }),
+          gradient(model, l),
+          update(sgd({ lr: 0 })),
+          map((r) => [r.prequential.mae.running, r.prequential.mae.windowed]),
+          toArray(),
+        ),
         scheduler: 'sync',
       }),
     );
@@ -102,7 +122,14 @@ describe('prequential', () => {
       train({
         params: w0(),
         data: fromObservable(samples$),
-        pipeline: pipe(forward(model), loss(l), prequential({ mse: l }, { window: 100 }), gradient(model, l), update(sgd({ lr: 0.1 })), map((r) => r.prequential.mse.running)),
+        pipeline: pipe(
+          forward(model),
+          loss(l),
+          prequential({ mse: l }, { window: 100 }),
+          gradient(model, l),
+          update(sgd({ lr: 0.1 })),
+          map((r) => r.prequential.mse.running),
+        ),
         scheduler: 'sync',
       }),
     );
@@ -126,7 +153,9 @@ describe('prequential', () => {
     expect(() => prequential({ mse: l }, { window: 0 })).toThrow('prequential.window: expected an integer ≥ 1, received 0');
     expect(() => prequential({})).toThrow('prequential: expected at least one metric, e.g. { mae: meanAbsoluteError }, received none');
     expect(() => prequential({ x: 3 as unknown as typeof bad })).toThrow(GradstreamError);
-    expect(() => prequential(undefined as never)).toThrow('prequential: expected at least one metric, e.g. { mae: meanAbsoluteError }, received none');
+    expect(() => prequential(undefined as never)).toThrow(
+      'prequential: expected at least one metric, e.g. { mae: meanAbsoluteError }, received none',
+    );
     expect(() => prequential(3 as never)).toThrow('prequential(metrics): expected an options object, received 3');
     expect(() => prequential({ mse: l }, null as never)).toThrow('prequential: expected an options object, received null');
   });

@@ -8,12 +8,20 @@ const records = (losses: number[]) => losses.map((l, step) => ({ step, loss: l }
 /** The cell's value after each record. */
 async function lrs(losses: number[], options: Parameters<typeof reduceOnPlateau>[1], initial = 1): Promise<number[]> {
   const lr = hyperParam(initial);
-  return lastValueFrom(from(records(losses)).pipe(reduceOnPlateau(lr, options), map(() => lr.value), toArray()));
+  return lastValueFrom(
+    from(records(losses)).pipe(
+      reduceOnPlateau(lr, options),
+      map(() => lr.value),
+      toArray(),
+    ),
+  );
 }
 
 describe('reduceOnPlateau', () => {
   it('multiplies the rate by factor after patience steps without improvement', async () => {
-    expect(await lrs([5, 4, 4, 4, 4, 4, 3, 3, 3], { patience: 2, factor: 0.5, minDelta: 0 })).toEqual([1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125]);
+    expect(await lrs([5, 4, 4, 4, 4, 4, 3, 3, 3], { patience: 2, factor: 0.5, minDelta: 0 })).toEqual([
+      1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125,
+    ]);
   });
 
   it('counts only improvements larger than minDelta (default 1e-4)', async () => {
@@ -21,7 +29,9 @@ describe('reduceOnPlateau', () => {
   });
 
   it('waits cooldown steps after a reduction (as Keras counts them) and never goes below minLr', async () => {
-    expect(await lrs([1, 1, 1, 1, 1, 1, 1, 1], { patience: 1, factor: 0.5, cooldown: 2, minLr: 0.2 })).toEqual([1, 0.5, 0.5, 0.25, 0.25, 0.2, 0.2, 0.2]);
+    expect(await lrs([1, 1, 1, 1, 1, 1, 1, 1], { patience: 1, factor: 0.5, cooldown: 2, minLr: 0.2 })).toEqual([
+      1, 0.5, 0.5, 0.25, 0.25, 0.2, 0.2, 0.2,
+    ]);
   });
 
   it('lowers the lr of the very update of the step that triggered it, inside the loop', async () => {
@@ -40,7 +50,10 @@ describe('reduceOnPlateau', () => {
         ),
         maxSteps: 7,
         scheduler: 'sync',
-      }).pipe(map((r) => r.lr), toArray()),
+      }).pipe(
+        map((r) => r.lr),
+        toArray(),
+      ),
     );
     expect(got).toEqual([0.01, 0.01, 0.01, 0.005, 0.005, 0.005, 0.0025, 0.0025]);
   });
@@ -56,7 +69,9 @@ describe('reduceOnPlateau', () => {
     expect(seen).toEqual([0]);
     expect(src.observed).toBe(false);
     const sync: number[] = [];
-    from(records([1, 2, 3, 4])).pipe(reduceOnPlateau(lr), take(2)).subscribe((r) => sync.push(r.step));
+    from(records([1, 2, 3, 4]))
+      .pipe(reduceOnPlateau(lr), take(2))
+      .subscribe((r) => sync.push(r.step));
     expect(sync).toEqual([0, 1]);
   });
 
@@ -66,7 +81,9 @@ describe('reduceOnPlateau', () => {
     expect(() => reduceOnPlateau(lr, { patience: 0 })).toThrow('reduceOnPlateau.patience: expected an integer ≥ 1, received 0');
     expect(() => reduceOnPlateau(lr, { cooldown: -1 })).toThrow('reduceOnPlateau.cooldown: expected an integer ≥ 0, received -1');
     expect(() => reduceOnPlateau(lr, { minLr: -1 })).toThrow('reduceOnPlateau.minLr: expected a finite number ≥ 0, received -1');
-    expect(() => reduceOnPlateau(lr, { minDelta: Number.NaN })).toThrow('reduceOnPlateau.minDelta: expected a finite number ≥ 0, received NaN');
+    expect(() => reduceOnPlateau(lr, { minDelta: Number.NaN })).toThrow(
+      'reduceOnPlateau.minDelta: expected a finite number ≥ 0, received NaN',
+    );
   });
 
   it('exposes its counters for checkpoints and restores them, replaying the saved step unobserved', async () => {
@@ -78,11 +95,23 @@ describe('reduceOnPlateau', () => {
     expect(saved).toEqual({ best: 4, wait: 1, cooling: 0, step: 2 });
     // a straight run of 5 records, and one resumed from the state after step 2 (step 2 replayed)
     const straight = hyperParam(1);
-    const a = await lastValueFrom(from(records([5, 4, 4, 4, 4])).pipe(reduceOnPlateau(straight, { patience: 2, factor: 0.5, minDelta: 0 }), map(() => straight.value), toArray()));
+    const a = await lastValueFrom(
+      from(records([5, 4, 4, 4, 4])).pipe(
+        reduceOnPlateau(straight, { patience: 2, factor: 0.5, minDelta: 0 }),
+        map(() => straight.value),
+        toArray(),
+      ),
+    );
     const resumed = reduceOnPlateau(lr, { patience: 2, factor: 0.5, minDelta: 0 });
     resumed.setState(saved);
     expect(resumed.getState()).toEqual(saved);
-    const b = await lastValueFrom(from(records([5, 4, 4, 4, 4]).slice(2)).pipe(resumed, map(() => lr.value), toArray()));
+    const b = await lastValueFrom(
+      from(records([5, 4, 4, 4, 4]).slice(2)).pipe(
+        resumed,
+        map(() => lr.value),
+        toArray(),
+      ),
+    );
     expect(b).toEqual(a.slice(2));
     expect(resumed.getState()).toEqual({ best: 4, wait: 1, cooling: 0, step: 4 });
     // setState while running changes the live counters too
@@ -92,7 +121,9 @@ describe('reduceOnPlateau', () => {
     src.next(records([3])[0]!);
     live.setState({ best: 1, wait: 4, cooling: 0 });
     expect(live.getState()).toEqual({ best: 1, wait: 4, cooling: 0, step: -1 });
-    expect(() => op.setState({ best: 'x', wait: 0, cooling: 0 } as never)).toThrow('reduceOnPlateau.state: expected { best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }, received {"best":"x","wait":0,"cooling":0}');
+    expect(() => op.setState({ best: 'x', wait: 0, cooling: 0 } as never)).toThrow(
+      'reduceOnPlateau.state: expected { best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }, received {"best":"x","wait":0,"cooling":0}',
+    );
     expect(() => op.setState(null)).toThrow('reduceOnPlateau.state');
   });
 });

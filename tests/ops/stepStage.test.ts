@@ -29,7 +29,14 @@ describe('stepStage: fused stages', () => {
     const log: string[] = [];
     const src = new Subject<string[]>();
     const seen: string[][] = [];
-    pipe(tag('a', log, true), tag('b', log), tag('c', log), tag('d', log), tag('e', log, true), tag('f', log, true))(src).subscribe((r) => {
+    pipe(
+      tag('a', log, true),
+      tag('b', log),
+      tag('c', log),
+      tag('d', log),
+      tag('e', log, true),
+      tag('f', log, true),
+    )(src).subscribe((r) => {
       seen.push([...r]);
       log.push('sink');
     });

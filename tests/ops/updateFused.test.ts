@@ -35,7 +35,10 @@ describe('update with a fused optimizer step', () => {
         pipeline: pipe(forward(model), loss(ce), gradient(model, ce), update(opt)),
         maxSteps: 60,
         scheduler: 'sync',
-      }).pipe(map((r) => [r.loss, Array.from(r.params.data), r.lr] as const), toArray()),
+      }).pipe(
+        map((r) => [r.loss, Array.from(r.params.data), r.lr] as const),
+        toArray(),
+      ),
     );
 
   it('adam (fused) equals the same chain without the fast path, bit for bit', async () => {
@@ -69,7 +72,12 @@ describe('sgd with a fused step', () => {
     const fused = sgd({ lr: 0.01 });
     expect(fusedFormOf(fused)).toBeDefined();
     const go = (opt: GradientTransformation<OptState[]>) =>
-      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt), maxSteps: 73, scheduler: 'sync' }).pipe(map((r) => [r.loss, r.lr]), toArray()));
+      lastValueFrom(
+        train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt), maxSteps: 73, scheduler: 'sync' }).pipe(
+          map((r) => [r.loss, r.lr]),
+          toArray(),
+        ),
+      );
     const a = await go(fused);
     const b = await go(chain(scaleByLearningRate(0.01)));
     expect(a).toEqual(b);
@@ -82,12 +90,17 @@ describe('sgd with a fused step', () => {
     const { sgd } = await import('../../src/index.js');
     const { seedData, seedParams, seedStep } = await import('../helpers/seed.js');
     const rates = (opt: GradientTransformation<OptState[]>) =>
-      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt), maxSteps: 3, scheduler: 'sync' }).pipe(map((r) => r.lr), toArray()));
+      lastValueFrom(
+        train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt), maxSteps: 3, scheduler: 'sync' }).pipe(
+          map((r) => r.lr),
+          toArray(),
+        ),
+      );
     expect(await rates(sgd({ lr: 0.01 }))).toEqual([0.01, 0.01, 0.01, 0.01]);
     expect(await rates(sgd({ lr: (step) => 0.1 / (1 + step) }))).toEqual([0.1, 0.05, 0.1 / 3, 0.025]);
     // a spread that replaces `learningRate` is asked, not the constant it replaced
     let asked = 0;
-    const replaced = { ...sgd({ lr: 0.01 }), learningRate: () => (asked += 1, 0.5) };
+    const replaced = { ...sgd({ lr: 0.01 }), learningRate: () => ((asked += 1), 0.5) };
     expect(await rates(replaced)).toEqual([0.5, 0.5, 0.5, 0.5]);
     expect(asked).toBe(4);
   });

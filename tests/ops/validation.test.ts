@@ -82,7 +82,17 @@ describe('validation', () => {
           loss(l),
           gradient(model, l),
           validation(model, held, { loss: l, metrics: { mae: meanAbsoluteError }, batchSize: 4 }),
-          tap((r) => seen.push({ step: r.step, batchIndex: r.batchIndex, epochEnd: r.epochEnd, valLoss: r.valLoss, mae: r.valMetrics?.mae, params: cloneParams(r.params), stop: r.stopReason })),
+          tap((r) =>
+            seen.push({
+              step: r.step,
+              batchIndex: r.batchIndex,
+              epochEnd: r.epochEnd,
+              valLoss: r.valLoss,
+              mae: r.valMetrics?.mae,
+              params: cloneParams(r.params),
+              stop: r.stopReason,
+            }),
+          ),
           update(sgd({ lr: 0.1 })),
         ),
         scheduler: 'sync',
@@ -136,22 +146,42 @@ describe('validation', () => {
     const l = mse();
     const params = model.init(createRng(1));
     const rec = createStepRecord(params, { x: new Float64Array(2), y: new Float64Array(1), size: 1 }, { epochEnd: true });
-    const async = fromAsyncIterable((async function* () {
-      yield { x: [1, 2], y: [1] };
-    })());
-    await expect(firstValueFrom(of(rec).pipe(validation(model, async, { loss: l })))).rejects.toThrow('validation.data: expected data in memory (load a file part with readAll first), received an asynchronous source');
+    const async = fromAsyncIterable(
+      (async function* () {
+        yield { x: [1, 2], y: [1] };
+      })(),
+    );
+    await expect(firstValueFrom(of(rec).pipe(validation(model, async, { loss: l })))).rejects.toThrow(
+      'validation.data: expected data in memory (load a file part with readAll first), received an asynchronous source',
+    );
     const narrow = { x: new Float64Array([1, 2, 3]), y: new Float64Array([1, 2, 3]), rows: 3 };
-    await expect(firstValueFrom(of(rec).pipe(validation(model, narrow, { loss: l })))).rejects.toThrow("validation.data.x: expected 2 inputs per row (the model's), received 1");
+    await expect(firstValueFrom(of(rec).pipe(validation(model, narrow, { loss: l })))).rejects.toThrow(
+      "validation.data.x: expected 2 inputs per row (the model's), received 1",
+    );
     await expect(firstValueFrom(throwError(() => new Error('up')).pipe(validation(model, narrow, { loss: l })))).rejects.toThrow('up');
-    expect(() => validation(model, narrow, null as never)).toThrow('validation: expected options with a loss, e.g. { loss: mse() }, received null');
+    expect(() => validation(model, narrow, null as never)).toThrow(
+      'validation: expected options with a loss, e.g. { loss: mse() }, received null',
+    );
     expect(() => validation({} as never, narrow, { loss: l })).toThrow('validation(model): expected a model, received object');
-    expect(() => validation(model, narrow, { loss: l, metrics: 4 as never })).toThrow('validation.metrics: expected an options object, received 4');
-    expect(() => validation(model, narrow, { loss: l, every: 0 })).toThrow(`validation.every: expected 'epoch' or an integer ≥ 1, received 0`);
-    expect(() => validation(model, narrow, { loss: undefined as unknown as typeof l })).toThrow('validation.loss: expected a loss (e.g. mse()), received undefined');
-    expect(() => validation(model, narrow, { loss: l, metrics: { bad: 3 as unknown as typeof accuracy } })).toThrow('validation.metrics.bad: expected a metric function or a loss, received 3');
-    expect(() => validation(model, {} as typeof narrow, { loss: l })).toThrow('validation.data: expected an ArraysPart { x, y, rows } or a batch source');
+    expect(() => validation(model, narrow, { loss: l, metrics: 4 as never })).toThrow(
+      'validation.metrics: expected an options object, received 4',
+    );
+    expect(() => validation(model, narrow, { loss: l, every: 0 })).toThrow(
+      `validation.every: expected 'epoch' or an integer ≥ 1, received 0`,
+    );
+    expect(() => validation(model, narrow, { loss: undefined as unknown as typeof l })).toThrow(
+      'validation.loss: expected a loss (e.g. mse()), received undefined',
+    );
+    expect(() => validation(model, narrow, { loss: l, metrics: { bad: 3 as unknown as typeof accuracy } })).toThrow(
+      'validation.metrics.bad: expected a metric function or a loss, received 3',
+    );
+    expect(() => validation(model, {} as typeof narrow, { loss: l })).toThrow(
+      'validation.data: expected an ArraysPart { x, y, rows } or a batch source',
+    );
     const off = createStepRecord(params, rec.batch, { epochEnd: false });
-    const r = await firstValueFrom(of(off).pipe(validation(model, { x: new Float64Array([1, 2]), y: new Float64Array([0]), rows: 1 }, { loss: l })));
+    const r = await firstValueFrom(
+      of(off).pipe(validation(model, { x: new Float64Array([1, 2]), y: new Float64Array([0]), rows: 1 }, { loss: l })),
+    );
     expect([r.valLoss, r.valMetrics]).toEqual([undefined, undefined]);
   });
 });

@@ -23,9 +23,15 @@ afterAll(async () => {
 });
 
 describe('stream replies', () => {
-  const entries = [['1-0', ['x', '[1]', 'y', '2']], ['2-0', null]];
+  const entries = [
+    ['1-0', ['x', '[1]', 'y', '2']],
+    ['2-0', null],
+  ];
   it('reads RESP2 arrays, RESP3 maps (objects and Maps) and timeouts', () => {
-    const expected = [{ id: '1-0', fields: { x: '[1]', y: '2' } }, { id: '2-0', fields: {} }];
+    const expected = [
+      { id: '1-0', fields: { x: '[1]', y: '2' } },
+      { id: '2-0', fields: {} },
+    ];
     expect(streamEntries(entries)).toEqual(expected);
     expect(readReplyEntries([['s', entries]])).toEqual(expected);
     expect(readReplyEntries({ s: entries })).toEqual(expected);
@@ -52,7 +58,9 @@ describe('float64 codec', () => {
     const out = decodeF64(encodeF64(v), new Float64Array(7), 'p');
     expect(Array.from(out)).toEqual(Array.from(v));
     expect(Object.is(out[1], -0)).toBe(true);
-    expect(() => decodeF64(encodeF64(v.subarray(1)), new Float64Array(7), 'grad')).toThrow('grad: expected 7 float64 values (base64), received 48 bytes');
+    expect(() => decodeF64(encodeF64(v.subarray(1)), new Float64Array(7), 'grad')).toThrow(
+      'grad: expected 7 float64 values (base64), received 48 bytes',
+    );
   });
 });
 
@@ -60,7 +68,19 @@ describe('updater checkpoints', () => {
   const model = sequential([dense(1, 1)]);
   const params = paramsFrom(model.layout, { '0.W': [[1.5]], '0.b': [-0.25] });
   const opt = sgd({ lr: 0.1 });
-  const state = { version: 3, params, optState: opt.init(params), samples: 30, gradsCursor: '5-1', applied: { w: '4-0' }, lastRound: ['4-0'], stale: 1, duplicates: 2, loss: 0.5, lr: 0.1 };
+  const state = {
+    version: 3,
+    params,
+    optState: opt.init(params),
+    samples: 30,
+    gradsCursor: '5-1',
+    applied: { w: '4-0' },
+    lastRound: ['4-0'],
+    stale: 1,
+    duplicates: 2,
+    loss: 0.5,
+    lr: 0.1,
+  };
 
   it('round-trips; a missing file is undefined', async () => {
     const path = join(dir, 'u.json');
@@ -73,12 +93,18 @@ describe('updater checkpoints', () => {
   it('names the file and the field on bad content', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{');
-    await expect(readUpdaterCheckpoint(bad, model.layout)).rejects.toThrow(new RegExp(`^${bad}: expected a JSON updater checkpoint, received invalid JSON`));
+    await expect(readUpdaterCheckpoint(bad, model.layout)).rejects.toThrow(
+      new RegExp(`^${bad}: expected a JSON updater checkpoint, received invalid JSON`),
+    );
     await writeUpdaterCheckpoint(bad, state);
     const other = sequential([dense(2, 1)]);
-    await expect(readUpdaterCheckpoint(bad, other.layout)).rejects.toThrow(`${bad}: checkpoint.params["0.W"].shape: expected [2, 1] (the model's), received [1, 1]`);
+    await expect(readUpdaterCheckpoint(bad, other.layout)).rejects.toThrow(
+      `${bad}: checkpoint.params["0.W"].shape: expected [2, 1] (the model's), received [1, 1]`,
+    );
     await writeFile(bad, JSON.stringify({ format: 'gradstream-redis-updater', version: 1 }));
-    await expect(readUpdaterCheckpoint(bad, model.layout)).rejects.toThrow(`${bad}: checkpoint.modelVersion: expected number, received undefined`);
+    await expect(readUpdaterCheckpoint(bad, model.layout)).rejects.toThrow(
+      `${bad}: checkpoint.modelVersion: expected number, received undefined`,
+    );
     await expect(readUpdaterCheckpoint(dir, model.layout)).rejects.toThrow(/EISDIR/);
   });
 });
@@ -87,9 +113,19 @@ describe('runRedisUpdater options', () => {
   it('refuses bad options before touching Redis', async () => {
     const model = sequential([dense(1, 1)]);
     const client = {} as RedisClientLike;
-    const base = { model, optimizer: sgd(), params: paramsFrom(model.layout, { '0.W': [[0]], '0.b': [0] }), stream: 's', group: 'g', prefix: 'p', checkpointPath: join(dir, 'x.json') };
+    const base = {
+      model,
+      optimizer: sgd(),
+      params: paramsFrom(model.layout, { '0.W': [[0]], '0.b': [0] }),
+      stream: 's',
+      group: 'g',
+      prefix: 'p',
+      checkpointPath: join(dir, 'x.json'),
+    };
     await expect(runRedisUpdater(client, { ...base, workers: 0 })).rejects.toThrow('updater.workers: expected an integer ≥ 1, received 0');
-    await expect(runRedisUpdater(client, { ...base, maxVersions: -1 })).rejects.toThrow('updater.maxVersions: expected an integer ≥ 1 or Infinity, received -1');
+    await expect(runRedisUpdater(client, { ...base, maxVersions: -1 })).rejects.toThrow(
+      'updater.maxVersions: expected an integer ≥ 1 or Infinity, received -1',
+    );
   });
 });
 
@@ -114,8 +150,18 @@ describe('connectDuplicate', () => {
     let destroyed = 0;
     const fake = (connect: () => Promise<unknown>): RedisClientLike =>
       ({ duplicate: () => ({ connect, destroy: () => void (destroyed += 1), on: () => undefined }) }) as unknown as RedisClientLike;
-    await expect(connectDuplicate(fake(() => new Promise(() => {})), 30)).rejects.toThrow('redis connect: expected a connection to the Redis server within 30 ms, received none (is the server reachable?)');
-    await expect(connectDuplicate(fake(() => Promise.reject(new Error('ECONNREFUSED'))), 1000)).rejects.toThrow('redis connect: expected a connection to the Redis server, received ECONNREFUSED');
+    await expect(
+      connectDuplicate(
+        fake(() => new Promise(() => {})),
+        30,
+      ),
+    ).rejects.toThrow('redis connect: expected a connection to the Redis server within 30 ms, received none (is the server reachable?)');
+    await expect(
+      connectDuplicate(
+        fake(() => Promise.reject(new Error('ECONNREFUSED'))),
+        1000,
+      ),
+    ).rejects.toThrow('redis connect: expected a connection to the Redis server, received ECONNREFUSED');
     expect(destroyed).toBe(2);
   });
 });

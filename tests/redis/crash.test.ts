@@ -73,7 +73,19 @@ describe('distributed training survives SIGKILL', () => {
       model: { layers: [{ type: 'dense', inputs: 1, units: 1, weights: [[0]], biases: [0] }] },
       loss: 'mse',
       optimizer: { type: 'adam', lr: 0.1 },
-      redis: { stream: 'crash:points', group: 'g', prefix: 'crash', batchSize: 100, workers: 2, roundTimeoutMs: 200, blockMs: 100, claimIdleMs: 1500, timeoutMs: 5000, maxSamples: SAMPLES, checkpoint: 'updater.json' },
+      redis: {
+        stream: 'crash:points',
+        group: 'g',
+        prefix: 'crash',
+        batchSize: 100,
+        workers: 2,
+        roundTimeoutMs: 200,
+        blockMs: 100,
+        claimIdleMs: 1500,
+        timeoutMs: 5000,
+        maxSamples: SAMPLES,
+        checkpoint: 'updater.json',
+      },
     };
     const configPath = join(dir, 'run.json');
     await writeFile(configPath, JSON.stringify(config));
@@ -147,6 +159,8 @@ describe('distributed training survives SIGKILL', () => {
     expect(Array.from(ckpt.params.data)).toEqual(Array.from(params!.data));
     expect(ckpt.params.data[0]).toBeCloseTo(3, 0); // near the hidden line after ~55 Adam steps
     expect(ckpt.params.data[1]).toBeCloseTo(-2, 0);
-    console.log(`crash test: ${end.version} rounds, ${SAMPLES} samples applied once each; worker killed at version ${killedWorkerAt}, updater at ${killedUpdaterAt}; ${end.stale} stale and ${end.duplicates} duplicate contributions discarded`);
+    console.log(
+      `crash test: ${end.version} rounds, ${SAMPLES} samples applied once each; worker killed at version ${killedWorkerAt}, updater at ${killedUpdaterAt}; ${end.stale} stale and ${end.duplicates} duplicate contributions discarded`,
+    );
   }, 90_000);
 });

@@ -26,7 +26,16 @@ describe('the Redis module and the entry points', () => {
     expect([...graph.keys()].some((f) => f.endsWith('redis/redisUpdater.ts'))).toBe(true);
     const specs = [...graph.values()].flat();
     expect(specs.filter((s) => s === 'redis' || s.startsWith('@redis/'))).toEqual([]);
-    for (const name of ['fromRedisStream', 'ackOnCheckpoint', 'toRedisStream', 'runRedisWorker', 'runRedisUpdater', 'redisUpdaterTraining', 'readRedisRounds']) expect(node).toHaveProperty(name);
+    for (const name of [
+      'fromRedisStream',
+      'ackOnCheckpoint',
+      'toRedisStream',
+      'runRedisWorker',
+      'runRedisUpdater',
+      'redisUpdaterTraining',
+      'readRedisRounds',
+    ])
+      expect(node).toHaveProperty(name);
   });
 
   it('the commands import `redis` only dynamically, when they connect', () => {

@@ -37,19 +37,36 @@ async function nextBatch(reader: BatchReader): Promise<Batch | null> {
   }
 }
 
-const pendingCount = async (stream: string, group: string): Promise<number> => ((await client.sendCommand(['XPENDING', stream, group])) as [number])[0];
+const pendingCount = async (stream: string, group: string): Promise<number> =>
+  ((await client.sendCommand(['XPENDING', stream, group])) as [number])[0];
 
 describe('fromRedisStream', () => {
   it('trains online with train(): recovers a hidden line; acknowledges what a checkpoint covers', async () => {
     const stream = 'online:points';
     const model = sequential([dense(1, 1)]);
-    const data = fromRedisStream(client, { stream, group: 'g', consumer: 'solo', inputs: 1, outputs: 1, batchSize: 16, blockMs: 50, idleEndMs: 400 });
+    const data = fromRedisStream(client, {
+      stream,
+      group: 'g',
+      consumer: 'solo',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 16,
+      blockMs: 50,
+      idleEndMs: 400,
+    });
     const ckpt = checkpoint<StepRecord>({ path: join(dir, 'online.json'), every: 10 });
     const run = lastValueFrom(
       train({
         params: paramsFrom(model.layout, { '0.W': [[0]], '0.b': [0] }),
         data,
-        pipeline: pipe(forward(model), loss(mse()), gradient(model, mse()), update(sgd({ lr: 0.3 })), ckpt, ackOnCheckpoint(data, ckpt.written$)),
+        pipeline: pipe(
+          forward(model),
+          loss(mse()),
+          gradient(model, mse()),
+          update(sgd({ lr: 0.3 })),
+          ckpt,
+          ackOnCheckpoint(data, ckpt.written$),
+        ),
       }).pipe(toArray()),
     );
     for (let i = 0; i < 800; i += 100) await produce(client, stream, i, i + 100); // while it trains
@@ -89,7 +106,16 @@ describe('fromRedisStream', () => {
     await nextBatch(dead);
     dead.close!();
     expect(await pendingCount(stream, 'g')).toBe(6);
-    const alive = fromRedisStream(client, { stream, group: 'g', consumer: 'alive', inputs: 1, outputs: 1, batchSize: 6, blockMs: 50, claimIdleMs: 200 });
+    const alive = fromRedisStream(client, {
+      stream,
+      group: 'g',
+      consumer: 'alive',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 6,
+      blockMs: 50,
+      claimIdleMs: 200,
+    });
     const t0 = Date.now();
     const reader = alive.open();
     const b = (await nextBatch(reader)) as RedisBatch;
@@ -103,7 +129,17 @@ describe('fromRedisStream', () => {
   it('never claims back its own delivered entries while they wait for a checkpoint', async () => {
     const stream = 'own:points';
     const first = await produce(client, stream, 0, 4);
-    const reader = fromRedisStream(client, { stream, group: 'g', consumer: 'me', inputs: 1, outputs: 1, batchSize: 4, blockMs: 30, claimIdleMs: 60, readAhead: 1 }).open();
+    const reader = fromRedisStream(client, {
+      stream,
+      group: 'g',
+      consumer: 'me',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 4,
+      blockMs: 30,
+      claimIdleMs: 60,
+      readAhead: 1,
+    }).open();
     expect(((await nextBatch(reader)) as RedisBatch).ids).toEqual(first);
     await new Promise((r) => setTimeout(r, 250)); // the 4 entries are idle past claimIdleMs, unacknowledged
     const second = await produce(client, stream, 4, 8);
@@ -137,7 +173,16 @@ describe('fromRedisStream', () => {
   });
 
   it('ends with the data after idleEndMs without entries', async () => {
-    const reader = fromRedisStream(client, { stream: 'empty:points', group: 'g', consumer: 'c', inputs: 1, outputs: 1, batchSize: 2, blockMs: 20, idleEndMs: 100 }).open();
+    const reader = fromRedisStream(client, {
+      stream: 'empty:points',
+      group: 'g',
+      consumer: 'c',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 2,
+      blockMs: 20,
+      idleEndMs: 100,
+    }).open();
     expect(reader.next()).toBe(NOT_READY);
     expect(await nextBatch(reader)).toBe(null);
     expect(reader.cursor()).toEqual({ epoch: 0, batchIndex: -1, epochEnd: false });
@@ -147,8 +192,14 @@ describe('fromRedisStream', () => {
 
   it('refuses bad options, naming the field', () => {
     const base = { stream: 's', group: 'g', consumer: 'c', inputs: 1, outputs: 1 };
-    expect(() => fromRedisStream(client, { ...base, batchSize: 0 })).toThrow('fromRedisStream.batchSize: expected an integer > 0, received 0');
-    expect(() => fromRedisStream(client, { ...base, consumer: '' })).toThrow('fromRedisStream.consumer: expected a non-empty string, received ""');
-    expect(() => fromRedisStream(client, { ...base, claimIdleMs: -1 })).toThrow('fromRedisStream.claimIdleMs: expected an integer > 0 or Infinity, received -1');
+    expect(() => fromRedisStream(client, { ...base, batchSize: 0 })).toThrow(
+      'fromRedisStream.batchSize: expected an integer > 0, received 0',
+    );
+    expect(() => fromRedisStream(client, { ...base, consumer: '' })).toThrow(
+      'fromRedisStream.consumer: expected a non-empty string, received ""',
+    );
+    expect(() => fromRedisStream(client, { ...base, claimIdleMs: -1 })).toThrow(
+      'fromRedisStream.claimIdleMs: expected an integer > 0 or Infinity, received -1',
+    );
   });
 });

@@ -74,7 +74,17 @@ describe('gradstream worker / updater', () => {
     await writeFile(path, JSON.stringify(config));
     await produce(client, 'cli:points', 0, 100);
     const controller = new AbortController();
-    const worker = runRedisWorker(client, { model: modelFromConfig(config.model).model, loss: mse(), stream: 'cli:points', group: 'g', consumer: 'w', prefix: 'cli', batchSize: 10, blockMs: 50, signal: controller.signal });
+    const worker = runRedisWorker(client, {
+      model: modelFromConfig(config.model).model,
+      loss: mse(),
+      stream: 'cli:points',
+      group: 'g',
+      consumer: 'w',
+      prefix: 'cli',
+      batchSize: 10,
+      blockMs: 50,
+      signal: controller.signal,
+    });
     expect(await runUpdater([path, '--redis', server.url, '--json'])).toBe(0);
     controller.abort();
     expect((await worker).samples).toBeGreaterThanOrEqual(50);
@@ -91,12 +101,28 @@ describe('gradstream worker / updater', () => {
   it('--serve PORT serves the live dashboard of the rounds', async () => {
     capture();
     const path = join(dir, 'serve.json');
-    await writeFile(path, JSON.stringify({ ...config, redis: { ...config.redis, stream: 'serve:points', prefix: 'serve', maxVersions: 3, checkpoint: 'serve-updater.json' } }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        ...config,
+        redis: { ...config.redis, stream: 'serve:points', prefix: 'serve', maxVersions: 3, checkpoint: 'serve-updater.json' },
+      }),
+    );
     expect(await runUpdater([path, '--redis', server.url, '--serve', 'http'])).toBe(2);
     expect(err.at(-1)).toBe('gradstream: --serve: expected a port in [0, 65535], received "http"');
     await produce(client, 'serve:points', 0, 50);
     const controller = new AbortController();
-    const worker = runRedisWorker(client, { model: modelFromConfig(config.model).model, loss: mse(), stream: 'serve:points', group: 'g', consumer: 'w', prefix: 'serve', batchSize: 10, blockMs: 50, signal: controller.signal });
+    const worker = runRedisWorker(client, {
+      model: modelFromConfig(config.model).model,
+      loss: mse(),
+      stream: 'serve:points',
+      group: 'g',
+      consumer: 'w',
+      prefix: 'serve',
+      batchSize: 10,
+      blockMs: 50,
+      signal: controller.signal,
+    });
     let page = '';
     const code = runUpdater([path, '--redis', server.url, '--serve', '0', '--json']);
     for (let i = 0; i < 100 && page === ''; i++) {
@@ -117,19 +143,40 @@ describe('gradstream worker / updater', () => {
     const rdb = await startRedis(undefined, { persistence: 'rdb' });
     try {
       const path = join(dir, 'rdb.json');
-      const redis = { ...config.redis, stream: 'rdb:points', prefix: 'rdb', maxVersions: 1, checkpoint: 'rdb-updater.json', stallWarningMs: 200 };
+      const redis = {
+        ...config.redis,
+        stream: 'rdb:points',
+        prefix: 'rdb',
+        maxVersions: 1,
+        checkpoint: 'rdb-updater.json',
+        stallWarningMs: 200,
+      };
       await writeFile(path, JSON.stringify({ ...config, redis }));
       expect(await runUpdater([path, '--redis', rdb.url])).toBe(1);
-      expect(err.at(-1)).toMatch(/^gradstream: redis persistence: expected appendonly yes with appendfsync always or everysec, .*received appendonly no, appendfsync everysec$/);
+      expect(err.at(-1)).toMatch(
+        /^gradstream: redis persistence: expected appendonly yes with appendfsync always or everysec, .*received appendonly no, appendfsync everysec$/,
+      );
       await writeFile(path, JSON.stringify({ ...config, redis: { ...redis, allowNonDurableBroker: true } }));
       const controller = new AbortController();
       const updater = runUpdater([path, '--redis', rdb.url]);
       // no worker, no data: the updater says so instead of waiting silently
       for (let i = 0; i < 100 && !err.some((l) => l.includes('warning')); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(err.find((l) => l.includes('warning'))).toMatch(/^gradstream: warning: no round for \d+\.\d s at version 0 \(0 samples applied, 0 contributions discarded since\): are the workers running, and is there data left\?$/);
+      expect(err.find((l) => l.includes('warning'))).toMatch(
+        /^gradstream: warning: no round for \d+\.\d s at version 0 \(0 samples applied, 0 contributions discarded since\): are the workers running, and is there data left\?$/,
+      );
       const wclient = await connectClient(rdb.url);
       await produce(wclient, 'rdb:points', 0, 10);
-      const worker = runRedisWorker(wclient, { model: modelFromConfig(config.model).model, loss: mse(), stream: 'rdb:points', group: 'g', consumer: 'w', prefix: 'rdb', batchSize: 10, blockMs: 50, signal: controller.signal });
+      const worker = runRedisWorker(wclient, {
+        model: modelFromConfig(config.model).model,
+        loss: mse(),
+        stream: 'rdb:points',
+        group: 'g',
+        consumer: 'w',
+        prefix: 'rdb',
+        batchSize: 10,
+        blockMs: 50,
+        signal: controller.signal,
+      });
       expect(await updater).toBe(0);
       controller.abort();
       await worker;

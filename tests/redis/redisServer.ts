@@ -49,7 +49,9 @@ export function freePort(): Promise<number> {
 export async function startRedis(port?: number, o: { persistence?: Persistence; dir?: string } = {}): Promise<RedisServer> {
   const p = port ?? (await freePort());
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'gradstream-redis-'));
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(p), ...persistenceArgs(o.persistence ?? 'aof', dir)], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(p), ...persistenceArgs(o.persistence ?? 'aof', dir)], {
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${p}`;
   const deadline = Date.now() + 10_000;

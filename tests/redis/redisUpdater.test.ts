@@ -42,14 +42,34 @@ describe('runRedisUpdater + runRedisWorker', () => {
     const workers = ['w1', 'w2'].map(async (consumer) => {
       const c = await connectClient(server.url);
       try {
-        return await runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer, prefix: 'line', batchSize: 20, blockMs: 50, signal: controller.signal });
+        return await runRedisWorker(c, {
+          model,
+          loss: mse(),
+          stream,
+          group: 'g',
+          consumer,
+          prefix: 'line',
+          batchSize: 20,
+          blockMs: 50,
+          signal: controller.signal,
+        });
       } finally {
         await c.close();
       }
     });
     const updater = runRedisUpdater(client, {
-      model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'line', checkpointPath: join(dir, 'line.json'),
-      workers: 2, roundTimeoutMs: 2000, blockMs: 50, maxSamples: 2000, onRound: (r) => rounds.push({ ...r }),
+      model,
+      optimizer: sgd({ lr: 0.5 }),
+      params: start(),
+      stream,
+      group: 'g',
+      prefix: 'line',
+      checkpointPath: join(dir, 'line.json'),
+      workers: 2,
+      roundTimeoutMs: 2000,
+      blockMs: 50,
+      maxSamples: 2000,
+      onRound: (r) => rounds.push({ ...r }),
     });
     // the producer adds the points while the run goes on
     for (let i = 0; i < 2000; i += 200) await produce(client, stream, i, i + 200);
@@ -67,7 +87,11 @@ describe('runRedisUpdater + runRedisWorker', () => {
     const pending = (await client.sendCommand(['XPENDING', stream, 'g'])) as unknown[];
     expect(pending[0]).toBe(0);
     // the checkpoint holds the final version and every consumer's last applied ID
-    const ckpt = JSON.parse(await readFile(join(dir, 'line.json'), 'utf8')) as { modelVersion: number; samples: number; applied: Record<string, string> };
+    const ckpt = JSON.parse(await readFile(join(dir, 'line.json'), 'utf8')) as {
+      modelVersion: number;
+      samples: number;
+      applied: Record<string, string>;
+    };
     expect(ckpt.modelVersion).toBe(result.version);
     expect(ckpt.samples).toBe(2000);
     expect(Object.keys(ckpt.applied).sort()).toEqual(['w1', 'w2']);
@@ -81,14 +105,33 @@ describe('runRedisUpdater + runRedisWorker', () => {
     const workers = ['a', 'b', 'c'].map(async (consumer) => {
       const c = await connectClient(server.url);
       try {
-        return await runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer, prefix: 'eq', batchSize: 25, blockMs: 50, signal: controller.signal });
+        return await runRedisWorker(c, {
+          model,
+          loss: mse(),
+          stream,
+          group: 'g',
+          consumer,
+          prefix: 'eq',
+          batchSize: 25,
+          blockMs: 50,
+          signal: controller.signal,
+        });
       } finally {
         await c.close();
       }
     });
     const result = await runRedisUpdater(client, {
-      model, optimizer: adam({ lr: 0.05 }), params: start(), stream, group: 'g', prefix: 'eq', checkpointPath: join(dir, 'eq.json'),
-      workers: 3, roundTimeoutMs: 5000, blockMs: 50, maxSamples: 600,
+      model,
+      optimizer: adam({ lr: 0.05 }),
+      params: start(),
+      stream,
+      group: 'g',
+      prefix: 'eq',
+      checkpointPath: join(dir, 'eq.json'),
+      workers: 3,
+      roundTimeoutMs: 5000,
+      blockMs: 50,
+      maxSamples: 600,
     });
     controller.abort();
     await Promise.all(workers);
@@ -121,8 +164,29 @@ describe('a new run under the same prefix', () => {
     await produce(client, stream, 0, 200);
     const controller = new AbortController();
     const c = await connectClient(server.url);
-    const worker = runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer: 'w', prefix: 'again', batchSize: 10, blockMs: 30, resendAfterMs: 60_000, signal: controller.signal });
-    const opts = { model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'again', checkpointPath: join(dir, 'again.json'), blockMs: 30, maxVersions: 4 };
+    const worker = runRedisWorker(c, {
+      model,
+      loss: mse(),
+      stream,
+      group: 'g',
+      consumer: 'w',
+      prefix: 'again',
+      batchSize: 10,
+      blockMs: 30,
+      resendAfterMs: 60_000,
+      signal: controller.signal,
+    });
+    const opts = {
+      model,
+      optimizer: sgd({ lr: 0.5 }),
+      params: start(),
+      stream,
+      group: 'g',
+      prefix: 'again',
+      checkpointPath: join(dir, 'again.json'),
+      blockMs: 30,
+      maxVersions: 4,
+    };
     const first = await runRedisUpdater(client, opts);
     await rm(join(dir, 'again.json'));
     const second = await runRedisUpdater(client, { ...opts, maxVersions: 3 });
@@ -140,8 +204,28 @@ describe('redisUpdaterTraining', () => {
     await produce(client, stream, 0, 400);
     const controller = new AbortController();
     const c = await connectClient(server.url);
-    const worker = runRedisWorker(c, { model, loss: mse(), stream, group: 'g', consumer: 'w', prefix: 'live', batchSize: 10, blockMs: 50, signal: controller.signal });
-    const training = redisUpdaterTraining(client, { model, optimizer: sgd({ lr: 0.5 }), params: start(), stream, group: 'g', prefix: 'live', checkpointPath: join(dir, 'live.json'), blockMs: 50, keepRounds: 3 });
+    const worker = runRedisWorker(c, {
+      model,
+      loss: mse(),
+      stream,
+      group: 'g',
+      consumer: 'w',
+      prefix: 'live',
+      batchSize: 10,
+      blockMs: 50,
+      signal: controller.signal,
+    });
+    const training = redisUpdaterTraining(client, {
+      model,
+      optimizer: sgd({ lr: 0.5 }),
+      params: start(),
+      stream,
+      group: 'g',
+      prefix: 'live',
+      checkpointPath: join(dir, 'live.json'),
+      blockMs: 50,
+      keepRounds: 3,
+    });
     const steps: number[] = [];
     const checkpoints: number[] = [];
     training.steps$.subscribe((s) => steps.push(s.step));

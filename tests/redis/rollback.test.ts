@@ -56,7 +56,18 @@ function updaterOptions(name: string, o: Partial<RedisUpdaterOptions<OptState>> 
 /** Runs the updater with one worker until it stops (at `maxVersions`), then stops the worker. */
 async function rounds(url: string, options: RedisUpdaterOptions<OptState>): Promise<number> {
   const abort = new AbortController();
-  const worker = runRedisWorker(await client(url), { model, loss: mse(), stream: 'pts', group: 'g', consumer: 'w', prefix: 'rb', batchSize: 4, blockMs: 50, timeoutMs: 2000, signal: abort.signal });
+  const worker = runRedisWorker(await client(url), {
+    model,
+    loss: mse(),
+    stream: 'pts',
+    group: 'g',
+    consumer: 'w',
+    prefix: 'rb',
+    batchSize: 4,
+    blockMs: 50,
+    timeoutMs: 2000,
+    signal: abort.signal,
+  });
   try {
     return (await runRedisUpdater(await client(url), options)).version;
   } finally {
@@ -75,7 +86,9 @@ describe('a broker that rolls back', () => {
     );
     await c.sendCommand(['CONFIG', 'SET', 'appendonly', 'yes']);
     await c.sendCommand(['CONFIG', 'SET', 'appendfsync', 'no']);
-    await expect(runRedisUpdater(c, updaterOptions('refuse', { maxVersions: 1 }))).rejects.toThrow('received appendonly yes, appendfsync no');
+    await expect(runRedisUpdater(c, updaterOptions('refuse', { maxVersions: 1 }))).rejects.toThrow(
+      'received appendonly yes, appendfsync no',
+    );
     await produce(c, 'pts', 0, 8);
     expect(await rounds(server.url, updaterOptions('refuse', { maxVersions: 2, allowNonDurableBroker: true }))).toBe(2);
     await c.sendCommand(['CONFIG', 'SET', 'appendonly', 'no']); // (a server writing its first append-only file does not stop on SIGTERM)
@@ -86,7 +99,8 @@ describe('a broker that rolls back', () => {
     servers.push(server);
     const c = await client(server.url);
     await produce(c, 'pts', 0, 200);
-    const options = (maxVersions: number): RedisUpdaterOptions<OptState> => updaterOptions('rdb', { maxVersions, allowNonDurableBroker: true });
+    const options = (maxVersions: number): RedisUpdaterOptions<OptState> =>
+      updaterOptions('rdb', { maxVersions, allowNonDurableBroker: true });
     expect(await rounds(server.url, options(5))).toBe(5);
     await c.sendCommand(['SAVE']); // the snapshot: version 5
     expect(await rounds(server.url, options(12))).toBe(12); // seven rounds the snapshot does not hold
@@ -112,22 +126,38 @@ describe('a broker that rolls back', () => {
     patient.on('error', () => {});
     await patient.connect();
     const abort = new AbortController();
-    const worker = runRedisWorker(await client(server.url), { model, loss: mse(), stream: 'pts', group: 'g', consumer: 'w', prefix: 'rb', batchSize: 4, blockMs: 50, timeoutMs: 2000, signal: abort.signal }).catch(() => 'gone');
+    const worker = runRedisWorker(await client(server.url), {
+      model,
+      loss: mse(),
+      stream: 'pts',
+      group: 'g',
+      consumer: 'w',
+      prefix: 'rb',
+      batchSize: 4,
+      blockMs: 50,
+      timeoutMs: 2000,
+      signal: abort.signal,
+    }).catch(() => 'gone');
     let version = 0;
-    const updater = runRedisUpdater(patient, updaterOptions('live', {
-      allowNonDurableBroker: true,
-      maxVersions: 50,
-      onRound: (r) => (version = r.version),
-      beforeRound: async () => {
-        if (version === 3) await c.sendCommand(['SAVE']);
-        if (version !== 8) return;
-        await server.kill();
-        servers.push(await startRedis(server.port, { persistence: 'rdb', dir: server.dir }));
-        await patient.ping(); // back, at version 3
-      },
-    }));
+    const updater = runRedisUpdater(
+      patient,
+      updaterOptions('live', {
+        allowNonDurableBroker: true,
+        maxVersions: 50,
+        onRound: (r) => (version = r.version),
+        beforeRound: async () => {
+          if (version === 3) await c.sendCommand(['SAVE']);
+          if (version !== 8) return;
+          await server.kill();
+          servers.push(await startRedis(server.port, { persistence: 'rdb', dir: server.dir }));
+          await patient.ping(); // back, at version 3
+        },
+      }),
+    );
     try {
-      await expect(updater).rejects.toThrow("redis rb:epoch: expected version 8 (the updater's checkpoint says so), received version 3: the server lost acknowledged writes");
+      await expect(updater).rejects.toThrow(
+        "redis rb:epoch: expected version 8 (the updater's checkpoint says so), received version 3: the server lost acknowledged writes",
+      );
       expect(version).toBe(8);
     } finally {
       abort.abort();
@@ -145,11 +175,15 @@ describe('a broker that rolls back', () => {
     expect(await rounds(server.url, { ...options, maxVersions: 3 })).toBe(3);
     // the group forgot it delivered the applied entries: they would come again as new ones
     await c.sendCommand(['XGROUP', 'SETID', 'pts', 'g', '0']);
-    await expect(runRedisUpdater(c, options)).rejects.toThrow(/^redis group g: expected entries up to \d+-\d+ delivered \(the updater's checkpoint says so\), received last-delivered-id 0-0: the server lost/);
+    await expect(runRedisUpdater(c, options)).rejects.toThrow(
+      /^redis group g: expected entries up to \d+-\d+ delivered \(the updater's checkpoint says so\), received last-delivered-id 0-0: the server lost/,
+    );
     // what a restart without persistence leaves: nothing
     await c.sendCommand(['FLUSHALL']);
     await produce(c, 'pts', 0, 40);
-    await expect(runRedisUpdater(c, options)).rejects.toThrow("redis rb:epoch: expected version 3 (the updater's checkpoint says so), received no epoch and no round record");
+    await expect(runRedisUpdater(c, options)).rejects.toThrow(
+      "redis rb:epoch: expected version 3 (the updater's checkpoint says so), received no epoch and no round record",
+    );
   });
 
   it('AOF: kill -9 and restart lose nothing; the updater resumes', async () => {
@@ -172,12 +206,23 @@ describe('a broker that rolls back', () => {
     await produce(c, 'pts', 0, 8); // two rounds of 4, then nothing more comes
     const stalls: RedisStall[] = [];
     const abort = new AbortController();
-    const done = rounds(server.url, updaterOptions('stall', { maxSamples: 100, stallWarningMs: 300, signal: abort.signal, onStall: (s) => {
-      stalls.push(s);
-      if (stalls.length === 2) abort.abort();
-    } }));
+    const done = rounds(
+      server.url,
+      updaterOptions('stall', {
+        maxSamples: 100,
+        stallWarningMs: 300,
+        signal: abort.signal,
+        onStall: (s) => {
+          stalls.push(s);
+          if (stalls.length === 2) abort.abort();
+        },
+      }),
+    );
     expect(await done).toBe(2);
-    expect(stalls.map((s) => [s.version, s.samples])).toEqual([[2, 8], [2, 8]]);
+    expect(stalls.map((s) => [s.version, s.samples])).toEqual([
+      [2, 8],
+      [2, 8],
+    ]);
     expect(stalls[0]!.idleMs).toBeGreaterThanOrEqual(300);
     expect(stalls[1]!.idleMs).toBeGreaterThanOrEqual(600);
   }, 20_000);

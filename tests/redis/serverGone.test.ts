@@ -27,14 +27,28 @@ describe('a Redis server that goes away', () => {
     const client = createClient({ url: server.url }); // default: reconnects forever, queues commands
     client.on('error', () => {});
     await client.connect();
-    const reader = fromRedisStream(client, { stream: 's', group: 'g', consumer: 'c', inputs: 1, outputs: 1, batchSize: 4, blockMs: 50, timeoutMs: 300 }).open();
+    const reader = fromRedisStream(client, {
+      stream: 's',
+      group: 'g',
+      consumer: 'c',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 4,
+      blockMs: 50,
+      timeoutMs: 300,
+    }).open();
     expect(reader.next()).toBe(NOT_READY);
-    const ready = reader.whenReady!().then(() => null, (e: unknown) => e); // settles once, handled at once
+    const ready = reader.whenReady!().then(
+      () => null,
+      (e: unknown) => e,
+    ); // settles once, handled at once
     await new Promise((r) => setTimeout(r, 100));
     await server.stop();
     const t0 = Date.now();
     // the blocked read fails, or — when the server went while the reader was still starting — its first command or connection
-    expect(String(await ready)).toMatch(/^GradstreamError: redis (XREADGROUP|XGROUP|XPENDING|XAUTOCLAIM|connect): expected a (reply from|connection to) the Redis server(, received Socket closed unexpectedly| within \d+ ms, received none \(is the server reachable\?\))$/);
+    expect(String(await ready)).toMatch(
+      /^GradstreamError: redis (XREADGROUP|XGROUP|XPENDING|XAUTOCLAIM|connect): expected a (reply from|connection to) the Redis server(, received Socket closed unexpectedly| within \d+ ms, received none \(is the server reachable\?\))$/,
+    );
     expect(Date.now() - t0).toBeLessThan(2000);
     reader.close!();
     client.destroy();
@@ -48,10 +62,28 @@ describe('a Redis server that goes away', () => {
     const model = sequential([dense(1, 1)]);
     const path = join(dir, 'updater.json');
     let rounds = 0;
-    const worker = runRedisWorker(wclient, { model, loss: mse(), stream: 'pts', group: 'g', consumer: 'w', prefix: 'gone', batchSize: 4, blockMs: 50, timeoutMs: 500 });
+    const worker = runRedisWorker(wclient, {
+      model,
+      loss: mse(),
+      stream: 'pts',
+      group: 'g',
+      consumer: 'w',
+      prefix: 'gone',
+      batchSize: 4,
+      blockMs: 50,
+      timeoutMs: 500,
+    });
     const updater = runRedisUpdater(client, {
-      model, optimizer: sgd({ lr: 0.1 }), params: paramsFrom(model.layout, { '0.W': [[0]], '0.b': [0] }), stream: 'pts', group: 'g', prefix: 'gone',
-      checkpointPath: path, blockMs: 50, timeoutMs: 500, onRound: () => (rounds += 1),
+      model,
+      optimizer: sgd({ lr: 0.1 }),
+      params: paramsFrom(model.layout, { '0.W': [[0]], '0.b': [0] }),
+      stream: 'pts',
+      group: 'g',
+      prefix: 'gone',
+      checkpointPath: path,
+      blockMs: 50,
+      timeoutMs: 500,
+      onRound: () => (rounds += 1),
     });
     const outcomes = Promise.allSettled([updater, worker]);
     await waitFor(() => rounds >= 20, 20_000, '20 rounds');

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCrossEntropy, GradstreamError, huber, LossConfig, lossFromConfig, mae, mse, softmaxCrossEntropy, type Loss } from '../../src/index.js';
+import {
+  binaryCrossEntropy,
+  GradstreamError,
+  huber,
+  LossConfig,
+  lossFromConfig,
+  mae,
+  mse,
+  softmaxCrossEntropy,
+  type Loss,
+} from '../../src/index.js';
 
 const pred = new Float64Array([0.2, -1.5, 3, 0.9]);
 const target = new Float64Array([0, 1, 1, 0]);
@@ -26,7 +36,15 @@ describe('lossFromConfig', () => {
   });
 
   it('round-trips every loss through toConfig', () => {
-    const losses = [mse(), mae(), huber(2), binaryCrossEntropy(), binaryCrossEntropy({ fromLogits: true }), softmaxCrossEntropy(), softmaxCrossEntropy({ fromLogits: false })];
+    const losses = [
+      mse(),
+      mae(),
+      huber(2),
+      binaryCrossEntropy(),
+      binaryCrossEntropy({ fromLogits: true }),
+      softmaxCrossEntropy(),
+      softmaxCrossEntropy({ fromLogits: false }),
+    ];
     expect(losses.map((l) => l.toConfig!())).toEqual([
       { type: 'mse' },
       { type: 'mae' },
@@ -45,7 +63,10 @@ describe('lossFromConfig', () => {
 
   it.each([
     ['hinge', 'loss: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", received "hinge"'],
-    [{ type: 'hinge' }, 'loss.type: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", "module", received "hinge"'],
+    [
+      { type: 'hinge' },
+      'loss.type: expected one of "mse", "mae", "huber", "binaryCrossEntropy", "softmaxCrossEntropy", "module", received "hinge"',
+    ],
     [{ type: 'huber', delta: -1 }, 'loss.delta: expected a finite number > 0, received -1'],
     [{ type: 'huber', delta: '1' }, 'loss.delta: expected number, received "1"'],
     [{ type: 'mse', reduction: 'sum' }, 'loss: expected no other keys, received "reduction"'],

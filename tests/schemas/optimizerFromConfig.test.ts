@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { adam, GradstreamError, OptimizerConfig, optimizerFromConfig, rmsprop, type GradientTransformation, type OptState } from '../../src/index.js';
+import {
+  adam,
+  GradstreamError,
+  OptimizerConfig,
+  optimizerFromConfig,
+  rmsprop,
+  type GradientTransformation,
+  type OptState,
+} from '../../src/index.js';
 import { stepper } from '../core/optimizers/problems.js';
 
 const grad = { grad: (out: Float64Array, w: Float64Array) => out.set(Array.from(w, (v, i) => (i + 1) * (v - 1))) };
@@ -42,7 +50,10 @@ describe('optimizerFromConfig', () => {
   });
 
   it.each([
-    [{ type: 'adamax' }, 'optimizer.type: expected one of "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", received "adamax"'],
+    [
+      { type: 'adamax' },
+      'optimizer.type: expected one of "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", received "adamax"',
+    ],
     [{ type: 'rmsprop', rho: '0.9' }, 'optimizer.rho: expected number, received "0.9"'],
     [{ type: 'adam', beta3: 0.9 }, 'optimizer: expected no other keys, received "beta3"'],
     [{ type: 'adam', beta1: 1.5 }, 'optimizer.beta1: expected a number in [0, 1), received 1.5'],
@@ -61,7 +72,9 @@ describe('optimizerFromConfig, schedules in lr', () => {
     expect(() => optimizerFromConfig({ type: 'sgd', lr: { type: 'linear', lr: 1 } })).toThrow(
       'optimizer.lr.type: expected one of "constant", "exponentialDecay", "stepDecay", "piecewiseConstant", "cosineDecay", received "linear"',
     );
-    expect(() => optimizerFromConfig({ type: 'sgd', lr: { type: 'stepDecay', lr: 1 } })).toThrow('optimizer.lr.stepSize: expected number, received undefined');
+    expect(() => optimizerFromConfig({ type: 'sgd', lr: { type: 'stepDecay', lr: 1 } })).toThrow(
+      'optimizer.lr.stepSize: expected number, received undefined',
+    );
     expect(() => optimizerFromConfig({ type: 'sgd', lr: '0.1' })).toThrow(GradstreamError);
   });
 });

@@ -13,7 +13,9 @@ describe('scalerFromJSON', () => {
 
   it('refuses malformed scalers, naming the field', () => {
     expect(() => scalerFromJSON({ type: 'standardize', mean: [0], std: [0] })).toThrow(/scaler\.std\[0\]/);
-    expect(() => scalerFromJSON({ type: 'standardize', mean: [0, 1], std: [1] })).toThrow('scaler.std: expected 2 numbers (as mean), received 1');
+    expect(() => scalerFromJSON({ type: 'standardize', mean: [0, 1], std: [1] })).toThrow(
+      'scaler.std: expected 2 numbers (as mean), received 1',
+    );
     expect(() => scalerFromJSON({ type: 'minMax', min: [0], max: ['1'] })).toThrow(/scaler\.max\[0\]/);
     expect(() => scalerFromJSON({ type: 'zscore' })).toThrow(/scaler/);
     expect(() => scalerFromJSON({ type: 'minMax', min: [0], max: [1], extra: 1 })).toThrow(/scaler/);

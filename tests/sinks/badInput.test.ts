@@ -31,7 +31,26 @@ const junk = fc.oneof(
   fc.string(),
   fc.boolean(),
   fc.array(fc.anything(), { maxLength: 3 }),
-  fc.dictionary(fc.constantFrom('every', 'dir', 'path', 'patience', 'lossBelow', 'format', 'total', 'monitor', 'keepLast', 'to', 'write', 'timeout', 'mode', 'evry'), fc.anything(), { maxKeys: 4 }),
+  fc.dictionary(
+    fc.constantFrom(
+      'every',
+      'dir',
+      'path',
+      'patience',
+      'lossBelow',
+      'format',
+      'total',
+      'monitor',
+      'keepLast',
+      'to',
+      'write',
+      'timeout',
+      'mode',
+      'evry',
+    ),
+    fc.anything(),
+    { maxKeys: 4 },
+  ),
 );
 
 /** Calls `f`; passes when it returns, or throws / rejects with a GradstreamError. */
@@ -67,6 +86,9 @@ const factories: [string, (a: unknown, b: unknown) => unknown][] = [
 
 describe('sink factories on malformed input', () => {
   it.each(factories)('%s returns or throws a GradstreamError', async (_name, f) => {
-    await fc.assert(fc.asyncProperty(junk, junk, async (a, b) => okOrGradstreamError(() => f(a, b))), { numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(junk, junk, async (a, b) => okOrGradstreamError(() => f(a, b))),
+      { numRuns: 150 },
+    );
   });
 });

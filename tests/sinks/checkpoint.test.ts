@@ -43,9 +43,12 @@ describe('checkpoint', () => {
     const steps: number[] = [];
     save.written$.subscribe((w) => steps.push(w.step));
     await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 }), save), scheduler: 'sync' }).pipe(
-        map((r) => (finalW = Array.from(r.params.data))),
-      ),
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 2.96 }), save),
+        scheduler: 'sync',
+      }).pipe(map((r) => (finalW = Array.from(r.params.data)))),
     );
     expect(steps).toEqual([6]); // without `every`, only the final record is written
     const ckpt = await readCheckpoint(path, seedModel.layout);
@@ -66,14 +69,30 @@ describe('checkpoint', () => {
     const written: CheckpointWritten[] = [];
     const save = checkpoint({ path, every: 5, rng: createRng(7) });
     save.written$.subscribe((w) => written.push(w));
-    const full = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt()), maxSteps: 12, scheduler: 'sync' }).pipe(map((r) => r.loss), toArray()));
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(opt()), save), maxSteps: 5, scheduler: 'sync' }));
+    const full = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(opt()), maxSteps: 12, scheduler: 'sync' }).pipe(
+        map((r) => r.loss),
+        toArray(),
+      ),
+    );
+    await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(opt()), save), maxSteps: 5, scheduler: 'sync' }),
+    );
     expect(written.map((w) => w.step)).toEqual([0, 5]);
     expect(written.at(-1)).toEqual({ path, files: [path], step: 5, loss: full[5] });
     const ckpt = await readCheckpoint(path, seedModel.layout);
     expect(ckpt.rng).toEqual(createRng(7).getState());
     const resumed = await lastValueFrom(
-      train({ params: ckpt.params, optState: ckpt.optState, step: ckpt.step, cursor: ckpt.cursor, data: seedData(), pipeline: seedStep(opt()), maxSteps: 12, scheduler: 'sync' }).pipe(
+      train({
+        params: ckpt.params,
+        optState: ckpt.optState,
+        step: ckpt.step,
+        cursor: ckpt.cursor,
+        data: seedData(),
+        pipeline: seedStep(opt()),
+        maxSteps: 12,
+        scheduler: 'sync',
+      }).pipe(
         map((r) => r.loss),
         toArray(),
       ),
@@ -110,7 +129,9 @@ describe('checkpoint', () => {
     const save = checkpoint({ dir, every: 10, keepLast: 2, monitor: 'loss', mode: 'max' }); // the worst loss, so best ≠ last
     const written: CheckpointWritten[] = [];
     save.written$.subscribe((w) => written.push(w));
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), save), maxSteps: 45, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), save), maxSteps: 45, scheduler: 'sync' }),
+    );
     expect(readdirSync(dir).sort()).toEqual(['best.json', 'last.json', 'step-40.json', 'step-45.json']);
     expect(read(join(dir, 'last.json')).step).toBe(45);
     expect(read(join(dir, 'step-40.json')).step).toBe(40);
@@ -120,7 +141,15 @@ describe('checkpoint', () => {
     expect(read(join(dir, 'last.json')).best).toEqual(best.best);
     expect(written[0]!.files).toEqual([join(dir, 'step-0.json'), join(dir, 'last.json'), join(dir, 'best.json')]);
     // a resumed run keeps following the saved best instead of starting over
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(sgd({ lr: 1e-6 })), checkpoint({ dir, every: 1, monitor: 'loss', mode: 'max' })), maxSteps: 3, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(sgd({ lr: 1e-6 })), checkpoint({ dir, every: 1, monitor: 'loss', mode: 'max' })),
+        maxSteps: 3,
+        scheduler: 'sync',
+      }),
+    );
     expect(read(join(dir, 'best.json')).step).toBe(0);
   });
 
@@ -129,14 +158,38 @@ describe('checkpoint', () => {
     const written: number[] = [];
     const byEpoch = checkpoint({ dir, everyEpochs: 2 });
     byEpoch.written$.subscribe((w) => written.push(w.step));
-    const data = fromArrays([[1, 2, 3, 4], [2, 3, 4, 5], [0, 1, 0, 1]], [[1, 1, 1, 1], [2, 2, 2, 2], [0, 0, 0, 0]], { batchSize: 2, epochs: 5 });
+    const data = fromArrays(
+      [
+        [1, 2, 3, 4],
+        [2, 3, 4, 5],
+        [0, 1, 0, 1],
+      ],
+      [
+        [1, 1, 1, 1],
+        [2, 2, 2, 2],
+        [0, 0, 0, 0],
+      ],
+      { batchSize: 2, epochs: 5 },
+    );
     await lastValueFrom(train({ params: seedParams(), data, pipeline: pipe(seedStep(sgd({ lr: 1e-3 })), byEpoch), scheduler: 'sync' }));
     expect(written).toEqual([3, 7, 10]); // the last batches of epochs 1 and 3, then the final record (dataEnd)
     let now = 0;
     const byTime: number[] = [];
     const timed = checkpoint({ dir: fresh(), everyMs: 1000, clock: () => now });
     timed.written$.subscribe((w) => byTime.push(w.step));
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(sgd({ lr: 1e-4 })), tap(() => (now += 300)), timed), maxSteps: 10, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(
+          seedStep(sgd({ lr: 1e-4 })),
+          tap(() => (now += 300)),
+          timed,
+        ),
+        maxSteps: 10,
+        scheduler: 'sync',
+      }),
+    );
     expect(byTime).toEqual([3, 7, 10]);
   });
 
@@ -163,7 +216,12 @@ describe('checkpoint', () => {
       train({
         params: seedParams(),
         data: seedData(),
-        pipeline: pipe(seedStep(sgd({ lr: 0 })), plateau, tap((r: StepRecord) => (r.params.data[3] = -0)), checkpointTo(store, { state: { lr, plateau }, model: seedModel, scaler, config: { note: 'run 1', n: [1, 2] }, dataSeed: 7 })),
+        pipeline: pipe(
+          seedStep(sgd({ lr: 0 })),
+          plateau,
+          tap((r: StepRecord) => (r.params.data[3] = -0)),
+          checkpointTo(store, { state: { lr, plateau }, model: seedModel, scaler, config: { note: 'run 1', n: [1, 2] }, dataSeed: 7 }),
+        ),
         maxSteps: 5,
         scheduler: 'sync',
         rng: createRng(3),
@@ -185,23 +243,55 @@ describe('checkpoint', () => {
     const poison = tap((r: StepRecord) => {
       if (r.step === 3) r.params.data[0] = Number.NaN;
     });
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), poison, checkpointTo(store, { every: 1 })), maxSteps: 6, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), poison, checkpointTo(store, { every: 1 })),
+        maxSteps: 6,
+        scheduler: 'sync',
+      }),
+    );
     expect((await loadCheckpoint(store)).step).toBe(2);
   });
 
   it('refuses to overwrite a checkpoint of another model unless told to', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'last.json'), JSON.stringify({ params: { '0.W': { shape: [2, 8], data: [] } } }));
-    const err = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpoint({ dir })), maxSteps: 2, scheduler: 'sync' })).catch((e: unknown) => e);
-    expect(String(err)).toContain(`${join(dir, 'last.json')}: expected a checkpoint of this model (0.W[4, 4]) or none (pass overwrite: true to replace it), received a checkpoint of another model (0.W[2, 8])`);
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpoint({ dir, overwrite: true })), maxSteps: 2, scheduler: 'sync' }));
+    const err = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpoint({ dir })), maxSteps: 2, scheduler: 'sync' }),
+    ).catch((e: unknown) => e);
+    expect(String(err)).toContain(
+      `${join(dir, 'last.json')}: expected a checkpoint of this model (0.W[4, 4]) or none (pass overwrite: true to replace it), received a checkpoint of another model (0.W[2, 8])`,
+    );
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), checkpoint({ dir, overwrite: true })),
+        maxSteps: 2,
+        scheduler: 'sync',
+      }),
+    );
     expect(read(join(dir, 'last.json')).step).toBe(2);
   });
 
   it('checks the target before the first step: /proc, a file as the folder, a folder as the file (issue 7.4)', async () => {
     const steps: number[] = [];
     const run = (sink: ReturnType<typeof checkpoint>) =>
-      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), tap((r: StepRecord) => steps.push(r.step)), sink), maxSteps: 3, scheduler: 'sync' })).catch((e: unknown) => e);
+      lastValueFrom(
+        train({
+          params: seedParams(),
+          data: seedData(),
+          pipeline: pipe(
+            seedStep(),
+            tap((r: StepRecord) => steps.push(r.step)),
+            sink,
+          ),
+          maxSteps: 3,
+          scheduler: 'sync',
+        }),
+      ).catch((e: unknown) => e);
     const proc = await run(checkpoint({ dir: '/proc/gradstream/run' }));
     expect(proc).toBeInstanceOf(GradstreamError);
     expect(String(proc)).toContain('/proc/gradstream: expected a writable folder (existing, or one that can be made), received ENOENT');
@@ -209,9 +299,13 @@ describe('checkpoint', () => {
     expect(procFile).toBeInstanceOf(GradstreamError);
     const dir = fresh();
     writeFileSync(join(dir, 'file'), 'x');
-    expect(String(await run(checkpoint({ dir: join(dir, 'file') })))).toContain(`${join(dir, 'file')}: expected a writable folder (existing, or one that can be made), received a file, not a folder`);
+    expect(String(await run(checkpoint({ dir: join(dir, 'file') })))).toContain(
+      `${join(dir, 'file')}: expected a writable folder (existing, or one that can be made), received a file, not a folder`,
+    );
     mkdirSync(join(dir, 'taken.json'));
-    expect(String(await run(checkpoint({ path: join(dir, 'taken.json') })))).toContain(`${join(dir, 'taken.json')}: expected a file path, received a folder`);
+    expect(String(await run(checkpoint({ path: join(dir, 'taken.json') })))).toContain(
+      `${join(dir, 'taken.json')}: expected a file path, received a folder`,
+    );
     expect(steps).toEqual([]); // nothing ran
   });
 
@@ -220,15 +314,32 @@ describe('checkpoint', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
     try {
-      const names = [`last.json.${dead}.0a1b.tmp`, `step-3.json.${dead}.ff.tmp`, `last.json.${live.pid}.0c.tmp`, `last.json.${process.pid}.1d.tmp`, `notes.txt.${dead}.aa.tmp`, `old.json.${live.pid}.ee.tmp`];
+      const names = [
+        `last.json.${dead}.0a1b.tmp`,
+        `step-3.json.${dead}.ff.tmp`,
+        `last.json.${live.pid}.0c.tmp`,
+        `last.json.${process.pid}.1d.tmp`,
+        `notes.txt.${dead}.aa.tmp`,
+        `old.json.${live.pid}.ee.tmp`,
+      ];
       for (const n of names) writeFileSync(join(dir, n), 'partial');
       const old = new Date(Date.now() - 3_600_000);
       utimesSync(join(dir, `old.json.${live.pid}.ee.tmp`), old, old); // an hour old: no write takes that long
       fsStorage(dir).prepare!();
-      expect(readdirSync(dir).sort()).toEqual([`last.json.${live.pid}.0c.tmp`, `last.json.${process.pid}.1d.tmp`, `notes.txt.${dead}.aa.tmp`].sort());
+      expect(readdirSync(dir).sort()).toEqual(
+        [`last.json.${live.pid}.0c.tmp`, `last.json.${process.pid}.1d.tmp`, `notes.txt.${dead}.aa.tmp`].sort(),
+      );
       // the single-file layout only touches its own file's temporaries
       writeFileSync(join(dir, `last.json.${dead}.0b.tmp`), 'partial');
-      await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpoint({ path: join(dir, 'other.json') })), maxSteps: 1, scheduler: 'sync' }));
+      await lastValueFrom(
+        train({
+          params: seedParams(),
+          data: seedData(),
+          pipeline: pipe(seedStep(), checkpoint({ path: join(dir, 'other.json') })),
+          maxSteps: 1,
+          scheduler: 'sync',
+        }),
+      );
       expect(existsSync(join(dir, `last.json.${dead}.0b.tmp`))).toBe(true);
     } finally {
       live.kill();
@@ -236,11 +347,21 @@ describe('checkpoint', () => {
   });
 
   it('gives up on a storage that hangs, with a clear error', async () => {
-    await expect(withTimeout(new Promise(() => {}), 20, 'writing', '/mnt/x.json')).rejects.toThrow('/mnt/x.json: expected writing to finish within 20 ms, received no answer (the storage hangs)');
+    await expect(withTimeout(new Promise(() => {}), 20, 'writing', '/mnt/x.json')).rejects.toThrow(
+      '/mnt/x.json: expected writing to finish within 20 ms, received no answer (the storage hangs)',
+    );
     await expect(withTimeout(Promise.reject(new Error('boom')), 20, 'writing', 'x')).rejects.toThrow('boom');
     await expect(withTimeout(Promise.resolve(3), Infinity, 'writing', 'x')).resolves.toBe(3);
     const hang = { ...memoryStorage(), write: () => withTimeout(new Promise<void>(() => {}), 20, 'writing', 'memory:last.json') };
-    const err = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpointTo(hang, { every: 1 })), maxSteps: 3, scheduler: 'sync' })).catch((e: unknown) => e);
+    const err = await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), checkpointTo(hang, { every: 1 })),
+        maxSteps: 3,
+        scheduler: 'sync',
+      }),
+    ).catch((e: unknown) => e);
     expect(String(err)).toContain('memory:last.json: expected writing to finish within 20 ms');
   });
 
@@ -267,13 +388,30 @@ describe('checkpoint', () => {
       removeItem: (k: string) => void items.delete(k),
     };
     const store = webStorage(local, 'run1/');
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpointTo(store, { every: 2, keepLast: 1 })), maxSteps: 5, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), checkpointTo(store, { every: 2, keepLast: 1 })),
+        maxSteps: 5,
+        scheduler: 'sync',
+      }),
+    );
     expect([...items.keys()].sort()).toEqual(['run1/last.json', 'run1/step-5.json']);
     expect((await loadCheckpoint(store)).step).toBe(5);
     expect(await store.list()).toHaveLength(2);
-    const full = webStorage({ ...local, setItem: () => { throw new Error('QuotaExceededError'); } });
-    await expect(full.write('last.json', 'x')).rejects.toThrow('webStorage:gradstream:last.json: expected room to store the checkpoint, received QuotaExceededError');
-    await expect(loadCheckpoint(memoryStorage(), 'last.json')).rejects.toThrow('memory:last.json: expected a checkpoint, received nothing there (no such file)');
+    const full = webStorage({
+      ...local,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    });
+    await expect(full.write('last.json', 'x')).rejects.toThrow(
+      'webStorage:gradstream:last.json: expected room to store the checkpoint, received QuotaExceededError',
+    );
+    await expect(loadCheckpoint(memoryStorage(), 'last.json')).rejects.toThrow(
+      'memory:last.json: expected a checkpoint, received nothing there (no such file)',
+    );
   });
 
   it('validates its options', () => {
@@ -288,7 +426,14 @@ describe('checkpoint', () => {
 });
 
 describe('checkpoint files', () => {
-  const good = () => JSON.parse(JSON.stringify(encodeCheckpoint(Object.assign(seedRecord(3), { loss: 1.5, lr: 0.01, optState: [{ count: 3, m: new Float64Array([1, Number.NaN, -0]) }] }))));
+  const good = () =>
+    JSON.parse(
+      JSON.stringify(
+        encodeCheckpoint(
+          Object.assign(seedRecord(3), { loss: 1.5, lr: 0.01, optState: [{ count: 3, m: new Float64Array([1, Number.NaN, -0]) }] }),
+        ),
+      ),
+    );
 
   it('round-trip non-finite numbers, -0 and typed arrays', () => {
     const r = Object.assign(seedRecord(0), { loss: Number.POSITIVE_INFINITY, lr: Number.NaN });
@@ -308,38 +453,66 @@ describe('checkpoint files', () => {
   it('name the bad field and the expected shape', () => {
     const short = good();
     short.params['0.W'].data.pop();
-    expect(() => decodeCheckpoint(short)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: checkpoint.params["0.W"].data: expected 16 numbers (shape [4, 4]), received 15]`);
+    expect(() => decodeCheckpoint(short)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: checkpoint.params["0.W"].data: expected 16 numbers (shape [4, 4]), received 15]`,
+    );
     expect(() => decodeCheckpoint({ ...good(), step: -1 })).toThrow('checkpoint.step: expected');
     expect(() => decodeCheckpoint({ ...good(), format: 'other' })).toThrow(GradstreamError);
     expect(() => decodeCheckpoint({ ...good(), surprise: 1 })).toThrow('checkpoint: expected no other keys, received "surprise"');
     const typed = good();
     typed.params['0.W'].data[2] = 'x';
-    expect(() => decodeCheckpoint(typed)).toThrow('checkpoint.params["0.W"].data[2]: expected a finite number (weights must be finite), received "x"');
+    expect(() => decodeCheckpoint(typed)).toThrow(
+      'checkpoint.params["0.W"].data[2]: expected a finite number (weights must be finite), received "x"',
+    );
     const nan = good();
     nan.params['0.W'].data[5] = 'NaN';
-    expect(() => decodeCheckpoint(nan)).toThrow('checkpoint.params["0.W"].data[5]: expected a finite number (weights must be finite), received "NaN"');
-    expect(() => decodeCheckpoint({ ...good(), version: 3 })).toThrow('checkpoint.version: expected 1 or 2 (the versions this gradstream reads), received 3');
+    expect(() => decodeCheckpoint(nan)).toThrow(
+      'checkpoint.params["0.W"].data[5]: expected a finite number (weights must be finite), received "NaN"',
+    );
+    expect(() => decodeCheckpoint({ ...good(), version: 3 })).toThrow(
+      'checkpoint.version: expected 1 or 2 (the versions this gradstream reads), received 3',
+    );
     expect(() => decodeCheckpoint([1])).toThrow('checkpoint: expected a checkpoint object, received an array of length 1');
   });
 
   it('read version 1 files, refusing non-finite weights there too', () => {
-    const v1 = { format: 'gradstream-checkpoint', version: 1, step: 3, epoch: 3, batchIndex: 0, loss: 1.5, lr: 0.01, stopReason: null, params: good().params, optState: null, rng: null };
+    const v1 = {
+      format: 'gradstream-checkpoint',
+      version: 1,
+      step: 3,
+      epoch: 3,
+      batchIndex: 0,
+      loss: 1.5,
+      lr: 0.01,
+      stopReason: null,
+      params: good().params,
+      optState: null,
+      rng: null,
+    };
     const c = decodeCheckpoint(v1, seedModel.layout);
     expect([c.version, c.step, c.model, c.state]).toEqual([1, 3, undefined, {}]);
     v1.params['0.W'].data[0] = 'Infinity';
-    expect(() => decodeCheckpoint(v1)).toThrow('checkpoint.params["0.W"].data[0]: expected a finite number (weights must be finite), received "Infinity"');
+    expect(() => decodeCheckpoint(v1)).toThrow(
+      'checkpoint.params["0.W"].data[0]: expected a finite number (weights must be finite), received "Infinity"',
+    );
   });
 
   it('must match the model’s layout when one is given, naming the parameter and both shapes', () => {
     const other = good();
     other.params = { '0.W': { shape: [2, 8], data: other.params['0.W'].data } };
-    expect(() => decodeCheckpoint(other, seedModel.layout)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: checkpoint.params["0.W"].shape: expected [4, 4] (the model's), received [2, 8]]`);
+    expect(() => decodeCheckpoint(other, seedModel.layout)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: checkpoint.params["0.W"].shape: expected [4, 4] (the model's), received [2, 8]]`,
+    );
     const renamed = good();
     renamed.params = { '1.W': renamed.params['0.W'] };
-    expect(() => decodeCheckpoint(renamed, seedModel.layout)).toThrow('checkpoint.params["0.W"]: expected shape [4, 4] (the model\'s), received no such parameter (the file has 1.W)');
+    expect(() => decodeCheckpoint(renamed, seedModel.layout)).toThrow(
+      'checkpoint.params["0.W"]: expected shape [4, 4] (the model\'s), received no such parameter (the file has 1.W)',
+    );
     const extra = good();
     extra.params['0.b'] = { shape: [4], data: [0, 0, 0, 0] };
-    expect(() => decodeCheckpoint(extra, seedModel.layout)).toThrow('checkpoint.params["0.b"]: expected no such parameter (the model has 0.W), received shape [4]');
+    expect(() => decodeCheckpoint(extra, seedModel.layout)).toThrow(
+      'checkpoint.params["0.b"]: expected no such parameter (the model has 0.W), received shape [4]',
+    );
   });
 
   it('report the file on unreadable content, and a missing file as a GradstreamError (issue 7.9)', async () => {
@@ -355,7 +528,9 @@ describe('checkpoint files', () => {
     await expect(readCheckpoint(wrong)).rejects.toThrow(`${wrong}: checkpoint.version: expected 1 or 2`);
     const missing = readCheckpoint(join(dir, 'missing.json'));
     await expect(missing).rejects.toBeInstanceOf(GradstreamError);
-    await expect(readCheckpoint(join(dir, 'missing.json'))).rejects.toThrow(`${join(dir, 'missing.json')}: expected a checkpoint, received nothing there (no such file)`);
+    await expect(readCheckpoint(join(dir, 'missing.json'))).rejects.toThrow(
+      `${join(dir, 'missing.json')}: expected a checkpoint, received nothing there (no such file)`,
+    );
     mkdirSync(join(dir, 'empty'));
     await expect(readCheckpoint(join(dir, 'empty'))).rejects.toThrow(`${join(dir, 'empty', 'last.json')}: expected a checkpoint`);
   });

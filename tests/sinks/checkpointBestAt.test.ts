@@ -1,6 +1,23 @@
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { checkpointTo, createRng, dense, epochMean, forward, fromArrays, gradient, loss, memoryStorage, mse, sequential, sgd, train, update, type StepRecord, type WithEpochMean } from '../../src/index.js';
+import {
+  checkpointTo,
+  createRng,
+  dense,
+  epochMean,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  memoryStorage,
+  mse,
+  sequential,
+  sgd,
+  train,
+  update,
+  type StepRecord,
+  type WithEpochMean,
+} from '../../src/index.js';
 
 /** 10 rows read 4 at a time (3 steps an epoch), 5 epochs, with a checkpoint sink. */
 async function run(bestAt: 'written' | 'epochEnd' | undefined, seen: (StepRecord & WithEpochMean)[]) {
@@ -14,8 +31,20 @@ async function run(bestAt: 'written' | 'epochEnd' | undefined, seen: (StepRecord
   await lastValueFrom(
     train({
       params: model.init(createRng(1)),
-      data: fromArrays(x, x.map(([v]) => [3 * v! - 1]), { batchSize: 4, epochs: 5 }),
-      pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.2 })), epochMean(), tap((r) => void seen.push({ ...r })), save),
+      data: fromArrays(
+        x,
+        x.map(([v]) => [3 * v! - 1]),
+        { batchSize: 4, epochs: 5 },
+      ),
+      pipeline: pipe(
+        forward(model),
+        loss(l),
+        gradient(model, l),
+        update(sgd({ lr: 0.2 })),
+        epochMean(),
+        tap((r) => void seen.push({ ...r })),
+        save,
+      ),
       scheduler: 'sync',
     }),
   ).catch(() => undefined);

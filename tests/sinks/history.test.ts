@@ -7,7 +7,15 @@ import { seedData, seedParams, seedStep } from '../helpers/seed.js';
 describe('history', () => {
   it('collects loss, lr and metrics as plain arrays', async () => {
     const h = history();
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(sgd({ lr: 0.01 })), metric('rmse', rmse), h), maxSteps: 3, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(sgd({ lr: 0.01 })), metric('rmse', rmse), h),
+        maxSteps: 3,
+        scheduler: 'sync',
+      }),
+    );
     const got = h.history;
     expect(got.step).toEqual([0, 1, 2, 3]);
     expect(got.epoch).toEqual([0, 1, 2, 3]);
@@ -36,7 +44,14 @@ describe('history', () => {
     for (const order of ['before', 'after'] as const) {
       const h = history({ every: 4 });
       const stop = earlyStopping({ lossBelow: 2.96 });
-      await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: order === 'before' ? pipe(seedStep(), h, stop) : pipe(seedStep(), stop, h), scheduler: 'sync' }));
+      await lastValueFrom(
+        train({
+          params: seedParams(),
+          data: seedData(),
+          pipeline: order === 'before' ? pipe(seedStep(), h, stop) : pipe(seedStep(), stop, h),
+          scheduler: 'sync',
+        }),
+      );
       expect([order, h.history.step, h.history.stopReason]).toEqual([order, [0, 4, 6], 'threshold']);
       expect(h.history.loss.at(-1)).toBe(2.381266365508548);
     }

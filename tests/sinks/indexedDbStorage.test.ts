@@ -86,7 +86,15 @@ describe('indexedDbStorage', () => {
   it('checkpoints into an IndexedDB object store and reads back', async () => {
     const factory = fakeIndexedDb();
     const store = indexedDbStorage('app', { factory });
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), checkpointTo(store, { every: 2, keepLast: 1 })), maxSteps: 5, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), checkpointTo(store, { every: 2, keepLast: 1 })),
+        maxSteps: 5,
+        scheduler: 'sync',
+      }),
+    );
     expect([...factory.stores.get('checkpoints')!.keys()].sort()).toEqual(['last.json', 'step-5.json']);
     expect((await loadCheckpoint(store)).step).toBe(5);
     expect(await store.read('nothing.json')).toBeUndefined();
@@ -95,8 +103,12 @@ describe('indexedDbStorage', () => {
 
   it('errors clearly without IndexedDB, and when a write fails', async () => {
     const none = indexedDbStorage('app');
-    await expect(Promise.resolve(none.prepare!())).rejects.toThrow('indexedDB:app: expected IndexedDB (a browser, or options.factory), received none in this environment');
+    await expect(Promise.resolve(none.prepare!())).rejects.toThrow(
+      'indexedDB:app: expected IndexedDB (a browser, or options.factory), received none in this environment',
+    );
     const full = indexedDbStorage('app', { factory: fakeIndexedDb({ failWrites: true }), store: 's' });
-    await expect(full.write('last.json', 'x')).rejects.toThrow('indexedDB:app/s/last.json: expected IndexedDB to store the checkpoint, received QuotaExceededError');
+    await expect(full.write('last.json', 'x')).rejects.toThrow(
+      'indexedDB:app/s/last.json: expected IndexedDB to store the checkpoint, received QuotaExceededError',
+    );
   });
 });

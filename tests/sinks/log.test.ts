@@ -6,7 +6,28 @@ import { parse } from 'csv-parse/sync';
 import { lastValueFrom, of, pipe, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, dense, earlyStopping, epochMean, every, forward, fromArrays, gradient, loss, mse, sequential, update, createRng, log, logFile, metric, rmse, sgd, train, type StepRecord } from '../../src/node.js';
+import {
+  GradstreamError,
+  dense,
+  earlyStopping,
+  epochMean,
+  every,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  mse,
+  sequential,
+  update,
+  createRng,
+  log,
+  logFile,
+  metric,
+  rmse,
+  sgd,
+  train,
+  type StepRecord,
+} from '../../src/node.js';
 import { formatLogLine, formatNumber } from '../../src/sinks/log.js';
 import { seedRecord } from '../helpers/records.js';
 import { seedData, seedParams, seedStep } from '../helpers/seed.js';
@@ -25,7 +46,11 @@ describe('log', () => {
     all[2]!.stopReason = 'threshold';
     all[1]!.lr = 0.01;
     await lastValueFrom(of(...all).pipe(log({ write: (l) => lines.push(l), clock: () => (t += 2) })));
-    expect(lines).toEqual(['step 0  epoch 0  loss 10', 'step 1  epoch 1  loss 9  lr 0.01  500 steps/s', 'step 2  epoch 2  loss 8  500 steps/s  stop: threshold']);
+    expect(lines).toEqual([
+      'step 0  epoch 0  loss 10',
+      'step 1  epoch 1  loss 9  lr 0.01  500 steps/s',
+      'step 2  epoch 2  loss 8  500 steps/s  stop: threshold',
+    ]);
   });
 
   it('logs every n-th step and always the final record', async () => {
@@ -34,7 +59,11 @@ describe('log', () => {
     all[6]!.stopReason = 'maxSteps';
     let t = 0;
     await lastValueFrom(of(...all).pipe(log({ every: 4, write: (l) => lines.push(l), clock: () => (t += 1000) })));
-    expect(lines).toEqual(['step 0  epoch 0  loss 10', 'step 4  epoch 4  loss 6  4.00 steps/s', 'step 6  epoch 6  loss 4  2.00 steps/s  stop: maxSteps']);
+    expect(lines).toEqual([
+      'step 0  epoch 0  loss 10',
+      'step 4  epoch 4  loss 6  4.00 steps/s',
+      'step 6  epoch 6  loss 4  2.00 steps/s  stop: maxSteps',
+    ]);
   });
 
   it('throttles by time (virtual time), alone or with every', () => {
@@ -44,8 +73,12 @@ describe('log', () => {
       const lines: string[] = [];
       const source = cold('a 9ms b 9ms c 9ms d 9ms e 9ms f|', { a: r[0]!, b: r[1]!, c: r[2]!, d: r[3]!, e: r[4]!, f: r[5]! });
       const both: string[] = [];
-      source.pipe(log({ format: 'jsonl', everyMs: 25, columns: ['step'], write: (l) => lines.push(l), clock: () => scheduler.now() })).subscribe();
-      source.pipe(log({ format: 'jsonl', every: 2, everyMs: 15, columns: ['step'], write: (l) => both.push(l), clock: () => scheduler.now() })).subscribe();
+      source
+        .pipe(log({ format: 'jsonl', everyMs: 25, columns: ['step'], write: (l) => lines.push(l), clock: () => scheduler.now() }))
+        .subscribe();
+      source
+        .pipe(log({ format: 'jsonl', every: 2, everyMs: 15, columns: ['step'], write: (l) => both.push(l), clock: () => scheduler.now() }))
+        .subscribe();
       expectObservable(source).toBe('a 9ms b 9ms c 9ms d 9ms e 9ms f|', { a: r[0], b: r[1], c: r[2], d: r[3], e: r[4], f: r[5] });
       scheduler.flush();
       expect(lines).toEqual(['{"step":0}', '{"step":3}']); // t = 0, 30 (t = 50 is only 20 ms later)
@@ -71,7 +104,16 @@ describe('log', () => {
     const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
     expect(back.map((b) => num(b['loss']))).toEqual(TRICKY);
     expect(back.every((b, i) => Object.is(num(b['loss']), TRICKY[i]) && Object.is(num(b['metrics.acc']), TRICKY[i]))).toBe(true);
-    expect(back[0]).toEqual({ step: 0, epoch: 0, batchIndex: 0, loss: 0.30000000000000004, valLoss: null, lr: 0.01, 'metrics.acc': 0.30000000000000004, stopReason: null });
+    expect(back[0]).toEqual({
+      step: 0,
+      epoch: 0,
+      batchIndex: 0,
+      loss: 0.30000000000000004,
+      valLoss: null,
+      lr: 0.01,
+      'metrics.acc': 0.30000000000000004,
+      stopReason: null,
+    });
     expect(lines[2]).toContain('"loss":"NaN"');
     expect(back.at(-1)!['stopReason']).toBe('plateau');
   });
@@ -105,7 +147,19 @@ describe('log', () => {
       },
     });
     const maxPending: number[] = [];
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), log({ format: 'jsonl', to: slow, columns: ['step', 'loss'] }), tap(() => maxPending.push(pending))), maxSteps: 5, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(
+          seedStep(),
+          log({ format: 'jsonl', to: slow, columns: ['step', 'loss'] }),
+          tap(() => maxPending.push(pending)),
+        ),
+        maxSteps: 5,
+        scheduler: 'sync',
+      }),
+    );
     expect(chunks.map((c) => (JSON.parse(c) as { step: number }).step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Math.max(...maxPending.slice(1))).toBeLessThanOrEqual(1);
   });
@@ -116,10 +170,30 @@ describe('log', () => {
     const lines: string[] = [];
     const text: string[] = [];
     const data = fromArrays([[1], [2], [3]], [[2], [4], [6]], { batchSize: 2, epochs: 2, shuffle: false });
-    const pipeline = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })), metric('rmse', rmse), epochMean(), log({ format: 'jsonl', write: (s) => lines.push(s) }), log({ write: (s) => text.push(s) }));
+    const pipeline = pipe(
+      forward(model),
+      loss(l),
+      gradient(model, l),
+      update(sgd({ lr: 0.01 })),
+      metric('rmse', rmse),
+      epochMean(),
+      log({ format: 'jsonl', write: (s) => lines.push(s) }),
+      log({ write: (s) => text.push(s) }),
+    );
     await lastValueFrom(train({ params: model.init(createRng(1)), data, pipeline, scheduler: 'sync' }));
     const rows = lines.map((s) => JSON.parse(s) as Record<string, number | null>);
-    expect(Object.keys(rows[0]!)).toEqual(['step', 'epoch', 'batchIndex', 'loss', 'epochLoss', 'epochMetrics.rmse', 'valLoss', 'lr', 'metrics.rmse', 'stopReason']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'step',
+      'epoch',
+      'batchIndex',
+      'loss',
+      'epochLoss',
+      'epochMetrics.rmse',
+      'valLoss',
+      'lr',
+      'metrics.rmse',
+      'stopReason',
+    ]);
     expect(rows.map((r) => r['epochLoss'] === null)).toEqual([true, false, true, false, true]);
     // batches of 2 and 1 rows: the mean weighs each batch's loss by its rows
     expect(rows[1]!['epochLoss']).toBeCloseTo((2 * rows[0]!['loss']! + rows[1]!['loss']!) / 3, 14);
@@ -130,19 +204,43 @@ describe('log', () => {
   it('logs to a file with logFile, refusing a path it cannot write before the first step', async () => {
     const dir = fresh();
     const path = join(dir, 'sub', 'run.csv');
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), metric('rmse', rmse), logFile(path, { format: 'csv', every: 2 })), maxSteps: 5, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), metric('rmse', rmse), logFile(path, { format: 'csv', every: 2 })),
+        maxSteps: 5,
+        scheduler: 'sync',
+      }),
+    );
     const rows = parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r['step'])).toEqual(['0', '2', '4', '5']);
     expect(Object.keys(rows[0]!)).toEqual(['step', 'epoch', 'batchIndex', 'loss', 'valLoss', 'lr', 'metrics.rmse', 'stopReason']);
     expect(Number(rows[0]!['loss'])).toBe(16.740979677499997);
     mkdirSync(join(dir, 'folder.jsonl'));
     let steps = 0;
-    const err = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), tap(() => steps++), logFile(join(dir, 'folder.jsonl'))), maxSteps: 5, scheduler: 'sync' })).catch((e: unknown) => e);
+    const err = await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(
+          seedStep(),
+          tap(() => steps++),
+          logFile(join(dir, 'folder.jsonl')),
+        ),
+        maxSteps: 5,
+        scheduler: 'sync',
+      }),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GradstreamError);
-    expect(String(err)).toContain(`${join(dir, 'folder.jsonl')}: expected a writable folder (existing, or one that can be made), received EISDIR`);
+    expect(String(err)).toContain(
+      `${join(dir, 'folder.jsonl')}: expected a writable folder (existing, or one that can be made), received EISDIR`,
+    );
     expect(steps).toBe(0);
     writeFileSync(join(dir, 'file'), '');
-    expect(String(await lastValueFrom(of(seedRecord(0)).pipe(logFile(join(dir, 'file', 'x.csv')))).catch((e: unknown) => e))).toContain('a file, not a folder');
+    expect(String(await lastValueFrom(of(seedRecord(0)).pipe(logFile(join(dir, 'file', 'x.csv')))).catch((e: unknown) => e))).toContain(
+      'a file, not a folder',
+    );
     expect(() => logFile('')).toThrow('logFile(path): expected a file path');
     expect(() => logFile('x', { every: 0 })).toThrow('log.every');
   });
@@ -153,8 +251,20 @@ describe('log', () => {
         const lines: string[] = [];
         const sink = log({ format, every: 4, write: (l) => lines.push(l) });
         const stop = earlyStopping({ lossBelow: 2.96 });
-        await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: order === 'before' ? pipe(seedStep(), sink, stop) : pipe(seedStep(), stop, sink), scheduler: 'sync' }));
-        expect([format, order, lines.at(-1)!.includes('threshold'), lines.at(-1)!.includes(format === 'text' ? 'step 6' : '6,') || lines.at(-1)!.includes('"step":6')]).toEqual([format, order, true, true]);
+        await lastValueFrom(
+          train({
+            params: seedParams(),
+            data: seedData(),
+            pipeline: order === 'before' ? pipe(seedStep(), sink, stop) : pipe(seedStep(), stop, sink),
+            scheduler: 'sync',
+          }),
+        );
+        expect([
+          format,
+          order,
+          lines.at(-1)!.includes('threshold'),
+          lines.at(-1)!.includes(format === 'text' ? 'step 6' : '6,') || lines.at(-1)!.includes('"step":6'),
+        ]).toEqual([format, order, true, true]);
       }
     }
   });
@@ -179,9 +289,23 @@ describe('log', () => {
   });
 
   it('errors when the writer throws, and rejects bad options', async () => {
-    await expect(lastValueFrom(of(seedRecord(0)).pipe(log({ write: () => { throw new Error('disk full'); } })))).rejects.toThrow('disk full');
+    await expect(
+      lastValueFrom(
+        of(seedRecord(0)).pipe(
+          log({
+            write: () => {
+              throw new Error('disk full');
+            },
+          }),
+        ),
+      ),
+    ).rejects.toThrow('disk full');
     const broken = { write: (_c: string, cb?: (e?: Error | null) => void) => (cb?.(new Error('EPIPE')), false) };
-    await expect(lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), log({ to: broken })), maxSteps: 3, scheduler: 'sync' }))).rejects.toThrow('EPIPE');
+    await expect(
+      lastValueFrom(
+        train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), log({ to: broken })), maxSteps: 3, scheduler: 'sync' }),
+      ),
+    ).rejects.toThrow('EPIPE');
     expect(() => log({ every: 0 })).toThrow('log.every: expected number to be >=1, received 0');
     expect(() => log({ format: 'xml' as never })).toThrow('log.format: expected one of "text", "jsonl", "csv", received "xml"');
     expect(() => log({ write: () => undefined, to: broken })).toThrow('log: expected either write or to, received both');
@@ -192,7 +316,12 @@ describe('log', () => {
     const all = recs(7);
     all[6]!.stopReason = 'maxSteps';
     const seen: StepRecord[] = [];
-    await lastValueFrom(of(...all).pipe(every(3), tap((r) => seen.push(r))));
+    await lastValueFrom(
+      of(...all).pipe(
+        every(3),
+        tap((r) => seen.push(r)),
+      ),
+    );
     expect(seen.map((r) => r.step)).toEqual([0, 3, 6]);
     expect(() => every(0)).toThrow('every(n): expected an integer ≥ 1, received 0');
   });

@@ -46,25 +46,51 @@ describe('progress', () => {
 
   it('counts epochs, and finishes the line when it sits before earlyStopping', async () => {
     const tty = fakeStream(true);
-    await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), progress({ total: 20, unit: 'epochs', stream: tty, everyMs: 1e9 }), earlyStopping({ lossBelow: 2.96 })), scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), progress({ total: 20, unit: 'epochs', stream: tty, everyMs: 1e9 }), earlyStopping({ lossBelow: 2.96 })),
+        scheduler: 'sync',
+      }),
+    );
     expect(tty.out.at(-1)).toMatch(/^\r\x1b\[2K\[█+░+\] 7\/20 epochs \(35%\)  loss 2\.3813 .*stop: threshold after 0:00\n$/);
   });
 
   it('ends the terminal line when the source errors or is unsubscribed', () => {
     const tty = fakeStream(true);
-    const sub = of(...recs(2)).pipe(progress({ stream: tty })).subscribe();
+    const sub = of(...recs(2))
+      .pipe(progress({ stream: tty }))
+      .subscribe();
     sub.unsubscribe();
     expect(tty.out.at(-1)).toBe('\n');
     const failing = fakeStream(true);
     const errors: unknown[] = [];
     const two = recs(2);
     two[1]!.stopReason = 'maxSteps';
-    of(...two).pipe(progress({ stream: { isTTY: true, write: (c: string) => { if (c.includes('step 1')) throw new Error('closed'); return failing.write(c); } } })).subscribe({ error: (e) => errors.push(e) });
+    of(...two)
+      .pipe(
+        progress({
+          stream: {
+            isTTY: true,
+            write: (c: string) => {
+              if (c.includes('step 1')) throw new Error('closed');
+              return failing.write(c);
+            },
+          },
+        }),
+      )
+      .subscribe({ error: (e) => errors.push(e) });
     expect(String(errors[0])).toContain('closed');
   });
 
   it('formats durations, falls back to console lines, rejects bad options', async () => {
-    expect([formatDuration(65), formatDuration(7387), formatDuration(Number.NaN), formatDuration(-1)]).toEqual(['1:05', '2:03:07', '?', '?']);
+    expect([formatDuration(65), formatDuration(7387), formatDuration(Number.NaN), formatDuration(-1)]).toEqual([
+      '1:05',
+      '2:03:07',
+      '?',
+      '?',
+    ]);
     expect(() => progress({ total: 0 })).toThrow('progress.total: expected number to be >=1, received 0');
     expect(() => progress({ unit: 'batches' as never })).toThrow('progress.unit');
     const lines: unknown[] = [];
@@ -80,7 +106,9 @@ describe('progress', () => {
     }
     expect(lines).toEqual(['step 0  loss 1.0000']);
     const seen: StepRecord[] = [];
-    await lastValueFrom(of(...recs(3)).pipe(progress({ stream: fakeStream(false) })), { defaultValue: undefined }).then((r) => r && seen.push(r));
+    await lastValueFrom(of(...recs(3)).pipe(progress({ stream: fakeStream(false) })), { defaultValue: undefined }).then(
+      (r) => r && seen.push(r),
+    );
     expect(seen[0]!.step).toBe(2);
   });
 });

@@ -17,7 +17,9 @@ describe('readRegularFile', () => {
     expect((fifo as GradstreamError).code).toBe('invalid_checkpoint');
     expect((fifo as Error).message).toBe(`${join(dir, 'pipe.json')}: expected a regular file, received a FIFO (named pipe)`);
     mkdirSync(join(dir, 'sub'));
-    await expect(readRegularFile(join(dir, 'sub'), 'invalid_config')).rejects.toThrow(`${join(dir, 'sub')}: expected a regular file, received a folder`);
+    await expect(readRegularFile(join(dir, 'sub'), 'invalid_config')).rejects.toThrow(
+      `${join(dir, 'sub')}: expected a regular file, received a folder`,
+    );
     await expect(readRegularFile('/dev/null')).rejects.toThrow('/dev/null: expected a regular file, received a character device');
     await expect(readRegularFile(join(dir, 'none.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -79,22 +79,44 @@ describe('checkpointTo + resumeFrom: a checkpoint of a re-evaluated batch', () =
   it('the end of the data is saved with batchTrained, and resuming it takes no step', async () => {
     const store = memoryStorage();
     const records = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: fromArrays(X, Y, { batchSize: 2, shuffle: false, epochs: 2 }), pipeline: (r) => r.pipe(step(), checkpointTo<StepRecord>(store)), scheduler: 'sync' }).pipe(toArray()),
+      train({
+        params: model.init(createRng(1)),
+        data: fromArrays(X, Y, { batchSize: 2, shuffle: false, epochs: 2 }),
+        pipeline: (r) => r.pipe(step(), checkpointTo<StepRecord>(store)),
+        scheduler: 'sync',
+      }).pipe(toArray()),
     );
     expect(records.at(-1)).toMatchObject({ step: 6, stopReason: 'dataEnd' });
     const c = await loadCheckpoint(store, 'last.json');
     expect(c.batchTrained).toBe(true);
     expect(JSON.parse(store.get('last.json')!)).toMatchObject({ step: 6, batchTrained: true });
-    const again = await lastValueFrom(resumeFrom(c, { data: fromArrays(X, Y, { batchSize: 2, shuffle: false, epochs: 2 }), pipeline: step(), model, scheduler: 'sync' }).pipe(toArray()));
+    const again = await lastValueFrom(
+      resumeFrom(c, {
+        data: fromArrays(X, Y, { batchSize: 2, shuffle: false, epochs: 2 }),
+        pipeline: step(),
+        model,
+        scheduler: 'sync',
+      }).pipe(toArray()),
+    );
     expect(again).toEqual([]);
   });
 
   it('a step limit reads a fresh batch: saved without batchTrained, resumed exactly', async () => {
     const store = memoryStorage();
     const data = () => fromArrays(X, Y, { batchSize: 2, shuffle: false, epochs: 3 });
-    const whole = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), pipeline: step(), scheduler: 'sync' }).pipe(toArray()));
+    const whole = await lastValueFrom(
+      train({ params: model.init(createRng(1)), data: data(), pipeline: step(), scheduler: 'sync' }).pipe(toArray()),
+    );
     const losses = whole.map((r) => r.loss);
-    await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), pipeline: (r) => r.pipe(step(), checkpointTo<StepRecord>(store)), maxSteps: 4, scheduler: 'sync' }));
+    await lastValueFrom(
+      train({
+        params: model.init(createRng(1)),
+        data: data(),
+        pipeline: (r) => r.pipe(step(), checkpointTo<StepRecord>(store)),
+        maxSteps: 4,
+        scheduler: 'sync',
+      }),
+    );
     const c = await loadCheckpoint(store, 'last.json');
     expect(c.batchTrained).toBeUndefined();
     expect(JSON.parse(store.get('last.json')!)).not.toHaveProperty('batchTrained');

@@ -5,7 +5,11 @@ import { seedData, seedParams, seedStep } from '../helpers/seed.js';
 
 describe('snapshot', () => {
   it('keeps each step’s own weights, loss and lr (records are reused, snapshots are not)', async () => {
-    const snaps = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), snapshot()), maxSteps: 2, scheduler: 'sync' }).pipe(toArray()));
+    const snaps = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), snapshot()), maxSteps: 2, scheduler: 'sync' }).pipe(
+        toArray(),
+      ),
+    );
     expect(snaps.map((s) => s.step)).toEqual([0, 1, 2]);
     expect(snaps.map((s) => s.loss)).toEqual([16.740979677499997, 12.095357816993747, 8.738896022777983]);
     expect(snaps[0]!.params.data).toEqual(seedParams().data);

@@ -30,7 +30,14 @@ const l = mse();
 const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })));
 
 const good = (x: number): SampleOrBatch => ({ x: [x], y: [2 * x] });
-const bad: unknown[] = [{ x: [Number.NaN], y: [1] }, { x: [1, 2], y: [1] }, { x: ['3'], y: [1] }, { x: [4] }, null, { x: [Infinity], y: [0] }];
+const bad: unknown[] = [
+  { x: [Number.NaN], y: [1] },
+  { x: [1, 2], y: [1] },
+  { x: ['3'], y: [1] },
+  { x: [4] },
+  null,
+  { x: [Infinity], y: [0] },
+];
 
 /** Collects what `source.rejected$` reports. */
 function deadLetters(source: OnlineSource): RejectedSample[] {
@@ -42,7 +49,16 @@ function deadLetters(source: OnlineSource): RejectedSample[] {
 /** Trains on `data` (one step per batch), returning the inputs trained on and how the run ended. */
 async function trainOn(data: OnlineSource, feed: () => void): Promise<{ xs: number[]; stopReason: string | undefined }> {
   const xs: number[] = [];
-  const done = lastValueFrom(train({ params: model.init(createRng(1)), data, pipeline: pipe(step, tap((r: StepRecord) => void xs.push(...r.batch.x))) }));
+  const done = lastValueFrom(
+    train({
+      params: model.init(createRng(1)),
+      data,
+      pipeline: pipe(
+        step,
+        tap((r: StepRecord) => void xs.push(...r.batch.x)),
+      ),
+    }),
+  );
   feed();
   const last = await done;
   return { xs, stopReason: last.stopReason };
@@ -137,7 +153,14 @@ describe('online sources: the invalid policy and the dead letters', () => {
 
   it('fromEvents without a policy: map throwing errors the run with its error, as before', async () => {
     const sensor = new EventEmitter();
-    const source = fromEvents(sensor, 'reading', { map: (v: number) => (v < 0 ? (() => { throw new RangeError('negative'); })() : { x: [v], y: [v] }) });
+    const source = fromEvents(sensor, 'reading', {
+      map: (v: number) =>
+        v < 0
+          ? (() => {
+              throw new RangeError('negative');
+            })()
+          : { x: [v], y: [v] },
+    });
     const letters = deadLetters(source);
     await expect(trainOn(source, () => sensor.emit('reading', -1))).rejects.toThrow(RangeError);
     expect(letters.map((x) => x.reason)).toEqual(['negative']);
@@ -159,7 +182,9 @@ describe('online sources: the invalid policy and the dead letters', () => {
     const lp = deadLetters(p);
     expect(await trainOn(p, () => {})).toEqual({ xs: [1, 2, 2], stopReason: 'dataEnd' });
     expect(lp.map((x) => x.sample)).toEqual([bad[2]]);
-    await expect(trainOn(fromAsyncIterable(stream()), () => {})).rejects.toThrow('fromAsyncIterable sample 1, x[0]: expected a finite number, received NaN');
+    await expect(trainOn(fromAsyncIterable(stream()), () => {})).rejects.toThrow(
+      'fromAsyncIterable sample 1, x[0]: expected a finite number, received NaN',
+    );
   });
 
   it("an app whose loss$ subscriber has no error handler survives a bad sample with 'skip'", async () => {
@@ -180,8 +205,14 @@ describe('online sources: the invalid policy and the dead letters', () => {
   });
 
   it('refuses a bad invalid option, naming it', () => {
-    expect(() => fromObservable(new Subject<SampleOrBatch>(), { invalid: 'ignore' as 'skip' })).toThrow("fromObservable.invalid: expected 'error' or 'skip', received \"ignore\"");
-    expect(() => fromEvents(new EventEmitter(), 'x', { invalid: 'drop' as 'skip' })).toThrow("fromEvents.invalid: expected 'error' or 'skip', received \"drop\"");
-    expect(() => fromAsyncIterable([], { invalid: 1 as unknown as 'skip' })).toThrow("fromAsyncIterable.invalid: expected 'error' or 'skip', received 1");
+    expect(() => fromObservable(new Subject<SampleOrBatch>(), { invalid: 'ignore' as 'skip' })).toThrow(
+      "fromObservable.invalid: expected 'error' or 'skip', received \"ignore\"",
+    );
+    expect(() => fromEvents(new EventEmitter(), 'x', { invalid: 'drop' as 'skip' })).toThrow(
+      "fromEvents.invalid: expected 'error' or 'skip', received \"drop\"",
+    );
+    expect(() => fromAsyncIterable([], { invalid: 1 as unknown as 'skip' })).toThrow(
+      "fromAsyncIterable.invalid: expected 'error' or 'skip', received 1",
+    );
   });
 });

@@ -35,7 +35,11 @@ describe('fromArrays', () => {
   });
 
   it('drops the remainder on request, and caps the batch size at the row count', () => {
-    expect(read(fromArrays(X, Y, { batchSize: 4, epochs: 1, dropRemainder: true }).open(), 3)).toEqual(['0/0:0,1,2,3', '0/1:4,5,6,7', null]);
+    expect(read(fromArrays(X, Y, { batchSize: 4, epochs: 1, dropRemainder: true }).open(), 3)).toEqual([
+      '0/0:0,1,2,3',
+      '0/1:4,5,6,7',
+      null,
+    ]);
     expect(read(fromArrays(X, Y, { batchSize: 100, epochs: 1 }).open(), 2)).toEqual(['0/0:0,1,2,3,4,5,6,7,8,9', null]);
   });
 
@@ -50,7 +54,13 @@ describe('fromArrays', () => {
         .map((s) => s!.split(':')[1])
         .join(','),
     );
-    for (const e of epochs) expect(e.split(',').map(Number).sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const e of epochs)
+      expect(
+        e
+          .split(',')
+          .map(Number)
+          .sort((p, q) => p - q),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(new Set(epochs).size).toBe(3);
     expect(epochs[0]).not.toBe('0,1,2,3,4,5,6,7,8,9');
     const other = read(fromArrays(X, Y, { batchSize: 3, epochs: 3, shuffle: true, seed: 6 }).open(), 4);
@@ -60,7 +70,11 @@ describe('fromArrays', () => {
   it('resumes at a cursor with the very batches of an uninterrupted run', () => {
     const source = fromArrays(X, Y, { batchSize: 3, epochs: 4, shuffle: true, rng: createRng(3) });
     const all = read(source.open(), 16);
-    for (const at of [{ epoch: 0, batchIndex: 2 }, { epoch: 2, batchIndex: 0 }, { epoch: 3, batchIndex: 3 }]) {
+    for (const at of [
+      { epoch: 0, batchIndex: 2 },
+      { epoch: 2, batchIndex: 0 },
+      { epoch: 3, batchIndex: 3 },
+    ]) {
       const reader = source.open(at);
       const k = at.epoch * 4 + at.batchIndex;
       expect(read(reader, 17 - k)).toEqual([...all.slice(k), null]);
@@ -89,34 +103,59 @@ describe('fromArrays', () => {
   it('accepts flat inputs with rows, one-hot targets, and infinite epochs by default', () => {
     const reader = fromArrays(new Float64Array([1, 2, 3, 4, 5, 6]), [1, 0, 0, 1, 1, 0], { rows: 3, batchSize: 2 }).open();
     for (let i = 0; i < 100; i++) expect(reader.next()).not.toBeNull();
-    const b = fromArrays([[1], [2]], [[1, 0], [0, 1]], { batchSize: 2 }).open().next()!;
+    const b = fromArrays(
+      [[1], [2]],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      { batchSize: 2 },
+    )
+      .open()
+      .next()!;
     expect(Array.from(b.y)).toEqual([1, 0, 0, 1]);
   });
 
   it('reports bad data and options', () => {
-    expect(() => fromArrays([[1, 2], [3]], [0, 1])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: x[1]: expected 2 numbers, received an array of length 1]`);
+    expect(() => fromArrays([[1, 2], [3]], [0, 1])).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: x[1]: expected 2 numbers, received an array of length 1]`,
+    );
     expect(() => fromArrays([[1], [Number.NaN]], [0, 1])).toThrow(/x\[1\]\[0\]: expected a finite number/);
-    expect(() => fromArrays([[1], [2]], [0, 1, 2])).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: y: expected a positive multiple of 2 values (2 rows), received 3]`);
+    expect(() => fromArrays([[1], [2]], [0, 1, 2])).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: y: expected a positive multiple of 2 values (2 rows), received 3]`,
+    );
     expect(() => fromArrays([[1], [2]], [[0], [1], [2]])).toThrow(/y: expected 2 rows/);
     expect(() => fromArrays(new Float64Array(4), [0, 1, 2, 3])).toThrow(/fromArrays.rows/);
     expect(() => fromArrays(new Float64Array([1, Number.POSITIVE_INFINITY]), [0, 1], { rows: 2 })).toThrow(/x\[1\]/);
     // Malformed arguments are refused, not crashed on
-    expect(() => fromArrays(undefined as never, [0])).toThrow('x: expected rows of numbers (nested arrays, a flat list or a Float64Array), received undefined');
-    expect(() => fromArrays([[1]], 'abc' as never)).toThrow('y: expected rows of numbers (nested arrays, a flat list or a Float64Array), received "abc"');
+    expect(() => fromArrays(undefined as never, [0])).toThrow(
+      'x: expected rows of numbers (nested arrays, a flat list or a Float64Array), received undefined',
+    );
+    expect(() => fromArrays([[1]], 'abc' as never)).toThrow(
+      'y: expected rows of numbers (nested arrays, a flat list or a Float64Array), received "abc"',
+    );
     expect(() => fromArrays([[1]], [0], null as never)).toThrow('fromArrays: expected an options object, received null');
     expect(() => fromArrays([[]], [0])).toThrow('x[0]: expected at least one number per row, received an empty row');
-    expect(() => fromArrays(X, Y, { shuffle: true, rng: {} as never })).toThrow('fromArrays.rng: expected a generator made by createRng, received object');
-    expect(() => fromArrays([1, 2], [3, 4], { rows: '2' as never })).toThrow('fromArrays.rows: expected a positive integer (give `rows` when x and y are both flat), received "2"');
+    expect(() => fromArrays(X, Y, { shuffle: true, rng: {} as never })).toThrow(
+      'fromArrays.rng: expected a generator made by createRng, received object',
+    );
+    expect(() => fromArrays([1, 2], [3, 4], { rows: '2' as never })).toThrow(
+      'fromArrays.rows: expected a positive integer (give `rows` when x and y are both flat), received "2"',
+    );
     // Flat lists are checked before conversion: no null → 0, "3" → 3, true → 1 (issue 7, item 6).
     const flat = (v: unknown): number[] => [1, 2, v, 4] as number[];
     expect(() => fromArrays(flat(null), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received null');
     expect(() => fromArrays(flat('3'), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received "3"');
     expect(() => fromArrays(flat(true), [0, 1], { rows: 2 })).toThrow('x[2] (row 1, column 0): expected a finite number, received boolean');
     expect(() => fromArrays([[1], [2]], [0, undefined] as number[])).toThrow('y[1]: expected a finite number, received undefined');
-    expect(() => fromArrays([[1], [2]], [[0], [Number.NEGATIVE_INFINITY]])).toThrow('y[1][0]: expected a finite number, received -Infinity');
+    expect(() => fromArrays([[1], [2]], [[0], [Number.NEGATIVE_INFINITY]])).toThrow(
+      'y[1][0]: expected a finite number, received -Infinity',
+    );
     expect(() => fromArrays(X, Y, { batchSize: 0 })).toThrow(/batchSize/);
     expect(() => fromArrays(X, Y, { epochs: 1.5 })).toThrow(/epochs/);
-    expect(() => fromArrays(X, Y, { shuffle: true })).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: fromArrays.shuffle: expected a seed or an rng to shuffle with, received neither]`);
+    expect(() => fromArrays(X, Y, { shuffle: true })).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: fromArrays.shuffle: expected a seed or an rng to shuffle with, received neither]`,
+    );
     expect(() => fromArrays(X, Y, { shuffle: true, seed: 0.5 })).toThrow(/seed/);
     expect(() => fromArrays(X, Y, { batchSize: 4 }).open({ epoch: 0, batchIndex: 3 })).toThrow(GradstreamError);
   });
@@ -130,7 +169,10 @@ describe('splitArrays', () => {
     expect(Array.from(validation.y)).toEqual([1, 2, 0]);
     const s = splitArrays(X, Y, { seed: 2 });
     expect([s.train.rows, s.validation.rows]).toEqual([8, 2]);
-    const firsts = [...Array.from({ length: 8 }, (_, k) => s.train.x[2 * k]!), ...Array.from({ length: 2 }, (_, k) => s.validation.x[2 * k]!)];
+    const firsts = [
+      ...Array.from({ length: 8 }, (_, k) => s.train.x[2 * k]!),
+      ...Array.from({ length: 2 }, (_, k) => s.validation.x[2 * k]!),
+    ];
     expect([...firsts].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(firsts).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (let k = 0; k < 8; k++) expect(s.train.y[k]).toBe(s.train.x[2 * k]! % 3);

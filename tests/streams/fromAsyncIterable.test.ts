@@ -58,7 +58,9 @@ describe('fromAsyncIterable', () => {
       throw boom;
     }
     const seen: number[][] = [];
-    await expect(driveReader(fromAsyncIterable(failing(), { batchSize: 2, readAhead: 4 }).open(), { onBatch: (d) => void seen.push(d.x) })).rejects.toBe(boom);
+    await expect(
+      driveReader(fromAsyncIterable(failing(), { batchSize: 2, readAhead: 4 }).open(), { onBatch: (d) => void seen.push(d.x) }),
+    ).rejects.toBe(boom);
     expect(seen).toEqual([[1, 2], [3]]);
   });
 
@@ -67,7 +69,9 @@ describe('fromAsyncIterable', () => {
       yield s(1);
       yield { x: [Number.POSITIVE_INFINITY], y: [1] };
     }
-    await expect(driveReader(fromAsyncIterable(bad() as AsyncIterable<Sample>).open())).rejects.toThrow('fromAsyncIterable sample 1, x[0]: expected a finite number, received Infinity');
+    await expect(driveReader(fromAsyncIterable(bad() as AsyncIterable<Sample>).open())).rejects.toThrow(
+      'fromAsyncIterable sample 1, x[0]: expected a finite number, received Infinity',
+    );
   });
 
   it("calls the iterator's return() when the run ends early", async () => {
@@ -80,7 +84,10 @@ describe('fromAsyncIterable', () => {
       }
     }
     const got = await driveReader(fromAsyncIterable(endless(), { batchSize: 3 }).open(), { limit: 2 });
-    expect(got.map((d) => d.x)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(got.map((d) => d.x)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     await tick();
     expect(released).toBe(true);
   });
@@ -112,7 +119,10 @@ describe('fromAsyncIterable', () => {
   });
 
   it('reads a plain iterable synchronously (never NOT_READY)', () => {
-    const reader = fromAsyncIterable([s(1), s(2), s(3), { x: new Float64Array([4, 5]), y: new Float64Array([9, 11]), size: 2 }], { batchSize: 2, readAhead: 4 }).open();
+    const reader = fromAsyncIterable([s(1), s(2), s(3), { x: new Float64Array([4, 5]), y: new Float64Array([9, 11]), size: 2 }], {
+      batchSize: 2,
+      readAhead: 4,
+    }).open();
     const out: (number[] | null | typeof NOT_READY)[] = [];
     for (let i = 0; i < 4; i++) {
       const b = reader.next();
@@ -135,14 +145,24 @@ describe('fromAsyncIterable', () => {
 
   it('validates its options', () => {
     expect(() => fromAsyncIterable([], { batchSize: 0 })).toThrow('fromAsyncIterable.batchSize: expected an integer ≥ 1, received 0');
-    expect(() => fromAsyncIterable([], { batchSize: 8, readAhead: 4 })).toThrow('fromAsyncIterable.readAhead: expected at least batchSize (8), received 4');
-    expect(() => fromAsyncIterable(42 as unknown as Sample[])).toThrow('fromAsyncIterable: expected an async iterable or an iterable, received 42');
-    expect(() => fromAsyncIterable(null as unknown as Sample[])).toThrow('fromAsyncIterable: expected an async iterable or an iterable, received null');
-    expect(() => fromAsyncIterable('abc' as unknown as Sample[])).toThrow('fromAsyncIterable: expected an async iterable or an iterable, received "abc"');
+    expect(() => fromAsyncIterable([], { batchSize: 8, readAhead: 4 })).toThrow(
+      'fromAsyncIterable.readAhead: expected at least batchSize (8), received 4',
+    );
+    expect(() => fromAsyncIterable(42 as unknown as Sample[])).toThrow(
+      'fromAsyncIterable: expected an async iterable or an iterable, received 42',
+    );
+    expect(() => fromAsyncIterable(null as unknown as Sample[])).toThrow(
+      'fromAsyncIterable: expected an async iterable or an iterable, received null',
+    );
+    expect(() => fromAsyncIterable('abc' as unknown as Sample[])).toThrow(
+      'fromAsyncIterable: expected an async iterable or an iterable, received "abc"',
+    );
     expect(() => fromAsyncIterable([], null as never)).toThrow('fromAsyncIterable: expected an options object, received null');
     expect(() => fromAsyncIterable([], { inputs: 0 })).toThrow('fromAsyncIterable.inputs');
     expect(() => fromAsyncIterable([], { outputs: -1 })).toThrow('fromAsyncIterable.outputs');
     const big = fromAsyncIterable([{ x: new Float64Array(8), y: new Float64Array(8), size: 8 }], { batchSize: 2, readAhead: 4 }).open();
-    expect(() => big.next()).toThrow('fromAsyncIterable.buffer: expected at most 4 samples waiting (raise readAhead to hold the largest ready-made batch), received sample 4 while 4 were waiting');
+    expect(() => big.next()).toThrow(
+      'fromAsyncIterable.buffer: expected at most 4 samples waiting (raise readAhead to hold the largest ready-made batch), received sample 4 while 4 were waiting',
+    );
   });
 });

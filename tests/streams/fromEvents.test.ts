@@ -1,21 +1,46 @@
 import { EventEmitter } from 'node:events';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
-import { GradstreamError, createRng, dense, fit, forward, fromEvents, gradient, loss, mse, sequential, sgd, train, update, type StepRecord } from '../../src/index.js';
+import {
+  GradstreamError,
+  createRng,
+  dense,
+  fit,
+  forward,
+  fromEvents,
+  gradient,
+  loss,
+  mse,
+  sequential,
+  sgd,
+  train,
+  update,
+  type StepRecord,
+} from '../../src/index.js';
 
 const model = sequential([dense(1, 1)]);
 const l = mse();
 const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.01 })));
 
 /** Runs `train` on `data`, recording each record's batch inputs and `dropped` (copied as they pass). */
-async function trainOn(data: ReturnType<typeof fromEvents>, whileOpen: () => void): Promise<{ xs: number[][]; dropped: number; stopReason: string | undefined }> {
+async function trainOn(
+  data: ReturnType<typeof fromEvents>,
+  whileOpen: () => void,
+): Promise<{ xs: number[][]; dropped: number; stopReason: string | undefined }> {
   const xs: number[][] = [];
   let last: StepRecord | undefined;
   const done = lastValueFrom(
-    train({ params: model.init(createRng(1)), data, pipeline: pipe(step, tap((r: StepRecord) => {
-      xs.push(Array.from(r.batch.x));
-      last = r;
-    })) }),
+    train({
+      params: model.init(createRng(1)),
+      data,
+      pipeline: pipe(
+        step,
+        tap((r: StepRecord) => {
+          xs.push(Array.from(r.batch.x));
+          last = r;
+        }),
+      ),
+    }),
   );
   whileOpen(); // the source is open (listeners added) once train is subscribed
   await done;
@@ -106,7 +131,10 @@ describe('fromEvents', () => {
   });
 
   it('a full buffer drops by its policy, counted on record.dropped', async () => {
-    for (const [overflow, kept] of [['dropNewest', [0, 1, 2, 3]], ['dropOldest', [6, 7, 8, 9]]] as const) {
+    for (const [overflow, kept] of [
+      ['dropNewest', [0, 1, 2, 3]],
+      ['dropOldest', [6, 7, 8, 9]],
+    ] as const) {
       const sensor = new EventEmitter();
       const data = fromEvents(sensor, 'reading', { map: (t: number) => ({ x: [t], y: [t] }), buffer: { size: 4, overflow }, endOn: 'end' });
       // ten events at once, before the loop's first slice reads any
@@ -120,9 +148,11 @@ describe('fromEvents', () => {
     // the default policy errors the run
     const sensor = new EventEmitter();
     const data = fromEvents(sensor, 'reading', { map: (t: number) => ({ x: [t], y: [t] }), buffer: { size: 2 } });
-    await expect(trainOn(data, () => {
-      for (let t = 0; t < 3; t++) sensor.emit('reading', t);
-    })).rejects.toThrow(GradstreamError);
+    await expect(
+      trainOn(data, () => {
+        for (let t = 0; t < 3; t++) sensor.emit('reading', t);
+      }),
+    ).rejects.toThrow(GradstreamError);
     expect(sensor.listenerCount('reading')).toBe(0);
   });
 
@@ -130,10 +160,12 @@ describe('fromEvents', () => {
     const sensor = new EventEmitter();
     const data = fromEvents(sensor, 'reading', { map: (t: number) => ({ x: [t], y: [t] }), errorOn: 'error', endOn: 'end' });
     const broken = new Error('sensor unplugged');
-    await expect(trainOn(data, () => {
-      sensor.emit('reading', 1);
-      setTimeout(() => sensor.emit('error', broken), 5);
-    })).rejects.toBe(broken);
+    await expect(
+      trainOn(data, () => {
+        sensor.emit('reading', 1);
+        setTimeout(() => sensor.emit('error', broken), 5);
+      }),
+    ).rejects.toBe(broken);
     expect(sensor.listenerCount('reading') + sensor.listenerCount('error') + sensor.listenerCount('end')).toBe(0);
 
     const bad = new Error('unparsable');
@@ -143,15 +175,23 @@ describe('fromEvents', () => {
         return { x: [t], y: [t] };
       },
     });
-    await expect(trainOn(throwing, () => {
-      setTimeout(() => [1, 2].forEach((t) => sensor.emit('reading', t)), 5);
-    })).rejects.toBe(bad);
+    await expect(
+      trainOn(throwing, () => {
+        setTimeout(() => [1, 2].forEach((t) => sensor.emit('reading', t)), 5);
+      }),
+    ).rejects.toBe(bad);
     expect(sensor.listenerCount('reading')).toBe(0);
   });
 
   it('stopping the run removes the listeners (a source without endOn runs until stopped)', async () => {
     const sensor = new EventEmitter();
-    const training = fit({ model, loss: l, optimizer: sgd({ lr: 0.01 }), params: model.init(createRng(1)), data: fromEvents(sensor, 'reading', { map: (t: number) => ({ x: [t], y: [t] }) }) });
+    const training = fit({
+      model,
+      loss: l,
+      optimizer: sgd({ lr: 0.01 }),
+      params: model.init(createRng(1)),
+      data: fromEvents(sensor, 'reading', { map: (t: number) => ({ x: [t], y: [t] }) }),
+    });
     training.start();
     await new Promise((r) => setTimeout(r, 5));
     sensor.emit('reading', 0.5);

@@ -2,7 +2,23 @@ import { pipe, Subject, tap, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NOT_READY, GradstreamError, dense, forward, fromObservable, gradient, loss, mse, paramsFrom, sequential, sgd, train, update, type Batch, type StepRecord } from '../../src/index.js';
+import {
+  NOT_READY,
+  GradstreamError,
+  dense,
+  forward,
+  fromObservable,
+  gradient,
+  loss,
+  mse,
+  paramsFrom,
+  sequential,
+  sgd,
+  train,
+  update,
+  type Batch,
+  type StepRecord,
+} from '../../src/index.js';
 import type { Sample } from '../../src/streams/sampleQueue.js';
 import { driveReader } from '../helpers/driveReader.js';
 
@@ -152,9 +168,13 @@ describe('fromObservable', () => {
     expect(await errorOf(s(1), { x: ['n/a'], y: [1] })).toBe('fromObservable sample 1, x[0]: expected a finite number, received "n/a"');
     expect(await errorOf(s(1), { x: [1, 2], y: [1] })).toBe('fromObservable sample 1, x: expected 1 values, received 2');
     expect(await errorOf({ x: 1, y: Number.NaN })).toBe('fromObservable sample 0, y: expected a finite number, received NaN');
-    expect(await errorOf({ x: [], y: 1 })).toBe('fromObservable sample 0, x: expected a number or a non-empty list of numbers, received an array of length 0');
+    expect(await errorOf({ x: [], y: 1 })).toBe(
+      'fromObservable sample 0, x: expected a number or a non-empty list of numbers, received an array of length 0',
+    );
     expect(await errorOf(null)).toBe('fromObservable sample 0: expected a sample { x, y } or a batch { x, y, size }, received null');
-    expect(await errorOf({ x: new Float64Array(3), y: new Float64Array(2), size: 2 })).toMatch(/fromObservable sample 0: expected a batch whose x and y hold `size` rows each/);
+    expect(await errorOf({ x: new Float64Array(3), y: new Float64Array(2), size: 2 })).toMatch(
+      /fromObservable sample 0: expected a batch whose x and y hold `size` rows each/,
+    );
   });
 
   it('splits ready-made batches into rows and accepts numbers as one-value rows', () => {
@@ -180,15 +200,23 @@ describe('fromObservable', () => {
   it('validates its options', () => {
     const subject = new Subject<Sample>();
     expect(() => fromObservable(subject, { batchSize: 0 })).toThrow('fromObservable.batchSize: expected an integer ≥ 1, received 0');
-    expect(() => fromObservable(subject, { maxWaitMs: -1 })).toThrow('fromObservable.maxWaitMs: expected a number ≥ 0 (or Infinity), received -1');
-    expect(() => fromObservable(subject, { batchSize: 8, buffer: { size: 4 } })).toThrow('fromObservable.buffer.size: expected at least batchSize (8), received 4');
-    expect(() => fromObservable(subject, { buffer: { overflow: 'drop' as 'error' } })).toThrow(`fromObservable.buffer.overflow: expected 'error', 'dropOldest' or 'dropNewest', received "drop"`);
+    expect(() => fromObservable(subject, { maxWaitMs: -1 })).toThrow(
+      'fromObservable.maxWaitMs: expected a number ≥ 0 (or Infinity), received -1',
+    );
+    expect(() => fromObservable(subject, { batchSize: 8, buffer: { size: 4 } })).toThrow(
+      'fromObservable.buffer.size: expected at least batchSize (8), received 4',
+    );
+    expect(() => fromObservable(subject, { buffer: { overflow: 'drop' as 'error' } })).toThrow(
+      `fromObservable.buffer.overflow: expected 'error', 'dropOldest' or 'dropNewest', received "drop"`,
+    );
     expect(() => fromObservable(subject, { inputs: 1.5 })).toThrow('fromObservable.inputs');
     expect(() => fromObservable(subject, { outputs: 0 })).toThrow('fromObservable.outputs');
     expect(() => fromObservable(3 as never)).toThrow('fromObservable: expected an Observable of samples, received 3');
     expect(() => fromObservable(subject, [] as never)).toThrow('fromObservable: expected an options object, received an array of length 0');
     expect(() => fromObservable(subject, { buffer: 5 as never })).toThrow('fromObservable.buffer: expected an options object, received 5');
-    expect(() => fromObservable(subject, { scheduler: {} as never })).toThrow('fromObservable.scheduler: expected an RxJS scheduler, received object');
+    expect(() => fromObservable(subject, { scheduler: {} as never })).toThrow(
+      'fromObservable.scheduler: expected an RxJS scheduler, received object',
+    );
   });
 });
 
@@ -243,7 +271,11 @@ describe('fromObservable through the loop driver', () => {
 
   const model = sequential([dense(1, 1, { bias: false })]);
   const l = mse();
-  const run = (samples$: Subject<Sample>, options: Parameters<typeof fromObservable>[1] = {}, tail: OperatorFunction<StepRecord, StepRecord> = (s) => s) =>
+  const run = (
+    samples$: Subject<Sample>,
+    options: Parameters<typeof fromObservable>[1] = {},
+    tail: OperatorFunction<StepRecord, StepRecord> = (s) => s,
+  ) =>
     train({
       params: paramsFrom(model.layout, { '0.W': [0] }),
       data: fromObservable(samples$, options),

@@ -13,12 +13,19 @@ describe('readAll', () => {
   });
 
   it('stops at the start of another epoch (sources without epochEnd) and refuses too many or no rows', async () => {
-    const oneBatchPerEpoch = { open: () => {
-      let e = -1;
-      return { next: () => ((e += 1), { x: new Float64Array([e]), y: new Float64Array([0]), size: 1 }), cursor: () => ({ epoch: e, batchIndex: 0 }) };
-    } };
+    const oneBatchPerEpoch = {
+      open: () => {
+        let e = -1;
+        return {
+          next: () => ((e += 1), { x: new Float64Array([e]), y: new Float64Array([0]), size: 1 }),
+          cursor: () => ({ epoch: e, batchIndex: 0 }),
+        };
+      },
+    };
     expect((await readAll(oneBatchPerEpoch)).rows).toBe(1);
-    await expect(readAll(fromArrays([[1], [2], [3]], [0, 1, 2], { batchSize: 1 }), { maxRows: 2 })).rejects.toThrow('readAll: expected at most 2 rows (maxRows), received more');
+    await expect(readAll(fromArrays([[1], [2], [3]], [0, 1, 2], { batchSize: 1 }), { maxRows: 2 })).rejects.toThrow(
+      'readAll: expected at most 2 rows (maxRows), received more',
+    );
     await expect(readAll(fromAsyncIterable([]))).rejects.toThrow('readAll: expected at least one row, received none');
   });
 });

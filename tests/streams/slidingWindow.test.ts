@@ -1,10 +1,36 @@
 import { EventEmitter } from 'node:events';
 import { EMPTY, from, fromEvent, lastValueFrom, map, Observable, of, pipe, Subject, take, takeUntil, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { dense, forward, fromObservable, GradstreamError, gradient, gru, loss, meanAbsoluteError, mse, prequential, sequential, sgd, createRng, slidingWindow, train, update } from '../../src/index.js';
+import {
+  dense,
+  forward,
+  fromObservable,
+  GradstreamError,
+  gradient,
+  gru,
+  loss,
+  meanAbsoluteError,
+  mse,
+  prequential,
+  sequential,
+  sgd,
+  createRng,
+  slidingWindow,
+  train,
+  update,
+} from '../../src/index.js';
 
-const samples = async (events: readonly (number | number[])[], opts: Parameters<typeof slidingWindow>[0]): Promise<{ x: number[]; y: number[] }[]> =>
-  lastValueFrom(from(events).pipe(slidingWindow(opts), map((s) => ({ x: Array.from(s.x), y: Array.from(s.y) })), toArray()));
+const samples = async (
+  events: readonly (number | number[])[],
+  opts: Parameters<typeof slidingWindow>[0],
+): Promise<{ x: number[]; y: number[] }[]> =>
+  lastValueFrom(
+    from(events).pipe(
+      slidingWindow(opts),
+      map((s) => ({ x: Array.from(s.x), y: Array.from(s.y) })),
+      toArray(),
+    ),
+  );
 
 describe('slidingWindow', () => {
   it('emits the last size events and the next one, a sample per event', async () => {
@@ -22,7 +48,17 @@ describe('slidingWindow', () => {
       { x: [2, 3], y: [6] },
       { x: [4, 5], y: [8] },
     ]);
-    expect(await samples([[1, 10], [2, 20], [3, 30], [4, 40]], { size: 2 })).toEqual([
+    expect(
+      await samples(
+        [
+          [1, 10],
+          [2, 20],
+          [3, 30],
+          [4, 40],
+        ],
+        { size: 2 },
+      ),
+    ).toEqual([
       { x: [1, 10, 2, 20], y: [3, 30] },
       { x: [2, 20, 3, 30], y: [4, 40] },
     ]);
@@ -30,7 +66,10 @@ describe('slidingWindow', () => {
 
   it('keeps bounded memory over a long stream: every sample matches the series (ring wrap-around)', async () => {
     const n = 10_000;
-    const out = await samples(Array.from({ length: n }, (_, i) => i), { size: 7, step: 3, horizon: 5 });
+    const out = await samples(
+      Array.from({ length: n }, (_, i) => i),
+      { size: 7, step: 3, horizon: 5 },
+    );
     expect(out).toHaveLength(Math.floor((n - 5 - 7) / 3) + 1);
     out.forEach((s, w) => {
       const end = 6 + 3 * w;
@@ -57,14 +96,25 @@ describe('slidingWindow', () => {
       [1, 2, 3].forEach((v) => s.next(v));
       s.error(boom);
     });
-    await expect(lastValueFrom(failing.pipe(slidingWindow({ size: 2 }), map((v) => seen.push(Array.from(v.x)))))).rejects.toBe(boom);
+    await expect(
+      lastValueFrom(
+        failing.pipe(
+          slidingWindow({ size: 2 }),
+          map((v) => seen.push(Array.from(v.x))),
+        ),
+      ),
+    ).rejects.toBe(boom);
     expect(seen).toEqual([[1, 2]]);
     await expect(lastValueFrom(throwError(() => boom).pipe(slidingWindow({ size: 2 })))).rejects.toBe(boom);
   });
 
   it('errors with a GradstreamError naming a bad event', async () => {
-    await expect(samples([1, 2, Number.NaN], { size: 2 })).rejects.toThrow('slidingWindow event 2: expected a finite number (as the first event), received NaN');
-    await expect(samples([[1, 2], [3]], { size: 2 })).rejects.toThrow('slidingWindow event 1: expected a list of 2 finite numbers (as the first event)');
+    await expect(samples([1, 2, Number.NaN], { size: 2 })).rejects.toThrow(
+      'slidingWindow event 2: expected a finite number (as the first event), received NaN',
+    );
+    await expect(samples([[1, 2], [3]], { size: 2 })).rejects.toThrow(
+      'slidingWindow event 1: expected a list of 2 finite numbers (as the first event)',
+    );
     await expect(lastValueFrom(of('x' as unknown as number).pipe(slidingWindow({ size: 2 })))).rejects.toThrow(GradstreamError);
   });
 
@@ -76,7 +126,10 @@ describe('slidingWindow', () => {
 
   it('runs the teardown on early unsubscribe, and stops a synchronous source when unsubscribed', () => {
     let tornDown = false;
-    new Observable<number>(() => () => (tornDown = true)).pipe(slidingWindow({ size: 2 })).subscribe().unsubscribe();
+    new Observable<number>(() => () => (tornDown = true))
+      .pipe(slidingWindow({ size: 2 }))
+      .subscribe()
+      .unsubscribe();
     expect(tornDown).toBe(true);
     let produced = 0;
     const endless = new Observable<number>((s) => {
@@ -99,7 +152,14 @@ describe('slidingWindow', () => {
       train({
         params: model.init(createRng(1)),
         data: fromObservable(events$.pipe(slidingWindow({ size: 6 })), { batchSize: 1 }),
-        pipeline: pipe(forward(model), loss(l), prequential({ mae: meanAbsoluteError }), gradient(model, l), update(sgd({ lr: 0.05 })), toArray()),
+        pipeline: pipe(
+          forward(model),
+          loss(l),
+          prequential({ mae: meanAbsoluteError }),
+          gradient(model, l),
+          update(sgd({ lr: 0.05 })),
+          toArray(),
+        ),
       }),
     );
     for (let i = 0; i < 40; i++) events$.next(Math.sin(i / 3));
@@ -119,7 +179,14 @@ describe('slidingWindow', () => {
       train({
         params: model.init(createRng(2)),
         data: fromObservable(readings$.pipe(slidingWindow({ size: 4, step: 2 })), { batchSize: 2 }),
-        pipeline: pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.05 })), map((r) => ({ size: r.batch.size, x: Array.from(r.batch.x.subarray(0, r.batch.size * 4)), stopReason: r.stopReason })), toArray()),
+        pipeline: pipe(
+          forward(model),
+          loss(l),
+          gradient(model, l),
+          update(sgd({ lr: 0.05 })),
+          map((r) => ({ size: r.batch.size, x: Array.from(r.batch.x.subarray(0, r.batch.size * 4)), stopReason: r.stopReason })),
+          toArray(),
+        ),
       }),
     );
     for (let i = 0; i < 21; i++) sensor.emit('reading', i / 10);

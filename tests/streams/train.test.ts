@@ -11,7 +11,13 @@ describe('train (the loop driver)', () => {
     let count = 0;
     let last: StepRecord | undefined;
     let completed = false;
-    train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 0.001 })), maxSteps: 10_000_000, scheduler: 'sync' }).subscribe({
+    train({
+      params: seedParams(),
+      data: seedData(),
+      pipeline: seedStep(sgd({ lr: 0.001 })),
+      maxSteps: 10_000_000,
+      scheduler: 'sync',
+    }).subscribe({
       next: (r) => {
         count += 1;
         last = r;
@@ -35,7 +41,9 @@ describe('train (the loop driver)', () => {
     expect(recs.map((r) => r[0])).toEqual([0, 1, 2, 3]);
     expect(recs.map((r) => r[1])).toEqual([null, null, null, 'maxSteps']);
     // maxSteps 0: only the initial evaluation
-    const zero = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 0, scheduler: 'sync' }).pipe(map(losses), toArray()));
+    const zero = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 0, scheduler: 'sync' }).pipe(map(losses), toArray()),
+    );
     expect(zero).toEqual([16.740979677499997]);
   });
 
@@ -58,7 +66,11 @@ describe('train (the loop driver)', () => {
     expect(recs).toHaveLength(3);
     expect(recs[2]).toBe(8.738896022777983);
     // read after completion: the weights left are still those of step 2
-    const again = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 2, scheduler: 'sync' }).pipe(map((r) => Array.from(r.params.data))));
+    const again = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 2, scheduler: 'sync' }).pipe(
+        map((r) => Array.from(r.params.data)),
+      ),
+    );
     expect(last!.step).toBe(2);
     expect(Array.from(last!.params.data)).toEqual(again);
   });
@@ -74,7 +86,9 @@ describe('train (the loop driver)', () => {
 
   it('can be cancelled mid-run in time-sliced mode', async () => {
     let count = 0;
-    const sub = train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 1e-6 })), sliceMs: 2 }).subscribe(() => (count += 1));
+    const sub = train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 1e-6 })), sliceMs: 2 }).subscribe(
+      () => (count += 1),
+    );
     await new Promise((r) => setTimeout(r, 30));
     sub.unsubscribe();
     const atCancel = count;
@@ -101,10 +115,12 @@ describe('train (the loop driver)', () => {
   it('time-sliced mode yields to the event loop: a timer fires while training runs', async () => {
     let stepsAtTimer = -1;
     let stepsTotal = 0;
-    const timer = new Promise<void>((resolve) => setTimeout(() => {
-      stepsAtTimer = stepsTotal;
-      resolve();
-    }, 5));
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        stepsAtTimer = stepsTotal;
+        resolve();
+      }, 5),
+    );
     const started = performance.now();
     const done = lastValueFrom(
       train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 1e-6 })), sliceMs: 5 }).pipe(
@@ -134,7 +150,19 @@ describe('train (the loop driver)', () => {
       return steps * 0.01; // 0.01 ms per step: 800 steps in an 8 ms slice
     };
     scheduler.run(({ flush }) => {
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(sgd({ lr: 1e-6 })), tap(() => (steps += 1))), maxSteps: 4000, scheduler, sliceSteps: 1e9, sliceMs: 8, clock }).subscribe({
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(
+          seedStep(sgd({ lr: 1e-6 })),
+          tap(() => (steps += 1)),
+        ),
+        maxSteps: 4000,
+        scheduler,
+        sliceSteps: 1e9,
+        sliceMs: 8,
+        clock,
+      }).subscribe({
         complete: () => (completed = true),
       });
       flush();
@@ -156,57 +184,113 @@ describe('train (the loop driver)', () => {
   it('runs one step per action on a SchedulerLike (virtual time)', () => {
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     scheduler.run(({ expectObservable }) => {
-      const out$ = train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 2, scheduler }).pipe(map((r) => String(r.step)));
+      const out$ = train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 2, scheduler }).pipe(
+        map((r) => String(r.step)),
+      );
       expectObservable(out$).toBe('(012|)');
     });
   });
 
   it('passes pipeline errors and data errors to the subscriber', async () => {
     const boom = new Error('boom');
-    await expect(lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: () => throwError(() => boom), scheduler: 'sync' }))).rejects.toBe(boom);
-    const badData: BatchSource = { open: () => ({ next: () => { throw boom; }, cursor: () => ({ epoch: 0, batchIndex: 0 }) }) };
+    await expect(
+      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: () => throwError(() => boom), scheduler: 'sync' })),
+    ).rejects.toBe(boom);
+    const badData: BatchSource = {
+      open: () => ({
+        next: () => {
+          throw boom;
+        },
+        cursor: () => ({ epoch: 0, batchIndex: 0 }),
+      }),
+    };
     await expect(lastValueFrom(train({ params: seedParams(), data: badData, pipeline: seedStep(), scheduler: 'sync' }))).rejects.toBe(boom);
     await expect(lastValueFrom(train({ params: seedParams(), data: badData, pipeline: seedStep() }))).rejects.toBe(boom);
-    const inCallback = lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), tap(() => { throw boom; })), scheduler: 'sync' }));
+    const inCallback = lastValueFrom(
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(
+          seedStep(),
+          tap(() => {
+            throw boom;
+          }),
+        ),
+        scheduler: 'sync',
+      }),
+    );
     await expect(inCallback).rejects.toBe(boom);
   });
 
   it('completes when the pipeline completes without subscribing to the records', async () => {
-    await expect(lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: () => EMPTY, scheduler: 'sync' }).pipe(toArray()))).resolves.toEqual([]);
+    await expect(
+      lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: () => EMPTY, scheduler: 'sync' }).pipe(toArray())),
+    ).resolves.toEqual([]);
   });
 
   it('ends with a dataEnd record when the data runs out, evaluated on the last batch', async () => {
     const inner = seedData().open();
     let n = 0;
     const twoBatches: BatchSource = { open: () => ({ next: () => (n++ < 2 ? inner.next() : null), cursor: () => inner.cursor() }) };
-    const recs = await lastValueFrom(train({ params: seedParams(), data: twoBatches, pipeline: seedStep(), scheduler: 'sync' }).pipe(map((r) => [r.step, r.stopReason ?? null] as const), toArray()));
-    expect(recs).toEqual([[0, null], [1, null], [2, 'dataEnd']]);
+    const recs = await lastValueFrom(
+      train({ params: seedParams(), data: twoBatches, pipeline: seedStep(), scheduler: 'sync' }).pipe(
+        map((r) => [r.step, r.stopReason ?? null] as const),
+        toArray(),
+      ),
+    );
+    expect(recs).toEqual([
+      [0, null],
+      [1, null],
+      [2, 'dataEnd'],
+    ]);
     const none: BatchSource = { open: () => ({ next: () => null, cursor: () => ({ epoch: 0, batchIndex: 0 }) }) };
-    await expect(lastValueFrom(train({ params: seedParams(), data: none, pipeline: seedStep(), scheduler: 'sync' }).pipe(toArray()))).resolves.toEqual([]);
+    await expect(
+      lastValueFrom(train({ params: seedParams(), data: none, pipeline: seedStep(), scheduler: 'sync' }).pipe(toArray())),
+    ).resolves.toEqual([]);
   });
 
   it('resumes exactly from step, optimizer state and cursor', async () => {
-    const full = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 6, scheduler: 'sync' }).pipe(map(losses), toArray()));
+    const full = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 6, scheduler: 'sync' }).pipe(map(losses), toArray()),
+    );
     let saved: { params: Float64Array; step: number; epoch: number } | undefined;
     await lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 5 })), scheduler: 'sync' }).pipe(
-        tap((r) => (saved = { params: r.params.data.slice(), step: r.step, epoch: r.epoch })),
-      ),
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(seedStep(), earlyStopping({ lossBelow: 5 })),
+        scheduler: 'sync',
+      }).pipe(tap((r) => (saved = { params: r.params.data.slice(), step: r.step, epoch: r.epoch }))),
     );
     expect(saved!.step).toBe(4);
     const params = seedParams();
     params.data.set(saved!.params);
     const rest = await lastValueFrom(
-      train({ params, step: saved!.step, cursor: { epoch: saved!.epoch, batchIndex: 0 }, data: seedData(), pipeline: seedStep(), maxSteps: 6, scheduler: 'sync' }).pipe(
+      train({
+        params,
+        step: saved!.step,
+        cursor: { epoch: saved!.epoch, batchIndex: 0 },
+        data: seedData(),
+        pipeline: seedStep(),
+        maxSteps: 6,
+        scheduler: 'sync',
+      }).pipe(
         map((r) => [r.step, r.epoch, r.loss] as const),
         toArray(),
       ),
     );
-    expect(rest).toEqual([[4, 4, full[4]], [5, 5, full[5]], [6, 6, full[6]]]);
+    expect(rest).toEqual([
+      [4, 4, full[4]],
+      [5, 5, full[5]],
+      [6, 6, full[6]],
+    ]);
   });
 
   it('gives each subscription its own run', async () => {
-    const run$ = train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 3, scheduler: 'sync' }).pipe(map(losses), toArray());
+    const run$ = train({ params: seedParams(), data: seedData(), pipeline: seedStep(), maxSteps: 3, scheduler: 'sync' }).pipe(
+      map(losses),
+      toArray(),
+    );
     const a = await lastValueFrom(run$);
     const b = await lastValueFrom(run$);
     expect(a).toEqual(b);
@@ -217,11 +301,15 @@ describe('train (the loop driver)', () => {
       train({
         params: seedParams(),
         data: seedData(),
-        pipeline: (r$) => new Observable<number>((s) => {
-          const a = r$.subscribe((r) => s.next(100 + r.step));
-          const b = r$.pipe(seedStep()).subscribe({ next: (r) => s.next(r.step), complete: () => s.complete() });
-          return () => { a.unsubscribe(); b.unsubscribe(); };
-        }),
+        pipeline: (r$) =>
+          new Observable<number>((s) => {
+            const a = r$.subscribe((r) => s.next(100 + r.step));
+            const b = r$.pipe(seedStep()).subscribe({ next: (r) => s.next(r.step), complete: () => s.complete() });
+            return () => {
+              a.unsubscribe();
+              b.unsubscribe();
+            };
+          }),
         maxSteps: 2,
         scheduler: 'sync',
       }).pipe(toArray()),
@@ -231,7 +319,9 @@ describe('train (the loop driver)', () => {
 
   it('rejects bad options with a named field', () => {
     const base = { params: seedParams(), data: seedData(), pipeline: seedStep() };
-    expect(() => train({ ...base, maxSteps: -1 })).toThrow(new GradstreamError({ code: 'invalid_config', path: 'maxSteps', expected: 'an integer ≥ 0', received: '-1' }));
+    expect(() => train({ ...base, maxSteps: -1 })).toThrow(
+      new GradstreamError({ code: 'invalid_config', path: 'maxSteps', expected: 'an integer ≥ 0', received: '-1' }),
+    );
     expect(() => train({ ...base, step: 1.5 })).toThrow('step: expected an integer ≥ 0, received 1.5');
     expect(() => train({ ...base, sliceMs: 0 })).toThrow('sliceMs: expected a number > 0, received 0');
     expect(() => train({ ...base, sliceSteps: 0 })).toThrow('sliceSteps: expected a number ≥ 1, received 0');

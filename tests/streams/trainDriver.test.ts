@@ -86,7 +86,9 @@ afterEach(() => {
 describe('train: the driver counts steps', () => {
   it('errors at once, naming the likely causes, when the pipeline has no update', async () => {
     const noUpdate = pipe(forward(seedModel), loss(seedLoss), gradient(seedModel, seedLoss));
-    const err = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: noUpdate, maxSteps: 100, scheduler: 'sync' }).pipe(toArray())).catch((e: unknown) => e);
+    const err = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: noUpdate, maxSteps: 100, scheduler: 'sync' }).pipe(toArray()),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GradstreamError);
     expect((err as GradstreamError).path).toBe('pipeline');
     expect((err as Error).message).toContain('step 0 came back without an update');
@@ -95,14 +97,34 @@ describe('train: the driver counts steps', () => {
 
   it('errors on the first dropped record (filter before update) instead of spinning', async () => {
     const steps: number[] = [];
-    const run = train({ params: seedParams(), data: seedData(), pipeline: pipe(filter((r: StepRecord) => r.step % 2 === 0), forward(seedModel), loss(seedLoss), gradient(seedModel, seedLoss), update(sgd({ lr: 0.01 })), tap((r) => steps.push(r.step))), scheduler: 'sync' });
+    const run = train({
+      params: seedParams(),
+      data: seedData(),
+      pipeline: pipe(
+        filter((r: StepRecord) => r.step % 2 === 0),
+        forward(seedModel),
+        loss(seedLoss),
+        gradient(seedModel, seedLoss),
+        update(sgd({ lr: 0.01 })),
+        tap((r) => steps.push(r.step)),
+      ),
+      scheduler: 'sync',
+    });
     await expect(lastValueFrom(run)).rejects.toThrow('step 1 came back without an update');
     expect(steps).toEqual([0]);
   });
 
   it('errors when an operator replaces the record with a copy (map to a spread)', async () => {
-    const copying = pipe(map((r: StepRecord) => ({ ...r })), forward(seedModel), loss(seedLoss), gradient(seedModel, seedLoss), update(sgd({ lr: 0.01 })));
-    await expect(lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: copying, scheduler: 'sync' }))).rejects.toThrow('replaced it with a copy');
+    const copying = pipe(
+      map((r: StepRecord) => ({ ...r })),
+      forward(seedModel),
+      loss(seedLoss),
+      gradient(seedModel, seedLoss),
+      update(sgd({ lr: 0.01 })),
+    );
+    await expect(lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: copying, scheduler: 'sync' }))).rejects.toThrow(
+      'replaced it with a copy',
+    );
   });
 });
 
@@ -160,18 +182,34 @@ describe('train: holds', () => {
           resolve();
         },
       }),
-    ).catch(reject => reject);
+    ).catch((reject) => reject);
     expect(completedAfterWrite).toBe(true);
   });
 
   it('errors the run with a hold’s rejection', async () => {
     const boom = new Error('disk full');
-    const run = train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), tap((r) => r.step === 2 && r.hold(Promise.reject(boom)))), scheduler: 'sync' });
+    const run = train({
+      params: seedParams(),
+      data: seedData(),
+      pipeline: pipe(
+        seedStep(),
+        tap((r) => r.step === 2 && r.hold(Promise.reject(boom))),
+      ),
+      scheduler: 'sync',
+    });
     await expect(lastValueFrom(run)).rejects.toBe(boom);
   });
 
   it('refuses a hold that is not a promise', async () => {
-    const run = train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), tap((r) => r.hold(3 as never))), scheduler: 'sync' });
+    const run = train({
+      params: seedParams(),
+      data: seedData(),
+      pipeline: pipe(
+        seedStep(),
+        tap((r) => r.hold(3 as never)),
+      ),
+      scheduler: 'sync',
+    });
     await expect(lastValueFrom(run)).rejects.toThrow('record.hold: expected a promise, received 3');
   });
 });
@@ -226,17 +264,28 @@ describe('train: asynchronous sources', () => {
     const src = pushSource();
     const stop = new Subject<void>();
     const recs: [number, string | undefined][] = [];
-    const done = lastValueFrom(train({ params: seedParams(), data: src.source, pipeline: seedStep(), stop, scheduler: 'sync' }).pipe(tap((r) => recs.push([r.step, r.stopReason])), toArray()));
+    const done = lastValueFrom(
+      train({ params: seedParams(), data: src.source, pipeline: seedStep(), stop, scheduler: 'sync' }).pipe(
+        tap((r) => recs.push([r.step, r.stopReason])),
+        toArray(),
+      ),
+    );
     src.push(2);
     await tick();
     stop.next();
     await done;
-    expect(recs).toEqual([[0, undefined], [1, undefined], [2, 'stopped']]);
+    expect(recs).toEqual([
+      [0, undefined],
+      [1, undefined],
+      [2, 'stopped'],
+    ]);
   });
 
   it('errors clearly when a reader returns NOT_READY without whenReady', async () => {
     const lazy: BatchSource = { open: () => ({ next: () => NOT_READY, cursor: () => ({ epoch: 0, batchIndex: 0 }) }) };
-    await expect(lastValueFrom(train({ params: seedParams(), data: lazy, pipeline: seedStep(), scheduler: 'sync' }))).rejects.toThrow('whenReady');
+    await expect(lastValueFrom(train({ params: seedParams(), data: lazy, pipeline: seedStep(), scheduler: 'sync' }))).rejects.toThrow(
+      'whenReady',
+    );
   });
 });
 
@@ -245,7 +294,20 @@ describe('train: pause, stop, rng, epochEnd', () => {
     const pause = new BehaviorSubject(false);
     const steps: number[] = [];
     const done = lastValueFrom(
-      train({ params: seedParams(), data: seedData(), pipeline: pipe(seedStep(), tap((r) => { steps.push(r.step); if (r.step === 3) pause.next(true); })), pause, maxSteps: 6, scheduler: 'sync' }),
+      train({
+        params: seedParams(),
+        data: seedData(),
+        pipeline: pipe(
+          seedStep(),
+          tap((r) => {
+            steps.push(r.step);
+            if (r.step === 3) pause.next(true);
+          }),
+        ),
+        pause,
+        maxSteps: 6,
+        scheduler: 'sync',
+      }),
     );
     expect(steps).toEqual([0, 1, 2, 3]);
     await new Promise((r) => setTimeout(r, 20));
@@ -260,7 +322,12 @@ describe('train: pause, stop, rng, epochEnd', () => {
     const pause = new BehaviorSubject(true);
     const stop = new Subject<void>();
     const steps: (string | number)[] = [];
-    const done = lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(), pause, stop, scheduler: 'sliced' }).pipe(map((r) => r.stopReason ?? r.step), toArray()));
+    const done = lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(), pause, stop, scheduler: 'sliced' }).pipe(
+        map((r) => r.stopReason ?? r.step),
+        toArray(),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 10));
     stop.next();
     steps.push(...(await done));
@@ -275,7 +342,14 @@ describe('train: pause, stop, rng, epochEnd', () => {
       train({
         params: seedParams(),
         data: seedData(),
-        pipeline: pipe(seedStep(), tap((r) => { seen.push(r.stopReason ?? r.step); if (r.step === 1) pause.next(true); if (r.step === 4) stop.next(); })),
+        pipeline: pipe(
+          seedStep(),
+          tap((r) => {
+            seen.push(r.stopReason ?? r.step);
+            if (r.step === 1) pause.next(true);
+            if (r.step === 4) stop.next();
+          }),
+        ),
         pause,
         stop,
         scheduler: 'sync',
@@ -295,7 +369,17 @@ describe('train: pause, stop, rng, epochEnd', () => {
       train({
         params: seedParams(),
         data: seedData(),
-        pipeline: pipe(seedStep(), tap((r) => { steps.push(r.stopReason ?? r.step); if (r.step === 0) { again.next(true); again.next(false); } if (r.step === 2) controller.abort(); })),
+        pipeline: pipe(
+          seedStep(),
+          tap((r) => {
+            steps.push(r.stopReason ?? r.step);
+            if (r.step === 0) {
+              again.next(true);
+              again.next(false);
+            }
+            if (r.step === 2) controller.abort();
+          }),
+        ),
         pause: again,
         signal: controller.signal,
         scheduler: 'sync',
@@ -306,14 +390,27 @@ describe('train: pause, stop, rng, epochEnd', () => {
 
   it('puts the run’s generator and the epoch end on the record', async () => {
     const rng = createRng(3);
-    const seen = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(), rng, maxSteps: 1, scheduler: 'sync' }).pipe(map((r) => [r.rng === rng, r.epochEnd]), toArray()));
-    expect(seen).toEqual([[true, true], [true, true]]);
+    const seen = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(), rng, maxSteps: 1, scheduler: 'sync' }).pipe(
+        map((r) => [r.rng === rng, r.epochEnd]),
+        toArray(),
+      ),
+    );
+    expect(seen).toEqual([
+      [true, true],
+      [true, true],
+    ]);
   });
 });
 
 describe('train: divergence, state checks, consumers', () => {
   it('ends a diverging run as diverged, without applying the non-finite update', async () => {
-    const recs = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 10 })), maxSteps: 1000, scheduler: 'sync' }).pipe(map((r) => [r.loss, r.stopReason]), toArray()));
+    const recs = await lastValueFrom(
+      train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 10 })), maxSteps: 1000, scheduler: 'sync' }).pipe(
+        map((r) => [r.loss, r.stopReason]),
+        toArray(),
+      ),
+    );
     const last = recs.at(-1)!;
     expect(last[1]).toBe('diverged');
     expect(Number.isFinite(last[0])).toBe(false);
@@ -322,7 +419,12 @@ describe('train: divergence, state checks, consumers', () => {
   });
 
   it('keeps going on non-finite losses when asked to', async () => {
-    const pipeline = pipe(forward(seedModel), loss(seedLoss), gradient(seedModel, seedLoss), update(sgd({ lr: 10 }), { stopOnDivergence: false }));
+    const pipeline = pipe(
+      forward(seedModel),
+      loss(seedLoss),
+      gradient(seedModel, seedLoss),
+      update(sgd({ lr: 10 }), { stopOnDivergence: false }),
+    );
     const last = await lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline, maxSteps: 300, scheduler: 'sync' }));
     expect(last.stopReason).toBe('maxSteps');
     expect(Number.isNaN(last.loss)).toBe(true);
@@ -330,9 +432,20 @@ describe('train: divergence, state checks, consumers', () => {
 
   it('refuses an optimizer state that does not fit the optimizer or the params', async () => {
     const wrongLength = [{ count: 0, mu: new Float64Array(8), nu: new Float64Array(16), nuMax: null }, { count: 0 }];
-    const run = (optState: unknown) => lastValueFrom(train({ params: seedParams(), data: seedData(), pipeline: seedStep(adam({ lr: 0.1 }) as never), optState: optState as never, scheduler: 'sync' }));
+    const run = (optState: unknown) =>
+      lastValueFrom(
+        train({
+          params: seedParams(),
+          data: seedData(),
+          pipeline: seedStep(adam({ lr: 0.1 }) as never),
+          optState: optState as never,
+          scheduler: 'sync',
+        }),
+      );
     await expect(run(wrongLength)).rejects.toThrow(GradstreamError);
-    await expect(run(wrongLength)).rejects.toThrow('optState[0].mu: expected a Float64Array of 16 values, received a Float64Array of 8 values');
+    await expect(run(wrongLength)).rejects.toThrow(
+      'optState[0].mu: expected a Float64Array of 16 values, received a Float64Array of 8 values',
+    );
     await expect(run({ nope: 1 })).rejects.toThrow('optState: expected an array of');
   });
 
@@ -341,7 +454,13 @@ describe('train: divergence, state checks, consumers', () => {
     config.onUnhandledError = (e) => reported.push(e);
     let seen = 0;
     const boom = new Error('consumer bug');
-    train({ params: seedParams(), data: seedData(), pipeline: seedStep(sgd({ lr: 1e-6 })), maxSteps: 100_000, scheduler: 'sync' }).subscribe(() => {
+    train({
+      params: seedParams(),
+      data: seedData(),
+      pipeline: seedStep(sgd({ lr: 1e-6 })),
+      maxSteps: 100_000,
+      scheduler: 'sync',
+    }).subscribe(() => {
       seen += 1;
       if (seen === 3) throw boom;
     });
@@ -391,7 +510,9 @@ describe('train: options', () => {
   });
   it('refuses a bad optimizer or update option', () => {
     expect(() => update(undefined as never)).toThrow('update.optimizer: expected a GradientTransformation');
-    expect(() => update(sgd(), { stopOnDivergence: 'no' as never })).toThrow('update.stopOnDivergence: expected a boolean, received "no" (a string)');
+    expect(() => update(sgd(), { stopOnDivergence: 'no' as never })).toThrow(
+      'update.stopOnDivergence: expected a boolean, received "no" (a string)',
+    );
   });
 });
 
@@ -402,7 +523,9 @@ describe('train: params must fit the model', () => {
     const run = train({ params: other, data: seedData(), pipeline: seedStep(), scheduler: 'sync' });
     await expect(lastValueFrom(run)).rejects.toThrow('params["0.W"]: expected shape [4, 4] (the model\'s), received shape [2, 8]');
     const extra = seq([d(4, 4)]).init(rng(1));
-    await expect(lastValueFrom(train({ params: extra, data: seedData(), pipeline: seedStep(), scheduler: 'sync' }))).rejects.toThrow('params["0.b"]: expected no such parameter');
+    await expect(lastValueFrom(train({ params: extra, data: seedData(), pipeline: seedStep(), scheduler: 'sync' }))).rejects.toThrow(
+      'params["0.b"]: expected no such parameter',
+    );
   });
 });
 
@@ -423,7 +546,9 @@ describe('train: the reader', () => {
       },
     });
     await lastValueFrom(train({ params: seedParams(), data: counted(0), pipeline: seedStep(), maxSteps: 3, scheduler: 'sync' }));
-    train({ params: seedParams(), data: counted(1), pipeline: seedStep(), scheduler: 'sync' }).pipe(take(2)).subscribe();
+    train({ params: seedParams(), data: counted(1), pipeline: seedStep(), scheduler: 'sync' })
+      .pipe(take(2))
+      .subscribe();
     expect(closes.slice(0, 2)).toEqual([1, 1]);
   });
 });

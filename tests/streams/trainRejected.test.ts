@@ -18,21 +18,57 @@ describe('train: the reader’s rejected count', () => {
         rejected: () => reads * 2,
       }),
     };
-    const out = await lastValueFrom(train({ params: seedParams(), data, scheduler: 'sync', pipeline: pipe(step, map((r) => [r.step, r.dropped, r.rejected])), }).pipe(toArray()));
-    expect(out).toEqual([[0, 10, 2], [1, 20, 4], [2, 30, 6], [3, 30, 6]]);
+    const out = await lastValueFrom(
+      train({
+        params: seedParams(),
+        data,
+        scheduler: 'sync',
+        pipeline: pipe(
+          step,
+          map((r) => [r.step, r.dropped, r.rejected]),
+        ),
+      }).pipe(toArray()),
+    );
+    expect(out).toEqual([
+      [0, 10, 2],
+      [1, 20, 4],
+      [2, 30, 6],
+      [3, 30, 6],
+    ]);
   });
 
   it('stays 0 for readers without rejected()', async () => {
     let reads = 0;
-    const data: BatchSource = { open: () => ({ next: () => (reads < 2 ? (reads++, batch) : null), cursor: () => ({ epoch: 0, batchIndex: 0 }) }) };
-    const out = await lastValueFrom(train({ params: seedParams(), data, scheduler: 'sync', pipeline: pipe(step, map((r) => r.rejected)) }).pipe(toArray()));
+    const data: BatchSource = {
+      open: () => ({ next: () => (reads < 2 ? (reads++, batch) : null), cursor: () => ({ epoch: 0, batchIndex: 0 }) }),
+    };
+    const out = await lastValueFrom(
+      train({
+        params: seedParams(),
+        data,
+        scheduler: 'sync',
+        pipeline: pipe(
+          step,
+          map((r) => r.rejected),
+        ),
+      }).pipe(toArray()),
+    );
     expect(out).toEqual([0, 0, 0]);
   });
 
   it('counts the samples fromObservable refused with invalid: skip', async () => {
     const events = new Subject<{ x: number[]; y: number[] }>();
     const data = fromObservable(events, { batchSize: 1, invalid: 'skip', inputs: 4, outputs: 4 });
-    const run = lastValueFrom(train({ params: seedParams(), data, pipeline: pipe(step, map((r) => r.rejected)) }).pipe(toArray()));
+    const run = lastValueFrom(
+      train({
+        params: seedParams(),
+        data,
+        pipeline: pipe(
+          step,
+          map((r) => r.rejected),
+        ),
+      }).pipe(toArray()),
+    );
     events.next({ x: seedX[0]!, y: seedT[0]! });
     events.next({ x: [1], y: seedT[0]! });
     events.next({ x: seedX[0]!, y: seedT[0]! });

@@ -1,6 +1,22 @@
 import { lastValueFrom, pipe } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRng, dense, l2, forward, fromArrays, gradient, loss, mse, predict, sequential, sgd, standardize, train, update, withScaler } from '../../src/index.js';
+import {
+  createRng,
+  dense,
+  l2,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  mse,
+  predict,
+  sequential,
+  sgd,
+  standardize,
+  train,
+  update,
+  withScaler,
+} from '../../src/index.js';
 
 describe('withScaler', () => {
   it('scales the inputs of every forward pass: training, and predict on raw inputs', async () => {
@@ -30,11 +46,27 @@ describe('withScaler', () => {
 
   it('keeps the penalty of a regularized model and refuses a scaler of another width', () => {
     const inner = sequential([dense(2, 1, { kernelRegularizer: l2(0.5) })]);
-    const model = withScaler(inner, standardize().fit([[1, 2], [3, 4]]));
+    const model = withScaler(
+      inner,
+      standardize().fit([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     const params = model.init(createRng(1));
     expect(model.penalty?.(params)).toBe(inner.penalty?.(params));
     expect(model.penalty?.(params)).toBeGreaterThan(0);
-    expect(withScaler(sequential([dense(2, 1)]), standardize().fit([[1, 2], [3, 4]])).penalty).toBeUndefined();
-    expect(() => withScaler(sequential([dense(3, 1)]), standardize().fit([[1, 2]]))).toThrow("withScaler(scaler): expected a scaler of 3 inputs (the model's), received 2");
+    expect(
+      withScaler(
+        sequential([dense(2, 1)]),
+        standardize().fit([
+          [1, 2],
+          [3, 4],
+        ]),
+      ).penalty,
+    ).toBeUndefined();
+    expect(() => withScaler(sequential([dense(3, 1)]), standardize().fit([[1, 2]]))).toThrow(
+      "withScaler(scaler): expected a scaler of 3 inputs (the model's), received 2",
+    );
   });
 });

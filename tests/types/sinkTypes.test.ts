@@ -30,7 +30,15 @@ import { checkpoint, logFile } from '../../src/node.js';
 
 const model = sequential([dense(2, 1)]);
 const l = mse();
-const data = (): ReturnType<typeof fromArrays> => fromArrays([[0, 1], [1, 0]], [[1], [0]], { batchSize: 2, epochs: 3 });
+const data = (): ReturnType<typeof fromArrays> =>
+  fromArrays(
+    [
+      [0, 1],
+      [1, 0],
+    ],
+    [[1], [0]],
+    { batchSize: 2, epochs: 3 },
+  );
 const step = pipe(forward(model), loss(l), gradient(model, l), update(sgd({ lr: 0.1 })), metric('accuracy', accuracy));
 const quiet = { write: () => {} };
 
@@ -38,7 +46,21 @@ describe('the record type flows through the sinks of an inline pipe (no type arg
   it('log, progress, earlyStopping, history and checkpointTo keep loss: number and metrics', async () => {
     const h = history();
     const save = checkpointTo(memoryStorage());
-    const last = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', pipeline: pipe(step, log({ ...quiet, every: 10 }), progress({ stream: { write: () => true } }), earlyStopping({ lossBelow: 1e-9 }), h, save) }));
+    const last = await lastValueFrom(
+      train({
+        params: model.init(createRng(1)),
+        data: data(),
+        scheduler: 'sync',
+        pipeline: pipe(
+          step,
+          log({ ...quiet, every: 10 }),
+          progress({ stream: { write: () => true } }),
+          earlyStopping({ lossBelow: 1e-9 }),
+          h,
+          save,
+        ),
+      }),
+    );
     expectTypeOf(last.loss).toEqualTypeOf<number>();
     expectTypeOf(last.metrics).toEqualTypeOf<Record<string, number>>();
     expectTypeOf(h.history.loss).toEqualTypeOf<number[]>();
@@ -56,7 +78,11 @@ describe('the record type flows through the sinks of an inline pipe (no type arg
   });
 
   it('snapshot keeps loss: number and copies the metrics', async () => {
-    const snaps = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', pipeline: pipe(step, history(), snapshot()) }).pipe(toArray()));
+    const snaps = await lastValueFrom(
+      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', pipeline: pipe(step, history(), snapshot()) }).pipe(
+        toArray(),
+      ),
+    );
     expectTypeOf(snaps[0]!.loss).toEqualTypeOf<number>();
     expectTypeOf(snaps[0]!.metrics).toEqualTypeOf<Readonly<Record<string, number>>>();
     expect(snaps).toHaveLength(4);

@@ -16,11 +16,17 @@ describe('buildReplica', () => {
 
   it('imports a module export (a function or the replica itself) and names what is wrong', async () => {
     expect((await buildReplica({ kind: 'module', module: fixtures, export: 'linear' })).model.layout.size).toBe(16);
-    await expect(buildReplica({ kind: 'module', module: fixtures, export: 'nope' })).rejects.toThrow(`workers.replica (${fixtures}#nope): expected an export of that name, received nothing`);
+    await expect(buildReplica({ kind: 'module', module: fixtures, export: 'nope' })).rejects.toThrow(
+      `workers.replica (${fixtures}#nope): expected an export of that name, received nothing`,
+    );
     // configs are checked against the schemas by gradient(), on the loop's thread; one that is
     // still wrong fails with the builders' own error
-    await expect(buildReplica({ kind: 'config', model: { layers: [] }, loss: 'mse' })).rejects.toThrow('sequential(layers): expected at least one layer, received none');
-    expect((await buildReplica({ kind: 'config', model: { layers: [{ type: 'dense', inputs: 2, units: 3 }] }, loss: 'mse' })).loss.name).toBe('mse');
+    await expect(buildReplica({ kind: 'config', model: { layers: [] }, loss: 'mse' })).rejects.toThrow(
+      'sequential(layers): expected at least one layer, received none',
+    );
+    expect(
+      (await buildReplica({ kind: 'config', model: { layers: [{ type: 'dense', inputs: 2, units: 3 }] }, loss: 'mse' })).loss.name,
+    ).toBe('mse');
   });
 });
 
@@ -31,7 +37,9 @@ describe('threadSupport', () => {
     const saved = g.SharedArrayBuffer;
     g.SharedArrayBuffer = undefined;
     try {
-      expect(threadSupport().reason).toMatch(/^SharedArrayBuffer is unavailable \(a page needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)$/);
+      expect(threadSupport().reason).toMatch(
+        /^SharedArrayBuffer is unavailable \(a page needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)$/,
+      );
     } finally {
       g.SharedArrayBuffer = saved;
     }

@@ -60,11 +60,28 @@ interface Run {
 }
 
 function mlp(penalized = false): { model: Model; ce: Loss } {
-  return { model: sequential([dense(6, 8, penalized ? { kernelRegularizer: l2(0.01) } : {}), relu(), dense(8, 3)]), ce: softmaxCrossEntropy() };
+  return {
+    model: sequential([dense(6, 8, penalized ? { kernelRegularizer: l2(0.01) } : {}), relu(), dense(8, 3)]),
+    ce: softmaxCrossEntropy(),
+  };
 }
 
 /** Trains 9 steps (every batch size, including the partial one) and collects what the records held. */
-async function run(workers: number | null, opts: { penalized?: boolean; opt?: () => GradientTransformation; parallelApplyMin?: number; kernelsMemory?: boolean; source?: BatchSource; step?: number; params?: Float64Array; optState?: StepRecord['optState']; cursor?: DataCursor; maxSteps?: number } = {}): Promise<Run & { last: StepRecord }> {
+async function run(
+  workers: number | null,
+  opts: {
+    penalized?: boolean;
+    opt?: () => GradientTransformation;
+    parallelApplyMin?: number;
+    kernelsMemory?: boolean;
+    source?: BatchSource;
+    step?: number;
+    params?: Float64Array;
+    optState?: StepRecord['optState'];
+    cursor?: DataCursor;
+    maxSteps?: number;
+  } = {},
+): Promise<Run & { last: StepRecord }> {
   const { model, ce } = mlp(opts.penalized);
   const init = model.init(createRng(3));
   if (opts.params !== undefined) init.data.set(opts.params);
@@ -73,7 +90,13 @@ async function run(workers: number | null, opts: { penalized?: boolean; opt?: ()
   const core =
     workers === null
       ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt))
-      : dataParallel(model, ce, opt, { workers, hooks: { parallelApplyMin: opts.parallelApplyMin ?? 0, ...(opts.kernelsMemory === undefined ? {} : { kernelsMemory: opts.kernelsMemory }) } });
+      : dataParallel(model, ce, opt, {
+          workers,
+          hooks: {
+            parallelApplyMin: opts.parallelApplyMin ?? 0,
+            ...(opts.kernelsMemory === undefined ? {} : { kernelsMemory: opts.kernelsMemory }),
+          },
+        });
   const losses: number[] = [];
   const steps: number[] = [];
   const sizes: number[] = [];
@@ -165,7 +188,9 @@ describe('dataParallel', () => {
     expect(moments.nu.buffer).toBeInstanceOf(SharedArrayBuffer);
     const one = await run(1);
     expect((one.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(Array.from((one.last.optState as ScaleByAdamState[])[0]!.mu)).toEqual(Array.from((single.last.optState as ScaleByAdamState[])[0]!.mu));
+    expect(Array.from((one.last.optState as ScaleByAdamState[])[0]!.mu)).toEqual(
+      Array.from((single.last.optState as ScaleByAdamState[])[0]!.mu),
+    );
     // in SharedArrayBuffers instead of the kernels' shared WebAssembly memory (the kernels copy
     // their operands, the reduction runs in JavaScript): the same bits
     const buffers = await run(2, { kernelsMemory: false });
@@ -176,7 +201,11 @@ describe('dataParallel', () => {
     const small = await run(2, { parallelApplyMin: 16_384, maxSteps: 3 });
     expect((small.last.optState as ScaleByAdamState[])[0]!.mu.buffer).toBeInstanceOf(ArrayBuffer);
     // sgd (a slice kernel), momentum and clipped adam (this thread): equal to one thread
-    const opts: (() => GradientTransformation)[] = [() => sgd({ lr: 0.1 }) as GradientTransformation, () => momentum({ lr: 0.1, momentum: 0.9 }) as GradientTransformation, () => adam({ lr: 0.05, clipNorm: 1 }) as GradientTransformation];
+    const opts: (() => GradientTransformation)[] = [
+      () => sgd({ lr: 0.1 }) as GradientTransformation,
+      () => momentum({ lr: 0.1, momentum: 0.9 }) as GradientTransformation,
+      () => adam({ lr: 0.05, clipNorm: 1 }) as GradientTransformation,
+    ];
     for (const opt of opts) {
       const [s1, w1, w2] = [await run(null, { opt, maxSteps: 5 }), await run(1, { opt, maxSteps: 5 }), await run(2, { opt, maxSteps: 5 })];
       expect(Array.from(w1.params)).toEqual(Array.from(s1.params));
@@ -234,16 +263,26 @@ describe('dataParallel: failures and lifecycle', () => {
 
   it('refuses more replicas than 64 before starting a thread, naming the allowed range', () => {
     const { model, ce } = mlp();
-    expect(() => dataParallel(model, ce, adam(), { workers: 100_000 })).toThrow('dataParallel.workers: expected an integer from 1 to 64, received 100000');
+    expect(() => dataParallel(model, ce, adam(), { workers: 100_000 })).toThrow(
+      'dataParallel.workers: expected an integer from 1 to 64, received 100000',
+    );
   });
 
   it('errors when a replica cannot be built, with the GradstreamError of the worker', async () => {
     const { model, ce } = mlp();
     const err = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', maxSteps: 20, pipeline: dataParallel(model, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'notAReplica' } }) }),
+      train({
+        params: model.init(createRng(1)),
+        data: data(),
+        scheduler: 'sync',
+        maxSteps: 20,
+        pipeline: dataParallel(model, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'notAReplica' } }),
+      }),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GradstreamError);
-    expect((err as Error).message).toMatch(/^workers\.replica \(.*#notAReplica\): expected \{ model, loss \} \(or a function returning it\), received 42$/);
+    expect((err as Error).message).toMatch(
+      /^workers\.replica \(.*#notAReplica\): expected \{ model, loss \} \(or a function returning it\), received 42$/,
+    );
   });
 
   // The supervisor is terminated right after the first steps, often before its first
@@ -271,15 +310,25 @@ describe('dataParallel: failures and lifecycle', () => {
     expect(seen.slice(0, 2)).toEqual([0, 1]);
     expect(seen.length).toBeLessThan(1_000_000);
     // whichever the loop's thread sees first: the missing heartbeat, or the supervisor's exit
-    expect((err as Error).message).toMatch(/^gradstream: the worker (threads stopped responding \(no heartbeat for 600 ms; terminated\?\)|supervisor exited during training \(exit code 1\))$/);
+    expect((err as Error).message).toMatch(
+      /^gradstream: the worker (threads stopped responding \(no heartbeat for 600 ms; terminated\?\)|supervisor exited during training \(exit code 1\))$/,
+    );
   });
 
   it('ends its threads when the run is unsubscribed (take) and when it completes', async () => {
     const { model, ce } = mlp();
     const exits: Promise<number>[] = [];
-    const hooks = { onStart: (t: { on(e: 'exit', l: (code: number) => void): unknown; terminate(): unknown }) => void exits.push(new Promise<number>((resolve) => t.on('exit', resolve))) };
+    const hooks = {
+      onStart: (t: { on(e: 'exit', l: (code: number) => void): unknown; terminate(): unknown }) =>
+        void exits.push(new Promise<number>((resolve) => t.on('exit', resolve))),
+    };
     const losses = await lastValueFrom(
-      train({ params: model.init(createRng(1)), data: data(), scheduler: 'sliced', pipeline: dataParallel(model, ce, adam(), { workers: 2, hooks }) }).pipe(
+      train({
+        params: model.init(createRng(1)),
+        data: data(),
+        scheduler: 'sliced',
+        pipeline: dataParallel(model, ce, adam(), { workers: 2, hooks }),
+      }).pipe(
         take(3),
         map((r) => r.loss),
         toArray(),
@@ -294,21 +343,29 @@ describe('dataParallel: failures and lifecycle', () => {
 describe('dataParallel: options', () => {
   it('refuses a bad worker count, a model without config and dropout; takes a float32 model', () => {
     const { model, ce } = mlp();
-    expect(() => dataParallel(model, ce, adam(), { workers: 0 })).toThrow('dataParallel.workers: expected an integer from 1 to 64, received 0');
+    expect(() => dataParallel(model, ce, adam(), { workers: 0 })).toThrow(
+      'dataParallel.workers: expected an integer from 1 to 64, received 0',
+    );
     expect(() => dataParallel(model, ce, adam(), { workers: 1.5 })).toThrow(GradstreamError);
     const custom: Model = { ...model, toConfig: undefined } as Model;
-    expect(() => dataParallel(custom, ce, adam(), { workers: 2 })).toThrow('dataParallel.replica: expected a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }, received a model without toConfig');
+    expect(() => dataParallel(custom, ce, adam(), { workers: 2 })).toThrow(
+      'dataParallel.replica: expected a model and loss with toConfig() (built-in layers and losses), or options.replica { module, export }, received a model without toConfig',
+    );
     // a config the threads could not build is refused here, once, by the schemas
     const odd: Model = { ...model, toConfig: () => ({ layers: [{ type: 'dense', inputs: 6, units: 'eight' }] }) } as unknown as Model;
     expect(() => dataParallel(odd, ce, adam(), { workers: 2 })).toThrow(/^dataParallel\.model\.toConfig\(\)\.layers\[0\]\.units: expected/);
     const custom2 = sequential([dense(6, 8), { ...relu(8), toConfig: undefined }, dense(8, 3)]);
-    expect(() => dataParallel(custom2, ce, adam(), { workers: 2 })).toThrow(/^dataParallel\.replica: expected a model whose layers all have a config, or options\.replica \{ module, export \}, received a model that cannot be saved as config \(layers\[1\]/);
+    expect(() => dataParallel(custom2, ce, adam(), { workers: 2 })).toThrow(
+      /^dataParallel\.replica: expected a model whose layers all have a config, or options\.replica \{ module, export \}, received a model that cannot be saved as config \(layers\[1\]/,
+    );
     expect(() => dataParallel(custom2, ce, adam(), { workers: 2, replica: { module: fixtures, export: 'mlp' } })).not.toThrow();
     expect(() => dataParallel(sequential([dense(6, 8), dropout(0.5), dense(8, 3)]), ce, adam(), { workers: 2 })).toThrow(
       'dataParallel.model.layers[1]: expected layers that treat rows independently (no dropout or batchNorm with workers), received dropout',
     );
     // float32 models run on the workers (tests/workers/float32Parallel.test.ts)
-    expect(() => dataParallel(sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' }), ce, adam(), { workers: 2 })).not.toThrow();
+    expect(() =>
+      dataParallel(sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' }), ce, adam(), { workers: 2 }),
+    ).not.toThrow();
   });
 
   it('falls back to one thread with a single warning where SharedArrayBuffer is unavailable', async () => {
@@ -324,7 +381,12 @@ describe('dataParallel: options', () => {
     }
     const single = await run(null, { maxSteps: 3 });
     const go = (): Promise<number[]> =>
-      lastValueFrom(train({ params: model.init(createRng(3)), data: data(), scheduler: 'sync', maxSteps: 3, pipeline: op }).pipe(map((r) => r.loss), toArray()));
+      lastValueFrom(
+        train({ params: model.init(createRng(3)), data: data(), scheduler: 'sync', maxSteps: 3, pipeline: op }).pipe(
+          map((r) => r.loss),
+          toArray(),
+        ),
+      );
     expect(await go()).toEqual(single.losses);
     await go();
     expect(warnings).toEqual([

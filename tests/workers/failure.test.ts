@@ -4,7 +4,10 @@ import { errorFromData, errorToData, readFailure, writeFailure } from '../../src
 import { CONTROL_WORDS, Ctl, ERROR_BYTES, fixedLayout, batchLayout, shardStart } from '../../src/workers/protocol.js';
 
 describe('failure channel', () => {
-  const fresh = () => ({ control: new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4)), errors: new Uint8Array(new SharedArrayBuffer(ERROR_BYTES)) });
+  const fresh = () => ({
+    control: new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4)),
+    errors: new Uint8Array(new SharedArrayBuffer(ERROR_BYTES)),
+  });
 
   it('keeps the first failure only, wakes the waiters, and rebuilds a GradstreamError with its fields', () => {
     const { control, errors } = fresh();

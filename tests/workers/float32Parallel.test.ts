@@ -4,7 +4,24 @@
  */
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { adam, createRng, dataParallel, dense, forward, fromArrays, gradient, loss, precisionOf, relu, sequential, sgd, softmaxCrossEntropy, train, update, type GradientTransformation } from '../../src/index.js';
+import {
+  adam,
+  createRng,
+  dataParallel,
+  dense,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  precisionOf,
+  relu,
+  sequential,
+  sgd,
+  softmaxCrossEntropy,
+  train,
+  update,
+  type GradientTransformation,
+} from '../../src/index.js';
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../../src/workers/replicaPool.js';
 
@@ -104,10 +121,18 @@ describe('dataParallel with a float32 model', () => {
 describe('a replica of another precision', () => {
   it('is refused: the threads would read float32 memory as float64', () => {
     const model = sequential([dense(6, 8), relu(), dense(8, 3)], { precision: 'float32' });
-    const pool = startReplicaPool({ workers: 2, model, loss: softmaxCrossEntropy(), spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss: softmaxCrossEntropy(),
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
     try {
       const batch = { x: new Float64Array(12), y: new Float64Array(2), size: 2 };
-      expect(() => pool.step(model.init(createRng(1)), batch, 0)).toThrow("workers[1].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs, float32), received 83 parameters, 6 inputs, 3 outputs");
+      expect(() => pool.step(model.init(createRng(1)), batch, 0)).toThrow(
+        "workers[1].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs, float32), received 83 parameters, 6 inputs, 3 outputs",
+      );
     } finally {
       pool.close();
     }

@@ -2,7 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, Observable, pipe, type OperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { adam, createParams, createRng, dataParallel, fromArrays, sgd, train, update, type Batch, type StepRecord, type WithGrads, type WithLoss } from '../../src/index.js';
+import {
+  adam,
+  createParams,
+  createRng,
+  dataParallel,
+  fromArrays,
+  sgd,
+  train,
+  update,
+  type Batch,
+  type StepRecord,
+  type WithGrads,
+  type WithLoss,
+} from '../../src/index.js';
 import { fusedApply } from '../../src/core/optimizers/fused/fusedApply.js';
 import { fusedFormOf } from '../../src/core/optimizers/fused/fusedForm.js';
 import { sliceKernelOf } from '../../src/core/optimizers/fused/sliceKernel.js';
@@ -15,7 +28,11 @@ const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 function batch(rows: number, seed: number): Batch {
   const rng = createRng(seed);
-  return { x: Float64Array.from({ length: rows * 6 }, () => rng.uniform(-1, 1)), y: Float64Array.from({ length: rows }, (_, i) => i % 3), size: rows };
+  return {
+    x: Float64Array.from({ length: rows * 6 }, () => rng.uniform(-1, 1)),
+    y: Float64Array.from({ length: rows }, (_, i) => i % 3),
+    size: rows,
+  };
 }
 
 /** Output and gradient of the whole batch on this thread. */
@@ -34,8 +51,19 @@ describe('replica pool (Node threads)', () => {
   it('grows its batch buffers, counts its time, refuses steps once closed, and reports a killed worker', () => {
     const { model } = mlp();
     const params = model.init(createRng(1));
-    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
-    for (const [rows, seed] of [[3, 1], [9, 2], [4, 3], [1, 4]] as const) {
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
+    for (const [rows, seed] of [
+      [3, 1],
+      [9, 2],
+      [4, 3],
+      [1, 4],
+    ] as const) {
       const b = batch(rows, seed);
       const out = pool.step(params, b, 0);
       const ref = reference(b, params);
@@ -65,7 +93,13 @@ describe('replica pool (Node threads)', () => {
   it('a failure published between two steps fails the next step at once (its counters reset do not hide it)', async () => {
     const { model, loss } = mlp();
     const params = model.init(createRng(1));
-    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
     try {
       await pool.whenReady();
       pool.step(params, batch(4, 1), 0);
@@ -88,7 +122,14 @@ describe('replica pool (Node threads)', () => {
 
   it("keeps adam's moments in the kernels' shared memory beside the weights and updates them there, bit for bit as one thread", () => {
     const { model, loss } = mlp();
-    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads, hooks: { parallelApplyMin: 0 } });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+      hooks: { parallelApplyMin: 0 },
+    });
     try {
       const params = model.init(createRng(1));
       const opt = adam({ lr: 0.01 });
@@ -124,7 +165,13 @@ describe('replica pool (Node threads)', () => {
     const params = model.init(createRng(5));
     const b = batch(11, 4);
     for (const workers of [2, 3]) {
-      const pool = startReplicaPool({ workers, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+      const pool = startReplicaPool({
+        workers,
+        model,
+        loss,
+        spec: { kind: 'module', module: fixtures, export: 'mlp' },
+        start: startNodeThreads,
+      });
       try {
         pool.step(params, b, 0);
         // each shard's mean gradient on this thread, then g = ((w0·s0 + w1·s1) + w2·s2) in JavaScript
@@ -146,10 +193,16 @@ describe('replica pool (Node threads)', () => {
 
   it('refuses a replica whose model differs from the main thread', () => {
     const { model } = mlp();
-    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'linear' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'linear' },
+      start: startNodeThreads,
+    });
     try {
       expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow(
-        'workers[1].model: expected the main thread\'s model (83 parameters, 6 inputs, 3 outputs), received 16 parameters, 4 inputs, 4 outputs',
+        "workers[1].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs), received 16 parameters, 4 inputs, 4 outputs",
       );
     } finally {
       pool.close();
@@ -158,7 +211,13 @@ describe('replica pool (Node threads)', () => {
 
   it('waits asynchronously for the threads to load (on either platform), and not at all without threads', async () => {
     const { model } = mlp();
-    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
     try {
       expect(pool.canStep()).toBe(false);
       await pool.whenReady();
@@ -169,11 +228,24 @@ describe('replica pool (Node threads)', () => {
       pool.close();
     }
     // without threads (one replica) there is nothing to wait for
-    const alone = startReplicaPool({ workers: 1, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    const alone = startReplicaPool({
+      workers: 1,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
     expect(alone.canStep()).toBe(true);
     alone.close();
     const never = () => ({ heartbeat: false, post() {}, kill() {}, terminate() {} });
-    const stuck = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 30 });
+    const stuck = startReplicaPool({
+      workers: 2,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: never,
+      startTimeoutMs: 30,
+    });
     await expect(stuck.whenReady()).rejects.toThrow('workers: expected 1 worker thread ready within 30 ms, received 0 ready (0 started)');
     stuck.close();
   });
@@ -181,8 +253,17 @@ describe('replica pool (Node threads)', () => {
   it('times out clearly when the threads do not start', () => {
     const { model } = mlp();
     const never = () => ({ heartbeat: false, post() {}, kill() {}, terminate() {} });
-    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: never, startTimeoutMs: 50 });
-    expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow('workers: expected 1 worker thread ready within 50 ms, received 0 ready (0 started)');
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: never,
+      startTimeoutMs: 50,
+    });
+    expect(() => pool.step(model.init(createRng(1)), batch(2, 1), 0)).toThrow(
+      'workers: expected 1 worker thread ready within 50 ms, received 0 ready (0 started)',
+    );
     pool.close();
   });
 
@@ -207,7 +288,13 @@ describe('replica pool (Node threads)', () => {
 
   it('a closed pool is not waited for', async () => {
     const { model } = mlp();
-    const pool = startReplicaPool({ workers: 2, model, loss: mlp().loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss: mlp().loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
     expect(pool.canStep()).toBe(false);
     pool.close();
     await expect(pool.whenReady()).rejects.toThrow('workers: expected a running pool, received a closed one');
@@ -230,7 +317,13 @@ function poolStep(pool: ReplicaPool): OperatorFunction<StepRecord, StepRecord & 
         subscriber.next(rec);
       };
       return source.subscribe({
-        next: (r) => runPoolStep(pool, r, (out) => pass(r, out), (e: unknown) => subscriber.error(e)),
+        next: (r) =>
+          runPoolStep(
+            pool,
+            r,
+            (out) => pass(r, out),
+            (e: unknown) => subscriber.error(e),
+          ),
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
@@ -244,17 +337,37 @@ describe('runPoolStep', () => {
     const x = Array.from({ length: 48 }, () => Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
     const y = x.map((_, i) => i % 3);
     const data = () => fromArrays(x, y, { batchSize: 8, shuffle: false, epochs: 2 });
-    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss,
+      spec: { kind: 'module', module: fixtures, export: 'mlp' },
+      start: startNodeThreads,
+    });
     let viaPool: number[];
     try {
       await pool.whenReady();
-      const end = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sliced', pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))) }));
+      const end = await lastValueFrom(
+        train({
+          params: model.init(createRng(1)),
+          data: data(),
+          scheduler: 'sliced',
+          pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))),
+        }),
+      );
       viaPool = Array.from(end.params.data);
       expect(end.step).toBe(12);
     } finally {
       pool.close();
     }
-    const end = await lastValueFrom(train({ params: model.init(createRng(1)), data: data(), scheduler: 'sync', pipeline: dataParallel(model, loss, sgd({ lr: 0.1 }), { workers: 2, replica: { module: fixtures, export: 'mlp' } }) }));
+    const end = await lastValueFrom(
+      train({
+        params: model.init(createRng(1)),
+        data: data(),
+        scheduler: 'sync',
+        pipeline: dataParallel(model, loss, sgd({ lr: 0.1 }), { workers: 2, replica: { module: fixtures, export: 'mlp' } }),
+      }),
+    );
     expect(viaPool).toEqual(Array.from(end.params.data));
   });
 });
@@ -262,7 +375,13 @@ describe('runPoolStep', () => {
 describe('a replica that throws', () => {
   it("fails run() with the replica's error, and the pool stays failed", async () => {
     const { model, loss } = mlp();
-    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'throwing' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss,
+      spec: { kind: 'module', module: fixtures, export: 'throwing' },
+      start: startNodeThreads,
+    });
     try {
       await pool.whenReady();
       const params = model.init(createRng(1));
@@ -280,9 +399,20 @@ describe('a replica that throws', () => {
 describe('a replica that hangs', () => {
   const hanging = (stallTimeoutMs: number) => {
     const { model, loss } = mlp();
-    return { model, pool: startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: fixtures, export: 'hanging' }, start: startNodeThreads, stallTimeoutMs }) };
+    return {
+      model,
+      pool: startReplicaPool({
+        workers: 2,
+        model,
+        loss,
+        spec: { kind: 'module', module: fixtures, export: 'hanging' },
+        start: startNodeThreads,
+        stallTimeoutMs,
+      }),
+    };
   };
-  const stalled = /^workers\[1\]: expected every replica to make progress within 1000 ms \(stallTimeoutMs\), received none for \d+ ms: replica 1 of 2 has not finished its shard of step 1$/;
+  const stalled =
+    /^workers\[1\]: expected every replica to make progress within 1000 ms \(stallTimeoutMs\), received none for \d+ ms: replica 1 of 2 has not finished its shard of step 1$/;
 
   it('fails run() within stallTimeoutMs, naming it, while the thread serves timers meanwhile', async () => {
     const { model, pool } = hanging(1000);
@@ -297,7 +427,10 @@ describe('a replica that hangs', () => {
       const t0 = performance.now();
       const out = pool.run(params, b, 1);
       expect(out).toBeInstanceOf(Promise);
-      const error = await (out as Promise<Float64Array>).then(() => null, (e: unknown) => e);
+      const error = await (out as Promise<Float64Array>).then(
+        () => null,
+        (e: unknown) => e,
+      );
       clearInterval(timer);
       expect((error as Error).message).toMatch(stalled);
       expect((error as { worker?: number }).worker).toBe(1);
@@ -348,9 +481,19 @@ describe('a replica that hangs', () => {
     const timer = setInterval(() => (ticks += 1), 10);
     const t0 = performance.now();
     try {
-      const run = train({ params: model.init(createRng(1)), data: fromArrays(x, y, { batchSize: 6, shuffle: false, epochs: 1 }), scheduler: 'sliced', pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))) });
-      const error = await lastValueFrom(run).then(() => null, (e: unknown) => e);
-      expect((error as Error).message).toMatch(/^workers\[1\]: expected every replica to make progress within 1000 ms \(stallTimeoutMs\), received none for \d+ ms: replica 1 of 2 has not finished its shard of step 2$/);
+      const run = train({
+        params: model.init(createRng(1)),
+        data: fromArrays(x, y, { batchSize: 6, shuffle: false, epochs: 1 }),
+        scheduler: 'sliced',
+        pipeline: pipe(poolStep(pool), update(sgd({ lr: 0.1 }))),
+      });
+      const error = await lastValueFrom(run).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).toMatch(
+        /^workers\[1\]: expected every replica to make progress within 1000 ms \(stallTimeoutMs\), received none for \d+ ms: replica 1 of 2 has not finished its shard of step 2$/,
+      );
       expect(ticks).toBeGreaterThan(0);
       expect(performance.now() - t0).toBeLessThan(20_000);
     } finally {
@@ -364,10 +507,21 @@ describe('replica modules', () => {
   it('refuses a TypeScript replica module: worker threads load JavaScript only', async () => {
     const { model, loss } = mlp();
     const ts = new URL('./fixtures/replicas.ts', import.meta.url).href;
-    const pool = startReplicaPool({ workers: 2, model, loss, spec: { kind: 'module', module: ts, export: 'mlp' }, start: startNodeThreads });
+    const pool = startReplicaPool({
+      workers: 2,
+      model,
+      loss,
+      spec: { kind: 'module', module: ts, export: 'mlp' },
+      start: startNodeThreads,
+    });
     try {
-      const e = await pool.whenReady().then(() => null, (err: unknown) => err);
-      expect((e as Error).message).toMatch(/^workers\.replica \(.*replicas\.ts#mlp\): expected a JavaScript module \(worker threads load no TypeScript: point to the built \.js file\), received Unknown file extension "\.ts"/);
+      const e = await pool.whenReady().then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect((e as Error).message).toMatch(
+        /^workers\.replica \(.*replicas\.ts#mlp\): expected a JavaScript module \(worker threads load no TypeScript: point to the built \.js file\), received Unknown file extension "\.ts"/,
+      );
       expect((e as { worker?: number }).worker).toBe(1);
     } finally {
       pool.close();
@@ -378,7 +532,15 @@ describe('replica modules', () => {
 describe('replica pool options', () => {
   it('refuses a replica count outside 1 … 64 and a stall timeout that is not positive', () => {
     const { model, loss } = mlp();
-    const start = (workers: number, stallTimeoutMs?: number) => () => startReplicaPool({ workers, model, loss, spec: { kind: 'module', module: fixtures, export: 'mlp' }, start: startNodeThreads, ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }) });
+    const start = (workers: number, stallTimeoutMs?: number) => () =>
+      startReplicaPool({
+        workers,
+        model,
+        loss,
+        spec: { kind: 'module', module: fixtures, export: 'mlp' },
+        start: startNodeThreads,
+        ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
+      });
     expect(start(65)).toThrow('workers: expected an integer from 1 to 64, received 65');
     expect(start(2e9)).toThrow('workers: expected an integer from 1 to 64, received 2000000000');
     expect(start(0)).toThrow('workers: expected an integer from 1 to 64, received 0');
@@ -386,4 +548,3 @@ describe('replica pool options', () => {
     start(1, 5)().close();
   });
 });
-

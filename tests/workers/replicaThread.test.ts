@@ -3,7 +3,14 @@ import { readFailure } from '../../src/workers/failure.js';
 import { CONTROL_WORDS, ERROR_BYTES, type ReplicaMessage } from '../../src/workers/protocol.js';
 import { replicaInbox, runReplicaThread } from '../../src/workers/replicaThread.js';
 
-const message = (gen: number): ReplicaMessage => ({ type: 'state', gen, buffer: new SharedArrayBuffer(8), byteOffset: 0, arrays: 1, inMemory: false });
+const message = (gen: number): ReplicaMessage => ({
+  type: 'state',
+  gen,
+  buffer: new SharedArrayBuffer(8),
+  byteOffset: 0,
+  arrays: 1,
+  inMemory: false,
+});
 
 describe('replica thread', () => {
   it('hands the messages over in order, whether they arrive before or after they are asked for', async () => {
@@ -20,7 +27,17 @@ describe('replica thread', () => {
   it('publishes a replica that cannot be built as the failure, with its index', async () => {
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
     const errors = new SharedArrayBuffer(ERROR_BYTES);
-    const init = { index: 1, workers: 2, spec: { kind: 'config' as const, model: { layers: [] }, loss: 'mse' }, control, errors, fixed: new SharedArrayBuffer(8), size: 1, inputs: 1, outputs: 1 };
+    const init = {
+      index: 1,
+      workers: 2,
+      spec: { kind: 'config' as const, model: { layers: [] }, loss: 'mse' },
+      control,
+      errors,
+      fixed: new SharedArrayBuffer(8),
+      size: 1,
+      inputs: 1,
+      outputs: 1,
+    };
     await runReplicaThread(init, replicaInbox());
     const e = readFailure(new Int32Array(control), new Uint8Array(errors))!;
     expect(e.name).toBe('GradstreamError');

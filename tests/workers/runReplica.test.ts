@@ -56,8 +56,19 @@ function setup(workers: number, rows: number) {
     m.model.backward(params, cache, d, g);
     return g.data;
   };
-  const drive = (steps: number[]): void => void threads.push(new Worker(DRIVER, { eval: true, workerData: { control, workers, rows: steps } }));
-  return { model, init, message, grads, reference, drive, control, errors, out: () => Array.from(data.subarray(bl.out, bl.out + rows * 3)) };
+  const drive = (steps: number[]): void =>
+    void threads.push(new Worker(DRIVER, { eval: true, workerData: { control, workers, rows: steps } }));
+  return {
+    model,
+    init,
+    message,
+    grads,
+    reference,
+    drive,
+    control,
+    errors,
+    out: () => Array.from(data.subarray(bl.out, bl.out + rows * 3)),
+  };
 }
 
 describe('runReplica', () => {
@@ -86,7 +97,7 @@ describe('runReplica', () => {
     expect(s.out()).toHaveLength(21);
   });
 
-  it('publishes what the model throws, and a model that is not the main thread\'s', async () => {
+  it("publishes what the model throws, and a model that is not the main thread's", async () => {
     const s = setup(1, 4);
     s.drive([4]);
     const bad = throwing();
@@ -102,6 +113,8 @@ describe('runReplica', () => {
     await runReplica(t.init(0), sequential([dense(6, 3)]), loss, () => Promise.resolve(t.message));
     const e2 = readFailure(new Int32Array(t.control), new Uint8Array(t.errors));
     expect(e2).toBeInstanceOf(GradstreamError);
-    expect(e2?.message).toBe("workers[0].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs), received 21 parameters, 6 inputs, 3 outputs");
+    expect(e2?.message).toBe(
+      "workers[0].model: expected the main thread's model (83 parameters, 6 inputs, 3 outputs), received 21 parameters, 6 inputs, 3 outputs",
+    );
   });
 });

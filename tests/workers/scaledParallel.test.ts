@@ -6,7 +6,25 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { adam, createRng, dataParallel, dense, forward, fromArrays, gradient, loss, minMax, relu, sequential, softmaxCrossEntropy, standardize, train, update, withScaler, type Scaler } from '../../src/index.js';
+import {
+  adam,
+  createRng,
+  dataParallel,
+  dense,
+  forward,
+  fromArrays,
+  gradient,
+  loss,
+  minMax,
+  relu,
+  sequential,
+  softmaxCrossEntropy,
+  standardize,
+  train,
+  update,
+  withScaler,
+  type Scaler,
+} from '../../src/index.js';
 import { cli, tempDir } from '../cli/cliHarness.js';
 
 /** 40 rows of 5 features on very different scales (offsets and spreads up to 1000), 3 classes. */
@@ -28,7 +46,8 @@ async function run(scaler: Scaler, workers: number | null): Promise<{ losses: nu
   const model = withScaler(sequential([dense(5, 8), relu(), dense(8, 3)]), scaler);
   const ce = softmaxCrossEntropy();
   const opt = adam({ lr: 0.05 });
-  const core = workers === null ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt)) : dataParallel(model, ce, opt, { workers });
+  const core =
+    workers === null ? pipe(forward(model), loss(ce), gradient(model, ce), update(opt)) : dataParallel(model, ce, opt, { workers });
   const losses: number[] = [];
   let params: number[] = [];
   await lastValueFrom(
@@ -75,7 +94,10 @@ describe('gradstream train: data.scale with training.workers (float64 and float3
   it('trains on worker threads to round-off of one thread', async () => {
     const dir = tempDir();
     const config = (workers: number, precision: 'float64' | 'float32' = 'float64') => ({
-      model: { precision, layers: [{ type: 'dense', inputs: 5, units: 8, init: 'heUniform' }, { type: 'relu' }, { type: 'dense', units: 1 }] },
+      model: {
+        precision,
+        layers: [{ type: 'dense', inputs: 5, units: 8, init: 'heUniform' }, { type: 'relu' }, { type: 'dense', units: 1 }],
+      },
       loss: 'mse',
       optimizer: { type: 'adam', lr: 0.05 },
       data: { inputs: x, targets: y.map((c) => [c]), scale: 'standardize' },

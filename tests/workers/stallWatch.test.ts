@@ -36,12 +36,18 @@ describe('StallWatch', () => {
     expect(e).toBeInstanceOf(GradstreamError);
     expect(e.path).toBe('workers[2]');
     expect(e.worker).toBe(2);
-    expect(e.message).toMatch(/^workers\[2\]: expected every replica to make progress within 0 ms \(stallTimeoutMs\), received none for \d+ ms: replica 2 of 3 has not finished its shard of step 7$/);
+    expect(e.message).toMatch(
+      /^workers\[2\]: expected every replica to make progress within 0 ms \(stallTimeoutMs\), received none for \d+ ms: replica 2 of 3 has not finished its shard of step 7$/,
+    );
   });
 
   it('else the replica that has not finished its slice of the reduction, or of an optimizer update', () => {
-    expect(stalled(control(3, 5, Cmd.STEP, [5, 5, 5], [4, 5, 4]), 3).received).toMatch(/: replica 2 of 3 has not finished its slice of the reduction of step 7$/);
-    expect(stalled(control(2, 9, Cmd.APPLY, [8, 8], [8, 8]), 2).received).toMatch(/: replica 1 of 2 has not finished its slice of the optimizer update$/);
+    expect(stalled(control(3, 5, Cmd.STEP, [5, 5, 5], [4, 5, 4]), 3).received).toMatch(
+      /: replica 2 of 3 has not finished its slice of the reduction of step 7$/,
+    );
+    expect(stalled(control(2, 9, Cmd.APPLY, [8, 8], [8, 8]), 2).received).toMatch(
+      /: replica 1 of 2 has not finished its slice of the optimizer update$/,
+    );
     // every thread done (the loop's own replica is never named): a replica
     expect(stalled(control(2, 9, Cmd.APPLY, [9, 9], [9, 9]), 2).message).toMatch(/^workers: .*: a replica has not finished its part$/);
   });

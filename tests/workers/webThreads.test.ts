@@ -30,7 +30,16 @@ afterEach(() => {
 });
 
 describe('startWebThreads', () => {
-  const init = () => ({ workers: 3, spec: { kind: 'module' as const, module: 'x.js', export: 'default' }, control: new SharedArrayBuffer(CONTROL_WORDS * 4), errors: new SharedArrayBuffer(ERROR_BYTES), fixed: new SharedArrayBuffer(8), size: 1, inputs: 1, outputs: 1 });
+  const init = () => ({
+    workers: 3,
+    spec: { kind: 'module' as const, module: 'x.js', export: 'default' },
+    control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+    errors: new SharedArrayBuffer(ERROR_BYTES),
+    fixed: new SharedArrayBuffer(8),
+    size: 1,
+    inputs: 1,
+    outputs: 1,
+  });
 
   it('starts one module worker per replica but the first (the training thread computes it), sends each its init, relays batch buffers and ends them all', () => {
     g.Worker = FakeWorker;
@@ -53,12 +62,16 @@ describe('startWebThreads', () => {
     const i = init();
     const t = startWebThreads(i);
     FakeWorker.made[0]!.onerror!({ message: 'SyntaxError: bad module' });
-    expect(readFailure(new Int32Array(i.control), new Uint8Array(i.errors))?.message).toBe('gradstream: worker 1 failed: SyntaxError: bad module');
+    expect(readFailure(new Int32Array(i.control), new Uint8Array(i.errors))?.message).toBe(
+      'gradstream: worker 1 failed: SyntaxError: bad module',
+    );
     const j = init();
     const u = startWebThreads(j);
     u.kill(2);
     expect(FakeWorker.made[3]!.terminated).toBe(true);
-    expect(readFailure(new Int32Array(j.control), new Uint8Array(j.errors))?.message).toBe('gradstream: worker 2 of 3 was terminated during training');
+    expect(readFailure(new Int32Array(j.control), new Uint8Array(j.errors))?.message).toBe(
+      'gradstream: worker 2 of 3 was terminated during training',
+    );
     t.terminate();
     u.terminate();
   });

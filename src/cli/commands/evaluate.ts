@@ -41,8 +41,15 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
   if (args.values.json === true) {
     const o: Record<string, unknown> = { type: 'eval', step: t.step, rows: table.rows, loss: num(score.loss) };
     if (val !== undefined) Object.assign(o, { valRows: t.validation!.rows, valLoss: num(val.loss) });
-    if (classify !== 'regression') o.metrics = { accuracy: num(score.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
-    else o.metrics = { mae: num(score.mae), rmse: num(score.rmse), r2: num(score.r2), ...(val === undefined ? {} : { valMae: num(val.mae), valRmse: num(val.rmse), valR2: num(val.r2) }) };
+    if (classify !== 'regression')
+      o.metrics = { accuracy: num(score.accuracy), ...(val === undefined ? {} : { valAccuracy: num(val.accuracy) }) };
+    else
+      o.metrics = {
+        mae: num(score.mae),
+        rmse: num(score.rmse),
+        r2: num(score.r2),
+        ...(val === undefined ? {} : { valMae: num(val.mae), valRmse: num(val.rmse), valR2: num(val.r2) }),
+      };
     io.out(JSON.stringify(o));
     return EXIT.ok;
   }

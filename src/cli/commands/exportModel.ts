@@ -26,7 +26,12 @@ options:
 
 /** `gradstream export CKPT --format onnx|tfjs --out PATH`: a checkpoint's model as ONNX or TensorFlow.js Layers. */
 export async function exportCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('export', argv, { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } }, { min: 1, max: 1, names: 'CHECKPOINT' });
+  const args = parseCommandArgs(
+    'export',
+    argv,
+    { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
+    { min: 1, max: 1, names: 'CHECKPOINT' },
+  );
   if (args.values.help === true) {
     io.out(EXPORT_HELP);
     return EXIT.ok;
@@ -35,7 +40,11 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
   const out = stringOption(args.values.out);
   if (out === undefined) throw usageError('export', '--out: expected the file to write, received nothing');
   const format = stringOption(args.values.format) ?? (/\.onnx$/i.test(out) ? 'onnx' : /\.json$/i.test(out) ? 'tfjs' : undefined);
-  if (format !== 'onnx' && format !== 'tfjs') throw usageError('export', `--format: expected "onnx" or "tfjs", received ${format === undefined ? 'nothing' : JSON.stringify(format)}`);
+  if (format !== 'onnx' && format !== 'tfjs')
+    throw usageError(
+      'export',
+      `--format: expected "onnx" or "tfjs", received ${format === undefined ? 'nothing' : JSON.stringify(format)}`,
+    );
   let model: ReturnType<typeof modelFromCheckpoint>['model'];
   let params: ReturnType<typeof modelFromCheckpoint>['params'];
   let scaler: ExportScaler | undefined;
@@ -65,7 +74,9 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
     throw inputError(file, e);
   }
   const scaled = scaler === undefined ? '' : `, behind its ${String((scaler as { type: string }).type)} scaler`;
-  io.out(`wrote ${written.join(' and ')} (${format === 'onnx' ? 'ONNX' : 'TensorFlow.js Layers'}: ${plural(model.inputs, 'input')} → ${plural(model.outputs, 'output')}${scaled})`);
+  io.out(
+    `wrote ${written.join(' and ')} (${format === 'onnx' ? 'ONNX' : 'TensorFlow.js Layers'}: ${plural(model.inputs, 'input')} → ${plural(model.outputs, 'output')}${scaled})`,
+  );
   return EXIT.ok;
 }
 
@@ -73,7 +84,10 @@ async function write(path: string, data: string | Uint8Array): Promise<void> {
   try {
     await writeFileAtomic(path, data);
   } catch (e: unknown) {
-    throw new CliError(`${path}: cannot write (${(e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e))})`, EXIT.failure);
+    throw new CliError(
+      `${path}: cannot write (${(e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e))})`,
+      EXIT.failure,
+    );
   }
 }
 

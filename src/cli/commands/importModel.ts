@@ -46,7 +46,10 @@ export async function importCommand(argv: readonly string[], io: CliIO): Promise
   try {
     await writeFileAtomic(target, text);
   } catch (e: unknown) {
-    throw new CliError(`${target}: cannot write (${(e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e))})`, EXIT.failure);
+    throw new CliError(
+      `${target}: cannot write (${(e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e))})`,
+      EXIT.failure,
+    );
   }
   io.out(`wrote ${target} (${imported.model.layers.map(describeLayer).join(' → ')}; ${imported.params.layout.size} parameters)`);
   return EXIT.ok;
@@ -62,18 +65,26 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (e: unknown) {
-    throw new CliError(`${file}: expected JSON (a TensorFlow.js model.json), received text that does not parse (${e instanceof Error ? e.message : String(e)})`);
+    throw new CliError(
+      `${file}: expected JSON (a TensorFlow.js model.json), received text that does not parse (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 }
 
 /** The weight files the manifest lists (relative to the model.json), concatenated in order. */
 async function readWeights(file: string, modelJson: unknown): Promise<Uint8Array> {
   const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
-  if (!Array.isArray(manifest)) throw new CliError(`${file}: weightsManifest: expected a list of weight groups ({ paths, weights }), received ${manifest === undefined ? 'nothing' : typeof manifest}`);
+  if (!Array.isArray(manifest))
+    throw new CliError(
+      `${file}: weightsManifest: expected a list of weight groups ({ paths, weights }), received ${manifest === undefined ? 'nothing' : typeof manifest}`,
+    );
   const parts: Uint8Array[] = [];
   for (let g = 0; g < manifest.length; g++) {
     const paths = (manifest[g] as { paths?: unknown } | null)?.paths;
-    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) throw new CliError(`${file}: weightsManifest[${g}].paths: expected the weight files' names, received ${JSON.stringify(paths) ?? 'nothing'}`);
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string'))
+      throw new CliError(
+        `${file}: weightsManifest[${g}].paths: expected the weight files' names, received ${JSON.stringify(paths) ?? 'nothing'}`,
+      );
     for (const p of paths as string[]) {
       const path = resolve(dirname(file), p);
       try {

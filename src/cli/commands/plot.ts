@@ -47,7 +47,12 @@ export async function plotCommand(argv: readonly string[], io: CliIO): Promise<n
     throw inputError(file, e);
   }
   const log = readLossLog(text, file);
-  const svg = lossPlotSvg(log, { source: basename(file), logY: args.values['log-y'] === true, smooth, ...(title === undefined ? {} : { title }) });
+  const svg = lossPlotSvg(log, {
+    source: basename(file),
+    logY: args.values['log-y'] === true,
+    smooth,
+    ...(title === undefined ? {} : { title }),
+  });
   try {
     await writeFileAtomic(out, svg);
   } catch (e: unknown) {

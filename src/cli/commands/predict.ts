@@ -48,7 +48,8 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
     return EXIT.ok;
   }
   const format = stringOption(args.values.format) ?? 'csv';
-  if (format !== 'csv' && format !== 'jsonl') throw usageError('predict', `--format: expected "csv" or "jsonl", received ${JSON.stringify(format)}`);
+  if (format !== 'csv' && format !== 'jsonl')
+    throw usageError('predict', `--format: expected "csv" or "jsonl", received ${JSON.stringify(format)}`);
   const [checkpointFile, dataFile] = args.positionals as [string, string];
   const t = await loadTrainedRun(checkpointFile, dataFile);
   const { x, rows } = await t.inputs();
@@ -67,7 +68,8 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   const p = probabilities(out, rows, cols, t.fromLogits);
   const classes = cols === 1 ? 2 : cols;
   const names = t.classes !== undefined && t.classes.length === classes ? t.classes : undefined;
-  if (format === 'csv') io.out(['class', ...Array.from({ length: classes }, (_, c) => `p_${names === undefined ? c : names[c]!}`)].map(csvField).join(','));
+  if (format === 'csv')
+    io.out(['class', ...Array.from({ length: classes }, (_, c) => `p_${names === undefined ? c : names[c]!}`)].map(csvField).join(','));
   for (let r = 0; r < rows; r++) {
     const probs = cols === 1 ? [1 - p[r]!, p[r]!] : Array.from(p.subarray(r * cols, (r + 1) * cols));
     let k = 0;

@@ -26,7 +26,12 @@ exit codes: 0 identical, 1 a step differs, 2 bad input (no log, not a run log)`;
 
 /** `gradstream replay LOG [--json] [--until STEP]`: replays a recorded run and compares it with its log. */
 export async function replayCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('replay', argv, { json: { type: 'boolean' }, until: { type: 'string' }, config: { type: 'string' } }, { min: 1, max: 1, names: 'LOG (a run log written by train --record)' });
+  const args = parseCommandArgs(
+    'replay',
+    argv,
+    { json: { type: 'boolean' }, until: { type: 'string' }, config: { type: 'string' } },
+    { min: 1, max: 1, names: 'LOG (a run log written by train --record)' },
+  );
   if (args.values.help === true) {
     io.out(REPLAY_HELP);
     return EXIT.ok;
@@ -46,9 +51,15 @@ export async function replayCommand(argv: readonly string[], io: CliIO): Promise
     const { params: _, ...fields } = r;
     io.out(JSON.stringify({ type: 'replay', ...fields }));
   } else {
-    if (r.truncated !== undefined) io.err(`gradstream replay: ${args.positionals[0]!} line ${r.truncated.line}: ${r.truncated.reason}; replayed the whole events before it`);
+    if (r.truncated !== undefined)
+      io.err(
+        `gradstream replay: ${args.positionals[0]!} line ${r.truncated.line}: ${r.truncated.reason}; replayed the whole events before it`,
+      );
     const d = r.firstDifference;
-    if (d === undefined) io.out(`identical: ${r.stepsCompared} steps compared, up to step ${r.step}${r.stopReason === undefined ? '' : ` (recorded stop: ${r.stopReason})`}; weights ${r.checksum}${r.recordedChecksum === undefined ? '' : ` (recorded ${r.recordedChecksum})`}`);
+    if (d === undefined)
+      io.out(
+        `identical: ${r.stepsCompared} steps compared, up to step ${r.step}${r.stopReason === undefined ? '' : ` (recorded stop: ${r.stopReason})`}; weights ${r.checksum}${r.recordedChecksum === undefined ? '' : ` (recorded ${r.recordedChecksum})`}`,
+      );
     else io.out(`differs at step ${d.step}: ${d.quantity} recorded ${String(d.recorded)}, replayed ${String(d.replayed)}`);
   }
   return r.identical ? EXIT.ok : EXIT.failure;
@@ -60,7 +71,8 @@ async function referencedData(text: string, configFlag: string | undefined): Pro
   if (start?.type !== 'start' || start.batches !== 'reference') return undefined;
   const about = (start.about ?? {}) as { config?: unknown; seed?: unknown };
   const file = configFlag ?? (typeof about.config === 'string' ? about.config : undefined);
-  if (file === undefined) throw new CliError('--config: expected the config whose data a log of batches by reference reads again, received none');
+  if (file === undefined)
+    throw new CliError('--config: expected the config whose data a log of batches by reference reads again, received none');
   const { config, modules } = await loadTrainConfig(file);
   try {
     const run = await prepareRun(config, typeof about.seed === 'number' ? about.seed : undefined, modules);

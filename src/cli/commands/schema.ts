@@ -17,7 +17,8 @@ export function trainConfigJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     title: 'gradstream training config',
-    description: 'A training run for `gradstream train CONFIG`: model, loss, optimizer, data, validation, training, stop, checkpoint, log. Relative paths resolve against the config file\'s folder.',
+    description:
+      "A training run for `gradstream train CONFIG`: model, loss, optimizer, data, validation, training, stop, checkpoint, log. Relative paths resolve against the config file's folder.",
     ...rest,
   };
 }

@@ -91,7 +91,8 @@ function lineStream(write: (line: string) => void): WritableLike {
  * step; nothing is written. Exit 0.
  */
 function alreadyEnded(io: CliIO, json: boolean, file: string, end: Final): number {
-  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, valLoss: undefined, metrics: undefined }));
+  if (json)
+    io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, valLoss: undefined, metrics: undefined }));
   else io.out(`already ended: ${file} is the end of a run (${end.reason} at step ${end.step}); nothing to do`);
   return EXIT.ok;
 }
@@ -132,7 +133,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const resumeFrom = stringOption(args.values.resume);
   const recordFile = stringOption(args.values.record);
   const recordBatches = stringOption(args.values['record-batches']) ?? 'value';
-  if (recordBatches !== 'value' && recordBatches !== 'reference') throw usageError('train', `--record-batches: expected "value" or "reference", received ${JSON.stringify(recordBatches)}`);
+  if (recordBatches !== 'value' && recordBatches !== 'reference')
+    throw usageError('train', `--record-batches: expected "value" or "reference", received ${JSON.stringify(recordBatches)}`);
 
   const { config, modules } = await loadTrainConfig(file);
   if (config.checkpoint !== undefined && config.checkpoint.dir === undefined && checkpointDirFlag === undefined) {
@@ -148,7 +150,10 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const training = config.training ?? {};
   const maxSteps = maxStepsFlag ?? training.maxSteps;
   const workers = training.workers ?? 1;
-  if (recordFile !== undefined && run.scaler !== undefined) throw new CliError(`${file}: data.scale: expected none with --record (the run log holds the model's config, which holds no scaling), received ${JSON.stringify(config.data.scale)}`);
+  if (recordFile !== undefined && run.scaler !== undefined)
+    throw new CliError(
+      `${file}: data.scale: expected none with --record (the run log holds the model's config, which holds no scaling), received ${JSON.stringify(config.data.scale)}`,
+    );
   if (config.stop?.monitor === 'valLoss' && run.validation === undefined) {
     throw new CliError(`${file}: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"`);
   }
@@ -165,7 +170,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     }
     checkResume(resumeFile, resume, run);
     const done = finishedReason(resume, maxSteps);
-    if (done !== undefined) return alreadyEnded(io, json, resumeFile, { reason: done, step: resume.step, loss: resume.loss, params: resume.params });
+    if (done !== undefined)
+      return alreadyEnded(io, json, resumeFile, { reason: done, step: resume.step, loss: resume.loss, params: resume.params });
   }
   const rng = createRng(run.seed);
   if (resume?.rng !== undefined) rng.setState(resume.rng);
@@ -185,7 +191,22 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       if (r.epochLoss !== undefined) lastEpochLoss = r.epochLoss;
     }) as (typeof sinks)[number],
   );
-  const write = json ? (r: OutRecord) => io.out(stepLine({ step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, epochLoss: r.epochLoss, valLoss: r.valLoss, metrics: stepMetrics(r) })) : stepLines ? (r: OutRecord) => io.out(textStepLine(r)) : undefined;
+  const write = json
+    ? (r: OutRecord) =>
+        io.out(
+          stepLine({
+            step: r.step,
+            epoch: r.epoch,
+            loss: r.loss,
+            lr: r.lr,
+            epochLoss: r.epochLoss,
+            valLoss: r.valLoss,
+            metrics: stepMetrics(r),
+          }),
+        )
+    : stepLines
+      ? (r: OutRecord) => io.out(textStepLine(r))
+      : undefined;
   sinks.push(
     outputSink<OutRecord>(config.log?.every ?? 1, write, history, (r) => {
       final = { reason: r.stopReason!, step: r.step, loss: r.loss, params: cloneParams(r.params) };
@@ -197,7 +218,10 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const started = performance.now();
   const result = await runTraining({
     run,
-    data: resumeSource(run.source({ batchSize: training.batchSize, epochs: training.epochs, shuffle: training.shuffle ?? true }), resume ?? {}),
+    data: resumeSource(
+      run.source({ batchSize: training.batchSize, epochs: training.epochs, shuffle: training.shuffle ?? true }),
+      resume ?? {},
+    ),
     params: resume?.params ?? run.params,
     rng,
     sinks,
@@ -206,21 +230,39 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     signal: io.signal,
     resume: resume === undefined ? undefined : { step: resume.step, cursor: resume.cursor, optState: resume.optState },
     workers,
-    ...(recordFile === undefined ? {} : { record: recordTo(fsStorage(dirname(resolve(recordFile)), { owns: (n) => n === basename(recordFile) }), { name: basename(recordFile), optimizer: config.optimizer, batches: recordBatches, about: { config: resolve(file), seed: run.seed } }) }),
-    ...(port === undefined ? {} : { serve: { port, title: `gradstream: ${basename(file)}`, announce: (url: string) => (json ? io.err : io.out)(`dashboard: ${url}`) } }),
+    ...(recordFile === undefined
+      ? {}
+      : {
+          record: recordTo(fsStorage(dirname(resolve(recordFile)), { owns: (n) => n === basename(recordFile) }), {
+            name: basename(recordFile),
+            optimizer: config.optimizer,
+            batches: recordBatches,
+            about: { config: resolve(file), seed: run.seed },
+          }),
+        }),
+    ...(port === undefined
+      ? {}
+      : {
+          serve: { port, title: `gradstream: ${basename(file)}`, announce: (url: string) => (json ? io.err : io.out)(`dashboard: ${url}`) },
+        }),
   }).catch((e: unknown) => {
     // a resumed checkpoint's cursor that does not fit the data is bad input naming the file
     throw resumeFile === undefined ? e : resumeError(resumeFile, e);
   });
   const elapsedMs = performance.now() - started;
-  const end: Final | undefined = final ?? (result === undefined ? undefined : { reason: result.stopReason ?? 'completed', step: result.step, loss: result.loss, params: result.params });
+  const end: Final | undefined =
+    final ??
+    (result === undefined
+      ? undefined
+      : { reason: result.stopReason ?? 'completed', step: result.step, loss: result.loss, params: result.params });
   if (end === undefined) {
     // no step was fed: stopped before the first batch, or a resumed run's data had no batch left
     if (io.signal?.aborted === true) {
       if (!json) io.err('interrupted: stopped before the first step (nothing written)');
       return EXIT.interrupted;
     }
-    if (resume !== undefined && resumeFile !== undefined) return alreadyEnded(io, json, resumeFile, { reason: 'dataEnd', step: resume.step, loss: resume.loss, params: resume.params });
+    if (resume !== undefined && resumeFile !== undefined)
+      return alreadyEnded(io, json, resumeFile, { reason: 'dataEnd', step: resume.step, loss: resume.loss, params: resume.params });
     throw new Error('the run ended without a final record');
   }
 
@@ -228,9 +270,23 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const classify = run.classifier ? { threshold: run.threshold } : undefined;
   const trainScore = classify === undefined ? undefined : tableEvaluator(run.model, run.loss, await run.trainTable(), classify)(end.params);
   const valScore = run.validation === undefined ? undefined : tableEvaluator(run.model, run.loss, run.validation, classify)(end.params);
-  const metrics = trainScore === undefined ? undefined : { accuracy: trainScore.accuracy!, ...(valScore === undefined ? {} : { valAccuracy: valScore.accuracy! }) };
+  const metrics =
+    trainScore === undefined
+      ? undefined
+      : { accuracy: trainScore.accuracy!, ...(valScore === undefined ? {} : { valAccuracy: valScore.accuracy! }) };
 
-  if (json) io.out(endLine({ reason: end.reason, step: end.step, loss: end.loss, params: end.params, epochLoss: lastEpochLoss, valLoss: valScore?.loss, metrics }));
+  if (json)
+    io.out(
+      endLine({
+        reason: end.reason,
+        step: end.step,
+        loss: end.loss,
+        params: end.params,
+        epochLoss: lastEpochLoss,
+        valLoss: valScore?.loss,
+        metrics,
+      }),
+    );
   else {
     const points = history.points();
     const fields = {
@@ -248,7 +304,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       losses: points.losses,
     };
     if (quiet) io.out(summaryLine(fields));
-    else for (const line of summaryLines(fields, config.stop === undefined ? undefined : { ...config.stop, monitor: stopMonitor(config) })) io.out(line);
+    else
+      for (const line of summaryLines(fields, config.stop === undefined ? undefined : { ...config.stop, monitor: stopMonitor(config) }))
+        io.out(line);
   }
   if (end.reason === 'aborted') {
     const saved = lastCheckpoint();

@@ -10,17 +10,28 @@ function colStride(x: Node, cols: number): number {
 
 function apply(op: number, u: number, v: number): number {
   switch (op) {
-    case Op.add: return u + v;
-    case Op.sub: return u - v;
-    case Op.mul: return u * v;
-    case Op.div: return u / v;
-    case Op.maximum: return u >= v ? u : v;
-    case Op.minimum: return u <= v ? u : v;
-    case Op.greater: return u > v ? 1 : 0;
-    case Op.greaterEqual: return u >= v ? 1 : 0;
-    case Op.less: return u < v ? 1 : 0;
-    case Op.lessEqual: return u <= v ? 1 : 0;
-    default: return u === v ? 1 : 0;
+    case Op.add:
+      return u + v;
+    case Op.sub:
+      return u - v;
+    case Op.mul:
+      return u * v;
+    case Op.div:
+      return u / v;
+    case Op.maximum:
+      return u >= v ? u : v;
+    case Op.minimum:
+      return u <= v ? u : v;
+    case Op.greater:
+      return u > v ? 1 : 0;
+    case Op.greaterEqual:
+      return u >= v ? 1 : 0;
+    case Op.less:
+      return u < v ? 1 : 0;
+    case Op.lessEqual:
+      return u <= v ? 1 : 0;
+    default:
+      return u === v ? 1 : 0;
   }
 }
 
@@ -81,12 +92,32 @@ export function binaryBackward(n: Node): void {
       const u = A[ia]!;
       const v = B[ib]!;
       switch (op) {
-        case Op.add: if (da) da[ia]! += gi; if (db) db[ib]! += gi; break;
-        case Op.sub: if (da) da[ia]! += gi; if (db) db[ib]! -= gi; break;
-        case Op.mul: if (da) da[ia]! += gi * v; if (db) db[ib]! += gi * u; break;
-        case Op.div: if (da) da[ia]! += gi / v; if (db) db[ib]! -= (gi * u) / (v * v); break;
-        case Op.maximum: if (u >= v) { if (da) da[ia]! += gi; } else if (db) db[ib]! += gi; break;
-        case Op.minimum: if (u <= v) { if (da) da[ia]! += gi; } else if (db) db[ib]! += gi; break;
+        case Op.add:
+          if (da) da[ia]! += gi;
+          if (db) db[ib]! += gi;
+          break;
+        case Op.sub:
+          if (da) da[ia]! += gi;
+          if (db) db[ib]! -= gi;
+          break;
+        case Op.mul:
+          if (da) da[ia]! += gi * v;
+          if (db) db[ib]! += gi * u;
+          break;
+        case Op.div:
+          if (da) da[ia]! += gi / v;
+          if (db) db[ib]! -= (gi * u) / (v * v);
+          break;
+        case Op.maximum:
+          if (u >= v) {
+            if (da) da[ia]! += gi;
+          } else if (db) db[ib]! += gi;
+          break;
+        case Op.minimum:
+          if (u <= v) {
+            if (da) da[ia]! += gi;
+          } else if (db) db[ib]! += gi;
+          break;
       }
     }
   }
@@ -137,7 +168,14 @@ export function whereBackward(n: Node): void {
 }
 
 // add, sub, mul on operands of the output's shape: one flat loop per gradient
-function sameShapeBackward(op: number, g: Float64Array, A: Float64Array, B: Float64Array, da: Float64Array | null, db: Float64Array | null): void {
+function sameShapeBackward(
+  op: number,
+  g: Float64Array,
+  A: Float64Array,
+  B: Float64Array,
+  da: Float64Array | null,
+  db: Float64Array | null,
+): void {
   const len = g.length;
   if (da !== null) {
     if (op === Op.mul) for (let i = 0; i < len; i++) da[i]! += g[i]! * B[i]!;

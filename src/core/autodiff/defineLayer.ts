@@ -136,17 +136,37 @@ interface ParamSpec extends LayerParamSpec {
   readonly init: Initializer;
 }
 
-function record(d: LayerDefinition, where: string, specs: readonly ParamSpec[], batch: number, training: boolean, float32: boolean, dx: boolean): Compiled {
+function record(
+  d: LayerDefinition,
+  where: string,
+  specs: readonly ParamSpec[],
+  batch: number,
+  training: boolean,
+  float32: boolean,
+  dx: boolean,
+): Compiled {
   const g = createGraph(where);
   const x = g.input(batch, d.inputs, dx);
   const params = specs.map((s) => g.input(s.shape.length === 2 ? s.shape[0]! : 1, s.shape.length === 2 ? s.shape[1]! : s.shape[0]!, true));
   const p: Record<string, Tensor> = {};
   for (let i = 0; i < specs.length; i++) p[specs[i]!.name] = params[i]!;
   const out = d.forward(x, p, g.ops, training) as unknown;
-  if (!g.nodes.includes(out as Node)) throw new GradstreamError({ code: 'invalid_value', path: `${where}: forward's result`, expected: 'a tensor built with T', received: describeTyped(out) });
+  if (!g.nodes.includes(out as Node))
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: `${where}: forward's result`,
+      expected: 'a tensor built with T',
+      received: describeTyped(out),
+    });
   // an input returned as it is gets a node of its own: the output's gradient buffer is the tape's
   const o = (out as Node).op === Op.input ? (g.ops.add(out as Node, 0) as Node) : (out as Node);
-  if (o.rows !== batch || o.cols !== d.outputs) throw new GradstreamError({ code: 'invalid_shape', path: `${where}: forward's result`, expected: `[${batch}, ${d.outputs}] (batch × outputs)`, received: `[${o.rows}, ${o.cols}]` });
+  if (o.rows !== batch || o.cols !== d.outputs)
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${where}: forward's result`,
+      expected: `[${batch}, ${d.outputs}] (batch × outputs)`,
+      received: `[${o.rows}, ${o.cols}]`,
+    });
   if (!o.needsGrad) o.needsGrad = true;
   const tape = compileTape(g.nodes, o, float32, where);
   const n = dx ? batch * d.inputs : 0;
@@ -158,20 +178,54 @@ function paramSpec(where: string, name: string, v: LayerParamDefinition | readon
   const def: LayerParamDefinition = Array.isArray(v) ? { shape: v as unknown as readonly [number] } : (v as LayerParamDefinition);
   const shape = def.shape as readonly number[] | undefined;
   if (!Array.isArray(shape) || shape.length < 1 || shape.length > 2 || !shape.every((k) => Number.isInteger(k) && k >= 1)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `${where}.params.${name}`, expected: 'a shape of 1 or 2 positive integers', received: describeTyped(shape) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${where}.params.${name}`,
+      expected: 'a shape of 1 or 2 positive integers',
+      received: describeTyped(shape),
+    });
   }
   if (def.init !== undefined && typeof def.init !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.params.${name}.init`, expected: 'an initializer (glorotUniform, heNormal, zeros, …)', received: describeTyped(def.init) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.params.${name}.init`,
+      expected: 'an initializer (glorotUniform, heNormal, zeros, …)',
+      received: describeTyped(def.init),
+    });
   }
   return { name, shape, init: def.init ?? (shape.length === 2 ? glorotUniform : zeros) };
 }
 
 function checkDefinition<P extends string>(def: LayerDefinition<P>): LayerDefinition<P> {
-  if (typeof def !== 'object' || def === null) throw new GradstreamError({ code: 'invalid_config', path: 'defineLayer', expected: 'a definition { name, inputs, outputs, params, forward }', received: describeTyped(def) });
-  if (typeof def.name !== 'string' || def.name === '') throw new GradstreamError({ code: 'invalid_config', path: 'defineLayer.name', expected: 'a non-empty string', received: describeTyped(def.name) });
+  if (typeof def !== 'object' || def === null)
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'defineLayer',
+      expected: 'a definition { name, inputs, outputs, params, forward }',
+      received: describeTyped(def),
+    });
+  if (typeof def.name !== 'string' || def.name === '')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'defineLayer.name',
+      expected: 'a non-empty string',
+      received: describeTyped(def.name),
+    });
   for (const k of ['inputs', 'outputs'] as const) {
-    if (!Number.isInteger(def[k]) || def[k] < 1) throw new GradstreamError({ code: 'invalid_shape', path: `defineLayer("${def.name}").${k}`, expected: 'an integer ≥ 1', received: describeTyped(def[k]) });
+    if (!Number.isInteger(def[k]) || def[k] < 1)
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: `defineLayer("${def.name}").${k}`,
+        expected: 'an integer ≥ 1',
+        received: describeTyped(def[k]),
+      });
   }
-  if (typeof def.forward !== 'function') throw new GradstreamError({ code: 'invalid_config', path: `defineLayer("${def.name}").forward`, expected: 'a function (x, p, T, training) => tensor', received: describeTyped(def.forward) });
+  if (typeof def.forward !== 'function')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `defineLayer("${def.name}").forward`,
+      expected: 'a function (x, p, T, training) => tensor',
+      received: describeTyped(def.forward),
+    });
   return def;
 }

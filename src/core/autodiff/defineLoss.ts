@@ -50,8 +50,20 @@ interface Compiled {
  * logcosh.value(new Float64Array([1, 2]), new Float64Array([0, 2]), 1, 2); // log(cosh 1) / 2
  */
 export function defineLoss(name: string, fn: LossExpression, options: DefineLossOptions = {}): Loss {
-  if (typeof name !== 'string' || name === '') throw new GradstreamError({ code: 'invalid_config', path: 'defineLoss(name)', expected: 'a non-empty string', received: describeTyped(name) });
-  if (typeof fn !== 'function') throw new GradstreamError({ code: 'invalid_config', path: `defineLoss("${name}", fn)`, expected: 'a function (pred, target, T) => scalar tensor', received: describeTyped(fn) });
+  if (typeof name !== 'string' || name === '')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'defineLoss(name)',
+      expected: 'a non-empty string',
+      received: describeTyped(name),
+    });
+  if (typeof fn !== 'function')
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `defineLoss("${name}", fn)`,
+      expected: 'a function (pred, target, T) => scalar tensor',
+      received: describeTyped(fn),
+    });
   const where = `defineLoss("${name}")`;
   const compiled: Compiled[] = [];
   let last: Compiled | undefined;
@@ -59,7 +71,9 @@ export function defineLoss(name: string, fn: LossExpression, options: DefineLoss
     const f32 = pred instanceof Float32Array;
     const l = last;
     if (l !== undefined && l.rows === rows && l.cols === cols && l.targetLength === target.length && l.float32 === f32) return l;
-    last = compiled.find((c) => c.rows === rows && c.cols === cols && c.targetLength === target.length && c.float32 === f32) ?? record(where, fn, rows, cols, target.length, f32);
+    last =
+      compiled.find((c) => c.rows === rows && c.cols === cols && c.targetLength === target.length && c.float32 === f32) ??
+      record(where, fn, rows, cols, target.length, f32);
     if (!compiled.includes(last)) compiled.push(last);
     return last;
   };
@@ -97,16 +111,39 @@ export function defineLoss(name: string, fn: LossExpression, options: DefineLoss
 
 function record(where: string, fn: LossExpression, rows: number, cols: number, targetLength: number, float32: boolean): Compiled {
   if (targetLength !== rows * cols && targetLength !== rows) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `${where}(target)`, expected: `${rows * cols} values (${rows} rows × ${cols} columns) or ${rows} labels (one per row)`, received: String(targetLength) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${where}(target)`,
+      expected: `${rows * cols} values (${rows} rows × ${cols} columns) or ${rows} labels (one per row)`,
+      received: String(targetLength),
+    });
   }
   const g = createGraph(where);
   const pred = g.input(rows, cols, true);
   const target = g.input(rows, targetLength === rows * cols ? cols : 1, false);
   const out = fn(pred, target, g.ops) as unknown;
-  if (!g.nodes.includes(out as Node)) throw new GradstreamError({ code: 'invalid_value', path: `${where}: the expression's result`, expected: 'a tensor built with T', received: describeTyped(out) });
+  if (!g.nodes.includes(out as Node))
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: `${where}: the expression's result`,
+      expected: 'a tensor built with T',
+      received: describeTyped(out),
+    });
   const o = out as Node;
-  if (o.rows !== 1 || o.cols !== 1) throw new GradstreamError({ code: 'invalid_shape', path: `${where}: the expression's result`, expected: 'a scalar [1, 1] (reduce with T.mean or T.sum)', received: `[${o.rows}, ${o.cols}]` });
-  if (!o.needsGrad) throw new GradstreamError({ code: 'invalid_value', path: `${where}: the expression's result`, expected: 'a value that depends on pred', received: 'a value without a gradient path to pred' });
+  if (o.rows !== 1 || o.cols !== 1)
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${where}: the expression's result`,
+      expected: 'a scalar [1, 1] (reduce with T.mean or T.sum)',
+      received: `[${o.rows}, ${o.cols}]`,
+    });
+  if (!o.needsGrad)
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: `${where}: the expression's result`,
+      expected: 'a value that depends on pred',
+      received: 'a value without a gradient path to pred',
+    });
   const tape = compileTape(g.nodes, o, float32, where);
   return { rows, cols, targetLength, float32, tape, fused: float32 ? null : fuseReduction(g.nodes, o), pred, target };
 }

@@ -30,7 +30,10 @@ interface Plan {
 export function fuseReduction(nodes: readonly Node[], output: Node): FusedReduction | null {
   const plan = planFusion(nodes, output);
   if (plan === null) return null;
-  let make: (...helpers: unknown[]) => { value(L: Float64Array[]): number; grad(L: Float64Array[], D: (Float64Array | null)[], seed: number): void };
+  let make: (...helpers: unknown[]) => {
+    value(L: Float64Array[]): number;
+    grad(L: Float64Array[], D: (Float64Array | null)[], seed: number): void;
+  };
   try {
     make = new Function('sigmoid', generate(plan, output)) as typeof make;
   } catch {
@@ -132,32 +135,58 @@ function forwardExpr(x: Node, v: (n: Node) => string): string {
   const a = v(x.a!);
   const b = x.b === null ? '' : v(x.b);
   switch (x.op) {
-    case Op.neg: return `-${a}`;
-    case Op.square: return `${a} * ${a}`;
-    case Op.pow: return `Math.pow(${a}, ${literal(x.k1)})`;
-    case Op.exp: return `Math.exp(${a})`;
-    case Op.log: return `Math.log(${a})`;
-    case Op.log1p: return `Math.log1p(${a})`;
-    case Op.sqrt: return `Math.sqrt(${a})`;
-    case Op.abs: return `Math.abs(${a})`;
-    case Op.tanh: return `Math.tanh(${a})`;
-    case Op.sigmoid: return `sigmoid(${a})`;
-    case Op.relu: return `(${a} > 0 ? ${a} : 0)`;
-    case Op.softplus: return `(${a} > 0 ? ${a} : 0) + Math.log1p(Math.exp(-Math.abs(${a})))`;
-    case Op.cosh: return `Math.cosh(${a})`;
-    case Op.clip: return `(${a} < ${literal(x.k1)} ? ${literal(x.k1)} : ${a} > ${literal(x.k2)} ? ${literal(x.k2)} : ${a})`;
-    case Op.add: return `${a} + ${b}`;
-    case Op.sub: return `${a} - ${b}`;
-    case Op.mul: return `${a} * ${b}`;
-    case Op.div: return `${a} / ${b}`;
-    case Op.maximum: return `(${a} >= ${b} ? ${a} : ${b})`;
-    case Op.minimum: return `(${a} <= ${b} ? ${a} : ${b})`;
-    case Op.greater: return `(${a} > ${b} ? 1 : 0)`;
-    case Op.greaterEqual: return `(${a} >= ${b} ? 1 : 0)`;
-    case Op.less: return `(${a} < ${b} ? 1 : 0)`;
-    case Op.lessEqual: return `(${a} <= ${b} ? 1 : 0)`;
-    case Op.equal: return `(${a} === ${b} ? 1 : 0)`;
-    default: return `(${v(x.c!)} !== 0 ? ${a} : ${b})`;
+    case Op.neg:
+      return `-${a}`;
+    case Op.square:
+      return `${a} * ${a}`;
+    case Op.pow:
+      return `Math.pow(${a}, ${literal(x.k1)})`;
+    case Op.exp:
+      return `Math.exp(${a})`;
+    case Op.log:
+      return `Math.log(${a})`;
+    case Op.log1p:
+      return `Math.log1p(${a})`;
+    case Op.sqrt:
+      return `Math.sqrt(${a})`;
+    case Op.abs:
+      return `Math.abs(${a})`;
+    case Op.tanh:
+      return `Math.tanh(${a})`;
+    case Op.sigmoid:
+      return `sigmoid(${a})`;
+    case Op.relu:
+      return `(${a} > 0 ? ${a} : 0)`;
+    case Op.softplus:
+      return `(${a} > 0 ? ${a} : 0) + Math.log1p(Math.exp(-Math.abs(${a})))`;
+    case Op.cosh:
+      return `Math.cosh(${a})`;
+    case Op.clip:
+      return `(${a} < ${literal(x.k1)} ? ${literal(x.k1)} : ${a} > ${literal(x.k2)} ? ${literal(x.k2)} : ${a})`;
+    case Op.add:
+      return `${a} + ${b}`;
+    case Op.sub:
+      return `${a} - ${b}`;
+    case Op.mul:
+      return `${a} * ${b}`;
+    case Op.div:
+      return `${a} / ${b}`;
+    case Op.maximum:
+      return `(${a} >= ${b} ? ${a} : ${b})`;
+    case Op.minimum:
+      return `(${a} <= ${b} ? ${a} : ${b})`;
+    case Op.greater:
+      return `(${a} > ${b} ? 1 : 0)`;
+    case Op.greaterEqual:
+      return `(${a} >= ${b} ? 1 : 0)`;
+    case Op.less:
+      return `(${a} < ${b} ? 1 : 0)`;
+    case Op.lessEqual:
+      return `(${a} <= ${b} ? 1 : 0)`;
+    case Op.equal:
+      return `(${a} === ${b} ? 1 : 0)`;
+    default:
+      return `(${v(x.c!)} !== 0 ? ${a} : ${b})`;
   }
 }
 
@@ -172,28 +201,50 @@ function backwardStmts(x: Node, v: (n: Node) => string, g: (n: Node) => string):
   const toB = (e: string): string[] => (B !== null && B.needsGrad ? [`${g(B)} += ${e};`] : []);
   const b = B === null ? '' : v(B);
   switch (x.op) {
-    case Op.neg: return A.needsGrad ? [`${g(A)} -= ${gy};`] : [];
-    case Op.square: return toA(`2 * ${a} * ${gy}`);
-    case Op.pow: return x.k1 === 0 ? [] : toA(`${literal(x.k1)} * Math.pow(${a}, ${literal(x.k1 - 1)}) * ${gy}`);
-    case Op.exp: return toA(`${y} * ${gy}`);
-    case Op.log: return toA(`${gy} / ${a}`);
-    case Op.log1p: return toA(`${gy} / (1 + ${a})`);
-    case Op.sqrt: return toA(`${gy} / (2 * ${y})`);
-    case Op.abs: return toA(`(${a} > 0 ? ${gy} : ${a} < 0 ? -${gy} : 0)`);
-    case Op.tanh: return toA(`(1 - ${y} * ${y}) * ${gy}`);
-    case Op.sigmoid: return toA(`${y} * (1 - ${y}) * ${gy}`);
-    case Op.relu: return toA(`(${a} > 0 ? ${gy} : 0)`);
-    case Op.softplus: return toA(`sigmoid(${a}) * ${gy}`);
-    case Op.cosh: return toA(`Math.sinh(${a}) * ${gy}`);
-    case Op.clip: return toA(`(${a} >= ${literal(x.k1)} && ${a} <= ${literal(x.k2)} ? ${gy} : 0)`);
-    case Op.add: return [...toA(gy), ...toB(gy)];
-    case Op.sub: return [...toA(gy), ...(B!.needsGrad ? [`${g(B!)} -= ${gy};`] : [])];
-    case Op.mul: return [...toA(`${gy} * ${b}`), ...toB(`${gy} * ${a}`)];
-    case Op.div: return [...toA(`${gy} / ${b}`), ...(B!.needsGrad ? [`${g(B!)} -= (${gy} * ${a}) / (${b} * ${b});`] : [])];
-    case Op.maximum: return [`if (${a} >= ${b}) { ${toA(gy).join(' ')} } else { ${toB(gy).join(' ')} }`];
-    case Op.minimum: return [`if (${a} <= ${b}) { ${toA(gy).join(' ')} } else { ${toB(gy).join(' ')} }`];
-    case Op.where: return [`if (${v(x.c!)} !== 0) { ${toA(gy).join(' ')} } else { ${toB(gy).join(' ')} }`];
-    default: return [];
+    case Op.neg:
+      return A.needsGrad ? [`${g(A)} -= ${gy};`] : [];
+    case Op.square:
+      return toA(`2 * ${a} * ${gy}`);
+    case Op.pow:
+      return x.k1 === 0 ? [] : toA(`${literal(x.k1)} * Math.pow(${a}, ${literal(x.k1 - 1)}) * ${gy}`);
+    case Op.exp:
+      return toA(`${y} * ${gy}`);
+    case Op.log:
+      return toA(`${gy} / ${a}`);
+    case Op.log1p:
+      return toA(`${gy} / (1 + ${a})`);
+    case Op.sqrt:
+      return toA(`${gy} / (2 * ${y})`);
+    case Op.abs:
+      return toA(`(${a} > 0 ? ${gy} : ${a} < 0 ? -${gy} : 0)`);
+    case Op.tanh:
+      return toA(`(1 - ${y} * ${y}) * ${gy}`);
+    case Op.sigmoid:
+      return toA(`${y} * (1 - ${y}) * ${gy}`);
+    case Op.relu:
+      return toA(`(${a} > 0 ? ${gy} : 0)`);
+    case Op.softplus:
+      return toA(`sigmoid(${a}) * ${gy}`);
+    case Op.cosh:
+      return toA(`Math.sinh(${a}) * ${gy}`);
+    case Op.clip:
+      return toA(`(${a} >= ${literal(x.k1)} && ${a} <= ${literal(x.k2)} ? ${gy} : 0)`);
+    case Op.add:
+      return [...toA(gy), ...toB(gy)];
+    case Op.sub:
+      return [...toA(gy), ...(B!.needsGrad ? [`${g(B!)} -= ${gy};`] : [])];
+    case Op.mul:
+      return [...toA(`${gy} * ${b}`), ...toB(`${gy} * ${a}`)];
+    case Op.div:
+      return [...toA(`${gy} / ${b}`), ...(B!.needsGrad ? [`${g(B!)} -= (${gy} * ${a}) / (${b} * ${b});`] : [])];
+    case Op.maximum:
+      return [`if (${a} >= ${b}) { ${toA(gy).join(' ')} } else { ${toB(gy).join(' ')} }`];
+    case Op.minimum:
+      return [`if (${a} <= ${b}) { ${toA(gy).join(' ')} } else { ${toB(gy).join(' ')} }`];
+    case Op.where:
+      return [`if (${v(x.c!)} !== 0) { ${toA(gy).join(' ')} } else { ${toB(gy).join(' ')} }`];
+    default:
+      return [];
   }
 }
 

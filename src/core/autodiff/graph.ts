@@ -20,7 +20,12 @@ export function createGraph(where: string): Graph {
   const node = (x: unknown, op: string, arg: string): Node => {
     if (x instanceof Node && nodes.includes(x)) return x;
     if (typeof x === 'number' && Number.isFinite(x)) return constant(push, x);
-    throw new GradstreamError({ code: 'invalid_value', path: `${where}: T.${op}(${arg})`, expected: 'a tensor of this expression (or a finite number)', received: x instanceof Node ? 'a tensor of another expression' : describeValue(x) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: `${where}: T.${op}(${arg})`,
+      expected: 'a tensor of this expression (or a finite number)',
+      received: x instanceof Node ? 'a tensor of another expression' : describeValue(x),
+    });
   };
   const b: Builder = { where, push, node };
   const ops: TensorOps = { ...elementwiseOps(b), ...structureOps(b) };
@@ -34,19 +39,24 @@ interface Builder {
   node(x: unknown, op: string, arg: string): Node;
 }
 
-type ElementwiseOps = Omit<TensorOps, 'sum' | 'mean' | 'logSumExp' | 'softmax' | 'logSoftmax' | 'matmul' | 'transpose' | 'pick' | 'constant'>;
+type ElementwiseOps = Omit<
+  TensorOps,
+  'sum' | 'mean' | 'logSumExp' | 'softmax' | 'logSoftmax' | 'matmul' | 'transpose' | 'pick' | 'constant'
+>;
 
 function elementwiseOps({ where, push, node }: Builder): ElementwiseOps {
   const unary = (op: number, name: string) => (x: Operand) => {
     const a = node(x, name, 'x');
     return push(new Node(op, a.rows, a.cols, a, null, null, 0, 0, a.needsGrad));
   };
-  const binary = (op: number, name: string, diff = true) => (x: Operand, y: Operand) => {
-    const a = node(x, name, 'a');
-    const b = node(y, name, 'b');
-    const [r, c] = broadcast(where, name, a, b);
-    return push(new Node(op, r, c, a, b, null, 0, 0, diff && (a.needsGrad || b.needsGrad)));
-  };
+  const binary =
+    (op: number, name: string, diff = true) =>
+    (x: Operand, y: Operand) => {
+      const a = node(x, name, 'a');
+      const b = node(y, name, 'b');
+      const [r, c] = broadcast(where, name, a, b);
+      return push(new Node(op, r, c, a, b, null, 0, 0, diff && (a.needsGrad || b.needsGrad)));
+    };
   return {
     add: binary(Op.add, 'add'),
     sub: binary(Op.sub, 'sub'),
@@ -74,7 +84,13 @@ function elementwiseOps({ where, push, node }: Builder): ElementwiseOps {
       const a = node(x, 'clip', 'x');
       const l = finite(where, 'clip', 'lo', lo);
       const h = finite(where, 'clip', 'hi', hi);
-      if (l > h) throw new GradstreamError({ code: 'invalid_value', path: `${where}: T.clip(hi)`, expected: `a bound ≥ lo (${l})`, received: String(h) });
+      if (l > h)
+        throw new GradstreamError({
+          code: 'invalid_value',
+          path: `${where}: T.clip(hi)`,
+          expected: `a bound ≥ lo (${l})`,
+          received: String(h),
+        });
       return push(new Node(Op.clip, a.rows, a.cols, a, null, null, l, h, a.needsGrad));
     },
     greater: binary(Op.greater, 'greater', false),
@@ -133,7 +149,13 @@ function constant(push: (n: Node) => Node, values: number | ArrayLike<number>, s
   const [r, c] = shape ?? (typeof values === 'number' ? [1, 1] : [1, values.length]);
   const n = new Node(Op.constant, r, c);
   const data = typeof values === 'number' ? [values] : values;
-  if (data.length !== r * c) throw new GradstreamError({ code: 'invalid_shape', path: `${where}: T.constant(values)`, expected: `${r * c} values (shape [${r}, ${c}])`, received: String(data.length) });
+  if (data.length !== r * c)
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${where}: T.constant(values)`,
+      expected: `${r * c} values (shape [${r}, ${c}])`,
+      received: String(data.length),
+    });
   n.val = Float64Array.from(data);
   return push(n);
 }
@@ -153,10 +175,20 @@ function shapeError(where: string, op: string, expected: string, n: Node): Grads
 function checkAxis(where: string, op: string, axis: unknown, dflt: number): number {
   if (axis === undefined) return dflt;
   if (axis === 0 || axis === 1) return axis;
-  throw new GradstreamError({ code: 'invalid_value', path: `${where}: T.${op}(axis)`, expected: '0 (down the columns) or 1 (along the rows)', received: describeValue(axis) });
+  throw new GradstreamError({
+    code: 'invalid_value',
+    path: `${where}: T.${op}(axis)`,
+    expected: '0 (down the columns) or 1 (along the rows)',
+    received: describeValue(axis),
+  });
 }
 
 function finite(where: string, op: string, arg: string, v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  throw new GradstreamError({ code: 'invalid_value', path: `${where}: T.${op}(${arg})`, expected: 'a finite number', received: describeValue(v) });
+  throw new GradstreamError({
+    code: 'invalid_value',
+    path: `${where}: T.${op}(${arg})`,
+    expected: 'a finite number',
+    received: describeValue(v),
+  });
 }

@@ -7,7 +7,8 @@ import { Node } from './node.js';
 export function matmulForward(n: Node): void {
   const a = n.a!;
   const b = n.b!;
-  if (n.val instanceof Float32Array) matmulF32(n.val, a.val as unknown as Float32Array, b.val as unknown as Float32Array, a.rows, a.cols, b.cols);
+  if (n.val instanceof Float32Array)
+    matmulF32(n.val, a.val as unknown as Float32Array, b.val as unknown as Float32Array, a.rows, a.cols, b.cols);
   else matmul(n.val, a.val, b.val, a.rows, a.cols, b.cols);
 }
 
@@ -61,7 +62,12 @@ export function pickForward(n: Node, where: string): void {
   for (let r = 0; r < n.rows; r++) {
     const l = labels[r]!;
     if (!(Number.isInteger(l) && l >= 0 && l < C)) {
-      throw new GradstreamError({ code: 'invalid_value', path: `${where}: T.pick(labels)[${r}]`, expected: `a class label, an integer in [0, ${C})`, received: describeValue(l) });
+      throw new GradstreamError({
+        code: 'invalid_value',
+        path: `${where}: T.pick(labels)[${r}]`,
+        expected: `a class label, an integer in [0, ${C})`,
+        received: describeValue(l),
+      });
     }
     y[r] = x[r * C + l]!;
   }

@@ -83,7 +83,8 @@ function planWrites(back: readonly Node[], nodes: readonly Node[], output: Node,
     n.assignA = touch(n.a, mm);
     // the same tensor twice (`matmul(x, x)`): the second write adds
     n.assignB = n.b === n.a || n.op === Op.pick ? false : touch(n.b, mm);
-    if (mm && ((n.a!.needsGrad && !n.assignA) || (n.b!.needsGrad && !n.assignB))) n.scratch = alloc(Math.max(n.a!.rows * n.a!.cols, n.b!.rows * n.b!.cols));
+    if (mm && ((n.a!.needsGrad && !n.assignA) || (n.b!.needsGrad && !n.assignB)))
+      n.scratch = alloc(Math.max(n.a!.rows * n.a!.cols, n.b!.rows * n.b!.cols));
   }
   // inputs no operation writes a gradient to (unused parameters) still get zeros
   for (const n of nodes) if (n.op === Op.input && n.needsGrad && !written.has(n)) zero.add(n);

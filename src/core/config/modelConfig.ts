@@ -5,7 +5,15 @@
 import type { ModuleRefConfig } from './moduleRefConfig.js';
 
 /** The weight initializers a config may name (the functions of the same names). */
-export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal';
+export type InitializerName =
+  | 'zeros'
+  | 'ones'
+  | 'glorotUniform'
+  | 'glorotNormal'
+  | 'heUniform'
+  | 'heNormal'
+  | 'lecunUniform'
+  | 'lecunNormal';
 
 /** A weight penalty on a dense layer's kernel: `{"l2":1e-4}`, `{"l1":1e-5}`, or both. */
 export type KernelRegularizerConfig = {

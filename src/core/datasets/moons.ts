@@ -25,12 +25,18 @@ const MAX_POINTS = 10_000_000;
  */
 export function moons(n: number, options: MoonsOptions): { x: number[][]; y: number[] } {
   checkInteger('moons.n', n, 1);
-  if (n > MAX_POINTS) throw new GradstreamError({ code: 'invalid_config', path: 'moons.n', expected: `at most ${MAX_POINTS} points`, received: String(n) });
+  if (n > MAX_POINTS)
+    throw new GradstreamError({ code: 'invalid_config', path: 'moons.n', expected: `at most ${MAX_POINTS} points`, received: String(n) });
   const o = checkOptions('moons', options, ['noise', 'rng'], true);
   const noise = checkNumber('moons.noise', o.noise ?? 0, '≥ 0');
   const rng = o.rng as Rng;
   if (typeof rng !== 'object' || rng === null || typeof rng.next !== 'function' || typeof rng.normal !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'moons.rng', expected: 'a seeded generator: createRng(seed)', received: describeTyped(rng) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'moons.rng',
+      expected: 'a seeded generator: createRng(seed)',
+      received: describeTyped(rng),
+    });
   }
   const x: number[][] = [];
   const y: number[] = [];

@@ -36,9 +36,21 @@ export interface Adwin {
 export function createAdwin(options: AdwinOptions = {}): Adwin {
   const delta = driftOption('driftDetector.delta', options.delta, 0.002, (v) => v > 0 && v < 1, 'a number in (0, 1)');
   const clock = driftOption('driftDetector.clock', options.clock, 32, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
-  const k = driftOption('driftDetector.minWindowLength', options.minWindowLength, 5, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
+  const k = driftOption(
+    'driftDetector.minWindowLength',
+    options.minWindowLength,
+    5,
+    (v) => Number.isInteger(v) && v >= 1,
+    'an integer ≥ 1',
+  );
   const grace = driftOption('driftDetector.gracePeriod', options.gracePeriod, 10, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
-  const cap = driftOption('driftDetector.maxWindow', options.maxWindow, 10_000, (v) => Number.isInteger(v) && v >= 2 * k, `an integer ≥ 2 · minWindowLength (${2 * k})`);
+  const cap = driftOption(
+    'driftDetector.maxWindow',
+    options.maxWindow,
+    10_000,
+    (v) => Number.isInteger(v) && v >= 2 * k,
+    `an integer ≥ 2 · minWindowLength (${2 * k})`,
+  );
   const buf = new Float64Array(cap);
   let head = 0;
   let width = 0;

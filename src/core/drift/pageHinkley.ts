@@ -28,13 +28,30 @@ export interface PageHinkley {
  * `max S⁻` at −1; here at −∞, as the test is written.)
  */
 export function createPageHinkley(options: PageHinkleyOptions = {}): PageHinkley {
-  const threshold = driftOption('driftDetector.threshold', options.threshold, 50, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+  const threshold = driftOption(
+    'driftDetector.threshold',
+    options.threshold,
+    50,
+    (v) => v > 0 && Number.isFinite(v),
+    'a finite number > 0',
+  );
   const delta = driftOption('driftDetector.delta', options.delta, 0.005, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
   const alpha = driftOption('driftDetector.alpha', options.alpha, 1 - 0.0001, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-  const minInstances = driftOption('driftDetector.minInstances', options.minInstances, 30, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
+  const minInstances = driftOption(
+    'driftDetector.minInstances',
+    options.minInstances,
+    30,
+    (v) => Number.isInteger(v) && v >= 1,
+    'an integer ≥ 1',
+  );
   const mode = options.mode ?? 'up';
   if (mode !== 'up' && mode !== 'down' && mode !== 'both') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'driftDetector.mode', expected: "'up', 'down' or 'both'", received: describeValue(mode) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector.mode',
+      expected: "'up', 'down' or 'both'",
+      received: describeValue(mode),
+    });
   }
   const up = mode !== 'down';
   const down = mode !== 'up';

@@ -36,7 +36,12 @@ export const activationCodec: LayerCodec = {
     const c = config as ActivationLayerConfig;
     if (c.type === 'leakyRelu') return tfjs.layer('LeakyReLU', { alpha: alphaOf(c) });
     if (c.type === 'elu' && alphaOf(c) !== 1) {
-      throw new GradstreamError({ code: 'invalid_config', path: 'toTfjsLayers: elu(alpha)', expected: 'alpha 1 (TensorFlow.js runs ELU with alpha 1 only; export to ONNX instead)', received: String(alphaOf(c)) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: 'toTfjsLayers: elu(alpha)',
+        expected: 'alpha 1 (TensorFlow.js runs ELU with alpha 1 only; export to ONNX instead)',
+        received: String(alphaOf(c)),
+      });
     }
     tfjs.layer('Activation', { activation: c.type === 'identity' ? 'linear' : c.type });
   },
@@ -49,7 +54,13 @@ export const activationCodec: LayerCodec = {
         return [{ layer: kerasActivation(c.activation, inputs, at('activation')), tensors: [] }];
       case 'ReLU':
         for (const key of ['max_value', 'maxValue']) {
-          if (c[key] !== undefined && c[key] !== null) throw new GradstreamError({ code: 'invalid_config', path: at(key), expected: 'null (gradstream has no capped ReLU)', received: describeTyped(c[key]) });
+          if (c[key] !== undefined && c[key] !== null)
+            throw new GradstreamError({
+              code: 'invalid_config',
+              path: at(key),
+              expected: 'null (gradstream has no capped ReLU)',
+              received: describeTyped(c[key]),
+            });
         }
         return [{ layer: relu(inputs), tensors: [] }];
       case 'LeakyReLU':
@@ -57,7 +68,13 @@ export const activationCodec: LayerCodec = {
       case 'ELU':
         return [{ layer: elu(finite(c.alpha ?? 1, at('alpha')), inputs), tensors: [] }];
       default:
-        if (c.axis !== undefined && c.axis !== -1 && c.axis !== 1) throw new GradstreamError({ code: 'invalid_config', path: at('axis'), expected: '-1 or 1 (the features)', received: describeTyped(c.axis) });
+        if (c.axis !== undefined && c.axis !== -1 && c.axis !== 1)
+          throw new GradstreamError({
+            code: 'invalid_config',
+            path: at('axis'),
+            expected: '-1 or 1 (the features)',
+            received: describeTyped(c.axis),
+          });
         return [{ layer: softmax(inputs), tensors: [] }];
     }
   },
@@ -70,6 +87,7 @@ function alphaOf(c: ActivationLayerConfig): number {
 }
 
 function finite(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new GradstreamError({ code: 'invalid_config', path, expected: 'a finite number', received: describeTyped(v) });
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new GradstreamError({ code: 'invalid_config', path, expected: 'a finite number', received: describeTyped(v) });
   return v;
 }

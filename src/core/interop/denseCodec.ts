@@ -27,7 +27,12 @@ export const denseCodec: LayerCodec = {
   fromTfjs(json, inputs) {
     const units = json.config.units;
     if (typeof units !== 'number' || !Number.isSafeInteger(units) || units < 1) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${json.path}.config.units`, expected: 'an integer ≥ 1', received: describeTyped(units) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${json.path}.config.units`,
+        expected: 'an integer ≥ 1',
+        received: describeTyped(units),
+      });
     }
     const useBias = json.config.use_bias ?? true;
     const W = json.weight('kernel', [inputs, units])!;

@@ -16,7 +16,12 @@ export const dropoutCodec: LayerCodec = {
   fromTfjs(json, inputs) {
     const rate = json.config.rate ?? 0;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${json.path}.config.rate`, expected: 'a number in [0, 1)', received: describeTyped(rate) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${json.path}.config.rate`,
+        expected: 'a number in [0, 1)',
+        received: describeTyped(rate),
+      });
     }
     return [{ layer: dropout(rate, inputs), tensors: [] }];
   },

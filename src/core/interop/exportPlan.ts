@@ -34,15 +34,32 @@ export function exportPlan(fn: string, model: Model, params: Params, scaler: Exp
   }
   const m = model as Partial<SequentialModel> | null;
   if (typeof m !== 'object' || m === null || !Array.isArray(m.layers) || m.layout === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${fn}(model)`, expected: 'a model made by sequential(…) or modelFromConfig(…)', received: describeTyped(model) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${fn}(model)`,
+      expected: 'a model made by sequential(…) or modelFromConfig(…)',
+      received: describeTyped(model),
+    });
   }
   return { model: m as SequentialModel, layers: exportedLayers(fn, m as SequentialModel, params), scaler };
 }
 
 function exportedLayers(fn: string, model: SequentialModel, params: Params): ExportedLayer[] {
   const p = params as Partial<Params> | null;
-  if (typeof p !== 'object' || p === null || !Array.isArray(p.tensors) || p.layout === undefined || p.layout.names.join() !== model.layout.names.join() || p.layout.size !== model.layout.size) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `${fn}(params)`, expected: `the model's parameters (${model.layout.names.join(', ')})`, received: typeof p === 'object' && p?.layout !== undefined ? p.layout.names.join(', ') : describeTyped(params) });
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    !Array.isArray(p.tensors) ||
+    p.layout === undefined ||
+    p.layout.names.join() !== model.layout.names.join() ||
+    p.layout.size !== model.layout.size
+  ) {
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${fn}(params)`,
+      expected: `the model's parameters (${model.layout.names.join(', ')})`,
+      received: typeof p === 'object' && p?.layout !== undefined ? p.layout.names.join(', ') : describeTyped(params),
+    });
   }
   const out: ExportedLayer[] = [];
   let t = 0;
@@ -51,7 +68,12 @@ function exportedLayers(fn: string, model: SequentialModel, params: Params): Exp
     const config = layer.toConfig?.();
     const codec = config === undefined ? undefined : LAYER_CODECS.find((c) => c.types.includes(config.type));
     if (config === undefined || codec === undefined) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${fn}: layers[${i}]`, expected: `a layer it can export (${LAYER_CODECS.flatMap((c) => c.types).join(', ')})`, received: describeLayer(layer) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${fn}: layers[${i}]`,
+        expected: `a layer it can export (${LAYER_CODECS.flatMap((c) => c.types).join(', ')})`,
+        received: describeLayer(layer),
+      });
     }
     const tensors = p.tensors.slice(t, t + layer.params.length) as Float64Array[];
     t += layer.params.length;

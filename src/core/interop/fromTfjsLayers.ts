@@ -38,18 +38,28 @@ export interface ImportedModel {
 export function fromTfjsLayers(modelJson: unknown, weightData: ArrayBuffer | ArrayBufferView, options: ImportOptions = {}): ImportedModel {
   const root = record(modelJson, 'modelJson', 'a parsed model.json (an object with modelTopology and weightsManifest)');
   const topology = record(root.modelTopology, 'modelTopology', 'a Keras model topology');
-  const model = topology.model_config === undefined ? topology : record(topology.model_config, 'modelTopology.model_config', 'a Keras model config');
+  const model =
+    topology.model_config === undefined ? topology : record(topology.model_config, 'modelTopology.model_config', 'a Keras model config');
   const base = topology.model_config === undefined ? 'modelTopology' : 'modelTopology.model_config';
   if (model.class_name !== 'Sequential') {
-    throw new GradstreamError({ code: 'invalid_config', path: `${base}.class_name`, expected: '"Sequential" (gradstream imports sequential models)', received: describeTyped(model.class_name) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${base}.class_name`,
+      expected: '"Sequential" (gradstream imports sequential models)',
+      received: describeTyped(model.class_name),
+    });
   }
   const config = model.config;
   const layersPath = Array.isArray(config) ? `${base}.config` : `${base}.config.layers`;
   const list: unknown = Array.isArray(config) ? config : (config as { layers?: unknown } | null)?.layers;
-  if (!Array.isArray(list) || list.length === 0) throw new GradstreamError({ code: 'invalid_config', path: layersPath, expected: 'a list of layers', received: describeTyped(list) });
+  if (!Array.isArray(list) || list.length === 0)
+    throw new GradstreamError({ code: 'invalid_config', path: layersPath, expected: 'a list of layers', received: describeTyped(list) });
   const weights = readTfjsWeights(root.weightsManifest, weightData);
   const imported = importLayers(list, layersPath, weights);
-  const m = sequential(imported.map((l) => l.layer), options.precision === undefined ? {} : { precision: options.precision });
+  const m = sequential(
+    imported.map((l) => l.layer),
+    options.precision === undefined ? {} : { precision: options.precision },
+  );
   const params = createParamsIn(m.layout, m.precision);
   let t = 0;
   for (const l of imported) for (const values of l.tensors) params.tensors[t++]!.set(values);
@@ -71,14 +81,25 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
     if (className === 'InputLayer') return;
     const codec = LAYER_CODECS.find((c) => typeof className === 'string' && c.tfjsClasses.includes(className));
     if (codec === undefined) {
-      throw new GradstreamError({ code: 'invalid_config', path: at, expected: `a supported layer (${['InputLayer', ...LAYER_CODECS.flatMap((c) => c.tfjsClasses)].join(', ')})`, received: `${typeof className === 'string' ? className : describeTyped(className)} ${JSON.stringify(name)}` });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: at,
+        expected: `a supported layer (${['InputLayer', ...LAYER_CODECS.flatMap((c) => c.tfjsClasses)].join(', ')})`,
+        received: `${typeof className === 'string' ? className : describeTyped(className)} ${JSON.stringify(name)}`,
+      });
     }
-    const layerJson: TfjsLayerJson = { className: className as string, config, path: at, weight: (suffix, shape, optional) => weightOf(weights, name, suffix, shape, at, optional === true) };
+    const layerJson: TfjsLayerJson = {
+      className: className as string,
+      config,
+      path: at,
+      weight: (suffix, shape, optional) => weightOf(weights, name, suffix, shape, at, optional === true),
+    };
     const made = codec.fromTfjs(layerJson, width);
     for (const l of made) out.push(l);
     width = (made[made.length - 1]!.layer as Layer).outputs;
   });
-  if (out.length === 0) throw new GradstreamError({ code: 'invalid_config', path, expected: 'at least one layer besides InputLayer', received: 'none' });
+  if (out.length === 0)
+    throw new GradstreamError({ code: 'invalid_config', path, expected: 'at least one layer besides InputLayer', received: 'none' });
   return out;
 }
 
@@ -87,26 +108,49 @@ function inputWidth(config: Readonly<Record<string, unknown>>, path: string): nu
   const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
   const n = Array.isArray(shape) && shape.length === 2 ? (shape[1] as unknown) : undefined;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${path}.batch_input_shape`, expected: '[null, features] (2-D inputs)', received: describeTyped(shape) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${path}.batch_input_shape`,
+      expected: '[null, features] (2-D inputs)',
+      received: describeTyped(shape),
+    });
   }
   return n;
 }
 
-function weightOf(weights: Weights, layer: string, suffix: string, shape: readonly number[], path: string, optional: boolean): Float32Array | undefined {
+function weightOf(
+  weights: Weights,
+  layer: string,
+  suffix: string,
+  shape: readonly number[],
+  path: string,
+  optional: boolean,
+): Float32Array | undefined {
   const name = `${layer}/${suffix}`;
   let w = weights.get(name);
   if (w === undefined) for (const [k, v] of weights) if (k.endsWith(`/${name}`)) w = v;
   if (w === undefined) {
     if (optional) return undefined;
-    throw new GradstreamError({ code: 'invalid_config', path: `weightsManifest: ${name}`, expected: `the weight of ${path}, shape [${shape.join(', ')}]`, received: 'no such weight' });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `weightsManifest: ${name}`,
+      expected: `the weight of ${path}, shape [${shape.join(', ')}]`,
+      received: 'no such weight',
+    });
   }
   if (w.shape.join() !== shape.join()) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `weightsManifest: ${name}`, expected: `shape [${shape.join(', ')}]`, received: `[${w.shape.join(', ')}]` });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `weightsManifest: ${name}`,
+      expected: `shape [${shape.join(', ')}]`,
+      received: `[${w.shape.join(', ')}]`,
+    });
   }
   return w.values;
 }
 
 function record(v: unknown, path: string, expected: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GradstreamError({ code: 'invalid_config', path, expected, received: describeTyped(v) });
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new GradstreamError({ code: 'invalid_config', path, expected, received: describeTyped(v) });
   return v as Record<string, unknown>;
 }

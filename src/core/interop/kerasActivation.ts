@@ -26,7 +26,12 @@ const KERAS_ACTIVATIONS: Readonly<Record<string, (size: number) => Layer>> = {
 export function kerasActivation(name: unknown, size: number, path: string): Layer {
   const make = typeof name === 'string' && Object.hasOwn(KERAS_ACTIVATIONS, name) ? KERAS_ACTIVATIONS[name] : undefined;
   if (make === undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: `a supported activation (${Object.keys(KERAS_ACTIVATIONS).join(', ')})`, received: describeTyped(name) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `a supported activation (${Object.keys(KERAS_ACTIVATIONS).join(', ')})`,
+      received: describeTyped(name),
+    });
   }
   return make(size);
 }

@@ -6,7 +6,10 @@ import { GradstreamError, describeTyped } from '../errors.js';
  * quantization are read; errors with a `GradstreamError` naming the manifest entry otherwise, and
  * when the data is shorter or longer than the manifest says.
  */
-export function readTfjsWeights(manifest: unknown, weightData: ArrayBuffer | ArrayBufferView): Map<string, { shape: number[]; values: Float32Array }> {
+export function readTfjsWeights(
+  manifest: unknown,
+  weightData: ArrayBuffer | ArrayBufferView,
+): Map<string, { shape: number[]; values: Float32Array }> {
   const bytes = toBytes(weightData);
   if (!Array.isArray(manifest)) throw invalid('weightsManifest', 'a list of weight groups ({ paths, weights })', manifest);
   const out = new Map<string, { shape: number[]; values: Float32Array }>();
@@ -21,10 +24,16 @@ export function readTfjsWeights(manifest: unknown, weightData: ArrayBuffer | Arr
       if ((spec.dtype ?? 'float32') !== 'float32') throw invalid(`${path}.dtype`, '"float32"', spec.dtype);
       if (spec.quantization !== undefined) throw invalid(`${path}.quantization`, 'no quantization (float32 weights)', spec.quantization);
       const shape = spec.shape;
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw invalid(`${path}.shape`, 'a list of sizes', shape);
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+        throw invalid(`${path}.shape`, 'a list of sizes', shape);
       const count = (shape as number[]).reduce((a, b) => a * b, 1);
       if (at + count * 4 > bytes.byteLength) {
-        throw new GradstreamError({ code: 'invalid_dataset', path: 'weightData', expected: `at least ${at + count * 4} bytes (the manifest up to ${spec.name})`, received: `${bytes.byteLength} bytes` });
+        throw new GradstreamError({
+          code: 'invalid_dataset',
+          path: 'weightData',
+          expected: `at least ${at + count * 4} bytes (the manifest up to ${spec.name})`,
+          received: `${bytes.byteLength} bytes`,
+        });
       }
       const view = new DataView(bytes.buffer, bytes.byteOffset + at, count * 4);
       const values = new Float32Array(count);
@@ -33,7 +42,13 @@ export function readTfjsWeights(manifest: unknown, weightData: ArrayBuffer | Arr
       at += count * 4;
     });
   });
-  if (at !== bytes.byteLength) throw new GradstreamError({ code: 'invalid_dataset', path: 'weightData', expected: `${at} bytes (the weights the manifest lists)`, received: `${bytes.byteLength} bytes` });
+  if (at !== bytes.byteLength)
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: 'weightData',
+      expected: `${at} bytes (the weights the manifest lists)`,
+      received: `${bytes.byteLength} bytes`,
+    });
   return out;
 }
 

@@ -20,7 +20,12 @@ export function scalerAffine(scaler: ExportScaler, inputs: number, path: string)
   const j = s as Partial<Record<string, unknown>> | null;
   const type = typeof j === 'object' && j !== null ? j.type : undefined;
   if (type !== 'standardize' && type !== 'minMax') {
-    throw new GradstreamError({ code: 'invalid_config', path, expected: "a fitted scaler (standardize().fit(…), minMax().fit(…)) or its toJSON()", received: describeTyped(s) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: 'a fitted scaler (standardize().fit(…), minMax().fit(…)) or its toJSON()',
+      received: describeTyped(s),
+    });
   }
   const [aKey, bKey] = type === 'standardize' ? ['mean', 'std'] : ['min', 'max'];
   const a = column(j![aKey!], `${path}.${aKey!}`, inputs);
@@ -34,11 +39,29 @@ export function scalerAffine(scaler: ExportScaler, inputs: number, path: string)
 }
 
 function column(v: unknown, path: string, inputs: number): Float64Array {
-  if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new GradstreamError({ code: 'invalid_config', path, expected: `${inputs} numbers (one per model input)`, received: describeTyped(v) });
+  if (!Array.isArray(v) && !ArrayBuffer.isView(v))
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `${inputs} numbers (one per model input)`,
+      received: describeTyped(v),
+    });
   const values = Float64Array.from(v as ArrayLike<number>);
-  if (values.length !== inputs) throw new GradstreamError({ code: 'invalid_shape', path, expected: `${inputs} numbers (one per model input)`, received: String(values.length) });
+  if (values.length !== inputs)
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path,
+      expected: `${inputs} numbers (one per model input)`,
+      received: String(values.length),
+    });
   for (let i = 0; i < inputs; i++) {
-    if (!Number.isFinite(values[i])) throw new GradstreamError({ code: 'invalid_config', path: `${path}[${i}]`, expected: 'a finite number', received: describeTyped((v as ArrayLike<unknown>)[i]) });
+    if (!Number.isFinite(values[i]))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${path}[${i}]`,
+        expected: 'a finite number',
+        received: describeTyped((v as ArrayLike<unknown>)[i]),
+      });
   }
   return values;
 }

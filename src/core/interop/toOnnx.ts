@@ -66,5 +66,12 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   // The last operator writes the graph's output.
   const last = nodes.length - 1;
   nodes[last] = { ...nodes[last]!, outputs: ['output'] };
-  return encodeOnnxModel({ name: 'gradstream', nodes, initializers, input: { name: 'input', width: m.inputs }, output: { name: 'output', width: m.outputs }, opset: ONNX_OPSET });
+  return encodeOnnxModel({
+    name: 'gradstream',
+    nodes,
+    initializers,
+    input: { name: 'input', width: m.inputs },
+    output: { name: 'output', width: m.outputs },
+    opset: ONNX_OPSET,
+  });
 }

@@ -36,7 +36,10 @@ export interface TfjsLayersModel {
  */
 export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOptions = {}): TfjsLayersModel {
   const plan = exportPlan('toTfjsLayers', model, params, options.scaler);
-  const layers = plan.scaler === undefined ? plan.layers : scalerLayer(plan.layers, scalerAffine(plan.scaler, plan.model.inputs, 'toTfjsLayers(options.scaler)'));
+  const layers =
+    plan.scaler === undefined
+      ? plan.layers
+      : scalerLayer(plan.layers, scalerAffine(plan.scaler, plan.model.inputs, 'toTfjsLayers(options.scaler)'));
   const json: TfjsLayerConfigJson[] = [];
   const specs: TfjsWeightSpec[] = [];
   const chunks: Float32Array[] = [];
@@ -62,7 +65,12 @@ export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOp
     format: 'layers-model',
     generatedBy: 'gradstream',
     convertedBy: null,
-    modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers: json }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: 'sequential', layers: json },
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js',
+    },
     weightsManifest: [{ paths: [options.weightsPath ?? 'weights.bin'], weights: specs }],
   };
   return { modelJson, weightData: weightData.buffer };

@@ -27,7 +27,14 @@ export interface ActivationKernels {
   /** `y = f(x)` over `n` values (`rows × cols`). */
   forward(x: Readonly<Float64Array>, y: Float64Array, n: number, cols: number): void;
   /** `dX = f'(x) ⊙ dY` (or the row-wise Jacobian product) over `n` values. */
-  backward(x: Readonly<Float64Array>, y: Readonly<Float64Array>, dY: Readonly<Float64Array>, dX: Float64Array, n: number, cols: number): void;
+  backward(
+    x: Readonly<Float64Array>,
+    y: Readonly<Float64Array>,
+    dY: Readonly<Float64Array>,
+    dX: Float64Array,
+    n: number,
+    cols: number,
+  ): void;
 }
 
 /**
@@ -36,22 +43,52 @@ export interface ActivationKernels {
  * activations pass theirs) gives the layer a `toConfig`; without it the layer cannot be saved as
  * config data.
  */
-export function activationLayer(kind: string, size: number | undefined, kernels: ActivationKernels, config?: ActivationLayerConfig): ActivationLayer {
+export function activationLayer(
+  kind: string,
+  size: number | undefined,
+  kernels: ActivationKernels,
+  config?: ActivationLayerConfig,
+): ActivationLayer {
   if (typeof kind !== 'string' || kind === '') {
-    throw new GradstreamError({ code: 'invalid_config', path: 'activationLayer(kind)', expected: 'a non-empty name (e.g. "swish")', received: describeTyped(kind) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'activationLayer(kind)',
+      expected: 'a non-empty name (e.g. "swish")',
+      received: describeTyped(kind),
+    });
   }
   if (typeof kernels !== 'object' || kernels === null || typeof kernels.forward !== 'function' || typeof kernels.backward !== 'function') {
-    throw new GradstreamError({ code: 'invalid_config', path: `activationLayer(${JSON.stringify(kind)}).kernels`, expected: 'an object with forward and backward functions', received: describeTyped(kernels) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `activationLayer(${JSON.stringify(kind)}).kernels`,
+      expected: 'an object with forward and backward functions',
+      received: describeTyped(kernels),
+    });
   }
   if (config !== undefined && (typeof config !== 'object' || config === null || typeof config.type !== 'string')) {
-    throw new GradstreamError({ code: 'invalid_config', path: `activationLayer(${JSON.stringify(kind)}).config`, expected: 'a layer config ({ type: … }) or nothing', received: describeTyped(config) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `activationLayer(${JSON.stringify(kind)}).config`,
+      expected: 'a layer config ({ type: … }) or nothing',
+      received: describeTyped(config),
+    });
   }
   const n = size ?? 0;
   if (size !== undefined && !isLayerSize(size)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `${kind}(size)`, expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${kind}(size)`,
+      expected: 'a positive integer (or nothing: the size of the previous layer)',
+      received: describeTyped(size),
+    });
   }
   const unsized = (): never => {
-    throw new GradstreamError({ code: 'invalid_shape', path: kind, expected: `a size: ${kind}(n), or a place after a sized layer in sequential([...])`, received: 'no size' });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: kind,
+      expected: `a size: ${kind}(n), or a place after a sized layer in sequential([...])`,
+      received: 'no size',
+    });
   };
   return {
     kind,

@@ -43,11 +43,21 @@ export function batchNorm(options: BatchNormOptions = {}, size?: number): Activa
   const momentum = checkNumber('batchNorm.momentum', o.momentum ?? 0.99, '[0, 1]', 'invalid_value');
   const epsilon = checkNumber('batchNorm.epsilon', o.epsilon ?? 1e-3, '> 0', 'invalid_value');
   if (size !== undefined && !isLayerSize(size)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'batchNorm(size)', expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'batchNorm(size)',
+      expected: 'a positive integer (or nothing: the size of the previous layer)',
+      received: describeTyped(size),
+    });
   }
   const n = size ?? 0;
   const unsized = (): never => {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'batchNorm', expected: 'a size: batchNorm(options, n), or a place after a sized layer in sequential([...])', received: 'no size' });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'batchNorm',
+      expected: 'a size: batchNorm(options, n), or a place after a sized layer in sequential([...])',
+      received: 'no size',
+    });
   };
   const params: LayerParamSpec[] =
     n === 0
@@ -99,7 +109,12 @@ export function batchNorm(options: BatchNormOptions = {}, size?: number): Activa
     backward(p, _x, _y, dY, dX, g, batch, ctx) {
       if (n === 0) unsized();
       if (ctx === undefined) {
-        throw new GradstreamError({ code: 'invalid_state', path: 'batchNorm.backward', expected: 'the layer context of its forward pass (a model made by sequential)', received: 'none' });
+        throw new GradstreamError({
+          code: 'invalid_state',
+          path: 'batchNorm.backward',
+          expected: 'the layer context of its forward pass (a model made by sequential)',
+          received: 'none',
+        });
       }
       const gamma = p[0]!;
       const xHat = ctx.scratch[0]!;

@@ -36,7 +36,12 @@ interface Gemm {
   readonly zeros: (n: number) => Float64Array;
 }
 const GEMM64: Gemm = { mm: matmul, mmTA: matmulTransA, mmTB: matmulTransB, zeros: (n) => new Float64Array(n) };
-const GEMM32 = { mm: matmulF32, mmTA: matmulTransAF32, mmTB: matmulTransBF32, zeros: (n: number) => new Float32Array(n) } as unknown as Gemm;
+const GEMM32 = {
+  mm: matmulF32,
+  mmTA: matmulTransAF32,
+  mmTB: matmulTransBF32,
+  zeros: (n: number) => new Float32Array(n),
+} as unknown as Gemm;
 
 /**
  * A 2-D convolution over NHWC samples (Keras' `Conv2D`, `channels_last`): each sample is
@@ -74,7 +79,14 @@ export function conv2d(options: Conv2dOptions): Layer {
   const initB = checkFunction<Initializer>('conv2d.biasInit', options.biasInit ?? zeros, 'an initializer (zeros, …)');
   const build = (shape: readonly number[]): Layer => {
     const g = convGeometry('conv2d.inputShape', shape, kernel, strides, padding);
-    const spec: ConvSpec = { g, filters, bias, initW, initB, config: () => convConfig(options, g, filters, kernel, strides, padding, bias) };
+    const spec: ConvSpec = {
+      g,
+      filters,
+      bias,
+      initW,
+      initB,
+      config: () => convConfig(options, g, filters, kernel, strides, padding, bias),
+    };
     return convLayer(spec, GEMM64);
   };
   return options.inputShape === undefined ? deferredLayer('conv2d', build) : build(checkShape('conv2d.inputShape', options.inputShape));
@@ -111,7 +123,12 @@ function convLayer(s: ConvSpec, k: Gemm): Layer {
     outputs: positions * f,
     inputShape: Object.freeze([g.h, g.w, g.c]),
     outputShape: Object.freeze([g.oh, g.ow, f]),
-    params: bias ? [{ name: 'W', shape: [g.kh, g.kw, g.c, f] }, { name: 'b', shape: [f] }] : [{ name: 'W', shape: [g.kh, g.kw, g.c, f] }],
+    params: bias
+      ? [
+          { name: 'W', shape: [g.kh, g.kw, g.c, f] },
+          { name: 'b', shape: [f] },
+        ]
+      : [{ name: 'W', shape: [g.kh, g.kw, g.c, f] }],
     init(rng, p) {
       s.initW(p[0]!, patch, g.kh * g.kw * f, rng);
       if (bias) s.initB(p[1]!, patch, g.kh * g.kw * f, rng);
@@ -144,7 +161,15 @@ function convLayer(s: ConvSpec, k: Gemm): Layer {
   return layer;
 }
 
-function convConfig(o: Conv2dOptions, g: ConvGeometry, filters: number, kernel: [number, number], strides: [number, number], padding: Padding, bias: boolean): Conv2dLayerConfig {
+function convConfig(
+  o: Conv2dOptions,
+  g: ConvGeometry,
+  filters: number,
+  kernel: [number, number],
+  strides: [number, number],
+  padding: Padding,
+  bias: boolean,
+): Conv2dLayerConfig {
   const c: { -readonly [K in keyof Conv2dLayerConfig]: Conv2dLayerConfig[K] } = {
     type: 'conv2d',
     inputShape: [g.h, g.w, g.c],

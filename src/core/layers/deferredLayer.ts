@@ -8,7 +8,12 @@ import type { Layer } from '../layer.js';
  */
 export function deferredLayer(kind: string, build: (shape: readonly number[]) => Layer): Layer {
   const unresolved = (): never => {
-    throw new GradstreamError({ code: 'invalid_shape', path: kind, expected: `an input shape: ${kind}({ inputShape: [height, width, channels], … }), or a place after a layer in sequential([...])`, received: 'no input shape' });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: kind,
+      expected: `an input shape: ${kind}({ inputShape: [height, width, channels], … }), or a place after a layer in sequential([...])`,
+      received: 'no input shape',
+    });
   };
   return {
     kind,

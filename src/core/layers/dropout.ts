@@ -53,16 +53,31 @@ function throwNoRng(ctx: LayerContext, rate: number): never {
  */
 export function dropout(rate: number, size?: number): ActivationLayer {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'dropout(rate)', expected: 'a number in [0, 1)', received: describeTyped(rate) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'dropout(rate)',
+      expected: 'a number in [0, 1)',
+      received: describeTyped(rate),
+    });
   }
   if (size !== undefined && !isLayerSize(size)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'dropout(size)', expected: 'a positive integer (or nothing: the size of the previous layer)', received: describeTyped(size) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'dropout(size)',
+      expected: 'a positive integer (or nothing: the size of the previous layer)',
+      received: describeTyped(size),
+    });
   }
   const n = size ?? 0;
   const scale = 1 / (1 - rate);
   const threshold = rate * TWO32; // drop where a uniform 32-bit hash is below
   const unsized = (): never => {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'dropout', expected: 'a size: dropout(rate, n), or a place after a sized layer in sequential([...])', received: 'no size' });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'dropout',
+      expected: 'a size: dropout(rate, n), or a place after a sized layer in sequential([...])',
+      received: 'no size',
+    });
   };
   return {
     kind: 'dropout',

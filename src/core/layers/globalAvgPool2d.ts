@@ -56,5 +56,7 @@ export function globalAvgPool2d(options: GlobalAvgPool2dOptions = {}): Layer {
     };
     return layer;
   };
-  return options.inputShape === undefined ? deferredLayer('globalAvgPool2d', build) : build(checkShape('globalAvgPool2d.inputShape', options.inputShape));
+  return options.inputShape === undefined
+    ? deferredLayer('globalAvgPool2d', build)
+    : build(checkShape('globalAvgPool2d.inputShape', options.inputShape));
 }

@@ -90,7 +90,14 @@ function gruLayer(shape: SequenceShape, resetAfter: boolean, precision: Precisio
     return b;
   };
   const createScratch = (batch: number): Float64Array[] => gruScratch(precision, batch, T, U, resetAfter);
-  const config: GruLayerConfig = { type: 'gru', units: U, timesteps: T, features: F, ...(returnSequences ? { returnSequences } : {}), ...(resetAfter ? {} : { resetAfter }) };
+  const config: GruLayerConfig = {
+    type: 'gru',
+    units: U,
+    timesteps: T,
+    features: F,
+    ...(returnSequences ? { returnSequences } : {}),
+    ...(resetAfter ? {} : { resetAfter }),
+  };
   return {
     kind: 'gru',
     inputs: T * F,
@@ -139,11 +146,40 @@ function gruScratch(precision: Precision, batch: number, T: number, U: number, r
   const G = 3 * U;
   const BU = batch * U;
   const split = resetAfter ? 0 : 1;
-  return [n(batch * T * G), n((T + 1) * BU), n(T * BU), n(T * BU), n(T * BU), n(T * BU), n(batch * G), n(split * BU), n(batch * T * G), n(T * batch * (resetAfter ? G : 2 * U)), n(split * T * BU), n(BU), n(BU), n(split * 2 * U * U), n(split * U * U), n(split * 2 * U * U), n(split * U * U)];
+  return [
+    n(batch * T * G),
+    n((T + 1) * BU),
+    n(T * BU),
+    n(T * BU),
+    n(T * BU),
+    n(T * BU),
+    n(batch * G),
+    n(split * BU),
+    n(batch * T * G),
+    n(T * batch * (resetAfter ? G : 2 * U)),
+    n(split * T * BU),
+    n(BU),
+    n(BU),
+    n(split * 2 * U * U),
+    n(split * U * U),
+    n(split * 2 * U * U),
+    n(split * U * U),
+  ];
 }
 
 /** After the steps' backward passes: the gradients of W, U, b (and of the input) from the gates' gradients of all `BT` (batch, step) rows. */
-function gruWeightGrads(gemm: Gemm, b: GruBuffers, p: readonly Float64Array[], x: Readonly<Float64Array>, dX: Float64Array | null, g: readonly Float64Array[], BT: number, F: number, U: number, resetAfter: boolean): void {
+function gruWeightGrads(
+  gemm: Gemm,
+  b: GruBuffers,
+  p: readonly Float64Array[],
+  x: Readonly<Float64Array>,
+  dX: Float64Array | null,
+  g: readonly Float64Array[],
+  BT: number,
+  F: number,
+  U: number,
+  resetAfter: boolean,
+): void {
   const G = 3 * U;
   if (resetAfter) {
     gemm.mmTA(g[1]!, b.hsPrev, b.dm, BT, U, G); // Σ_t h_{t−1}ᵀ · dm_t
@@ -161,16 +197,45 @@ function gruWeightGrads(gemm: Gemm, b: GruBuffers, p: readonly Float64Array[], x
 function gruBuffers(s: readonly Float64Array[], batch: number, T: number, U: number, resetAfter: boolean): GruBuffers {
   const BU = batch * U;
   const dmWidth = (resetAfter ? 3 : 2) * U;
-  const views = (a: Float64Array, n: number, size: number): Float64Array[] => Array.from({ length: n }, (_, t) => a.subarray(t * size, (t + 1) * size));
+  const views = (a: Float64Array, n: number, size: number): Float64Array[] =>
+    Array.from({ length: n }, (_, t) => a.subarray(t * size, (t + 1) * size));
   return {
-    xw: s[0]!, hs: s[1]!, hsT: views(s[1]!, T + 1, BU), hsPrev: s[1]!.subarray(0, T * BU), z: s[2]!, r: s[3]!, hh: s[4]!, mh: s[5]!, mhT: views(s[5]!, T, BU), m: s[6]!, mc: s[7]!,
-    dxw: s[8]!, dm: s[9]!, dmT: views(s[9]!, T, batch * dmWidth), dmc: s[10]!, dmcT: resetAfter ? [] : views(s[10]!, T, BU), dh: s[11]!, tmp: s[12]!,
-    uzr: s[13]!, uh: s[14]!, guzr: s[15]!, guh: s[16]!,
+    xw: s[0]!,
+    hs: s[1]!,
+    hsT: views(s[1]!, T + 1, BU),
+    hsPrev: s[1]!.subarray(0, T * BU),
+    z: s[2]!,
+    r: s[3]!,
+    hh: s[4]!,
+    mh: s[5]!,
+    mhT: views(s[5]!, T, BU),
+    m: s[6]!,
+    mc: s[7]!,
+    dxw: s[8]!,
+    dm: s[9]!,
+    dmT: views(s[9]!, T, batch * dmWidth),
+    dmc: s[10]!,
+    dmcT: resetAfter ? [] : views(s[10]!, T, BU),
+    dh: s[11]!,
+    tmp: s[12]!,
+    uzr: s[13]!,
+    uh: s[14]!,
+    guzr: s[15]!,
+    guh: s[16]!,
   };
 }
 
 /** One forward step with the reset gate after the product (Keras 2+). */
-function stepAfter(gemm: Gemm, b: GruBuffers, Uw: Readonly<Float64Array>, bias: Readonly<Float64Array>, t: number, batch: number, T: number, U: number): void {
+function stepAfter(
+  gemm: Gemm,
+  b: GruBuffers,
+  Uw: Readonly<Float64Array>,
+  bias: Readonly<Float64Array>,
+  t: number,
+  batch: number,
+  T: number,
+  U: number,
+): void {
   const G = 3 * U;
   const BU = batch * U;
   const { xw, hs, z, r, hh, mh, m } = b;
@@ -226,7 +291,17 @@ function stepBefore(gemm: Gemm, b: GruBuffers, t: number, batch: number, T: numb
 }
 
 /** One backward step (reset after): the gates' gradients into `dxw` and `dm`; `dh` becomes ∂L/∂h_{t−1}. */
-function backAfter(gemm: Gemm, b: GruBuffers, Uw: Readonly<Float64Array>, dY: Readonly<Float64Array>, t: number, batch: number, T: number, U: number, returnSequences: boolean): void {
+function backAfter(
+  gemm: Gemm,
+  b: GruBuffers,
+  Uw: Readonly<Float64Array>,
+  dY: Readonly<Float64Array>,
+  t: number,
+  batch: number,
+  T: number,
+  U: number,
+  returnSequences: boolean,
+): void {
   const G = 3 * U;
   const BU = batch * U;
   const { hs, z, r, hh, mh, dxw, dm, dh, tmp } = b;
@@ -256,7 +331,16 @@ function backAfter(gemm: Gemm, b: GruBuffers, Uw: Readonly<Float64Array>, dY: Re
 }
 
 /** One backward step (reset before): as {@link backAfter}, through `(r ⊙ h)·U_h`. */
-function backBefore(gemm: Gemm, b: GruBuffers, dY: Readonly<Float64Array>, t: number, batch: number, T: number, U: number, returnSequences: boolean): void {
+function backBefore(
+  gemm: Gemm,
+  b: GruBuffers,
+  dY: Readonly<Float64Array>,
+  t: number,
+  batch: number,
+  T: number,
+  U: number,
+  returnSequences: boolean,
+): void {
   const G = 3 * U;
   const BU = batch * U;
   const { hs, z, r, hh, dxw, dm, dmc, dh, tmp } = b;
@@ -312,5 +396,10 @@ function joinColumns(Uw: Float64Array, uzr: Readonly<Float64Array>, uh: Readonly
 }
 
 function throwNoContext(): never {
-  throw new GradstreamError({ code: 'invalid_state', path: 'gru.backward', expected: 'the layer context of its forward pass (a model made by sequential)', received: 'none' });
+  throw new GradstreamError({
+    code: 'invalid_state',
+    path: 'gru.backward',
+    expected: 'the layer context of its forward pass (a model made by sequential)',
+    received: 'none',
+  });
 }

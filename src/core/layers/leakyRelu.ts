@@ -10,17 +10,27 @@ import { activationLayer, type ActivationLayer } from './activation.js';
  */
 export function leakyRelu(alpha = 0.3, size?: number): ActivationLayer {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'leakyRelu(alpha)', expected: 'a finite number', received: describeTyped(alpha) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'leakyRelu(alpha)',
+      expected: 'a finite number',
+      received: describeTyped(alpha),
+    });
   }
-  return activationLayer('leakyRelu', size, {
-    forward(x, y, n) {
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        y[i] = v > 0 ? v : alpha * v;
-      }
+  return activationLayer(
+    'leakyRelu',
+    size,
+    {
+      forward(x, y, n) {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v > 0 ? v : alpha * v;
+        }
+      },
+      backward(x, _y, dY, dX, n) {
+        for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : alpha * dY[i]!;
+      },
     },
-    backward(x, _y, dY, dX, n) {
-      for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : alpha * dY[i]!;
-    },
-  }, { type: 'leakyRelu', alpha });
+    { type: 'leakyRelu', alpha },
+  );
 }

@@ -67,7 +67,18 @@ function lstmLayer(shape: SequenceShape, unitForgetBias: boolean, precision: Pre
   const createScratch = (batch: number): Float64Array[] => {
     const n = (k: number): Float64Array => zerosIn(precision, k);
     const BU = batch * U;
-    return [n(batch * T * G), n((T + 1) * BU), n((T + 1) * BU), n(T * batch * G), n(T * BU), n(batch * G), n(batch * T * G), n(T * batch * G), n(BU), n(BU)];
+    return [
+      n(batch * T * G),
+      n((T + 1) * BU),
+      n((T + 1) * BU),
+      n(T * batch * G),
+      n(T * BU),
+      n(batch * G),
+      n(batch * T * G),
+      n(T * batch * G),
+      n(BU),
+      n(BU),
+    ];
   };
   const buffersOf = (batch: number, ctx: LayerContext | undefined): LstmBuffers => {
     const scratch = ctx?.scratch ?? createScratch(batch);
@@ -78,7 +89,14 @@ function lstmLayer(shape: SequenceShape, unitForgetBias: boolean, precision: Pre
     }
     return b;
   };
-  const config: LstmLayerConfig = { type: 'lstm', units: U, timesteps: T, features: F, ...(returnSequences ? { returnSequences } : {}), ...(unitForgetBias ? {} : { unitForgetBias }) };
+  const config: LstmLayerConfig = {
+    type: 'lstm',
+    units: U,
+    timesteps: T,
+    features: F,
+    ...(returnSequences ? { returnSequences } : {}),
+    ...(unitForgetBias ? {} : { unitForgetBias }),
+  };
   return {
     kind: 'lstm',
     inputs: T * F,
@@ -122,10 +140,22 @@ function lstmLayer(shape: SequenceShape, unitForgetBias: boolean, precision: Pre
 
 function lstmBuffers(s: readonly Float64Array[], batch: number, T: number, U: number): LstmBuffers {
   const BU = batch * U;
-  const views = (a: Float64Array, n: number, size: number): Float64Array[] => Array.from({ length: n }, (_, t) => a.subarray(t * size, (t + 1) * size));
+  const views = (a: Float64Array, n: number, size: number): Float64Array[] =>
+    Array.from({ length: n }, (_, t) => a.subarray(t * size, (t + 1) * size));
   return {
-    xw: s[0]!, hs: s[1]!, hsT: views(s[1]!, T + 1, BU), hsPrev: s[1]!.subarray(0, T * BU), cs: s[2]!, gates: s[3]!, tc: s[4]!, m: s[5]!,
-    dxw: s[6]!, dm: s[7]!, dmT: views(s[7]!, T, 4 * BU), dh: s[8]!, dc: s[9]!,
+    xw: s[0]!,
+    hs: s[1]!,
+    hsT: views(s[1]!, T + 1, BU),
+    hsPrev: s[1]!.subarray(0, T * BU),
+    cs: s[2]!,
+    gates: s[3]!,
+    tc: s[4]!,
+    m: s[5]!,
+    dxw: s[6]!,
+    dm: s[7]!,
+    dmT: views(s[7]!, T, 4 * BU),
+    dh: s[8]!,
+    dc: s[9]!,
   };
 }
 
@@ -159,7 +189,17 @@ function lstmStep(gemm: Gemm, b: LstmBuffers, Uw: Readonly<Float64Array>, t: num
 }
 
 /** One backward step: the gates' gradients into `dxw` and `dm`; `dh`, `dc` become those of step `t − 1`. */
-function lstmBack(gemm: Gemm, b: LstmBuffers, Uw: Readonly<Float64Array>, dY: Readonly<Float64Array>, t: number, batch: number, T: number, U: number, returnSequences: boolean): void {
+function lstmBack(
+  gemm: Gemm,
+  b: LstmBuffers,
+  Uw: Readonly<Float64Array>,
+  dY: Readonly<Float64Array>,
+  t: number,
+  batch: number,
+  T: number,
+  U: number,
+  returnSequences: boolean,
+): void {
   const G = 4 * U;
   const BU = batch * U;
   const { cs, gates, tc, dxw, dm, dh, dc } = b;
@@ -190,5 +230,10 @@ function lstmBack(gemm: Gemm, b: LstmBuffers, Uw: Readonly<Float64Array>, dY: Re
 }
 
 function throwNoContext(): never {
-  throw new GradstreamError({ code: 'invalid_state', path: 'lstm.backward', expected: 'the layer context of its forward pass (a model made by sequential)', received: 'none' });
+  throw new GradstreamError({
+    code: 'invalid_state',
+    path: 'lstm.backward',
+    expected: 'the layer context of its forward pass (a model made by sequential)',
+    received: 'none',
+  });
 }

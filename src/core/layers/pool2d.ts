@@ -41,7 +41,13 @@ export function pool2d(kind: 'maxPool2d' | 'avgPool2d', options: Pool2dOptions, 
       if (own.length < batch * outputs) own = new Float64Array(batch * outputs);
       return own;
     };
-    const config: Pool2dLayerConfig = { type: kind, inputShape: [g.h, g.w, g.c], poolSize: pair(pool), ...(strides === pool ? {} : { strides: pair(strides) }), ...(padding === 'valid' ? {} : { padding }) };
+    const config: Pool2dLayerConfig = {
+      type: kind,
+      inputShape: [g.h, g.w, g.c],
+      poolSize: pair(pool),
+      ...(strides === pool ? {} : { strides: pair(strides) }),
+      ...(padding === 'valid' ? {} : { padding }),
+    };
     const layer: Layer = {
       kind,
       inputs: g.h * g.w * g.c,

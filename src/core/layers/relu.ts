@@ -9,15 +9,20 @@ import { activationLayer, type ActivationLayer } from './activation.js';
  * const model = sequential([dense(2, 8), relu(), dense(8, 1)]);
  */
 export function relu(size?: number): ActivationLayer {
-  return activationLayer('relu', size, {
-    forward(x, y, n) {
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        y[i] = v > 0 ? v : 0;
-      }
+  return activationLayer(
+    'relu',
+    size,
+    {
+      forward(x, y, n) {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v > 0 ? v : 0;
+        }
+      },
+      backward(x, _y, dY, dX, n) {
+        for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : 0;
+      },
     },
-    backward(x, _y, dY, dX, n) {
-      for (let i = 0; i < n; i++) dX[i] = x[i]! > 0 ? dY[i]! : 0;
-    },
-  }, { type: 'relu' });
+    { type: 'relu' },
+  );
 }

@@ -18,7 +18,12 @@ export function reshape(shape: readonly number[]): Layer {
   const outputShape = checkShape('reshape(shape)', shape);
   const n = shapeSize(outputShape);
   if (!Number.isSafeInteger(n)) {
-    throw new GradstreamError({ code: 'invalid_shape', path: 'reshape(shape)', expected: 'a shape of at most 2^53 numbers', received: `[${outputShape.join(', ')}]` });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: 'reshape(shape)',
+      expected: 'a shape of at most 2^53 numbers',
+      received: `[${outputShape.join(', ')}]`,
+    });
   }
   const layer: Layer = {
     kind: 'reshape',

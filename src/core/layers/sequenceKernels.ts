@@ -6,7 +6,16 @@ import type { Gemm } from './gemmFor.js';
  */
 
 /** `xw = x·W + b` over all (batch, step) rows; `b`'s first `G` numbers are the input bias. */
-export function projectInputs(gemm: Gemm, xw: Float64Array, x: Readonly<Float64Array>, W: Readonly<Float64Array>, b: Readonly<Float64Array>, rows: number, F: number, G: number): void {
+export function projectInputs(
+  gemm: Gemm,
+  xw: Float64Array,
+  x: Readonly<Float64Array>,
+  W: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  rows: number,
+  F: number,
+  G: number,
+): void {
   gemm.mm(xw, x, W, rows, F, G);
   for (let r = 0, o = 0; r < rows; r++, o += G) {
     for (let j = 0; j < G; j++) xw[o + j]! += b[j]!;
@@ -17,7 +26,16 @@ export function projectInputs(gemm: Gemm, xw: Float64Array, x: Readonly<Float64A
 export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
 /** The gradient reaching step `t`'s output: the carried `dh` plus `dY`'s share at `t`. */
-export function dOut(dh: Readonly<Float64Array>, dY: Readonly<Float64Array>, n: number, j: number, t: number, T: number, U: number, returnSequences: boolean): number {
+export function dOut(
+  dh: Readonly<Float64Array>,
+  dY: Readonly<Float64Array>,
+  n: number,
+  j: number,
+  t: number,
+  T: number,
+  U: number,
+  returnSequences: boolean,
+): number {
   const d = dh[n * U + j]!;
   if (returnSequences) return d + dY[(n * T + t) * U + j]!;
   return t === T - 1 ? d + dY[n * U + j]! : d;
@@ -32,7 +50,14 @@ export function columnSums(out: Float64Array, a: Readonly<Float64Array>, rows: n
 }
 
 /** The layer's output from the hidden states: the last one, or every step's (`returnSequences`). */
-export function writeOutput(y: Float64Array, hs: Readonly<Float64Array>, batch: number, T: number, U: number, returnSequences: boolean): void {
+export function writeOutput(
+  y: Float64Array,
+  hs: Readonly<Float64Array>,
+  batch: number,
+  T: number,
+  U: number,
+  returnSequences: boolean,
+): void {
   const BU = batch * U;
   if (!returnSequences) {
     for (let i = 0; i < BU; i++) y[i] = hs[T * BU + i]!;

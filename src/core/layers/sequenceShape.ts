@@ -24,7 +24,12 @@ export function sequenceShape(kind: string, units: unknown, options: unknown, ex
   checkInteger(`${kind}.units`, units, 1, 'invalid_shape');
   const o = checkOptions(kind, options, ['timesteps', 'features', 'returnSequences', ...extra], true);
   if (o.timesteps === undefined) {
-    throw new GradstreamError({ code: 'invalid_shape', path: `${kind}.timesteps`, expected: 'the number of steps per input row (a positive integer)', received: describeTyped(o.timesteps) });
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `${kind}.timesteps`,
+      expected: 'the number of steps per input row (a positive integer)',
+      received: describeTyped(o.timesteps),
+    });
   }
   checkInteger(`${kind}.timesteps`, o.timesteps, 1, 'invalid_shape');
   const features = o.features ?? 1;

@@ -16,15 +16,20 @@ export function sigmoidOf(v: number): number {
  * const model = sequential([dense(2, 1), sigmoid()]);
  */
 export function sigmoid(size?: number): ActivationLayer {
-  return activationLayer('sigmoid', size, {
-    forward(x, y, n) {
-      for (let i = 0; i < n; i++) y[i] = sigmoidOf(x[i]!);
+  return activationLayer(
+    'sigmoid',
+    size,
+    {
+      forward(x, y, n) {
+        for (let i = 0; i < n; i++) y[i] = sigmoidOf(x[i]!);
+      },
+      backward(_x, y, dY, dX, n) {
+        for (let i = 0; i < n; i++) {
+          const s = y[i]!;
+          dX[i] = dY[i]! * s * (1 - s);
+        }
+      },
     },
-    backward(_x, y, dY, dX, n) {
-      for (let i = 0; i < n; i++) {
-        const s = y[i]!;
-        dX[i] = dY[i]! * s * (1 - s);
-      }
-    },
-  }, { type: 'sigmoid' });
+    { type: 'sigmoid' },
+  );
 }

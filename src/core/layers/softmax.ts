@@ -41,16 +41,21 @@ export function softmaxRows(out: Float64Array, logits: Readonly<Float64Array>, r
  * const probs = sequential([...logits, softmax()]); // same params, outputs probabilities
  */
 export function softmax(size?: number): ActivationLayer {
-  return activationLayer('softmax', size, {
-    forward(x, y, n, cols) {
-      softmaxRows(y, x, n / cols, cols);
+  return activationLayer(
+    'softmax',
+    size,
+    {
+      forward(x, y, n, cols) {
+        softmaxRows(y, x, n / cols, cols);
+      },
+      backward(_x, y, dY, dX, n, cols) {
+        for (let o = 0; o < n; o += cols) {
+          let dot = 0;
+          for (let c = 0; c < cols; c++) dot += dY[o + c]! * y[o + c]!;
+          for (let c = 0; c < cols; c++) dX[o + c] = y[o + c]! * (dY[o + c]! - dot);
+        }
+      },
     },
-    backward(_x, y, dY, dX, n, cols) {
-      for (let o = 0; o < n; o += cols) {
-        let dot = 0;
-        for (let c = 0; c < cols; c++) dot += dY[o + c]! * y[o + c]!;
-        for (let c = 0; c < cols; c++) dX[o + c] = y[o + c]! * (dY[o + c]! - dot);
-      }
-    },
-  }, { type: 'softmax' });
+    { type: 'softmax' },
+  );
 }

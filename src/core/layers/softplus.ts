@@ -9,15 +9,20 @@ import { sigmoidOf } from './sigmoid.js';
  * const model = sequential([dense(2, 8), softplus(), dense(8, 1)]);
  */
 export function softplus(size?: number): ActivationLayer {
-  return activationLayer('softplus', size, {
-    forward(x, y, n) {
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        y[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
-      }
+  return activationLayer(
+    'softplus',
+    size,
+    {
+      forward(x, y, n) {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
+        }
+      },
+      backward(x, _y, dY, dX, n) {
+        for (let i = 0; i < n; i++) dX[i] = dY[i]! * sigmoidOf(x[i]!);
+      },
     },
-    backward(x, _y, dY, dX, n) {
-      for (let i = 0; i < n; i++) dX[i] = dY[i]! * sigmoidOf(x[i]!);
-    },
-  }, { type: 'softplus' });
+    { type: 'softplus' },
+  );
 }

@@ -8,15 +8,20 @@ import { activationLayer, type ActivationLayer } from './activation.js';
  * const model = sequential([dense(2, 8), tanh(), dense(8, 1)]);
  */
 export function tanh(size?: number): ActivationLayer {
-  return activationLayer('tanh', size, {
-    forward(x, y, n) {
-      for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
+  return activationLayer(
+    'tanh',
+    size,
+    {
+      forward(x, y, n) {
+        for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
+      },
+      backward(_x, y, dY, dX, n) {
+        for (let i = 0; i < n; i++) {
+          const t = y[i]!;
+          dX[i] = dY[i]! * (1 - t * t);
+        }
+      },
     },
-    backward(_x, y, dY, dX, n) {
-      for (let i = 0; i < n; i++) {
-        const t = y[i]!;
-        dX[i] = dY[i]! * (1 - t * t);
-      }
-    },
-  }, { type: 'tanh' });
+    { type: 'tanh' },
+  );
 }

@@ -29,7 +29,10 @@ export interface BinaryCrossEntropyOptions {
  * bce.value(new Float64Array([0]), new Float64Array([1]), 1, 1); // log 2
  */
 export function binaryCrossEntropy(options: BinaryCrossEntropyOptions = {}): Loss {
-  const fromLogits = checkBoolean('binaryCrossEntropy.fromLogits', checkOptions('binaryCrossEntropy', options, ['fromLogits']).fromLogits ?? false);
+  const fromLogits = checkBoolean(
+    'binaryCrossEntropy.fromLogits',
+    checkOptions('binaryCrossEntropy', options, ['fromLogits']).fromLogits ?? false,
+  );
   const name = 'binaryCrossEntropy';
   if (fromLogits) {
     return {

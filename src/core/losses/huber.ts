@@ -13,7 +13,12 @@ import { checkTarget } from './checkTarget.js';
  */
 export function huber(delta = 1): Loss {
   if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta))) {
-    throw new GradstreamError({ code: 'invalid_value', path: 'huber(delta)', expected: 'a finite number > 0', received: describeTyped(delta) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: 'huber(delta)',
+      expected: 'a finite number > 0',
+      received: describeTyped(delta),
+    });
   }
   const half = 0.5 * delta;
   return {

@@ -37,7 +37,10 @@ export interface SoftmaxCrossEntropyOptions {
  * ce.value(new Float64Array([1, 2, 3, 0, 0, 0]), new Float64Array([2, 0]), 2, 3);
  */
 export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): Loss {
-  const fromLogits = checkBoolean('softmaxCrossEntropy.fromLogits', checkOptions('softmaxCrossEntropy', options, ['fromLogits']).fromLogits ?? true);
+  const fromLogits = checkBoolean(
+    'softmaxCrossEntropy.fromLogits',
+    checkOptions('softmaxCrossEntropy', options, ['fromLogits']).fromLogits ?? true,
+  );
   const name = 'softmaxCrossEntropy';
   return {
     name,
@@ -120,7 +123,12 @@ function isSparse(name: string, target: Readonly<Float64Array>, rows: number, co
 function label(name: string, target: Readonly<Float64Array>, r: number, cols: number): number {
   const v = target[r]!;
   if (!(Number.isInteger(v) && v >= 0 && v < cols)) {
-    throw new GradstreamError({ code: 'invalid_value', path: `${name}(target)[${r}]`, expected: `a class label, an integer in [0, ${cols})`, received: describeValue(v) });
+    throw new GradstreamError({
+      code: 'invalid_value',
+      path: `${name}(target)[${r}]`,
+      expected: `a class label, an integer in [0, ${cols})`,
+      received: describeValue(v),
+    });
   }
   return v;
 }

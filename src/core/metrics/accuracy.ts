@@ -20,7 +20,13 @@ export interface AccuracyOptions {
  * import { accuracy } from 'gradstream';
  * accuracy(new Float64Array([0.1, 0.9, 0.8, 0.2]), new Float64Array([1, 1]), 2, 2); // 0.5
  */
-export function accuracy(pred: Readonly<Float64Array>, target: Readonly<Float64Array>, rows: number, cols: number, options: AccuracyOptions = {}): number {
+export function accuracy(
+  pred: Readonly<Float64Array>,
+  target: Readonly<Float64Array>,
+  rows: number,
+  cols: number,
+  options: AccuracyOptions = {},
+): number {
   checkTarget('accuracy', target, rows, cols, true);
   if (rows === 0) return Number.NaN;
   let right = 0;

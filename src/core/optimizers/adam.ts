@@ -36,5 +36,11 @@ export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransfor
   const transform = withClipping(name, options, moments, rate);
   if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
   // the one-pass kernel computes the same update (src/core/optimizers/fused)
-  return fusable(transform, { kind: 'adam', rate: (state) => rate.learningRate!(state)!, beta1: options.beta1 ?? 0.9, beta2: options.beta2 ?? 0.999, epsilon: options.epsilon ?? 1e-7 });
+  return fusable(transform, {
+    kind: 'adam',
+    rate: (state) => rate.learningRate!(state)!,
+    beta1: options.beta1 ?? 0.9,
+    beta2: options.beta2 ?? 0.999,
+    epsilon: options.epsilon ?? 1e-7,
+  });
 }

@@ -14,7 +14,12 @@ export function chain(...transforms: readonly GradientTransformation[]): Gradien
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i] as Partial<GradientTransformation> | null | undefined;
     if (typeof t !== 'object' || t === null || typeof t.init !== 'function' || typeof t.update !== 'function') {
-      throw new GradstreamError({ code: 'invalid_config', path: `chain(transforms)[${i}]`, expected: 'a gradient transformation { init, update } (scaleByAdam(), clipByGlobalNorm(1), sgd(), …)', received: describeTyped(t) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `chain(transforms)[${i}]`,
+        expected: 'a gradient transformation { init, update } (scaleByAdam(), clipByGlobalNorm(1), sgd(), …)',
+        received: describeTyped(t),
+      });
     }
   }
   return {

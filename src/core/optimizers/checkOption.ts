@@ -84,7 +84,12 @@ export function checkOptions(name: string, options: unknown, keys: readonly stri
   if (!isOptionsObject(options)) fail(name, `an options object${keys.length > 0 ? ` ({ ${keys.join(', ')} })` : ''}`, options);
   for (const key of Object.keys(options)) {
     if (!keys.includes(key)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${name}.${key}`, expected: `a known option (${keys.join(', ')})`, received: 'an unknown option' });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${name}.${key}`,
+        expected: `a known option (${keys.join(', ')})`,
+        received: 'an unknown option',
+      });
     }
   }
   return options;
@@ -136,7 +141,12 @@ export function checkKnownOptions(name: string, options: unknown, keys: readonly
   const known = [...keys, ...CLIP_KEYS];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `${name}.${key}`, expected: `a known option (${known.join(', ')})`, received: 'an unknown option' });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${name}.${key}`,
+        expected: `a known option (${known.join(', ')})`,
+        received: 'an unknown option',
+      });
     }
   }
 }

@@ -71,7 +71,17 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}, name = 'scaleByAda
  * `v ← β₂v + (1−β₂)g²` (`vmax ← max(vmax, v)` with AMSGrad), `u ← m/c1 / (√(v/c2) + ε)` with the
  * bias corrections `c1 = 1−β₁ᵗ`, `c2 = 1−β₂ᵗ`. The JavaScript reference of every Adam kernel.
  */
-export function adamMoments(updates: Float64Array, mu: Float64Array, nu: Float64Array, nuMax: Float64Array | null, b1: number, b2: number, c1: number, c2: number, eps: number): void {
+export function adamMoments(
+  updates: Float64Array,
+  mu: Float64Array,
+  nu: Float64Array,
+  nuMax: Float64Array | null,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+): void {
   for (let i = 0; i < updates.length; i++) {
     const g = updates[i]!;
     const m = mu[i]! * b1 + g * (1 - b1);

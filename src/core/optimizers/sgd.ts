@@ -38,7 +38,10 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
     // the rate read straight from the one transform's state (not through chain's loop); the
     // one-pass kernel computes the same update (src/core/optimizers/fused)
     const rate = lr.learningRate!;
-    return fusable({ ...transform, learningRate: (state) => rate(state[0] as ScaleByLearningRateState) }, { kind: 'sgd', rate: (state) => rate(state)! });
+    return fusable(
+      { ...transform, learningRate: (state) => rate(state[0] as ScaleByLearningRateState) },
+      { kind: 'sgd', rate: (state) => rate(state)! },
+    );
   }
   return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);
 }

@@ -15,7 +15,11 @@ export interface ClipOptions {
  * `chain(clipByGlobalNorm?, clipByValue?, ...transforms)`: the named optimizers' body, with the
  * clip transforms the options ask for in front. Error paths start with `name`.
  */
-export function withClipping(name: string, options: ClipOptions, ...transforms: GradientTransformation[]): GradientTransformation<OptState[]> {
+export function withClipping(
+  name: string,
+  options: ClipOptions,
+  ...transforms: GradientTransformation[]
+): GradientTransformation<OptState[]> {
   const clips: GradientTransformation[] = [];
   if (options.clipNorm !== undefined) clips.push(clipByGlobalNorm(options.clipNorm, name));
   if (options.clipValue !== undefined) clips.push(clipByValue(options.clipValue, name));

@@ -3,9 +3,17 @@ import type { Regularizer } from './regularizer.js';
 
 /** The one implementation behind `l1`, `l2` and `l1l2` (`kind` names the factory in errors). */
 export function weightPenalty(kind: Regularizer['kind'], l1: number, l2: number): Regularizer {
-  for (const [name, v] of [['l1', l1], ['l2', l2]] as const) {
+  for (const [name, v] of [
+    ['l1', l1],
+    ['l2', l2],
+  ] as const) {
     if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
-      throw new GradstreamError({ code: 'invalid_value', path: kind === 'l1l2' ? `l1l2.${name}` : `${kind}(${name})`, expected: 'a finite number ≥ 0', received: describeTyped(v) });
+      throw new GradstreamError({
+        code: 'invalid_value',
+        path: kind === 'l1l2' ? `l1l2.${name}` : `${kind}(${name})`,
+        expected: 'a finite number ≥ 0',
+        received: describeTyped(v),
+      });
     }
   }
   const twoL2 = 2 * l2;

@@ -23,7 +23,12 @@ export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   const boundaries = o.boundaries as readonly number[];
   const values = o.values as readonly number[];
   if (!Array.isArray(boundaries)) {
-    throw new GradstreamError({ code: 'invalid_config', path: 'piecewiseConstant.boundaries', expected: 'an array of increasing steps', received: describeTyped(boundaries) });
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'piecewiseConstant.boundaries',
+      expected: 'an array of increasing steps',
+      received: describeTyped(boundaries),
+    });
   }
   if (!Array.isArray(values) || values.length !== boundaries.length + 1) {
     throw new GradstreamError({
@@ -36,7 +41,12 @@ export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   for (let i = 0; i < boundaries.length; i++) {
     checkNumber(`piecewiseConstant.boundaries[${i}]`, boundaries[i], 'finite');
     if (i > 0 && !(boundaries[i]! > boundaries[i - 1]!)) {
-      throw new GradstreamError({ code: 'invalid_config', path: `piecewiseConstant.boundaries[${i}]`, expected: `a number > ${boundaries[i - 1]}`, received: describeTyped(boundaries[i]) });
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `piecewiseConstant.boundaries[${i}]`,
+        expected: `a number > ${boundaries[i - 1]}`,
+        received: describeTyped(boundaries[i]),
+      });
     }
   }
   for (let i = 0; i < values.length; i++) checkNumber(`piecewiseConstant.values[${i}]`, values[i], '≥ 0');

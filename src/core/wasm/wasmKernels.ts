@@ -17,11 +17,59 @@ interface KernelExports {
   readonly memory: WasmMemory;
   heapBase(): number;
   workBytes(m: number, n: number, double: number): number;
-  gemm64(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
-  gemm32(c: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, m: number, k: number, n: number, work: number): void;
+  gemm64(
+    c: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    m: number,
+    k: number,
+    n: number,
+    work: number,
+  ): void;
+  gemm32(
+    c: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    m: number,
+    k: number,
+    n: number,
+    work: number,
+  ): void;
   adam64(g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
-  adamApply64(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): void;
-  adamApply32(p: number, g: number, m: number, v: number, n: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): void;
+  adamApply64(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    k: number,
+  ): void;
+  adamApply32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    lr: number,
+  ): void;
   sum2_64(g: number, s0: number, w0: number, s1: number, w1: number, n: number): void;
   addScaled64(g: number, s: number, w: number, n: number): void;
 }
@@ -82,7 +130,12 @@ function decode(b64: string): Uint8Array {
 function instantiate(wasm: WasmApi, module: object): WasmKernels {
   const exports = new wasm.Instance(module, {}).exports as KernelExports;
   const base = exports.heapBase();
-  const lane = <A extends Float64Array | Float32Array>(heap: A): LaneViews<A> => ({ heap, out: new Map(), scratch: new Map(), chunks: new WeakMap() });
+  const lane = <A extends Float64Array | Float32Array>(heap: A): LaneViews<A> => ({
+    heap,
+    out: new Map(),
+    scratch: new Map(),
+    chunks: new WeakMap(),
+  });
   return { module, exports, base, l64: lane(new Float64Array(exports.memory.buffer)), l32: lane(new Float32Array(exports.memory.buffer)) };
 }
 
@@ -168,8 +221,18 @@ interface Lane<A extends Float64Array | Float32Array> {
   gemm(w: WasmKernels): KernelExports['gemm64'];
 }
 
-const LANE64: Lane<Float64Array> = { shift: 3, views: (w) => w.l64, make: (b, o, n) => new Float64Array(b, o, n), gemm: (w) => w.exports.gemm64 };
-const LANE32: Lane<Float32Array> = { shift: 2, views: (w) => w.l32, make: (b, o, n) => new Float32Array(b, o, n), gemm: (w) => w.exports.gemm32 };
+const LANE64: Lane<Float64Array> = {
+  shift: 3,
+  views: (w) => w.l64,
+  make: (b, o, n) => new Float64Array(b, o, n),
+  gemm: (w) => w.exports.gemm64,
+};
+const LANE32: Lane<Float32Array> = {
+  shift: 2,
+  views: (w) => w.l32,
+  make: (b, o, n) => new Float32Array(b, o, n),
+  gemm: (w) => w.exports.gemm32,
+};
 
 /**
  * `out[m×n] = op(a)·op(b)` in float64 on the WebAssembly kernels, `op(a)` of shape `m×k` and
@@ -177,16 +240,44 @@ const LANE32: Lane<Float32Array> = { shift: 2, views: (w) => w.l32, make: (b, o,
  * Returns false (and does nothing) when the kernels are unavailable or an operand is shorter than
  * its shape; the caller then computes with JavaScript.
  */
-export function gemmWasm64(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
+export function gemmWasm64(
+  out: Float64Array,
+  a: Readonly<Float64Array>,
+  b: Readonly<Float64Array>,
+  m: number,
+  k: number,
+  n: number,
+  ta: Trans,
+  tb: Trans,
+): boolean {
   return gemm(LANE64, out, a, b, m, k, n, ta, tb);
 }
 
 /** {@link gemmWasm64} in float32 (`f32x4` lanes). */
-export function gemmWasm32(out: Float32Array, a: Readonly<Float32Array>, b: Readonly<Float32Array>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
+export function gemmWasm32(
+  out: Float32Array,
+  a: Readonly<Float32Array>,
+  b: Readonly<Float32Array>,
+  m: number,
+  k: number,
+  n: number,
+  ta: Trans,
+  tb: Trans,
+): boolean {
   return gemm(LANE32, out, a, b, m, k, n, ta, tb);
 }
 
-function gemm<A extends Float64Array | Float32Array>(lane: Lane<A>, out: A, a: Readonly<A>, b: Readonly<A>, m: number, k: number, n: number, ta: Trans, tb: Trans): boolean {
+function gemm<A extends Float64Array | Float32Array>(
+  lane: Lane<A>,
+  out: A,
+  a: Readonly<A>,
+  b: Readonly<A>,
+  m: number,
+  k: number,
+  n: number,
+  ta: Trans,
+  tb: Trans,
+): boolean {
   const w = cache.kernels === undefined ? loadSync() : cache.kernels;
   if (w === null) return false;
   const na = m * k;
@@ -242,7 +333,16 @@ function scratchView<A extends Float64Array | Float32Array>(lane: Lane<A>, w: Wa
  * scaleByAdam's JavaScript loop. Returns false (and does nothing) when the kernels are
  * unavailable or the lengths differ.
  */
-export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number): boolean {
+export function adamWasm64(
+  updates: Float64Array,
+  mu: Float64Array,
+  nu: Float64Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+): boolean {
   const w = cache.kernels === undefined ? loadSync() : cache.kernels;
   if (w === null || mu.length !== updates.length || nu.length !== updates.length) return false;
   const g = w.base;
@@ -275,7 +375,18 @@ export function adamWasm64(updates: Float64Array, mu: Float64Array, nu: Float64A
  * Streams `params`, `grads`, `mu`, `nu` through the module in chunks of 4096. Returns false (and
  * does nothing) when the kernels are unavailable or the lengths differ.
  */
-export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Array>, mu: Float32Array, nu: Float32Array, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number): boolean {
+export function adamApplyWasm32(
+  params: Float32Array,
+  grads: Readonly<Float32Array>,
+  mu: Float32Array,
+  nu: Float32Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  lr: number,
+): boolean {
   return adamApply(LANE32, (w) => w.exports.adamApply32, params, grads, mu, nu, b1, b2, c1, c2, eps, lr);
 }
 
@@ -286,7 +397,18 @@ export function adamApplyWasm32(params: Float32Array, grads: Readonly<Float32Arr
  * `scaleByLearningRate` → `applyUpdates`, so bit-identical to it, reading and writing each array
  * once instead of three times. `grads` is left unchanged. Adam's one-pass kernel (src/core/optimizers/fused) runs on it.
  */
-export function adamApplyWasm64(params: Float64Array, grads: Readonly<Float64Array>, mu: Float64Array, nu: Float64Array, b1: number, b2: number, c1: number, c2: number, eps: number, k: number): boolean {
+export function adamApplyWasm64(
+  params: Float64Array,
+  grads: Readonly<Float64Array>,
+  mu: Float64Array,
+  nu: Float64Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  k: number,
+): boolean {
   return adamApply(LANE64, (w) => w.exports.adamApply64, params, grads, mu, nu, b1, b2, c1, c2, eps, k);
 }
 

@@ -13,7 +13,12 @@ describe('gradstream eval', () => {
     expect(o.metrics.rmse).toBeCloseTo(Math.sqrt(2.381266365508548), 14);
     expect(o.metrics.r2).toBe(0);
     const text = await cli(['eval', ckpt, join(EXAMPLES, 'seed.json')]);
-    expect(text.out.split('\n').slice(0, 4)).toEqual([`checkpoint  ${ckpt} (step 6)`, `data        ${join(EXAMPLES, 'seed.json')}: 1 rows`, 'loss        2.381266365508548', `mae         ${String(o.metrics.mae)}`]);
+    expect(text.out.split('\n').slice(0, 4)).toEqual([
+      `checkpoint  ${ckpt} (step 6)`,
+      `data        ${join(EXAMPLES, 'seed.json')}: 1 rows`,
+      'loss        2.381266365508548',
+      `mae         ${String(o.metrics.mae)}`,
+    ]);
   });
 
   it('reports MAE, RMSE and R² of a regressor, on the training and validation parts', async () => {
@@ -29,9 +34,26 @@ describe('gradstream eval', () => {
     const { file, ckpt } = await trained(config);
     const o = JSON.parse((await cli(['eval', ckpt, file, '--json'])).out) as Record<string, unknown>;
     // mean of (t − mean t)² terms: 25 (training), 0.5 (validation); R² = 1 − Σ residual² / that
-    expect(o).toEqual({ type: 'eval', step: 0, rows: 4, loss: 0.5, valRows: 2, valLoss: 0.5, metrics: { mae: 0.5, rmse: Math.sqrt(0.5), r2: 1 - 2 / 25, valMae: 0.5, valRmse: Math.sqrt(0.5), valR2: 1 - 1 / 0.5 } });
+    expect(o).toEqual({
+      type: 'eval',
+      step: 0,
+      rows: 4,
+      loss: 0.5,
+      valRows: 2,
+      valLoss: 0.5,
+      metrics: { mae: 0.5, rmse: Math.sqrt(0.5), r2: 1 - 2 / 25, valMae: 0.5, valRmse: Math.sqrt(0.5), valR2: 1 - 1 / 0.5 },
+    });
     const text = (await cli(['eval', ckpt, file])).out.split('\n');
-    expect(text.slice(2)).toEqual(['loss        0.5', 'mae         0.5', `rmse        ${String(Math.sqrt(0.5))}`, `r2          ${String(1 - 2 / 25)}`, 'val loss    0.5', 'val mae     0.5', `val rmse    ${String(Math.sqrt(0.5))}`, 'val r2      -1']);
+    expect(text.slice(2)).toEqual([
+      'loss        0.5',
+      'mae         0.5',
+      `rmse        ${String(Math.sqrt(0.5))}`,
+      `r2          ${String(1 - 2 / 25)}`,
+      'val loss    0.5',
+      'val mae     0.5',
+      `val rmse    ${String(Math.sqrt(0.5))}`,
+      'val r2      -1',
+    ]);
   });
 
   it('reports accuracy and the validation part of a classifier', async () => {
@@ -57,8 +79,9 @@ describe('gradstream eval', () => {
     const r = await cli(['eval', ckpt, join(EXAMPLES, 'xor.json')]);
     expect(r.code).toBe(2);
     expect(r.err.startsWith(`gradstream eval: ${ckpt}: checkpoint.params`)).toBe(true);
-    expect((await cli(['eval', ckpt])).err).toBe('gradstream eval: expected CHECKPOINT and DATA, received "' + ckpt + '"\nrun "gradstream eval --help" for usage');
+    expect((await cli(['eval', ckpt])).err).toBe(
+      'gradstream eval: expected CHECKPOINT and DATA, received "' + ckpt + '"\nrun "gradstream eval --help" for usage',
+    );
     expect((await cli(['eval', '--help'])).out).toMatch(/^usage: gradstream eval CHECKPOINT DATA/);
   });
 });
-

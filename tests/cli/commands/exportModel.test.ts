@@ -21,9 +21,23 @@ async function trainedRun(): Promise<{ dir: string; ckpt: string; rows: number[]
     rows.push([x1, x2, x3, Number((0.01 * x1 - 2 * x2 + 0.3 * x3 + 0.1 * Math.sin(i)).toFixed(4))]);
   }
   writeFileSync(join(dir, 'train.csv'), `size,shape,slope,price\n${rows.map((r) => r.join(',')).join('\n')}\n`);
-  writeFileSync(join(dir, 'new.csv'), `size,shape,slope\n${rows.slice(0, 10).map((r) => r.slice(0, 3).join(',')).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'new.csv'),
+    `size,shape,slope\n${rows
+      .slice(0, 10)
+      .map((r) => r.slice(0, 3).join(','))
+      .join('\n')}\n`,
+  );
   const config = {
-    model: { layers: [{ type: 'dense', inputs: 3, units: 8 }, { type: 'batchNorm' }, { type: 'tanh' }, { type: 'dropout', rate: 0.1 }, { type: 'dense', units: 1 }] },
+    model: {
+      layers: [
+        { type: 'dense', inputs: 3, units: 8 },
+        { type: 'batchNorm' },
+        { type: 'tanh' },
+        { type: 'dropout', rate: 0.1 },
+        { type: 'dense', units: 1 },
+      ],
+    },
     loss: 'mse',
     optimizer: { type: 'adam', lr: 0.02 },
     data: { csv: 'train.csv', features: ['size', 'shape', 'slope'], targets: ['price'], scale: 'standardize' },
@@ -57,13 +71,27 @@ describe('gradstream export', () => {
   it('writes model.json and its weights for TensorFlow.js (a .json path or a folder)', async () => {
     const { dir, ckpt, rows } = await trainedRun();
     const want = await predicted(ckpt, dir);
-    for (const [out, json, bin] of [[join(dir, 'web/m.json'), 'web/m.json', 'web/m.weights.bin'], [join(dir, 'web2'), 'web2/model.json', 'web2/model.weights.bin']] as const) {
+    for (const [out, json, bin] of [
+      [join(dir, 'web/m.json'), 'web/m.json', 'web/m.weights.bin'],
+      [join(dir, 'web2'), 'web2/model.json', 'web2/model.weights.bin'],
+    ] as const) {
       const r = await cli(['export', ckpt, '--format', 'tfjs', '--out', out]);
-      expect(r.out).toBe(`wrote ${join(dir, json)} and ${join(dir, bin)} (TensorFlow.js Layers: 3 inputs → 1 output, behind its standardize scaler)`);
-      const modelJson = JSON.parse(readFileSync(join(dir, json), 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+      expect(r.out).toBe(
+        `wrote ${join(dir, json)} and ${join(dir, bin)} (TensorFlow.js Layers: 3 inputs → 1 output, behind its standardize scaler)`,
+      );
+      const modelJson = JSON.parse(readFileSync(join(dir, json), 'utf8')) as {
+        modelTopology: object;
+        weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+      };
       expect(modelJson.weightsManifest[0]!.paths).toEqual([bin.split('/')[1]]);
       const bytes = readFileSync(join(dir, bin));
-      const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }));
+      const model = await tf.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: modelJson.modelTopology,
+          weightSpecs: modelJson.weightsManifest[0]!.weights,
+          weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        }),
+      );
       const y = (await (model.predict(tf.tensor2d(rows)) as tf.Tensor).data()) as Float32Array;
       expectSamePredictions(y, want, 1);
     }
@@ -73,7 +101,13 @@ describe('gradstream export', () => {
 
   it('exports a float32 run (inline data, min-max scaled) as predict runs it', async () => {
     const dir = tempDir();
-    const x = [[10, 0.1], [20, 0.4], [30, 0.2], [40, 0.9], [50, 0.5]];
+    const x = [
+      [10, 0.1],
+      [20, 0.4],
+      [30, 0.2],
+      [40, 0.9],
+      [50, 0.5],
+    ];
     const config = {
       model: { layers: [{ type: 'dense', inputs: 2, units: 4 }, { type: 'elu' }, { type: 'dense', units: 2 }], precision: 'float32' },
       loss: 'mse',
@@ -86,7 +120,10 @@ describe('gradstream export', () => {
     expect((await cli(['train', join(dir, 'run.json'), '--quiet'])).code).toBe(0);
     expect((await cli(['export', join(dir, 'ck'), '--out', join(dir, 'm.onnx')])).out).toMatch(/behind its minMax scaler\)$/);
     const p = await cli(['predict', join(dir, 'ck'), join(dir, 'run.json')]);
-    const want = p.out.split('\n').slice(1).flatMap((l) => l.split(',').map(Number));
+    const want = p.out
+      .split('\n')
+      .slice(1)
+      .flatMap((l) => l.split(',').map(Number));
     const session = await ort.InferenceSession.create(readFileSync(join(dir, 'm.onnx')));
     const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.flat()), [5, 2]) });
     expectSamePredictions(out.output!.data as Float32Array, want, 2);
@@ -95,15 +132,43 @@ describe('gradstream export', () => {
   it('refuses bad input with exit 2, naming the file and the field', async () => {
     const dir = tempDir();
     const missing = await cli(['export', join(dir, 'nope.json'), '--format', 'onnx', '--out', join(dir, 'm.onnx')]);
-    expect(missing).toMatchObject({ code: 2, err: `gradstream export: ${join(dir, 'nope.json')}: expected a checkpoint, received nothing there (no such file)` });
-    expect((await cli(['export', 'a.json', '--format', 'keras', '--out', 'm.h5'])).err).toBe('gradstream export: --format: expected "onnx" or "tfjs", received "keras"\nrun "gradstream export --help" for usage');
-    expect((await cli(['export', 'a.json', '--format', 'onnx'])).err).toMatch(/^gradstream export: --out: expected the file to write, received nothing/);
+    expect(missing).toMatchObject({
+      code: 2,
+      err: `gradstream export: ${join(dir, 'nope.json')}: expected a checkpoint, received nothing there (no such file)`,
+    });
+    expect((await cli(['export', 'a.json', '--format', 'keras', '--out', 'm.h5'])).err).toBe(
+      'gradstream export: --format: expected "onnx" or "tfjs", received "keras"\nrun "gradstream export --help" for usage',
+    );
+    expect((await cli(['export', 'a.json', '--format', 'onnx'])).err).toMatch(
+      /^gradstream export: --out: expected the file to write, received nothing/,
+    );
     expect((await cli(['export', 'a.json', '--out', 'model.bin'])).code).toBe(2);
     // a checkpoint written by the library without its model config
-    const bare = { format: 'gradstream-checkpoint', version: 2, step: 0, epoch: 0, batchIndex: 0, dataSeed: null, loss: null, lr: 0.1, stopReason: null, params: { '0.W': { shape: [1, 1], data: [1] } }, optState: null, rng: null, model: null, state: {}, scaler: null, config: null, best: null };
+    const bare = {
+      format: 'gradstream-checkpoint',
+      version: 2,
+      step: 0,
+      epoch: 0,
+      batchIndex: 0,
+      dataSeed: null,
+      loss: null,
+      lr: 0.1,
+      stopReason: null,
+      params: { '0.W': { shape: [1, 1], data: [1] } },
+      optState: null,
+      rng: null,
+      model: null,
+      state: {},
+      scaler: null,
+      config: null,
+      best: null,
+    };
     writeFileSync(join(dir, 'bare.json'), JSON.stringify(bare));
     const r = await cli(['export', join(dir, 'bare.json'), '--out', join(dir, 'm.onnx')]);
-    expect(r).toMatchObject({ code: 2, err: `gradstream export: ${join(dir, 'bare.json')}: checkpoint.model: expected the model config (write checkpoints with checkpoint({ model })), received none` });
+    expect(r).toMatchObject({
+      code: 2,
+      err: `gradstream export: ${join(dir, 'bare.json')}: checkpoint.model: expected the model config (write checkpoints with checkpoint({ model })), received none`,
+    });
     expect((await cli(['export', '--help'])).out).toMatch(/^usage: gradstream export CHECKPOINT --format onnx\|tfjs --out PATH/);
   });
 });

@@ -14,12 +14,20 @@ beforeAll(async () => {
 /** Saves a TensorFlow.js model as model.json + weights.bin in `dir` (what `model.save('file://…')` writes). */
 async function saveTo(model: tf.LayersModel, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const modelJson = { format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
-    writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const modelJson = {
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy,
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      };
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return join(dir, 'model.json');
 }
 
@@ -35,7 +43,11 @@ describe('gradstream import', () => {
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toBe(`wrote ${join(dir, 'ck/last.json')} (dense(2→6) → relu(6) → batchNorm(6) → dense(6→1); 50 parameters)`);
     const { model, params } = modelFromCheckpoint(await readCheckpoint(join(dir, 'ck')));
-    const x = [[1, 2], [-1, 0.5], [0, 3]];
+    const x = [
+      [1, 2],
+      [-1, 0.5],
+      [0, 3],
+    ];
     const want = (await (m.predict(tf.tensor2d(x)) as tf.Tensor).data()) as Float32Array;
     expectSamePredictions(predict(model, params, x), want, 1);
     // training continues from the imported weights, with a config of the same model
@@ -43,13 +55,24 @@ describe('gradstream import', () => {
       model: model.toConfig(),
       loss: 'mse',
       optimizer: { type: 'adam', lr: 0.01 },
-      data: { inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [2]] },
+      data: {
+        inputs: [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ],
+        targets: [[0], [1], [1], [2]],
+      },
       training: { batchSize: 4, epochs: 50, mode: 'sync' },
     };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
     const t = await cli(['train', join(dir, 'run.json'), '--resume', join(dir, 'ck'), '--json', '--checkpoint-dir', join(dir, 'ck2')]);
     expect(t.code).toBe(0);
-    const steps = t.out.split('\n').map((l) => JSON.parse(l) as { type?: string; step?: number; loss?: number }).filter((l) => l.loss !== undefined && l.step !== undefined);
+    const steps = t.out
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type?: string; step?: number; loss?: number })
+      .filter((l) => l.loss !== undefined && l.step !== undefined);
     expect(steps[0]!.step).toBe(0);
     expect(steps[steps.length - 1]!.loss!).toBeLessThan(steps[0]!.loss!);
   });
@@ -62,9 +85,16 @@ describe('gradstream import', () => {
     const file = await saveTo(m, join(dir, 'a'));
     const r = await cli(['import', file, '--out', join(dir, 'ck.json')]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^gradstream import: ${file}: modelTopology\\.config\\.layers\\[1\\]: expected a supported layer \\(.*\\), received LayerNormalization "norm"$`));
+    expect(r.err).toMatch(
+      new RegExp(
+        `^gradstream import: ${file}: modelTopology\\.config\\.layers\\[1\\]: expected a supported layer \\(.*\\), received LayerNormalization "norm"$`,
+      ),
+    );
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['gone.bin'], weights: [] }] }));
-    expect(await cli(['import', join(dir, 'b.json'), '--out', join(dir, 'ck.json')])).toMatchObject({ code: 2, err: `gradstream import: ${join(dir, 'gone.bin')}: no such file` });
+    expect(await cli(['import', join(dir, 'b.json'), '--out', join(dir, 'ck.json')])).toMatchObject({
+      code: 2,
+      err: `gradstream import: ${join(dir, 'gone.bin')}: no such file`,
+    });
     writeFileSync(join(dir, 'c.json'), '{ "modelTopology": ');
     const bad = await cli(['import', join(dir, 'c.json'), '--out', join(dir, 'ck.json')]);
     expect(bad.code).toBe(2);

@@ -43,7 +43,9 @@ describe('gradstream predict', () => {
   });
 
   it('refuses an unknown format (exit 2)', async () => {
-    expect((await cli(['predict', 'a.json', 'b.json', '--format', 'xml'])).err).toBe('gradstream predict: --format: expected "csv" or "jsonl", received "xml"\nrun "gradstream predict --help" for usage');
+    expect((await cli(['predict', 'a.json', 'b.json', '--format', 'xml'])).err).toBe(
+      'gradstream predict: --format: expected "csv" or "jsonl", received "xml"\nrun "gradstream predict --help" for usage',
+    );
     expect((await cli(['predict', '-h'])).out).toMatch(/^usage: gradstream predict CHECKPOINT DATA/);
   });
 });
@@ -54,7 +56,11 @@ describe('gradstream predict and eval on a data file', () => {
     const rows: [number, number, string][] = [];
     for (let i = 0; i < 40; i++) {
       const right = i % 2 === 1;
-      rows.push([Number(((right ? 300 : 100) + 40 * Math.sin(i)).toFixed(3)), Number(Math.cos(i * 0.9).toFixed(3)), right ? 'right' : 'left']);
+      rows.push([
+        Number(((right ? 300 : 100) + 40 * Math.sin(i)).toFixed(3)),
+        Number(Math.cos(i * 0.9).toFixed(3)),
+        right ? 'right' : 'left',
+      ]);
     }
     writeFileSync(join(dir, 'train.csv'), `x1,x2,side\n${rows.map((r) => r.join(',')).join('\n')}\n`);
     writeFileSync(join(dir, 'train.jsonl'), `${rows.map(([x1, x2, side]) => JSON.stringify({ x1, x2, side })).join('\n')}\n`);
@@ -95,10 +101,19 @@ describe('gradstream predict and eval on a data file', () => {
     writeFileSync(join(dir, 'x.csv'), 'a,b\n1,2\n');
     const r = await cli(['predict', ckpt, join(dir, 'x.csv')]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`gradstream predict: ${ckpt}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${join(dir, 'x.csv')} with, received inline data; give the training config as DATA instead`);
+    expect(r.err).toBe(
+      `gradstream predict: ${ckpt}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${join(dir, 'x.csv')} with, received inline data; give the training config as DATA instead`,
+    );
     const dir2 = tempDir();
     files(dir2);
-    const config = { model: { layers: [{ type: 'dense', inputs: 2, units: 2 }] }, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd', lr: 0.1 }, data: { csv: 'train.csv', features: ['x1', 'x2'], label: 'side' }, training: { maxSteps: 2 }, checkpoint: { dir: 'ck' } };
+    const config = {
+      model: { layers: [{ type: 'dense', inputs: 2, units: 2 }] },
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      data: { csv: 'train.csv', features: ['x1', 'x2'], label: 'side' },
+      training: { maxSteps: 2 },
+      checkpoint: { dir: 'ck' },
+    };
     writeFileSync(join(dir2, 'run.json'), JSON.stringify(config));
     expect((await cli(['train', join(dir2, 'run.json'), '--quiet'])).code).toBe(0);
     writeFileSync(join(dir2, 'bad.csv'), 'x1,x3\n1,2\n');
@@ -112,7 +127,20 @@ describe('gradstream predict and eval: a regressor on file data', () => {
   // y1 = a + b, y2 = a − b, the target columns between the features
   const csv = 'a,y1,b,y2\n1,3,2,-1\n2,2,0,2\n0,1,1,-1\n3,4,1,2\n';
   const config = (data: Record<string, unknown>): Record<string, unknown> => ({
-    model: { layers: [{ type: 'dense', inputs: 2, units: 2, weights: [[1, 1], [1, -1]], biases: [0, 0] }] },
+    model: {
+      layers: [
+        {
+          type: 'dense',
+          inputs: 2,
+          units: 2,
+          weights: [
+            [1, 1],
+            [1, -1],
+          ],
+          biases: [0, 0],
+        },
+      ],
+    },
     loss: 'mse',
     optimizer: { type: 'sgd', lr: 0 },
     data,
@@ -139,12 +167,25 @@ describe('gradstream predict and eval: a regressor on file data', () => {
 
   it('defaults the features of JSON Lines data, and of a validation file, alike', async () => {
     const dir = tempDir();
-    const rows = csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     const jsonl = (rs: number[][]): string => rs.map(([a, y1, b, y2]) => JSON.stringify({ y1, a, y2, b })).join('\n') + '\n';
     writeFileSync(join(dir, 'train.jsonl'), jsonl(rows));
     writeFileSync(join(dir, 'val.jsonl'), jsonl(rows.slice(0, 2)));
-    const { file, ckpt } = await trained({ ...config({ jsonl: join(dir, 'train.jsonl'), targets: ['y1', 'y2'] }), validation: { jsonl: join(dir, 'val.jsonl') } });
+    const { file, ckpt } = await trained({
+      ...config({ jsonl: join(dir, 'train.jsonl'), targets: ['y1', 'y2'] }),
+      validation: { jsonl: join(dir, 'val.jsonl') },
+    });
     expect((await cli(['predict', ckpt, file])).out.split('\n')).toEqual(['y1,y2', '3,-1', '2,2', '1,-1', '4,2']);
-    expect(JSON.parse((await cli(['eval', ckpt, file, '--json'])).out)).toMatchObject({ rows: 4, loss: 0, valRows: 2, valLoss: 0, metrics: { r2: 1, valR2: 1 } });
+    expect(JSON.parse((await cli(['eval', ckpt, file, '--json'])).out)).toMatchObject({
+      rows: 4,
+      loss: 0,
+      valRows: 2,
+      valLoss: 0,
+      metrics: { r2: 1, valR2: 1 },
+    });
   });
 });

@@ -12,11 +12,20 @@ describe('gradstream train --record LOG, gradstream replay LOG', () => {
     expect(endLine.step).toBe(6);
     const r = await cli(['replay', log, '--json']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.out) as { type: string; identical: boolean; step: number; stopReason: string; checksum: string; recordedChecksum: string };
+    const out = JSON.parse(r.out) as {
+      type: string;
+      identical: boolean;
+      step: number;
+      stopReason: string;
+      checksum: string;
+      recordedChecksum: string;
+    };
     expect(out).toMatchObject({ type: 'replay', identical: true, step: 6, stepsCompared: 7, stopReason: 'threshold' });
     expect(out.checksum).toBe(out.recordedChecksum);
     const text = await cli(['replay', log]);
-    expect(text.out).toBe(`identical: 7 steps compared, up to step 6 (recorded stop: threshold); weights ${out.checksum} (recorded ${out.checksum})`);
+    expect(text.out).toBe(
+      `identical: 7 steps compared, up to step 6 (recorded stop: threshold); weights ${out.checksum} (recorded ${out.checksum})`,
+    );
     const until = JSON.parse((await cli(['replay', log, '--json', '--until', '3'])).out) as { step: number; identical: boolean };
     expect(until).toMatchObject({ step: 3, identical: true });
 
@@ -31,7 +40,10 @@ describe('gradstream train --record LOG, gradstream replay LOG', () => {
 
   it('records xor (adam, shuffled batches) and replays it; refuses --record with data.scale', async () => {
     const dir = tempDir();
-    const config = JSON.parse(readFileSync(join(EXAMPLES, 'xor.json'), 'utf8')) as { data: Record<string, unknown>; training: Record<string, unknown> };
+    const config = JSON.parse(readFileSync(join(EXAMPLES, 'xor.json'), 'utf8')) as {
+      data: Record<string, unknown>;
+      training: Record<string, unknown>;
+    };
     config.training.epochs = 40;
     writeFileSync(join(dir, 'xor.json'), JSON.stringify(config));
     expect((await cli(['train', join(dir, 'xor.json'), '--quiet', '--record', join(dir, 'xor.jsonl')])).code).toBe(0);
@@ -48,7 +60,13 @@ describe('gradstream train --record LOG, gradstream replay LOG', () => {
     const dir = tempDir();
     const rows = ['a,b,t', ...Array.from({ length: 40 }, (_, i) => `${i / 40},${(i % 7) / 7},${(2 * i) / 40 - (i % 7) / 7}`)];
     writeFileSync(join(dir, 'd.csv'), rows.join('\n') + '\n');
-    const config = { model: { layers: [{ type: 'dense', inputs: 2, units: 1 }] }, loss: 'mse', optimizer: { type: 'sgd', lr: 0.1 }, data: { csv: 'd.csv', features: ['a', 'b'], targets: ['t'] }, training: { batchSize: 8, epochs: 3, seed: 1 } };
+    const config = {
+      model: { layers: [{ type: 'dense', inputs: 2, units: 1 }] },
+      loss: 'mse',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      data: { csv: 'd.csv', features: ['a', 'b'], targets: ['t'] },
+      training: { batchSize: 8, epochs: 3, seed: 1 },
+    };
     writeFileSync(join(dir, 'csv.json'), JSON.stringify(config));
     const log = join(dir, 'csv.jsonl');
     const t = await cli(['train', join(dir, 'csv.json'), '--quiet', '--record', log, '--record-batches', 'reference']);

@@ -21,7 +21,18 @@ describe('gradstream schema', () => {
     expect(s.title).toBe('gradstream training config');
     expect(s.type).toBe('object');
     expect(s.required).toEqual(['model', 'loss', 'optimizer', 'data']);
-    expect(Object.keys(s.properties as object)).toEqual(['$schema', 'model', 'loss', 'optimizer', 'data', 'validation', 'training', 'stop', 'checkpoint', 'log']);
+    expect(Object.keys(s.properties as object)).toEqual([
+      '$schema',
+      'model',
+      'loss',
+      'optimizer',
+      'data',
+      'validation',
+      'training',
+      'stop',
+      'checkpoint',
+      'log',
+    ]);
   });
 
   it('validates every example config', async () => {

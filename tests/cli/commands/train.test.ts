@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, EXAMPLES, tempDir } from '../cliHarness.js';
 
-const SEED_LOSSES = [16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557, 2.381266365508548];
-const W0 = [-0.2416, -0.2497, -0.3932, 0.2935, -0.0396, 0.1421, -0.4436, 0.1714, -0.3519, 0.4072, -0.0721, -0.1659, 0.2055, -0.033, -0.2145, 0.1987];
+const SEED_LOSSES = [
+  16.740979677499997, 12.095357816993747, 8.738896022777983, 6.313852376457095, 4.56175834199025, 3.2958704020879557, 2.381266365508548,
+];
+const W0 = [
+  -0.2416, -0.2497, -0.3932, 0.2935, -0.0396, 0.1421, -0.4436, 0.1714, -0.3519, 0.4072, -0.0721, -0.1659, 0.2055, -0.033, -0.2145, 0.1987,
+];
 const seed = (): Record<string, unknown> => JSON.parse(readFileSync(join(EXAMPLES, 'seed.json'), 'utf8')) as Record<string, unknown>;
 
 interface Line {
@@ -37,8 +41,12 @@ describe('gradstream train --json: the lesson (examples/seed.json)', () => {
     expect(r.err).toBe('');
     const lines = r.out.split('\n');
     expect(lines).toHaveLength(8);
-    SEED_LOSSES.forEach((loss, step) => expect(lines[step]).toBe(`{"type":"step","step":${step},"epoch":${step},"loss":${loss},"lr":0.01}`));
-    expect(lines[7]).toMatch(/^\{"type":"end","reason":"threshold","step":6,"loss":2\.381266365508548,"params":\{"0\.W":\{"shape":\[4,4\],"values":\[/);
+    SEED_LOSSES.forEach((loss, step) =>
+      expect(lines[step]).toBe(`{"type":"step","step":${step},"epoch":${step},"loss":${loss},"lr":0.01}`),
+    );
+    expect(lines[7]).toMatch(
+      /^\{"type":"end","reason":"threshold","step":6,"loss":2\.381266365508548,"params":\{"0\.W":\{"shape":\[4,4\],"values":\[/,
+    );
     const e = JSON.parse(lines[7]!) as Line;
     expect(e.params!['0.W']!.values).toHaveLength(16);
     expect(Object.keys(e.params!)).toEqual(['0.W']);
@@ -58,7 +66,10 @@ describe('gradstream train --json: the lesson (examples/seed.json)', () => {
     // one update of lr 0.01: W1 = W0 − 0.01 · dL/dW
     const W1 = end((await trainJson(seed(), '--max-steps', '1')).lines).params!['0.W']!.values;
     const grad = W0.map((w, i) => (w - W1[i]!) / 0.01);
-    const expected = [-1.27725, -0.93795, -3.17735, -2.0333, -2.5545, -1.8759, -6.3547, -4.0666, -3.83175, -2.81385, -9.53205, -6.0999, -5.109, -3.7518, -12.7094, -8.1332];
+    const expected = [
+      -1.27725, -0.93795, -3.17735, -2.0333, -2.5545, -1.8759, -6.3547, -4.0666, -3.83175, -2.81385, -9.53205, -6.0999, -5.109, -3.7518,
+      -12.7094, -8.1332,
+    ];
     grad.forEach((g, i) => expect(Math.abs(g - expected[i]!)).toBeLessThan(1e-12));
   });
 
@@ -101,14 +112,30 @@ describe('gradstream train: output', () => {
     writeFileSync(file, JSON.stringify({ ...seed(), log: { every: 4 } }));
     expect(await cli(['train', file, '--quiet'])).toEqual({ code: 0, out: 'threshold: step 6, loss 2.381266365508548', err: '' });
     const r = await cli(['train', file]);
-    expect(r.out.split('\n').slice(0, 3)).toEqual(['step 0  epoch 0  loss 16.740979677499997', 'step 4  epoch 4  loss 4.56175834199025', 'step 6  epoch 6  loss 2.381266365508548  stop: threshold']);
+    expect(r.out.split('\n').slice(0, 3)).toEqual([
+      'step 0  epoch 0  loss 16.740979677499997',
+      'step 4  epoch 4  loss 4.56175834199025',
+      'step 6  epoch 6  loss 2.381266365508548  stop: threshold',
+    ]);
   });
 
   it('overrides maxSteps and the seed from the command line', async () => {
     const r = await trainJson({ ...seed(), stop: {} }, '--max-steps', '3');
     expect(r.lines.map((l) => l.step)).toEqual([0, 1, 2, 3, 3]);
     expect(end(r.lines)).toMatchObject({ reason: 'maxSteps', step: 3, loss: SEED_LOSSES[3] });
-    const mlp = { model: { layers: [{ type: 'dense', inputs: 2, units: 3 }, { type: 'relu' }, { type: 'dense', units: 1 }] }, loss: 'mse', optimizer: { type: 'sgd', lr: 0.1 }, data: { inputs: [[0, 1], [1, 0]], targets: [[1], [0]] }, training: { maxSteps: 2, mode: 'sync' } };
+    const mlp = {
+      model: { layers: [{ type: 'dense', inputs: 2, units: 3 }, { type: 'relu' }, { type: 'dense', units: 1 }] },
+      loss: 'mse',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      data: {
+        inputs: [
+          [0, 1],
+          [1, 0],
+        ],
+        targets: [[1], [0]],
+      },
+      training: { maxSteps: 2, mode: 'sync' },
+    };
     const a = end((await trainJson(mlp, '--seed', '1')).lines);
     const b = end((await trainJson(mlp, '--seed', '1')).lines);
     const c = end((await trainJson(mlp, '--seed', '2')).lines);
@@ -171,8 +198,26 @@ describe('gradstream train: checkpoints, Ctrl-C and --resume', () => {
     loss: { type: 'huber', delta: 1 },
     optimizer: { type: 'adam', lr: { type: 'cosineDecay', lr: 0.01, decaySteps: 3000, warmupSteps: 10 } },
     data: {
-      inputs: [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 0]],
-      targets: [[1, 0], [0, 1], [1, 1], [0, 0], [1, 2], [2, 1], [3, 3], [0, 1]],
+      inputs: [
+        [0, 0, 1],
+        [0, 1, 0],
+        [1, 0, 0],
+        [1, 1, 0],
+        [0, 1, 1],
+        [1, 0, 1],
+        [1, 1, 1],
+        [0, 0, 0],
+      ],
+      targets: [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+        [0, 0],
+        [1, 2],
+        [2, 1],
+        [3, 3],
+        [0, 1],
+      ],
     },
     training: { batchSize: 3, shuffle: true, seed: 5, maxSteps: 3000 },
     log: { every: 100 },
@@ -239,16 +284,63 @@ describe('gradstream train: bad input', () => {
       expect(r.err.split('\n')).toHaveLength(1);
       return r.err.replace(r.file, 'FILE');
     };
-    expect(await bad({ ...seed(), training: { batchSize: '32' } })).toBe('gradstream train: FILE: training.batchSize: expected number, received "32"');
-    expect(await bad({ ...seed(), data: { inputs: [[1, 2, 3]], targets: [[2, 3, 4, 5]] } })).toBe('gradstream train: FILE: data.inputs: expected rows of 4 features (model.layers[0].inputs), received 3 features');
-    expect(await bad({ ...seed(), data: { inputs: [[1, 2, 3, 4]], targets: [[2, 3]] } })).toBe("gradstream train: FILE: data.targets: expected 4 target columns (the model's outputs), received 2 columns");
-    expect(await bad({ ...seed(), data: { inputs: [[1, 2, 3, 4], [1, 2, 3]], targets: [[2, 3, 4, 5], [1, 1, 1, 1]] } })).toBe('gradstream train: FILE: data.inputs[1]: expected 4 numbers (as row 0), received 3');
-    expect(await bad({ ...seed(), data: { inputs: [[1, 2, 3, 4]], targets: [[2, 3, 4, 5], [1, 1, 1, 1]] } })).toBe('gradstream train: FILE: data.targets: expected 1 rows (one per input row), received 2 rows');
-    expect(await bad({ ...seed(), model: { layers: [{ type: 'dense', inputs: 4, units: 4 }, { type: 'dense', inputs: 3, units: 4 }] } })).toBe('gradstream train: FILE: model.layers[1].inputs: expected 4 (the width of layer 0, dense(4→4)), received 3');
-    expect(await bad({ ...seed(), optimizer: { type: 'adam', beta1: 1.5 } })).toBe('gradstream train: FILE: optimizer.beta1: expected a number in [0, 1), received 1.5');
+    expect(await bad({ ...seed(), training: { batchSize: '32' } })).toBe(
+      'gradstream train: FILE: training.batchSize: expected number, received "32"',
+    );
+    expect(await bad({ ...seed(), data: { inputs: [[1, 2, 3]], targets: [[2, 3, 4, 5]] } })).toBe(
+      'gradstream train: FILE: data.inputs: expected rows of 4 features (model.layers[0].inputs), received 3 features',
+    );
+    expect(await bad({ ...seed(), data: { inputs: [[1, 2, 3, 4]], targets: [[2, 3]] } })).toBe(
+      "gradstream train: FILE: data.targets: expected 4 target columns (the model's outputs), received 2 columns",
+    );
+    expect(
+      await bad({
+        ...seed(),
+        data: {
+          inputs: [
+            [1, 2, 3, 4],
+            [1, 2, 3],
+          ],
+          targets: [
+            [2, 3, 4, 5],
+            [1, 1, 1, 1],
+          ],
+        },
+      }),
+    ).toBe('gradstream train: FILE: data.inputs[1]: expected 4 numbers (as row 0), received 3');
+    expect(
+      await bad({
+        ...seed(),
+        data: {
+          inputs: [[1, 2, 3, 4]],
+          targets: [
+            [2, 3, 4, 5],
+            [1, 1, 1, 1],
+          ],
+        },
+      }),
+    ).toBe('gradstream train: FILE: data.targets: expected 1 rows (one per input row), received 2 rows');
+    expect(
+      await bad({
+        ...seed(),
+        model: {
+          layers: [
+            { type: 'dense', inputs: 4, units: 4 },
+            { type: 'dense', inputs: 3, units: 4 },
+          ],
+        },
+      }),
+    ).toBe('gradstream train: FILE: model.layers[1].inputs: expected 4 (the width of layer 0, dense(4→4)), received 3');
+    expect(await bad({ ...seed(), optimizer: { type: 'adam', beta1: 1.5 } })).toBe(
+      'gradstream train: FILE: optimizer.beta1: expected a number in [0, 1), received 1.5',
+    );
     expect(await bad({ ...seed(), loss: { type: 'huber', delta: -1 } })).toMatch(/^gradstream train: FILE: loss\.delta: expected /);
-    expect(await bad({ ...seed(), validation: { split: 0.5 } })).toMatch(/^gradstream train: FILE: splitArrays\.validation: expected a fraction in \(0, 1\) leaving at least one row on each side of 1/);
-    expect(await bad({ ...seed(), stop: { monitor: 'valLoss' } })).toBe('gradstream train: FILE: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"');
+    expect(await bad({ ...seed(), validation: { split: 0.5 } })).toMatch(
+      /^gradstream train: FILE: splitArrays\.validation: expected a fraction in \(0, 1\) leaving at least one row on each side of 1/,
+    );
+    expect(await bad({ ...seed(), stop: { monitor: 'valLoss' } })).toBe(
+      'gradstream train: FILE: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"',
+    );
   });
 
   it('refuses a replica count outside 1 … 64 (exit 2, with the allowed range), before starting any thread', async () => {
@@ -288,7 +380,7 @@ describe('gradstream train: bad input', () => {
 });
 
 describe('the command guide (docs/cli.md)', () => {
-  it("trains its full config example as shown", async () => {
+  it('trains its full config example as shown', async () => {
     const readme = readFileSync(join(EXAMPLES, '../docs/cli.md'), 'utf8');
     const at = readme.indexOf('## The config');
     const start = readme.indexOf('```json\n', at) + 8;
@@ -311,7 +403,11 @@ describe('gradstream train: CSV and JSON Lines data', () => {
     const rows: [number, number, string][] = [];
     for (let i = 0; i < 60; i++) {
       const high = i % 3 === 0;
-      rows.push([Number(((high ? 1 : -1) + 0.4 * Math.sin(i * 1.3)).toFixed(4)), Number((0.5 * Math.cos(i * 0.7)).toFixed(4)), high ? 'high' : 'low']);
+      rows.push([
+        Number(((high ? 1 : -1) + 0.4 * Math.sin(i * 1.3)).toFixed(4)),
+        Number((0.5 * Math.cos(i * 0.7)).toFixed(4)),
+        high ? 'high' : 'low',
+      ]);
     }
     writeFileSync(join(dir, 'points.csv'), `a;b;class\n${rows.map((r) => r.join(';')).join('\n')}\n`);
     writeFileSync(join(dir, 'points.jsonl'), `${rows.map(([a, b, c]) => JSON.stringify({ a, b, class: c })).join('\n')}\n`);
@@ -322,7 +418,14 @@ describe('gradstream train: CSV and JSON Lines data', () => {
   it('trains a classifier from CSV (label column, seeded split) and from JSON Lines alike', async () => {
     const dir = tempDir();
     files(dir);
-    const base = { model, loss: 'softmaxCrossEntropy', optimizer: { type: 'adam', lr: 0.1 }, validation: { split: 0.25 }, training: { batchSize: 8, epochs: 15, seed: 2 }, log: { every: 20 } };
+    const base = {
+      model,
+      loss: 'softmaxCrossEntropy',
+      optimizer: { type: 'adam', lr: 0.1 },
+      validation: { split: 0.25 },
+      training: { batchSize: 8, epochs: 15, seed: 2 },
+      log: { every: 20 },
+    };
     const csv = join(dir, 'csv.json');
     writeFileSync(csv, JSON.stringify({ ...base, data: { csv: 'points.csv', delimiter: ';', features: ['a', 'b'], label: 'class' } }));
     const jsonl = join(dir, 'jsonl.json');
@@ -337,7 +440,14 @@ describe('gradstream train: CSV and JSON Lines data', () => {
     expect(e.metrics).toEqual({ accuracy: 1, valAccuracy: 1 });
     expect(typeof e.valLoss).toBe('number');
     // a validation file with the same columns
-    writeFileSync(csv, JSON.stringify({ ...base, validation: { csv: 'held.csv', delimiter: ';' }, data: { csv: 'points.csv', delimiter: ';', features: ['a', 'b'], label: 'class' } }));
+    writeFileSync(
+      csv,
+      JSON.stringify({
+        ...base,
+        validation: { csv: 'held.csv', delimiter: ';' },
+        data: { csv: 'points.csv', delimiter: ';', features: ['a', 'b'], label: 'class' },
+      }),
+    );
     const v = JSON.parse((await cli(['train', csv, '--json'])).out.split('\n').at(-1)!) as Line;
     expect(v.metrics).toEqual({ accuracy: 1, valAccuracy: 1 });
   });
@@ -347,16 +457,27 @@ describe('gradstream train: CSV and JSON Lines data', () => {
     files(dir);
     const run = async (data: object) => {
       const file = join(dir, 'run.json');
-      writeFileSync(file, JSON.stringify({ model, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd', lr: 0.1 }, data, training: { epochs: 1 } }));
+      writeFileSync(
+        file,
+        JSON.stringify({ model, loss: 'softmaxCrossEntropy', optimizer: { type: 'sgd', lr: 0.1 }, data, training: { epochs: 1 } }),
+      );
       const r = await cli(['train', file, '--quiet']);
       expect(r.code).toBe(2);
       return r.err.replaceAll(dir, 'DIR');
     };
-    expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a', 'c'], label: 'class' })).toBe('gradstream train: DIR/run.json: DIR/points.csv, data.features: expected one of the file\'s columns "a", "b", "class", received an unknown column "c"');
-    expect(await run({ csv: 'none.csv', features: ['a'], label: 'class' })).toBe('gradstream train: DIR/run.json: data.csv: expected a readable file, received "DIR/none.csv" (ENOENT)');
-    expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a'], label: 'class' })).toBe('gradstream train: DIR/run.json: data.inputs: expected rows of 2 features (model.layers[0].inputs), received 1 features');
+    expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a', 'c'], label: 'class' })).toBe(
+      'gradstream train: DIR/run.json: DIR/points.csv, data.features: expected one of the file\'s columns "a", "b", "class", received an unknown column "c"',
+    );
+    expect(await run({ csv: 'none.csv', features: ['a'], label: 'class' })).toBe(
+      'gradstream train: DIR/run.json: data.csv: expected a readable file, received "DIR/none.csv" (ENOENT)',
+    );
+    expect(await run({ csv: 'points.csv', delimiter: ';', features: ['a'], label: 'class' })).toBe(
+      'gradstream train: DIR/run.json: data.inputs: expected rows of 2 features (model.layers[0].inputs), received 1 features',
+    );
     writeFileSync(join(dir, 'bad.csv'), 'a;b;class\n1;2;high\n1;n/a;low\n');
-    expect(await run({ csv: 'bad.csv', delimiter: ';', features: ['a', 'b'], label: 'class' })).toBe('gradstream train: DIR/run.json: DIR/bad.csv row 3, column "b": expected a finite number, received "n/a"');
+    expect(await run({ csv: 'bad.csv', delimiter: ';', features: ['a', 'b'], label: 'class' })).toBe(
+      'gradstream train: DIR/run.json: DIR/bad.csv row 3, column "b": expected a finite number, received "n/a"',
+    );
   });
 });
 
@@ -423,16 +544,38 @@ describe('gradstream train: checkpoint folders, stopping, log files, progress', 
   it('writes last.json, best.json and the newest step files; resumes from the folder', async () => {
     const dir = tempDir();
     const file = join(dir, 'run.json');
-    writeFileSync(file, JSON.stringify({ ...classifier, checkpoint: { dir: 'ck', everySteps: 50, keepLast: 2 }, training: { ...classifier.training, maxSteps: 300 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...classifier,
+        checkpoint: { dir: 'ck', everySteps: 50, keepLast: 2 },
+        training: { ...classifier.training, maxSteps: 300 },
+      }),
+    );
     const r = await cli(['train', file, '--json']);
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, 'ck')).sort();
     expect(files).toEqual(['best.json', 'last.json', 'step-250.json', 'step-300.json']);
     // without keepLast: every step file
-    writeFileSync(file, JSON.stringify({ ...classifier, checkpoint: { dir: 'all', everySteps: 100 }, training: { ...classifier.training, maxSteps: 300 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...classifier, checkpoint: { dir: 'all', everySteps: 100 }, training: { ...classifier.training, maxSteps: 300 } }),
+    );
     expect((await cli(['train', file, '--quiet'])).code).toBe(0);
-    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['best.json', 'last.json', 'step-0.json', 'step-100.json', 'step-200.json', 'step-300.json']);
-    const last = JSON.parse(readFileSync(join(dir, 'ck/last.json'), 'utf8')) as { step: number; model: unknown; config: { loss: string }; best: { monitor: string } };
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual([
+      'best.json',
+      'last.json',
+      'step-0.json',
+      'step-100.json',
+      'step-200.json',
+      'step-300.json',
+    ]);
+    const last = JSON.parse(readFileSync(join(dir, 'ck/last.json'), 'utf8')) as {
+      step: number;
+      model: unknown;
+      config: { loss: string };
+      best: { monitor: string };
+    };
     expect(last.step).toBe(300);
     expect(last.model).toEqual({ layers: [classifier.model.layers[0], { type: 'tanh' }, { type: 'dense', inputs: 8, units: 2 }] });
     expect(last.config.loss).toBe('softmaxCrossEntropy');
@@ -451,14 +594,21 @@ describe('gradstream train: checkpoint folders, stopping, log files, progress', 
     const e = end(below.lines);
     expect(e.reason).toBe('threshold');
     expect(e.valLoss).toBeLessThan(0.05);
-    const timeout = await trainJson({ ...classifier, training: { ...classifier.training, epochs: 1e6, mode: 'sliced' }, stop: { timeout: 0.2 } });
+    const timeout = await trainJson({
+      ...classifier,
+      training: { ...classifier.training, epochs: 1e6, mode: 'sliced' },
+      stop: { timeout: 0.2 },
+    });
     expect(end(timeout.lines).reason).toBe('timeout');
   });
 
   it('writes a JSON Lines log file that plot reads, and shows progress on stderr without log.every', async () => {
     const dir = tempDir();
     const file = join(dir, 'run.json');
-    writeFileSync(file, JSON.stringify({ ...classifier, training: { ...classifier.training, maxSteps: 40 }, log: { path: 'logs/run.jsonl' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...classifier, training: { ...classifier.training, maxSteps: 40 }, log: { path: 'logs/run.jsonl' } }),
+    );
     const r = await cli(['train', file]);
     expect(r.code).toBe(0);
     expect(r.out.startsWith('\nstopped   maxSteps (step limit reached)\n')).toBe(true); // no step lines
@@ -476,7 +626,10 @@ describe('gradstream train: interruption and the dashboard', () => {
   it('says where it stopped on stderr when interrupted in text mode (exit 130)', async () => {
     const dir = tempDir();
     const file = join(dir, 'long.json');
-    writeFileSync(file, JSON.stringify({ ...seed(), optimizer: { type: 'sgd', lr: 1e-9 }, stop: {}, training: { mode: 'sliced' }, log: { every: 1000 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...seed(), optimizer: { type: 'sgd', lr: 1e-9 }, stop: {}, training: { mode: 'sliced' }, log: { every: 1000 } }),
+    );
     const controller = new AbortController();
     const { runCli } = await import('../../../src/cli/run.js');
     const out: string[] = [];
@@ -513,7 +666,11 @@ describe('gradstream train: interruption and the dashboard', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const busy = await cli(['train', join(EXAMPLES, 'seed.json'), '--serve', String(port)]);
-      expect(busy).toEqual({ code: 1, out: '', err: `gradstream train: --serve ${port}: cannot listen on 127.0.0.1:${port} (port in use)` });
+      expect(busy).toEqual({
+        code: 1,
+        out: '',
+        err: `gradstream train: --serve ${port}: cannot listen on 127.0.0.1:${port} (port in use)`,
+      });
     } finally {
       blocker.close();
     }

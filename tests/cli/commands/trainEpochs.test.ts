@@ -44,11 +44,13 @@ describe('gradstream train: epoch means', () => {
       const [a, b, c] = steps.slice(3 * e, 3 * e + 3);
       expect(c!.epochLoss).toBeCloseTo((4 * a!.loss + 4 * b!.loss + 2 * c!.loss) / 10, 14);
     }
-     // the end line, the summary and --quiet report the last whole epoch's mean
+    // the end line, the summary and --quiet report the last whole epoch's mean
     const last = steps[8]!.epochLoss!;
     expect(parse(r.out).at(-1)).toMatchObject({ type: 'end', reason: 'dataEnd', epochLoss: last });
     expect((await cli(['train', csvRun({})])).out).toContain(`epoch     mean loss ${String(last)} (the last whole epoch)`);
-    expect((await cli(['train', csvRun({}), '--quiet'])).out).toBe(`dataEnd: step 9, loss ${String(steps[9]!.loss)}, epoch loss ${String(last)}`);
+    expect((await cli(['train', csvRun({}), '--quiet'])).out).toBe(
+      `dataEnd: step 9, loss ${String(steps[9]!.loss)}, epoch loss ${String(last)}`,
+    );
   });
 
   it('stops and keeps best.json on the epoch mean by default, and says so', async () => {

@@ -6,7 +6,13 @@ const rng = createRng(11);
 const rand = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
 
 const myDense = (inputs: number, units: number): Layer =>
-  defineLayer({ name: 'myDense', inputs, outputs: units, params: { W: [inputs, units], b: [units] }, forward: (x, p, T) => T.add(T.matmul(x, p.W), p.b) });
+  defineLayer({
+    name: 'myDense',
+    inputs,
+    outputs: units,
+    params: { W: [inputs, units], b: [units] },
+    forward: (x, p, T) => T.add(T.matmul(x, p.W), p.b),
+  });
 
 function expectRel(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, label: string): void {
   expect(actual.length, label).toBe(expected.length);
@@ -132,11 +138,25 @@ describe('defineLayer', () => {
   });
 
   it('names itself in toConfig when told its module; errors name the layer', () => {
-    const l = defineLayer({ name: 'd', inputs: 1, outputs: 1, params: { W: [1, 1] }, forward: (x, p, T) => T.matmul(x, p.W), module: 'file:///m.js', export: 'd1' });
+    const l = defineLayer({
+      name: 'd',
+      inputs: 1,
+      outputs: 1,
+      params: { W: [1, 1] },
+      forward: (x, p, T) => T.matmul(x, p.W),
+      module: 'file:///m.js',
+      export: 'd1',
+    });
     expect(l.toConfig?.()).toEqual({ type: 'module', module: 'file:///m.js', export: 'd1' });
-    expect(() => defineLayer({ name: 'bad', inputs: 0, outputs: 1, forward: (x) => x })).toThrow('defineLayer("bad").inputs: expected an integer ≥ 1, received 0');
-    expect(() => defineLayer({ name: 'bad', inputs: 1, outputs: 1, params: { W: [0] as unknown as [number] }, forward: (x) => x })).toThrow('defineLayer("bad").params.W: expected a shape of 1 or 2 positive integers');
+    expect(() => defineLayer({ name: 'bad', inputs: 0, outputs: 1, forward: (x) => x })).toThrow(
+      'defineLayer("bad").inputs: expected an integer ≥ 1, received 0',
+    );
+    expect(() => defineLayer({ name: 'bad', inputs: 1, outputs: 1, params: { W: [0] as unknown as [number] }, forward: (x) => x })).toThrow(
+      'defineLayer("bad").params.W: expected a shape of 1 or 2 positive integers',
+    );
     const wrong = sequential([defineLayer({ name: 'wrong', inputs: 2, outputs: 3, forward: (x) => x })]);
-    expect(() => wrong.forward(wrong.init(rng), new Float64Array(2), wrong.createCache(1))).toThrow('defineLayer("wrong"): forward\'s result: expected [1, 3] (batch × outputs), received [1, 2]');
+    expect(() => wrong.forward(wrong.init(rng), new Float64Array(2), wrong.createCache(1))).toThrow(
+      'defineLayer("wrong"): forward\'s result: expected [1, 3] (batch × outputs), received [1, 2]',
+    );
   });
 });

@@ -7,17 +7,27 @@ const rand = (n: number, scale = 1) => Float64Array.from({ length: n }, () => sc
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
 function expectRel(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) if (!(rel(actual[i]!, expected[i]!) <= tol)) expect.fail(`[${i}]: ${actual[i]} vs ${expected[i]} (relative ${rel(actual[i]!, expected[i]!)} > ${tol})`);
+  for (let i = 0; i < actual.length; i++)
+    if (!(rel(actual[i]!, expected[i]!) <= tol))
+      expect.fail(`[${i}]: ${actual[i]} vs ${expected[i]} (relative ${rel(actual[i]!, expected[i]!)} > ${tol})`);
 }
 
 describe('defineLoss', () => {
   it('mean((p − t)²) equals mse() in value and gradient to 1e-15', () => {
     const mine = defineLoss('mse', (p, t, T) => T.mean(T.square(T.sub(p, t))));
-    for (const [rows, cols] of [[64, 10], [1, 4], [7, 1]] as const) {
+    for (const [rows, cols] of [
+      [64, 10],
+      [1, 4],
+      [7, 1],
+    ] as const) {
       const p = rand(rows * cols);
       const t = rand(rows * cols);
       expectRel([mine.value(p, t, rows, cols)], [mse().value(p, t, rows, cols)], 1e-15);
-      expectRel(mine.grad(new Float64Array(rows * cols), p, t, rows, cols), mse().grad(new Float64Array(rows * cols), p, t, rows, cols), 1e-15);
+      expectRel(
+        mine.grad(new Float64Array(rows * cols), p, t, rows, cols),
+        mse().grad(new Float64Array(rows * cols), p, t, rows, cols),
+        1e-15,
+      );
     }
   });
 
@@ -32,7 +42,10 @@ describe('defineLoss', () => {
     const onehot = new Float64Array(rows * cols);
     for (let r = 0; r < rows; r++) onehot[r * cols + labels[r]!] = 1;
     const ce = softmaxCrossEntropy();
-    for (const [mine, t] of [[sparseCe, labels], [denseCe, onehot]] as const) {
+    for (const [mine, t] of [
+      [sparseCe, labels],
+      [denseCe, onehot],
+    ] as const) {
       expectRel([mine.value(p, t, rows, cols)], [ce.value(p, t, rows, cols)], 1e-12);
       const g = mine.grad(new Float64Array(rows * cols), p, t, rows, cols);
       const ref = ce.grad(new Float64Array(rows * cols), p, t, rows, cols);
@@ -105,12 +118,20 @@ describe('defineLoss', () => {
   it('errors name the loss, the field and the shapes', () => {
     expect(() => defineLoss('', (p) => p)).toThrow('defineLoss(name): expected a non-empty string, received ""');
     const notScalar = defineLoss('rows', (p, t, T) => T.mean(T.sub(p, t), 1));
-    expect(() => notScalar.value(new Float64Array(4), new Float64Array(4), 2, 2)).toThrow('defineLoss("rows"): the expression\'s result: expected a scalar [1, 1] (reduce with T.mean or T.sum), received [2, 1]');
+    expect(() => notScalar.value(new Float64Array(4), new Float64Array(4), 2, 2)).toThrow(
+      'defineLoss("rows"): the expression\'s result: expected a scalar [1, 1] (reduce with T.mean or T.sum), received [2, 1]',
+    );
     const l = defineLoss('mse', (p, t, T) => T.mean(T.square(T.sub(p, t))));
-    expect(() => l.value(new Float64Array(4), new Float64Array(3), 2, 2)).toThrow('defineLoss("mse")(target): expected 4 values (2 rows × 2 columns) or 2 labels (one per row), received 3');
-    expect(() => sparseCe.value(new Float64Array(4), new Float64Array([0, 5]), 2, 2)).toThrow('defineLoss("ce"): T.pick(labels)[1]: expected a class label, an integer in [0, 2), received 5');
+    expect(() => l.value(new Float64Array(4), new Float64Array(3), 2, 2)).toThrow(
+      'defineLoss("mse")(target): expected 4 values (2 rows × 2 columns) or 2 labels (one per row), received 3',
+    );
+    expect(() => sparseCe.value(new Float64Array(4), new Float64Array([0, 5]), 2, 2)).toThrow(
+      'defineLoss("ce"): T.pick(labels)[1]: expected a class label, an integer in [0, 2), received 5',
+    );
     const foreign = defineLoss('x', (p) => p);
-    expect(() => defineLoss('y', (_p, _t, T) => T.sum(T.constant(1))).value(new Float64Array(1), new Float64Array(1), 1, 1)).toThrow(/expected a value that depends on pred/);
+    expect(() => defineLoss('y', (_p, _t, T) => T.sum(T.constant(1))).value(new Float64Array(1), new Float64Array(1), 1, 1)).toThrow(
+      /expected a value that depends on pred/,
+    );
     expect(() => foreign.value(new Float64Array(2), new Float64Array(2), 1, 2)).toThrow(/expected a scalar/);
   });
 });

@@ -11,11 +11,19 @@ export type Build = (inputs: readonly Tensor[], T: TensorOps) => Tensor;
  * `Σ weights ⊙ output` and the gradient with respect to each input (inputs listed in `diff`,
  * default all). `weights` (the output's shape) make every output element matter differently.
  */
-export function evaluator(shapes: readonly (readonly [number, number])[], build: Build, weights?: (n: number) => Float64Array, diff?: readonly boolean[], float32 = false) {
+export function evaluator(
+  shapes: readonly (readonly [number, number])[],
+  build: Build,
+  weights?: (n: number) => Float64Array,
+  diff?: readonly boolean[],
+  float32 = false,
+) {
   const g = createGraph('test');
   const ins = shapes.map(([r, c], i) => g.input(r, c, diff?.[i] ?? true));
   const out = build(ins, g.ops) as Node;
-  const w = weights?.(out.rows * out.cols) ?? Float64Array.from({ length: out.rows * out.cols }, (_, i) => 1 + 0.37 * ((i * 7) % 5) - 0.61 * (i % 2));
+  const w =
+    weights?.(out.rows * out.cols) ??
+    Float64Array.from({ length: out.rows * out.cols }, (_, i) => 1 + 0.37 * ((i * 7) % 5) - 0.61 * (i % 2));
   const s = g.ops.sum(g.ops.mul(out, g.ops.constant(w, [out.rows, out.cols]))) as Node;
   const tape = compileTape(g.nodes, s, float32, 'test');
   const mk = (n: number) => (float32 ? (new Float32Array(n) as unknown as Float64Array) : new Float64Array(n));

@@ -24,11 +24,29 @@ const elementwise: [string, Loss][] = [
   ['mse', (p, t, _s, T) => T.mean(T.square(T.sub(p, t)))],
   ['logcosh', (p, t, _s, T) => T.mean(T.log(T.cosh(T.sub(p, t))))],
   ['pinball', (p, t, _s, T) => T.mean(T.maximum(T.mul(0.3, T.sub(t, p)), T.mul(-0.7, T.sub(t, p))))],
-  ['huber by where', (p, t, s, T) => {
-    const e = T.abs(T.sub(p, t));
-    return T.sum(T.where(T.lessEqual(e, 1), T.mul(0.5, T.square(e)), T.sub(T.mul(s, e), 0.5)));
-  }],
-  ['every unary', (p, t, s, T) => T.mean(T.add(T.add(T.add(T.neg(T.pow(T.add(T.square(p), 1), -1.5)), T.exp(T.clip(p, -2, 2))), T.add(T.log1p(T.square(t)), T.sqrt(T.add(T.square(p), s)))), T.add(T.add(T.tanh(p), T.sigmoid(T.mul(p, s))), T.add(T.relu(p), T.add(T.softplus(p), T.minimum(T.div(p, T.add(T.square(s), 1)), T.greater(p, t)))))))],
+  [
+    'huber by where',
+    (p, t, s, T) => {
+      const e = T.abs(T.sub(p, t));
+      return T.sum(T.where(T.lessEqual(e, 1), T.mul(0.5, T.square(e)), T.sub(T.mul(s, e), 0.5)));
+    },
+  ],
+  [
+    'every unary',
+    (p, t, s, T) =>
+      T.mean(
+        T.add(
+          T.add(
+            T.add(T.neg(T.pow(T.add(T.square(p), 1), -1.5)), T.exp(T.clip(p, -2, 2))),
+            T.add(T.log1p(T.square(t)), T.sqrt(T.add(T.square(p), s))),
+          ),
+          T.add(
+            T.add(T.tanh(p), T.sigmoid(T.mul(p, s))),
+            T.add(T.relu(p), T.add(T.softplus(p), T.minimum(T.div(p, T.add(T.square(s), 1)), T.greater(p, t)))),
+          ),
+        ),
+      ),
+  ],
   ['a constant tensor', (p, _t, _s, T) => T.sum(T.mul(p, T.constant([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [4, 3])))],
   ['p used alone', (p, _t, _s, T) => T.mean(p)],
 ];

@@ -9,7 +9,9 @@ const rng = createRng(23);
 /** Values in ±[0.2, 2] (away from the kinks at 0), or in [lo, hi] when given. */
 function values(shape: Shape, range?: readonly [number, number]): Float64Array {
   const n = shape[0] * shape[1];
-  return Float64Array.from({ length: n }, () => (range ? rng.uniform(range[0], range[1]) : (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.2, 2)));
+  return Float64Array.from({ length: n }, () =>
+    range ? rng.uniform(range[0], range[1]) : (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.2, 2),
+  );
 }
 
 /** Gradient check of every input by finite differences (float64). */
@@ -68,9 +70,25 @@ describe('autodiff: every operation against finite differences (float64)', () =>
     it(`softmax axis ${axis}`, () => check('softmax', [M], ([x], T) => T.softmax(x!, axis)));
     it(`logSoftmax axis ${axis}`, () => check('logSoftmax', [M], ([x], T) => T.logSoftmax(x!, axis)));
   }
-  it('matmul', () => check('matmul', [[3, 5], [5, 2]], ([a, b], T) => T.matmul(a!, b!)));
+  it('matmul', () =>
+    check(
+      'matmul',
+      [
+        [3, 5],
+        [5, 2],
+      ],
+      ([a, b], T) => T.matmul(a!, b!),
+    ));
   it('matmul of a tensor with itself (gradients added)', () => check('matmul', [[3, 3]], ([a], T) => T.matmul(a!, a!)));
-  it('matmul feeding a tensor used twice', () => check('matmul', [[3, 5], [5, 2]], ([a, b], T) => T.add(T.matmul(a!, b!), T.sum(T.square(a!)))));
+  it('matmul feeding a tensor used twice', () =>
+    check(
+      'matmul',
+      [
+        [3, 5],
+        [5, 2],
+      ],
+      ([a, b], T) => T.add(T.matmul(a!, b!), T.sum(T.square(a!))),
+    ));
   it('transpose', () => check('transpose', [M], ([x], T) => T.matmul(T.transpose(x!), x!)));
   it('pick', () => {
     const e = evaluator([M, [3, 1]], ([x, l], T) => T.pick(x!, l!), undefined, [true, false]);
@@ -84,7 +102,13 @@ describe('autodiff: every operation against finite differences (float64)', () =>
 
 describe('autodiff: gradients at kinks follow TensorFlow', () => {
   const at = (build: Build, x: number[], y?: number[]) => {
-    const shapes: Shape[] = y === undefined ? [[1, x.length]] : [[1, x.length], [1, y.length]];
+    const shapes: Shape[] =
+      y === undefined
+        ? [[1, x.length]]
+        : [
+            [1, x.length],
+            [1, y.length],
+          ];
     const e = evaluator(shapes, build, (n) => new Float64Array(n).fill(1));
     return e.grad(y === undefined ? [Float64Array.from(x)] : [Float64Array.from(x), Float64Array.from(y)]).map((g) => Array.from(g));
   };
@@ -93,8 +117,14 @@ describe('autodiff: gradients at kinks follow TensorFlow', () => {
     expect(at(([x], T) => T.abs(x!), [0, 1, -1])[0]).toEqual([0, 1, -1]);
   });
   it('maximum and minimum send a tie to the first operand', () => {
-    expect(at(([a, b], T) => T.maximum(a!, b!), [1, 2, 3], [1, 1, 4])).toEqual([[1, 1, 0], [0, 0, 1]]);
-    expect(at(([a, b], T) => T.minimum(a!, b!), [1, 2, 3], [1, 1, 4])).toEqual([[1, 0, 1], [0, 1, 0]]);
+    expect(at(([a, b], T) => T.maximum(a!, b!), [1, 2, 3], [1, 1, 4])).toEqual([
+      [1, 1, 0],
+      [0, 0, 1],
+    ]);
+    expect(at(([a, b], T) => T.minimum(a!, b!), [1, 2, 3], [1, 1, 4])).toEqual([
+      [1, 0, 1],
+      [0, 1, 0],
+    ]);
   });
   it('clip passes the gradient at its bounds', () => {
     expect(at(([x], T) => T.clip(x!, -1, 1), [-1, 1, 1.5, -2, 0])[0]).toEqual([1, 1, 0, 0, 1]);
@@ -118,8 +148,26 @@ describe('autodiff: numerics and errors', () => {
     for (let i = 0; i < 2; i++) for (let j = 0; j < g64[i]!.length; j++) expect(g[i]![j]!).toBeCloseTo(g64[i]![j]!, 5);
   });
   it('errors name the operation and the shapes', () => {
-    expect(() => evaluator([[2, 3], [3, 2]], ([a, b], T) => T.add(a!, b!))).toThrow('test: T.add: expected shapes that broadcast with [2, 3], received [3, 2]');
-    expect(() => evaluator([[2, 3], [2, 3]], ([a, b], T) => T.matmul(a!, b!))).toThrow('test: T.matmul: expected b with 3 rows (a is [2, 3]), received [2, 3]');
-    expect(() => evaluator([[2, 3]], ([a], T) => T.sum(a!, 2 as 0))).toThrow('test: T.sum(axis): expected 0 (down the columns) or 1 (along the rows), received 2');
+    expect(() =>
+      evaluator(
+        [
+          [2, 3],
+          [3, 2],
+        ],
+        ([a, b], T) => T.add(a!, b!),
+      ),
+    ).toThrow('test: T.add: expected shapes that broadcast with [2, 3], received [3, 2]');
+    expect(() =>
+      evaluator(
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        ([a, b], T) => T.matmul(a!, b!),
+      ),
+    ).toThrow('test: T.matmul: expected b with 3 rows (a is [2, 3]), received [2, 3]');
+    expect(() => evaluator([[2, 3]], ([a], T) => T.sum(a!, 2 as 0))).toThrow(
+      'test: T.sum(axis): expected 0 (down the columns) or 1 (along the rows), received 2',
+    );
   });
 });

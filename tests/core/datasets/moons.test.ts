@@ -25,6 +25,8 @@ describe('moons', () => {
     expect(() => moons(2 ** 40, { rng: createRng(1) })).toThrow('moons.n: expected at most 10000000 points, received 1099511627776');
     expect(() => moons(4, undefined as never)).toThrow('moons: expected an options object ({ noise, rng }), received undefined');
     expect(() => moons(4, {} as never)).toThrow('moons.rng: expected a seeded generator: createRng(seed), received undefined');
-    expect(() => moons(4, { rng: createRng(1), seed: 1 } as never)).toThrow('moons.seed: expected a known option (noise, rng), received an unknown option');
+    expect(() => moons(4, { rng: createRng(1), seed: 1 } as never)).toThrow(
+      'moons.seed: expected a known option (noise, rng), received an unknown option',
+    );
   });
 });

@@ -6,7 +6,10 @@ describe('createAdwin', () => {
   it('detects a switch of the mean within two clocks (64 values) and keeps only the new part', () => {
     for (const seed of [1, 2, 3]) {
       const adwin = createAdwin();
-      const values = noisy(seed, [[1000, 0.2], [1000, 1.0]]);
+      const values = noisy(seed, [
+        [1000, 0.2],
+        [1000, 1.0],
+      ]);
       const at: number[] = [];
       values.forEach((v, i) => adwin.update(v) && at.push(i + 1));
       expect(at.length).toBeGreaterThanOrEqual(1);
@@ -20,7 +23,10 @@ describe('createAdwin', () => {
   it('detects a decrease too, and nothing on 5,000 stationary values', () => {
     const down = createAdwin();
     const at: number[] = [];
-    noisy(4, [[500, 1.0], [500, 0.2]]).forEach((v, i) => down.update(v) && at.push(i + 1));
+    noisy(4, [
+      [500, 1.0],
+      [500, 0.2],
+    ]).forEach((v, i) => down.update(v) && at.push(i + 1));
     expect(at[0]! - 500).toBeLessThanOrEqual(64);
     for (const seed of [11, 12, 13]) {
       const quiet = createAdwin();
@@ -51,6 +57,8 @@ describe('createAdwin', () => {
     expect(() => createAdwin({ clock: 0 })).toThrow('driftDetector.clock: expected an integer ≥ 1, received 0');
     expect(() => createAdwin({ minWindowLength: 0 })).toThrow('driftDetector.minWindowLength');
     expect(() => createAdwin({ gracePeriod: -1 })).toThrow('driftDetector.gracePeriod');
-    expect(() => createAdwin({ maxWindow: 5 })).toThrow('driftDetector.maxWindow: expected an integer ≥ 2 · minWindowLength (10), received 5');
+    expect(() => createAdwin({ maxWindow: 5 })).toThrow(
+      'driftDetector.maxWindow: expected an integer ≥ 2 · minWindowLength (10), received 5',
+    );
   });
 });

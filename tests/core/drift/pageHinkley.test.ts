@@ -9,7 +9,6 @@ function detections(update: (x: number) => boolean, values: readonly number[]): 
   return at;
 }
 
-
 describe('createPageHinkley', () => {
   it('follows the test by hand (λ = 1, δ = 0, α = 1)', () => {
     // x: 0 0 0 1 1 → means 0 0 0 .25 .4 → S⁺: 0 0 0 .75 1.35 (min 0) → alarm on the 5th value
@@ -30,7 +29,13 @@ describe('createPageHinkley', () => {
   it('detects a switch of the mean within 10 values, and nothing on 5,000 stationary values', () => {
     for (const seed of [1, 2, 3]) {
       const ph = createPageHinkley({ threshold: 5 });
-      const at = detections((x) => ph.update(x), noisy(seed, [[1000, 0.2], [1000, 1.0]]));
+      const at = detections(
+        (x) => ph.update(x),
+        noisy(seed, [
+          [1000, 0.2],
+          [1000, 1.0],
+        ]),
+      );
       expect(at.length).toBeGreaterThanOrEqual(1);
       expect(at[0]! - 1000).toBeGreaterThan(0);
       expect(at[0]! - 1000).toBeLessThanOrEqual(10);
@@ -46,7 +51,9 @@ describe('createPageHinkley', () => {
     expect(() => createPageHinkley({ delta: -1 })).toThrow('driftDetector.delta: expected a finite number ≥ 0, received -1');
     expect(() => createPageHinkley({ alpha: 1.5 })).toThrow('driftDetector.alpha: expected a number in (0, 1], received 1.5');
     expect(() => createPageHinkley({ minInstances: 0.5 })).toThrow('driftDetector.minInstances: expected an integer ≥ 1, received 0.5');
-    expect(() => createPageHinkley({ mode: 'sideways' as 'up' })).toThrow(`driftDetector.mode: expected 'up', 'down' or 'both', received "sideways"`);
+    expect(() => createPageHinkley({ mode: 'sideways' as 'up' })).toThrow(
+      `driftDetector.mode: expected 'up', 'down' or 'both', received "sideways"`,
+    );
   });
 });
 

@@ -47,7 +47,18 @@ export const EXPORT_CASES: readonly ExportCase[] = [
   { name: 'batchNorm first', layers: () => [batchNorm({}, 3), dense(3, 2)], precisions: ['float64'] },
   {
     name: 'mixed',
-    layers: () => [dense(3, 8), batchNorm(), leakyRelu(0.2), dropout(0.1), dense(8, 8), tanh(), dense(8, 5), softplus(), dense(5, 3), softmax()],
+    layers: () => [
+      dense(3, 8),
+      batchNorm(),
+      leakyRelu(0.2),
+      dropout(0.1),
+      dense(8, 8),
+      tanh(),
+      dense(8, 5),
+      softplus(),
+      dense(5, 3),
+      softmax(),
+    ],
     precisions: ['float64'],
   },
 ];
@@ -87,7 +98,10 @@ export function expectSamePredictions(actual: ArrayLike<number>, expected: Array
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i]! - expected[i]!) / Math.max(scale, 1e-30);
     worst = Math.max(worst, err);
-    if (!(err <= tol)) expect.fail(`row ${Math.floor(i / cols)}, output ${i % cols}: expected ${expected[i]}, received ${actual[i]} (error ${err} of the largest output > ${tol})`);
+    if (!(err <= tol))
+      expect.fail(
+        `row ${Math.floor(i / cols)}, output ${i % cols}: expected ${expected[i]}, received ${actual[i]} (error ${err} of the largest output > ${tol})`,
+      );
   }
   return worst;
 }

@@ -1,7 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GradstreamError, adam, createRng, forward, fromArrays, fromTfjsLayers, gradient, loss, mse, predict, toTfjsLayers, train, update } from '../../../src/index.js';
+import {
+  GradstreamError,
+  adam,
+  createRng,
+  forward,
+  fromArrays,
+  fromTfjsLayers,
+  gradient,
+  loss,
+  mse,
+  predict,
+  toTfjsLayers,
+  train,
+  update,
+} from '../../../src/index.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
 
 beforeAll(async () => {
@@ -11,12 +25,20 @@ beforeAll(async () => {
 /** What `model.save` writes, kept in memory: the model.json object and the weights. */
 async function saved(model: tf.LayersModel): Promise<{ modelJson: Record<string, unknown>; weightData: ArrayBuffer }> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const a = artifacts!;
-  const modelJson = { format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
+  const modelJson = {
+    format: a.format,
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy,
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+  };
   return { modelJson: JSON.parse(JSON.stringify(modelJson)) as Record<string, unknown>, weightData: a.weightData as ArrayBuffer };
 }
 
@@ -36,20 +58,44 @@ function tfjsModel(): tf.Sequential {
   m.add(tf.layers.softmax());
   const bn = m.layers[1]!;
   const rng = createRng(9);
-  bn.setWeights(bn.getWeights().map((w, i) => tf.tensor1d(Array.from({ length: 6 }, () => (i === 3 ? rng.uniform(0.5, 2) : rng.uniform(-1, 1))))));
+  bn.setWeights(
+    bn.getWeights().map((w, i) => tf.tensor1d(Array.from({ length: 6 }, () => (i === 3 ? rng.uniform(0.5, 2) : rng.uniform(-1, 1))))),
+  );
   return m;
 }
 
 describe('fromTfjsLayers', () => {
   it('imports a TensorFlow.js model of every supported layer: the same predictions', async () => {
     const m = tfjsModel();
-    const x = [[0.5, -1, 2], [1, 1, 1], [-2, 0.25, 0], [0, 0, 0]];
+    const x = [
+      [0.5, -1, 2],
+      [1, 1, 1],
+      [-2, 0.25, 0],
+      [0, 0, 0],
+    ];
     const want = (await (m.predict(tf.tensor2d(x)) as tf.Tensor).data()) as Float32Array;
     const { modelJson, weightData } = await saved(m);
     const { model, params } = fromTfjsLayers(modelJson, weightData);
-    expect(model.layers.map((l) => l.kind)).toEqual(['dense', 'tanh', 'batchNorm', 'leakyRelu', 'dropout', 'dense', 'relu', 'elu', 'softplus', 'relu', 'dense', 'sigmoid', 'dense', 'softmax']);
+    expect(model.layers.map((l) => l.kind)).toEqual([
+      'dense',
+      'tanh',
+      'batchNorm',
+      'leakyRelu',
+      'dropout',
+      'dense',
+      'relu',
+      'elu',
+      'softplus',
+      'relu',
+      'dense',
+      'sigmoid',
+      'dense',
+      'softmax',
+    ]);
     expectSamePredictions(predict(model, params, x), want, 3);
-    expect(() => fromTfjsLayers(modelJson, weightData, { precision: 'float32' })).toThrow(/layers\[2\]: .*batchNorm\(6\), which computes in float64 only/);
+    expect(() => fromTfjsLayers(modelJson, weightData, { precision: 'float32' })).toThrow(
+      /layers\[2\]: .*batchNorm\(6\), which computes in float64 only/,
+    );
   });
 
   for (const c of EXPORT_CASES) {
@@ -71,12 +117,23 @@ describe('fromTfjsLayers', () => {
     const { modelJson, weightData } = await saved(m);
     const { model, params } = fromTfjsLayers(modelJson, new Uint8Array(weightData), { precision: 'float32' });
     expect(params.data).toBeInstanceOf(Float32Array);
-    const x = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]];
+    const x = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0.5, 0.5],
+    ];
     const y = [[0], [1], [1], [2], [1]];
     const l = mse();
     const losses: number[] = [];
     await lastValueFrom(
-      train({ params, data: fromArrays(x, y, { batchSize: 5, epochs: 200 }), pipeline: pipe(forward(model), loss(l), gradient(model, l), update(adam({ lr: 0.02 }))), scheduler: 'sync' }).pipe(tap((r) => losses.push(r.loss))),
+      train({
+        params,
+        data: fromArrays(x, y, { batchSize: 5, epochs: 200 }),
+        pipeline: pipe(forward(model), loss(l), gradient(model, l), update(adam({ lr: 0.02 }))),
+        scheduler: 'sync',
+      }).pipe(tap((r) => losses.push(r.loss))),
     );
     expect(losses.length).toBeGreaterThan(100);
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! / 10);
@@ -89,15 +146,21 @@ describe('fromTfjsLayers', () => {
     const { modelJson, weightData } = await saved(m);
     const run = (): unknown => fromTfjsLayers(modelJson, weightData);
     expect(run).toThrow(GradstreamError);
-    expect(run).toThrow(/modelTopology\.config\.layers\[1\]: expected a supported layer \(InputLayer, Dense, .*\), received LayerNormalization "norm"/);
+    expect(run).toThrow(
+      /modelTopology\.config\.layers\[1\]: expected a supported layer \(InputLayer, Dense, .*\), received LayerNormalization "norm"/,
+    );
     const d = tf.sequential();
     d.add(tf.layers.dense({ inputShape: [2], units: 1, name: 'out' }));
     const s = await saved(d);
-    expect(() => fromTfjsLayers(s.modelJson, s.weightData.slice(0, 8))).toThrow('weightData: expected at least 12 bytes (the manifest up to out/bias), received 8 bytes');
+    expect(() => fromTfjsLayers(s.modelJson, s.weightData.slice(0, 8))).toThrow(
+      'weightData: expected at least 12 bytes (the manifest up to out/bias), received 8 bytes',
+    );
     const manifest = s.modelJson.weightsManifest as { weights: { name: string; shape: number[] }[] }[];
     manifest[0]!.weights[0]!.shape = [1, 2];
     expect(() => fromTfjsLayers(s.modelJson, s.weightData)).toThrow('weightsManifest: out/kernel: expected shape [2, 1], received [1, 2]');
-    expect(() => fromTfjsLayers({ modelTopology: { class_name: 'Functional', config: {} }, weightsManifest: [] }, new ArrayBuffer(0))).toThrow(/modelTopology\.class_name: expected "Sequential"/);
+    expect(() =>
+      fromTfjsLayers({ modelTopology: { class_name: 'Functional', config: {} }, weightsManifest: [] }, new ArrayBuffer(0)),
+    ).toThrow(/modelTopology\.class_name: expected "Sequential"/);
   });
 });
 
@@ -124,12 +187,26 @@ describe('fromTfjsLayers of a Keras model converted by tensorflowjs_converter', 
         },
       },
       weightsManifest: [
-        { paths: ['group1-shard1of1.bin'], weights: [{ name: 'sequential/dense/kernel', shape: [2, 2], dtype: 'float32' }, { name: 'sequential/dense/bias', shape: [2], dtype: 'float32' }, { name: 'sequential/out/kernel', shape: [2, 1], dtype: 'float32' }] },
+        {
+          paths: ['group1-shard1of1.bin'],
+          weights: [
+            { name: 'sequential/dense/kernel', shape: [2, 2], dtype: 'float32' },
+            { name: 'sequential/dense/bias', shape: [2], dtype: 'float32' },
+            { name: 'sequential/out/kernel', shape: [2, 1], dtype: 'float32' },
+          ],
+        },
       ],
     };
     const weights = new Float32Array([1, -1, 2, 0.5, 0.25, -0.5, 1, 2]);
     const { model, params } = fromTfjsLayers(modelJson, weights);
-    expect(model.toConfig()).toEqual({ layers: [{ type: 'dense', inputs: 2, units: 2 }, { type: 'leakyRelu', alpha: 0.5 }, { type: 'dense', inputs: 2, units: 1, bias: false }, { type: 'sigmoid' }] });
+    expect(model.toConfig()).toEqual({
+      layers: [
+        { type: 'dense', inputs: 2, units: 2 },
+        { type: 'leakyRelu', alpha: 0.5 },
+        { type: 'dense', inputs: 2, units: 1, bias: false },
+        { type: 'sigmoid' },
+      ],
+    });
     // x = [1, 1]: h = [1 + 2 + 0.25, −1 + 0.5 − 0.5] = [3.25, −1] → leaky [3.25, −0.5] → 3.25 − 1 = 2.25 → σ
     expect(predict(model, params, [[1, 1]])[0]).toBeCloseTo(1 / (1 + Math.exp(-2.25)), 7);
   });

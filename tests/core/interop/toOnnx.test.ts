@@ -1,6 +1,18 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, createRng, dense, elu, minMax, predict, sequential, toOnnx, withScaler, type SequentialModel, type Params } from '../../../src/index.js';
+import {
+  GradstreamError,
+  createRng,
+  dense,
+  elu,
+  minMax,
+  predict,
+  sequential,
+  toOnnx,
+  withScaler,
+  type SequentialModel,
+  type Params,
+} from '../../../src/index.js';
 import { activationLayer } from '../../../src/core/layers/activation.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
 
@@ -32,7 +44,7 @@ describe('toOnnx', () => {
     }
   }
 
-  it('takes a min-max scaler, or a scaler as JSON (a checkpoint\'s)', async () => {
+  it("takes a min-max scaler, or a scaler as JSON (a checkpoint's)", async () => {
     const { model, params } = caseModel(EXPORT_CASES[2]!, 'float64');
     const { x } = rawRows(8);
     const scaler = minMax().fit(x);
@@ -43,7 +55,11 @@ describe('toOnnx', () => {
   it('exports elu with any alpha', async () => {
     const model = sequential([dense(2, 4), elu(0.5), dense(4, 1)]);
     const params = model.init(createRng(2));
-    const x = [[-3, 1], [0.5, -2], [2, 2]];
+    const x = [
+      [-3, 1],
+      [0.5, -2],
+      [2, 2],
+    ];
     expectSamePredictions(await runOnnx(toOnnx(model, params), x), predict(model, params, x), 1);
   });
 
@@ -58,14 +74,23 @@ describe('toOnnx', () => {
   });
 
   it('refuses a custom layer by its name, params of another model and a scaler of other width', () => {
-    const square = activationLayer('square', 2, { forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = x[i]! * x[i]!; }, backward: () => {} });
+    const square = activationLayer('square', 2, {
+      forward: (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = x[i]! * x[i]!;
+      },
+      backward: () => {},
+    });
     const custom = sequential([dense(2, 2), square]);
     expect(() => toOnnx(custom, custom.init(createRng(1)))).toThrow(GradstreamError);
-    expect(() => toOnnx(custom, custom.init(createRng(1)))).toThrow(/toOnnx: layers\[1\]: expected a layer it can export .*received square\(2\)/);
+    expect(() => toOnnx(custom, custom.init(createRng(1)))).toThrow(
+      /toOnnx: layers\[1\]: expected a layer it can export .*received square\(2\)/,
+    );
     const model: SequentialModel = sequential([dense(3, 1)]);
     const other: Params = sequential([dense(2, 1)]).init(createRng(1));
     expect(() => toOnnx(model, other)).toThrow(/toOnnx\(params\): expected the model's parameters/);
-    expect(() => toOnnx(model, model.init(createRng(1)), { scaler: { type: 'standardize', mean: [0, 0], std: [1, 1] } })).toThrow('toOnnx(options.scaler).mean: expected 3 numbers (one per model input), received 2');
+    expect(() => toOnnx(model, model.init(createRng(1)), { scaler: { type: 'standardize', mean: [0, 0], std: [1, 1] } })).toThrow(
+      'toOnnx(options.scaler).mean: expected 3 numbers (one per model input), received 2',
+    );
   });
 });
 

@@ -1,6 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GradstreamError, createRng, dense, elu, minMax, predict, relu, sequential, toTfjsLayers, withScaler, type SequentialModel, type Params, type TfjsLayersModel } from '../../../src/index.js';
+import {
+  GradstreamError,
+  createRng,
+  dense,
+  elu,
+  minMax,
+  predict,
+  relu,
+  sequential,
+  toTfjsLayers,
+  withScaler,
+  type SequentialModel,
+  type Params,
+  type TfjsLayersModel,
+} from '../../../src/index.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
 
 beforeAll(async () => {
@@ -9,7 +23,13 @@ beforeAll(async () => {
 
 /** Loads an export with `tf.loadLayersModel` from memory and predicts `x`. */
 async function runTfjs({ modelJson, weightData }: TfjsLayersModel, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as unknown as tf.io.ModelJSON['modelTopology'], weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[], weightData }));
+  const loaded = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[],
+      weightData,
+    }),
+  );
   const out = loaded.predict(tf.tensor2d(x.map((r) => [...r]))) as tf.Tensor;
   const values = (await out.data()) as Float32Array;
   tf.dispose([out]);
@@ -30,7 +50,11 @@ describe('toTfjsLayers', () => {
         const x = asFloat32(raw);
         const plain = x.map((row) => Array.from(scaler.transform(Float64Array.from(row))));
         expectSamePredictions(await runTfjs(toTfjsLayers(model, params), plain), predict(model, params, plain), model.outputs);
-        expectSamePredictions(await runTfjs(toTfjsLayers(model, params, { scaler }), x), predict(withScaler(model, scaler), params, x), model.outputs);
+        expectSamePredictions(
+          await runTfjs(toTfjsLayers(model, params, { scaler }), x),
+          predict(withScaler(model, scaler), params, x),
+          model.outputs,
+        );
       });
     }
   }
@@ -50,7 +74,10 @@ describe('toTfjsLayers', () => {
     const model = sequential([dense(2, 3), relu(), dense(3, 1, { bias: false })]);
     const { modelJson, weightData } = toTfjsLayers(model, model.init(createRng(1)), { weightsPath: 'model.weights.bin' });
     expect(modelJson.format).toBe('layers-model');
-    expect(modelJson.modelTopology.config.layers[0]).toMatchObject({ class_name: 'Dense', config: { units: 3, activation: 'linear', use_bias: true, name: 'dense_0', batch_input_shape: [null, 2], dtype: 'float32' } });
+    expect(modelJson.modelTopology.config.layers[0]).toMatchObject({
+      class_name: 'Dense',
+      config: { units: 3, activation: 'linear', use_bias: true, name: 'dense_0', batch_input_shape: [null, 2], dtype: 'float32' },
+    });
     expect(modelJson.weightsManifest).toEqual([
       {
         paths: ['model.weights.bin'],

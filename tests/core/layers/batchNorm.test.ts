@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { adamw, applyUpdates, batchNorm, createParams, createRng, dense, GradstreamError, mse, param, predict, sequential, sgd, tanh, type ForwardMode, type Model, type Params } from '../../../src/index.js';
+import {
+  adamw,
+  applyUpdates,
+  batchNorm,
+  createParams,
+  createRng,
+  dense,
+  GradstreamError,
+  mse,
+  param,
+  predict,
+  sequential,
+  sgd,
+  tanh,
+  type ForwardMode,
+  type Model,
+  type Params,
+} from '../../../src/index.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { expectGradient, numericDerivative } from '../gradcheck.js';
 
@@ -91,7 +108,8 @@ describe('batchNorm', () => {
     model.backward(params, cache, l.grad(new Float64Array(10), out, t, 5, 2), grads);
     // the trainable tensors (the moving statistics are inputs in inference, but never trained: 0)
     expectTrainable(`batchNorm ${_name}`, f, params, grads);
-    for (const name of ['1.movingMean', '1.movingVariance', '1.statsStep']) expect(Array.from(param(grads, name)).every((v) => v === 0)).toBe(true);
+    for (const name of ['1.movingMean', '1.movingVariance', '1.statsStep'])
+      expect(Array.from(param(grads, name)).every((v) => v === 0)).toBe(true);
     // dX of the batch-normalized input, through a first layer that is itself batchNorm
     const m2 = sequential([dense(3, 3), batchNorm({}), dense(3, 2)]);
     const p2 = m2.init(createRng(3));
@@ -126,12 +144,28 @@ describe('batchNorm', () => {
     expect(() => batchNorm({ epsilon: 0 })).toThrow('batchNorm.epsilon: expected a finite number > 0, received 0');
     expect(() => batchNorm({}, 1.5)).toThrow('batchNorm(size): expected a positive integer');
     expect(() => batchNorm(null as never)).toThrow('batchNorm: expected an options object ({ momentum, epsilon }), received null');
-    expect(() => batchNorm({ momentum: '0.9' } as never)).toThrow('batchNorm.momentum: expected a number in [0, 1], received "0.9" (a string)');
-    expect(() => batchNorm({ momentom: 0.9 } as never)).toThrow('batchNorm.momentom: expected a known option (momentum, epsilon), received an unknown option');
-    expect(() => batchNorm({}, '2' as never)).toThrow('batchNorm(size): expected a positive integer (or nothing: the size of the previous layer), received "2" (a string)');
+    expect(() => batchNorm({ momentum: '0.9' } as never)).toThrow(
+      'batchNorm.momentum: expected a number in [0, 1], received "0.9" (a string)',
+    );
+    expect(() => batchNorm({ momentom: 0.9 } as never)).toThrow(
+      'batchNorm.momentom: expected a known option (momentum, epsilon), received an unknown option',
+    );
+    expect(() => batchNorm({}, '2' as never)).toThrow(
+      'batchNorm(size): expected a positive integer (or nothing: the size of the previous layer), received "2" (a string)',
+    );
     expect(() => batchNorm().forward([], new Float64Array(1), new Float64Array(1), 1)).toThrow(GradstreamError);
     const layer = batchNorm({}, 2);
-    expect(() => layer.backward([new Float64Array(2), new Float64Array(2)], new Float64Array(2), new Float64Array(2), new Float64Array(2), null, [], 1)).toThrow('batchNorm.backward: expected the layer context of its forward pass');
+    expect(() =>
+      layer.backward(
+        [new Float64Array(2), new Float64Array(2)],
+        new Float64Array(2),
+        new Float64Array(2),
+        new Float64Array(2),
+        null,
+        [],
+        1,
+      ),
+    ).toThrow('batchNorm.backward: expected the layer context of its forward pass');
   });
 });
 

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { conv2d, createRng, dense, describeLayer, flatten, fromValues, GradstreamError, heNormal, modelFromConfig, ones, predict, relu, reshape, sequential, summary, type Conv2dOptions } from '../../../src/index.js';
+import {
+  conv2d,
+  createRng,
+  dense,
+  describeLayer,
+  flatten,
+  fromValues,
+  GradstreamError,
+  heNormal,
+  modelFromConfig,
+  ones,
+  predict,
+  relu,
+  reshape,
+  sequential,
+  summary,
+  type Conv2dOptions,
+} from '../../../src/index.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { expectGradient } from '../gradcheck.js';
 import { layerRun } from './convHarness.js';
@@ -7,9 +24,21 @@ import { layerRun } from './convHarness.js';
 const CASES: readonly { name: string; options: Conv2dOptions; out: number[] }[] = [
   { name: '3×3 valid, 2 channels', options: { inputShape: [5, 4, 2], filters: 3, kernelSize: 3 }, out: [3, 2, 3] },
   { name: '3×3 same', options: { inputShape: [4, 5, 2], filters: 2, kernelSize: 3, padding: 'same' }, out: [4, 5, 2] },
-  { name: '2×3 same, strides 2', options: { inputShape: [5, 6, 3], filters: 2, kernelSize: [2, 3], strides: 2, padding: 'same' }, out: [3, 3, 2] },
-  { name: '2×2 valid, strides [2, 1], no bias', options: { inputShape: [5, 4, 1], filters: 3, kernelSize: 2, strides: [2, 1], bias: false }, out: [2, 3, 3] },
-  { name: '4×4 same (even kernel: the odd padding row below)', options: { inputShape: [5, 5, 1], filters: 2, kernelSize: 4, padding: 'same' }, out: [5, 5, 2] },
+  {
+    name: '2×3 same, strides 2',
+    options: { inputShape: [5, 6, 3], filters: 2, kernelSize: [2, 3], strides: 2, padding: 'same' },
+    out: [3, 3, 2],
+  },
+  {
+    name: '2×2 valid, strides [2, 1], no bias',
+    options: { inputShape: [5, 4, 1], filters: 3, kernelSize: 2, strides: [2, 1], bias: false },
+    out: [2, 3, 3],
+  },
+  {
+    name: '4×4 same (even kernel: the odd padding row below)',
+    options: { inputShape: [5, 5, 1], filters: 2, kernelSize: 4, padding: 'same' },
+    out: [5, 5, 2],
+  },
   { name: '1×1', options: { inputShape: [3, 3, 4], filters: 2, kernelSize: 1 }, out: [3, 3, 2] },
 ];
 
@@ -62,18 +91,41 @@ describe('conv2d', () => {
       expectClose(y32, a.y, 2e-6 * Math.max(...a.y.map(Math.abs)));
       const g32 = p32.map((p) => new Float32Array(p.length) as unknown as Float64Array);
       const dX32 = new Float32Array(run.x.length) as unknown as Float64Array;
-      f32.backward(p32, Float32Array.from(run.x) as unknown as Float64Array, y32, Float32Array.from(run.r) as unknown as Float64Array, dX32, g32, 3, ctx);
+      f32.backward(
+        p32,
+        Float32Array.from(run.x) as unknown as Float64Array,
+        y32,
+        Float32Array.from(run.r) as unknown as Float64Array,
+        dX32,
+        g32,
+        3,
+        ctx,
+      );
       expectClose(g32[0]!, a.grads[0]!, 2e-6 * Math.max(...a.grads[0]!.map(Math.abs)));
       expectClose(dX32, a.dX, 2e-6 * Math.max(...a.dX.map(Math.abs)));
     }
   });
 
   it('takes its input shape from the layer before in sequential, and saves and rebuilds as config', () => {
-    const model = sequential([reshape([6, 6, 2]), conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', init: heNormal }), relu(), flatten(), dense(36, 2)]);
+    const model = sequential([
+      reshape([6, 6, 2]),
+      conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', init: heNormal }),
+      relu(),
+      flatten(),
+      dense(36, 2),
+    ]);
     expect(model.layers[1]!.inputShape).toEqual([6, 6, 2]);
     expect(model.layout.names).toEqual(['1.W', '1.b', '4.W', '4.b']);
     const config = model.toConfig();
-    expect(config.layers[1]).toEqual({ type: 'conv2d', inputShape: [6, 6, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', init: 'heNormal' });
+    expect(config.layers[1]).toEqual({
+      type: 'conv2d',
+      inputShape: [6, 6, 2],
+      filters: 4,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      init: 'heNormal',
+    });
     const rebuilt = modelFromConfig(JSON.parse(JSON.stringify(config))).model;
     expect(rebuilt.toConfig()).toEqual(config);
     const params = model.init(createRng(4));
@@ -84,19 +136,32 @@ describe('conv2d', () => {
 
   it('initializes with fan-in kh·kw·channels and fan-out kh·kw·filters (Keras)', () => {
     const seen: number[][] = [];
-    const layer = conv2d({ inputShape: [5, 5, 3], filters: 7, kernelSize: [2, 4], init: (out, fanIn, fanOut) => void seen.push([out.length, fanIn, fanOut]) });
+    const layer = conv2d({
+      inputShape: [5, 5, 3],
+      filters: 7,
+      kernelSize: [2, 4],
+      init: (out, fanIn, fanOut) => void seen.push([out.length, fanIn, fanOut]),
+    });
     layer.init(createRng(1), [new Float64Array(2 * 4 * 3 * 7), new Float64Array(7)]);
     expect(seen).toEqual([[168, 24, 56]]);
   });
 
   it('refuses bad options and shapes with GradstreamErrors that say where', () => {
     expect(() => conv2d({ filters: 0, kernelSize: 3 })).toThrow('conv2d.filters');
-    expect(() => conv2d({ filters: 2, kernelSize: [3] as unknown as number })).toThrow('conv2d.kernelSize: expected a positive integer or a pair of them ([height, width])');
+    expect(() => conv2d({ filters: 2, kernelSize: [3] as unknown as number })).toThrow(
+      'conv2d.kernelSize: expected a positive integer or a pair of them ([height, width])',
+    );
     expect(() => conv2d({ filters: 2, kernelSize: 3, padding: 'full' as 'same' })).toThrow("conv2d.padding: expected 'valid' or 'same'");
-    expect(() => conv2d({ inputShape: [2, 2, 1], filters: 2, kernelSize: 3 })).toThrow("conv2d.inputShape: expected a 3×3 window inside the 2×2 input ('valid' padding), or padding 'same'");
+    expect(() => conv2d({ inputShape: [2, 2, 1], filters: 2, kernelSize: 3 })).toThrow(
+      "conv2d.inputShape: expected a 3×3 window inside the 2×2 input ('valid' padding), or padding 'same'",
+    );
     expect(() => conv2d({ filters: 2, kernelSize: 3, stride: 2 } as Conv2dOptions)).toThrow(GradstreamError);
     expect(() => sequential([conv2d({ filters: 2, kernelSize: 3 })])).toThrow('layers[0]: expected an input shape first');
-    expect(() => sequential([dense(4, 64), conv2d({ filters: 2, kernelSize: 3 })])).toThrow('conv2d.inputShape: expected samples of shape [height, width, channels] (e.g. reshape([8, 8, 1]) before it), received [64]');
-    expect(() => sequential([reshape([4, 4, 2]), conv2d({ inputShape: [8, 4, 1], filters: 2, kernelSize: 3 })])).toThrow('layers[1]: expected input shape [4, 4, 2]');
+    expect(() => sequential([dense(4, 64), conv2d({ filters: 2, kernelSize: 3 })])).toThrow(
+      'conv2d.inputShape: expected samples of shape [height, width, channels] (e.g. reshape([8, 8, 1]) before it), received [64]',
+    );
+    expect(() => sequential([reshape([4, 4, 2]), conv2d({ inputShape: [8, 4, 1], filters: 2, kernelSize: 3 })])).toThrow(
+      'layers[1]: expected input shape [4, 4, 2]',
+    );
   });
 });

@@ -52,7 +52,13 @@ const layers = (): Layer[] => [
 describe('convolutional models', () => {
   it('whole-model gradients match finite differences (float64), every parameter', () => {
     // tanh instead of relu and small steps: no kink of relu or switch of a max within a step
-    const model = sequential([...layers().slice(0, 7).map((l) => (l.kind === 'relu' ? tanh() : l)), flatten(), dense(6, 3)]);
+    const model = sequential([
+      ...layers()
+        .slice(0, 7)
+        .map((l) => (l.kind === 'relu' ? tanh() : l)),
+      flatten(),
+      dense(6, 3),
+    ]);
     const params = model.init(createRng(1));
     const ce = softmaxCrossEntropy();
     const batch = 4;
@@ -74,11 +80,23 @@ describe('convolutional models', () => {
     for (const precision of ['float64', 'float32'] as const) {
       const model = sequential(layers(), { precision });
       const ce = softmaxCrossEntropy();
-      const pipeline = (each: (r: StepRecord) => void) => pipe(forward(model), loss(ce), gradient(model, ce), update(adam({ lr: 0.01 })), tap(each));
+      const pipeline = (each: (r: StepRecord) => void) =>
+        pipe(forward(model), loss(ce), gradient(model, ce), update(adam({ lr: 0.01 })), tap(each));
       const data = () => fromArrays(X, Y, { rows: ROWS, batchSize: 8, epochs: 100 });
       const store = memoryStorage();
       const whole: number[] = [];
-      await lastValueFrom(train({ params: model.init(createRng(3)), data: data(), pipeline: pipe(pipeline((r) => whole.push(r.loss!)), checkpointTo(store, { every: 5, keepLast: 3, model })), maxSteps: 12, scheduler: 'sync' }));
+      await lastValueFrom(
+        train({
+          params: model.init(createRng(3)),
+          data: data(),
+          pipeline: pipe(
+            pipeline((r) => whole.push(r.loss!)),
+            checkpointTo(store, { every: 5, keepLast: 3, model }),
+          ),
+          maxSteps: 12,
+          scheduler: 'sync',
+        }),
+      );
       expect(whole[12]!).toBeLessThan(whole[0]!);
       const last = await loadCheckpoint(store, 'last.json', model.layout);
       const loaded = modelFromCheckpoint(last);
@@ -88,7 +106,9 @@ describe('convolutional models', () => {
       expect(Array.from(predict(loaded.model, loaded.params, xs))).toEqual(Array.from(predict(model, last.params, xs)));
       const at5 = await loadCheckpoint(store, 'step-5.json', model.layout);
       const resumed: number[] = [];
-      await lastValueFrom(resumeFrom(at5, { data: data(), pipeline: pipeline((r) => resumed.push(r.loss!)), model, maxSteps: 12, scheduler: 'sync' }));
+      await lastValueFrom(
+        resumeFrom(at5, { data: data(), pipeline: pipeline((r) => resumed.push(r.loss!)), model, maxSteps: 12, scheduler: 'sync' }),
+      );
       expectClose(resumed, whole.slice(5), 0);
     }
   });

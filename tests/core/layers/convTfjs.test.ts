@@ -18,19 +18,86 @@ import { layerRun } from './convHarness.js';
 
 type TfLayer = tf.layers.Layer;
 const CASES: readonly { name: string; ours: () => Layer; theirs: () => TfLayer; inShape: number[]; adjoint?: true }[] = [
-  { name: 'conv2d 3×3 valid', inShape: [6, 5, 2], ours: () => conv2d({ inputShape: [6, 5, 2], filters: 4, kernelSize: 3 }), theirs: () => tf.layers.conv2d({ filters: 4, kernelSize: 3 }) },
-  { name: 'conv2d 3×3 same', inShape: [8, 8, 1], ours: () => conv2d({ inputShape: [8, 8, 1], filters: 8, kernelSize: 3, padding: 'same' }), theirs: () => tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }) },
-  { name: 'conv2d [2, 3] same strides 2', inShape: [7, 6, 3], ours: () => conv2d({ inputShape: [7, 6, 3], filters: 5, kernelSize: [2, 3], strides: 2, padding: 'same' }), theirs: () => tf.layers.conv2d({ filters: 5, kernelSize: [2, 3], strides: 2, padding: 'same' }) },
-  { name: 'conv2d 4×4 same, no bias', inShape: [5, 5, 2], ours: () => conv2d({ inputShape: [5, 5, 2], filters: 3, kernelSize: 4, padding: 'same', bias: false }), theirs: () => tf.layers.conv2d({ filters: 3, kernelSize: 4, padding: 'same', useBias: false }) },
-  { name: 'conv2d 3×3 valid strides [2, 1]', inShape: [7, 6, 2], ours: () => conv2d({ inputShape: [7, 6, 2], filters: 2, kernelSize: 3, strides: [2, 1] }), theirs: () => tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: [2, 1] }) },
-  { name: 'conv2d 1×1', inShape: [3, 4, 6], ours: () => conv2d({ inputShape: [3, 4, 6], filters: 5, kernelSize: 1 }), theirs: () => tf.layers.conv2d({ filters: 5, kernelSize: 1 }) },
-  { name: 'conv2d 1×1 strides 2 same', inShape: [5, 4, 3], ours: () => conv2d({ inputShape: [5, 4, 3], filters: 2, kernelSize: 1, strides: 2, padding: 'same' }), theirs: () => tf.layers.conv2d({ filters: 2, kernelSize: 1, strides: 2, padding: 'same' }) },
-  { name: 'maxPool2d 2×2', inShape: [6, 6, 3], ours: () => maxPool2d({ inputShape: [6, 6, 3] }), theirs: () => tf.layers.maxPooling2d({ poolSize: 2 }) },
-  { name: 'maxPool2d 3×3 strides 2 same', inShape: [7, 6, 2], ours: () => maxPool2d({ inputShape: [7, 6, 2], poolSize: 3, strides: 2, padding: 'same' }), theirs: () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }) },
-  { name: 'avgPool2d 2×2', inShape: [6, 6, 3], ours: () => avgPool2d({ inputShape: [6, 6, 3] }), theirs: () => tf.layers.averagePooling2d({ poolSize: 2 }) },
-  { name: 'avgPool2d 3×3 strides 2 same', inShape: [7, 6, 2], ours: () => avgPool2d({ inputShape: [7, 6, 2], poolSize: 3, strides: 2, padding: 'same' }), theirs: () => tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }), adjoint: true },
-  { name: 'avgPool2d [2, 3] strides 1 same', inShape: [4, 5, 2], ours: () => avgPool2d({ inputShape: [4, 5, 2], poolSize: [2, 3], strides: 1, padding: 'same' }), theirs: () => tf.layers.averagePooling2d({ poolSize: [2, 3], strides: 1, padding: 'same' }), adjoint: true },
-  { name: 'globalAvgPool2d', inShape: [4, 5, 6], ours: () => globalAvgPool2d({ inputShape: [4, 5, 6] }), theirs: () => tf.layers.globalAveragePooling2d({}) },
+  {
+    name: 'conv2d 3×3 valid',
+    inShape: [6, 5, 2],
+    ours: () => conv2d({ inputShape: [6, 5, 2], filters: 4, kernelSize: 3 }),
+    theirs: () => tf.layers.conv2d({ filters: 4, kernelSize: 3 }),
+  },
+  {
+    name: 'conv2d 3×3 same',
+    inShape: [8, 8, 1],
+    ours: () => conv2d({ inputShape: [8, 8, 1], filters: 8, kernelSize: 3, padding: 'same' }),
+    theirs: () => tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }),
+  },
+  {
+    name: 'conv2d [2, 3] same strides 2',
+    inShape: [7, 6, 3],
+    ours: () => conv2d({ inputShape: [7, 6, 3], filters: 5, kernelSize: [2, 3], strides: 2, padding: 'same' }),
+    theirs: () => tf.layers.conv2d({ filters: 5, kernelSize: [2, 3], strides: 2, padding: 'same' }),
+  },
+  {
+    name: 'conv2d 4×4 same, no bias',
+    inShape: [5, 5, 2],
+    ours: () => conv2d({ inputShape: [5, 5, 2], filters: 3, kernelSize: 4, padding: 'same', bias: false }),
+    theirs: () => tf.layers.conv2d({ filters: 3, kernelSize: 4, padding: 'same', useBias: false }),
+  },
+  {
+    name: 'conv2d 3×3 valid strides [2, 1]',
+    inShape: [7, 6, 2],
+    ours: () => conv2d({ inputShape: [7, 6, 2], filters: 2, kernelSize: 3, strides: [2, 1] }),
+    theirs: () => tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: [2, 1] }),
+  },
+  {
+    name: 'conv2d 1×1',
+    inShape: [3, 4, 6],
+    ours: () => conv2d({ inputShape: [3, 4, 6], filters: 5, kernelSize: 1 }),
+    theirs: () => tf.layers.conv2d({ filters: 5, kernelSize: 1 }),
+  },
+  {
+    name: 'conv2d 1×1 strides 2 same',
+    inShape: [5, 4, 3],
+    ours: () => conv2d({ inputShape: [5, 4, 3], filters: 2, kernelSize: 1, strides: 2, padding: 'same' }),
+    theirs: () => tf.layers.conv2d({ filters: 2, kernelSize: 1, strides: 2, padding: 'same' }),
+  },
+  {
+    name: 'maxPool2d 2×2',
+    inShape: [6, 6, 3],
+    ours: () => maxPool2d({ inputShape: [6, 6, 3] }),
+    theirs: () => tf.layers.maxPooling2d({ poolSize: 2 }),
+  },
+  {
+    name: 'maxPool2d 3×3 strides 2 same',
+    inShape: [7, 6, 2],
+    ours: () => maxPool2d({ inputShape: [7, 6, 2], poolSize: 3, strides: 2, padding: 'same' }),
+    theirs: () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+  },
+  {
+    name: 'avgPool2d 2×2',
+    inShape: [6, 6, 3],
+    ours: () => avgPool2d({ inputShape: [6, 6, 3] }),
+    theirs: () => tf.layers.averagePooling2d({ poolSize: 2 }),
+  },
+  {
+    name: 'avgPool2d 3×3 strides 2 same',
+    inShape: [7, 6, 2],
+    ours: () => avgPool2d({ inputShape: [7, 6, 2], poolSize: 3, strides: 2, padding: 'same' }),
+    theirs: () => tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+    adjoint: true,
+  },
+  {
+    name: 'avgPool2d [2, 3] strides 1 same',
+    inShape: [4, 5, 2],
+    ours: () => avgPool2d({ inputShape: [4, 5, 2], poolSize: [2, 3], strides: 1, padding: 'same' }),
+    theirs: () => tf.layers.averagePooling2d({ poolSize: [2, 3], strides: 1, padding: 'same' }),
+    adjoint: true,
+  },
+  {
+    name: 'globalAvgPool2d',
+    inShape: [4, 5, 6],
+    ours: () => globalAvgPool2d({ inputShape: [4, 5, 6] }),
+    theirs: () => tf.layers.globalAveragePooling2d({}),
+  },
   { name: 'flatten', inShape: [3, 4, 5], ours: () => flatten({ inputShape: [3, 4, 5] }), theirs: () => tf.layers.flatten() },
   { name: 'reshape', inShape: [60], ours: () => reshape([3, 4, 5]), theirs: () => tf.layers.reshape({ targetShape: [3, 4, 5] }) },
 ];
@@ -54,7 +121,15 @@ interface Theirs {
   dX: Float32Array;
 }
 
-function tfPasses(make: () => TfLayer, inShape: number[], params: readonly Float64Array[], shapes: readonly (readonly number[])[], x: Float64Array, r: Float64Array, outShape: number[]): Theirs {
+function tfPasses(
+  make: () => TfLayer,
+  inShape: number[],
+  params: readonly Float64Array[],
+  shapes: readonly (readonly number[])[],
+  x: Float64Array,
+  r: Float64Array,
+  outShape: number[],
+): Theirs {
   return tf.tidy(() => {
     const layer = make();
     const xt = tf.tensor(Float32Array.from(x), [BATCH, ...inShape]);
@@ -64,10 +139,13 @@ function tfPasses(make: () => TfLayer, inShape: number[], params: readonly Float
     const loss = (input: tf.Tensor): tf.Scalar => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, rt));
     const y = (layer.apply(xt) as tf.Tensor).dataSync() as Float32Array;
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const grads = vars.length === 0 ? [] : (() => {
-      const g = tf.variableGrads(() => loss(xt), vars).grads;
-      return vars.map((v) => g[v.name]!.dataSync() as Float32Array);
-    })();
+    const grads =
+      vars.length === 0
+        ? []
+        : (() => {
+            const g = tf.variableGrads(() => loss(xt), vars).grads;
+            return vars.map((v) => g[v.name]!.dataSync() as Float32Array);
+          })();
     const dX = tf.grad(loss)(xt).dataSync() as Float32Array;
     return { y: Float32Array.from(y), grads: grads.map((g) => Float32Array.from(g)), dX: Float32Array.from(dX) };
   });
@@ -106,7 +184,15 @@ describe('agreement with TensorFlow.js layers (float32)', () => {
       const run = layerRun(layer, BATCH, 11);
       const ours = run.passes();
       const outShape = [...(layer.outputShape ?? [layer.outputs])];
-      const theirs = tfPasses(c.theirs, c.inShape, run.params, layer.params.map((p) => p.shape), run.x, run.r, outShape);
+      const theirs = tfPasses(
+        c.theirs,
+        c.inShape,
+        run.params,
+        layer.params.map((p) => p.shape),
+        run.x,
+        run.r,
+        outShape,
+      );
       if (c.adjoint === true) theirs.dX = tfAdjoint(c.theirs, c.inShape, run.r, layer.outputs);
       expect(relDiff(`${c.name} y`, ours.y, theirs.y)).toBeLessThan(3e-6);
       expect(relDiff(`${c.name} dX`, ours.dX, theirs.dX)).toBeLessThan(3e-6);

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createParams, createRng, dense, dropout, GradstreamError, mse, predict, sequential, tanh, type ForwardMode } from '../../../src/index.js';
+import {
+  createParams,
+  createRng,
+  dense,
+  dropout,
+  GradstreamError,
+  mse,
+  predict,
+  sequential,
+  tanh,
+  type ForwardMode,
+} from '../../../src/index.js';
 import { expectGradient } from '../gradcheck.js';
 
 const train = (step: number, seed = 1): ForwardMode => ({ training: true, rng: createRng(seed), step });
@@ -100,7 +111,9 @@ describe('dropout', () => {
     const params = model.init(createRng(1));
     const x = new Float64Array([1, -1]);
     const plain = sequential([dense(2, 3)]);
-    expect(model.forward(params, x, model.createCache(1), { training: true, rng: createRng(1), step: 0 }).slice()).toEqual(plain.forward(params, x, plain.createCache(1)).slice());
+    expect(model.forward(params, x, model.createCache(1), { training: true, rng: createRng(1), step: 0 }).slice()).toEqual(
+      plain.forward(params, x, plain.createCache(1)).slice(),
+    );
     const m2 = sequential([dense(2, 3), dropout(0.5)]);
     const c = m2.createCache(1);
     m2.forward(params, x, c);
@@ -118,12 +131,16 @@ describe('dropout', () => {
     const params = model.init(createRng(1));
     const run = () => model.forward(params, new Float64Array(2), model.createCache(1), { training: true, step: 0 });
     expect(run).toThrow(GradstreamError);
-    expect(run).toThrow('layers[1] (dropout(0.2)): expected a seeded generator for the dropout masks in training: train({ rng: createRng(seed), … }), received no rng on the step record');
+    expect(run).toThrow(
+      'layers[1] (dropout(0.2)): expected a seeded generator for the dropout masks in training: train({ rng: createRng(seed), … }), received no rng on the step record',
+    );
     expect(() => dropout(1)).toThrow('dropout(rate): expected a number in [0, 1), received 1');
     expect(() => dropout(-0.1)).toThrow('dropout(rate): expected a number in [0, 1)');
     expect(() => dropout(0.5, 0)).toThrow('dropout(size): expected a positive integer');
     expect(() => dropout('0.5' as never)).toThrow('dropout(rate): expected a number in [0, 1), received "0.5" (a string)');
-    expect(() => dropout(0.5, Object.create(null) as never)).toThrow('dropout(size): expected a positive integer (or nothing: the size of the previous layer), received an object');
+    expect(() => dropout(0.5, Object.create(null) as never)).toThrow(
+      'dropout(size): expected a positive integer (or nothing: the size of the previous layer), received an object',
+    );
     expect(() => dropout(0.5).forward([], new Float64Array(1), new Float64Array(1), 1)).toThrow('dropout: expected a size');
     expect(() => sequential([dropout(0.5)])).toThrow('layers[0]: expected a layer with a size first');
   });

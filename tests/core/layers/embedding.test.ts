@@ -32,18 +32,32 @@ describe('embedding', () => {
   it('refuses ids that are not integers in range, naming the row and column', () => {
     const layer = embedding(5, 2, { inputLength: 2 });
     const p = [new Float64Array(10)];
-    const run = (ids: number[]): void => layer.forward(p, Float64Array.from(ids), new Float64Array(ids.length * 2), ids.length / 2, contextFor(layer, ids.length / 2));
+    const run = (ids: number[]): void =>
+      layer.forward(p, Float64Array.from(ids), new Float64Array(ids.length * 2), ids.length / 2, contextFor(layer, ids.length / 2));
     expect(() => run([0, 1, 2, 5])).toThrow('embedding input[1][1]: expected an integer id in [0, 5), received 5');
     expect(() => run([0.5, 1])).toThrow(GradstreamError);
     expect(() => run([-1, 1])).toThrow(GradstreamError);
   });
 
   it('round-trips through its config and shows in summaries', () => {
-    const { model } = modelFromConfig({ layers: [{ type: 'embedding', inputDim: 100, outputDim: 8, inputLength: 5 }, { type: 'gru', units: 4 }, { type: 'dense', units: 1 }] });
+    const { model } = modelFromConfig({
+      layers: [
+        { type: 'embedding', inputDim: 100, outputDim: 8, inputLength: 5 },
+        { type: 'gru', units: 4 },
+        { type: 'dense', units: 1 },
+      ],
+    });
     expect(model.toConfig().layers[0]).toEqual({ type: 'embedding', inputDim: 100, outputDim: 8, inputLength: 5 });
     expect(model.layers[1]!.toConfig!()).toEqual({ type: 'gru', units: 4, timesteps: 5, features: 8 });
     expect(summary(model)).toContain('embedding(5→40)');
-    expect(() => modelFromConfig({ layers: [{ type: 'dense', inputs: 2, units: 3 }, { type: 'embedding', inputDim: 4, outputDim: 2 }] })).toThrow('model.layers[1].type');
+    expect(() =>
+      modelFromConfig({
+        layers: [
+          { type: 'dense', inputs: 2, units: 3 },
+          { type: 'embedding', inputDim: 4, outputDim: 2 },
+        ],
+      }),
+    ).toThrow('model.layers[1].type');
     expect(sequential([embedding(100, 8, { inputLength: 5 }), gru(4, { timesteps: 5, features: 8 })]).inputs).toBe(5);
   });
 });

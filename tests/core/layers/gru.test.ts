@@ -15,7 +15,11 @@ describe('gru', () => {
   it('has Keras tensors: W [features, 3u] Glorot, U [units, 3u] orthogonal, b zeros ([2, 3u] with resetAfter)', () => {
     const model = sequential([gru(4, { timesteps: 5, features: 3 }), dense(4, 1)]);
     expect(model.layout.names).toEqual(['0.W', '0.U', '0.b', '1.W', '1.b']);
-    expect(model.layout.shapes.slice(0, 3)).toEqual([[3, 12], [4, 12], [2, 12]]);
+    expect(model.layout.shapes.slice(0, 3)).toEqual([
+      [3, 12],
+      [4, 12],
+      [2, 12],
+    ]);
     expect(sequential([gru(4, { timesteps: 5, features: 3, resetAfter: false })]).layout.shapes[2]).toEqual([12]);
     const p = model.init(createRng(3));
     const U = param(p, '0.U');
@@ -67,20 +71,47 @@ describe('gru', () => {
   it('round-trips through its config, and a model config infers timesteps × features', () => {
     const layer = gru(8, { timesteps: 6, features: 2, returnSequences: true, resetAfter: false });
     expect(layer.toConfig!()).toEqual({ type: 'gru', units: 8, timesteps: 6, features: 2, returnSequences: true, resetAfter: false });
-    const { model } = modelFromConfig({ layers: [{ type: 'gru', units: 8, timesteps: 12 }, { type: 'dense', units: 1 }] });
+    const { model } = modelFromConfig({
+      layers: [
+        { type: 'gru', units: 8, timesteps: 12 },
+        { type: 'dense', units: 1 },
+      ],
+    });
     expect(model.inputs).toBe(12);
     expect(model.layers[0]!.toConfig!()).toEqual({ type: 'gru', units: 8, timesteps: 12, features: 1 });
-    const stacked = modelFromConfig({ layers: [{ type: 'gru', units: 4, timesteps: 6, features: 2, returnSequences: true }, { type: 'gru', units: 3 }] }).model;
+    const stacked = modelFromConfig({
+      layers: [
+        { type: 'gru', units: 4, timesteps: 6, features: 2, returnSequences: true },
+        { type: 'gru', units: 3 },
+      ],
+    }).model;
     expect(stacked.layers[1]!.toConfig!()).toEqual({ type: 'gru', units: 3, timesteps: 6, features: 4 });
     const again = modelFromConfig(stacked.toConfig()).model;
     expect(again.layout).toEqual(stacked.layout);
     expect(summary(stacked)).toContain('gru(12→24)');
     // through dropout and activations, not through dense layers
-    const through = modelFromConfig({ layers: [{ type: 'lstm', units: 5, timesteps: 4, features: 3, returnSequences: true }, { type: 'dropout', rate: 0.2 }, { type: 'tanh' }, { type: 'gru', units: 2 }] }).model;
+    const through = modelFromConfig({
+      layers: [
+        { type: 'lstm', units: 5, timesteps: 4, features: 3, returnSequences: true },
+        { type: 'dropout', rate: 0.2 },
+        { type: 'tanh' },
+        { type: 'gru', units: 2 },
+      ],
+    }).model;
     expect(through.layers[3]!.toConfig!()).toEqual({ type: 'gru', units: 2, timesteps: 4, features: 5 });
-    const afterDense = modelFromConfig({ layers: [{ type: 'dense', inputs: 3, units: 8 }, { type: 'gru', units: 2 }] }).model;
+    const afterDense = modelFromConfig({
+      layers: [
+        { type: 'dense', inputs: 3, units: 8 },
+        { type: 'gru', units: 2 },
+      ],
+    }).model;
     expect(afterDense.layers[1]!.toConfig!()).toEqual({ type: 'gru', units: 2, timesteps: 8, features: 1 });
-    const byFeatures = modelFromConfig({ layers: [{ type: 'dense', inputs: 3, units: 8 }, { type: 'gru', units: 2, features: 4 }] }).model;
+    const byFeatures = modelFromConfig({
+      layers: [
+        { type: 'dense', inputs: 3, units: 8 },
+        { type: 'gru', units: 2, features: 4 },
+      ],
+    }).model;
     expect(byFeatures.layers[1]!.toConfig!()).toEqual({ type: 'gru', units: 2, timesteps: 2, features: 4 });
   });
 
@@ -88,7 +119,14 @@ describe('gru', () => {
     expect(() => gru(0, { timesteps: 3 })).toThrow(GradstreamError);
     expect(() => gru(4, {} as never)).toThrow('gru.timesteps: expected the number of steps per input row');
     expect(() => gru(4, { timesteps: 3, units: 2 } as never)).toThrow('gru.units: expected a known option');
-    expect(() => modelFromConfig({ layers: [{ type: 'dense', inputs: 3, units: 10 }, { type: 'gru', units: 2, timesteps: 3 }] })).toThrow('model.layers[1].timesteps: expected a divisor of 10');
+    expect(() =>
+      modelFromConfig({
+        layers: [
+          { type: 'dense', inputs: 3, units: 10 },
+          { type: 'gru', units: 2, timesteps: 3 },
+        ],
+      }),
+    ).toThrow('model.layers[1].timesteps: expected a divisor of 10');
     expect(() => modelFromConfig({ layers: [{ type: 'gru', units: 2 }] })).toThrow('model.layers[0].timesteps');
   });
 });

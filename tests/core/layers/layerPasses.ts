@@ -40,7 +40,8 @@ export function lossOf(c: LayerCase): number {
 
 /** The forward output and the backward pass's gradients (of the tensors and the input) of `c`, in `layer`'s precision. */
 export function passes(c: LayerCase, layer: Layer = c.layer, f32 = false): { y: Float64Array; grads: Float64Array[]; dX: Float64Array } {
-  const make = (n: number | ArrayLike<number>): Float64Array => (f32 ? (new Float32Array(n as ArrayLike<number>) as unknown as Float64Array) : new Float64Array(n as ArrayLike<number>));
+  const make = (n: number | ArrayLike<number>): Float64Array =>
+    f32 ? (new Float32Array(n as ArrayLike<number>) as unknown as Float64Array) : new Float64Array(n as ArrayLike<number>);
   const params = c.params.map((p) => make(p));
   const x = make(c.x);
   const y = make(c.batch * layer.outputs);

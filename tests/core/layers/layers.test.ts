@@ -63,19 +63,33 @@ const activations: readonly [string, (n: number) => Layer][] = [
 ];
 
 describe('layers: finite-difference gradient checks', () => {
-  const shape = fc.record({ inputs: fc.integer({ min: 1, max: 7 }), units: fc.integer({ min: 1, max: 7 }), batch: fc.integer({ min: 1, max: 6 }), seed: fc.integer({ min: 0, max: 1e9 }) });
+  const shape = fc.record({
+    inputs: fc.integer({ min: 1, max: 7 }),
+    units: fc.integer({ min: 1, max: 7 }),
+    batch: fc.integer({ min: 1, max: 6 }),
+    seed: fc.integer({ min: 0, max: 1e9 }),
+  });
 
   it('dense with bias', () => {
-    fc.assert(fc.property(shape, ({ inputs, units, batch, seed }) => checkLayer(dense(inputs, units), batch, seed)), { numRuns: 30 });
+    fc.assert(
+      fc.property(shape, ({ inputs, units, batch, seed }) => checkLayer(dense(inputs, units), batch, seed)),
+      { numRuns: 30 },
+    );
   });
 
   it('dense without bias', () => {
-    fc.assert(fc.property(shape, ({ inputs, units, batch, seed }) => checkLayer(dense(inputs, units, { bias: false }), batch, seed)), { numRuns: 30 });
+    fc.assert(
+      fc.property(shape, ({ inputs, units, batch, seed }) => checkLayer(dense(inputs, units, { bias: false }), batch, seed)),
+      { numRuns: 30 },
+    );
   });
 
   for (const [name, make] of activations) {
     it(name, () => {
-      fc.assert(fc.property(shape, ({ inputs, batch, seed }) => checkLayer(make(inputs), batch, seed)), { numRuns: 25 });
+      fc.assert(
+        fc.property(shape, ({ inputs, batch, seed }) => checkLayer(make(inputs), batch, seed)),
+        { numRuns: 25 },
+      );
     });
   }
 });
@@ -133,19 +147,31 @@ describe('activation layers without a size', () => {
 
   it('refuse to run without a size, and bad sizes', () => {
     const y = new Float64Array(2);
-    expect(() => relu().forward([], new Float64Array(2), y, 1)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: relu: expected a size: relu(n), or a place after a sized layer in sequential([...]), received no size]`);
+    expect(() => relu().forward([], new Float64Array(2), y, 1)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: relu: expected a size: relu(n), or a place after a sized layer in sequential([...]), received no size]`,
+    );
     expect(() => tanh().backward([], y, y, y, y, [], 1)).toThrow(GradstreamError);
-    expect(() => relu(2.5)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: relu(size): expected a positive integer (or nothing: the size of the previous layer), received 2.5]`);
+    expect(() => relu(2.5)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: relu(size): expected a positive integer (or nothing: the size of the previous layer), received 2.5]`,
+    );
     expect(() => relu().withSize(0)).toThrow(GradstreamError);
     expect(() => leakyRelu(Number.NaN)).toThrow(/leakyRelu\(alpha\)/);
     expect(() => elu(Infinity)).toThrow(/elu\(alpha\)/);
     expect(() => leakyRelu('0.1' as never)).toThrow('leakyRelu(alpha): expected a finite number, received "0.1" (a string)');
     expect(() => elu(null as never)).toThrow('elu(alpha): expected a finite number, received null');
     const kernels = { forward() {}, backward() {} };
-    expect(() => activationLayer(3 as never, 2, kernels)).toThrow('activationLayer(kind): expected a non-empty name (e.g. "swish"), received 3');
-    expect(() => activationLayer('swish', 2, { forward() {} } as never)).toThrow('activationLayer("swish").kernels: expected an object with forward and backward functions, received an object');
-    expect(() => activationLayer('swish', 2, kernels, 'swish' as never)).toThrow('activationLayer("swish").config: expected a layer config ({ type: … }) or nothing, received "swish" (a string)');
-    expect(() => relu(Object.create(null) as never)).toThrow('relu(size): expected a positive integer (or nothing: the size of the previous layer), received an object');
+    expect(() => activationLayer(3 as never, 2, kernels)).toThrow(
+      'activationLayer(kind): expected a non-empty name (e.g. "swish"), received 3',
+    );
+    expect(() => activationLayer('swish', 2, { forward() {} } as never)).toThrow(
+      'activationLayer("swish").kernels: expected an object with forward and backward functions, received an object',
+    );
+    expect(() => activationLayer('swish', 2, kernels, 'swish' as never)).toThrow(
+      'activationLayer("swish").config: expected a layer config ({ type: … }) or nothing, received "swish" (a string)',
+    );
+    expect(() => relu(Object.create(null) as never)).toThrow(
+      'relu(size): expected a positive integer (or nothing: the size of the previous layer), received an object',
+    );
   });
 
   it('skip dX when it is not wanted and have nothing to init', () => {

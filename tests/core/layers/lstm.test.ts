@@ -56,7 +56,14 @@ describe('lstm', () => {
   it('round-trips through its config; after an embedding it takes inputLength × outputDim', () => {
     const layer = lstm(6, { timesteps: 3, features: 2, returnSequences: true, unitForgetBias: false });
     expect(layer.toConfig!()).toEqual({ type: 'lstm', units: 6, timesteps: 3, features: 2, returnSequences: true, unitForgetBias: false });
-    const { model } = modelFromConfig({ layers: [{ type: 'embedding', inputDim: 50, outputDim: 8, inputLength: 10 }, { type: 'lstm', units: 4 }, { type: 'dense', units: 2 }], precision: 'float32' });
+    const { model } = modelFromConfig({
+      layers: [
+        { type: 'embedding', inputDim: 50, outputDim: 8, inputLength: 10 },
+        { type: 'lstm', units: 4 },
+        { type: 'dense', units: 2 },
+      ],
+      precision: 'float32',
+    });
     expect(model.layers[1]!.toConfig!()).toEqual({ type: 'lstm', units: 4, timesteps: 10, features: 8 });
     expect(model.precision).toBe('float32');
     const again = modelFromConfig(model.toConfig()).model;

@@ -6,7 +6,21 @@ import { embedding, GradstreamError, gru, lstm, modelFromConfig, slidingWindow }
 const malformed: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(undefined, null, Number.NaN, Infinity, -1, 0, 1.5, 1e308, '3', '', true, [], {}, () => 1, Symbol.for('x'), 10n),
   fc.integer({ min: -3, max: 6 }),
-  fc.dictionary(fc.constantFrom('timesteps', 'features', 'returnSequences', 'resetAfter', 'unitForgetBias', 'inputLength', 'size', 'step', 'horizon', 'units'), fc.oneof(fc.double(), fc.string({ maxLength: 2 }), fc.constant(null), fc.boolean(), fc.integer({ min: -2, max: 6 }))),
+  fc.dictionary(
+    fc.constantFrom(
+      'timesteps',
+      'features',
+      'returnSequences',
+      'resetAfter',
+      'unitForgetBias',
+      'inputLength',
+      'size',
+      'step',
+      'horizon',
+      'units',
+    ),
+    fc.oneof(fc.double(), fc.string({ maxLength: 2 }), fc.constant(null), fc.boolean(), fc.integer({ min: -2, max: 6 })),
+  ),
 );
 
 const factories: readonly [string, (...args: unknown[]) => unknown][] = [

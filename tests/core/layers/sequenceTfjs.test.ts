@@ -131,7 +131,11 @@ describe('sequence layers agree with TensorFlow.js 4.22', () => {
   });
 
   it('reports the measured agreement', () => {
-    console.log(Object.entries(measured).map(([n, d]) => `${n}: ${d.toExponential(2)}`).join('\n'));
+    console.log(
+      Object.entries(measured)
+        .map(([n, d]) => `${n}: ${d.toExponential(2)}`)
+        .join('\n'),
+    );
     expect(Object.keys(measured)).toHaveLength(12);
   });
 });

@@ -42,7 +42,10 @@ describe('losses: reference values (tests/fixtures/losses, written by scripts/lo
 });
 
 /** Random predictions and targets suited to each loss, kept away from kinks and clipping. */
-const gradCases: readonly [string, (rng: ReturnType<typeof createRng>, rows: number, cols: number) => { loss: Loss; pred: Float64Array; target: Float64Array }][] = [
+const gradCases: readonly [
+  string,
+  (rng: ReturnType<typeof createRng>, rows: number, cols: number) => { loss: Loss; pred: Float64Array; target: Float64Array },
+][] = [
   ['mse', (rng, rows, cols) => ({ loss: mse(), pred: rand(rng, rows * cols, -3, 3), target: rand(rng, rows * cols, -3, 3) })],
   [
     'mae',
@@ -66,15 +69,33 @@ const gradCases: readonly [string, (rng: ReturnType<typeof createRng>, rows: num
       return { loss: huber(delta), pred, target };
     },
   ],
-  ['binaryCrossEntropy (probabilities)', (rng, rows, cols) => ({ loss: binaryCrossEntropy(), pred: rand(rng, rows * cols, 0.02, 0.98), target: rand(rng, rows * cols, 0, 1) })],
-  ['binaryCrossEntropy (logits)', (rng, rows, cols) => ({ loss: binaryCrossEntropy({ fromLogits: true }), pred: rand(rng, rows * cols, -6, 6), target: rand(rng, rows * cols, 0, 1) })],
+  [
+    'binaryCrossEntropy (probabilities)',
+    (rng, rows, cols) => ({ loss: binaryCrossEntropy(), pred: rand(rng, rows * cols, 0.02, 0.98), target: rand(rng, rows * cols, 0, 1) }),
+  ],
+  [
+    'binaryCrossEntropy (logits)',
+    (rng, rows, cols) => ({
+      loss: binaryCrossEntropy({ fromLogits: true }),
+      pred: rand(rng, rows * cols, -6, 6),
+      target: rand(rng, rows * cols, 0, 1),
+    }),
+  ],
   [
     'softmaxCrossEntropy (logits, labels)',
-    (rng, rows, cols) => ({ loss: softmaxCrossEntropy(), pred: rand(rng, rows * cols, -5, 5), target: Float64Array.from({ length: rows }, () => rng.int(cols)) }),
+    (rng, rows, cols) => ({
+      loss: softmaxCrossEntropy(),
+      pred: rand(rng, rows * cols, -5, 5),
+      target: Float64Array.from({ length: rows }, () => rng.int(cols)),
+    }),
   ],
   [
     'softmaxCrossEntropy (logits, soft targets)',
-    (rng, rows, cols) => ({ loss: softmaxCrossEntropy({ fromLogits: true }), pred: rand(rng, rows * cols, -5, 5), target: rand(rng, rows * cols, 0, 1) }),
+    (rng, rows, cols) => ({
+      loss: softmaxCrossEntropy({ fromLogits: true }),
+      pred: rand(rng, rows * cols, -5, 5),
+      target: rand(rng, rows * cols, 0, 1),
+    }),
   ],
   [
     'softmaxCrossEntropy (probabilities, one-hot)',
@@ -86,7 +107,11 @@ const gradCases: readonly [string, (rng: ReturnType<typeof createRng>, rows: num
   ],
   [
     'softmaxCrossEntropy (probabilities, labels)',
-    (rng, rows, cols) => ({ loss: softmaxCrossEntropy({ fromLogits: false }), pred: rand(rng, rows * cols, 0.02, 0.98), target: Float64Array.from({ length: rows }, () => rng.int(cols)) }),
+    (rng, rows, cols) => ({
+      loss: softmaxCrossEntropy({ fromLogits: false }),
+      pred: rand(rng, rows * cols, 0.02, 0.98),
+      target: Float64Array.from({ length: rows }, () => rng.int(cols)),
+    }),
   ],
 ];
 
@@ -98,11 +123,16 @@ describe('losses: finite-difference gradient checks at random shapes', () => {
   for (const [name, gen] of gradCases) {
     it(name, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 1e9 }), (rows, cols, seed) => {
-          const { loss, pred, target } = gen(createRng(seed), rows, cols);
-          const g = loss.grad(new Float64Array(pred.length).fill(Number.NaN), pred, target, rows, cols);
-          expectGradient(name, () => loss.value(pred, target, rows, cols), pred, g);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 8 }),
+          fc.integer({ min: 2, max: 6 }),
+          fc.integer({ min: 0, max: 1e9 }),
+          (rows, cols, seed) => {
+            const { loss, pred, target } = gen(createRng(seed), rows, cols);
+            const g = loss.grad(new Float64Array(pred.length).fill(Number.NaN), pred, target, rows, cols);
+            expectGradient(name, () => loss.value(pred, target, rows, cols), pred, g);
+          },
+        ),
         { numRuns: 40 },
       );
     });
@@ -159,10 +189,16 @@ describe('losses: formulas and errors', () => {
     expect(() => huber(0)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: huber(delta): expected a finite number > 0, received 0]`);
     expect(huber().value(new Float64Array([2]), new Float64Array([0]), 1, 1)).toBe(1.5);
     expect(() => huber('1' as never)).toThrow('huber(delta): expected a finite number > 0, received "1" (a string)');
-    expect(() => binaryCrossEntropy(null as never)).toThrow('binaryCrossEntropy: expected an options object ({ fromLogits }), received null');
+    expect(() => binaryCrossEntropy(null as never)).toThrow(
+      'binaryCrossEntropy: expected an options object ({ fromLogits }), received null',
+    );
     expect(() => binaryCrossEntropy({ fromLogits: 1 } as never)).toThrow('binaryCrossEntropy.fromLogits: expected a boolean, received 1');
-    expect(() => softmaxCrossEntropy({ logits: true } as never)).toThrow('softmaxCrossEntropy.logits: expected a known option (fromLogits), received an unknown option');
-    expect(() => softmaxCrossEntropy([] as never)).toThrow('softmaxCrossEntropy: expected an options object ({ fromLogits }), received an array of length 0');
+    expect(() => softmaxCrossEntropy({ logits: true } as never)).toThrow(
+      'softmaxCrossEntropy.logits: expected a known option (fromLogits), received an unknown option',
+    );
+    expect(() => softmaxCrossEntropy([] as never)).toThrow(
+      'softmaxCrossEntropy: expected an options object ({ fromLogits }), received an array of length 0',
+    );
   });
 
   it('mae has a zero gradient where prediction equals target', () => {
@@ -175,12 +211,22 @@ describe('losses: formulas and errors', () => {
       expect(() => l.value(p, new Float64Array(5), 2, 3)).toThrow(GradstreamError);
       expect(() => l.grad(new Float64Array(6), p, new Float64Array(5), 2, 3)).toThrow(GradstreamError);
     }
-    expect(() => mse().value(p, new Float64Array(5), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: mse(target): expected 6 values (2 rows × 3 outputs), received 5]`);
-    expect(() => mse().grad(new Float64Array(6), p, new Float64Array(7), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: mse(target): expected 6 values (2 rows × 3 outputs), received 7]`);
+    expect(() => mse().value(p, new Float64Array(5), 2, 3)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: mse(target): expected 6 values (2 rows × 3 outputs), received 5]`,
+    );
+    expect(() => mse().grad(new Float64Array(6), p, new Float64Array(7), 2, 3)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: mse(target): expected 6 values (2 rows × 3 outputs), received 7]`,
+    );
     const ce = softmaxCrossEntropy();
-    expect(() => ce.value(p, new Float64Array(4), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: softmaxCrossEntropy(target): expected 2 class labels (one per row) or 6 values (2 rows × 3 classes), received 4]`);
-    expect(() => ce.value(p, new Float64Array([0, 3]), 2, 3)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: softmaxCrossEntropy(target)[1]: expected a class label, an integer in [0, 3), received 3]`);
+    expect(() => ce.value(p, new Float64Array(4), 2, 3)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: softmaxCrossEntropy(target): expected 2 class labels (one per row) or 6 values (2 rows × 3 classes), received 4]`,
+    );
+    expect(() => ce.value(p, new Float64Array([0, 3]), 2, 3)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: softmaxCrossEntropy(target)[1]: expected a class label, an integer in [0, 3), received 3]`,
+    );
     expect(() => ce.grad(new Float64Array(6), p, new Float64Array([0.5, 1]), 2, 3)).toThrow(/target\)\[0\]/);
-    expect(() => softmaxCrossEntropy({ fromLogits: false }).grad(new Float64Array(6), p, new Float64Array([-1, 1]), 2, 3)).toThrow(GradstreamError);
+    expect(() => softmaxCrossEntropy({ fromLogits: false }).grad(new Float64Array(6), p, new Float64Array([-1, 1]), 2, 3)).toThrow(
+      GradstreamError,
+    );
   });
 });

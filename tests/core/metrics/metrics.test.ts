@@ -16,7 +16,9 @@ describe('accuracy', () => {
   });
 
   it('checks the target shape', () => {
-    expect(() => accuracy(f(1, 2, 3, 4), f(1, 2, 3), 2, 2)).toThrowErrorMatchingInlineSnapshot(`[GradstreamError: accuracy(target): expected 2 class labels or 4 values (2 rows × 2 outputs), received 3]`);
+    expect(() => accuracy(f(1, 2, 3, 4), f(1, 2, 3), 2, 2)).toThrowErrorMatchingInlineSnapshot(
+      `[GradstreamError: accuracy(target): expected 2 class labels or 4 values (2 rows × 2 outputs), received 3]`,
+    );
     expect(accuracy(f(), f(), 0, 2)).toBeNaN();
   });
 });

@@ -9,7 +9,11 @@ describe('adam', () => {
   it('follows the lesson: 16.74098, 10.31513, 5.93279, 3.346632, 2.00143, below 2.96 after 4 updates', async () => {
     const records = await runSeed(adam({ lr: 0.1, epsilon: 1e-7 }));
     expect(records.map((r) => r.step)).toEqual([0, 1, 2, 3, 4]);
-    expectClose(records.map((r) => r.loss!), [16.74098, 10.31513, 5.93279, 3.346632, 2.00143], 1e-5);
+    expectClose(
+      records.map((r) => r.loss!),
+      [16.74098, 10.31513, 5.93279, 3.346632, 2.00143],
+      1e-5,
+    );
     expect(records.at(-1)!.stopReason).toBe('threshold');
     expect(records.every((r) => r.lr === 0.1)).toBe(true);
   });
@@ -21,11 +25,20 @@ describe('adam', () => {
   });
 
   it('uses the Keras / TensorFlow.js defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7', () => {
-    const explicit = trajectory(adam({ lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }), { grad: fixtureGrad(fixture) }, fixture.problem.w0, 5);
+    const explicit = trajectory(
+      adam({ lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }),
+      { grad: fixtureGrad(fixture) },
+      fixture.problem.w0,
+      5,
+    );
     const defaults = trajectory(adam(), { grad: fixtureGrad(fixture) }, fixture.problem.w0, 5);
     expect(defaults.map((w) => Array.from(w))).toEqual(explicit.map((w) => Array.from(w)));
     // first step of Adam moves every parameter by lr (up to ε): m̂/√v̂ = sign(g)
-    expectClose(defaults[0]!, fixture.problem.w0.map((w, i) => w - 0.001 * Math.sign(w - fixture.problem.c[i]!)), 1e-9);
+    expectClose(
+      defaults[0]!,
+      fixture.problem.w0.map((w, i) => w - 0.001 * Math.sign(w - fixture.problem.c[i]!)),
+      1e-9,
+    );
   });
 
   it('clips before Adam in chain(clipByGlobalNorm(c), adam(…)): a huge gradient only counts as norm c', () => {
@@ -36,8 +49,16 @@ describe('adam', () => {
     const sc = clipped.init(params);
     const sh = byHand.init(params);
     const sp = plain.init(params);
-    const grads = [[3e8, -4e8], [0.3, 0.4], [-0.6, 0.8]];
-    const clippedGrads = [[0.6, -0.8], [0.3, 0.4], [-0.6, 0.8]]; // norm 1, then already ≤ 1
+    const grads = [
+      [3e8, -4e8],
+      [0.3, 0.4],
+      [-0.6, 0.8],
+    ];
+    const clippedGrads = [
+      [0.6, -0.8],
+      [0.3, 0.4],
+      [-0.6, 0.8],
+    ]; // norm 1, then already ≤ 1
     for (let k = 0; k < grads.length; k++) {
       const uc = Float64Array.from(grads[k]!);
       const uh = Float64Array.from(clippedGrads[k]!);

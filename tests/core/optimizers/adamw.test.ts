@@ -6,10 +6,13 @@ import { stepper, trajectory } from './problems.js';
 
 describe('adamw', () => {
   const fixture = loadFixture('adamw');
-  it.each(fixture.cases)('matches the formula of the paper (decay scaled by lr, as Keras) to 1e-12: $options', ({ options, trajectory: expected }) => {
-    const got = trajectory(adamw(options), { grad: fixtureGrad(fixture) }, fixture.problem.w0, fixture.problem.steps);
-    got.forEach((w, k) => expectClose(w, expected[k]!, 1e-12, true));
-  });
+  it.each(fixture.cases)(
+    'matches the formula of the paper (decay scaled by lr, as Keras) to 1e-12: $options',
+    ({ options, trajectory: expected }) => {
+      const got = trajectory(adamw(options), { grad: fixtureGrad(fixture) }, fixture.problem.w0, fixture.problem.steps);
+      got.forEach((w, k) => expectClose(w, expected[k]!, 1e-12, true));
+    },
+  );
 
   it('is Adam when weightDecay is 0', () => {
     const g = { grad: fixtureGrad(fixture) };

@@ -6,10 +6,13 @@ import { trajectory } from './problems.js';
 
 describe('amsgrad', () => {
   const fixture = loadFixture('amsgrad');
-  it.each(fixture.cases)('matches the formula (running max of v, then bias correction) to 1e-12: $options', ({ options, trajectory: expected }) => {
-    const got = trajectory(amsgrad(options), { grad: fixtureGrad(fixture) }, fixture.problem.w0, fixture.problem.steps);
-    got.forEach((w, k) => expectClose(w, expected[k]!, 1e-12, true));
-  });
+  it.each(fixture.cases)(
+    'matches the formula (running max of v, then bias correction) to 1e-12: $options',
+    ({ options, trajectory: expected }) => {
+      const got = trajectory(amsgrad(options), { grad: fixtureGrad(fixture) }, fixture.problem.w0, fixture.problem.steps);
+      got.forEach((w, k) => expectClose(w, expected[k]!, 1e-12, true));
+    },
+  );
 
   it('is adam({ amsgrad: true }), and differs from Adam once v shrinks', () => {
     const g = { grad: fixtureGrad(fixture) };

@@ -3,7 +3,11 @@ import { GradstreamError, adagrad, adam, adamw, amsgrad, momentum, nesterov, rms
 
 describe('named optimizers refuse unknown options', () => {
   it.each([
-    ['adam', () => adam({ betta1: 0.5 } as never), 'adam.betta1: expected a known option (lr, beta1, beta2, epsilon, amsgrad, clipNorm, clipValue), received an unknown option'],
+    [
+      'adam',
+      () => adam({ betta1: 0.5 } as never),
+      'adam.betta1: expected a known option (lr, beta1, beta2, epsilon, amsgrad, clipNorm, clipValue), received an unknown option',
+    ],
     ['sgd', () => sgd({ learningRate: 0.1 } as never), 'sgd.learningRate'],
     ['momentum', () => momentum({ beta: 0.9 } as never), 'momentum.beta'],
     ['nesterov', () => nesterov({ nesterov: true } as never), 'nesterov.nesterov'],
@@ -22,6 +26,8 @@ describe('named optimizers refuse unknown options', () => {
   });
 
   it('accepts the known options and the clipping ones', () => {
-    expect(adam({ lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, clipNorm: 1, clipValue: 2 }).init).toBeTypeOf('function');
+    expect(adam({ lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, clipNorm: 1, clipValue: 2 }).init).toBeTypeOf(
+      'function',
+    );
   });
 });

@@ -15,7 +15,14 @@ import {
 import { expectClose } from '../../helpers/expectClose.js';
 import { vectorParams } from './problems.js';
 
-const apply = (t: { init: (p: ReturnType<typeof vectorParams>) => unknown; update: (u: Float64Array, s: never, p: ReturnType<typeof vectorParams>) => void }, grads: number[][], w: number[] = grads[0]!.map(() => 0)) => {
+const apply = (
+  t: {
+    init: (p: ReturnType<typeof vectorParams>) => unknown;
+    update: (u: Float64Array, s: never, p: ReturnType<typeof vectorParams>) => void;
+  },
+  grads: number[][],
+  w: number[] = grads[0]!.map(() => 0),
+) => {
   const params = vectorParams(w);
   const state = t.init(params) as never;
   return grads.map((g) => {
@@ -80,7 +87,9 @@ describe('scaleByLearningRate', () => {
     expect(() => scaleByLearningRate(-0.1)).toThrow('scaleByLearningRate.lr: expected a finite number ≥ 0, received -0.1');
     expect(() => scaleByLearningRate(Infinity)).toThrow('received Infinity');
     expect(() => scaleByLearningRate({ value: -1 })).toThrow('scaleByLearningRate.lr: expected a finite number ≥ 0, received -1');
-    expect(() => scaleByLearningRate('0.1' as never)).toThrow('scaleByLearningRate.lr: expected a finite number ≥ 0, a schedule or a hyperParam cell, received "0.1"');
+    expect(() => scaleByLearningRate('0.1' as never)).toThrow(
+      'scaleByLearningRate.lr: expected a finite number ≥ 0, a schedule or a hyperParam cell, received "0.1"',
+    );
   });
 });
 
@@ -117,7 +126,9 @@ describe('scaleByRss', () => {
     const [u1, u2] = apply(scaleByRss(), [[2], [1]]);
     expectClose(u1!, [2 / Math.sqrt(0.1 + 4 + 1e-7)], 1e-15);
     expectClose(u2!, [1 / Math.sqrt(0.1 + 5 + 1e-7)], 1e-15);
-    expect(() => scaleByRss({ initialAccumulatorValue: -1 })).toThrow('scaleByRss.initialAccumulatorValue: expected a finite number ≥ 0, received -1');
+    expect(() => scaleByRss({ initialAccumulatorValue: -1 })).toThrow(
+      'scaleByRss.initialAccumulatorValue: expected a finite number ≥ 0, received -1',
+    );
   });
 });
 
@@ -164,7 +175,9 @@ describe('chain', () => {
   });
 
   it('refuses an argument that is not a transformation', () => {
-    expect(() => chain(clipByValue(1), undefined as never)).toThrow('chain(transforms)[1]: expected a gradient transformation { init, update } (scaleByAdam(), clipByGlobalNorm(1), sgd(), …), received undefined');
+    expect(() => chain(clipByValue(1), undefined as never)).toThrow(
+      'chain(transforms)[1]: expected a gradient transformation { init, update } (scaleByAdam(), clipByGlobalNorm(1), sgd(), …), received undefined',
+    );
     expect(() => chain({ init: () => ({}) } as never)).toThrow('chain(transforms)[0]: expected a gradient transformation');
   });
 });

@@ -69,7 +69,12 @@ export function stepper(opt: GradientTransformation<OptState[]> | GradientTransf
 }
 
 /** The parameters after each of `steps` updates (copies). */
-export function trajectory(opt: GradientTransformation<OptState[]>, problem: GradFn, start: readonly number[], steps: number): Float64Array[] {
+export function trajectory(
+  opt: GradientTransformation<OptState[]>,
+  problem: GradFn,
+  start: readonly number[],
+  steps: number,
+): Float64Array[] {
   const s = stepper(opt, problem, start);
   const out: Float64Array[] = [];
   for (let k = 0; k < steps; k++) out.push(s.step().slice());

@@ -7,7 +7,11 @@ import { runSeed } from './seedRun.js';
 describe('rmsprop', () => {
   it('follows the lesson: 16.74098, 14.49272, 13.048089, 11.940943, below 2.96 after 26 updates', async () => {
     const records = await runSeed(rmsprop({ lr: 0.01, rho: 0.9, epsilon: 1e-7 }));
-    expectClose(records.slice(0, 4).map((r) => r.loss!), [16.74098, 14.49272, 13.048089, 11.940943], 1e-6);
+    expectClose(
+      records.slice(0, 4).map((r) => r.loss!),
+      [16.74098, 14.49272, 13.048089, 11.940943],
+      1e-6,
+    );
     expect(records.at(-1)!.step).toBe(26);
     expect(records.at(-1)!.loss).toBeLessThan(2.96);
     expect(records.at(-2)!.loss).toBeGreaterThanOrEqual(2.96);
@@ -17,7 +21,7 @@ describe('rmsprop', () => {
   it('takes the first step lr · g / √((1−ρ)g² + ε)', () => {
     const s = stepper(rmsprop({ lr: 0.01 }), { grad: (out) => out.set([2, -0.5]) }, [0, 0]);
     s.step();
-    expectClose(s.params.data, [-0.01 * 2 / Math.sqrt(0.1 * 4 + 1e-7), 0.01 * 0.5 / Math.sqrt(0.1 * 0.25 + 1e-7)], 1e-15);
+    expectClose(s.params.data, [(-0.01 * 2) / Math.sqrt(0.1 * 4 + 1e-7), (0.01 * 0.5) / Math.sqrt(0.1 * 0.25 + 1e-7)], 1e-15);
   });
 
   it('accumulates lr inside the momentum (tfjs): a ← m·a + lr·g/√(ν+ε), params −= a', () => {

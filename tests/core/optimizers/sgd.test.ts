@@ -61,8 +61,10 @@ describe('adagrad', () => {
   it('is tfjs Adagrad: s ← 0.1 + Σg², params −= lr·g/√(s+ε) (defaults lr 0.001)', () => {
     const s = stepper(adagrad(), { grad: (out) => out.set([2]) }, [0]);
     s.step();
-    expectClose(s.params.data, [-0.001 * 2 / Math.sqrt(4.1 + 1e-7)], 1e-15);
+    expectClose(s.params.data, [(-0.001 * 2) / Math.sqrt(4.1 + 1e-7)], 1e-15);
     expect(() => adagrad({ epsilon: 0 })).toThrow('adagrad.epsilon: expected a finite number > 0, received 0');
-    expect(() => adagrad({ initialAccumulatorValue: -0.1 })).toThrow('adagrad.initialAccumulatorValue: expected a finite number ≥ 0, received -0.1');
+    expect(() => adagrad({ initialAccumulatorValue: -0.1 })).toThrow(
+      'adagrad.initialAccumulatorValue: expected a finite number ≥ 0, received -0.1',
+    );
   });
 });

@@ -37,7 +37,12 @@ const TOL = 1e-3;
 
 const table: readonly Row[] = [
   { name: 'sgd', make: (p) => sgd({ lr: p === bowl ? 0.05 : 0.002 }), bowlSteps: 400, rosenbrockSteps: 10_000 },
-  { name: 'sgd (momentum 0.9, clipNorm 10)', make: () => sgd({ lr: 0.001, momentum: 0.9, clipNorm: 10 }), bowlSteps: 2_000, rosenbrockSteps: 2_000 },
+  {
+    name: 'sgd (momentum 0.9, clipNorm 10)',
+    make: () => sgd({ lr: 0.001, momentum: 0.9, clipNorm: 10 }),
+    bowlSteps: 2_000,
+    rosenbrockSteps: 2_000,
+  },
   { name: 'momentum', make: () => momentum({ lr: 0.001 }), bowlSteps: 2_000, rosenbrockSteps: 2_000 },
   { name: 'nesterov', make: () => nesterov({ lr: 0.001 }), bowlSteps: 2_000, rosenbrockSteps: 2_000 },
   { name: 'adagrad', make: () => adagrad({ lr: 0.5 }), bowlSteps: 200, rosenbrockSteps: 10_000 },

@@ -25,14 +25,38 @@ const cases: readonly { name: string; ours: () => GradientTransformation<OptStat
   { name: 'sgd', ours: () => sgd({ lr: 0.01 }), theirs: () => tf.train.sgd(0.01) },
   { name: 'momentum', ours: () => momentum({ lr: 0.01, momentum: 0.9 }), theirs: () => tf.train.momentum(0.01, 0.9) },
   { name: 'nesterov', ours: () => nesterov({ lr: 0.01, momentum: 0.9 }), theirs: () => tf.train.momentum(0.01, 0.9, true) },
-  { name: 'sgd (momentum 0.8, nesterov)', ours: () => sgd({ lr: 0.01, momentum: 0.8, nesterov: true }), theirs: () => tf.train.momentum(0.01, 0.8, true) },
+  {
+    name: 'sgd (momentum 0.8, nesterov)',
+    ours: () => sgd({ lr: 0.01, momentum: 0.8, nesterov: true }),
+    theirs: () => tf.train.momentum(0.01, 0.8, true),
+  },
   { name: 'adagrad', ours: () => adagrad({ lr: 0.1, initialAccumulatorValue: 0.1 }), theirs: () => tf.train.adagrad(0.1, 0.1) },
   { name: 'rmsprop', ours: () => rmsprop({ lr: 0.01, rho: 0.9, epsilon: 1e-7 }), theirs: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7) },
-  { name: 'rmsprop (momentum 0.9)', ours: () => rmsprop({ lr: 0.01, rho: 0.9, momentum: 0.9, epsilon: 1e-7 }), theirs: () => tf.train.rmsprop(0.01, 0.9, 0.9, 1e-7) },
-  { name: 'rmsprop (centered)', ours: () => rmsprop({ lr: 0.01, rho: 0.9, centered: true, epsilon: 1e-7 }), theirs: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7, true) },
-  { name: 'rmsprop (centered, momentum 0.5)', ours: () => rmsprop({ lr: 0.01, rho: 0.8, momentum: 0.5, centered: true }), theirs: () => tf.train.rmsprop(0.01, 0.8, 0.5, 1e-7, true) },
-  { name: 'adam', ours: () => adam({ lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }), theirs: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7) },
-  { name: 'adam (beta1 0.5, beta2 0.9)', ours: () => adam({ lr: 0.05, beta1: 0.5, beta2: 0.9 }), theirs: () => tf.train.adam(0.05, 0.5, 0.9, 1e-7) },
+  {
+    name: 'rmsprop (momentum 0.9)',
+    ours: () => rmsprop({ lr: 0.01, rho: 0.9, momentum: 0.9, epsilon: 1e-7 }),
+    theirs: () => tf.train.rmsprop(0.01, 0.9, 0.9, 1e-7),
+  },
+  {
+    name: 'rmsprop (centered)',
+    ours: () => rmsprop({ lr: 0.01, rho: 0.9, centered: true, epsilon: 1e-7 }),
+    theirs: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7, true),
+  },
+  {
+    name: 'rmsprop (centered, momentum 0.5)',
+    ours: () => rmsprop({ lr: 0.01, rho: 0.8, momentum: 0.5, centered: true }),
+    theirs: () => tf.train.rmsprop(0.01, 0.8, 0.5, 1e-7, true),
+  },
+  {
+    name: 'adam',
+    ours: () => adam({ lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+    theirs: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
+  },
+  {
+    name: 'adam (beta1 0.5, beta2 0.9)',
+    ours: () => adam({ lr: 0.05, beta1: 0.5, beta2: 0.9 }),
+    theirs: () => tf.train.adam(0.05, 0.5, 0.9, 1e-7),
+  },
 ];
 
 /** Largest relative difference per case, reported at the end. */
@@ -65,7 +89,11 @@ describe('agrees with TensorFlow.js 4.22 over 50 steps', () => {
   });
 
   it('reports the measured agreement', () => {
-    console.log(Object.entries(measured).map(([n, d]) => `${n}: ${d.toExponential(2)}`).join('\n'));
+    console.log(
+      Object.entries(measured)
+        .map(([n, d]) => `${n}: ${d.toExponential(2)}`)
+        .join('\n'),
+    );
     expect(Object.keys(measured)).toHaveLength(cases.length);
   });
 });

@@ -27,7 +27,9 @@ describe('weight penalties', () => {
     expect(() => l1(null as never)).toThrow('l1(l1): expected a finite number ≥ 0, received null');
     expect(() => l1l2(null as never)).toThrow('l1l2: expected an options object ({ l1, l2 }), received null');
     expect(() => l1l2({ L2: 0.1 } as never)).toThrow('l1l2.L2: expected a known option (l1, l2), received an unknown option');
-    expect(() => l1l2(Object.assign(Object.create(null) as object, { l1: {} }) as never)).toThrow('l1l2.l1: expected a finite number ≥ 0, received an object');
+    expect(() => l1l2(Object.assign(Object.create(null) as object, { l1: {} }) as never)).toThrow(
+      'l1l2.l1: expected a finite number ≥ 0, received an object',
+    );
   });
 
   it.each([

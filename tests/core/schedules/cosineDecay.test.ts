@@ -18,8 +18,12 @@ describe('cosineDecay', () => {
   });
   it('rejects bad options', () => {
     expect(() => cosineDecay({ lr: 1, decaySteps: 10, alpha: 2 })).toThrow('cosineDecay.alpha: expected a number in [0, 1], received 2');
-    expect(() => cosineDecay({ lr: 1, decaySteps: 10, warmupSteps: -1 })).toThrow('cosineDecay.warmupSteps: expected an integer ≥ 0, received -1');
-    expect(() => cosineDecay(3 as never)).toThrow('cosineDecay: expected an options object ({ lr, decaySteps, alpha, warmupSteps, initialLr }), received 3');
+    expect(() => cosineDecay({ lr: 1, decaySteps: 10, warmupSteps: -1 })).toThrow(
+      'cosineDecay.warmupSteps: expected an integer ≥ 0, received -1',
+    );
+    expect(() => cosineDecay(3 as never)).toThrow(
+      'cosineDecay: expected an options object ({ lr, decaySteps, alpha, warmupSteps, initialLr }), received 3',
+    );
     expect(() => cosineDecay({ lr: 1 } as never)).toThrow('cosineDecay.decaySteps: expected an integer ≥ 1, received undefined');
   });
 });

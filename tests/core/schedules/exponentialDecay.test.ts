@@ -11,9 +11,17 @@ describe('exponentialDecay', () => {
     expect([0, 9, 10, 19, 20].map(st)).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
   });
   it('rejects bad options', () => {
-    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 0, decayRate: 0.5 })).toThrow('exponentialDecay.decaySteps: expected a finite number > 0, received 0');
-    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 1, decayRate: -0.5 })).toThrow('exponentialDecay.decayRate: expected a finite number ≥ 0, received -0.5');
-    expect(() => exponentialDecay(null as never)).toThrow('exponentialDecay: expected an options object ({ lr, decaySteps, decayRate, staircase }), received null');
-    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 1, decayRate: 0.5, staircase: 'yes' } as never)).toThrow('exponentialDecay.staircase: expected a boolean, received "yes" (a string)');
+    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 0, decayRate: 0.5 })).toThrow(
+      'exponentialDecay.decaySteps: expected a finite number > 0, received 0',
+    );
+    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 1, decayRate: -0.5 })).toThrow(
+      'exponentialDecay.decayRate: expected a finite number ≥ 0, received -0.5',
+    );
+    expect(() => exponentialDecay(null as never)).toThrow(
+      'exponentialDecay: expected an options object ({ lr, decaySteps, decayRate, staircase }), received null',
+    );
+    expect(() => exponentialDecay({ lr: 0.1, decaySteps: 1, decayRate: 0.5, staircase: 'yes' } as never)).toThrow(
+      'exponentialDecay.staircase: expected a boolean, received "yes" (a string)',
+    );
   });
 });

@@ -8,11 +8,23 @@ describe('piecewiseConstant', () => {
   });
   it('rejects mismatched lengths, unsorted boundaries and bad values', () => {
     expect(() => piecewiseConstant({ boundaries: [1], values: [1] })).toThrow(GradstreamError);
-    expect(() => piecewiseConstant({ boundaries: [1], values: [1] })).toThrow('piecewiseConstant.values: expected 2 numbers (one more than boundaries), received 1');
-    expect(() => piecewiseConstant({ boundaries: [5, 5], values: [1, 2, 3] })).toThrow('piecewiseConstant.boundaries[1]: expected a number > 5, received 5');
-    expect(() => piecewiseConstant({ boundaries: [5], values: [1, -2] })).toThrow('piecewiseConstant.values[1]: expected a finite number ≥ 0, received -2');
-    expect(() => piecewiseConstant({} as never)).toThrow('piecewiseConstant.boundaries: expected an array of increasing steps, received undefined');
-    expect(() => piecewiseConstant({ boundaries: [], values: null } as never)).toThrow('piecewiseConstant.values: expected 1 numbers (one more than boundaries), received null');
-    expect(() => piecewiseConstant({ boundaries: ['5'], values: [1, 2] } as never)).toThrow('piecewiseConstant.boundaries[0]: expected a finite number, received "5" (a string)');
+    expect(() => piecewiseConstant({ boundaries: [1], values: [1] })).toThrow(
+      'piecewiseConstant.values: expected 2 numbers (one more than boundaries), received 1',
+    );
+    expect(() => piecewiseConstant({ boundaries: [5, 5], values: [1, 2, 3] })).toThrow(
+      'piecewiseConstant.boundaries[1]: expected a number > 5, received 5',
+    );
+    expect(() => piecewiseConstant({ boundaries: [5], values: [1, -2] })).toThrow(
+      'piecewiseConstant.values[1]: expected a finite number ≥ 0, received -2',
+    );
+    expect(() => piecewiseConstant({} as never)).toThrow(
+      'piecewiseConstant.boundaries: expected an array of increasing steps, received undefined',
+    );
+    expect(() => piecewiseConstant({ boundaries: [], values: null } as never)).toThrow(
+      'piecewiseConstant.values: expected 1 numbers (one more than boundaries), received null',
+    );
+    expect(() => piecewiseConstant({ boundaries: ['5'], values: [1, 2] } as never)).toThrow(
+      'piecewiseConstant.boundaries[0]: expected a finite number, received "5" (a string)',
+    );
   });
 });

@@ -29,6 +29,12 @@ export function adamApply(params: Float64Array, grads: Float64Array, mu: Float64
 }
 
 /** The float32 form of {@link adamApply} (float32 arithmetic, f32x4 kernel); false when unavailable. */
-export function adamApply32(params: Float32Array, grads: Readonly<Float32Array>, mu: Float32Array, nu: Float32Array, s: Readonly<Float64Array>): boolean {
+export function adamApply32(
+  params: Float32Array,
+  grads: Readonly<Float32Array>,
+  mu: Float32Array,
+  nu: Float32Array,
+  s: Readonly<Float64Array>,
+): boolean {
   return adamApplyWasm32(params, grads, mu, nu, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
 }

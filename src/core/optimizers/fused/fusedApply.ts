@@ -27,7 +27,16 @@ export function fusedApply(form: FusedForm, grads: Float64Array, state: OptState
   const s = adamScalars(scratch, form.beta1, form.beta2, form.epsilon, moments.count + 1, -lr);
   if ((params.data as unknown) instanceof Float32Array) {
     s[5] = lr; // the float32 kernel subtracts lr · u
-    if (!adamApply32(params.data as unknown as Float32Array, grads as unknown as Float32Array, moments.mu as unknown as Float32Array, moments.nu as unknown as Float32Array, s)) return false;
+    if (
+      !adamApply32(
+        params.data as unknown as Float32Array,
+        grads as unknown as Float32Array,
+        moments.mu as unknown as Float32Array,
+        moments.nu as unknown as Float32Array,
+        s,
+      )
+    )
+      return false;
   } else {
     adamApply(params.data, grads, moments.mu, moments.nu, s);
   }

@@ -21,7 +21,12 @@ export interface FusableTransformation<S extends OptState = OptState> extends Gr
 
 /** `transform`, marked as computable by the one-pass kernel of `form` (its results are the same, bit for bit). */
 export function fusable<S extends OptState>(transform: GradientTransformation<S>, form: FusedForm): FusableTransformation<S> {
-  return { init: transform.init, update: transform.update, ...(transform.learningRate === undefined ? {} : { learningRate: transform.learningRate }), fused: form };
+  return {
+    init: transform.init,
+    update: transform.update,
+    ...(transform.learningRate === undefined ? {} : { learningRate: transform.learningRate }),
+    fused: form,
+  };
 }
 
 /** The one-pass form of `optimizer`, if it has one. */

@@ -1,7 +1,11 @@
 /** The JavaScript form of adam's one-pass kernel (used where WebAssembly is unavailable) equals the chain bit for bit. */
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../../../src/core/wasm/wasmKernels.js', async (original) => ({ ...(await original<object>()), adamApplyWasm64: () => false, adamWasm64: () => false }));
+vi.mock('../../../../src/core/wasm/wasmKernels.js', async (original) => ({
+  ...(await original<object>()),
+  adamApplyWasm64: () => false,
+  adamWasm64: () => false,
+}));
 
 const { scaleByAdam } = await import('../../../../src/core/optimizers/scaleByAdam.js');
 const { adamApply, adamScalars } = await import('../../../../src/core/optimizers/fused/adamApply.js');
@@ -35,6 +39,12 @@ describe('adamApply without WebAssembly', () => {
     expect(Array.from(pf)).toEqual(Array.from(pc.data));
     expect(Array.from(mu)).toEqual(Array.from(sc.mu));
     expect(Array.from(nu)).toEqual(Array.from(sc.nu));
-    adamApply(new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0), adamScalars(new Float64Array(6), 0.9, 0.999, 1e-7, 1, -lr)); // an empty slice: nothing to do
+    adamApply(
+      new Float64Array(0),
+      new Float64Array(0),
+      new Float64Array(0),
+      new Float64Array(0),
+      adamScalars(new Float64Array(6), 0.9, 0.999, 1e-7, 1, -lr),
+    ); // an empty slice: nothing to do
   });
 });
