@@ -74,7 +74,7 @@ export function plainLoop(s: Setup, losses?: number[]): number {
   const reader = s.source().open();
   const maxSteps = s.maxSteps ?? Infinity;
   let last = Number.NaN;
-  let b = reader.next();
+  const b = reader.next();
   if (b === null || typeof b !== 'object') throw new Error('plainLoop: empty data');
   let current = b;
   for (let step = 0; ; step++) {
@@ -121,7 +121,7 @@ export function plainFusedAdamLoop(s: Setup, lr: number, losses?: number[]): num
   const dOut = new Float64Array(batch * outCols);
   const reader = s.source().open();
   let last = Number.NaN;
-  let b = reader.next();
+  const b = reader.next();
   if (b === null || typeof b !== 'object') throw new Error('plainFusedAdamLoop: empty data');
   let current = b;
   for (let t = 1; ; t++) {

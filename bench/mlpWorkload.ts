@@ -42,7 +42,7 @@ export function stepFlops(dims: MlpWorkload['dims'], batch: number): number {
 
 export async function benchMlp(w: MlpWorkload, rounds: number): Promise<WorkloadResult> {
   const outCols = w.dims[w.dims.length - 1]!.units;
-  const yCols = w.lossKind === 'mse' ? outCols : 1;
+  const _yCols = w.lossKind === 'mse' ? outCols : 1;
   const updates = (w.rows / w.batch) * w.epochs;
   const records = updates + 1;
   const flops = stepFlops(w.dims, w.batch);

@@ -274,7 +274,7 @@ export function paramsFrom(
   for (let i = 0; i < layout.names.length; i++) {
     const name = layout.names[i]!;
     const path = `params[${JSON.stringify(name)}]`;
-    const raw: unknown = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    const raw: unknown = Object.hasOwn(values, name) ? values[name] : undefined;
     if (raw === undefined) {
       throw new GradstreamError({ code: 'invalid_value', path, expected: `shape [${layout.shapes[i]!.join(', ')}]`, received: 'nothing' });
     }

@@ -315,8 +315,10 @@ function compareSteps(plan: ReplayPlan) {
       const got = params.tensors[t]!;
       for (let i = 0; i < got.length; i++) {
         const want = decodeNumber(values[i]);
-        if (!Object.is(want, got[i]))
-          return differ({ step: end.step!, quantity: `params.${name}[${i}]`, recorded: want, replayed: got[i]! });
+        if (!Object.is(want, got[i])) {
+          differ({ step: end.step!, quantity: `params.${name}[${i}]`, recorded: want, replayed: got[i]! });
+          return;
+        }
       }
     }
   };

@@ -289,7 +289,7 @@ export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): Bat
       const take = (n: number): Batch => {
         const b =
           n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
-        const outs = width - inputs;
+        const _outs = width - inputs;
         let o = head * width;
         let xi = 0;
         let yi = 0;

@@ -110,7 +110,7 @@ export class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> i
     if (updates.length !== r.params.data.length) throwGradsShape(r.params.data.length, updates.length);
     const state = r.optState as S;
     const fused = this.fused;
-    if (this.applyElsewhere !== null && this.applyElsewhere(updates, state, r.params)) {
+    if (this.applyElsewhere?.(updates, state, r.params)) {
       // applied by the threads
     } else if (fused === undefined || !fusedApply(fused, updates, state as OptState[], r.params, this.scratch)) {
       this.applyTransformed(updates, state, r);

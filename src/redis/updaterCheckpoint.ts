@@ -78,7 +78,7 @@ export async function readUpdaterCheckpoint(path: string, layout: ParamLayout): 
   const parsed = RedisUpdaterCheckpoint.safeParse(json, { reportInput: true });
   if (!parsed.success) throw fromZodError('invalid_checkpoint', `${path}: checkpoint`, parsed.error);
   const c = parsed.data;
-  let inner;
+  let inner: ReturnType<typeof decodeCheckpoint>;
   try {
     inner = decodeCheckpoint(c.checkpoint, layout);
   } catch (e: unknown) {

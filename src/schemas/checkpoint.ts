@@ -76,12 +76,10 @@ const word = z.number().int().min(0).max(0xffffffff);
 /** A seeded generator's state (`RngState`): four uint32 words, not all zero (xoshiro128 would only ever draw 0). */
 export const RngStateJson = z
   .object({
-    s: z
-      .tuple([word, word, word, word])
-      .refine((s) => s.some((w) => w !== 0), {
-        message: 'not all zero',
-        params: { expected: '4 uint32 words, not all zero', received: '[0, 0, 0, 0]' },
-      }),
+    s: z.tuple([word, word, word, word]).refine((s) => s.some((w) => w !== 0), {
+      message: 'not all zero',
+      params: { expected: '4 uint32 words, not all zero', received: '[0, 0, 0, 0]' },
+    }),
     spare: z.number().nullable(),
   })
   .strict();

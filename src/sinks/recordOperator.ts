@@ -8,6 +8,4 @@ import type { StepRecord } from '../streams/stepRecord.js';
  * record it accepts (default: any step record). Operators with more members extend this
  * interface (an intersection type would stop TypeScript from inferring through it).
  */
-export interface RecordOperator<R extends StepRecord = StepRecord> {
-  <T extends R>(source: Observable<T>): Observable<T>;
-}
+export type RecordOperator<R extends StepRecord = StepRecord> = <T extends R>(source: Observable<T>) => Observable<T>;

@@ -18,9 +18,7 @@ export type StepSnapshot<R extends StepRecord = StepRecord> = {
 } & (R extends WithMetrics ? { readonly metrics: Readonly<Record<string, number>> } : unknown);
 
 /** The operator {@link snapshot} returns: generic in the record type, which its snapshots follow. */
-export interface SnapshotOperator<R extends StepRecord = StepRecord> {
-  <T extends R>(source: Observable<T>): Observable<StepSnapshot<T>>;
-}
+export type SnapshotOperator<R extends StepRecord = StepRecord> = <T extends R>(source: Observable<T>) => Observable<StepSnapshot<T>>;
 
 /**
  * Copies each record into a {@link StepSnapshot} (fresh weights buffer, a copy of its metrics),

@@ -69,7 +69,7 @@ export function webStorage(store: WebStorageLike, prefix = 'gradstream:'): Check
       const names: string[] = [];
       for (let i = 0; i < store.length; i++) {
         const k = store.key(i);
-        if (k !== null && k.startsWith(prefix)) names.push(k.slice(prefix.length));
+        if (k?.startsWith(prefix)) names.push(k.slice(prefix.length));
       }
       return Promise.resolve(names);
     },

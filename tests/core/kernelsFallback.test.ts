@@ -45,10 +45,10 @@ describe('without WebAssembly the JavaScript kernels run', () => {
 
   it('a module that fails to compile leaves the JavaScript kernels in place', async () => {
     vi.stubGlobal('WebAssembly', {
-      Module: function () {
+      Module: () => {
         throw new Error('compile refused');
       },
-      Instance: function () {},
+      Instance: () => {},
       compile: () => Promise.reject(new Error('no')),
     });
     vi.resetModules();

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { map, of, pipe, type OperatorFunction } from 'rxjs';
+import { map, pipe, type OperatorFunction } from 'rxjs';
 import { describe } from 'vitest';
 import { BehaviorSubject } from 'rxjs';
 import {

@@ -54,7 +54,7 @@ describe('progress', () => {
         scheduler: 'sync',
       }),
     );
-    expect(tty.out.at(-1)).toMatch(/^\r\x1b\[2K\[█+░+\] 7\/20 epochs \(35%\)  loss 2\.3813 .*stop: threshold after 0:00\n$/);
+    expect(tty.out.at(-1)).toMatch(/^\r\x1b\[2K\[█+░+\] 7\/20 epochs \(35%\) {2}loss 2\.3813 .*stop: threshold after 0:00\n$/);
   });
 
   it('ends the terminal line when the source errors or is unsubscribed', () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   NOT_READY,
-  GradstreamError,
+  type GradstreamError,
   dense,
   forward,
   fromObservable,

@@ -155,7 +155,7 @@ describe('train: holds', () => {
     let written = false;
     let completedAfterWrite: boolean | undefined;
     let last: StepRecord | undefined;
-    await new Promise<void>((resolve, reject) =>
+    await new Promise<void>((resolve, _reject) =>
       train({
         params: seedParams(),
         data: seedData(),

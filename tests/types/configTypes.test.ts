@@ -5,10 +5,10 @@ import type * as lossTypes from '../../src/core/config/lossConfig.js';
 import type * as modelTypes from '../../src/core/config/modelConfig.js';
 import type * as refTypes from '../../src/core/config/moduleRefConfig.js';
 import type * as scalerTypes from '../../src/core/config/scalerJson.js';
-import * as loss from '../../src/schemas/lossConfig.js';
+import type * as loss from '../../src/schemas/lossConfig.js';
 import * as model from '../../src/schemas/modelConfig.js';
-import * as ref from '../../src/schemas/moduleRefConfig.js';
-import * as scaler from '../../src/schemas/scalerJson.js';
+import type * as ref from '../../src/schemas/moduleRefConfig.js';
+import type * as scaler from '../../src/schemas/scalerJson.js';
 
 describe('config types', () => {
   it('each schema parses to exactly its plain type', () => {

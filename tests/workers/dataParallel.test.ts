@@ -373,7 +373,7 @@ describe('dataParallel: options', () => {
     g.crossOriginIsolated = false;
     const warnings: string[] = [];
     const { model, ce } = mlp();
-    let op;
+    let op: ReturnType<typeof dataParallel>;
     try {
       op = dataParallel(model, ce, adam({ lr: 0.05 }), { workers: 2, logger: { warn: (m) => warnings.push(m) } });
     } finally {

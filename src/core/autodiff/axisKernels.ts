@@ -1,4 +1,4 @@
-import { Node, Op } from './node.js';
+import { type Node, Op } from './node.js';
 
 // How an axis splits a [rows, cols] input into groups: `groups` runs of `len` elements, `step`
 // apart within a run, the runs starting `gstep` apart. Axis -1 is one run over everything.

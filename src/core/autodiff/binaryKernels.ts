@@ -1,4 +1,4 @@
-import { Node, Op } from './node.js';
+import { type Node, Op } from './node.js';
 
 // An operand's strides in the broadcast output: 0 along a dimension of size 1.
 function rowStride(x: Node, rows: number): number {

@@ -1,4 +1,4 @@
-import { Node, Op } from './node.js';
+import { type Node, Op } from './node.js';
 
 /**
  * A loss of the common form `sum(f(…))` or `mean(f(…))`, where `f` is element-wise over tensors
@@ -198,7 +198,7 @@ function backwardStmts(x: Node, v: (n: Node) => string, g: (n: Node) => string):
   const y = v(x);
   const gy = g(x);
   const toA = (e: string): string[] => (A.needsGrad ? [`${g(A)} += ${e};`] : []);
-  const toB = (e: string): string[] => (B !== null && B.needsGrad ? [`${g(B)} += ${e};`] : []);
+  const toB = (e: string): string[] => (B?.needsGrad ? [`${g(B)} += ${e};`] : []);
   const b = B === null ? '' : v(B);
   switch (x.op) {
     case Op.neg:

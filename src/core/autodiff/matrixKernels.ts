@@ -1,7 +1,7 @@
 import { GradstreamError, describeValue } from '../errors.js';
 import { matmul, matmulTransA, matmulTransB } from '../kernels.js';
 import { matmulF32, matmulTransAF32, matmulTransBF32 } from '../kernelsF32.js';
-import { Node } from './node.js';
+import type { Node } from './node.js';
 
 /** `y = a · b`, with the float32 kernels on float32 buffers. */
 export function matmulForward(n: Node): void {

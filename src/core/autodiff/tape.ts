@@ -1,7 +1,7 @@
 import { axisBackward, axisForward } from './axisKernels.js';
 import { binaryBackward, binaryForward, whereBackward, whereForward } from './binaryKernels.js';
 import { matmulBackward, matmulForward, pickBackward, pickForward, transposeBackward, transposeForward } from './matrixKernels.js';
-import { Node, Op } from './node.js';
+import { type Node, Op } from './node.js';
 import { unaryBackward, unaryForward } from './unaryKernels.js';
 
 /**

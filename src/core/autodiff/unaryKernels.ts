@@ -1,4 +1,4 @@
-import { Node, Op } from './node.js';
+import { type Node, Op } from './node.js';
 
 /** `y = f(x)` element-wise for the unary operations. */
 export function unaryForward(n: Node): void {
@@ -17,7 +17,7 @@ export function unaryForward(n: Node): void {
       break;
     case Op.pow: {
       const p = n.k1;
-      for (let i = 0; i < len; i++) y[i] = Math.pow(x[i]!, p);
+      for (let i = 0; i < len; i++) y[i] = x[i]! ** p;
       break;
     }
     case Op.exp:
@@ -84,7 +84,7 @@ export function unaryBackward(n: Node): void {
       break;
     case Op.pow: {
       const p = n.k1;
-      for (let i = 0; i < len; i++) d[i]! += p === 0 ? 0 : p * Math.pow(x[i]!, p - 1) * g[i]!;
+      for (let i = 0; i < len; i++) d[i]! += p === 0 ? 0 : p * x[i]! ** (p - 1) * g[i]!;
       break;
     }
     case Op.exp:

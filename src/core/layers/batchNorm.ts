@@ -88,7 +88,7 @@ export function batchNorm(options: BatchNormOptions = {}, size?: number): Activa
       if (n === 0) unsized();
       const gamma = p[0]!;
       const beta = p[1]!;
-      const training = ctx !== undefined && ctx.training;
+      const training = ctx?.training;
       if (training) trainingStats(p, x, batch, ctx);
       const xHat = ctx === undefined ? null : ctx.scratch[0]!;
       const invStd = ctx === undefined ? null : ctx.scratch[1]!;

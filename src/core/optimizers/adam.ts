@@ -2,7 +2,7 @@ import { checkKnownOptions } from './checkOption.js';
 import type { GradientTransformation, LearningRate, OptState } from '../optimizer.js';
 import { fusable } from './fused/fusedForm.js';
 import { scaleByAdam } from './scaleByAdam.js';
-import { scaleByLearningRate, type ScaleByLearningRateState } from './scaleByLearningRate.js';
+import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { withClipping, type ClipOptions } from './withClipping.js';
 
 /** Options of {@link adam}; the defaults are Keras's and TensorFlow.js's. */

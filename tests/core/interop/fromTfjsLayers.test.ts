@@ -59,7 +59,7 @@ function tfjsModel(): tf.Sequential {
   const bn = m.layers[1]!;
   const rng = createRng(9);
   bn.setWeights(
-    bn.getWeights().map((w, i) => tf.tensor1d(Array.from({ length: 6 }, () => (i === 3 ? rng.uniform(0.5, 2) : rng.uniform(-1, 1))))),
+    bn.getWeights().map((_w, i) => tf.tensor1d(Array.from({ length: 6 }, () => (i === 3 ? rng.uniform(0.5, 2) : rng.uniform(-1, 1))))),
   );
   return m;
 }
