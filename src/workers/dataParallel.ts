@@ -135,7 +135,7 @@ export function dataParallel<R extends StepRecord, S extends OptState>(
       source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next: (r) => step.next(r),
         error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
+        complete: () => step.complete(),
       });
     });
 }
@@ -144,6 +144,10 @@ export function dataParallel<R extends StepRecord, S extends OptState>(
 class ParallelStep<R extends StepRecord, S extends OptState> {
   private readonly update: UpdateStage<R & WithParallelStep, S>;
   private readonly penalty: ((params: R['params']) => number) | null;
+  /** Steps that went asynchronous and have not passed their record on yet. */
+  private inFlight = 0;
+  /** The source has completed: the output completes once no step is in flight. */
+  private sourceDone = false;
 
   constructor(
     private readonly pool: ReplicaPool,
@@ -172,21 +176,35 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
       // the threads are starting: the first step waits for them asynchronously (Web Workers load
       // through this thread's event loop; under Node it leaves the thread to the garbage
       // collector meanwhile), holding the loop until the record has been passed on
-      r.hold(
-        this.pool.whenReady().then(
-          () => {
-            if (!this.out.closed) this.step(r);
-          },
-          (e: unknown) => this.out.error(e),
-        ),
+      const ready = this.pool.whenReady().then(
+        () => (this.out.closed ? undefined : this.step(r)),
+        (e: unknown) => this.out.error(e),
       );
+      r.hold(this.track(ready));
       return;
     }
-    this.step(r);
+    const pending = this.step(r);
+    if (pending !== undefined) this.track(pending);
   }
 
-  private step(r: R): void {
-    runPoolStep(
+  /** The source's end: passed on once the step in flight (the final record's, often) has been emitted. */
+  complete(): void {
+    this.sourceDone = true;
+    if (this.inFlight === 0) this.out.complete();
+  }
+
+  private track(work: Promise<unknown>): Promise<void> {
+    this.inFlight += 1;
+    const settled = (): void => {
+      this.inFlight -= 1;
+      if (this.sourceDone && this.inFlight === 0 && !this.out.closed) this.out.complete();
+    };
+    return work.then(settled, settled);
+  }
+
+  /** Runs the replicas' step; the promise of its record when it went asynchronous. */
+  private step(r: R): Promise<void> | undefined {
+    return runPoolStep(
       this.pool,
       r,
       (out) => {
