@@ -227,6 +227,35 @@ describe('dataParallel', () => {
   });
 });
 
+describe('dataParallel: replicas that answer asynchronously', () => {
+  it('emits every record, the final one included, before completing, with the same weights as fast replicas', async () => {
+    const { model, ce } = mlp();
+    const go = (exp: string) =>
+      lastValueFrom(
+        train({
+          params: model.init(createRng(1)),
+          data: data(),
+          scheduler: 'sync',
+          maxSteps: 3,
+          pipeline: pipe(
+            dataParallel(model, ce, adam({ lr: 0.05 }), { workers: 2, replica: { module: fixtures, export: exp } }),
+            map((r) => ({ step: r.step, stop: r.stopReason, params: Array.from(r.params.data) })),
+            toArray(),
+          ),
+        }),
+      );
+    const slow = await go('slow');
+    const fast = await go('mlp');
+    expect(slow.map((r) => [r.step, r.stop])).toEqual([
+      [0, undefined],
+      [1, undefined],
+      [2, undefined],
+      [3, 'maxSteps'],
+    ]);
+    expect(slow.at(-1)!.params).toEqual(fast.at(-1)!.params);
+  }, 60_000);
+});
+
 describe('dataParallel: failures and lifecycle', () => {
   it('errors the run with the error a worker throws', async () => {
     const { model, ce } = mlp();
