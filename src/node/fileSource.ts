@@ -2,7 +2,7 @@ import { GradstreamError, describeValue } from '../core/errors.js';
 import { MAX_BUFFERED_VALUES } from '../schemas/limits.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { NOT_READY, type BatchReader, type BatchSource, type DataCursor, type NotReady } from '../streams/batchSource.js';
-import { createReadySignal, type ReadyState } from '../streams/readySignal.js';
+import { createReadySignal, type ReadySignal, type ReadyState } from '../streams/readySignal.js';
 import type { Batch } from '../streams/stepRecord.js';
 import { RowCache } from './rowCache.js';
 
@@ -195,329 +195,450 @@ function hash32(seed: number, n: number): number {
  * `cacheBytes`, the first pass keeps them and later epochs replay them from memory (synchronously).
  */
 export function fileSource<Raw>(format: RowFormat<Raw>, settings: Settings): BatchSource {
-  const { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes } = settings;
-  const inputs = format.inputs;
-  const width = inputs + format.outputs;
-  checkBuffers(settings, width);
+  checkBuffers(settings, format.inputs + format.outputs);
   return {
     open(at?: DataCursor): BatchReader {
-      let epoch = at?.epoch ?? 0;
-      if (!(Number.isInteger(epoch) && epoch >= 0 && Number.isInteger(at?.batchIndex ?? 0) && (at?.batchIndex ?? 0) >= 0)) {
-        throw new GradstreamError({
-          code: 'invalid_state',
-          path: 'cursor',
-          expected: 'an epoch ≥ 0 and a batchIndex ≥ 0',
-          received: JSON.stringify(at),
-        });
-      }
-      let skip = (at?.batchIndex ?? 0) * batchSize; // rows to pass over when resuming
-      const cursor = { epoch, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
-      const poolSize = shuffle ? shuffleBuffer : 0;
-      const pool = new Float64Array(poolSize * width);
-      let poolCount = 0;
-      const outCap = 2 * batchSize + 1;
-      const ring = new Float64Array(outCap * width);
-      let head = 0;
-      let count = 0;
-      const bx = new Float64Array(batchSize * inputs);
-      const by = new Float64Array(batchSize * (width - inputs));
-      const full: Batch = { x: bx, y: by, size: batchSize };
-      const partials: (Batch | undefined)[] = [];
-
-      let it: RowStream<Raw> | null = null;
-      // The decoded rows of this source's part, kept by the first pass while they fit in
-      // cacheBytes; once the pass has ended (`cacheRows` set), later epochs replay them.
-      const cache = epochs - epoch > 1 && cacheBytes >= width * 8 ? new RowCache(inputs, width - inputs, cacheBytes) : null;
-      let replay = false;
-      let replayAt = 0; // the next cached row to replay
-      let order: Int32Array | undefined; // a replayed shuffled epoch's rows, in the order drawn
-      let left: Int32Array | undefined; // the rows not drawn yet, while drawing `order`
-      let fileEnded = false;
-      let rowsRead = 0; // data rows of the file seen this pass (both parts of a split)
-      let rowsKept = 0; // rows of this source's part this pass
-      let rng: Rng = createRng(0);
-      let pulling = false;
-      let closed = false;
-      let epochDone = false;
-      let failure: unknown;
-      let failed = false;
-
-      const fail = (e: unknown): void => {
-        if (failed) return;
-        failed = true;
-        failure = e;
-        release();
-      };
-      const release = (): void => {
-        const i = it;
-        it = null;
-        i?.close();
-      };
-      const startEpoch = (): void => {
-        replay = cache?.complete === true;
-        replayAt = 0;
-        it = replay ? (REPLAY as RowStream<Raw>) : format.rows();
-        fileEnded = false;
-        rowsRead = 0;
-        rowsKept = 0;
-        poolCount = 0;
-        rng = createRng(epochSeed(seed, epoch));
-      };
-      /** Decodes a file record at `out[o…]`, and keeps it while the rows fit. */
-      const put = (raw: Raw, line: number, out: Float64Array, o: number): void => {
-        format.decode(raw, line, out, o);
-        cache?.add(out, o);
-      };
-      const slot = (): number => {
-        const s = (head + count) % outCap;
-        count += 1;
-        return s * width;
-      };
-      const movePool = (j: number, to: number): void => {
-        const from = j * width;
-        for (let k = 0; k < width; k++) ring[to + k] = pool[from + k]!;
-      };
-      /** Moves random rows of the shuffle buffer to the ring once the file has ended. */
-      const drainPool = (): void => {
-        while (fileEnded && poolCount > 0 && count < outCap) {
-          const j = rng.int(poolCount);
-          movePool(j, slot());
-          poolCount -= 1;
-          if (j !== poolCount) pool.copyWithin(j * width, poolCount * width, (poolCount + 1) * width);
-        }
-      };
-      const take = (n: number): Batch => {
-        const b =
-          n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
-        const _outs = width - inputs;
-        let o = head * width;
-        let xi = 0;
-        let yi = 0;
-        for (let r = 0; r < n; r++) {
-          for (let k = 0; k < inputs; k++) bx[xi++] = ring[o + k]!;
-          for (let k = inputs; k < width; k++) by[yi++] = ring[o + k]!;
-          o += width;
-          if (o === ring.length) o = 0;
-        }
-        head = (head + n) % outCap;
-        count -= n;
-        return b;
-      };
-      const discard = (): void => {
-        while (skip > 0 && count > 0) {
-          head = (head + 1) % outCap;
-          count -= 1;
-          skip -= 1;
-        }
-      };
-
-      const pump = async (): Promise<void> => {
-        pulling = true;
-        try {
-          while (!closed && !failed && it !== null && !fileEnded && count < outCap) {
-            const source = it;
-            const raw = source.read();
-            if (raw === null) {
-              if (count >= batchSize) signal.notify();
-              await source.wait();
-              if (closed || failed || it !== source) break;
-              continue;
-            }
-            if (raw === END_OF_FILE) {
-              fileEnded = true;
-              cache?.end();
-              if (rowsKept === 0) {
-                throw new GradstreamError({
-                  code: 'invalid_dataset',
-                  path: format.file,
-                  expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`,
-                  received: 'none',
-                });
-              }
-              break;
-            }
-            const row = rowsRead;
-            rowsRead += 1;
-            if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
-              format.skipped?.(raw);
-              continue;
-            }
-            rowsKept += 1;
-            if (!shuffle) {
-              put(raw, source.line(), ring, slot());
-            } else if (poolCount < poolSize) {
-              put(raw, source.line(), pool, poolCount * width);
-              poolCount += 1;
-            } else {
-              const j = rng.int(poolSize);
-              const to = slot();
-              movePool(j, to);
-              put(raw, source.line(), pool, j * width);
-            }
-          }
-        } catch (e: unknown) {
-          fail(e);
-        }
-        pulling = false;
-        signal.notify();
-      };
-      /**
-       * {@link pump} from memory: the cached rows, in file order, through the same shuffle steps
-       * (so the same batches), synchronously.
-       */
-      const replayRows = (): void => {
-        const c = cache!;
-        const rows = c.rows;
-        while (!closed && !failed && count < outCap && replayAt < rows) {
-          const from = replayAt;
-          replayAt += 1;
-          let out = ring;
-          let o: number;
-          if (!shuffle) {
-            o = slot();
-          } else if (poolCount < poolSize) {
-            out = pool;
-            o = poolCount * width;
-            poolCount += 1;
-          } else {
-            const j = rng.int(poolSize);
-            movePool(j, slot());
-            out = pool;
-            o = j * width;
-          }
-          c.copyRow(from, out, o);
-        }
-        if (replayAt === rows) fileEnded = true;
-        signal.notify();
-      };
-      const demand = (): void => {
-        if (replay) {
-          if (shuffle && cache!.rows > poolSize && !closed && !failed && it !== null && !fileEnded && count < outCap) replayRows();
-          return;
-        }
-        if (!pulling && !closed && !failed && it !== null && !fileEnded && count < outCap) void pump();
-      };
-
-      /** Rows of this epoch still to come after the ring's. */
-      const more = (): boolean => !fileEnded || poolCount > 0;
-      const state = (): ReadyState => {
-        if (failed) return 'failed';
-        if (fileEnded) return 'ready';
-        return count > batchSize || (count === batchSize && poolCount > 0 && skip === 0) ? 'ready' : 'wait';
-      };
-      const signal = createReadySignal(state, () => failure);
-
-      /**
-       * The next batch of a shuffled epoch replayed from memory whose rows all fit in the shuffle
-       * buffer: the buffer would take them all, then give them back in the order of `rng`'s draws
-       * (a draw `j` among the `m` rows left takes row `j` and moves the last one into its place);
-       * that order is drawn here at the epoch's start, and the rows are copied once, into the batch.
-       */
-      const replayShuffled = (): Batch => {
-        const c = cache!;
-        const rows = c.rows;
-        if (cursor.batchIndex === -1) {
-          order ??= new Int32Array(rows);
-          left ??= new Int32Array(rows);
-          for (let r = 0; r < rows; r++) left[r] = r;
-          for (let m = rows, k = 0; m > 0; m--, k++) {
-            const j = rng.int(m);
-            order[k] = left[j]!;
-            left[j] = left[m - 1]!;
-          }
-        }
-        const from = (cursor.batchIndex + 1) * batchSize;
-        const n = Math.min(batchSize, rows - from);
-        const b =
-          n === batchSize ? full : (partials[n] ??= { x: bx.subarray(0, n * inputs), y: by.subarray(0, n * (width - inputs)), size: n });
-        c.copyBatch(order!, from, n, bx, by);
-        cursor.epoch = epoch;
-        cursor.batchIndex += 1;
-        cursor.epochEnd = from + n === rows;
-        if (cursor.epochEnd) {
-          epochDone = true;
-          it = null;
-        }
-        return b;
-      };
-
-      /** The next batch of an unshuffled epoch replayed from memory. */
-      const replayBatch = (): Batch => {
-        const views = cache!.batches(batchSize);
-        cursor.epoch = epoch;
-        cursor.batchIndex += 1;
-        cursor.epochEnd = cursor.batchIndex === views.length - 1;
-        if (cursor.epochEnd) {
-          epochDone = true;
-          it = null;
-        }
-        return views[cursor.batchIndex]!;
-      };
-
-      return {
-        next(): Batch | null | NotReady {
-          if (failed || closed) return NOT_READY;
-          if (it === null) {
-            if (epochDone) {
-              epoch += 1;
-              epochDone = false;
-              cursor.batchIndex = -1; // the new epoch's first batch is batch 0
-            }
-            if (epoch >= epochs) return null;
-            startEpoch();
-            // rows in memory: fill the ring now, so the epoch's first batch is ready at once
-            if (replay) demand();
-          }
-          // rows in memory, in file order: the batches are views of them
-          if (replay && !shuffle) return replayBatch();
-          // rows in memory, all in the shuffle buffer: the epoch's order drawn at once
-          if (replay && cache!.rows <= poolSize) return replayShuffled();
-          drainPool();
-          discard();
-          drainPool();
-          if (skip > 0 && fileEnded && poolCount === 0) {
-            fail(
-              new GradstreamError({
-                code: 'invalid_state',
-                path: 'cursor',
-                expected: `a batchIndex inside epoch ${epoch} of ${format.file}`,
-                received: JSON.stringify(at),
-              }),
-            );
-            return NOT_READY;
-          }
-          let out: Batch | NotReady = NOT_READY;
-          if (skip === 0) {
-            // A ring of exactly one batch is the epoch's last one only if no row follows: while the
-            // file has not ended (and no shuffled rows wait in the pool) that is not known yet, so
-            // wait for the next row or the end (taking it then left the epoch's end unmarked and the
-            // reader returning NOT_READY while ready, for ever).
-            if (count > batchSize || (count === batchSize && (fileEnded || poolCount > 0))) out = take(batchSize);
-            else if (fileEnded && poolCount === 0 && count > 0) out = take(count);
-          }
-          if (out !== NOT_READY) {
-            drainPool();
-            cursor.epoch = epoch;
-            cursor.batchIndex += 1;
-            cursor.epochEnd = count === 0 && !more();
-            if (cursor.epochEnd) {
-              epochDone = true;
-              it = null;
-            }
-          }
-          demand();
-          return out;
-        },
-        cursor: () => cursor,
-        whenReady: signal.wait,
-        close() {
-          if (closed) return;
-          closed = true;
-          release();
-        },
-      };
+      return new FileReader(format, settings, at);
     },
   };
+}
+
+/** Refuses a cursor whose epoch or batchIndex is not an integer ≥ 0. */
+function checkCursor(at: DataCursor | undefined): void {
+  const epoch = at?.epoch ?? 0;
+  const batchIndex = at?.batchIndex ?? 0;
+  if (!(Number.isInteger(epoch) && epoch >= 0 && Number.isInteger(batchIndex) && batchIndex >= 0)) {
+    throw new GradstreamError({
+      code: 'invalid_state',
+      path: 'cursor',
+      expected: 'an epoch ≥ 0 and a batchIndex ≥ 0',
+      received: JSON.stringify(at),
+    });
+  }
+}
+
+/**
+ * One run's reader of a {@link fileSource}. Rows flow from the file (or the cache) through the
+ * shuffle buffer `pool` into the `ring` of rows ready for the loop, and from there into the batch
+ * `bx`/`by`; every buffer is made here, so reading allocates nothing per row or batch.
+ */
+class FileReader<Raw> implements BatchReader {
+  private readonly batchSize: number;
+  private readonly epochs: number;
+  private readonly shuffle: boolean;
+  private readonly seed: number;
+  private readonly split: FileSplit | undefined;
+  private readonly inputs: number;
+  private readonly width: number;
+  /** The cursor the run resumes at (for messages). */
+  private readonly at: DataCursor | undefined;
+  private epoch: number;
+  /** Rows to pass over when resuming. */
+  private skip: number;
+  private readonly position: { epoch: number; batchIndex: number; epochEnd: boolean };
+
+  /** The shuffle buffer: `poolSize` rows, the first `poolCount` of them held. */
+  private readonly poolSize: number;
+  private readonly pool: Float64Array;
+  private poolCount = 0;
+  /** The rows ready for the loop: `count` rows from row `head`, in a ring of `outCap` rows. */
+  private readonly outCap: number;
+  private readonly ring: Float64Array;
+  private head = 0;
+  private count = 0;
+  /** The batch handed to the loop, and its views for the smaller last batches (made once). */
+  private readonly bx: Float64Array;
+  private readonly by: Float64Array;
+  private readonly full: Batch;
+  private readonly partials: (Batch | undefined)[] = [];
+
+  /** The pass being read; `null` between epochs and once released. */
+  private it: RowStream<Raw> | null = null;
+  /**
+   * The decoded rows of this source's part, kept by the first pass while they fit in
+   * `cacheBytes`; once that pass has ended (`cache.complete`), later epochs replay them.
+   */
+  private readonly cache: RowCache | null;
+  private replay = false;
+  /** The next cached row to replay. */
+  private replayAt = 0;
+  /** A replayed shuffled epoch's rows, in the order drawn. */
+  private order: Int32Array | undefined;
+  /** The rows not drawn yet, while drawing `order`. */
+  private left: Int32Array | undefined;
+  private fileEnded = false;
+  /** Data rows of the file seen this pass (both parts of a split). */
+  private rowsRead = 0;
+  /** Rows of this source's part this pass. */
+  private rowsKept = 0;
+  private rng: Rng = createRng(0);
+  private pulling = false;
+  private closed = false;
+  private epochDone = false;
+  private failure: unknown;
+  private failed = false;
+  private readonly signal: ReadySignal;
+  readonly whenReady: () => Promise<void>;
+
+  constructor(
+    private readonly format: RowFormat<Raw>,
+    settings: Settings,
+    at: DataCursor | undefined,
+  ) {
+    checkCursor(at);
+    const { batchSize, epochs, shuffle, shuffleBuffer, cacheBytes } = settings;
+    const inputs = format.inputs;
+    const width = inputs + format.outputs;
+    this.batchSize = batchSize;
+    this.epochs = epochs;
+    this.shuffle = shuffle;
+    this.seed = settings.seed;
+    this.split = settings.split;
+    this.inputs = inputs;
+    this.width = width;
+    this.at = at;
+    this.epoch = at?.epoch ?? 0;
+    this.skip = (at?.batchIndex ?? 0) * batchSize;
+    this.position = { epoch: this.epoch, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
+    this.poolSize = shuffle ? shuffleBuffer : 0;
+    this.pool = new Float64Array(this.poolSize * width);
+    this.outCap = 2 * batchSize + 1;
+    this.ring = new Float64Array(this.outCap * width);
+    this.bx = new Float64Array(batchSize * inputs);
+    this.by = new Float64Array(batchSize * (width - inputs));
+    this.full = { x: this.bx, y: this.by, size: batchSize };
+    const cached = epochs - this.epoch > 1 && cacheBytes >= width * 8;
+    this.cache = cached ? new RowCache(inputs, width - inputs, cacheBytes) : null;
+    this.signal = createReadySignal(
+      () => this.state(),
+      () => this.failure,
+    );
+    this.whenReady = this.signal.wait;
+  }
+
+  next(): Batch | null | NotReady {
+    if (this.failed || this.closed) return NOT_READY;
+    if (this.it === null && !this.startNextEpoch()) return null;
+    // rows in memory, in file order: the batches are views of them
+    if (this.replay && !this.shuffle) return this.replayBatch();
+    // rows in memory, all in the shuffle buffer: the epoch's order drawn at once
+    if (this.replay && this.cache!.rows <= this.poolSize) return this.replayShuffled();
+    return this.streamedBatch();
+  }
+
+  cursor(): DataCursor {
+    return this.position;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+  }
+
+  /** Opens the pass of the epoch after the one done (or the resumed one); false after the last epoch. */
+  private startNextEpoch(): boolean {
+    if (this.epochDone) {
+      this.epoch += 1;
+      this.epochDone = false;
+      this.position.batchIndex = -1; // the new epoch's first batch is batch 0
+    }
+    if (this.epoch >= this.epochs) return false;
+    this.startEpoch();
+    // rows in memory: fill the ring now, so the epoch's first batch is ready at once
+    if (this.replay) this.demand();
+    return true;
+  }
+
+  private startEpoch(): void {
+    this.replay = this.cache?.complete === true;
+    this.replayAt = 0;
+    this.it = this.replay ? (REPLAY as RowStream<Raw>) : this.format.rows();
+    this.fileEnded = false;
+    this.rowsRead = 0;
+    this.rowsKept = 0;
+    this.poolCount = 0;
+    this.rng = createRng(epochSeed(this.seed, this.epoch));
+  }
+
+  /** The next batch from the ring (rows read from the file, or replayed through the shuffle buffer). */
+  private streamedBatch(): Batch | NotReady {
+    this.drainPool();
+    this.discard();
+    this.drainPool();
+    if (this.skip > 0 && this.fileEnded && this.poolCount === 0) {
+      this.fail(
+        new GradstreamError({
+          code: 'invalid_state',
+          path: 'cursor',
+          expected: `a batchIndex inside epoch ${this.epoch} of ${this.format.file}`,
+          received: JSON.stringify(this.at),
+        }),
+      );
+      return NOT_READY;
+    }
+    const out = this.skip === 0 ? this.takeReady() : NOT_READY;
+    if (out !== NOT_READY) {
+      this.drainPool();
+      this.advance(this.count === 0 && !this.more());
+    }
+    this.demand();
+    return out;
+  }
+
+  /**
+   * A batch from the ring if one is known complete. A ring of exactly one batch is the epoch's
+   * last one only if no row follows: while the file has not ended (and no shuffled rows wait in
+   * the pool) that is not known yet, so wait for the next row or the end (taking it then left the
+   * epoch's end unmarked and the reader returning NOT_READY while ready, for ever).
+   */
+  private takeReady(): Batch | NotReady {
+    const { count, batchSize } = this;
+    if (count > batchSize || (count === batchSize && (this.fileEnded || this.poolCount > 0))) return this.take(batchSize);
+    if (this.fileEnded && this.poolCount === 0 && count > 0) return this.take(count);
+    return NOT_READY;
+  }
+
+  /** Moves the cursor past the batch just returned; `epochEnd` when it was the epoch's last. */
+  private advance(epochEnd: boolean): void {
+    const position = this.position;
+    position.epoch = this.epoch;
+    position.batchIndex += 1;
+    position.epochEnd = epochEnd;
+    if (epochEnd) {
+      this.epochDone = true;
+      this.it = null;
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.failure = e;
+    this.release();
+  }
+
+  private release(): void {
+    const i = this.it;
+    this.it = null;
+    i?.close();
+  }
+
+  private state(): ReadyState {
+    if (this.failed) return 'failed';
+    if (this.fileEnded) return 'ready';
+    const { count, batchSize } = this;
+    return count > batchSize || (count === batchSize && this.poolCount > 0 && this.skip === 0) ? 'ready' : 'wait';
+  }
+
+  /** Rows of this epoch still to come after the ring's. */
+  private more(): boolean {
+    return !this.fileEnded || this.poolCount > 0;
+  }
+
+  /** Whether rows should be read now: the pass is open and the ring has room. */
+  private wantsRows(): boolean {
+    return !this.closed && !this.failed && this.it !== null && !this.fileEnded && this.count < this.outCap;
+  }
+
+  private demand(): void {
+    if (this.replay) {
+      if (this.shuffle && this.cache!.rows > this.poolSize && this.wantsRows()) this.replayRows();
+      return;
+    }
+    if (!this.pulling && this.wantsRows()) void this.pump();
+  }
+
+  /** Reads file records into the ring (through the shuffle buffer) until it is full or the file waits. */
+  private async pump(): Promise<void> {
+    this.pulling = true;
+    try {
+      while (this.wantsRows()) {
+        const source = this.it!;
+        const raw = source.read();
+        if (raw === null) {
+          if (this.count >= this.batchSize) this.signal.notify();
+          await source.wait();
+          if (this.closed || this.failed || this.it !== source) break;
+          continue;
+        }
+        if (raw === END_OF_FILE) {
+          this.endOfFile();
+          break;
+        }
+        this.accept(raw, source);
+      }
+    } catch (e: unknown) {
+      this.fail(e);
+    }
+    this.pulling = false;
+    this.signal.notify();
+  }
+
+  private endOfFile(): void {
+    this.fileEnded = true;
+    this.cache?.end();
+    if (this.rowsKept === 0) {
+      const split = this.split;
+      throw new GradstreamError({
+        code: 'invalid_dataset',
+        path: this.format.file,
+        expected: split === undefined ? 'at least one data row' : `at least one row in the ${split.part} part of the split`,
+        received: 'none',
+      });
+    }
+  }
+
+  /** Takes one file record: skipped when of the split's other part, else decoded into the ring or the shuffle buffer. */
+  private accept(raw: Raw, source: RowStream<Raw>): void {
+    const row = this.rowsRead;
+    this.rowsRead += 1;
+    const split = this.split;
+    if (split !== undefined && isHeldOut(split, row) !== (split.part === 'validation')) {
+      this.format.skipped?.(raw);
+      return;
+    }
+    this.rowsKept += 1;
+    if (!this.shuffle) {
+      this.put(raw, source.line(), this.ring, this.slot());
+    } else if (this.poolCount < this.poolSize) {
+      this.put(raw, source.line(), this.pool, this.poolCount * this.width);
+      this.poolCount += 1;
+    } else {
+      const j = this.rng.int(this.poolSize);
+      this.movePool(j, this.slot());
+      this.put(raw, source.line(), this.pool, j * this.width);
+    }
+  }
+
+  /** Decodes a file record at `out[o…]`, and keeps it while the rows fit. */
+  private put(raw: Raw, line: number, out: Float64Array, o: number): void {
+    this.format.decode(raw, line, out, o);
+    this.cache?.add(out, o);
+  }
+
+  /**
+   * {@link pump} from memory: the cached rows, in file order, through the same shuffle steps
+   * (so the same batches), synchronously.
+   */
+  private replayRows(): void {
+    const c = this.cache!;
+    const rows = c.rows;
+    const width = this.width;
+    while (!this.closed && !this.failed && this.count < this.outCap && this.replayAt < rows) {
+      const from = this.replayAt;
+      this.replayAt += 1;
+      if (!this.shuffle) {
+        c.copyRow(from, this.ring, this.slot());
+      } else if (this.poolCount < this.poolSize) {
+        c.copyRow(from, this.pool, this.poolCount * width);
+        this.poolCount += 1;
+      } else {
+        const j = this.rng.int(this.poolSize);
+        this.movePool(j, this.slot());
+        c.copyRow(from, this.pool, j * width);
+      }
+    }
+    if (this.replayAt === rows) this.fileEnded = true;
+    this.signal.notify();
+  }
+
+  /** The offset of a new row at the ring's end. */
+  private slot(): number {
+    const s = (this.head + this.count) % this.outCap;
+    this.count += 1;
+    return s * this.width;
+  }
+
+  /** Copies row `j` of the shuffle buffer to `ring[to…]`. */
+  private movePool(j: number, to: number): void {
+    const { width, ring, pool } = this;
+    const from = j * width;
+    for (let k = 0; k < width; k++) ring[to + k] = pool[from + k]!;
+  }
+
+  /** Moves random rows of the shuffle buffer to the ring once the file has ended. */
+  private drainPool(): void {
+    const width = this.width;
+    while (this.fileEnded && this.poolCount > 0 && this.count < this.outCap) {
+      const j = this.rng.int(this.poolCount);
+      this.movePool(j, this.slot());
+      this.poolCount -= 1;
+      const last = this.poolCount;
+      if (j !== last) this.pool.copyWithin(j * width, last * width, (last + 1) * width);
+    }
+  }
+
+  /** Drops the ring's rows that come before the resumed cursor. */
+  private discard(): void {
+    while (this.skip > 0 && this.count > 0) {
+      this.head = (this.head + 1) % this.outCap;
+      this.count -= 1;
+      this.skip -= 1;
+    }
+  }
+
+  /** The batch object of `n` rows (the full one, or a view made once per size). */
+  private batchOf(n: number): Batch {
+    if (n === this.batchSize) return this.full;
+    const outs = this.width - this.inputs;
+    return (this.partials[n] ??= { x: this.bx.subarray(0, n * this.inputs), y: this.by.subarray(0, n * outs), size: n });
+  }
+
+  /** Copies the ring's first `n` rows into the batch. */
+  private take(n: number): Batch {
+    const { inputs, width, ring, bx, by } = this;
+    const b = this.batchOf(n);
+    let o = this.head * width;
+    let xi = 0;
+    let yi = 0;
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < inputs; k++) bx[xi++] = ring[o + k]!;
+      for (let k = inputs; k < width; k++) by[yi++] = ring[o + k]!;
+      o += width;
+      if (o === ring.length) o = 0;
+    }
+    this.head = (this.head + n) % this.outCap;
+    this.count -= n;
+    return b;
+  }
+
+  /**
+   * The next batch of a shuffled epoch replayed from memory whose rows all fit in the shuffle
+   * buffer: the buffer would take them all, then give them back in the order of `rng`'s draws
+   * (a draw `j` among the `m` rows left takes row `j` and moves the last one into its place);
+   * that order is drawn here at the epoch's start, and the rows are copied once, into the batch.
+   */
+  private replayShuffled(): Batch {
+    const c = this.cache!;
+    const rows = c.rows;
+    if (this.position.batchIndex === -1) this.drawOrder(rows);
+    const from = (this.position.batchIndex + 1) * this.batchSize;
+    const n = Math.min(this.batchSize, rows - from);
+    const b = this.batchOf(n);
+    c.copyBatch(this.order!, from, n, this.bx, this.by);
+    this.advance(from + n === rows);
+    return b;
+  }
+
+  /** Draws a replayed epoch's order of its `rows` rows, as the shuffle buffer would give them back. */
+  private drawOrder(rows: number): void {
+    const order = (this.order ??= new Int32Array(rows));
+    const left = (this.left ??= new Int32Array(rows));
+    for (let r = 0; r < rows; r++) left[r] = r;
+    for (let m = rows, k = 0; m > 0; m--, k++) {
+      const j = this.rng.int(m);
+      order[k] = left[j]!;
+      left[j] = left[m - 1]!;
+    }
+  }
+
+  /** The next batch of an unshuffled epoch replayed from memory. */
+  private replayBatch(): Batch {
+    const views = this.cache!.batches(this.batchSize);
+    this.advance(this.position.batchIndex + 1 === views.length - 1);
+    return views[this.position.batchIndex]!;
+  }
 }
 
 /** The stream of an epoch replayed from memory: its rows are copied by the reader itself. */
