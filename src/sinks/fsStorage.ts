@@ -1,10 +1,10 @@
 import { closeSync, openSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { appendFile, readdir, rm } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GradstreamError, describeValue } from '../core/errors.js';
+import { checkRegularFile } from './checkRegularFile.js';
 import type { CheckpointStorage } from './checkpointStorage.js';
 import { ensureDirSync, notWritable } from './ensureDir.js';
-import { readRegularFile } from './readRegularFile.js';
 import { withTimeout } from './withTimeout.js';
 import { tempName, writeFileAtomic } from './writeFileAtomic.js';
 
@@ -107,7 +107,7 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
       withTimeout(appendFile(path(name), text, { encoding: 'utf8', flush: true }), timeoutMs, 'appending to', path(name)),
     async read(name) {
       try {
-        return await withTimeout(readRegularFile(path(name)), timeoutMs, 'reading', path(name));
+        return await withTimeout(readStored(path(name)), timeoutMs, 'reading', path(name));
       } catch (e: unknown) {
         if ((e as { code?: string }).code === 'ENOENT') return undefined;
         throw e;
@@ -116,4 +116,10 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
     remove: (name) => withTimeout(rm(path(name), { force: true }), timeoutMs, 'removing', path(name)),
     list: () => withTimeout(readdir(dir), timeoutMs, 'listing', dir),
   };
+}
+
+/** The regular file at `file` as UTF-8; a FIFO, a device or a folder is refused before it is opened. */
+async function readStored(file: string): Promise<string> {
+  await checkRegularFile(file, Number.MAX_SAFE_INTEGER, 'invalid_checkpoint');
+  return readFile(file, 'utf8');
 }

@@ -9,10 +9,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { decide } from '../helpers/services.js';
 import { startRedis, type RedisServer } from '../redis/redisServer.js';
 import { collectDocBlocks, collectExampleBlocks, runnableSource, type CodeBlock } from './codeBlocks.js';
+import { docOutputs } from './docOutputs.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Inside the repository (git-ignored), so that rxjs, redis and the rest resolve from node_modules.
@@ -31,6 +32,12 @@ afterAll(async () => {
   await redis?.stop();
 });
 const exampleBlocks = collectExampleBlocks(root);
+
+/** The file a block stands in (`docs/sequences.md`), and its place among that file's blocks (from 0). */
+const docOf = (b: CodeBlock): string => b.origin.replace(/:\d+$/, '');
+const indexInDoc = (b: CodeBlock): number => docBlocks.filter((d) => docOf(d) === docOf(b)).indexOf(b);
+/** What each guide's blocks passed to console.log so far, in order (its blocks run one after another). */
+const loggedByDoc = new Map<string, unknown[][]>();
 
 /** Runs tsc once over the blocks; returns its diagnostics, each file name replaced by its block's origin. */
 async function typeCheck(blocks: readonly CodeBlock[]): Promise<string[]> {
@@ -95,8 +102,13 @@ describe('code in the docs', () => {
     expect((await checked()).filter((d) => d.startsWith('src/'))).toEqual([]);
   });
 
+  it.each(Object.entries(docOutputs))('%s has the blocks whose output is checked, and its shown config is valid', async (doc, outputs) => {
+    expect(docBlocks.filter((b) => docOf(b) === doc)).toHaveLength(outputs.blocks);
+    await outputs.text?.(readFileSync(join(root, doc), 'utf8'));
+  });
+
   describe.each(docBlocks.map((b) => [b.origin, b] as const))('runs %s', (_origin, block) => {
-    it.skipIf(needsRedis(block) && redisDecision.action === 'skip')('without an error', async () => {
+    it.skipIf(needsRedis(block) && redisDecision.action === 'skip')('without an error, printing what its guide shows', async () => {
       if (needsRedis(block)) {
         if (redisDecision.action === 'fail') throw new Error(redisDecision.message);
         redis ??= await startRedis();
@@ -104,15 +116,27 @@ describe('code in the docs', () => {
       }
       const file = join(dir, `run-${block.fileName}`);
       writeFileSync(file, runnableSource(block.code, root));
+      const expected = docOutputs[docOf(block)]?.after[indexInDoc(block)];
+      const calls = loggedByDoc.get(docOf(block)) ?? [];
+      loggedByDoc.set(docOf(block), calls);
+      const lines: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+        calls.push(args);
+        lines.push(args.map(String).join(' '));
+      });
       // Blocks run in a scratch folder that links the repository's folders (examples/data/… reads
       // as in a clone), so files written with a relative path stay out of the repository.
       const cwd = process.cwd();
       process.chdir(scratchCwd());
       try {
         await import(pathToFileURL(file).href);
+        const ready = expected?.ready;
+        if (ready !== undefined) await vi.waitFor(() => expect(ready(lines)).toBe(true), { timeout: 30_000, interval: 20 });
       } finally {
         process.chdir(cwd);
+        log.mockRestore();
       }
+      expected?.check(lines, calls, readFileSync(join(root, docOf(block)), 'utf8'));
     });
   });
 });

@@ -33,22 +33,12 @@ import {
   update,
 } from '../../src/index.js';
 import type { BatchSource, DataCursor } from '../../src/streams/batchSource.js';
+import { labelledRows } from './labelledRows.js';
 
 const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 /** 50 rows of 6 features, 3 classes: batches of 16, 16, 16 and a last partial batch of 2 per epoch. */
-function dataset(): { x: number[][]; y: number[] } {
-  const rng = createRng(11);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const row = Array.from({ length: 6 }, () => rng.uniform(-1, 1));
-    x.push(row);
-    y.push(row[0]! + row[1]! > 0.3 ? 0 : row[2]! > 0 ? 1 : 2);
-  }
-  return { x, y };
-}
-const { x, y } = dataset();
+const { x, y } = labelledRows(11, 50, 6, (u) => (u[0]! + u[1]! > 0.3 ? 0 : u[2]! > 0 ? 1 : 2));
 const data = (): BatchSource => fromArrays(x, y, { batchSize: 16, epochs: 3, shuffle: true, seed: 5 });
 
 interface Run {

@@ -24,22 +24,12 @@ import {
 } from '../../src/index.js';
 import { startNodeThreads } from '../../src/workers/nodeThreads.js';
 import { startReplicaPool } from '../../src/workers/replicaPool.js';
+import { labelledRows } from './labelledRows.js';
 
 const fixtures = new URL('./fixtures/replicaModules.js', import.meta.url).href;
 
 /** 50 rows of 12 features, 4 classes. */
-function dataset(): { x: number[][]; y: number[] } {
-  const rng = createRng(31);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const row = Array.from({ length: 12 }, () => rng.uniform(-1, 1));
-    x.push(row);
-    y.push(row[0]! + row[1]! > 0.3 ? 0 : row[2]! > 0 ? 1 : row[3]! > 0 ? 2 : 3);
-  }
-  return { x, y };
-}
-const { x, y } = dataset();
+const { x, y } = labelledRows(31, 50, 12, (u) => (u[0]! + u[1]! > 0.3 ? 0 : u[2]! > 0 ? 1 : u[3]! > 0 ? 2 : 3));
 
 interface Run {
   readonly losses: number[];

@@ -26,20 +26,16 @@ import {
   type Scaler,
 } from '../../src/index.js';
 import { cli, tempDir } from '../cli/cliHarness.js';
+import { labelledRows } from './labelledRows.js';
 
 /** 40 rows of 5 features on very different scales (offsets and spreads up to 1000), 3 classes. */
-function dataset(): { x: number[][]; y: number[] } {
-  const rng = createRng(21);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < 40; i++) {
-    const u = Array.from({ length: 5 }, () => rng.uniform(-1, 1));
-    x.push([500 + 300 * u[0]!, -2 + 0.01 * u[1]!, 40 * u[2]!, u[3]!, 1000 * u[4]!]);
-    y.push(u[0]! + u[1]! > 0.2 ? 0 : u[2]! > 0 ? 1 : 2);
-  }
-  return { x, y };
-}
-const { x, y } = dataset();
+const { x, y } = labelledRows(
+  21,
+  40,
+  5,
+  (u) => (u[0]! + u[1]! > 0.2 ? 0 : u[2]! > 0 ? 1 : 2),
+  (u) => [500 + 300 * u[0]!, -2 + 0.01 * u[1]!, 40 * u[2]!, u[3]!, 1000 * u[4]!],
+);
 
 /** 8 steps of Adam on the scaled model, one thread (`workers` null) or data-parallel; the losses and final weights. */
 async function run(scaler: Scaler, workers: number | null): Promise<{ losses: number[]; params: number[] }> {

@@ -1,9 +1,9 @@
 import { checkOptions } from '../optimizers/checkOption.js';
 import type { Layer } from '../layer.js';
 import { shapeSize } from '../layerShape.js';
-import { copyValues as copy } from './copyValues.js';
 import { checkShape } from './convGeometry.js';
 import { deferredLayer } from './deferredLayer.js';
+import { reshapeLayer } from './reshapeLayer.js';
 
 /** Options of {@link flatten}. */
 export interface FlattenOptions {
@@ -25,24 +25,7 @@ export function flatten(options: FlattenOptions = {}): Layer {
   const build = (shape: readonly number[]): Layer => {
     const inputShape = checkShape('flatten.inputShape', shape);
     const n = shapeSize(inputShape);
-    const layer: Layer = {
-      kind: 'flatten',
-      inputs: n,
-      outputs: n,
-      inputShape,
-      outputShape: Object.freeze([n]),
-      params: [],
-      init() {},
-      forward(_p, x, y, batch) {
-        copy(y, x, batch * n);
-      },
-      backward(_p, _x, _y, dY, dX, _g, batch) {
-        if (dX !== null) copy(dX, dY, batch * n);
-      },
-      toConfig: () => ({ type: 'flatten' }),
-      float32: () => layer,
-    };
-    return layer;
+    return reshapeLayer('flatten', n, inputShape, Object.freeze([n]), { type: 'flatten' });
   };
   return options.inputShape === undefined ? deferredLayer('flatten', build) : build(options.inputShape);
 }

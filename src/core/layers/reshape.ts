@@ -1,8 +1,8 @@
 import { GradstreamError } from '../errors.js';
 import type { Layer } from '../layer.js';
 import { shapeSize } from '../layerShape.js';
-import { copyValues as copy } from './copyValues.js';
 import { checkShape } from './convGeometry.js';
+import { reshapeLayer } from './reshapeLayer.js';
 
 /**
  * Gives each sample the shape `shape` (Keras' `Reshape`): the sample's numbers in row-major order,
@@ -25,21 +25,5 @@ export function reshape(shape: readonly number[]): Layer {
       received: `[${outputShape.join(', ')}]`,
     });
   }
-  const layer: Layer = {
-    kind: 'reshape',
-    inputs: n,
-    outputs: n,
-    outputShape,
-    params: [],
-    init() {},
-    forward(_p, x, y, batch) {
-      copy(y, x, batch * n);
-    },
-    backward(_p, _x, _y, dY, dX, _g, batch) {
-      if (dX !== null) copy(dX, dY, batch * n);
-    },
-    toConfig: () => ({ type: 'reshape', shape: [...outputShape] }),
-    float32: () => layer,
-  };
-  return layer;
+  return reshapeLayer('reshape', n, undefined, outputShape, { type: 'reshape', shape: [...outputShape] });
 }

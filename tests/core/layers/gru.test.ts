@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, dense, GradstreamError, gru, modelFromConfig, param, sequential, summary } from '../../../src/index.js';
-import { expectClose } from '../../helpers/expectClose.js';
-import { expectGradient } from '../gradcheck.js';
-import { layerCase, lossOf, passes } from './layerPasses.js';
+import { expectFloat32Agrees, expectGradientsMatchDifferences, layerCase } from './layerPasses.js';
 
 const shapes = [
   { name: 'reset after (default)', resetAfter: true, returnSequences: false },
@@ -50,22 +48,11 @@ describe('gru', () => {
   });
 
   it.each(shapes)('gradients equal finite differences in float64 ($name)', ({ resetAfter, returnSequences }) => {
-    const c = layerCase(gru(5, { timesteps: 4, features: 3, resetAfter, returnSequences }), 2, 7);
-    const { grads, dX } = passes(c);
-    ['W', 'U', 'b'].forEach((name, k) => expectGradient(`${name}`, () => lossOf(c), c.params[k]!, grads[k]!));
-    expectGradient('x', () => lossOf(c), c.x, dX);
+    expectGradientsMatchDifferences(layerCase(gru(5, { timesteps: 4, features: 3, resetAfter, returnSequences }), 2, 7));
   });
 
   it.each(shapes)('the float32 form agrees with float64 to float32 round-off ($name)', ({ resetAfter, returnSequences }) => {
-    const layer = gru(16, { timesteps: 6, features: 4, resetAfter, returnSequences });
-    const c = layerCase(layer, 5, 11);
-    const a = passes(c);
-    const b = passes(c, layer.float32!(), true);
-    expect(b.y).toBeInstanceOf(Float32Array);
-    const scale = (v: ArrayLike<number>): number => Math.max(...Array.from(v, Math.abs));
-    expectClose(b.y, a.y, 2e-6 * scale(a.y));
-    a.grads.forEach((g, k) => expectClose(b.grads[k]!, g, 1e-5 * scale(g)));
-    expectClose(b.dX, a.dX, 1e-5 * scale(a.dX));
+    expectFloat32Agrees(gru(16, { timesteps: 6, features: 4, resetAfter, returnSequences }), 5, 11);
   });
 
   it('round-trips through its config, and a model config infers timesteps × features', () => {

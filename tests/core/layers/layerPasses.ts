@@ -1,4 +1,7 @@
+import { expect } from 'vitest';
 import { createRng, type Layer, type LayerContext } from '../../../src/index.js';
+import { expectClose } from '../../helpers/expectClose.js';
+import { expectGradient } from '../gradcheck.js';
 
 /** A layer's tensors, inputs and loss weights for one batch; float32 when `f32`. */
 export interface LayerCase {
@@ -51,4 +54,23 @@ export function passes(c: LayerCase, layer: Layer = c.layer, f32 = false): { y: 
   const dX = make(x.length);
   layer.backward(params, x, y, make(c.w), dX, grads, c.batch, ctx);
   return { y, grads, dX };
+}
+
+/** The backward pass's gradients of every tensor of `c` and of its input equal finite differences of {@link lossOf}. */
+export function expectGradientsMatchDifferences(c: LayerCase): void {
+  const { grads, dX } = passes(c);
+  c.layer.params.forEach((p, k) => expectGradient(p.name, () => lossOf(c), c.params[k]!, grads[k]!));
+  expectGradient('x', () => lossOf(c), c.x, dX);
+}
+
+/** `layer.float32()` agrees with `layer` on a case of `batch` samples from `seed`: outputs to 2e-6, gradients to 1e-5 of their largest magnitude. */
+export function expectFloat32Agrees(layer: Layer, batch: number, seed: number): void {
+  const c = layerCase(layer, batch, seed);
+  const a = passes(c);
+  const b = passes(c, layer.float32!(), true);
+  expect(b.y).toBeInstanceOf(Float32Array);
+  const scale = (v: ArrayLike<number>): number => Math.max(...Array.from(v, Math.abs));
+  expectClose(b.y, a.y, 2e-6 * scale(a.y));
+  a.grads.forEach((g, k) => expectClose(b.grads[k]!, g, 1e-5 * scale(g)));
+  expectClose(b.dX, a.dX, 1e-5 * scale(a.dX));
 }

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, dense, lstm, modelFromConfig, param, sequential } from '../../../src/index.js';
-import { expectClose } from '../../helpers/expectClose.js';
-import { expectGradient } from '../gradcheck.js';
-import { layerCase, lossOf, passes } from './layerPasses.js';
+import { expectFloat32Agrees, expectGradientsMatchDifferences, layerCase } from './layerPasses.js';
 
 describe('lstm', () => {
   it('has Keras tensors: W [features, 4u], U [units, 4u] orthogonal, b with the forget gate at 1', () => {
@@ -35,22 +33,11 @@ describe('lstm', () => {
   });
 
   it.each([false, true])('gradients equal finite differences in float64 (returnSequences %s)', (returnSequences) => {
-    const c = layerCase(lstm(4, { timesteps: 5, features: 3, returnSequences }), 2, 9);
-    const { grads, dX } = passes(c);
-    ['W', 'U', 'b'].forEach((name, k) => expectGradient(name, () => lossOf(c), c.params[k]!, grads[k]!));
-    expectGradient('x', () => lossOf(c), c.x, dX);
+    expectGradientsMatchDifferences(layerCase(lstm(4, { timesteps: 5, features: 3, returnSequences }), 2, 9));
   });
 
   it.each([false, true])('the float32 form agrees with float64 to float32 round-off (returnSequences %s)', (returnSequences) => {
-    const layer = lstm(16, { timesteps: 6, features: 4, returnSequences });
-    const c = layerCase(layer, 5, 13);
-    const a = passes(c);
-    const b = passes(c, layer.float32!(), true);
-    expect(b.y).toBeInstanceOf(Float32Array);
-    const scale = (v: ArrayLike<number>): number => Math.max(...Array.from(v, Math.abs));
-    expectClose(b.y, a.y, 2e-6 * scale(a.y));
-    a.grads.forEach((g, k) => expectClose(b.grads[k]!, g, 1e-5 * scale(g)));
-    expectClose(b.dX, a.dX, 1e-5 * scale(a.dX));
+    expectFloat32Agrees(lstm(16, { timesteps: 6, features: 4, returnSequences }), 5, 13);
   });
 
   it('round-trips through its config; after an embedding it takes inputLength × outputDim', () => {
