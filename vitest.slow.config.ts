@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { missingServiceFiles, redisService } from './tests/helpers/services.js';
 import { SLOW_TESTS } from './tests/suites.js';
 
-// `npm run test:slow`: the long crash tests, without coverage.
+// `npm run test:slow`: the long tests (tests/suites.ts), without coverage.
 const root = dirname(fileURLToPath(import.meta.url));
 const missing = missingServiceFiles([redisService(root, 'tests/redis')], process.env, (line) => console.warn(line));
 
@@ -13,5 +13,7 @@ export default defineConfig({
     include: SLOW_TESTS.filter((f) => !missing.includes(f)),
     passWithNoTests: true,
     testTimeout: 120_000,
+    // worker threads load the built modules: dist/ is built first when a source is newer
+    globalSetup: ['tests/globalSetup.ts'],
   },
 });
