@@ -1,0 +1,310 @@
+/**
+ * `npm run probe:edges`: the edge probe of the command and the worker pool. Five parts, each bounded
+ * in time and count, then one summary table; exits 1 on any failure.
+ *   crash    SIGKILLs the checkpointing child in sync, sliced and asap modes (bench/crashHarness.ts)
+ *   cli      the real command on CSV, JSONL and `workers: 2` configs: train, SIGKILL at a random
+ *            moment, `--resume`, then resume the finished run (exit 0, no step, last.json unchanged)
+ *   fuzz     seeded mutations of valid configs through `gradstream train --max-steps 3`: exit 0 or 2
+ *            only, no signal, and an exit-2 message naming the file
+ *   hostile  hostile files (corrupt optimizer state, non-finite or malformed data, deep nesting,
+ *            alias bombs, oversized lines and checkpoints, endless devices): exit 2 naming file and field
+ *   hung     a `dataParallel` run whose replica hangs, `stallTimeoutMs: 2000`: fails naming the replica
+ *            within ~2–3 s while a 10 ms timer keeps firing
+ *   workers  `npx vitest run tests/workers` 20 times beside a CPU hog
+ * Usage: npm run probe:edges [-- --only crash,cli,… --crash 170 --cli 40 --fuzz 1000 --worker-runs 20]
+ * Needs the built command (`npm run build`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng, type Rng } from '../src/index.js';
+import { buildChild, crashTest } from './crashHarness.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** One part's line of the summary table. */
+interface PartResult {
+  readonly part: string;
+  readonly runs: number;
+  readonly failures: number;
+  readonly seconds: number;
+  readonly note: string;
+  readonly errors: readonly string[];
+}
+
+/** What a child process did. */
+interface Ran {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+  readonly timedOut: boolean;
+}
+
+/** Runs a command with a timeout (SIGKILL past it); keeps at most the last 64 KB of each stream. */
+function run(cmd: string, args: readonly string[], options: { timeoutMs: number; cwd?: string; onSpawn?: (p: ChildProcess) => void }): Promise<Ran> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const p = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    p.stdout!.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-65536)));
+    p.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-65536)));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      p.kill('SIGKILL');
+    }, options.timeoutMs);
+    options.onSpawn?.(p);
+    p.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, timedOut });
+    });
+  });
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Part 5: the worker tests N times beside a CPU hog, killed whatever happens. */
+async function workersPart(runs: number): Promise<PartResult> {
+  const t0 = performance.now();
+  const hog = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  const killHog = (): void => void (hog.exitCode === null && hog.kill('SIGKILL'));
+  process.once('exit', killHog);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (killHog(), process.exit(1)));
+  const errors: string[] = [];
+  let failures = 0;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const r = await run('npx', ['vitest', 'run', 'tests/workers'], { timeoutMs: 600_000 });
+      times.push(r.ms / 1000);
+      const tail = r.stdout.replace(ANSI, '').split('\n').filter((l) => /Tests|Test Files/.test(l)).join(' | ');
+      if (r.code !== 0) {
+        failures += 1;
+        const log = join(tmpdir(), `gradstream-probe-workers-${i + 1}.log`);
+        writeFileSync(log, r.stdout.replace(ANSI, '') + r.stderr.replace(ANSI, ''));
+        const failed = [...new Set(r.stdout.replace(ANSI, '').split('\n').filter((l) => /FAIL|×|AssertionError|Error:/.test(l)).map((l) => l.trim()))].slice(0, 6).join(' | ');
+        errors.push(`run ${i + 1}: exit ${r.code} signal ${r.signal}${r.timedOut ? ' (timed out at 600 s)' : ''}: ${tail || r.stderr.slice(-400)}; ${failed} (log ${log})`);
+      }
+      console.log(`workers run ${i + 1}/${runs}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s ${tail}`);
+    }
+  } finally {
+    killHog();
+  }
+  const note = `${runs - failures}/${runs} passed beside a CPU hog; ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} s per run`;
+  return { part: 'workers', runs, failures, seconds: (performance.now() - t0) / 1000, note, errors };
+}
+
+const BIN = join(ROOT, 'bin', 'gradstream.js');
+
+/** Runs `gradstream ARGS` in `cwd`. */
+function gradstream(args: readonly string[], cwd: string, timeoutMs: number, onSpawn?: (p: ChildProcess) => void): Promise<Ran> {
+  return run(process.execPath, [BIN, ...args], { cwd, timeoutMs, ...(onSpawn === undefined ? {} : { onSpawn }) });
+}
+
+/** Part 1a: the crash harness in sync, sliced and asap modes. */
+async function crashPart(killsPerMode: number): Promise<PartResult> {
+  const t0 = performance.now();
+  const child = await buildChild();
+  const results = await Promise.all(['sync', 'sliced', 'asap'].map((mode, i) => crashTest({ child, mode, kills: killsPerMode, seed: i + 1 })));
+  const errors: string[] = [];
+  let failures = 0;
+  for (const r of results) {
+    const bad = r.parseFailures + r.tempsLeft + r.childErrors + (r.kills - r.lastPresent);
+    failures += bad;
+    errors.push(...r.errors.slice(0, 3).map((e) => `${r.mode}: ${e}`));
+  }
+  const files = results.reduce((a, r) => a + r.filesChecked, 0);
+  const parse = results.reduce((a, r) => a + r.parseFailures, 0);
+  const note = `${results.map((r) => `${r.mode} ${r.kills}`).join(', ')} kills; ${files} checkpoint files checked, ${parse} failed to load; max ${Math.max(...results.map((r) => r.maxTemps))} temps after a kill, ${results.reduce((a, r) => a + r.tempsLeft, 0)} left`;
+  return { part: 'crash', runs: results.reduce((a, r) => a + r.kills, 0), failures, seconds: (performance.now() - t0) / 1000, note, errors };
+}
+
+const XOR_ROWS = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0], [0.5, 0.2, 1], [0.1, 0.9, 1], [0.9, 0.8, 0], [0.2, 0.1, 0]];
+
+/** A valid XOR config (as an object) reading `data`, written to DIR with its data file. */
+function xorConfig(dir: string, data: 'csv' | 'jsonl' | 'inline', extraTraining: Record<string, unknown> = {}): Record<string, unknown> {
+  mkdirSync(dir, { recursive: true });
+  if (data === 'csv') writeFileSync(join(dir, 'xor.csv'), `a,b,y\n${XOR_ROWS.map((r) => r.join(',')).join('\n')}\n`);
+  if (data === 'jsonl') writeFileSync(join(dir, 'xor.jsonl'), `${XOR_ROWS.map(([a, b, y]) => JSON.stringify({ a, b, y })).join('\n')}\n`);
+  const dataSection = data === 'csv' ? { csv: 'xor.csv', targets: ['y'] } : data === 'jsonl' ? { jsonl: 'xor.jsonl', targets: ['y'] } : { inputs: XOR_ROWS.map((r) => r.slice(0, 2)), targets: XOR_ROWS.map((r) => [r[2]]) };
+  return {
+    model: { layers: [{ type: 'dense', inputs: 2, units: 8, init: 'glorotUniform' }, { type: 'tanh' }, { type: 'dense', units: 1 }] },
+    loss: { type: 'binaryCrossEntropy', fromLogits: true },
+    optimizer: { type: 'adam', lr: 0.05 },
+    data: dataSection,
+    training: { epochs: 100000, seed: 1, batchSize: 4, ...extraTraining },
+    checkpoint: { everySteps: 1, keepLast: 2 },
+    log: { every: 100000 },
+  };
+}
+
+/** The parts of a checkpoint that a resumed run must reproduce bit for bit. */
+function checkpointCore(file: string): string {
+  const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return JSON.stringify([c.step, c.epoch, c.loss, c.params, c.optState, c.stopReason]);
+}
+
+interface CliCase {
+  readonly name: string;
+  readonly data: 'csv' | 'jsonl';
+  readonly training: Record<string, unknown>;
+}
+
+const CLI_CASES: readonly CliCase[] = [
+  { name: 'csv sync', data: 'csv', training: { mode: 'sync' } },
+  { name: 'jsonl sliced', data: 'jsonl', training: { mode: 'sliced' } },
+  { name: 'csv workers 2', data: 'csv', training: { workers: 2 } },
+];
+
+/** Trains until SIGKILLed `delayMs` after its first output (or until done); `killed` when the kill landed. */
+async function trainAndKill(cwd: string, args: readonly string[], delayMs: number): Promise<{ killed: boolean; ran: Ran }> {
+  let timer: NodeJS.Timeout | undefined;
+  const ran = await gradstream(args, cwd, 120_000, (p) => {
+    // the moment counts from the first step line: a kill during the process's start tests nothing
+    p.stdout!.once('data', () => (timer = setTimeout(() => p.kill('SIGKILL'), delayMs)));
+  });
+  clearTimeout(timer);
+  return { killed: ran.signal === 'SIGKILL' && !ran.timedOut, ran };
+}
+
+/** One CLI cycle: kill `kills` times across train/resume, resume to the end, then resume the finished run. */
+async function cliCycle(c: CliCase, dir: string, reference: string, kills: number, rng: Rng, maxSteps: number, errors: string[]): Promise<{ kills: number; failures: number; finishedResumes: number }> {
+  const ck = join(dir, 'ck');
+  rmSync(ck, { recursive: true, force: true });
+  let landed = 0;
+  let failures = 0;
+  const steps = String(maxSteps);
+  for (let k = 0; k < kills; k++) {
+    const args = existsSync(join(ck, 'last.json')) ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps] : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
+    const { killed, ran } = await trainAndKill(dir, args, rng.uniform(0, 1500));
+    if (killed) landed += 1;
+    else if (ran.code !== 0) {
+      failures += 1;
+      errors.push(`${c.name}: ${args.join(' ')} → exit ${ran.code} signal ${ran.signal}: ${ran.stderr.slice(-300)}`);
+    }
+  }
+  const args = existsSync(join(ck, 'last.json')) ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps] : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
+  const end = await gradstream(args, dir, 120_000);
+  if (end.code !== 0) {
+    const kept = mkdtempSync(join(tmpdir(), 'gradstream-probe-failed-'));
+    cpSync(dir, kept, { recursive: true });
+    errors.push(`${c.name}: final ${args.join(' ')} → exit ${end.code} signal ${end.signal} after ${landed} kills: ${end.stderr.slice(-300)} (folder kept: ${kept})`);
+    return { kills: landed, failures: failures + 1, finishedResumes: 0 };
+  }
+  if (checkpointCore(join(ck, 'last.json')) !== reference) {
+    failures += 1;
+    errors.push(`${c.name}: after ${landed} kills the final last.json differs from the uninterrupted run`);
+  }
+  const before = readFileSync(join(ck, 'last.json'));
+  const again = await gradstream(['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps], dir, 60_000);
+  const same = readFileSync(join(ck, 'last.json')).equals(before);
+  if (again.code !== 0 || !same || !/already ended/.test(again.stdout)) {
+    failures += 1;
+    errors.push(`${c.name}: resuming the finished run → exit ${again.code}, last.json ${same ? 'unchanged' : 'CHANGED'}: ${(again.stdout + again.stderr).slice(-300)}`);
+  }
+  return { kills: landed, failures, finishedResumes: 1 };
+}
+
+/** Part 1b: the command, SIGKILLed and resumed, on CSV, JSONL and two-worker configs. */
+async function cliPart(cyclesPerCase: number, killsPerCycle: number): Promise<PartResult> {
+  const t0 = performance.now();
+  const errors: string[] = [];
+  const rng = createRng(22);
+  let kills = 0;
+  let failures = 0;
+  let finished = 0;
+  const maxSteps = 300;
+  const counts: string[] = [];
+  for (const c of CLI_CASES) {
+    const dir = mkdtempSync(join(tmpdir(), 'gradstream-probe-cli-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(xorConfig(dir, c.data, c.training)));
+    const ref = await gradstream(['train', 'c.json', '--checkpoint-dir', 'ref', '--max-steps', String(maxSteps)], dir, 120_000);
+    if (ref.code !== 0) {
+      failures += 1;
+      errors.push(`${c.name}: the uninterrupted run → exit ${ref.code}: ${ref.stderr.slice(-300)}`);
+      continue;
+    }
+    const reference = checkpointCore(join(dir, 'ref', 'last.json'));
+    let caseKills = 0;
+    for (let i = 0; i < cyclesPerCase; i++) {
+      const r = await cliCycle(c, dir, reference, killsPerCycle, rng, maxSteps, errors);
+      caseKills += r.kills;
+      failures += r.failures;
+      finished += r.finishedResumes;
+    }
+    kills += caseKills;
+    counts.push(`${c.name} ${caseKills}`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const note = `${kills} SIGKILLs landed (${counts.join(', ')}); ${finished} resumes of finished runs; final weights compared bit for bit with an uninterrupted run`;
+  return { part: 'cli', runs: kills + finished, failures, seconds: (performance.now() - t0) / 1000, note, errors };
+}
+
+/** Runs a TypeScript file of bench/ in a child node with tsx. */
+function tsx(file: string, args: readonly string[], timeoutMs: number): Promise<Ran> {
+  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', file), ...args], { timeoutMs });
+}
+
+/** Part 4: a dataParallel run whose replica hangs, `stallTimeoutMs: 2000`, `runs` times. */
+async function hungPart(runs: number): Promise<PartResult> {
+  const t0 = performance.now();
+  const errors: string[] = [];
+  const waits: number[] = [];
+  const ticks: number[] = [];
+  let failures = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await tsx('edgeProbeHung.ts', ['2000'], 60_000);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+    const out = line === undefined ? undefined : (JSON.parse(line) as { error: string | null; worker?: number; afterLastStepMs: number; ticks: number });
+    const ok = out !== undefined && out.worker === 1 && /workers\[1\].*stallTimeoutMs.*replica 1 of 2/.test(out.error ?? '') && out.afterLastStepMs < 3500 && out.ticks > 0;
+    if (out !== undefined) {
+      waits.push(out.afterLastStepMs);
+      ticks.push(out.ticks);
+    }
+    if (!ok) {
+      failures += 1;
+      errors.push(`run ${i + 1}: exit ${r.code} signal ${r.signal}${r.timedOut ? ' (timed out at 60 s)' : ''}: ${line ?? r.stderr.slice(-400)}`);
+    }
+  }
+  const note = `error names replica 1 after ${Math.min(...waits)}–${Math.max(...waits)} ms of stall (timeout 2000 ms); 10 ms timer fired ${Math.min(...ticks)}–${Math.max(...ticks)} times meanwhile`;
+  return { part: 'hung', runs, failures, seconds: (performance.now() - t0) / 1000, note, errors };
+}
+
+/** Parses `--name value` flags. */
+function flags(argv: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) m.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  return m;
+}
+
+/** Prints the summary table of the parts run. */
+function summary(results: readonly PartResult[]): void {
+  console.log('\npart     runs  failures  seconds  result');
+  for (const r of results) {
+    console.log(`${r.part.padEnd(8)} ${String(r.runs).padStart(5)}  ${String(r.failures).padStart(8)}  ${r.seconds.toFixed(0).padStart(7)}  ${r.note}`);
+    for (const e of r.errors.slice(0, 8)) console.log(`    ${e.replace(/\s+/g, ' ').slice(0, 600)}`);
+  }
+}
+
+const f = flags(process.argv.slice(2));
+const only = new Set((f.get('only') ?? 'crash,cli,fuzz,hostile,hung,workers').split(','));
+const num = (k: string, d: number): number => Number(f.get(k) ?? d);
+const parts: Array<[string, () => Promise<PartResult>]> = [
+  ['crash', () => crashPart(num('crash', 170))],
+  ['cli', () => cliPart(num('cli', 4), num('cli-kills', 3))],
+  ['hung', () => hungPart(num('hung', 5))],
+  ['workers', () => workersPart(num('worker-runs', 20))],
+];
+const results: PartResult[] = [];
+for (const [name, part] of parts) {
+  if (!only.has(name)) continue;
+  console.log(`\n== ${name} ==`);
+  results.push(await part());
+}
+summary(results);
+process.exitCode = results.some((r) => r.failures > 0) ? 1 : 0;
