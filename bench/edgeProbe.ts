@@ -19,6 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import { createRng, type Rng } from '../src/index.js';
 import { buildChild, crashTest } from './crashHarness.js';
 
@@ -181,7 +182,7 @@ async function cliCycle(c: CliCase, dir: string, reference: string, kills: numbe
   const steps = String(maxSteps);
   for (let k = 0; k < kills; k++) {
     const args = existsSync(join(ck, 'last.json')) ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps] : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
-    const { killed, ran } = await trainAndKill(dir, args, rng.uniform(0, 1500));
+    const { killed, ran } = await trainAndKill(dir, args, rng.uniform(0, 800));
     if (killed) landed += 1;
     else if (ran.code !== 0) {
       failures += 1;
@@ -275,6 +276,132 @@ async function hungPart(runs: number): Promise<PartResult> {
   return { part: 'hung', runs, failures, seconds: (performance.now() - t0) / 1000, note, errors };
 }
 
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Raw number tokens that JSON.stringify cannot write (swapped in after stringifying). */
+const RAW_NUMBERS = ['1e999', '-1e999', '1e308', '-0', '9007199254740993', '1e-320', '2e9', '1e9', '1e15', '65', '0.5', '-1', '0'];
+
+/** A random replacement value: wrong types, out-of-range and huge numbers, deep or empty nesting. */
+function randomValue(rng: Rng): Json {
+  const k = Math.floor(rng.uniform(0, 14));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))]!;
+  switch (k) {
+    case 0: return `@RAW${pick(RAW_NUMBERS)}@`;
+    case 1: return pick([0, -1, 1, 2, 0.5, 3.7, 64, 65, 100, 1e6, -1e6, 1e300]);
+    case 2: return pick(['', 'abc', 'dense', 'relu', 'adam', 'sync', 'NaN', 'Infinity', '0x10', 'x'.repeat(5000)]);
+    case 3: return null;
+    case 4: return pick([true, false]);
+    case 5: return [];
+    case 6: return {};
+    case 7: return pick([[1, 2], ['a'], [[0]], [null]]);
+    case 8: return { type: pick(['dense', 'relu', 'nope', 'conv2d', 'lstm', 'batchNorm']), units: pick([1, 0, -3, 1e9, 2.5]) };
+    case 9: {
+      let v: Json = 1;
+      for (let d = Math.floor(rng.uniform(1, 3000)); d > 0; d--) v = [v];
+      return v;
+    }
+    default: return `@RAW${Math.floor(rng.uniform(-5, 5)) * 10 ** Math.floor(rng.uniform(0, 20))}@`;
+  }
+}
+
+/** Every path in a JSON tree (keys and indices) down to depth 8, the root excluded. */
+function paths(v: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+  if (prefix.length >= 8) return out;
+  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), paths(x, [...prefix, i], out)));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push([...prefix, k]), paths(x, [...prefix, k], out);
+  return out;
+}
+
+/** Applies 1–3 random mutations in place: replace, delete, add an unknown key, wrap in an array. */
+function mutate(root: { [k: string]: Json }, rng: Rng): void {
+  for (let m = Math.floor(rng.uniform(1, 4)); m > 0; m--) {
+    const all = paths(root);
+    const path = all[Math.floor(rng.uniform(0, all.length))]!;
+    let parent: Json = root;
+    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, Json>)[key]!;
+    const last = path[path.length - 1]!;
+    const obj = parent as Record<string | number, Json>;
+    const op = rng.uniform(0, 1);
+    if (op < 0.6) obj[last] = randomValue(rng);
+    else if (op < 0.75) Array.isArray(obj) ? obj.splice(last as number, 1) : delete obj[last];
+    else if (op < 0.9 && typeof obj === 'object' && !Array.isArray(obj)) obj[`unknown${Math.floor(rng.uniform(0, 100))}`] = randomValue(rng);
+    else obj[last] = [obj[last]!];
+  }
+}
+
+/** The mutated config as JSON text, or as YAML with anchors and aliases (sometimes a small alias bomb). */
+function configText(config: { [k: string]: Json }, rng: Rng, yaml: boolean): string {
+  const json = JSON.stringify(config).replace(/"@RAW(.*?)@"/g, '$1');
+  if (!yaml) return json;
+  try {
+    return yamlText(config, rng);
+  } catch {
+    return json; // nesting too deep for the YAML writer: JSON text is YAML too
+  }
+}
+
+/** The config as YAML with aliases. */
+function yamlText(config: { [k: string]: Json }, rng: Rng): string {
+  const doc = new YAML.Document(JSON.parse(JSON.stringify(config).replace(/"@RAW(.*?)@"/g, '$1')) as unknown);
+  const all = paths(config).map((p) => p.map(String));
+  for (let a = Math.floor(rng.uniform(1, 3)); a > 0; a--) {
+    const from = all[Math.floor(rng.uniform(0, all.length))]!;
+    const to = all[Math.floor(rng.uniform(0, all.length))]!;
+    const node = doc.getIn(from, true);
+    if (!YAML.isNode(node) || from.join('.').startsWith(to.join('.'))) continue;
+    doc.setIn(to, doc.createAlias(node as YAML.Scalar));
+  }
+  let text = doc.toString();
+  if (rng.uniform(0, 1) < 0.1) {
+    const depth = Math.floor(rng.uniform(3, 8));
+    const lines = ['a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1]'];
+    for (let d = 1; d < depth; d++) lines.push(`a${d}: &a${d} [${Array(8).fill(`*a${d - 1}`).join(', ')}]`);
+    text = `${lines.join('\n')}\n${text}`;
+  }
+  return text;
+}
+
+/** One fuzzed config's run: a failure text, or null when it ended as allowed. */
+async function fuzzOne(dir: string, i: number, rng: Rng): Promise<{ failure: string | null; code: number | null }> {
+  const base = xorConfig(dir, (['inline', 'csv', 'jsonl'] as const)[i % 3]!) as { [k: string]: Json };
+  delete base.checkpoint;
+  mutate(base, rng);
+  const yaml = rng.uniform(0, 1) < 0.3;
+  const name = `f${i}.${yaml ? 'yaml' : 'json'}`;
+  writeFileSync(join(dir, name), configText(base, rng, yaml));
+  const r = await gradstream(['train', name, '--max-steps', '3'], dir, 60_000);
+  const named = r.stderr.includes(name) || /xor\.(csv|jsonl)/.test(r.stderr);
+  if (r.timedOut) return { failure: `${name}: no exit within 60 s`, code: r.code };
+  if (r.signal !== null || (r.code !== 0 && r.code !== 2) || (r.code === 2 && !named)) {
+    const kept = join(tmpdir(), `gradstream-probe-fuzz-${name}`);
+    cpSync(join(dir, name), kept);
+    return { failure: `${kept}: exit ${r.code} signal ${r.signal}: ${r.stderr.slice(0, 400)}`, code: r.code };
+  }
+  return { failure: null, code: r.code };
+}
+
+/** Part 2: `count` seeded mutations of valid configs through `gradstream train --max-steps 3`, 3 at a time. */
+async function fuzzPart(count: number, seed: number): Promise<PartResult> {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'gradstream-probe-fuzz-'));
+  const errors: string[] = [];
+  const codes = new Map<string, number>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      const { failure, code } = await fuzzOne(dir, i, createRng(seed * 100_003 + i));
+      codes.set(String(code), (codes.get(String(code)) ?? 0) + 1);
+      if (failure !== null) errors.push(failure);
+      if ((i + 1) % 100 === 0) console.log(`fuzz ${i + 1}/${count}: ${errors.length} failures`);
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  rmSync(dir, { recursive: true, force: true });
+  const note = `exit codes ${[...codes].sort().map(([c, n]) => `${c}: ${n}`).join(', ')} (seed ${seed})`;
+  return { part: 'fuzz', runs: count, failures: errors.length, seconds: (performance.now() - t0) / 1000, note, errors };
+}
+
 /** Parses `--name value` flags. */
 function flags(argv: readonly string[]): Map<string, string> {
   const m = new Map<string, string>();
@@ -297,6 +424,7 @@ const num = (k: string, d: number): number => Number(f.get(k) ?? d);
 const parts: Array<[string, () => Promise<PartResult>]> = [
   ['crash', () => crashPart(num('crash', 170))],
   ['cli', () => cliPart(num('cli', 4), num('cli-kills', 3))],
+  ['fuzz', () => fuzzPart(num('fuzz', 1000), num('seed', 22))],
   ['hung', () => hungPart(num('hung', 5))],
   ['workers', () => workersPart(num('worker-runs', 20))],
 ];
