@@ -15,7 +15,7 @@
  * Needs the built command (`npm run build`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -402,6 +402,116 @@ async function fuzzPart(count: number, seed: number): Promise<PartResult> {
   return { part: 'fuzz', runs: count, failures: errors.length, seconds: (performance.now() - t0) / 1000, note, errors };
 }
 
+/** A hostile input: files made in `dir`, the command, and what its exit-2 message must contain. */
+interface Hostile {
+  readonly name: string;
+  readonly make: (dir: string) => readonly string[];
+  readonly expectCode?: number;
+  /** Patterns the message must match (the file and the field), and text it must not contain. */
+  readonly must: readonly RegExp[];
+  readonly mustNot?: RegExp;
+  readonly maxMs?: number;
+  readonly maxRssMb?: number;
+}
+
+/** A mid-run copy of the probe's checkpoint, edited by `edit` (as text after JSON edits). */
+function corruptCheckpoint(dir: string, name: string, edit: (c: Record<string, unknown>) => void, raw: (t: string) => string = (t) => t): readonly string[] {
+  const c = JSON.parse(readFileSync(join(dir, 'ck', 'last.json'), 'utf8')) as Record<string, unknown>;
+  c.stopReason = null; // as a periodic (mid-run) checkpoint
+  edit(c);
+  mkdirSync(join(dir, name));
+  writeFileSync(join(dir, name, 'last.json'), raw(JSON.stringify(c)));
+  return ['train', 'c.json', '--resume', name, '--checkpoint-dir', `${name}-out`, '--max-steps', '20'];
+}
+
+/** A config on a data file `file` holding `text`. */
+function onData(dir: string, file: string, text: string | Buffer, extra: Record<string, unknown> = {}): readonly string[] {
+  writeFileSync(join(dir, file), text);
+  const c = xorConfig(dir, 'inline') as Record<string, unknown>;
+  delete c.checkpoint;
+  c.data = { [file.endsWith('.csv') ? 'csv' : 'jsonl']: file, targets: ['y'], ...extra };
+  writeFileSync(join(dir, `${file}.json`), JSON.stringify(c));
+  return ['train', `${file}.json`, '--max-steps', '3'];
+}
+
+/** A config `name` with `edit` applied to the valid inline one (or the given text). */
+function badConfig(dir: string, name: string, edit: (c: Record<string, unknown>) => void, text?: string): readonly string[] {
+  const c = xorConfig(dir, 'inline') as Record<string, unknown>;
+  delete c.checkpoint;
+  edit(c);
+  writeFileSync(join(dir, name), text ?? JSON.stringify(c));
+  return ['train', name, '--max-steps', '3'];
+}
+
+const optState = (c: Record<string, unknown>): Record<string, unknown> => (c.optState as Array<Record<string, unknown>>)[0]!;
+
+const HOSTILE: readonly Hostile[] = [
+  { name: 'optimizer count NaN', make: (d) => corruptCheckpoint(d, 'nan-count', (c) => void (optState(c).count = 'NaN')), must: [/nan-count\/last\.json/, /count/] },
+  { name: 'optimizer count null', make: (d) => corruptCheckpoint(d, 'null-count', (c) => void (optState(c).count = null)), must: [/null-count\/last\.json/, /count/] },
+  { name: 'optimizer count -1', make: (d) => corruptCheckpoint(d, 'neg-count', (c) => void (optState(c).count = -1)), must: [/neg-count\/last\.json/, /count/] },
+  { name: "Infinity in Adam's mu", make: (d) => corruptCheckpoint(d, 'inf-mu', () => undefined, (t) => t.replace(/"mu":\{"\$f64":\[[^,\]]+/, '"mu":{"$f64":[1e999')), must: [/inf-mu\/last\.json/, /mu/] },
+  { name: 'bad rng.s', make: (d) => corruptCheckpoint(d, 'bad-rng', (c) => void ((c.rng as Record<string, unknown>).s = [1, 2, 'x'])), must: [/bad-rng\/last\.json/, /rng/] },
+  { name: 'checkpoint step 1e15', make: (d) => corruptCheckpoint(d, 'huge-step', (c) => void (c.step = 1e15)), must: [/huge-step\/last\.json/, /step/] },
+  { name: 'JSONL 1e999', make: (d) => onData(d, 'inf.jsonl', '{"a":0,"b":0,"y":0}\n{"a":1e999,"b":1,"y":1}\n'), must: [/inf\.jsonl/, /\ba\b/] },
+  { name: 'JSONL "0" (train)', make: (d) => onData(d, 'str.jsonl', '{"a":0,"b":0,"y":0}\n{"a":"0","b":1,"y":1}\n'), must: [/str\.jsonl/, /\ba\b/] },
+  { name: 'CSV 0x10 (train)', make: (d) => onData(d, 'hex.csv', 'a,b,y\n0,0,0\n0x10,1,1\n'), must: [/hex\.csv/, /\ba\b/] },
+  { name: 'CSV 0x10 (predict)', make: (d) => (writeFileSync(join(d, 'hexp.csv'), 'a,b\n0,0\n0x10,1\n'), ['predict', 'ck/last.json', 'hexp.csv']), must: [/hexp\.csv/, /\ba\b/] },
+  { name: 'JSONL "0" (predict)', make: (d) => (writeFileSync(join(d, 'strp.jsonl'), '{"a":0,"b":0}\n{"a":"0","b":1}\n'), ['predict', 'ck/last.json', 'strp.jsonl']), must: [/strp\.jsonl/, /\ba\b/] },
+  { name: '50k-deep nesting', make: (d) => badConfig(d, 'deep.json', () => undefined, `{"model":${'['.repeat(50_000)}${']'.repeat(50_000)}}`), must: [/deep\.json/, /nest|deep/i] },
+  { name: 'units: 1e9', make: (d) => badConfig(d, 'units.json', (c) => void (((c.model as { layers: Array<Record<string, unknown>> }).layers[0]!).units = 1e9)), must: [/units\.json/, /units/] },
+  { name: 'YAML alias bomb', make: (d) => badConfig(d, 'bomb.yaml', () => undefined, `${Array.from({ length: 10 }, (_, i) => (i === 0 ? 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]' : `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`)).join('\n')}\nmodel: *a9\n`), must: [/bomb\.yaml/, /alias/i], maxMs: 20_000 },
+  { name: 'class label out of range', make: (d) => onData(d, 'cls.csv', 'a,b,k\n0,0,p\n0,1,q\n1,0,r\n', { targets: undefined, label: 'k', classes: ['p', 'q'] }), must: [/cls\.csv/, /\bk\b/] },
+  { name: 'units below the class count', make: (d) => badConfig(d, 'cls3.json', (c) => {
+    writeFileSync(join(d, 'cls3.csv'), 'a,b,k\n0,0,p\n0,1,q\n1,0,r\n');
+    c.data = { csv: 'cls3.csv', label: 'k' };
+    c.loss = { type: 'softmaxCrossEntropy' };
+    ((c.model as { layers: Array<Record<string, unknown>> }).layers[2]!).units = 2;
+  }), must: [/cls3\.csv/, /row|line/, /\bk\b/, /units/] },
+  { name: '200 MB JSONL line', make: (d) => onData(d, 'long.jsonl', Buffer.concat([Buffer.from('{"a":0,"b":0,"y":0}\n{"a":"'), Buffer.alloc(200 * 2 ** 20, 0x61), Buffer.from('","b":0,"y":0}\n')])), must: [/long\.jsonl/, /line/], maxMs: 30_000, maxRssMb: 600 },
+  { name: '80 MB checkpoint', make: (d) => corruptCheckpoint(d, 'big-ck', (c) => void (c.pad = 'x'.repeat(80 * 2 ** 20))), must: [/big-ck\/last\.json/, /MiB|MB|bytes|size/], maxMs: 30_000, maxRssMb: 600 },
+  { name: 'checkpoint symlink to /dev/zero', make: (d) => (mkdirSync(join(d, 'zero')), symlinkSync('/dev/zero', join(d, 'zero', 'last.json')), ['train', 'c.json', '--resume', 'zero', '--checkpoint-dir', 'zero-out', '--max-steps', '20']), must: [/zero\/last\.json/, /regular file|device|MiB|size/i], maxMs: 15_000 },
+  { name: 'JSONL with a BOM (accepted)', make: (d) => onData(d, 'bom.jsonl', '\ufeff{"a":0,"b":0,"y":0}\n{"a":1,"b":1,"y":1}\n'), expectCode: 0, must: [] },
+  { name: 'CSV first row > 1 MiB', make: (d) => onData(d, 'wide.csv', `a${'a'.repeat(2 ** 20 + 10)},b,y\n0,0,0\n1,1,1\n`), must: [/wide\.csv/, /MiB|bytes|long/], mustNot: /received none/ },
+  { name: '100k-column CSV header', make: (d) => onData(d, 'cols.csv', `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')},y\n${'0,'.repeat(100_000)}0\n`), must: [/cols\.csv/, /column|MiB|bytes/], mustNot: /empty file/ },
+  { name: 'JSON parse error echoes no content', make: (d) => badConfig(d, 'garbage.json', () => undefined, '{"model": SECRET-CONTENT-XYZ'), must: [/garbage\.json/], mustNot: /SECRET-CONTENT/ },
+];
+
+/** Runs one hostile case under /usr/bin/time (for the peak RSS); a failure text or null. */
+async function hostileOne(dir: string, h: Hostile): Promise<{ failure: string | null; detail: string }> {
+  const args = h.make(dir);
+  const r = await run('/usr/bin/time', ['-f', '@@RSS %M', process.execPath, BIN, ...args], { cwd: dir, timeoutMs: 120_000 });
+  const rssMb = Number(/@@RSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
+  const message = r.stderr.replace(/@@RSS \d+\n?/, '').trim();
+  const code = /Command exited with non-zero status (\d+)/.exec(message)?.[1];
+  const exit = code === undefined ? r.code : Number(code);
+  const text = message.replace(/Command exited with non-zero status \d+/, '').trim();
+  const problems: string[] = [];
+  if (r.timedOut) problems.push('no exit within 120 s');
+  if (exit !== (h.expectCode ?? 2)) problems.push(`exit ${exit}`);
+  for (const m of h.must) if (!m.test(text)) problems.push(`message lacks ${m}`);
+  if (h.mustNot?.test(text)) problems.push(`message has ${h.mustNot}`);
+  if (h.maxMs !== undefined && r.ms > h.maxMs) problems.push(`${(r.ms / 1000).toFixed(1)} s`);
+  if (h.maxRssMb !== undefined && rssMb > h.maxRssMb) problems.push(`${rssMb.toFixed(0)} MB RSS`);
+  const detail = `${h.name}: exit ${exit}, ${(r.ms / 1000).toFixed(1)} s, ${rssMb.toFixed(0)} MB: ${text.split('\n')[0]!.slice(0, 240)}`;
+  return { failure: problems.length === 0 ? null : `${h.name} (gradstream ${args.join(' ')}): ${problems.join(', ')} — ${text.slice(0, 400)}`, detail };
+}
+
+/** Part 3: every hostile file of issue 22 items 9–13. */
+async function hostilePart(): Promise<PartResult> {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'gradstream-probe-hostile-'));
+  writeFileSync(join(dir, 'c.json'), JSON.stringify(xorConfig(dir, 'csv')));
+  await gradstream(['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', '3'], dir, 120_000);
+  const errors: string[] = [];
+  for (const h of HOSTILE) {
+    const { failure, detail } = await hostileOne(dir, h);
+    console.log(`${failure === null ? 'ok  ' : 'FAIL'} ${detail}`);
+    if (failure !== null) errors.push(failure);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { part: 'hostile', runs: HOSTILE.length, failures: errors.length, seconds: (performance.now() - t0) / 1000, note: `${HOSTILE.length - errors.length}/${HOSTILE.length} refused as expected (exit 2 naming file and field; a BOM accepted)`, errors };
+}
+
 /** Parses `--name value` flags. */
 function flags(argv: readonly string[]): Map<string, string> {
   const m = new Map<string, string>();
@@ -425,6 +535,7 @@ const parts: Array<[string, () => Promise<PartResult>]> = [
   ['crash', () => crashPart(num('crash', 170))],
   ['cli', () => cliPart(num('cli', 4), num('cli-kills', 3))],
   ['fuzz', () => fuzzPart(num('fuzz', 1000), num('seed', 22))],
+  ['hostile', () => hostilePart()],
   ['hung', () => hungPart(num('hung', 5))],
   ['workers', () => workersPart(num('worker-runs', 20))],
 ];
