@@ -49,7 +49,8 @@ interface Ran {
 function run(cmd: string, args: readonly string[], options: { timeoutMs: number; cwd?: string; onSpawn?: (p: ChildProcess) => void }): Promise<Ran> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const p = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // its own process group, so a timeout also ends what it started (the command under /usr/bin/time)
+    const p = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -57,7 +58,11 @@ function run(cmd: string, args: readonly string[], options: { timeoutMs: number;
     p.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-65536)));
     const timer = setTimeout(() => {
       timedOut = true;
-      p.kill('SIGKILL');
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        p.kill('SIGKILL');
+      }
     }, options.timeoutMs);
     options.onSpawn?.(p);
     p.on('close', (code, signal) => {
@@ -197,9 +202,15 @@ async function cliCycle(c: CliCase, dir: string, reference: string, kills: numbe
     errors.push(`${c.name}: final ${args.join(' ')} → exit ${end.code} signal ${end.signal} after ${landed} kills: ${end.stderr.slice(-300)} (folder kept: ${kept})`);
     return { kills: landed, failures: failures + 1, finishedResumes: 0 };
   }
-  if (checkpointCore(join(ck, 'last.json')) !== reference) {
+  const core = checkpointCore(join(ck, 'last.json'));
+  if (core !== reference) {
     failures += 1;
-    errors.push(`${c.name}: after ${landed} kills the final last.json differs from the uninterrupted run`);
+    const names = ['step', 'epoch', 'loss', 'params', 'optState', 'stopReason'];
+    const [a, b] = [JSON.parse(reference) as unknown[], JSON.parse(core) as unknown[]];
+    const differ = names.filter((_, i) => JSON.stringify(a[i]) !== JSON.stringify(b[i]));
+    const kept = mkdtempSync(join(tmpdir(), 'gradstream-probe-differs-'));
+    cpSync(dir, kept, { recursive: true });
+    errors.push(`${c.name}: after ${landed} kills the final last.json differs from the uninterrupted run in ${differ.join(', ')} (folder kept: ${kept})`);
   }
   const before = readFileSync(join(ck, 'last.json'));
   const again = await gradstream(['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps], dir, 60_000);
