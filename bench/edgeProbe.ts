@@ -46,7 +46,11 @@ interface Ran {
 }
 
 /** Runs a command with a timeout (SIGKILL past it); keeps at most the last 64 KB of each stream. */
-function run(cmd: string, args: readonly string[], options: { timeoutMs: number; cwd?: string; onSpawn?: (p: ChildProcess) => void }): Promise<Ran> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  options: { timeoutMs: number; cwd?: string; onSpawn?: (p: ChildProcess) => void },
+): Promise<Ran> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     // its own process group, so a timeout also ends what it started (the command under /usr/bin/time)
@@ -88,13 +92,29 @@ async function workersPart(runs: number): Promise<PartResult> {
     for (let i = 0; i < runs; i++) {
       const r = await run('npx', ['vitest', 'run', 'tests/workers'], { timeoutMs: 600_000 });
       times.push(r.ms / 1000);
-      const tail = r.stdout.replace(ANSI, '').split('\n').filter((l) => /Tests|Test Files/.test(l)).join(' | ');
+      const tail = r.stdout
+        .replace(ANSI, '')
+        .split('\n')
+        .filter((l) => /Tests|Test Files/.test(l))
+        .join(' | ');
       if (r.code !== 0) {
         failures += 1;
         const log = join(tmpdir(), `gradstream-probe-workers-${i + 1}.log`);
         writeFileSync(log, r.stdout.replace(ANSI, '') + r.stderr.replace(ANSI, ''));
-        const failed = [...new Set(r.stdout.replace(ANSI, '').split('\n').filter((l) => /FAIL|×|AssertionError|Error:/.test(l)).map((l) => l.trim()))].slice(0, 6).join(' | ');
-        errors.push(`run ${i + 1}: exit ${r.code} signal ${r.signal}${r.timedOut ? ' (timed out at 600 s)' : ''}: ${tail || r.stderr.slice(-400)}; ${failed} (log ${log})`);
+        const failed = [
+          ...new Set(
+            r.stdout
+              .replace(ANSI, '')
+              .split('\n')
+              .filter((l) => /FAIL|×|AssertionError|Error:/.test(l))
+              .map((l) => l.trim()),
+          ),
+        ]
+          .slice(0, 6)
+          .join(' | ');
+        errors.push(
+          `run ${i + 1}: exit ${r.code} signal ${r.signal}${r.timedOut ? ' (timed out at 600 s)' : ''}: ${tail || r.stderr.slice(-400)}; ${failed} (log ${log})`,
+        );
       }
       console.log(`workers run ${i + 1}/${runs}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s ${tail}`);
     }
@@ -116,7 +136,9 @@ function gradstream(args: readonly string[], cwd: string, timeoutMs: number, onS
 async function crashPart(killsPerMode: number): Promise<PartResult> {
   const t0 = performance.now();
   const child = await buildChild();
-  const results = await Promise.all(['sync', 'sliced', 'asap'].map((mode, i) => crashTest({ child, mode, kills: killsPerMode, seed: i + 1 })));
+  const results = await Promise.all(
+    ['sync', 'sliced', 'asap'].map((mode, i) => crashTest({ child, mode, kills: killsPerMode, seed: i + 1 })),
+  );
   const errors: string[] = [];
   let failures = 0;
   for (const r of results) {
@@ -127,17 +149,38 @@ async function crashPart(killsPerMode: number): Promise<PartResult> {
   const files = results.reduce((a, r) => a + r.filesChecked, 0);
   const parse = results.reduce((a, r) => a + r.parseFailures, 0);
   const note = `${results.map((r) => `${r.mode} ${r.kills}`).join(', ')} kills; ${files} checkpoint files checked, ${parse} failed to load; max ${Math.max(...results.map((r) => r.maxTemps))} temps after a kill, ${results.reduce((a, r) => a + r.tempsLeft, 0)} left`;
-  return { part: 'crash', runs: results.reduce((a, r) => a + r.kills, 0), failures, seconds: (performance.now() - t0) / 1000, note, errors };
+  return {
+    part: 'crash',
+    runs: results.reduce((a, r) => a + r.kills, 0),
+    failures,
+    seconds: (performance.now() - t0) / 1000,
+    note,
+    errors,
+  };
 }
 
-const XOR_ROWS = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0], [0.5, 0.2, 1], [0.1, 0.9, 1], [0.9, 0.8, 0], [0.2, 0.1, 0]];
+const XOR_ROWS = [
+  [0, 0, 0],
+  [0, 1, 1],
+  [1, 0, 1],
+  [1, 1, 0],
+  [0.5, 0.2, 1],
+  [0.1, 0.9, 1],
+  [0.9, 0.8, 0],
+  [0.2, 0.1, 0],
+];
 
 /** A valid XOR config (as an object) reading `data`, written to DIR with its data file. */
 function xorConfig(dir: string, data: 'csv' | 'jsonl' | 'inline', extraTraining: Record<string, unknown> = {}): Record<string, unknown> {
   mkdirSync(dir, { recursive: true });
   if (data === 'csv') writeFileSync(join(dir, 'xor.csv'), `a,b,y\n${XOR_ROWS.map((r) => r.join(',')).join('\n')}\n`);
   if (data === 'jsonl') writeFileSync(join(dir, 'xor.jsonl'), `${XOR_ROWS.map(([a, b, y]) => JSON.stringify({ a, b, y })).join('\n')}\n`);
-  const dataSection = data === 'csv' ? { csv: 'xor.csv', targets: ['y'] } : data === 'jsonl' ? { jsonl: 'xor.jsonl', targets: ['y'] } : { inputs: XOR_ROWS.map((r) => r.slice(0, 2)), targets: XOR_ROWS.map((r) => [r[2]]) };
+  const dataSection =
+    data === 'csv'
+      ? { csv: 'xor.csv', targets: ['y'] }
+      : data === 'jsonl'
+        ? { jsonl: 'xor.jsonl', targets: ['y'] }
+        : { inputs: XOR_ROWS.map((r) => r.slice(0, 2)), targets: XOR_ROWS.map((r) => [r[2]]) };
   return {
     model: { layers: [{ type: 'dense', inputs: 2, units: 8, init: 'glorotUniform' }, { type: 'tanh' }, { type: 'dense', units: 1 }] },
     loss: { type: 'binaryCrossEntropy', fromLogits: true },
@@ -179,14 +222,24 @@ async function trainAndKill(cwd: string, args: readonly string[], delayMs: numbe
 }
 
 /** One CLI cycle: kill `kills` times across train/resume, resume to the end, then resume the finished run. */
-async function cliCycle(c: CliCase, dir: string, reference: string, kills: number, rng: Rng, maxSteps: number, errors: string[]): Promise<{ kills: number; failures: number; finishedResumes: number }> {
+async function cliCycle(
+  c: CliCase,
+  dir: string,
+  reference: string,
+  kills: number,
+  rng: Rng,
+  maxSteps: number,
+  errors: string[],
+): Promise<{ kills: number; failures: number; finishedResumes: number }> {
   const ck = join(dir, 'ck');
   rmSync(ck, { recursive: true, force: true });
   let landed = 0;
   let failures = 0;
   const steps = String(maxSteps);
   for (let k = 0; k < kills; k++) {
-    const args = existsSync(join(ck, 'last.json')) ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps] : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
+    const args = existsSync(join(ck, 'last.json'))
+      ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps]
+      : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
     const { killed, ran } = await trainAndKill(dir, args, rng.uniform(0, 800));
     if (killed) landed += 1;
     else if (ran.code !== 0) {
@@ -194,12 +247,16 @@ async function cliCycle(c: CliCase, dir: string, reference: string, kills: numbe
       errors.push(`${c.name}: ${args.join(' ')} → exit ${ran.code} signal ${ran.signal}: ${ran.stderr.slice(-300)}`);
     }
   }
-  const args = existsSync(join(ck, 'last.json')) ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps] : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
+  const args = existsSync(join(ck, 'last.json'))
+    ? ['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps]
+    : ['train', 'c.json', '--checkpoint-dir', 'ck', '--max-steps', steps];
   const end = await gradstream(args, dir, 120_000);
   if (end.code !== 0) {
     const kept = mkdtempSync(join(tmpdir(), 'gradstream-probe-failed-'));
     cpSync(dir, kept, { recursive: true });
-    errors.push(`${c.name}: final ${args.join(' ')} → exit ${end.code} signal ${end.signal} after ${landed} kills: ${end.stderr.slice(-300)} (folder kept: ${kept})`);
+    errors.push(
+      `${c.name}: final ${args.join(' ')} → exit ${end.code} signal ${end.signal} after ${landed} kills: ${end.stderr.slice(-300)} (folder kept: ${kept})`,
+    );
     return { kills: landed, failures: failures + 1, finishedResumes: 0 };
   }
   const core = checkpointCore(join(ck, 'last.json'));
@@ -210,14 +267,18 @@ async function cliCycle(c: CliCase, dir: string, reference: string, kills: numbe
     const differ = names.filter((_, i) => JSON.stringify(a[i]) !== JSON.stringify(b[i]));
     const kept = mkdtempSync(join(tmpdir(), 'gradstream-probe-differs-'));
     cpSync(dir, kept, { recursive: true });
-    errors.push(`${c.name}: after ${landed} kills the final last.json differs from the uninterrupted run in ${differ.join(', ')} (folder kept: ${kept})`);
+    errors.push(
+      `${c.name}: after ${landed} kills the final last.json differs from the uninterrupted run in ${differ.join(', ')} (folder kept: ${kept})`,
+    );
   }
   const before = readFileSync(join(ck, 'last.json'));
   const again = await gradstream(['train', 'c.json', '--resume', 'ck', '--checkpoint-dir', 'ck', '--max-steps', steps], dir, 60_000);
   const same = readFileSync(join(ck, 'last.json')).equals(before);
   if (again.code !== 0 || !same || !/already ended/.test(again.stdout)) {
     failures += 1;
-    errors.push(`${c.name}: resuming the finished run → exit ${again.code}, last.json ${same ? 'unchanged' : 'CHANGED'}: ${(again.stdout + again.stderr).slice(-300)}`);
+    errors.push(
+      `${c.name}: resuming the finished run → exit ${again.code}, last.json ${same ? 'unchanged' : 'CHANGED'}: ${(again.stdout + again.stderr).slice(-300)}`,
+    );
   }
   return { kills: landed, failures, finishedResumes: 1 };
 }
@@ -272,15 +333,25 @@ async function hungPart(runs: number): Promise<PartResult> {
   for (let i = 0; i < runs; i++) {
     const r = await tsx('edgeProbeHung.ts', ['2000'], 60_000);
     const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
-    const out = line === undefined ? undefined : (JSON.parse(line) as { error: string | null; worker?: number; afterLastStepMs: number; ticks: number });
-    const ok = out !== undefined && out.worker === 1 && /workers\[1\].*stallTimeoutMs.*replica 1 of 2/.test(out.error ?? '') && out.afterLastStepMs < 3500 && out.ticks > 0;
+    const out =
+      line === undefined
+        ? undefined
+        : (JSON.parse(line) as { error: string | null; worker?: number; afterLastStepMs: number; ticks: number });
+    const ok =
+      out !== undefined &&
+      out.worker === 1 &&
+      /workers\[1\].*stallTimeoutMs.*replica 1 of 2/.test(out.error ?? '') &&
+      out.afterLastStepMs < 3500 &&
+      out.ticks > 0;
     if (out !== undefined) {
       waits.push(out.afterLastStepMs);
       ticks.push(out.ticks);
     }
     if (!ok) {
       failures += 1;
-      errors.push(`run ${i + 1}: exit ${r.code} signal ${r.signal}${r.timedOut ? ' (timed out at 60 s)' : ''}: ${line ?? r.stderr.slice(-400)}`);
+      errors.push(
+        `run ${i + 1}: exit ${r.code} signal ${r.signal}${r.timedOut ? ' (timed out at 60 s)' : ''}: ${line ?? r.stderr.slice(-400)}`,
+      );
     }
   }
   const note = `error names replica 1 after ${Math.min(...waits)}–${Math.max(...waits)} ms of stall (timeout 2000 ms); 10 ms timer fired ${Math.min(...ticks)}–${Math.max(...ticks)} times meanwhile`;
@@ -297,21 +368,31 @@ function randomValue(rng: Rng): Json {
   const k = Math.floor(rng.uniform(0, 14));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.uniform(0, xs.length))]!;
   switch (k) {
-    case 0: return `@RAW${pick(RAW_NUMBERS)}@`;
-    case 1: return pick([0, -1, 1, 2, 0.5, 3.7, 64, 65, 100, 1e6, -1e6, 1e300]);
-    case 2: return pick(['', 'abc', 'dense', 'relu', 'adam', 'sync', 'NaN', 'Infinity', '0x10', 'x'.repeat(5000)]);
-    case 3: return null;
-    case 4: return pick([true, false]);
-    case 5: return [];
-    case 6: return {};
-    case 7: return pick([[1, 2], ['a'], [[0]], [null]]);
-    case 8: return { type: pick(['dense', 'relu', 'nope', 'conv2d', 'lstm', 'batchNorm']), units: pick([1, 0, -3, 1e9, 2.5]) };
+    case 0:
+      return `@RAW${pick(RAW_NUMBERS)}@`;
+    case 1:
+      return pick([0, -1, 1, 2, 0.5, 3.7, 64, 65, 100, 1e6, -1e6, 1e300]);
+    case 2:
+      return pick(['', 'abc', 'dense', 'relu', 'adam', 'sync', 'NaN', 'Infinity', '0x10', 'x'.repeat(5000)]);
+    case 3:
+      return null;
+    case 4:
+      return pick([true, false]);
+    case 5:
+      return [];
+    case 6:
+      return {};
+    case 7:
+      return pick([[1, 2], ['a'], [[0]], [null]]);
+    case 8:
+      return { type: pick(['dense', 'relu', 'nope', 'conv2d', 'lstm', 'batchNorm']), units: pick([1, 0, -3, 1e9, 2.5]) };
     case 9: {
       let v: Json = 1;
       for (let d = Math.floor(rng.uniform(1, 3000)); d > 0; d--) v = [v];
       return v;
     }
-    default: return `@RAW${Math.floor(rng.uniform(-5, 5)) * 10 ** Math.floor(rng.uniform(0, 20))}@`;
+    default:
+      return `@RAW${Math.floor(rng.uniform(-5, 5)) * 10 ** Math.floor(rng.uniform(0, 20))}@`;
   }
 }
 
@@ -319,7 +400,8 @@ function randomValue(rng: Rng): Json {
 function paths(v: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
   if (prefix.length >= 8) return out;
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), paths(x, [...prefix, i], out)));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push([...prefix, k]), paths(x, [...prefix, k], out);
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) out.push([...prefix, k]), paths(x, [...prefix, k], out);
   return out;
 }
 
@@ -335,7 +417,8 @@ function mutate(root: { [k: string]: Json }, rng: Rng): void {
     const op = rng.uniform(0, 1);
     if (op < 0.6) obj[last] = randomValue(rng);
     else if (op < 0.75) Array.isArray(obj) ? obj.splice(last as number, 1) : delete obj[last];
-    else if (op < 0.9 && typeof obj === 'object' && !Array.isArray(obj)) obj[`unknown${Math.floor(rng.uniform(0, 100))}`] = randomValue(rng);
+    else if (op < 0.9 && typeof obj === 'object' && !Array.isArray(obj))
+      obj[`unknown${Math.floor(rng.uniform(0, 100))}`] = randomValue(rng);
     else obj[last] = [obj[last]!];
   }
 }
@@ -366,7 +449,12 @@ function yamlText(config: { [k: string]: Json }, rng: Rng): string {
   if (rng.uniform(0, 1) < 0.1) {
     const depth = Math.floor(rng.uniform(3, 8));
     const lines = ['a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1]'];
-    for (let d = 1; d < depth; d++) lines.push(`a${d}: &a${d} [${Array(8).fill(`*a${d - 1}`).join(', ')}]`);
+    for (let d = 1; d < depth; d++)
+      lines.push(
+        `a${d}: &a${d} [${Array(8)
+          .fill(`*a${d - 1}`)
+          .join(', ')}]`,
+      );
     text = `${lines.join('\n')}\n${text}`;
   }
   return text;
@@ -409,7 +497,10 @@ async function fuzzPart(count: number, seed: number): Promise<PartResult> {
   };
   await Promise.all([worker(), worker(), worker()]);
   rmSync(dir, { recursive: true, force: true });
-  const note = `exit codes ${[...codes].sort().map(([c, n]) => `${c}: ${n}`).join(', ')} (seed ${seed})`;
+  const note = `exit codes ${[...codes]
+    .sort()
+    .map(([c, n]) => `${c}: ${n}`)
+    .join(', ')} (seed ${seed})`;
   return { part: 'fuzz', runs: count, failures: errors.length, seconds: (performance.now() - t0) / 1000, note, errors };
 }
 
@@ -426,7 +517,12 @@ interface Hostile {
 }
 
 /** A mid-run copy of the probe's checkpoint, edited by `edit` (as text after JSON edits). */
-function corruptCheckpoint(dir: string, name: string, edit: (c: Record<string, unknown>) => void, raw: (t: string) => string = (t) => t): readonly string[] {
+function corruptCheckpoint(
+  dir: string,
+  name: string,
+  edit: (c: Record<string, unknown>) => void,
+  raw: (t: string) => string = (t) => t,
+): readonly string[] {
   const c = JSON.parse(readFileSync(join(dir, 'ck', 'last.json'), 'utf8')) as Record<string, unknown>;
   c.stopReason = null; // as a periodic (mid-run) checkpoint
   edit(c);
@@ -457,35 +553,168 @@ function badConfig(dir: string, name: string, edit: (c: Record<string, unknown>)
 const optState = (c: Record<string, unknown>): Record<string, unknown> => (c.optState as Array<Record<string, unknown>>)[0]!;
 
 const HOSTILE: readonly Hostile[] = [
-  { name: 'optimizer count NaN', make: (d) => corruptCheckpoint(d, 'nan-count', (c) => void (optState(c).count = 'NaN')), must: [/nan-count\/last\.json/, /count/] },
-  { name: 'optimizer count null', make: (d) => corruptCheckpoint(d, 'null-count', (c) => void (optState(c).count = null)), must: [/null-count\/last\.json/, /count/] },
-  { name: 'optimizer count -1', make: (d) => corruptCheckpoint(d, 'neg-count', (c) => void (optState(c).count = -1)), must: [/neg-count\/last\.json/, /count/] },
-  { name: "Infinity in Adam's mu", make: (d) => corruptCheckpoint(d, 'inf-mu', () => undefined, (t) => t.replace(/"mu":\{"\$f64":\[[^,\]]+/, '"mu":{"$f64":[1e999')), must: [/inf-mu\/last\.json/, /mu/] },
-  { name: 'bad rng.s', make: (d) => corruptCheckpoint(d, 'bad-rng', (c) => void ((c.rng as Record<string, unknown>).s = [1, 2, 'x'])), must: [/bad-rng\/last\.json/, /rng/] },
-  { name: 'checkpoint step 1e15', make: (d) => corruptCheckpoint(d, 'huge-step', (c) => void (c.step = 1e15)), must: [/huge-step\/last\.json/, /step/] },
-  { name: 'JSONL 1e999', make: (d) => onData(d, 'inf.jsonl', '{"a":0,"b":0,"y":0}\n{"a":1e999,"b":1,"y":1}\n'), must: [/inf\.jsonl/, /\ba\b/] },
-  { name: 'JSONL "0" (train)', make: (d) => onData(d, 'str.jsonl', '{"a":0,"b":0,"y":0}\n{"a":"0","b":1,"y":1}\n'), must: [/str\.jsonl/, /\ba\b/] },
+  {
+    name: 'optimizer count NaN',
+    make: (d) => corruptCheckpoint(d, 'nan-count', (c) => void (optState(c).count = 'NaN')),
+    must: [/nan-count\/last\.json/, /count/],
+  },
+  {
+    name: 'optimizer count null',
+    make: (d) => corruptCheckpoint(d, 'null-count', (c) => void (optState(c).count = null)),
+    must: [/null-count\/last\.json/, /count/],
+  },
+  {
+    name: 'optimizer count -1',
+    make: (d) => corruptCheckpoint(d, 'neg-count', (c) => void (optState(c).count = -1)),
+    must: [/neg-count\/last\.json/, /count/],
+  },
+  {
+    name: "Infinity in Adam's mu",
+    make: (d) =>
+      corruptCheckpoint(
+        d,
+        'inf-mu',
+        () => undefined,
+        (t) => t.replace(/"mu":\{"\$f64":\[[^,\]]+/, '"mu":{"$f64":[1e999'),
+      ),
+    must: [/inf-mu\/last\.json/, /mu/],
+  },
+  {
+    name: 'bad rng.s',
+    make: (d) => corruptCheckpoint(d, 'bad-rng', (c) => void ((c.rng as Record<string, unknown>).s = [1, 2, 'x'])),
+    must: [/bad-rng\/last\.json/, /rng/],
+  },
+  {
+    name: 'checkpoint step 1e15',
+    make: (d) => corruptCheckpoint(d, 'huge-step', (c) => void (c.step = 1e15)),
+    must: [/huge-step\/last\.json/, /step/],
+  },
+  {
+    name: 'JSONL 1e999',
+    make: (d) => onData(d, 'inf.jsonl', '{"a":0,"b":0,"y":0}\n{"a":1e999,"b":1,"y":1}\n'),
+    must: [/inf\.jsonl/, /\ba\b/],
+  },
+  {
+    name: 'JSONL "0" (train)',
+    make: (d) => onData(d, 'str.jsonl', '{"a":0,"b":0,"y":0}\n{"a":"0","b":1,"y":1}\n'),
+    must: [/str\.jsonl/, /\ba\b/],
+  },
   { name: 'CSV 0x10 (train)', make: (d) => onData(d, 'hex.csv', 'a,b,y\n0,0,0\n0x10,1,1\n'), must: [/hex\.csv/, /\ba\b/] },
-  { name: 'CSV 0x10 (predict)', make: (d) => (writeFileSync(join(d, 'hexp.csv'), 'a,b\n0,0\n0x10,1\n'), ['predict', 'ck/last.json', 'hexp.csv']), must: [/hexp\.csv/, /\ba\b/] },
-  { name: 'JSONL "0" (predict)', make: (d) => (writeFileSync(join(d, 'strp.jsonl'), '{"a":0,"b":0}\n{"a":"0","b":1}\n'), ['predict', 'ck/last.json', 'strp.jsonl']), must: [/strp\.jsonl/, /\ba\b/] },
-  { name: '50k-deep nesting', make: (d) => badConfig(d, 'deep.json', () => undefined, `{"model":${'['.repeat(50_000)}${']'.repeat(50_000)}}`), must: [/deep\.json/, /nest|deep/i] },
-  { name: 'units: 1e9', make: (d) => badConfig(d, 'units.json', (c) => void (((c.model as { layers: Array<Record<string, unknown>> }).layers[0]!).units = 1e9)), must: [/units\.json/, /units/] },
-  { name: 'YAML alias bomb', make: (d) => badConfig(d, 'bomb.yaml', () => undefined, `${Array.from({ length: 10 }, (_, i) => (i === 0 ? 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]' : `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`)).join('\n')}\nmodel: *a9\n`), must: [/bomb\.yaml/, /alias/i], maxMs: 20_000 },
-  { name: 'class label out of range', make: (d) => onData(d, 'cls.csv', 'a,b,k\n0,0,p\n0,1,q\n1,0,r\n', { targets: undefined, label: 'k', classes: ['p', 'q'] }), must: [/cls\.csv/, /\bk\b/] },
-  { name: 'units below the class count', make: (d) => badConfig(d, 'cls3.json', (c) => {
-    writeFileSync(join(d, 'cls3.csv'), 'a,b,k\n0,0,p\n0,1,q\n1,0,r\n');
-    c.data = { csv: 'cls3.csv', label: 'k' };
-    c.loss = { type: 'softmaxCrossEntropy' };
-    ((c.model as { layers: Array<Record<string, unknown>> }).layers[2]!).units = 2;
-  }), must: [/cls3\.csv/, /row|line/, /\bk\b/, /units/] },
-  { name: '200 MB JSONL line', make: (d) => onData(d, 'long.jsonl', Buffer.concat([Buffer.from('{"a":0,"b":0,"y":0}\n{"a":"'), Buffer.alloc(200 * 2 ** 20, 0x61), Buffer.from('","b":0,"y":0}\n')])), must: [/long\.jsonl/, /line/], maxMs: 30_000, maxRssMb: 600 },
-  { name: '80 MB checkpoint', make: (d) => corruptCheckpoint(d, 'big-ck', (c) => void (c.pad = 'x'.repeat(80 * 2 ** 20))), must: [/big-ck\/last\.json/, /pad|MiB/], maxMs: 30_000, maxRssMb: 600 },
-  { name: 'checkpoint symlink to /dev/zero', make: (d) => (mkdirSync(join(d, 'zero')), symlinkSync('/dev/zero', join(d, 'zero', 'last.json')), ['train', 'c.json', '--resume', 'zero', '--checkpoint-dir', 'zero-out', '--max-steps', '20']), must: [/zero\/last\.json/, /regular file|device|MiB|size/i], maxMs: 15_000 },
-  { name: 'JSONL with a BOM (accepted)', make: (d) => onData(d, 'bom.jsonl', '\ufeff{"a":0,"b":0,"y":0}\n{"a":1,"b":1,"y":1}\n'), expectCode: 0, must: [] },
-  { name: 'CSV first row > 1 MiB (accepted)', make: (d) => onData(d, 'wide.csv', `a${'a'.repeat(2 ** 20 + 10)},b,y\n0,0,0\n1,1,1\n`), expectCode: 0, must: [] },
-  { name: 'CSV first row > 64 MiB', make: (d) => onData(d, 'wider.csv', `a${'a'.repeat(65 * 2 ** 20)},b,y\n0,0,0\n1,1,1\n`), must: [/wider\.csv/, /64 MiB/], mustNot: /received none/, maxMs: 30_000, maxRssMb: 600 },
-  { name: '100k-column CSV header', make: (d) => onData(d, 'cols.csv', `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')},y\n${'0,'.repeat(100_000)}0\n`), must: [/cols\.csv/, /features|column/], mustNot: /empty file/ },
-  { name: 'JSON parse error echoes no content', make: (d) => badConfig(d, 'garbage.json', () => undefined, '{"model": SECRET-CONTENT-XYZ'), must: [/garbage\.json/], mustNot: /SECRET-CONTENT/ },
+  {
+    name: 'CSV 0x10 (predict)',
+    make: (d) => (writeFileSync(join(d, 'hexp.csv'), 'a,b\n0,0\n0x10,1\n'), ['predict', 'ck/last.json', 'hexp.csv']),
+    must: [/hexp\.csv/, /\ba\b/],
+  },
+  {
+    name: 'JSONL "0" (predict)',
+    make: (d) => (writeFileSync(join(d, 'strp.jsonl'), '{"a":0,"b":0}\n{"a":"0","b":1}\n'), ['predict', 'ck/last.json', 'strp.jsonl']),
+    must: [/strp\.jsonl/, /\ba\b/],
+  },
+  {
+    name: '50k-deep nesting',
+    make: (d) => badConfig(d, 'deep.json', () => undefined, `{"model":${'['.repeat(50_000)}${']'.repeat(50_000)}}`),
+    must: [/deep\.json/, /nest|deep/i],
+  },
+  {
+    name: 'units: 1e9',
+    make: (d) => badConfig(d, 'units.json', (c) => void ((c.model as { layers: Array<Record<string, unknown>> }).layers[0]!.units = 1e9)),
+    must: [/units\.json/, /units/],
+  },
+  {
+    name: 'YAML alias bomb',
+    make: (d) =>
+      badConfig(
+        d,
+        'bomb.yaml',
+        () => undefined,
+        `${Array.from({ length: 10 }, (_, i) =>
+          i === 0
+            ? 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'
+            : `a${i}: &a${i} [${Array(10)
+                .fill(`*a${i - 1}`)
+                .join(', ')}]`,
+        ).join('\n')}\nmodel: *a9\n`,
+      ),
+    must: [/bomb\.yaml/, /alias/i],
+    maxMs: 20_000,
+  },
+  {
+    name: 'class label out of range',
+    make: (d) => onData(d, 'cls.csv', 'a,b,k\n0,0,p\n0,1,q\n1,0,r\n', { targets: undefined, label: 'k', classes: ['p', 'q'] }),
+    must: [/cls\.csv/, /\bk\b/],
+  },
+  {
+    name: 'units below the class count',
+    make: (d) =>
+      badConfig(d, 'cls3.json', (c) => {
+        writeFileSync(join(d, 'cls3.csv'), 'a,b,k\n0,0,p\n0,1,q\n1,0,r\n');
+        c.data = { csv: 'cls3.csv', label: 'k' };
+        c.loss = { type: 'softmaxCrossEntropy' };
+        (c.model as { layers: Array<Record<string, unknown>> }).layers[2]!.units = 2;
+      }),
+    must: [/cls3\.csv/, /row|line/, /\bk\b/, /units/],
+  },
+  {
+    name: '200 MB JSONL line',
+    make: (d) =>
+      onData(
+        d,
+        'long.jsonl',
+        Buffer.concat([Buffer.from('{"a":0,"b":0,"y":0}\n{"a":"'), Buffer.alloc(200 * 2 ** 20, 0x61), Buffer.from('","b":0,"y":0}\n')]),
+      ),
+    must: [/long\.jsonl/, /line/],
+    maxMs: 30_000,
+    maxRssMb: 600,
+  },
+  {
+    name: '80 MB checkpoint',
+    make: (d) => corruptCheckpoint(d, 'big-ck', (c) => void (c.pad = 'x'.repeat(80 * 2 ** 20))),
+    must: [/big-ck\/last\.json/, /pad|MiB/],
+    maxMs: 30_000,
+    maxRssMb: 600,
+  },
+  {
+    name: 'checkpoint symlink to /dev/zero',
+    make: (d) => (
+      mkdirSync(join(d, 'zero')),
+      symlinkSync('/dev/zero', join(d, 'zero', 'last.json')),
+      ['train', 'c.json', '--resume', 'zero', '--checkpoint-dir', 'zero-out', '--max-steps', '20']
+    ),
+    must: [/zero\/last\.json/, /regular file|device|MiB|size/i],
+    maxMs: 15_000,
+  },
+  {
+    name: 'JSONL with a BOM (accepted)',
+    make: (d) => onData(d, 'bom.jsonl', '\ufeff{"a":0,"b":0,"y":0}\n{"a":1,"b":1,"y":1}\n'),
+    expectCode: 0,
+    must: [],
+  },
+  {
+    name: 'CSV first row > 1 MiB (accepted)',
+    make: (d) => onData(d, 'wide.csv', `a${'a'.repeat(2 ** 20 + 10)},b,y\n0,0,0\n1,1,1\n`),
+    expectCode: 0,
+    must: [],
+  },
+  {
+    name: 'CSV first row > 64 MiB',
+    make: (d) => onData(d, 'wider.csv', `a${'a'.repeat(65 * 2 ** 20)},b,y\n0,0,0\n1,1,1\n`),
+    must: [/wider\.csv/, /64 MiB/],
+    mustNot: /received none/,
+    maxMs: 30_000,
+    maxRssMb: 600,
+  },
+  {
+    name: '100k-column CSV header',
+    make: (d) => onData(d, 'cols.csv', `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')},y\n${'0,'.repeat(100_000)}0\n`),
+    must: [/cols\.csv/, /features|column/],
+    mustNot: /empty file/,
+  },
+  {
+    name: 'JSON parse error echoes no content',
+    make: (d) => badConfig(d, 'garbage.json', () => undefined, '{"model": SECRET-CONTENT-XYZ'),
+    must: [/garbage\.json/],
+    mustNot: /SECRET-CONTENT/,
+  },
 ];
 
 /** Runs one hostile case under /usr/bin/time (for the peak RSS); a failure text or null. */
@@ -505,7 +734,10 @@ async function hostileOne(dir: string, h: Hostile): Promise<{ failure: string | 
   if (h.maxMs !== undefined && r.ms > h.maxMs) problems.push(`${(r.ms / 1000).toFixed(1)} s`);
   if (h.maxRssMb !== undefined && rssMb > h.maxRssMb) problems.push(`${rssMb.toFixed(0)} MB RSS`);
   const detail = `${h.name}: exit ${exit}, ${(r.ms / 1000).toFixed(1)} s, ${rssMb.toFixed(0)} MB: ${text.split('\n')[0]!.slice(0, 240)}`;
-  return { failure: problems.length === 0 ? null : `${h.name} (gradstream ${args.join(' ')}): ${problems.join(', ')} — ${text.slice(0, 400)}`, detail };
+  return {
+    failure: problems.length === 0 ? null : `${h.name} (gradstream ${args.join(' ')}): ${problems.join(', ')} — ${text.slice(0, 400)}`,
+    detail,
+  };
 }
 
 /** Part 3: every hostile file of issue 22 items 9–13. */
@@ -521,7 +753,14 @@ async function hostilePart(): Promise<PartResult> {
     if (failure !== null) errors.push(failure);
   }
   rmSync(dir, { recursive: true, force: true });
-  return { part: 'hostile', runs: HOSTILE.length, failures: errors.length, seconds: (performance.now() - t0) / 1000, note: `${HOSTILE.length - errors.length}/${HOSTILE.length} refused as expected (exit 2 naming file and field; a BOM and a 1 MiB header accepted)`, errors };
+  return {
+    part: 'hostile',
+    runs: HOSTILE.length,
+    failures: errors.length,
+    seconds: (performance.now() - t0) / 1000,
+    note: `${HOSTILE.length - errors.length}/${HOSTILE.length} refused as expected (exit 2 naming file and field; a BOM and a 1 MiB header accepted)`,
+    errors,
+  };
 }
 
 /** Parses `--name value` flags. */
@@ -535,7 +774,9 @@ function flags(argv: readonly string[]): Map<string, string> {
 function summary(results: readonly PartResult[]): void {
   console.log('\npart     runs  failures  seconds  result');
   for (const r of results) {
-    console.log(`${r.part.padEnd(8)} ${String(r.runs).padStart(5)}  ${String(r.failures).padStart(8)}  ${r.seconds.toFixed(0).padStart(7)}  ${r.note}`);
+    console.log(
+      `${r.part.padEnd(8)} ${String(r.runs).padStart(5)}  ${String(r.failures).padStart(8)}  ${r.seconds.toFixed(0).padStart(7)}  ${r.note}`,
+    );
     for (const e of r.errors.slice(0, 8)) console.log(`    ${e.replace(/\s+/g, ' ').slice(0, 600)}`);
   }
 }

@@ -22,7 +22,9 @@ const timer = setInterval(() => (ticks += 1), 10);
 const t0 = performance.now();
 const report = (out: Record<string, unknown>): void => {
   clearInterval(timer);
-  process.stdout.write(`${JSON.stringify({ ...out, afterLastStepMs: Math.round(performance.now() - last), ticks: ticks - ticksAtLast, totalMs: Math.round(performance.now() - t0) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...out, afterLastStepMs: Math.round(performance.now() - last), ticks: ticks - ticksAtLast, totalMs: Math.round(performance.now() - t0) })}\n`,
+  );
   process.exit(0);
 };
 train({ data: fromArrays(x, y, { batchSize: 12 / 2 }), pipeline, params: model.init(rng), maxSteps: 10, scheduler: 'sliced' }).subscribe({
