@@ -1,7 +1,7 @@
 /**
  * Data-parallel training on worker threads: W3 (MLP 784 → 128 ReLU → 10, softmax cross-entropy,
  * Adam 1e-3, 8192 seeded samples, 3 epochs) at batch 64 and 256, on one thread
- * (`forward, loss, gradient`) and with `gradient(model, loss, { workers: N })`.
+ * (`forward, loss, gradient, update`) and with `dataParallel(model, loss, optimizer, { workers: N })`.
  *
  *   npm run bench:workers                      # workers 1 and 2, batches 64 and 256, 5 rounds
  *   npm run bench:workers -- --workers 1,2,4 --batches 256 --rounds 7

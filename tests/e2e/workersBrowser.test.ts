@@ -1,5 +1,5 @@
 /**
- * gradient({ workers }) in Chromium: the training loop runs in a Web Worker, the replicas in Web
+ * dataParallel({ workers }) in Chromium: the training loop runs in a Web Worker, the replicas in Web
  * Workers sharing memory with it (the page is served cross-origin isolated); without the two
  * headers the same code warns once and trains on one thread.
  */
@@ -74,7 +74,7 @@ async function open(query: string): Promise<Result> {
   return r;
 }
 
-describe('gradient with workers in Chromium', () => {
+describe('dataParallel in Chromium', () => {
   it('trains on Web Workers in a cross-origin isolated page: 1 worker bit for bit, 2 to round-off', async () => {
     const r = await open('');
     expect(r.error).toBeUndefined();
@@ -92,7 +92,7 @@ describe('gradient with workers in Chromium', () => {
     expect(r.isolated).toBe(false);
     expect(r.one.losses).toEqual(r.single.losses);
     expect(r.two.losses).toEqual(r.single.losses);
-    expect(r.warnings).toHaveLength(2); // one per gradient({ workers }) operator
-    expect(r.warnings[0]).toMatch(/^gradstream: gradient\(\{ workers: 1 \}\) runs on one thread: SharedArrayBuffer is unavailable/);
+    expect(r.warnings).toHaveLength(2); // one per dataParallel({ workers }) operator
+    expect(r.warnings[0]).toMatch(/^gradstream: dataParallel\(\{ workers: 1 \}\) runs on one thread: SharedArrayBuffer is unavailable/);
   });
 });
