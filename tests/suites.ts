@@ -3,7 +3,7 @@
  * folder; `npm run test:slow` (which CI runs too) runs these: the crash tests that kill child
  * processes hundreds of times, and the longest end-to-end runs — the command spawned as a user
  * would (long runs, signals), every code block of the guides, the examples, a broker rolled back,
- * and the random-expression comparison with TensorFlow.js.
+ * and the comparisons with TensorFlow.js that load it (layers, optimizers, random expressions).
  */
 export const SLOW_TESTS: readonly string[] = [
   'tests/sinks/crash.test.ts',
@@ -18,4 +18,7 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/examples/recordReplay.test.ts',
   'tests/live/recordCrash.test.ts',
   'tests/core/autodiff/tfjs.property.test.ts',
+  'tests/core/layers/convTfjs.test.ts',
+  'tests/core/layers/sequenceTfjs.test.ts',
+  'tests/core/optimizers/tfjs.test.ts',
 ];
