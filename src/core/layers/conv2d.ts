@@ -1,11 +1,13 @@
 import type { Conv2dLayerConfig } from '../config/modelConfig.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../optimizers/checkOption.js';
 import { glorotUniform, initializerName, zeros, type Initializer } from '../initializers.js';
-import { addRowVector, matmul, matmulTransA, matmulTransB, sumRows } from '../kernels.js';
-import { matmulF32, matmulTransAF32, matmulTransBF32 } from '../kernelsF32.js';
+import { addRowVector, sumRows } from '../kernels.js';
+import type { Precision } from '../kernelsF32.js';
+import { zerosIn } from '../params.js';
 import type { Layer } from '../layer.js';
 import { checkPadding, checkPair, checkShape, convGeometry, type ConvGeometry, type Padding } from './convGeometry.js';
 import { deferredLayer } from './deferredLayer.js';
+import { gemmFor } from './gemmFor.js';
 import { col2im, im2col } from './im2col.js';
 
 /** Options of {@link conv2d} (Keras' `Conv2D` names). */
@@ -27,21 +29,6 @@ export interface Conv2dOptions {
   /** Initializer of the bias (default {@link zeros}). */
   readonly biasInit?: Initializer;
 }
-
-/** The three matrix products a precision computes with. */
-interface Gemm {
-  readonly mm: typeof matmul;
-  readonly mmTA: typeof matmulTransA;
-  readonly mmTB: typeof matmulTransB;
-  readonly zeros: (n: number) => Float64Array;
-}
-const GEMM64: Gemm = { mm: matmul, mmTA: matmulTransA, mmTB: matmulTransB, zeros: (n) => new Float64Array(n) };
-const GEMM32 = {
-  mm: matmulF32,
-  mmTA: matmulTransAF32,
-  mmTB: matmulTransBF32,
-  zeros: (n: number) => new Float32Array(n),
-} as unknown as Gemm;
 
 /**
  * A 2-D convolution over NHWC samples (Keras' `Conv2D`, `channels_last`): each sample is
@@ -87,7 +74,7 @@ export function conv2d(options: Conv2dOptions): Layer {
       initB,
       config: () => convConfig(options, g, filters, kernel, strides, padding, bias),
     };
-    return convLayer(spec, GEMM64);
+    return convLayer(spec, 'float64');
   };
   return options.inputShape === undefined ? deferredLayer('conv2d', build) : build(checkShape('conv2d.inputShape', options.inputShape));
 }
@@ -103,18 +90,19 @@ interface ConvSpec {
   readonly config: () => Conv2dLayerConfig;
 }
 
-/** The resolved layer computing with `k`'s products (float64 or float32). */
-function convLayer(s: ConvSpec, k: Gemm): Layer {
+/** The resolved layer computing in `precision` (the float64 or the `f32x4` matrix products). */
+function convLayer(s: ConvSpec, precision: Precision): Layer {
+  const k = gemmFor(precision);
   const { g, filters: f, bias } = s;
   const patch = g.kh * g.kw * g.c; // the inner size of the products
   const positions = g.oh * g.ow;
   // A 1×1 kernel moved by 1 without padding: each input row is its own patch (no copy).
   const pointwise = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1;
-  let own: Float64Array = k.zeros(0); // the patches when a pass has no context (a layer used alone)
+  let own: Float64Array = zerosIn(precision, 0); // the patches when a pass has no context (a layer used alone)
   const colsFor = (scratch: readonly Float64Array[] | undefined, batch: number): Float64Array => {
     const c = scratch?.[0];
     if (c !== undefined && c.length >= batch * positions * patch) return c;
-    if (own.length < batch * positions * patch) own = k.zeros(batch * positions * patch);
+    if (own.length < batch * positions * patch) own = zerosIn(precision, batch * positions * patch);
     return own;
   };
   const layer: Layer = {
@@ -133,7 +121,7 @@ function convLayer(s: ConvSpec, k: Gemm): Layer {
       s.initW(p[0]!, patch, g.kh * g.kw * f, rng);
       if (bias) s.initB(p[1]!, patch, g.kh * g.kw * f, rng);
     },
-    createScratch: (batch) => [k.zeros(pointwise ? 0 : batch * positions * patch)],
+    createScratch: (batch) => [zerosIn(precision, pointwise ? 0 : batch * positions * patch)],
     forward(p, x, y, batch, ctx) {
       let cols = x as Float64Array;
       if (!pointwise) im2col((cols = colsFor(ctx?.scratch, batch)), x, g, batch);
@@ -157,7 +145,7 @@ function convLayer(s: ConvSpec, k: Gemm): Layer {
     float32: () => f32(),
   };
   let single: Layer | undefined;
-  const f32 = (): Layer => (k === GEMM32 ? layer : (single ??= convLayer(s, GEMM32)));
+  const f32 = (): Layer => (precision === 'float32' ? layer : (single ??= convLayer(s, 'float32')));
   return layer;
 }
 
