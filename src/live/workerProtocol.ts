@@ -47,17 +47,7 @@ export type ToWorker =
 export const STEP_FIELDS = 9;
 
 /** Stop reasons by code (index) in packed steps; -1 is none. */
-export const STOP_REASONS: readonly StopReason[] = [
-  'threshold',
-  'plateau',
-  'diverged',
-  'maxSteps',
-  'maxEpochs',
-  'timeout',
-  'aborted',
-  'stopped',
-  'dataEnd',
-];
+export { STOP_REASONS } from '../streams/stepRecord.js';
 
 /** A serialised error (a `GradstreamError`'s fields when it is one). */
 export interface WorkerError {

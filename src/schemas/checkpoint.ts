@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STOP_REASONS } from '../streams/stepRecord.js';
 import { ModelConfig } from './modelConfig.js';
 
 /**
@@ -86,17 +87,7 @@ export const RngStateJson = z
 export type RngStateJson = z.infer<typeof RngStateJson>;
 
 /** Why training stopped, as checkpoints store it. */
-export const StopReasonJson = z.enum([
-  'threshold',
-  'plateau',
-  'diverged',
-  'maxSteps',
-  'maxEpochs',
-  'timeout',
-  'aborted',
-  'stopped',
-  'dataEnd',
-]);
+export const StopReasonJson = z.enum(STOP_REASONS);
 
 /** The checkpoint file format, version 1 (still read; written by gradstream 0.1). */
 export const CheckpointFileV1 = z

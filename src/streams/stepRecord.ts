@@ -11,7 +11,20 @@ export interface Batch {
 }
 
 /** Why training stopped; carried by the final record. */
-export type StopReason = 'threshold' | 'plateau' | 'diverged' | 'maxSteps' | 'maxEpochs' | 'timeout' | 'aborted' | 'stopped' | 'dataEnd';
+export type StopReason = (typeof STOP_REASONS)[number];
+
+/** Every {@link StopReason}, in a fixed order (worker messages send a reason as its index here). */
+export const STOP_REASONS = [
+  'threshold',
+  'plateau',
+  'diverged',
+  'maxSteps',
+  'maxEpochs',
+  'timeout',
+  'aborted',
+  'stopped',
+  'dataEnd',
+] as const;
 
 /**
  * The record that flows once per training step. Each operator fills its field:
