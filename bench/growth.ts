@@ -7,7 +7,9 @@
  *   npm run bench:growth                                  # every point, 3 interleaved rounds
  *   npm run bench:growth -- --rounds 1 --batches 64,1024 --hidden 128
  *
- * Each contender trains 3 untimed steps, then a timed run of about 1.5 GFLOP (6 … 300 steps);
+ * Each contender trains 30 untimed steps (the worker threads start and the WebAssembly kernels reach
+ * their optimizing tier, in the threads as on the main one), then a timed run of about 6 GFLOP
+ * (12 … 1000 steps);
  * the table shows medians over the rounds, from the wall clock and from the process's CPU time
  * (all its threads: on a shared machine it leaves out the time spent waiting for a core). FLOPs
  * count the matrix products of a step: forward, both weight gradients and the second layer's input
@@ -41,8 +43,8 @@ import { median, printTable, say } from './harness.js';
 const IN = 784;
 const OUT = 10;
 const ROWS = 4096;
-const WARM_STEPS = 3;
-const TARGET_FLOP = 1.5e9;
+const WARM_STEPS = 30;
+const TARGET_FLOP = 6e9;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,7 +60,7 @@ for (const b of batches) points.push({ batch: b, hidden: 128 });
 for (const h of hiddens) if (!points.some((p) => p.batch === 64 && p.hidden === h)) points.push({ batch: 64, hidden: h });
 
 const flopsPerStep = (b: number, h: number): number => 4 * b * (IN * h + h * OUT) + 2 * b * h * OUT;
-const stepsFor = (b: number, h: number): number => Math.max(6, Math.min(300, Math.round(TARGET_FLOP / flopsPerStep(b, h))));
+const stepsFor = (b: number, h: number): number => Math.max(12, Math.min(1000, Math.round(TARGET_FLOP / flopsPerStep(b, h))));
 
 const rng = createRng(2024);
 const x = new Float64Array(ROWS * IN);
@@ -74,7 +76,7 @@ interface Timing {
 type Kind = 'f64 1 thread' | 'f32 1 thread' | 'f64 2 workers' | 'f32 2 workers';
 const KINDS: readonly Kind[] = ['f64 1 thread', 'f32 1 thread', 'f64 2 workers', 'f32 2 workers'];
 
-/** One timed run of a contender at a point: 3 untimed steps (threads load during the first), then `steps` timed ones. */
+/** One timed run of a contender at a point: `WARM_STEPS` untimed steps (threads load during the first), then `steps` timed ones. */
 async function timeRun(kind: Kind, batch: number, hidden: number, steps: number): Promise<Timing> {
   const precision = kind.startsWith('f32') ? 'float32' : 'float64';
   const model: Model = sequential([dense(IN, hidden), relu(), dense(hidden, OUT)], { precision });
