@@ -47,6 +47,11 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
       initializers.push({ name, dims, values: Float32Array.from(values) });
       return name;
     },
+    int64Constant(suffix, dims, values) {
+      const name = `${prefix}.${suffix}`;
+      initializers.push({ name, dims, values: BigInt64Array.from(values, (v) => BigInt(v)) });
+      return name;
+    },
     node(opType, inputs, attributes: readonly OnnxAttribute[] = []) {
       const name = `${prefix}.${opType}${nodes.length}`;
       nodes.push({ opType, name, inputs, outputs: [name], attributes });
@@ -61,7 +66,7 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   }
   layers.forEach((l, i) => {
     prefix = String(i);
-    x = l.codec.toOnnx(l.config, l.tensors, x, emitter);
+    x = l.codec.toOnnx(l.config, l.tensors, x, emitter, l.shapes);
   });
   // The last operator writes the graph's output.
   const last = nodes.length - 1;
