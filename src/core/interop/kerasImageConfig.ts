@@ -1,4 +1,4 @@
-import { GradstreamError, describeTyped } from '../errors.js';
+import { GradstreamError } from '../errors.js';
 import { checkPadding, checkPair, type Padding } from '../layers/convGeometry.js';
 import type { TfjsLayerJson } from './layerCodec.js';
 
@@ -30,7 +30,7 @@ export function kerasImageConfig(json: TfjsLayerJson, shape: readonly number[], 
     only(key, allowed, expected) {
       const v = c[key];
       if (v === undefined || v === null || allowed.some((a) => JSON.stringify(a) === JSON.stringify(v))) return;
-      throw new GradstreamError({ code: 'invalid_config', path: at(key), expected, received: describeTyped(v) });
+      throw new GradstreamError({ code: 'invalid_config', path: at(key), expected, received: JSON.stringify(v) });
     },
   };
   reader.only('data_format', ['channels_last'], "'channels_last' (gradstream samples are NHWC)");

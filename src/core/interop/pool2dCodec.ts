@@ -35,7 +35,9 @@ export const pool2dCodec: LayerCodec = {
   fromTfjs(json, _inputs, shape) {
     const k = kerasImageConfig(json, shape);
     const poolSize = k.pair('pool_size', [2, 2]);
-    const options = { inputShape: shape, poolSize, strides: k.pair('strides', poolSize), padding: k.padding() };
+    const strides = k.pair('strides', poolSize);
+    const same = strides[0] === poolSize[0] && strides[1] === poolSize[1];
+    const options = { inputShape: shape, poolSize, padding: k.padding(), ...(same ? {} : { strides }) };
     return [{ layer: json.className === 'MaxPooling2D' ? maxPool2d(options) : avgPool2d(options), tensors: [] }];
   },
 };

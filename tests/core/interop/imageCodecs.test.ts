@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GradstreamError,
+  conv2d,
+  createRng,
+  dense,
+  fromTfjsLayers,
+  maxPool2d,
+  relu,
+  sequential,
+  standardize,
+  toOnnx,
+  toTfjsLayers,
+} from '../../../src/index.js';
+import { IMAGE_CASES, imageModel } from './imageCases.js';
+
+/** A hand-written model.json of `layers` (Keras JSON) with the weights `specs` lists. */
+function modelJson(layers: unknown[], specs: { name: string; shape: number[] }[] = []): Record<string, unknown> {
+  return {
+    format: 'layers-model',
+    modelTopology: { class_name: 'Sequential', config: { name: 's', layers } },
+    weightsManifest: [{ paths: ['w.bin'], weights: specs.map((s) => ({ ...s, dtype: 'float32' })) }],
+  };
+}
+
+/** Zero weights for `specs`. */
+function zeros(specs: { shape: number[] }[]): Float32Array {
+  return new Float32Array(specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0));
+}
+
+const conv = (config: Record<string, unknown>): unknown => ({
+  class_name: 'Conv2D',
+  config: { name: 'c', filters: 2, kernel_size: [3, 3], batch_input_shape: [null, 4, 4, 1], ...config },
+});
+const convWeights = [
+  { name: 'c/kernel', shape: [3, 3, 1, 2] },
+  { name: 'c/bias', shape: [2] },
+];
+
+describe('image layer codecs', () => {
+  it('exports a CNN over rows as a Keras Sequential: a Reshape in front, a Flatten before Dense', () => {
+    const model = sequential([
+      conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3, padding: 'same' }),
+      relu(),
+      maxPool2d(),
+      dense(18, 2),
+    ]);
+    const { modelJson: json, weightData } = toTfjsLayers(model, model.init(createRng(1)));
+    const layers = json.modelTopology.config.layers;
+    expect(layers.map((l) => l.class_name)).toEqual(['Reshape', 'Conv2D', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense']);
+    expect(layers[0]!.config).toMatchObject({ target_shape: [6, 6, 1], batch_input_shape: [null, 36] });
+    expect(layers[1]!.config).toMatchObject({
+      filters: 2,
+      kernel_size: [3, 3],
+      strides: [1, 1],
+      padding: 'same',
+      data_format: 'channels_last',
+      dilation_rate: [1, 1],
+      use_bias: true,
+    });
+    expect(layers[3]!.config).toMatchObject({ pool_size: [2, 2], strides: [2, 2], padding: 'valid' });
+    expect(json.weightsManifest[0]!.weights.map((w) => [w.name, w.shape])).toEqual([
+      ['conv2d_1/kernel', [3, 3, 1, 2]],
+      ['conv2d_1/bias', [2]],
+      ['dense_5/kernel', [18, 2]],
+      ['dense_5/bias', [2]],
+    ]);
+    expect(weightData.byteLength).toBe((18 + 2 + 36 + 2) * 4);
+    const scaled = toTfjsLayers(model, model.init(createRng(1)), { scaler: standardize().fit([Array(36).fill(0), Array(36).fill(1)]) });
+    expect(scaled.modelJson.modelTopology.config.layers.map((l) => l.class_name).slice(0, 3)).toEqual(['Dense', 'Reshape', 'Conv2D']);
+  });
+
+  it('exports to ONNX with explicit pads, NCHW transposes and int64 shapes', () => {
+    const model = sequential([conv2d({ inputShape: [5, 5, 1], filters: 2, kernelSize: 4, padding: 'same' }), maxPool2d()]);
+    const text = new TextDecoder('latin1').decode(toOnnx(model, model.init(createRng(1))));
+    for (const word of ['Reshape', 'Transpose', 'Conv', 'MaxPool', 'Flatten', 'kernel_shape', 'pads', 'perm']) expect(text).toContain(word);
+  });
+
+  it('imports what it exports: the same config for a model starting with reshape', () => {
+    const { model, params } = imageModel(IMAGE_CASES.find((c) => c.name === 'cnn')!, 'float64');
+    const { modelJson: json, weightData } = toTfjsLayers(model, params);
+    const back = fromTfjsLayers(JSON.parse(JSON.stringify(json)), weightData);
+    expect(back.model.toConfig()).toEqual(model.toConfig());
+    expect(Array.from(back.params.data)).toEqual(Array.from(Float32Array.from(params.data)));
+  });
+
+  it('refuses what gradstream does not compute, naming the layer and field', () => {
+    const refuse = (layer: Record<string, unknown>, message: RegExp | string): void => {
+      const run = (): unknown => fromTfjsLayers(modelJson([conv(layer)], convWeights), zeros(convWeights));
+      expect(run).toThrow(GradstreamError);
+      expect(run).toThrow(message);
+    };
+    refuse({ dilation_rate: [2, 2] }, 'layers[0].config.dilation_rate: expected 1 (gradstream has no dilated convolution), received [2,2]');
+    refuse({ groups: 2 }, 'layers[0].config.groups: expected 1 (gradstream has no grouped convolution), received 2');
+    refuse(
+      { data_format: 'channels_first' },
+      `layers[0].config.data_format: expected 'channels_last' (gradstream samples are NHWC), received "channels_first"`,
+    );
+    refuse({ padding: 'causal' }, /layers\[0\]\.config\.padding: expected 'valid' or 'same', received "causal"/);
+    refuse({ activation: 'gelu' }, /layers\[0\]\.config\.activation: expected a supported activation/);
+  });
+
+  it('refuses layers on samples of the wrong shape: Dense without Flatten, Conv2D on rows, keepdims', () => {
+    const dense = { class_name: 'Dense', config: { name: 'd', units: 1 } };
+    expect(() => fromTfjsLayers(modelJson([conv({}), dense], convWeights), zeros(convWeights))).toThrow(
+      'layers[1]: expected rows of features for Dense "d" (a Flatten before it), received samples of shape [2, 2, 2]',
+    );
+    const rows = { class_name: 'Dense', config: { name: 'd', units: 16, batch_input_shape: [null, 3] } };
+    const dw = [
+      { name: 'd/kernel', shape: [3, 16] },
+      { name: 'd/bias', shape: [16] },
+    ];
+    expect(() => fromTfjsLayers(modelJson([rows, conv({ batch_input_shape: undefined })], dw), zeros(dw))).toThrow(
+      'layers[1]: expected samples of shape [height, width, channels] for Conv2D (a Reshape before it), received [16]',
+    );
+    const gap = { class_name: 'GlobalAveragePooling2D', config: { name: 'g', keepdims: true } };
+    expect(() => fromTfjsLayers(modelJson([conv({}), gap], convWeights), zeros(convWeights))).toThrow(
+      'layers[1].config.keepdims: expected false (gradstream gives [channels]), received true',
+    );
+    const bad = { class_name: 'Reshape', config: { name: 'r', target_shape: [3, -1] } };
+    expect(() => fromTfjsLayers(modelJson([rows, bad], dw), zeros(dw))).toThrow(
+      /layers\[1\]\.config\.target_shape: expected a shape of 16 numbers \(the layer's input\), at most one -1/,
+    );
+  });
+});
