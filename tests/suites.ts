@@ -23,4 +23,5 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/optimizers/tfjs.test.ts',
   'tests/core/interop/imageLayers.test.ts',
   'tests/core/interop/imageImport.test.ts',
+  'tests/cli/commands/exportImageModel.test.ts',
 ];

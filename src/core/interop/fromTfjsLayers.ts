@@ -22,13 +22,18 @@ export interface ImportedModel {
 /**
  * Imports a TensorFlow.js (or Keras, converted by `tensorflowjs_converter`) Layers model — a
  * `Sequential` of `Dense` (with any supported activation), `Activation`, `ReLU`, `LeakyReLU`,
- * `ELU`, `Softmax`, `Dropout` and `BatchNormalization` layers over 2-D inputs — as a gradstream
- * model and its params, ready for `predict` or to continue training. `modelJson` is the parsed
+ * `ELU`, `Softmax`, `Dropout`, `BatchNormalization`, `Conv2D`, `MaxPooling2D`,
+ * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten` and `Reshape` layers (image layers
+ * channels last) — as a gradstream model and its params, ready for `predict` or to continue
+ * training. A model over `[height, width, channels]` images takes each image as a row of its
+ * numbers in NHWC order. `modelJson` is the parsed
  * `model.json`; `weightData` the weight files it lists, concatenated in manifest order (one file
  * for models TensorFlow.js saved).
  *
  * Errors with a `GradstreamError` naming the field: an unsupported layer (by its class and
- * name), a missing or misshapen weight, weights that are not float32.
+ * name), an unsupported option (dilation, groups, `channels_first`, padding other than `'valid'`
+ * and `'same'`), a layer of rows on images without a `Flatten`, a missing or misshapen weight,
+ * weights that are not float32.
  *
  * @example
  * import { fromTfjsLayers, predict } from 'gradstream';

@@ -24,8 +24,11 @@ export const ONNX_OPSET = 13;
  * `withScaler`) as an ONNX model (a `ModelProto`, opset 13, float32): input `input`
  * `[batch, inputs]`, output `output` `[batch, outputs]`. Dense layers become `Gemm`, activations
  * their operators, dropout `Identity` and batch normalization `BatchNormalization` with its moving
- * statistics (the inference form `predict` runs). A scaler becomes `Sub` and `Mul` nodes in
- * front. float64 models are exported with their weights rounded to float32.
+ * statistics (the inference form `predict` runs). Convolutions and pooling become `Conv`,
+ * `MaxPool` and `AveragePool` (TensorFlow's `'same'` padding as explicit pads) between
+ * `Transpose`s from and to the NHWC rows gradstream uses, `globalAvgPool2d` a `ReduceMean`,
+ * `flatten` and `reshape` `Identity`. A scaler becomes `Sub` and `Mul` nodes in front. float64
+ * models are exported with their weights rounded to float32.
  *
  * Errors with a `GradstreamError` when the model is not a `sequential` model of built-in layers,
  * the params are not its own or the scaler does not fit its inputs.

@@ -23,7 +23,11 @@ export interface TfjsLayersModel {
 /**
  * Exports a trained model (as `toOnnx` takes it) in the TensorFlow.js Layers format (`model.json` + weights, as
  * `tf.loadLayersModel` reads them): a Keras `Sequential` of `Dense` (linear), `Activation`,
- * `LeakyReLU`, `ELU`, `Dropout` and `BatchNormalization` layers with float32 weights. A scaler becomes
+ * `LeakyReLU`, `ELU`, `Dropout`, `BatchNormalization`, `Conv2D`, `MaxPooling2D`,
+ * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten` and `Reshape` layers with float32
+ * weights. The model takes rows of features, as `predict` does: a `Reshape` to `[height, width,
+ * channels]` goes in front of an image layer fed by rows, a `Flatten` in front of a layer of rows
+ * fed by images. A scaler becomes
  * a first `Dense` layer of diagonal kernel `1/std` (or `1/(max − min)`) and bias `−mean/std` (or
  * `−min/(max − min)`), so the export takes raw features as `predict` does. Errors with a `GradstreamError` as `toOnnx` does, and for `elu` with an alpha
  * other than 1 (which TensorFlow.js does not run).
