@@ -6,6 +6,7 @@ import {
   dense,
   fromTfjsLayers,
   maxPool2d,
+  predict,
   relu,
   sequential,
   standardize,
@@ -121,5 +122,56 @@ describe('image layer codecs', () => {
     expect(() => fromTfjsLayers(modelJson([rows, bad], dw), zeros(dw))).toThrow(
       /layers\[1\]\.config\.target_shape: expected a shape of 16 numbers \(the layer's input\), at most one -1/,
     );
+  });
+
+  it('reads a Keras 3 image model converted by tensorflowjs_converter: 4-D batch_shape, nested weight names', () => {
+    const json = {
+      format: 'layers-model',
+      modelTopology: {
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'sequential',
+            layers: [
+              { class_name: 'InputLayer', config: { batch_shape: [null, 3, 3, 1], name: 'input' } },
+              {
+                class_name: 'Conv2D',
+                config: {
+                  name: 'conv',
+                  filters: 1,
+                  kernel_size: [2, 2],
+                  strides: [1, 1],
+                  padding: 'valid',
+                  data_format: 'channels_last',
+                  dilation_rate: [1, 1],
+                  groups: 1,
+                  activation: 'relu',
+                  use_bias: true,
+                },
+              },
+              {
+                class_name: 'MaxPooling2D',
+                config: { name: 'pool', pool_size: [2, 2], strides: [1, 1], padding: 'valid', data_format: 'channels_last' },
+              },
+              { class_name: 'Flatten', config: { name: 'flat', data_format: 'channels_last' } },
+            ],
+          },
+        },
+      },
+      weightsManifest: [
+        {
+          paths: ['group1-shard1of1.bin'],
+          weights: [
+            { name: 'sequential/conv/kernel', shape: [2, 2, 1, 1], dtype: 'float32' },
+            { name: 'sequential/conv/bias', shape: [1], dtype: 'float32' },
+          ],
+        },
+      ],
+    };
+    const { model, params } = fromTfjsLayers(json, new Float32Array([1, 1, 1, -1, -4]));
+    expect(model.layers.map((l) => l.kind)).toEqual(['conv2d', 'relu', 'maxPool2d', 'flatten']);
+    expect(model.inputs).toBe(9);
+    // image 1 2 3 / 4 5 6 / 7 8 9: windows a + b + c − d − 4 = 1+2+4−5−4, 2+3+5−6−4, 4+5+7−8−4, 5+6+8−9−4 = −2, 0, 4, 6 → relu → max 6
+    expect(Array.from(predict(model, params, [[1, 2, 3, 4, 5, 6, 7, 8, 9]]))).toEqual([6]);
   });
 });
