@@ -135,11 +135,11 @@ function elementwise(className: string, config: Readonly<Record<string, unknown>
 function inputShape(config: Readonly<Record<string, unknown>>, path: string): readonly number[] {
   const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
   const dims = Array.isArray(shape) ? (shape.slice(1) as unknown[]) : [];
-  if (!(dims.length === 1 || dims.length === 3) || !dims.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1)) {
+  if (dims.length === 0 || !dims.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1)) {
     throw new GradstreamError({
       code: 'invalid_config',
       path: `${path}.batch_input_shape`,
-      expected: '[null, features] or [null, height, width, channels]',
+      expected: '[null, features], [null, height, width, channels] or another sample shape after null',
       received: describeTyped(shape),
     });
   }
