@@ -21,7 +21,7 @@ export const conv2dCodec: LayerCodec = {
     const f = (config as Conv2dLayerConfig).filters;
     const W = onnx.constant('W', [f, g.c, g.kh, g.kw], toOihw(tensors[0]!, g, f));
     const weights = tensors.length > 1 ? [W, onnx.constant('b', [f], tensors[1]!)] : [W];
-    return onnxWindowOp(onnx, x, g, 'Conv', weights, [
+    return onnxWindowOp(onnx, x, g, f, 'Conv', weights, [
       { name: 'dilations', ints: [1, 1] },
       { name: 'group', int: 1 },
     ]);

@@ -6,13 +6,24 @@ import type { LayerCodec } from './layerCodec.js';
 
 /**
  * Global average pooling: in ONNX, `Reshape` to `[batch, height · width, channels]` and
- * `ReduceMean` over the positions (NHWC needs no transpose); Keras `GlobalAveragePooling2D`
+ * `ReduceMean` over the positions (NHWC needs no transpose; an NCHW input from the operator before
+ * is averaged over its last two axes); Keras `GlobalAveragePooling2D`
  * (channels last, without `keepdims`).
  */
 export const globalAvgPool2dCodec: LayerCodec = {
   types: ['globalAvgPool2d'],
   toOnnx(config, _tensors, x, onnx) {
     const [h, w, c] = shapeOf(config as GlobalAvgPool2dLayerConfig);
+    const nchw = onnx.nchw?.(x, [h, w, c]);
+    if (nchw !== undefined)
+      return onnx.node(
+        'ReduceMean',
+        [nchw],
+        [
+          { name: 'axes', ints: [2, 3] },
+          { name: 'keepdims', int: 0 },
+        ],
+      );
     const positions = onnx.node('Reshape', [x, onnx.int64Constant('shape', [3], [-1, h * w, c])]);
     return onnx.node(
       'ReduceMean',

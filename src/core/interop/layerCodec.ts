@@ -10,6 +10,10 @@ export interface OnnxEmitter {
   int64Constant(suffix: string, dims: readonly number[], values: readonly number[]): string;
   /** Adds an operator on `inputs`; returns the name of its one output. */
   node(opType: string, inputs: readonly string[], attributes?: readonly OnnxAttribute[]): string;
+  /** The NCHW tensor whose NHWC rows are `x`, for samples of `shape` (`[h, w, c]`), when an operator made one. */
+  nchw?(x: string, shape: readonly number[]): string | undefined;
+  /** Records that rows `x` are NCHW tensor `nchw` of samples of `shape` (`[h, w, c]`), transposed and flattened. */
+  rememberNchw?(x: string, nchw: string, shape: readonly number[]): void;
 }
 
 /** One weight of a TensorFlow.js layer: `suffix` is the part after the layer name (`kernel`). */

@@ -17,8 +17,8 @@ export const pool2dCodec: LayerCodec = {
   toOnnx(config, _tensors, x, onnx) {
     const c = config as Pool2dLayerConfig;
     const g = geometry(c);
-    if (c.type === 'maxPool2d') return onnxWindowOp(onnx, x, g, 'MaxPool', [], []);
-    return onnxWindowOp(onnx, x, g, 'AveragePool', [], [{ name: 'count_include_pad', int: 0 }]);
+    if (c.type === 'maxPool2d') return onnxWindowOp(onnx, x, g, g.c, 'MaxPool', [], []);
+    return onnxWindowOp(onnx, x, g, g.c, 'AveragePool', [], [{ name: 'count_include_pad', int: 0 }]);
   },
   toTfjs(config, _tensors, tfjs) {
     const c = config as Pool2dLayerConfig;

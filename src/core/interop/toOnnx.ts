@@ -2,6 +2,8 @@ import type { Model } from '../model.js';
 import type { Params } from '../params.js';
 import { encodeOnnxModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './encodeOnnxModel.js';
 import { exportPlan } from './exportPlan.js';
+import { pruneOnnxGraph } from './pruneOnnxGraph.js';
+import { withNchwLayouts } from './withNchwLayouts.js';
 import type { OnnxEmitter } from './layerCodec.js';
 import { scalerAffine, type ExportScaler } from './scalerAffine.js';
 
@@ -25,8 +27,10 @@ export const ONNX_OPSET = 13;
  * `[batch, inputs]`, output `output` `[batch, outputs]`. Dense layers become `Gemm`, activations
  * their operators, dropout `Identity` and batch normalization `BatchNormalization` with its moving
  * statistics (the inference form `predict` runs). Convolutions and pooling become `Conv`,
- * `MaxPool` and `AveragePool` (TensorFlow's `'same'` padding as explicit pads) between
- * `Transpose`s from and to the NHWC rows gradstream uses, `globalAvgPool2d` a `ReduceMean`,
+ * `MaxPool` and `AveragePool` (TensorFlow's `'same'` padding as explicit pads) on NCHW tensors,
+ * with `Transpose`s from and to the NHWC rows gradstream uses only where rows are needed (image
+ * layers in a row, and elementwise activations between them, stay in NCHW), `globalAvgPool2d` a
+ * `ReduceMean`,
  * `flatten` and `reshape` `Identity`. A scaler becomes `Sub` and `Mul` nodes in front. float64
  * models are exported with their weights rounded to float32.
  *
@@ -44,7 +48,7 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   let prefix = 'scaler';
-  const emitter: OnnxEmitter = {
+  const emitter: OnnxEmitter = withNchwLayouts({
     constant(suffix, dims, values) {
       const name = `${prefix}.${suffix}`;
       initializers.push({ name, dims, values: Float32Array.from(values) });
@@ -60,7 +64,7 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
       nodes.push({ opType, name, inputs, outputs: [name], attributes });
       return name;
     },
-  };
+  });
   let x = 'input';
   if (scaler !== undefined) {
     const { shift, factor } = scalerAffine(scaler, m.inputs, 'toOnnx(options.scaler)');
@@ -76,8 +80,7 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   nodes[last] = { ...nodes[last]!, outputs: ['output'] };
   return encodeOnnxModel({
     name: 'gradstream',
-    nodes,
-    initializers,
+    ...pruneOnnxGraph(nodes, initializers, 'output'),
     input: { name: 'input', width: m.inputs },
     output: { name: 'output', width: m.outputs },
     opset: ONNX_OPSET,

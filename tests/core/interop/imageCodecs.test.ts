@@ -4,7 +4,9 @@ import {
   conv2d,
   createRng,
   dense,
+  flatten,
   fromTfjsLayers,
+  globalAvgPool2d,
   maxPool2d,
   predict,
   relu,
@@ -22,6 +24,14 @@ function modelJson(layers: unknown[], specs: { name: string; shape: number[] }[]
     modelTopology: { class_name: 'Sequential', config: { name: 's', layers } },
     weightsManifest: [{ paths: ['w.bin'], weights: specs.map((s) => ({ ...s, dtype: 'float32' })) }],
   };
+}
+
+/** The operator types of an ONNX model's nodes, in order (each node's field 4, a short string). */
+function opTypes(bytes: Uint8Array): string[] {
+  const text = new TextDecoder('latin1').decode(bytes);
+  const out: string[] = [];
+  for (const m of text.matchAll(/\x22([\x01-\x20])([A-Z][A-Za-z]+)/g)) if (m[1]!.charCodeAt(0) === m[2]!.length) out.push(m[2]!);
+  return out;
 }
 
 /** Zero weights for `specs`. */
@@ -73,8 +83,42 @@ describe('image layer codecs', () => {
 
   it('exports to ONNX with explicit pads, NCHW transposes and int64 shapes', () => {
     const model = sequential([conv2d({ inputShape: [5, 5, 1], filters: 2, kernelSize: 4, padding: 'same' }), maxPool2d()]);
-    const text = new TextDecoder('latin1').decode(toOnnx(model, model.init(createRng(1))));
-    for (const word of ['Reshape', 'Transpose', 'Conv', 'MaxPool', 'Flatten', 'kernel_shape', 'pads', 'perm']) expect(text).toContain(word);
+    const bytes = toOnnx(model, model.init(createRng(1)));
+    const text = new TextDecoder('latin1').decode(bytes);
+    for (const word of ['kernel_shape', 'pads', 'perm']) expect(text).toContain(word);
+    expect(opTypes(bytes)).toEqual(['Reshape', 'Transpose', 'Conv', 'MaxPool', 'Transpose', 'Flatten']);
+  });
+
+  it('keeps consecutive image layers in NCHW: no transposes between them, elementwise activations included', () => {
+    const model = sequential([
+      conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3, padding: 'same' }),
+      relu(),
+      maxPool2d(),
+      conv2d({ filters: 3, kernelSize: 2 }),
+      globalAvgPool2d(),
+      dense(3, 2),
+    ]);
+    expect(opTypes(toOnnx(model, model.init(createRng(1))))).toEqual([
+      'Reshape',
+      'Transpose',
+      'Conv',
+      'Relu',
+      'MaxPool',
+      'Conv',
+      'ReduceMean',
+      'Gemm',
+    ]);
+    const flat = sequential([conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3 }), relu(), flatten(), dense(8, 1)]);
+    expect(opTypes(toOnnx(flat, flat.init(createRng(1))))).toEqual([
+      'Reshape',
+      'Transpose',
+      'Conv',
+      'Relu',
+      'Transpose',
+      'Flatten',
+      'Identity',
+      'Gemm',
+    ]);
   });
 
   it('imports what it exports: the same config for a model starting with reshape', () => {
