@@ -1,5 +1,6 @@
 import {
   avgPool2d,
+  batchNorm,
   conv2d,
   createRng,
   dense,
@@ -22,6 +23,8 @@ import {
 export interface ImageCase {
   readonly name: string;
   readonly layers: () => Layer[];
+  /** The precisions the case runs in (default both; batchNorm computes in float64 only). */
+  readonly precisions?: readonly Precision[];
 }
 
 /** One case or more per image layer kind (paddings, strides, odd sizes), and two small CNNs. */
@@ -39,6 +42,20 @@ export const IMAGE_CASES: readonly ImageCase[] = [
   { name: 'globalAvgPool2d', layers: () => [globalAvgPool2d({ inputShape: [4, 3, 2] }), dense(2, 2)] },
   { name: 'flatten', layers: () => [conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2 }), flatten(), dense(18, 2)] },
   { name: 'reshape', layers: () => [dense(6, 32), reshape([4, 4, 2]), maxPool2d(), reshape([4, 2]), dense(8, 2)] },
+  {
+    name: 'rows layers between image layers (batchNorm, softmax)',
+    layers: () => [
+      conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2 }),
+      batchNorm({ epsilon: 0.01 }),
+      relu(),
+      reshape([3, 3, 2]),
+      maxPool2d({ poolSize: 1 }),
+      softmax(),
+      reshape([3, 3, 2]),
+      globalAvgPool2d(),
+    ],
+    precisions: ['float64'],
+  },
   {
     name: 'cnn',
     layers: () => [
@@ -72,7 +89,11 @@ export function imageModel(c: ImageCase, precision: Precision, seed = 3): { mode
   const model = sequential(c.layers(), { precision });
   const params = model.init(createRng(seed));
   const rng = createRng(seed + 100);
-  for (const t of params.tensors) for (let k = 0; k < t.length; k++) t[k] = rng.uniform(-1, 1);
+  model.layout.names.forEach((name, i) => {
+    const t = params.tensors[i]!;
+    if (name.endsWith('statsStep')) return;
+    for (let k = 0; k < t.length; k++) t[k] = name.endsWith('movingVariance') ? rng.uniform(0.5, 2) : rng.uniform(-1, 1);
+  });
   return { model, params };
 }
 

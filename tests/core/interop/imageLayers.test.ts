@@ -33,7 +33,7 @@ async function runTfjs({ modelJson, weightData }: TfjsLayersModel, x: readonly (
 
 describe('image layers exported', () => {
   for (const c of IMAGE_CASES) {
-    for (const precision of ['float64', 'float32'] as const) {
+    for (const precision of c.precisions ?? (['float64', 'float32'] as const)) {
       it(`${c.name} (${precision}) runs in onnxruntime and TensorFlow.js as predict does, behind its scaler`, async () => {
         const { model, params } = imageModel(c, precision);
         const { x, scaler } = imageRows(16, model.inputs);
