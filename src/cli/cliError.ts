@@ -74,8 +74,8 @@ export function describeFailure(e: unknown, command: string): { code: number; li
   return { code: EXIT.failure, lines: clip(`${prefix}: ${message}`) };
 }
 
-/** At most 20 lines of at most 300 characters: an error fits on one screen. */
+/** At most 20 lines of at most 500 characters: an error fits on one screen. */
 function clip(text: string): string[] {
-  const lines = text.split('\n').map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
+  const lines = text.split('\n').map((l) => (l.length > 500 ? `${l.slice(0, 499)}…` : l));
   return lines.length > 20 ? [...lines.slice(0, 19), `… (${lines.length - 19} more lines)`] : lines;
 }

@@ -57,7 +57,7 @@ export const docOutputs: Readonly<Record<string, DocOutputs>> = {
   },
   'docs/epoch-metrics.md': { blocks: 3, after: { 0: printsWhatTheDocShows(0), 1: printsWhatTheDocShows(1), 2: printsWhatTheDocShows(2) } },
   'docs/export-import.md': {
-    blocks: 4,
+    blocks: 5,
     after: {
       3: {
         check: (_lines, logged) => {
@@ -69,6 +69,18 @@ export const docOutputs: Readonly<Record<string, DocOutputs>> = {
           expect(logged[4]![0]).toEqual(['dense', 'tanh', 'dense']);
           expect(logged[6]![0]).toBeLessThan(0.05);
           expect((logged[7]![0] as Float64Array).length).toBe(3);
+        },
+      },
+      4: {
+        check: (_lines, logged) => {
+          // the CNN block: the layers TensorFlow.js gets, then onnxruntime's, TensorFlow.js' and predict's outputs
+          expect(logged[8]![0]).toEqual(['Dense', 'Reshape', 'Conv2D', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense', 'Activation']);
+          const [ort, tfOut, mine] = [logged[9]![0] as Float32Array, logged[10]![0] as Float32Array, logged[11]![0] as Float64Array];
+          expect(mine.length).toBe(12);
+          for (let k = 0; k < mine.length; k++) {
+            expect(Math.abs(ort[k]! - mine[k]!)).toBeLessThanOrEqual(1e-6);
+            expect(Math.abs(tfOut[k]! - mine[k]!)).toBeLessThanOrEqual(1e-6);
+          }
         },
       },
     },

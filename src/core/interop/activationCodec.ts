@@ -34,7 +34,7 @@ export const activationCodec: LayerCodec = {
   },
   toTfjs(config, _tensors, tfjs) {
     const c = config as ActivationLayerConfig;
-    if (c.type === 'leakyRelu') return tfjs.layer('LeakyReLU', { alpha: alphaOf(c) });
+    if (c.type === 'leakyRelu') return tfjs.layer('LeakyReLU', { alpha: alphaOf(c) }, [], 'elementwise');
     if (c.type === 'elu' && alphaOf(c) !== 1) {
       throw new GradstreamError({
         code: 'invalid_config',
@@ -43,7 +43,12 @@ export const activationCodec: LayerCodec = {
         received: String(alphaOf(c)),
       });
     }
-    tfjs.layer('Activation', { activation: c.type === 'identity' ? 'linear' : c.type });
+    tfjs.layer(
+      'Activation',
+      { activation: c.type === 'identity' ? 'linear' : c.type },
+      [],
+      c.type === 'softmax' ? undefined : 'elementwise',
+    );
   },
   tfjsClasses: ['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax'],
   fromTfjs(json, inputs) {

@@ -10,7 +10,7 @@ export const dropoutCodec: LayerCodec = {
     return onnx.node('Identity', [x]);
   },
   toTfjs(config, _tensors, tfjs) {
-    tfjs.layer('Dropout', { rate: (config as DropoutLayerConfig).rate });
+    tfjs.layer('Dropout', { rate: (config as DropoutLayerConfig).rate }, [], 'elementwise');
   },
   tfjsClasses: ['Dropout'],
   fromTfjs(json, inputs) {

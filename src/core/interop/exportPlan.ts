@@ -4,7 +4,7 @@ import type { Params } from '../params.js';
 import { describeLayer, type SequentialModel } from '../sequential.js';
 import type { ExportScaler } from './scalerAffine.js';
 import type { LayerConfig } from '../config/modelConfig.js';
-import type { LayerCodec } from './layerCodec.js';
+import type { LayerCodec, SampleShapes } from './layerCodec.js';
 import { LAYER_CODECS } from './layerCodecs.js';
 
 /** One layer of a model being exported: its config, its tensors (layout order) and its codec. */
@@ -12,6 +12,8 @@ export interface ExportedLayer {
   readonly config: LayerConfig;
   readonly tensors: readonly Float64Array[];
   readonly codec: LayerCodec;
+  /** The layer's sample shapes (rows when absent). */
+  readonly shapes?: SampleShapes;
 }
 
 /** What an export writes: the sequential model's layers and the scaling in front, if any. */
@@ -77,7 +79,8 @@ function exportedLayers(fn: string, model: SequentialModel, params: Params): Exp
     }
     const tensors = p.tensors.slice(t, t + layer.params.length) as Float64Array[];
     t += layer.params.length;
-    out.push({ config, tensors, codec });
+    const shapes = { input: layer.inputShape ?? [layer.inputs], output: layer.outputShape ?? [layer.outputs] };
+    out.push({ config, tensors, codec, shapes });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import type { Precision } from '../kernelsF32.js';
-import type { Layer } from '../layer.js';
+import { shapeSize } from '../layerShape.js';
 import { createParamsIn, type Params } from '../params.js';
 import { sequential, type SequentialModel } from '../sequential.js';
 import type { ImportedLayer, TfjsLayerJson } from './layerCodec.js';
@@ -22,13 +22,18 @@ export interface ImportedModel {
 /**
  * Imports a TensorFlow.js (or Keras, converted by `tensorflowjs_converter`) Layers model — a
  * `Sequential` of `Dense` (with any supported activation), `Activation`, `ReLU`, `LeakyReLU`,
- * `ELU`, `Softmax`, `Dropout` and `BatchNormalization` layers over 2-D inputs — as a gradstream
- * model and its params, ready for `predict` or to continue training. `modelJson` is the parsed
+ * `ELU`, `Softmax`, `Dropout`, `BatchNormalization`, `Conv2D`, `MaxPooling2D`,
+ * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten` and `Reshape` layers (image layers
+ * channels last) — as a gradstream model and its params, ready for `predict` or to continue
+ * training. A model over `[height, width, channels]` images takes each image as a row of its
+ * numbers in NHWC order. `modelJson` is the parsed
  * `model.json`; `weightData` the weight files it lists, concatenated in manifest order (one file
  * for models TensorFlow.js saved).
  *
  * Errors with a `GradstreamError` naming the field: an unsupported layer (by its class and
- * name), a missing or misshapen weight, weights that are not float32.
+ * name), an unsupported option (dilation, groups, `channels_first`, padding other than `'valid'`
+ * and `'same'`), a layer of rows on images without a `Flatten`, a missing or misshapen weight,
+ * weights that are not float32.
  *
  * @example
  * import { fromTfjsLayers, predict } from 'gradstream';
@@ -70,14 +75,14 @@ type Weights = ReturnType<typeof readTfjsWeights>;
 
 function importLayers(list: readonly unknown[], path: string, weights: Weights): ImportedLayer[] {
   const out: ImportedLayer[] = [];
-  let width = 0;
+  let shape: readonly number[] = [];
   list.forEach((entry, i) => {
     const at = `${path}[${i}]`;
     const json = record(entry, at, 'a layer ({ class_name, config })');
     const className = json.class_name;
     const config = record(json.config, `${at}.config`, 'the layer config');
     const name = typeof config.name === 'string' ? config.name : `layer ${i}`;
-    if (width === 0) width = inputWidth(config, `${at}.config`);
+    if (shape.length === 0) shape = inputShape(config, `${at}.config`);
     if (className === 'InputLayer') return;
     const codec = LAYER_CODECS.find((c) => typeof className === 'string' && c.tfjsClasses.includes(className));
     if (codec === undefined) {
@@ -88,34 +93,57 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
         received: `${typeof className === 'string' ? className : describeTyped(className)} ${JSON.stringify(name)}`,
       });
     }
+    if (shape.length > 1 && codec.shapedInputs !== true && !elementwise(className as string, config)) {
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: at,
+        expected: `rows of features for ${className as string} ${JSON.stringify(name)} (a Flatten before it)`,
+        received: `samples of shape [${shape.join(', ')}]`,
+      });
+    }
     const layerJson: TfjsLayerJson = {
       className: className as string,
       config,
       path: at,
-      weight: (suffix, shape, optional) => weightOf(weights, name, suffix, shape, at, optional === true),
+      weight: (suffix, wShape, optional) => weightOf(weights, name, suffix, wShape, at, optional === true),
     };
-    const made = codec.fromTfjs(layerJson, width);
+    const made = codec.fromTfjs(layerJson, shapeSize(shape), shape);
     for (const l of made) out.push(l);
-    width = (made[made.length - 1]!.layer as Layer).outputs;
+    if (codec.shapedInputs === true || shape.length === 1) shape = outputShape(made);
   });
   if (out.length === 0)
     throw new GradstreamError({ code: 'invalid_config', path, expected: 'at least one layer besides InputLayer', received: 'none' });
   return out;
 }
 
-/** The input features of the first layer, from its `batch_input_shape` (`[null, n]`). */
-function inputWidth(config: Readonly<Record<string, unknown>>, path: string): number {
+/** The sample shape after imported layers: the last shape one of them gives (an activation after it keeps it). */
+function outputShape(made: readonly ImportedLayer[]): readonly number[] {
+  for (let i = made.length - 1; i >= 0; i--) {
+    const shape = made[i]!.layer.outputShape;
+    if (shape !== undefined) return shape;
+  }
+  return [made[made.length - 1]!.layer.outputs];
+}
+
+/** Keras layers that act on each number alone, so on samples of any shape. */
+function elementwise(className: string, config: Readonly<Record<string, unknown>>): boolean {
+  if (className === 'Activation') return config.activation !== 'softmax';
+  return className === 'ReLU' || className === 'LeakyReLU' || className === 'ELU' || className === 'Dropout';
+}
+
+/** The sample shape of the first layer, from its `batch_input_shape` (`[null, features]`, `[null, height, width, channels]`). */
+function inputShape(config: Readonly<Record<string, unknown>>, path: string): readonly number[] {
   const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
-  const n = Array.isArray(shape) && shape.length === 2 ? (shape[1] as unknown) : undefined;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+  const dims = Array.isArray(shape) ? (shape.slice(1) as unknown[]) : [];
+  if (dims.length === 0 || !dims.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1)) {
     throw new GradstreamError({
       code: 'invalid_config',
       path: `${path}.batch_input_shape`,
-      expected: '[null, features] (2-D inputs)',
+      expected: '[null, features], [null, height, width, channels] or another sample shape after null',
       received: describeTyped(shape),
     });
   }
-  return n;
+  return dims as number[];
 }
 
 function weightOf(

@@ -6,8 +6,14 @@ import type { OnnxAttribute } from './encodeOnnxModel.js';
 export interface OnnxEmitter {
   /** Adds a float32 constant (rounded from `values`); returns its name. */
   constant(suffix: string, dims: readonly number[], values: ArrayLike<number>): string;
+  /** Adds an int64 constant (a shape, for `Reshape`); returns its name. */
+  int64Constant(suffix: string, dims: readonly number[], values: readonly number[]): string;
   /** Adds an operator on `inputs`; returns the name of its one output. */
   node(opType: string, inputs: readonly string[], attributes?: readonly OnnxAttribute[]): string;
+  /** The NCHW tensor whose NHWC rows are `x`, for samples of `shape` (`[h, w, c]`), when an operator made one. */
+  nchw?(x: string, shape: readonly number[]): string | undefined;
+  /** Records that rows `x` are NCHW tensor `nchw` of samples of `shape` (`[h, w, c]`), transposed and flattened. */
+  rememberNchw?(x: string, nchw: string, shape: readonly number[]): void;
 }
 
 /** One weight of a TensorFlow.js layer: `suffix` is the part after the layer name (`kernel`). */
@@ -17,10 +23,26 @@ export interface TfjsWeight {
   readonly values: ArrayLike<number>;
 }
 
+/** The sample shapes of a layer being exported (`[features]` for rows). */
+export interface SampleShapes {
+  readonly input: readonly number[];
+  readonly output: readonly number[];
+}
+
+/**
+ * The sample shapes a Keras layer takes and gives: without `input`, any shape; `'elementwise'`:
+ * any shape, kept.
+ */
+export type TfjsLayerShapes = { readonly input?: readonly number[]; readonly output: readonly number[] } | 'elementwise';
+
 /** Adds layers to the TensorFlow.js Layers model of a model being exported. */
 export interface TfjsEmitter {
-  /** Adds a layer of Keras class `className`; the emitter adds its name and input shape. */
-  layer(className: string, config: Readonly<Record<string, unknown>>, weights?: readonly TfjsWeight[]): void;
+  /**
+   * Adds a layer of Keras class `className`; the emitter adds its name and input shape. A layer
+   * without `shapes` takes and gives rows of features; the emitter puts a `Reshape` (or
+   * `Flatten`) in front when the layer before gives another shape.
+   */
+  layer(className: string, config: Readonly<Record<string, unknown>>, weights?: readonly TfjsWeight[], shapes?: TfjsLayerShapes): void;
 }
 
 /** One layer of a TensorFlow.js model being imported. */
@@ -49,12 +71,14 @@ export interface ImportedLayer {
 export interface LayerCodec {
   /** The layer config types it exports (`layer.toConfig().type`). */
   readonly types: readonly LayerConfig['type'][];
-  /** Emits the layer's operators on input `x`; returns the name of the output. */
-  toOnnx(config: LayerConfig, tensors: readonly Float64Array[], x: string, onnx: OnnxEmitter): string;
+  /** Emits the layer's operators on input `x` (rows of features); returns the name of the output. */
+  toOnnx(config: LayerConfig, tensors: readonly Float64Array[], x: string, onnx: OnnxEmitter, shapes?: SampleShapes): string;
   /** Emits the layer's TensorFlow.js Layers form. */
-  toTfjs(config: LayerConfig, tensors: readonly Float64Array[], tfjs: TfjsEmitter): void;
+  toTfjs(config: LayerConfig, tensors: readonly Float64Array[], tfjs: TfjsEmitter, shapes?: SampleShapes): void;
   /** The Keras class names it imports. */
   readonly tfjsClasses: readonly string[];
-  /** The gradstream layers of an imported layer whose input has `inputs` features. */
-  fromTfjs(json: TfjsLayerJson, inputs: number): ImportedLayer[];
+  /** True when it imports layers over samples of any shape (images); otherwise a sample is a row of features. */
+  readonly shapedInputs?: boolean;
+  /** The gradstream layers of an imported layer whose input has `inputs` features, of sample shape `shape`. */
+  fromTfjs(json: TfjsLayerJson, inputs: number, shape: readonly number[]): ImportedLayer[];
 }

@@ -2,6 +2,8 @@ import type { Model } from '../model.js';
 import type { Params } from '../params.js';
 import { encodeOnnxModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './encodeOnnxModel.js';
 import { exportPlan } from './exportPlan.js';
+import { pruneOnnxGraph } from './pruneOnnxGraph.js';
+import { withNchwLayouts } from './withNchwLayouts.js';
 import type { OnnxEmitter } from './layerCodec.js';
 import { scalerAffine, type ExportScaler } from './scalerAffine.js';
 
@@ -24,8 +26,13 @@ export const ONNX_OPSET = 13;
  * `withScaler`) as an ONNX model (a `ModelProto`, opset 13, float32): input `input`
  * `[batch, inputs]`, output `output` `[batch, outputs]`. Dense layers become `Gemm`, activations
  * their operators, dropout `Identity` and batch normalization `BatchNormalization` with its moving
- * statistics (the inference form `predict` runs). A scaler becomes `Sub` and `Mul` nodes in
- * front. float64 models are exported with their weights rounded to float32.
+ * statistics (the inference form `predict` runs). Convolutions and pooling become `Conv`,
+ * `MaxPool` and `AveragePool` (TensorFlow's `'same'` padding as explicit pads) on NCHW tensors,
+ * with `Transpose`s from and to the NHWC rows gradstream uses only where rows are needed (image
+ * layers in a row, and elementwise activations between them, stay in NCHW), `globalAvgPool2d` a
+ * `ReduceMean`,
+ * `flatten` and `reshape` `Identity`. A scaler becomes `Sub` and `Mul` nodes in front. float64
+ * models are exported with their weights rounded to float32.
  *
  * Errors with a `GradstreamError` when the model is not a `sequential` model of built-in layers,
  * the params are not its own or the scaler does not fit its inputs.
@@ -41,10 +48,15 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   let prefix = 'scaler';
-  const emitter: OnnxEmitter = {
+  const emitter: OnnxEmitter = withNchwLayouts({
     constant(suffix, dims, values) {
       const name = `${prefix}.${suffix}`;
       initializers.push({ name, dims, values: Float32Array.from(values) });
+      return name;
+    },
+    int64Constant(suffix, dims, values) {
+      const name = `${prefix}.${suffix}`;
+      initializers.push({ name, dims, values: BigInt64Array.from(values, (v) => BigInt(v)) });
       return name;
     },
     node(opType, inputs, attributes: readonly OnnxAttribute[] = []) {
@@ -52,7 +64,7 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
       nodes.push({ opType, name, inputs, outputs: [name], attributes });
       return name;
     },
-  };
+  });
   let x = 'input';
   if (scaler !== undefined) {
     const { shift, factor } = scalerAffine(scaler, m.inputs, 'toOnnx(options.scaler)');
@@ -61,15 +73,14 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
   }
   layers.forEach((l, i) => {
     prefix = String(i);
-    x = l.codec.toOnnx(l.config, l.tensors, x, emitter);
+    x = l.codec.toOnnx(l.config, l.tensors, x, emitter, l.shapes);
   });
   // The last operator writes the graph's output.
   const last = nodes.length - 1;
   nodes[last] = { ...nodes[last]!, outputs: ['output'] };
   return encodeOnnxModel({
     name: 'gradstream',
-    nodes,
-    initializers,
+    ...pruneOnnxGraph(nodes, initializers, 'output'),
     input: { name: 'input', width: m.inputs },
     output: { name: 'output', width: m.outputs },
     opset: ONNX_OPSET,
