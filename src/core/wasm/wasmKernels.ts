@@ -461,7 +461,7 @@ function adamApply<A extends Float64Array | Float32Array>(
 
 /** The kernels on a shared memory: offsets are byte offsets into that memory; `base` is its first free byte. */
 export interface SharedKernels {
-  readonly exports: Pick<KernelExports, 'adamApply64' | 'sum2_64' | 'addScaled64'>;
+  readonly exports: Pick<KernelExports, 'adamApply64' | 'adamApply32' | 'sum2_64' | 'addScaled64'>;
   readonly base: number;
 }
 
