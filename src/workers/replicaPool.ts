@@ -205,7 +205,7 @@ class Pool implements ReplicaPool {
     this.inputs = model.inputs;
     this.outputs = model.outputs;
     this.precision = model.precision ?? 'float64';
-    // (float32 models: the f32 weights, gradient, slots and state in the same memory; their reduction runs in JavaScript)
+    // (float32 models too: their weights, gradient, slots and optimizer state are float32 arrays there)
     const mem = poolMemory(this.size, workers, options.hooks?.kernelsMemory !== false);
     this.mem = mem;
     this.control = mem.control;

@@ -186,7 +186,7 @@ export class ShardRunner {
     if (workers === 1) return;
     const t0 = performance.now();
     const g = this.grads.data;
-    if (this.kernels !== null && !this.f32) this.reduceInPlace(rows);
+    if (this.kernels !== null) this.reduceInPlace(rows);
     else {
       sumFirstTwo(g, this.slots[0]!, shardWeight(0, workers, rows), this.slots[1]!, shardWeight(1, workers, rows), this.k0, this.k1);
       for (let j = 2; j < workers; j++) addScaled(g, this.slots[j]!, shardWeight(j, workers, rows), this.k0, this.k1);
@@ -202,15 +202,17 @@ export class ShardRunner {
     this.stats[Stat.APPLY] = this.stats[Stat.APPLY]! + (performance.now() - t0);
   }
 
-  /** {@link reduce} by the kernels, in place in their memory (SIMD lanes, the same roundings). */
+  /** {@link reduce} by the kernels, in place in their memory (SIMD lanes, the same roundings; float32 arrays: the f32 kernels). */
   private reduceInPlace(rows: number): void {
     const n = this.k1 - this.k0;
     if (n === 0) return;
     const e = this.kernels!.exports;
+    const sum2 = this.f32 ? e.sum2_32 : e.sum2_64;
+    const addScaled = this.f32 ? e.addScaled32 : e.addScaled64;
     const workers = this.workers;
     const at = this.slotAt;
-    e.sum2_64(this.gAt, at[0]!, shardWeight(0, workers, rows), at[1]!, shardWeight(1, workers, rows), n);
-    for (let j = 2; j < workers; j++) e.addScaled64(this.gAt, at[j]!, shardWeight(j, workers, rows), n);
+    sum2(this.gAt, at[0]!, shardWeight(0, workers, rows), at[1]!, shardWeight(1, workers, rows), n);
+    for (let j = 2; j < workers; j++) addScaled(this.gAt, at[j]!, shardWeight(j, workers, rows), n);
   }
 
   /** Adam on this slice by the kernels, in place in their memory (no copies); float32: the f32x4 kernel, with `lr = −k`. */
