@@ -21,8 +21,12 @@ import {
   train,
   update,
   applyUpdates,
+  type DataCursor,
+  decodeCheckpoint,
+  encodeCheckpoint,
   type GradientTransformation,
   type OptState,
+  type StepRecord,
 } from '../../src/index.js';
 import type { ScaleByAdamState } from '../../src/core/optimizers/scaleByAdam.js';
 import { fusedApply } from '../../src/core/optimizers/fused/fusedApply.js';
@@ -45,6 +49,16 @@ interface Run {
   readonly precisions: string[];
   /** The last record's optimizer state. */
   readonly optState: OptState;
+  /** The last record (its weights and state copied). */
+  readonly last: StepRecord;
+}
+
+/** Where a resumed run starts: a decoded checkpoint's fields. */
+interface Resume {
+  readonly params: Float64Array;
+  readonly step: number;
+  readonly optState: OptState;
+  readonly cursor: DataCursor | undefined;
 }
 
 /** 9 steps (batches of 16 and the partial one of 2) of a float32 MLP, one thread (`workers` null) or data-parallel. */
@@ -52,6 +66,8 @@ async function run(
   workers: number | null,
   opt: () => GradientTransformation = () => adam({ lr: 0.02 }),
   hooks: ThreadHooks = {},
+  resume?: Resume,
+  maxSteps = 9,
 ): Promise<Run> {
   const model = sequential([dense(12, 24), relu(), dense(24, 4)], { precision: 'float32' });
   const ce = softmaxCrossEntropy();
@@ -63,12 +79,18 @@ async function run(
   let grads0: number[] | null = null;
   let params: number[] = [];
   let optState: OptState = null;
+  let last: StepRecord | null = null;
+  const init = model.init(createRng(6));
+  if (resume !== undefined) init.data.set(resume.params);
   await lastValueFrom(
     train({
-      params: model.init(createRng(6)),
+      params: init,
       data: fromArrays(x, y, { batchSize: 16, epochs: 3, shuffle: true, seed: 8 }),
       scheduler: 'sync',
-      maxSteps: 9,
+      maxSteps,
+      ...(resume === undefined
+        ? {}
+        : { step: resume.step, optState: resume.optState, ...(resume.cursor === undefined ? {} : { cursor: resume.cursor }) }),
       pipeline: pipe(
         core,
         tap((r) => {
@@ -76,12 +98,13 @@ async function run(
           grads0 ??= Array.from(r.grads.data);
           params = Array.from(r.params.data);
           optState = r.optState ?? null;
+          last = { ...r, params: { ...r.params, data: r.params.data.slice() }, optState: structuredClone(r.optState) };
           precisions.push(`${precisionOf(r.params.data)}/${precisionOf(r.grads.data)}`);
         }),
       ),
     }),
   );
-  return { losses, grads0: grads0!, params, precisions, optState };
+  return { losses, grads0: grads0!, params, precisions, optState, last: last! };
 }
 
 /** max |a − b| relative to max |b|. */
@@ -201,6 +224,15 @@ describe('the optimizer update of a float32 model on the replicas', () => {
     const sgdOne = await run(null, () => sgd({ lr: 0.1 }));
     const sgdThree = await run(3, () => sgd({ lr: 0.1 }), hooks);
     expect(relDiff(sgdThree.params, sgdOne.params)).toBeLessThan(1e-5);
+    // resuming a float32 checkpoint (its moments come back as Float32Arrays) continues bit for bit
+    const model = sequential([dense(12, 24), relu(), dense(24, 4)], { precision: 'float32' });
+    const first = await run(2, undefined, { ...hooks }, undefined, 4);
+    const c = decodeCheckpoint(JSON.parse(JSON.stringify(encodeCheckpoint(first.last))), model.layout);
+    expect(((c.optState as ScaleByAdamState[])[0]!.mu as unknown) instanceof Float32Array).toBe(true);
+    const rest = await run(2, undefined, hooks, { params: c.params.data, step: c.step, optState: c.optState ?? null, cursor: c.cursor });
+    expect((rest.optState as ScaleByAdamState[])[0]!.mu.buffer).not.toBeInstanceOf(ArrayBuffer); // updated on the replicas
+    expect(rest.losses).toEqual(two.losses.slice(4));
+    expect(rest.params).toEqual(two.params);
   }, 60_000);
 });
 
