@@ -421,3 +421,57 @@ export function addScaled64(g: usize, s: usize, w: f64, n: i32): void {
     store<f64>(g + off, load<f64>(g + off) + w * load<f64>(s + off));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The data-parallel reduction of a float32 model, on slices of float32 arrays: each element read
+// as float64 (exactly), the products and sum in float64, the result rounded once to float32 —
+// the roundings of the JavaScript loops in src/workers/shardRunner.ts on float32 arrays.
+
+/** The float64 values of lanes 0–1 and 2–3 of four float32 lanes. */
+@inline function low64(a: v128): v128 {
+  return f64x2.promote_low_f32x4(a);
+}
+@inline function high64(a: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 2, 3));
+}
+/** Four float32 lanes from two float64 pairs, each value rounded to nearest. */
+@inline function narrow32(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** g[k] = f32(w0·s0[k] + w1·s1[k]) for k < n (float32 arrays, float64 arithmetic). */
+export function sum2_32(g: usize, s0: usize, w0: f64, s1: usize, w1: f64, n: i32): void {
+  const W0 = f64x2.splat(w0);
+  const W1 = f64x2.splat(w1);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const a = v128.load(s0 + off);
+    const b = v128.load(s1 + off);
+    const lo = f64x2.add(f64x2.mul(W0, low64(a)), f64x2.mul(W1, low64(b)));
+    const hi = f64x2.add(f64x2.mul(W0, high64(a)), f64x2.mul(W1, high64(b)));
+    v128.store(g + off, narrow32(lo, hi));
+  }
+  for (let i = n4; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(g + off, <f32>(w0 * <f64>load<f32>(s0 + off) + w1 * <f64>load<f32>(s1 + off)));
+  }
+}
+
+/** g[k] = f32(g[k] + w·s[k]) for k < n (float32 arrays, float64 arithmetic). */
+export function addScaled32(g: usize, s: usize, w: f64, n: i32): void {
+  const W = f64x2.splat(w);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const a = v128.load(g + off);
+    const b = v128.load(s + off);
+    const lo = f64x2.add(low64(a), f64x2.mul(W, low64(b)));
+    const hi = f64x2.add(high64(a), f64x2.mul(W, high64(b)));
+    v128.store(g + off, narrow32(lo, hi));
+  }
+  for (let i = n4; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(g + off, <f32>(<f64>load<f32>(g + off) + w * <f64>load<f32>(s + off)));
+  }
+}

@@ -73,9 +73,10 @@ export type WithParallelStep = { output: Float64Array } & WithLoss & WithGrads;
  *
  * A float32 model (`sequential(…, { precision: 'float32' })`) keeps its weights, gradients and
  * shard gradients in float32 shared memory and computes with its float32 kernels on every replica;
- * the reduction (same fixed order) rounds each partial sum to float32, and the update runs on this
- * thread. One worker gives the single-thread float32 run bit for bit; N workers agree with it to
- * float32 round-off and with themselves on every run.
+ * the reduction (same fixed order) rounds each partial sum to float32, and `sgd` and `adam` update
+ * on the replicas as for float64 models, with their state in float32 shared memory and the
+ * arithmetic of the single-thread float32 update. One worker gives the single-thread float32 run
+ * bit for bit; N workers agree with it to float32 round-off and with themselves on every run.
  *
  * @example
  * import { pipe } from 'rxjs';
@@ -158,12 +159,7 @@ class ParallelStep<R extends StepRecord, S extends OptState> {
     private readonly out: Subscriber<R & WithParallelStep>,
   ) {
     this.penalty = model.penalty === undefined ? null : model.penalty.bind(model);
-    // float32 models: the update runs on this thread (the replicas' optimizer kernels are float64)
-    this.update = new UpdateStage<R & WithParallelStep, S>(
-      optimizer,
-      options.stopOnDivergence ?? true,
-      model.precision === 'float32' ? null : applyOnReplicas(pool, optimizer),
-    );
+    this.update = new UpdateStage<R & WithParallelStep, S>(optimizer, options.stopOnDivergence ?? true, applyOnReplicas(pool, optimizer));
   }
 
   /**

@@ -168,6 +168,8 @@ class Pool implements ReplicaPool {
   private readonly parallelApplyMin: number;
   private readonly watch: StallWatch;
   private readonly scalars: Float64Array;
+  /** The model's precision: of the weights, gradient and optimizer state in shared memory. */
+  private readonly precision: 'float64' | 'float32';
   // With threads, the first step waits for them asynchronously (`canStep`, `whenReady`), on either
   // platform: Web Workers load through this thread's event loop, and under Node the loop's thread
   // then finishes the garbage collection the run's first allocations start (V8 finalizes its
@@ -202,8 +204,9 @@ class Pool implements ReplicaPool {
     this.size = model.layout.size;
     this.inputs = model.inputs;
     this.outputs = model.outputs;
-    // (float32 models: their own f32 kernels compute; the reduction and update run in JavaScript)
-    const mem = poolMemory(this.size, workers, options.hooks?.kernelsMemory !== false && model.precision !== 'float32');
+    this.precision = model.precision ?? 'float64';
+    // (float32 models too: their weights, gradient, slots and optimizer state are float32 arrays there)
+    const mem = poolMemory(this.size, workers, options.hooks?.kernelsMemory !== false);
     this.mem = mem;
     this.control = mem.control;
     const fl = mem.fl;
@@ -563,8 +566,14 @@ class Pool implements ReplicaPool {
     let same = this.stateViews.length === count;
     for (let i = 0; same && i < count; i++) same = kernel.buffer(state, i) === this.stateViews[i];
     if (same) return true;
-    for (let i = 0; i < count; i++) if (kernel.buffer(state, i).length !== this.size) return false;
-    // in the kernels' memory when it has room (adam's two moments), else a buffer of their own
+    // buffers of the params' precision only (as the state of a single-thread run is)
+    const type = this.params.data.constructor;
+    for (let i = 0; i < count; i++) {
+      const b = kernel.buffer(state, i);
+      if (b.length !== this.size || b.constructor !== type) return false;
+    }
+    // in the kernels' memory when it has room (adam's two moments), else a buffer of their own;
+    // each array from a float64-aligned start, in the params' precision
     const { inMemory, fixedBuffer, stateOffset, stride } = this.mem;
     const placed = inMemory && count <= IN_MEMORY_STATE_ARRAYS;
     const buffer = placed ? fixedBuffer : new SharedArrayBuffer(Math.max(1, count * stride) * 8);
@@ -572,7 +581,7 @@ class Pool implements ReplicaPool {
     const all = new Float64Array(buffer, byteOffset, count * stride);
     this.stateViews = [];
     for (let i = 0; i < count; i++) {
-      const view = all.subarray(i * stride, i * stride + this.size);
+      const view = regionView(all, i * stride, this.size, this.precision);
       view.set(kernel.buffer(state, i));
       kernel.setBuffer(state, i, view);
       this.stateViews.push(view);

@@ -1,7 +1,7 @@
 import type { Loss } from '../core/loss.js';
 import type { ForwardCache, Model } from '../core/model.js';
 import { createParams, zerosLike, type Params } from '../core/params.js';
-import { adamApply } from '../core/optimizers/fused/adamApply.js';
+import { adamApply, adamApplyF32 } from '../core/optimizers/fused/adamApply.js';
 import { sgdApply } from '../core/optimizers/fused/sgdApply.js';
 import type { SharedKernels } from '../core/wasm/wasmKernels.js';
 import { APPLY_SCALARS, batchLayout, fixedLayout, Kernel, padded, regionView, type ReplicaMessage, shardStart, Stat } from './protocol.js';
@@ -41,6 +41,8 @@ export class ShardRunner {
   private readonly gAt: number;
   private readonly slotAt: readonly number[];
   private readonly mode = { training: true, rng: undefined, step: 0 };
+  /** A float32 model: float32 weights, gradient, slots and optimizer state (the f32 update kernel). */
+  private readonly f32: boolean;
   private stateSlices: Float64Array[] = [];
   /** Whether the weights, gradient and optimizer state are all in the kernels' memory (updates run in place). */
   private inPlace = false;
@@ -70,6 +72,7 @@ export class ShardRunner {
     const fl = fixedLayout(size, workers);
     // weights, gradient and slots in the model's precision (float32: the f32 kernels' arrays)
     const precision = model.precision;
+    this.f32 = precision === 'float32';
     this.params = createParams(model.layout, regionView(fixed, fl.params, size, precision));
     this.grads = createParams(model.layout, regionView(fixed, fl.grads, size, precision));
     this.slots = fl.slots.map((o) => regionView(fixed, o, size, precision));
@@ -89,11 +92,15 @@ export class ShardRunner {
   take(m: ReplicaMessage): void {
     if (m.type === 'state') {
       this.stateGen = m.gen;
-      const stride = padded(this.model.layout.size);
-      const all = new Float64Array(m.buffer, m.byteOffset, m.arrays * stride);
+      const size = this.model.layout.size;
+      const stride = padded(size);
       this.inPlace = m.inMemory && this.kernels !== null;
       this.stateSlices = [];
-      for (let a = 0; a < m.arrays; a++) this.stateSlices.push(all.subarray(a * stride + this.k0, a * stride + this.k1));
+      // each array in the model's precision from its float64-aligned start (as the weights' region)
+      for (let a = 0; a < m.arrays; a++) {
+        const array = regionView(new Float64Array(m.buffer, m.byteOffset + a * stride * 8, stride), 0, size, this.model.precision);
+        this.stateSlices.push(array.subarray(this.k0, this.k1));
+      }
       return;
     }
     this.gen = m.gen;
@@ -191,28 +198,31 @@ export class ShardRunner {
   apply(kernel: number): void {
     const t0 = performance.now();
     if (kernel === Kernel.ADAM && this.inPlace) this.adamInPlace();
-    else applySlice(kernel, this.pSlice, this.gSlice, this.stateSlices, this.scalars);
+    else applySlice(kernel, this.f32, this.pSlice, this.gSlice, this.stateSlices, this.scalars);
     this.stats[Stat.APPLY] = this.stats[Stat.APPLY]! + (performance.now() - t0);
   }
 
-  /** {@link reduce} by the kernels, in place in their memory (SIMD lanes, the same roundings). */
+  /** {@link reduce} by the kernels, in place in their memory (SIMD lanes, the same roundings; float32 arrays: the f32 kernels). */
   private reduceInPlace(rows: number): void {
     const n = this.k1 - this.k0;
     if (n === 0) return;
     const e = this.kernels!.exports;
+    const sum2 = this.f32 ? e.sum2_32 : e.sum2_64;
+    const addScaled = this.f32 ? e.addScaled32 : e.addScaled64;
     const workers = this.workers;
     const at = this.slotAt;
-    e.sum2_64(this.gAt, at[0]!, shardWeight(0, workers, rows), at[1]!, shardWeight(1, workers, rows), n);
-    for (let j = 2; j < workers; j++) e.addScaled64(this.gAt, at[j]!, shardWeight(j, workers, rows), n);
+    sum2(this.gAt, at[0]!, shardWeight(0, workers, rows), at[1]!, shardWeight(1, workers, rows), n);
+    for (let j = 2; j < workers; j++) addScaled(this.gAt, at[j]!, shardWeight(j, workers, rows), n);
   }
 
-  /** Adam on this slice by the kernels, in place in their memory (no copies). */
+  /** Adam on this slice by the kernels, in place in their memory (no copies); float32: the f32x4 kernel, with `lr = −k`. */
   private adamInPlace(): void {
     const s = this.scalars;
     const p = this.pSlice;
     if (p.length === 0) return;
     claimLines(p);
-    this.kernels!.exports.adamApply64(
+    const e = this.kernels!.exports;
+    (this.f32 ? e.adamApply32 : e.adamApply64)(
       p.byteOffset,
       this.gSlice.byteOffset,
       this.stateSlices[0]!.byteOffset,
@@ -223,7 +233,7 @@ export class ShardRunner {
       s[2]!,
       s[3]!,
       s[4]!,
-      s[5]!,
+      this.f32 ? -s[5]! : s[5]!,
     );
   }
 
@@ -295,12 +305,16 @@ function addScaled(g: Float64Array, s: Float64Array, w: number, k0: number, k1: 
   for (let k = k0; k < k1; k++) g[k] = g[k]! + w * s[k]!;
 }
 
-/** One optimizer kernel ({@link Kernel}) on a slice: the arithmetic of the optimizer's one-pass form (src/core/optimizers/fused). */
-function applySlice(kernel: number, p: Float64Array, g: Float64Array, state: readonly Float64Array[], s: Float64Array): void {
+/**
+ * One optimizer kernel ({@link Kernel}) on a slice: the arithmetic of the optimizer's one-pass form
+ * (src/core/optimizers/fused), in float32 for a float32 model (`f32`) as its single-thread run.
+ */
+function applySlice(kernel: number, f32: boolean, p: Float64Array, g: Float64Array, state: readonly Float64Array[], s: Float64Array): void {
   if (kernel === Kernel.SGD) {
     sgdApply(p, g, s[0]!);
   } else if (kernel === Kernel.ADAM) {
-    adamApply(p, g, state[0]!, state[1]!, s);
+    if (f32) adamApplyF32(p, g, state[0]!, state[1]!, s);
+    else adamApply(p, g, state[0]!, state[1]!, s);
   } else {
     throw new Error(`gradstream: unknown optimizer kernel ${kernel}`);
   }

@@ -135,3 +135,25 @@ describe('the float32 Adam kernel (fused with the update)', () => {
     ).toBe(false);
   });
 });
+
+describe("the float32 reduction kernels (a float32 model's data-parallel gradient sum)", () => {
+  it('round w0·s0 + w1·s1, then g + w·s, once to float32 from float64 arithmetic, as the JavaScript loops on float32 arrays', async () => {
+    const { kernelsOn, sharedKernelMemory } = await import('../../src/core/wasm/wasmKernels.js');
+    const memory = sharedKernelMemory(1 << 20)!;
+    const k = kernelsOn(memory)!;
+    const at = 4096;
+    for (const n of [1, 3, 4, 7, 1001]) {
+      const [g, s0, s1, s2] = [0, 1, 2, 3].map((j) => new Float32Array(memory.buffer, at + j * 4 * 1024, n));
+      // magnitudes over several decades: the float64 sum then differs from float32 arithmetic
+      const rng = createRng(n);
+      for (const s of [s0!, s1!, s2!]) for (let i = 0; i < n; i++) s[i] = rng.uniform(-1, 1) * 10 ** ((i % 7) - 3);
+      const [w0, w1, w2] = [5 / 11, 4 / 11, 2 / 11];
+      const want = new Float32Array(n);
+      for (let i = 0; i < n; i++) want[i] = w0 * s0![i]! + w1 * s1![i]!;
+      for (let i = 0; i < n; i++) want[i] = want[i]! + w2 * s2![i]!;
+      k.exports.sum2_32(g!.byteOffset, s0!.byteOffset, w0, s1!.byteOffset, w1, n);
+      k.exports.addScaled32(g!.byteOffset, s2!.byteOffset, w2, n);
+      expect(Array.from(g!)).toEqual(Array.from(want));
+    }
+  });
+});

@@ -72,6 +72,8 @@ interface KernelExports {
   ): void;
   sum2_64(g: number, s0: number, w0: number, s1: number, w1: number, n: number): void;
   addScaled64(g: number, s: number, w: number, n: number): void;
+  sum2_32(g: number, s0: number, w0: number, s1: number, w1: number, n: number): void;
+  addScaled32(g: number, s: number, w: number, n: number): void;
 }
 
 /** A WebAssembly memory (a shared one's `buffer` is a SharedArrayBuffer). */
@@ -461,7 +463,7 @@ function adamApply<A extends Float64Array | Float32Array>(
 
 /** The kernels on a shared memory: offsets are byte offsets into that memory; `base` is its first free byte. */
 export interface SharedKernels {
-  readonly exports: Pick<KernelExports, 'adamApply64' | 'sum2_64' | 'addScaled64'>;
+  readonly exports: Pick<KernelExports, 'adamApply64' | 'adamApply32' | 'sum2_64' | 'addScaled64' | 'sum2_32' | 'addScaled32'>;
   readonly base: number;
 }
 

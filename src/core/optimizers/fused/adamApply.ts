@@ -38,3 +38,41 @@ export function adamApply32(
 ): boolean {
   return adamApplyWasm32(params, grads, mu, nu, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!);
 }
+
+/**
+ * Adam's update of any slice of a float32 model's elements, as the single-thread float32 run
+ * makes it (`s` from {@link adamScalars}, `k = −lr`): the f32x4 kernel, which `fusedApply` runs;
+ * or, where it is unavailable, what the optimizer's own `update` then computes on the
+ * float32 arrays — {@link adamMoments} (float64 arithmetic, each store rounded to float32), the
+ * scaled update rounded, then `params += u` rounded. Elementwise, so any split of the elements
+ * gives the whole-array result bit for bit. `grads` may be overwritten. Arrays are float32 ones
+ * (typed `Float64Array`, as float32 parameters are).
+ */
+export function adamApplyF32(
+  params: Float64Array,
+  grads: Float64Array,
+  mu: Float64Array,
+  nu: Float64Array,
+  s: Readonly<Float64Array>,
+): void {
+  const k = s[5]!;
+  if (
+    params.length === 0 ||
+    adamApplyWasm32(
+      params as unknown as Float32Array,
+      grads as unknown as Float32Array,
+      mu as unknown as Float32Array,
+      nu as unknown as Float32Array,
+      s[0]!,
+      s[1]!,
+      s[2]!,
+      s[3]!,
+      s[4]!,
+      -k,
+    )
+  )
+    return;
+  adamMoments(grads, mu, nu, null, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!);
+  for (let i = 0; i < params.length; i++) grads[i]! *= k;
+  for (let i = 0; i < params.length; i++) params[i]! += grads[i]!;
+}

@@ -2,13 +2,15 @@ import type { OptState } from '../../optimizer.js';
 import type { Params } from '../../params.js';
 import type { ScaleByAdamState } from '../scaleByAdam.js';
 import type { ScaleByLearningRateState } from '../scaleByLearningRate.js';
-import { adamScalars } from './adamApply.js';
+import { ADAM_FUSED_MIN, adamScalars } from './adamApply.js';
 import type { FusedForm } from './fusedForm.js';
 
 /**
  * An optimizer's one-pass update as a named elementwise kernel over `params`, `grads` and
  * `buffers` params-length state buffers, with a few scalars per step: run on any split of the
  * elements it gives the whole-array result bit for bit (how worker threads each update a slice).
+ * Float64 and float32 params alike: the state buffers have the params' precision, and the
+ * kernel's float32 form computes as the single-thread float32 run does (`adamApplyF32`).
  */
 export interface SliceKernel {
   /** `'sgd'`: `p += k·g`, scalars `[k]`. `'adam'`: `adamApply`, scalars `[b1, b2, c1, c2, eps, k]`, buffers `[mu, nu]`. */
@@ -28,7 +30,9 @@ export interface SliceKernel {
 
 const rateOf = (state: OptState, i: number): ScaleByLearningRateState => (state as OptState[])[i] as ScaleByLearningRateState;
 const momentsOf = (state: OptState): ScaleByAdamState => (state as OptState[])[0] as ScaleByAdamState;
-const sliceable = (params: Params): boolean => params.layout.trainableSize === params.layout.size && params.data instanceof Float64Array;
+const sliceable = (params: Params): boolean =>
+  params.layout.trainableSize === params.layout.size && (params.data instanceof Float64Array || isFloat32(params));
+const isFloat32 = (params: Params): boolean => (params.data as unknown) instanceof Float32Array;
 
 function sgdKernel(form: Extract<FusedForm, { kind: 'sgd' }>): SliceKernel {
   return {
@@ -58,6 +62,8 @@ function adamKernel(form: Extract<FusedForm, { kind: 'adam' }>): SliceKernel {
     begin(state, params, out) {
       const m = momentsOf(state);
       if (!sliceable(params) || m.nuMax !== null) return false;
+      // float32: below this size the single-thread run takes the chain, whose roundings differ from the f32 kernel's
+      if (isFloat32(params) && params.data.length < ADAM_FUSED_MIN) return false;
       const rate = rateOf(state, 1);
       m.count += 1;
       adamScalars(out, form.beta1, form.beta2, form.epsilon, m.count, -form.rate(rate));
