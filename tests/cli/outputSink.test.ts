@@ -15,14 +15,7 @@ describe('outputSink', () => {
     const finals: number[] = [];
     const out: number[] = [];
     from([rec(0, 5), rec(1, 4), rec(2, 3), rec(3, 2, 'threshold')])
-      .pipe(
-        outputSink(
-          2,
-          (r) => written.push(r.step),
-          history,
-          (r) => finals.push(r.step),
-        ),
-      )
+      .pipe(outputSink(2, { line: (r) => String(r.step), out: (s) => written.push(Number(s)) }, history, (r) => finals.push(r.step)))
       .subscribe((r) => out.push(r.step));
     expect(out).toEqual([0, 1, 2, 3]);
     expect(written).toEqual([0, 2, 3]);
@@ -44,8 +37,11 @@ describe('outputSink', () => {
       .pipe(
         outputSink(
           1,
-          () => {
-            throw new Error('write');
+          {
+            line: () => {
+              throw new Error('write');
+            },
+            out: () => {},
           },
           history,
           () => {},
@@ -53,6 +49,27 @@ describe('outputSink', () => {
       )
       .subscribe({ error: (e: unknown) => (error = e) });
     expect((error as Error).message).toBe('write');
+  });
+
+  it('writes epoch ends at least every n steps apart, and the last one before the final record', () => {
+    // 3 steps an epoch (ends on 2, 5, 8, …); every 4; the data ends after step 12, repeated as the final record
+    const recs: StepRecord[] = [];
+    for (let s = 0; s <= 12; s++) recs.push(Object.assign(rec(s, 1 / (s + 1)), s % 3 === 2 ? { epochLoss: s } : {}));
+    recs.push(rec(13, 0.1, 'dataEnd'));
+    const written: string[] = [];
+    from(recs)
+      .pipe(
+        outputSink(4, { line: (r) => `${r.step}${'epochLoss' in r ? 'e' : ''}`, out: (s) => written.push(s) }, new LossHistory(), () => {}),
+      )
+      .subscribe();
+    expect(written).toEqual(['0', '2e', '4', '8e', '12', '13']); // 5 and 11: fewer than 4 steps after the last epoch end written
+    // the last epoch end is written before the final record when nothing came between them
+    const short = recs.slice(0, 12).concat(rec(12, 0.1, 'dataEnd'));
+    const out: string[] = [];
+    from(short)
+      .pipe(outputSink(4, { line: (r) => `${r.step}${'epochLoss' in r ? 'e' : ''}`, out: (s) => out.push(s) }, new LossHistory(), () => {}))
+      .subscribe();
+    expect(out).toEqual(['0', '2e', '4', '8e', '11e', '12']);
   });
 
   it('unsubscribes from its source when unsubscribed', () => {

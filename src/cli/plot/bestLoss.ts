@@ -39,12 +39,14 @@ export function finalEpochLoss(log: LossLog): number {
   return Number.NaN;
 }
 
-/** "best 0.01234 at epoch 12 (step 155)" / "best 2.381 at step 6": the best figure as the plot reports it. */
-export function describeBest(b: BestLoss): string {
+/**
+ * "best epoch loss 0.01234 at epoch 12 (step 155)" / "best 2.381 at step 6": the best figure as
+ * the plot reports it, the value to 4 significant digits (`exact`: all of them).
+ */
+export function describeBest(b: BestLoss, exact = false): string {
+  const value = exact ? String(b.value) : b.value.toPrecision(4);
   const where = Number.isFinite(b.epoch)
     ? `epoch ${b.epoch.toLocaleString('en-US')} (step ${b.step.toLocaleString('en-US')})`
     : `step ${b.step.toLocaleString('en-US')}`;
-  return b.monitor === 'epochLoss'
-    ? `best epoch loss ${b.value.toPrecision(4)} at ${where}`
-    : `best ${b.value.toPrecision(4)} at step ${b.step.toLocaleString('en-US')}`;
+  return b.monitor === 'epochLoss' ? `best epoch loss ${value} at ${where}` : `best ${value} at step ${b.step.toLocaleString('en-US')}`;
 }
