@@ -11,6 +11,7 @@ import { readCheckpoint } from '../sinks/readCheckpoint.js';
 import { resolveCheckpointPath } from '../sinks/resolveCheckpointPath.js';
 import { withScaler } from '../streams/withScaler.js';
 import { CliError, inputError } from './cliError.js';
+import { type DataColumns, hasDataColumns, loadImportedRun } from './loadImportedRun.js';
 import { loadModules } from './loadModules.js';
 import { loadTrainConfig } from './loadTrainConfig.js';
 import { checkWidths, fileSource, prepareRun, type FileData, type PreparedRun, type Table } from './prepareRun.js';
@@ -67,11 +68,19 @@ async function readCkpt(file: string, layout?: Parameters<typeof readCheckpoint>
  * Loads a checkpoint and what to run it on. DATA is either the training config (JSON or YAML):
  * its model, loss, scaling and data, with the checkpoint's weights (which must fit the model); or
  * a CSV / JSON Lines file with the training columns, read with the config the checkpoint saved
- * (`gradstream train` saves it, with the model, the scaler and the label's classes). Errors
+ * (`gradstream train` saves it, with the model, the scaler and the label's classes), or with
+ * `given` columns for a checkpoint without a config (an imported model: see `loadImportedRun`). Errors
  * (exit 2) name the file and the field.
  */
-export async function loadTrainedRun(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
+export async function loadTrainedRun(checkpointFile: string, dataFile: string, given: DataColumns = {}): Promise<TrainedRun> {
+  const noColumns = (): void => {
+    if (hasDataColumns(given))
+      throw new CliError(
+        `${checkpointFile}: --features, --targets, --label, --classes and --loss: expected for a checkpoint without a training config with a data file, received a checkpoint with its config${isDataFile(dataFile) ? '' : ' and a config as DATA'} (the config's columns and loss are used)`,
+      );
+  };
   if (!isDataFile(dataFile)) {
+    noColumns();
     const { config, modules } = await loadTrainConfig(dataFile);
     let run: PreparedRun;
     try {
@@ -116,6 +125,9 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
   }
   // a data file: everything else comes from the checkpoint
   const c = await readCkpt(checkpointFile);
+  // an imported model: the columns and loss from the options and the model
+  if (c.model !== undefined && c.config === undefined) return loadImportedRun(checkpointFile, c, dataFile, given);
+  noColumns();
   if (c.model === undefined || c.config === undefined) {
     throw new CliError(
       `${checkpointFile}: expected a checkpoint of "gradstream train" (with its model and config) to read ${dataFile} with, received one without${c.model === undefined ? ' a model' : ' a config'}; give the training config as DATA instead`,

@@ -1,5 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
+import { epochLineDue } from '../sinks/epochLineDue.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import type { LossHistory } from './lossHistory.js';
 
@@ -9,17 +10,13 @@ export interface StepLines<R> {
   readonly out: (text: string) => void;
 }
 
-function hasEpochMean(r: StepRecord): boolean {
-  return typeof (r as { epochLoss?: unknown }).epochLoss === 'number';
-}
-
 /**
  * The command's own sink, last in the pipeline: records every loss in `history` (the summary's
  * curve); writes step lines (`lines`) for every `every`-th record, the final one, and the epoch
- * ends that carry an epoch mean (`epochLoss`) at least `every` steps after the last epoch mean
- * written — and the last epoch end before the final record when no line came between them, so
- * the log always ends with its last epoch mean; hands the final record to `onFinal`. Passes every
- * record through; completes and errors with its source; errors if `lines` or `onFinal` throws.
+ * ends that carry an epoch mean (`epochLoss`) as `epochLineDue` picks them — and the last epoch
+ * end before the final record when no line came between them, so the log ends with its last
+ * epoch mean; hands the final record to `onFinal`. Passes every record through; completes and
+ * errors with its source; errors if `lines` or `onFinal` throws.
  */
 export function outputSink<R extends StepRecord>(
   every: number,
@@ -29,18 +26,15 @@ export function outputSink<R extends StepRecord>(
 ): MonoTypeOperatorFunction<R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      let lastEpochLine = -Infinity;
       let skipped: string | undefined; // the last epoch end not written, while no line follows it
       const write = (r: R): void => {
         if (lines === undefined) return;
-        const epochEnd = hasEpochMean(r);
         const final = r.stopReason !== undefined;
-        if (r.step % every === 0 || final || (epochEnd && r.step - lastEpochLine >= every)) {
+        if (r.step % every === 0 || final || epochLineDue(r, every)) {
           if (final && skipped !== undefined) lines.out(skipped);
           skipped = undefined;
           lines.out(lines.line(r));
-          if (epochEnd) lastEpochLine = r.step;
-        } else if (epochEnd) skipped = lines.line(r);
+        } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number') skipped = lines.line(r);
       };
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {

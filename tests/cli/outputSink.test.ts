@@ -51,25 +51,27 @@ describe('outputSink', () => {
     expect((error as Error).message).toBe('write');
   });
 
-  it('writes epoch ends at least every n steps apart, and the last one before the final record', () => {
-    // 3 steps an epoch (ends on 2, 5, 8, …); every 4; the data ends after step 12, repeated as the final record
-    const recs: StepRecord[] = [];
-    for (let s = 0; s <= 12; s++) recs.push(Object.assign(rec(s, 1 / (s + 1)), s % 3 === 2 ? { epochLoss: s } : {}));
-    recs.push(rec(13, 0.1, 'dataEnd'));
-    const written: string[] = [];
-    from(recs)
-      .pipe(
-        outputSink(4, { line: (r) => `${r.step}${'epochLoss' in r ? 'e' : ''}`, out: (s) => written.push(s) }, new LossHistory(), () => {}),
-      )
-      .subscribe();
-    expect(written).toEqual(['0', '2e', '4', '8e', '12', '13']); // 5 and 11: fewer than 4 steps after the last epoch end written
-    // the last epoch end is written before the final record when nothing came between them
-    const short = recs.slice(0, 12).concat(rec(12, 0.1, 'dataEnd'));
-    const out: string[] = [];
-    from(short)
-      .pipe(outputSink(4, { line: (r) => `${r.step}${'epochLoss' in r ? 'e' : ''}`, out: (s) => out.push(s) }, new LossHistory(), () => {}))
-      .subscribe();
-    expect(out).toEqual(['0', '2e', '4', '8e', '11e', '12']);
+  it('writes the epoch ends of every k-th epoch (k = every ÷ steps per epoch), and the last one before the final record', () => {
+    // 3 steps an epoch (ends on 2, 5, 8, …), every 7: every 2nd epoch's end
+    const epochRecs = (n: number, stop: StepRecord['stopReason']): StepRecord[] => {
+      const recs: StepRecord[] = [];
+      for (let s = 0; s < n; s++)
+        recs.push(Object.assign(rec(s, 1 / (s + 1)), { epoch: Math.floor(s / 3), batchIndex: s % 3 }, s % 3 === 2 ? { epochLoss: s } : {}));
+      recs.push(Object.assign(rec(n, 0.1, stop), { epoch: Math.floor((n - 1) / 3), batchIndex: (n - 1) % 3 }));
+      return recs;
+    };
+    const written = (recs: StepRecord[]): string[] => {
+      const out: string[] = [];
+      const lines = { line: (r: StepRecord) => `${r.step}${'epochLoss' in r ? 'e' : ''}`, out: (s: string) => out.push(s) };
+      from(recs)
+        .pipe(outputSink(7, lines, new LossHistory(), () => {}))
+        .subscribe();
+      return out;
+    };
+    // epochs 0, 2, 4 (steps 2, 8, 14); the last epoch end (17) before the final record
+    expect(written(epochRecs(18, 'dataEnd'))).toEqual(['0', '2e', '7', '8e', '14e', '17e', '18']);
+    // step 7 comes after the end of epoch 1 (5): that one is left out
+    expect(written(epochRecs(8, 'maxSteps'))).toEqual(['0', '2e', '7', '8']);
   });
 
   it('unsubscribes from its source when unsubscribed', () => {

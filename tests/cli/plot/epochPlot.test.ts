@@ -19,7 +19,7 @@ interface Line {
   epochLoss?: number | null;
 }
 
-/** 30 noisy rows (y = a − 2b + noise) read 8 at a time: 4 steps an epoch (8, 8, 8, 6 rows), 12 epochs, log.every 5. */
+/** 30 noisy rows (y = a − 2b + noise) read 8 at a time: 4 steps an epoch (8, 8, 8, 6 rows), 12 epochs, log.every 10. */
 function run(): { dir: string; config: string } {
   const dir = tempDir();
   const rows = ['a,b,y'];
@@ -31,7 +31,7 @@ function run(): { dir: string; config: string } {
     optimizer: { type: 'sgd', lr: 0.1 },
     data: { csv: join(dir, 'data.csv'), targets: ['y'] },
     training: { batchSize: 8, epochs: 12, shuffle: false, mode: 'sync' },
-    log: { every: 5, path: join(dir, 'log.jsonl') },
+    log: { every: 10, path: join(dir, 'log.jsonl') },
   };
   writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
   return { dir, config: join(dir, 'run.json') };
@@ -63,18 +63,15 @@ beforeAll(async () => {
 const epochLines = (lines: Line[]): Line[] => lines.filter((l) => typeof l.epochLoss === 'number');
 
 describe('the logs of a mini-batch run carry its epoch means', () => {
-  it('writes every 5th step, and each epoch end at least 5 steps after the last one written', () => {
+  it('writes every 10th step, the end of every 2nd epoch (10 ÷ 4 steps an epoch), and the last epoch end', () => {
     // epochs end on steps 3, 7, 11, …, 47; the data's end repeats the last batch as step 48
-    const steps = [0, 3, 5, 10, 11, 15, 20, 23, 25, 30, 31, 35, 40, 43, 45, 47, 48];
+    const steps = [0, 3, 10, 11, 19, 20, 27, 30, 35, 40, 43, 47, 48];
     expect(jsonOut.map((l) => l.step)).toEqual(steps);
-    // 7, 19, 27 and 39 come fewer than 5 steps after the last epoch end written; 47, the last, is
-    // written before the final record
     expect(epochLines(jsonOut).map((l) => [l.step, l.epoch])).toEqual([
       [3, 0],
       [11, 2],
-      [15, 3],
-      [23, 5],
-      [31, 7],
+      [19, 4],
+      [27, 6],
       [35, 8],
       [43, 10],
       [47, 11],
@@ -120,15 +117,15 @@ describe('gradstream plot with epoch means', () => {
     const xy = (d: string): number[][] => d.match(/[ML][\d.]+,[\d.]+/g)!.map((p) => p.slice(1).split(',').map(Number));
     const batch = xy(loss[0]!.attrs.d!);
     const main = xy(loss[1]!.attrs.d!);
-    expect(batch).toHaveLength(17); // the 17 logged steps
-    expect(main).toHaveLength(8); // the 8 epoch means
+    expect(batch).toHaveLength(13); // the 13 logged steps
+    expect(main).toHaveLength(7); // the 7 epoch means
     // each epoch mean sits at its epoch's last step: the x of that step's mini-batch point
     const epochs = epochLines(jsonOut);
     const steps = jsonOut.map((l) => l.step);
-    for (let k = 0; k < 8; k++) expect(main[k]![0]).toBe(batch[steps.indexOf(epochs[k]!.step)]![0]);
+    for (let k = 0; k < 7; k++) expect(main[k]![0]).toBe(batch[steps.indexOf(epochs[k]!.step)]![0]);
     // the screen y follows the value: the lowest mean is the lowest point (screen y grows downwards)
     const lowest = epochs.reduce((a, l, k) => (l.epochLoss! < epochs[a]!.epochLoss! ? k : a), 0);
     expect(main.reduce((a, p, k) => (p[1]! > main[a]![1]! ? k : a), 0)).toBe(lowest);
-    expect(plot.children.filter((e) => e.name === 'circle')).toHaveLength(8);
+    expect(plot.children.filter((e) => e.name === 'circle')).toHaveLength(7);
   });
 });
