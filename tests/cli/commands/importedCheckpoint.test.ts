@@ -169,3 +169,51 @@ describe('eval on an imported checkpoint', () => {
     expect(JSON.parse(mse.out)).toMatchObject({ loss: 0.5 });
   });
 });
+
+describe('gradstream import --config', () => {
+  const trainConfig = (extra: Record<string, unknown> = {}, layers: unknown[] = [{ type: 'dense', inputs: 3, units: 1 }]) => ({
+    model: { layers },
+    loss: 'mae',
+    optimizer: { type: 'sgd', lr: 0.01 },
+    data: { csv: 'xy.csv', targets: ['y'], ...extra },
+  });
+
+  it('saves a training config with the weights: predict and eval then read data files with its columns and loss', async () => {
+    const dir = tempDir();
+    const ck = await imported(dir, 3, REGRESSOR);
+    writeFileSync(join(dir, 'xy.csv'), 'a,b,c,y\n1,2,3,2\n0,0,0,1\n');
+    writeFileSync(join(dir, 'train.json'), JSON.stringify(trainConfig()));
+    const r = await cli(['import', join(dir, 'model.json'), '--out', join(dir, 'ck2'), '--config', join(dir, 'train.json')]);
+    expect(r.code).toBe(0);
+    // the config's loss (mae) and columns: no options needed
+    expect(JSON.parse((await cli(['eval', join(dir, 'ck2'), join(dir, 'xy.csv'), '--json'])).out)).toMatchObject({ rows: 2, loss: 0.5 });
+    expect((await cli(['predict', join(dir, 'ck2'), join(dir, 'xy.csv')])).out).toBe('y\n2.5\n0.5');
+    // the options are for a checkpoint without a config
+    const both = await cli(['eval', join(dir, 'ck2'), join(dir, 'xy.csv'), '--targets', 'y']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--features, --targets, --label, --classes and --loss: expected for a checkpoint without a training config');
+    expect(ck).toBe(join(dir, 'ck'));
+  });
+
+  it('refuses a config of another model, or with data.scale (exit 2, naming the config file)', async () => {
+    const dir = tempDir();
+    await imported(dir, 3, REGRESSOR);
+    writeFileSync(join(dir, 'xy.csv'), 'a,b,c,y\n1,2,3,2\n');
+    writeFileSync(
+      join(dir, 'other.json'),
+      JSON.stringify(
+        trainConfig({}, [
+          { type: 'dense', inputs: 3, units: 2 },
+          { type: 'dense', units: 1 },
+        ]),
+      ),
+    );
+    const other = await cli(['import', join(dir, 'model.json'), '--out', join(dir, 'x'), '--config', join(dir, 'other.json')]);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(new RegExp(`^gradstream import: ${join(dir, 'other.json')}: .*params`));
+    writeFileSync(join(dir, 'scaled.json'), JSON.stringify(trainConfig({ scale: 'standardize' })));
+    expect((await cli(['import', join(dir, 'model.json'), '--out', join(dir, 'x'), '--config', join(dir, 'scaled.json')])).err).toBe(
+      `gradstream import: ${join(dir, 'scaled.json')}: data.scale: expected "none" or nothing for an imported model (its weights take the raw features), received "standardize"`,
+    );
+  });
+});
