@@ -12,7 +12,7 @@ import { type Checkpoint, checkLayout } from '../sinks/checkpointCodec.js';
 import { checkRegularFile } from '../sinks/checkRegularFile.js';
 import { withScaler } from '../streams/withScaler.js';
 import { CliError, inputError, usageError } from './cliError.js';
-import type { TrainedRun } from './loadTrainedRun.js';
+import type { TrainedRun } from './trainedRun.js';
 import { checkWidths, fileSource, type FileData, type Table } from './prepareRun.js';
 import { readFeatureRows } from './readFeatureRows.js';
 import { readTable } from './readTable.js';
