@@ -1,27 +1,46 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
+import { epochLineDue } from '../sinks/epochLineDue.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import type { LossHistory } from './lossHistory.js';
 
+/** How step lines are written: `line` formats a record (at once: records are reused), `out` writes the text. */
+export interface StepLines<R> {
+  readonly line: (r: R) => string;
+  readonly out: (text: string) => void;
+}
+
 /**
  * The command's own sink, last in the pipeline: records every loss in `history` (the summary's
- * curve), hands every `every`-th record and the final one to `write` (step lines), and the final
- * record to `onFinal`. Passes every record through; completes and errors with its source; errors
- * if `write` or `onFinal` throws.
+ * curve); writes step lines (`lines`) for every `every`-th record, the final one, and the epoch
+ * ends that carry an epoch mean (`epochLoss`) as `epochLineDue` picks them — and the last epoch
+ * end before the final record when no line came between them, so the log ends with its last
+ * epoch mean; hands the final record to `onFinal`. Passes every record through; completes and
+ * errors with its source; errors if `lines` or `onFinal` throws.
  */
 export function outputSink<R extends StepRecord>(
   every: number,
-  write: ((r: R) => void) | undefined,
+  lines: StepLines<R> | undefined,
   history: LossHistory,
   onFinal: (r: R) => void,
 ): MonoTypeOperatorFunction<R> {
   return (source) =>
-    new Observable<R>((subscriber) =>
-      source.pipe(untilUnsubscribed(subscriber)).subscribe({
+    new Observable<R>((subscriber) => {
+      let skipped: string | undefined; // the last epoch end not written, while no line follows it
+      const write = (r: R): void => {
+        if (lines === undefined) return;
+        const final = r.stopReason !== undefined;
+        if (r.step % every === 0 || final || epochLineDue(r, every)) {
+          if (final && skipped !== undefined) lines.out(skipped);
+          skipped = undefined;
+          lines.out(lines.line(r));
+        } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number') skipped = lines.line(r);
+      };
+      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           try {
             history.add(r.step, r.loss ?? Number.NaN);
-            if (write !== undefined && (r.step % every === 0 || r.stopReason !== undefined)) write(r);
+            write(r);
             if (r.stopReason !== undefined) onFinal(r);
           } catch (e: unknown) {
             subscriber.error(e);
@@ -31,6 +50,6 @@ export function outputSink<R extends StepRecord>(
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
-      }),
-    );
+      });
+    });
 }

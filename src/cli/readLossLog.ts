@@ -7,6 +7,10 @@ export interface LossLog {
   readonly loss: Float64Array;
   readonly valLoss: Float64Array;
   readonly lr: Float64Array;
+  /** The epoch of each step (NaN when the log does not say). */
+  readonly epoch: Float64Array;
+  /** The epoch's mean loss, on the step that ends an epoch (`epochLoss`; NaN elsewhere). */
+  readonly epochLoss: Float64Array;
   readonly length: number;
   /** The end record's stop reason, when the log has one. */
   readonly reason: string | undefined;
@@ -21,13 +25,13 @@ function num(v: unknown): number {
 
 /**
  * Parses a JSON Lines training log: the step lines of `gradstream train --json`
- * (`{"type":"step","step":S,"loss":L,"lr":R,"valLoss":V}`) or of the JSONL log sink (the same
+ * (`{"type":"step","step":S,"epoch":E,"loss":L,"lr":R,"epochLoss":M,"valLoss":V}`; `epochLoss` on an epoch's last step) or of the JSONL log sink (the same
  * fields, `type` optional, its final line with `stopReason`); other lines (`"type":"end"`, blank lines) are skipped. Steps are
  * sorted (a resumed run may repeat one). Errors (exit 2) name the file and line.
  */
 export function readLossLog(text: string, file: string): LossLog {
   const lines = text.split('\n');
-  const rows: [number, number, number, number][] = [];
+  const rows: [number, number, number, number, number, number][] = [];
   let reason: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -49,7 +53,7 @@ export function readLossLog(text: string, file: string): LossLog {
     if (typeof r.step !== 'number' || !Number.isInteger(r.step) || r.step < 0)
       throw new CliError(`${file}:${i + 1}: step: expected an integer ≥ 0, received ${JSON.stringify(r.step) ?? 'nothing'}`);
     if (!('loss' in r)) throw new CliError(`${file}:${i + 1}: loss: expected a number, received nothing`);
-    rows.push([r.step, num(r.loss), num(r.valLoss), num(r.lr)]);
+    rows.push([r.step, num(r.loss), num(r.valLoss), num(r.lr), num(r.epoch), num(r.epochLoss)]);
   }
   if (rows.length === 0) throw new CliError(`${file}: expected at least one step line ({"step":S,"loss":L}), received none`);
   rows.sort((a, b) => a[0] - b[0]);
@@ -59,6 +63,8 @@ export function readLossLog(text: string, file: string): LossLog {
     loss: new Float64Array(n),
     valLoss: new Float64Array(n),
     lr: new Float64Array(n),
+    epoch: new Float64Array(n),
+    epochLoss: new Float64Array(n),
     length: n,
     reason,
   };
@@ -68,6 +74,8 @@ export function readLossLog(text: string, file: string): LossLog {
     log.loss[i] = row[1];
     log.valLoss[i] = row[2];
     log.lr[i] = row[3];
+    log.epoch[i] = row[4];
+    log.epochLoss[i] = row[5];
   }
   return log;
 }

@@ -1,5 +1,6 @@
 import type { CliIO } from './cliIO.js';
 import { stepLine } from './jsonLines.js';
+import type { StepLines } from './outputSink.js';
 import type { OutRecord } from './trainSinks.js';
 
 /** The metrics of a step line: the batch's (`accuracy`) and the validation part's (`valAccuracy`). */
@@ -22,13 +23,15 @@ function textStepLine(r: OutRecord): string {
 }
 
 /**
- * What `gradstream train` writes for a logged step on stdout: a JSON step line (`json`), a text
- * step line (`text`), or nothing (undefined: the progress bar or `--quiet`).
+ * What `gradstream train` writes for a logged step on stdout: JSON step lines (`json`), text
+ * step lines (`text`), or nothing (undefined: the progress bar or `--quiet`).
  */
-export function stepWriter(io: CliIO, json: boolean, text: boolean): ((r: OutRecord) => void) | undefined {
+export function stepWriter(io: CliIO, json: boolean, text: boolean): StepLines<OutRecord> | undefined {
+  const out = (line: string): void => io.out(line);
   if (json)
-    return (r) =>
-      io.out(
+    return {
+      out,
+      line: (r) =>
         stepLine({
           step: r.step,
           epoch: r.epoch,
@@ -38,6 +41,6 @@ export function stepWriter(io: CliIO, json: boolean, text: boolean): ((r: OutRec
           valLoss: r.valLoss,
           metrics: stepMetrics(r),
         }),
-      );
-  return text ? (r) => io.out(textStepLine(r)) : undefined;
+    };
+  return text ? { out, line: textStepLine } : undefined;
 }

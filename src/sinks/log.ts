@@ -1,5 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { LogOptions, badOption, parseOptions } from '../schemas/sinkOptions.js';
+import { epochLineDue } from './epochLineDue.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 import { monitorReader } from './monitorReader.js';
@@ -64,10 +65,12 @@ function defaultColumns(r: StepRecord): string[] {
  * JSON Lines). A value a record does not have is `null` in JSON Lines and empty in CSV.
  *
  * Logs the steps that are multiples of `every` (default 1), at most once per `everyMs` when given,
- * and always the final record (with `stopReason`) — also when this sink sits before
+ * the epoch ends with an epoch mean (`epochMean`) of every k-th epoch, k = ⌊every ÷ steps per
+ * epoch⌋ or 1 (so the log has the epoch means, sampled about as often as the steps; an epoch end
+ * left out is logged before the final record when nothing was logged after it), and always the final record (with `stopReason`) — also when this sink sits before
  * `earlyStopping`: the stopping step is then logged again with its reason (in text, a short
- * `step N  stop: reason` line when the step was just logged). Nothing is formatted
- * on steps that are not logged. With a stream `to`, each line is handed to `record.hold`: the loop
+ * `step N  stop: reason` line when the step was just logged). Nothing is formatted on steps
+ * that are not logged, except epoch ends. With a stream `to`, each line is handed to `record.hold`: the loop
  * waits until the stream has taken it (lossless, in every scheduling mode).
  *
  * Passes every record through unchanged; completes with its source once the stream has taken
@@ -98,6 +101,7 @@ export function log<R extends StepRecord = StepRecord>(options: LogOptions = {})
       let last: R | undefined;
       let loggedFinal = false;
       let lastLogged = Number.NaN;
+      let skipped: string | undefined; // the last epoch end not logged, while nothing was logged after it
       let pending = 0;
       let sourceDone = false;
 
@@ -163,14 +167,17 @@ export function log<R extends StepRecord = StepRecord>(options: LogOptions = {})
         next(r) {
           last = r;
           let due = r.stopReason !== undefined;
-          if (!due && r.step % every === 0) due = everyMs === undefined || !(clock() - lastTime < everyMs);
-          if (due) {
-            try {
+          if (!due && (r.step % every === 0 || epochLineDue(r, every))) due = everyMs === undefined || !(clock() - lastTime < everyMs);
+          try {
+            if (due) {
+              if (r.stopReason !== undefined && skipped !== undefined) emit(r, skipped);
+              skipped = undefined;
               handle(r);
-            } catch (e: unknown) {
-              subscriber.error(e);
-              return;
-            }
+            } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number')
+              skipped = format === 'text' ? formatLogLine(r, Number.NaN) : row(r);
+          } catch (e: unknown) {
+            subscriber.error(e);
+            return;
           }
           subscriber.next(r);
         },

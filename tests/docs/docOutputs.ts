@@ -59,6 +59,7 @@ export const docOutputs: Readonly<Record<string, DocOutputs>> = {
   'docs/export-import.md': {
     blocks: 5,
     after: {
+      4: printsWhatTheDocShows(0),
       3: {
         check: (_lines, logged) => {
           // the ONNX block prints onnxruntime's outputs, then predict's: the same to float32 round-off

@@ -201,6 +201,39 @@ describe('log', () => {
     expect(text[0]).not.toContain('epochLoss');
   });
 
+  it('with every, also logs the end of every k-th epoch (k = every ÷ steps per epoch) and the last epoch', async () => {
+    const model = sequential([dense(1, 1, { bias: false })]);
+    const l = mse();
+    const x = Array.from({ length: 10 }, (_, i) => [i / 10]);
+    const lines: string[] = [];
+    // 3 steps an epoch (4, 4 and 2 rows), 6 epochs; every 7: the ends of epochs 0, 2 and 4, and of the last
+    const data = fromArrays(
+      x,
+      x.map(([v]) => [2 * v!]),
+      { batchSize: 4, epochs: 6, shuffle: false },
+    );
+    const pipeline = pipe(
+      forward(model),
+      loss(l),
+      gradient(model, l),
+      update(sgd({ lr: 0.1 })),
+      epochMean(),
+      log({ format: 'jsonl', every: 7, write: (s) => lines.push(s) }),
+    );
+    await lastValueFrom(train({ params: model.init(createRng(1)), data, pipeline, scheduler: 'sync' }));
+    const rows = lines.map((s) => JSON.parse(s) as { step: number; epoch: number; epochLoss: number | null; stopReason: string | null });
+    expect(rows.map((r) => [r.step, r.epoch, r.epochLoss !== null])).toEqual([
+      [0, 0, false],
+      [2, 0, true],
+      [7, 2, false],
+      [8, 2, true],
+      [14, 4, true],
+      [17, 5, true],
+      [18, 5, false],
+    ]);
+    expect(rows.at(-1)!.stopReason).toBe('dataEnd');
+  });
+
   it('logs to a file with logFile, refusing a path it cannot write before the first step', async () => {
     const dir = fresh();
     const path = join(dir, 'sub', 'run.csv');

@@ -2,14 +2,18 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fromTfjsLayers } from '../../core/interop/fromTfjsLayers.js';
 import { describeLayer } from '../../core/sequential.js';
-import { encodeCheckpoint } from '../../sinks/checkpointCodec.js';
+import type { ParamLayout } from '../../core/params.js';
+import type { JsonValue } from '../../schemas/checkpoint.js';
+import { checkLayout, encodeCheckpoint } from '../../sinks/checkpointCodec.js';
 import { writeFileAtomic } from '../../sinks/writeFileAtomic.js';
 import { createStepRecord } from '../../streams/stepRecord.js';
 import { CliError, EXIT, inputError, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
+import { loadTrainConfig } from '../loadTrainConfig.js';
 import { parseCommandArgs, stringOption } from '../parseCommandArgs.js';
+import { prepareRun } from '../prepareRun.js';
 
-export const IMPORT_HELP = `usage: gradstream import MODEL.json --out CHECKPOINT
+export const IMPORT_HELP = `usage: gradstream import MODEL.json --out CHECKPOINT [--config TRAIN.json]
 
 Imports a TensorFlow.js Layers model (model.json and the weight files it lists, or a Keras
 model converted by tensorflowjs_converter) as a gradstream checkpoint at step 0: "predict",
@@ -18,13 +22,24 @@ activation), Activation, ReLU, LeakyReLU, ELU, Softmax, Dropout, BatchNormalizat
 MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten and Reshape in a Sequential model
 (image layers channels last); any other layer is refused by name.
 
+Without --config, "predict" and "eval" read a data file's columns as the model's features
+(see their --features, --targets and --label). --config attaches a training config (its data,
+loss and optimizer; its model must be the imported one, without data.scale): "predict" and
+"eval" then read data files with its columns, as for a checkpoint of "gradstream train".
+
 options:
   --out CHECKPOINT   the checkpoint file to write (a .json file, or a folder: its last.json)
+  --config FILE      a training config (JSON or YAML) to save with the weights
   -h, --help         this help`;
 
 /** `gradstream import MODEL.json --out CKPT`: a TensorFlow.js Layers model as a checkpoint. */
 export async function importCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('import', argv, { out: { type: 'string', short: 'o' } }, { min: 1, max: 1, names: 'MODEL.json' });
+  const args = parseCommandArgs(
+    'import',
+    argv,
+    { out: { type: 'string', short: 'o' }, config: { type: 'string' } },
+    { min: 1, max: 1, names: 'MODEL.json' },
+  );
   if (args.values.help === true) {
     io.out(IMPORT_HELP);
     return EXIT.ok;
@@ -38,8 +53,14 @@ export async function importCommand(argv: readonly string[], io: CliIO): Promise
   let text: string;
   try {
     imported = fromTfjsLayers(modelJson, weightData);
+  } catch (e: unknown) {
+    throw inputError(file, e);
+  }
+  const configFile = stringOption(args.values.config);
+  const config = configFile === undefined ? undefined : await attachedConfig(configFile, imported.params.layout);
+  try {
     const record = createStepRecord(imported.params, { x: new Float64Array(0), y: new Float64Array(0), size: 0 }, { loss: undefined });
-    text = JSON.stringify(encodeCheckpoint(record, { model: imported.model.toConfig() }));
+    text = JSON.stringify(encodeCheckpoint(record, { model: imported.model.toConfig(), ...(config === undefined ? {} : { config }) }));
   } catch (e: unknown) {
     throw inputError(file, e);
   }
@@ -54,6 +75,34 @@ export async function importCommand(argv: readonly string[], io: CliIO): Promise
   }
   io.out(`wrote ${target} (${imported.model.layers.map(describeLayer).join(' → ')}; ${imported.params.layout.size} parameters)`);
   return EXIT.ok;
+}
+
+/**
+ * A training config to save with imported weights, as `gradstream train` saves its own: paths
+ * absolute, a file's feature columns and classes fixed. Its model must have the imported
+ * parameters' layout, and no `data.scale` (the imported weights expect the raw features).
+ */
+async function attachedConfig(file: string, layout: ParamLayout): Promise<JsonValue> {
+  const { config, modules } = await loadTrainConfig(file);
+  if (config.data.scale !== undefined && config.data.scale !== 'none')
+    throw new CliError(
+      `${file}: data.scale: expected "none" or nothing for an imported model (its weights take the raw features), received ${JSON.stringify(config.data.scale)}`,
+    );
+  try {
+    const run = await prepareRun(config, undefined, modules);
+    checkLayout(layout, run.bare.layout);
+    const data =
+      'inputs' in config.data
+        ? config.data
+        : {
+            ...config.data,
+            ...(run.classes === undefined ? {} : { classes: [...run.classes] }),
+            ...(run.features === undefined ? {} : { features: [...run.features] }),
+          };
+    return JSON.parse(JSON.stringify({ ...config, data })) as JsonValue;
+  } catch (e: unknown) {
+    throw inputError(file, e);
+  }
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../sinks/writeFileAtomic.js';
 import { CliError, EXIT, inputError, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { lossPlotSvg } from '../lossPlotSvg.js';
+import { bestLoss, describeBest } from '../plot/bestLoss.js';
 import { numberOption, parseCommandArgs, stringOption } from '../parseCommandArgs.js';
 import { readLossLog } from '../readLossLog.js';
 import { MAX_CONFIG_BYTES } from '../../schemas/limits.js';
@@ -13,7 +14,10 @@ export const PLOT_HELP = `usage: gradstream plot LOG.jsonl --out FILE.svg [optio
 
 Draws the loss curve of a training log as an SVG: loss, validation loss and learning rate
 against the step, with axes, ticks, a title and a legend. LOG.jsonl is the output of
-"gradstream train --json" or a JSON Lines log (log.path).
+"gradstream train --json" or a JSON Lines log (log.path). When the log has epoch means
+("epochLoss" on each epoch's last step: mini-batch runs), they are the main loss curve, the
+mini-batch losses faint behind, and the best loss reported is the best epoch mean; otherwise
+the best logged step's loss.
 
 options:
   --out FILE.svg   where to write the SVG (required)
@@ -58,6 +62,9 @@ export async function plotCommand(argv: readonly string[], io: CliIO): Promise<n
   } catch (e: unknown) {
     throw new CliError(`${out}: cannot write (${(e as { code?: string }).code ?? String(e)})`, EXIT.failure);
   }
-  io.out(`wrote ${out} (${log.length} logged steps, ${log.step[0]}–${log.step[log.length - 1]})`);
+  const best = bestLoss(log);
+  io.out(
+    `wrote ${out} (${log.length} logged steps, ${log.step[0]}–${log.step[log.length - 1]}${best === undefined ? '' : `; ${describeBest(best, true)}`})`,
+  );
   return EXIT.ok;
 }

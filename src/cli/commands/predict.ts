@@ -1,10 +1,11 @@
 import { predict } from '../../core/predict.js';
 import { EXIT, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
+import { DATA_COLUMN_OPTIONS, dataColumnsOf } from '../loadImportedRun.js';
 import { loadTrainedRun } from '../loadTrainedRun.js';
 import { parseCommandArgs, stringOption } from '../parseCommandArgs.js';
 
-export const PREDICT_HELP = `usage: gradstream predict CHECKPOINT DATA [--format csv|jsonl]
+export const PREDICT_HELP = `usage: gradstream predict CHECKPOINT DATA [--format csv|jsonl] [options]
 
 Predictions of a checkpoint's weights for every input row of DATA: the training config (JSON or
 YAML; the rows of its data), or a CSV / JSON Lines file with the feature columns (read with the
@@ -12,9 +13,20 @@ config and scaler the checkpoint saved; target columns are not needed). Regressi
 outputs, under the target columns' names (output_0, … for inline data). Classifiers: the class (its name, for a named label column) and each class's
 probability.
 
+A checkpoint without a training config (written by "gradstream import") takes a data file whose
+columns are the features, in order: every column unless --features names them (or --targets /
+--label name columns to leave out), as many as the model's inputs. It is a classifier when the
+model ends with softmax (or a sigmoid of one output), else a regressor; --loss says otherwise.
+
 options:
   --format csv|jsonl   csv (default): a header row, then one row per input;
                        jsonl: {"outputs":[…]} or {"class":k,"label":…,"probabilities":[…]}
+  --features COL,…     the feature columns, in the model's input order (as data.features)
+  --targets COL,…      target columns: left out of the features, and the outputs' names
+  --label COL          a class column: left out of the features
+  --classes A,B,…      the class names of the outputs, in order (as data.classes)
+  --loss NAME          mse, mae, huber (a regressor), binaryCrossEntropy or
+                       softmaxCrossEntropy (a classifier on the model's logits)
   -h, --help           this help`;
 
 /** A CSV field: quoted when it holds a delimiter, a quote or a line break. */
@@ -42,7 +54,12 @@ function probabilities(out: Float64Array, rows: number, cols: number, fromLogits
 
 /** `gradstream predict CKPT DATA [--format csv|jsonl]`: predictions for a config's input rows. */
 export async function predictCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('predict', argv, { format: { type: 'string' } }, { min: 2, max: 2, names: 'CHECKPOINT and DATA' });
+  const args = parseCommandArgs(
+    'predict',
+    argv,
+    { format: { type: 'string' }, ...DATA_COLUMN_OPTIONS },
+    { min: 2, max: 2, names: 'CHECKPOINT and DATA' },
+  );
   if (args.values.help === true) {
     io.out(PREDICT_HELP);
     return EXIT.ok;
@@ -51,7 +68,7 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   if (format !== 'csv' && format !== 'jsonl')
     throw usageError('predict', `--format: expected "csv" or "jsonl", received ${JSON.stringify(format)}`);
   const [checkpointFile, dataFile] = args.positionals as [string, string];
-  const t = await loadTrainedRun(checkpointFile, dataFile);
+  const t = await loadTrainedRun(checkpointFile, dataFile, dataColumnsOf('predict', args.values));
   const { x, rows } = await t.inputs();
   const cols = t.model.outputs;
   const out = rows === 0 ? new Float64Array(0) : predict(t.model, t.params, x, rows);

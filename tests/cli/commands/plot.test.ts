@@ -135,7 +135,7 @@ describe('gradstream plot', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'run.jsonl'), seedLog());
     const r = await cli(['plot', join(dir, 'run.jsonl'), '--out', join(dir, 'loss.svg'), '--log-y', '--smooth', '0.5']);
-    expect(r).toEqual({ code: 0, out: `wrote ${join(dir, 'loss.svg')} (7 logged steps, 0–6)`, err: '' });
+    expect(r).toEqual({ code: 0, out: `wrote ${join(dir, 'loss.svg')} (7 logged steps, 0–6; best 2.381266365508548 at step 6)`, err: '' });
     const svg = parseXml(readFileSync(join(dir, 'loss.svg'), 'utf8'));
     expect(allElements(svg).some((e) => e.name === 'text' && textOf(e) === 'loss (log scale)')).toBe(true);
   });
