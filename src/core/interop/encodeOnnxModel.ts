@@ -1,14 +1,17 @@
 import { ProtoWriter } from './protoWriter.js';
 
-/** A float32 constant of an ONNX graph (an initializer). */
+/** A constant of an ONNX graph (an initializer): float32, or int64 (shapes, indices). */
 export interface OnnxTensor {
   readonly name: string;
   readonly dims: readonly number[];
-  readonly values: Float32Array;
+  readonly values: Float32Array | BigInt64Array;
 }
 
-/** An attribute of an ONNX node: a float or a non-negative integer. */
-export type OnnxAttribute = { readonly name: string; readonly float: number } | { readonly name: string; readonly int: number };
+/** An attribute of an ONNX node: a float, an integer or a list of integers (`perm`). */
+export type OnnxAttribute =
+  | { readonly name: string; readonly float: number }
+  | { readonly name: string; readonly int: number }
+  | { readonly name: string; readonly ints: readonly number[] };
 
 /** One operator of an ONNX graph. */
 export interface OnnxNode {
@@ -32,8 +35,10 @@ export interface OnnxGraph {
 // Field numbers and enum values from onnx/onnx.proto.
 const IR_VERSION = 8;
 const FLOAT = 1; // TensorProto.DataType.FLOAT
+const INT64 = 7; // TensorProto.DataType.INT64
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
+const ATTR_INTS = 7;
 
 /** Encodes `graph` as an ONNX `ModelProto` (protobuf bytes). */
 export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
@@ -62,6 +67,7 @@ function writeNode(w: ProtoWriter, n: OnnxNode): void {
     w.message(5, (m) => {
       m.string(1, a.name);
       if ('float' in a) m.varint(20, ATTR_FLOAT).float(2, a.float);
+      else if ('ints' in a) m.varint(20, ATTR_INTS).packedVarints(8, a.ints);
       else m.varint(20, ATTR_INT).varint(3, a.int);
     });
   }
@@ -69,11 +75,13 @@ function writeNode(w: ProtoWriter, n: OnnxNode): void {
 
 function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
   for (const d of t.dims) w.varint(1, d);
-  w.varint(2, FLOAT);
+  const v = t.values;
+  w.varint(2, v instanceof BigInt64Array ? INT64 : FLOAT);
   w.string(8, t.name);
-  const raw = new Uint8Array(t.values.length * 4);
+  const raw = new Uint8Array(v.length * (v instanceof BigInt64Array ? 8 : 4));
   const view = new DataView(raw.buffer);
-  for (let i = 0; i < t.values.length; i++) view.setFloat32(i * 4, t.values[i]!, true);
+  if (v instanceof BigInt64Array) for (let i = 0; i < v.length; i++) view.setBigInt64(i * 8, v[i]!, true);
+  else for (let i = 0; i < v.length; i++) view.setFloat32(i * 4, v[i]!, true);
   w.bytes(9, raw);
 }
 

@@ -1,11 +1,12 @@
 import { GradstreamError, describeTyped } from '../errors.js';
 import type { Precision } from '../kernelsF32.js';
-import type { Layer } from '../layer.js';
 import { createParamsIn, type Params } from '../params.js';
 import { sequential, type SequentialModel } from '../sequential.js';
 import type { ImportedLayer, TfjsLayerJson } from './layerCodec.js';
 import { LAYER_CODECS } from './layerCodecs.js';
+import { keepsShape } from './keepsShape.js';
 import { readTfjsWeights } from './readTfjsWeights.js';
+import { shapeSize } from '../layerShape.js';
 
 /** Options of {@link fromTfjsLayers}. */
 export interface ImportOptions {
@@ -70,14 +71,14 @@ type Weights = ReturnType<typeof readTfjsWeights>;
 
 function importLayers(list: readonly unknown[], path: string, weights: Weights): ImportedLayer[] {
   const out: ImportedLayer[] = [];
-  let width = 0;
+  let shape: readonly number[] | undefined;
   list.forEach((entry, i) => {
     const at = `${path}[${i}]`;
     const json = record(entry, at, 'a layer ({ class_name, config })');
     const className = json.class_name;
     const config = record(json.config, `${at}.config`, 'the layer config');
     const name = typeof config.name === 'string' ? config.name : `layer ${i}`;
-    if (width === 0) width = inputWidth(config, `${at}.config`);
+    shape ??= inputShape(config, `${at}.config`);
     if (className === 'InputLayer') return;
     const codec = LAYER_CODECS.find((c) => typeof className === 'string' && c.tfjsClasses.includes(className));
     if (codec === undefined) {
@@ -94,28 +95,62 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
       path: at,
       weight: (suffix, shape, optional) => weightOf(weights, name, suffix, shape, at, optional === true),
     };
-    const made = codec.fromTfjs(layerJson, width);
-    for (const l of made) out.push(l);
-    width = (made[made.length - 1]!.layer as Layer).outputs;
+    const rows = shape.length > 1 && codec.takesShape !== true;
+    let made: ImportedLayer[] | undefined;
+    try {
+      made = codec.fromTfjs(layerJson, shapeSize(shape), shape);
+    } catch (e: unknown) {
+      // A layer of rows on a shaped sample: its weights have the last axis' size, not the row's.
+      if (!rows) throw e;
+    }
+    shape = nextShape(shape, made, rows, at, className as string);
+    for (const l of made!) out.push(l);
   });
   if (out.length === 0)
     throw new GradstreamError({ code: 'invalid_config', path, expected: 'at least one layer besides InputLayer', received: 'none' });
   return out;
 }
 
-/** The input features of the first layer, from its `batch_input_shape` (`[null, n]`). */
-function inputWidth(config: Readonly<Record<string, unknown>>, path: string): number {
+/**
+ * The shape of a sample after the layers `made` of one Keras layer: the one they give, else the
+ * shape before for elementwise layers (Keras applies them to any shape), else a row. A layer of
+ * `rows` (`Dense`, `BatchNormalization`, `Softmax`) on a shaped sample computes over its last
+ * axis in Keras: refused (also when it could not be `made`), as gradstream would read the whole
+ * sample.
+ */
+function nextShape(
+  before: readonly number[],
+  made: readonly ImportedLayer[] | undefined,
+  rows: boolean,
+  path: string,
+  className: string,
+): number[] {
+  if (rows && (made === undefined || !made.every((l) => keepsShape(l.layer)))) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `a Flatten layer before ${className} (it acts on the last axis of a [${before.join(', ')}] sample; gradstream's on the whole row)`,
+      received: `${className} on samples of shape [${before.join(', ')}]`,
+    });
+  }
+  const last = made![made!.length - 1]!;
+  if (last.shape !== undefined) return [...last.shape];
+  return rows ? [...before] : [last.layer.outputs];
+}
+
+/** The shape of one input sample of the first layer, from its `batch_input_shape` (`[null, features]`, `[null, timesteps, features]`). */
+function inputShape(config: Readonly<Record<string, unknown>>, path: string): number[] {
   const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
-  const n = Array.isArray(shape) && shape.length === 2 ? (shape[1] as unknown) : undefined;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+  const dims = Array.isArray(shape) && shape.length >= 2 ? (shape.slice(1) as unknown[]) : [];
+  if (dims.length === 0 || !dims.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1)) {
     throw new GradstreamError({
       code: 'invalid_config',
       path: `${path}.batch_input_shape`,
-      expected: '[null, features] (2-D inputs)',
+      expected: '[null, features] or [null, timesteps, features] (known sizes)',
       received: describeTyped(shape),
     });
   }
-  return n;
+  return dims as number[];
 }
 
 function weightOf(

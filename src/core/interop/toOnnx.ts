@@ -47,9 +47,15 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
       initializers.push({ name, dims, values: Float32Array.from(values) });
       return name;
     },
-    node(opType, inputs, attributes: readonly OnnxAttribute[] = []) {
+    int64(suffix, dims, values) {
+      const name = `${prefix}.${suffix}`;
+      initializers.push({ name, dims, values: BigInt64Array.from(values, BigInt) });
+      return name;
+    },
+    node(opType, inputs, attributes: readonly OnnxAttribute[] = [], output = 0) {
       const name = `${prefix}.${opType}${nodes.length}`;
-      nodes.push({ opType, name, inputs, outputs: [name], attributes });
+      const outputs = Array.from({ length: output + 1 }, (_, k) => (k === output ? name : ''));
+      nodes.push({ opType, name, inputs, outputs, attributes });
       return name;
     },
   };
@@ -63,9 +69,9 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
     prefix = String(i);
     x = l.codec.toOnnx(l.config, l.tensors, x, emitter);
   });
-  // The last operator writes the graph's output.
-  const last = nodes.length - 1;
-  nodes[last] = { ...nodes[last]!, outputs: ['output'] };
+  // The last operator writes the graph's output (its last output: the one its layer returned).
+  const last = nodes[nodes.length - 1]!;
+  nodes[nodes.length - 1] = { ...last, outputs: [...last.outputs.slice(0, -1), 'output'] };
   return encodeOnnxModel({
     name: 'gradstream',
     nodes,

@@ -1,6 +1,8 @@
 import type { Model } from '../model.js';
 import type { Params } from '../params.js';
-import { exportPlan } from './exportPlan.js';
+import { shapeSize } from '../layerShape.js';
+import { exportPlan, type ExportedLayer, type ExportPlan } from './exportPlan.js';
+import { keepsShape } from './keepsShape.js';
 import { scalerLayer } from './scalerLayer.js';
 import type { TfjsEmitter } from './layerCodec.js';
 import { scalerAffine } from './scalerAffine.js';
@@ -40,21 +42,7 @@ export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOp
     plan.scaler === undefined
       ? plan.layers
       : scalerLayer(plan.layers, scalerAffine(plan.scaler, plan.model.inputs, 'toTfjsLayers(options.scaler)'));
-  const json: TfjsLayerConfigJson[] = [];
-  const specs: TfjsWeightSpec[] = [];
-  const chunks: Float32Array[] = [];
-  const emitter: TfjsEmitter = {
-    layer(className, config, weights = []) {
-      const name = `${className.toLowerCase()}_${json.length}`;
-      const first = json.length === 0 ? { batch_input_shape: [null, plan.model.inputs], dtype: 'float32' } : {};
-      json.push({ class_name: className, config: { ...config, name, trainable: true, ...first } });
-      for (const w of weights) {
-        specs.push({ name: `${name}/${w.suffix}`, shape: [...w.shape], dtype: 'float32' });
-        chunks.push(Float32Array.from(w.values));
-      }
-    },
-  };
-  for (const l of layers) l.codec.toTfjs(l.config, l.tensors, emitter);
+  const { json, specs, chunks } = emitLayers(plan, layers);
   const weightData = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
   let at = 0;
   for (const c of chunks) {
@@ -74,4 +62,52 @@ export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOp
     weightsManifest: [{ paths: [options.weightsPath ?? 'weights.bin'], weights: specs }],
   };
   return { modelJson, weightData: weightData.buffer };
+}
+
+/**
+ * The Keras layers of `layers` (the plan's, after the scaler's if any), with their weights. A
+ * sample keeps the shape Keras gives it (`[timesteps, units]` after a recurrent layer returning
+ * sequences) into layers that take shapes and elementwise layers; before any other layer, and at
+ * the end, a `Flatten` makes it a row again, as gradstream sees it.
+ */
+function emitLayers(
+  plan: ExportPlan,
+  layers: readonly ExportedLayer[],
+): { json: TfjsLayerConfigJson[]; specs: TfjsWeightSpec[]; chunks: Float32Array[] } {
+  const json: TfjsLayerConfigJson[] = [];
+  const specs: TfjsWeightSpec[] = [];
+  const chunks: Float32Array[] = [];
+  let shape: readonly number[] = [plan.model.inputs];
+  let width = plan.model.inputs;
+  const emitter: TfjsEmitter = {
+    get shape() {
+      return shape;
+    },
+    layer(className, config, weights = [], outputShape) {
+      const name = `${className.toLowerCase()}_${json.length}`;
+      const first = json.length === 0 ? { batch_input_shape: [null, plan.model.inputs], dtype: 'float32' } : {};
+      json.push({ class_name: className, config: { ...config, name, trainable: true, ...first } });
+      for (const w of weights) {
+        specs.push({ name: `${name}/${w.suffix}`, shape: [...w.shape], dtype: 'float32' });
+        chunks.push(Float32Array.from(w.values));
+      }
+      shape = outputShape === undefined ? [width] : [...outputShape];
+    },
+  };
+  const flatten = (): void => {
+    width = shapeSize(shape);
+    emitter.layer('Flatten', {});
+  };
+  const offset = layers.length - plan.layers.length; // the scaler's layer, if any, comes first
+  layers.forEach((l, i) => {
+    const layer = i < offset ? undefined : plan.model.layers[i - offset];
+    const before = shape;
+    const keep = shape.length > 1 && l.codec.takesShape !== true && layer !== undefined && keepsShape(layer);
+    if (shape.length > 1 && l.codec.takesShape !== true && !keep) flatten();
+    width = layer?.outputs ?? plan.model.inputs;
+    l.codec.toTfjs(l.config, l.tensors, emitter);
+    if (keep) shape = before;
+  });
+  if (shape.length > 1) flatten();
+  return { json, specs, chunks };
 }
