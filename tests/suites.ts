@@ -20,5 +20,6 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/autodiff/tfjs.property.test.ts',
   'tests/core/layers/convTfjs.test.ts',
   'tests/core/layers/sequenceTfjs.test.ts',
+  'tests/core/interop/sequenceLayers.test.ts',
   'tests/core/optimizers/tfjs.test.ts',
 ];

@@ -11,16 +11,13 @@ import {
   GradstreamError,
   adam,
   createRng,
-  dense,
   forward,
   fromArrays,
   fromTfjsLayers,
   gradient,
-  gru,
   loss,
   mse,
   predict,
-  sequential,
   toOnnx,
   toTfjsLayers,
   train,
@@ -100,19 +97,6 @@ describe('export of the sequence layers', () => {
       });
     }
   }
-
-  it('writes the Keras layers with a Reshape before a recurrent layer on rows and a Flatten before a dense layer', () => {
-    const classes = (i: number): string[] => {
-      const { model, params } = caseModel(SEQUENCE_CASES[i]!, 'float64');
-      return toTfjsLayers(model, params).modelJson.modelTopology.config.layers.map((l) => l.class_name);
-    };
-    expect(classes(0)).toEqual(['Embedding', 'Flatten', 'Dense']);
-    expect(classes(1)).toEqual(['Embedding', 'LSTM', 'Dense']);
-    expect(classes(5)).toEqual(['Reshape', 'LSTM', 'Flatten']);
-    expect(classes(10)).toEqual(['Reshape', 'LSTM', 'Activation', 'GRU', 'Dense']);
-    expect(classes(12)).toEqual(['Reshape', 'LSTM', 'Dropout', 'Flatten', 'Dense', 'Activation', 'Dense']);
-    expect(classes(13)).toEqual(['Reshape', 'LSTM', 'Reshape', 'LSTM']);
-  });
 });
 
 describe('import of the sequence layers', () => {
@@ -162,58 +146,6 @@ describe('import of the sequence layers', () => {
     );
     expect(model.inputs).toBe(15);
     expectSamePredictions(predict(model, params, x), want, 20);
-  });
-
-  it('a Keras GRU with reset_after true (Keras 2+), weights under its cell as Keras 3 names them', () => {
-    const U = 3;
-    const F = 2;
-    const T = 4;
-    const rng = createRng(12);
-    const W = Array.from({ length: F * 3 * U }, () => rng.uniform(-1, 1));
-    const R = Array.from({ length: U * 3 * U }, () => rng.uniform(-1, 1));
-    const b = Array.from({ length: 2 * 3 * U }, () => rng.uniform(-1, 1));
-    const modelJson = {
-      format: 'layers-model',
-      modelTopology: {
-        model_config: {
-          class_name: 'Sequential',
-          config: {
-            layers: [
-              { class_name: 'InputLayer', config: { batch_shape: [null, T, F], name: 'input_layer' } },
-              {
-                class_name: 'GRU',
-                config: {
-                  name: 'gru',
-                  units: U,
-                  activation: 'tanh',
-                  recurrent_activation: 'sigmoid',
-                  reset_after: true,
-                  unroll: true,
-                  implementation: 2,
-                },
-              },
-            ],
-          },
-        },
-      },
-      weightsManifest: [
-        {
-          paths: ['group1-shard1of1.bin'],
-          weights: [
-            { name: 'sequential/gru/gru_cell/kernel', shape: [F, 3 * U], dtype: 'float32' },
-            { name: 'sequential/gru/gru_cell/recurrent_kernel', shape: [U, 3 * U], dtype: 'float32' },
-            { name: 'sequential/gru/gru_cell/bias', shape: [2, 3 * U], dtype: 'float32' },
-          ],
-        },
-      ],
-    };
-    const { model, params } = fromTfjsLayers(modelJson, new Float32Array([...W, ...R, ...b]));
-    const ref = sequential([gru(U, { timesteps: T, features: F })]);
-    const refParams = ref.init(createRng(1));
-    refParams.data.set(Float32Array.from([...W, ...R, ...b]));
-    const x = sequenceRows(SEQUENCE_CASES[4]!, T * F, 5);
-    expect(model.toConfig()).toEqual(ref.toConfig());
-    expect(Array.from(predict(model, params, x))).toEqual(Array.from(predict(ref, refParams, x)));
   });
 
   it('refuses options gradstream lacks by layer and field', async () => {
