@@ -21,5 +21,6 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/layers/convTfjs.test.ts',
   'tests/core/layers/sequenceTfjs.test.ts',
   'tests/core/interop/sequenceLayers.test.ts',
+  'tests/cli/commands/exportSequence.test.ts',
   'tests/core/optimizers/tfjs.test.ts',
 ];

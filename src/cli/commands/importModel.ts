@@ -14,8 +14,8 @@ export const IMPORT_HELP = `usage: gradstream import MODEL.json --out CHECKPOINT
 Imports a TensorFlow.js Layers model (model.json and the weight files it lists, or a Keras
 model converted by tensorflowjs_converter) as a gradstream checkpoint at step 0: "predict",
 "eval", "export" and "train --resume" take it. Supported layers: Dense (with any supported
-activation), Activation, ReLU, LeakyReLU, ELU, Softmax, Dropout and BatchNormalization in a
-Sequential model; any other layer is refused by name.
+activation), Activation, ReLU, LeakyReLU, ELU, Softmax, Dropout, BatchNormalization, Embedding,
+LSTM and GRU in a Sequential model; any other layer is refused by name.
 
 options:
   --out CHECKPOINT   the checkpoint file to write (a .json file, or a folder: its last.json)
