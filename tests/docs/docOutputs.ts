@@ -57,7 +57,7 @@ export const docOutputs: Readonly<Record<string, DocOutputs>> = {
   },
   'docs/epoch-metrics.md': { blocks: 3, after: { 0: printsWhatTheDocShows(0), 1: printsWhatTheDocShows(1), 2: printsWhatTheDocShows(2) } },
   'docs/export-import.md': {
-    blocks: 4,
+    blocks: 5,
     after: {
       3: {
         check: (_lines, logged) => {
@@ -69,6 +69,14 @@ export const docOutputs: Readonly<Record<string, DocOutputs>> = {
           expect(logged[4]![0]).toEqual(['dense', 'tanh', 'dense']);
           expect(logged[6]![0]).toBeLessThan(0.05);
           expect((logged[7]![0] as Float64Array).length).toBe(3);
+        },
+      },
+      4: {
+        check: (_lines, logged) => {
+          // the GRU block: onnxruntime's outputs, then predict's, to float32 round-off of the largest
+          const [ort, mine] = [logged[8]![0] as Float32Array, logged[9]![0] as Float64Array];
+          const scale = Math.max(...Array.from(mine, Math.abs));
+          for (let k = 0; k < mine.length; k++) expect(Math.abs(ort[k]! - mine[k]!)).toBeLessThanOrEqual(1e-6 * scale);
         },
       },
     },

@@ -23,13 +23,14 @@ export interface ImportedModel {
 /**
  * Imports a TensorFlow.js (or Keras, converted by `tensorflowjs_converter`) Layers model — a
  * `Sequential` of `Dense` (with any supported activation), `Activation`, `ReLU`, `LeakyReLU`,
- * `ELU`, `Softmax`, `Dropout` and `BatchNormalization` layers over 2-D inputs — as a gradstream
- * model and its params, ready for `predict` or to continue training. `modelJson` is the parsed
+ * `ELU`, `Softmax`, `Dropout`, `BatchNormalization`, `Embedding`, `LSTM` and `GRU` layers — as a
+ * gradstream model and its params, ready for `predict` or to continue training. `modelJson` is the parsed
  * `model.json`; `weightData` the weight files it lists, concatenated in manifest order (one file
  * for models TensorFlow.js saved).
  *
  * Errors with a `GradstreamError` naming the field: an unsupported layer (by its class and
- * name), a missing or misshapen weight, weights that are not float32.
+ * name) or option (a recurrent layer's `go_backwards`, `stateful`, …), a `Dense` on a sequence
+ * without a `Flatten`, a missing or misshapen weight, weights that are not float32.
  *
  * @example
  * import { fromTfjsLayers, predict } from 'gradstream';

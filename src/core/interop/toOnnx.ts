@@ -24,7 +24,8 @@ export const ONNX_OPSET = 13;
  * `withScaler`) as an ONNX model (a `ModelProto`, opset 13, float32): input `input`
  * `[batch, inputs]`, output `output` `[batch, outputs]`. Dense layers become `Gemm`, activations
  * their operators, dropout `Identity` and batch normalization `BatchNormalization` with its moving
- * statistics (the inference form `predict` runs). A scaler becomes `Sub` and `Mul` nodes in
+ * statistics (the inference form `predict` runs); an embedding `Cast` and `Gather`, `lstm` and
+ * `gru` ONNX's `LSTM` and `GRU` operators between reshapes of the rows. A scaler becomes `Sub` and `Mul` nodes in
  * front. float64 models are exported with their weights rounded to float32.
  *
  * Errors with a `GradstreamError` when the model is not a `sequential` model of built-in layers,

@@ -25,10 +25,12 @@ export interface TfjsLayersModel {
 /**
  * Exports a trained model (as `toOnnx` takes it) in the TensorFlow.js Layers format (`model.json` + weights, as
  * `tf.loadLayersModel` reads them): a Keras `Sequential` of `Dense` (linear), `Activation`,
- * `LeakyReLU`, `ELU`, `Dropout` and `BatchNormalization` layers with float32 weights. A scaler becomes
+ * `LeakyReLU`, `ELU`, `Dropout`, `BatchNormalization`, `Embedding`, `LSTM` and `GRU` layers with
+ * float32 weights, its input rows as `predict` takes them (a `Reshape` in front of a recurrent
+ * layer fed with rows, a `Flatten` after a sequence where rows are needed). A scaler becomes
  * a first `Dense` layer of diagonal kernel `1/std` (or `1/(max − min)`) and bias `−mean/std` (or
  * `−min/(max − min)`), so the export takes raw features as `predict` does. Errors with a `GradstreamError` as `toOnnx` does, and for `elu` with an alpha
- * other than 1 (which TensorFlow.js does not run).
+ * other than 1 and `gru` with `resetAfter` (which TensorFlow.js does not run).
  *
  * @example
  * import { createRng, dense, relu, sequential, toTfjsLayers } from 'gradstream';
