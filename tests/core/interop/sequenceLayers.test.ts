@@ -15,17 +15,21 @@ import {
   fromArrays,
   fromTfjsLayers,
   gradient,
+  gru,
+  lstm,
   loss,
   mse,
   predict,
+  sequential,
   toOnnx,
   toTfjsLayers,
   train,
   update,
+  withScaler,
   type TfjsLayersModel,
 } from '../../../src/index.js';
 import { LAYER_CODECS } from '../../../src/core/interop/layerCodecs.js';
-import { caseModel, expectSamePredictions } from './exportCases.js';
+import { caseModel, expectSamePredictions, rawRows } from './exportCases.js';
 import { SEQUENCE_CASES, sequenceRows } from './sequenceCases.js';
 
 beforeAll(async () => {
@@ -97,6 +101,20 @@ describe('export of the sequence layers', () => {
       });
     }
   }
+});
+
+describe('export of a recurrent model behind its scaler', () => {
+  it('takes raw features in both formats, as predict does', async () => {
+    const model = sequential([lstm(4, { timesteps: 3 }), gru(2, { timesteps: 1, features: 4, resetAfter: false })]);
+    const params = model.init(createRng(8));
+    const { x: raw, scaler } = rawRows(16);
+    const x = raw.map((row) => Array.from(Float32Array.from(row)));
+    const want = predict(withScaler(model, scaler), params, x);
+    measured['lstm → gru behind a scaler onnx'] = expectSamePredictions(await runOnnx(toOnnx(model, params, { scaler }), x), want, 2);
+    const exported = toTfjsLayers(model, params, { scaler });
+    expect(exported.modelJson.modelTopology.config.layers.map((l) => l.class_name)).toEqual(['Dense', 'Reshape', 'LSTM', 'Reshape', 'GRU']);
+    measured['lstm → gru behind a scaler tfjs'] = expectSamePredictions(await runTfjs(exported, x), want, 2);
+  });
 });
 
 describe('import of the sequence layers', () => {
