@@ -165,6 +165,8 @@ function weightOf(
   const name = `${layer}/${suffix}`;
   let w = weights.get(name);
   if (w === undefined) for (const [k, v] of weights) if (k.endsWith(`/${name}`)) w = v;
+  // Keras keeps a recurrent layer's weights in its cell: `lstm/lstm_cell/kernel`.
+  if (w === undefined) for (const [k, v] of weights) if (cellWeight(k, layer, suffix)) w = v;
   if (w === undefined) {
     if (optional) return undefined;
     throw new GradstreamError({
@@ -183,6 +185,12 @@ function weightOf(
     });
   }
   return w.values;
+}
+
+/** Whether weight `name` is `<layer>/<cell>/<suffix>`, possibly under a model's name. */
+function cellWeight(name: string, layer: string, suffix: string): boolean {
+  const parts = name.split('/');
+  return parts.length >= 3 && parts[parts.length - 1] === suffix && parts[parts.length - 3] === layer;
 }
 
 function record(v: unknown, path: string, expected: string): Record<string, unknown> {

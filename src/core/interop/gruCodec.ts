@@ -55,7 +55,7 @@ export const gruCodec: LayerCodec = {
   },
   tfjsClasses: ['GRU'],
   fromTfjs(json, _inputs, shape) {
-    const k = kerasRecurrent(json, shape, 'gru_cell');
+    const k = kerasRecurrent(json, shape);
     const { units: U, timesteps, features: F, returnSequences } = k;
     const resetAfter = json.config.reset_after ?? true;
     if (typeof resetAfter !== 'boolean')

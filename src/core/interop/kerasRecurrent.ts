@@ -7,7 +7,7 @@ export interface KerasRecurrent {
   readonly timesteps: number;
   readonly features: number;
   readonly returnSequences: boolean;
-  /** The layer's weight `suffix` (`kernel`, `recurrent_kernel`, `bias`), also found under its cell (`lstm_cell/kernel`). */
+  /** The layer's weight `suffix` (`kernel`, `recurrent_kernel`, `bias`). */
   weight(suffix: string, shape: readonly number[]): Float32Array;
 }
 
@@ -25,12 +25,12 @@ const FIXED: readonly (readonly [string, unknown, string])[] = [
 ];
 
 /**
- * The sizes of a Keras `LSTM` or `GRU` (cell `lstm_cell` or `gru_cell`) on samples of `shape`
+ * The sizes of a Keras `LSTM` or `GRU` on samples of `shape`
  * `[timesteps, features]`, after checking that it computes as gradstream's layer: options it does
  * not have are refused with a `GradstreamError` naming the field (absent options take Keras'
  * defaults; `unroll` and `implementation` change nothing).
  */
-export function kerasRecurrent(json: TfjsLayerJson, shape: readonly number[], cell: string): KerasRecurrent {
+export function kerasRecurrent(json: TfjsLayerJson, shape: readonly number[]): KerasRecurrent {
   const c = json.config;
   const at = (key: string): string => `${json.path}.config.${key}`;
   if (shape.length !== 2) {
@@ -62,6 +62,6 @@ export function kerasRecurrent(json: TfjsLayerJson, shape: readonly number[], ce
     timesteps: shape[0]!,
     features: shape[1]!,
     returnSequences,
-    weight: (suffix, s) => json.weight(suffix, s, true) ?? json.weight(`${cell}/${suffix}`, s, true) ?? json.weight(suffix, s)!,
+    weight: (suffix, s) => json.weight(suffix, s)!,
   };
 }

@@ -38,7 +38,7 @@ export const lstmCodec: LayerCodec = {
   },
   tfjsClasses: ['LSTM'],
   fromTfjs(json, _inputs, shape) {
-    const k = kerasRecurrent(json, shape, 'lstm_cell');
+    const k = kerasRecurrent(json, shape);
     const { units: U, timesteps, features: F, returnSequences } = k;
     const unitForgetBias = json.config.unit_forget_bias ?? true;
     if (typeof unitForgetBias !== 'boolean' && unitForgetBias !== null)
