@@ -97,15 +97,10 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
       weight: (suffix, shape, optional) => weightOf(weights, name, suffix, shape, at, optional === true),
     };
     const rows = shape.length > 1 && codec.takesShape !== true;
-    let made: ImportedLayer[] | undefined;
-    try {
-      made = codec.fromTfjs(layerJson, shapeSize(shape), shape);
-    } catch (e: unknown) {
-      // A layer of rows on a shaped sample: its weights have the last axis' size, not the row's.
-      if (!rows) throw e;
-    }
+    // A layer of rows on a shaped sample is made as Keras makes it, on the last axis, first.
+    const made = codec.fromTfjs(layerJson, rows ? shape[shape.length - 1]! : shapeSize(shape), shape);
     shape = nextShape(shape, made, rows, at, className as string);
-    for (const l of made!) out.push(l);
+    for (const l of rows ? codec.fromTfjs(layerJson, shapeSize(shape), [shapeSize(shape)]) : made) out.push(l);
   });
   if (out.length === 0)
     throw new GradstreamError({ code: 'invalid_config', path, expected: 'at least one layer besides InputLayer', received: 'none' });
@@ -114,19 +109,12 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
 
 /**
  * The shape of a sample after the layers `made` of one Keras layer: the one they give, else the
- * shape before for elementwise layers (Keras applies them to any shape), else a row. A layer of
- * `rows` (`Dense`, `BatchNormalization`, `Softmax`) on a shaped sample computes over its last
- * axis in Keras: refused (also when it could not be `made`), as gradstream would read the whole
- * sample.
+ * shape before for elementwise layers (Keras applies them to any shape), else a row. Other layers
+ * of `rows` (`Dense`, `BatchNormalization`, `Softmax`) on a shaped sample compute over its last
+ * axis in Keras: refused, as gradstream's would read the whole sample.
  */
-function nextShape(
-  before: readonly number[],
-  made: readonly ImportedLayer[] | undefined,
-  rows: boolean,
-  path: string,
-  className: string,
-): number[] {
-  if (rows && (made === undefined || !made.every((l) => keepsShape(l.layer)))) {
+function nextShape(before: readonly number[], made: readonly ImportedLayer[], rows: boolean, path: string, className: string): number[] {
+  if (rows && !made.every((l) => keepsShape(l.layer))) {
     throw new GradstreamError({
       code: 'invalid_config',
       path,
@@ -134,7 +122,7 @@ function nextShape(
       received: `${className} on samples of shape [${before.join(', ')}]`,
     });
   }
-  const last = made![made!.length - 1]!;
+  const last = made[made.length - 1]!;
   if (last.shape !== undefined) return [...last.shape];
   return rows ? [...before] : [last.layer.outputs];
 }
