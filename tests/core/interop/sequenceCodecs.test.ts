@@ -135,4 +135,48 @@ describe('sequence layer codecs', () => {
     expect(back.model.toConfig()).toEqual(model.toConfig());
     expect(Array.from(back.params.data)).toEqual(Array.from(Float32Array.from(params.data)));
   });
+
+  it('refuses by field the Keras options gradstream lacks', () => {
+    const model = sequential([
+      embedding(9, 4, { inputLength: 6 }),
+      lstm(5, { timesteps: 6, features: 4, returnSequences: true }),
+      gru(3, { timesteps: 6, features: 5, resetAfter: false }),
+    ]);
+    const { modelJson, weightData } = toTfjsLayers(model, model.init(createRng(3)));
+    const json = JSON.parse(JSON.stringify(modelJson)) as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } } };
+    const layers = json.modelTopology.config.layers;
+    expect(fromTfjsLayers(json, weightData).model.toConfig()).toEqual(model.toConfig());
+    const refused = (i: number, key: string, value: unknown, message: string): void => {
+      const before = layers[i]!.config[key];
+      layers[i]!.config[key] = value;
+      expect(() => fromTfjsLayers(json, weightData)).toThrow(GradstreamError);
+      expect(() => fromTfjsLayers(json, weightData)).toThrow(message);
+      layers[i]!.config[key] = before;
+    };
+    const at = 'modelTopology.config.layers';
+    refused(0, 'mask_zero', true, `${at}[0].config.mask_zero: expected false (gradstream has no masks), received true`);
+    refused(1, 'go_backwards', true, `${at}[1].config.go_backwards: expected false (gradstream reads sequences forwards), received true`);
+    refused(1, 'stateful', true, `${at}[1].config.stateful: expected false (gradstream starts each sequence from zeros), received true`);
+    refused(1, 'time_major', true, `${at}[1].config.time_major: expected false (samples of [timesteps, features]), received true`);
+    refused(1, 'dropout', 0.2, `${at}[1].config.dropout: expected 0 (gradstream's recurrent layers have no dropout), received 0.2`);
+    refused(1, 'units', 0, `${at}[1].config.units: expected an integer ≥ 1, received 0`);
+    refused(1, 'return_sequences', 'yes', `${at}[1].config.return_sequences: expected true or false, received "yes"`);
+    refused(1, 'unit_forget_bias', 1, `${at}[1].config.unit_forget_bias: expected true or false, received 1`);
+    refused(
+      2,
+      'activation',
+      'relu',
+      `${at}[2].config.activation: expected "tanh" (gradstream's recurrent layers use tanh), received "relu"`,
+    );
+    refused(2, 'reset_after', 'no', `${at}[2].config.reset_after: expected true or false, received "no"`);
+    refused(2, 'use_bias', false, `${at}[2].config.use_bias: expected true (gradstream's recurrent layers have a bias), received false`);
+    refused(0, 'input_dim', 2.5, `${at}[0].config.input_dim: expected an integer ≥ 1, received 2.5`);
+    refused(0, 'batch_input_shape', [null, 6, 1], `${at}[0]: expected rows of ids ([null, ids] before the Embedding), received [6, 1]`);
+    refused(
+      0,
+      'batch_input_shape',
+      [null, null],
+      `${at}[0].config.batch_input_shape: expected [null, features] or [null, timesteps, features] (known sizes)`,
+    );
+  });
 });
