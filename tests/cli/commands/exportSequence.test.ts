@@ -62,7 +62,7 @@ describe('gradstream export and import of recurrent models', () => {
     );
   });
 
-  it('exports an LSTM checkpoint to TensorFlow.js, and imports it back as the same model', async () => {
+  it('exports an LSTM → GRU checkpoint to TensorFlow.js, which predicts as "gradstream predict" does', async () => {
     const { dir, x, want } = await trainedRun([
       { type: 'lstm', units: 4, timesteps: 6, returnSequences: true },
       { type: 'gru', units: 3, timesteps: 6, features: 4, resetAfter: false },
