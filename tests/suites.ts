@@ -20,6 +20,8 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/autodiff/tfjs.property.test.ts',
   'tests/core/layers/convTfjs.test.ts',
   'tests/core/layers/sequenceTfjs.test.ts',
+  'tests/core/interop/sequenceLayers.test.ts',
+  'tests/cli/commands/exportSequence.test.ts',
   'tests/core/optimizers/tfjs.test.ts',
   'tests/core/interop/imageLayers.test.ts',
   'tests/core/interop/imageImport.test.ts',

@@ -15,8 +15,8 @@ Imports a TensorFlow.js Layers model (model.json and the weight files it lists, 
 model converted by tensorflowjs_converter) as a gradstream checkpoint at step 0: "predict",
 "eval", "export" and "train --resume" take it. Supported layers: Dense (with any supported
 activation), Activation, ReLU, LeakyReLU, ELU, Softmax, Dropout, BatchNormalization, Conv2D,
-MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten and Reshape in a Sequential model
-(image layers channels last); any other layer is refused by name.
+MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, Embedding, LSTM and
+GRU in a Sequential model (image layers channels last); any other layer is refused by name.
 
 options:
   --out CHECKPOINT   the checkpoint file to write (a .json file, or a folder: its last.json)
