@@ -21,6 +21,7 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/layers/convTfjs.test.ts',
   'tests/core/layers/sequenceTfjs.test.ts',
   'tests/core/interop/sequenceLayers.test.ts',
+  'tests/core/interop/mixedLayers.test.ts',
   'tests/cli/commands/exportSequence.test.ts',
   'tests/core/optimizers/tfjs.test.ts',
   'tests/core/interop/imageLayers.test.ts',
