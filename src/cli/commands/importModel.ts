@@ -19,8 +19,8 @@ Imports a TensorFlow.js Layers model (model.json and the weight files it lists, 
 model converted by tensorflowjs_converter) as a gradstream checkpoint at step 0: "predict",
 "eval", "export" and "train --resume" take it. Supported layers: Dense (with any supported
 activation), Activation, ReLU, LeakyReLU, ELU, Softmax, Dropout, BatchNormalization, Conv2D,
-MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten and Reshape in a Sequential model
-(image layers channels last); any other layer is refused by name.
+MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, Embedding, LSTM and
+GRU in a Sequential model (image layers channels last); any other layer is refused by name.
 
 Without --config, "predict" and "eval" read a data file's columns as the model's features
 (see their --features, --targets and --label). --config attaches a training config (its data,

@@ -23,17 +23,17 @@ export interface ImportedModel {
  * Imports a TensorFlow.js (or Keras, converted by `tensorflowjs_converter`) Layers model — a
  * `Sequential` of `Dense` (with any supported activation), `Activation`, `ReLU`, `LeakyReLU`,
  * `ELU`, `Softmax`, `Dropout`, `BatchNormalization`, `Conv2D`, `MaxPooling2D`,
- * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten` and `Reshape` layers (image layers
- * channels last) — as a gradstream model and its params, ready for `predict` or to continue
- * training. A model over `[height, width, channels]` images takes each image as a row of its
- * numbers in NHWC order. `modelJson` is the parsed
+ * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten`, `Reshape` (image layers channels
+ * last), `Embedding`, `LSTM` and `GRU` layers — as a gradstream model and its params, ready for
+ * `predict` or to continue training. A model over `[height, width, channels]` images, or
+ * `[timesteps, features]` sequences, takes each sample as a row of its numbers in that order. `modelJson` is the parsed
  * `model.json`; `weightData` the weight files it lists, concatenated in manifest order (one file
  * for models TensorFlow.js saved).
  *
  * Errors with a `GradstreamError` naming the field: an unsupported layer (by its class and
  * name), an unsupported option (dilation, groups, `channels_first`, padding other than `'valid'`
- * and `'same'`), a layer of rows on images without a `Flatten`, a missing or misshapen weight,
- * weights that are not float32.
+ * and `'same'`, a recurrent layer's `go_backwards`, `stateful`, …), a layer of rows on images or
+ * sequences without a `Flatten`, a missing or misshapen weight, weights that are not float32.
  *
  * @example
  * import { fromTfjsLayers, predict } from 'gradstream';
@@ -93,14 +93,8 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
         received: `${typeof className === 'string' ? className : describeTyped(className)} ${JSON.stringify(name)}`,
       });
     }
-    if (shape.length > 1 && codec.shapedInputs !== true && !elementwise(className as string, config)) {
-      throw new GradstreamError({
-        code: 'invalid_shape',
-        path: at,
-        expected: `rows of features for ${className as string} ${JSON.stringify(name)} (a Flatten before it)`,
-        received: `samples of shape [${shape.join(', ')}]`,
-      });
-    }
+    if (shape.length > 1 && codec.shapedInputs !== true && !elementwise(className as string, config))
+      throw rowsRefused(at, className as string, name, shape);
     const layerJson: TfjsLayerJson = {
       className: className as string,
       config,
@@ -116,10 +110,35 @@ function importLayers(list: readonly unknown[], path: string, weights: Weights):
   return out;
 }
 
-/** The sample shape after imported layers: the last shape one of them gives (an activation after it keeps it). */
+/**
+ * The refusal of a layer of rows (`Dense`, `BatchNormalization`, `Softmax`) on samples of `shape`:
+ * Keras computes it over the last axis, gradstream's over the whole row.
+ */
+function rowsRefused(path: string, className: string, name: string, shape: readonly number[]): GradstreamError {
+  const dims = `[${shape.join(', ')}]`;
+  if (shape.length === 2) {
+    return new GradstreamError({
+      code: 'invalid_config',
+      path,
+      expected: `a Flatten layer before ${className} (it acts on the last axis of a ${dims} sample; gradstream's on the whole row)`,
+      received: `${className} on samples of shape ${dims}`,
+    });
+  }
+  return new GradstreamError({
+    code: 'invalid_shape',
+    path,
+    expected: `rows of features for ${className} ${JSON.stringify(name)} (a Flatten before it)`,
+    received: `samples of shape ${dims}`,
+  });
+}
+
+/**
+ * The sample shape after imported layers: the last shape one of them gives (an activation after
+ * it keeps it), its own `shape` first (a sequence), else its layer's `outputShape`.
+ */
 function outputShape(made: readonly ImportedLayer[]): readonly number[] {
   for (let i = made.length - 1; i >= 0; i--) {
-    const shape = made[i]!.layer.outputShape;
+    const shape = made[i]!.shape ?? made[i]!.layer.outputShape;
     if (shape !== undefined) return shape;
   }
   return [made[made.length - 1]!.layer.outputs];
@@ -131,7 +150,7 @@ function elementwise(className: string, config: Readonly<Record<string, unknown>
   return className === 'ReLU' || className === 'LeakyReLU' || className === 'ELU' || className === 'Dropout';
 }
 
-/** The sample shape of the first layer, from its `batch_input_shape` (`[null, features]`, `[null, height, width, channels]`). */
+/** The sample shape of the first layer, from its `batch_input_shape` (`[null, features]`, `[null, timesteps, features]`, `[null, height, width, channels]`). */
 function inputShape(config: Readonly<Record<string, unknown>>, path: string): readonly number[] {
   const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
   const dims = Array.isArray(shape) ? (shape.slice(1) as unknown[]) : [];
@@ -139,7 +158,8 @@ function inputShape(config: Readonly<Record<string, unknown>>, path: string): re
     throw new GradstreamError({
       code: 'invalid_config',
       path: `${path}.batch_input_shape`,
-      expected: '[null, features], [null, height, width, channels] or another sample shape after null',
+      expected:
+        '[null, features] or [null, timesteps, features] (known sizes), [null, height, width, channels] or another sample shape after null',
       received: describeTyped(shape),
     });
   }
@@ -157,6 +177,8 @@ function weightOf(
   const name = `${layer}/${suffix}`;
   let w = weights.get(name);
   if (w === undefined) for (const [k, v] of weights) if (k.endsWith(`/${name}`)) w = v;
+  // Keras keeps a recurrent layer's weights in its cell: `lstm/lstm_cell/kernel`.
+  if (w === undefined) for (const [k, v] of weights) if (cellWeight(k, layer, suffix)) w = v;
   if (w === undefined) {
     if (optional) return undefined;
     throw new GradstreamError({
@@ -175,6 +197,12 @@ function weightOf(
     });
   }
   return w.values;
+}
+
+/** Whether weight `name` is `<layer>/<cell>/<suffix>`, possibly under a model's name. */
+function cellWeight(name: string, layer: string, suffix: string): boolean {
+  const parts = name.split('/');
+  return parts.length >= 3 && parts[parts.length - 1] === suffix && parts[parts.length - 3] === layer;
 }
 
 function record(v: unknown, path: string, expected: string): Record<string, unknown> {

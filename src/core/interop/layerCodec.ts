@@ -6,10 +6,13 @@ import type { OnnxAttribute } from './encodeOnnxModel.js';
 export interface OnnxEmitter {
   /** Adds a float32 constant (rounded from `values`); returns its name. */
   constant(suffix: string, dims: readonly number[], values: ArrayLike<number>): string;
-  /** Adds an int64 constant (a shape, for `Reshape`); returns its name. */
+  /** Adds an int64 constant (a shape for `Reshape`, indices); returns its name. */
   int64Constant(suffix: string, dims: readonly number[], values: readonly number[]): string;
-  /** Adds an operator on `inputs`; returns the name of its one output. */
-  node(opType: string, inputs: readonly string[], attributes?: readonly OnnxAttribute[]): string;
+  /**
+   * Adds an operator on `inputs`; returns the name of its output number `output` (default 0: its
+   * first), the outputs before it left unnamed (optional outputs not computed).
+   */
+  node(opType: string, inputs: readonly string[], attributes?: readonly OnnxAttribute[], output?: number): string;
   /** The NCHW tensor whose NHWC rows are `x`, for samples of `shape` (`[h, w, c]`), when an operator made one. */
   nchw?(x: string, shape: readonly number[]): string | undefined;
   /** Records that rows `x` are NCHW tensor `nchw` of samples of `shape` (`[h, w, c]`), transposed and flattened. */
@@ -62,6 +65,11 @@ export interface TfjsLayerJson {
 export interface ImportedLayer {
   readonly layer: Layer;
   readonly tensors: readonly ArrayLike<number>[];
+  /**
+   * The sample shape after it as Keras sees it, when `layer.outputShape` does not tell
+   * (`[timesteps, units]` after a recurrent layer returning sequences).
+   */
+  readonly shape?: readonly number[];
 }
 
 /**
@@ -77,7 +85,11 @@ export interface LayerCodec {
   toTfjs(config: LayerConfig, tensors: readonly Float64Array[], tfjs: TfjsEmitter, shapes?: SampleShapes): void;
   /** The Keras class names it imports. */
   readonly tfjsClasses: readonly string[];
-  /** True when it imports layers over samples of any shape (images); otherwise a sample is a row of features. */
+  /**
+   * True when its layers take samples of any shape (images, sequences `[timesteps, features]`):
+   * the import hands them the sample's shape as it is. Otherwise a sample is a row of features:
+   * the import refuses a shaped one unless the layer is elementwise.
+   */
   readonly shapedInputs?: boolean;
   /** The gradstream layers of an imported layer whose input has `inputs` features, of sample shape `shape`. */
   fromTfjs(json: TfjsLayerJson, inputs: number, shape: readonly number[]): ImportedLayer[];

@@ -1,6 +1,6 @@
 import type { OnnxNode, OnnxTensor } from './encodeOnnxModel.js';
 
-/** The nodes and initializers that `output` depends on, in their order (a node's output nobody reads is dropped). */
+/** The nodes and initializers that `output` depends on, in their order (a node none of whose outputs is read is dropped). */
 export function pruneOnnxGraph(
   nodes: readonly OnnxNode[],
   initializers: readonly OnnxTensor[],
@@ -12,7 +12,7 @@ export function pruneOnnxGraph(
     const n = nodes[i]!;
     if (!n.outputs.some((o) => needed.has(o))) continue;
     kept.push(n);
-    for (const input of n.inputs) needed.add(input);
+    for (const input of n.inputs) if (input !== '') needed.add(input); // '': an optional input left out
   }
   return { nodes: kept.reverse(), initializers: initializers.filter((t) => needed.has(t.name)) };
 }

@@ -31,8 +31,9 @@ export const ONNX_OPSET = 13;
  * with `Transpose`s from and to the NHWC rows gradstream uses only where rows are needed (image
  * layers in a row, and elementwise activations between them, stay in NCHW), `globalAvgPool2d` a
  * `ReduceMean`,
- * `flatten` and `reshape` `Identity`. A scaler becomes `Sub` and `Mul` nodes in front. float64
- * models are exported with their weights rounded to float32.
+ * `flatten` and `reshape` `Identity`; an embedding `Cast` and `Gather`, `lstm` and `gru` ONNX's
+ * `LSTM` and `GRU` operators between reshapes of the rows. A scaler becomes `Sub` and `Mul` nodes
+ * in front. float64 models are exported with their weights rounded to float32.
  *
  * Errors with a `GradstreamError` when the model is not a `sequential` model of built-in layers,
  * the params are not its own or the scaler does not fit its inputs.
@@ -59,9 +60,10 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
       initializers.push({ name, dims, values: BigInt64Array.from(values, (v) => BigInt(v)) });
       return name;
     },
-    node(opType, inputs, attributes: readonly OnnxAttribute[] = []) {
+    node(opType, inputs, attributes: readonly OnnxAttribute[] = [], output = 0) {
       const name = `${prefix}.${opType}${nodes.length}`;
-      nodes.push({ opType, name, inputs, outputs: [name], attributes });
+      const outputs = Array.from({ length: output + 1 }, (_, k) => (k === output ? name : ''));
+      nodes.push({ opType, name, inputs, outputs, attributes });
       return name;
     },
   });
@@ -75,9 +77,10 @@ export function toOnnx(model: Model, params: Params, options: ExportOptions = {}
     prefix = String(i);
     x = l.codec.toOnnx(l.config, l.tensors, x, emitter, l.shapes);
   });
-  // The last operator writes the graph's output.
-  const last = nodes.length - 1;
-  nodes[last] = { ...nodes[last]!, outputs: ['output'] };
+  // The operator of the last layer's result writes the graph's output (the one output it names).
+  let last = nodes.length - 1;
+  while (last > 0 && !nodes[last]!.outputs.includes(x)) last--;
+  nodes[last] = { ...nodes[last]!, outputs: nodes[last]!.outputs.map((o) => (o === x ? 'output' : o)) };
   return encodeOnnxModel({
     name: 'gradstream',
     ...pruneOnnxGraph(nodes, initializers, 'output'),

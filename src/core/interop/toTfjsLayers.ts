@@ -24,13 +24,15 @@ export interface TfjsLayersModel {
  * Exports a trained model (as `toOnnx` takes it) in the TensorFlow.js Layers format (`model.json` + weights, as
  * `tf.loadLayersModel` reads them): a Keras `Sequential` of `Dense` (linear), `Activation`,
  * `LeakyReLU`, `ELU`, `Dropout`, `BatchNormalization`, `Conv2D`, `MaxPooling2D`,
- * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten` and `Reshape` layers with float32
- * weights. The model takes rows of features, as `predict` does: a `Reshape` to `[height, width,
+ * `AveragePooling2D`, `GlobalAveragePooling2D`, `Flatten`, `Reshape`, `Embedding`, `LSTM` and
+ * `GRU` layers with float32 weights. The model takes rows of features, as `predict` does: a `Reshape` to `[height, width,
  * channels]` goes in front of an image layer fed by rows, a `Flatten` in front of a layer of rows
- * fed by images. A scaler becomes
+ * fed by images. Likewise for sequences: a `Reshape` to
+ * `[timesteps, features]` goes in front of a recurrent layer fed by rows, a `Flatten` after a
+ * sequence where rows are needed (and at the end). A scaler becomes
  * a first `Dense` layer of diagonal kernel `1/std` (or `1/(max − min)`) and bias `−mean/std` (or
  * `−min/(max − min)`), so the export takes raw features as `predict` does. Errors with a `GradstreamError` as `toOnnx` does, and for `elu` with an alpha
- * other than 1 (which TensorFlow.js does not run).
+ * other than 1 and `gru` with `resetAfter` (which TensorFlow.js does not run).
  *
  * @example
  * import { createRng, dense, relu, sequential, toTfjsLayers } from 'gradstream';
@@ -44,8 +46,9 @@ export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOp
     plan.scaler === undefined
       ? plan.layers
       : scalerLayer(plan.layers, scalerAffine(plan.scaler, plan.model.inputs, 'toTfjsLayers(options.scaler)'));
-  const { emitter, json, chunks, specs } = layerEmitter(plan.model.inputs);
+  const { emitter, json, chunks, specs, end } = layerEmitter(plan.model.inputs);
   for (const l of layers) l.codec.toTfjs(l.config, l.tensors, emitter, l.shapes);
+  end();
   const weightData = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
   let at = 0;
   for (const c of chunks) {
@@ -70,13 +73,16 @@ export function toTfjsLayers(model: Model, params: Params, options: TfjsExportOp
 /**
  * The emitter collecting the Keras layers, their weight specs and values of a model taking rows
  * of `inputs` features. It follows the sample shape between layers: a layer taking another shape
- * than the one before gives gets a `Reshape` (or a `Flatten`, for rows) in front.
+ * than the one before gives gets a `Reshape` (or a `Flatten`, for rows) in front; `end` adds a
+ * `Flatten` when the last layer gives another shape than rows, so the model gives rows as
+ * `predict` does.
  */
 function layerEmitter(inputs: number): {
   emitter: TfjsEmitter;
   json: TfjsLayerConfigJson[];
   specs: TfjsWeightSpec[];
   chunks: Float32Array[];
+  end: () => void;
 } {
   const json: TfjsLayerConfigJson[] = [];
   const specs: TfjsWeightSpec[] = [];
@@ -105,5 +111,5 @@ function layerEmitter(inputs: number): {
       shape = shapes === undefined ? [0] : shapes.output;
     },
   };
-  return { emitter, json, specs, chunks };
+  return { emitter, json, specs, chunks, end: () => reshapeTo([0]) };
 }

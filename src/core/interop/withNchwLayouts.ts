@@ -16,9 +16,9 @@ export function withNchwLayouts(inner: OnnxEmitter): OnnxEmitter {
   return {
     constant: (suffix, dims, values) => inner.constant(suffix, dims, values),
     int64Constant: (suffix, dims, values) => inner.int64Constant(suffix, dims, values),
-    node(opType, inputs, attributes = []) {
+    node(opType, inputs, attributes = [], output) {
       const known = inputs.length === 1 && ELEMENTWISE.has(opType) ? layouts.get(inputs[0]!) : undefined;
-      if (known === undefined) return inner.node(opType, inputs, attributes);
+      if (known === undefined) return inner.node(opType, inputs, attributes, output);
       const z = inner.node(opType, [known.nchw], attributes);
       const rows = nchwToRows(inner, z);
       layouts.set(rows, { nchw: z, shape: known.shape });
