@@ -57,9 +57,9 @@ export const docOutputs: Readonly<Record<string, DocOutputs>> = {
   },
   'docs/epoch-metrics.md': { blocks: 3, after: { 0: printsWhatTheDocShows(0), 1: printsWhatTheDocShows(1), 2: printsWhatTheDocShows(2) } },
   'docs/export-import.md': {
-    blocks: 6,
+    blocks: 7,
     after: {
-      4: printsWhatTheDocShows(0),
+      6: printsWhatTheDocShows(0),
       3: {
         check: (_lines, logged) => {
           // the ONNX block prints onnxruntime's outputs, then predict's: the same to float32 round-off
