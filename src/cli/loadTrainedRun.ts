@@ -17,6 +17,7 @@ import { loadTrainConfig } from './loadTrainConfig.js';
 import { checkWidths, fileSource, prepareRun, type FileData, type PreparedRun, type Table } from './prepareRun.js';
 import { readFeatureRows } from './readFeatureRows.js';
 import { readTable } from './readTable.js';
+import { lossInfo } from './lossInfo.js';
 import type { TrainedRun } from './trainedRun.js';
 
 export type { TrainedRun } from './trainedRun.js';
@@ -24,14 +25,6 @@ export type { TrainedRun } from './trainedRun.js';
 /** DATA names a data file (by extension) rather than a config. */
 export function isDataFile(file: string): boolean {
   return /\.(csv|tsv|jsonl|ndjson)$/i.test(file);
-}
-
-function lossInfo(config: TrainConfig): { classifier: boolean; threshold: number; fromLogits: boolean } {
-  const type = typeof config.loss === 'string' ? config.loss : config.loss.type;
-  const given = typeof config.loss === 'object' && 'fromLogits' in config.loss ? config.loss.fromLogits : undefined;
-  const classifier = type === 'binaryCrossEntropy' || type === 'softmaxCrossEntropy';
-  const fromLogits = given ?? type === 'softmaxCrossEntropy';
-  return { classifier, threshold: type === 'binaryCrossEntropy' && !fromLogits ? 0.5 : 0, fromLogits };
 }
 
 async function readCkpt(file: string, layout?: Parameters<typeof readCheckpoint>[1]): Promise<Awaited<ReturnType<typeof readCheckpoint>>> {

@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import { toOnnx } from '../../core/interop/toOnnx.js';
+import type { Model } from '../../core/model.js';
 import type { ExportScaler } from '../../core/interop/scalerAffine.js';
 import { toTfjsLayers } from '../../core/interop/toTfjsLayers.js';
 import { modelFromCheckpoint } from '../../sinks/modelFromCheckpoint.js';
@@ -9,6 +10,7 @@ import { writeFileAtomic } from '../../sinks/writeFileAtomic.js';
 import { CliError, EXIT, inputError, usageError } from '../cliError.js';
 import type { CliIO } from '../cliIO.js';
 import { parseCommandArgs, stringOption } from '../parseCommandArgs.js';
+import { probabilityHead, type WithHead } from '../probabilityHead.js';
 
 export const EXPORT_HELP = `usage: gradstream export CHECKPOINT --format onnx|tfjs --out PATH
 
@@ -18,10 +20,13 @@ inputs) comes first in the exported model, so it takes raw features as "gradstre
   onnx   an ONNX model (opset 13, float32): input "input" [batch, inputs], output "output"
   tfjs   the TensorFlow.js Layers format: PATH.json and its weights PATH.weights.bin beside it
          (or, when PATH is a folder, PATH/model.json and PATH/model.weights.bin)
+A classifier trained on logits gets the softmax (sigmoid, for one output) that "predict" applies,
+so the exported model gives its probabilities; --logits leaves it out.
 
 options:
   --format F   onnx or tfjs (default: onnx for a PATH ending in .onnx, tfjs for .json)
   --out PATH   where to write the model (required)
+  --logits     a classifier trained on logits: export the logits, not the probabilities
   -h, --help   this help`;
 
 /** `gradstream export CKPT --format onnx|tfjs --out PATH`: a checkpoint's model as ONNX or TensorFlow.js Layers. */
@@ -29,7 +34,7 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
   const args = parseCommandArgs(
     'export',
     argv,
-    { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
+    { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' }, logits: { type: 'boolean' } },
     { min: 1, max: 1, names: 'CHECKPOINT' },
   );
   if (args.values.help === true) {
@@ -45,12 +50,14 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
       'export',
       `--format: expected "onnx" or "tfjs", received ${format === undefined ? 'nothing' : JSON.stringify(format)}`,
     );
-  let model: ReturnType<typeof modelFromCheckpoint>['model'];
+  let model: Model;
   let params: ReturnType<typeof modelFromCheckpoint>['params'];
   let scaler: ExportScaler | undefined;
+  let head: WithHead['head'];
   try {
     const loaded = modelFromCheckpoint(await readCheckpoint(await resolveCheckpointPath(file)));
     ({ model, params } = loaded);
+    if (args.values.logits !== true) ({ model, head } = probabilityHead(model, loaded.checkpoint.config));
     scaler = loaded.checkpoint.scaler === undefined ? undefined : (loaded.checkpoint.scaler as ExportScaler);
   } catch (e: unknown) {
     throw inputError(file, e);
@@ -74,8 +81,9 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
     throw inputError(file, e);
   }
   const scaled = scaler === undefined ? '' : `, behind its ${String((scaler as { type: string }).type)} scaler`;
+  const outputs = `${plural(model.outputs, 'output')}${head === undefined ? '' : ` (${head} probabilities)`}`;
   io.out(
-    `wrote ${written.join(' and ')} (${format === 'onnx' ? 'ONNX' : 'TensorFlow.js Layers'}: ${plural(model.inputs, 'input')} → ${plural(model.outputs, 'output')}${scaled})`,
+    `wrote ${written.join(' and ')} (${format === 'onnx' ? 'ONNX' : 'TensorFlow.js Layers'}: ${plural(model.inputs, 'input')} → ${outputs}${scaled})`,
   );
   return EXIT.ok;
 }

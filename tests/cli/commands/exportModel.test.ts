@@ -129,6 +129,36 @@ describe('gradstream export', () => {
     expectSamePredictions(out.output!.data as Float32Array, want, 2);
   });
 
+  it("gives a classifier trained on logits the softmax predict applies, unless --logits", async () => {
+    const dir = tempDir();
+    const x = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => [Math.cos(i), Math.sin(2 * i), i / 8]);
+    const config = {
+      model: { layers: [{ type: 'dense', inputs: 3, units: 6 }, { type: 'tanh' }, { type: 'dense', units: 3 }] },
+      loss: { type: 'softmaxCrossEntropy', fromLogits: true },
+      optimizer: { type: 'adam', lr: 0.05 },
+      data: { inputs: x, targets: x.map((_, i) => [i % 3]) },
+      training: { batchSize: 9, epochs: 30, mode: 'sync' },
+      checkpoint: { dir: 'ck' },
+    };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+    expect((await cli(['train', join(dir, 'run.json'), '--quiet'])).code).toBe(0);
+    const r = await cli(['export', join(dir, 'ck'), '--out', join(dir, 'p.onnx')]);
+    expect(r.out).toBe(`wrote ${join(dir, 'p.onnx')} (ONNX: 3 inputs → 3 outputs (softmax probabilities))`);
+    const p = await cli(['predict', join(dir, 'ck'), join(dir, 'run.json')]);
+    const probs = p.out
+      .split('\n')
+      .slice(1)
+      .flatMap((l) => l.split(',').slice(1).map(Number));
+    const input = new ort.Tensor('float32', Float32Array.from(x.flat()), [9, 3]);
+    const out = await (await ort.InferenceSession.create(readFileSync(join(dir, 'p.onnx')))).run({ input });
+    expectSamePredictions(out.output!.data as Float32Array, probs, 3);
+    const l = await cli(['export', join(dir, 'ck'), '--logits', '--out', join(dir, 'l.onnx')]);
+    expect(l.out).toBe(`wrote ${join(dir, 'l.onnx')} (ONNX: 3 inputs → 3 outputs)`);
+    const logits = (await (await ort.InferenceSession.create(readFileSync(join(dir, 'l.onnx')))).run({ input })).output!.data as Float32Array;
+    const row0 = Array.from(logits.slice(0, 3), (v) => Math.exp(v - Math.max(...logits.slice(0, 3))));
+    expect(row0[0]! / row0.reduce((a, b) => a + b)).toBeCloseTo(probs[0]!, 6);
+  });
+
   it('refuses bad input with exit 2, naming the file and the field', async () => {
     const dir = tempDir();
     const missing = await cli(['export', join(dir, 'nope.json'), '--format', 'onnx', '--out', join(dir, 'm.onnx')]);
