@@ -22,3 +22,15 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/layers/sequenceTfjs.test.ts',
   'tests/core/optimizers/tfjs.test.ts',
 ];
+
+/**
+ * `npm test` runs its files in two long-lived processes that keep the modules they loaded from
+ * one file to the next; these files replace globals or modules (`vi.mock`, `vi.resetModules`,
+ * `vi.stubGlobal('WebAssembly', …)`) and run each in a fresh module graph instead. A new file
+ * that mocks a module or swaps a global belongs here.
+ */
+export const ISOLATED_TESTS: readonly string[] = [
+  'tests/core/kernelsFallback.test.ts',
+  'tests/core/kernelsWasm.test.ts',
+  'tests/core/optimizers/fused/adamApply.test.ts',
+];
