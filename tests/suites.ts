@@ -34,3 +34,10 @@ export const ISOLATED_TESTS: readonly string[] = [
   'tests/core/kernelsWasm.test.ts',
   'tests/core/optimizers/fused/adamApply.test.ts',
 ];
+
+/**
+ * Files that `npm test` runs with fewer iterations and `npm run test:slow` runs again at their full
+ * counts: each reads `process.env.GRADSTREAM_FULL_COUNTS === '1'` (set by vitest.slow.config.ts)
+ * to choose its count.
+ */
+export const FULL_COUNT_TESTS: readonly string[] = ['tests/streams/train.test.ts', 'tests/node/fromCsv.test.ts'];
