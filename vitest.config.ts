@@ -13,6 +13,8 @@ const shared = {
   testTimeout: 60_000,
   // worker threads load the built modules: dist/ is built first when a source is newer
   globalSetup: ['tests/globalSetup.ts'],
+  // a file that leaves a setImmediate loop running fails (it would run on in the shared process)
+  setupFiles: ['tests/helpers/leftLoops.ts'],
 };
 
 export default defineConfig({
