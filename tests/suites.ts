@@ -28,3 +28,22 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/core/interop/imageImport.test.ts',
   'tests/cli/commands/exportImageModel.test.ts',
 ];
+
+/**
+ * `npm test` runs its files in two long-lived processes that keep the modules they loaded from
+ * one file to the next; these files replace globals or modules (`vi.mock`, `vi.resetModules`,
+ * `vi.stubGlobal('WebAssembly', …)`) and run each in a fresh module graph instead. A new file
+ * that mocks a module or swaps a global belongs here.
+ */
+export const ISOLATED_TESTS: readonly string[] = [
+  'tests/core/kernelsFallback.test.ts',
+  'tests/core/kernelsWasm.test.ts',
+  'tests/core/optimizers/fused/adamApply.test.ts',
+];
+
+/**
+ * Files that `npm test` runs with fewer iterations and `npm run test:slow` runs again at their full
+ * counts: each reads `process.env.GRADSTREAM_FULL_COUNTS === '1'` (set by vitest.slow.config.ts)
+ * to choose its count.
+ */
+export const FULL_COUNT_TESTS: readonly string[] = ['tests/streams/train.test.ts', 'tests/node/fromCsv.test.ts'];

@@ -18,13 +18,15 @@ describe('createRng', () => {
     let sq = 0;
     const n = 100_000;
     const counts = [0, 0, 0];
+    let outside = 0;
     for (let i = 0; i < n; i++) {
       const u = r.next();
-      expect(u >= 0 && u < 1).toBe(true);
+      if (!(u >= 0 && u < 1)) outside += 1;
       sum += u;
       sq += u * u;
       counts[r.int(3)]! += 1;
     }
+    expect(outside).toBe(0);
     expect(Math.abs(sum / n - 0.5)).toBeLessThan(0.005);
     expect(Math.abs(sq / n - (sum * sum) / n / n - 1 / 12)).toBeLessThan(0.002);
     for (const c of counts) expect(Math.abs(c / n - 1 / 3)).toBeLessThan(0.01);

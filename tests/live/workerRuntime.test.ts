@@ -35,8 +35,10 @@ class InProcessWorker {
   addEventListener(type: 'message' | 'error', f: (e: never) => void): void {
     this.listeners[type].push(f as never);
   }
+  /** As a terminated Web Worker's, the run ends (it would go on training in this thread otherwise). */
   terminate(): void {
     this.terminated = true;
+    this.postMessage({ type: 'abort' });
   }
   fail(message: string): void {
     this.listeners.error.forEach((f) => f({ message }));
