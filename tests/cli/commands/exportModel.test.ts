@@ -129,7 +129,7 @@ describe('gradstream export', () => {
     expectSamePredictions(out.output!.data as Float32Array, want, 2);
   });
 
-  it("gives a classifier trained on logits the softmax predict applies, unless --logits", async () => {
+  it('gives a classifier trained on logits the softmax predict applies, unless --logits', async () => {
     const dir = tempDir();
     const x = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => [Math.cos(i), Math.sin(2 * i), i / 8]);
     const config = {
@@ -154,7 +154,8 @@ describe('gradstream export', () => {
     expectSamePredictions(out.output!.data as Float32Array, probs, 3);
     const l = await cli(['export', join(dir, 'ck'), '--logits', '--out', join(dir, 'l.onnx')]);
     expect(l.out).toBe(`wrote ${join(dir, 'l.onnx')} (ONNX: 3 inputs → 3 outputs)`);
-    const logits = (await (await ort.InferenceSession.create(readFileSync(join(dir, 'l.onnx')))).run({ input })).output!.data as Float32Array;
+    const logits = (await (await ort.InferenceSession.create(readFileSync(join(dir, 'l.onnx')))).run({ input })).output!
+      .data as Float32Array;
     const row0 = Array.from(logits.slice(0, 3), (v) => Math.exp(v - Math.max(...logits.slice(0, 3))));
     expect(row0[0]! / row0.reduce((a, b) => a + b)).toBeCloseTo(probs[0]!, 6);
   });
