@@ -31,7 +31,8 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
   checkKnownOptions(name, options, ['lr', 'momentum', 'nesterov']);
   const momentum = checkHyper(`${name}.momentum`, options.momentum ?? 0, '[0, 1]');
   const nesterov = checkBoolean(`${name}.nesterov`, options.nesterov ?? false);
-  const lr = scaleByLearningRate(options.lr ?? 0.01, name);
+  const lrOption = options.lr ?? 0.01;
+  const lr = scaleByLearningRate(lrOption, name);
   if (momentum === 0) {
     const transform = withClipping(name, options, lr);
     if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
@@ -40,7 +41,7 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
     const rate = lr.learningRate!;
     return fusable(
       { ...transform, learningRate: (state) => rate(state[0] as ScaleByLearningRateState) },
-      { kind: 'sgd', rate: (state) => rate(state)! },
+      { kind: 'sgd', rate: (state) => rate(state)!, constantRate: typeof lrOption === 'number' ? lrOption : undefined },
     );
   }
   return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);
