@@ -65,8 +65,8 @@ function modelOf(net: SequentialNet): SequentialModel {
     precision: net.precision,
     init: (rng) => net.init(rng),
     createCache: (batchSize) => net.createCache(batchSize),
-    forward: (params, x, cache, mode = INFERENCE) => net.forward(params, x, cache as BoundCache, mode),
-    backward: (params, cache, dY, grads) => net.backward(params, cache as BoundCache, dY, grads),
+    forward: net.forward,
+    backward: net.backward,
   };
 }
 
@@ -201,7 +201,10 @@ class SequentialNet {
     return c.paramViews;
   }
 
-  forward(params: Params, x: Readonly<Float64Array>, c: BoundCache, mode: ForwardMode): Float64Array {
+  // The two passes are arrow functions made per model, which the model object holds itself (no
+  // wrapper call per step, and a spread copy of the model keeps them).
+  readonly forward = (params: Params, x: Readonly<Float64Array>, cache: ForwardCache, mode: ForwardMode = INFERENCE): Float64Array => {
+    const c = cache as BoundCache;
     const batch = c.batchSize;
     if (x.length !== batch * this.inputs) throwInputShape(this.layers[0]!, this.inputs, batch, x.length);
     const v = this.paramViews(c, params);
@@ -218,7 +221,7 @@ class SequentialNet {
       return acts[1]!;
     }
     return this.forwardLayers(c, v, mode);
-  }
+  };
 
   // The passes of models with several layers (a one-layer model calls its layer directly); kept
   // out of `forward` and `backward` so that those stay small enough for V8 to inline.
@@ -233,7 +236,8 @@ class SequentialNet {
     return acts[layers.length]!;
   }
 
-  backward(params: Params, c: BoundCache, dY: Readonly<Float64Array>, grads: Params): void {
+  readonly backward = (params: Params, cache: ForwardCache, dY: Readonly<Float64Array>, grads: Params): void => {
+    const c = cache as BoundCache;
     const v = this.paramViews(c, params);
     let g = c.gradViews;
     if (c.grads !== grads) {
@@ -247,7 +251,7 @@ class SequentialNet {
       return;
     }
     this.backwardLayers(c, v, g, dY);
-  }
+  };
 
   private backwardLayers(c: BoundCache, v: Float64Array[][], g: Float64Array[][], dY: Readonly<Float64Array>): void {
     const acts = c.activations;
