@@ -41,6 +41,7 @@ export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransfor
     kind: 'adam',
     rate: (state) => rate.learningRate!(state)!,
     constantRate: typeof lr === 'number' ? lr : undefined,
+    learningRate: transform.learningRate,
     beta1: options.beta1 ?? 0.9,
     beta2: options.beta2 ?? 0.999,
     epsilon: options.epsilon ?? 1e-7,

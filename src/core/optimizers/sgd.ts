@@ -39,9 +39,10 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
     // the rate read straight from the one transform's state (not through chain's loop); the
     // one-pass kernel computes the same update (src/core/optimizers/fused)
     const rate = lr.learningRate!;
+    const learningRate = (state: OptState[]): number => rate(state[0] as ScaleByLearningRateState)!;
     return fusable(
-      { ...transform, learningRate: (state) => rate(state[0] as ScaleByLearningRateState) },
-      { kind: 'sgd', rate: (state) => rate(state)!, constantRate: typeof lrOption === 'number' ? lrOption : undefined },
+      { ...transform, learningRate },
+      { kind: 'sgd', rate: (state) => rate(state)!, constantRate: typeof lrOption === 'number' ? lrOption : undefined, learningRate },
     );
   }
   return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);

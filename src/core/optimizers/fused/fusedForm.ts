@@ -19,7 +19,11 @@ export interface FusedRate {
    * instead of calling `rate`.
    */
   readonly constantRate: number | undefined;
-  /** The transformation's `learningRate` when it was made fusable (see {@link constantRateOf}). */
+  /**
+   * The transformation's `learningRate`, whose value `constantRate` is (see {@link constantRateOf}).
+   * Set in the form's own literal: a form made by spreading another gets a fresh hidden class
+   * once the old one is collected, and the step reads the form every time.
+   */
   readonly learningRate?: unknown;
 }
 
@@ -37,7 +41,7 @@ export function fusable<S extends OptState>(transform: GradientTransformation<S>
     init: transform.init,
     update: transform.update,
     ...(transform.learningRate === undefined ? {} : { learningRate: transform.learningRate }),
-    fused: transform.learningRate === undefined ? form : { ...form, learningRate: transform.learningRate },
+    fused: form,
   };
 }
 
