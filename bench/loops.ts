@@ -69,7 +69,7 @@ export function plainLoop(s: Setup, losses?: number[]): number {
   const updates = new Float64Array(params.data.length);
   const cache = model.createCache(batch);
   // training mode, as `forward` runs the model (the same object shape as its mode)
-  const mode = { training: true, rng: undefined, step: 0 };
+  const mode = { training: true, rng: undefined, step: 0, foldStats: true };
   const dOut = new Float64Array(batch * outCols);
   const reader = s.source().open();
   const maxSteps = s.maxSteps ?? Infinity;

@@ -267,20 +267,28 @@ export function matmulTransA(
 /**
  * {@link matmulTransA} of a single row (`dW = xᵀ·dY` for one sample, the seed lesson): the outer
  * product `out[i, j] = 0 + a[i]·b[j]` — the `0 +` is the naive sum's first addition, so the bits
- * are the same, −0 included. Small enough for V8 to inline; no tiles.
+ * are the same, −0 included. Column blocks of four outside, rows inside: each block's four `b`
+ * values are read once. Small enough for V8 to inline; no tiles.
  */
 function outerProduct(out: Float64Array, a: Readonly<Float64Array>, b: Readonly<Float64Array>, inner: number, cols: number): Float64Array {
   const c4 = cols - (cols % 4);
-  for (let i = 0, o = 0; i < inner; i++, o += cols) {
-    const x = a[i]!;
-    let j = 0;
-    for (; j < c4; j += 4) {
-      out[o + j] = 0 + x * b[j]!;
-      out[o + j + 1] = 0 + x * b[j + 1]!;
-      out[o + j + 2] = 0 + x * b[j + 2]!;
-      out[o + j + 3] = 0 + x * b[j + 3]!;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const b0 = b[j]!;
+    const b1 = b[j + 1]!;
+    const b2 = b[j + 2]!;
+    const b3 = b[j + 3]!;
+    for (let i = 0, o = j; i < inner; i++, o += cols) {
+      const x = a[i]!;
+      out[o] = 0 + x * b0;
+      out[o + 1] = 0 + x * b1;
+      out[o + 2] = 0 + x * b2;
+      out[o + 3] = 0 + x * b3;
     }
-    for (; j < cols; j++) out[o + j] = 0 + x * b[j]!;
+  }
+  for (; j < cols; j++) {
+    const bj = b[j]!;
+    for (let i = 0, o = j; i < inner; i++, o += cols) out[o] = 0 + a[i]! * bj;
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { isActivationLayer } from './layers/activation.js';
 import { outputShapeOf } from './layerShape.js';
 import type { ForwardCache, Model } from './model.js';
 import type { Precision } from './kernelsF32.js';
-import { createParamsIn, paramLayout, precisionOf, zerosIn, type Params } from './params.js';
+import { createParamsIn, paramLayout, precisionOf, zerosIn, type ParamLayout, type Params } from './params.js';
 import { rngKey, type Rng } from './rng.js';
 
 /**
@@ -48,6 +48,30 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
   if (layersIn.length === 0) {
     throw new GradstreamError({ code: 'invalid_shape', path: 'sequential(layers)', expected: 'at least one layer', received: 'none' });
   }
+  const layers = resolveLayers(layersIn);
+  if (precision === 'float32') toFloat32(layers);
+  return modelOf(new SequentialNet(layers, precision));
+}
+
+/** The model object of `net`: own methods (a spread copy of a model keeps them) that call the net's. */
+function modelOf(net: SequentialNet): SequentialModel {
+  return {
+    layers: Object.freeze(net.layers),
+    ...(net.penalized ? { penalty: (params: Params) => net.penalty(params) } : {}),
+    toConfig: () => net.toConfig(),
+    layout: net.layout,
+    inputs: net.inputs,
+    outputs: net.outputs,
+    precision: net.precision,
+    init: (rng) => net.init(rng),
+    createCache: (batchSize) => net.createCache(batchSize),
+    forward: net.forward,
+    backward: net.backward,
+  };
+}
+
+/** The layers with their sizes and input shapes resolved from the layers before them, checked to chain. */
+function resolveLayers(layersIn: readonly Layer[]): Layer[] {
   const layers: Layer[] = [];
   let shape: readonly number[] | undefined; // the shape of a sample after the layers so far
   for (let i = 0; i < layersIn.length; i++) {
@@ -66,56 +90,92 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
       }
       cur = cur.withSize(prev.outputs);
     }
-    if (prev !== undefined && prev.outputs !== cur.inputs) {
-      throw new GradstreamError({
-        code: 'invalid_shape',
-        path: `layers[${i}]`,
-        expected: `${prev.outputs} inputs (the outputs of ${describeLayer(prev)} at layer ${i - 1})`,
-        received: describeLayer(cur),
-      });
-    }
-    if (cur.inputShape !== undefined && shape !== undefined && shape.length > 1 && shape.join() !== cur.inputShape.join()) {
-      throw new GradstreamError({
-        code: 'invalid_shape',
-        path: `layers[${i}]`,
-        expected: `input shape [${shape.join(', ')}] (the output of ${describeLayer(prev!)} at layer ${i - 1})`,
-        received: describeLayer(cur),
-      });
-    }
+    if (prev !== undefined) checkChain(prev, cur, shape, i);
     layers.push(cur);
     shape = outputShapeOf(cur, shape);
   }
-  if (precision === 'float32') {
-    for (let i = 0; i < layers.length; i++) {
-      const layer = layers[i]!;
-      if (typeof layer.float32 !== 'function') {
-        throw new GradstreamError({
-          code: 'invalid_config',
-          path: `layers[${i}]`,
-          expected: "a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm)",
-          received: `${describeLayer(layer)}, which computes in float64 only`,
-        });
-      }
-      layers[i] = layer.float32();
-    }
-  }
-  const entries: [string, readonly number[], boolean][] = [];
-  const first: number[] = []; // index of each layer's first tensor in the layout
-  layers.forEach((layer, i) => {
-    first.push(entries.length);
-    for (const p of layer.params) entries.push([`${i}.${p.name}`, p.shape, p.trainable ?? true]);
-  });
-  const layout = paramLayout(entries);
-  /** The layer of a one-layer model (linear and logistic regression, the seed lesson): no loop per pass. */
-  const single = layers.length === 1 ? layers[0]! : null;
-  const inputs = layers[0]!.inputs;
-  const outputs = layers[layers.length - 1]!.outputs;
+  return layers;
+}
 
-  // Per-layer tensor views of a Params object, computed once per Params object.
-  const viewsOf = new WeakMap<Params, Float64Array[][]>();
-  const views = (params: Params): Float64Array[][] => {
-    let v = viewsOf.get(params);
+/** Layer `i` (`cur`) takes what layer `i − 1` (`prev`, giving samples of `shape`) gives, or a `GradstreamError`. */
+function checkChain(prev: Layer, cur: Layer, shape: readonly number[] | undefined, i: number): void {
+  if (prev.outputs !== cur.inputs) {
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `layers[${i}]`,
+      expected: `${prev.outputs} inputs (the outputs of ${describeLayer(prev)} at layer ${i - 1})`,
+      received: describeLayer(cur),
+    });
+  }
+  if (cur.inputShape !== undefined && shape !== undefined && shape.length > 1 && shape.join() !== cur.inputShape.join()) {
+    throw new GradstreamError({
+      code: 'invalid_shape',
+      path: `layers[${i}]`,
+      expected: `input shape [${shape.join(', ')}] (the output of ${describeLayer(prev)} at layer ${i - 1})`,
+      received: describeLayer(cur),
+    });
+  }
+}
+
+/** Replaces each layer by its float32 form, or a `GradstreamError` naming the first without one. */
+function toFloat32(layers: Layer[]): void {
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    if (typeof layer.float32 !== 'function') {
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `layers[${i}]`,
+        expected: "a layer with a float32 form for precision 'float32' (every layer but dropout and batchNorm)",
+        received: `${describeLayer(layer)}, which computes in float64 only`,
+      });
+    }
+    layers[i] = layer.float32();
+  }
+}
+
+/**
+ * The state and passes of a model made by {@link sequential}: one class for every model, so the
+ * passes are the same functions in every run (V8 inlines them into the step).
+ */
+class SequentialNet {
+  readonly layout: ParamLayout;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly penalized: boolean;
+  /** Index of each layer's first tensor in the layout. */
+  private readonly first: number[] = [];
+  /** The layer of a one-layer model (linear and logistic regression, the seed lesson): no loop per pass. */
+  private readonly single: Layer | null;
+  /** Layers before the first one with parameters (a `reshape` in front) need no input gradient. */
+  private readonly firstWithParams: number;
+  /** Per-layer tensor views of a Params object, computed once per Params object. */
+  private readonly viewsOf = new WeakMap<Params, Float64Array[][]>();
+
+  constructor(
+    readonly layers: Layer[],
+    readonly precision: Precision,
+  ) {
+    const entries: [string, readonly number[], boolean][] = [];
+    for (let i = 0; i < layers.length; i++) {
+      this.first.push(entries.length);
+      for (const p of layers[i]!.params) entries.push([`${i}.${p.name}`, p.shape, p.trainable ?? true]);
+    }
+    this.layout = paramLayout(entries);
+    this.single = layers.length === 1 ? layers[0]! : null;
+    this.inputs = layers[0]!.inputs;
+    this.outputs = layers[layers.length - 1]!.outputs;
+    this.firstWithParams = Math.max(
+      0,
+      layers.findIndex((l) => l.params.length > 0),
+    );
+    this.penalized = layers.some((l) => l.penalty !== undefined);
+  }
+
+  /** The per-layer tensor views of `params` (checked against the layout and precision once). */
+  views(params: Params): Float64Array[][] {
+    let v = this.viewsOf.get(params);
     if (v === undefined) {
+      const layout = this.layout;
       if (params.layout.size !== layout.size) {
         throw new GradstreamError({
           code: 'invalid_shape',
@@ -124,154 +184,159 @@ export function sequential(layersIn: readonly Layer[], options: SequentialOption
           received: String(params.layout.size),
         });
       }
-      if (precisionOf(params.data) !== precision) throwPrecision(precision, params.data);
-      v = layers.map((layer, i) => params.tensors.slice(first[i], first[i]! + layer.params.length) as Float64Array[]);
-      viewsOf.set(params, v);
+      if (precisionOf(params.data) !== this.precision) throwPrecision(this.precision, params.data);
+      const first = this.first;
+      v = this.layers.map((layer, i) => params.tensors.slice(first[i], first[i]! + layer.params.length) as Float64Array[]);
+      this.viewsOf.set(params, v);
     }
     return v;
-  };
+  }
+
   /** The views of `params`, bound to the cache until other params come. */
-  const paramViews = (c: BoundCache, params: Params): Float64Array[][] => {
+  private paramViews(c: BoundCache, params: Params): Float64Array[][] {
     if (c.params !== params) {
-      c.paramViews = views(params);
+      c.paramViews = this.views(params);
       c.params = params;
     }
     return c.paramViews;
+  }
+
+  // The two passes are arrow functions made per model, which the model object holds itself (no
+  // wrapper call per step, and a spread copy of the model keeps them).
+  readonly forward = (params: Params, x: Readonly<Float64Array>, cache: ForwardCache, mode: ForwardMode = INFERENCE): Float64Array => {
+    const c = cache as BoundCache;
+    const batch = c.batchSize;
+    if (x.length !== batch * this.inputs) throwInputShape(this.layers[0]!, this.inputs, batch, x.length);
+    const v = this.paramViews(c, params);
+    const acts = c.activations;
+    const rng = mode.rng;
+    if (rng !== c.keyRng) readKey(c, rng);
+    if (c.input === null) acts[0] = x as Float64Array;
+    else acts[0] = roundInput(c.input, x);
+    const ctx = c.contexts[0]!;
+    setContext(ctx, mode, c.key);
+    const single = this.single;
+    if (single !== null) {
+      single.forward(v[0]!, acts[0]!, acts[1]!, batch, ctx);
+      return acts[1]!;
+    }
+    return this.forwardLayers(c, v, mode);
   };
 
   // The passes of models with several layers (a one-layer model calls its layer directly); kept
   // out of `forward` and `backward` so that those stay small enough for V8 to inline.
-  const forwardLayers = (c: BoundCache, v: Float64Array[][], mode: ForwardMode): Float64Array => {
+  private forwardLayers(c: BoundCache, v: Float64Array[][], mode: ForwardMode): Float64Array {
     const acts = c.activations;
+    const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
       const ctx = c.contexts[i]!;
       if (i > 0) setContext(ctx, mode, c.key);
       layers[i]!.forward(v[i]!, acts[i]!, acts[i + 1]!, c.batchSize, ctx);
     }
     return acts[layers.length]!;
+  }
+
+  readonly backward = (params: Params, cache: ForwardCache, dY: Readonly<Float64Array>, grads: Params): void => {
+    const c = cache as BoundCache;
+    const v = this.paramViews(c, params);
+    let g = c.gradViews;
+    if (c.grads !== grads) {
+      g = c.gradViews = this.views(grads);
+      c.grads = grads;
+    }
+    const single = this.single;
+    if (single !== null) {
+      const acts = c.activations;
+      single.backward(v[0]!, acts[0]!, acts[1]!, dY, null, g[0]!, c.batchSize, c.contexts[0]);
+      return;
+    }
+    this.backwardLayers(c, v, g, dY);
   };
-  // Layers before the first one with parameters (a `reshape` in front) need no input gradient.
-  let firstWithParams = layers.findIndex((l) => l.params.length > 0);
-  if (firstWithParams < 0) firstWithParams = 0;
-  const backwardLayers = (c: BoundCache, v: Float64Array[][], g: Float64Array[][], dY: Readonly<Float64Array>): void => {
+
+  private backwardLayers(c: BoundCache, v: Float64Array[][], g: Float64Array[][], dY: Readonly<Float64Array>): void {
     const acts = c.activations;
+    const layers = this.layers;
+    const firstWithParams = this.firstWithParams;
     let delta: Readonly<Float64Array> = dY;
     for (let i = layers.length - 1; i >= firstWithParams; i--) {
       const dX = i > firstWithParams ? c.deltas[i]! : null;
       layers[i]!.backward(v[i]!, acts[i]!, acts[i + 1]!, delta, dX, g[i]!, c.batchSize, c.contexts[i]);
       if (dX !== null) delta = dX;
     }
-  };
+  }
 
-  const penalized = layers.some((l) => l.penalty !== undefined);
-  const penalty = (params: Params): number => {
-    const v = views(params);
+  penalty(params: Params): number {
+    const v = this.views(params);
+    const layers = this.layers;
     let s = 0;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       if (layer.penalty !== undefined) s += layer.penalty(v[i]!);
     }
     return s;
-  };
+  }
 
-  return {
-    layers: Object.freeze(layers),
-    ...(penalized ? { penalty } : {}),
-    toConfig() {
-      const specs: LayerConfig[] = [];
-      for (let i = 0; i < layers.length; i++) {
-        const layer = layers[i]!;
-        if (layer.toConfig === undefined) {
-          throw new GradstreamError({
-            code: 'invalid_config',
-            path: `layers[${i}]`,
-            expected: 'a layer that can be saved as config (a built-in layer, or one with toConfig)',
-            received: `${describeLayer(layer)} without toConfig`,
-          });
-        }
-        specs.push(layer.toConfig());
-      }
-      return precision === 'float32' ? { layers: specs, precision } : { layers: specs };
-    },
-    layout,
-    inputs,
-    outputs,
-    precision,
-    init(rng) {
-      const params = createParamsIn(layout, precision);
-      const v = views(params);
-      layers.forEach((layer, i) => layer.init(rng, v[i]!));
-      return params;
-    },
-    createCache(batchSize) {
-      if (!Number.isInteger(batchSize) || batchSize < 1) {
+  init(rng: Rng): Params {
+    const params = createParamsIn(this.layout, this.precision);
+    const v = this.views(params);
+    this.layers.forEach((layer, i) => layer.init(rng, v[i]!));
+    return params;
+  }
+
+  createCache(batchSize: number): BoundCache {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: 'batchSize',
+        expected: 'a positive integer',
+        received: describeTyped(batchSize),
+      });
+    }
+    const { layers, precision } = this;
+    return {
+      batchSize,
+      activations: [new Float64Array(0), ...layers.map((l) => zerosIn(precision, batchSize * l.outputs))],
+      deltas: layers.map((l, i) => zerosIn(precision, i === 0 ? 0 : batchSize * l.inputs)),
+      params: null,
+      paramViews: [],
+      grads: null,
+      gradViews: [],
+      contexts: layers.map((l, index) => createContext(l, index, batchSize)),
+      keyRng: undefined,
+      key: 0,
+      input: precision === 'float32' ? zerosIn(precision, batchSize * this.inputs) : null,
+    };
+  }
+
+  toConfig(): ModelConfig {
+    const specs: LayerConfig[] = [];
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      if (layer.toConfig === undefined) {
         throw new GradstreamError({
-          code: 'invalid_shape',
-          path: 'batchSize',
-          expected: 'a positive integer',
-          received: describeTyped(batchSize),
+          code: 'invalid_config',
+          path: `layers[${i}]`,
+          expected: 'a layer that can be saved as config (a built-in layer, or one with toConfig)',
+          received: `${describeLayer(layer)} without toConfig`,
         });
       }
-      const activations = [new Float64Array(0), ...layers.map((l) => zerosIn(precision, batchSize * l.outputs))];
-      const deltas = layers.map((l, i) => zerosIn(precision, i === 0 ? 0 : batchSize * l.inputs));
-      const input = precision === 'float32' ? zerosIn(precision, batchSize * inputs) : null;
-      const contexts: LayerContext[] = layers.map((l, index) => ({
-        index,
-        training: false,
-        rng: undefined,
-        step: -1,
-        foldStats: true,
-        key: 0,
-        scratch: l.createScratch?.(batchSize) ?? [],
-      }));
-      const cache: BoundCache = {
-        batchSize,
-        activations,
-        deltas,
-        params: null,
-        paramViews: [],
-        grads: null,
-        gradViews: [],
-        contexts,
-        keyRng: undefined,
-        key: 0,
-        input,
-      };
-      return cache;
-    },
-    forward(params, x, cache, mode = INFERENCE) {
-      const c = cache as BoundCache;
-      const batch = cache.batchSize;
-      if (x.length !== batch * inputs) throwInputShape(layers[0]!, inputs, batch, x.length);
-      const v = paramViews(c, params);
-      const acts = cache.activations;
-      const rng = mode.rng;
-      if (rng !== c.keyRng) readKey(c, rng);
-      if (c.input === null) acts[0] = x as Float64Array;
-      else acts[0] = roundInput(c.input, x);
-      const ctx = c.contexts[0]!;
-      setContext(ctx, mode, c.key);
-      if (single !== null) {
-        single.forward(v[0]!, acts[0]!, acts[1]!, batch, ctx);
-        return acts[1]!;
-      }
-      return forwardLayers(c, v, mode);
-    },
-    backward(params, cache, dY, grads) {
-      const c = cache as BoundCache;
-      const v = paramViews(c, params);
-      let g = c.gradViews;
-      if (c.grads !== grads) {
-        g = c.gradViews = views(grads);
-        c.grads = grads;
-      }
-      const acts = cache.activations;
-      if (single !== null) {
-        single.backward(v[0]!, acts[0]!, acts[1]!, dY, null, g[0]!, cache.batchSize, c.contexts[0]);
-        return;
-      }
-      backwardLayers(c, v, g, dY);
-    },
+      specs.push(layer.toConfig());
+    }
+    return this.precision === 'float32' ? { layers: specs, precision: this.precision } : { layers: specs };
+  }
+}
+
+/** A layer's context in a new cache: inference until a forward pass sets it. */
+function createContext(layer: Layer, index: number, batchSize: number): LayerContext {
+  return {
+    index,
+    training: false,
+    rng: undefined,
+    step: -1,
+    foldStats: true,
+    key: 0,
+    scratch: layer.createScratch?.(batchSize) ?? [],
   };
 }
 

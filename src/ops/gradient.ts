@@ -5,6 +5,7 @@ import type { Loss } from '../core/loss.js';
 import type { Model } from '../core/model.js';
 import { createParamsIn, zerosLike, type Params } from '../core/params.js';
 import type { StepRecord, WithGrads, WithOutput } from '../streams/stepRecord.js';
+import { OutputShape } from './outputShape.js';
 import { stepStage, type StepStage } from './stepStage.js';
 
 /**
@@ -36,6 +37,7 @@ class BackpropStage<R extends StepRecord & WithOutput> implements StepStage<R, R
   private readonly grads: Params;
   /** ∂L/∂output, of the output's precision. */
   private dPred = new Float64Array(0);
+  private readonly shape = new OutputShape();
 
   constructor(
     private readonly model: Model,
@@ -48,7 +50,7 @@ class BackpropStage<R extends StepRecord & WithOutput> implements StepStage<R, R
     const out = r.output;
     if (this.dPred.length !== out.length) this.dPred = zerosLike(out);
     const rows = r.batch.size;
-    this.lossFn.grad(this.dPred, out, r.batch.y, rows, out.length / rows);
+    this.lossFn.grad(this.dPred, out, r.batch.y, rows, this.shape.cols(out.length, rows));
     this.model.backward(r.params, r.cache, this.dPred, this.grads);
     const rec = r as R & WithGrads;
     rec.grads = this.grads;

@@ -3,6 +3,7 @@ import { stepStage, type StepStage } from './stepStage.js';
 import { checkLoss } from '../core/checkLoss.js';
 import type { Loss } from '../core/loss.js';
 import type { StepRecord, WithLoss, WithOutput } from '../streams/stepRecord.js';
+import { OutputShape } from './outputShape.js';
 
 /**
  * The parts of the loss of a model with a weight penalty (`kernelRegularizer`): `forward` sets
@@ -30,12 +31,16 @@ export function loss<R extends StepRecord & WithOutput>(lossFn: Loss): OperatorF
 
 /** `loss`'s work (a class: the same `next` in every run, which V8 inlines into the fused step). */
 class LossStage<R extends StepRecord & WithOutput> implements StepStage<R, R & WithLoss & Partial<WithPenalty>> {
+  /** The output's columns for batches of `rows` rows and outputs of `size` numbers (no division per step). */
+  private readonly shape = new OutputShape();
+
   constructor(private readonly lossFn: Loss) {}
 
   next(r: R): R & WithLoss & Partial<WithPenalty> {
     const rows = r.batch.size;
     const rec = r as R & WithLoss & Partial<WithPenalty>;
-    const value = this.lossFn.value(r.output, r.batch.y, rows, r.output.length / rows);
+    const out = r.output;
+    const value = this.lossFn.value(out, r.batch.y, rows, this.shape.cols(out.length, rows));
     const penalty = rec.penalty;
     if (penalty === undefined) {
       rec.loss = value;

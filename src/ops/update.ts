@@ -3,7 +3,7 @@ import { GradstreamError, describeTyped } from '../core/errors.js';
 import { applyUpdates, type GradientTransformation, type OptState } from '../core/optimizer.js';
 import type { Params } from '../core/params.js';
 import { fusedApply } from '../core/optimizers/fused/fusedApply.js';
-import { fusedFormOf, type FusedForm } from '../core/optimizers/fused/fusedForm.js';
+import { constantRateOf, fusedFormOf, type FusedForm } from '../core/optimizers/fused/fusedForm.js';
 import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import { stepStage, type StepStage } from './stepStage.js';
 import { checkOptState } from './checkOptState.js';
@@ -76,6 +76,8 @@ export class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> i
   private readonly fused: FusedForm | undefined;
   /** The one-pass kernel's scalars. */
   private readonly scratch = new Float64Array(8);
+  /** The learning rate when it never changes (the fused form's `constantRate`): no call per step. */
+  private readonly constantRate: number | undefined;
 
   /**
    * @param applyElsewhere - tried first for each update (data-parallel training: the worker
@@ -90,15 +92,22 @@ export class UpdateStage<R extends StepRecord & WithGrads, S extends OptState> i
     this.rate = optimizer.learningRate;
     this.transform = optimizer.update;
     this.fused = fusedFormOf(optimizer as GradientTransformation<never>);
+    this.constantRate = constantRateOf(optimizer, this.fused);
   }
 
   next(r: R): R {
     if (!this.checked || r.optState === undefined) this.first(r);
     // A loss that is not finite ends the run here: sinks see the final record, no update is made.
     if (this.stopOnDivergence && !Number.isFinite(r.loss)) diverged(r);
-    const rate = this.rate;
-    r.lr = rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
+    const lr = this.constantRate;
+    r.lr = lr === undefined ? this.rateNow(r) : lr;
     return r;
+  }
+
+  /** The optimizer's learning rate for `r`'s update (NaN when it has none): out of `next`. */
+  private rateNow(r: R): number {
+    const rate = this.rate;
+    return rate === undefined ? Number.NaN : (rate.call(this.optimizer, r.optState as S) ?? Number.NaN);
   }
 
   /** After every sink has seen the record: applies its update, unless it is final or downstream has gone. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GradstreamError, createRng } from '../../src/index.js';
 import { addRowVector, axpy, matmul, matmulTransA, matmulTransB, sumRows } from '../../src/kernels.js';
+import { WASM_MIN_MACS, matmulJs, matmulTransAJs } from '../../src/core/kernels.js';
 import { expectClose } from '../helpers/expectClose.js';
 
 /** The naive triple loop: out[i, j] = Σ_p A(i, p) · B(p, j). */
@@ -176,6 +177,43 @@ describe('the JavaScript matmul sums in the naive order', () => {
       expect(Array.from(out)).toEqual(Array.from(ref));
       expect(Object.is(out[0], 0)).toBe(true);
     }
+  });
+});
+
+describe('the single-row paths equal the general JavaScript kernels bit for bit', () => {
+  // one input row below the WebAssembly switch-over: matmul runs its 1×4 row tiles, matmulTransA
+  // its column-blocked outer product; both must give the bits of the general kernels
+  const row = fc
+    .record({ inner: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 40 }), seed: fc.integer({ min: 0, max: 1e9 }) })
+    .filter(({ inner, cols }) => inner * cols < WASM_MIN_MACS);
+  const same = (got: Float64Array, ref: Float64Array): void => {
+    expect(got.length).toBe(ref.length);
+    for (let i = 0; i < ref.length; i++) if (!Object.is(got[i], ref[i])) expect({ i, got: got[i] }).toEqual({ i, got: ref[i] });
+  };
+
+  it('matmul of one row', () => {
+    fc.assert(
+      fc.property(row, ({ inner, cols, seed }) => {
+        const a = rand(inner, seed);
+        const b = rand(inner * cols, seed + 1);
+        same(matmul(new Float64Array(cols), a, b, 1, inner, cols), matmulJs(new Float64Array(cols), a, b, 1, inner, cols));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matmulTransA of one row (the outer product), −0 and ±0 products included', () => {
+    fc.assert(
+      fc.property(row, ({ inner, cols, seed }) => {
+        const a = rand(inner, seed);
+        const b = rand(cols, seed + 1);
+        a[0] = -0;
+        b[cols - 1] = -0;
+        const got = matmulTransA(new Float64Array(inner * cols).fill(Number.NaN), a, b, 1, inner, cols);
+        same(got, matmulTransAJs(new Float64Array(inner * cols), a, b, 1, inner, cols));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

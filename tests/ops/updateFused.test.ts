@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   adam,
   chain,
+  hyperParam,
+  sgd,
   createRng,
   dense,
   forward,
@@ -19,7 +21,7 @@ import {
   type GradientTransformation,
   type OptState,
 } from '../../src/index.js';
-import { fusedFormOf } from '../../src/core/optimizers/fused/fusedForm.js';
+import { constantRateOf, fusedFormOf } from '../../src/core/optimizers/fused/fusedForm.js';
 
 describe('update with a fused optimizer step', () => {
   const model = sequential([dense(20, 32), relu(), dense(32, 3)]); // 771 parameters: the fused path
@@ -49,6 +51,7 @@ describe('update with a fused optimizer step', () => {
     const a = await run(fused);
     const b = await run(plain);
     expect(a.map((r) => r[0])).toEqual(b.map((r) => r[0]));
+    expect(a.map((r) => r[2])).toEqual(b.map((r) => r[2])); // the constant rate is the chain's
     expect(a.at(-1)![1]).toEqual(b.at(-1)![1]);
     expect(a.at(-1)![0]).toBeLessThan(a[0]![0]);
   });
@@ -103,5 +106,26 @@ describe('sgd with a fused step', () => {
     const replaced = { ...sgd({ lr: 0.01 }), learningRate: () => ((asked += 1), 0.5) };
     expect(await rates(replaced)).toEqual([0.5, 0.5, 0.5, 0.5]);
     expect(asked).toBe(4);
+  });
+});
+
+describe('constantRateOf', () => {
+  const constant = (opt: GradientTransformation<OptState[]>) => constantRateOf(opt, fusedFormOf(opt));
+
+  it('is the lr of sgd and adam made with a number, read without a call', () => {
+    expect(constant(sgd({ lr: 0.25 }))).toBe(0.25);
+    expect(constant(sgd())).toBe(0.01);
+    expect(constant(adam({ lr: 0.003 }))).toBe(0.003);
+    expect(constant(adam())).toBe(0.001);
+  });
+
+  it('is undefined for schedules, cells, optimizers without a one-pass form, and a copy whose learningRate was replaced', () => {
+    expect(constant(sgd({ lr: (s) => 0.1 / (1 + s) }))).toBeUndefined();
+    expect(constant(adam({ lr: hyperParam(0.01) }))).toBeUndefined();
+    expect(constant(sgd({ lr: 0.1, momentum: 0.9 }))).toBeUndefined();
+    expect(constant(chain(scaleByAdam({}), scaleByLearningRate(0.01)))).toBeUndefined();
+    expect(constant({ ...sgd({ lr: 0.01 }), learningRate: () => 0.5 })).toBeUndefined();
+    // a plain spread copy keeps its rate
+    expect(constant({ ...sgd({ lr: 0.01 }) })).toBe(0.01);
   });
 });

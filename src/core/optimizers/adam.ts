@@ -32,13 +32,16 @@ export interface AdamOptions extends ClipOptions {
 export function adam(options: AdamOptions = {}, name = 'adam'): GradientTransformation<OptState[]> {
   checkKnownOptions(name, options, ['lr', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
   const moments = scaleByAdam(options, name);
-  const rate = scaleByLearningRate(options.lr ?? 0.001, name);
+  const lr = options.lr ?? 0.001;
+  const rate = scaleByLearningRate(lr, name);
   const transform = withClipping(name, options, moments, rate);
   if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
   // the one-pass kernel computes the same update (src/core/optimizers/fused)
   return fusable(transform, {
     kind: 'adam',
     rate: (state) => rate.learningRate!(state)!,
+    constantRate: typeof lr === 'number' ? lr : undefined,
+    learningRate: transform.learningRate,
     beta1: options.beta1 ?? 0.9,
     beta2: options.beta2 ?? 0.999,
     epsilon: options.epsilon ?? 1e-7,

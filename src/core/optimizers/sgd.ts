@@ -31,16 +31,18 @@ export function sgd(options: SgdOptions = {}, name = 'sgd'): GradientTransformat
   checkKnownOptions(name, options, ['lr', 'momentum', 'nesterov']);
   const momentum = checkHyper(`${name}.momentum`, options.momentum ?? 0, '[0, 1]');
   const nesterov = checkBoolean(`${name}.nesterov`, options.nesterov ?? false);
-  const lr = scaleByLearningRate(options.lr ?? 0.01, name);
+  const lrOption = options.lr ?? 0.01;
+  const lr = scaleByLearningRate(lrOption, name);
   if (momentum === 0) {
     const transform = withClipping(name, options, lr);
     if (options.clipNorm !== undefined || options.clipValue !== undefined) return transform;
     // the rate read straight from the one transform's state (not through chain's loop); the
     // one-pass kernel computes the same update (src/core/optimizers/fused)
     const rate = lr.learningRate!;
+    const learningRate = (state: OptState[]): number => rate(state[0] as ScaleByLearningRateState)!;
     return fusable(
-      { ...transform, learningRate: (state) => rate(state[0] as ScaleByLearningRateState) },
-      { kind: 'sgd', rate: (state) => rate(state)! },
+      { ...transform, learningRate },
+      { kind: 'sgd', rate: (state) => rate(state)!, constantRate: typeof lrOption === 'number' ? lrOption : undefined, learningRate },
     );
   }
   return withClipping(name, options, traceMomentum({ momentum, nesterov }, name), lr);

@@ -16,7 +16,8 @@ export function fusedApply(form: FusedForm, grads: Float64Array, state: OptState
   if (params.layout.trainableSize !== params.layout.size) return false;
   if (form.kind === 'sgd') {
     const rate = state[0] as ScaleByLearningRateState;
-    sgdApply(params.data, grads, -form.rate(rate));
+    const lr = form.constantRate;
+    sgdApply(params.data, grads, -(lr === undefined ? form.rate(rate) : lr));
     rate.count += 1;
     return true;
   }

@@ -8,8 +8,24 @@ import type { ScaleByLearningRateState } from '../scaleByLearningRate.js';
  * `'adam'` is `chain(scaleByAdam, scaleByLearningRate)` (state `[moments, rate]`).
  */
 export type FusedForm =
-  | { readonly kind: 'sgd'; readonly rate: RateOf }
-  | { readonly kind: 'adam'; readonly rate: RateOf; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
+  | (FusedRate & { readonly kind: 'sgd' })
+  | (FusedRate & { readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly epsilon: number });
+
+/** The learning rate of a {@link FusedForm}. */
+export interface FusedRate {
+  readonly rate: RateOf;
+  /**
+   * The rate when it never changes (a number `lr`, not a schedule or a cell): the step reads it
+   * instead of calling `rate`.
+   */
+  readonly constantRate: number | undefined;
+  /**
+   * The transformation's `learningRate`, whose value `constantRate` is (see {@link constantRateOf}).
+   * Set in the form's own literal: a form made by spreading another gets a fresh hidden class
+   * once the old one is collected, and the step reads the form every time.
+   */
+  readonly learningRate?: unknown;
+}
 
 /** The learning rate of the next update, read from the `scaleByLearningRate` state. */
 export type RateOf = (state: ScaleByLearningRateState) => number;
@@ -29,9 +45,20 @@ export function fusable<S extends OptState>(transform: GradientTransformation<S>
   };
 }
 
+/**
+ * The learning rate `optimizer` reports for every update when it never changes: its form's
+ * `constantRate`, unless its `learningRate` is not the one the form was made with (a spread copy
+ * that replaces it is asked every step).
+ */
+export function constantRateOf(optimizer: object, form: FusedForm | undefined): number | undefined {
+  if (form === undefined || form.learningRate === undefined) return undefined;
+  return (optimizer as { learningRate?: unknown }).learningRate === form.learningRate ? form.constantRate : undefined;
+}
+
 /** The one-pass form of `optimizer`, if it has one. */
 export function fusedFormOf(optimizer: object): FusedForm | undefined {
   const form = (optimizer as Partial<FusableTransformation>).fused;
   if (form === undefined || form === null || typeof form !== 'object' || typeof form.rate !== 'function') return undefined;
+  if (form.constantRate !== undefined && typeof form.constantRate !== 'number') return undefined;
   return form.kind === 'sgd' || form.kind === 'adam' ? form : undefined;
 }
