@@ -147,6 +147,16 @@ describe('fromCsv', () => {
     expect(() => fromCsv(ok, { features: ['age', 'y'], targets: ['y'] })).toThrow(
       'fromCsv.features: expected each column used once (as a feature, a target or the label), received column "y" twice',
     );
+    expect(() => fromCsv(ok, { features: 'age' as never, targets: ['y'] })).toThrow(
+      'fromCsv.features: expected a list of columns, received',
+    );
+    expect(() => fromCsv(ok, { features: [], targets: ['y'] })).toThrow(
+      'fromCsv.features: expected at least one input column, received none',
+    );
+    expect(() => fromCsv(ok, { targets: [] })).toThrow('fromCsv.targets: expected at least one target column, received none');
+    expect(() => fromCsv(ok, { header: false, targets: ['y'] })).toThrow(
+      `${ok}, fromCsv.targets: expected a column index (the file has no header; 3 columns), received an unknown column "y"`,
+    );
     expect(() => fromCsv(join(dir, 'missing.csv'), { targets: ['y'] })).toThrow(
       /fromCsv.path: expected a readable file, received ".*missing.csv" \(ENOENT\)/,
     );
