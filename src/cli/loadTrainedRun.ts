@@ -71,76 +71,59 @@ async function readCkpt(file: string, layout?: Parameters<typeof readCheckpoint>
  * (exit 2) name the file and the field.
  */
 export async function loadTrainedRun(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
-  if (!isDataFile(dataFile)) {
-    const { config, modules } = await loadTrainConfig(dataFile);
-    let run: PreparedRun;
+  return isDataFile(dataFile) ? withDataFile(checkpointFile, dataFile) : withTrainConfig(checkpointFile, dataFile);
+}
+
+/** DATA as the training config: its model, loss, scaling and data, with the checkpoint's weights. */
+async function withTrainConfig(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
+  const { config, modules } = await loadTrainConfig(dataFile);
+  let run: PreparedRun;
+  try {
+    run = await prepareRun(config, undefined, modules);
+  } catch (e: unknown) {
+    throw inputError(dataFile, e);
+  }
+  const c = await readCkpt(checkpointFile, run.model.layout);
+  const d = config.data;
+  const inputs = async (): Promise<{ x: Float64Array; rows: number }> => {
+    if ('inputs' in d) return { x: Float64Array.from(d.inputs.flat()), rows: d.inputs.length };
+    return readFeatureRows('csv' in d ? d.csv : d.jsonl, run.features ?? [], 'csv' in d ? d.delimiter : undefined);
+  };
+  const table = async (): Promise<Table> => {
     try {
-      run = await prepareRun(config, undefined, modules);
+      return await run.trainTable();
     } catch (e: unknown) {
       throw inputError(dataFile, e);
     }
-    const c = await readCkpt(checkpointFile, run.model.layout);
-    const d = config.data;
-    const inputs = async (): Promise<{ x: Float64Array; rows: number }> => {
-      if ('inputs' in d) return { x: Float64Array.from(d.inputs.flat()), rows: d.inputs.length };
-      return readFeatureRows('csv' in d ? d.csv : d.jsonl, run.features ?? [], 'csv' in d ? d.delimiter : undefined);
-    };
-    const table = async (): Promise<Table> => {
-      try {
-        return await run.trainTable();
-      } catch (e: unknown) {
-        throw inputError(dataFile, e);
-      }
-    };
-    // the scaler stored with the weights (the one the run fitted), else the config's, refitted
-    let model = run.model;
-    if (c.scaler !== undefined) {
-      try {
-        model = withScaler(run.bare, scalerFromJSON(c.scaler));
-      } catch (e: unknown) {
-        throw inputError(checkpointFile, e);
-      }
+  };
+  // the scaler stored with the weights (the one the run fitted), else the config's, refitted
+  let model = run.model;
+  if (c.scaler !== undefined) {
+    try {
+      model = withScaler(run.bare, scalerFromJSON(c.scaler));
+    } catch (e: unknown) {
+      throw inputError(checkpointFile, e);
     }
-    return {
-      model,
-      params: c.params,
-      step: c.step,
-      loss: run.loss,
-      ...lossInfo(config),
-      classes: run.classes,
-      targets: 'inputs' in d ? undefined : d.targets,
-      table,
-      validation: run.validation,
-      inputs,
-    };
   }
-  // a data file: everything else comes from the checkpoint
+  return {
+    model,
+    params: c.params,
+    step: c.step,
+    loss: run.loss,
+    ...lossInfo(config),
+    classes: run.classes,
+    targets: 'inputs' in d ? undefined : d.targets,
+    table,
+    validation: run.validation,
+    inputs,
+  };
+}
+
+/** DATA as a data file: everything else comes from the checkpoint (its model, scaler and config). */
+async function withDataFile(checkpointFile: string, dataFile: string): Promise<TrainedRun> {
   const c = await readCkpt(checkpointFile);
-  if (c.model === undefined || c.config === undefined) {
-    throw new CliError(
-      `${checkpointFile}: expected a checkpoint of "gradstream train" (with its model and config) to read ${dataFile} with, received one without${c.model === undefined ? ' a model' : ' a config'}; give the training config as DATA instead`,
-    );
-  }
-  const parsed = TrainConfig.safeParse(c.config, { reportInput: true });
-  if (!parsed.success) throw inputError(checkpointFile, fromZodError('invalid_checkpoint', 'checkpoint.config', parsed.error));
-  const config = parsed.data;
-  const d = config.data;
-  if ('inputs' in d)
-    throw new CliError(
-      `${checkpointFile}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${dataFile} with, received inline data; give the training config as DATA instead`,
-    );
-  let model: Model;
-  let loss: Loss;
-  try {
-    // module entries were saved with absolute paths: load them as the config did
-    const modules = await loadModules({ model: c.model, loss: config.loss });
-    const built = modelFromConfig(c.model, 'checkpoint.model', modules);
-    checkLayout(c.params.layout, built.model.layout);
-    model = c.scaler === undefined ? built.model : withScaler(built.model, scalerFromJSON(c.scaler));
-    loss = lossFromConfig(config.loss, 'checkpoint.config.loss', modules);
-  } catch (e: unknown) {
-    throw inputError(checkpointFile, e);
-  }
+  const { config, d, modelConfig } = savedConfig(c, checkpointFile, dataFile);
+  const { model, loss } = await savedModel(c, modelConfig, config, checkpointFile);
   // "gradstream train" saves the feature columns it read (given, or every column but the targets)
   const features = d.features;
   if (features === undefined)
@@ -149,7 +132,7 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
     );
   const json = /\.(jsonl|ndjson)$/i.test(dataFile);
   const columns = {
-    features: d.features,
+    features,
     ...(d.targets === undefined ? {} : { targets: d.targets }),
     ...(d.label === undefined ? {} : { label: d.label }),
     ...(d.classes === undefined ? {} : { classes: d.classes }),
@@ -180,4 +163,47 @@ export async function loadTrainedRun(checkpointFile: string, dataFile: string): 
     validation: undefined,
     inputs: () => readFeatureRows(dataFile, features, delimiter),
   };
+}
+
+type Checkpoint = Awaited<ReturnType<typeof readCheckpoint>>;
+
+/** The training config a checkpoint saved, its file data and its model config (what reading a data file needs). */
+function savedConfig(
+  c: Checkpoint,
+  checkpointFile: string,
+  dataFile: string,
+): { config: TrainConfig; d: FileData; modelConfig: NonNullable<Checkpoint['model']> } {
+  if (c.model === undefined || c.config === undefined) {
+    throw new CliError(
+      `${checkpointFile}: expected a checkpoint of "gradstream train" (with its model and config) to read ${dataFile} with, received one without${c.model === undefined ? ' a model' : ' a config'}; give the training config as DATA instead`,
+    );
+  }
+  const parsed = TrainConfig.safeParse(c.config, { reportInput: true });
+  if (!parsed.success) throw inputError(checkpointFile, fromZodError('invalid_checkpoint', 'checkpoint.config', parsed.error));
+  const config = parsed.data;
+  const d = config.data;
+  if ('inputs' in d)
+    throw new CliError(
+      `${checkpointFile}: checkpoint.config.data: expected the columns of a CSV or JSON Lines file to read ${dataFile} with, received inline data; give the training config as DATA instead`,
+    );
+  return { config, d, modelConfig: c.model };
+}
+
+/** The checkpoint's model (behind its scaler) and the saved config's loss. */
+async function savedModel(
+  c: Checkpoint,
+  modelConfig: NonNullable<Checkpoint['model']>,
+  config: TrainConfig,
+  checkpointFile: string,
+): Promise<{ model: Model; loss: Loss }> {
+  try {
+    // module entries were saved with absolute paths: load them as the config did
+    const modules = await loadModules({ model: modelConfig, loss: config.loss });
+    const built = modelFromConfig(modelConfig, 'checkpoint.model', modules);
+    checkLayout(c.params.layout, built.model.layout);
+    const model = c.scaler === undefined ? built.model : withScaler(built.model, scalerFromJSON(c.scaler));
+    return { model, loss: lossFromConfig(config.loss, 'checkpoint.config.loss', modules) };
+  } catch (e: unknown) {
+    throw inputError(checkpointFile, e);
+  }
 }
