@@ -167,114 +167,18 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
   const fromLogits = typeof c.loss === 'object' && 'fromLogits' in c.loss ? c.loss.fromLogits : undefined;
   const threshold = lossType === 'binaryCrossEntropy' && fromLogits !== true ? 0.5 : 0;
   const params = fixed ?? bare.init(createRng(seed));
-  let model: Model = bare;
-  const d = c.data;
+  const run: RunContext = { c, model: bare, lossType, cap: classCapacity(c, bare.outputs), seed, warnings: [] };
+  const data = 'inputs' in c.data ? inlineData(run, c.data) : await fileData(run, c.data);
   const v = c.validation;
-  let fd: FileData | undefined; // file data, with its classes fixed
-  const warnings: string[] = [];
-  const cap = classCapacity(c, model.outputs);
-
-  let source: (o: BatchOptions) => BatchSource;
-  let trainTable: () => Promise<Table>;
-  let trainOnce: () => BatchSource; // one unshuffled epoch of the training part
-  let validation: Table | undefined;
-  if ('inputs' in d) {
-    const all = table(d.inputs, d.targets, 'data');
-    checkWidths(all.inputs, all.targets, model, lossType, 'data');
-    if (cap !== undefined && lossType === 'softmaxCrossEntropy' && all.targets === 1) {
-      const w = checkInlineLabels(d.targets, cap, 'data');
-      if (w !== undefined) warnings.push(w);
-    }
-    let train = all;
-    if (v !== undefined && 'split' in v) {
-      const parts = splitArrays(all.x, all.y, { rows: all.rows, validation: v.split, seed });
-      train = { ...parts.train, inputs: all.inputs, targets: all.targets };
-      validation = { ...parts.validation, inputs: all.inputs, targets: all.targets };
-    }
-    source = (o) => {
-      const batchSize = Math.min(o.batchSize ?? train.rows, train.rows);
-      // a full batch holds every row whatever the order: shuffling it would only cost time
-      return fromArrays(train.x, train.y, {
-        rows: train.rows,
-        batchSize,
-        ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
-        shuffle: o.shuffle && batchSize < train.rows,
-        seed,
-      });
-    };
-    trainTable = () => Promise.resolve(train);
-    trainOnce = () => fromArrays(train.x, train.y, { rows: train.rows, batchSize: train.rows, epochs: 1 });
-  } else {
-    let f: FileData = d;
-    if (d.label !== undefined && d.classes === undefined) {
-      // One pass over the whole file fixes the classes (in order of first appearance), so that every
-      // source — training part, validation part, validation file — maps labels to the same indices.
-      const all = fileSource(d, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'data');
-      await readTable(all, all.inputs, all.outputs);
-      f = { ...d, classes: [...all.classes()] };
-    }
-    if (cap !== undefined && f.label !== undefined && f.classes !== undefined) {
-      if (f.classes.length > cap.classes) throw await firstRowPast(f, f.classes, cap, seed);
-      const w = unusedOutputs(f.label, f.classes.length, cap);
-      if (w !== undefined) warnings.push(w);
-    }
-    const split: FileSplit | undefined = v !== undefined && 'split' in v ? { validation: v.split, seed, part: 'train' } : undefined;
-    const probe = fileSource(
-      f,
-      { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) },
-      'data',
-    );
-    // the feature columns fixed by name (default: every column but the targets or the label), so that
-    // validation files, checkpoints and predict read the same columns
-    if (f.features === undefined) f = { ...f, features: [...probe.features] };
-    fd = f;
-    checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
-    source = (o) => fileSource(f, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data');
-    // the training batches' buffers are checked now (a batch size too large for the columns), not when the run starts
-    fileSource(f, { batchSize: c.training?.batchSize, epochs: 1, shuffle: c.training?.shuffle ?? true, seed }, 'data');
-    trainTable = () => readTable(probe, probe.inputs, probe.outputs);
-    trainOnce = () => probe;
-    if (split !== undefined) {
-      validation = await readTable(
-        fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, split: { ...split, part: 'validation' } }, 'data'),
-        probe.inputs,
-        probe.outputs,
-      );
-    }
-  }
-  if (v !== undefined && !('split' in v)) {
-    if ('inputs' in v) {
-      validation = table(v.inputs, v.targets, 'validation');
-      if (cap !== undefined && lossType === 'softmaxCrossEntropy' && validation.targets === 1)
-        checkInlineLabels(v.targets, cap, 'validation');
-    } else {
-      if (fd === undefined)
-        throw new GradstreamError({
-          code: 'invalid_config',
-          path: 'validation',
-          expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")',
-          received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file',
-        });
-      const columns = {
-        features: fd.features,
-        ...(fd.targets === undefined ? {} : { targets: fd.targets }),
-        ...(fd.label === undefined ? {} : { label: fd.label }),
-        ...(fd.classes === undefined ? {} : { classes: fd.classes }),
-      };
-      const vd: FileData =
-        'csv' in v
-          ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) }
-          : { jsonl: v.jsonl, ...columns };
-      const src = fileSource(vd, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'validation');
-      validation = await readTable(src, src.inputs, src.outputs);
-    }
-    checkWidths(validation.inputs, validation.targets, model, lossType, 'validation');
-  }
+  let validation = data.validation;
+  if (v !== undefined && !('split' in v)) validation = await separateValidation(run, v, data.fd);
   // input scaling, fitted on the training part only; the model applies it to every input it sees
   let scaler: Scaler | undefined;
+  let model: Model = bare;
+  const d = c.data;
   if (d.scale !== undefined && d.scale !== 'none') {
     const fitter = d.scale === 'standardize' ? standardize() : minMax();
-    scaler = await fitter.fitSource(trainOnce()); // streamed: a file is not held in memory
+    scaler = await fitter.fitSource(data.trainOnce()); // streamed: a file is not held in memory
     model = withScaler(bare, scaler);
   }
   return {
@@ -284,16 +188,162 @@ export async function prepareRun(c: TrainConfig, seedOverride?: number, modules?
     loss,
     optimizer,
     params,
-    source,
-    trainTable,
+    source: data.source,
+    trainTable: data.trainTable,
     validation,
     classifier,
     threshold,
     seed,
-    classes: fd?.classes,
-    features: fd?.features,
-    warnings,
+    classes: data.fd?.classes,
+    features: data.fd?.features,
+    warnings: run.warnings,
   };
+}
+
+/** What the data helpers of {@link prepareRun} share: the config, the bare model, the seed, the warnings so far. */
+interface RunContext {
+  readonly c: TrainConfig;
+  readonly model: Model;
+  readonly lossType: string;
+  readonly cap: ClassCapacity | undefined;
+  readonly seed: number;
+  readonly warnings: string[];
+}
+
+/** The training data of a config, and the validation part split from it. */
+interface TrainingData {
+  readonly source: (o: BatchOptions) => BatchSource;
+  readonly trainTable: () => Promise<Table>;
+  /** One unshuffled epoch of the training part. */
+  readonly trainOnce: () => BatchSource;
+  readonly validation: Table | undefined;
+  /** File data, with its classes and features fixed. */
+  readonly fd: FileData | undefined;
+}
+
+/** Inline `data` (`inputs`, `targets`), and its `validation.split` part. */
+function inlineData(run: RunContext, d: Extract<DataConfig, { inputs: unknown }>): TrainingData {
+  const { model, lossType, cap, seed } = run;
+  const v = run.c.validation;
+  const all = table(d.inputs, d.targets, 'data');
+  checkWidths(all.inputs, all.targets, model, lossType, 'data');
+  if (cap !== undefined && lossType === 'softmaxCrossEntropy' && all.targets === 1) {
+    const w = checkInlineLabels(d.targets, cap, 'data');
+    if (w !== undefined) run.warnings.push(w);
+  }
+  let train = all;
+  let validation: Table | undefined;
+  if (v !== undefined && 'split' in v) {
+    const parts = splitArrays(all.x, all.y, { rows: all.rows, validation: v.split, seed });
+    train = { ...parts.train, inputs: all.inputs, targets: all.targets };
+    validation = { ...parts.validation, inputs: all.inputs, targets: all.targets };
+  }
+  const source = (o: BatchOptions): BatchSource => {
+    const batchSize = Math.min(o.batchSize ?? train.rows, train.rows);
+    // a full batch holds every row whatever the order: shuffling it would only cost time
+    return fromArrays(train.x, train.y, {
+      rows: train.rows,
+      batchSize,
+      ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+      shuffle: o.shuffle && batchSize < train.rows,
+      seed,
+    });
+  };
+  return {
+    source,
+    trainTable: () => Promise.resolve(train),
+    trainOnce: () => fromArrays(train.x, train.y, { rows: train.rows, batchSize: train.rows, epochs: 1 }),
+    validation,
+    fd: undefined,
+  };
+}
+
+/** File `data` (`csv`, `jsonl`) with its classes and feature columns fixed, and its `validation.split` part. */
+async function fileData(run: RunContext, d: FileData): Promise<TrainingData> {
+  const { c, model, lossType, seed } = run;
+  const v = c.validation;
+  const f = await fileClasses(run, d);
+  const split: FileSplit | undefined = v !== undefined && 'split' in v ? { validation: v.split, seed, part: 'train' } : undefined;
+  const probe = fileSource(f, { batchSize: undefined, epochs: 1, shuffle: false, seed, ...(split === undefined ? {} : { split }) }, 'data');
+  // the feature columns fixed by name (default: every column but the targets or the label), so that
+  // validation files, checkpoints and predict read the same columns
+  const fd: FileData = f.features === undefined ? { ...f, features: [...probe.features] } : f;
+  checkWidths(probe.inputs, probe.outputs, model, lossType, 'data');
+  // the training batches' buffers are checked now (a batch size too large for the columns), not when the run starts
+  fileSource(fd, { batchSize: c.training?.batchSize, epochs: 1, shuffle: c.training?.shuffle ?? true, seed }, 'data');
+  let validation: Table | undefined;
+  if (split !== undefined) {
+    validation = await readTable(
+      fileSource(fd, { batchSize: undefined, epochs: 1, shuffle: false, seed, split: { ...split, part: 'validation' } }, 'data'),
+      probe.inputs,
+      probe.outputs,
+    );
+  }
+  return {
+    source: (o) => fileSource(fd, { ...o, seed, ...(split === undefined ? {} : { split }) }, 'data'),
+    trainTable: () => readTable(probe, probe.inputs, probe.outputs),
+    trainOnce: () => probe,
+    validation,
+    fd,
+  };
+}
+
+/**
+ * File data with its classes fixed: a `label` column without `classes` takes one pass over the
+ * whole file (classes in order of first appearance), so that every source — training part,
+ * validation part, validation file — maps labels to the same indices. Checked against the model's outputs.
+ */
+async function fileClasses(run: RunContext, d: FileData): Promise<FileData> {
+  const { cap, seed } = run;
+  let f: FileData = d;
+  if (d.label !== undefined && d.classes === undefined) {
+    const all = fileSource(d, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'data');
+    await readTable(all, all.inputs, all.outputs);
+    f = { ...d, classes: [...all.classes()] };
+  }
+  if (cap !== undefined && f.label !== undefined && f.classes !== undefined) {
+    if (f.classes.length > cap.classes) throw await firstRowPast(f, f.classes, cap, seed);
+    const w = unusedOutputs(f.label, f.classes.length, cap);
+    if (w !== undefined) run.warnings.push(w);
+  }
+  return f;
+}
+
+/** A `validation` of its own: inline rows, or a file read with the columns of the file `data` (`fd`). */
+async function separateValidation(
+  run: RunContext,
+  v: Exclude<NonNullable<TrainConfig['validation']>, { split: unknown }>,
+  fd: FileData | undefined,
+): Promise<Table> {
+  const { model, lossType, cap, seed } = run;
+  let validation: Table;
+  if ('inputs' in v) {
+    validation = table(v.inputs, v.targets, 'validation');
+    if (cap !== undefined && lossType === 'softmaxCrossEntropy' && validation.targets === 1)
+      checkInlineLabels(v.targets, cap, 'validation');
+  } else {
+    if (fd === undefined)
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: 'validation',
+        expected: '{"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data")',
+        received: 'csv' in v ? 'a CSV file' : 'a JSON Lines file',
+      });
+    const columns = {
+      features: fd.features,
+      ...(fd.targets === undefined ? {} : { targets: fd.targets }),
+      ...(fd.label === undefined ? {} : { label: fd.label }),
+      ...(fd.classes === undefined ? {} : { classes: fd.classes }),
+    };
+    const vd: FileData =
+      'csv' in v
+        ? { csv: v.csv, ...columns, ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter }) }
+        : { jsonl: v.jsonl, ...columns };
+    const src = fileSource(vd, { batchSize: undefined, epochs: 1, shuffle: false, seed }, 'validation');
+    validation = await readTable(src, src.inputs, src.outputs);
+  }
+  checkWidths(validation.inputs, validation.targets, model, lossType, 'validation');
+  return validation;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createRng } from '../core/rng.js';
 import type { RedisClientLike } from '../redis/redisClient.js';
 import type { OptState } from '../core/optimizer.js';
 import { serveLive } from '../live/serveLive.js';
-import { runRedisUpdater, type RedisUpdaterOptions } from '../redis/redisUpdater.js';
+import { type RedisRound, type RedisStall, runRedisUpdater, type RedisUpdaterOptions } from '../redis/redisUpdater.js';
 import { redisUpdaterTraining } from '../redis/redisUpdaterTraining.js';
 import { runRedisWorker } from '../redis/redisWorker.js';
 import { fromZodError } from '../schemas/fromZodError.js';
@@ -255,15 +255,8 @@ export function runUpdater(argv: string[]): Promise<number> {
       const prefix = r.prefix ?? 'gradstream';
       const checkpointPath =
         typeof values.checkpoint === 'string' ? resolve(values.checkpoint) : resolve(loaded.dir, r.checkpoint ?? `${prefix}-updater.json`);
-      const json = values.json === true;
-      let port: number | undefined;
-      if (typeof values.serve === 'string') {
-        port = /^\d+$/.test(values.serve) ? Number(values.serve) : Number.NaN;
-        if (!(port >= 0 && port <= 65535))
-          throw new UsageError(`--serve: expected a port in [0, 65535], received ${JSON.stringify(values.serve)}`);
-      }
-      let lastPrint = 0;
-      let last = { version: 0, samples: 0, stale: 0, duplicates: 0 };
+      const port = servePort(values.serve);
+      const report = new UpdaterReport(values.json === true);
       const options: RedisUpdaterOptions<OptState[]> = {
         model,
         optimizer,
@@ -281,48 +274,78 @@ export function runUpdater(argv: string[]): Promise<number> {
         timeoutMs: r.timeoutMs,
         allowNonDurableBroker: r.allowNonDurableBroker,
         stallWarningMs: r.stallWarningMs,
-        onStall: (s) => {
-          if (json) console.log(JSON.stringify({ type: 'stall', ...s }));
-          console.error(
-            `gradstream: warning: no round for ${(s.idleMs / 1000).toFixed(1)} s at version ${s.version} (${s.samples} samples applied, ${s.discarded} contributions discarded since): are the workers running, and is there data left?`,
-          );
-        },
+        onStall: (s) => report.stall(s),
         signal,
-        onRound: (round) => {
-          const { params: _params, ...fields } = round;
-          last = fields;
-          if (json) console.log(JSON.stringify({ type: 'round', ...fields }));
-          else if (Date.now() - lastPrint >= 1000) {
-            lastPrint = Date.now();
-            console.log(
-              `version ${round.version}  loss ${round.loss.toPrecision(6)}  samples ${round.samples}  stale ${round.stale}  duplicates ${round.duplicates}`,
-            );
-          }
-        },
+        onRound: (round) => report.round(round),
       };
       if (port === undefined) {
-        last = await runRedisUpdater(client, options);
+        report.last = await runRedisUpdater(client, options);
       } else {
         const training = redisUpdaterTraining(client, options);
         const live = await serveLive(training, { port, handleSigint: false, title: `gradstream updater · ${prefix}` });
         console.error(`dashboard: ${live.url}`);
         signal.addEventListener('abort', () => void training.stop(), { once: true });
         const result = await training.start().done();
-        last = { ...last, version: result.step };
+        report.last = { ...report.last, version: result.step };
         await live.closed;
       }
-      const end = {
-        version: last.version,
-        samples: last.samples,
-        stale: last.stale,
-        duplicates: last.duplicates,
-        checkpoint: checkpointPath,
-      };
-      if (json) console.log(JSON.stringify({ type: 'end', ...end }));
-      else
-        console.log(
-          `updater: version ${end.version}, ${end.samples} samples applied, ${end.stale} stale and ${end.duplicates} duplicate contributions discarded; checkpoint ${checkpointPath}`,
-        );
+      report.end(checkpointPath);
     },
   );
+}
+
+/** `--serve PORT`: the port, or undefined without the flag. */
+function servePort(serve: unknown): number | undefined {
+  if (typeof serve !== 'string') return undefined;
+  const port = /^\d+$/.test(serve) ? Number(serve) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--serve: expected a port in [0, 65535], received ${JSON.stringify(serve)}`);
+  return port;
+}
+
+/** What the updater command prints: rounds (JSON lines, or a line a second), stalls, the end. */
+class UpdaterReport {
+  last: { readonly version: number; readonly samples: number; readonly stale: number; readonly duplicates: number } = {
+    version: 0,
+    samples: 0,
+    stale: 0,
+    duplicates: 0,
+  };
+  private lastPrint = 0;
+
+  constructor(private readonly json: boolean) {}
+
+  stall(s: RedisStall): void {
+    if (this.json) console.log(JSON.stringify({ type: 'stall', ...s }));
+    console.error(
+      `gradstream: warning: no round for ${(s.idleMs / 1000).toFixed(1)} s at version ${s.version} (${s.samples} samples applied, ${s.discarded} contributions discarded since): are the workers running, and is there data left?`,
+    );
+  }
+
+  round(round: RedisRound): void {
+    const { params: _params, ...fields } = round;
+    this.last = fields;
+    if (this.json) console.log(JSON.stringify({ type: 'round', ...fields }));
+    else if (Date.now() - this.lastPrint >= 1000) {
+      this.lastPrint = Date.now();
+      console.log(
+        `version ${round.version}  loss ${round.loss.toPrecision(6)}  samples ${round.samples}  stale ${round.stale}  duplicates ${round.duplicates}`,
+      );
+    }
+  }
+
+  end(checkpointPath: string): void {
+    const last = this.last;
+    const end = {
+      version: last.version,
+      samples: last.samples,
+      stale: last.stale,
+      duplicates: last.duplicates,
+      checkpoint: checkpointPath,
+    };
+    if (this.json) console.log(JSON.stringify({ type: 'end', ...end }));
+    else
+      console.log(
+        `updater: version ${end.version}, ${end.samples} samples applied, ${end.stale} stale and ${end.duplicates} duplicate contributions discarded; checkpoint ${checkpointPath}`,
+      );
+  }
 }

@@ -39,23 +39,44 @@ export function terminalCurve(steps: Float64Array, losses: Float64Array, options
   }
   if (n < 2) return [];
   const logScale = rawLo > 0 && rawHi / rawLo > 100;
-  const f = (v: number): number => (logScale ? Math.log10(v) : v);
+  const { sum, count } = columnMeans(steps, losses, width, logScale);
+  let flo = Infinity;
+  let fhi = -Infinity;
+  for (let x = 0; x < sum.length; x++) {
+    if (count[x] === 0) continue;
+    const m = sum[x]!;
+    if (m < flo) flo = m;
+    if (m > fhi) fhi = m;
+  }
+  if (!(fhi > flo)) fhi = flo + 1;
+  const cells = polyline(sum, count, width, height, flo, fhi);
+  const back = (v: number): number => (logScale ? 10 ** v : v);
+  return framed(cells, width, height, short(back(fhi)), short(back(flo)), steps, logScale);
+}
+
+/**
+ * The mean of each dot column's finite losses (in the plotted scale), and how many it has. More
+ * points than characters are smoothed first by a centred moving average of one character's worth
+ * of points, so noisy mini-batch losses read as a line.
+ */
+function columnMeans(
+  steps: Float64Array,
+  losses: Float64Array,
+  width: number,
+  logScale: boolean,
+): { sum: Float64Array; count: Uint32Array } {
   const s0 = steps[0]!;
   const s1 = steps[steps.length - 1]! > s0 ? steps[steps.length - 1]! : s0 + 1;
   const X = width * 2;
-  const Y = height * 4;
-  // the finite losses in the plotted scale; more points than characters are smoothed by a centred
-  // moving average of one character's worth of points, so noisy mini-batch losses read as a line
   const xs: number[] = [];
   const vs: number[] = [];
   for (let i = 0; i < losses.length; i++) {
     const v = losses[i]!;
     if (!Number.isFinite(v)) continue;
     xs.push(Math.min(X - 1, Math.round(((steps[i]! - s0) / (s1 - s0)) * (X - 1))));
-    vs.push(f(v));
+    vs.push(logScale ? Math.log10(v) : v);
   }
   const half = vs.length > width ? Math.floor(Math.ceil(vs.length / width) / 2) : 0;
-  // each dot column shows the mean of its (smoothed) points
   const sum = new Float64Array(X);
   const count = new Uint32Array(X);
   let windowSum = 0;
@@ -67,25 +88,25 @@ export function terminalCurve(steps: Float64Array, losses: Float64Array, options
     sum[xs[i]!]! += windowSum / (hi - lo + 1);
     count[xs[i]!]! += 1;
   }
-  let flo = Infinity;
-  let fhi = -Infinity;
-  for (let x = 0; x < X; x++) {
-    if (count[x] === 0) continue;
-    const m = (sum[x]! /= count[x]!);
-    if (m < flo) flo = m;
-    if (m > fhi) fhi = m;
-  }
-  if (!(fhi > flo)) fhi = flo + 1;
+  for (let x = 0; x < X; x++) if (count[x] !== 0) sum[x]! /= count[x]!;
+  return { sum, count };
+}
+
+/**
+ * The Braille cells of a polyline through the columns' points, `fhi` at the top and `flo` at the
+ * bottom: each column between two points gets the dots from the line's height at its left edge
+ * to its height at its right edge.
+ */
+function polyline(sum: Float64Array, count: Uint32Array, width: number, height: number, flo: number, fhi: number): Uint8Array {
+  const Y = height * 4;
   const cells = new Uint8Array(width * height);
   const set = (x: number, y: number): void => {
     cells[(y >> 2) * width + (x >> 1)]! |= DOT[x & 1]![y & 3]!;
   };
   const yOf = (m: number): number => Math.min(Y - 1, Math.max(0, Math.round(((fhi - m) / (fhi - flo)) * (Y - 1))));
-  // a polyline through the columns' points: each column between two points gets the dots from
-  // the line's height at its left edge to its height at its right edge
   let px = -1;
   let pm = 0;
-  for (let x = 0; x < X; x++) {
+  for (let x = 0; x < sum.length; x++) {
     if (count[x] === 0) continue;
     const m = sum[x]!;
     if (px < 0) set(x, yOf(m));
@@ -99,9 +120,19 @@ export function terminalCurve(steps: Float64Array, losses: Float64Array, options
     px = x;
     pm = m;
   }
-  const back = (v: number): number => (logScale ? 10 ** v : v);
-  const top = short(back(fhi));
-  const bottom = short(back(flo));
+  return cells;
+}
+
+/** The plot's lines: the cells with the loss axis (top and bottom labels) and the step axis below. */
+function framed(
+  cells: Uint8Array,
+  width: number,
+  height: number,
+  top: string,
+  bottom: string,
+  steps: Float64Array,
+  logScale: boolean,
+): string[] {
   const pad = Math.max(top.length, bottom.length);
   const lines: string[] = [];
   for (let r = 0; r < height; r++) {

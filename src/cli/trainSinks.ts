@@ -70,7 +70,6 @@ function savedConfig(config: TrainConfig, run: PreparedRun): TrainConfig {
  */
 export function trainSinks(config: TrainConfig, run: PreparedRun, options: TrainSinksOptions): TrainSinks {
   const sinks: FitSink[] = [];
-  const stop = config.stop ?? {};
   const logEvery = config.log?.every ?? 1;
   const accuracyFn: MetricFn = (p, t, rows, cols) => accuracy(p, t, rows, cols, { threshold: run.threshold });
   if (run.classifier) sinks.push(metric('accuracy', accuracyFn) as unknown as FitSink);
@@ -87,52 +86,12 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
     );
   }
   // A non-finite loss ends the run as 'diverged' without a criterion (the `update` operator does).
-  const monitor = stopMonitor(config);
-  if (stop.lossBelow !== undefined || stop.patience !== undefined || stop.divergence !== undefined || stop.timeout !== undefined) {
-    sinks.push(
-      earlyStopping({
-        monitor,
-        // `lossBelow` watches the monitored value: the loss (`threshold` reason) or the validation loss
-        ...(stop.lossBelow === undefined ? {} : monitor === 'loss' ? { lossBelow: stop.lossBelow } : { threshold: stop.lossBelow }),
-        ...(stop.patience === undefined ? {} : { patience: stop.patience }),
-        ...(stop.minDelta === undefined ? {} : { minDelta: stop.minDelta }),
-        ...(stop.divergence === undefined ? {} : { lossAbove: stop.divergence }),
-        ...(stop.timeout === undefined ? {} : { timeout: stop.timeout * 1000 }),
-      }) as FitSink,
-    );
-  }
-  if (run.validation !== undefined) {
-    const evaluate = tableEvaluator(run.model, run.loss, run.validation, run.classifier ? { threshold: run.threshold } : undefined);
-    sinks.push(
-      tap((r: OutRecord) => {
-        if (r.stopReason === undefined || r.valLoss !== undefined) return;
-        const score = evaluate(r.params);
-        r.valLoss = score.loss;
-        if (score.accuracy !== undefined) r.valMetrics = { accuracy: score.accuracy };
-      }) as FitSink,
-    );
-  }
+  const stop = stopSink(config);
+  if (stop !== undefined) sinks.push(stop);
+  if (run.validation !== undefined) sinks.push(finalValidation(run, run.validation));
   let lastCheckpoint: string | undefined;
   if (options.checkpointDir !== undefined) {
-    const c = config.checkpoint;
-    const bestMonitor = stop.monitor ?? (run.validation === undefined ? stopMonitor(config) : 'valLoss');
-    const save = checkpoint<StepRecord>({
-      dir: options.checkpointDir,
-      ...(c?.everySteps === undefined ? {} : { every: c.everySteps }),
-      // step-<step>.json every everySteps steps: all of them, or the newest keepLast
-      ...(c?.everySteps === undefined ? {} : { keepLast: c.keepLast ?? Number.MAX_SAFE_INTEGER }),
-      keepBest: c?.keepBest ?? true,
-      // best.json follows the validation loss when there is one, else the epoch mean loss
-      monitor: bestMonitor,
-      // an epoch mean is on epoch ends only: best.json is checked there, not only on the steps written
-      ...(bestMonitor === 'epochLoss' ? { bestAt: 'epochEnd' as const } : {}),
-      model: run.bare,
-      ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
-      // the config as run (paths absolute, the label's classes fixed): eval and predict read files with it
-      // (and its feature columns named, when the file's were the default)
-      config: JSON.parse(JSON.stringify(savedConfig(config, run))) as JsonValue,
-      dataSeed: run.seed,
-    });
+    const save = checkpointSink(config, run, options.checkpointDir);
     save.written$.subscribe((w) => {
       if (w.path.endsWith('last.json')) lastCheckpoint = w.path;
     });
@@ -144,4 +103,55 @@ export function trainSinks(config: TrainConfig, run: PreparedRun, options: Train
   if (options.progressTo !== undefined)
     sinks.push(progress({ ...(options.maxSteps === undefined ? {} : { total: options.maxSteps }), stream: options.progressTo }) as FitSink);
   return { sinks, lastCheckpoint: () => lastCheckpoint };
+}
+
+/** `earlyStopping` with the config's `stop` criteria on the monitored value, when it has any. */
+function stopSink(config: TrainConfig): FitSink | undefined {
+  const stop = config.stop ?? {};
+  const monitor = stopMonitor(config);
+  if (stop.lossBelow === undefined && stop.patience === undefined && stop.divergence === undefined && stop.timeout === undefined)
+    return undefined;
+  return earlyStopping({
+    monitor,
+    // `lossBelow` watches the monitored value: the loss (`threshold` reason) or the validation loss
+    ...(stop.lossBelow === undefined ? {} : monitor === 'loss' ? { lossBelow: stop.lossBelow } : { threshold: stop.lossBelow }),
+    ...(stop.patience === undefined ? {} : { patience: stop.patience }),
+    ...(stop.minDelta === undefined ? {} : { minDelta: stop.minDelta }),
+    ...(stop.divergence === undefined ? {} : { lossAbove: stop.divergence }),
+    ...(stop.timeout === undefined ? {} : { timeout: stop.timeout * 1000 }),
+  }) as FitSink;
+}
+
+/** The final record's validation loss (and accuracy), when the last validation did not fall on it. */
+function finalValidation(run: PreparedRun, table: NonNullable<PreparedRun['validation']>): FitSink {
+  const evaluate = tableEvaluator(run.model, run.loss, table, run.classifier ? { threshold: run.threshold } : undefined);
+  return tap((r: OutRecord) => {
+    if (r.stopReason === undefined || r.valLoss !== undefined) return;
+    const score = evaluate(r.params);
+    r.valLoss = score.loss;
+    if (score.accuracy !== undefined) r.valMetrics = { accuracy: score.accuracy };
+  }) as FitSink;
+}
+
+/** The checkpoint folder's sink: `last.json`, `best.json`, and `step-<step>.json` with `checkpoint.everySteps`. */
+function checkpointSink(config: TrainConfig, run: PreparedRun, dir: string): ReturnType<typeof checkpoint<StepRecord>> {
+  const c = config.checkpoint;
+  const bestMonitor = config.stop?.monitor ?? (run.validation === undefined ? stopMonitor(config) : 'valLoss');
+  return checkpoint<StepRecord>({
+    dir,
+    ...(c?.everySteps === undefined ? {} : { every: c.everySteps }),
+    // step-<step>.json every everySteps steps: all of them, or the newest keepLast
+    ...(c?.everySteps === undefined ? {} : { keepLast: c.keepLast ?? Number.MAX_SAFE_INTEGER }),
+    keepBest: c?.keepBest ?? true,
+    // best.json follows the validation loss when there is one, else the epoch mean loss
+    monitor: bestMonitor,
+    // an epoch mean is on epoch ends only: best.json is checked there, not only on the steps written
+    ...(bestMonitor === 'epochLoss' ? { bestAt: 'epochEnd' as const } : {}),
+    model: run.bare,
+    ...(run.scaler === undefined ? {} : { scaler: run.scaler }),
+    // the config as run (paths absolute, the label's classes fixed): eval and predict read files with it
+    // (and its feature columns named, when the file's were the default)
+    config: JSON.parse(JSON.stringify(savedConfig(config, run))) as JsonValue,
+    dataSeed: run.seed,
+  });
 }

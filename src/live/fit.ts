@@ -1,4 +1,4 @@
-import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction, OperatorFunction } from 'rxjs';
 import { GradstreamError } from '../core/errors.js';
 import type { HyperParam } from '../core/hyperParam.js';
 import type { Loss } from '../core/loss.js';
@@ -8,13 +8,13 @@ import type { Params } from '../core/params.js';
 import { dataParallel, type DataParallelOptions } from '../workers/dataParallel.js';
 import type { Rng } from '../core/rng.js';
 import type { BatchSource, DataCursor } from '../streams/batchSource.js';
-import type { StepRecord } from '../streams/stepRecord.js';
+import type { StepRecord, WithGrads } from '../streams/stepRecord.js';
 import type { LoopScheduling } from '../streams/train.js';
 import { localEngine, type FitSink } from './localEngine.js';
 import type { Training } from './training.js';
 import { createTraining } from './trainingHandle.js';
 import { fitInWorker, type WorkerFitOptions } from './fitInWorker.js';
-import { recordRun } from './recordRun.js';
+import { recordRun, type RunRecording } from './recordRun.js';
 import type { RunRecorder } from './runRecorder.js';
 
 /** Options of {@link fit}. */
@@ -110,35 +110,8 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
   }
   const params = options.params ?? model.init(rng!);
   const hyperParams = options.hyperParams ?? {};
-  const w = options.workers;
-  const parallel =
-    w === undefined
-      ? undefined
-      : dataParallel<StepRecord, OptState>(
-          model,
-          options.loss,
-          options.optimizer as GradientTransformation,
-          typeof w === 'object' && w !== null ? w : ({ workers: w } as DataParallelOptions),
-        );
-  const rec =
-    options.record === undefined
-      ? undefined
-      : recordRun(
-          options.record,
-          {
-            model,
-            loss: options.loss,
-            params,
-            rng,
-            step: options.step ?? 0,
-            hyperParams,
-            workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined,
-            maxSteps: options.maxSteps,
-            cursor: options.cursor,
-            optState: options.optState,
-          },
-          options.data,
-        );
+  const parallel = parallelStep(options);
+  const rec = options.record === undefined ? undefined : recording(options, options.record, params, hyperParams);
   const local = localEngine({
     model,
     loss: options.loss,
@@ -162,4 +135,42 @@ export function fit(options: FitOptions | WorkerFitOptions): Training {
   });
   const engine = rec === undefined ? local : rec.engine(local);
   return createTraining(engine, { step: options.step ?? 0, hyperParams, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+}
+
+/** The data-parallel step of `options.workers`, if any. */
+function parallelStep(options: FitOptions): OperatorFunction<StepRecord, StepRecord & WithGrads> | undefined {
+  const w = options.workers;
+  if (w === undefined) return undefined;
+  return dataParallel<StepRecord, OptState>(
+    options.model,
+    options.loss,
+    options.optimizer as GradientTransformation,
+    typeof w === 'object' && w !== null ? w : ({ workers: w } as DataParallelOptions),
+  );
+}
+
+/** What `fit` wires in to record the run to `record`. */
+function recording(
+  options: FitOptions,
+  record: RunRecorder,
+  params: Params,
+  hyperParams: Readonly<Record<string, HyperParam>>,
+): RunRecording {
+  const w = options.workers;
+  return recordRun(
+    record,
+    {
+      model: options.model,
+      loss: options.loss,
+      params,
+      rng: options.rng,
+      step: options.step ?? 0,
+      hyperParams,
+      workers: typeof w === 'number' ? w : typeof w === 'object' && w !== null ? w.workers : undefined,
+      maxSteps: options.maxSteps,
+      cursor: options.cursor,
+      optState: options.optState,
+    },
+    options.data,
+  );
 }

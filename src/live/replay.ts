@@ -164,23 +164,7 @@ interface ReplayPlan {
 }
 
 function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): ReplayPlan {
-  if (options.until !== undefined && !(Number.isSafeInteger(options.until) && options.until >= 0)) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'replay.until',
-      expected: 'a step (a whole number ≥ 0)',
-      received: describeValue(options.until),
-    });
-  }
-  const start = events[0];
-  if (start === undefined || start.type !== 'start' || start.format !== RUN_LOG_FORMAT) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'replay(log)',
-      expected: `a run log starting with its start event (format ${RUN_LOG_FORMAT})`,
-      received: start === undefined ? 'no whole event' : describeValue(start.type),
-    });
-  }
+  const start = startEvent(events, options);
   const model =
     options.model ??
     (start.model === null ? missing('model', 'a model config (model.toConfig())') : modelFromConfig(start.model, 'log.model').model);
@@ -199,16 +183,7 @@ function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): Rep
     rng = createRng(0);
     rng.setState(start.rng as RngState);
   }
-  const batches = new Map<number, RunLogEvent>();
-  const sets = new Map<number, RunLogEvent[]>();
-  const steps = new Map<number, RunLogEvent>();
-  let end: RunLogEvent | undefined;
-  for (const e of events) {
-    if (e.type === 'batch') batches.set(e.step!, e);
-    else if (e.type === 'set') sets.set(e.step!, [...(sets.get(e.step!) ?? []), e]);
-    else if (e.type === 'step') steps.set(e.step!, e);
-    else if (e.type === 'end') end = e;
-  }
+  const { batches, sets, steps, end } = indexEvents(events);
   const startStep = typeof start.step === 'number' ? start.step : 0;
   let lastStep = end?.step ?? startStep;
   if (end === undefined) for (const s of steps.keys()) lastStep = Math.max(lastStep, s);
@@ -235,6 +210,43 @@ function planReplay(events: readonly RunLogEvent[], options: ReplayOptions): Rep
     end,
     lastStep,
   };
+}
+
+/** The log's start event, once `options.until` and the log's format are checked. */
+function startEvent(events: readonly RunLogEvent[], options: ReplayOptions): RunLogEvent {
+  if (options.until !== undefined && !(Number.isSafeInteger(options.until) && options.until >= 0)) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'replay.until',
+      expected: 'a step (a whole number ≥ 0)',
+      received: describeValue(options.until),
+    });
+  }
+  const start = events[0];
+  if (start === undefined || start.type !== 'start' || start.format !== RUN_LOG_FORMAT) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'replay(log)',
+      expected: `a run log starting with its start event (format ${RUN_LOG_FORMAT})`,
+      received: start === undefined ? 'no whole event' : describeValue(start.type),
+    });
+  }
+  return start;
+}
+
+/** The log's batches, hyperparameter settings and steps by step, and its end event. */
+function indexEvents(events: readonly RunLogEvent[]): Pick<ReplayPlan, 'batches' | 'sets' | 'steps' | 'end'> {
+  const batches = new Map<number, RunLogEvent>();
+  const sets = new Map<number, RunLogEvent[]>();
+  const steps = new Map<number, RunLogEvent>();
+  let end: RunLogEvent | undefined;
+  for (const e of events) {
+    if (e.type === 'batch') batches.set(e.step!, e);
+    else if (e.type === 'set') sets.set(e.step!, [...(sets.get(e.step!) ?? []), e]);
+    else if (e.type === 'step') steps.set(e.step!, e);
+    else if (e.type === 'end') end = e;
+  }
+  return { batches, sets, steps, end };
 }
 
 function missing(what: string, expected: string): never {

@@ -29,94 +29,115 @@ export function stepsIterator(training: Training, options: StepsIteratorOptions 
       received: String(highWaterMark),
     });
   }
-  const queue: StepView[] = [];
-  let head = 0;
-  let ended = false;
-  let failure: { error: unknown } | undefined;
-  let waiting: { resolve: (r: IteratorResult<StepView>) => void; reject: (e: unknown) => void } | undefined;
-  let release: (() => void) | undefined;
-  let subscribed = false;
-  let unsubscribe: () => void = () => {};
+  return new StepsIterator(training, strategy, highWaterMark);
+}
 
-  const size = (): number => queue.length - head;
-  const flush = (): void => {
-    if (waiting === undefined) return;
-    const w = waiting;
-    if (size() > 0) {
-      waiting = undefined;
-      w.resolve({ value: take(), done: false });
-    } else if (failure !== undefined) {
-      waiting = undefined;
-      w.reject(failure.error);
-    } else if (ended) {
-      waiting = undefined;
+/** The iterator of {@link stepsIterator}: a queue of views (from `head` on) and the one waiting `next()`. */
+class StepsIterator implements AsyncIterableIterator<StepView> {
+  private readonly queue: StepView[] = [];
+  private head = 0;
+  private ended = false;
+  private failure: { error: unknown } | undefined;
+  private waiting: { resolve: (r: IteratorResult<StepView>) => void; reject: (e: unknown) => void } | undefined;
+  /** Releases the backpressure pause, while it is held. */
+  private release: (() => void) | undefined;
+  private subscribed = false;
+  private unsubscribe: () => void = () => {};
+
+  constructor(
+    private readonly training: Training,
+    private readonly strategy: 'latest' | 'all',
+    private readonly highWaterMark: number,
+  ) {}
+
+  next(): Promise<IteratorResult<StepView>> {
+    if (!this.subscribed) this.subscribe();
+    return new Promise<IteratorResult<StepView>>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.flush();
+    });
+  }
+
+  return(): Promise<IteratorResult<StepView>> {
+    this.stopIterating();
+    this.flush();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StepView> {
+    return this;
+  }
+
+  private size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Settles the waiting `next()` when there is a view, the error, or the end. */
+  private flush(): void {
+    if (this.waiting === undefined) return;
+    const w = this.waiting;
+    if (this.size() > 0) {
+      this.waiting = undefined;
+      w.resolve({ value: this.take(), done: false });
+    } else if (this.failure !== undefined) {
+      this.waiting = undefined;
+      w.reject(this.failure.error);
+    } else if (this.ended) {
+      this.waiting = undefined;
       w.resolve({ value: undefined, done: true });
     }
-  };
-  const take = (): StepView => {
-    const v = queue[head]!;
-    head += 1;
-    if (head > 1024 && head * 2 > queue.length) {
-      queue.splice(0, head);
-      head = 0;
+  }
+
+  private take(): StepView {
+    const queue = this.queue;
+    const v = queue[this.head]!;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > queue.length) {
+      queue.splice(0, this.head);
+      this.head = 0;
     }
-    if (release !== undefined && size() <= highWaterMark >> 1) {
-      const r = release;
-      release = undefined;
+    if (this.release !== undefined && this.size() <= this.highWaterMark >> 1) {
+      const r = this.release;
+      this.release = undefined;
       r(); // a sliced run may continue synchronously, right here
     }
     return v;
-  };
-  const subscribe = (): void => {
-    subscribed = true;
-    const sub = training.steps$.subscribe({
-      next(v) {
-        if (strategy === 'latest') {
-          queue.length = 0;
-          head = 0;
-          queue.push(v);
-        } else {
-          queue.push(v);
-          if (release === undefined && size() >= highWaterMark) release = training.holdPause('backpressure');
-        }
-        flush();
+  }
+
+  private push(v: StepView): void {
+    if (this.strategy === 'latest') {
+      this.queue.length = 0;
+      this.head = 0;
+      this.queue.push(v);
+    } else {
+      this.queue.push(v);
+      if (this.release === undefined && this.size() >= this.highWaterMark) this.release = this.training.holdPause('backpressure');
+    }
+    this.flush();
+  }
+
+  private subscribe(): void {
+    this.subscribed = true;
+    const sub = this.training.steps$.subscribe({
+      next: (v) => this.push(v),
+      error: (e: unknown) => {
+        this.failure = { error: e };
+        this.flush();
       },
-      error(e: unknown) {
-        failure = { error: e };
-        flush();
-      },
-      complete() {
-        ended = true;
-        flush();
+      complete: () => {
+        this.ended = true;
+        this.flush();
       },
     });
-    unsubscribe = () => sub.unsubscribe();
-  };
-  const stopIterating = (): void => {
-    ended = true;
-    unsubscribe();
-    release?.();
-    release = undefined;
-    queue.length = 0;
-    head = 0;
-  };
+    this.unsubscribe = () => sub.unsubscribe();
+  }
 
-  const iterator: AsyncIterableIterator<StepView> = {
-    next() {
-      if (!subscribed) subscribe();
-      return new Promise<IteratorResult<StepView>>((resolve, reject) => {
-        waiting = { resolve, reject };
-        flush();
-      });
-    },
-    return() {
-      stopIterating();
-      flush();
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  private stopIterating(): void {
+    this.ended = true;
+    this.unsubscribe();
+    this.release?.();
+    this.release = undefined;
+    this.queue.length = 0;
+    this.head = 0;
+  }
 }

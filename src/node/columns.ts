@@ -93,7 +93,44 @@ export function unknownClass(path: string, classes: readonly string[], label: un
  * twice, no target, or an index out of range are refused with the file named.
  */
 export function planColumns(file: string, names: readonly string[], options: ColumnOptions, where: string, byIndex: boolean): ColumnPlan {
-  const resolve = (c: string | number, option: string): number => {
+  const resolve = columnResolver(file, names, where, byIndex);
+  const list = (v: unknown, option: string): number[] => {
+    if (!Array.isArray(v))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.${option}`,
+        expected: 'a list of columns',
+        received: describeValue(v),
+      });
+    return v.map((c: string | number) => resolve(c, option));
+  };
+  if (options.targets === undefined && options.label === undefined) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.targets`,
+      expected: 'targets (numeric columns) or label (a categorical column)',
+      received: 'neither',
+    });
+  }
+  if (options.targets !== undefined && options.label !== undefined) {
+    throw new GradstreamError({ code: 'invalid_config', path: `${where}.label`, expected: 'either targets or label', received: 'both' });
+  }
+  const targets = options.targets !== undefined ? list(options.targets, 'targets') : [];
+  const label = options.label !== undefined ? resolve(options.label, 'label') : -1;
+  const used = new Set([...targets, ...(label >= 0 ? [label] : [])]);
+  const features = options.features !== undefined ? list(options.features, 'features') : names.map((_, i) => i).filter((i) => !used.has(i));
+  checkColumnUse(features, targets, label, names, where);
+  return { features, targets, label, names };
+}
+
+/** Resolves a column option (a name, or an index) to its column, refusing unknown ones with the file named. */
+function columnResolver(
+  file: string,
+  names: readonly string[],
+  where: string,
+  byIndex: boolean,
+): (c: string | number, option: string) => number {
+  return (c, option) => {
     if (typeof c === 'number') {
       if (Number.isInteger(c) && c >= 0 && c < names.length) return c;
       throw new GradstreamError({
@@ -120,31 +157,16 @@ export function planColumns(file: string, names: readonly string[], options: Col
     }
     return i;
   };
-  const list = (v: unknown, option: string): number[] => {
-    if (!Array.isArray(v))
-      throw new GradstreamError({
-        code: 'invalid_config',
-        path: `${where}.${option}`,
-        expected: 'a list of columns',
-        received: describeValue(v),
-      });
-    return v.map((c: string | number) => resolve(c, option));
-  };
-  if (options.targets === undefined && options.label === undefined) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: `${where}.targets`,
-      expected: 'targets (numeric columns) or label (a categorical column)',
-      received: 'neither',
-    });
-  }
-  if (options.targets !== undefined && options.label !== undefined) {
-    throw new GradstreamError({ code: 'invalid_config', path: `${where}.label`, expected: 'either targets or label', received: 'both' });
-  }
-  const targets = options.targets !== undefined ? list(options.targets, 'targets') : [];
-  const label = options.label !== undefined ? resolve(options.label, 'label') : -1;
-  const used = new Set([...targets, ...(label >= 0 ? [label] : [])]);
-  const features = options.features !== undefined ? list(options.features, 'features') : names.map((_, i) => i).filter((i) => !used.has(i));
+}
+
+/** Refuses a column used twice, no input column, or no target. */
+function checkColumnUse(
+  features: readonly number[],
+  targets: readonly number[],
+  label: number,
+  names: readonly string[],
+  where: string,
+): void {
   const seen = new Set<number>();
   for (const i of [...features, ...targets, ...(label >= 0 ? [label] : [])]) {
     if (seen.has(i)) {
@@ -171,7 +193,6 @@ export function planColumns(file: string, names: readonly string[], options: Col
       expected: 'at least one target column',
       received: 'none',
     });
-  return { features, targets, label, names };
 }
 
 const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;

@@ -116,50 +116,9 @@ export function fileSettings(options: FileSourceOptions, where: string): Setting
     });
   const shuffleBuffer = options.shuffleBuffer ?? 10_000;
   int('shuffleBuffer', shuffleBuffer, 1);
-  let seed = 0;
-  if (options.seed !== undefined) {
-    if (!Number.isSafeInteger(options.seed))
-      throw new GradstreamError({
-        code: 'invalid_config',
-        path: `${where}.seed`,
-        expected: 'a safe integer',
-        received: describeValue(options.seed),
-      });
-    seed = options.seed;
-  } else if (shuffle) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: `${where}.shuffle`,
-      expected: 'a seed to shuffle with',
-      received: 'no seed',
-    });
-  }
+  const seed = seedOf(options.seed, shuffle, where);
   const split = options.split;
-  if (split !== undefined) {
-    if (typeof split.validation !== 'number' || !(split.validation > 0 && split.validation < 1)) {
-      throw new GradstreamError({
-        code: 'invalid_config',
-        path: `${where}.split.validation`,
-        expected: 'a fraction in (0, 1)',
-        received: describeValue(split.validation),
-      });
-    }
-    if (!Number.isSafeInteger(split.seed))
-      throw new GradstreamError({
-        code: 'invalid_config',
-        path: `${where}.split.seed`,
-        expected: 'a safe integer',
-        received: describeValue(split.seed),
-      });
-    if (split.part !== 'train' && split.part !== 'validation') {
-      throw new GradstreamError({
-        code: 'invalid_config',
-        path: `${where}.split.part`,
-        expected: "'train' or 'validation'",
-        received: describeValue(split.part),
-      });
-    }
-  }
+  if (split !== undefined) checkSplit(split, where);
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   if (typeof cacheBytes !== 'number' || !Number.isSafeInteger(cacheBytes) || cacheBytes < 0) {
     throw new GradstreamError({
@@ -170,6 +129,56 @@ export function fileSettings(options: FileSourceOptions, where: string): Setting
     });
   }
   return { batchSize, epochs, shuffle, seed, shuffleBuffer, split, cacheBytes, where };
+}
+
+/** The seed option (0 without one); a shuffle needs one. */
+function seedOf(seed: number | undefined, shuffle: boolean, where: string): number {
+  if (seed !== undefined) {
+    if (!Number.isSafeInteger(seed))
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: `${where}.seed`,
+        expected: 'a safe integer',
+        received: describeValue(seed),
+      });
+    return seed;
+  }
+  if (shuffle) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.shuffle`,
+      expected: 'a seed to shuffle with',
+      received: 'no seed',
+    });
+  }
+  return 0;
+}
+
+/** Checks a split's fraction, seed and part. */
+function checkSplit(split: FileSplit, where: string): void {
+  if (typeof split.validation !== 'number' || !(split.validation > 0 && split.validation < 1)) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.split.validation`,
+      expected: 'a fraction in (0, 1)',
+      received: describeValue(split.validation),
+    });
+  }
+  if (!Number.isSafeInteger(split.seed))
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.split.seed`,
+      expected: 'a safe integer',
+      received: describeValue(split.seed),
+    });
+  if (split.part !== 'train' && split.part !== 'validation') {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: `${where}.split.part`,
+      expected: "'train' or 'validation'",
+      received: describeValue(split.part),
+    });
+  }
 }
 
 /** Whether data row `row` (0-based) of the file is held out for validation by `split`. */

@@ -1,6 +1,15 @@
 import { parse as parseSync } from 'csv-parse/sync';
 import { GradstreamError, describeValue } from '../core/errors.js';
-import { createLabelEncoder, notANumber, parseDecimal, planColumns, unknownClass, type ColumnOptions } from './columns.js';
+import {
+  createLabelEncoder,
+  notANumber,
+  parseDecimal,
+  planColumns,
+  unknownClass,
+  type ColumnOptions,
+  type ColumnPlan,
+  type LabelEncoder,
+} from './columns.js';
 import { fileSettings, fileSource, type FileSourceOptions, type RowStream } from './fileSource.js';
 import { checkOptions } from '../streams/checkOptions.js';
 import { csvError, csvRows } from './csvRows.js';
@@ -68,8 +77,27 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
   const { features, targets, label } = plan;
   const inputs = features.length;
   const outputs = label >= 0 ? 1 : targets.length;
+  const decode = csvDecoder(path, names, plan, labels, header);
+  const rows = (): RowStream<string[]> => csvRows(path, delimiter, header);
+  // Rows of the other part of a split still number the classes, in the order of the whole file.
+  const skipped = label < 0 ? undefined : (rec: string[]): void => void (rec.length === columns && labels.encode(rec[label]!));
+  const source = fileSource({ file: path, inputs, outputs, rows, decode, ...(skipped === undefined ? {} : { skipped }) }, settings);
+  return fileInfo(source, path, names, plan, labels);
+}
 
-  const decode = (rec: string[], row: number, out: Float64Array, o: number): void => {
+/** Decodes a record's features, then its label's class index or its targets, naming the row and column of a bad field. */
+function csvDecoder(
+  path: string,
+  names: readonly string[],
+  plan: ColumnPlan,
+  labels: LabelEncoder,
+  header: boolean,
+): (rec: string[], row: number, out: Float64Array, o: number) => void {
+  const columns = names.length;
+  const { features, targets, label } = plan;
+  const inputs = features.length;
+  const outputs = label >= 0 ? 1 : targets.length;
+  return (rec, row, out, o) => {
     if (rec.length !== columns) {
       throw new GradstreamError({
         code: 'invalid_dataset',
@@ -97,13 +125,6 @@ export function fromCsv(path: string, opts?: FromCsvOptions): FileBatchSource {
       out[o + inputs + k] = v;
     }
   };
-
-  const rows = (): RowStream<string[]> => csvRows(path, delimiter, header);
-
-  // Rows of the other part of a split still number the classes, in the order of the whole file.
-  const skipped = label < 0 ? undefined : (rec: string[]): void => void (rec.length === columns && labels.encode(rec[label]!));
-  const source = fileSource({ file: path, inputs, outputs, rows, decode, ...(skipped === undefined ? {} : { skipped }) }, settings);
-  return fileInfo(source, path, names, plan, labels);
 }
 
 /**

@@ -6,6 +6,7 @@ import { openGroupReader, type GroupReader } from './groupReader.js';
 import { parseSample } from './parseSample.js';
 import type { RedisClientLike } from './redisClient.js';
 import { redisCommand } from './redisCommand.js';
+import type { StreamEntry } from './streamEntries.js';
 
 /** Options of {@link fromRedisStream}. */
 export interface FromRedisStreamOptions {
@@ -97,14 +98,52 @@ function checkPositive(name: string, v: number, integer: boolean, allowInfinity:
  * // train({ params, data, pipeline, … })
  */
 export function fromRedisStream(client: RedisClientLike, options: FromRedisStreamOptions): RedisStreamSource {
-  const { stream, group, consumer, inputs, outputs } = options;
-  const batchSize = options.batchSize ?? 32;
-  const blockMs = options.blockMs ?? 1000;
-  const claimIdleMs = options.claimIdleMs ?? 60_000;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const readAhead = options.readAhead ?? 4;
-  const idleEndMs = options.idleEndMs ?? Infinity;
-  const deadStream = options.deadLetterStream ?? `${stream}:dead`;
+  const settings = streamSettings(options);
+  const { stream, group, timeoutMs } = settings;
+  return {
+    stream,
+    group,
+    async ack(ids) {
+      if (ids.length > 0) await redisCommand(client, ['XACK', stream, group, ...ids], timeoutMs);
+    },
+    open: (): BatchReader => new RedisStreamReader(client, settings),
+  };
+}
+
+/** The options of {@link fromRedisStream} with their defaults, checked. */
+interface StreamSettings {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly batchSize: number;
+  readonly blockMs: number;
+  readonly claimIdleMs: number;
+  readonly timeoutMs: number;
+  readonly readAhead: number;
+  readonly idleEndMs: number;
+  readonly deadStream: string;
+  readonly startId: '0' | '$';
+}
+
+function streamSettings(options: FromRedisStreamOptions): StreamSettings {
+  const { stream, group, consumer } = options;
+  const s: StreamSettings = {
+    stream,
+    group,
+    consumer,
+    inputs: options.inputs,
+    outputs: options.outputs,
+    batchSize: options.batchSize ?? 32,
+    blockMs: options.blockMs ?? 1000,
+    claimIdleMs: options.claimIdleMs ?? 60_000,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    readAhead: options.readAhead ?? 4,
+    idleEndMs: options.idleEndMs ?? Infinity,
+    deadStream: options.deadLetterStream ?? `${stream}:dead`,
+    startId: options.startId ?? '0',
+  };
   for (const [name, v] of [
     ['stream', stream],
     ['group', group],
@@ -118,143 +157,176 @@ export function fromRedisStream(client: RedisClientLike, options: FromRedisStrea
         received: JSON.stringify(v) ?? 'undefined',
       });
   }
-  checkPositive('inputs', inputs, true, false);
-  checkPositive('outputs', outputs, true, false);
-  checkPositive('batchSize', batchSize, true, false);
-  checkPositive('blockMs', blockMs, true, false);
-  checkPositive('claimIdleMs', claimIdleMs, true, true);
-  checkPositive('timeoutMs', timeoutMs, false, false);
-  checkPositive('readAhead', readAhead, true, false);
-  checkPositive('idleEndMs', idleEndMs, false, true);
+  checkPositive('inputs', s.inputs, true, false);
+  checkPositive('outputs', s.outputs, true, false);
+  checkPositive('batchSize', s.batchSize, true, false);
+  checkPositive('blockMs', s.blockMs, true, false);
+  checkPositive('claimIdleMs', s.claimIdleMs, true, true);
+  checkPositive('timeoutMs', s.timeoutMs, false, false);
+  checkPositive('readAhead', s.readAhead, true, false);
+  checkPositive('idleEndMs', s.idleEndMs, false, true);
+  return s;
+}
 
-  return {
-    stream,
-    group,
-    async ack(ids) {
-      if (ids.length > 0) await redisCommand(client, ['XACK', stream, group, ...ids], timeoutMs);
-    },
-    open(): BatchReader {
-      // A ring buffer of samples read ahead: `capacity` rows of x and y, and their entry IDs.
-      const capacity = readAhead * batchSize;
-      const xs = new Float64Array(capacity * inputs);
-      const ys = new Float64Array(capacity * outputs);
-      const ringIds: string[] = new Array<string>(capacity).fill('');
-      let head = 0;
-      let count = 0;
-      const batch = {
-        x: new Float64Array(batchSize * inputs),
-        y: new Float64Array(batchSize * outputs),
-        size: batchSize,
-        ids: [] as string[],
-      };
-      const cursor = { epoch: 0, batchIndex: -1, epochEnd: false };
-      let closed = false;
-      let ended = false;
-      let failure: unknown = null;
-      let waiter: (() => void) | null = null;
-      let spaceWaiter: (() => void) | null = null;
-      let reader: GroupReader | null = null;
-      const wake = (): void => {
-        const w = waiter;
-        waiter = null;
-        w?.();
-      };
-      const ready = (): boolean => count >= batchSize || ended || failure !== null || closed;
+/**
+ * One opened reader of {@link fromRedisStream}: a pump that reads entries into a ring buffer of
+ * samples read ahead (`readAhead` batches of x, y and entry IDs), and the batches taken from it.
+ */
+class RedisStreamReader implements BatchReader {
+  private readonly capacity: number;
+  private readonly xs: Float64Array;
+  private readonly ys: Float64Array;
+  private readonly ringIds: string[];
+  /** The first buffered sample's slot, and the samples buffered. */
+  private head = 0;
+  private count = 0;
+  private readonly batch: { x: Float64Array; y: Float64Array; size: number; ids: string[] };
+  private readonly at = { epoch: 0, batchIndex: -1, epochEnd: false };
+  private closed = false;
+  private ended = false;
+  private failure: unknown = null;
+  /** Resolves the pending `whenReady`, and the pump waiting for space in the ring. */
+  private waiter: (() => void) | null = null;
+  private spaceWaiter: (() => void) | null = null;
+  private reader: GroupReader | null = null;
 
-      const pump = async (): Promise<void> => {
-        reader = await openGroupReader(client, {
-          stream,
-          group,
-          consumer,
-          blockMs,
-          claimIdleMs,
-          timeoutMs,
-          startId: options.startId ?? '0',
-          claimOwn: false,
+  constructor(
+    private readonly client: RedisClientLike,
+    private readonly s: StreamSettings,
+  ) {
+    this.capacity = s.readAhead * s.batchSize;
+    this.xs = new Float64Array(this.capacity * s.inputs);
+    this.ys = new Float64Array(this.capacity * s.outputs);
+    this.ringIds = new Array<string>(this.capacity).fill('');
+    this.batch = { x: new Float64Array(s.batchSize * s.inputs), y: new Float64Array(s.batchSize * s.outputs), size: s.batchSize, ids: [] };
+    this.pump()
+      .catch((e: unknown) => {
+        if (!this.closed) this.failure = e;
+      })
+      .finally(() => {
+        this.reader?.close();
+        this.wake();
+      });
+  }
+
+  next(): Batch | null | NotReady {
+    const { batchSize, inputs, outputs } = this.s;
+    if (this.count >= batchSize) {
+      const { xs, ys, ringIds, capacity, batch } = this;
+      const ids: string[] = new Array<string>(batchSize);
+      for (let r = 0; r < batchSize; r++) {
+        const slot = (this.head + r) % capacity;
+        batch.x.set(xs.subarray(slot * inputs, (slot + 1) * inputs), r * inputs);
+        batch.y.set(ys.subarray(slot * outputs, (slot + 1) * outputs), r * outputs);
+        ids[r] = ringIds[slot]!;
+      }
+      batch.ids = ids;
+      this.head = (this.head + batchSize) % capacity;
+      this.count -= batchSize;
+      this.at.batchIndex += 1;
+      this.wakeSpace();
+      return batch;
+    }
+    if (this.ended || this.closed) return null;
+    return NOT_READY;
+  }
+
+  cursor(): DataCursor {
+    return this.at;
+  }
+
+  whenReady(): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.error());
+    if (this.ready()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiter = () => (this.failure !== null ? reject(this.error()) : resolve());
+    });
+  }
+
+  dropped(): number {
+    return 0;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.reader?.close();
+    this.wakeSpace();
+    this.wake();
+  }
+
+  private error(): Error {
+    const f = this.failure;
+    return f instanceof Error ? f : new Error(String(f));
+  }
+
+  private ready(): boolean {
+    return this.count >= this.s.batchSize || this.ended || this.failure !== null || this.closed;
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private wakeSpace(): void {
+    const s = this.spaceWaiter;
+    this.spaceWaiter = null;
+    s?.();
+  }
+
+  /** Reads entries into the ring until closed, failed, or ended by `idleEndMs` without entries. */
+  private async pump(): Promise<void> {
+    const { stream, group, consumer, blockMs, claimIdleMs, timeoutMs, startId, batchSize, idleEndMs } = this.s;
+    const reader = await openGroupReader(this.client, {
+      stream,
+      group,
+      consumer,
+      blockMs,
+      claimIdleMs,
+      timeoutMs,
+      startId,
+      claimOwn: false,
+    });
+    this.reader = reader;
+    if (this.closed) return;
+    let lastDataAt = Date.now();
+    while (!this.closed) {
+      const free = this.capacity - this.count;
+      if (free === 0) {
+        await new Promise<void>((resolve) => {
+          this.spaceWaiter = resolve;
         });
-        if (closed) return;
-        let lastDataAt = Date.now();
-        while (!closed) {
-          const free = capacity - count;
-          if (free === 0) {
-            await new Promise<void>((resolve) => {
-              spaceWaiter = resolve;
-            });
-            continue;
-          }
-          const entries = await reader.read(Math.min(batchSize, free));
-          if (closed) return;
-          if (entries.length === 0) {
-            if (Date.now() - lastDataAt >= idleEndMs && count < batchSize) {
-              ended = true;
-              wake();
-              return;
-            }
-            continue;
-          }
-          lastDataAt = Date.now();
-          for (const entry of entries) {
-            const slot = (head + count) % capacity;
-            const reason = parseSample(entry.fields, xs, slot * inputs, inputs, ys, slot * outputs, outputs);
-            if (reason !== null) {
-              await deadLetter(client, { stream, group, consumer, deadStream, maxLen: 10_000, timeoutMs }, entry, reason);
-              continue;
-            }
-            ringIds[slot] = entry.id;
-            count += 1;
-          }
-          if (count >= batchSize) wake();
+        continue;
+      }
+      const entries = await reader.read(Math.min(batchSize, free));
+      if (this.closed) return;
+      if (entries.length === 0) {
+        if (Date.now() - lastDataAt >= idleEndMs && this.count < batchSize) {
+          this.ended = true;
+          this.wake();
+          return;
         }
-      };
-      pump()
-        .catch((e: unknown) => {
-          if (!closed) failure = e;
-        })
-        .finally(() => {
-          (reader as GroupReader | null)?.close();
-          wake();
-        });
+        continue;
+      }
+      lastDataAt = Date.now();
+      await this.store(entries);
+      if (this.count >= batchSize) this.wake();
+    }
+  }
 
-      return {
-        next(): Batch | null | NotReady {
-          if (count >= batchSize) {
-            const ids: string[] = new Array<string>(batchSize);
-            for (let r = 0; r < batchSize; r++) {
-              const slot = (head + r) % capacity;
-              batch.x.set(xs.subarray(slot * inputs, (slot + 1) * inputs), r * inputs);
-              batch.y.set(ys.subarray(slot * outputs, (slot + 1) * outputs), r * outputs);
-              ids[r] = ringIds[slot]!;
-            }
-            batch.ids = ids;
-            head = (head + batchSize) % capacity;
-            count -= batchSize;
-            cursor.batchIndex += 1;
-            const s = spaceWaiter;
-            spaceWaiter = null;
-            s?.();
-            return batch;
-          }
-          if (ended || closed) return null;
-          return NOT_READY;
-        },
-        cursor: (): DataCursor => cursor,
-        whenReady(): Promise<void> {
-          if (failure !== null) return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
-          if (ready()) return Promise.resolve();
-          return new Promise<void>((resolve, reject) => {
-            waiter = () => (failure !== null ? reject(failure instanceof Error ? failure : new Error(String(failure))) : resolve());
-          });
-        },
-        dropped: () => 0,
-        close() {
-          closed = true;
-          (reader as GroupReader | null)?.close();
-          const s = spaceWaiter;
-          spaceWaiter = null;
-          s?.();
-          wake();
-        },
-      };
-    },
-  };
+  /** Puts the entries' samples into the ring; malformed ones go to the dead-letter stream. */
+  private async store(entries: readonly StreamEntry[]): Promise<void> {
+    const { stream, group, consumer, deadStream, timeoutMs, inputs, outputs } = this.s;
+    for (const entry of entries) {
+      const slot = (this.head + this.count) % this.capacity;
+      const reason = parseSample(entry.fields, this.xs, slot * inputs, inputs, this.ys, slot * outputs, outputs);
+      if (reason !== null) {
+        await deadLetter(this.client, { stream, group, consumer, deadStream, maxLen: 10_000, timeoutMs }, entry, reason);
+        continue;
+      }
+      this.ringIds[slot] = entry.id;
+      this.count += 1;
+    }
+  }
 }

@@ -9,7 +9,7 @@ import { connectDuplicate } from './connectDuplicate.js';
 import { decodeF64, encodeF64 } from './f64Base64.js';
 import type { RedisClientLike } from './redisClient.js';
 import { redisCommand } from './redisCommand.js';
-import { redisRunKeys } from './redisKeys.js';
+import { type RedisRunKeys, redisRunKeys } from './redisKeys.js';
 import { readReplyEntries, type StreamEntry } from './streamEntries.js';
 import { readUpdaterCheckpoint, writeUpdaterCheckpoint, type UpdaterState } from './updaterCheckpoint.js';
 
@@ -176,67 +176,300 @@ export async function runRedisUpdater<S extends OptState>(
   client: RedisClientLike,
   options: RedisUpdaterOptions<S>,
 ): Promise<RedisUpdaterResult> {
-  const { model, optimizer, stream, group, signal } = options;
-  const workers = options.workers ?? 1;
-  const roundTimeoutMs = options.roundTimeoutMs ?? 5000;
-  const maxVersions = options.maxVersions ?? Infinity;
-  const maxSamples = options.maxSamples ?? Infinity;
-  const blockMs = options.blockMs ?? 1000;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const versionsMaxLen = options.versionsMaxLen ?? 16;
-  const keepRounds = options.keepRounds ?? Infinity;
-  positive('workers', workers);
-  positive('roundTimeoutMs', roundTimeoutMs);
-  positive('maxVersions', maxVersions, true);
-  positive('maxSamples', maxSamples, true);
-  positive('blockMs', blockMs);
-  positive('versionsMaxLen', versionsMaxLen);
-  positive('keepRounds', keepRounds, true);
-  const stallWarningMs = options.stallWarningMs ?? 60_000;
-  positive('stallWarningMs', stallWarningMs, true);
+  const settings = updaterSettings(options);
   const keys = redisRunKeys(options.prefix);
-  const size = model.layout.size;
-  const cmd = (args: string[]): Promise<unknown> => redisCommand(client, args, timeoutMs);
-
+  const cmd = (args: string[]): Promise<unknown> => redisCommand(client, args, settings.timeoutMs);
   if (options.allowNonDurableBroker !== true) await checkBrokerDurability(cmd);
-  let state: UpdaterState;
-  const resumed = await readUpdaterCheckpoint(options.checkpointPath, model.layout);
+  const state = await openUpdaterState(cmd, keys, options);
+  const blocking = await connectDuplicate(client, settings.timeoutMs);
+  return new UpdaterRun(options, settings, keys, cmd, state, blocking).run();
+}
+
+type Command = (args: string[]) => Promise<unknown>;
+
+/** The updater's options with their defaults, checked. */
+interface UpdaterSettings {
+  readonly workers: number;
+  readonly roundTimeoutMs: number;
+  readonly maxVersions: number;
+  readonly maxSamples: number;
+  readonly blockMs: number;
+  readonly timeoutMs: number;
+  readonly versionsMaxLen: number;
+  readonly keepRounds: number;
+  readonly stallWarningMs: number;
+}
+
+function updaterSettings(options: RedisUpdaterOptions<OptState>): UpdaterSettings {
+  const s: UpdaterSettings = {
+    workers: options.workers ?? 1,
+    roundTimeoutMs: options.roundTimeoutMs ?? 5000,
+    maxVersions: options.maxVersions ?? Infinity,
+    maxSamples: options.maxSamples ?? Infinity,
+    blockMs: options.blockMs ?? 1000,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    versionsMaxLen: options.versionsMaxLen ?? 16,
+    keepRounds: options.keepRounds ?? Infinity,
+    stallWarningMs: options.stallWarningMs ?? 60_000,
+  };
+  positive('workers', s.workers);
+  positive('roundTimeoutMs', s.roundTimeoutMs);
+  positive('maxVersions', s.maxVersions, true);
+  positive('maxSamples', s.maxSamples, true);
+  positive('blockMs', s.blockMs);
+  positive('versionsMaxLen', s.versionsMaxLen);
+  positive('keepRounds', s.keepRounds, true);
+  positive('stallWarningMs', s.stallWarningMs, true);
+  return s;
+}
+
+/**
+ * The state to go on from: the checkpoint's, once the broker is checked against it, or a new
+ * run's (the run's keys deleted).
+ */
+async function openUpdaterState<S extends OptState>(
+  cmd: Command,
+  keys: RedisRunKeys,
+  options: RedisUpdaterOptions<S>,
+): Promise<UpdaterState> {
+  const resumed = await readUpdaterCheckpoint(options.checkpointPath, options.model.layout);
   if (resumed !== undefined) {
-    state = resumed;
-    await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
-    await checkGroupDelivered(cmd, stream, group, state.applied);
-    await cmd(['SET', keys.epoch, String(state.version), 'NX']); // a run recorded before epochs
-  } else {
-    await cmd(['DEL', keys.grads, keys.versions, keys.rounds, keys.epoch]);
-    const params = cloneParams(options.params);
-    state = {
-      version: 0,
-      params,
-      optState: optimizer.init(params),
-      samples: 0,
-      gradsCursor: '0-0',
-      applied: {},
-      lastRound: [],
-      stale: 0,
-      duplicates: 0,
-      loss: Number.NaN,
-      lr: Number.NaN,
+    await checkEpoch(cmd, keys.epoch, keys.rounds, resumed.version);
+    await checkGroupDelivered(cmd, options.stream, options.group, resumed.applied);
+    await cmd(['SET', keys.epoch, String(resumed.version), 'NX']); // a run recorded before epochs
+    return resumed;
+  }
+  await cmd(['DEL', keys.grads, keys.versions, keys.rounds, keys.epoch]);
+  const params = cloneParams(options.params);
+  return {
+    version: 0,
+    params,
+    optState: options.optimizer.init(params),
+    samples: 0,
+    gradsCursor: '0-0',
+    applied: {},
+    lastRound: [],
+    stale: 0,
+    duplicates: 0,
+    loss: Number.NaN,
+    lr: Number.NaN,
+  };
+}
+
+/** The round being collected for one version. */
+interface OpenRound {
+  readonly contributions: Contribution[];
+  /** The data-entry IDs of the round so far and of the round before. */
+  readonly inRound: Set<string>;
+  readonly consumers: Set<string>;
+  /** When its first contribution came (ms). */
+  firstAt: number;
+  closed: boolean;
+}
+
+/** One run of the updater: its state, its connections, and the steps of a round. */
+class UpdaterRun<S extends OptState> {
+  private readonly optState: S;
+  private readonly params: Params;
+  private readonly updates: Float64Array;
+  private readonly size: number;
+  /** A lost connection may come back to a server restarted from an older snapshot: check it then. */
+  private reconnected = false;
+
+  constructor(
+    private readonly options: RedisUpdaterOptions<S>,
+    private readonly settings: UpdaterSettings,
+    private readonly keys: RedisRunKeys,
+    private readonly cmd: Command,
+    private readonly state: UpdaterState,
+    private readonly blocking: RedisClientLike,
+  ) {
+    this.optState = state.optState as S;
+    this.params = state.params;
+    this.size = options.model.layout.size;
+    this.updates = new Float64Array(this.size);
+    blocking.on('error', () => (this.reconnected = true));
+  }
+
+  /** Runs the rounds until done; an error after `signal` aborted ends the run quietly. */
+  async run(): Promise<RedisUpdaterResult> {
+    const { signal } = this.options;
+    const stop = (): void => this.blocking.destroy();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await this.rounds();
+    } catch (e: unknown) {
+      if (signal?.aborted !== true) throw e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      stop();
+    }
+    const { state } = this;
+    return {
+      version: state.version,
+      samples: state.samples,
+      stale: state.stale,
+      duplicates: state.duplicates,
+      params: this.params,
+      optState: this.optState,
     };
   }
-  const optState = state.optState as S;
-  const params = state.params;
-  const updates = new Float64Array(size);
 
-  const ack = async (ids: readonly string[]): Promise<void> => {
-    for (let i = 0; i < ids.length; i += 1000) await cmd(['XACK', stream, group, ...ids.slice(i, i + 1000)]);
-  };
-  const publish = (): Promise<unknown> =>
-    cmd([
+  private async rounds(): Promise<void> {
+    await this.ack(this.state.lastRound);
+    await this.cmd(['XGROUP', 'CREATE', this.options.stream, this.options.group, '0', 'MKSTREAM']).catch((e: unknown) => {
+      if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) throw e;
+    });
+    await this.publish();
+    const stall = stallWatch(this.settings.stallWarningMs, this.options.onStall, this.state);
+    while (!this.done()) {
+      await this.options.beforeRound?.();
+      if (this.done()) break;
+      const round = await this.collect(stall);
+      if (round === null) break;
+      const report = await this.apply(round);
+      stall.progress();
+      this.options.onRound?.(report);
+    }
+  }
+
+  private done(): boolean {
+    const { state, settings } = this;
+    return this.options.signal?.aborted === true || state.version >= settings.maxVersions || state.samples >= settings.maxSamples;
+  }
+
+  /** Collects the round of version `state.version`: null when the run is aborted first. */
+  private async collect(stall: { check(): void }): Promise<Contribution[] | null> {
+    const round: OpenRound = {
+      contributions: [],
+      inRound: new Set<string>(this.state.lastRound),
+      consumers: new Set<string>(),
+      firstAt: 0,
+      closed: false,
+    };
+    const { roundTimeoutMs } = this.settings;
+    while (!round.closed && this.options.signal?.aborted !== true) {
+      stall.check();
+      if (this.reconnected) {
+        this.reconnected = false;
+        await this.checkBroker();
+      }
+      this.take(await this.readGrads(round), round);
+      if (round.contributions.length > 0 && Date.now() - round.firstAt >= roundTimeoutMs) round.closed = true;
+    }
+    return round.closed ? round.contributions : null;
+  }
+
+  private async checkBroker(): Promise<void> {
+    const { cmd, keys, state } = this;
+    await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
+    await checkGroupDelivered(cmd, this.options.stream, this.options.group, state.applied);
+  }
+
+  /** The next contributions: a blocking read until the round's time is up. */
+  private async readGrads(round: OpenRound): Promise<StreamEntry[]> {
+    const { blockMs, roundTimeoutMs, timeoutMs } = this.settings;
+    const wait = round.contributions.length === 0 ? blockMs : Math.max(1, roundTimeoutMs - (Date.now() - round.firstAt));
+    const reply = await redisCommand(
+      this.blocking,
+      ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', this.keys.grads, this.state.gradsCursor],
+      wait + timeoutMs,
+    );
+    return readReplyEntries(reply);
+  }
+
+  /** Adds the entries' contributions to the round (stale and duplicates counted) until it is full. */
+  private take(entries: readonly StreamEntry[], round: OpenRound): void {
+    const { state } = this;
+    for (const e of entries) {
+      state.gradsCursor = e.id;
+      const c = contributionOf(e, this.size);
+      if (c === null || c.version !== state.version) {
+        state.stale += 1;
+        continue;
+      }
+      if (round.consumers.has(c.consumer) || c.ids.some((id) => round.inRound.has(id))) {
+        state.duplicates += 1;
+        continue;
+      }
+      for (const id of c.ids) round.inRound.add(id);
+      round.consumers.add(c.consumer);
+      if (round.contributions.length === 0) round.firstAt = Date.now();
+      round.contributions.push(c);
+      if (round.consumers.size >= this.settings.workers) {
+        round.closed = true;
+        return;
+      }
+    }
+  }
+
+  /** Applies a round to the weights and the state, then records, checkpoints, acknowledges and publishes it. */
+  private async apply(round: readonly Contribution[]): Promise<RedisRound> {
+    const { state, params, optState, updates } = this;
+    const optimizer = this.options.optimizer;
+    const loss = combineContributions(updates, round);
+    const lr = optimizer.learningRate?.(optState) ?? Number.NaN;
+    optimizer.update(updates, optState, params);
+    applyUpdates(params, updates);
+    const ids: string[] = [];
+    let roundSamples = 0;
+    for (const c of round) {
+      for (const id of c.ids) {
+        ids.push(id);
+        const last = state.applied[c.consumer];
+        if (last === undefined || compareStreamIds(id, last) > 0) state.applied[c.consumer] = id;
+      }
+      roundSamples += c.count;
+    }
+    const made = state.version;
+    state.version += 1;
+    state.samples += roundSamples;
+    state.lastRound = ids;
+    state.loss = loss;
+    state.lr = lr;
+    await this.commit(made, round, ids);
+    return {
+      version: state.version,
+      loss,
+      lr,
+      roundSamples,
+      contributions: round.length,
+      samples: state.samples,
+      stale: state.stale,
+      duplicates: state.duplicates,
+      params,
+    };
+  }
+
+  /** Record, checkpoint, acknowledge, publish — in this order (see docs/redis.md). */
+  private async commit(made: number, round: readonly Contribution[], ids: readonly string[]): Promise<void> {
+    const { cmd, keys, state } = this;
+    const { keepRounds } = this.settings;
+    await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
+    if (made >= keepRounds) await cmd(['HDEL', keys.rounds, String(made - keepRounds)]);
+    // the broker still holds the run up to here (a rolled-back one fails these): then checkpoint
+    await Promise.all([
+      advanceEpoch(cmd, keys.epoch, made),
+      checkGroupDelivered(cmd, this.options.stream, this.options.group, state.applied),
+    ]);
+    await writeUpdaterCheckpoint(this.options.checkpointPath, state);
+    await this.ack(ids);
+    await this.publish();
+  }
+
+  private async ack(ids: readonly string[]): Promise<void> {
+    const { stream, group } = this.options;
+    for (let i = 0; i < ids.length; i += 1000) await this.cmd(['XACK', stream, group, ...ids.slice(i, i + 1000)]);
+  }
+
+  private publish(): Promise<unknown> {
+    const { state } = this;
+    return this.cmd([
       'XADD',
-      keys.versions,
+      this.keys.versions,
       'MAXLEN',
       '~',
-      String(versionsMaxLen),
+      String(this.settings.versionsMaxLen),
       '*',
       'version',
       String(state.version),
@@ -247,117 +480,9 @@ export async function runRedisUpdater<S extends OptState>(
       'lr',
       String(state.lr),
       'params',
-      encodeF64(params.data),
+      encodeF64(this.params.data),
     ]);
-  const done = (): boolean => signal?.aborted === true || state.version >= maxVersions || state.samples >= maxSamples;
-
-  const blocking = await connectDuplicate(client, timeoutMs);
-  // a lost connection may come back to a server restarted from an older snapshot: check it then
-  let reconnected = false;
-  blocking.on('error', () => (reconnected = true));
-  const stop = (): void => blocking.destroy();
-  signal?.addEventListener('abort', stop, { once: true });
-  try {
-    await ack(state.lastRound);
-    await cmd(['XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM']).catch((e: unknown) => {
-      if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) throw e;
-    });
-    await publish();
-    const stall = stallWatch(stallWarningMs, options.onStall, state);
-    while (!done()) {
-      await options.beforeRound?.();
-      if (done()) break;
-      // Collect the round of version `state.version`.
-      const round: Contribution[] = [];
-      const inRound = new Set<string>(state.lastRound);
-      const consumers = new Set<string>();
-      let firstAt = 0;
-      let closed = false;
-      while (!closed && signal?.aborted !== true) {
-        stall.check();
-        if (reconnected) {
-          reconnected = false;
-          await checkEpoch(cmd, keys.epoch, keys.rounds, state.version);
-          await checkGroupDelivered(cmd, stream, group, state.applied);
-        }
-        const wait = round.length === 0 ? blockMs : Math.max(1, roundTimeoutMs - (Date.now() - firstAt));
-        const reply = await redisCommand(
-          blocking,
-          ['XREAD', 'COUNT', '64', 'BLOCK', String(wait), 'STREAMS', keys.grads, state.gradsCursor],
-          wait + timeoutMs,
-        );
-        for (const e of readReplyEntries(reply)) {
-          state.gradsCursor = e.id;
-          const c = contributionOf(e, size);
-          if (c === null || c.version !== state.version) {
-            state.stale += 1;
-            continue;
-          }
-          if (consumers.has(c.consumer) || c.ids.some((id) => inRound.has(id))) {
-            state.duplicates += 1;
-            continue;
-          }
-          for (const id of c.ids) inRound.add(id);
-          consumers.add(c.consumer);
-          if (round.length === 0) firstAt = Date.now();
-          round.push(c);
-          if (consumers.size >= workers) {
-            closed = true;
-            break;
-          }
-        }
-        if (round.length > 0 && Date.now() - firstAt >= roundTimeoutMs) closed = true;
-      }
-      if (!closed) break;
-      // Apply it.
-      const lossValue = combineContributions(updates, round);
-      const lr = optimizer.learningRate?.(optState) ?? Number.NaN;
-      optimizer.update(updates, optState, params);
-      applyUpdates(params, updates);
-      const ids: string[] = [];
-      let roundSamples = 0;
-      for (const c of round) {
-        for (const id of c.ids) {
-          ids.push(id);
-          const last = state.applied[c.consumer];
-          if (last === undefined || compareStreamIds(id, last) > 0) state.applied[c.consumer] = id;
-        }
-        roundSamples += c.count;
-      }
-      const made = state.version;
-      state.version += 1;
-      state.samples += roundSamples;
-      state.lastRound = ids;
-      state.loss = lossValue;
-      state.lr = lr;
-      // Record, checkpoint, acknowledge, publish — in this order (see docs/redis.md).
-      await cmd(['HSET', keys.rounds, String(made), JSON.stringify(round.map((c) => ({ consumer: c.consumer, ids: c.ids })))]);
-      if (made >= keepRounds) await cmd(['HDEL', keys.rounds, String(made - keepRounds)]);
-      // the broker still holds the run up to here (a rolled-back one fails these): then checkpoint
-      await Promise.all([advanceEpoch(cmd, keys.epoch, made), checkGroupDelivered(cmd, stream, group, state.applied)]);
-      await writeUpdaterCheckpoint(options.checkpointPath, state);
-      await ack(ids);
-      await publish();
-      stall.progress();
-      options.onRound?.({
-        version: state.version,
-        loss: lossValue,
-        lr,
-        roundSamples,
-        contributions: round.length,
-        samples: state.samples,
-        stale: state.stale,
-        duplicates: state.duplicates,
-        params,
-      });
-    }
-  } catch (e: unknown) {
-    if (signal?.aborted !== true) throw e;
-  } finally {
-    signal?.removeEventListener('abort', stop);
-    stop();
   }
-  return { version: state.version, samples: state.samples, stale: state.stale, duplicates: state.duplicates, params, optState };
 }
 
 /**

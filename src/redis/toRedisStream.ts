@@ -45,28 +45,7 @@ function num(v: number | undefined): string {
  * // pipeline: pipe(forward(m), loss(l), gradient(m, l), update(opt), toRedisStream(client, { stream: 'run:steps', maxLen: 1000, weightsEvery: 100 }))
  */
 export function toRedisStream<R extends StepRecord>(client: RedisClientLike, options: ToRedisStreamOptions): MonoTypeOperatorFunction<R> {
-  const maxLen = options.maxLen ?? 10_000;
-  const every = options.every ?? 1;
-  const weightsEvery = options.weightsEvery ?? Infinity;
-  const maxInFlight = options.maxInFlight ?? 64;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const modelStream = options.modelStream ?? `${options.stream}:model`;
-  for (const [name, v] of [
-    ['maxLen', maxLen],
-    ['every', every],
-    ['maxInFlight', maxInFlight],
-  ] as const) {
-    if (!(Number.isInteger(v) && v >= 1))
-      throw new GradstreamError({ code: 'invalid_config', path: `toRedisStream.${name}`, expected: 'an integer ≥ 1', received: String(v) });
-  }
-  if (!(weightsEvery === Infinity || (Number.isInteger(weightsEvery) && weightsEvery >= 1))) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'toRedisStream.weightsEvery',
-      expected: 'an integer ≥ 1',
-      received: String(weightsEvery),
-    });
-  }
+  const { every, weightsEvery, maxInFlight, timeoutMs, modelStream, maxLen } = writerSettings(options);
   const trim = ['MAXLEN', '~', String(maxLen)];
   return (records) =>
     new Observable<R>((subscriber) => {
@@ -89,43 +68,10 @@ export function toRedisStream<R extends StepRecord>(client: RedisClientLike, opt
       const sub = records.subscribe({
         next(r) {
           if (failed) return;
-          if (isSampled(r, every)) {
-            const metrics = (r as Partial<{ metrics: Record<string, number> }>).metrics;
-            const fields = [
-              'type',
-              r.stopReason === undefined ? 'step' : 'end',
-              'step',
-              String(r.step),
-              'epoch',
-              String(r.epoch),
-              'loss',
-              num(r.loss),
-              'lr',
-              num(r.lr),
-              'dropped',
-              String(r.dropped),
-            ];
-            if (metrics !== undefined) fields.push('metrics', JSON.stringify(metrics));
-            if (r.epochEnd) fields.push('epochEnd', '1');
-            if (r.stopReason !== undefined) fields.push('stopReason', r.stopReason);
-            send(['XADD', options.stream, ...trim, '*', ...fields], r);
-          }
+          if (isSampled(r, every)) send(['XADD', options.stream, ...trim, '*', ...stepFields(r)], r);
           if (weightsEvery !== Infinity && isSampled(r, weightsEvery)) {
-            send(
-              [
-                'XADD',
-                modelStream,
-                ...trim,
-                '*',
-                'step',
-                String(r.step),
-                'loss',
-                num(r.loss),
-                'params',
-                JSON.stringify(paramsToObject(r.params)),
-              ],
-              r,
-            );
+            const params = JSON.stringify(paramsToObject(r.params));
+            send(['XADD', modelStream, ...trim, '*', 'step', String(r.step), 'loss', num(r.loss), 'params', params], r);
           }
           subscriber.next(r);
         },
@@ -138,4 +84,54 @@ export function toRedisStream<R extends StepRecord>(client: RedisClientLike, opt
       });
       return sub;
     });
+}
+
+/** The options of {@link toRedisStream} with their defaults, checked. */
+function writerSettings(options: ToRedisStreamOptions): Required<Omit<ToRedisStreamOptions, 'stream'>> {
+  const maxLen = options.maxLen ?? 10_000;
+  const every = options.every ?? 1;
+  const weightsEvery = options.weightsEvery ?? Infinity;
+  const maxInFlight = options.maxInFlight ?? 64;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const modelStream = options.modelStream ?? `${options.stream}:model`;
+  for (const [name, v] of [
+    ['maxLen', maxLen],
+    ['every', every],
+    ['maxInFlight', maxInFlight],
+  ] as const) {
+    if (!(Number.isInteger(v) && v >= 1))
+      throw new GradstreamError({ code: 'invalid_config', path: `toRedisStream.${name}`, expected: 'an integer ≥ 1', received: String(v) });
+  }
+  if (!(weightsEvery === Infinity || (Number.isInteger(weightsEvery) && weightsEvery >= 1))) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'toRedisStream.weightsEvery',
+      expected: 'an integer ≥ 1',
+      received: String(weightsEvery),
+    });
+  }
+  return { maxLen, every, weightsEvery, maxInFlight, timeoutMs, modelStream };
+}
+
+/** A step record's entry fields: type, step, epoch, loss, lr, dropped, and metrics, epochEnd, stopReason when set. */
+function stepFields(r: StepRecord): string[] {
+  const metrics = (r as Partial<{ metrics: Record<string, number> }>).metrics;
+  const fields = [
+    'type',
+    r.stopReason === undefined ? 'step' : 'end',
+    'step',
+    String(r.step),
+    'epoch',
+    String(r.epoch),
+    'loss',
+    num(r.loss),
+    'lr',
+    num(r.lr),
+    'dropped',
+    String(r.dropped),
+  ];
+  if (metrics !== undefined) fields.push('metrics', JSON.stringify(metrics));
+  if (r.epochEnd) fields.push('epochEnd', '1');
+  if (r.stopReason !== undefined) fields.push('stopReason', r.stopReason);
+  return fields;
 }

@@ -39,6 +39,21 @@ describe('terminalCurve', () => {
     ]);
   });
 
+  it('draws a flat loss, a single step and negative losses (linear scale)', () => {
+    expect(terminalCurve(Float64Array.from([3, 3, 3]), Float64Array.from([2, 2, 2]), { width: 6, height: 2 })).toEqual([
+      '3 ┤⠀⠀⠀⠀⠀⠀',
+      '2 ┤⡀⠀⠀⠀⠀⠀',
+      '  └──────',
+      '   step 33',
+    ]);
+    expect(terminalCurve(Float64Array.from([0, 1, 2, 3]), Float64Array.from([-1, 2, 2, -1]), { width: 6, height: 2 })).toEqual([
+      ' 2 ┤⠀⢠⠏⠉⢧⠀',
+      '-1 ┤⣰⠋⠀⠀⠈⢳',
+      '   └──────',
+      '    step 03',
+    ]);
+  });
+
   it('draws nothing from fewer than two finite points', () => {
     expect(terminalCurve(new Float64Array([0]), new Float64Array([1]))).toEqual([]);
     expect(terminalCurve(new Float64Array([0, 1]), new Float64Array([1, Number.NaN]))).toEqual([]);

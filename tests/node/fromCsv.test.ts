@@ -149,6 +149,16 @@ describe('fromCsv', () => {
     expect(() => fromCsv(ok, { features: ['age', 'y'], targets: ['y'] })).toThrow(
       'fromCsv.features: expected each column used once (as a feature, a target or the label), received column "y" twice',
     );
+    expect(() => fromCsv(ok, { features: 'age' as never, targets: ['y'] })).toThrow(
+      'fromCsv.features: expected a list of columns, received',
+    );
+    expect(() => fromCsv(ok, { features: [], targets: ['y'] })).toThrow(
+      'fromCsv.features: expected at least one input column, received none',
+    );
+    expect(() => fromCsv(ok, { targets: [] })).toThrow('fromCsv.targets: expected at least one target column, received none');
+    expect(() => fromCsv(ok, { header: false, targets: ['y'] })).toThrow(
+      `${ok}, fromCsv.targets: expected a column index (the file has no header; 3 columns), received an unknown column "y"`,
+    );
     expect(() => fromCsv(join(dir, 'missing.csv'), { targets: ['y'] })).toThrow(
       /fromCsv.path: expected a readable file, received ".*missing.csv" \(ENOENT\)/,
     );
@@ -157,6 +167,18 @@ describe('fromCsv', () => {
       'fromCsv.shuffle: expected a seed to shuffle with, received no seed',
     );
     expect(() => fromCsv(ok, { targets: ['y'], batchSize: 0 })).toThrow('fromCsv.batchSize: expected an integer ≥ 1, received 0');
+    expect(() => fromCsv(ok, { targets: ['y'], epochs: 0 })).toThrow('fromCsv.epochs: expected an integer ≥ 1, received 0');
+    expect(() => fromCsv(ok, { targets: ['y'], shuffle: 'yes' as never })).toThrow('fromCsv.shuffle: expected a boolean, received');
+    expect(() => fromCsv(ok, { targets: ['y'], shuffleBuffer: 0, seed: 1 })).toThrow(
+      'fromCsv.shuffleBuffer: expected an integer ≥ 1, received 0',
+    );
+    expect(() => fromCsv(ok, { targets: ['y'], seed: 0.5 })).toThrow('fromCsv.seed: expected a safe integer, received 0.5');
+    expect(() => fromCsv(ok, { targets: ['y'], split: { validation: 0.5, seed: 0.5, part: 'train' } })).toThrow(
+      'fromCsv.split.seed: expected a safe integer, received 0.5',
+    );
+    expect(() => fromCsv(ok, { targets: ['y'], split: { validation: 0.5, seed: 1, part: 'test' as never } })).toThrow(
+      "fromCsv.split.part: expected 'train' or 'validation', received",
+    );
     expect(() => fromCsv(ok, { targets: ['y'], split: { validation: 1, seed: 1, part: 'train' } })).toThrow(
       'fromCsv.split.validation: expected a fraction in (0, 1), received 1',
     );

@@ -172,6 +172,62 @@ describe('fromRedisStream', () => {
     expect(await pendingCount(stream, 'g')).toBe(2);
   });
 
+  it('reads ahead at most readAhead batches: the ring wraps, the pump waits for space; close ends it', async () => {
+    const stream = 'ring:points';
+    const ids = await produce(client, stream, 0, 7);
+    const reader = fromRedisStream(client, {
+      stream,
+      group: 'g',
+      consumer: 'c',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 2,
+      blockMs: 20,
+      readAhead: 2,
+    }).open();
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const b = (await nextBatch(reader)) as RedisBatch;
+      expect(b.size).toBe(2);
+      got.push(...b.ids);
+      expect(reader.cursor().batchIndex).toBe(i);
+    }
+    expect(got).toEqual(ids.slice(0, 6));
+    // the seventh entry is read, but no full batch comes
+    await new Promise((r) => setTimeout(r, 100));
+    expect(reader.next()).toBe(NOT_READY);
+    expect(await pendingCount(stream, 'g')).toBe(7);
+    reader.close!();
+    expect(reader.next()).toBe(null);
+    await reader.whenReady!();
+  });
+
+  it('a full ring holds the pump until a batch is taken or the reader closes', async () => {
+    const stream = 'full:points';
+    await produce(client, stream, 0, 10);
+    const reader = fromRedisStream(client, {
+      stream,
+      group: 'g',
+      consumer: 'c',
+      inputs: 1,
+      outputs: 1,
+      batchSize: 2,
+      blockMs: 20,
+      readAhead: 2,
+    }).open();
+    await reader.whenReady!();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await pendingCount(stream, 'g')).toBe(4); // the ring is full: nothing more read
+    expect(reader.next()).not.toBe(NOT_READY);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await pendingCount(stream, 'g')).toBe(6); // one batch of space: read
+    reader.close!();
+    // what is buffered is still handed out, then the data ends
+    expect(reader.next()).not.toBe(NOT_READY);
+    expect(reader.next()).not.toBe(NOT_READY);
+    expect(reader.next()).toBe(null);
+  });
+
   it('ends with the data after idleEndMs without entries', async () => {
     const reader = fromRedisStream(client, {
       stream: 'empty:points',

@@ -13,7 +13,8 @@ import { readRedisRounds } from '../../src/redis/readRedisRounds.js';
 import { runRedisUpdater, type RedisRound } from '../../src/redis/redisUpdater.js';
 import { runRedisWorker } from '../../src/redis/redisWorker.js';
 import { shardGradient } from '../../src/redis/shardGradient.js';
-import { connectClient, lineSample, produce, type Client } from './helpers.js';
+import { encodeF64 } from '../../src/redis/f64Base64.js';
+import { connectClient, lineSample, produce, waitFor, type Client } from './helpers.js';
 import { startRedis, type RedisServer } from './redisServer.js';
 
 let server: RedisServer;
@@ -253,5 +254,84 @@ describe('redisUpdaterTraining', () => {
     const kept = await readRedisRounds(client, 'live');
     expect(kept.length).toBe(steps.length);
     expect(Object.keys(kept).map(Number)).toEqual([steps.length - 3, steps.length - 2, steps.length - 1]);
+  });
+});
+
+describe('the updater on hand-written contributions', () => {
+  const grad = (...g: number[]): string => encodeF64(Float64Array.from(g));
+  const contribution = (consumer: string, version: number, ids: string[], g: string): string[] => [
+    'consumer',
+    consumer,
+    'version',
+    String(version),
+    'count',
+    String(ids.length),
+    'loss',
+    '1',
+    'ids',
+    ids.join(','),
+    'grad',
+    g,
+  ];
+  /** XADDs the contributions in one transaction: the updater reads them all at once. */
+  const send = async (entries: string[][]): Promise<void> => {
+    const multi = client.multi();
+    for (const fields of entries) multi.addCommand(['XADD', 'hand:grads', '*', ...fields]);
+    await multi.exec();
+  };
+
+  it('discards stale and duplicate contributions, closes a short round after roundTimeoutMs, weights by counts', async () => {
+    const stream = 'hand:points';
+    const d = await produce(client, stream, 0, 4);
+    await client.sendCommand(['XGROUP', 'CREATE', stream, 'g', '0']);
+    await client.sendCommand(['XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', '4', 'STREAMS', stream, '>']); // delivered
+    const rounds: RedisRound[] = [];
+    const updater = runRedisUpdater(client, {
+      model,
+      optimizer: sgd({ lr: 1 }),
+      params: createParams(model.layout),
+      stream,
+      group: 'g',
+      prefix: 'hand',
+      checkpointPath: join(dir, 'hand.json'),
+      workers: 2,
+      roundTimeoutMs: 300,
+      blockMs: 50,
+      maxVersions: 2,
+      onRound: (r) => rounds.push({ ...r, params: createParams(model.layout) }),
+    });
+    await waitFor(async () => Number(await client.sendCommand(['XLEN', 'hand:versions'])) === 1, 10_000, 'version 0');
+    await send([
+      ['consumer', 'c1', 'version', '0'], // not a contribution: stale
+      contribution('c1', 7, [d[0]!], grad(9, 9)), // another version: stale
+      contribution('c1', 0, [d[0]!], grad(1, 2)),
+      contribution('c1', 0, [d[1]!], grad(9, 9)), // a worker already in the round: duplicate
+      contribution('c2', 0, [d[0]!], grad(9, 9)), // an entry already in the round: duplicate
+    ]);
+    await waitFor(() => rounds.length === 1, 10_000, 'round 1'); // one worker of two: closed by the timeout
+    await send([
+      contribution('c2', 0, [d[1]!], grad(9, 9)), // stale now
+      contribution('c1', 1, [d[0]!], grad(9, 9)), // an entry of the round before: duplicate
+      contribution('c1', 1, [d[1]!], grad(2, 0)),
+      contribution('c2', 1, [d[2]!, d[3]!], grad(5, 4)),
+    ]);
+    const result = await updater;
+    expect(rounds.map((r) => [r.version, r.contributions, r.roundSamples, r.stale, r.duplicates])).toEqual([
+      [1, 1, 1, 2, 2],
+      [2, 2, 3, 3, 3],
+    ]);
+    expect(result).toMatchObject({ version: 2, samples: 4, stale: 3, duplicates: 3 });
+    // sgd lr 1 from 0: −[1, 2], then −(1·[2, 0] + 2·[5, 4]) / 3
+    expect(result.params.data[0]).toBeCloseTo(-5, 12);
+    expect(result.params.data[1]).toBeCloseTo(-2 - 8 / 3, 12);
+    expect(await readRedisRounds(client, 'hand')).toEqual([
+      [{ consumer: 'c1', ids: [d[0]] }],
+      [
+        { consumer: 'c1', ids: [d[1]] },
+        { consumer: 'c2', ids: [d[2], d[3]] },
+      ],
+    ]);
+    const pending = (await client.sendCommand(['XPENDING', stream, 'g'])) as unknown[];
+    expect(pending[0]).toBe(0);
   });
 });

@@ -339,6 +339,12 @@ describe('gradstream train: bad input', () => {
     expect(await bad({ ...seed(), validation: { split: 0.5 } })).toMatch(
       /^gradstream train: FILE: splitArrays\.validation: expected a fraction in \(0, 1\) leaving at least one row on each side of 1/,
     );
+    expect(await bad({ ...seed(), validation: { csv: 'held.csv' } })).toBe(
+      'gradstream train: FILE: validation: expected {"split":F} or inline {"inputs","targets"} with inline data (a file needs the columns of a file "data"), received a CSV file',
+    );
+    expect(await bad({ ...seed(), validation: { inputs: [[1]], targets: [[1]] } })).toMatch(
+      /^gradstream train: FILE: validation\.inputs: expected rows of \d+ features \(model\.layers\[0\]\.inputs\), received 1 features/,
+    );
     expect(await bad({ ...seed(), stop: { monitor: 'valLoss' } })).toBe(
       'gradstream train: FILE: stop.monitor: expected "loss" (there is no "validation" to compute a valLoss on), received "valLoss"',
     );
