@@ -17,30 +17,11 @@ import {
   update,
 } from '../../../src/index.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
+import { saved } from './runtimes.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** What `model.save` writes, kept in memory: the model.json object and the weights. */
-async function saved(model: tf.LayersModel): Promise<{ modelJson: Record<string, unknown>; weightData: ArrayBuffer }> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const a = artifacts!;
-  const modelJson = {
-    format: a.format,
-    generatedBy: a.generatedBy,
-    convertedBy: a.convertedBy,
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-  };
-  return { modelJson: JSON.parse(JSON.stringify(modelJson)) as Record<string, unknown>, weightData: a.weightData as ArrayBuffer };
-}
 
 /** A TensorFlow.js model of every layer gradstream imports, with moving statistics away from 0 and 1. */
 function tfjsModel(): tf.Sequential {

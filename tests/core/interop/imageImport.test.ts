@@ -17,28 +17,11 @@ import {
 } from '../../../src/index.js';
 import { expectSamePredictions } from './exportCases.js';
 import { IMAGE_CASES, imageModel, imageRows } from './imageCases.js';
+import { saved } from './runtimes.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** What `model.save` writes, kept in memory: the model.json object and the weights. */
-async function saved(model: tf.LayersModel): Promise<{ modelJson: Record<string, unknown>; weightData: ArrayBuffer }> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const a = artifacts!;
-  const modelJson = {
-    format: a.format,
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-  };
-  return { modelJson: JSON.parse(JSON.stringify(modelJson)) as Record<string, unknown>, weightData: a.weightData as ArrayBuffer };
-}
 
 /** Rows of `width` numbers in [−1, 1]. */
 function rows(n: number, width: number, seed = 7): number[][] {

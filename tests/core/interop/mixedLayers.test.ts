@@ -3,7 +3,6 @@
  * `predict` does, behind its scaler. Loads both runtimes: in the slow suite.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, it } from 'vitest';
 import {
   conv2d,
@@ -19,35 +18,13 @@ import {
   toOnnx,
   toTfjsLayers,
   withScaler,
-  type TfjsLayersModel,
 } from '../../../src/index.js';
 import { expectSamePredictions } from './exportCases.js';
+import { runOnnx, runTfjs } from './runtimes.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-async function runOnnx(bytes: Uint8Array, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  const input = new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, x[0]!.length]);
-  const out = await session.run({ input });
-  return out.output!.data as Float32Array;
-}
-
-async function runTfjs({ modelJson, weightData }: TfjsLayersModel, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const loaded = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
-      weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[],
-      weightData,
-    }),
-  );
-  const out = loaded.predict(tf.tensor2d(x.map((r) => [...r]))) as tf.Tensor;
-  const values = (await out.data()) as Float32Array;
-  tf.dispose([out]);
-  loaded.dispose();
-  return values;
-}
 
 describe('image and sequence layers exported together', () => {
   it('conv2d → relu → flatten → reshape → lstm (sequences) → lstm → dense runs in both runtimes as predict does', async () => {

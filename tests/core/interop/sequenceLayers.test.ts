@@ -4,7 +4,6 @@
  * import with the same predictions and train on. Loads both runtimes: in the slow suite.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
 import { lastValueFrom, pipe, tap } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -26,55 +25,15 @@ import {
   train,
   update,
   withScaler,
-  type TfjsLayersModel,
 } from '../../../src/index.js';
 import { LAYER_CODECS } from '../../../src/core/interop/layerCodecs.js';
 import { caseModel, expectSamePredictions, rawRows } from './exportCases.js';
 import { SEQUENCE_CASES, sequenceRows } from './sequenceCases.js';
+import { runOnnx, runTfjs, saved } from './runtimes.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-async function runOnnx(bytes: Uint8Array, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  const input = new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, x[0]!.length]);
-  const out = await session.run({ input });
-  return out.output!.data as Float32Array;
-}
-
-async function runTfjs({ modelJson, weightData }: TfjsLayersModel, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const loaded = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
-      weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[],
-      weightData,
-    }),
-  );
-  const out = loaded.predict(tf.tensor2d(x.map((r) => [...r]))) as tf.Tensor;
-  const values = (await out.data()) as Float32Array;
-  tf.dispose([out]);
-  loaded.dispose();
-  return values;
-}
-
-/** What `model.save` writes, kept in memory. */
-async function saved(model: tf.LayersModel): Promise<{ modelJson: Record<string, unknown>; weightData: ArrayBuffer }> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const a = artifacts!;
-  const modelJson = {
-    format: a.format,
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-  };
-  return { modelJson: JSON.parse(JSON.stringify(modelJson)) as Record<string, unknown>, weightData: a.weightData as ArrayBuffer };
-}
 
 const measured: Record<string, number> = {};
 

@@ -1,4 +1,3 @@
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
   GradstreamError,
@@ -15,14 +14,7 @@ import {
 } from '../../../src/index.js';
 import { activationLayer } from '../../../src/core/layers/activation.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
-
-/** Runs ONNX bytes in onnxruntime on `x` (rows of raw features). */
-async function runOnnx(bytes: Uint8Array, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  const input = new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, x[0]!.length]);
-  const out = await session.run({ input });
-  return out.output!.data as Float32Array;
-}
+import { runOnnx } from './runtimes.js';
 
 /** A float32 input rows: what the exported graph sees, so `predict` sees the same values. */
 function asFloat32(x: readonly (readonly number[])[]): number[][] {

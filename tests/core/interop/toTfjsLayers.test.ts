@@ -13,29 +13,13 @@ import {
   withScaler,
   type SequentialModel,
   type Params,
-  type TfjsLayersModel,
 } from '../../../src/index.js';
 import { EXPORT_CASES, caseModel, expectSamePredictions, rawRows } from './exportCases.js';
+import { runTfjs } from './runtimes.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** Loads an export with `tf.loadLayersModel` from memory and predicts `x`. */
-async function runTfjs({ modelJson, weightData }: TfjsLayersModel, x: readonly (readonly number[])[]): Promise<Float32Array> {
-  const loaded = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
-      weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[],
-      weightData,
-    }),
-  );
-  const out = loaded.predict(tf.tensor2d(x.map((r) => [...r]))) as tf.Tensor;
-  const values = (await out.data()) as Float32Array;
-  tf.dispose([out]);
-  loaded.dispose();
-  return values;
-}
 
 function asFloat32(x: readonly (readonly number[])[]): number[][] {
   return x.map((row) => Array.from(Float32Array.from(row)));
