@@ -231,7 +231,11 @@ describe('node bin/gradstream.js', () => {
     const log = await bin(['train', 'examples/seed.json', '--json']);
     writeFileSync(join(dir, 'seed.jsonl'), log.out);
     const plot = await bin(['plot', join(dir, 'seed.jsonl'), '--out', join(dir, 'seed.svg')]);
-    expect(plot).toEqual({ code: 0, out: `wrote ${join(dir, 'seed.svg')} (7 logged steps, 0–6; best 2.381266365508548 at step 6)\n`, err: '' });
+    expect(plot).toEqual({
+      code: 0,
+      out: `wrote ${join(dir, 'seed.svg')} (7 logged steps, 0–6; best 2.381266365508548 at step 6)\n`,
+      err: '',
+    });
     expect(readFileSync(join(dir, 'seed.svg'), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 });
