@@ -13,9 +13,9 @@ import { checkRegularFile } from '../sinks/checkRegularFile.js';
 import { withScaler } from '../streams/withScaler.js';
 import { CliError, inputError, usageError } from './cliError.js';
 import type { TrainedRun } from './trainedRun.js';
-import { checkWidths, fileSource, type FileData, type Table } from './prepareRun.js';
+import type { FileData, Table } from './prepareRun.js';
 import { readFeatureRows } from './readFeatureRows.js';
-import { readTable } from './readTable.js';
+import { readFileTable } from './fileTable.js';
 
 /**
  * The columns and loss of a data file for a checkpoint without a training config (an imported
@@ -163,13 +163,7 @@ export async function loadImportedRun(checkpointFile: string, c: Checkpoint, dat
       throw new CliError(
         `${checkpointFile}: expected the target columns of ${dataFile} (--targets COL[,COL], or --label COL for a classifier) for a checkpoint without a training config, received none`,
       );
-    try {
-      const src = fileSource(fd, { batchSize: undefined, epochs: 1, shuffle: false, seed: 0 }, 'data');
-      checkWidths(src.inputs, src.outputs, model, type, 'data');
-      return await readTable(src, src.inputs, src.outputs);
-    } catch (e: unknown) {
-      throw inputError(dataFile, e);
-    }
+    return readFileTable(fd, model, type, dataFile);
   };
   return {
     model,

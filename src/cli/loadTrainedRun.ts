@@ -14,9 +14,9 @@ import { CliError, inputError } from './cliError.js';
 import { type DataColumns, hasDataColumns, loadImportedRun } from './loadImportedRun.js';
 import { loadModules } from './loadModules.js';
 import { loadTrainConfig } from './loadTrainConfig.js';
-import { checkWidths, fileSource, prepareRun, type FileData, type PreparedRun, type Table } from './prepareRun.js';
+import { prepareRun, type FileData, type PreparedRun, type Table } from './prepareRun.js';
 import { readFeatureRows } from './readFeatureRows.js';
-import { readTable } from './readTable.js';
+import { readFileTable } from './fileTable.js';
 import { lossInfo } from './lossInfo.js';
 import type { TrainedRun } from './trainedRun.js';
 
@@ -132,16 +132,7 @@ async function runOfSavedConfig(checkpointFile: string, c: Checkpoint, dataFile:
     ? { jsonl: dataFile, ...columns }
     : { csv: dataFile, ...columns, ...('csv' in d && d.delimiter !== undefined ? { delimiter: d.delimiter } : {}) };
   const delimiter = 'csv' in fd ? fd.delimiter : undefined;
-  const table = async (): Promise<Table> => {
-    try {
-      const src = fileSource(fd, { batchSize: undefined, epochs: 1, shuffle: false, seed: 0 }, 'data');
-      const lossType = typeof config.loss === 'string' ? config.loss : config.loss.type;
-      checkWidths(src.inputs, src.outputs, model, lossType, 'data');
-      return await readTable(src, src.inputs, src.outputs);
-    } catch (e: unknown) {
-      throw inputError(dataFile, e);
-    }
-  };
+  const table = (): Promise<Table> => readFileTable(fd, model, typeof config.loss === 'string' ? config.loss : config.loss.type, dataFile);
   return {
     model,
     params: c.params,
