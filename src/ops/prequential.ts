@@ -4,6 +4,7 @@ import type { Loss } from '../core/loss.js';
 import type { MetricFn } from '../core/metrics/metricFn.js';
 import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
 import { checkOptions } from '../streams/checkOptions.js';
+import { FreshBatch } from './freshBatch.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /** The prequential values of one metric (see {@link prequential}). */
@@ -76,18 +77,12 @@ export function prequential<R extends StepRecord & WithOutput>(
   return (source) =>
     new Observable<R & WithPrequential>((subscriber) => {
       const scores = new PrequentialScores(names, fns, window);
-      let lastEpoch = -1;
-      let lastIndex = -1;
-      let lastStep = -1;
+      const batches = new FreshBatch();
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           const rec = r as R & WithPrequential;
           rec.prequential = scores.values;
-          const fresh = r.epoch !== lastEpoch || r.batchIndex !== lastIndex || (r.stopReason === undefined && r.step !== lastStep);
-          if (fresh) {
-            lastEpoch = r.epoch;
-            lastIndex = r.batchIndex;
-            lastStep = r.step;
+          if (batches.isFresh(r)) {
             try {
               scores.add(r.output, r.batch.y, r.batch.size);
             } catch (e: unknown) {
