@@ -16,6 +16,7 @@ export const SLOW_TESTS: readonly string[] = [
   'tests/examples/digits.test.ts',
   'tests/examples/forecast.test.ts',
   'tests/examples/recordReplay.test.ts',
+  'tests/node/hugeRecord.test.ts',
   'tests/live/recordCrash.test.ts',
   'tests/core/autodiff/tfjs.property.test.ts',
   'tests/core/layers/convTfjs.test.ts',

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse';
 import { GradstreamError } from '../core/errors.js';
 import { MAX_LINE_LENGTH, describeLength } from '../schemas/limits.js';
 import { END_OF_FILE, type RowStream } from './fileSource.js';
+import { recordDelimiter } from './recordDelimiter.js';
 
 /**
  * Opens one pass: the file streams through `csv-parse` (quotes, CRLF, BOM), records are pulled
@@ -11,10 +12,19 @@ import { END_OF_FILE, type RowStream } from './fileSource.js';
  * the header being line 1). Line numbers are counted here (`csv-parse`'s `info` snapshots cost
  * more than the parse): one per record plus the line breaks inside its quoted fields; blank lines
  * are skipped and counted. With a header, the first non-blank record is the header. A record
- * longer than `maxRecord` characters ({@link MAX_LINE_LENGTH}) is refused with its row named.
+ * longer than `maxRecord` characters ({@link MAX_LINE_LENGTH}) is refused with its row named, in
+ * time linear in its length (the line break is found first: see {@link recordDelimiter}).
  */
 export function csvRows(path: string, delimiter: string, header: boolean, maxRecord = MAX_LINE_LENGTH): RowStream<string[]> {
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: maxRecord });
+  const rd = recordDelimiter(path, 4 * maxRecord + 4);
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: maxRecord,
+    ...(rd === undefined ? {} : { record_delimiter: rd }),
+  });
   let error: unknown;
   let ended = false;
   let closed = false;

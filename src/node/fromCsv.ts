@@ -15,6 +15,7 @@ import { checkOptions } from '../streams/checkOptions.js';
 import { csvError, csvRows } from './csvRows.js';
 import { fileInfo, type FileBatchSource } from './fileBatchSource.js';
 import { readHead } from './readHead.js';
+import { recordDelimiter } from './recordDelimiter.js';
 import { MAX_LINE_LENGTH, describeLength } from '../schemas/limits.js';
 
 /** Options of {@link fromCsv}. */
@@ -129,16 +130,26 @@ function csvDecoder(
 
 /**
  * The first records of the file (the header and the first row), read synchronously: as much of
- * the file as they take, up to two records of {@link MAX_LINE_LENGTH} characters.
+ * the file as they take, up to two records of {@link MAX_LINE_LENGTH} characters. A longer one
+ * is refused here, its row named.
  */
 function firstRecords(path: string, delimiter: string): string[][] {
+  const rd = recordDelimiter(path, 2 * (4 * MAX_LINE_LENGTH + 4));
   const parse = (text: string): string[][] =>
-    parseSync(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to: 2 }) as string[][];
+    parseSync(text, {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      to: 2,
+      max_record_size: MAX_LINE_LENGTH,
+      ...(rd === undefined ? {} : { record_delimiter: rd }),
+    }) as string[][];
   const head = readHead(path, 'fromCsv', 2 * MAX_LINE_LENGTH + 4, (text) => {
     try {
       return parse(text).length >= 2;
-    } catch {
-      return false; // a quoted field cut by the read: read on
+    } catch (e: unknown) {
+      return (e as { code?: unknown }).code === 'CSV_MAX_RECORD_SIZE'; // else a quoted field cut by the read: read on
     }
   });
   let records: string[][];

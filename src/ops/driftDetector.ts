@@ -3,6 +3,7 @@ import { GradstreamError, describeValue } from '../core/errors.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { createAdwin, type AdwinOptions } from '../core/drift/adwin.js';
 import { createPageHinkley, type PageHinkleyOptions } from '../core/drift/pageHinkley.js';
+import { FreshBatch } from './freshBatch.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /** A change detector over a stream of numbers: `update(x)` is true when `x` completes a detected change. */
@@ -63,51 +64,17 @@ export type DriftDetectorOperator<R> = OperatorFunction<R, R & WithDrift> & {
  * // pipe(forward(m), loss(l), drift, gradient(m, l), update(sgd({ lr })))
  */
 export function driftDetector<R extends StepRecord>(options: DriftDetectorOptions<R>): DriftDetectorOperator<R> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'driftDetector',
-      expected: "options with a method, e.g. { method: 'pageHinkley' }",
-      received: describeValue(options),
-    });
-  }
-  const method = options.method;
-  if (method !== 'pageHinkley' && method !== 'adwin') {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'driftDetector.method',
-      expected: "'pageHinkley' or 'adwin'",
-      received: describeValue(method),
-    });
-  }
-  // Built once here so that bad options throw at construction.
-  const make = (): ChangeDetector => (method === 'pageHinkley' ? createPageHinkley(options) : createAdwin(options));
-  make();
-  const monitor = options.monitor ?? ((r: R) => r.loss ?? Number.NaN);
-  if (typeof monitor !== 'function') {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'driftDetector.monitor',
-      expected: 'a function of the record',
-      received: describeValue(monitor),
-    });
-  }
+  const { method, make, monitor } = checkDriftOptions(options);
   const drift$ = new Subject<DriftEvent>();
   const operator = (source: Observable<R>): Observable<R & WithDrift> =>
     new Observable<R & WithDrift>((subscriber) => {
       const detector = make();
-      let lastEpoch = -1;
-      let lastIndex = -1;
-      let lastStep = -1;
+      const batches = new FreshBatch();
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           const rec = r as R & WithDrift;
           rec.drift = false;
-          const fresh = r.epoch !== lastEpoch || r.batchIndex !== lastIndex || (r.stopReason === undefined && r.step !== lastStep);
-          if (fresh) {
-            lastEpoch = r.epoch;
-            lastIndex = r.batchIndex;
-            lastStep = r.step;
+          if (batches.isFresh(r)) {
             let v: number;
             try {
               v = monitor(r);
@@ -127,4 +94,39 @@ export function driftDetector<R extends StepRecord>(options: DriftDetectorOption
       });
     });
   return Object.assign(operator, { drift$: drift$.asObservable() });
+}
+
+/** Checks the options (a detector is built once, so that bad ones throw at construction). */
+function checkDriftOptions<R extends StepRecord>(
+  options: DriftDetectorOptions<R>,
+): { method: DriftEvent['method']; make: () => ChangeDetector; monitor: (r: R) => number } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector',
+      expected: "options with a method, e.g. { method: 'pageHinkley' }",
+      received: describeValue(options),
+    });
+  }
+  const method = options.method;
+  if (method !== 'pageHinkley' && method !== 'adwin') {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector.method',
+      expected: "'pageHinkley' or 'adwin'",
+      received: describeValue(method),
+    });
+  }
+  const make = (): ChangeDetector => (method === 'pageHinkley' ? createPageHinkley(options) : createAdwin(options));
+  make();
+  const monitor = options.monitor ?? ((r: R) => r.loss ?? Number.NaN);
+  if (typeof monitor !== 'function') {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'driftDetector.monitor',
+      expected: 'a function of the record',
+      received: describeValue(monitor),
+    });
+  }
+  return { method, make, monitor };
 }

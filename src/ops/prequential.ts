@@ -4,6 +4,7 @@ import type { Loss } from '../core/loss.js';
 import type { MetricFn } from '../core/metrics/metricFn.js';
 import type { StepRecord, WithOutput } from '../streams/stepRecord.js';
 import { checkOptions } from '../streams/checkOptions.js';
+import { FreshBatch } from './freshBatch.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
 /** The prequential values of one metric (see {@link prequential}). */
@@ -72,83 +73,109 @@ export function prequential<R extends StepRecord & WithOutput>(
       received: 'none',
     });
   }
-  const fns: MetricFn[] = names.map((name) => {
-    const fn = metrics[name];
-    if (typeof fn === 'function') return fn;
-    if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: `prequential.${name}`,
-      expected: 'a metric function or a loss',
-      received: describeValue(fn),
-    });
-  });
-  const m = names.length;
-
+  const fns = names.map((name) => metricFn(name, metrics[name]));
   return (source) =>
     new Observable<R & WithPrequential>((subscriber) => {
-      const values: Record<string, PrequentialValue> = {};
-      for (const name of names) values[name] = { running: Number.NaN, windowed: Number.NaN, last: Number.NaN };
-      const sums = new Float64Array(m); // Σ value·size over all samples
-      const windowSums = new Float64Array(m);
-      // The window: a ring of the last batches (value·size per metric, and size), ≤ `window` samples.
-      const ringValues = new Float64Array(window * m);
-      const ringSizes = new Float64Array(window);
-      let ringHead = 0;
-      let ringCount = 0;
-      let windowSamples = 0;
-      let samples = 0;
-      let lastEpoch = -1;
-      let lastIndex = -1;
-      let lastStep = -1;
-
+      const scores = new PrequentialScores(names, fns, window);
+      const batches = new FreshBatch();
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
           const rec = r as R & WithPrequential;
-          rec.prequential = values;
-          const fresh = r.epoch !== lastEpoch || r.batchIndex !== lastIndex || (r.stopReason === undefined && r.step !== lastStep);
-          if (fresh) {
-            lastEpoch = r.epoch;
-            lastIndex = r.batchIndex;
-            lastStep = r.step;
-            const rows = r.batch.size;
-            const cols = r.output.length / rows;
-            // Evict the oldest batches that no longer fit (always keep the newest).
-            while (ringCount > 0 && windowSamples + rows > window) {
-              const s = ringSizes[ringHead]!;
-              for (let k = 0; k < m; k++) windowSums[k] = windowSums[k]! - ringValues[ringHead * m + k]!;
-              windowSamples -= s;
-              ringHead = (ringHead + 1) % window;
-              ringCount -= 1;
-            }
-            const slot = (ringHead + ringCount) % window;
-            ringCount += 1;
-            ringSizes[slot] = rows;
-            windowSamples += rows;
-            samples += rows;
-            for (let k = 0; k < m; k++) {
-              let v: number;
-              try {
-                v = fns[k]!(r.output, r.batch.y, rows, cols);
-              } catch (e: unknown) {
-                subscriber.error(e);
-                return;
-              }
-              const w = v * rows;
-              ringValues[slot * m + k] = w;
-              sums[k] = sums[k]! + w;
-              windowSums[k] = windowSums[k]! + w;
-              const out = values[names[k]!]!;
-              out.last = v;
-              out.running = sums[k]! / samples;
-              out.windowed = windowSums[k]! / windowSamples;
+          rec.prequential = scores.values;
+          if (batches.isFresh(r)) {
+            try {
+              scores.add(r.output, r.batch.y, r.batch.size);
+            } catch (e: unknown) {
+              subscriber.error(e);
+              return;
             }
           }
-          rec.prequentialSamples = samples;
+          rec.prequentialSamples = scores.samples;
           subscriber.next(rec);
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
     });
+}
+
+/** A metric argument as a function: a metric, or a loss's value. */
+function metricFn(name: string, fn: MetricFn | Loss | undefined): MetricFn {
+  if (typeof fn === 'function') return fn;
+  if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
+  throw new GradstreamError({
+    code: 'invalid_config',
+    path: `prequential.${name}`,
+    expected: 'a metric function or a loss',
+    received: describeValue(fn),
+  });
+}
+
+/**
+ * One subscription's scores: the sums over every sample, and the window — a ring of the last
+ * batches (value·size per metric, and size) holding at most `window` samples.
+ */
+class PrequentialScores {
+  /** The values handed to records, made once and updated in place. */
+  readonly values: Record<string, PrequentialValue> = {};
+  samples = 0;
+  private readonly m: number;
+  /** Σ value·size over all samples, per metric. */
+  private readonly sums: Float64Array;
+  private readonly windowSums: Float64Array;
+  private readonly ringValues: Float64Array;
+  private readonly ringSizes: Float64Array;
+  private ringHead = 0;
+  private ringCount = 0;
+  private windowSamples = 0;
+
+  constructor(
+    private readonly names: readonly string[],
+    private readonly fns: readonly MetricFn[],
+    private readonly window: number,
+  ) {
+    const m = names.length;
+    this.m = m;
+    for (const name of names) this.values[name] = { running: Number.NaN, windowed: Number.NaN, last: Number.NaN };
+    this.sums = new Float64Array(m);
+    this.windowSums = new Float64Array(m);
+    this.ringValues = new Float64Array(window * m);
+    this.ringSizes = new Float64Array(window);
+  }
+
+  /** Scores one batch (`rows` rows of `output` against `y`); throws what a metric throws. */
+  add(output: Float64Array, y: Float64Array, rows: number): void {
+    const { m, sums, windowSums, ringValues } = this;
+    const cols = output.length / rows;
+    const slot = this.makeRoom(rows);
+    this.samples += rows;
+    for (let k = 0; k < m; k++) {
+      const v = this.fns[k]!(output, y, rows, cols);
+      const w = v * rows;
+      ringValues[slot * m + k] = w;
+      sums[k] = sums[k]! + w;
+      windowSums[k] = windowSums[k]! + w;
+      const out = this.values[this.names[k]!]!;
+      out.last = v;
+      out.running = sums[k]! / this.samples;
+      out.windowed = windowSums[k]! / this.windowSamples;
+    }
+  }
+
+  /** Evicts the oldest batches that no longer fit (always keeping the newest); returns the slot of a batch of `rows`. */
+  private makeRoom(rows: number): number {
+    const { m, window, windowSums, ringValues, ringSizes } = this;
+    while (this.ringCount > 0 && this.windowSamples + rows > window) {
+      const s = ringSizes[this.ringHead]!;
+      for (let k = 0; k < m; k++) windowSums[k] = windowSums[k]! - ringValues[this.ringHead * m + k]!;
+      this.windowSamples -= s;
+      this.ringHead = (this.ringHead + 1) % window;
+      this.ringCount -= 1;
+    }
+    const slot = (this.ringHead + this.ringCount) % window;
+    this.ringCount += 1;
+    ringSizes[slot] = rows;
+    this.windowSamples += rows;
+    return slot;
+  }
 }

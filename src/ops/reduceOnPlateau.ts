@@ -73,6 +73,47 @@ export function reduceOnPlateau<R extends StepRecord & WithLoss>(
   lr: HyperParam,
   options: ReduceOnPlateauOptions = {},
 ): ReduceOnPlateauOperator<R> {
+  const settings = checkPlateauArgs(lr, options);
+  // The latest subscription's counters (read by getState), and a state to start the next one from.
+  let live: PlateauCounters | null = null;
+  let restored: PlateauCounters | null = null;
+  const operator = <T extends R>(source: Observable<T>): Observable<T> =>
+    new Observable<T>((subscriber) => {
+      const st: PlateauCounters = restored ?? fresh();
+      restored = null;
+      live = st;
+      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
+        next(r) {
+          if (r.step > st.skipThrough) observe(st, r.step, r.loss, lr, settings);
+          subscriber.next(r);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+  return Object.assign(operator, {
+    getState(): OptState {
+      const s = live ?? restored ?? fresh();
+      return { best: s.best, wait: s.wait, cooling: s.cooling, step: s.step };
+    },
+    setState(state: OptState): void {
+      const next = parseState(state);
+      if (live !== null) Object.assign(live, next);
+      restored = next;
+    },
+  });
+}
+
+/** The checked options of one {@link reduceOnPlateau}. */
+interface PlateauSettings {
+  readonly factor: number;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+}
+
+function checkPlateauArgs(lr: HyperParam, options: ReduceOnPlateauOptions): PlateauSettings {
   if (!isHyperParam(lr)) {
     throw new GradstreamError({
       code: 'invalid_config',
@@ -89,74 +130,54 @@ export function reduceOnPlateau<R extends StepRecord & WithLoss>(
       received: describeValue(options),
     });
   }
-  const factor = checkNumber('reduceOnPlateau.factor', options.factor ?? 0.1, '[0, 1)');
-  const patience = checkInteger('reduceOnPlateau.patience', options.patience ?? 10, 1);
-  const minDelta = checkNumber('reduceOnPlateau.minDelta', options.minDelta ?? 1e-4, '≥ 0');
-  const cooldown = checkInteger('reduceOnPlateau.cooldown', options.cooldown ?? 0, 0);
-  const minLr = checkNumber('reduceOnPlateau.minLr', options.minLr ?? 0, '≥ 0');
-  // The latest subscription's counters (read by getState), and a state to start the next one from.
-  let live: PlateauCounters | null = null;
-  let restored: PlateauCounters | null = null;
-  const operator = <T extends R>(source: Observable<T>): Observable<T> =>
-    new Observable<T>((subscriber) => {
-      const st: PlateauCounters = restored ?? fresh();
-      restored = null;
-      live = st;
-      return source.pipe(untilUnsubscribed(subscriber)).subscribe({
-        next(r) {
-          if (r.step <= st.skipThrough) {
-            subscriber.next(r);
-            return;
-          }
-          st.step = r.step;
-          if (st.cooling > 0) {
-            st.cooling -= 1;
-            st.wait = 0;
-          }
-          if (r.loss < st.best - minDelta) {
-            st.best = r.loss;
-            st.wait = 0;
-          } else if (st.cooling === 0 && ++st.wait >= patience && lr.value > minLr) {
-            lr.value = Math.max(lr.value * factor, minLr);
-            st.cooling = cooldown;
-            st.wait = 0;
-          }
-          subscriber.next(r);
-        },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      });
+  return {
+    factor: checkNumber('reduceOnPlateau.factor', options.factor ?? 0.1, '[0, 1)'),
+    patience: checkInteger('reduceOnPlateau.patience', options.patience ?? 10, 1),
+    minDelta: checkNumber('reduceOnPlateau.minDelta', options.minDelta ?? 1e-4, '≥ 0'),
+    cooldown: checkInteger('reduceOnPlateau.cooldown', options.cooldown ?? 0, 0),
+    minLr: checkNumber('reduceOnPlateau.minLr', options.minLr ?? 0, '≥ 0'),
+  };
+}
+
+/** Counts one step's loss: a new best resets the wait; `patience` steps without one (out of cooldown) cut `lr`. */
+function observe(st: PlateauCounters, step: number, loss: number, lr: HyperParam, o: PlateauSettings): void {
+  st.step = step;
+  if (st.cooling > 0) {
+    st.cooling -= 1;
+    st.wait = 0;
+  }
+  if (loss < st.best - o.minDelta) {
+    st.best = loss;
+    st.wait = 0;
+  } else if (st.cooling === 0 && ++st.wait >= o.patience && lr.value > o.minLr) {
+    lr.value = Math.max(lr.value * o.factor, o.minLr);
+    st.cooling = o.cooldown;
+    st.wait = 0;
+  }
+}
+
+/** A saved state as counters (resuming skips the steps through its `step`); a malformed one is a `GradstreamError`. */
+function parseState(state: OptState): PlateauCounters {
+  const s = state as Partial<Record<keyof PlateauCounters, unknown>> | null;
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    !Array.isArray(s) &&
+    typeof s.best === 'number' &&
+    !Number.isNaN(s.best) &&
+    Number.isInteger(s.wait) &&
+    (s.wait as number) >= 0 &&
+    Number.isInteger(s.cooling) &&
+    (s.cooling as number) >= 0 &&
+    (s.step === undefined || (Number.isInteger(s.step) && (s.step as number) >= -1));
+  if (!ok) {
+    throw new GradstreamError({
+      code: 'invalid_state',
+      path: 'reduceOnPlateau.state',
+      expected: '{ best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }',
+      received: JSON.stringify(state) ?? String(state),
     });
-  return Object.assign(operator, {
-    getState(): OptState {
-      const s = live ?? restored ?? fresh();
-      return { best: s.best, wait: s.wait, cooling: s.cooling, step: s.step };
-    },
-    setState(state: OptState): void {
-      const s = state as Partial<Record<keyof PlateauCounters, unknown>> | null;
-      const ok =
-        typeof s === 'object' &&
-        s !== null &&
-        !Array.isArray(s) &&
-        typeof s.best === 'number' &&
-        !Number.isNaN(s.best) &&
-        Number.isInteger(s.wait) &&
-        (s.wait as number) >= 0 &&
-        Number.isInteger(s.cooling) &&
-        (s.cooling as number) >= 0 &&
-        (s.step === undefined || (Number.isInteger(s.step) && (s.step as number) >= -1));
-      if (!ok) {
-        throw new GradstreamError({
-          code: 'invalid_state',
-          path: 'reduceOnPlateau.state',
-          expected: '{ best: number, wait: integer ≥ 0, cooling: integer ≥ 0, step: integer ≥ -1 }',
-          received: JSON.stringify(state) ?? String(state),
-        });
-      }
-      const step = (s.step as number | undefined) ?? -1;
-      const next = { best: s.best as number, wait: s.wait as number, cooling: s.cooling as number, step, skipThrough: step };
-      if (live !== null) Object.assign(live, next);
-      restored = next;
-    },
-  });
+  }
+  const step = (s.step as number | undefined) ?? -1;
+  return { best: s.best as number, wait: s.wait as number, cooling: s.cooling as number, step, skipThrough: step };
 }

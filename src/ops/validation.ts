@@ -6,7 +6,7 @@ import type { ForwardCache, Model } from '../core/model.js';
 import { NOT_READY, type BatchSource } from '../streams/batchSource.js';
 import { fromArrays } from '../streams/fromArrays.js';
 import type { ArraysPart } from '../streams/splitArrays.js';
-import type { StepRecord } from '../streams/stepRecord.js';
+import type { Batch, StepRecord } from '../streams/stepRecord.js';
 import { checkOptions } from '../streams/checkOptions.js';
 import { untilUnsubscribed } from './untilUnsubscribed.js';
 
@@ -56,6 +56,47 @@ export function validation<R extends StepRecord>(
   data: BatchSource | ArraysPart,
   options: ValidationOptions,
 ): OperatorFunction<R, R & WithValidation> {
+  const plan = planValidation(model, data, options);
+  return (upstream) =>
+    new Observable<R & WithValidation>((subscriber) => {
+      const evaluator = new Evaluator(model, plan);
+      let lastStep = -1;
+      return upstream.pipe(untilUnsubscribed(subscriber)).subscribe({
+        next(r) {
+          const rec = r as R & WithValidation;
+          rec.valLoss = undefined;
+          rec.valMetrics = undefined;
+          // due at an epoch's end (or every N steps), and always on the final record: the final weights' score
+          const every = plan.every;
+          const due = r.stopReason !== undefined || (every === 'epoch' ? r.epochEnd : r.step % every === 0 && r.step !== lastStep);
+          if (due) {
+            lastStep = r.step;
+            try {
+              evaluator.evaluate(rec);
+            } catch (e: unknown) {
+              subscriber.error(e);
+              return;
+            }
+          }
+          subscriber.next(rec);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
+
+/** The checked arguments of one {@link validation} operator. */
+interface ValidationPlan {
+  readonly every: 'epoch' | number;
+  readonly lossFn: Loss;
+  readonly names: readonly string[];
+  readonly fns: readonly MetricFn[];
+  readonly source: BatchSource;
+}
+
+/** Checks the arguments, in the order their errors are reported. */
+function planValidation(model: Model, data: BatchSource | ArraysPart, options: ValidationOptions): ValidationPlan {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new GradstreamError({
       code: 'invalid_config',
@@ -87,20 +128,25 @@ export function validation<R extends StepRecord>(
     });
   }
   const names = Object.keys(options.metrics ?? {});
-  const fns: MetricFn[] = names.map((name) => {
-    const fn = options.metrics![name];
-    if (typeof fn === 'function') return fn;
-    if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: `validation.metrics.${name}`,
-      expected: 'a metric function or a loss',
-      received: describeValue(fn),
-    });
+  const fns = names.map((name) => metricFn(name, options.metrics![name]));
+  return { every, lossFn, names, fns, source: validationSource(data, options.batchSize) };
+}
+
+/** A metric option as a function: a metric, or a loss's value. */
+function metricFn(name: string, fn: MetricFn | Loss | undefined): MetricFn {
+  if (typeof fn === 'function') return fn;
+  if (typeof fn === 'object' && fn !== null && typeof fn.value === 'function') return (p, t, rows, cols) => fn.value(p, t, rows, cols);
+  throw new GradstreamError({
+    code: 'invalid_config',
+    path: `validation.metrics.${name}`,
+    expected: 'a metric function or a loss',
+    received: describeValue(fn),
   });
-  const source: BatchSource = isArraysPart(data)
-    ? fromArrays(data.x, data.y, { rows: data.rows, batchSize: options.batchSize ?? 256 })
-    : data;
+}
+
+/** The validation data as a batch source (an {@link ArraysPart} read in batches of `batchSize`, default 256). */
+function validationSource(data: BatchSource | ArraysPart, batchSize: number | undefined): BatchSource {
+  const source: BatchSource = isArraysPart(data) ? fromArrays(data.x, data.y, { rows: data.rows, batchSize: batchSize ?? 256 }) : data;
   if (typeof source?.open !== 'function') {
     throw new GradstreamError({
       code: 'invalid_config',
@@ -109,87 +155,83 @@ export function validation<R extends StepRecord>(
       received: describeValue(data),
     });
   }
+  return source;
+}
 
-  return (upstream) =>
-    new Observable<R & WithValidation>((subscriber) => {
-      const caches = new Map<number, ForwardCache>();
-      const sums = new Float64Array(names.length);
-      const valMetrics: Record<string, number> = {};
-      let lastStep = -1;
+/** One subscription's evaluations: a forward cache per batch size, and the sums of one pass. */
+class Evaluator {
+  private readonly caches = new Map<number, ForwardCache>();
+  private readonly sums: Float64Array;
+  private readonly valMetrics: Record<string, number> = {};
+  private total = 0;
+  private rows = 0;
 
-      const evaluate = (r: R & WithValidation): void => {
-        const reader = source.open();
-        let total = 0;
-        let rows = 0;
-        sums.fill(0);
-        let epoch: number | undefined;
-        try {
-          for (;;) {
-            const b = reader.next();
-            if (b === NOT_READY) {
-              throw new GradstreamError({
-                code: 'invalid_config',
-                path: 'validation.data',
-                expected: 'data in memory (load a file part with readAll first)',
-                received: 'an asynchronous source',
-              });
-            }
-            if (b === null) break;
-            const c = reader.cursor();
-            if (epoch === undefined) epoch = c.epoch;
-            else if (c.epoch !== epoch) break;
-            if (b.x.length !== b.size * model.inputs) {
-              throw new GradstreamError({
-                code: 'invalid_shape',
-                path: 'validation.data.x',
-                expected: `${model.inputs} inputs per row (the model's)`,
-                received: String(b.x.length / b.size),
-              });
-            }
-            let cache = caches.get(b.size);
-            if (cache === undefined) {
-              cache = model.createCache(b.size);
-              caches.set(b.size, cache);
-            }
-            const out = model.forward(r.params, b.x, cache);
-            const cols = out.length / b.size;
-            total += lossFn.value(out, b.y, b.size, cols) * b.size;
-            for (let k = 0; k < fns.length; k++) sums[k] = sums[k]! + fns[k]!(out, b.y, b.size, cols) * b.size;
-            rows += b.size;
-            if (c.epochEnd === true) break;
-          }
-        } finally {
-          reader.close?.();
+  constructor(
+    private readonly model: Model,
+    private readonly plan: ValidationPlan,
+  ) {
+    this.sums = new Float64Array(plan.names.length);
+  }
+
+  /** Scores `r.params` on one epoch of the data into `r.valLoss` and `r.valMetrics`. */
+  evaluate(r: StepRecord & WithValidation): void {
+    const reader = this.plan.source.open();
+    this.total = 0;
+    this.rows = 0;
+    this.sums.fill(0);
+    let epoch: number | undefined;
+    try {
+      for (;;) {
+        const b = reader.next();
+        if (b === NOT_READY) {
+          throw new GradstreamError({
+            code: 'invalid_config',
+            path: 'validation.data',
+            expected: 'data in memory (load a file part with readAll first)',
+            received: 'an asynchronous source',
+          });
         }
-        if (rows === 0)
-          throw new GradstreamError({ code: 'invalid_dataset', path: 'validation.data', expected: 'at least one row', received: 'none' });
-        r.valLoss = total / rows;
-        for (let k = 0; k < names.length; k++) valMetrics[names[k]!] = sums[k]! / rows;
-        r.valMetrics = valMetrics;
-      };
+        if (b === null) break;
+        const c = reader.cursor();
+        if (epoch === undefined) epoch = c.epoch;
+        else if (c.epoch !== epoch) break;
+        this.add(r.params, b);
+        if (c.epochEnd === true) break;
+      }
+    } finally {
+      reader.close?.();
+    }
+    if (this.rows === 0)
+      throw new GradstreamError({ code: 'invalid_dataset', path: 'validation.data', expected: 'at least one row', received: 'none' });
+    const { names } = this.plan;
+    r.valLoss = this.total / this.rows;
+    for (let k = 0; k < names.length; k++) this.valMetrics[names[k]!] = this.sums[k]! / this.rows;
+    r.valMetrics = this.valMetrics;
+  }
 
-      return upstream.pipe(untilUnsubscribed(subscriber)).subscribe({
-        next(r) {
-          const rec = r as R & WithValidation;
-          rec.valLoss = undefined;
-          rec.valMetrics = undefined;
-          // due at an epoch's end (or every N steps), and always on the final record: the final weights' score
-          const due = r.stopReason !== undefined || (every === 'epoch' ? r.epochEnd : r.step % every === 0 && r.step !== lastStep);
-          if (due) {
-            lastStep = r.step;
-            try {
-              evaluate(rec);
-            } catch (e: unknown) {
-              subscriber.error(e);
-              return;
-            }
-          }
-          subscriber.next(rec);
-        },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
+  /** Adds one batch's loss and metrics, weighted by its rows. */
+  private add(params: StepRecord['params'], b: Batch): void {
+    const { model, sums } = this;
+    const { lossFn, fns } = this.plan;
+    if (b.x.length !== b.size * model.inputs) {
+      throw new GradstreamError({
+        code: 'invalid_shape',
+        path: 'validation.data.x',
+        expected: `${model.inputs} inputs per row (the model's)`,
+        received: String(b.x.length / b.size),
       });
-    });
+    }
+    let cache = this.caches.get(b.size);
+    if (cache === undefined) {
+      cache = model.createCache(b.size);
+      this.caches.set(b.size, cache);
+    }
+    const out = model.forward(params, b.x, cache);
+    const cols = out.length / b.size;
+    this.total += lossFn.value(out, b.y, b.size, cols) * b.size;
+    for (let k = 0; k < fns.length; k++) sums[k] = sums[k]! + fns[k]!(out, b.y, b.size, cols) * b.size;
+    this.rows += b.size;
+  }
 }
 
 function isArraysPart(d: BatchSource | ArraysPart): d is ArraysPart {

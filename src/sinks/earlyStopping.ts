@@ -51,63 +51,34 @@ export function earlyStopping<R extends StepRecord = StepRecord>(options: EarlyS
   if (!CRITERIA.some((k) => o[k] !== undefined)) {
     badOption('earlyStopping', `at least one criterion (${CRITERIA.join(', ')})`, 'none');
   }
-  const { lossBelow, threshold, patience, lossAbove, maxEpochs, timeout } = o;
-  const minDelta = o.minDelta ?? 0;
-  const startFrom = o.startFrom ?? 0;
-  const min = (o.mode ?? 'min') === 'min';
   const restoreBest = o.restoreBest ?? false;
-  const monitor = monitorReader(o.monitor ?? 'loss', 'earlyStopping.monitor');
-  const clock = o.clock ?? (() => performance.now());
-  const tracks = patience !== undefined || restoreBest;
+  const rules: StopRules = {
+    lossBelow: o.lossBelow,
+    threshold: o.threshold,
+    patience: o.patience,
+    lossAbove: o.lossAbove,
+    maxEpochs: o.maxEpochs,
+    timeout: o.timeout,
+    minDelta: o.minDelta ?? 0,
+    startFrom: o.startFrom ?? 0,
+    min: (o.mode ?? 'min') === 'min',
+    restoreBest,
+    monitor: monitorReader(o.monitor ?? 'loss', 'earlyStopping.monitor'),
+    clock: o.clock ?? (() => performance.now()),
+    tracks: o.patience !== undefined || restoreBest,
+  };
   const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
-      const start = timeout === undefined ? 0 : clock();
-      let best = Number.NaN;
-      let bestStep = -1;
-      let wait = 0;
-      let bestParams: Float64Array | null = null;
-
-      const finish = (r: R & WithBest): void => {
-        if (restoreBest && bestStep >= 0) {
-          r.bestStep = bestStep;
-          r.bestValue = best;
-          r.restoredBest = bestStep !== r.step && bestParams !== null;
-          if (r.restoredBest) r.params.data.set(bestParams!);
-        }
-      };
-
+      const watch = new StopWatch(rules);
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
-          const rec = r as R & WithBest;
-          let reason: StopReason | undefined;
-          const value = tracks || threshold !== undefined ? monitor(r) : undefined;
-          let stale = false;
-          if (tracks && value !== undefined && !Number.isNaN(value) && r.step >= startFrom) {
-            if (bestStep < 0 || (min ? value < best - minDelta : value > best + minDelta)) {
-              best = value;
-              bestStep = r.step;
-              wait = 0;
-              if (restoreBest) {
-                bestParams ??= new Float64Array(r.params.data.length);
-                bestParams.set(r.params.data);
-              }
-            } else stale = patience !== undefined && ++wait >= patience;
-          }
-          if (r.stopReason === undefined) {
-            const l = r.loss;
-            if (l !== undefined && (!Number.isFinite(l) || (lossAbove !== undefined && l > lossAbove))) reason = 'diverged';
-            else if (maxEpochs !== undefined && r.epoch >= maxEpochs) reason = 'maxEpochs';
-            else if (timeout !== undefined && clock() - start >= timeout) reason = 'timeout';
-            else if (lossBelow !== undefined && l !== undefined && l < lossBelow) reason = 'threshold';
-            else if (threshold !== undefined && value !== undefined && (min ? value < threshold : value > threshold)) reason = 'threshold';
-            else if (stale) reason = 'plateau';
-          }
+          const reason = watch.check(r);
           if (reason === undefined && r.stopReason === undefined) {
             subscriber.next(r);
             return;
           }
           if (reason !== undefined) r.stopReason = reason;
-          finish(rec);
+          watch.finish(r as R & WithBest);
           subscriber.next(r);
           if (reason !== undefined) subscriber.complete();
         },
@@ -116,4 +87,75 @@ export function earlyStopping<R extends StepRecord = StepRecord>(options: EarlyS
       });
     });
   return operator as RecordOperator<R>;
+}
+
+/** The checked options of one {@link earlyStopping}. */
+interface StopRules {
+  readonly lossBelow: number | undefined;
+  readonly threshold: number | undefined;
+  readonly patience: number | undefined;
+  readonly lossAbove: number | undefined;
+  readonly maxEpochs: number | undefined;
+  readonly timeout: number | undefined;
+  readonly minDelta: number;
+  readonly startFrom: number;
+  readonly min: boolean;
+  readonly restoreBest: boolean;
+  readonly monitor: (r: object) => number | undefined;
+  readonly clock: () => number;
+  /** Whether the best monitored value is tracked (for `patience` or `restoreBest`). */
+  readonly tracks: boolean;
+}
+
+/** One subscription's watch: its start time, the best value so far (its step and weights), the steps since. */
+class StopWatch {
+  private readonly start: number;
+  private best = Number.NaN;
+  private bestStep = -1;
+  private wait = 0;
+  private bestParams: Float64Array | null = null;
+
+  constructor(private readonly o: StopRules) {
+    this.start = o.timeout === undefined ? 0 : o.clock();
+  }
+
+  /** Tracks `r`'s monitored value; returns why the run stops at `r` (undefined: it goes on, or it already stopped). */
+  check(r: StepRecord): StopReason | undefined {
+    const o = this.o;
+    const value = o.tracks || o.threshold !== undefined ? o.monitor(r) : undefined;
+    const stale = o.tracks && value !== undefined && !Number.isNaN(value) && r.step >= o.startFrom && this.track(r, value);
+    if (r.stopReason !== undefined) return undefined;
+    const l = r.loss;
+    if (l !== undefined && (!Number.isFinite(l) || (o.lossAbove !== undefined && l > o.lossAbove))) return 'diverged';
+    if (o.maxEpochs !== undefined && r.epoch >= o.maxEpochs) return 'maxEpochs';
+    if (o.timeout !== undefined && o.clock() - this.start >= o.timeout) return 'timeout';
+    if (o.lossBelow !== undefined && l !== undefined && l < o.lossBelow) return 'threshold';
+    if (o.threshold !== undefined && value !== undefined && (o.min ? value < o.threshold : value > o.threshold)) return 'threshold';
+    return stale ? 'plateau' : undefined;
+  }
+
+  /** On the final record: with `restoreBest`, names the best step and puts its weights back. */
+  finish(r: StepRecord & WithBest): void {
+    if (!this.o.restoreBest || this.bestStep < 0) return;
+    r.bestStep = this.bestStep;
+    r.bestValue = this.best;
+    r.restoredBest = this.bestStep !== r.step && this.bestParams !== null;
+    if (r.restoredBest) r.params.data.set(this.bestParams!);
+  }
+
+  /** Records a new best (and its weights with `restoreBest`); returns whether `patience` steps passed without one. */
+  private track(r: StepRecord, value: number): boolean {
+    const o = this.o;
+    if (this.bestStep < 0 || (o.min ? value < this.best - o.minDelta : value > this.best + o.minDelta)) {
+      this.best = value;
+      this.bestStep = r.step;
+      this.wait = 0;
+      if (o.restoreBest) {
+        this.bestParams ??= new Float64Array(r.params.data.length);
+        this.bestParams.set(r.params.data);
+      }
+      return false;
+    }
+    return o.patience !== undefined && ++this.wait >= o.patience;
+  }
 }

@@ -73,34 +73,9 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
     describe: path,
     prepare() {
       ensureDirSync(dir);
-      for (const name of options.files ?? []) {
-        let folder = false;
-        try {
-          folder = statSync(path(name)).isDirectory();
-        } catch {
-          // absent: fine
-        }
-        if (folder) throw new GradstreamError({ code: 'invalid_config', path: path(name), expected: 'a file path', received: 'a folder' });
-      }
-      const probe = tempName(path('.gradstream-probe'));
-      try {
-        closeSync(openSync(probe, 'w'));
-        unlinkSync(probe);
-      } catch (e: unknown) {
-        rmSync(probe, { force: true });
-        throw notWritable(dir, e);
-      }
-      const staleBefore = Date.now() - Math.max(600_000, 2 * timeoutMs);
-      for (const name of readdirSync(dir)) {
-        const m = TEMP.exec(name);
-        if (m === null || !(owns(m[1]!) || m[1] === '.gradstream-probe')) continue;
-        const file = path(name);
-        try {
-          if (!alive(Number(m[2])) || statSync(file).mtimeMs < staleBefore) unlinkSync(file);
-        } catch {
-          // gone already (another writer cleaned it), or not ours to remove
-        }
-      }
+      for (const name of options.files ?? []) checkNotFolder(path(name));
+      checkWritable(dir);
+      removeStaleTemps(dir, owns, Date.now() - Math.max(600_000, 2 * timeoutMs));
     },
     write: (name, text) => writeFileAtomic(path(name), text, { timeoutMs }),
     append: (name, text) =>
@@ -116,6 +91,43 @@ export function fsStorage(dir: string, options: FsStorageOptions = {}): Checkpoi
     remove: (name) => withTimeout(rm(path(name), { force: true }), timeoutMs, 'removing', path(name)),
     list: () => withTimeout(readdir(dir), timeoutMs, 'listing', dir),
   };
+}
+
+/** Refuses a folder where a checkpoint file goes (absent: fine). */
+function checkNotFolder(file: string): void {
+  let folder = false;
+  try {
+    folder = statSync(file).isDirectory();
+  } catch {
+    // absent: fine
+  }
+  if (folder) throw new GradstreamError({ code: 'invalid_config', path: file, expected: 'a file path', received: 'a folder' });
+}
+
+/** Makes and removes a probe file in `dir`, or throws why it cannot. */
+function checkWritable(dir: string): void {
+  const probe = tempName(join(dir, '.gradstream-probe'));
+  try {
+    closeSync(openSync(probe, 'w'));
+    unlinkSync(probe);
+  } catch (e: unknown) {
+    rmSync(probe, { force: true });
+    throw notWritable(dir, e);
+  }
+}
+
+/** Removes the temporaries of `owns`'s files (and probes) left by dead writers, or older than `staleBefore`. */
+function removeStaleTemps(dir: string, owns: (name: string) => boolean, staleBefore: number): void {
+  for (const name of readdirSync(dir)) {
+    const m = TEMP.exec(name);
+    if (m === null || !(owns(m[1]!) || m[1] === '.gradstream-probe')) continue;
+    const file = join(dir, name);
+    try {
+      if (!alive(Number(m[2])) || statSync(file).mtimeMs < staleBefore) unlinkSync(file);
+    } catch {
+      // gone already (another writer cleaned it), or not ours to remove
+    }
+  }
 }
 
 /** The regular file at `file` as UTF-8; a FIFO, a device or a folder is refused before it is opened. */

@@ -79,68 +79,82 @@ export function indexedDbStorage(database = 'gradstream', options: IndexedDbStor
       received: describeValue(options),
     });
   }
-  const storeName = options.store ?? 'checkpoints';
-  let db: Promise<IdbDatabaseLike> | undefined;
-  const where = (name: string) => `indexedDB:${database}/${storeName}/${name}`;
-  const fail = (name: string, e: unknown) =>
-    new GradstreamError({
-      code: 'invalid_state',
-      path: where(name),
-      expected: 'IndexedDB to store the checkpoint',
-      received: String((e as { message?: string } | null)?.message ?? e),
-    });
+  const store = new IdbStore(database, options.store ?? 'checkpoints', options.factory);
+  return {
+    describe: (name) => store.where(name),
+    prepare: async () => {
+      await store.open();
+    },
+    write: async (name, text) => {
+      await store.run(name, 'readwrite', (s) => s.put(text, name));
+    },
+    read: async (name) => {
+      const v = await store.run(name, 'readonly', (s) => s.get(name));
+      return typeof v === 'string' ? v : undefined;
+    },
+    remove: async (name) => {
+      await store.run(name, 'readwrite', (s) => s.delete(name));
+    },
+    list: async () => (await store.run('', 'readonly', (s) => s.getAllKeys())).map(String),
+  };
+}
 
-  const open = (): Promise<IdbDatabaseLike> => {
-    db ??= new Promise<IdbDatabaseLike>((resolve, reject) => {
-      const factory = options.factory ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
+/** One object store of one database, opened once, on first use. */
+class IdbStore {
+  private db: Promise<IdbDatabaseLike> | undefined;
+
+  constructor(
+    private readonly database: string,
+    private readonly storeName: string,
+    private readonly factory: IdbFactoryLike | undefined,
+  ) {}
+
+  where(name: string): string {
+    return `indexedDB:${this.database}/${this.storeName}/${name}`;
+  }
+
+  open(): Promise<IdbDatabaseLike> {
+    this.db ??= new Promise<IdbDatabaseLike>((resolve, reject) => {
+      const factory = this.factory ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
       if (factory === undefined) {
         reject(
           new GradstreamError({
             code: 'invalid_config',
-            path: `indexedDB:${database}`,
+            path: `indexedDB:${this.database}`,
             expected: 'IndexedDB (a browser, or options.factory)',
             received: 'none in this environment',
           }),
         );
         return;
       }
-      const req = factory.open(database, 1);
+      const req = factory.open(this.database, 1);
       req.onupgradeneeded = () => {
-        if (!req.result.objectStoreNames.contains(storeName)) req.result.createObjectStore(storeName);
+        if (!req.result.objectStoreNames.contains(this.storeName)) req.result.createObjectStore(this.storeName);
       };
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(fail('', req.error));
+      req.onerror = () => reject(this.fail('', req.error));
     });
-    return db;
-  };
+    return this.db;
+  }
 
   /** Runs `op` on the store in one transaction; resolves with its request's result once committed. */
-  const run = async <T>(name: string, mode: 'readonly' | 'readwrite', op: (s: IdbObjectStoreLike) => IdbRequestLike<T>): Promise<T> => {
-    const d = await open();
+  async run<T>(name: string, mode: 'readonly' | 'readwrite', op: (s: IdbObjectStoreLike) => IdbRequestLike<T>): Promise<T> {
+    const d = await this.open();
     return new Promise<T>((resolve, reject) => {
-      const tx = d.transaction(storeName, mode);
-      const req = op(tx.objectStore(storeName));
+      const tx = d.transaction(this.storeName, mode);
+      const req = op(tx.objectStore(this.storeName));
       tx.oncomplete = () => resolve(req.result);
-      tx.onerror = () => reject(fail(name, tx.error ?? req.error));
-      tx.onabort = () => reject(fail(name, tx.error ?? 'aborted'));
+      tx.onerror = () => reject(this.fail(name, tx.error ?? req.error));
+      tx.onabort = () => reject(this.fail(name, tx.error ?? 'aborted'));
     });
-  };
+  }
 
-  return {
-    describe: where,
-    prepare: async () => {
-      await open();
-    },
-    write: async (name, text) => {
-      await run(name, 'readwrite', (s) => s.put(text, name));
-    },
-    read: async (name) => {
-      const v = await run(name, 'readonly', (s) => s.get(name));
-      return typeof v === 'string' ? v : undefined;
-    },
-    remove: async (name) => {
-      await run(name, 'readwrite', (s) => s.delete(name));
-    },
-    list: async () => (await run('', 'readonly', (s) => s.getAllKeys())).map(String),
-  };
+  private fail(name: string, e: unknown): GradstreamError {
+    return new GradstreamError({
+      code: 'invalid_state',
+      path: this.where(name),
+      expected: 'IndexedDB to store the checkpoint',
+      received: String((e as { message?: string } | null)?.message ?? e),
+    });
+  }
 }

@@ -44,6 +44,16 @@ export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.js
       received: describeValue(name),
     });
   const where = storage.describe(name);
+  const json = parseCheckpointText(where, await readCheckpointText(storage, name, where));
+  try {
+    return decodeCheckpoint(json, layout);
+  } catch (e: unknown) {
+    throw inFile(where, e);
+  }
+}
+
+/** The text of checkpoint `name`: refused when it cannot be read, is not there, or is over the size cap. */
+async function readCheckpointText(storage: CheckpointStorage, name: string, where: string): Promise<string> {
   let text: string | undefined;
   try {
     text = await storage.read(name);
@@ -72,6 +82,11 @@ export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.js
       received: `${text.length.toLocaleString('en-US')} characters`,
     });
   }
+  return text;
+}
+
+/** The JSON of a checkpoint's text: refused when it is not JSON (saying where it breaks) or nests too deep. */
+function parseCheckpointText(where: string, text: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -93,9 +108,5 @@ export async function loadCheckpoint(storage: CheckpointStorage, name = 'last.js
       received: 'deeper nesting',
     });
   }
-  try {
-    return decodeCheckpoint(json, layout);
-  } catch (e: unknown) {
-    throw inFile(where, e);
-  }
+  return json;
 }

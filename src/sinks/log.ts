@@ -1,4 +1,4 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
 import { LogOptions, badOption, parseOptions } from '../schemas/sinkOptions.js';
 import { epochLineDue } from './epochLineDue.js';
 import type { StepRecord } from '../streams/stepRecord.js';
@@ -67,10 +67,11 @@ function defaultColumns(r: StepRecord): string[] {
  * Logs the steps that are multiples of `every` (default 1), at most once per `everyMs` when given,
  * the epoch ends with an epoch mean (`epochMean`) of every k-th epoch, k = ⌊every ÷ steps per
  * epoch⌋ or 1 (so the log has the epoch means, sampled about as often as the steps; an epoch end
- * left out is logged before the final record when nothing was logged after it), and always the final record (with `stopReason`) — also when this sink sits before
- * `earlyStopping`: the stopping step is then logged again with its reason (in text, a short
- * `step N  stop: reason` line when the step was just logged). Nothing is formatted on steps
- * that are not logged, except epoch ends. With a stream `to`, each line is handed to `record.hold`: the loop
+ * left out is logged before the final record when nothing was logged after it), and always the
+ * final record (with `stopReason`) — also when this sink sits before `earlyStopping`: the stopping
+ * step is then logged again with its reason (in text, a short `step N  stop: reason` line when the
+ * step was just logged). Nothing is formatted on steps that are not logged, except epoch ends.
+ * With a stream `to`, each line is handed to `record.hold`: the loop
  * waits until the stream has taken it (lossless, in every scheduling mode).
  *
  * Passes every record through unchanged; completes with its source once the stream has taken
@@ -85,121 +86,166 @@ function defaultColumns(r: StepRecord): string[] {
 export function log<R extends StepRecord = StepRecord>(options: LogOptions = {}): RecordOperator<R> {
   const o = parseOptions(LogOptions, options, 'log');
   if (o.write !== undefined && o.to !== undefined) badOption('log', 'either write or to', 'both');
-  const format = o.format ?? 'text';
-  const every = o.every ?? 1;
-  const everyMs = o.everyMs;
-  const clock = o.clock ?? (() => performance.now());
-  const to = o.to;
-  const write = o.write ?? ((line: string) => console.log(line));
+  const plan: LogPlan = {
+    format: o.format ?? 'text',
+    every: o.every ?? 1,
+    everyMs: o.everyMs,
+    clock: o.clock ?? (() => performance.now()),
+    to: o.to,
+    write: o.write ?? ((line: string) => console.log(line)),
+    columns: o.columns,
+  };
   for (const c of o.columns ?? []) if (!STRING_COLUMNS.has(c)) monitorReader(c, 'log.columns');
   const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
-      let lastStep = Number.NaN;
-      let lastTime = Number.NaN;
-      let columns: string[] | null = null;
-      let readers: ((r: object) => number | undefined)[] = [];
-      let last: R | undefined;
-      let loggedFinal = false;
-      let lastLogged = Number.NaN;
-      let skipped: string | undefined; // the last epoch end not logged, while nothing was logged after it
-      let pending = 0;
-      let sourceDone = false;
-
-      const emit = (r: R, line: string): void => {
-        if (to === undefined) {
-          write(line);
-          return;
-        }
-        const written = new Promise<void>((resolve, reject) => {
-          to.write(`${line}\n`, (e) => (e == null ? resolve() : reject(e)));
-        });
-        pending += 1;
-        written.then(
-          () => {
-            pending -= 1;
-            if (sourceDone && pending === 0) subscriber.complete();
-          },
-          (e: unknown) => subscriber.error(e),
-        );
-        r.hold(written);
-      };
-
-      const row = (r: R): string => {
-        if (columns === null) {
-          columns = o.columns ?? defaultColumns(r);
-          readers = columns.map((c) => (STRING_COLUMNS.has(c) ? () => undefined : monitorReader(c, 'log.columns')));
-          if (format === 'csv') emit(r, columns.map(csvField).join(','));
-        }
-        const parts: string[] = [];
-        for (let i = 0; i < columns.length; i++) {
-          const c = columns[i]!;
-          let cell: string;
-          if (STRING_COLUMNS.has(c)) {
-            const s = r.stopReason;
-            cell = s === undefined ? (format === 'csv' ? '' : 'null') : format === 'csv' ? csvField(s) : JSON.stringify(s);
-          } else {
-            const v = readers[i]!(r);
-            cell = v === undefined ? (format === 'csv' ? '' : 'null') : format === 'csv' ? formatNumber(v) : jsonNumber(v);
-          }
-          parts.push(format === 'csv' ? cell : `${JSON.stringify(c)}:${cell}`);
-        }
-        return format === 'csv' ? parts.join(',') : `{${parts.join(',')}}`;
-      };
-
-      const handle = (r: R): void => {
-        let line: string;
-        if (format === 'text') {
-          const now = clock();
-          const rate = r.step > lastStep && now > lastTime ? ((r.step - lastStep) * 1000) / (now - lastTime) : Number.NaN;
-          lastStep = r.step;
-          lastTime = now;
-          line = formatLogLine(r, rate);
-        } else {
-          if (everyMs !== undefined) lastTime = clock();
-          line = row(r);
-        }
-        if (r.stopReason !== undefined) loggedFinal = true;
-        lastLogged = r.step;
-        emit(r, line);
-      };
-
+      const logger = new Logger(plan, subscriber);
       const sub = source.pipe(untilUnsubscribed(subscriber)).subscribe({
-        next(r) {
-          last = r;
-          let due = r.stopReason !== undefined;
-          if (!due && (r.step % every === 0 || epochLineDue(r, every))) due = everyMs === undefined || !(clock() - lastTime < everyMs);
-          try {
-            if (due) {
-              if (r.stopReason !== undefined && skipped !== undefined) emit(r, skipped);
-              skipped = undefined;
-              handle(r);
-            } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number')
-              skipped = format === 'text' ? formatLogLine(r, Number.NaN) : row(r);
-          } catch (e: unknown) {
-            subscriber.error(e);
-            return;
-          }
-          subscriber.next(r);
-        },
+        next: (r) => logger.next(r),
         error: (e: unknown) => subscriber.error(e),
-        complete: () => {
-          sourceDone = true;
-          if (pending === 0) subscriber.complete();
-        },
+        complete: () => logger.complete(),
       });
       return () => {
         sub.unsubscribe();
-        // Downstream ended the run (earlyStopping after this sink): log the final record now.
-        if (last !== undefined && last.stopReason !== undefined && !loggedFinal) {
-          loggedFinal = true;
-          try {
-            if (format === 'text' && lastLogged === last.step) emit(last, `step ${last.step}  stop: ${last.stopReason}`);
-            else handle(last);
-          } catch (e: unknown) {
-            last.hold(Promise.reject(e));
-          }
-        }
+        logger.logStopIfMissed();
       };
     });
   return operator as RecordOperator<R>;
+}
+
+type LogFormat = NonNullable<LogOptions['format']>;
+
+/** The checked options of one {@link log} sink. */
+interface LogPlan {
+  readonly format: LogFormat;
+  readonly every: number;
+  readonly everyMs: number | undefined;
+  readonly clock: () => number;
+  readonly to: LogOptions['to'];
+  readonly write: (line: string) => void;
+  readonly columns: readonly string[] | undefined;
+}
+
+/** One subscription's log: what was logged last, the columns once known, the writes pending. */
+class Logger<R extends StepRecord> {
+  private lastStep = Number.NaN;
+  private lastTime = Number.NaN;
+  private columns: readonly string[] | null = null;
+  private readers: ((r: object) => number | undefined)[] = [];
+  private last: R | undefined;
+  private loggedFinal = false;
+  private lastLogged = Number.NaN;
+  /** The last epoch end not logged, while nothing was logged after it. */
+  private skipped: string | undefined;
+  private pending = 0;
+  private sourceDone = false;
+
+  constructor(
+    private readonly plan: LogPlan,
+    private readonly subscriber: Subscriber<R>,
+  ) {}
+
+  next(r: R): void {
+    const { every, everyMs, clock } = this.plan;
+    this.last = r;
+    let due = r.stopReason !== undefined;
+    if (!due && (r.step % every === 0 || epochLineDue(r, every))) due = everyMs === undefined || !(clock() - this.lastTime < everyMs);
+    try {
+      if (due) {
+        if (r.stopReason !== undefined && this.skipped !== undefined) this.emit(r, this.skipped);
+        this.skipped = undefined;
+        this.handle(r);
+      } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number') this.skipped = this.line(r, Number.NaN);
+    } catch (e: unknown) {
+      this.subscriber.error(e);
+      return;
+    }
+    this.subscriber.next(r);
+  }
+
+  /** The line of `r`: text (at `rate` steps/s), a JSON Lines object or a CSV row. */
+  private line(r: R, rate: number): string {
+    return this.plan.format === 'text' ? formatLogLine(r, rate) : this.row(r);
+  }
+
+  complete(): void {
+    this.sourceDone = true;
+    if (this.pending === 0) this.subscriber.complete();
+  }
+
+  /** Downstream ended the run (earlyStopping after this sink): logs the final record now. */
+  logStopIfMissed(): void {
+    const last = this.last;
+    if (last === undefined || last.stopReason === undefined || this.loggedFinal) return;
+    this.loggedFinal = true;
+    try {
+      if (this.plan.format === 'text' && this.lastLogged === last.step) this.emit(last, `step ${last.step}  stop: ${last.stopReason}`);
+      else this.handle(last);
+    } catch (e: unknown) {
+      last.hold(Promise.reject(e));
+    }
+  }
+
+  private handle(r: R): void {
+    const { format, everyMs, clock } = this.plan;
+    let line: string;
+    if (format === 'text') {
+      const now = clock();
+      const rate = r.step > this.lastStep && now > this.lastTime ? ((r.step - this.lastStep) * 1000) / (now - this.lastTime) : Number.NaN;
+      this.lastStep = r.step;
+      this.lastTime = now;
+      line = formatLogLine(r, rate);
+    } else {
+      if (everyMs !== undefined) this.lastTime = clock();
+      line = this.row(r);
+    }
+    if (r.stopReason !== undefined) this.loggedFinal = true;
+    this.lastLogged = r.step;
+    this.emit(r, line);
+  }
+
+  private emit(r: R, line: string): void {
+    const to = this.plan.to;
+    if (to === undefined) {
+      this.plan.write(line);
+      return;
+    }
+    const written = new Promise<void>((resolve, reject) => {
+      to.write(`${line}\n`, (e) => (e == null ? resolve() : reject(e)));
+    });
+    this.pending += 1;
+    written.then(
+      () => {
+        this.pending -= 1;
+        if (this.sourceDone && this.pending === 0) this.subscriber.complete();
+      },
+      (e: unknown) => this.subscriber.error(e),
+    );
+    r.hold(written);
+  }
+
+  /** One JSON Lines object or CSV row (the CSV header first, once). */
+  private row(r: R): string {
+    const format = this.plan.format;
+    if (this.columns === null) {
+      this.columns = this.plan.columns ?? defaultColumns(r);
+      this.readers = this.columns.map((c) => (STRING_COLUMNS.has(c) ? () => undefined : monitorReader(c, 'log.columns')));
+      if (format === 'csv') this.emit(r, this.columns.map(csvField).join(','));
+    }
+    const columns = this.columns;
+    const parts: string[] = [];
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
+      const cell = STRING_COLUMNS.has(c) ? stringCell(r.stopReason, format) : numberCell(this.readers[i]!(r), format);
+      parts.push(format === 'csv' ? cell : `${JSON.stringify(c)}:${cell}`);
+    }
+    return format === 'csv' ? parts.join(',') : `{${parts.join(',')}}`;
+  }
+}
+
+function stringCell(s: string | undefined, format: LogFormat): string {
+  return s === undefined ? (format === 'csv' ? '' : 'null') : format === 'csv' ? csvField(s) : JSON.stringify(s);
+}
+
+function numberCell(v: number | undefined, format: LogFormat): string {
+  return v === undefined ? (format === 'csv' ? '' : 'null') : format === 'csv' ? formatNumber(v) : jsonNumber(v);
 }

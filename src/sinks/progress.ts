@@ -48,61 +48,22 @@ function defaultStream(): WritableLike {
  */
 export function progress<R extends StepRecord = StepRecord>(options: ProgressOptions = {}): RecordOperator<R> {
   const o = parseOptions(ProgressOptions, options, 'progress');
-  const total = o.total;
-  const epochs = o.unit === 'epochs';
-  const width = o.width ?? 30;
-  const clock = o.clock ?? (() => performance.now());
+  const settings = {
+    total: o.total,
+    epochs: o.unit === 'epochs',
+    width: o.width ?? 30,
+    clock: o.clock ?? (() => performance.now()),
+  };
   const operator: MonoTypeOperatorFunction<R> = (source) =>
     new Observable<R>((subscriber) => {
       const stream = o.stream ?? defaultStream();
-      const tty = stream.isTTY === true;
-      const everyMs = o.everyMs ?? (tty ? 100 : 10_000);
-      const unit = epochs ? 'epochs' : 'steps';
-      let t0 = Number.NaN;
-      let c0 = 0;
-      let lastDraw = Number.NaN;
-      let drawn = false;
-      let finished = false;
-      let last: R | undefined;
-
-      const count = (r: R): number => (epochs ? r.epoch + (r.epochEnd ? 1 : 0) : r.step);
-      const text = (r: R, now: number): string => {
-        const c = count(r);
-        const elapsed = (now - t0) / 1000;
-        const rate = elapsed > 0 ? (c - c0) / elapsed : Number.NaN;
-        let s = total === undefined ? `${unit.slice(0, -1)} ${c}` : `${c}/${total} ${unit}`;
-        if (total !== undefined) s += ` (${Math.min(100, Math.floor((100 * c) / total))}%)`;
-        if (r.loss !== undefined && !Number.isNaN(r.loss)) s += `  loss ${r.loss.toPrecision(5)}`;
-        if (Number.isFinite(rate) && rate > 0) s += `  ${rate >= 100 ? Math.round(rate) : rate.toPrecision(3)} ${unit}/s`;
-        if (r.stopReason !== undefined) s += `  stop: ${r.stopReason} after ${formatDuration(elapsed)}`;
-        else if (total !== undefined && rate > 0) s += `  ETA ${formatDuration((total - c) / rate)}`;
-        return s;
-      };
-      const bar = (r: R): string => {
-        if (total === undefined) return '';
-        const filled = Math.max(0, Math.min(width, Math.round((width * count(r)) / total)));
-        return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] `;
-      };
-      const draw = (r: R, now: number): void => {
-        const final = r.stopReason !== undefined;
-        if (tty) stream.write(`\r\x1b[2K${bar(r)}${text(r, now)}${final ? '\n' : ''}`);
-        else stream.write(`${text(r, now)}\n`);
-        drawn = true;
-        lastDraw = now;
-        if (final) finished = true;
-      };
-
+      const bar = new ProgressLine<R>(settings, stream, o.everyMs ?? (stream.isTTY === true ? 100 : 10_000));
       const sub = source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {
-          last = r;
-          const now = clock();
-          if (Number.isNaN(t0)) {
-            t0 = now;
-            c0 = count(r);
-          }
-          if (r.stopReason !== undefined || !drawn || now - lastDraw >= everyMs) {
+          const now = bar.arrive(r);
+          if (!Number.isNaN(now)) {
             try {
-              draw(r, now);
+              bar.draw(r, now);
             } catch (e: unknown) {
               subscriber.error(e);
               return;
@@ -111,22 +72,108 @@ export function progress<R extends StepRecord = StepRecord>(options: ProgressOpt
           subscriber.next(r);
         },
         error: (e: unknown) => {
-          if (tty && drawn && !finished) stream.write('\n');
+          bar.interrupted();
           subscriber.error(e);
         },
         complete: () => subscriber.complete(),
       });
       return () => {
         sub.unsubscribe();
-        if (finished || last === undefined) return;
         try {
-          if (last.stopReason !== undefined)
-            draw(last, clock()); // ended by earlyStopping after this sink
-          else if (tty && drawn) stream.write('\n');
+          bar.end();
         } catch {
           // the run is over; nothing to report to
         }
       };
     });
   return operator as RecordOperator<R>;
+}
+
+interface ProgressSettings {
+  readonly total: number | undefined;
+  /** Counting epochs, not steps. */
+  readonly epochs: boolean;
+  readonly width: number;
+  readonly clock: () => number;
+}
+
+/** One subscription's progress line: the start (time and count), the last draw, the last record. */
+class ProgressLine<R extends StepRecord> {
+  private readonly tty: boolean;
+  private readonly unit: string;
+  private t0 = Number.NaN;
+  private c0 = 0;
+  private lastDraw = Number.NaN;
+  private drawn = false;
+  private finished = false;
+  private last: R | undefined;
+
+  constructor(
+    private readonly o: ProgressSettings,
+    private readonly stream: WritableLike,
+    private readonly everyMs: number,
+  ) {
+    this.tty = stream.isTTY === true;
+    this.unit = o.epochs ? 'epochs' : 'steps';
+  }
+
+  /** Takes `r`; returns the time when it is due to be drawn (the first, the final, or `everyMs` after the last draw), else NaN. */
+  arrive(r: R): number {
+    this.last = r;
+    const now = this.o.clock();
+    if (Number.isNaN(this.t0)) {
+      this.t0 = now;
+      this.c0 = this.count(r);
+    }
+    return r.stopReason !== undefined || !this.drawn || now - this.lastDraw >= this.everyMs ? now : Number.NaN;
+  }
+
+  /** The source errored: ends a terminal line left open. */
+  interrupted(): void {
+    if (this.tty && this.drawn && !this.finished) this.stream.write('\n');
+  }
+
+  /** The run ended: draws a final record not drawn yet (ended by earlyStopping after this sink), or ends the line. */
+  end(): void {
+    const last = this.last;
+    if (this.finished || last === undefined) return;
+    if (last.stopReason !== undefined) this.draw(last, this.o.clock());
+    else if (this.tty && this.drawn) this.stream.write('\n');
+  }
+
+  private count(r: R): number {
+    return this.o.epochs ? r.epoch + (r.epochEnd ? 1 : 0) : r.step;
+  }
+
+  /** Writes the line of `r` at time `now`; throws what the stream throws. */
+  draw(r: R, now: number): void {
+    const final = r.stopReason !== undefined;
+    if (this.tty) this.stream.write(`\r\x1b[2K${this.bar(r)}${this.text(r, now)}${final ? '\n' : ''}`);
+    else this.stream.write(`${this.text(r, now)}\n`);
+    this.drawn = true;
+    this.lastDraw = now;
+    if (final) this.finished = true;
+  }
+
+  private text(r: R, now: number): string {
+    const { total } = this.o;
+    const unit = this.unit;
+    const c = this.count(r);
+    const elapsed = (now - this.t0) / 1000;
+    const rate = elapsed > 0 ? (c - this.c0) / elapsed : Number.NaN;
+    let s = total === undefined ? `${unit.slice(0, -1)} ${c}` : `${c}/${total} ${unit}`;
+    if (total !== undefined) s += ` (${Math.min(100, Math.floor((100 * c) / total))}%)`;
+    if (r.loss !== undefined && !Number.isNaN(r.loss)) s += `  loss ${r.loss.toPrecision(5)}`;
+    if (Number.isFinite(rate) && rate > 0) s += `  ${rate >= 100 ? Math.round(rate) : rate.toPrecision(3)} ${unit}/s`;
+    if (r.stopReason !== undefined) s += `  stop: ${r.stopReason} after ${formatDuration(elapsed)}`;
+    else if (total !== undefined && rate > 0) s += `  ETA ${formatDuration((total - c) / rate)}`;
+    return s;
+  }
+
+  private bar(r: R): string {
+    const { total, width } = this.o;
+    if (total === undefined) return '';
+    const filled = Math.max(0, Math.min(width, Math.round((width * this.count(r)) / total)));
+    return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] `;
+  }
 }

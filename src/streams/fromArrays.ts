@@ -47,18 +47,32 @@ export interface FromArraysOptions {
  * const data = fromArrays([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { batchSize: 2, epochs: 100, shuffle: true, seed: 7 });
  */
 export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOptions): SyncBatchSource {
-  const options = checkOptions('fromArrays', opts);
+  const plan = planArrays(x, y, checkOptions('fromArrays', opts));
+  return { open: (at?: DataCursor): SyncBatchReader => new ArraysReader(plan, at) };
+}
+
+/** What every reader of one {@link fromArrays} source shares: the data and the walk's sizes. */
+interface ArraysPlan {
+  readonly X: RowStore;
+  readonly Y: RowStore;
+  readonly rows: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  /** The shuffles' seed, or null without shuffling. */
+  readonly seed: number | null;
+  /** Rows of the last, partial batch of an epoch (0 when none). */
+  readonly rest: number;
+  /** Batches per epoch. */
+  readonly perEpoch: number;
+}
+
+/** Copies the data and checks the options, in the order their errors are reported. */
+function planArrays(x: MatrixInput, y: MatrixInput, options: FromArraysOptions): ArraysPlan {
   const rows = rowCount(x, y, options.rows, 'fromArrays');
   const X = new RowStore(x, rows, 'x');
   const Y = new RowStore(y, rows, 'y');
-  const xs = X.data;
-  const ys = Y.data;
-  const inCols = X.cols;
-  const outCols = Y.cols;
   const batchSize = Math.min(options.batchSize ?? 32, rows);
   const epochs = options.epochs ?? Infinity;
-  const shuffle = options.shuffle ?? false;
-  const dropRemainder = options.dropRemainder ?? false;
   if (!(Number.isInteger(options.batchSize ?? 32) && (options.batchSize ?? 32) >= 1)) {
     throw new GradstreamError({
       code: 'invalid_config',
@@ -75,126 +89,155 @@ export function fromArrays(x: MatrixInput, y: MatrixInput, opts?: FromArraysOpti
       received: String(epochs),
     });
   }
-  let seed = 0;
-  if (shuffle) {
-    if (options.seed !== undefined) {
-      if (!Number.isSafeInteger(options.seed)) {
-        throw new GradstreamError({
-          code: 'invalid_config',
-          path: 'fromArrays.seed',
-          expected: 'a safe integer',
-          received: String(options.seed),
-        });
-      }
-      seed = options.seed;
-    } else if (options.rng !== undefined) {
-      if (typeof (options.rng as Partial<Rng> | null)?.nextUint32 !== 'function') {
-        throw new GradstreamError({
-          code: 'invalid_config',
-          path: 'fromArrays.rng',
-          expected: 'a generator made by createRng',
-          received: describeValue(options.rng),
-        });
-      }
-      seed = options.rng.nextUint32();
-    } else {
-      throw new GradstreamError({
-        code: 'invalid_config',
-        path: 'fromArrays.shuffle',
-        expected: 'a seed or an rng to shuffle with',
-        received: 'neither',
-      });
-    }
-  }
+  const seed = (options.shuffle ?? false) ? shuffleSeed(options) : null;
   const full = Math.floor(rows / batchSize);
   const rest = rows - full * batchSize;
-  const perEpoch = full + (rest > 0 && !dropRemainder ? 1 : 0);
+  const perEpoch = full + (rest > 0 && !(options.dropRemainder ?? false) ? 1 : 0);
+  return { X, Y, rows, batchSize, epochs, seed, rest, perEpoch };
+}
 
-  return {
-    open(at?: DataCursor): SyncBatchReader {
-      let epoch = 0;
-      let index = 0;
-      if (at !== undefined) {
-        if (
-          !(
-            Number.isInteger(at.epoch) &&
-            at.epoch >= 0 &&
-            Number.isInteger(at.batchIndex) &&
-            at.batchIndex >= 0 &&
-            at.batchIndex < perEpoch
-          )
-        ) {
-          throw new GradstreamError({
-            code: 'invalid_state',
-            path: 'cursor',
-            expected: `an epoch ≥ 0 and a batchIndex in [0, ${perEpoch})`,
-            received: JSON.stringify(at),
-          });
-        }
-        epoch = at.epoch;
-        index = at.batchIndex;
+/** The seed of the shuffles: `seed`, or one number drawn from `rng`; neither is an error. */
+function shuffleSeed(options: FromArraysOptions): number {
+  if (options.seed !== undefined) {
+    if (!Number.isSafeInteger(options.seed)) {
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: 'fromArrays.seed',
+        expected: 'a safe integer',
+        received: String(options.seed),
+      });
+    }
+    return options.seed;
+  }
+  if (options.rng !== undefined) {
+    if (typeof (options.rng as Partial<Rng> | null)?.nextUint32 !== 'function') {
+      throw new GradstreamError({
+        code: 'invalid_config',
+        path: 'fromArrays.rng',
+        expected: 'a generator made by createRng',
+        received: describeValue(options.rng),
+      });
+    }
+    return options.rng.nextUint32();
+  }
+  throw new GradstreamError({
+    code: 'invalid_config',
+    path: 'fromArrays.shuffle',
+    expected: 'a seed or an rng to shuffle with',
+    received: 'neither',
+  });
+}
+
+/** Checks a resume cursor against the batches of an epoch. */
+function checkCursor(at: DataCursor, perEpoch: number): void {
+  if (!(Number.isInteger(at.epoch) && at.epoch >= 0 && Number.isInteger(at.batchIndex) && at.batchIndex >= 0 && at.batchIndex < perEpoch)) {
+    throw new GradstreamError({
+      code: 'invalid_state',
+      path: 'cursor',
+      expected: `an epoch ≥ 0 and a batchIndex in [0, ${perEpoch})`,
+      received: JSON.stringify(at),
+    });
+  }
+}
+
+/**
+ * One run's reader. Without shuffling, batches are views of the data, made once here; with it,
+ * rows are copied in the epoch's order into a full batch buffer (and a view of it for the partial
+ * one), made once here too.
+ */
+class ArraysReader implements SyncBatchReader {
+  private epoch = 0;
+  private index = 0;
+  private lastEpoch: number;
+  private lastIndex: number;
+  private readonly order: Uint32Array | null;
+  private orderEpoch = -1;
+  private readonly views: Batch[] = [];
+  private readonly fullBatch: Batch;
+  private readonly partial: Batch;
+  private readonly at = { epoch: 0, batchIndex: 0, epochEnd: false };
+
+  constructor(
+    private readonly plan: ArraysPlan,
+    at: DataCursor | undefined,
+  ) {
+    if (at !== undefined) {
+      checkCursor(at, plan.perEpoch);
+      this.epoch = at.epoch;
+      this.index = at.batchIndex;
+    }
+    this.lastEpoch = this.epoch;
+    this.lastIndex = this.index - 1;
+    const { X, Y, rows, batchSize, rest } = plan;
+    this.order = plan.seed === null ? null : new Uint32Array(rows);
+    const bx = new Float64Array(batchSize * X.cols);
+    const by = new Float64Array(batchSize * Y.cols);
+    this.fullBatch = { x: bx, y: by, size: batchSize };
+    this.partial = { x: bx.subarray(0, rest * X.cols), y: by.subarray(0, rest * Y.cols), size: rest };
+    if (this.order === null) {
+      for (let b = 0; b < plan.perEpoch; b++) {
+        const size = Math.min(batchSize, rows - b * batchSize);
+        const r0 = b * batchSize;
+        this.views.push({
+          x: X.data.subarray(r0 * X.cols, (r0 + size) * X.cols),
+          y: Y.data.subarray(r0 * Y.cols, (r0 + size) * Y.cols),
+          size,
+        });
       }
-      let lastEpoch = epoch;
-      let lastIndex = index - 1;
-      const order = shuffle ? new Uint32Array(rows) : null;
-      let orderEpoch = -1;
-      // Preallocated buffers: a full batch, and views of them for the partial one.
-      const bx = new Float64Array(batchSize * inCols);
-      const by = new Float64Array(batchSize * outCols);
-      const fullBatch: Batch = { x: bx, y: by, size: batchSize };
-      const partial: Batch = { x: bx.subarray(0, rest * inCols), y: by.subarray(0, rest * outCols), size: rest };
-      // Without shuffling, batches are views of the data: made once here.
-      const views: Batch[] = [];
-      const cursor = { epoch: 0, batchIndex: 0, epochEnd: false };
-      if (!shuffle) {
-        for (let b = 0; b < perEpoch; b++) {
-          const size = Math.min(batchSize, rows - b * batchSize);
-          const r0 = b * batchSize;
-          views.push({ x: xs.subarray(r0 * inCols, (r0 + size) * inCols), y: ys.subarray(r0 * outCols, (r0 + size) * outCols), size });
-        }
-      }
-      return {
-        next() {
-          if (index >= perEpoch) {
-            epoch += 1;
-            index = 0;
-          }
-          if (epoch >= epochs) return null;
-          lastEpoch = epoch;
-          lastIndex = index;
-          const b = index;
-          index += 1;
-          if (order === null) {
-            const view = views[b]!;
-            const r0 = b * batchSize;
-            X.rows(r0, r0 + view.size);
-            Y.rows(r0, r0 + view.size);
-            return view;
-          }
-          if (orderEpoch !== epoch) {
-            permutation(order, seed, epoch);
-            orderEpoch = epoch;
-          }
-          const r0 = b * batchSize;
-          const size = Math.min(batchSize, rows - r0);
-          for (let k = 0; k < size; k++) {
-            const src = order[r0 + k]!;
-            X.row(src);
-            Y.row(src);
-            copyRow(bx, k * inCols, xs, src * inCols, inCols);
-            copyRow(by, k * outCols, ys, src * outCols, outCols);
-          }
-          return size === batchSize ? fullBatch : partial;
-        },
-        cursor: () => {
-          cursor.epoch = lastEpoch;
-          cursor.batchIndex = lastIndex;
-          cursor.epochEnd = lastIndex === perEpoch - 1;
-          return cursor;
-        },
-      };
-    },
-  };
+    }
+  }
+
+  next(): Batch | null {
+    if (this.index >= this.plan.perEpoch) {
+      this.epoch += 1;
+      this.index = 0;
+    }
+    if (this.epoch >= this.plan.epochs) return null;
+    this.lastEpoch = this.epoch;
+    this.lastIndex = this.index;
+    const b = this.index;
+    this.index += 1;
+    if (this.order === null) {
+      const view = this.views[b]!;
+      const r0 = b * this.plan.batchSize;
+      this.plan.X.rows(r0, r0 + view.size);
+      this.plan.Y.rows(r0, r0 + view.size);
+      return view;
+    }
+    return this.shuffled(this.order, b);
+  }
+
+  cursor(): DataCursor {
+    this.at.epoch = this.lastEpoch;
+    this.at.batchIndex = this.lastIndex;
+    this.at.epochEnd = this.lastIndex === this.plan.perEpoch - 1;
+    return this.at;
+  }
+
+  /** Batch `b` of the current epoch's permutation, copied into the batch buffers. */
+  private shuffled(order: Uint32Array, b: number): Batch {
+    const { X, Y, rows, batchSize } = this.plan;
+    if (this.orderEpoch !== this.epoch) {
+      permutation(order, this.plan.seed!, this.epoch);
+      this.orderEpoch = this.epoch;
+    }
+    const r0 = b * batchSize;
+    const size = Math.min(batchSize, rows - r0);
+    const bx = this.fullBatch.x;
+    const by = this.fullBatch.y;
+    const xs = X.data;
+    const ys = Y.data;
+    const inCols = X.cols;
+    const outCols = Y.cols;
+    for (let k = 0; k < size; k++) {
+      const src = order[r0 + k]!;
+      X.row(src);
+      Y.row(src);
+      copyRow(bx, k * inCols, xs, src * inCols, inCols);
+      copyRow(by, k * outCols, ys, src * outCols, outCols);
+    }
+    return size === batchSize ? this.fullBatch : this.partial;
+  }
 }
 
 /** Fills `order` with the permutation of epoch `epoch` for `seed` (Fisher–Yates on 0…n−1). */

@@ -2,7 +2,7 @@ import { GradstreamError, describeValue } from '../core/errors.js';
 import { checkOptions } from './checkOptions.js';
 import { NOT_READY, type DataCursor, type NotReady } from './batchSource.js';
 import { checkInvalidPolicy, createDeadLetters, type CountingReader, type InvalidPolicy, type OnlineSource } from './deadLetters.js';
-import { createReadySignal, type ReadyState } from './readySignal.js';
+import { createReadySignal, type ReadySignal, type ReadyState } from './readySignal.js';
 import { checkPositiveInteger, createSampleQueue, type SampleOrBatch } from './sampleQueue.js';
 import type { Batch } from './stepRecord.js';
 
@@ -120,74 +120,112 @@ function openAsync(
   take: (n: number) => Batch,
   cursor: DataCursor,
 ): CountingReader {
-  let pulling = false;
-  let ended = false;
-  let failed = false;
-  let failure: unknown;
-  let closed = false;
-  let held = 0; // samples of the batch the loop is training on (returned by the last next())
+  return new AsyncReader(it, queue, batchSize, readAhead, take, cursor);
+}
 
-  const state = (): ReadyState => {
-    const n = queue.count();
-    if (n >= batchSize || (n > 0 && (ended || failed))) return 'ready';
-    if (failed) return 'failed';
-    return ended ? 'ready' : 'wait';
-  };
-  const signal = createReadySignal(state, () => failure);
-  const stop = (): void => {
-    // Best effort: release the iterator (a generator's finally, a stream's handle).
-    void Promise.resolve()
-      .then(() => it.return?.())
-      .catch(() => undefined);
-  };
+/**
+ * One run over an async iterator: pulls up to `readAhead` samples ahead (counting those of the
+ * batch the loop is training on), one pull loop at a time, and releases the iterator when it
+ * fails or the run closes early.
+ */
+class AsyncReader implements CountingReader {
+  private pulling = false;
+  private ended = false;
+  private failed = false;
+  private failure: unknown;
+  private closed = false;
+  /** Samples of the batch the loop is training on (returned by the last next()). */
+  private held = 0;
+  private readonly signal: ReadySignal;
+  readonly whenReady: () => Promise<void>;
+  readonly rejected: () => number;
 
-  const pump = async (): Promise<void> => {
-    pulling = true;
+  constructor(
+    private readonly it: AsyncIterator<SampleOrBatch>,
+    private readonly queue: Queue,
+    private readonly batchSize: number,
+    private readonly readAhead: number,
+    private readonly take: (n: number) => Batch,
+    private readonly at: DataCursor,
+  ) {
+    this.signal = createReadySignal(
+      () => this.state(),
+      () => this.failure,
+    );
+    this.whenReady = this.signal.wait;
+    this.rejected = queue.rejected;
+  }
+
+  next(): Batch | null | NotReady {
+    this.held = 0; // the previous step is done
+    const n = this.queue.count();
+    let out: Batch | null | NotReady = NOT_READY;
+    if (n >= this.batchSize) out = this.take(this.batchSize);
+    else if (n > 0 && (this.ended || this.failed)) out = this.take(n);
+    else if (this.ended && !this.failed) out = null;
+    if (out !== null && out !== NOT_READY) this.held = out.size;
+    this.demand();
+    return out;
+  }
+
+  cursor(): DataCursor {
+    return this.at;
+  }
+
+  dropped(): number {
+    return 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ended && !this.failed) this.stop();
+  }
+
+  private state(): ReadyState {
+    const n = this.queue.count();
+    if (n >= this.batchSize || (n > 0 && (this.ended || this.failed))) return 'ready';
+    if (this.failed) return 'failed';
+    return this.ended ? 'ready' : 'wait';
+  }
+
+  /** Whether the pull loop may read more: open, not ended or failed, and room ahead. */
+  private wantsMore(): boolean {
+    return !this.closed && !this.ended && !this.failed && this.queue.count() + this.held < this.readAhead;
+  }
+
+  private demand(): void {
+    if (!this.pulling && this.wantsMore()) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pulling = true;
     try {
-      while (!closed && !ended && !failed && queue.count() + held < readAhead) {
-        const r = await it.next();
-        if (closed) break;
+      while (this.wantsMore()) {
+        const r = await this.it.next();
+        if (this.closed) break;
         if (r.done === true) {
-          ended = true;
+          this.ended = true;
           break;
         }
-        queue.push(r.value, 0);
-        signal.notify();
+        this.queue.push(r.value, 0);
+        this.signal.notify();
       }
     } catch (e: unknown) {
-      failed = true;
-      failure = e;
-      stop();
+      this.failed = true;
+      this.failure = e;
+      this.stop();
     }
-    pulling = false;
-    signal.notify();
-  };
-  const demand = (): void => {
-    if (!pulling && !closed && !ended && !failed && queue.count() + held < readAhead) void pump();
-  };
+    this.pulling = false;
+    this.signal.notify();
+  }
 
-  return {
-    next(): Batch | null | NotReady {
-      held = 0; // the previous step is done
-      const n = queue.count();
-      let out: Batch | null | NotReady = NOT_READY;
-      if (n >= batchSize) out = take(batchSize);
-      else if (n > 0 && (ended || failed)) out = take(n);
-      else if (ended && !failed) out = null;
-      if (out !== null && out !== NOT_READY) held = out.size;
-      demand();
-      return out;
-    },
-    cursor: () => cursor,
-    whenReady: signal.wait,
-    dropped: () => 0,
-    rejected: queue.rejected,
-    close() {
-      if (closed) return;
-      closed = true;
-      if (!ended && !failed) stop();
-    },
-  };
+  /** Best effort: releases the iterator (a generator's finally, a stream's handle). */
+  private stop(): void {
+    void Promise.resolve()
+      .then(() => this.it.return?.())
+      .catch(() => undefined);
+  }
 }
 
 function openSync(

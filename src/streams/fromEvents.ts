@@ -75,25 +75,7 @@ export function fromEvents<E = unknown>(
   eventName: string,
   opts?: FromEventsOptions<E>,
 ): OnlineSource {
-  const t = target as Partial<EventTargetSource<E> & EventEmitterSource> | null;
-  const isTarget = typeof t === 'object' && t !== null && isFunction(t.addEventListener) && isFunction(t.removeEventListener);
-  const isEmitter = typeof t === 'object' && t !== null && isFunction(t.addListener) && isFunction(t.removeListener);
-  if (!isTarget && !isEmitter) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'fromEvents.target',
-      expected: 'an EventTarget (addEventListener) or an EventEmitter (addListener)',
-      received: describeValue(target),
-    });
-  }
-  if (typeof eventName !== 'string' || eventName === '') {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'fromEvents.eventName',
-      expected: 'an event name',
-      received: describeValue(eventName),
-    });
-  }
+  checkTarget(target, eventName);
   const { map: toSample, endOn, errorOn, ...rest } = checkOptions('fromEvents', opts);
   if (toSample !== undefined && typeof toSample !== 'function') {
     throw new GradstreamError({
@@ -116,9 +98,59 @@ export function fromEvents<E = unknown>(
       });
     }
   }
+  const samples$ = eventSamples(target, eventName, toSample, endOn, errorOn);
+  try {
+    // (an InvalidSample travels as a sample: fromObservable's queue refuses it under its policy)
+    return fromObservable(samples$ as Observable<SampleOrBatch>, rest);
+  } catch (e: unknown) {
+    // the batching options are fromObservable's: name them as the caller wrote them
+    if (e instanceof GradstreamError && e.path.startsWith('fromObservable')) {
+      throw new GradstreamError({
+        code: e.code,
+        path: `fromEvents${e.path.slice('fromObservable'.length)}`,
+        expected: e.expected,
+        received: e.received,
+      });
+    }
+    throw e;
+  }
+}
 
-  // RxJS fromEvent picks addEventListener or addListener itself; each subscription (each run) adds
-  // its listeners and removes them when it ends.
+function checkTarget(target: unknown, eventName: unknown): void {
+  const t = target as Partial<EventTargetSource<unknown> & EventEmitterSource> | null;
+  const isTarget = typeof t === 'object' && t !== null && isFunction(t.addEventListener) && isFunction(t.removeEventListener);
+  const isEmitter = typeof t === 'object' && t !== null && isFunction(t.addListener) && isFunction(t.removeListener);
+  if (!isTarget && !isEmitter) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromEvents.target',
+      expected: 'an EventTarget (addEventListener) or an EventEmitter (addListener)',
+      received: describeValue(target),
+    });
+  }
+  if (typeof eventName !== 'string' || eventName === '') {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromEvents.eventName',
+      expected: 'an event name',
+      received: describeValue(eventName),
+    });
+  }
+}
+
+/**
+ * The events as samples: mapped (a throwing `map` makes an {@link InvalidSample}), an `errorOn`
+ * event erroring the stream, an `endOn` event completing it. RxJS `fromEvent` picks
+ * addEventListener or addListener itself; each subscription (each run) adds its listeners and
+ * removes them when it ends.
+ */
+function eventSamples<E>(
+  target: EventTargetSource<E> | EventEmitterSource,
+  eventName: string,
+  toSample: ((event: E) => SampleOrBatch | null | undefined) | undefined,
+  endOn: string | undefined,
+  errorOn: string | undefined,
+): Observable<SampleOrBatch | InvalidSample> {
   const on = <T>(name: string): Observable<T> => fromEvent(target as unknown as EventTargetSource<T>, name);
   const toItem = (e: E): SampleOrBatch | InvalidSample | null | undefined => {
     if (toSample === undefined) return e as unknown as SampleOrBatch;
@@ -143,20 +175,5 @@ export function fromEvents<E = unknown>(
             }),
           ),
         );
-  const samples$ = endOn === undefined ? withErrors$ : withErrors$.pipe(takeUntil(on<unknown>(endOn)));
-  try {
-    // (an InvalidSample travels as a sample: fromObservable's queue refuses it under its policy)
-    return fromObservable(samples$ as Observable<SampleOrBatch>, rest);
-  } catch (e: unknown) {
-    // the batching options are fromObservable's: name them as the caller wrote them
-    if (e instanceof GradstreamError && e.path.startsWith('fromObservable')) {
-      throw new GradstreamError({
-        code: e.code,
-        path: `fromEvents${e.path.slice('fromObservable'.length)}`,
-        expected: e.expected,
-        received: e.received,
-      });
-    }
-    throw e;
-  }
+  return endOn === undefined ? withErrors$ : withErrors$.pipe(takeUntil(on<unknown>(endOn)));
 }

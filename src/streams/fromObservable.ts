@@ -3,8 +3,8 @@ import { GradstreamError, describeValue } from '../core/errors.js';
 import { NOT_READY, type DataCursor, type NotReady } from './batchSource.js';
 import { checkOptions } from './checkOptions.js';
 import { checkInvalidPolicy, createDeadLetters, type CountingReader, type InvalidPolicy, type OnlineSource } from './deadLetters.js';
-import { createReadySignal, type ReadyState } from './readySignal.js';
-import { checkPositiveInteger, createSampleQueue, type OverflowPolicy, type SampleOrBatch } from './sampleQueue.js';
+import { createReadySignal, type ReadySignal, type ReadyState } from './readySignal.js';
+import { checkPositiveInteger, createSampleQueue, type OverflowPolicy, type SampleOrBatch, type SampleQueue } from './sampleQueue.js';
 import type { Batch } from './stepRecord.js';
 
 /** Options of {@link fromObservable}. */
@@ -74,7 +74,29 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
       received: describeValue(samples$),
     });
   }
-  const options = checkOptions('fromObservable', opts);
+  const plan = planObservable(checkOptions('fromObservable', opts));
+  const letters = createDeadLetters();
+  return {
+    rejected$: letters.rejected$,
+    rejected: letters.rejected,
+    open: (at?: DataCursor): CountingReader => new ObservableReader(samples$, plan, letters.report, at),
+  };
+}
+
+/** The checked options of one {@link fromObservable} source. */
+interface ObservablePlan {
+  readonly batchSize: number;
+  readonly maxWaitMs: number;
+  readonly size: number;
+  readonly overflow: OverflowPolicy;
+  readonly invalid: InvalidPolicy;
+  readonly inputs: number | undefined;
+  readonly outputs: number | undefined;
+  readonly scheduler: SchedulerLike;
+}
+
+/** Checks the options, in the order their errors are reported, and fills in the defaults. */
+function planObservable(options: FromObservableOptions): ObservablePlan {
   const buffer = checkOptions('fromObservable.buffer', options.buffer);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('fromObservable.batchSize', batchSize);
@@ -88,24 +110,7 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
     });
   }
   const size = buffer.size ?? Math.max(1024, batchSize);
-  checkPositiveInteger('fromObservable.buffer.size', size);
-  if (size < batchSize) {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'fromObservable.buffer.size',
-      expected: `at least batchSize (${batchSize})`,
-      received: String(size),
-    });
-  }
-  const overflow = buffer.overflow ?? 'error';
-  if (overflow !== 'error' && overflow !== 'dropOldest' && overflow !== 'dropNewest') {
-    throw new GradstreamError({
-      code: 'invalid_config',
-      path: 'fromObservable.buffer.overflow',
-      expected: "'error', 'dropOldest' or 'dropNewest'",
-      received: describeValue(overflow),
-    });
-  }
+  const overflow = checkBuffer(size, batchSize, buffer.overflow ?? 'error');
   const invalid = checkInvalidPolicy('fromObservable', options.invalid);
   if (options.inputs !== undefined) checkPositiveInteger('fromObservable.inputs', options.inputs);
   if (options.outputs !== undefined) checkPositiveInteger('fromObservable.outputs', options.outputs);
@@ -118,109 +123,153 @@ export function fromObservable(samples$: Observable<SampleOrBatch>, opts?: FromO
       received: describeValue(scheduler),
     });
   }
+  return { batchSize, maxWaitMs, size, overflow, invalid, inputs: options.inputs, outputs: options.outputs, scheduler };
+}
 
-  const letters = createDeadLetters();
-  return {
-    rejected$: letters.rejected$,
-    rejected: letters.rejected,
-    open(at?: DataCursor): CountingReader {
-      const queue = createSampleQueue({
-        capacity: size,
-        batchSize,
-        overflow,
-        invalid,
-        onReject: letters.report,
-        inputs: options.inputs,
-        outputs: options.outputs,
-        where: 'fromObservable',
-      });
-      const cursor = { epoch: at?.epoch ?? 0, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
-      let ended = false;
-      let failed = false;
-      let failure: unknown;
-      let closed = false;
-      let timer: Subscription | null = null;
-      let sub: Subscription | null = null;
+/** Checks `buffer.size` and `buffer.overflow`; returns the policy. */
+function checkBuffer(size: number, batchSize: number, overflow: OverflowPolicy): OverflowPolicy {
+  checkPositiveInteger('fromObservable.buffer.size', size);
+  if (size < batchSize) {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable.buffer.size',
+      expected: `at least batchSize (${batchSize})`,
+      received: String(size),
+    });
+  }
+  if (overflow !== 'error' && overflow !== 'dropOldest' && overflow !== 'dropNewest') {
+    throw new GradstreamError({
+      code: 'invalid_config',
+      path: 'fromObservable.buffer.overflow',
+      expected: "'error', 'dropOldest' or 'dropNewest'",
+      received: describeValue(overflow),
+    });
+  }
+  return overflow;
+}
 
-      const due = (): boolean => scheduler.now() >= queue.headTime() + maxWaitMs;
-      const state = (): ReadyState => {
-        const n = queue.count();
-        if (n >= batchSize) return 'ready';
-        if (n > 0) return ended || failed || due() ? 'ready' : 'wait';
-        if (failed) return 'failed';
-        return ended ? 'ready' : 'wait';
-      };
-      const signal = createReadySignal(state, () => failure);
-      const cancelTimer = (): void => {
-        timer?.unsubscribe();
-        timer = null;
-      };
-      // One timer, only while a partial batch waits on maxWaitMs.
-      const arm = (): void => {
-        const n = queue.count();
-        if (timer !== null || maxWaitMs === Infinity || ended || failed || closed || n === 0 || n >= batchSize) return;
-        const delay = Math.max(0, queue.headTime() + maxWaitMs - scheduler.now());
-        timer = scheduler.schedule(() => {
-          timer = null;
-          signal.notify();
-          if (!due()) arm();
-        }, delay);
-      };
-      const fail = (e: unknown): void => {
-        failed = true;
-        failure = e;
-        cancelTimer();
-        sub?.unsubscribe();
-        signal.notify();
-      };
-      const take = (n: number): Batch => {
-        const b = queue.take(n);
-        cursor.batchIndex += 1;
-        if (timer !== null) cancelTimer();
-        arm();
-        return b;
-      };
+/**
+ * One run: subscribes to the samples at once, queues them, and hands out batches. It holds one
+ * timer, only while a partial batch waits on `maxWaitMs`.
+ */
+class ObservableReader implements CountingReader {
+  private readonly queue: SampleQueue;
+  private readonly at: { epoch: number; batchIndex: number; epochEnd: boolean };
+  private readonly signal: ReadySignal;
+  private ended = false;
+  private failed = false;
+  private failure: unknown;
+  private closed = false;
+  private timer: Subscription | null = null;
+  private readonly sub: Subscription | null = null;
+  readonly whenReady: () => Promise<void>;
+  readonly dropped: () => number;
+  readonly rejected: () => number;
 
-      sub = samples$.subscribe({
-        next(v) {
-          if (ended || failed) return;
-          try {
-            queue.push(v, scheduler.now());
-          } catch (e: unknown) {
-            fail(e);
-            return;
-          }
-          if (queue.count() >= batchSize) cancelTimer();
-          else arm();
-          signal.notify();
-        },
-        error: fail,
-        complete() {
-          ended = true;
-          cancelTimer();
-          signal.notify();
-        },
-      });
-      if (failed) sub.unsubscribe();
+  constructor(
+    samples$: Observable<SampleOrBatch>,
+    private readonly plan: ObservablePlan,
+    onReject: (sample: unknown, error: unknown) => void,
+    at: DataCursor | undefined,
+  ) {
+    const { size, batchSize, overflow, invalid, inputs, outputs } = plan;
+    this.queue = createSampleQueue({ capacity: size, batchSize, overflow, invalid, onReject, inputs, outputs, where: 'fromObservable' });
+    this.at = { epoch: at?.epoch ?? 0, batchIndex: (at?.batchIndex ?? 0) - 1, epochEnd: false };
+    this.signal = createReadySignal(
+      () => this.state(),
+      () => this.failure,
+    );
+    this.whenReady = this.signal.wait;
+    this.dropped = this.queue.dropped;
+    this.rejected = this.queue.rejected;
+    this.sub = samples$.subscribe({
+      next: (v) => this.arrive(v),
+      error: (e: unknown) => this.fail(e),
+      complete: () => this.complete(),
+    });
+    if (this.failed) this.sub.unsubscribe();
+  }
 
-      return {
-        next(): Batch | null | NotReady {
-          const n = queue.count();
-          if (n >= batchSize) return take(batchSize);
-          if (n > 0 && (ended || failed || due())) return take(n);
-          if (ended && !failed) return null;
-          return NOT_READY;
-        },
-        cursor: () => cursor,
-        whenReady: signal.wait,
-        dropped: queue.dropped,
-        rejected: queue.rejected,
-        close() {
-          closed = true;
-          cancelTimer();
-          sub?.unsubscribe();
-        },
-      };
-    },
-  };
+  next(): Batch | null | NotReady {
+    const n = this.queue.count();
+    if (n >= this.plan.batchSize) return this.take(this.plan.batchSize);
+    if (n > 0 && (this.ended || this.failed || this.due())) return this.take(n);
+    if (this.ended && !this.failed) return null;
+    return NOT_READY;
+  }
+
+  cursor(): DataCursor {
+    return this.at;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelTimer();
+    this.sub?.unsubscribe();
+  }
+
+  private arrive(v: SampleOrBatch): void {
+    if (this.ended || this.failed) return;
+    try {
+      this.queue.push(v, this.plan.scheduler.now());
+    } catch (e: unknown) {
+      this.fail(e);
+      return;
+    }
+    if (this.queue.count() >= this.plan.batchSize) this.cancelTimer();
+    else this.arm();
+    this.signal.notify();
+  }
+
+  private complete(): void {
+    this.ended = true;
+    this.cancelTimer();
+    this.signal.notify();
+  }
+
+  private fail(e: unknown): void {
+    this.failed = true;
+    this.failure = e;
+    this.cancelTimer();
+    this.sub?.unsubscribe();
+    this.signal.notify();
+  }
+
+  private state(): ReadyState {
+    const n = this.queue.count();
+    if (n >= this.plan.batchSize) return 'ready';
+    if (n > 0) return this.ended || this.failed || this.due() ? 'ready' : 'wait';
+    if (this.failed) return 'failed';
+    return this.ended ? 'ready' : 'wait';
+  }
+
+  private due(): boolean {
+    return this.plan.scheduler.now() >= this.queue.headTime() + this.plan.maxWaitMs;
+  }
+
+  private take(n: number): Batch {
+    const b = this.queue.take(n);
+    this.at.batchIndex += 1;
+    if (this.timer !== null) this.cancelTimer();
+    this.arm();
+    return b;
+  }
+
+  private cancelTimer(): void {
+    this.timer?.unsubscribe();
+    this.timer = null;
+  }
+
+  /** Starts the timer when a partial batch waits on `maxWaitMs` and none runs. */
+  private arm(): void {
+    const { batchSize, maxWaitMs, scheduler } = this.plan;
+    const n = this.queue.count();
+    if (this.timer !== null || maxWaitMs === Infinity || this.ended || this.failed || this.closed || n === 0 || n >= batchSize) return;
+    const delay = Math.max(0, this.queue.headTime() + maxWaitMs - scheduler.now());
+    this.timer = scheduler.schedule(() => {
+      this.timer = null;
+      this.signal.notify();
+      if (!this.due()) this.arm();
+    }, delay);
+  }
 }

@@ -68,28 +68,31 @@ function toBatch(
   return { x: xs, y: ys, size };
 }
 
-function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: string, size: number): Float64Array {
-  if (m instanceof Float64Array) {
-    if (m.length % size !== 0 || m.length === 0) {
+/** Flat data checked as is: a positive multiple of `size` values, all finite. */
+function checkFlat(m: Float64Array, name: string, size: number): Float64Array {
+  if (m.length % size !== 0 || m.length === 0) {
+    throw new GradstreamError({
+      code: 'invalid_dataset',
+      path: name,
+      expected: `a positive multiple of ${size} values (${size} rows)`,
+      received: String(m.length),
+    });
+  }
+  for (let i = 0; i < m.length; i++) {
+    if (!Number.isFinite(m[i])) {
       throw new GradstreamError({
         code: 'invalid_dataset',
-        path: name,
-        expected: `a positive multiple of ${size} values (${size} rows)`,
-        received: String(m.length),
+        path: `${name}[${i}]`,
+        expected: 'a finite number',
+        received: describeValue(m[i]),
       });
     }
-    for (let i = 0; i < m.length; i++) {
-      if (!Number.isFinite(m[i])) {
-        throw new GradstreamError({
-          code: 'invalid_dataset',
-          path: `${name}[${i}]`,
-          expected: 'a finite number',
-          received: describeValue(m[i]),
-        });
-      }
-    }
-    return m;
   }
+  return m;
+}
+
+function flattenRows(m: readonly (readonly number[])[] | Float64Array, name: string, size: number): Float64Array {
+  if (m instanceof Float64Array) return checkFlat(m, name, size);
   if (m.length !== size || size === 0) {
     throw new GradstreamError({ code: 'invalid_dataset', path: name, expected: `${size} rows (at least one)`, received: String(m.length) });
   }

@@ -71,73 +71,142 @@ export function checkPositiveInteger(path: string, v: unknown): void {
 
 /** Creates an empty queue; its buffers are allocated once the widths are known (first sample or options). */
 export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
-  const { capacity, batchSize, overflow, where } = options;
-  let inCols = options.inputs ?? -1;
-  let outCols = options.outputs ?? -1;
-  let xs = new Float64Array(0);
-  let ys = new Float64Array(0);
-  const times = new Float64Array(capacity);
-  let head = 0;
-  let count = 0;
-  let dropped = 0;
-  let rejected = 0;
-  let received = 0; // samples seen, for error messages
-  let full: Batch | null = null;
-  const partials: (Batch | undefined)[] = [];
-  let bx = new Float64Array(0);
-  let by = new Float64Array(0);
+  return new SampleRing(options);
+}
 
-  const allocate = (): void => {
-    xs = new Float64Array(capacity * inCols);
-    ys = new Float64Array(capacity * outCols);
-    bx = new Float64Array(batchSize * inCols);
-    by = new Float64Array(batchSize * outCols);
-    full = { x: bx, y: by, size: batchSize };
+/**
+ * The queue: a ring of `capacity` rows (`xs`, `ys`, arrival `times`) from `head`, `waiting` long.
+ * Its members are bound functions, as the interface allows callers to pass them on.
+ */
+class SampleRing implements SampleQueue {
+  private readonly capacity: number;
+  private readonly batchSize: number;
+  private inCols: number;
+  private outCols: number;
+  private xs = new Float64Array(0);
+  private ys = new Float64Array(0);
+  private readonly times: Float64Array;
+  private head = 0;
+  private waiting = 0;
+  private droppedCount = 0;
+  private rejectedCount = 0;
+  /** Samples seen, for error messages. */
+  private received = 0;
+  private full: Batch | null = null;
+  private readonly partials: (Batch | undefined)[] = [];
+  private bx = new Float64Array(0);
+  private by = new Float64Array(0);
+
+  constructor(private readonly options: SampleQueueOptions) {
+    this.capacity = options.capacity;
+    this.batchSize = options.batchSize;
+    this.inCols = options.inputs ?? -1;
+    this.outCols = options.outputs ?? -1;
+    this.times = new Float64Array(this.capacity);
+    if (this.inCols > 0 && this.outCols > 0) this.allocate();
+  }
+
+  readonly count = (): number => this.waiting;
+  readonly dropped = (): number => this.droppedCount;
+  readonly rejected = (): number => this.rejectedCount;
+  readonly headTime = (): number => (this.waiting === 0 ? Number.NaN : this.times[this.head]!);
+
+  readonly push = (item: SampleOrBatch | InvalidSample, now: number): boolean => {
+    if (item instanceof InvalidSample) {
+      this.received += 1;
+      return this.reject(item.sample, item.error);
+    }
+    const before = this.received;
+    try {
+      if (
+        typeof item === 'object' &&
+        item !== null &&
+        typeof (item as Batch).size === 'number' &&
+        (item as Batch).x instanceof Float64Array
+      )
+        this.pushBatch(item as Batch, now);
+      else this.pushSample(item as Sample, now);
+    } catch (e: unknown) {
+      // a bad sample is refused before anything is stored; an overflow is not the sample's fault
+      if (e instanceof GradstreamError && e.code === 'invalid_dataset') {
+        if (this.received === before) this.received += 1; // a refused batch counts as one arrival
+        return this.reject(item, e);
+      }
+      throw e;
+    }
+    return true;
   };
-  if (inCols > 0 && outCols > 0) allocate();
+
+  readonly take = (n: number): Batch => {
+    const { capacity, inCols, outCols, bx, by, xs, ys } = this;
+    let b: Batch;
+    if (n === this.batchSize) b = this.full!;
+    else b = this.partials[n] ??= { x: bx.subarray(0, n * inCols), y: by.subarray(0, n * outCols), size: n };
+    for (let k = 0; k < n; k++) {
+      const s = (this.head + k) % capacity;
+      copy(bx, k * inCols, xs, s * inCols, inCols);
+      copy(by, k * outCols, ys, s * outCols, outCols);
+    }
+    this.head = (this.head + n) % capacity;
+    this.waiting -= n;
+    return b;
+  };
+
+  private allocate(): void {
+    this.xs = new Float64Array(this.capacity * this.inCols);
+    this.ys = new Float64Array(this.capacity * this.outCols);
+    this.bx = new Float64Array(this.batchSize * this.inCols);
+    this.by = new Float64Array(this.batchSize * this.outCols);
+    this.full = { x: this.bx, y: this.by, size: this.batchSize };
+  }
 
   /** A free slot for one more sample (applying the overflow policy), or -1 to drop the newest. */
-  const slot = (now: number): number => {
-    if (count === capacity) {
-      if (overflow === 'dropNewest') {
-        dropped += 1;
+  private slot(now: number): number {
+    const { capacity } = this;
+    if (this.waiting === capacity) {
+      if (this.options.overflow === 'dropNewest') {
+        this.droppedCount += 1;
         return -1;
       }
-      if (overflow === 'dropOldest') {
-        head = (head + 1) % capacity;
-        count -= 1;
-        dropped += 1;
-      } else {
-        throw new GradstreamError({
-          code: 'invalid_state',
-          path: `${where}.buffer`,
-          expected: `at most ${capacity} samples waiting (${options.overflowHint ?? "raise buffer.size, or choose overflow 'dropOldest' or 'dropNewest'"})`,
-          received: `sample ${received - 1} while ${capacity} were waiting`,
-        });
-      }
+      if (this.options.overflow !== 'dropOldest') throw this.overflowError();
+      this.head = (this.head + 1) % capacity;
+      this.waiting -= 1;
+      this.droppedCount += 1;
     }
-    const s = (head + count) % capacity;
-    times[s] = now;
-    count += 1;
+    const s = (this.head + this.waiting) % capacity;
+    this.times[s] = now;
+    this.waiting += 1;
     return s;
-  };
+  }
+
+  private overflowError(): GradstreamError {
+    const { capacity, options } = this;
+    return new GradstreamError({
+      code: 'invalid_state',
+      path: `${options.where}.buffer`,
+      expected: `at most ${capacity} samples waiting (${options.overflowHint ?? "raise buffer.size, or choose overflow 'dropOldest' or 'dropNewest'"})`,
+      received: `sample ${this.received - 1} while ${capacity} were waiting`,
+    });
+  }
 
   /** The first sample fixes the widths (and the buffers); every sample must have them and finite values. */
-  const checkRows = (x: ArrayLike<number> | number, y: ArrayLike<number> | number, wx: number, wy: number, index: number): void => {
-    if (inCols < 0 || outCols < 0) {
-      inCols = wx;
-      outCols = wy;
-      allocate();
+  private checkRows(x: ArrayLike<number> | number, y: ArrayLike<number> | number, wx: number, wy: number, index: number): void {
+    const { where } = this.options;
+    if (this.inCols < 0 || this.outCols < 0) {
+      this.inCols = wx;
+      this.outCols = wy;
+      this.allocate();
     }
-    if (wx !== inCols) throwWidth(`${where} sample ${index}, x`, inCols, wx);
-    if (wy !== outCols) throwWidth(`${where} sample ${index}, y`, outCols, wy);
+    if (wx !== this.inCols) throwWidth(`${where} sample ${index}, x`, this.inCols, wx);
+    if (wy !== this.outCols) throwWidth(`${where} sample ${index}, y`, this.outCols, wy);
     checkValues(x, `${where} sample ${index}, x`);
     checkValues(y, `${where} sample ${index}, y`);
-  };
+  }
 
-  const pushSample = (sample: Sample, now: number): void => {
-    const index = received;
-    received += 1;
+  private pushSample(sample: Sample, now: number): void {
+    const { where } = this.options;
+    const index = this.received;
+    this.received += 1;
     if (typeof sample !== 'object' || sample === null) {
       throw new GradstreamError({
         code: 'invalid_dataset',
@@ -146,86 +215,47 @@ export function createSampleQueue(options: SampleQueueOptions): SampleQueue {
         received: describeValue(sample),
       });
     }
-    checkRows(sample.x, sample.y, width(sample.x, `${where} sample ${index}, x`), width(sample.y, `${where} sample ${index}, y`), index);
-    const s = slot(now);
+    this.checkRows(
+      sample.x,
+      sample.y,
+      width(sample.x, `${where} sample ${index}, x`),
+      width(sample.y, `${where} sample ${index}, y`),
+      index,
+    );
+    const s = this.slot(now);
     if (s < 0) return;
-    write(xs, s * inCols, sample.x);
-    write(ys, s * outCols, sample.y);
-  };
+    write(this.xs, s * this.inCols, sample.x);
+    write(this.ys, s * this.outCols, sample.y);
+  }
 
-  const pushBatch = (batch: Batch, now: number): void => {
-    const index = received;
+  private pushBatch(batch: Batch, now: number): void {
+    const index = this.received;
     const n = batch.size;
     if (!Number.isInteger(n) || n < 1 || batch.x.length % n !== 0 || batch.y.length % n !== 0) {
-      received += 1;
+      this.received += 1;
       throw new GradstreamError({
         code: 'invalid_dataset',
-        path: `${where} sample ${index}`,
+        path: `${this.options.where} sample ${index}`,
         expected: 'a batch whose x and y hold `size` rows each',
         received: `size ${describeValue(n)}, ${batch.x.length} inputs, ${batch.y.length} targets`,
       });
     }
-    checkRows(batch.x, batch.y, batch.x.length / n, batch.y.length / n, index);
+    this.checkRows(batch.x, batch.y, batch.x.length / n, batch.y.length / n, index);
     for (let r = 0; r < n; r++) {
-      received += 1;
-      const s = slot(now);
+      this.received += 1;
+      const s = this.slot(now);
       if (s < 0) continue;
-      copy(xs, s * inCols, batch.x, r * inCols, inCols);
-      copy(ys, s * outCols, batch.y, r * outCols, outCols);
+      copy(this.xs, s * this.inCols, batch.x, r * this.inCols, this.inCols);
+      copy(this.ys, s * this.outCols, batch.y, r * this.outCols, this.outCols);
     }
-  };
+  }
 
-  const reject = (sample: unknown, error: unknown): false => {
-    rejected += 1;
-    options.onReject?.(sample, error);
-    if (options.invalid !== 'skip') throw error;
+  private reject(sample: unknown, error: unknown): false {
+    this.rejectedCount += 1;
+    this.options.onReject?.(sample, error);
+    if (this.options.invalid !== 'skip') throw error;
     return false;
-  };
-
-  return {
-    count: () => count,
-    dropped: () => dropped,
-    rejected: () => rejected,
-    headTime: () => (count === 0 ? Number.NaN : times[head]!),
-    push(item, now) {
-      if (item instanceof InvalidSample) {
-        received += 1;
-        return reject(item.sample, item.error);
-      }
-      const before = received;
-      try {
-        if (
-          typeof item === 'object' &&
-          item !== null &&
-          typeof (item as Batch).size === 'number' &&
-          (item as Batch).x instanceof Float64Array
-        )
-          pushBatch(item as Batch, now);
-        else pushSample(item as Sample, now);
-      } catch (e: unknown) {
-        // a bad sample is refused before anything is stored; an overflow is not the sample's fault
-        if (e instanceof GradstreamError && e.code === 'invalid_dataset') {
-          if (received === before) received += 1; // a refused batch counts as one arrival
-          return reject(item, e);
-        }
-        throw e;
-      }
-      return true;
-    },
-    take(n) {
-      let b: Batch;
-      if (n === batchSize) b = full!;
-      else b = partials[n] ??= { x: bx.subarray(0, n * inCols), y: by.subarray(0, n * outCols), size: n };
-      for (let k = 0; k < n; k++) {
-        const s = (head + k) % capacity;
-        copy(bx, k * inCols, xs, s * inCols, inCols);
-        copy(by, k * outCols, ys, s * outCols, outCols);
-      }
-      head = (head + n) % capacity;
-      count -= n;
-      return b;
-    },
-  };
+  }
 }
 
 function width(v: ArrayLike<number> | number, path: string): number {

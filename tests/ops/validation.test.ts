@@ -184,4 +184,25 @@ describe('validation', () => {
     );
     expect([r.valLoss, r.valMetrics]).toEqual([undefined, undefined]);
   });
+
+  it('scores a loss given as a metric, over batches of two sizes; refuses a source with no rows', async () => {
+    const model = sequential([dense(2, 1)]);
+    const l = mse();
+    const params = model.init(createRng(4));
+    const rec = createStepRecord(params, { x: new Float64Array(2), y: new Float64Array(1), size: 1 }, { epochEnd: true });
+    const held = { x: new Float64Array([1, 2, 3, 4, 5, 6]), y: new Float64Array([1, 0, 2]), rows: 3 };
+    const r = await firstValueFrom(
+      of(rec).pipe(validation(model, held, { loss: l, metrics: { mae: meanAbsoluteError, twice: l }, batchSize: 2 })),
+    );
+    const out = predict(model, params, held.x, 3);
+    const want = [0, 1, 2].reduce((a, i) => a + (out[i]! - held.y[i]!) ** 2, 0) / 3;
+    const mae = [0, 1, 2].reduce((a, i) => a + Math.abs(out[i]! - held.y[i]!), 0) / 3;
+    expect(r.valLoss).toBeCloseTo(want, 12);
+    expect(r.valMetrics!.twice).toBeCloseTo(want, 12);
+    expect(r.valMetrics!.mae).toBeCloseTo(mae, 12);
+    const empty = { open: () => ({ next: () => null, cursor: () => ({ epoch: 0, batchIndex: 0 }) }) };
+    await expect(firstValueFrom(of(rec).pipe(validation(model, empty, { loss: l })))).rejects.toThrow(
+      'validation.data: expected at least one row, received none',
+    );
+  });
 });

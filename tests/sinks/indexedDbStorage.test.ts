@@ -111,4 +111,26 @@ describe('indexedDbStorage', () => {
       'indexedDB:app/s/last.json: expected IndexedDB to store the checkpoint, received QuotaExceededError',
     );
   });
+
+  it('refuses bad arguments, and reports a database that does not open, once for every use', async () => {
+    expect(() => indexedDbStorage('')).toThrow('indexedDbStorage(database): expected a database name, received ""');
+    expect(() => indexedDbStorage('app', { store: 3 as never })).toThrow(
+      'indexedDbStorage(options): expected { store?: string, factory?: IDBFactory }, received object',
+    );
+    let opens = 0;
+    const blocked = {
+      open() {
+        opens += 1;
+        const r = { result: undefined, error: new Error('blocked'), onsuccess: null, onerror: null as (() => void) | null };
+        queueMicrotask(() => r.onerror?.());
+        return r as never;
+      },
+    };
+    const store = indexedDbStorage('app', { factory: blocked });
+    await expect(Promise.resolve(store.prepare!())).rejects.toThrow(
+      'indexedDB:app/checkpoints/: expected IndexedDB to store the checkpoint, received blocked',
+    );
+    await expect(store.read('last.json')).rejects.toThrow('received blocked');
+    expect(opens).toBe(1);
+  });
 });

@@ -302,6 +302,25 @@ describe('log', () => {
     }
   });
 
+  it('errors the run when the writer throws on the final record logged after earlyStopping ended it', async () => {
+    const lines: string[] = [];
+    const sink = log({
+      every: 4,
+      write: (l) => {
+        if (l.includes('stop:')) throw new Error('disk full');
+        lines.push(l);
+      },
+    });
+    const run = train({
+      params: seedParams(),
+      data: seedData(),
+      pipeline: pipe(seedStep(), sink, earlyStopping({ lossBelow: 2.96 })),
+      scheduler: 'sync',
+    });
+    await expect(lastValueFrom(run)).rejects.toThrow('disk full');
+    expect(lines.at(-1)).toMatch(/^step 4 /);
+  });
+
   it('writes to console.log by default', async () => {
     const original = console.log;
     const seen: unknown[] = [];

@@ -1,4 +1,4 @@
-import { lastValueFrom, of, pipe } from 'rxjs';
+import { concat, lastValueFrom, of, pipe, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { earlyStopping, progress, train, type StepRecord, type WritableLike } from '../../src/index.js';
 import { formatDuration } from '../../src/sinks/progress.js';
@@ -110,5 +110,18 @@ describe('progress', () => {
       (r) => r && seen.push(r),
     );
     expect(seen[0]!.step).toBe(2);
+  });
+
+  it('passes a source error through, ending a terminal line left open (again at teardown); a pipe gets no extra line', async () => {
+    for (const isTTY of [true, false]) {
+      const stream = fakeStream(isTTY);
+      let t = 0;
+      const run = concat(
+        of(seedRecord(0), seedRecord(1)),
+        throwError(() => new Error('gone')),
+      ).pipe(progress({ total: 10, stream, everyMs: 1e9, clock: () => (t += 1000) }));
+      await expect(lastValueFrom(run)).rejects.toThrow('gone');
+      expect(stream.out.slice(isTTY ? 1 : 0)).toEqual(isTTY ? ['\n', '\n'] : ['0/10 steps (0%)\n']);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { pipe, Subject, tap, type OperatorFunction } from 'rxjs';
+import { Observable, pipe, Subject, tap, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -370,5 +370,50 @@ describe('fromObservable (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('fromObservable with a source that ends while subscribing', () => {
+  /** A synchronous source: `n` one-value samples, then `end` ('complete', an error, or nothing); counts its teardowns. */
+  const source = (n: number, end: 'complete' | Error | null, torn: { n: number }): Observable<Sample> =>
+    new Observable<Sample>((sub) => {
+      for (let i = 0; i < n && !sub.closed; i++) sub.next({ x: [i], y: [i] });
+      if (end === 'complete') sub.complete();
+      else if (end !== null) sub.error(end);
+      return () => void (torn.n += 1);
+    });
+
+  it('trains on what arrived, then errors with the source error', async () => {
+    const boom = new Error('boom');
+    const torn = { n: 0 };
+    const reader = fromObservable(source(3, boom, torn), { batchSize: 2 }).open();
+    expect(Array.from((reader.next() as Batch).x)).toEqual([0, 1]);
+    expect(Array.from((reader.next() as Batch).x)).toEqual([2]);
+    expect(reader.next()).toBe(NOT_READY);
+    await expect(reader.whenReady!()).rejects.toBe(boom);
+    expect(torn.n).toBe(1);
+  });
+
+  it('unsubscribes at once from a source that overflows while subscribing', async () => {
+    const torn = { n: 0 };
+    const reader = fromObservable(source(5, null, torn), { batchSize: 2, buffer: { size: 3 } }).open();
+    expect(torn.n).toBe(1);
+    expect(Array.from((reader.next() as Batch).x)).toEqual([0, 1]);
+    expect(Array.from((reader.next() as Batch).x)).toEqual([2]);
+    await expect(reader.whenReady!()).rejects.toThrow('fromObservable.buffer: expected at most 3 samples waiting');
+  });
+
+  it('ends after the last samples when the source completes; close() tears a live source down once', () => {
+    const torn = { n: 0 };
+    const reader = fromObservable(source(3, 'complete', torn), { batchSize: 2 }).open({ epoch: 0, batchIndex: 4 });
+    expect(Array.from((reader.next() as Batch).x)).toEqual([0, 1]);
+    expect(reader.cursor()).toEqual({ epoch: 0, batchIndex: 4, epochEnd: false });
+    expect(Array.from((reader.next() as Batch).x)).toEqual([2]);
+    expect(reader.next()).toBeNull();
+    const live = { n: 0 };
+    const open = fromObservable(source(1, null, live)).open();
+    open.close!();
+    open.close!();
+    expect(live.n).toBe(1);
   });
 });
