@@ -52,12 +52,92 @@ export function createRng(seed: number): Rng {
       received: describeTyped(seed),
     });
   }
-  const sm = splitmix32((seed ^ Math.floor(seed / 0x100000000)) >>> 0);
-  const s = new Uint32Array([sm(), sm(), sm(), sm()]);
-  if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
-  let spare: number | null = null;
+  return new Xoshiro128(seed);
+}
 
-  const nextUint32 = (): number => {
+/** xoshiro128** over four uint32 words, with Box–Muller's spare normal deviate. */
+class Xoshiro128 implements Rng {
+  /** The four state words, never all zero; `step` advances them. */
+  readonly #words: Uint32Array;
+  /**
+   * One xoshiro128** step over `#words`: a closure over the array, set once in the constructor
+   * and never before (`declare`: no field initializer), so the JIT can treat both as constants.
+   */
+  declare private readonly step: () => number;
+  /** The second deviate of the last Box–Muller pair, not yet drawn. */
+  #spare: number | null = null;
+
+  constructor(seed: number) {
+    const sm = splitmix32((seed ^ Math.floor(seed / 0x100000000)) >>> 0);
+    const words = new Uint32Array([sm(), sm(), sm(), sm()]);
+    if ((words[0]! | words[1]! | words[2]! | words[3]!) === 0) words[0] = 1;
+    this.#words = words;
+    this.step = xoshiro128(words);
+  }
+
+  nextUint32(): number {
+    return this.step();
+  }
+
+  next(): number {
+    return ((this.step() >>> 5) * 67108864 + (this.step() >>> 6)) / 9007199254740992;
+  }
+
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  normal(): number {
+    const spare = this.#spare;
+    if (spare !== null) {
+      this.#spare = null;
+      return spare;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.#spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  int(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > 0x100000000) {
+      throw new GradstreamError({
+        code: 'invalid_value',
+        path: 'rng.int(n)',
+        expected: 'an integer in [1, 2^32]',
+        received: describeTyped(n),
+      });
+    }
+    return Math.floor(this.next() * n);
+  }
+
+  shuffle<T extends { length: number; [i: number]: unknown }>(arr: T): T {
+    for (let i = arr.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const tmp = arr[i];
+      arr[i] = arr[j];
+      arr[j] = tmp;
+    }
+    return arr;
+  }
+
+  getState(): RngState {
+    const w = this.#words;
+    return { s: [w[0]!, w[1]!, w[2]!, w[3]!], spare: this.#spare };
+  }
+
+  setState(state: RngState): void {
+    checkState(state);
+    this.#words.set(state.s);
+    this.#spare = state.spare ?? null;
+  }
+}
+
+/** The xoshiro128** step over `s`, in place: returns the next uint32 and advances the state. */
+function xoshiro128(s: Uint32Array): () => number {
+  return () => {
     const s0 = s[0]!;
     const s1 = s[1]!;
     const s2 = s[2]!;
@@ -72,73 +152,32 @@ export function createRng(seed: number): Rng {
     s[3] = rotl(n3, 11);
     return result;
   };
-  const next = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
+}
 
-  return {
-    nextUint32,
-    next,
-    uniform: (lo, hi) => lo + (hi - lo) * next(),
-    normal() {
-      if (spare !== null) {
-        const v = spare;
-        spare = null;
-        return v;
-      }
-      let u = 0;
-      while (u === 0) u = next();
-      const v = next();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
-    },
-    int(n) {
-      if (!Number.isInteger(n) || n < 1 || n > 0x100000000) {
-        throw new GradstreamError({
-          code: 'invalid_value',
-          path: 'rng.int(n)',
-          expected: 'an integer in [1, 2^32]',
-          received: describeTyped(n),
-        });
-      }
-      return Math.floor(next() * n);
-    },
-    shuffle(arr) {
-      for (let i = arr.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        const tmp = arr[i];
-        arr[i] = arr[j];
-        arr[j] = tmp;
-      }
-      return arr;
-    },
-    getState: () => ({ s: [s[0]!, s[1]!, s[2]!, s[3]!], spare }),
-    setState(state) {
-      const words: unknown = (state as Partial<RngState> | null)?.s;
-      if (
-        !Array.isArray(words) ||
-        words.length !== 4 ||
-        words.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) ||
-        (words[0] | words[1] | words[2] | words[3]) === 0
-      ) {
-        throw new GradstreamError({
-          code: 'invalid_state',
-          path: 'rng.s',
-          expected: '4 uint32 words, not all zero',
-          received: Array.isArray(words) && words.every((v) => typeof v === 'number') ? JSON.stringify(words) : describeTyped(words),
-        });
-      }
-      if (state.spare != null && (typeof state.spare !== 'number' || !Number.isFinite(state.spare))) {
-        throw new GradstreamError({
-          code: 'invalid_state',
-          path: 'rng.spare',
-          expected: 'a finite number or null',
-          received: describeTyped(state.spare),
-        });
-      }
-      s.set(words as number[]);
-      spare = state.spare ?? null;
-    },
-  };
+/** Throws unless `state` is a valid {@link RngState}: 4 uint32 words, not all zero, and a finite spare or null. */
+function checkState(state: RngState): void {
+  const words: unknown = (state as Partial<RngState> | null)?.s;
+  if (
+    !Array.isArray(words) ||
+    words.length !== 4 ||
+    words.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) ||
+    (words[0] | words[1] | words[2] | words[3]) === 0
+  ) {
+    throw new GradstreamError({
+      code: 'invalid_state',
+      path: 'rng.s',
+      expected: '4 uint32 words, not all zero',
+      received: Array.isArray(words) && words.every((v) => typeof v === 'number') ? JSON.stringify(words) : describeTyped(words),
+    });
+  }
+  if (state.spare != null && (typeof state.spare !== 'number' || !Number.isFinite(state.spare))) {
+    throw new GradstreamError({
+      code: 'invalid_state',
+      path: 'rng.spare',
+      expected: 'a finite number or null',
+      received: describeTyped(state.spare),
+    });
+  }
 }
 
 function rotl(x: number, k: number): number {

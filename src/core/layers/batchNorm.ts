@@ -1,6 +1,8 @@
 import { GradstreamError, describeTyped } from '../errors.js';
+import type { BatchNormLayerConfig } from '../config/modelConfig.js';
 import { checkNumber, checkOptions } from '../optimizers/checkOption.js';
 import type { LayerContext, LayerParamSpec } from '../layer.js';
+import type { Rng } from '../rng.js';
 import { isLayerSize, type ActivationLayer } from './activation.js';
 
 /** Options of {@link batchNorm} (Keras' names and defaults). */
@@ -50,109 +52,143 @@ export function batchNorm(options: BatchNormOptions = {}, size?: number): Activa
       received: describeTyped(size),
     });
   }
-  const n = size ?? 0;
-  const unsized = (): never => {
-    throw new GradstreamError({
-      code: 'invalid_shape',
-      path: 'batchNorm',
-      expected: 'a size: batchNorm(options, n), or a place after a sized layer in sequential([...])',
-      received: 'no size',
-    });
-  };
-  const params: LayerParamSpec[] =
-    n === 0
-      ? []
-      : [
-          { name: 'gamma', shape: [n] },
-          { name: 'beta', shape: [n] },
-          { name: 'movingMean', shape: [n], trainable: false },
-          { name: 'movingVariance', shape: [n], trainable: false },
-          { name: 'statsStep', shape: [1], trainable: false },
-        ];
-  const config = { type: 'batchNorm' as const, momentum, epsilon };
-  return {
-    kind: 'batchNorm',
-    inputs: n,
-    outputs: n,
-    params,
-    init(_rng, p) {
-      p[0]!.fill(1);
-      p[1]!.fill(0);
-      p[2]!.fill(0);
-      p[3]!.fill(1);
-      p[4]!.fill(0);
-    },
-    // xHat (batch × n), 1 / sqrt(σ² + ε) per feature, μ per feature
-    createScratch: (batch) => [new Float64Array(batch * n), new Float64Array(n), new Float64Array(n)],
-    forward(p, x, y, batch, ctx) {
-      if (n === 0) unsized();
-      const gamma = p[0]!;
-      const beta = p[1]!;
-      const training = ctx?.training;
-      if (training) trainingStats(p, x, batch, ctx);
-      const xHat = ctx === undefined ? null : ctx.scratch[0]!;
-      const invStd = ctx === undefined ? null : ctx.scratch[1]!;
-      const len = batch * n;
-      for (let j = 0; j < n; j++) {
-        const mu = training ? ctx.scratch[2]![j]! : p[2]![j]!;
-        const s = training ? invStd![j]! : 1 / Math.sqrt(p[3]![j]! + epsilon);
-        if (invStd !== null) invStd[j] = s;
-        const g = gamma[j]!;
-        const b = beta[j]!;
-        for (let o = j; o < len; o += n) {
-          const h = (x[o]! - mu) * s;
-          if (xHat !== null) xHat[o] = h;
-          y[o] = g * h + b;
-        }
+  return new BatchNormLayer(options, momentum, epsilon, size ?? 0);
+}
+
+/**
+ * The layer {@link batchNorm} makes. Tensors, in order: gamma, beta, movingMean, movingVariance,
+ * statsStep. Scratch, in order: xHat (batch × n), 1 / sqrt(σ² + ε) per feature, μ per feature.
+ */
+class BatchNormLayer implements ActivationLayer {
+  readonly kind = 'batchNorm';
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly params: LayerParamSpec[];
+
+  /**
+   * @param options the options as given, for {@link BatchNormLayer.withSize}
+   * @param n features per row; 0 until `sequential` gives the size
+   */
+  constructor(
+    private readonly options: BatchNormOptions,
+    private readonly momentum: number,
+    private readonly epsilon: number,
+    private readonly n: number,
+  ) {
+    this.inputs = n;
+    this.outputs = n;
+    this.params =
+      n === 0
+        ? []
+        : [
+            { name: 'gamma', shape: [n] },
+            { name: 'beta', shape: [n] },
+            { name: 'movingMean', shape: [n], trainable: false },
+            { name: 'movingVariance', shape: [n], trainable: false },
+            { name: 'statsStep', shape: [1], trainable: false },
+          ];
+  }
+
+  init(_rng: Rng, p: readonly Float64Array[]): void {
+    p[0]!.fill(1);
+    p[1]!.fill(0);
+    p[2]!.fill(0);
+    p[3]!.fill(1);
+    p[4]!.fill(0);
+  }
+
+  createScratch(batch: number): Float64Array[] {
+    return [new Float64Array(batch * this.n), new Float64Array(this.n), new Float64Array(this.n)];
+  }
+
+  forward(p: readonly Float64Array[], x: Readonly<Float64Array>, y: Float64Array, batch: number, ctx?: LayerContext): void {
+    const n = this.n;
+    if (n === 0) unsized();
+    const gamma = p[0]!;
+    const beta = p[1]!;
+    const training = ctx?.training;
+    if (training) this.trainingStats(p, x, batch, ctx);
+    const xHat = ctx === undefined ? null : ctx.scratch[0]!;
+    const invStd = ctx === undefined ? null : ctx.scratch[1]!;
+    const len = batch * n;
+    for (let j = 0; j < n; j++) {
+      const mu = training ? ctx.scratch[2]![j]! : p[2]![j]!;
+      const s = training ? invStd![j]! : 1 / Math.sqrt(p[3]![j]! + this.epsilon);
+      if (invStd !== null) invStd[j] = s;
+      const g = gamma[j]!;
+      const b = beta[j]!;
+      for (let o = j; o < len; o += n) {
+        const h = (x[o]! - mu) * s;
+        if (xHat !== null) xHat[o] = h;
+        y[o] = g * h + b;
       }
-    },
-    backward(p, _x, _y, dY, dX, g, batch, ctx) {
-      if (n === 0) unsized();
-      if (ctx === undefined) {
-        throw new GradstreamError({
-          code: 'invalid_state',
-          path: 'batchNorm.backward',
-          expected: 'the layer context of its forward pass (a model made by sequential)',
-          received: 'none',
-        });
+    }
+  }
+
+  backward(
+    p: readonly Float64Array[],
+    _x: Readonly<Float64Array>,
+    _y: Readonly<Float64Array>,
+    dY: Readonly<Float64Array>,
+    dX: Float64Array | null,
+    g: readonly Float64Array[],
+    batch: number,
+    ctx?: LayerContext,
+  ): void {
+    const n = this.n;
+    if (n === 0) unsized();
+    if (ctx === undefined) {
+      throw new GradstreamError({
+        code: 'invalid_state',
+        path: 'batchNorm.backward',
+        expected: 'the layer context of its forward pass (a model made by sequential)',
+        received: 'none',
+      });
+    }
+    const gamma = p[0]!;
+    const xHat = ctx.scratch[0]!;
+    const invStd = ctx.scratch[1]!;
+    const training = ctx.training;
+    const dGamma = g[0]!;
+    const dBeta = g[1]!;
+    g[2]!.fill(0);
+    g[3]!.fill(0);
+    g[4]!.fill(0);
+    const len = batch * n;
+    for (let j = 0; j < n; j++) {
+      let sg = 0;
+      let sb = 0;
+      for (let o = j; o < len; o += n) {
+        const d = dY[o]!;
+        sg += d * xHat[o]!;
+        sb += d;
       }
-      const gamma = p[0]!;
-      const xHat = ctx.scratch[0]!;
-      const invStd = ctx.scratch[1]!;
-      const training = ctx.training;
-      const dGamma = g[0]!;
-      const dBeta = g[1]!;
-      g[2]!.fill(0);
-      g[3]!.fill(0);
-      g[4]!.fill(0);
-      const len = batch * n;
-      for (let j = 0; j < n; j++) {
-        let sg = 0;
-        let sb = 0;
-        for (let o = j; o < len; o += n) {
-          const d = dY[o]!;
-          sg += d * xHat[o]!;
-          sb += d;
-        }
-        dGamma[j] = sg;
-        dBeta[j] = sb;
-        if (dX === null) continue;
-        const k = gamma[j]! * invStd[j]!;
-        if (training) {
-          const a = sb / batch;
-          const c = sg / batch;
-          for (let o = j; o < len; o += n) dX[o] = k * (dY[o]! - a - xHat[o]! * c);
-        } else {
-          for (let o = j; o < len; o += n) dX[o] = k * dY[o]!;
-        }
+      dGamma[j] = sg;
+      dBeta[j] = sb;
+      if (dX === null) continue;
+      const k = gamma[j]! * invStd[j]!;
+      if (training) {
+        const a = sb / batch;
+        const c = sg / batch;
+        for (let o = j; o < len; o += n) dX[o] = k * (dY[o]! - a - xHat[o]! * c);
+      } else {
+        for (let o = j; o < len; o += n) dX[o] = k * dY[o]!;
       }
-    },
-    withSize: (m) => batchNorm(options, m),
-    toConfig: () => ({ ...config }),
-  };
+    }
+  }
+
+  withSize(m: number): ActivationLayer {
+    return batchNorm(this.options, m);
+  }
+
+  toConfig(): BatchNormLayerConfig {
+    return { type: 'batchNorm', momentum: this.momentum, epsilon: this.epsilon };
+  }
 
   /** The batch's mean (scratch[2]) and 1/sqrt(var + ε) (scratch[1]); folds them into the moving statistics once per step. */
-  function trainingStats(p: readonly Float64Array[], x: Readonly<Float64Array>, batch: number, ctx: LayerContext): void {
+  private trainingStats(p: readonly Float64Array[], x: Readonly<Float64Array>, batch: number, ctx: LayerContext): void {
+    const n = this.n;
+    const { momentum, epsilon } = this;
     const mean = ctx.scratch[2]!;
     const invStd = ctx.scratch[1]!;
     const movingMean = p[2]!;
@@ -179,4 +215,13 @@ export function batchNorm(options: BatchNormOptions = {}, size?: number): Activa
     }
     if (fold && ctx.step >= 0) statsStep[0] = ctx.step + 1;
   }
+}
+
+function unsized(): never {
+  throw new GradstreamError({
+    code: 'invalid_shape',
+    path: 'batchNorm',
+    expected: 'a size: batchNorm(options, n), or a place after a sized layer in sequential([...])',
+    received: 'no size',
+  });
 }
