@@ -41,16 +41,11 @@ export const gruCodec: LayerCodec = {
         received: 'true',
       });
     }
-    const G = 3 * c.units;
     tfjsRecurrent(tfjs, {
       className: 'GRU',
       ...c,
       options: { reset_after: false },
-      weights: [
-        { suffix: 'kernel', shape: [c.features, G], values: tensors[0]! },
-        { suffix: 'recurrent_kernel', shape: [c.units, G], values: tensors[1]! },
-        { suffix: 'bias', shape: [G], values: tensors[2]! },
-      ],
+      tensors,
     });
   },
   tfjsClasses: ['GRU'],

@@ -24,16 +24,11 @@ export const lstmCodec: LayerCodec = {
   toTfjs(config, tensors, tfjs) {
     const l = config as LstmLayerConfig;
     const c = sizes(l);
-    const G = 4 * c.units;
     tfjsRecurrent(tfjs, {
       className: 'LSTM',
       ...c,
       options: { unit_forget_bias: l.unitForgetBias ?? true },
-      weights: [
-        { suffix: 'kernel', shape: [c.features, G], values: tensors[0]! },
-        { suffix: 'recurrent_kernel', shape: [c.units, G], values: tensors[1]! },
-        { suffix: 'bias', shape: [G], values: tensors[2]! },
-      ],
+      tensors,
     });
   },
   tfjsClasses: ['LSTM'],

@@ -1,4 +1,4 @@
-import type { TfjsEmitter, TfjsWeight } from './layerCodec.js';
+import type { TfjsEmitter } from './layerCodec.js';
 
 /** A recurrent layer in Keras' layout, as {@link tfjsRecurrent} exports it. */
 export interface TfjsRecurrentLayer {
@@ -10,7 +10,8 @@ export interface TfjsRecurrentLayer {
   readonly returnSequences: boolean;
   /** Options of the class beyond the common ones (`unit_forget_bias`, `reset_after`). */
   readonly options: Readonly<Record<string, unknown>>;
-  readonly weights: readonly TfjsWeight[];
+  /** The layer's kernel `[features, G]`, recurrent kernel `[units, G]` and bias `[G]`, G = gates × units. */
+  readonly tensors: readonly ArrayLike<number>[];
 }
 
 /**
@@ -20,6 +21,7 @@ export interface TfjsRecurrentLayer {
  * with `returnSequences`, else a row of `units`.
  */
 export function tfjsRecurrent(tfjs: TfjsEmitter, l: TfjsRecurrentLayer): void {
+  const G = l.tensors[2]!.length;
   tfjs.layer(
     l.className,
     {
@@ -36,7 +38,11 @@ export function tfjsRecurrent(tfjs: TfjsEmitter, l: TfjsRecurrentLayer): void {
       unroll: false,
       ...l.options,
     },
-    l.weights,
+    [
+      { suffix: 'kernel', shape: [l.features, G], values: l.tensors[0]! },
+      { suffix: 'recurrent_kernel', shape: [l.units, G], values: l.tensors[1]! },
+      { suffix: 'bias', shape: [G], values: l.tensors[2]! },
+    ],
     { input: [l.timesteps, l.features], output: l.returnSequences ? [l.timesteps, l.units] : [l.units] },
   );
 }
