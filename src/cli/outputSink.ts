@@ -1,6 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
-import { epochLineDue } from '../sinks/epochLineDue.js';
+import { SkippedEpochEnd, epochLineDue } from '../sinks/epochLineDue.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import type { LossHistory } from './lossHistory.js';
 
@@ -26,15 +26,13 @@ export function outputSink<R extends StepRecord>(
 ): MonoTypeOperatorFunction<R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      let skipped: string | undefined; // the last epoch end not written, while no line follows it
+      const skipped = lines === undefined ? undefined : new SkippedEpochEnd<R>(lines.line);
       const write = (r: R): void => {
-        if (lines === undefined) return;
-        const final = r.stopReason !== undefined;
-        if (r.step % every === 0 || final || epochLineDue(r, every)) {
-          if (final && skipped !== undefined) lines.out(skipped);
-          skipped = undefined;
-          lines.out(lines.line(r));
-        } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number') skipped = lines.line(r);
+        if (lines === undefined || skipped === undefined) return;
+        const due = r.step % every === 0 || r.stopReason !== undefined || epochLineDue(r, every);
+        const left = skipped.before(r, due);
+        if (left !== undefined) lines.out(left);
+        if (due) lines.out(lines.line(r));
       };
       return source.pipe(untilUnsubscribed(subscriber)).subscribe({
         next(r) {

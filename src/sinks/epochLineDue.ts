@@ -11,3 +11,28 @@ export function epochLineDue(r: StepRecord, every: number): boolean {
   if (typeof (r as { epochLoss?: unknown }).epochLoss !== 'number') return false;
   return r.epoch % Math.max(1, Math.floor(every / (r.batchIndex + 1))) === 0;
 }
+
+/**
+ * The last epoch end a log left out, while no line followed it, so the log can still end with its
+ * last epoch mean: written before the final record's line. Its line is formatted when it is left
+ * out (the loop reuses its record object).
+ */
+export class SkippedEpochEnd<R extends StepRecord> {
+  private line: string | undefined;
+
+  constructor(private readonly format: (r: R) => string) {}
+
+  /**
+   * Call for every record, `due` when its line is written. Returns the line to write before it
+   * (the epoch end left out, when `r` is the final record), else undefined.
+   */
+  before(r: R, due: boolean): string | undefined {
+    if (!due) {
+      if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number') this.line = this.format(r);
+      return undefined;
+    }
+    const left = r.stopReason === undefined ? undefined : this.line;
+    this.line = undefined;
+    return left;
+  }
+}

@@ -1,6 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
 import { LogOptions, badOption, parseOptions } from '../schemas/sinkOptions.js';
-import { epochLineDue } from './epochLineDue.js';
+import { SkippedEpochEnd, epochLineDue } from './epochLineDue.js';
 import type { StepRecord } from '../streams/stepRecord.js';
 import { untilUnsubscribed } from '../ops/untilUnsubscribed.js';
 import { monitorReader } from './monitorReader.js';
@@ -134,8 +134,7 @@ class Logger<R extends StepRecord> {
   private last: R | undefined;
   private loggedFinal = false;
   private lastLogged = Number.NaN;
-  /** The last epoch end not logged, while nothing was logged after it. */
-  private skipped: string | undefined;
+  private readonly skipped = new SkippedEpochEnd<R>((r) => this.line(r, Number.NaN));
   private pending = 0;
   private sourceDone = false;
 
@@ -150,11 +149,9 @@ class Logger<R extends StepRecord> {
     let due = r.stopReason !== undefined;
     if (!due && (r.step % every === 0 || epochLineDue(r, every))) due = everyMs === undefined || !(clock() - this.lastTime < everyMs);
     try {
-      if (due) {
-        if (r.stopReason !== undefined && this.skipped !== undefined) this.emit(r, this.skipped);
-        this.skipped = undefined;
-        this.handle(r);
-      } else if (typeof (r as { epochLoss?: unknown }).epochLoss === 'number') this.skipped = this.line(r, Number.NaN);
+      const left = this.skipped.before(r, due);
+      if (left !== undefined) this.emit(r, left);
+      if (due) this.handle(r);
     } catch (e: unknown) {
       this.subscriber.error(e);
       return;
