@@ -1,5 +1,5 @@
 import type { OptState } from '../../optimizer.js';
-import type { Params } from '../../params.js';
+import { precisionOf, type Params } from '../../params.js';
 import type { ScaleByAdamState } from '../scaleByAdam.js';
 import type { ScaleByLearningRateState } from '../scaleByLearningRate.js';
 import { ADAM_FUSED_MIN, adamScalars } from './adamApply.js';
@@ -32,7 +32,7 @@ const rateOf = (state: OptState, i: number): ScaleByLearningRateState => (state 
 const momentsOf = (state: OptState): ScaleByAdamState => (state as OptState[])[0] as ScaleByAdamState;
 const sliceable = (params: Params): boolean =>
   params.layout.trainableSize === params.layout.size && (params.data instanceof Float64Array || isFloat32(params));
-const isFloat32 = (params: Params): boolean => (params.data as unknown) instanceof Float32Array;
+const isFloat32 = (params: Params): boolean => precisionOf(params.data) === 'float32';
 
 function sgdKernel(form: Extract<FusedForm, { kind: 'sgd' }>): SliceKernel {
   return {
